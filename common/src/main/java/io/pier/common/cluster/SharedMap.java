@@ -1,0 +1,98 @@
+package io.pier.common.cluster;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+
+/**
+ * A typed view of a cluster-wide map whose values are stored as JSON text.
+ *
+ * @param <V> the value type
+ */
+public final class SharedMap<V> {
+  private static final int MAX_UPDATE_ATTEMPTS = 50;
+
+  private final StringMap raw;
+  private final Function<V, JsonObject> encode;
+  private final Function<JsonObject, V> decode;
+
+  public SharedMap(StringMap raw, Function<V, JsonObject> encode, Function<JsonObject, V> decode) {
+    this.raw = raw;
+    this.encode = encode;
+    this.decode = decode;
+  }
+
+  /** @return the value, or null when there is none */
+  public Future<V> get(String key) {
+    return raw.get(key).map(text -> text == null ? null : decode.apply(new JsonObject(text)));
+  }
+
+  public Future<Void> put(String key, V value) {
+    return raw.set(key, encode.apply(value).encode(), null);
+  }
+
+  public Future<Void> put(String key, V value, Duration ttl) {
+    return raw.set(key, encode.apply(value).encode(), ttl);
+  }
+
+  public Future<Boolean> putIfAbsent(String key, V value) {
+    return raw.putIfAbsent(key, encode.apply(value).encode());
+  }
+
+  public Future<Void> remove(String key) {
+    return raw.delete(key);
+  }
+
+  /**
+   * Atomically replaces the value with {@code change.apply(current)}, retrying when another member changed it in
+   * between. {@code change} may throw to abort; it sees null when the key has no value and may return null to
+   * leave the map unchanged.
+   *
+   * @return the stored value (or the current one when {@code change} returned null)
+   */
+  public Future<V> update(String key, UnaryOperator<V> change) {
+    return update(key, change, MAX_UPDATE_ATTEMPTS);
+  }
+
+  private Future<V> update(String key, UnaryOperator<V> change, int attemptsLeft) {
+    if (attemptsLeft == 0) return Future.failedFuture(new IllegalStateException("too much contention on " + key));
+    return raw.get(key).compose(text -> {
+      V current = text == null ? null : decode.apply(new JsonObject(text));
+      V next;
+      try {
+        next = change.apply(current);
+      } catch (RuntimeException e) {
+        return Future.failedFuture(e);
+      }
+      if (next == null) return Future.succeededFuture(current);
+      String nextText = encode.apply(next).encode();
+      Future<Boolean> stored = text == null ? raw.putIfAbsent(key, nextText) : raw.replace(key, text, nextText);
+      return stored.compose(ok -> ok ? Future.succeededFuture(next) : update(key, change, attemptsLeft - 1));
+    });
+  }
+
+  /**
+   * Removes the entry if {@code shouldRemove} accepts its current value, atomically.
+   *
+   * @return true when an entry was removed
+   */
+  public Future<Boolean> removeIf(String key, java.util.function.Predicate<V> shouldRemove) {
+    return raw.get(key).compose(text -> {
+      if (text == null || !shouldRemove.test(decode.apply(new JsonObject(text)))) return Future.succeededFuture(false);
+      return raw.remove(key, text);
+    });
+  }
+
+  public Future<List<V>> values() {
+    return raw.entries().map(entries -> {
+      List<V> values = new ArrayList<>(entries.size());
+      for (Map.Entry<String, String> e : entries.entrySet()) values.add(decode.apply(new JsonObject(e.getValue())));
+      return values;
+    });
+  }
+}

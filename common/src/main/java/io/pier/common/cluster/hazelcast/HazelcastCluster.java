@@ -1,0 +1,83 @@
+package io.pier.common.cluster.hazelcast;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.core.HazelcastInstance;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.pier.common.cluster.ClusterConfig;
+import io.pier.common.cluster.ClusterState;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+/**
+ * A clustered Vert.x whose cluster manager is Hazelcast: the one place that knows Pier's cluster is Hazelcast.
+ */
+public final class HazelcastCluster {
+  private final Vertx vertx;
+  private final HazelcastInstance hazelcast;
+  private final ClusterState state;
+
+  private HazelcastCluster(Vertx vertx, HazelcastInstance hazelcast) {
+    this.vertx = vertx;
+    this.hazelcast = hazelcast;
+    this.state = new ClusterState(name -> new HazelcastStringMap(vertx, hazelcast.getMap(name)));
+  }
+
+  /** Starts a clustered Vert.x that records its metrics in {@code registry}, and joins the cluster. */
+  public static Future<HazelcastCluster> join(ClusterConfig config, MeterRegistry registry) {
+    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(config));
+    VertxOptions options = new VertxOptions()
+        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true))
+        .setEventBusOptions(new EventBusOptions().setHost(config.host()).setClusterPublicHost(config.host()));
+    return Vertx.builder().with(options)
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .withClusterManager(manager)
+        .buildClustered()
+        .map(vertx -> new HazelcastCluster(vertx, manager.getHazelcastInstance()));
+  }
+
+  static Config hazelcastConfig(ClusterConfig config) {
+    Config hz = ConfigUtil.loadConfig();
+    hz.setClusterName(config.name());
+    hz.setLiteMember(config.lite());
+    hz.setProperty("hazelcast.wait.seconds.before.join", "0");
+    hz.setProperty("hazelcast.phone.home.enabled", "false");
+    hz.setProperty("hazelcast.logging.type", "slf4j");
+    hz.setProperty("hazelcast.shutdownhook.enabled", "false");
+    // Notice a dead member within seconds rather than the default minute: repls on it must move.
+    hz.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+    hz.setProperty("hazelcast.max.no.heartbeat.seconds", "8");
+    // A member listed without a port is looked for on this many ports from the first one.
+    hz.setProperty("hazelcast.tcp.join.port.try.count", "10");
+    NetworkConfig network = hz.getNetworkConfig();
+    network.setPort(config.port()).setPortAutoIncrement(true).setPortCount(100);
+    network.getInterfaces().setEnabled(true).addInterface(config.host());
+    network.getJoin().getMulticastConfig().setEnabled(false);
+    network.getJoin().getAutoDetectionConfig().setEnabled(false);
+    network.getJoin().getTcpIpConfig().setEnabled(true).setMembers(config.members());
+    return hz;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public ClusterState state() {
+    return state;
+  }
+
+  /** Number of members in the cluster now, this one included. */
+  public int memberCount() {
+    return hazelcast.getCluster().getMembers().size();
+  }
+
+  public Future<Void> close() {
+    return vertx.close();
+  }
+}

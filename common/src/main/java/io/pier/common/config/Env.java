@@ -1,0 +1,81 @@
+package io.pier.common.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a service's settings from environment variables, collecting every problem so that a misconfigured
+ * service fails at start with one readable message instead of a stack trace later.
+ */
+public final class Env {
+  private final Map<String, String> vars;
+  private final List<String> problems = new ArrayList<>();
+
+  public Env(Map<String, String> vars) {
+    this.vars = vars;
+  }
+
+  public static Env system() {
+    return new Env(System.getenv());
+  }
+
+  public String string(String name, String fallback) {
+    String value = vars.get(name);
+    return value == null || value.isBlank() ? fallback : value.trim();
+  }
+
+  /** A setting without a default; a missing value is recorded as a problem. */
+  public String required(String name) {
+    String value = string(name, null);
+    if (value == null) problems.add(name + " is required");
+    return value;
+  }
+
+  public int port(String name, int fallback) {
+    int port = integer(name, fallback);
+    if (port < 0 || port > 65535) problems.add(name + " must be a port number 0..65535, got " + port);
+    return port;
+  }
+
+  public int integer(String name, int fallback) {
+    String value = string(name, null);
+    if (value == null) return fallback;
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      problems.add(name + " must be an integer, got '" + value + "'");
+      return fallback;
+    }
+  }
+
+  public double decimal(String name, double fallback) {
+    String value = string(name, null);
+    if (value == null) return fallback;
+    try {
+      return Double.parseDouble(value);
+    } catch (NumberFormatException e) {
+      problems.add(name + " must be a number, got '" + value + "'");
+      return fallback;
+    }
+  }
+
+  public Path path(String name, String fallback) {
+    return Path.of(string(name, fallback)).toAbsolutePath().normalize();
+  }
+
+  public List<String> list(String name, String fallback) {
+    return List.of(string(name, fallback).split("\\s*,\\s*")).stream().filter(s -> !s.isEmpty()).toList();
+  }
+
+  /** Records a problem found while checking values together. */
+  public void problem(String message) {
+    problems.add(message);
+  }
+
+  /** @throws ConfigException listing every problem found so far */
+  public void check() {
+    if (!problems.isEmpty()) throw new ConfigException(String.join("; ", problems));
+  }
+}

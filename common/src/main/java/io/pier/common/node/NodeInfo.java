@@ -1,0 +1,33 @@
+package io.pier.common.node;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What a node-agent publishes about itself every few seconds: where to reach it, what it has, what it uses.
+ *
+ * @param agentUrl      base URL of the node-agent's HTTP API
+ * @param capacity      what the node offers to repls
+ * @param load          what its repls reserve and use now
+ * @param images        runner images present on the node (placement only sends a repl where its image is)
+ * @param heartbeatAt   when the node last published; stale entries are not placed on
+ */
+public record NodeInfo(String nodeId, String agentUrl, NodeCapacity capacity, NodeLoad load, boolean draining,
+                       List<String> images, Instant heartbeatAt) {
+
+  public JsonObject toJson() {
+    return new JsonObject().put("id", nodeId).put("agentUrl", agentUrl)
+        .put("capacity", capacity.toJson()).put("load", load.toJson()).put("draining", draining)
+        .put("images", new JsonArray(images)).put("heartbeatAt", heartbeatAt.toString());
+  }
+
+  public static NodeInfo fromJson(JsonObject json) {
+    return new NodeInfo(json.getString("id"), json.getString("agentUrl"),
+        NodeCapacity.fromJson(json.getJsonObject("capacity")), NodeLoad.fromJson(json.getJsonObject("load")),
+        json.getBoolean("draining", false),
+        json.getJsonArray("images", new JsonArray()).stream().map(String::valueOf).toList(),
+        Instant.parse(json.getString("heartbeatAt")));
+  }
+}

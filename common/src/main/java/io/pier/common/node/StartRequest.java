@@ -1,0 +1,24 @@
+package io.pier.common.node;
+
+import io.pier.common.repl.Limits;
+import io.vertx.core.json.JsonObject;
+
+/** What the scheduler sends a node-agent to start a repl: which image, what to run, on which port, with what limits. */
+public record StartRequest(String slug, String image, String run, int port, Limits limits) {
+
+  public JsonObject toJson() {
+    return new JsonObject().put("slug", slug).put("image", image).put("run", run).put("port", port)
+        .put("limits", limits.toJson());
+  }
+
+  /** @throws IllegalArgumentException naming what is missing or invalid */
+  public static StartRequest fromJson(JsonObject json) {
+    JsonObject limits = json.getJsonObject("limits");
+    Integer port = json.getInteger("port");
+    if (limits == null || port == null || json.getString("image") == null || json.getString("run") == null) {
+      throw new IllegalArgumentException("a start request needs image, run, port and limits");
+    }
+    return new StartRequest(json.getString("slug"), json.getString("image"), json.getString("run"), port,
+        Limits.fromJson(limits));
+  }
+}

@@ -1,0 +1,147 @@
+package io.pier.node;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.pier.common.cluster.ClusterState;
+import io.pier.common.http.ApiException;
+import io.pier.common.http.HttpErrors;
+import io.pier.common.http.OpsRoutes;
+import io.pier.common.node.NodeInfo;
+import io.pier.common.node.StartRequest;
+import io.pier.common.repl.Slugs;
+import io.pier.node.runtime.ContainerRuntime;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One node-agent: its internal HTTP API (start/stop repls, for the scheduler), its heartbeat into the cluster,
+ * and reconciliation of its containers at start-up.
+ */
+public final class NodeAgent {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
+  private static final Duration IMAGE_REFRESH = Duration.ofSeconds(30);
+
+  private final Vertx vertx;
+  private final NodeAgentConfig config;
+  private final ClusterState cluster;
+  private final ContainerRuntime runtime;
+  private final ReplHost host;
+  private final PrometheusMeterRegistry metrics;
+  private final AtomicBoolean ready = new AtomicBoolean();
+  private final AtomicReference<List<String>> images = new AtomicReference<>(List.of());
+  private volatile Instant imagesReadAt = Instant.EPOCH;
+  private HttpServer server;
+  private long heartbeatTimer = -1;
+
+  public NodeAgent(Vertx vertx, NodeAgentConfig config, ClusterState cluster, ContainerRuntime runtime, ReplHost host,
+                   PrometheusMeterRegistry metrics) {
+    this.vertx = vertx;
+    this.config = config;
+    this.cluster = cluster;
+    this.runtime = runtime;
+    this.host = host;
+    this.metrics = metrics;
+  }
+
+  /** Listens, reconciles its containers with the registry, then starts publishing its heartbeat. */
+  public Future<NodeAgent> start() {
+    Router router = Router.router(vertx);
+    OpsRoutes.mount(router, "node-agent", metrics, ready::get);
+    router.route("/internal/*").handler(BodyHandler.create().setBodyLimit(64 * 1024));
+    router.post("/internal/repls/:slug/start").handler(this::startRepl);
+    router.post("/internal/repls/:slug/stop").handler(this::stopRepl);
+    router.get("/internal/repls").handler(ctx -> ctx.json(new JsonArray(host.routes().stream().map(r -> r.toJson()).toList())));
+    router.route().failureHandler(ctx -> HttpErrors.sendFailure(ctx, ctx.failure()));
+    return vertx.createHttpServer().requestHandler(router).listen(config.port(), config.bindHost())
+        .compose(s -> {
+          server = s;
+          return host.reconcile();
+        })
+        .compose(v -> heartbeat())
+        .map(v -> {
+          heartbeatTimer = vertx.setPeriodic(config.heartbeatInterval().toMillis(), t -> heartbeat());
+          ready.set(true);
+          LOG.info("node-agent {} ready at {}", config.nodeId(), config.agentUrl());
+          return this;
+        });
+  }
+
+  /** Stops taking work, stops every repl (flushing its files), leaves the cluster's node list. */
+  public Future<Void> stop() {
+    ready.set(false);
+    if (heartbeatTimer >= 0) vertx.cancelTimer(heartbeatTimer);
+    return host.stopAll()
+        .eventually(() -> cluster.nodes().remove(config.nodeId()))
+        .eventually(() -> server == null ? Future.succeededFuture() : server.close());
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  private Future<Void> heartbeat() {
+    Future<List<String>> imageList = Instant.now().isAfter(imagesReadAt.plus(IMAGE_REFRESH))
+        ? vertx.executeBlocking(runtime::images, false).onSuccess(list -> {
+          images.set(list);
+          imagesReadAt = Instant.now();
+        })
+        : Future.succeededFuture(images.get());
+    return imageList.compose(list -> cluster.nodes().put(config.nodeId(),
+            new NodeInfo(config.nodeId(), config.agentUrl(), config.capacity(), host.load(), false, list, Instant.now()),
+            config.heartbeatInterval().multipliedBy(5)))
+        .onFailure(err -> LOG.warn("heartbeat failed: {}", err.getMessage()));
+  }
+
+  private void startRepl(RoutingContext ctx) {
+    String slug = ctx.pathParam("slug");
+    if (!Slugs.isValid(slug)) {
+      HttpErrors.send(ctx, 400, "invalid_slug", "not a valid slug: " + slug);
+      return;
+    }
+    StartRequest request;
+    try {
+      JsonObject body = ctx.body().asJsonObject();
+      if (body == null) throw new IllegalArgumentException("the body must be a JSON start request");
+      request = StartRequest.fromJson(body.put("slug", slug));
+    } catch (DecodeException | IllegalArgumentException | ClassCastException e) {
+      HttpErrors.send(ctx, 400, "invalid_request", e.getMessage());
+      return;
+    }
+    host.start(request).compose(route -> heartbeat().map(route))
+        .onSuccess(route -> ctx.json(route.toJson()))
+        .onFailure(err -> fail(ctx, err));
+  }
+
+  private void stopRepl(RoutingContext ctx) {
+    String slug = ctx.pathParam("slug");
+    if (!Slugs.isValid(slug)) {
+      HttpErrors.send(ctx, 400, "invalid_slug", "not a valid slug: " + slug);
+      return;
+    }
+    host.stop(slug).compose(v -> heartbeat())
+        .onSuccess(v -> ctx.json(new JsonObject().put("slug", slug).put("stopped", true)))
+        .onFailure(err -> fail(ctx, err));
+  }
+
+  private static void fail(RoutingContext ctx, Throwable err) {
+    if (err instanceof ApiException) {
+      HttpErrors.sendFailure(ctx, err);
+    } else {
+      LOG.error("request {} failed", ctx.request().path(), err);
+      HttpErrors.send(ctx, 500, "node_error", err.getMessage() == null ? err.toString() : err.getMessage());
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package io.pier.node;
+
+import io.pier.common.cluster.ClusterConfig;
+import io.pier.common.config.Env;
+import io.pier.common.node.NodeCapacity;
+import io.pier.common.store.s3.S3Config;
+import io.pier.node.runtime.docker.DockerConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+
+/**
+ * The node-agent's settings.
+ *
+ * @param nodeId        stable id of this node; containers carry it so a restarted agent finds its own
+ * @param dataDir       where workspaces live
+ * @param bindHost      address the agent's HTTP API listens on
+ * @param advertiseHost address other parts reach this node on (API and published repl ports)
+ * @param readyTimeout  how long a start waits for the repl's app to answer
+ */
+public record NodeAgentConfig(String nodeId, Path dataDir, String bindHost, int port, String advertiseHost,
+                              NodeCapacity capacity, Duration heartbeatInterval, Duration readyTimeout,
+                              ClusterConfig cluster, S3Config s3, DockerConfig docker) {
+  private static final Pattern NODE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
+
+  public String agentUrl() {
+    return "http://" + advertiseHost + ":" + port;
+  }
+
+  public static NodeAgentConfig fromEnv(Env env) {
+    Path data = env.path("PIER_NODE_DATA", "data/node");
+    String advertise = env.string("PIER_NODE_ADVERTISE_HOST", "127.0.0.1");
+    String nodeId = env.string("PIER_NODE_ID", null);
+    if (nodeId != null && !NODE_ID.matcher(nodeId).matches()) {
+      env.problem("PIER_NODE_ID must be lower-case letters, digits and '-' (at most 40), got '" + nodeId + "'");
+    }
+    long hostMemoryMb = hostMemoryMb();
+    NodeCapacity capacity = new NodeCapacity(
+        env.integer("PIER_NODE_SLOTS", 50),
+        env.integer("PIER_NODE_MEMORY_MB", (int) Math.max(512, hostMemoryMb - 2048)),
+        env.decimal("PIER_NODE_CPUS", Runtime.getRuntime().availableProcessors()));
+    NodeAgentConfig config = new NodeAgentConfig(nodeId, data,
+        env.string("PIER_NODE_BIND_HOST", advertise), env.port("PIER_NODE_PORT", 8082), advertise, capacity,
+        Duration.ofMillis(env.integer("PIER_NODE_HEARTBEAT_MS", 2000)),
+        Duration.ofSeconds(env.integer("PIER_NODE_READY_TIMEOUT_S", 30)),
+        ClusterConfig.fromEnv(env, false), S3Config.fromEnv(env),
+        new DockerConfig(env.string("PIER_DOCKER_HOST", env.string("DOCKER_HOST", null))));
+    env.check();
+    return nodeId != null ? config : config.withNodeId(persistentNodeId(data));
+  }
+
+  public NodeAgentConfig withNodeId(String id) {
+    return new NodeAgentConfig(id, dataDir, bindHost, port, advertiseHost, capacity, heartbeatInterval,
+        readyTimeout, cluster, s3, docker);
+  }
+
+  /** The id kept in {@code <data>/node-id}, made once, so a restarted agent recognises its own containers. */
+  static String persistentNodeId(Path dataDir) {
+    Path file = dataDir.resolve("node-id");
+    try {
+      if (Files.exists(file)) return Files.readString(file).strip();
+      Files.createDirectories(dataDir);
+      byte[] random = new byte[3];
+      new SecureRandom().nextBytes(random);
+      String id = "node-" + HexFormat.of().formatHex(random);
+      Files.writeString(file, id + "\n");
+      return id;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot keep the node id in " + file, e);
+    }
+  }
+
+  private static long hostMemoryMb() {
+    var os = ManagementFactory.getOperatingSystemMXBean();
+    if (os instanceof com.sun.management.OperatingSystemMXBean sun) return sun.getTotalMemorySize() / (1024 * 1024);
+    return 4096;
+  }
+}

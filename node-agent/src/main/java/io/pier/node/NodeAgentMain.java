@@ -1,0 +1,78 @@
+package io.pier.node;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.pier.common.cluster.hazelcast.HazelcastCluster;
+import io.pier.common.config.Env;
+import io.pier.common.config.Mains;
+import io.pier.common.store.s3.S3ObjectStore;
+import io.pier.node.runtime.docker.DockerContainerRuntime;
+import io.pier.node.workspace.IgnoreList;
+import io.pier.node.workspace.WorkspaceSync;
+import io.pier.node.workspace.Workspaces;
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Starts a node-agent from environment variables (see the README's configuration table). */
+public final class NodeAgentMain {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeAgentMain.class);
+
+  private NodeAgentMain() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    NodeAgentConfig config = Mains.configOrExit("node-agent", () -> NodeAgentConfig.fromEnv(Env.system()));
+    AtomicReference<Running> running = new AtomicReference<>();
+    Mains.runUntilStopped(LOG, "node-agent", start(config).onSuccess(running::set),
+        () -> running.get() == null ? Future.succeededFuture() : running.get().stop(), Duration.ofSeconds(120));
+  }
+
+  /** A started node-agent with everything it owns, so that it can be stopped as a whole. */
+  public record Running(NodeAgent agent, HazelcastCluster cluster, DockerContainerRuntime runtime,
+                        S3ObjectStore store, ExecutorService transfers) {
+    public Future<Void> stop() {
+      return agent.stop().eventually(cluster::close).eventually(() -> {
+        transfers.shutdown();
+        store.close();
+        try {
+          runtime.close();
+        } catch (Exception e) {
+          LOG.debug("closing the docker client", e);
+        }
+        return Future.succeededFuture();
+      });
+    }
+  }
+
+  /** Wires and starts a node-agent with the real runtime, storage and cluster. */
+  public static Future<Running> start(NodeAgentConfig config) {
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    DockerContainerRuntime runtime = new DockerContainerRuntime(config.docker());
+    S3ObjectStore store = new S3ObjectStore(config.s3());
+    ExecutorService transfers = Executors.newFixedThreadPool(8, r -> {
+      Thread t = new Thread(r, "s3-transfer");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      runtime.ping();
+    } catch (IllegalStateException e) {
+      return Future.failedFuture(e);
+    }
+    return HazelcastCluster.join(config.cluster(), metrics).compose(cluster -> {
+      ReplHost host = new ReplHost(cluster.vertx(),
+          new NodeIdentity(config.nodeId(), config.advertiseHost(), config.agentUrl()), runtime,
+          new WorkspaceSync(store, transfers, IgnoreList.DEFAULT),
+          new Workspaces(config.dataDir().resolve("workspaces")),
+          cluster.state().routes(), cluster.state().repls(), config.readyTimeout(), metrics);
+      NodeAgent agent = new NodeAgent(cluster.vertx(), config, cluster.state(), runtime, host, metrics);
+      return agent.start().map(a -> new Running(a, cluster, runtime, store, transfers))
+          .recover(err -> cluster.close().transform(v -> Future.failedFuture(err)));
+    });
+  }
+}

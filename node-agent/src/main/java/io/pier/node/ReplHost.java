@@ -1,0 +1,286 @@
+package io.pier.node;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.pier.common.cluster.SharedMap;
+import io.pier.common.http.ApiException;
+import io.pier.common.node.NodeLoad;
+import io.pier.common.node.StartRequest;
+import io.pier.common.repl.Limits;
+import io.pier.common.repl.ReplRecord;
+import io.pier.common.repl.ReplState;
+import io.pier.common.repl.Route;
+import io.pier.node.runtime.ContainerInfo;
+import io.pier.node.runtime.ContainerRuntime;
+import io.pier.node.runtime.ContainerSpec;
+import io.pier.node.workspace.WorkspaceSync;
+import io.pier.node.workspace.Workspaces;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The repls running on this node: starts each from storage into a container, publishes its route, and on stop
+ * flushes its files back before removing container and workspace. Operations on one slug run one at a time.
+ */
+public final class ReplHost {
+  public static final String LABEL_SLUG = "pier.slug";
+  public static final String LABEL_NODE = "pier.node";
+  public static final String LABEL_MANAGED = "pier.managed";
+  private static final Logger LOG = LoggerFactory.getLogger(ReplHost.class);
+  private static final int STOP_GRACE_SECONDS = 3;
+
+  /** A repl this node runs. {@code stored} is what storage holds of its workspace, null when unknown. */
+  private record Running(String slug, String containerId, Route route, int appPort, Limits limits,
+                         WorkspaceSync.Snapshot stored) {
+  }
+
+  private final Vertx vertx;
+  private final NodeIdentity me;
+  private final ContainerRuntime runtime;
+  private final WorkspaceSync sync;
+  private final Workspaces workspaces;
+  private final SharedMap<Route> routes;
+  private final SharedMap<ReplRecord> repls;
+  private final Duration readyTimeout;
+  private final HttpClient probe;
+  private final Map<String, Running> running = new ConcurrentHashMap<>();
+  private final Map<String, Future<?>> lastOperation = new ConcurrentHashMap<>();
+  private final Timer startTimer;
+  private final Counter startFailures;
+
+  public ReplHost(Vertx vertx, NodeIdentity me, ContainerRuntime runtime, WorkspaceSync sync, Workspaces workspaces,
+                  SharedMap<Route> routes, SharedMap<ReplRecord> repls, Duration readyTimeout, MeterRegistry metrics) {
+    this.vertx = vertx;
+    this.me = me;
+    this.runtime = runtime;
+    this.sync = sync;
+    this.workspaces = workspaces;
+    this.routes = routes;
+    this.repls = repls;
+    this.readyTimeout = readyTimeout;
+    this.probe = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(1000).setKeepAlive(false));
+    this.startTimer = Timer.builder("pier.node.repl.start").description("Time to start a repl on this node")
+        .publishPercentileHistogram().register(metrics);
+    this.startFailures = Counter.builder("pier.node.repl.start.failures").register(metrics);
+    metrics.gauge("pier.node.repls.running", running, Map::size);
+  }
+
+  /** Starts the repl (or returns its route if it runs here already) once its app answers or the wait is over. */
+  public Future<Route> start(StartRequest request) {
+    return serially(request.slug(), () -> {
+      Running existing = running.get(request.slug());
+      if (existing != null) return Future.succeededFuture(existing.route());
+      long began = System.nanoTime();
+      return blocking(() -> createAndStart(request))
+          .compose(this::awaitAnswer)
+          .compose(r -> routes.put(r.slug(), r.route()).map(v -> r))
+          .map(r -> {
+            running.put(r.slug(), r);
+            startTimer.record(Duration.ofNanos(System.nanoTime() - began));
+            LOG.info("started {} on port {}", r.slug(), r.route().port());
+            return r.route();
+          })
+          .recover(err -> {
+            startFailures.increment();
+            LOG.warn("could not start {}: {}", request.slug(), err.getMessage());
+            return blocking(() -> {
+              removeContainerAndWorkspace(request.slug(), null);
+              return null;
+            }).transform(ignored -> Future.failedFuture(err));
+          });
+    });
+  }
+
+  /** Stops the repl: stops its processes, flushes its files to storage, removes container, workspace and route. */
+  public Future<Void> stop(String slug) {
+    return serially(slug, () -> {
+      Running r = running.get(slug);
+      if (r == null) return routes.removeIf(slug, route -> me.nodeId().equals(route.nodeId())).mapEmpty();
+      return blocking(() -> {
+        runtime.stop(r.containerId(), STOP_GRACE_SECONDS);
+        sync.flush(slug, workspaces.of(slug), r.stored());
+        removeContainerAndWorkspace(slug, r.containerId());
+        return null;
+      }).compose(v -> {
+        running.remove(slug);
+        LOG.info("stopped {}", slug);
+        return routes.removeIf(slug, route -> me.nodeId().equals(route.nodeId()));
+      }).mapEmpty();
+    });
+  }
+
+  /** Stops every repl on this node, flushing each; for a clean shutdown. */
+  public Future<Void> stopAll() {
+    List<Future<Void>> stops = new ArrayList<>();
+    for (String slug : running.keySet()) stops.add(stop(slug));
+    return Future.join(stops).mapEmpty();
+  }
+
+  /**
+   * Makes this node's containers agree with the registry after a (re)start: containers of repls the registry says
+   * run here are adopted; others are removed, after saving their workspace when no other node runs the repl.
+   */
+  public Future<Void> reconcile() {
+    return blocking(() -> {
+      Set<String> slugs = new TreeSet<>();
+      Map<String, ContainerInfo> containers = new ConcurrentHashMap<>();
+      for (ContainerInfo c : runtime.list(Map.of(LABEL_NODE, me.nodeId()))) {
+        String slug = c.labels().get(LABEL_SLUG);
+        if (slug != null) {
+          slugs.add(slug);
+          containers.put(slug, c);
+        }
+      }
+      Path root = workspaces.of("x").getParent();
+      if (Files.isDirectory(root)) {
+        try (Stream<Path> dirs = Files.list(root)) {
+          dirs.forEach(d -> slugs.add(d.getFileName().toString()));
+        }
+      }
+      return new Object[] {slugs, containers};
+    }).compose(found -> {
+      @SuppressWarnings("unchecked") Set<String> slugs = (Set<String>) found[0];
+      @SuppressWarnings("unchecked") Map<String, ContainerInfo> containers = (Map<String, ContainerInfo>) found[1];
+      List<Future<Void>> done = new ArrayList<>();
+      for (String slug : slugs) done.add(repls.get(slug).compose(record -> reconcile(slug, record, containers.get(slug))));
+      return Future.join(done).mapEmpty();
+    });
+  }
+
+  private Future<Void> reconcile(String slug, ReplRecord record, ContainerInfo container) {
+    boolean ownedHere = record != null && me.nodeId().equals(record.nodeId())
+        && (record.state() == ReplState.RUNNING || record.state() == ReplState.STARTING);
+    if (ownedHere && container != null && container.running() && container.publishedPort().isPresent()) {
+      Route route = new Route(slug, me.nodeId(), me.advertiseHost(), container.publishedPort().getAsInt(), me.agentUrl());
+      running.put(slug, new Running(slug, container.id(), route, 0, record.limits(), null));
+      LOG.info("adopted running repl {}", slug);
+      return routes.put(slug, route);
+    }
+    boolean runsElsewhere = record != null && record.nodeId() != null && !me.nodeId().equals(record.nodeId());
+    return blocking(() -> {
+      Path dir = workspaces.of(slug);
+      if (record != null && !runsElsewhere && Files.isDirectory(dir)) {
+        if (container != null) runtime.stop(container.id(), STOP_GRACE_SECONDS);
+        sync.flush(slug, dir, null);
+        LOG.info("saved the workspace of orphaned repl {}", slug);
+      }
+      removeContainerAndWorkspace(slug, container == null ? null : container.id());
+      LOG.info("removed orphaned repl {} from this node", slug);
+      return null;
+    });
+  }
+
+  /** What this node's repls reserve now. */
+  public NodeLoad load() {
+    long memory = 0;
+    for (Running r : running.values()) memory += r.limits().memoryMb();
+    return new NodeLoad(running.size(), memory, 0, 0);
+  }
+
+  public Collection<Route> routes() {
+    return running.values().stream().map(Running::route).toList();
+  }
+
+  private Running createAndStart(StartRequest request) {
+    String slug = request.slug();
+    Path dir = workspaces.of(slug);
+    removeContainerAndWorkspace(slug, null);
+    WorkspaceSync.Snapshot stored = sync.restore(slug, dir);
+    Workspaces.handOver(dir, 1000, 1000);
+    String id;
+    try {
+      id = runtime.create(new ContainerSpec(containerName(slug), request.image(),
+          List.of("/bin/sh", "-c", request.run()), Map.of("PORT", String.valueOf(request.port())),
+          Map.of(LABEL_SLUG, slug, LABEL_NODE, me.nodeId(), LABEL_MANAGED, "true"),
+          dir, request.port(), me.advertiseHost(), request.limits()));
+    } catch (RuntimeException e) {
+      if (e.getClass().getSimpleName().equals("NotFoundException")) {
+        throw new ApiException(422, "image_missing", "runner image " + request.image() + " is not on node " + me.nodeId());
+      }
+      throw e;
+    }
+    runtime.start(id);
+    int port = runtime.inspect(id).flatMap(c -> c.publishedPort().isPresent()
+            ? java.util.Optional.of(c.publishedPort().getAsInt()) : java.util.Optional.empty())
+        .orElseThrow(() -> new IllegalStateException("container of " + slug + " has no published port"));
+    return new Running(slug, id, new Route(slug, me.nodeId(), me.advertiseHost(), port, me.agentUrl()), request.port(),
+        request.limits(), stored);
+  }
+
+  /** Waits until the repl's app answers HTTP; fails if its container exits; gives up waiting after the timeout. */
+  private Future<Running> awaitAnswer(Running r) {
+    Promise<Running> answered = Promise.promise();
+    long deadline = System.nanoTime() + readyTimeout.toNanos();
+    poll(r, deadline, answered);
+    return answered.future();
+  }
+
+  private void poll(Running r, long deadline, Promise<Running> answered) {
+    probe.request(new RequestOptions().setMethod(HttpMethod.GET).setHost(r.route().host())
+            .setPort(r.route().port()).setURI("/").setTimeout(2000))
+        .compose(req -> req.send())
+        .onSuccess(resp -> answered.complete(r))
+        .onFailure(err -> blocking(() -> runtime.inspect(r.containerId())).onComplete(inspected -> {
+          var info = inspected.succeeded() ? inspected.result() : java.util.Optional.<ContainerInfo>empty();
+          if (info.isPresent() && !info.get().running()) {
+            String logs = runtime.logTail(r.containerId(), 20);
+            answered.fail(new ApiException(422, "app_exited", "the repl's program exited with code "
+                + info.get().exitCode() + " before it answered on port " + r.appPort() + ": " + logs.strip()));
+          } else if (System.nanoTime() > deadline) {
+            LOG.warn("{} does not answer on port {} after {}; running it anyway", r.slug(), r.appPort(), readyTimeout);
+            answered.complete(r);
+          } else {
+            vertx.setTimer(100, t -> poll(r, deadline, answered));
+          }
+        }));
+  }
+
+  private void removeContainerAndWorkspace(String slug, String containerId) {
+    if (containerId != null) runtime.remove(containerId);
+    for (ContainerInfo c : runtime.list(Map.of(LABEL_NODE, me.nodeId(), LABEL_SLUG, slug))) runtime.remove(c.id());
+    Workspaces.delete(workspaces.of(slug));
+  }
+
+  private String containerName(String slug) {
+    return "pier-" + slug + "-" + me.nodeId();
+  }
+
+  private <T> Future<T> blocking(Callable<T> work) {
+    return vertx.executeBlocking(work, false);
+  }
+
+  private <T> Future<T> serially(String slug, java.util.function.Supplier<Future<T>> operation) {
+    Promise<T> result = Promise.promise();
+    Future<?> previous = lastOperation.put(slug, result.future());
+    Future<?> before = previous == null ? Future.succeededFuture() : previous;
+    before.onComplete(ignored -> {
+      try {
+        operation.get().onComplete(result);
+      } catch (RuntimeException e) {
+        result.fail(e);
+      }
+    });
+    result.future().onComplete(done -> lastOperation.remove(slug, result.future()));
+    return result.future();
+  }
+}

@@ -1,0 +1,14 @@
+package io.pier.node.runtime;
+
+import java.util.Map;
+import java.util.OptionalInt;
+
+/**
+ * What the runtime reports about one container.
+ *
+ * @param publishedPort the host port the repl's port is published on, if any
+ * @param exitCode      the exit code when it is not running
+ */
+public record ContainerInfo(String id, Map<String, String> labels, boolean running, OptionalInt publishedPort,
+                            Integer exitCode) {
+}

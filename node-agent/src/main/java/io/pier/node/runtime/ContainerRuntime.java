@@ -1,0 +1,36 @@
+package io.pier.node.runtime;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The node-agent's only way to run repls: create with limits, start, stop, inspect, list its own.
+ * Docker is the first implementation; a microVM runtime is planned, so nothing here may be Docker-specific.
+ * Every call blocks: run them off the event loop.
+ */
+public interface ContainerRuntime {
+
+  /** Creates (does not start) a container. @return its id */
+  String create(ContainerSpec spec);
+
+  void start(String id);
+
+  /** Stops the container, giving its processes {@code graceSeconds} to exit. No error if it is not running. */
+  void stop(String id, int graceSeconds);
+
+  /** Removes the container, killing it if needed. No error if it is already gone. */
+  void remove(String id);
+
+  /** @return empty when there is no such container */
+  Optional<ContainerInfo> inspect(String id);
+
+  /** Containers, running or not, that carry every one of {@code labels}. */
+  List<ContainerInfo> list(Map<String, String> labels);
+
+  /** The last lines the container's processes printed, for error messages. */
+  String logTail(String id, int lines);
+
+  /** Names ({@code repo:tag}) of the runner images present. */
+  List<String> images();
+}

@@ -1,0 +1,18 @@
+package io.pier.node.runtime;
+
+import io.pier.common.repl.Limits;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything needed to create one repl's container.
+ *
+ * @param workspace     host folder mounted read-write at {@code /workspace}
+ * @param containerPort the port the repl's app listens on inside the container
+ * @param publishHost   the host address its port is published on (a free host port is chosen)
+ */
+public record ContainerSpec(String name, String image, List<String> command, Map<String, String> env,
+                            Map<String, String> labels, Path workspace, int containerPort, String publishHost,
+                            Limits limits) {
+}

@@ -1,0 +1,186 @@
+package io.pier.node.runtime.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Image;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.Volume;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import io.pier.node.runtime.ContainerInfo;
+import io.pier.node.runtime.ContainerRuntime;
+import io.pier.node.runtime.ContainerSpec;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
+
+/** {@link ContainerRuntime} on a local dockerd through docker-java. */
+public final class DockerContainerRuntime implements ContainerRuntime, AutoCloseable {
+  /** The user repls run as: never root, and the owner of the workspace on the host. */
+  public static final String RUNNER_USER = "1000:1000";
+  private static final long MIB = 1024L * 1024L;
+
+  private final DockerClient docker;
+
+  public DockerContainerRuntime(DockerConfig config) {
+    var builder = DefaultDockerClientConfig.createDefaultConfigBuilder();
+    if (config.host() != null) builder.withDockerHost(config.host());
+    var clientConfig = builder.build();
+    this.docker = DockerClientImpl.getInstance(clientConfig, new ApacheDockerHttpClient.Builder()
+        .dockerHost(clientConfig.getDockerHost()).sslConfig(clientConfig.getSSLConfig())
+        .connectionTimeout(Duration.ofSeconds(5)).responseTimeout(Duration.ofSeconds(120)).build());
+  }
+
+  /** Fails with a readable message when dockerd does not answer. */
+  public void ping() {
+    try {
+      docker.pingCmd().exec();
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("dockerd does not answer (" + e.getMessage() + "); is Docker running?", e);
+    }
+  }
+
+  @Override
+  public String create(ContainerSpec spec) {
+    ExposedPort port = ExposedPort.tcp(spec.containerPort());
+    Ports bindings = new Ports();
+    bindings.bind(port, Ports.Binding.bindIp(spec.publishHost()));
+    HostConfig host = HostConfig.newHostConfig()
+        .withMemory(spec.limits().memoryMb() * MIB)
+        .withMemorySwap(spec.limits().memoryMb() * MIB)
+        .withNanoCPUs((long) (spec.limits().cpus() * 1_000_000_000L))
+        .withPidsLimit(spec.limits().pids())
+        .withCapDrop(Capability.ALL)
+        .withSecurityOpts(List.of("no-new-privileges"))
+        .withReadonlyRootfs(true)
+        // exec: toolchains (go run, npm) run binaries from /tmp; a writable $HOME is needed by npm and pip.
+        .withTmpFs(Map.of(
+            "/tmp", "rw,exec,nosuid,nodev,size=256m",
+            "/home/runner", "rw,exec,nosuid,nodev,size=256m,uid=1000,gid=1000"))
+        .withBinds(new Bind(spec.workspace().toString(), new Volume("/workspace")))
+        .withPortBindings(new PortBinding(Ports.Binding.bindIp(spec.publishHost()), port));
+    List<String> env = new ArrayList<>();
+    spec.env().forEach((k, v) -> env.add(k + "=" + v));
+    return docker.createContainerCmd(spec.image())
+        .withName(spec.name())
+        .withLabels(spec.labels())
+        .withUser(RUNNER_USER)
+        .withWorkingDir("/workspace")
+        .withEnv(env)
+        .withCmd(spec.command())
+        .withExposedPorts(port)
+        .withHostConfig(host)
+        .exec().getId();
+  }
+
+  @Override
+  public void start(String id) {
+    docker.startContainerCmd(id).exec();
+  }
+
+  @Override
+  public void stop(String id, int graceSeconds) {
+    try {
+      docker.stopContainerCmd(id).withTimeout(graceSeconds).exec();
+    } catch (NotFoundException | NotModifiedException alreadyStopped) {
+      // nothing to stop
+    }
+  }
+
+  @Override
+  public void remove(String id) {
+    try {
+      docker.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
+    } catch (NotFoundException gone) {
+      // already removed
+    }
+  }
+
+  @Override
+  public Optional<ContainerInfo> inspect(String id) {
+    try {
+      InspectContainerResponse r = docker.inspectContainerCmd(id).exec();
+      OptionalInt published = OptionalInt.empty();
+      Ports ports = r.getNetworkSettings() == null ? null : r.getNetworkSettings().getPorts();
+      if (ports != null) {
+        for (Map.Entry<ExposedPort, Ports.Binding[]> e : ports.getBindings().entrySet()) {
+          if (e.getValue() != null && e.getValue().length > 0 && e.getValue()[0].getHostPortSpec() != null) {
+            published = OptionalInt.of(Integer.parseInt(e.getValue()[0].getHostPortSpec()));
+          }
+        }
+      }
+      boolean running = Boolean.TRUE.equals(r.getState().getRunning());
+      Long exit = r.getState().getExitCodeLong();
+      return Optional.of(new ContainerInfo(r.getId(), r.getConfig().getLabels(), running, published,
+          running || exit == null ? null : exit.intValue()));
+    } catch (NotFoundException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public List<ContainerInfo> list(Map<String, String> labels) {
+    List<ContainerInfo> found = new ArrayList<>();
+    for (Container c : docker.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec()) {
+      OptionalInt published = OptionalInt.empty();
+      if (c.getPorts() != null) {
+        for (var p : c.getPorts()) {
+          if (p.getPublicPort() != null) published = OptionalInt.of(p.getPublicPort());
+        }
+      }
+      found.add(new ContainerInfo(c.getId(), c.getLabels(), "running".equals(c.getState()), published, null));
+    }
+    return found;
+  }
+
+  @Override
+  public String logTail(String id, int lines) {
+    StringBuilder out = new StringBuilder();
+    try {
+      docker.logContainerCmd(id).withStdOut(true).withStdErr(true).withTail(lines)
+          .exec(new ResultCallback.Adapter<Frame>() {
+            @Override
+            public void onNext(Frame frame) {
+              out.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+            }
+          }).awaitCompletion(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (NotFoundException e) {
+      return "";
+    }
+    return out.toString();
+  }
+
+  @Override
+  public List<String> images() {
+    List<String> names = new ArrayList<>();
+    for (Image image : docker.listImagesCmd().exec()) {
+      if (image.getRepoTags() != null) {
+        for (String tag : image.getRepoTags()) if (!tag.startsWith("<none>")) names.add(tag);
+      }
+    }
+    return names;
+  }
+
+  @Override
+  public void close() throws Exception {
+    docker.close();
+  }
+}

@@ -1,0 +1,153 @@
+package io.pier.node.workspace;
+
+import io.pier.common.store.ObjectStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Moves a repl's files between storage ({@code repls/<slug>/files/...}) and its workspace folder on this node.
+ * Blocking; transfers run in parallel on the given executor.
+ */
+public final class WorkspaceSync {
+  private final ObjectStore store;
+  private final ExecutorService transfers;
+  private final IgnoreList ignoreList;
+
+  public WorkspaceSync(ObjectStore store, ExecutorService transfers, IgnoreList ignoreList) {
+    this.store = store;
+    this.transfers = transfers;
+    this.ignoreList = ignoreList;
+  }
+
+  /** Storage prefix of a repl's files. */
+  public static String filesPrefix(String slug) {
+    return "repls/" + slug + "/files/";
+  }
+
+  /**
+   * Downloads every stored file of the repl into {@code dir}, which must be empty or absent.
+   *
+   * @return the state of the workspace right after, for {@link #flush}
+   */
+  public Snapshot restore(String slug, Path dir) {
+    String prefix = filesPrefix(slug);
+    try {
+      Files.createDirectories(dir);
+      List<Future<?>> pending = new ArrayList<>();
+      for (ObjectStore.ObjectInfo object : store.list(prefix)) {
+        String relative = object.key().substring(prefix.length());
+        if (relative.isEmpty() || relative.endsWith("/") || ignoreList.ignores(relative)) continue;
+        Path target = Workspaces.resolveInside(dir, relative);
+        pending.add(transfers.submit(() -> {
+          Files.createDirectories(target.getParent());
+          store.download(object.key(), target);
+          return null;
+        }));
+      }
+      awaitAll(pending);
+      return Snapshot.of(dir, ignoreList);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Makes storage hold exactly what the workspace holds (less ignored paths): uploads files that are new or changed
+   * since {@code since} (all of them when it is null) and deletes stored files that are no longer there.
+   *
+   * @return the state of the workspace that storage now holds
+   */
+  public Snapshot flush(String slug, Path dir, Snapshot since) {
+    String prefix = filesPrefix(slug);
+    Snapshot now = Snapshot.of(dir, ignoreList);
+    List<Future<?>> pending = new ArrayList<>();
+    for (Map.Entry<String, FileStamp> file : now.files().entrySet()) {
+      if (since != null && file.getValue().equals(since.files().get(file.getKey()))) continue;
+      Path source = dir.resolve(file.getKey());
+      pending.add(transfers.submit(() -> {
+        store.putFile(prefix + file.getKey(), source);
+        return null;
+      }));
+    }
+    for (ObjectStore.ObjectInfo stored : store.list(prefix)) {
+      String relative = stored.key().substring(prefix.length());
+      if (!now.files().containsKey(relative) && !ignoreList.ignores(relative)) {
+        pending.add(transfers.submit(() -> {
+          store.delete(stored.key());
+          return null;
+        }));
+      }
+    }
+    awaitAll(pending);
+    return now;
+  }
+
+  private static void awaitAll(List<Future<?>> pending) {
+    RuntimeException first = null;
+    for (Future<?> f : pending) {
+      try {
+        f.get();
+      } catch (ExecutionException e) {
+        if (first == null) {
+          first = e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while transferring files", e);
+      }
+    }
+    if (first != null) throw first;
+  }
+
+  /** Size and modification time of one file: a change in either means the file changed. */
+  public record FileStamp(long size, long modifiedMillis) {
+  }
+
+  /** The regular files of a workspace (symbolic links are not followed or stored) and their stamps. */
+  public record Snapshot(Map<String, FileStamp> files) {
+    static Snapshot of(Path dir, IgnoreList ignoreList) {
+      Map<String, FileStamp> files = new HashMap<>();
+      try {
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
+            if (!d.equals(dir) && ignoreList.ignores(relative(dir, d))) return FileVisitResult.SKIP_SUBTREE;
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+            if (attrs.isRegularFile() && !ignoreList.ignores(relative(dir, file))) {
+              files.put(relative(dir, file), new FileStamp(attrs.size(), attrs.lastModifiedTime().toMillis()));
+            }
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFileFailed(Path file, IOException e) {
+            return FileVisitResult.CONTINUE;
+          }
+        });
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return new Snapshot(Map.copyOf(files));
+    }
+
+    private static String relative(Path dir, Path p) {
+      return dir.relativize(p).toString().replace('\\', '/');
+    }
+  }
+}

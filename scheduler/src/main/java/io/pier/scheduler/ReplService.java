@@ -1,0 +1,261 @@
+package io.pier.scheduler;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.pier.common.cluster.ClusterState;
+import io.pier.common.http.ApiException;
+import io.pier.common.node.NodeInfo;
+import io.pier.common.node.StartRequest;
+import io.pier.common.repl.ReplRecord;
+import io.pier.common.repl.ReplState;
+import io.pier.common.repl.Slugs;
+import io.pier.common.store.ObjectStore;
+import io.pier.common.template.TemplateManifest;
+import io.pier.common.template.TemplateCatalog;
+import io.pier.scheduler.node.NodeClient;
+import io.pier.scheduler.placement.Placement;
+import io.pier.scheduler.placement.PlacementRequest;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The repl lifecycle: create from a template, start on a node chosen by placement, stop, delete. The only writer of
+ * the repl registry. Transitions are compare-and-set on the registry, so several schedulers can serve at once.
+ */
+public final class ReplService {
+  private static final Logger LOG = LoggerFactory.getLogger(ReplService.class);
+  private static final long BUSY_POLL_MS = 200;
+
+  private final Vertx vertx;
+  private final ClusterState cluster;
+  private final ObjectStore store;
+  private final TemplateCatalog templates;
+  private final Placement placement;
+  private final NodeClient nodes;
+  private final Slugs slugs;
+  private final Clock clock;
+  private final Duration busyWait;
+  private final Timer startTimer;
+  private final Counter placementFailures;
+
+  public ReplService(Vertx vertx, ClusterState cluster, ObjectStore store, TemplateCatalog templates,
+                     Placement placement, NodeClient nodes, Slugs slugs, Clock clock, Duration busyWait,
+                     MeterRegistry metrics) {
+    this.vertx = vertx;
+    this.cluster = cluster;
+    this.store = store;
+    this.templates = templates;
+    this.placement = placement;
+    this.nodes = nodes;
+    this.slugs = slugs;
+    this.clock = clock;
+    this.busyWait = busyWait;
+    this.startTimer = Timer.builder("pier.repl.start").description("Time from a start request to a running repl")
+        .publishPercentileHistogram().register(metrics);
+    this.placementFailures = Counter.builder("pier.placement.failures").register(metrics);
+  }
+
+  /** Storage key of a repl's metadata. */
+  public static String metadataKey(String slug) {
+    return "repls/" + slug + "/repl.json";
+  }
+
+  /** Creates a stopped repl whose files are a copy of the template's. */
+  public Future<ReplRecord> create(String template, String owner) {
+    Optional<TemplateManifest> found = templates.find(template);
+    if (found.isEmpty()) {
+      return Future.failedFuture(ApiException.badRequest("unknown_template", "no template named '" + template
+          + "'; known: " + templates.all().stream().map(TemplateManifest::name).toList()));
+    }
+    TemplateManifest manifest = found.get();
+    String slug = slugs.next();
+    ReplRecord creating = new ReplRecord(slug, manifest.name(), owner, ReplState.CREATING, null, clock.instant(),
+        clock.instant(), manifest.limits());
+    return cluster.repls().putIfAbsent(slug, creating).compose(fresh -> {
+      if (!fresh) return create(template, owner);
+      return blocking(() -> {
+        String from = "templates/" + manifest.name() + "/";
+        for (ObjectStore.ObjectInfo object : store.list(from)) {
+          String relative = object.key().substring(from.length());
+          if (!relative.equals(TemplateManifest.FILE_NAME)) {
+            store.copy(object.key(), "repls/" + slug + "/files/" + relative);
+          }
+        }
+        ReplRecord stopped = creating.withState(ReplState.STOPPED, null, clock.instant());
+        persist(stopped);
+        return stopped;
+      }).compose(stopped -> cluster.repls().put(slug, stopped).map(stopped))
+          .onSuccess(r -> LOG.info("created {} from template {}", slug, template))
+          .onFailure(err -> cluster.repls().remove(slug));
+    });
+  }
+
+  public Future<List<ReplRecord>> list() {
+    return cluster.repls().values().map(all -> all.stream()
+        .sorted(Comparator.comparing(ReplRecord::createdAt).reversed()).toList());
+  }
+
+  public Future<ReplRecord> get(String slug) {
+    return cluster.repls().get(slug).compose(r -> r == null
+        ? Future.failedFuture(ApiException.notFound("unknown_repl", "no repl named '" + slug + "'"))
+        : Future.succeededFuture(r));
+  }
+
+  /** Starts the repl if it is not running; completes when it runs. */
+  public Future<ReplRecord> start(String slug) {
+    long began = System.nanoTime();
+    return start(slug, deadline()).onSuccess(r -> startTimer.record(Duration.ofNanos(System.nanoTime() - began)));
+  }
+
+  private Future<ReplRecord> start(String slug, long deadline) {
+    return get(slug).compose(record -> {
+      if (record.state().isBusy()) return afterBusy(slug, deadline).compose(r -> start(slug, deadline));
+      if (record.state() == ReplState.RUNNING) {
+        // The route is the proof that it runs: a node-agent that restarted has none, and the repl must start again.
+        return cluster.routes().get(slug).compose(route -> route != null
+            ? Future.succeededFuture(record)
+            : markStopped(slug, record).compose(r -> start(slug, deadline)));
+      }
+      TemplateManifest manifest = templates.find(record.template()).orElse(null);
+      if (manifest == null) {
+        return Future.failedFuture(ApiException.conflict("unknown_template",
+            "the repl's template '" + record.template() + "' is no longer offered"));
+      }
+      PlacementRequest request = new PlacementRequest(slug, record.limits(), manifest.image());
+      return cluster.nodes().values().compose(candidates -> {
+        Placement.Decision decision = placement.place(candidates, request);
+        if (decision.node().isEmpty()) {
+          placementFailures.increment();
+          return Future.failedFuture(ApiException.unavailable("no_capacity",
+              "cannot start " + slug + ": " + decision.explain()));
+        }
+        NodeInfo node = decision.node().get();
+        return transition(slug, record.state(), ReplState.STARTING, node.nodeId()).compose(claimed -> {
+          if (!claimed) return start(slug, deadline);
+          StartRequest startRequest = new StartRequest(slug, manifest.image(), manifest.run(), manifest.port(),
+              record.limits());
+          return nodes.start(node, startRequest)
+              .compose(route -> finish(slug, ReplState.RUNNING, node.nodeId()))
+              .recover(err -> finish(slug, ReplState.FAILED, null).transform(ignored -> Future.failedFuture(err)));
+        });
+      });
+    });
+  }
+
+  /** Stops the repl if it runs; completes when its files are flushed and its container is gone. */
+  public Future<ReplRecord> stop(String slug) {
+    return stop(slug, deadline());
+  }
+
+  private Future<ReplRecord> stop(String slug, long deadline) {
+    return get(slug).compose(record -> {
+      if (record.state().isBusy()) return afterBusy(slug, deadline).compose(r -> stop(slug, deadline));
+      if (record.state() == ReplState.STOPPED) return Future.succeededFuture(record);
+      return transition(slug, record.state(), ReplState.STOPPING, record.nodeId()).compose(claimed -> {
+        if (!claimed) return stop(slug, deadline);
+        Future<NodeInfo> node = record.nodeId() == null ? Future.succeededFuture() : cluster.nodes().get(record.nodeId());
+        return node.compose(n -> n == null ? Future.<Void>succeededFuture() : nodes.stop(n, slug))
+            .compose(v -> finish(slug, ReplState.STOPPED, null))
+            .recover(err -> finish(slug, record.state(), record.nodeId()).transform(ignored -> Future.failedFuture(err)));
+      });
+    });
+  }
+
+  /** Stops the repl, then deletes its files and metadata for good. */
+  public Future<Void> delete(String slug) {
+    return stop(slug).compose(stopped -> blocking(() -> store.deletePrefix("repls/" + slug + "/")))
+        .compose(count -> cluster.repls().remove(slug))
+        .compose(v -> cluster.routes().remove(slug))
+        .onSuccess(v -> LOG.info("deleted {}", slug));
+  }
+
+  /**
+   * Puts every repl stored in {@code repls/*}/repl.json back into the registry as stopped, unless the registry knows
+   * it already. After a restart of the whole cluster this is how repls are found again.
+   *
+   * @return how many repls were added
+   */
+  public Future<Integer> recoverRegistry() {
+    return blocking(() -> {
+      List<ReplRecord> stored = new java.util.ArrayList<>();
+      for (String folder : store.listFolders("repls/")) {
+        String slug = folder.substring("repls/".length(), folder.length() - 1);
+        Optional<byte[]> json = store.get(metadataKey(slug));
+        if (json.isEmpty()) continue;
+        try {
+          stored.add(ReplRecord.fromJson(new JsonObject(new String(json.get(), StandardCharsets.UTF_8))));
+        } catch (RuntimeException e) {
+          LOG.warn("ignoring unreadable {}: {}", metadataKey(slug), e.getMessage());
+        }
+      }
+      return stored;
+    }).compose(stored -> {
+      List<Future<Boolean>> added = stored.stream().map(r -> cluster.repls().putIfAbsent(r.slug(),
+          r.withState(ReplState.STOPPED, null, r.lastActiveAt()))).toList();
+      return Future.all(added).map(all -> (int) added.stream().filter(f -> f.result()).count());
+    });
+  }
+
+  private Future<Boolean> transition(String slug, ReplState from, ReplState to, String nodeId) {
+    return cluster.repls().update(slug, current -> {
+      if (current == null) throw ApiException.notFound("unknown_repl", "no repl named '" + slug + "'");
+      return current.state() == from ? current.withState(to, nodeId, clock.instant()) : null;
+    }).map(r -> r.state() == to && (nodeId == null || nodeId.equals(r.nodeId())));
+  }
+
+  private Future<ReplRecord> finish(String slug, ReplState to, String nodeId) {
+    return cluster.repls().update(slug, current -> current == null ? null : current.withState(to, nodeId, clock.instant()))
+        .compose(r -> r == null ? Future.failedFuture(ApiException.notFound("unknown_repl", "repl deleted: " + slug))
+            : blocking(() -> {
+              persist(r);
+              return r;
+            }));
+  }
+
+  private Future<ReplRecord> markStopped(String slug, ReplRecord record) {
+    return cluster.repls().update(slug, current -> current != null && current.state() == record.state()
+        ? current.withState(ReplState.STOPPED, null, current.lastActiveAt()) : null);
+  }
+
+  private Future<ReplRecord> afterBusy(String slug, long deadline) {
+    Promise<ReplRecord> settled = Promise.promise();
+    pollUntilSettled(slug, deadline, settled);
+    return settled.future();
+  }
+
+  private void pollUntilSettled(String slug, long deadline, Promise<ReplRecord> settled) {
+    vertx.setTimer(BUSY_POLL_MS, t -> get(slug).onFailure(settled::fail).onSuccess(record -> {
+      if (!record.state().isBusy()) {
+        settled.complete(record);
+      } else if (System.nanoTime() > deadline) {
+        settled.fail(ApiException.conflict("busy", slug + " is still " + record.state().wire() + "; try again later"));
+      } else {
+        pollUntilSettled(slug, deadline, settled);
+      }
+    }));
+  }
+
+  private long deadline() {
+    return System.nanoTime() + busyWait.toNanos();
+  }
+
+  private void persist(ReplRecord record) {
+    store.put(metadataKey(record.slug()), record.toStoredJson().encodePrettily().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private <T> Future<T> blocking(Callable<T> work) {
+    return vertx.executeBlocking(work, false);
+  }
+}

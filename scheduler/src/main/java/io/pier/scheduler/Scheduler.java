@@ -1,0 +1,89 @@
+package io.pier.scheduler;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.pier.common.cluster.ClusterState;
+import io.pier.common.cluster.ClusterState.ServiceEndpoint;
+import io.pier.common.http.HttpErrors;
+import io.pier.common.http.OpsRoutes;
+import io.pier.common.store.ObjectStore;
+import io.pier.common.template.TemplateCatalog;
+import io.pier.scheduler.api.SchedulerApi;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One scheduler instance: publishes templates, recovers the registry from storage, serves the REST API and
+ * announces itself to edge-proxies through the cluster.
+ */
+public final class Scheduler {
+  private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
+  private static final Duration ANNOUNCE_EVERY = Duration.ofSeconds(3);
+
+  private final Vertx vertx;
+  private final SchedulerConfig config;
+  private final ClusterState cluster;
+  private final ObjectStore store;
+  private final TemplateCatalog templates;
+  private final ReplService repls;
+  private final PrometheusMeterRegistry metrics;
+  private final ServiceEndpoint endpoint;
+  private final AtomicBoolean ready = new AtomicBoolean();
+  private HttpServer server;
+  private long announceTimer = -1;
+
+  public Scheduler(Vertx vertx, SchedulerConfig config, ClusterState cluster, ObjectStore store,
+                   TemplateCatalog templates, ReplService repls, PrometheusMeterRegistry metrics) {
+    this.vertx = vertx;
+    this.config = config;
+    this.cluster = cluster;
+    this.store = store;
+    this.templates = templates;
+    this.repls = repls;
+    this.metrics = metrics;
+    this.endpoint = new ServiceEndpoint("scheduler", UUID.randomUUID().toString().substring(0, 8), config.apiUrl());
+  }
+
+  public Future<Scheduler> start() {
+    Router router = Router.router(vertx);
+    OpsRoutes.mount(router, "scheduler", metrics, ready::get);
+    new SchedulerApi(repls, templates, cluster, config::previewUrl, config::ideUrl).mount(vertx, router);
+    router.route().handler(ctx -> HttpErrors.send(ctx, 404, "not_found", "nothing at " + ctx.request().path()));
+    return vertx.executeBlocking(() -> {
+          store.ensureBucket();
+          new TemplatePublisher(store).publish(templates);
+          return null;
+        }, false)
+        .compose(v -> repls.recoverRegistry())
+        .onSuccess(n -> LOG.info("registry: {} repls recovered from storage", n))
+        .compose(n -> vertx.createHttpServer().requestHandler(router).listen(config.port(), config.bindHost()))
+        .compose(s -> {
+          server = s;
+          return announce();
+        })
+        .map(v -> {
+          announceTimer = vertx.setPeriodic(ANNOUNCE_EVERY.toMillis(), t -> announce());
+          ready.set(true);
+          LOG.info("scheduler {} serving {} templates at {}", endpoint.id(), templates.all().size(), config.apiUrl());
+          return this;
+        });
+  }
+
+  public Future<Void> stop() {
+    ready.set(false);
+    if (announceTimer >= 0) vertx.cancelTimer(announceTimer);
+    return cluster.services().remove(endpoint.key())
+        .eventually(() -> server == null ? Future.succeededFuture() : server.close());
+  }
+
+  private Future<Void> announce() {
+    return cluster.services().put(endpoint.key(), endpoint, ANNOUNCE_EVERY.multipliedBy(4))
+        .onFailure(err -> LOG.warn("could not announce the scheduler: {}", err.getMessage()));
+  }
+}

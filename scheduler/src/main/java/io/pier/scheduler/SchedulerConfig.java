@@ -1,0 +1,62 @@
+package io.pier.scheduler;
+
+import io.pier.common.cluster.ClusterConfig;
+import io.pier.common.config.Env;
+import io.pier.common.store.s3.S3Config;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The scheduler's settings.
+ *
+ * @param publicUrl  the URL users reach Pier at (the edge-proxy), such as {@code http://pier.localhost:8080};
+ *                   previews are at its scheme and port with {@code <slug>.} before the domain
+ * @param busyWait   how long a start or stop waits for another transition of the same repl to finish
+ * @param nodeStaleAfter a node whose last heartbeat is older is not placed on
+ */
+public record SchedulerConfig(String bindHost, int port, String advertiseHost, String domain, URI publicUrl,
+                              Path templatesDir, Duration busyWait, Duration nodeTimeout, Duration nodeStaleAfter,
+                              ClusterConfig cluster, S3Config s3) {
+
+  public static SchedulerConfig fromEnv(Env env) {
+    String domain = env.string("PIER_DOMAIN", "pier.localhost");
+    int edgePort = env.port("PIER_EDGE_PORT", 8080);
+    String publicUrl = env.string("PIER_PUBLIC_URL", "http://" + domain + ":" + edgePort);
+    URI uri = null;
+    try {
+      uri = URI.create(publicUrl);
+      if (uri.getScheme() == null || uri.getHost() == null) throw new IllegalArgumentException();
+    } catch (IllegalArgumentException e) {
+      env.problem("PIER_PUBLIC_URL must be a URL such as http://pier.localhost:8080, got '" + publicUrl + "'");
+    }
+    String advertise = env.string("PIER_SCHEDULER_ADVERTISE_HOST", "127.0.0.1");
+    SchedulerConfig config = new SchedulerConfig(env.string("PIER_SCHEDULER_BIND_HOST", advertise),
+        env.port("PIER_SCHEDULER_PORT", 8081), advertise, domain, uri,
+        env.path("PIER_TEMPLATES_DIR", "templates"),
+        Duration.ofSeconds(env.integer("PIER_START_TIMEOUT_S", 120)),
+        Duration.ofSeconds(env.integer("PIER_NODE_TIMEOUT_S", 180)),
+        Duration.ofSeconds(env.integer("PIER_NODE_STALE_S", 15)),
+        ClusterConfig.fromEnv(env, false), S3Config.fromEnv(env));
+    env.check();
+    return config;
+  }
+
+  /** Where a repl's app is shared: {@code <scheme>://<slug>.<domain>[:port]/}. */
+  public String previewUrl(String slug) {
+    return publicUrl.getScheme() + "://" + slug + "." + domain + portSuffix() + "/";
+  }
+
+  /** Where a repl's IDE opens. */
+  public String ideUrl(String slug) {
+    return publicUrl.getScheme() + "://" + publicUrl.getHost() + portSuffix() + "/ide/" + slug;
+  }
+
+  public String apiUrl() {
+    return "http://" + advertiseHost + ":" + port;
+  }
+
+  private String portSuffix() {
+    return publicUrl.getPort() < 0 ? "" : ":" + publicUrl.getPort();
+  }
+}

@@ -1,0 +1,127 @@
+package io.pier.scheduler.api;
+
+import io.pier.common.cluster.ClusterState;
+import io.pier.common.http.ApiException;
+import io.pier.common.http.HttpErrors;
+import io.pier.common.node.NodeInfo;
+import io.pier.common.repl.ReplRecord;
+import io.pier.common.repl.Slugs;
+import io.pier.common.template.TemplateCatalog;
+import io.pier.common.template.TemplateManifest;
+import io.pier.scheduler.ReplService;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.Comparator;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The public REST API under {@code /api}: JSON in, JSON out, every error as {@code {"error", "message"}}. */
+public final class SchedulerApi {
+  private static final Logger LOG = LoggerFactory.getLogger(SchedulerApi.class);
+  private static final int MAX_BODY_BYTES = 16 * 1024;
+
+  private final ReplService repls;
+  private final TemplateCatalog templates;
+  private final ClusterState cluster;
+  private final Function<String, String> previewUrl;
+  private final Function<String, String> ideUrl;
+
+  public SchedulerApi(ReplService repls, TemplateCatalog templates, ClusterState cluster,
+                      Function<String, String> previewUrl, Function<String, String> ideUrl) {
+    this.repls = repls;
+    this.templates = templates;
+    this.cluster = cluster;
+    this.previewUrl = previewUrl;
+    this.ideUrl = ideUrl;
+  }
+
+  /** Adds the API's routes to {@code router}. */
+  public void mount(Vertx vertx, Router router) {
+    router.route("/api/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false));
+    router.post("/api/repls").handler(this::create);
+    router.get("/api/repls").handler(ctx -> respond(ctx, repls.list()
+        .map(all -> new JsonObject().put("repls", new JsonArray(all.stream().map(this::view).toList())))));
+    router.get("/api/repls/:slug").handler(ctx -> withSlug(ctx, slug -> repls.get(slug).map(this::view)));
+    router.post("/api/repls/:slug/start").handler(ctx -> withSlug(ctx, slug -> repls.start(slug).map(this::view)));
+    router.post("/api/repls/:slug/stop").handler(ctx -> withSlug(ctx, slug -> repls.stop(slug).map(this::view)));
+    router.delete("/api/repls/:slug").handler(ctx -> withSlug(ctx, slug -> repls.delete(slug)
+        .map(v -> new JsonObject().put("slug", slug).put("deleted", true))));
+    router.get("/api/templates").handler(ctx -> ctx.json(new JsonObject().put("templates", new JsonArray(
+        templates.all().stream().map(TemplateManifest::toJson).toList()))));
+    router.get("/api/nodes").handler(ctx -> respond(ctx, cluster.nodes().values().map(all -> new JsonObject()
+        .put("nodes", new JsonArray(all.stream().sorted(Comparator.comparing(NodeInfo::nodeId))
+            .map(NodeInfo::toJson).toList())))));
+    router.route("/api/*").handler(ctx ->
+        HttpErrors.send(ctx, 404, "not_found", "no API at " + ctx.request().method() + " " + ctx.request().path()));
+    router.route("/api/*").failureHandler(this::failure);
+  }
+
+  private void create(RoutingContext ctx) {
+    JsonObject body;
+    try {
+      body = ctx.body().asJsonObject();
+    } catch (DecodeException | ClassCastException e) {
+      HttpErrors.send(ctx, 400, "malformed_json", "the body must be a JSON object such as {\"template\":\"node\"}");
+      return;
+    }
+    if (body == null) {
+      HttpErrors.send(ctx, 400, "malformed_json", "the body must be a JSON object such as {\"template\":\"node\"}");
+      return;
+    }
+    Object template = body.getValue("template");
+    if (!(template instanceof String name) || name.isBlank()) {
+      HttpErrors.send(ctx, 400, "invalid_request", "\"template\" must name a template; see GET /api/templates");
+      return;
+    }
+    if (!TemplateManifest.isValidName(name)) {
+      HttpErrors.send(ctx, 400, "unknown_template", "no template named '" + name + "'");
+      return;
+    }
+    repls.create(name, null).onSuccess(r -> {
+      ctx.response().setStatusCode(201).putHeader("Location", "/api/repls/" + r.slug());
+      ctx.json(view(r));
+    }).onFailure(err -> fail(ctx, err));
+  }
+
+  private void withSlug(RoutingContext ctx, Function<String, Future<JsonObject>> action) {
+    String slug = ctx.pathParam("slug");
+    if (!Slugs.isValid(slug)) {
+      HttpErrors.send(ctx, 404, "unknown_repl", "no repl named '" + slug + "'");
+      return;
+    }
+    respond(ctx, action.apply(slug));
+  }
+
+  private void respond(RoutingContext ctx, Future<JsonObject> result) {
+    result.onSuccess(ctx::json).onFailure(err -> fail(ctx, err));
+  }
+
+  private JsonObject view(ReplRecord record) {
+    return record.toJson().put("previewUrl", previewUrl.apply(record.slug())).put("ideUrl", ideUrl.apply(record.slug()));
+  }
+
+  private void fail(RoutingContext ctx, Throwable err) {
+    if (!(err instanceof ApiException)) LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), err);
+    HttpErrors.sendFailure(ctx, err);
+  }
+
+  private void failure(RoutingContext ctx) {
+    int status = ctx.statusCode();
+    if (ctx.failure() != null) {
+      fail(ctx, ctx.failure());
+    } else if (status == 413) {
+      HttpErrors.send(ctx, 413, "too_large", "the body is larger than " + MAX_BODY_BYTES + " bytes");
+    } else if (status == 405) {
+      HttpErrors.send(ctx, 405, "method_not_allowed", ctx.request().method() + " is not allowed on " + ctx.request().path());
+    } else {
+      HttpErrors.send(ctx, status < 400 ? 500 : status, "error", "request failed with status " + status);
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package io.pier.scheduler.node;
+
+import io.pier.common.http.ApiException;
+import io.pier.common.node.NodeInfo;
+import io.pier.common.node.StartRequest;
+import io.pier.common.repl.Route;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.time.Duration;
+
+/** {@link NodeClient} over the node-agent's internal HTTP API. */
+public final class HttpNodeClient implements NodeClient {
+  private final WebClient web;
+  private final Duration timeout;
+
+  public HttpNodeClient(WebClient web, Duration timeout) {
+    this.web = web;
+    this.timeout = timeout;
+  }
+
+  @Override
+  public Future<Route> start(NodeInfo node, StartRequest request) {
+    return web.postAbs(node.agentUrl() + "/internal/repls/" + request.slug() + "/start")
+        .timeout(timeout.toMillis())
+        .sendJsonObject(request.toJson())
+        .recover(err -> Future.failedFuture(unreachable(node, err)))
+        .compose(resp -> ok(node, resp).map(body -> Route.fromJson(body)));
+  }
+
+  @Override
+  public Future<Void> stop(NodeInfo node, String slug) {
+    return web.postAbs(node.agentUrl() + "/internal/repls/" + slug + "/stop")
+        .timeout(timeout.toMillis())
+        .send()
+        .recover(err -> Future.failedFuture(unreachable(node, err)))
+        .compose(resp -> ok(node, resp)).mapEmpty();
+  }
+
+  private static ApiException unreachable(NodeInfo node, Throwable err) {
+    return new ApiException(502, "node_unreachable", "node " + node.nodeId() + " did not answer: " + err.getMessage());
+  }
+
+  private static Future<JsonObject> ok(NodeInfo node, HttpResponse<Buffer> resp) {
+    JsonObject body;
+    try {
+      body = resp.bodyAsJsonObject();
+    } catch (RuntimeException e) {
+      body = null;
+    }
+    if (resp.statusCode() == 200 && body != null) return Future.succeededFuture(body);
+    String code = body == null ? "node_error" : body.getString("error", "node_error");
+    String message = body == null ? "node " + node.nodeId() + " answered " + resp.statusCode()
+        : body.getString("message", "node " + node.nodeId() + " answered " + resp.statusCode());
+    int status = resp.statusCode() >= 400 && resp.statusCode() < 500 ? resp.statusCode() : 502;
+    return Future.failedFuture(new ApiException(status, code, message));
+  }
+}

@@ -1,0 +1,16 @@
+package io.pier.scheduler.node;
+
+import io.pier.common.node.NodeInfo;
+import io.pier.common.node.StartRequest;
+import io.pier.common.repl.Route;
+import io.vertx.core.Future;
+
+/** How the scheduler tells a node-agent what to run. Failures carry the node's own error when it gave one. */
+public interface NodeClient {
+
+  /** Starts the repl on the node; completes once it runs there. */
+  Future<Route> start(NodeInfo node, StartRequest request);
+
+  /** Stops the repl on the node, which flushes its files to storage first. */
+  Future<Void> stop(NodeInfo node, String slug);
+}

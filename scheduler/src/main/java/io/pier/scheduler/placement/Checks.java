@@ -1,0 +1,55 @@
+package io.pier.scheduler.placement;
+
+import io.pier.common.node.NodeInfo;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/** The standard feasibility checks, in the order they run. */
+public final class Checks {
+  private Checks() {
+  }
+
+  /** Every check a repl's node must pass: alive, taking work, a free slot, memory and CPU for its limits, its image. */
+  public static List<FeasibilityCheck> standard(Clock clock, Duration staleAfter) {
+    return List.of(healthy(clock, staleAfter), notDraining(), freeSlot(), freeMemory(), hasImage());
+  }
+
+  /** The node published a heartbeat recently. */
+  public static FeasibilityCheck healthy(Clock clock, Duration staleAfter) {
+    return check("no recent heartbeat",
+        (node, request) -> node.heartbeatAt().plus(staleAfter).isAfter(clock.instant()));
+  }
+
+  public static FeasibilityCheck notDraining() {
+    return check("draining", (node, request) -> !node.draining());
+  }
+
+  public static FeasibilityCheck freeSlot() {
+    return check("no free slot", (node, request) -> node.load().repls() < node.capacity().slots());
+  }
+
+  /** Memory limits are never over-committed: swap is capped to the limit, so a full node would OOM-kill. */
+  public static FeasibilityCheck freeMemory() {
+    return check("no free memory",
+        (node, request) -> node.load().reservedMemoryMb() + request.limits().memoryMb() <= node.capacity().memoryMb());
+  }
+
+  public static FeasibilityCheck hasImage() {
+    return check("no runner image", (node, request) -> node.images().contains(request.image()));
+  }
+
+  private static FeasibilityCheck check(String reason, java.util.function.BiPredicate<NodeInfo, PlacementRequest> test) {
+    return new FeasibilityCheck() {
+      @Override
+      public String reason() {
+        return reason;
+      }
+
+      @Override
+      public boolean allows(NodeInfo node, PlacementRequest request) {
+        return test.test(node, request);
+      }
+    };
+  }
+}
