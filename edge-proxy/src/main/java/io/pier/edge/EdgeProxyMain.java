@@ -7,7 +7,6 @@ import io.pier.common.config.Env;
 import io.pier.common.config.Mains;
 import io.vertx.core.Future;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,15 +19,19 @@ public final class EdgeProxyMain {
 
   public static void main(String[] args) throws Exception {
     EdgeConfig config = Mains.configOrExit("edge-proxy", () -> EdgeConfig.fromEnv(Env.system()));
-    AtomicReference<Running> running = new AtomicReference<>();
-    Mains.runUntilStopped(LOG, "edge-proxy", start(config).onSuccess(running::set),
-        () -> running.get() == null ? Future.succeededFuture() : running.get().stop(), Duration.ofSeconds(20));
+    Mains.runUntilStopped(LOG, "edge-proxy", start(config));
   }
 
   /** A started edge-proxy with its cluster membership. */
-  public record Running(EdgeProxy proxy, HazelcastCluster cluster) {
-    public Future<Void> stop() {
-      return proxy.stop().eventually(cluster::close);
+  public record Running(EdgeProxy proxy, HazelcastCluster cluster) implements AutoCloseable {
+    /** Stops listening and leaves the cluster. Call from a non-Vert.x thread. */
+    @Override
+    public void close() {
+      try {
+        Mains.await(proxy.stop(), Duration.ofSeconds(20));
+      } finally {
+        Mains.await(cluster.close(), Duration.ofSeconds(30));
+      }
     }
   }
 

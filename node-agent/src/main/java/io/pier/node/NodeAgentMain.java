@@ -14,7 +14,6 @@ import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,25 +26,23 @@ public final class NodeAgentMain {
 
   public static void main(String[] args) throws Exception {
     NodeAgentConfig config = Mains.configOrExit("node-agent", () -> NodeAgentConfig.fromEnv(Env.system()));
-    AtomicReference<Running> running = new AtomicReference<>();
-    Mains.runUntilStopped(LOG, "node-agent", start(config).onSuccess(running::set),
-        () -> running.get() == null ? Future.succeededFuture() : running.get().stop(), Duration.ofSeconds(120));
+    Mains.runUntilStopped(LOG, "node-agent", start(config));
   }
 
   /** A started node-agent with everything it owns, so that it can be stopped as a whole. */
   public record Running(NodeAgent agent, HazelcastCluster cluster, DockerContainerRuntime runtime,
-                        S3ObjectStore store, ExecutorService transfers) {
-    public Future<Void> stop() {
-      return agent.stop().eventually(cluster::close).eventually(() -> {
+                        S3ObjectStore store, ExecutorService transfers) implements AutoCloseable {
+    /** Stops every repl (flushing its files), leaves the cluster, releases clients. Call from a non-Vert.x thread. */
+    @Override
+    public void close() throws Exception {
+      try {
+        Mains.await(agent.stop(), Duration.ofMinutes(2));
+      } finally {
+        Mains.await(cluster.close(), Duration.ofSeconds(30));
         transfers.shutdown();
         store.close();
-        try {
-          runtime.close();
-        } catch (Exception e) {
-          LOG.debug("closing the docker client", e);
-        }
-        return Future.succeededFuture();
-      });
+        runtime.close();
+      }
     }
   }
 

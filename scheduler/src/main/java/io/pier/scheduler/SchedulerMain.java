@@ -18,7 +18,6 @@ import io.vertx.ext.web.client.WebClient;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,18 +39,20 @@ public final class SchedulerMain {
         throw new ConfigException("PIER_TEMPLATES_DIR: " + e.getMessage());
       }
     });
-    AtomicReference<Running> running = new AtomicReference<>();
-    Mains.runUntilStopped(LOG, "scheduler", start(config, templates).onSuccess(running::set),
-        () -> running.get() == null ? Future.succeededFuture() : running.get().stop(), Duration.ofSeconds(30));
+    Mains.runUntilStopped(LOG, "scheduler", start(config, templates));
   }
 
   /** A started scheduler with what it owns. */
-  public record Running(Scheduler scheduler, HazelcastCluster cluster, S3ObjectStore store) {
-    public Future<Void> stop() {
-      return scheduler.stop().eventually(cluster::close).eventually(() -> {
+  public record Running(Scheduler scheduler, HazelcastCluster cluster, S3ObjectStore store) implements AutoCloseable {
+    /** Stops serving and leaves the cluster. Call from a non-Vert.x thread. */
+    @Override
+    public void close() {
+      try {
+        Mains.await(scheduler.stop(), Duration.ofSeconds(30));
+      } finally {
+        Mains.await(cluster.close(), Duration.ofSeconds(30));
         store.close();
-        return Future.succeededFuture();
-      });
+      }
     }
   }
 

@@ -3,7 +3,9 @@ package io.pier.common.config;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 
@@ -26,22 +28,24 @@ public final class Mains {
   }
 
   /**
-   * Waits for {@code started}; exits with 1 if it fails. Then runs {@code stop} on SIGTERM/SIGINT, waiting up to
-   * {@code stopTimeout} for it, and keeps the process alive until then.
+   * Waits for {@code started}; exits with 1 if it fails. Then, on SIGTERM/SIGINT, closes what it started, and keeps
+   * the process alive until that is done.
    */
-  public static void runUntilStopped(Logger log, String service, Future<?> started, Supplier<Future<?>> stop,
-                                     Duration stopTimeout) throws InterruptedException {
+  public static <S extends AutoCloseable> void runUntilStopped(Logger log, String service, Future<S> started)
+      throws InterruptedException {
+    S running;
     try {
-      started.toCompletionStage().toCompletableFuture().get();
-    } catch (Exception e) {
-      log.error("{} failed to start", service, e);
+      running = started.toCompletionStage().toCompletableFuture().get();
+    } catch (ExecutionException e) {
+      log.error("{} failed to start: {}", service, e.getCause().getMessage(), e.getCause());
       System.exit(1);
+      return;
     }
     CountDownLatch done = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("{} stopping", service);
       try {
-        stop.get().toCompletionStage().toCompletableFuture().get(stopTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        running.close();
         log.info("{} stopped", service);
       } catch (Exception e) {
         log.warn("{} did not stop cleanly", service, e);
@@ -49,5 +53,23 @@ public final class Mains {
       done.countDown();
     }, service + "-shutdown"));
     done.await();
+  }
+
+  /**
+   * Blocks the calling thread, which must not be a Vert.x thread, until {@code future} completes.
+   *
+   * @throws IllegalStateException when it fails or takes longer than {@code timeout}
+   */
+  public static <T> T await(Future<T> future, Duration timeout) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("no answer within " + timeout, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
   }
 }
