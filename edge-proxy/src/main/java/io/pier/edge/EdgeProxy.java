@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
@@ -75,7 +76,9 @@ public final class EdgeProxy {
     apex.route().handler(StaticHandler.create("webroot").setIndexPage("index.html").setCachingEnabled(false));
 
     return refreshSchedulers()
-        .compose(v -> vertx.createHttpServer().requestHandler(req -> dispatch(req, apex, previewProxy))
+        // No h2c upgrade: requests are relayed as HTTP/1.1, which is what repls' apps and WebSockets speak.
+        .compose(v -> vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false))
+            .requestHandler(req -> dispatch(req, apex, previewProxy))
             .listen(config.port(), config.bindHost()))
         .map(s -> {
           server = s;
