@@ -179,7 +179,9 @@ public final class ReplHost {
     boolean runsElsewhere = record != null && record.nodeId() != null && !me.nodeId().equals(record.nodeId());
     return blocking(() -> {
       Path dir = workspaces.of(slug);
-      if (record != null && !runsElsewhere && Files.isDirectory(dir)) {
+      // A repl missing from the registry may only be waiting for a scheduler to recover it from storage.
+      boolean exists = record != null || sync.isStored(slug);
+      if (exists && !runsElsewhere && Files.isDirectory(dir)) {
         if (container != null) runtime.stop(container.id(), STOP_GRACE_SECONDS);
         sync.flush(slug, dir, null);
         LOG.info("saved the workspace of orphaned repl {}", slug);

@@ -11,6 +11,7 @@ import io.pier.common.repl.ReplRecord;
 import io.pier.common.repl.ReplState;
 import io.pier.common.repl.Slugs;
 import io.pier.common.store.ObjectStore;
+import io.pier.common.store.StorageLayout;
 import io.pier.common.template.TemplateManifest;
 import io.pier.common.template.TemplateCatalog;
 import io.pier.scheduler.node.NodeClient;
@@ -67,11 +68,6 @@ public final class ReplService {
     this.placementFailures = Counter.builder("pier.placement.failures").register(metrics);
   }
 
-  /** Storage key of a repl's metadata. */
-  public static String metadataKey(String slug) {
-    return "repls/" + slug + "/repl.json";
-  }
-
   /** Creates a stopped repl whose files are a copy of the template's. */
   public Future<ReplRecord> create(String template, String owner) {
     Optional<TemplateManifest> found = templates.find(template);
@@ -86,11 +82,11 @@ public final class ReplService {
     return cluster.repls().putIfAbsent(slug, creating).compose(fresh -> {
       if (!fresh) return create(template, owner);
       return blocking(() -> {
-        String from = "templates/" + manifest.name() + "/";
+        String from = StorageLayout.template(manifest.name());
         for (ObjectStore.ObjectInfo object : store.list(from)) {
           String relative = object.key().substring(from.length());
           if (!relative.equals(TemplateManifest.FILE_NAME)) {
-            store.copy(object.key(), "repls/" + slug + "/files/" + relative);
+            store.copy(object.key(), StorageLayout.replFiles(slug) + relative);
           }
         }
         ReplRecord stopped = creating.withState(ReplState.STOPPED, null, clock.instant());
@@ -175,7 +171,7 @@ public final class ReplService {
 
   /** Stops the repl, then deletes its files and metadata for good. */
   public Future<Void> delete(String slug) {
-    return stop(slug).compose(stopped -> blocking(() -> store.deletePrefix("repls/" + slug + "/")))
+    return stop(slug).compose(stopped -> blocking(() -> store.deletePrefix(StorageLayout.repl(slug))))
         .compose(count -> cluster.repls().remove(slug))
         .compose(v -> cluster.routes().remove(slug))
         .onSuccess(v -> LOG.info("deleted {}", slug));
@@ -190,14 +186,14 @@ public final class ReplService {
   public Future<Integer> recoverRegistry() {
     return blocking(() -> {
       List<ReplRecord> stored = new java.util.ArrayList<>();
-      for (String folder : store.listFolders("repls/")) {
-        String slug = folder.substring("repls/".length(), folder.length() - 1);
-        Optional<byte[]> json = store.get(metadataKey(slug));
+      for (String folder : store.listFolders(StorageLayout.REPLS)) {
+        String slug = folder.substring(StorageLayout.REPLS.length(), folder.length() - 1);
+        Optional<byte[]> json = store.get(StorageLayout.replMetadata(slug));
         if (json.isEmpty()) continue;
         try {
           stored.add(ReplRecord.fromJson(new JsonObject(new String(json.get(), StandardCharsets.UTF_8))));
         } catch (RuntimeException e) {
-          LOG.warn("ignoring unreadable {}: {}", metadataKey(slug), e.getMessage());
+          LOG.warn("ignoring unreadable {}: {}", StorageLayout.replMetadata(slug), e.getMessage());
         }
       }
       return stored;
@@ -252,7 +248,7 @@ public final class ReplService {
   }
 
   private void persist(ReplRecord record) {
-    store.put(metadataKey(record.slug()), record.toStoredJson().encodePrettily().getBytes(StandardCharsets.UTF_8));
+    store.put(StorageLayout.replMetadata(record.slug()), record.toStoredJson().encodePrettily().getBytes(StandardCharsets.UTF_8));
   }
 
   private <T> Future<T> blocking(Callable<T> work) {

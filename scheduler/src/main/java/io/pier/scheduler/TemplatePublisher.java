@@ -1,6 +1,7 @@
 package io.pier.scheduler;
 
 import io.pier.common.store.ObjectStore;
+import io.pier.common.store.StorageLayout;
 import io.pier.common.template.TemplateCatalog;
 import io.pier.common.template.TemplateManifest;
 import java.io.IOException;
@@ -23,7 +24,7 @@ public final class TemplatePublisher {
   public void publish(TemplateCatalog catalog) {
     for (TemplateManifest manifest : catalog.all()) {
       Path folder = catalog.folder(manifest.name());
-      String prefix = "templates/" + manifest.name() + "/";
+      String prefix = StorageLayout.template(manifest.name());
       Set<String> uploaded = new HashSet<>();
       try (Stream<Path> files = Files.walk(folder)) {
         for (Path file : files.filter(Files::isRegularFile).toList()) {

@@ -1,6 +1,7 @@
 package io.pier.node.workspace;
 
 import io.pier.common.store.ObjectStore;
+import io.pier.common.store.StorageLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
@@ -31,9 +32,9 @@ public final class WorkspaceSync {
     this.ignoreList = ignoreList;
   }
 
-  /** Storage prefix of a repl's files. */
-  public static String filesPrefix(String slug) {
-    return "repls/" + slug + "/files/";
+  /** True when storage holds the repl's metadata, so the repl exists and was not deleted. */
+  public boolean isStored(String slug) {
+    return store.get(StorageLayout.replMetadata(slug)).isPresent();
   }
 
   /**
@@ -42,7 +43,7 @@ public final class WorkspaceSync {
    * @return the state of the workspace right after, for {@link #flush}
    */
   public Snapshot restore(String slug, Path dir) {
-    String prefix = filesPrefix(slug);
+    String prefix = StorageLayout.replFiles(slug);
     try {
       Files.createDirectories(dir);
       List<Future<?>> pending = new ArrayList<>();
@@ -70,7 +71,7 @@ public final class WorkspaceSync {
    * @return the state of the workspace that storage now holds
    */
   public Snapshot flush(String slug, Path dir, Snapshot since) {
-    String prefix = filesPrefix(slug);
+    String prefix = StorageLayout.replFiles(slug);
     Snapshot now = Snapshot.of(dir, ignoreList);
     List<Future<?>> pending = new ArrayList<>();
     for (Map.Entry<String, FileStamp> file : now.files().entrySet()) {

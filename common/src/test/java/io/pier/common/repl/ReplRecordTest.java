@@ -1,0 +1,87 @@
+package io.pier.common.repl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class ReplRecordTest {
+  private static final Instant CREATED = Instant.parse("2024-05-01T10:00:00Z");
+  private static final Instant ACTIVE = Instant.parse("2024-05-01T11:30:15.123Z");
+
+  private static ReplRecord running() {
+    return new ReplRecord("brave-otter-3f9a2c", "node", "alice", ReplState.RUNNING, "node-7", CREATED, ACTIVE,
+        new Limits(1.5, 512, 256));
+  }
+
+  @Test
+  void roundTripsThroughJson() {
+    ReplRecord record = running();
+    assertEquals(record, ReplRecord.fromJson(new JsonObject(record.toJson().encode())));
+  }
+
+  @Test
+  void roundTripsWithNullNodeAndOwner() {
+    ReplRecord record = new ReplRecord("s", "node", null, ReplState.FAILED, null, CREATED, ACTIVE,
+        new Limits(1, 64, 16));
+    assertEquals(record, ReplRecord.fromJson(new JsonObject(record.toJson().encode())));
+  }
+
+  @Test
+  void jsonUsesWireNamesForState() {
+    JsonObject json = running().toJson();
+    assertEquals("running", json.getString("state"));
+    assertEquals("node-7", json.getString("node"));
+    assertEquals(CREATED.toString(), json.getString("createdAt"));
+  }
+
+  @Test
+  void storedJsonOmitsStateAndNode() {
+    JsonObject stored = running().toStoredJson();
+    assertFalse(stored.containsKey("state"));
+    assertFalse(stored.containsKey("node"));
+    assertEquals("brave-otter-3f9a2c", stored.getString("slug"));
+    assertEquals("alice", stored.getString("owner"));
+  }
+
+  @Test
+  void storedFormReadsAsStoppedOnNoNode() {
+    ReplRecord read = ReplRecord.fromJson(new JsonObject(running().toStoredJson().encode()));
+    assertEquals(ReplState.STOPPED, read.state());
+    assertNull(read.nodeId());
+    assertEquals(running().withState(ReplState.STOPPED, null, ACTIVE), read);
+  }
+
+  @Test
+  void toStoredJsonDoesNotChangeTheFullForm() {
+    ReplRecord record = running();
+    record.toStoredJson();
+    assertEquals("running", record.toJson().getString("state"));
+  }
+
+  @Test
+  void withStateKeepsIdentityAndSetsLastActive() {
+    Instant later = ACTIVE.plusSeconds(60);
+    ReplRecord stopped = running().withState(ReplState.STOPPED, null, later);
+    assertEquals(ReplState.STOPPED, stopped.state());
+    assertNull(stopped.nodeId());
+    assertEquals(later, stopped.lastActiveAt());
+    assertEquals(CREATED, stopped.createdAt());
+    assertEquals("brave-otter-3f9a2c", stopped.slug());
+  }
+
+  @Test
+  void rejectsUnknownState() {
+    JsonObject json = running().toJson().put("state", "sleeping");
+    assertThrows(IllegalArgumentException.class, () -> ReplRecord.fromJson(json));
+  }
+
+  @Test
+  void stateWireNamesRoundTrip() {
+    for (ReplState s : ReplState.values()) assertEquals(s, ReplState.fromWire(s.wire()));
+  }
+}

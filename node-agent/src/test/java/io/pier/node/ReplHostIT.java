@@ -1,0 +1,204 @@
+package io.pier.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pier.common.cluster.ClusterState;
+import io.pier.common.cluster.InMemoryStringMap;
+import io.pier.common.config.Mains;
+import io.pier.common.http.ApiException;
+import io.pier.common.node.StartRequest;
+import io.pier.common.repl.Limits;
+import io.pier.common.repl.ReplRecord;
+import io.pier.common.repl.ReplState;
+import io.pier.common.repl.Route;
+import io.pier.common.store.s3.EmbeddedS3Server;
+import io.pier.common.store.s3.S3Config;
+import io.pier.common.store.s3.S3ObjectStore;
+import io.pier.node.runtime.ContainerInfo;
+import io.pier.node.runtime.ContainerSpec;
+import io.pier.node.runtime.docker.DockerConfig;
+import io.pier.node.runtime.docker.DockerContainerRuntime;
+import io.pier.node.workspace.IgnoreList;
+import io.pier.node.workspace.WorkspaceSync;
+import io.pier.node.workspace.Workspaces;
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The node side of a repl's life against the real dockerd and the embedded S3 server over HTTP. */
+class ReplHostIT {
+  private static final String IMAGE = "pier-runner-node:latest";
+  private static final Limits LIMITS = new Limits(0.5, 256, 128);
+
+  private final String nodeId = "it-" + UUID.randomUUID().toString().substring(0, 8);
+  private EmbeddedS3Server s3;
+  private S3ObjectStore store;
+  private DockerContainerRuntime runtime;
+  private ExecutorService transfers;
+  private Vertx vertx;
+  private ClusterState cluster;
+  private Workspaces workspaces;
+  private ReplHost host;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    Path data = Files.createDirectories(Path.of("target", nodeId).toAbsolutePath());
+    s3 = EmbeddedS3Server.start(data.resolve("s3"), "127.0.0.1", 0, "it", "it-secret");
+    store = new S3ObjectStore(new S3Config(URI.create("http://127.0.0.1:" + s3.port()), "us-east-1", "pier", "it", "it-secret"));
+    store.ensureBucket();
+    runtime = new DockerContainerRuntime(new DockerConfig(null));
+    transfers = Executors.newFixedThreadPool(4);
+    vertx = Vertx.vertx();
+    cluster = new ClusterState(name -> new InMemoryStringMap(Clock.systemUTC()));
+    workspaces = new Workspaces(data.resolve("workspaces"));
+    host = new ReplHost(vertx, new NodeIdentity(nodeId, "127.0.0.1", "http://127.0.0.1:1"), runtime,
+        new WorkspaceSync(store, transfers, IgnoreList.DEFAULT), workspaces, cluster.routes(), cluster.repls(),
+        Duration.ofSeconds(20), new SimpleMeterRegistry());
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (ContainerInfo c : runtime.list(Map.of(ReplHost.LABEL_NODE, nodeId))) runtime.remove(c.id());
+    Mains.await(vertx.close(), Duration.ofSeconds(10));
+    transfers.shutdown();
+    runtime.close();
+    store.close();
+    s3.close();
+  }
+
+  @Test
+  void startsFromStorageAndStopFlushesEveryChangeBack() throws Exception {
+    store.put("repls/alpha/files/server.js", serverJs("alpha").getBytes(StandardCharsets.UTF_8));
+    store.put("repls/alpha/files/old.txt", "to be deleted".getBytes(StandardCharsets.UTF_8));
+
+    Route route = Mains.await(host.start(new StartRequest("alpha", IMAGE, "node server.js", 3000, LIMITS)), Duration.ofSeconds(60));
+    assertEquals(nodeId, route.nodeId());
+    assertEquals(route, Mains.await(cluster.routes().get("alpha"), Duration.ofSeconds(5)), "route published");
+    assertEquals("alpha", httpGet(route.port()));
+    assertEquals(256, host.load().reservedMemoryMb());
+
+    Path ws = workspaces.of("alpha");
+    Files.writeString(ws.resolve("new.txt"), "new");
+    Files.delete(ws.resolve("old.txt"));
+    Files.createDirectories(ws.resolve("node_modules/dep"));
+    Files.writeString(ws.resolve("node_modules/dep/index.js"), "ignored");
+
+    Mains.await(host.stop("alpha"), Duration.ofSeconds(60));
+    assertTrue(runtime.list(Map.of(ReplHost.LABEL_NODE, nodeId)).isEmpty(), "container removed");
+    assertFalse(Files.exists(ws), "workspace removed");
+    assertNull(Mains.await(cluster.routes().get("alpha"), Duration.ofSeconds(5)), "route removed");
+    assertEquals("new", new String(store.get("repls/alpha/files/new.txt").orElseThrow(), StandardCharsets.UTF_8));
+    assertTrue(store.get("repls/alpha/files/old.txt").isEmpty(), "deletion reached storage");
+    assertTrue(store.list("repls/alpha/files/node_modules/").isEmpty(), "ignored folders stay local");
+  }
+
+  @Test
+  void appThatExitsFailsTheStartWithItsOutputAndLeavesNothingBehind() {
+    store.put("repls/broken/files/server.js", "console.error('boom: missing config'); process.exit(3);".getBytes(StandardCharsets.UTF_8));
+    ExecutionException failure = failureOf(() -> host.start(new StartRequest("broken", IMAGE, "node server.js", 3000, LIMITS)));
+    ApiException api = assertInstanceOf(ApiException.class, failure.getCause());
+    assertEquals("app_exited", api.code());
+    assertTrue(api.getMessage().contains("boom: missing config"), api.getMessage());
+    assertTrue(runtime.list(Map.of(ReplHost.LABEL_NODE, nodeId)).isEmpty(), "no container left behind");
+    assertFalse(Files.exists(workspaces.of("broken")));
+  }
+
+  @Test
+  void missingRunnerImageIsAClearError() {
+    store.put("repls/noimg/files/a.txt", "a".getBytes(StandardCharsets.UTF_8));
+    ExecutionException failure = failureOf(() -> host.start(new StartRequest("noimg", "pier-runner-nonexistent:latest", "true", 3000, LIMITS)));
+    ApiException api = assertInstanceOf(ApiException.class, failure.getCause());
+    assertEquals("image_missing", api.code());
+  }
+
+  @Test
+  void reconcileRemovesOrphansAfterSavingTheirWorkAndAdoptsReplsItOwns() throws Exception {
+    // An orphan: a container of this node for a repl the registry says is stopped, with unsaved work.
+    Path orphanWs = Files.createDirectories(workspaces.of("orphan"));
+    Files.writeString(orphanWs.resolve("unsaved.txt"), "do not lose me");
+    Workspaces.handOver(orphanWs, 1000, 1000);
+    String orphan = createIdleContainer("orphan", orphanWs);
+    Mains.await(cluster.repls().put("orphan", record("orphan", ReplState.STOPPED, null)), Duration.ofSeconds(5));
+    // A repl the registry says runs here: it must survive the agent's restart.
+    Path ownedWs = Files.createDirectories(workspaces.of("owned"));
+    Workspaces.handOver(ownedWs, 1000, 1000);
+    String owned = createIdleContainer("owned", ownedWs);
+    Mains.await(cluster.repls().put("owned", record("owned", ReplState.RUNNING, nodeId)), Duration.ofSeconds(5));
+
+    // Not in the registry yet (no scheduler has recovered it) but stored: its work is saved too.
+    store.put("repls/unlisted/repl.json", "{}".getBytes(StandardCharsets.UTF_8));
+    Path unlistedWs = Files.createDirectories(workspaces.of("unlisted"));
+    Files.writeString(unlistedWs.resolve("work.txt"), "mine");
+    // Deleted repls leave nothing: their leftovers are not written back.
+    Path deletedWs = Files.createDirectories(workspaces.of("deleted"));
+    Files.writeString(deletedWs.resolve("gone.txt"), "gone");
+
+    Mains.await(host.reconcile(), Duration.ofSeconds(60));
+
+    assertEquals("mine", new String(store.get("repls/unlisted/files/work.txt").orElseThrow(), StandardCharsets.UTF_8));
+    assertFalse(Files.exists(unlistedWs));
+    assertTrue(store.list("repls/deleted/").isEmpty(), "a deleted repl is not resurrected");
+    assertFalse(Files.exists(deletedWs));
+
+    assertTrue(runtime.inspect(orphan).isEmpty(), "orphan container removed");
+    assertFalse(Files.exists(orphanWs), "orphan workspace removed");
+    assertEquals("do not lose me", new String(store.get("repls/orphan/files/unsaved.txt").orElseThrow(), StandardCharsets.UTF_8));
+    assertTrue(runtime.inspect(owned).orElseThrow().running(), "owned container kept");
+    Route route = Mains.await(cluster.routes().get("owned"), Duration.ofSeconds(5));
+    assertNotNull(route, "owned repl's route restored");
+    assertEquals(1, host.load().repls());
+  }
+
+  private String createIdleContainer(String slug, Path workspace) {
+    String id = runtime.create(new ContainerSpec("pier-" + slug + "-" + nodeId, IMAGE, List.of("sleep", "300"), Map.of(),
+        Map.of(ReplHost.LABEL_SLUG, slug, ReplHost.LABEL_NODE, nodeId, ReplHost.LABEL_MANAGED, "true"),
+        workspace, 3000, "127.0.0.1", LIMITS));
+    runtime.start(id);
+    return id;
+  }
+
+  private static ReplRecord record(String slug, ReplState state, String node) {
+    return new ReplRecord(slug, "node", null, state, node, Instant.now(), Instant.now(), LIMITS);
+  }
+
+  private static String serverJs(String answer) {
+    return "require('http').createServer((q, s) => s.end('" + answer + "')).listen(process.env.PORT, '0.0.0.0');";
+  }
+
+  private static String httpGet(int port) throws Exception {
+    var client = java.net.http.HttpClient.newHttpClient();
+    return client.send(java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  private static ExecutionException failureOf(java.util.function.Supplier<io.vertx.core.Future<?>> action) {
+    try {
+      action.get().toCompletionStage().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      return e;
+    } catch (Exception e) {
+      throw new AssertionError("expected a failure, got " + e, e);
+    }
+    throw new AssertionError("expected the start to fail");
+  }
+}
