@@ -33,7 +33,9 @@ public final class HazelcastCluster {
   public static Future<HazelcastCluster> join(ClusterConfig config, MeterRegistry registry) {
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(config));
     VertxOptions options = new VertxOptions()
-        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true))
+        // Vert.x keeps metrics backends by registry name; a name of its own keeps services sharing a JVM (tests) apart.
+        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+            .setRegistryName("pier-" + java.util.UUID.randomUUID()))
         .setEventBusOptions(new EventBusOptions().setHost(config.host()).setClusterPublicHost(config.host()));
     return Vertx.builder().with(options)
         .withMetrics(new MicrometerMetricsFactory(registry))
