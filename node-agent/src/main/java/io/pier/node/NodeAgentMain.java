@@ -26,6 +26,10 @@ public final class NodeAgentMain {
 
   public static void main(String[] args) throws Exception {
     NodeAgentConfig config = Mains.configOrExit("node-agent", () -> NodeAgentConfig.fromEnv(Env.system()));
+    if (!"root".equals(System.getProperty("user.name"))) {
+      LOG.warn("not running as root: workspaces stay owned by {}, so repls (uid 1000) can write them only if that is"
+          + " uid 1000", System.getProperty("user.name"));
+    }
     Mains.runUntilStopped(LOG, "node-agent", start(config));
   }
 

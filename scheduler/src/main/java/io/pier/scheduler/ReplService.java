@@ -119,8 +119,9 @@ public final class ReplService {
     return get(slug).compose(record -> {
       if (record.state().isBusy()) return afterBusy(slug, deadline).compose(r -> start(slug, deadline));
       if (record.state() == ReplState.RUNNING) {
-        // The route is the proof that it runs: a node-agent that restarted has none, and the repl must start again.
-        return cluster.routes().get(slug).compose(route -> route != null
+        // A route on a live node is the proof that it runs: a node-agent that restarted or died has none that counts,
+        // and the repl must start again.
+        return runsOnLiveNode(slug).compose(runs -> runs
             ? Future.succeededFuture(record)
             : markStopped(slug, record).compose(r -> start(slug, deadline)));
       }
@@ -162,7 +163,7 @@ public final class ReplService {
       return transition(slug, record.state(), ReplState.STOPPING, record.nodeId()).compose(claimed -> {
         if (!claimed) return stop(slug, deadline);
         Future<NodeInfo> node = record.nodeId() == null ? Future.succeededFuture() : cluster.nodes().get(record.nodeId());
-        return node.compose(n -> n == null ? Future.<Void>succeededFuture() : nodes.stop(n, slug))
+        return node.compose(n -> n == null ? cluster.routes().remove(slug) : nodes.stop(n, slug))
             .compose(v -> finish(slug, ReplState.STOPPED, null))
             .recover(err -> finish(slug, record.state(), record.nodeId()).transform(ignored -> Future.failedFuture(err)));
       });
@@ -218,6 +219,14 @@ public final class ReplService {
               persist(r);
               return r;
             }));
+  }
+
+  private Future<Boolean> runsOnLiveNode(String slug) {
+    return cluster.routes().get(slug).compose(route -> route == null
+        ? Future.succeededFuture(false)
+        : cluster.nodes().get(route.nodeId()).compose(node -> node != null
+            ? Future.succeededFuture(true)
+            : cluster.routes().remove(slug).map(false)));
   }
 
   private Future<ReplRecord> markStopped(String slug, ReplRecord record) {

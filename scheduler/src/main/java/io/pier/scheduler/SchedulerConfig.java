@@ -34,9 +34,9 @@ public record SchedulerConfig(String bindHost, int port, String advertiseHost, S
     SchedulerConfig config = new SchedulerConfig(env.string("PIER_SCHEDULER_BIND_HOST", advertise),
         env.port("PIER_SCHEDULER_PORT", 8081), advertise, domain, uri,
         env.path("PIER_TEMPLATES_DIR", "templates"),
-        Duration.ofSeconds(env.integer("PIER_START_TIMEOUT_S", 120)),
+        Duration.ofSeconds(env.integer("PIER_REPL_BUSY_WAIT_S", 120)),
         Duration.ofSeconds(env.integer("PIER_NODE_TIMEOUT_S", 180)),
-        Duration.ofSeconds(env.integer("PIER_NODE_STALE_S", 15)),
+        Duration.ofSeconds(env.integer("PIER_NODE_STALE_S", 8)),
         ClusterConfig.fromEnv(env, false), S3Config.fromEnv(env));
     env.check();
     return config;

@@ -10,7 +10,7 @@ public final class Checks {
   private Checks() {
   }
 
-  /** Every check a repl's node must pass: alive, taking work, a free slot, memory and CPU for its limits, its image. */
+  /** Every check a repl's node must pass: alive, taking work, a free slot, memory for its limits, its image. */
   public static List<FeasibilityCheck> standard(Clock clock, Duration staleAfter) {
     return List.of(healthy(clock, staleAfter), notDraining(), freeSlot(), freeMemory(), hasImage());
   }
