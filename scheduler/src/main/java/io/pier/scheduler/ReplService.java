@@ -205,11 +205,15 @@ public final class ReplService {
     });
   }
 
+  /** Compare-and-set of the state; true only when this call made the change (not a racing one). */
   private Future<Boolean> transition(String slug, ReplState from, ReplState to, String nodeId) {
+    java.util.concurrent.atomic.AtomicBoolean claimed = new java.util.concurrent.atomic.AtomicBoolean();
     return cluster.repls().update(slug, current -> {
       if (current == null) throw ApiException.notFound("unknown_repl", "no repl named '" + slug + "'");
-      return current.state() == from ? current.withState(to, nodeId, clock.instant()) : null;
-    }).map(r -> r.state() == to && (nodeId == null || nodeId.equals(r.nodeId())));
+      // update() may call this more than once; the last call decides what was stored.
+      claimed.set(current.state() == from);
+      return claimed.get() ? current.withState(to, nodeId, clock.instant()) : null;
+    }).map(r -> claimed.get());
   }
 
   private Future<ReplRecord> finish(String slug, ReplState to, String nodeId) {

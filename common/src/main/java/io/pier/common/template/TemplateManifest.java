@@ -41,20 +41,47 @@ public record TemplateManifest(String name, String title, String description, St
     } catch (DecodeException e) {
       throw new IllegalArgumentException("manifest is not a JSON object: " + e.getMessage());
     }
-    try {
-      JsonObject limits = json.getJsonObject("limits");
-      if (limits == null) throw new IllegalArgumentException("limits is missing");
-      Integer port = json.getInteger("port");
-      if (port == null) throw new IllegalArgumentException("port is missing");
-      for (String key : new String[] {"cpus", "memoryMb", "pids"}) {
-        if (limits.getValue(key) == null) throw new IllegalArgumentException("limits." + key + " is missing");
-      }
-      return new TemplateManifest(json.getString("name"), json.getString("title", json.getString("name")),
-          json.getString("description", ""), json.getString("image"), json.getString("run"), port,
-          json.getString("open"), Limits.fromJson(limits));
-    } catch (ClassCastException e) {
-      throw new IllegalArgumentException("manifest has a value of the wrong type: " + e.getMessage());
+    Object limitsValue = json.getValue("limits");
+    if (limitsValue == null) throw new IllegalArgumentException("limits is missing");
+    if (!(limitsValue instanceof JsonObject limits)) throw new IllegalArgumentException("limits must be an object");
+    String name = text(json, "name", true);
+    return new TemplateManifest(name, orElse(text(json, "title", false), name),
+        orElse(text(json, "description", false), ""), text(json, "image", true), text(json, "run", true),
+        (int) whole(json, "port", "port"), text(json, "open", false),
+        new Limits(number(limits, "cpus"), whole(limits, "memoryMb", "limits.memoryMb"),
+            whole(limits, "pids", "limits.pids")));
+  }
+
+  private static String text(JsonObject json, String key, boolean required) {
+    Object value = json.getValue(key);
+    if (value == null) {
+      if (required) throw new IllegalArgumentException(key + " is missing");
+      return null;
     }
+    if (!(value instanceof String s)) throw new IllegalArgumentException(key + " must be a string");
+    return s;
+  }
+
+  private static String orElse(String value, String fallback) {
+    return value == null ? fallback : value;
+  }
+
+  private static double number(JsonObject json, String key) {
+    Object value = json.getValue(key);
+    if (value == null) throw new IllegalArgumentException("limits." + key + " is missing");
+    if (!(value instanceof Number n)) throw new IllegalArgumentException("limits." + key + " must be a number");
+    return n.doubleValue();
+  }
+
+  private static long whole(JsonObject json, String key, String label) {
+    Object value = json.getValue(key);
+    if (value == null) throw new IllegalArgumentException(label + " is missing");
+    if (!(value instanceof Number n)) throw new IllegalArgumentException(label + " must be a number");
+    double d = n.doubleValue();
+    if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(label + " must be a whole number, got " + value);
+    }
+    return (long) d;
   }
 
   public JsonObject toJson() {

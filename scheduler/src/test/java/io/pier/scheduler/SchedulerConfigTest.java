@@ -1,0 +1,98 @@
+package io.pier.scheduler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pier.common.config.ConfigException;
+import io.pier.common.config.Env;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SchedulerConfigTest {
+
+  private static SchedulerConfig config(Map<String, String> vars) {
+    return SchedulerConfig.fromEnv(new Env(vars));
+  }
+
+  @Test
+  void urlsCarryThePublicPort() {
+    SchedulerConfig c = config(Map.of("PIER_PUBLIC_URL", "http://pier.localhost:8080"));
+    assertEquals("http://brave-otter-3f9a2c.pier.localhost:8080/", c.previewUrl("brave-otter-3f9a2c"));
+    assertEquals("http://pier.localhost:8080/ide/brave-otter-3f9a2c", c.ideUrl("brave-otter-3f9a2c"));
+  }
+
+  @Test
+  void urlsWithoutAPortHaveNone() {
+    SchedulerConfig c = config(Map.of("PIER_DOMAIN", "pier.example.com", "PIER_PUBLIC_URL",
+        "https://pier.example.com"));
+    assertEquals("https://calm-lynx-000001.pier.example.com/", c.previewUrl("calm-lynx-000001"));
+    assertEquals("https://pier.example.com/ide/calm-lynx-000001", c.ideUrl("calm-lynx-000001"));
+  }
+
+  @Test
+  void previewsUseTheDomainAndIdeUsesThePublicHost() {
+    SchedulerConfig c = config(Map.of("PIER_DOMAIN", "apps.example.com", "PIER_PUBLIC_URL",
+        "https://ide.example.com:8443"));
+    assertEquals("https://s.apps.example.com:8443/", c.previewUrl("s"));
+    assertEquals("https://ide.example.com:8443/ide/s", c.ideUrl("s"));
+  }
+
+  @Test
+  void defaultPublicUrlIsTheDomainOnTheEdgePort() {
+    SchedulerConfig c = config(Map.of("PIER_EDGE_PORT", "9090"));
+    assertEquals("http://pier.localhost:9090", c.publicUrl().toString());
+    assertEquals("http://s.pier.localhost:9090/", c.previewUrl("s"));
+    assertEquals("http://pier.localhost:9090/ide/s", c.ideUrl("s"));
+  }
+
+  @Test
+  void defaultsAreSensible() {
+    SchedulerConfig c = config(Map.of());
+    assertEquals("pier.localhost", c.domain());
+    assertEquals(8081, c.port());
+    assertEquals("127.0.0.1", c.bindHost());
+    assertEquals("http://127.0.0.1:8081", c.apiUrl());
+    assertTrue(c.busyWait().toSeconds() > 0);
+    assertTrue(c.nodeStaleAfter().toSeconds() > 0);
+    assertTrue(c.templatesDir().isAbsolute());
+  }
+
+  @Test
+  void readsDurationsInSeconds() {
+    SchedulerConfig c = config(Map.of("PIER_NODE_STALE_S", "30", "PIER_NODE_TIMEOUT_S", "60"));
+    assertEquals(Duration.ofSeconds(30), c.nodeStaleAfter());
+    assertEquals(Duration.ofSeconds(60), c.nodeTimeout());
+  }
+
+  @Test
+  void apiUrlUsesTheAdvertisedHostAndPort() {
+    SchedulerConfig c = config(Map.of("PIER_SCHEDULER_ADVERTISE_HOST", "10.0.0.5", "PIER_SCHEDULER_PORT", "9001"));
+    assertEquals("http://10.0.0.5:9001", c.apiUrl());
+    assertEquals("10.0.0.5", c.bindHost());
+  }
+
+  @Test
+  void rejectsAPublicUrlWithoutScheme() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> config(Map.of("PIER_PUBLIC_URL", "pier.localhost:8080")));
+    assertTrue(e.getMessage().contains("PIER_PUBLIC_URL"), e.getMessage());
+  }
+
+  @Test
+  void rejectsAPublicUrlThatIsNotAUri() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> config(Map.of("PIER_PUBLIC_URL", "http://pier local host")));
+    assertTrue(e.getMessage().contains("PIER_PUBLIC_URL"), e.getMessage());
+  }
+
+  @Test
+  void reportsEveryBadSettingAtOnce() {
+    ConfigException e = assertThrows(ConfigException.class, () -> config(Map.of(
+        "PIER_SCHEDULER_PORT", "eighty", "PIER_NODE_TIMEOUT_S", "soon", "PIER_EDGE_PORT", "70000")));
+    assertTrue(e.getMessage().contains("PIER_SCHEDULER_PORT"), e.getMessage());
+    assertTrue(e.getMessage().contains("PIER_NODE_TIMEOUT_S"), e.getMessage());
+    assertTrue(e.getMessage().contains("PIER_EDGE_PORT"), e.getMessage());
+  }
+}

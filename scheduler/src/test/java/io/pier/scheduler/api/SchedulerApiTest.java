@@ -1,0 +1,243 @@
+package io.pier.scheduler.api;
+
+import static io.pier.scheduler.ReplServiceFixture.await;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pier.common.repl.Slugs;
+import io.pier.scheduler.ReplServiceFixture;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class SchedulerApiTest {
+  private ReplServiceFixture f;
+  private HttpServer server;
+  private HttpClient http;
+  private String base;
+
+  @BeforeEach
+  void serve() throws Exception {
+    f = new ReplServiceFixture();
+    Router router = Router.router(f.vertx);
+    new SchedulerApi(f.service, f.catalog, f.cluster, slug -> "http://" + slug + ".pier.localhost:8080/",
+        slug -> "http://pier.localhost:8080/ide/" + slug).mount(f.vertx, router);
+    server = await(f.vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
+    base = "http://127.0.0.1:" + server.actualPort();
+    http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    await(server.close());
+    f.close();
+  }
+
+  private HttpResponse<String> send(String method, String path, String body) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(5));
+    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) b.header("Content-Type", "application/json");
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString(UTF_8));
+  }
+
+  /** Asserts the one error shape: JSON with {@code error} and {@code message}. */
+  private static JsonObject assertError(HttpResponse<String> resp, int status, String code) {
+    assertEquals(status, resp.statusCode(), resp.body());
+    assertTrue(resp.headers().firstValue("Content-Type").orElse("").startsWith("application/json"),
+        resp.headers().toString());
+    JsonObject body = new JsonObject(resp.body());
+    assertEquals(code, body.getString("error"), resp.body());
+    assertFalse(body.getString("message", "").isBlank(), resp.body());
+    return body;
+  }
+
+  private JsonObject createNode() throws Exception {
+    HttpResponse<String> resp = send("POST", "/api/repls", "{\"template\":\"node\"}");
+    assertEquals(201, resp.statusCode(), resp.body());
+    return new JsonObject(resp.body());
+  }
+
+  @Test
+  void malformedJsonIsRejected() throws Exception {
+    assertError(send("POST", "/api/repls", "{\"template\":"), 400, "malformed_json");
+  }
+
+  @Test
+  void aBodyThatIsNotAnObjectIsRejected() throws Exception {
+    assertError(send("POST", "/api/repls", "[\"node\"]"), 400, "malformed_json");
+    assertError(send("POST", "/api/repls", "\"node\""), 400, "malformed_json");
+  }
+
+  @Test
+  void anEmptyBodyIsRejected() throws Exception {
+    assertError(send("POST", "/api/repls", ""), 400, "malformed_json");
+  }
+
+  @Test
+  void aBodyWithoutTemplateIsInvalid() throws Exception {
+    assertError(send("POST", "/api/repls", "{}"), 400, "invalid_request");
+    assertError(send("POST", "/api/repls", "{\"template\":5}"), 400, "invalid_request");
+    assertError(send("POST", "/api/repls", "{\"template\":\"  \"}"), 400, "invalid_request");
+  }
+
+  @Test
+  void anUnknownTemplateIsRejected() throws Exception {
+    assertError(send("POST", "/api/repls", "{\"template\":\"cobol\"}"), 400, "unknown_template");
+    assertError(send("POST", "/api/repls", "{\"template\":\"../etc\"}"), 400, "unknown_template");
+    assertTrue(f.store.list("repls/").isEmpty());
+  }
+
+  @Test
+  void createAnswers201WithSlugUrlsAndLocation() throws Exception {
+    HttpResponse<String> resp = send("POST", "/api/repls", "{\"template\":\"node\"}");
+    assertEquals(201, resp.statusCode(), resp.body());
+    JsonObject body = new JsonObject(resp.body());
+    String slug = body.getString("slug");
+    assertTrue(Slugs.isValid(slug), slug);
+    assertEquals("node", body.getString("template"));
+    assertEquals("stopped", body.getString("state"));
+    assertEquals("http://" + slug + ".pier.localhost:8080/", body.getString("previewUrl"));
+    assertEquals("http://pier.localhost:8080/ide/" + slug, body.getString("ideUrl"));
+    assertEquals("/api/repls/" + slug, resp.headers().firstValue("Location").orElse(null));
+    assertTrue(f.store.get("repls/" + slug + "/repl.json").isPresent());
+  }
+
+  @Test
+  void getReturnsACreatedRepl() throws Exception {
+    String slug = createNode().getString("slug");
+    HttpResponse<String> resp = send("GET", "/api/repls/" + slug, null);
+    assertEquals(200, resp.statusCode(), resp.body());
+    JsonObject body = new JsonObject(resp.body());
+    assertEquals(slug, body.getString("slug"));
+    assertEquals("http://" + slug + ".pier.localhost:8080/", body.getString("previewUrl"));
+  }
+
+  @Test
+  void listReturnsEveryRepl() throws Exception {
+    String a = createNode().getString("slug");
+    String b = createNode().getString("slug");
+    HttpResponse<String> resp = send("GET", "/api/repls", null);
+    assertEquals(200, resp.statusCode(), resp.body());
+    JsonArray repls = new JsonObject(resp.body()).getJsonArray("repls");
+    assertEquals(2, repls.size());
+    List<String> slugs = repls.stream().map(o -> ((JsonObject) o).getString("slug")).toList();
+    assertTrue(slugs.containsAll(List.of(a, b)), slugs.toString());
+  }
+
+  @Test
+  void getOfAnUnknownSlugIs404Json() throws Exception {
+    assertError(send("GET", "/api/repls/no-such-repl", null), 404, "unknown_repl");
+  }
+
+  @Test
+  void anInvalidSlugInThePathIs404Json() throws Exception {
+    assertError(send("GET", "/api/repls/UPPER", null), 404, "unknown_repl");
+    assertError(send("POST", "/api/repls/UPPER/start", null), 404, "unknown_repl");
+    assertError(send("DELETE", "/api/repls/-bad-", null), 404, "unknown_repl");
+  }
+
+  @Test
+  void aBodyOver16KibIs413Json() throws Exception {
+    String big = "{\"template\":\"node\",\"pad\":\"" + "x".repeat(17 * 1024) + "\"}";
+    assertError(send("POST", "/api/repls", big), 413, "too_large");
+    assertTrue(f.store.list("repls/").isEmpty());
+  }
+
+  @Test
+  void aBodyJustUnder16KibIsAccepted() throws Exception {
+    String prefix = "{\"template\":\"node\",\"pad\":\"";
+    String body = prefix + "x".repeat(16 * 1024 - prefix.length() - 2) + "\"}";
+    assertEquals(16 * 1024, body.length());
+    assertEquals(201, send("POST", "/api/repls", body).statusCode());
+  }
+
+  @Test
+  void anUnknownApiPathIs404Json() throws Exception {
+    assertError(send("GET", "/api/nothing-here", null), 404, "not_found");
+    assertError(send("PUT", "/api/repls", "{}"), 404, "not_found");
+  }
+
+  @Test
+  void startWithoutNodesIs503NoCapacity() throws Exception {
+    String slug = createNode().getString("slug");
+    JsonObject err = assertError(send("POST", "/api/repls/" + slug + "/start", null), 503, "no_capacity");
+    assertTrue(err.getString("message").contains("no node-agent"), err.encode());
+  }
+
+  @Test
+  void startAndStopWithANode() throws Exception {
+    f.addNode("node-a");
+    String slug = createNode().getString("slug");
+    HttpResponse<String> started = send("POST", "/api/repls/" + slug + "/start", null);
+    assertEquals(200, started.statusCode(), started.body());
+    assertEquals("running", new JsonObject(started.body()).getString("state"));
+    assertEquals("node-a", new JsonObject(started.body()).getString("node"));
+    HttpResponse<String> stopped = send("POST", "/api/repls/" + slug + "/stop", null);
+    assertEquals(200, stopped.statusCode(), stopped.body());
+    assertEquals("stopped", new JsonObject(stopped.body()).getString("state"));
+    assertEquals(1, f.nodes.starts.size());
+    assertEquals(1, f.nodes.stops.size());
+  }
+
+  @Test
+  void aNodeErrorIsPassedOnAsJson() throws Exception {
+    f.addNode("node-a");
+    f.nodes.failStartWith = new io.pier.common.http.ApiException(502, "node_unreachable", "node node-a is gone");
+    String slug = createNode().getString("slug");
+    assertError(send("POST", "/api/repls/" + slug + "/start", null), 502, "node_unreachable");
+  }
+
+  @Test
+  void anInternalErrorIs500JsonWithoutDetails() throws Exception {
+    f.addNode("node-a");
+    f.nodes.failStartWith = new IllegalStateException("secret internals");
+    String slug = createNode().getString("slug");
+    JsonObject err = assertError(send("POST", "/api/repls/" + slug + "/start", null), 500, "internal");
+    assertFalse(err.getString("message").contains("secret"), err.encode());
+  }
+
+  @Test
+  void deleteRemovesTheRepl() throws Exception {
+    String slug = createNode().getString("slug");
+    HttpResponse<String> resp = send("DELETE", "/api/repls/" + slug, null);
+    assertEquals(200, resp.statusCode(), resp.body());
+    assertEquals(new JsonObject().put("slug", slug).put("deleted", true), new JsonObject(resp.body()));
+    assertError(send("GET", "/api/repls/" + slug, null), 404, "unknown_repl");
+  }
+
+  @Test
+  void templatesListsBothTemplates() throws Exception {
+    HttpResponse<String> resp = send("GET", "/api/templates", null);
+    assertEquals(200, resp.statusCode(), resp.body());
+    JsonArray templates = new JsonObject(resp.body()).getJsonArray("templates");
+    assertEquals(List.of("node", "python-flask"),
+        templates.stream().map(o -> ((JsonObject) o).getString("name")).toList());
+    JsonObject node = templates.getJsonObject(0);
+    assertEquals("pier-runner-node:latest", node.getString("image"));
+    assertEquals(3000, node.getInteger("port"));
+    assertNotNull(node.getJsonObject("limits"));
+  }
+
+  @Test
+  void nodesListsTheClusterNodes() throws Exception {
+    f.addNode("node-b");
+    f.addNode("node-a");
+    HttpResponse<String> resp = send("GET", "/api/nodes", null);
+    assertEquals(200, resp.statusCode(), resp.body());
+    JsonArray nodes = new JsonObject(resp.body()).getJsonArray("nodes");
+    assertEquals(List.of("node-a", "node-b"), nodes.stream().map(o -> ((JsonObject) o).getString("id")).toList());
+  }
+}
