@@ -57,7 +57,12 @@ public final class EdgeProxy {
 
   public Future<EdgeProxy> start() {
     HttpClient client = vertx.createHttpClient();
-    HttpProxy previewProxy = HttpProxy.reverseProxy(client).origin(keepingHostTo(resolved));
+    HttpProxy previewProxy = HttpProxy.reverseProxy(client).origin(keepingHostTo(resolved,
+        route -> SocketAddress.inetSocketAddress(route.port(), route.host())));
+    HttpProxy sessionProxy = HttpProxy.reverseProxy(client).origin(keepingHostTo(resolved, route -> {
+      URI agent = URI.create(route.agentUrl());
+      return SocketAddress.inetSocketAddress(agent.getPort(), agent.getHost());
+    }));
     HttpProxy apiProxy = HttpProxy.reverseProxy(client).origin(OriginRequestProvider.selector(ctx -> {
       URI uri = URI.create(pickScheduler());
       return Future.succeededFuture(SocketAddress.inetSocketAddress(uri.getPort(), uri.getHost()));
@@ -65,6 +70,7 @@ public final class EdgeProxy {
 
     Router apex = Router.router(vertx);
     OpsRoutes.mount(apex, "edge-proxy", metrics, ready::get);
+    apex.get("/api/repls/:slug/session").handler(ctx -> session(ctx.request(), ctx.pathParam("slug"), sessionProxy));
     apex.route("/api/*").handler(ctx -> {
       if (schedulers.get().isEmpty()) {
         HttpErrors.send(ctx, 503, "no_scheduler", "no scheduler is available; try again shortly");
@@ -131,14 +137,29 @@ public final class EdgeProxy {
     });
   }
 
-  /** Connects to the route resolved for the request, keeping the client's Host (HTTP and WebSocket alike). */
-  private static OriginRequestProvider keepingHostTo(Map<HttpServerRequest, Route> resolved) {
+  /** An IDE session's WebSocket goes to the node-agent that runs the repl, same path. */
+  private void session(HttpServerRequest req, String slug, HttpProxy sessionProxy) {
+    req.pause();
+    cluster.routes().get(slug).onComplete(found -> {
+      if (found.succeeded() && found.result() != null) {
+        resolved.put(req, found.result());
+        req.response().closeHandler(v -> resolved.remove(req));
+        sessionProxy.handle(req);
+      } else {
+        req.resume();
+        HttpErrors.send(req.response(), 503, "not_running", slug + " is not running; start it first");
+      }
+    });
+  }
+
+  /** Connects to where the route resolved for the request says, keeping the client's Host (HTTP and WebSocket). */
+  private static OriginRequestProvider keepingHostTo(Map<HttpServerRequest, Route> resolved,
+                                                     java.util.function.Function<Route, SocketAddress> target) {
     return ctx -> {
       HttpServerRequest incoming = ctx.request().proxiedRequest();
       Route route = resolved.remove(incoming);
       if (route == null) return Future.failedFuture("no route resolved for this request");
-      return ctx.client().request(new RequestOptions()
-              .setServer(SocketAddress.inetSocketAddress(route.port(), route.host())))
+      return ctx.client().request(new RequestOptions().setServer(target.apply(route)))
           .map(out -> out.authority(incoming.authority()));
     };
   }

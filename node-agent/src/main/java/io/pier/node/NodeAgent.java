@@ -12,6 +12,8 @@ import io.pier.node.runtime.ContainerRuntime;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.pier.node.session.SessionSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -33,6 +35,8 @@ import org.slf4j.LoggerFactory;
 public final class NodeAgent {
   private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
   private static final Duration IMAGE_REFRESH = Duration.ofSeconds(30);
+  /** A session frame carries at most a 2 MiB file, JSON-escaped. */
+  private static final int SESSION_FRAME_BYTES = 8 * 1024 * 1024;
 
   private final Vertx vertx;
   private final NodeAgentConfig config;
@@ -63,9 +67,12 @@ public final class NodeAgent {
     router.route("/internal/*").handler(BodyHandler.create().setBodyLimit(64 * 1024));
     router.post("/internal/repls/:slug/start").handler(this::startRepl);
     router.post("/internal/repls/:slug/stop").handler(this::stopRepl);
+    router.get("/api/repls/:slug/session").handler(this::session);
     router.get("/internal/repls").handler(ctx -> ctx.json(new JsonArray(host.routes().stream().map(r -> r.toJson()).toList())));
     router.route().failureHandler(ctx -> HttpErrors.sendFailure(ctx, ctx.failure()));
-    return vertx.createHttpServer().requestHandler(router).listen(config.port(), config.bindHost())
+    HttpServerOptions options = new HttpServerOptions()
+        .setMaxWebSocketFrameSize(SESSION_FRAME_BYTES).setMaxWebSocketMessageSize(SESSION_FRAME_BYTES);
+    return vertx.createHttpServer(options).requestHandler(router).listen(config.port(), config.bindHost())
         .compose(s -> {
           server = s;
           return host.reconcile();
@@ -123,6 +130,19 @@ public final class NodeAgent {
     host.start(request).compose(route -> heartbeat().map(route))
         .onSuccess(route -> ctx.json(route.toJson()))
         .onFailure(err -> fail(ctx, err));
+  }
+
+  /** An IDE tab's WebSocket (docs/protocol.md), relayed here by the edge-proxy. */
+  private void session(RoutingContext ctx) {
+    String slug = ctx.pathParam("slug");
+    var live = Slugs.isValid(slug) ? host.live(slug) : java.util.Optional.<io.pier.node.session.LiveRepl>empty();
+    if (live.isEmpty()) {
+      HttpErrors.send(ctx, 404, "not_running", "repl " + slug + " does not run on node " + config.nodeId());
+      return;
+    }
+    ctx.request().toWebSocket()
+        .onSuccess(ws -> live.get().context().runOnContext(v -> SessionSocket.serve(vertx, ws, live.get())))
+        .onFailure(err -> LOG.debug("session upgrade for {} failed: {}", slug, err.getMessage()));
   }
 
   private void stopRepl(RoutingContext ctx) {

@@ -23,10 +23,11 @@ import java.util.regex.Pattern;
  * @param bindHost      address the agent's HTTP API listens on
  * @param advertiseHost address other parts reach this node on (API and published repl ports)
  * @param readyTimeout  how long a start waits for the repl's app to answer
+ * @param terminalLinger how long a terminal that no tab shows lives on
  */
 public record NodeAgentConfig(String nodeId, Path dataDir, String bindHost, int port, String advertiseHost,
                               NodeCapacity capacity, Duration heartbeatInterval, Duration readyTimeout,
-                              ClusterConfig cluster, S3Config s3, DockerConfig docker) {
+                              Duration terminalLinger, ClusterConfig cluster, S3Config s3, DockerConfig docker) {
   private static final Pattern NODE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
 
   public String agentUrl() {
@@ -49,6 +50,7 @@ public record NodeAgentConfig(String nodeId, Path dataDir, String bindHost, int 
         env.string("PIER_NODE_BIND_HOST", advertise), env.port("PIER_NODE_PORT", 8082), advertise, capacity,
         Duration.ofMillis(env.integer("PIER_NODE_HEARTBEAT_MS", 2000)),
         Duration.ofSeconds(env.integer("PIER_NODE_READY_TIMEOUT_S", 30)),
+        Duration.ofSeconds(env.integer("PIER_TERMINAL_LINGER_S", 300)),
         ClusterConfig.fromEnv(env, false), S3Config.fromEnv(env),
         new DockerConfig(env.string("PIER_DOCKER_HOST", env.string("DOCKER_HOST", null))));
     env.check();
@@ -57,7 +59,7 @@ public record NodeAgentConfig(String nodeId, Path dataDir, String bindHost, int 
 
   public NodeAgentConfig withNodeId(String id) {
     return new NodeAgentConfig(id, dataDir, bindHost, port, advertiseHost, capacity, heartbeatInterval,
-        readyTimeout, cluster, s3, docker);
+        readyTimeout, terminalLinger, cluster, s3, docker);
   }
 
   /** The id kept in {@code <data>/node-id}, made once, so a restarted agent recognises its own containers. */

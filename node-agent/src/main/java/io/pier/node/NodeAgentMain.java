@@ -70,7 +70,8 @@ public final class NodeAgentMain {
           new NodeIdentity(config.nodeId(), config.advertiseHost(), config.agentUrl()), runtime,
           new WorkspaceSync(store, transfers, IgnoreList.DEFAULT),
           new Workspaces(config.dataDir().resolve("workspaces")),
-          cluster.state().routes(), cluster.state().repls(), config.readyTimeout(), metrics);
+          cluster.state().routes(), cluster.state().repls(), config.readyTimeout(), config.terminalLinger(),
+          IgnoreList.DEFAULT, metrics);
       NodeAgent agent = new NodeAgent(cluster.vertx(), config, cluster.state(), runtime, host, metrics);
       return agent.start().map(a -> new Running(a, cluster, runtime, store, transfers))
           .recover(err -> cluster.close().transform(v -> Future.failedFuture(err)));

@@ -14,8 +14,11 @@ import io.pier.common.repl.Route;
 import io.pier.node.runtime.ContainerInfo;
 import io.pier.node.runtime.ContainerRuntime;
 import io.pier.node.runtime.ContainerSpec;
+import io.pier.node.session.LiveRepl;
+import io.pier.node.workspace.IgnoreList;
 import io.pier.node.workspace.WorkspaceSync;
 import io.pier.node.workspace.Workspaces;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -46,12 +49,16 @@ public final class ReplHost {
   public static final String LABEL_SLUG = "pier.slug";
   public static final String LABEL_NODE = "pier.node";
   public static final String LABEL_MANAGED = "pier.managed";
+  /** The run command, port and first file, so that a restarted agent can adopt the repl without asking anyone. */
+  public static final String LABEL_RUN = "pier.run";
+  public static final String LABEL_PORT = "pier.port";
+  public static final String LABEL_OPEN = "pier.open";
   private static final Logger LOG = LoggerFactory.getLogger(ReplHost.class);
   private static final int STOP_GRACE_SECONDS = 3;
 
   /** A repl this node runs. {@code stored} is what storage holds of its workspace, null when unknown. */
   private record Running(String slug, String containerId, Route route, int appPort, Limits limits,
-                         WorkspaceSync.Snapshot stored) {
+                         WorkspaceSync.Snapshot stored, LiveRepl live) {
   }
 
   private final Vertx vertx;
@@ -62,6 +69,9 @@ public final class ReplHost {
   private final SharedMap<Route> routes;
   private final SharedMap<ReplRecord> repls;
   private final Duration readyTimeout;
+  private final Duration terminalLinger;
+  private final IgnoreList ignoreList;
+  private final Context context;
   private final HttpClient probe;
   private final Map<String, Running> running = new ConcurrentHashMap<>();
   private final Map<String, Future<?>> lastOperation = new ConcurrentHashMap<>();
@@ -69,7 +79,8 @@ public final class ReplHost {
   private final Counter startFailures;
 
   public ReplHost(Vertx vertx, NodeIdentity me, ContainerRuntime runtime, WorkspaceSync sync, Workspaces workspaces,
-                  SharedMap<Route> routes, SharedMap<ReplRecord> repls, Duration readyTimeout, MeterRegistry metrics) {
+                  SharedMap<Route> routes, SharedMap<ReplRecord> repls, Duration readyTimeout,
+                  Duration terminalLinger, IgnoreList ignoreList, MeterRegistry metrics) {
     this.vertx = vertx;
     this.me = me;
     this.runtime = runtime;
@@ -78,6 +89,9 @@ public final class ReplHost {
     this.routes = routes;
     this.repls = repls;
     this.readyTimeout = readyTimeout;
+    this.terminalLinger = terminalLinger;
+    this.ignoreList = ignoreList;
+    this.context = vertx.getOrCreateContext();
     this.probe = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(1000).setKeepAlive(false));
     this.startTimer = Timer.builder("pier.node.repl.start").description("Time to start a repl on this node")
         .publishPercentileHistogram().register(metrics);
@@ -92,6 +106,7 @@ public final class ReplHost {
       if (existing != null) return Future.succeededFuture(existing.route());
       long began = System.nanoTime();
       return blocking(() -> createAndStart(request))
+          .compose(r -> onContext(() -> r.live().startRun()).map(r))
           .compose(this::awaitAnswer)
           .compose(r -> routes.put(r.slug(), r.route()).map(v -> r))
           .map(r -> {
@@ -116,12 +131,12 @@ public final class ReplHost {
     return serially(slug, () -> {
       Running r = running.get(slug);
       if (r == null) return routes.removeIf(slug, route -> me.nodeId().equals(route.nodeId())).mapEmpty();
-      return blocking(() -> {
+      return onContext(() -> r.live().close()).compose(closed -> blocking(() -> {
         runtime.stop(r.containerId(), STOP_GRACE_SECONDS);
         sync.flush(slug, workspaces.of(slug), r.stored());
         removeContainerAndWorkspace(slug, r.containerId());
         return null;
-      }).compose(v -> {
+      })).compose(v -> {
         running.remove(slug);
         LOG.info("stopped {}", slug);
         return routes.removeIf(slug, route -> me.nodeId().equals(route.nodeId()));
@@ -170,11 +185,20 @@ public final class ReplHost {
   private Future<Void> reconcile(String slug, ReplRecord record, ContainerInfo container) {
     boolean ownedHere = record != null && me.nodeId().equals(record.nodeId())
         && (record.state() == ReplState.RUNNING || record.state() == ReplState.STARTING);
-    if (ownedHere && container != null && container.running() && container.publishedPort().isPresent()) {
+    if (ownedHere && container != null && container.running() && container.publishedPort().isPresent()
+        && container.labels().containsKey(LABEL_RUN) && Files.isDirectory(workspaces.of(slug))) {
       Route route = new Route(slug, me.nodeId(), me.advertiseHost(), container.publishedPort().getAsInt(), me.agentUrl());
-      running.put(slug, new Running(slug, container.id(), route, 0, record.limits(), null));
-      LOG.info("adopted running repl {}", slug);
-      return routes.put(slug, route);
+      int appPort = Integer.parseInt(container.labels().getOrDefault(LABEL_PORT, "0"));
+      LiveRepl.RunSpec spec = new LiveRepl.RunSpec(container.labels().get(LABEL_RUN), appPort,
+          container.labels().get(LABEL_OPEN));
+      // The old run process's output stream died with the old agent: restart it to have one again.
+      return blocking(() -> live(slug, container.id(), spec))
+          .compose(live -> {
+            running.put(slug, new Running(slug, container.id(), route, appPort, record.limits(), null, live));
+            LOG.info("adopted running repl {}", slug);
+            return onContext(live::startRun);
+          })
+          .compose(v -> routes.put(slug, route));
     }
     boolean runsElsewhere = record != null && record.nodeId() != null && !me.nodeId().equals(record.nodeId());
     return blocking(() -> {
@@ -211,10 +235,14 @@ public final class ReplHost {
     Workspaces.handOver(dir, 1000, 1000);
     String id;
     try {
-      id = runtime.create(new ContainerSpec(containerName(slug), request.image(),
-          List.of("/bin/sh", "-c", request.run()), Map.of("PORT", String.valueOf(request.port())),
-          Map.of(LABEL_SLUG, slug, LABEL_NODE, me.nodeId(), LABEL_MANAGED, "true"),
-          dir, request.port(), me.advertiseHost(), request.limits()));
+      Map<String, String> labels = new java.util.HashMap<>(Map.of(LABEL_SLUG, slug, LABEL_NODE, me.nodeId(),
+          LABEL_MANAGED, "true", LABEL_RUN, request.run(), LABEL_PORT, String.valueOf(request.port())));
+      if (request.open() != null) labels.put(LABEL_OPEN, request.open());
+      // The container idles; the run command and terminals are processes started in it, so a crashing app
+      // leaves the repl up for the user to fix it.
+      id = runtime.create(new ContainerSpec(containerName(slug), request.image(), List.of("sleep", "infinity"),
+          Map.of("PORT", String.valueOf(request.port())), labels, dir, request.port(), me.advertiseHost(),
+          request.limits()));
     } catch (RuntimeException e) {
       if (e.getClass().getSimpleName().equals("NotFoundException")) {
         throw new ApiException(422, "image_missing", "runner image " + request.image() + " is not on node " + me.nodeId());
@@ -225,8 +253,14 @@ public final class ReplHost {
     int port = runtime.inspect(id).flatMap(c -> c.publishedPort().isPresent()
             ? java.util.Optional.of(c.publishedPort().getAsInt()) : java.util.Optional.empty())
         .orElseThrow(() -> new IllegalStateException("container of " + slug + " has no published port"));
+    LiveRepl live;
+    try {
+      live = live(slug, id, new LiveRepl.RunSpec(request.run(), request.port(), request.open()));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     return new Running(slug, id, new Route(slug, me.nodeId(), me.advertiseHost(), port, me.agentUrl()), request.port(),
-        request.limits(), stored);
+        request.limits(), stored, live);
   }
 
   /** Waits until the repl's app answers HTTP; fails if its container exits; gives up waiting after the timeout. */
@@ -244,10 +278,13 @@ public final class ReplHost {
         .onSuccess(resp -> answered.complete(r))
         .onFailure(err -> blocking(() -> runtime.inspect(r.containerId())).onComplete(inspected -> {
           var info = inspected.succeeded() ? inspected.result() : java.util.Optional.<ContainerInfo>empty();
-          if (info.isPresent() && !info.get().running()) {
-            String logs = runtime.logTail(r.containerId(), 20);
-            answered.fail(new ApiException(422, "app_exited", "the repl's program exited with code "
-                + info.get().exitCode() + " before it answered on port " + r.appPort() + ": " + logs.strip()));
+          if (info.isEmpty() || !info.get().running()) {
+            answered.fail(new ApiException(502, "container_exited", "the container of " + r.slug() + " stopped: "
+                + runtime.logTail(r.containerId(), 20).strip()));
+          } else if (r.live().runExited()) {
+            // The app crashed: the repl still runs, so the user can read why in the run pane and fix it.
+            LOG.info("{}'s run command exited before answering on port {}", r.slug(), r.appPort());
+            answered.complete(r);
           } else if (System.nanoTime() > deadline) {
             LOG.warn("{} does not answer on port {} after {}; running it anyway", r.slug(), r.appPort(), readyTimeout);
             answered.complete(r);
@@ -261,6 +298,22 @@ public final class ReplHost {
     if (containerId != null) runtime.remove(containerId);
     for (ContainerInfo c : runtime.list(Map.of(LABEL_NODE, me.nodeId(), LABEL_SLUG, slug))) runtime.remove(c.id());
     Workspaces.delete(workspaces.of(slug));
+  }
+
+  /** The live state of a repl running here, for its IDE sessions. */
+  public java.util.Optional<LiveRepl> live(String slug) {
+    return java.util.Optional.ofNullable(running.get(slug)).map(Running::live);
+  }
+
+  private LiveRepl live(String slug, String containerId, LiveRepl.RunSpec spec) throws java.io.IOException {
+    return new LiveRepl(vertx, context, slug, containerId, runtime, workspaces.of(slug), ignoreList, spec,
+        terminalLinger);
+  }
+
+  private <T> Future<T> onContext(java.util.function.Supplier<Future<T>> work) {
+    Promise<T> done = Promise.promise();
+    context.runOnContext(v -> work.get().onComplete(done));
+    return done.future();
   }
 
   private String containerName(String slug) {

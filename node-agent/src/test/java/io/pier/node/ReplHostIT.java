@@ -73,7 +73,7 @@ class ReplHostIT {
     workspaces = new Workspaces(data.resolve("workspaces"));
     host = new ReplHost(vertx, new NodeIdentity(nodeId, "127.0.0.1", "http://127.0.0.1:1"), runtime,
         new WorkspaceSync(store, transfers, IgnoreList.DEFAULT), workspaces, cluster.routes(), cluster.repls(),
-        Duration.ofSeconds(20), new SimpleMeterRegistry());
+        Duration.ofSeconds(20), Duration.ofSeconds(60), IgnoreList.DEFAULT, new SimpleMeterRegistry());
   }
 
   @AfterEach
@@ -91,7 +91,7 @@ class ReplHostIT {
     store.put("repls/alpha/files/server.js", serverJs("alpha").getBytes(StandardCharsets.UTF_8));
     store.put("repls/alpha/files/old.txt", "to be deleted".getBytes(StandardCharsets.UTF_8));
 
-    Route route = Mains.await(host.start(new StartRequest("alpha", IMAGE, "node server.js", 3000, LIMITS)), Duration.ofSeconds(60));
+    Route route = Mains.await(host.start(new StartRequest("alpha", IMAGE, "node server.js", 3000, LIMITS, null)), Duration.ofSeconds(60));
     assertEquals(nodeId, route.nodeId());
     assertEquals(route, Mains.await(cluster.routes().get("alpha"), Duration.ofSeconds(5)), "route published");
     assertEquals("alpha", httpGet(route.port()));
@@ -113,20 +113,21 @@ class ReplHostIT {
   }
 
   @Test
-  void appThatExitsFailsTheStartWithItsOutputAndLeavesNothingBehind() {
+  void appThatCrashesLeavesTheReplRunningWithTheCrashInTheRunOutput() throws Exception {
     store.put("repls/broken/files/server.js", "console.error('boom: missing config'); process.exit(3);".getBytes(StandardCharsets.UTF_8));
-    ExecutionException failure = failureOf(() -> host.start(new StartRequest("broken", IMAGE, "node server.js", 3000, LIMITS)));
-    ApiException api = assertInstanceOf(ApiException.class, failure.getCause());
-    assertEquals("app_exited", api.code());
-    assertTrue(api.getMessage().contains("boom: missing config"), api.getMessage());
+    Mains.await(host.start(new StartRequest("broken", IMAGE, "node server.js", 3000, LIMITS, null)), Duration.ofSeconds(60));
+    var live = host.live("broken").orElseThrow();
+    assertTrue(live.runExited(), "the run process ended");
+    assertTrue(live.runOutputText().contains("boom: missing config"), live.runOutputText());
+    assertEquals(1, runtime.list(Map.of(ReplHost.LABEL_NODE, nodeId)).size(), "the repl is still up to be fixed");
+    Mains.await(host.stop("broken"), Duration.ofSeconds(60));
     assertTrue(runtime.list(Map.of(ReplHost.LABEL_NODE, nodeId)).isEmpty(), "no container left behind");
-    assertFalse(Files.exists(workspaces.of("broken")));
   }
 
   @Test
   void missingRunnerImageIsAClearError() {
     store.put("repls/noimg/files/a.txt", "a".getBytes(StandardCharsets.UTF_8));
-    ExecutionException failure = failureOf(() -> host.start(new StartRequest("noimg", "pier-runner-nonexistent:latest", "true", 3000, LIMITS)));
+    ExecutionException failure = failureOf(() -> host.start(new StartRequest("noimg", "pier-runner-nonexistent:latest", "true", 3000, LIMITS, null)));
     ApiException api = assertInstanceOf(ApiException.class, failure.getCause());
     assertEquals("image_missing", api.code());
   }
@@ -171,7 +172,8 @@ class ReplHostIT {
 
   private String createIdleContainer(String slug, Path workspace) {
     String id = runtime.create(new ContainerSpec("pier-" + slug + "-" + nodeId, IMAGE, List.of("sleep", "300"), Map.of(),
-        Map.of(ReplHost.LABEL_SLUG, slug, ReplHost.LABEL_NODE, nodeId, ReplHost.LABEL_MANAGED, "true"),
+        Map.of(ReplHost.LABEL_SLUG, slug, ReplHost.LABEL_NODE, nodeId, ReplHost.LABEL_MANAGED, "true",
+            ReplHost.LABEL_RUN, "sleep 300", ReplHost.LABEL_PORT, "3000"),
         workspace, 3000, "127.0.0.1", LIMITS));
     runtime.start(id);
     return id;

@@ -142,7 +142,7 @@ public final class ReplService {
         return transition(slug, record.state(), ReplState.STARTING, node.nodeId()).compose(claimed -> {
           if (!claimed) return start(slug, deadline);
           StartRequest startRequest = new StartRequest(slug, manifest.image(), manifest.run(), manifest.port(),
-              record.limits());
+              record.limits(), manifest.open());
           return nodes.start(node, startRequest)
               .compose(route -> finish(slug, ReplState.RUNNING, node.nodeId()))
               .recover(err -> finish(slug, ReplState.FAILED, null).transform(ignored -> Future.failedFuture(err)));

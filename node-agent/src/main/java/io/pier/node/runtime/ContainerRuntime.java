@@ -31,6 +31,16 @@ public interface ContainerRuntime {
   /** The last lines the container's processes printed, for error messages. */
   String logTail(String id, int lines);
 
+  /**
+   * Starts {@code command} in the running container on a pseudo-terminal of {@code cols}×{@code rows}, as the repl's
+   * user in {@code /workspace}.
+   */
+  TtyProcess execTty(String id, java.util.List<String> command, Map<String, String> env, int cols, int rows,
+                     TtyProcess.Listener listener);
+
+  /** Runs {@code command} in the container to completion, as the repl's user. @return its exit code */
+  int execAndWait(String id, java.util.List<String> command, java.time.Duration timeout);
+
   /** Names ({@code repo:tag}) of the runner images present. */
   List<String> images();
 }

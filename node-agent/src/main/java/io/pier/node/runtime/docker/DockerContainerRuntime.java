@@ -21,6 +21,7 @@ import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import io.pier.node.runtime.ContainerInfo;
 import io.pier.node.runtime.ContainerRuntime;
 import io.pier.node.runtime.ContainerSpec;
+import io.pier.node.runtime.TtyProcess;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -166,6 +167,108 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
       return "";
     }
     return out.toString();
+  }
+
+  @Override
+  public TtyProcess execTty(String id, List<String> command, Map<String, String> env, int cols, int rows,
+                            TtyProcess.Listener listener) {
+    List<String> envList = new ArrayList<>();
+    env.forEach((k, v) -> envList.add(k + "=" + v));
+    String execId = docker.execCreateCmd(id).withTty(true).withAttachStdin(true).withAttachStdout(true)
+        .withAttachStderr(true).withUser(RUNNER_USER).withWorkingDir("/workspace").withEnv(envList)
+        .withCmd(command.toArray(String[]::new)).exec().getId();
+    QueueInputStream stdin = new QueueInputStream();
+    ResultCallback.Adapter<Frame> stream = new ResultCallback.Adapter<>() {
+      @Override
+      public void onNext(Frame frame) {
+        listener.output(frame.getPayload());
+      }
+
+      @Override
+      public void onComplete() {
+        finished();
+      }
+
+      @Override
+      public void onError(Throwable throwable) {
+        finished();
+      }
+
+      private void finished() {
+        stdin.close();
+        Integer code = null;
+        try {
+          code = docker.inspectExecCmd(execId).exec().getExitCode();
+        } catch (RuntimeException e) {
+          // the container is gone; there is no exit code to tell
+        }
+        listener.exited(code == null ? -1 : code);
+      }
+    };
+    docker.execStartCmd(execId).withTty(true).withStdIn(stdin).exec(stream);
+    DockerTty tty = new DockerTty(execId, stdin, stream);
+    tty.resize(cols, rows);
+    return tty;
+  }
+
+  @Override
+  public int execAndWait(String id, List<String> command, Duration timeout) {
+    String execId = docker.execCreateCmd(id).withUser(RUNNER_USER).withAttachStdout(true).withAttachStderr(true)
+        .withCmd(command.toArray(String[]::new)).exec().getId();
+    try {
+      docker.execStartCmd(execId).exec(new ResultCallback.Adapter<Frame>()).awaitCompletion(timeout.toMillis(),
+          TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    Integer code = docker.inspectExecCmd(execId).exec().getExitCode();
+    return code == null ? -1 : code;
+  }
+
+  /** A docker exec with a TTY: input through a queue, resizes through the exec resize API. */
+  private final class DockerTty implements TtyProcess {
+    private final String execId;
+    private final QueueInputStream stdin;
+    private final java.io.Closeable stream;
+
+    DockerTty(String execId, QueueInputStream stdin, java.io.Closeable stream) {
+      this.execId = execId;
+      this.stdin = stdin;
+      this.stream = stream;
+    }
+
+    @Override
+    public void write(byte[] input) {
+      stdin.offer(input);
+    }
+
+    @Override
+    public void resize(int cols, int rows) {
+      // The exec may not have started yet when it is first resized; a few quick tries cover that.
+      for (int attempt = 0; attempt < 20; attempt++) {
+        try {
+          docker.resizeExecCmd(execId).withSize(rows, cols).exec();
+          return;
+        } catch (RuntimeException notYetRunning) {
+          try {
+            Thread.sleep(10);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+          }
+        }
+      }
+    }
+
+    @Override
+    public void close() {
+      stdin.close();
+      try {
+        stream.close();
+      } catch (java.io.IOException e) {
+        // already closed
+      }
+    }
   }
 
   @Override

@@ -1,0 +1,351 @@
+package io.pier.node.session;
+
+import io.pier.node.runtime.ContainerRuntime;
+import io.pier.node.runtime.TtyProcess;
+import io.pier.node.workspace.IgnoreList;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What lives around a running repl for its IDE sessions: the workspace's files and watcher, its terminals, its run
+ * process and the sessions connected to it. Everything here runs on one Vert.x context; runtime callbacks hop onto it.
+ */
+public final class LiveRepl {
+  private static final Logger LOG = LoggerFactory.getLogger(LiveRepl.class);
+  static final int MAX_TERMINALS = 8;
+  private static final String PID_DIR = "/tmp/.pier";
+  private static final String RUN_PID = PID_DIR + "/run.pid";
+
+  /** The repl's run settings: the command, the port its app listens on, the file the IDE opens first. */
+  public record RunSpec(String command, int port, String open) {
+  }
+
+  private final Vertx vertx;
+  private final Context context;
+  private final String slug;
+  private final String containerId;
+  private final ContainerRuntime runtime;
+  private final WorkspaceFiles files;
+  private final RunSpec runSpec;
+  private final Duration terminalLinger;
+  private final WorkspaceWatcher watcher;
+  private final Set<SessionSocket> sessions = new LinkedHashSet<>();
+  private final Map<Integer, Terminal> terminals = new LinkedHashMap<>();
+  /** Versions this node announced itself, so the watcher does not announce the same change again. */
+  private final Map<String, String> announced = new LinkedHashMap<>();
+  private final OutputBuffer runOutput = new OutputBuffer(Terminal.REPLAY_BYTES);
+  private final long reaper;
+  private TtyProcess runProcess;
+  private String runState = "stopped";
+  private Integer runExitCode;
+  private Promise<Void> runEnded;
+  private boolean closed;
+
+  /** Starts watching the workspace; blocking. {@code context} is where all of this repl's session work runs. */
+  public LiveRepl(Vertx vertx, Context context, String slug, String containerId, ContainerRuntime runtime,
+                  Path workspace, IgnoreList ignoreList, RunSpec runSpec, Duration terminalLinger) throws IOException {
+    this.vertx = vertx;
+    this.context = context;
+    this.slug = slug;
+    this.containerId = containerId;
+    this.runtime = runtime;
+    this.files = new WorkspaceFiles(workspace);
+    this.runSpec = runSpec;
+    this.terminalLinger = terminalLinger;
+    this.watcher = new WorkspaceWatcher(workspace, ignoreList, files,
+        changes -> context.runOnContext(v -> announceFromWatcher(changes)));
+    this.reaper = vertx.setPeriodic(5000, t -> context.runOnContext(v -> reapDetachedTerminals()));
+  }
+
+  public String slug() {
+    return slug;
+  }
+
+  public WorkspaceFiles files() {
+    return files;
+  }
+
+  public String runState() {
+    return runState;
+  }
+
+  /** The context all of this repl's session work runs on. */
+  public Context context() {
+    return context;
+  }
+
+  // --- sessions -------------------------------------------------------------------------------------------------
+
+  void join(SessionSocket session) {
+    sessions.add(session);
+    JsonArray terms = new JsonArray();
+    terminals.values().stream().filter(t -> !t.exited).forEach(t -> terms.add(new JsonObject().put("term", t.channel)));
+    session.sendEvent(new JsonObject().put("event", "hello").put("protocol", 1).put("slug", slug)
+        .put("session", session.id()).put("open", runSpec.open()).put("terminals", terms)
+        .put("run", runStatus()));
+    byte[] replay = runOutput.snapshot();
+    if (replay.length > 0) session.sendBinary(0, replay);
+  }
+
+  void leave(SessionSocket session) {
+    sessions.remove(session);
+    for (Terminal t : terminals.values()) {
+      if (t.attached.remove(session) && t.attached.isEmpty()) t.detachedSince = System.nanoTime();
+    }
+  }
+
+  /** Sends a change made by {@code origin} (a session) to every session, and remembers it. */
+  void announce(List<FileChange> changes, SessionSocket origin) {
+    for (FileChange c : changes) announced.put(c.path(), fingerprint(c));
+    while (announced.size() > 1000) announced.remove(announced.keySet().iterator().next());
+    broadcast(fsEvent(changes, origin == null ? null : origin.id()));
+  }
+
+  /** Forwards what the watcher saw, less the changes sessions made and this node announced already. */
+  private void announceFromWatcher(List<FileChange> changes) {
+    List<FileChange> fresh = new ArrayList<>();
+    for (FileChange c : changes) {
+      if (!fingerprint(c).equals(announced.remove(c.path()))) fresh.add(c);
+    }
+    if (!fresh.isEmpty()) broadcast(fsEvent(fresh, null));
+  }
+
+  private static String fingerprint(FileChange c) {
+    return c.kind().equals("deleted") ? "deleted" : c.type() + ":" + c.version();
+  }
+
+  private static JsonObject fsEvent(List<FileChange> changes, String origin) {
+    JsonObject event = new JsonObject().put("event", "fs")
+        .put("changes", new JsonArray(changes.stream().map(FileChange::toJson).toList()));
+    if (origin != null) event.put("origin", origin);
+    return event;
+  }
+
+  private void broadcast(JsonObject event) {
+    for (SessionSocket s : sessions) s.sendEvent(event);
+  }
+
+  // --- terminals ------------------------------------------------------------------------------------------------
+
+  Future<Integer> openTerminal(SessionSocket session, int cols, int rows) {
+    if (terminals.values().stream().filter(t -> !t.exited).count() >= MAX_TERMINALS) {
+      return Future.failedFuture(new SessionException("too_many_terminals", "at most " + MAX_TERMINALS + " terminals"));
+    }
+    int free = 1;
+    while (terminals.containsKey(free)) free++;
+    int channel = free;
+    if (channel > 255) return Future.failedFuture(new SessionException("too_many_terminals", "no free channel"));
+    Terminal terminal = new Terminal(channel);
+    terminals.put(channel, terminal);
+    terminal.attached.add(session);
+    List<String> shell = List.of("/bin/sh", "-c",
+        "mkdir -p " + PID_DIR + " && echo $$ > " + terminal.pidFile() + " && exec bash -l");
+    return vertx.executeBlocking(() -> runtime.execTty(containerId, shell, Map.of("TERM", "xterm-256color"), cols, rows,
+            new TtyProcess.Listener() {
+              @Override
+              public void output(byte[] data) {
+                context.runOnContext(v -> terminalOutput(terminal, data));
+              }
+
+              @Override
+              public void exited(int code) {
+                context.runOnContext(v -> terminalExited(terminal, code));
+              }
+            }), false)
+        .map(process -> {
+          terminal.process = process;
+          return channel;
+        })
+        .onFailure(err -> terminals.remove(channel));
+  }
+
+  Future<Void> attachTerminal(SessionSocket session, int channel) {
+    Terminal t = terminal(channel);
+    t.attached.add(session);
+    t.detachedSince = -1;
+    byte[] replay = t.output.snapshot();
+    if (replay.length > 0) session.sendBinary(channel, replay);
+    if (t.exited) session.sendEvent(new JsonObject().put("event", "term.exit").put("term", channel).put("code", -1));
+    return Future.succeededFuture();
+  }
+
+  void terminalInput(int channel, byte[] data) {
+    Terminal t = terminals.get(channel);
+    if (t != null && t.process != null && !t.exited) t.process.write(data);
+  }
+
+  Future<Void> resizeTerminal(int channel, int cols, int rows) {
+    Terminal t = terminal(channel);
+    if (t.process == null || t.exited) return Future.succeededFuture();
+    return vertx.executeBlocking(() -> {
+      t.process.resize(cols, rows);
+      return null;
+    }, false);
+  }
+
+  Future<Void> closeTerminal(int channel) {
+    Terminal t = terminal(channel);
+    terminals.remove(channel);
+    return endTerminal(t);
+  }
+
+  private Terminal terminal(int channel) {
+    Terminal t = terminals.get(channel);
+    if (t == null) throw new SessionException("no_such_terminal", "no terminal " + channel);
+    return t;
+  }
+
+  private void terminalOutput(Terminal t, byte[] data) {
+    t.output.append(data);
+    for (SessionSocket s : t.attached) s.sendBinary(t.channel, data);
+  }
+
+  private void terminalExited(Terminal t, int code) {
+    t.exited = true;
+    for (SessionSocket s : t.attached) {
+      s.sendEvent(new JsonObject().put("event", "term.exit").put("term", t.channel).put("code", code));
+    }
+  }
+
+  private Future<Void> endTerminal(Terminal t) {
+    if (t.exited || t.process == null) return Future.succeededFuture();
+    return vertx.executeBlocking(() -> {
+      runtime.execAndWait(containerId, List.of("/bin/sh", "-c",
+          "p=$(cat " + t.pidFile() + " 2>/dev/null) && kill -HUP -$p 2>/dev/null; true"), Duration.ofSeconds(5));
+      t.process.close();
+      return null;
+    }, false);
+  }
+
+  private void reapDetachedTerminals() {
+    long now = System.nanoTime();
+    for (Terminal t : new ArrayList<>(terminals.values())) {
+      boolean lingered = t.detachedSince >= 0 && now - t.detachedSince > terminalLinger.toNanos();
+      if (lingered || (t.exited && t.attached.isEmpty())) {
+        terminals.remove(t.channel);
+        endTerminal(t).onFailure(err -> LOG.debug("ending terminal {} of {}", t.channel, slug, err));
+      }
+    }
+  }
+
+  // --- run ------------------------------------------------------------------------------------------------------
+
+  /** Starts the run command, stopping the one that runs first (Run again restarts). */
+  public Future<Void> startRun() {
+    return stopRun().compose(v -> {
+      runOutput.clear();
+      runExitCode = null;
+      Promise<Void> ended = Promise.promise();
+      runEnded = ended;
+      List<String> command = List.of("/bin/sh", "-c",
+          "mkdir -p " + PID_DIR + " && echo $$ > " + RUN_PID + " && exec /bin/sh -c \"$PIER_RUN\"");
+      Map<String, String> env = Map.of("PIER_RUN", runSpec.command(), "PORT", String.valueOf(runSpec.port()),
+          "TERM", "xterm-256color");
+      return vertx.executeBlocking(() -> runtime.execTty(containerId, command, env, 120, 30, new TtyProcess.Listener() {
+        @Override
+        public void output(byte[] data) {
+          context.runOnContext(x -> {
+            runOutput.append(data);
+            for (SessionSocket s : sessions) s.sendBinary(0, data);
+          });
+        }
+
+        @Override
+        public void exited(int code) {
+          context.runOnContext(x -> runExited(ended, code));
+        }
+      }), false).map(process -> {
+        runProcess = process;
+        runState = "running";
+        broadcast(new JsonObject().put("event", "run").mergeIn(runStatus()));
+        return (Void) null;
+      });
+    });
+  }
+
+  /** Stops the run process and everything it started (its process group): TERM, then KILL after 3 s. */
+  public Future<Void> stopRun() {
+    if (runProcess == null || !"running".equals(runState)) return Future.succeededFuture();
+    Future<Void> ended = runEnded.future();
+    runState = "stopping";
+    return vertx.executeBlocking(() -> runtime.execAndWait(containerId, List.of("/bin/sh", "-c",
+            "p=$(cat " + RUN_PID + " 2>/dev/null) || exit 0; kill -TERM -$p 2>/dev/null || exit 0; "
+                + "for i in $(seq 30); do kill -0 -$p 2>/dev/null || exit 0; sleep 0.1; done; kill -KILL -$p 2>/dev/null; true"),
+            Duration.ofSeconds(10)), false)
+        .compose(code -> ended.timeout(5, TimeUnit.SECONDS).recover(err -> Future.succeededFuture()))
+        .onComplete(ar -> {
+          if (runProcess != null) runProcess.close();
+          runProcess = null;
+          runState = "stopped";
+          broadcast(new JsonObject().put("event", "run").mergeIn(runStatus()));
+        });
+  }
+
+  /** True once the run process has ended on its own. */
+  public boolean runExited() {
+    return "exited".equals(runState);
+  }
+
+  /** The run process's recent output, as text. */
+  public String runOutputText() {
+    return new String(runOutput.snapshot(), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  private void runExited(Promise<Void> ended, int code) {
+    ended.tryComplete();
+    if (ended != runEnded) return;
+    runExitCode = code;
+    if ("running".equals(runState)) {
+      runState = "exited";
+      broadcast(new JsonObject().put("event", "run").mergeIn(runStatus()));
+    }
+  }
+
+  private JsonObject runStatus() {
+    JsonObject status = new JsonObject().put("state", runState);
+    if (runExitCode != null) status.put("code", runExitCode);
+    return status;
+  }
+
+  // --- life -----------------------------------------------------------------------------------------------------
+
+  /** Ends terminals and the run process, disconnects every session and stops watching. */
+  public Future<Void> close() {
+    if (closed) return Future.succeededFuture();
+    closed = true;
+    vertx.cancelTimer(reaper);
+    List<Future<Void>> ending = new ArrayList<>();
+    ending.add(stopRun());
+    for (Terminal t : terminals.values()) ending.add(endTerminal(t));
+    terminals.clear();
+    return Future.join(ending).<Void>mapEmpty().recover(err -> Future.succeededFuture()).onComplete(ar -> {
+      watcher.close();
+      for (SessionSocket s : new ArrayList<>(sessions)) s.close((short) 1001, "the repl stopped");
+      sessions.clear();
+    });
+  }
+
+  static Buffer frame(int channel, byte[] data) {
+    Buffer b = Buffer.buffer(data.length + 1);
+    b.appendByte((byte) channel);
+    b.appendBytes(data);
+    return b;
+  }
+}
