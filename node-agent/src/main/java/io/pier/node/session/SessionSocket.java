@@ -71,7 +71,7 @@ public final class SessionSocket {
     if (frame.length() < 1) return;
     int channel = frame.getUnsignedByte(0);
     if (channel == 0) {
-      sendEvent(error("bad_request", "channel 0 is the run process's output; it takes no input"));
+      sendEvent(errorEvent("bad_request", "channel 0 is the run process's output; it takes no input"));
       return;
     }
     repl.terminalInput(channel, frame.getBytes(1, frame.length()));
@@ -82,12 +82,12 @@ public final class SessionSocket {
     try {
       request = new JsonObject(text);
     } catch (DecodeException | ClassCastException e) {
-      sendEvent(error("bad_request", "a text frame must be a JSON object"));
+      sendEvent(errorEvent("bad_request", "a text frame must be a JSON object"));
       return;
     }
     Object id = request.getValue("id");
     if (!(id instanceof Number)) {
-      sendEvent(error("bad_request", "a request needs a numeric \"id\""));
+      sendEvent(errorEvent("bad_request", "a request needs a numeric \"id\""));
       return;
     }
     Future<JsonObject> answered = previous.transform(ignored -> {
@@ -146,11 +146,11 @@ public final class SessionSocket {
         String from = text(r, "from");
         String to = text(r, "to");
         return blocking(() -> {
-          boolean directory = java.nio.file.Files.isDirectory(files.resolve(from));
+          boolean directory = java.nio.file.Files.isDirectory(files.resolveEntry(from), java.nio.file.LinkOption.NOFOLLOW_LINKS);
           files.rename(from, to);
           String type = directory ? "dir" : "file";
           return List.of(new FileChange(from, type, "deleted", null),
-              new FileChange(to, type, "created", directory ? null : files.versionOf(files.resolve(to))));
+              new FileChange(to, type, "created", directory ? null : files.versionOf(files.resolveEntry(to))));
         }).map(list -> {
           repl.announce(list, this);
           return new JsonObject();
@@ -159,7 +159,7 @@ public final class SessionSocket {
       case "fs.delete": {
         String path = text(r, "path");
         return blocking(() -> {
-          boolean directory = java.nio.file.Files.isDirectory(files.resolve(path));
+          boolean directory = java.nio.file.Files.isDirectory(files.resolveEntry(path), java.nio.file.LinkOption.NOFOLLOW_LINKS);
           files.delete(path);
           return directory ? "dir" : "file";
         }).map(type -> changed(new FileChange(path, type, "deleted", null)));
@@ -206,6 +206,10 @@ public final class SessionSocket {
 
   private static JsonObject error(String code, String message) {
     return new JsonObject().put("ok", false).put("error", code).put("message", message);
+  }
+
+  private static JsonObject errorEvent(String code, String message) {
+    return new JsonObject().put("event", "error").put("error", code).put("message", message);
   }
 
   private static SessionException bad(String message) {

@@ -51,12 +51,23 @@ public final class WorkspaceFiles {
   }
 
   /**
-   * Resolves a protocol path to a location inside the workspace.
+   * Resolves a protocol path whose content is used (read, written, listed): the path and, when it is a symbolic
+   * link, its target must be inside the workspace.
    *
-   * @throws SessionException {@code bad_path} for absolute paths, {@code ..}, NUL bytes, or a path whose existing
-   *     part leads outside the workspace through a symbolic link
+   * @throws SessionException {@code bad_path} for absolute paths, {@code .} or {@code ..} segments, NUL bytes, or a
+   *     path that leads outside the workspace through a symbolic link
    */
   public Path resolve(String path) {
+    Path resolved = resolveEntry(path);
+    if (Files.exists(resolved)) checkInside(resolved, path);
+    return resolved;
+  }
+
+  /**
+   * Resolves a protocol path naming a directory entry itself (deleted or renamed, never followed): only the folders
+   * leading to it must be inside the workspace, so that a link pointing outside can still be removed.
+   */
+  public Path resolveEntry(String path) {
     if (path == null) throw new SessionException("bad_path", "a path is required");
     if (path.indexOf('\0') >= 0 || path.startsWith("/") || path.contains("\\")) {
       throw new SessionException("bad_path", "paths are relative to the workspace: " + path);
@@ -68,20 +79,21 @@ public final class WorkspaceFiles {
     }
     Path resolved = root.resolve(path).normalize();
     if (!resolved.startsWith(root)) throw new SessionException("bad_path", "path escapes the workspace: " + path);
-    // The deepest existing ancestor must really be inside: a symbolic link in the workspace may point anywhere.
-    Path existing = resolved;
-    while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) existing = existing.getParent();
-    if (existing != null) {
-      try {
-        Path real = existing.toRealPath();
-        if (!real.startsWith(root.toRealPath())) {
-          throw new SessionException("bad_path", "path leads outside the workspace through a link: " + path);
-        }
-      } catch (IOException e) {
-        throw new SessionException("bad_path", "cannot resolve " + path + ": " + e.getMessage());
-      }
-    }
+    // The deepest existing folder on the way must really be inside: a symbolic link may point anywhere.
+    Path existing = resolved.equals(root) ? root : resolved.getParent();
+    while (existing != null && !Files.exists(existing)) existing = existing.getParent();
+    if (existing != null) checkInside(existing, path);
     return resolved;
+  }
+
+  private void checkInside(Path existing, String path) {
+    try {
+      if (!existing.toRealPath().startsWith(root.toRealPath())) {
+        throw new SessionException("bad_path", "path leads outside the workspace through a link: " + path);
+      }
+    } catch (IOException e) {
+      throw new SessionException("bad_path", "cannot resolve " + path + ": " + e.getMessage());
+    }
   }
 
   public String relative(Path p) {
@@ -186,8 +198,8 @@ public final class WorkspaceFiles {
   }
 
   public synchronized void rename(String from, String to) {
-    Path source = resolve(from);
-    Path target = resolve(to);
+    Path source = resolveEntry(from);
+    Path target = resolveEntry(to);
     if (from.isEmpty() || to.isEmpty()) throw new SessionException("bad_path", "the workspace itself cannot move");
     if (!Files.exists(source, LinkOption.NOFOLLOW_LINKS)) throw new SessionException("not_found", "no such file: " + from);
     if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) throw new SessionException("exists", "already exists: " + to);
@@ -201,7 +213,7 @@ public final class WorkspaceFiles {
   }
 
   public synchronized void delete(String path) {
-    Path target = resolve(path);
+    Path target = resolveEntry(path);
     if (path.isEmpty()) throw new SessionException("bad_path", "the workspace itself cannot be deleted");
     if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) throw new SessionException("not_found", "no such file: " + path);
     try {

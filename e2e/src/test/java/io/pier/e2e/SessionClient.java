@@ -1,0 +1,135 @@
+package io.pier.e2e;
+
+import io.pier.common.config.Mains;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+/** A test client of the IDE session protocol (docs/protocol.md), connected through the edge-proxy. */
+final class SessionClient implements AutoCloseable {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  private final WebSocket socket;
+  private final AtomicInteger ids = new AtomicInteger();
+  private final Map<Integer, Promise<JsonObject>> pending = new ConcurrentHashMap<>();
+  final List<JsonObject> events = new CopyOnWriteArrayList<>();
+  private final Map<Integer, StringBuffer> channels = new ConcurrentHashMap<>();
+  private final Object arrivals = new Object();
+
+  private SessionClient(WebSocket socket) {
+    this.socket = socket;
+    socket.textMessageHandler(text -> {
+      JsonObject message = new JsonObject(text);
+      Object id = message.getValue("id");
+      if (id instanceof Number n && pending.containsKey(n.intValue())) {
+        pending.remove(n.intValue()).complete(message);
+      } else {
+        events.add(message);
+        signal();
+      }
+    });
+    socket.binaryMessageHandler(frame -> {
+      channels.computeIfAbsent((int) frame.getUnsignedByte(0), c -> new StringBuffer())
+          .append(frame.getString(1, frame.length(), StandardCharsets.UTF_8.name()));
+      signal();
+    });
+  }
+
+  private void signal() {
+    synchronized (arrivals) {
+      arrivals.notifyAll();
+    }
+  }
+
+  static SessionClient connect(Vertx vertx, int edgePort, String slug) {
+    SessionClient ws = Mains.await(vertx.createWebSocketClient(new WebSocketClientOptions()
+            .setMaxFrameSize(8 * 1024 * 1024).setMaxMessageSize(8 * 1024 * 1024))
+        .connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(edgePort)
+            .setURI("/api/repls/" + slug + "/session").putHeader("Host", PierOnLoopback.DOMAIN))
+        .map(SessionClient::new), WAIT);
+    SessionClient client = ws;
+    client.awaitEvent(e -> "hello".equals(e.getString("event")));
+    return client;
+  }
+
+  /** Sends a request and returns its reply, successful or not. */
+  JsonObject request(String op, JsonObject args) {
+    int id = ids.incrementAndGet();
+    Promise<JsonObject> reply = Promise.promise();
+    pending.put(id, reply);
+    socket.writeTextMessage(args.copy().put("id", id).put("op", op).encode());
+    return Mains.await(reply.future(), WAIT);
+  }
+
+  JsonObject request(String op) {
+    return request(op, new JsonObject());
+  }
+
+  void sendRaw(String text) {
+    socket.writeTextMessage(text);
+  }
+
+  void sendInput(int channel, String text) {
+    socket.writeBinaryMessage(Buffer.buffer().appendByte((byte) channel).appendString(text));
+  }
+
+  /** Forgets what the channel printed so far. */
+  void clearOutput(int channel) {
+    channels.remove(channel);
+  }
+
+  String output(int channel) {
+    StringBuffer out = channels.get(channel);
+    return out == null ? "" : out.toString();
+  }
+
+  /** Waits until the channel's output contains {@code text}. */
+  String awaitOutput(int channel, String text) {
+    return poll(() -> output(channel).contains(text) ? output(channel) : null,
+        "channel " + channel + " to print '" + text + "'; it printed: ");
+  }
+
+  JsonObject awaitEvent(Predicate<JsonObject> matches) {
+    return poll(() -> events.stream().filter(matches).findFirst().orElse(null), "an event; got: ");
+  }
+
+  private <T> T poll(java.util.function.Supplier<T> probe, String what) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < deadline) {
+      T found = probe.get();
+      if (found != null) return found;
+      synchronized (arrivals) {
+        try {
+          arrivals.wait(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
+    throw new AssertionError("timed out waiting for " + what + events + " / " + channels);
+  }
+
+  boolean isClosed() {
+    return socket.isClosed();
+  }
+
+  @Override
+  public void close() {
+    if (!socket.isClosed()) Mains.await(socket.close(), WAIT);
+  }
+}
