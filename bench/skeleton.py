@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Walking-skeleton benchmark: how long until a new repl's preview answers, and how long a start takes.
 
-Against a running Pier (./pier up, or bench/run-skeleton.sh which starts one on spare ports), for N repls:
+Against a running Pier (./pier up, or bench/run.sh which starts one on spare ports), for N repls:
   create->first byte : POST /api/repls, POST /api/repls/<slug>/start, then GET the preview until its first byte
   start->running     : POST /api/repls/<slug>/start until it returns (the node waits for the app to answer)
 and, as the floor, the same image run bare with `docker run` (workspace bind mount, same limits): from

@@ -50,7 +50,7 @@ final class PierOnLoopback implements AutoCloseable {
 
   PierOnLoopback() throws Exception {
     String run = UUID.randomUUID().toString().substring(0, 8);
-    Path repo = Path.of(System.getProperty("pier.repo.root", "..")).toAbsolutePath().normalize();
+    Path repo = repo();
     dataDir = Files.createDirectories(Path.of("target", "e2e-" + run).toAbsolutePath());
     nodeId = "e2e-" + run;
     s3 = EmbeddedS3Server.start(dataDir.resolve("s3"), "127.0.0.1", 0, "e2e", "e2e-secret");
@@ -75,6 +75,11 @@ final class PierOnLoopback implements AutoCloseable {
     var dockerConfig = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
     docker = DockerClientImpl.getInstance(dockerConfig,
         new ApacheDockerHttpClient.Builder().dockerHost(dockerConfig.getDockerHost()).build());
+  }
+
+  /** The repository's root folder. */
+  static Path repo() {
+    return Path.of(System.getProperty("pier.repo.root", "..")).toAbsolutePath().normalize();
   }
 
   Path workspace(String slug) {

@@ -79,6 +79,8 @@ public final class EdgeProxy {
       }
     });
     apex.route("/api").handler(ctx -> HttpErrors.send(ctx, 404, "not_found", "the API lives under /api/"));
+    // The IDE is one page for every repl; it reads the slug from its URL.
+    apex.get("/ide/:slug").handler(ctx -> ctx.reroute("/ide.html"));
     apex.route().handler(StaticHandler.create("webroot").setIndexPage("index.html").setCachingEnabled(false));
 
     return refreshSchedulers()

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Starts a throwaway Pier on spare ports (its own data folder and cluster name), runs bench/skeleton.py against it,
-# and stops it. Usage: bench/run-skeleton.sh [skeleton.py args]   e.g. --repls 20
+# Starts a throwaway Pier on spare ports (its own data folder and cluster name), runs one benchmark against it,
+# and stops it. Usage: bench/run.sh skeleton|terminal [its args]   e.g. bench/run.sh skeleton --repls 20
 set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export PIER_DATA=${PIER_DATA:-$(mktemp -d /tmp/pier-bench-XXXXXX)}
@@ -16,4 +16,10 @@ for _ in $(seq 600); do
   sleep 0.5
 done
 grep -q "Pier is up" "$PIER_DATA/pier-up.log" || { echo "Pier did not come up"; exit 1; }
-python3 "$REPO/bench/skeleton.py" --port "$PIER_EDGE_PORT" "$@"
+bench=${1:?usage: bench/run.sh skeleton|terminal [args]}
+shift
+case $bench in
+  skeleton) python3 "$REPO/bench/skeleton.py" --port "$PIER_EDGE_PORT" "$@" ;;
+  terminal) node --experimental-websocket "$REPO/bench/terminal.mjs" --port "$PIER_EDGE_PORT" "$@" ;;
+  *) echo "unknown benchmark: $bench" >&2; exit 2 ;;
+esac
