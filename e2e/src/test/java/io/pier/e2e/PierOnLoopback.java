@@ -67,7 +67,8 @@ final class PierOnLoopback implements AutoCloseable {
         Duration.ofSeconds(60), Duration.ofSeconds(15), cluster, s3Config),
         TemplateCatalog.load(repo.resolve("templates"))), START);
     node = Mains.await(NodeAgentMain.start(new NodeAgentConfig(nodeId, dataDir.resolve("node"), "127.0.0.1", nodePort,
-        "127.0.0.1", new NodeCapacity(10, 4096, 2), Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofSeconds(120), cluster,
+        "127.0.0.1", new NodeCapacity(10, 4096, 2), Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofSeconds(120),
+        io.pier.node.workspace.WriteBehind.Settings.DEFAULT, Duration.ofSeconds(30), cluster,
         s3Config, new DockerConfig(null))), START);
     edge = Mains.await(EdgeProxyMain.start(new EdgeConfig("127.0.0.1", edgePort, DOMAIN, List.of(),
         new ClusterConfig(cluster.name(), cluster.members(), cluster.host(), cluster.port(), true))), START);

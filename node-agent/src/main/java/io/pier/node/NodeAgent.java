@@ -68,6 +68,7 @@ public final class NodeAgent {
     router.post("/internal/repls/:slug/start").handler(this::startRepl);
     router.post("/internal/repls/:slug/stop").handler(this::stopRepl);
     router.get("/api/repls/:slug/session").handler(this::session);
+    router.get("/internal/repls/:slug/sync").handler(this::syncStatus);
     router.get("/internal/repls").handler(ctx -> ctx.json(new JsonArray(host.routes().stream().map(r -> r.toJson()).toList())));
     router.route().failureHandler(ctx -> HttpErrors.sendFailure(ctx, ctx.failure()));
     HttpServerOptions options = new HttpServerOptions()
@@ -143,6 +144,19 @@ public final class NodeAgent {
     ctx.request().toWebSocket()
         .onSuccess(ws -> live.get().context().runOnContext(v -> SessionSocket.serve(vertx, ws, live.get())))
         .onFailure(err -> LOG.debug("session upgrade for {} failed: {}", slug, err.getMessage()));
+  }
+
+  private void syncStatus(RoutingContext ctx) {
+    String slug = ctx.pathParam("slug");
+    var status = Slugs.isValid(slug) ? host.syncStatus(slug) : java.util.Optional.<io.pier.node.workspace.WriteBehind.Status>empty();
+    if (status.isEmpty()) {
+      HttpErrors.send(ctx, 404, "not_running", "repl " + slug + " does not run on node " + config.nodeId());
+      return;
+    }
+    var s = status.get();
+    ctx.json(new JsonObject().put("slug", slug).put("pendingFiles", s.pending()).put("lagMs", s.lag().toMillis())
+        .put("uploads", s.uploads()).put("deletes", s.deletes()).put("failures", s.failures())
+        .put("lastError", s.lastError()));
   }
 
   private void stopRepl(RoutingContext ctx) {

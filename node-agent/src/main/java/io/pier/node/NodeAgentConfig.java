@@ -5,6 +5,7 @@ import io.pier.common.config.Env;
 import io.pier.common.node.NodeCapacity;
 import io.pier.common.store.s3.S3Config;
 import io.pier.node.runtime.docker.DockerConfig;
+import io.pier.node.workspace.WriteBehind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -24,10 +25,13 @@ import java.util.regex.Pattern;
  * @param advertiseHost address other parts reach this node on (API and published repl ports)
  * @param readyTimeout  how long a start waits for the repl's app to answer
  * @param terminalLinger how long a terminal that no tab shows lives on
+ * @param sync           the write-behind queue's timing
+ * @param drainTimeout   how long a stop waits for storage to take a repl's pending files
  */
 public record NodeAgentConfig(String nodeId, Path dataDir, String bindHost, int port, String advertiseHost,
                               NodeCapacity capacity, Duration heartbeatInterval, Duration readyTimeout,
-                              Duration terminalLinger, ClusterConfig cluster, S3Config s3, DockerConfig docker) {
+                              Duration terminalLinger, WriteBehind.Settings sync, Duration drainTimeout,
+                              ClusterConfig cluster, S3Config s3, DockerConfig docker) {
   private static final Pattern NODE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
 
   public String agentUrl() {
@@ -51,6 +55,10 @@ public record NodeAgentConfig(String nodeId, Path dataDir, String bindHost, int 
         Duration.ofMillis(env.integer("PIER_NODE_HEARTBEAT_MS", 2000)),
         Duration.ofSeconds(env.integer("PIER_NODE_READY_TIMEOUT_S", 30)),
         Duration.ofSeconds(env.integer("PIER_TERMINAL_LINGER_S", 300)),
+        new WriteBehind.Settings(Duration.ofMillis(env.integer("PIER_SYNC_QUIET_MS", 1000)),
+            Duration.ofMillis(env.integer("PIER_SYNC_MAX_DELAY_MS", 5000)), Duration.ofMillis(500),
+            Duration.ofSeconds(30), Duration.ofMillis(100)),
+        Duration.ofSeconds(env.integer("PIER_SYNC_DRAIN_TIMEOUT_S", 60)),
         ClusterConfig.fromEnv(env, false), S3Config.fromEnv(env),
         new DockerConfig(env.string("PIER_DOCKER_HOST", env.string("DOCKER_HOST", null))));
     env.check();
@@ -59,7 +67,7 @@ public record NodeAgentConfig(String nodeId, Path dataDir, String bindHost, int 
 
   public NodeAgentConfig withNodeId(String id) {
     return new NodeAgentConfig(id, dataDir, bindHost, port, advertiseHost, capacity, heartbeatInterval,
-        readyTimeout, terminalLinger, cluster, s3, docker);
+        readyTimeout, terminalLinger, sync, drainTimeout, cluster, s3, docker);
   }
 
   /** The id kept in {@code <data>/node-id}, made once, so a restarted agent recognises its own containers. */

@@ -14,6 +14,7 @@ import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +36,8 @@ public final class NodeAgentMain {
 
   /** A started node-agent with everything it owns, so that it can be stopped as a whole. */
   public record Running(NodeAgent agent, HazelcastCluster cluster, DockerContainerRuntime runtime,
-                        S3ObjectStore store, ExecutorService transfers) implements AutoCloseable {
+                        S3ObjectStore store, ExecutorService transfers, ScheduledExecutorService timer)
+      implements AutoCloseable {
     /** Stops every repl (flushing its files), leaves the cluster, releases clients. Call from a non-Vert.x thread. */
     @Override
     public void close() throws Exception {
@@ -43,6 +45,7 @@ public final class NodeAgentMain {
         Mains.await(agent.stop(), Duration.ofMinutes(2));
       } finally {
         Mains.await(cluster.close(), Duration.ofSeconds(30));
+        timer.shutdownNow();
         transfers.shutdown();
         store.close();
         runtime.close();
@@ -60,6 +63,14 @@ public final class NodeAgentMain {
       t.setDaemon(true);
       return t;
     });
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "write-behind");
+      t.setDaemon(true);
+      return t;
+    });
+    Persistence persistence = new Persistence(new WorkspaceSync(store, transfers), store,
+        config.dataDir().resolve("journal"), config.sync(), timer, transfers, java.time.Clock.systemUTC(),
+        config.drainTimeout());
     try {
       runtime.ping();
     } catch (IllegalStateException e) {
@@ -68,12 +79,10 @@ public final class NodeAgentMain {
     return HazelcastCluster.join(config.cluster(), metrics).compose(cluster -> {
       ReplHost host = new ReplHost(cluster.vertx(),
           new NodeIdentity(config.nodeId(), config.advertiseHost(), config.agentUrl()), runtime,
-          new WorkspaceSync(store, transfers, IgnoreList.DEFAULT),
-          new Workspaces(config.dataDir().resolve("workspaces")),
-          cluster.state().routes(), cluster.state().repls(), config.readyTimeout(), config.terminalLinger(),
-          IgnoreList.DEFAULT, metrics);
+          persistence, new Workspaces(config.dataDir().resolve("workspaces")),
+          cluster.state().routes(), cluster.state().repls(), config.readyTimeout(), config.terminalLinger(), metrics);
       NodeAgent agent = new NodeAgent(cluster.vertx(), config, cluster.state(), runtime, host, metrics);
-      return agent.start().map(a -> new Running(a, cluster, runtime, store, transfers))
+      return agent.start().map(a -> new Running(a, cluster, runtime, store, transfers, timer))
           .recover(err -> cluster.close().transform(v -> Future.failedFuture(err)));
     });
   }

@@ -1,6 +1,8 @@
 package io.pier.node;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.pier.common.cluster.SharedMap;
@@ -15,7 +17,11 @@ import io.pier.node.runtime.ContainerInfo;
 import io.pier.node.runtime.ContainerRuntime;
 import io.pier.node.runtime.ContainerSpec;
 import io.pier.node.session.LiveRepl;
+import io.pier.node.session.FileChange;
+import io.pier.node.session.WorkspaceWatcher;
 import io.pier.node.workspace.IgnoreList;
+import io.pier.node.workspace.Journal;
+import io.pier.node.workspace.WriteBehind;
 import io.pier.node.workspace.WorkspaceSync;
 import io.pier.node.workspace.Workspaces;
 import io.vertx.core.Context;
@@ -57,20 +63,20 @@ public final class ReplHost {
   private static final int STOP_GRACE_SECONDS = 3;
 
   /** A repl this node runs. {@code stored} is what storage holds of its workspace, null when unknown. */
-  private record Running(String slug, String containerId, Route route, int appPort, Limits limits,
-                         WorkspaceSync.Snapshot stored, LiveRepl live) {
+  private record Running(String slug, String containerId, Route route, int appPort, Limits limits, LiveRepl live,
+                         WriteBehind writeBehind, WorkspaceWatcher watcher) {
   }
 
   private final Vertx vertx;
   private final NodeIdentity me;
   private final ContainerRuntime runtime;
   private final WorkspaceSync sync;
+  private final Persistence persistence;
   private final Workspaces workspaces;
   private final SharedMap<Route> routes;
   private final SharedMap<ReplRecord> repls;
   private final Duration readyTimeout;
   private final Duration terminalLinger;
-  private final IgnoreList ignoreList;
   private final Context context;
   private final HttpClient probe;
   private final Map<String, Running> running = new ConcurrentHashMap<>();
@@ -78,25 +84,34 @@ public final class ReplHost {
   private final Timer startTimer;
   private final Counter startFailures;
 
-  public ReplHost(Vertx vertx, NodeIdentity me, ContainerRuntime runtime, WorkspaceSync sync, Workspaces workspaces,
-                  SharedMap<Route> routes, SharedMap<ReplRecord> repls, Duration readyTimeout,
-                  Duration terminalLinger, IgnoreList ignoreList, MeterRegistry metrics) {
+  public ReplHost(Vertx vertx, NodeIdentity me, ContainerRuntime runtime, Persistence persistence,
+                  Workspaces workspaces, SharedMap<Route> routes, SharedMap<ReplRecord> repls, Duration readyTimeout,
+                  Duration terminalLinger, MeterRegistry metrics) {
     this.vertx = vertx;
     this.me = me;
     this.runtime = runtime;
-    this.sync = sync;
+    this.sync = persistence.sync();
+    this.persistence = persistence;
     this.workspaces = workspaces;
     this.routes = routes;
     this.repls = repls;
     this.readyTimeout = readyTimeout;
     this.terminalLinger = terminalLinger;
-    this.ignoreList = ignoreList;
     this.context = vertx.getOrCreateContext();
     this.probe = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(1000).setKeepAlive(false));
     this.startTimer = Timer.builder("pier.node.repl.start").description("Time to start a repl on this node")
         .publishPercentileHistogram().register(metrics);
     this.startFailures = Counter.builder("pier.node.repl.start.failures").register(metrics);
     metrics.gauge("pier.node.repls.running", running, Map::size);
+    Gauge.builder("pier.sync.pending.files", running, all -> all.values().stream()
+        .mapToInt(r -> r.writeBehind().status().pending()).sum())
+        .description("Changed files not yet in storage, all repls of this node").register(metrics);
+    Gauge.builder("pier.sync.lag.seconds", running, all -> all.values().stream()
+        .mapToDouble(r -> r.writeBehind().status().lag().toMillis() / 1000.0).max().orElse(0))
+        .description("Age of the oldest change not yet in storage").register(metrics);
+    FunctionCounter.builder("pier.sync.failures", running, all -> all.values().stream()
+        .mapToLong(r -> r.writeBehind().status().failures()).sum())
+        .description("Failed uploads and deletes, retried").register(metrics);
   }
 
   /** Starts the repl (or returns its route if it runs here already) once its app answers or the wait is over. */
@@ -120,6 +135,7 @@ public final class ReplHost {
             LOG.warn("could not start {}: {}", request.slug(), err.getMessage());
             return blocking(() -> {
               removeContainerAndWorkspace(request.slug(), null);
+              persistence.journal(request.slug()).delete();
               return null;
             }).transform(ignored -> Future.failedFuture(err));
           });
@@ -132,8 +148,20 @@ public final class ReplHost {
       Running r = running.get(slug);
       if (r == null) return routes.removeIf(slug, route -> me.nodeId().equals(route.nodeId())).mapEmpty();
       return onContext(() -> r.live().close()).compose(closed -> blocking(() -> {
+        // Everything the queue holds must be stored before the workspace goes; while storage is down the repl
+        // stays here and the stop fails, so nothing is lost.
+        try {
+          r.writeBehind().drain().get(persistence.drainTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+          throw new ApiException(503, "storage_unavailable", "cannot store the files of " + slug + " ("
+              + r.writeBehind().status().lastError() + "); its files stay on the node, try again later");
+        }
         runtime.stop(r.containerId(), STOP_GRACE_SECONDS);
-        sync.flush(slug, workspaces.of(slug), r.stored());
+        r.watcher().close();
+        // A last full comparison catches what the watcher may have missed (an overflow in a burst of changes).
+        sync.flush(slug, workspaces.of(slug), r.writeBehind().storedSnapshot());
+        r.writeBehind().close();
+        persistence.journal(slug).delete();
         removeContainerAndWorkspace(slug, r.containerId());
         return null;
       })).compose(v -> {
@@ -192,11 +220,15 @@ public final class ReplHost {
       LiveRepl.RunSpec spec = new LiveRepl.RunSpec(container.labels().get(LABEL_RUN), appPort,
           container.labels().get(LABEL_OPEN));
       // The old run process's output stream died with the old agent: restart it to have one again.
-      return blocking(() -> live(slug, container.id(), spec))
-          .compose(live -> {
-            running.put(slug, new Running(slug, container.id(), route, appPort, record.limits(), null, live));
+      return blocking(() -> {
+        Running adopted = attach(slug, container.id(), route, spec, record.limits(), null);
+        // What the old agent had not stored yet is in its journal.
+        adopted.writeBehind().changed(Journal.read(persistence.journalFile(slug)));
+        return adopted;
+      }).compose(adopted -> {
+            running.put(slug, adopted);
             LOG.info("adopted running repl {}", slug);
-            return onContext(live::startRun);
+            return onContext(adopted.live()::startRun);
           })
           .compose(v -> routes.put(slug, route));
     }
@@ -231,6 +263,7 @@ public final class ReplHost {
     String slug = request.slug();
     Path dir = workspaces.of(slug);
     removeContainerAndWorkspace(slug, null);
+    persistence.journal(slug).delete();
     WorkspaceSync.Snapshot stored = sync.restore(slug, dir);
     Workspaces.handOver(dir, 1000, 1000);
     String id;
@@ -253,14 +286,34 @@ public final class ReplHost {
     int port = runtime.inspect(id).flatMap(c -> c.publishedPort().isPresent()
             ? java.util.Optional.of(c.publishedPort().getAsInt()) : java.util.Optional.empty())
         .orElseThrow(() -> new IllegalStateException("container of " + slug + " has no published port"));
-    LiveRepl live;
+    return attach(slug, id, new Route(slug, me.nodeId(), me.advertiseHost(), port, me.agentUrl()),
+        new LiveRepl.RunSpec(request.run(), request.port(), request.open()), request.limits(), stored);
+  }
+
+  /** Puts the session state, the write-behind queue and the watcher that feeds both around a started container. */
+  private Running attach(String slug, String containerId, Route route, LiveRepl.RunSpec spec, Limits limits,
+                         WorkspaceSync.Snapshot stored) {
+    Path dir = workspaces.of(slug);
+    LiveRepl live = new LiveRepl(vertx, context, slug, containerId, runtime, dir, spec, terminalLinger);
+    WriteBehind writeBehind = new WriteBehind(slug, dir, persistence.store(), IgnoreList.forWorkspace(dir),
+        persistence.journal(slug), persistence.settings(), persistence.timer(), persistence.transfers(),
+        persistence.clock(), stored);
+    WorkspaceWatcher watcher;
     try {
-      live = live(slug, id, new LiveRepl.RunSpec(request.run(), request.port(), request.open()));
+      watcher = new WorkspaceWatcher(dir, IgnoreList.DEFAULT, live.files(), changes -> {
+        writeBehind.changed(changes.stream().map(FileChange::path).toList());
+        live.context().runOnContext(v -> live.workspaceChanged(changes));
+      });
     } catch (java.io.IOException e) {
+      writeBehind.close();
       throw new java.io.UncheckedIOException(e);
     }
-    return new Running(slug, id, new Route(slug, me.nodeId(), me.advertiseHost(), port, me.agentUrl()), request.port(),
-        request.limits(), stored, live);
+    return new Running(slug, containerId, route, spec.port(), limits, live, writeBehind, watcher);
+  }
+
+  /** The write-behind state of a repl running here. */
+  public java.util.Optional<WriteBehind.Status> syncStatus(String slug) {
+    return java.util.Optional.ofNullable(running.get(slug)).map(r -> r.writeBehind().status());
   }
 
   /** Waits until the repl's app answers HTTP; fails if its container exits; gives up waiting after the timeout. */
@@ -303,11 +356,6 @@ public final class ReplHost {
   /** The live state of a repl running here, for its IDE sessions. */
   public java.util.Optional<LiveRepl> live(String slug) {
     return java.util.Optional.ofNullable(running.get(slug)).map(Running::live);
-  }
-
-  private LiveRepl live(String slug, String containerId, LiveRepl.RunSpec spec) throws java.io.IOException {
-    return new LiveRepl(vertx, context, slug, containerId, runtime, workspaces.of(slug), ignoreList, spec,
-        terminalLinger);
   }
 
   private <T> Future<T> onContext(java.util.function.Supplier<Future<T>> work) {

@@ -27,6 +27,7 @@ import io.pier.node.runtime.docker.DockerContainerRuntime;
 import io.pier.node.workspace.IgnoreList;
 import io.pier.node.workspace.WorkspaceSync;
 import io.pier.node.workspace.Workspaces;
+import io.pier.node.workspace.WriteBehind;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -59,6 +60,8 @@ class ReplHostIT {
   private ClusterState cluster;
   private Workspaces workspaces;
   private ReplHost host;
+  private java.util.concurrent.ScheduledExecutorService timer;
+  private Persistence persistence;
 
   @BeforeEach
   void setUp() throws Exception {
@@ -71,15 +74,19 @@ class ReplHostIT {
     vertx = Vertx.vertx();
     cluster = new ClusterState(name -> new InMemoryStringMap(Clock.systemUTC()));
     workspaces = new Workspaces(data.resolve("workspaces"));
-    host = new ReplHost(vertx, new NodeIdentity(nodeId, "127.0.0.1", "http://127.0.0.1:1"), runtime,
-        new WorkspaceSync(store, transfers, IgnoreList.DEFAULT), workspaces, cluster.routes(), cluster.repls(),
-        Duration.ofSeconds(20), Duration.ofSeconds(60), IgnoreList.DEFAULT, new SimpleMeterRegistry());
+    timer = Executors.newSingleThreadScheduledExecutor();
+    persistence = new Persistence(new WorkspaceSync(store, transfers), store, data.resolve("journal"),
+        WriteBehind.Settings.DEFAULT, timer, transfers, Clock.systemUTC(), Duration.ofSeconds(20));
+    host = new ReplHost(vertx, new NodeIdentity(nodeId, "127.0.0.1", "http://127.0.0.1:1"), runtime, persistence,
+        workspaces, cluster.routes(), cluster.repls(), Duration.ofSeconds(20), Duration.ofSeconds(60),
+        new SimpleMeterRegistry());
   }
 
   @AfterEach
   void tearDown() throws Exception {
     for (ContainerInfo c : runtime.list(Map.of(ReplHost.LABEL_NODE, nodeId))) runtime.remove(c.id());
     Mains.await(vertx.close(), Duration.ofSeconds(10));
+    timer.shutdownNow();
     transfers.shutdown();
     runtime.close();
     store.close();

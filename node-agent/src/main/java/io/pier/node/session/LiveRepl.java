@@ -2,7 +2,6 @@ package io.pier.node.session;
 
 import io.pier.node.runtime.ContainerRuntime;
 import io.pier.node.runtime.TtyProcess;
-import io.pier.node.workspace.IgnoreList;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -10,7 +9,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,7 +43,6 @@ public final class LiveRepl {
   private final WorkspaceFiles files;
   private final RunSpec runSpec;
   private final Duration terminalLinger;
-  private final WorkspaceWatcher watcher;
   private final Set<SessionSocket> sessions = new LinkedHashSet<>();
   private final Map<Integer, Terminal> terminals = new LinkedHashMap<>();
   /** Versions this node announced itself, so the watcher does not announce the same change again. */
@@ -58,9 +55,9 @@ public final class LiveRepl {
   private Promise<Void> runEnded;
   private boolean closed;
 
-  /** Starts watching the workspace; blocking. {@code context} is where all of this repl's session work runs. */
+  /** {@code context} is where all of this repl's session work runs. */
   public LiveRepl(Vertx vertx, Context context, String slug, String containerId, ContainerRuntime runtime,
-                  Path workspace, IgnoreList ignoreList, RunSpec runSpec, Duration terminalLinger) throws IOException {
+                  Path workspace, RunSpec runSpec, Duration terminalLinger) {
     this.vertx = vertx;
     this.context = context;
     this.slug = slug;
@@ -69,8 +66,6 @@ public final class LiveRepl {
     this.files = new WorkspaceFiles(workspace);
     this.runSpec = runSpec;
     this.terminalLinger = terminalLinger;
-    this.watcher = new WorkspaceWatcher(workspace, ignoreList, files,
-        changes -> context.runOnContext(v -> announceFromWatcher(changes)));
     this.reaper = vertx.setPeriodic(5000, t -> context.runOnContext(v -> reapDetachedTerminals()));
   }
 
@@ -118,8 +113,11 @@ public final class LiveRepl {
     broadcast(fsEvent(changes, origin == null ? null : origin.id()));
   }
 
-  /** Forwards what the watcher saw, less the changes sessions made and this node announced already. */
-  private void announceFromWatcher(List<FileChange> changes) {
+  /**
+   * Forwards changes seen in the workspace (by a {@link WorkspaceWatcher}), less those sessions made and this node
+   * announced already. Call on {@link #context()}.
+   */
+  public void workspaceChanged(List<FileChange> changes) {
     List<FileChange> fresh = new ArrayList<>();
     for (FileChange c : changes) {
       if (!fingerprint(c).equals(announced.remove(c.path()))) fresh.add(c);
@@ -336,7 +334,6 @@ public final class LiveRepl {
     for (Terminal t : terminals.values()) ending.add(endTerminal(t));
     terminals.clear();
     return Future.join(ending).<Void>mapEmpty().recover(err -> Future.succeededFuture()).onComplete(ar -> {
-      watcher.close();
       for (SessionSocket s : new ArrayList<>(sessions)) s.close((short) 1001, "the repl stopped");
       sessions.clear();
     });

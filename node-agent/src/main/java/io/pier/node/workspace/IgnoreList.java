@@ -1,27 +1,69 @@
 package io.pier.node.workspace;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * Which workspace paths are never synced to storage: dependency folders and caches that a repl rebuilds.
- * A path is ignored when any of its segments is on the list.
+ * Which workspace paths are never synced to storage: dependency folders, build outputs and caches that a repl
+ * rebuilds. An entry without {@code /} ignores every path with a segment of that name ({@code node_modules});
+ * an entry with one ignores that path and everything under it ({@code web/dist}).
  */
 public final class IgnoreList {
-  /** What every repl ignores unless told otherwise. */
-  public static final IgnoreList DEFAULT = new IgnoreList(
-      Set.of("node_modules", "__pycache__", ".cache", ".npm", ".venv", ".pytest_cache"));
+  /** The file in a repl's workspace whose lines extend the default list. */
+  public static final String FILE_NAME = ".pierignore";
 
-  private final Set<String> segments;
+  /** What every repl ignores. */
+  public static final IgnoreList DEFAULT = new IgnoreList(Set.of(
+      "node_modules", "__pycache__", ".cache", ".npm", ".venv", "venv", ".pytest_cache", ".mypy_cache",
+      ".gradle", ".next", ".parcel-cache", ".turbo"), Set.of());
 
-  public IgnoreList(Set<String> segments) {
-    this.segments = Set.copyOf(segments);
+  private final Set<String> names;
+  private final Set<String> paths;
+
+  private IgnoreList(Set<String> names, Set<String> paths) {
+    this.names = Set.copyOf(names);
+    this.paths = Set.copyOf(paths);
+  }
+
+  /** The default list plus the workspace's {@code .pierignore}, if it has one. */
+  public static IgnoreList forWorkspace(Path workspace) {
+    Path file = workspace.resolve(FILE_NAME);
+    if (!Files.isRegularFile(file)) return DEFAULT;
+    try {
+      return DEFAULT.plus(Files.readAllLines(file, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading " + file, e);
+    }
+  }
+
+  /** This list plus {@code lines} in {@code .pierignore} form: blank lines and {@code #} comments are skipped. */
+  public IgnoreList plus(List<String> lines) {
+    Set<String> moreNames = new HashSet<>(names);
+    Set<String> morePaths = new HashSet<>(paths);
+    for (String raw : lines) {
+      String line = raw.strip();
+      if (line.isEmpty() || line.startsWith("#")) continue;
+      while (line.startsWith("/")) line = line.substring(1);
+      while (line.endsWith("/")) line = line.substring(0, line.length() - 1);
+      if (line.isEmpty() || line.contains("..")) continue;
+      (line.contains("/") ? morePaths : moreNames).add(line);
+    }
+    return new IgnoreList(moreNames, morePaths);
   }
 
   /** @param relativePath a path relative to the workspace, with {@code /} separators */
   public boolean ignores(String relativePath) {
-    for (String segment : List.of(relativePath.split("/"))) {
-      if (segments.contains(segment)) return true;
+    for (String segment : relativePath.split("/")) {
+      if (names.contains(segment)) return true;
+    }
+    for (String path : paths) {
+      if (relativePath.equals(path) || relativePath.startsWith(path + "/")) return true;
     }
     return false;
   }

@@ -24,12 +24,9 @@ import java.util.concurrent.ExecutionException;
 public final class WorkspaceSync {
   private final ObjectStore store;
   private final ExecutorService transfers;
-  private final IgnoreList ignoreList;
-
-  public WorkspaceSync(ObjectStore store, ExecutorService transfers, IgnoreList ignoreList) {
+  public WorkspaceSync(ObjectStore store, ExecutorService transfers) {
     this.store = store;
     this.transfers = transfers;
-    this.ignoreList = ignoreList;
   }
 
   /** True when storage holds the repl's metadata, so the repl exists and was not deleted. */
@@ -44,6 +41,9 @@ public final class WorkspaceSync {
    */
   public Snapshot restore(String slug, Path dir) {
     String prefix = StorageLayout.replFiles(slug);
+    IgnoreList ignoreList = store.get(prefix + IgnoreList.FILE_NAME)
+        .map(bytes -> IgnoreList.DEFAULT.plus(new String(bytes, java.nio.charset.StandardCharsets.UTF_8).lines().toList()))
+        .orElse(IgnoreList.DEFAULT);
     try {
       Files.createDirectories(dir);
       List<Future<?>> pending = new ArrayList<>();
@@ -72,6 +72,7 @@ public final class WorkspaceSync {
    */
   public Snapshot flush(String slug, Path dir, Snapshot since) {
     String prefix = StorageLayout.replFiles(slug);
+    IgnoreList ignoreList = IgnoreList.forWorkspace(dir);
     Snapshot now = Snapshot.of(dir, ignoreList);
     List<Future<?>> pending = new ArrayList<>();
     for (Map.Entry<String, FileStamp> file : now.files().entrySet()) {
@@ -130,8 +131,9 @@ public final class WorkspaceSync {
 
           @Override
           public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-            if (attrs.isRegularFile() && !ignoreList.ignores(relative(dir, file))) {
-              files.put(relative(dir, file), new FileStamp(attrs.size(), attrs.lastModifiedTime().toMillis()));
+            String relative = relative(dir, file);
+            if (attrs.isRegularFile() && !ignoreList.ignores(relative) && !relative.endsWith(".pier-tmp")) {
+              files.put(relative, new FileStamp(attrs.size(), attrs.lastModifiedTime().toMillis()));
             }
             return FileVisitResult.CONTINUE;
           }

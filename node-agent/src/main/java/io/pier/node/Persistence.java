@@ -1,0 +1,29 @@
+package io.pier.node;
+
+import io.pier.node.workspace.Journal;
+import io.pier.node.workspace.WorkspaceSync;
+import io.pier.node.workspace.WriteBehind;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * How this node keeps repls' files in storage: restore and full flush ({@link WorkspaceSync}), the write-behind
+ * queue's settings and threads, and where its journals live.
+ *
+ * @param drainTimeout how long a stop waits for the queue to empty before it gives up (and keeps the repl running)
+ */
+public record Persistence(WorkspaceSync sync, io.pier.common.store.ObjectStore store, Path journals,
+                          WriteBehind.Settings settings, ScheduledExecutorService timer, ExecutorService transfers,
+                          Clock clock, Duration drainTimeout) {
+
+  public Journal journal(String slug) {
+    return new Journal(journals.resolve(slug));
+  }
+
+  public Path journalFile(String slug) {
+    return journals.resolve(slug);
+  }
+}

@@ -1,0 +1,228 @@
+package io.pier.node.workspace;
+
+import io.pier.common.store.ObjectStore;
+import io.pier.common.store.StorageLayout;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries a running repl's changes to storage behind the user's back. Each changed path waits for a quiet period
+ * (so typing is one upload, not one per keystroke), but never longer than a maximum delay; changes to the same path
+ * coalesce; uploads run in parallel; a failed upload is retried with exponential backoff for as long as storage is
+ * down. Every pending path is in a {@link Journal} on disk until it is stored.
+ */
+public final class WriteBehind implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(WriteBehind.class);
+
+  /**
+   * @param quiet    a path is uploaded once it has not changed for this long
+   * @param maxDelay … or once it has been pending this long, even if it keeps changing
+   */
+  public record Settings(Duration quiet, Duration maxDelay, Duration retryMin, Duration retryMax, Duration tick) {
+    public static final Settings DEFAULT = new Settings(Duration.ofSeconds(1), Duration.ofSeconds(5),
+        Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofMillis(100));
+  }
+
+  /**
+   * What is not yet in storage.
+   *
+   * @param lag how long the oldest pending change has waited (zero when nothing is pending)
+   */
+  public record Status(int pending, Duration lag, long uploads, long deletes, long failures, String lastError) {
+  }
+
+  private static final class Dirty {
+    Instant first;
+    Instant last;
+    long generation;
+    boolean inFlight;
+    int failures;
+    Instant retryAt = Instant.MIN;
+  }
+
+  private final String slug;
+  private final Path dir;
+  private final ObjectStore store;
+  private IgnoreList ignoreList;
+  private final Journal journal;
+  private final Settings settings;
+  private final ExecutorService transfers;
+  private final Clock clock;
+  private final Map<String, Dirty> pending = new HashMap<>();
+  /** What storage holds of each file, as far as this node knows: lets the final flush skip what is stored. */
+  private final Map<String, WorkspaceSync.FileStamp> stored = new ConcurrentHashMap<>();
+  private final List<CompletableFuture<Void>> drainWaiters = new ArrayList<>();
+  private final ScheduledFuture<?> ticker;
+  private long uploads;
+  private long deletes;
+  private long failures;
+  private String lastError;
+  private boolean forceAll;
+
+  public WriteBehind(String slug, Path dir, ObjectStore store, IgnoreList ignoreList, Journal journal,
+                     Settings settings, ScheduledExecutorService timer, ExecutorService transfers, Clock clock,
+                     WorkspaceSync.Snapshot restored) {
+    this.slug = slug;
+    this.dir = dir;
+    this.store = store;
+    this.ignoreList = ignoreList;
+    this.journal = journal;
+    this.settings = settings;
+    this.transfers = transfers;
+    this.clock = clock;
+    if (restored != null) stored.putAll(restored.files());
+    long tickMs = settings.tick().toMillis();
+    this.ticker = timer.scheduleWithFixedDelay(this::tick, tickMs, tickMs, TimeUnit.MILLISECONDS);
+  }
+
+  /** Records that {@code paths} (relative to the workspace) were created, changed or deleted. */
+  public void changed(Collection<String> paths) {
+    Instant now = clock.instant();
+    synchronized (this) {
+      if (paths.contains(IgnoreList.FILE_NAME)) ignoreList = IgnoreList.forWorkspace(dir);
+      for (String path : paths) {
+        if (path.isEmpty() || ignoreList.ignores(path)) continue;
+        Dirty d = pending.get(path);
+        if (d == null) {
+          d = new Dirty();
+          d.first = now;
+          pending.put(path, d);
+          journal.record(path);
+        }
+        d.last = now;
+        d.generation++;
+      }
+    }
+  }
+
+  /**
+   * Uploads everything pending now, without waiting for quiet periods or backoff.
+   *
+   * @return completes when nothing is pending; it stays incomplete while storage is down
+   */
+  public CompletableFuture<Void> drain() {
+    CompletableFuture<Void> drained = new CompletableFuture<>();
+    synchronized (this) {
+      if (pending.isEmpty()) return CompletableFuture.completedFuture(null);
+      forceAll = true;
+      for (Dirty d : pending.values()) d.retryAt = Instant.MIN;
+      drainWaiters.add(drained);
+    }
+    transfers.execute(this::tick);
+    return drained;
+  }
+
+  public synchronized Status status() {
+    Instant oldest = pending.values().stream().map(d -> d.first).min(Instant::compareTo).orElse(null);
+    return new Status(pending.size(), oldest == null ? Duration.ZERO : Duration.between(oldest, clock.instant()),
+        uploads, deletes, failures, lastError);
+  }
+
+  /** What storage holds, as a snapshot for {@link WorkspaceSync#flush}. */
+  public WorkspaceSync.Snapshot storedSnapshot() {
+    return new WorkspaceSync.Snapshot(Map.copyOf(stored));
+  }
+
+  private void tick() {
+    List<Map.Entry<String, Long>> due = new ArrayList<>();
+    Instant now = clock.instant();
+    synchronized (this) {
+      for (Map.Entry<String, Dirty> e : pending.entrySet()) {
+        Dirty d = e.getValue();
+        if (d.inFlight || now.isBefore(d.retryAt)) continue;
+        boolean quiet = !now.isBefore(d.last.plus(settings.quiet()));
+        boolean overdue = !now.isBefore(d.first.plus(settings.maxDelay()));
+        if (forceAll || quiet || overdue) {
+          d.inFlight = true;
+          due.add(Map.entry(e.getKey(), d.generation));
+        }
+      }
+      forceAll = false;
+    }
+    for (Map.Entry<String, Long> item : due) transfers.execute(() -> transfer(item.getKey(), item.getValue()));
+  }
+
+  private void transfer(String path, long generation) {
+    String key = StorageLayout.replFiles(slug) + path;
+    Path file = dir.resolve(path);
+    try {
+      BasicFileAttributes attrs = Files.exists(file, LinkOption.NOFOLLOW_LINKS)
+          ? Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS) : null;
+      if (attrs != null && attrs.isRegularFile()) {
+        WorkspaceSync.FileStamp stamp = new WorkspaceSync.FileStamp(attrs.size(), attrs.lastModifiedTime().toMillis());
+        store.putFile(key, file);
+        stored.put(path, stamp);
+        synchronized (this) {
+          uploads++;
+        }
+      } else if (attrs == null) {
+        // Gone: a file, or a folder with everything that was in it.
+        store.delete(key);
+        store.deletePrefix(key + "/");
+        stored.keySet().removeIf(p -> p.equals(path) || p.startsWith(path + "/"));
+        synchronized (this) {
+          deletes++;
+        }
+      }
+      done(path, generation, null);
+    } catch (RuntimeException | java.io.IOException e) {
+      done(path, generation, e);
+    }
+  }
+
+  private void done(String path, long generation, Exception failure) {
+    List<CompletableFuture<Void>> drained = List.of();
+    synchronized (this) {
+      Dirty d = pending.get(path);
+      if (d == null) return;
+      d.inFlight = false;
+      if (failure != null) {
+        failures++;
+        d.failures++;
+        lastError = failure.getClass().getSimpleName() + ": " + failure.getMessage();
+        long backoff = Math.min(settings.retryMax().toMillis(),
+            settings.retryMin().toMillis() << Math.min(16, d.failures - 1));
+        d.retryAt = clock.instant().plusMillis(backoff);
+        if (d.failures == 1 || d.failures % 10 == 0) {
+          LOG.warn("{}: storing {} failed ({} times), retrying in {} ms: {}", slug, path, d.failures, backoff, lastError);
+        }
+        if (!drainWaiters.isEmpty()) forceAll = false;
+        return;
+      }
+      if (d.generation != generation) return;
+      pending.remove(path);
+      if (pending.isEmpty()) {
+        journal.clear();
+        lastError = null;
+        drained = new ArrayList<>(drainWaiters);
+        drainWaiters.clear();
+      }
+    }
+    drained.forEach(f -> f.complete(null));
+  }
+
+  /** Stops the timer; pending paths stay in the journal. */
+  @Override
+  public void close() {
+    ticker.cancel(false);
+    journal.close();
+  }
+}
