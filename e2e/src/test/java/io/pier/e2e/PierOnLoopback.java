@@ -16,66 +16,154 @@ import io.pier.edge.EdgeProxyMain;
 import io.pier.node.NodeAgentConfig;
 import io.pier.node.NodeAgentMain;
 import io.pier.node.runtime.docker.DockerConfig;
+import io.pier.node.workspace.WriteBehind;
 import io.pier.scheduler.SchedulerConfig;
 import io.pier.scheduler.SchedulerMain;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
- * A whole Pier on loopback in this JVM: the embedded S3 server over HTTP, a scheduler, one node-agent on the real
- * dockerd and an edge-proxy, joined in a Hazelcast cluster of their own. Containers carry this run's node id, so
- * closing removes exactly the containers this run made.
+ * A whole Pier on loopback: the embedded S3 server over HTTP, a scheduler, one node-agent on the real dockerd and an
+ * edge-proxy, joined in a Hazelcast cluster of their own. The node-agent runs in this JVM or, when a test must kill
+ * it, as a process of its own from the built jar. Containers carry this run's node id, so closing removes exactly
+ * the containers this run made.
  */
 final class PierOnLoopback implements AutoCloseable {
   static final String DOMAIN = "pier.localhost";
   private static final Duration START = Duration.ofSeconds(90);
+  private static final String S3_KEY = "e2e";
+  private static final String S3_SECRET = "e2e-secret";
+
+  /** How to run it. {@code nodeProcess}: the node-agent as a separate JVM; {@code quietMs}: its write-behind quiet period. */
+  record Options(Path dataDir, boolean nodeProcess, long quietMs) {
+    static Options fresh() {
+      return new Options(null, false, 1000);
+    }
+  }
 
   final Path dataDir;
   final String nodeId;
   final int edgePort;
+  final int nodePort;
   final S3ObjectStore store;
   final DockerClient docker;
-  private final EmbeddedS3Server s3;
+  private final int s3Port;
+  private final S3Config s3Config;
+  private final ClusterConfig cluster;
+  private final Options options;
+  private EmbeddedS3Server s3;
   private final SchedulerMain.Running scheduler;
-  private final NodeAgentMain.Running node;
+  private NodeAgentMain.Running node;
+  private Process nodeProcess;
   private final EdgeProxyMain.Running edge;
 
   PierOnLoopback() throws Exception {
+    this(Options.fresh());
+  }
+
+  PierOnLoopback(Options options) throws Exception {
+    this.options = options;
     String run = UUID.randomUUID().toString().substring(0, 8);
     Path repo = repo();
-    dataDir = Files.createDirectories(Path.of("target", "e2e-" + run).toAbsolutePath());
-    nodeId = "e2e-" + run;
-    s3 = EmbeddedS3Server.start(dataDir.resolve("s3"), "127.0.0.1", 0, "e2e", "e2e-secret");
-    S3Config s3Config = new S3Config(URI.create("http://127.0.0.1:" + s3.port()), "us-east-1", "pier", "e2e", "e2e-secret");
+    dataDir = options.dataDir() != null ? options.dataDir()
+        : Files.createDirectories(Path.of("target", "e2e-" + run).toAbsolutePath());
+    nodeId = Files.exists(dataDir.resolve("node-id")) ? Files.readString(dataDir.resolve("node-id")).strip() : "e2e-" + run;
+    Files.writeString(dataDir.resolve("node-id"), nodeId);
+    s3Port = freePort();
+    s3 = EmbeddedS3Server.start(dataDir.resolve("s3"), "127.0.0.1", s3Port, S3_KEY, S3_SECRET);
+    s3Config = new S3Config(URI.create("http://127.0.0.1:" + s3Port), "us-east-1", "pier", S3_KEY, S3_SECRET);
     store = new S3ObjectStore(s3Config);
-    ClusterConfig cluster = new ClusterConfig("pier-e2e-" + run, List.of("127.0.0.1"), "127.0.0.1",
+    cluster = new ClusterConfig("pier-e2e-" + run, List.of("127.0.0.1"), "127.0.0.1",
         ThreadLocalRandom.current().nextInt(20000, 40000), false);
     edgePort = freePort();
-    int schedulerPort = freePort();
-    int nodePort = freePort();
+    nodePort = freePort();
 
-    scheduler = Mains.await(SchedulerMain.start(new SchedulerConfig("127.0.0.1", schedulerPort, "127.0.0.1", DOMAIN,
+    scheduler = Mains.await(SchedulerMain.start(new SchedulerConfig("127.0.0.1", freePort(), "127.0.0.1", DOMAIN,
         URI.create("http://" + DOMAIN + ":" + edgePort), repo.resolve("templates"), Duration.ofSeconds(60),
         Duration.ofSeconds(60), Duration.ofSeconds(15), cluster, s3Config),
         TemplateCatalog.load(repo.resolve("templates"))), START);
-    node = Mains.await(NodeAgentMain.start(new NodeAgentConfig(nodeId, dataDir.resolve("node"), "127.0.0.1", nodePort,
-        "127.0.0.1", new NodeCapacity(10, 4096, 2), Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofSeconds(120),
-        io.pier.node.workspace.WriteBehind.Settings.DEFAULT, Duration.ofSeconds(30), cluster,
-        s3Config, new DockerConfig(null))), START);
+    startNode();
     edge = Mains.await(EdgeProxyMain.start(new EdgeConfig("127.0.0.1", edgePort, DOMAIN, List.of(),
         new ClusterConfig(cluster.name(), cluster.members(), cluster.host(), cluster.port(), true))), START);
 
     var dockerConfig = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
     docker = DockerClientImpl.getInstance(dockerConfig,
         new ApacheDockerHttpClient.Builder().dockerHost(dockerConfig.getDockerHost()).build());
+  }
+
+  /** Starts the node-agent (again, after {@link #killNode}): same id, same data folder. */
+  void startNode() throws Exception {
+    if (!options.nodeProcess()) {
+      node = Mains.await(NodeAgentMain.start(new NodeAgentConfig(nodeId, dataDir.resolve("node"), "127.0.0.1", nodePort,
+          "127.0.0.1", new NodeCapacity(10, 4096, 2), Duration.ofMillis(500), Duration.ofSeconds(30),
+          Duration.ofSeconds(120), new WriteBehind.Settings(Duration.ofMillis(options.quietMs()), Duration.ofSeconds(5),
+              Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofMillis(50)), Duration.ofSeconds(30), cluster,
+          s3Config, new DockerConfig(null))), START);
+      return;
+    }
+    Path jar = repo().resolve("node-agent/target/node-agent.jar");
+    if (!Files.exists(jar)) throw new IllegalStateException("build the node-agent first: " + jar);
+    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+    command.addAll(List.of("--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens",
+        "java.base/sun.nio.ch=ALL-UNNAMED", "-Dhazelcast.phone.home.enabled=false", "-jar", jar.toString()));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("node-agent.log").toFile()));
+    Map<String, String> env = builder.environment();
+    env.putAll(Map.of("PIER_NODE_ID", nodeId, "PIER_NODE_DATA", dataDir.resolve("node").toString(),
+        "PIER_NODE_PORT", String.valueOf(nodePort), "PIER_NODE_ADVERTISE_HOST", "127.0.0.1",
+        "PIER_CLUSTER_NAME", cluster.name(), "PIER_CLUSTER_MEMBERS", "127.0.0.1",
+        "PIER_CLUSTER_PORT", String.valueOf(cluster.port()), "PIER_S3_ENDPOINT", s3Config.endpoint().toString(),
+        "PIER_S3_ACCESS_KEY", S3_KEY, "PIER_S3_SECRET_KEY", S3_SECRET));
+    env.putAll(Map.of("PIER_S3_BUCKET", "pier", "PIER_SYNC_QUIET_MS", String.valueOf(options.quietMs()),
+        "PIER_NODE_HEARTBEAT_MS", "500", "PIER_NODE_SLOTS", "10", "PIER_NODE_MEMORY_MB", "4096"));
+    nodeProcess = builder.start();
+    long deadline = System.nanoTime() + START.toNanos();
+    HttpClient http = HttpClient.newHttpClient();
+    while (true) {
+      if (!nodeProcess.isAlive()) throw new IllegalStateException("node-agent exited; see " + dataDir.resolve("node-agent.log"));
+      try {
+        HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + nodePort + "/readyz"))
+            .build(), HttpResponse.BodyHandlers.ofString());
+        if (ready.statusCode() == 200) return;
+      } catch (IOException notYet) {
+        // still starting
+      }
+      if (System.nanoTime() > deadline) throw new IllegalStateException("node-agent not ready in " + START);
+      try {
+        nodeProcess.onExit().get(100, TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.TimeoutException stillRunning) {
+        // not ready yet: ask again
+      }
+    }
+  }
+
+  /** SIGKILL of the node-agent process: no flush, no goodbye. */
+  void killNode() throws Exception {
+    if (nodeProcess == null) throw new IllegalStateException("the node-agent runs in this JVM");
+    nodeProcess.destroyForcibly().onExit().get(30, TimeUnit.SECONDS);
+  }
+
+  /** Takes the S3 server away, as an outage would. */
+  void stopS3() throws Exception {
+    s3.close();
+  }
+
+  /** Brings the S3 server back on the same port with the same data. */
+  void startS3() throws Exception {
+    s3 = EmbeddedS3Server.start(dataDir.resolve("s3"), "127.0.0.1", s3Port, S3_KEY, S3_SECRET);
   }
 
   /** The repository's root folder. */
@@ -93,11 +181,16 @@ final class PierOnLoopback implements AutoCloseable {
         .withLabelFilter(Map.of("pier.node", nodeId, "pier.slug", slug)).exec();
   }
 
+  /** Stops every service (the node-agent flushing its repls) but leaves containers of a killed node to {@link #close}. */
   @Override
   public void close() throws Exception {
     try {
       edge.close();
-      node.close();
+      if (node != null) node.close();
+      if (nodeProcess != null && nodeProcess.isAlive()) {
+        nodeProcess.destroy();
+        nodeProcess.onExit().get(120, TimeUnit.SECONDS);
+      }
       scheduler.close();
     } finally {
       for (var c : docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of("pier.node", nodeId)).exec()) {
@@ -114,4 +207,5 @@ final class PierOnLoopback implements AutoCloseable {
       return socket.getLocalPort();
     }
   }
+
 }

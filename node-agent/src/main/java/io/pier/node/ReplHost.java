@@ -221,10 +221,12 @@ public final class ReplHost {
           container.labels().get(LABEL_OPEN));
       // The old run process's output stream died with the old agent: restart it to have one again.
       return blocking(() -> {
-        Running adopted = attach(slug, container.id(), route, spec, record.limits(), null);
-        // What the old agent had not stored yet is in its journal.
-        adopted.writeBehind().changed(Journal.read(persistence.journalFile(slug)));
-        return adopted;
+        // What the old agent had not stored yet: its journal names what was saved; comparing with storage also
+        // finds what processes wrote in the moment before the old agent's watcher saw it.
+        java.util.Set<String> journalled = Journal.read(persistence.journalFile(slug));
+        WorkspaceSync.Snapshot storedNow = sync.recover(slug, workspaces.of(slug), journalled);
+        LOG.info("adopted {}: storage brought up to date ({} journalled changes)", slug, journalled.size());
+        return attach(slug, container.id(), route, spec, record.limits(), storedNow);
       }).compose(adopted -> {
             running.put(slug, adopted);
             LOG.info("adopted running repl {}", slug);
@@ -239,10 +241,11 @@ public final class ReplHost {
       boolean exists = record != null || sync.isStored(slug);
       if (exists && !runsElsewhere && Files.isDirectory(dir)) {
         if (container != null) runtime.stop(container.id(), STOP_GRACE_SECONDS);
-        sync.flush(slug, dir, null);
+        sync.recover(slug, dir, Journal.read(persistence.journalFile(slug)));
         LOG.info("saved the workspace of orphaned repl {}", slug);
       }
       removeContainerAndWorkspace(slug, container == null ? null : container.id());
+      persistence.journal(slug).delete();
       LOG.info("removed orphaned repl {} from this node", slug);
       return null;
     });
@@ -294,10 +297,11 @@ public final class ReplHost {
   private Running attach(String slug, String containerId, Route route, LiveRepl.RunSpec spec, Limits limits,
                          WorkspaceSync.Snapshot stored) {
     Path dir = workspaces.of(slug);
-    LiveRepl live = new LiveRepl(vertx, context, slug, containerId, runtime, dir, spec, terminalLinger);
     WriteBehind writeBehind = new WriteBehind(slug, dir, persistence.store(), IgnoreList.forWorkspace(dir),
         persistence.journal(slug), persistence.settings(), persistence.timer(), persistence.transfers(),
         persistence.clock(), stored);
+    LiveRepl live = new LiveRepl(vertx, context, slug, containerId, runtime, dir, spec, terminalLinger,
+        writeBehind::changed);
     WorkspaceWatcher watcher;
     try {
       watcher = new WorkspaceWatcher(dir, IgnoreList.DEFAULT, live.files(), changes -> {

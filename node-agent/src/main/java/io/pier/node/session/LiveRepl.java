@@ -42,6 +42,7 @@ public final class LiveRepl {
   private final ContainerRuntime runtime;
   private final WorkspaceFiles files;
   private final RunSpec runSpec;
+  private final java.util.function.Consumer<java.util.Collection<String>> saved;
   private final Duration terminalLinger;
   private final Set<SessionSocket> sessions = new LinkedHashSet<>();
   private final Map<Integer, Terminal> terminals = new LinkedHashMap<>();
@@ -55,9 +56,14 @@ public final class LiveRepl {
   private Promise<Void> runEnded;
   private boolean closed;
 
-  /** {@code context} is where all of this repl's session work runs. */
+  /**
+   * @param context where all of this repl's session work runs
+   * @param saved   told (on a worker thread, before the session hears "ok") of every path a session changed, so that
+   *                the change is journalled for storage before the user is told it is saved
+   */
   public LiveRepl(Vertx vertx, Context context, String slug, String containerId, ContainerRuntime runtime,
-                  Path workspace, RunSpec runSpec, Duration terminalLinger) {
+                  Path workspace, RunSpec runSpec, Duration terminalLinger,
+                  java.util.function.Consumer<java.util.Collection<String>> saved) {
     this.vertx = vertx;
     this.context = context;
     this.slug = slug;
@@ -65,6 +71,7 @@ public final class LiveRepl {
     this.runtime = runtime;
     this.files = new WorkspaceFiles(workspace);
     this.runSpec = runSpec;
+    this.saved = saved;
     this.terminalLinger = terminalLinger;
     this.reaper = vertx.setPeriodic(5000, t -> context.runOnContext(v -> reapDetachedTerminals()));
   }
@@ -75,6 +82,11 @@ public final class LiveRepl {
 
   public WorkspaceFiles files() {
     return files;
+  }
+
+  /** Records that a session changed {@code paths}. Blocking: call on a worker thread. */
+  void saved(java.util.Collection<String> paths) {
+    saved.accept(paths);
   }
 
   public String runState() {

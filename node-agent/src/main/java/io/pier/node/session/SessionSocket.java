@@ -124,14 +124,14 @@ public final class SessionSocket {
         String path = text(r, "path");
         String content = text(r, "content");
         String base = optionalText(r, "baseVersion");
-        return blocking(() -> files.write(path, content, base))
+        return blocking(() -> saving(List.of(path), files.write(path, content, base)))
             .map(version -> changed(new FileChange(path, "file", "modified", version)));
       }
       case "fs.edit": {
         String path = text(r, "path");
         String base = text(r, "baseVersion");
         List<WorkspaceFiles.Change> changes = changes(r);
-        return blocking(() -> files.edit(path, base, changes))
+        return blocking(() -> saving(List.of(path), files.edit(path, base, changes)))
             .map(version -> changed(new FileChange(path, "file", "modified", version)));
       }
       case "fs.create": {
@@ -139,7 +139,7 @@ public final class SessionSocket {
         String type = text(r, "type");
         if (!type.equals("file") && !type.equals("dir")) throw bad("type must be \"file\" or \"dir\"");
         String content = optionalText(r, "content");
-        return blocking(() -> files.create(path, type.equals("dir"), content))
+        return blocking(() -> saving(List.of(path), files.create(path, type.equals("dir"), content)))
             .map(version -> changed(new FileChange(path, type, "created", version)));
       }
       case "fs.rename": {
@@ -148,6 +148,7 @@ public final class SessionSocket {
         return blocking(() -> {
           boolean directory = java.nio.file.Files.isDirectory(files.resolveEntry(from), java.nio.file.LinkOption.NOFOLLOW_LINKS);
           files.rename(from, to);
+          repl.saved(List.of(from, to));
           String type = directory ? "dir" : "file";
           return List.of(new FileChange(from, type, "deleted", null),
               new FileChange(to, type, "created", directory ? null : files.versionOf(files.resolveEntry(to))));
@@ -161,6 +162,7 @@ public final class SessionSocket {
         return blocking(() -> {
           boolean directory = java.nio.file.Files.isDirectory(files.resolveEntry(path), java.nio.file.LinkOption.NOFOLLOW_LINKS);
           files.delete(path);
+          repl.saved(List.of(path));
           return directory ? "dir" : "file";
         }).map(type -> changed(new FileChange(path, type, "deleted", null)));
       }
@@ -182,6 +184,12 @@ public final class SessionSocket {
       default:
         throw bad("unknown op \"" + op + "\"");
     }
+  }
+
+  /** Journals the change for storage before the session is told it is saved. */
+  private <T> T saving(List<String> paths, T result) {
+    repl.saved(paths);
+    return result;
   }
 
   private JsonObject changed(FileChange change) {

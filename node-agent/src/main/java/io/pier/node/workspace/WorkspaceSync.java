@@ -96,6 +96,39 @@ public final class WorkspaceSync {
     return now;
   }
 
+  /**
+   * Brings storage up to date after this node lost track (its agent died): uploads the {@code journalled} paths and
+   * every file that storage lacks or holds with another size, deletes what the workspace no longer has. Cheaper than
+   * a full {@link #flush} with no snapshot, which uploads everything.
+   *
+   * @return the state of the workspace that storage now holds
+   */
+  public Snapshot recover(String slug, Path dir, java.util.Set<String> journalled) {
+    String prefix = StorageLayout.replFiles(slug);
+    Snapshot now = Snapshot.of(dir, IgnoreList.forWorkspace(dir));
+    Map<String, Long> storedSizes = new HashMap<>();
+    for (ObjectStore.ObjectInfo o : store.list(prefix)) storedSizes.put(o.key().substring(prefix.length()), o.size());
+    List<Future<?>> pending = new ArrayList<>();
+    for (Map.Entry<String, FileStamp> file : now.files().entrySet()) {
+      Long storedSize = storedSizes.remove(file.getKey());
+      if (storedSize != null && storedSize == file.getValue().size() && !journalled.contains(file.getKey())) continue;
+      pending.add(transfers.submit(() -> {
+        store.putFile(prefix + file.getKey(), dir.resolve(file.getKey()));
+        return null;
+      }));
+    }
+    IgnoreList ignoreList = IgnoreList.forWorkspace(dir);
+    for (String gone : storedSizes.keySet()) {
+      if (ignoreList.ignores(gone)) continue;
+      pending.add(transfers.submit(() -> {
+        store.delete(prefix + gone);
+        return null;
+      }));
+    }
+    awaitAll(pending);
+    return now;
+  }
+
   private static void awaitAll(List<Future<?>> pending) {
     RuntimeException first = null;
     for (Future<?> f : pending) {
