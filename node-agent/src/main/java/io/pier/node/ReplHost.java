@@ -276,7 +276,7 @@ public final class ReplHost {
       if (request.open() != null) labels.put(LABEL_OPEN, request.open());
       // The container idles; the run command and terminals are processes started in it, so a crashing app
       // leaves the repl up for the user to fix it.
-      id = runtime.create(new ContainerSpec(containerName(slug), request.image(), List.of("sleep", "infinity"),
+      id = runtime.create(new ContainerSpec(containerName(slug), slug, request.image(), List.of("sleep", "infinity"),
           Map.of("PORT", String.valueOf(request.port())), labels, dir, request.port(), me.advertiseHost(),
           request.limits()));
     } catch (RuntimeException e) {

@@ -178,7 +178,7 @@ class ReplHostIT {
   }
 
   private String createIdleContainer(String slug, Path workspace) {
-    String id = runtime.create(new ContainerSpec("pier-" + slug + "-" + nodeId, IMAGE, List.of("sleep", "300"), Map.of(),
+    String id = runtime.create(new ContainerSpec("pier-" + slug + "-" + nodeId, slug, IMAGE, List.of("sleep", "300"), Map.of(),
         Map.of(ReplHost.LABEL_SLUG, slug, ReplHost.LABEL_NODE, nodeId, ReplHost.LABEL_MANAGED, "true",
             ReplHost.LABEL_RUN, "sleep 300", ReplHost.LABEL_PORT, "3000"),
         workspace, 3000, "127.0.0.1", LIMITS));

@@ -264,6 +264,9 @@ public final class LiveRepl {
       runExitCode = null;
       Promise<Void> ended = Promise.promise();
       runEnded = ended;
+      // Announced before the process can print, so a tab knows the output that follows is the new run's.
+      runState = "running";
+      broadcast(new JsonObject().put("event", "run").mergeIn(runStatus()));
       List<String> command = List.of("/bin/sh", "-c",
           "mkdir -p " + PID_DIR + " && echo $$ > " + RUN_PID + " && exec /bin/sh -c \"$PIER_RUN\"");
       Map<String, String> env = Map.of("PIER_RUN", runSpec.command(), "PORT", String.valueOf(runSpec.port()),
@@ -283,9 +286,10 @@ public final class LiveRepl {
         }
       }), false).map(process -> {
         runProcess = process;
-        runState = "running";
-        broadcast(new JsonObject().put("event", "run").mergeIn(runStatus()));
         return (Void) null;
+      }).onFailure(err -> {
+        runState = "stopped";
+        broadcast(new JsonObject().put("event", "run").mergeIn(runStatus()));
       });
     });
   }

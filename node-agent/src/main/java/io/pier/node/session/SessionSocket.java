@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SessionSocket {
   private static final Logger LOG = LoggerFactory.getLogger(SessionSocket.class);
+  private static final long PING_EVERY_MS = 25_000;
 
   private final Vertx vertx;
   private final ServerWebSocket socket;
@@ -40,9 +41,16 @@ public final class SessionSocket {
     SessionSocket session = new SessionSocket(vertx, socket, repl);
     socket.textMessageHandler(session::onText);
     socket.binaryMessageHandler(session::onBinary);
-    socket.closeHandler(v -> session.onClosed());
     socket.exceptionHandler(err -> LOG.debug("session {} of {}: {}", session.id, repl.slug(), err.toString()));
     repl.join(session);
+    // Browsers cannot ping; a ping from here keeps idle sessions alive through proxies and notices dead peers.
+    long pinger = vertx.setPeriodic(PING_EVERY_MS, t -> {
+      if (!session.closed) socket.writePing(Buffer.buffer("pier"));
+    });
+    socket.closeHandler(v -> {
+      vertx.cancelTimer(pinger);
+      session.onClosed();
+    });
     return session;
   }
 
@@ -124,8 +132,11 @@ public final class SessionSocket {
         String path = text(r, "path");
         String content = text(r, "content");
         String base = optionalText(r, "baseVersion");
-        return blocking(() -> saving(List.of(path), files.write(path, content, base)))
-            .map(version -> changed(new FileChange(path, "file", "modified", version)));
+        return blocking(() -> {
+          boolean existed = java.nio.file.Files.exists(files.resolve(path));
+          String version = saving(List.of(path), files.write(path, content, base));
+          return new FileChange(path, "file", existed ? "modified" : "created", version);
+        }).map(this::changed);
       }
       case "fs.edit": {
         String path = text(r, "path");

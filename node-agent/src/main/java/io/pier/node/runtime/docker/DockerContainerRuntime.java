@@ -80,6 +80,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     spec.env().forEach((k, v) -> env.add(k + "=" + v));
     return docker.createContainerCmd(spec.image())
         .withName(spec.name())
+        .withHostName(spec.hostname())
         .withLabels(spec.labels())
         .withUser(RUNNER_USER)
         .withWorkingDir("/workspace")

@@ -1,0 +1,118 @@
+#!/usr/bin/env -S node --experimental-websocket
+// Durable-workspace benchmark against a running Pier (bench/run.sh sync starts one on spare ports):
+//  1. restore: a 1,000-file, 50 MB project, Pier's start (parallel paged download) beside `aws s3 sync` of the same
+//     prefix from the same S3 server to a local folder (Debian's awscli);
+//  2. PUTs during steady typing: one edit every 100 ms for 20 s in one file; how many uploads the node made;
+//  3. edit-to-durable lag: single edits 3 s apart; time until the node reports nothing pending, p50/p99.
+// Needs PIER_S3_ENDPOINT, PIER_S3_ACCESS_KEY, PIER_S3_SECRET_KEY, PIER_S3_BUCKET and PIER_NODE_PORT (run.sh sets them).
+// Talks to 127.0.0.1 only.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const port = Number(process.env.PIER_EDGE_PORT ?? 8080);
+const nodePort = Number(process.env.PIER_NODE_PORT ?? 8082);
+const domain = process.env.PIER_DOMAIN ?? "pier.localhost";
+const bucket = process.env.PIER_S3_BUCKET ?? "pier";
+const s3env = { ...process.env, AWS_ACCESS_KEY_ID: process.env.PIER_S3_ACCESS_KEY,
+  AWS_SECRET_ACCESS_KEY: process.env.PIER_S3_SECRET_KEY, AWS_DEFAULT_REGION: "us-east-1" };
+const base = `http://127.0.0.1:${port}`;
+
+async function api(method, path, body) {
+  const res = await fetch(base + path, { method, headers: { Host: domain, "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+const syncStatus = async (slug) => (await fetch(`http://127.0.0.1:${nodePort}/internal/repls/${slug}/sync`)).json();
+const pct = (v, p) => { const s = [...v].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil(p / 100 * s.length) - 1)]; };
+// Debian's awscli (a pip-installed "aws" earlier on PATH may be another version).
+const aws = (...args) => execFileSync(process.env.AWS_CLI ?? "/usr/bin/aws", ["--endpoint-url", process.env.PIER_S3_ENDPOINT, ...args],
+  { env: s3env, stdio: ["ignore", "ignore", "inherit"] });
+
+function session(slug) {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/api/repls/${slug}/session`);
+    const pending = new Map();
+    let id = 0;
+    const s = { request: (op, args = {}) => new Promise((res, rej) => {
+      const n = ++id; pending.set(n, (m) => (m.ok ? res(m) : rej(new Error(m.message))));
+      ws.send(JSON.stringify({ id: n, op, ...args }));
+    }), close: () => ws.close() };
+    ws.onmessage = (e) => {
+      if (typeof e.data !== "string") return;
+      const m = JSON.parse(e.data);
+      if (m.event === "hello") resolve(s);
+      if (pending.has(m.id)) { pending.get(m.id)(m); pending.delete(m.id); }
+    };
+    ws.onerror = () => reject(new Error("session failed"));
+  });
+}
+
+async function restore() {
+  const { slug } = await api("POST", "/api/repls", { template: "node" });
+  const dir = mkdtempSync(join(tmpdir(), "pier-bench-src-"));
+  const chunk = Buffer.alloc(50 * 1024, "p");
+  for (let i = 0; i < 1000; i++) {
+    mkdirSync(join(dir, `pkg${i % 20}`), { recursive: true });
+    writeFileSync(join(dir, `pkg${i % 20}`, `file${i}.txt`), chunk);
+  }
+  aws("s3", "sync", "--only-show-errors", dir, `s3://${bucket}/repls/${slug}/files/`);
+  rmSync(dir, { recursive: true, force: true });
+  const t0 = performance.now();
+  await api("POST", `/api/repls/${slug}/start`);
+  const pierMs = performance.now() - t0;
+  const out = mkdtempSync(join(tmpdir(), "pier-bench-dl-"));
+  const t1 = performance.now();
+  aws("s3", "sync", "--only-show-errors", `s3://${bucket}/repls/${slug}/files/`, out);
+  const awsMs = performance.now() - t1;
+  rmSync(out, { recursive: true, force: true });
+  await api("DELETE", `/api/repls/${slug}`);
+  return { pierMs, awsMs };
+}
+
+async function typing() {
+  const { slug } = await api("POST", "/api/repls", { template: "node" });
+  await api("POST", `/api/repls/${slug}/start`);
+  const s = await session(slug);
+  let { version, content } = await s.request("fs.read", { path: "index.js" });
+  const before = (await syncStatus(slug)).uploads;
+  const t0 = performance.now();
+  let edits = 0;
+  while (performance.now() - t0 < 20_000) {
+    const at = content.length;
+    ({ version } = await s.request("fs.edit", { path: "index.js", baseVersion: version,
+      changes: [{ from: at, to: at, insert: "/" }] }));
+    content += "/";
+    edits++;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await new Promise((r) => setTimeout(r, 6000));
+  const uploads = (await syncStatus(slug)).uploads - before;
+
+  const lags = [];
+  for (let i = 0; i < 20; i++) {
+    const start = performance.now();
+    await s.request("fs.write", { path: `lag/${i}.txt`, content: `edit ${i}` });
+    for (;;) {
+      const st = await syncStatus(slug);
+      if (st.pendingFiles === 0) break;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    lags.push(performance.now() - start);
+    await new Promise((r) => setTimeout(r, 3000));
+  }
+  s.close();
+  await api("DELETE", `/api/repls/${slug}`);
+  return { edits, uploads, lags };
+}
+
+console.log(`# edge-proxy 127.0.0.1:${port}, node-agent 127.0.0.1:${nodePort}`);
+const r = await restore();
+console.log(`restore 1000 files / 50 MB: pier start ${r.pierMs.toFixed(0)} ms   aws s3 sync ${r.awsMs.toFixed(0)} ms`);
+const t = await typing();
+console.log(`steady typing 20 s: ${t.edits} edits -> ${t.uploads} PUTs`);
+console.log(`edit -> durable (n=${t.lags.length}): p50 ${pct(t.lags, 50).toFixed(0)} ms  p99 ${pct(t.lags, 99).toFixed(0)} ms`);

@@ -1,0 +1,188 @@
+// Browser test of the IDE against a running Pier, driven through Debian's Chromium by playwright-core.
+//
+//   PIER_URL=http://pier.localhost:8080 npm test     # against a real Pier (./pier up)
+//   npm test                                          # without PIER_URL: against dev/mock-server.mjs
+//
+// It creates a repl from the `node` template, edits the greeting in index.js, saves, restarts the app, sees the
+// new greeting in the preview, runs a command in a terminal, reloads the page and finds the edit again.
+// Screenshots go to docs/screenshots/ (SCREENSHOT_DIR overrides). KEEP_REPL=1 keeps the repl afterwards.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const SHOTS = path.resolve(process.env.SCREENSHOT_DIR ?? path.join(here, '..', '..', 'docs', 'screenshots'));
+const STEP_MS = Number(process.env.STEP_TIMEOUT_MS ?? 60000);
+const START_MS = Number(process.env.START_TIMEOUT_MS ?? 120000);
+const GREETING_OLD = 'Hello from Pier on Node.js';
+const GREETING_NEW = 'Hello from the IDE test';
+
+let base = process.env.PIER_URL?.replace(/\/+$/, '');
+let mock = null;
+let browser = null;
+let context = null;
+let page = null;
+let slug = null;
+const problems = [];
+
+before(async () => {
+  if (!base) {
+    const webroot = path.join(here, '..', 'target', 'classes', 'webroot', 'ide.html');
+    assert.ok(fs.existsSync(webroot), `no PIER_URL and no built webroot (${webroot}): build first (npm run build)`);
+    mock = spawn(process.execPath, [path.join(here, '..', 'dev', 'mock-server.mjs'), '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, MOCK_START_MS: process.env.MOCK_START_MS ?? '1200' } });
+    base = await new Promise((resolve, reject) => {
+      let out = '';
+      mock.stdout.on('data', (d) => {
+        out += d;
+        const m = /mock Pier on (http:\/\/\S+?)\/ /.exec(out);
+        if (m) resolve(m[1]);
+      });
+      mock.once('exit', (code) => reject(new Error(`mock server exited with ${code}`)));
+    });
+    console.log(`no PIER_URL: testing against the mock server at ${base}`);
+  }
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+  page = await context.newPage();
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+  fs.mkdirSync(SHOTS, { recursive: true });
+});
+
+after(async () => {
+  if (slug && page && process.env.KEEP_REPL !== '1') {
+    await page.evaluate((s) => fetch(`/api/repls/${s}`, { method: 'DELETE' }).then((r) => r.status), slug).catch(() => {});
+  }
+  await browser?.close();
+  if (mock) mock.kill('SIGTERM');
+  if (problems.length) console.log(`# browser reported:\n${problems.map((p) => `#   ${p}`).join('\n')}`);
+});
+
+/** Waits until fn (run in the page) returns a truthy value. */
+const until = (fn, arg, timeout = STEP_MS) => page.waitForFunction(fn, arg, { timeout, polling: 100 });
+
+/** The editor's whole text (the IDE's test hook), or what CodeMirror has rendered of it. */
+const EDITOR_TEXT = () => {
+  const host = document.querySelector('[data-testid="editor"]');
+  return host?.editorText ?? host?.querySelector('.cm-content')?.innerText ?? '';
+};
+const editorText = () => page.evaluate(EDITOR_TEXT);
+const editorHas = (text, timeout) => until(`(${EDITOR_TEXT})().includes(${JSON.stringify(text)})`, undefined, timeout);
+
+/** Selects the first occurrence of `needle` in the editor through the DOM selection, as a user's drag would. */
+async function selectInEditor(needle) {
+  const found = await page.evaluate((text) => {
+    const content = document.querySelector('[data-testid="editor"] .cm-content');
+    for (const line of content.querySelectorAll('.cm-line')) {
+      const nodes = [];
+      const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+      let full = '';
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) { nodes.push([n, full.length]); full += n.data; }
+      const at = full.indexOf(text);
+      if (at < 0) continue;
+      const locate = (offset) => {
+        for (let i = nodes.length - 1; i >= 0; i--) if (nodes[i][1] <= offset) return [nodes[i][0], offset - nodes[i][1]];
+        return [nodes[0][0], 0];
+      };
+      const [startNode, startOffset] = locate(at);
+      const [endNode, endOffset] = locate(at + text.length);
+      const scroller = content.closest('.cm-scroller');
+      scroller.scrollTop = Math.max(0, line.offsetTop - scroller.clientHeight / 2);
+      content.focus();
+      document.getSelection().setBaseAndExtent(startNode, startOffset, endNode, endOffset);
+      return true;
+    }
+    return false;
+  }, needle);
+  assert.ok(found, `"${needle}" is not in the editor`);
+  await until((text) => document.getSelection()?.toString() === text, needle, 5000);
+}
+
+test('the IDE edits, saves, runs, previews and opens a terminal', { timeout: 15 * 60 * 1000 }, async (t) => {
+  let failed = false;
+  const step = (name, fn) => t.test(name, { skip: failed ? 'an earlier step failed' : false }, async () => {
+    try { await fn(); } catch (e) { failed = true; throw e; }
+  });
+
+  await step('home page lists the templates', async () => {
+    await page.goto(`${base}/`);
+    await page.locator('[data-testid="template-node"]:not([disabled])').waitFor({ timeout: STEP_MS });
+    await until(() => !document.querySelector('.skeleton'));
+    await page.screenshot({ path: path.join(SHOTS, 'home.png'), animations: 'disabled' });
+  });
+
+  await step('the node template creates a repl and opens it in the IDE', async () => {
+    await page.click('[data-testid="template-node"]');
+    await page.waitForURL(/\/ide\/[a-z0-9-]+$/, { timeout: STEP_MS });
+    slug = new URL(page.url()).pathname.split('/').pop();
+    await page.locator('[data-testid="start-progress"]').first().waitFor({ state: 'attached', timeout: STEP_MS });
+    await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: START_MS });
+    assert.equal(await page.textContent('[data-testid="repl-slug"]'), slug);
+  });
+
+  await step('index.js opens from the file tree', async () => {
+    await page.click('[data-testid="file-index.js"]', { timeout: STEP_MS });
+    await page.locator('[data-testid="tab-index.js"][data-loading="false"]').waitFor({ timeout: STEP_MS });
+    await editorHas(GREETING_OLD);
+  });
+
+  await step('the greeting is edited and saved with Ctrl+S', async () => {
+    await selectInEditor(GREETING_OLD);
+    await page.keyboard.type(GREETING_NEW);
+    assert.ok((await editorText()).includes(GREETING_NEW), 'the editor shows the typed text');
+    await page.keyboard.press('Control+S');
+    await page.locator('[data-testid="tab-index.js"][data-dirty="false"]').waitFor({ timeout: STEP_MS });
+    assert.ok(!(await editorText()).includes(GREETING_OLD));
+  });
+
+  await step('Run restarts the app and the preview shows the new greeting', async () => {
+    await page.click('[data-testid="run-button"]');
+    const frame = page.frameLocator('[data-testid="preview-frame"]');
+    const deadline = Date.now() + STEP_MS;
+    let seen = '';
+    for (;;) {
+      await page.click('[data-testid="preview-reload"]');
+      try {
+        await frame.locator('body').filter({ hasText: GREETING_NEW }).waitFor({ timeout: 3000 });
+        break;
+      } catch {
+        seen = (await frame.locator('body').textContent({ timeout: 2000 }).catch(() => '')) ?? '';
+        if (Date.now() > deadline) assert.fail(`the preview never showed "${GREETING_NEW}"; it shows: ${seen.trim().slice(0, 200)}`);
+      }
+    }
+  });
+
+  await step('a terminal evaluates echo $((6*7))', async () => {
+    const tab = page.locator('[data-testid^="panel-tab-"]:not([data-testid="panel-tab-run"])').first();
+    await tab.waitFor({ timeout: STEP_MS });
+    await tab.click();
+    const term = page.locator('[data-testid^="terminal-"]:visible').first();
+    await term.waitFor({ timeout: STEP_MS });
+    const id = await term.getAttribute('data-testid');
+    await term.click();
+    await page.keyboard.type('echo $((6*7))');
+    await page.keyboard.press('Enter');
+    await until((sel) => {
+      const rows = document.querySelector(`[data-testid="${sel}"] .xterm-rows`);
+      return rows && [...rows.children].some((row) => row.textContent.trim() === '42');
+    }, id);
+    await page.screenshot({ path: path.join(SHOTS, 'ide.png'), animations: 'disabled' });
+  });
+
+  await step('after a reload the editor shows the saved edit', async () => {
+    await page.reload();
+    await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: START_MS });
+    await editorHas(GREETING_NEW);
+    await page.locator('[data-testid="tab-index.js"]').waitFor({ timeout: STEP_MS });
+  });
+});
+
+process.on('exit', () => { if (mock && mock.exitCode === null) mock.kill('SIGKILL'); });

@@ -1,0 +1,318 @@
+// The IDE page (/ide/<slug>): start progress, then the session, file tree, editor, terminals, run and preview.
+import '../styles/base.css';
+import '../styles/ide.css';
+import { h, clear, isMac } from '../lib/dom';
+import { icon, logo } from '../lib/icons';
+import { ApiError, Repl, Template, getRepl, listTemplates, startRepl } from '../lib/api';
+import { toastError } from '../lib/toast';
+import { templateTile } from '../lib/fileicons';
+import { ConnState, HelloEvent, ProtocolError, RunState, Session } from './session';
+import { StartProgress, notFoundView } from './startup';
+import { FileTree } from './filetree';
+import { Editor, EditorStatus, SaveState } from './editor';
+import { BottomPanel } from './panel';
+import { Preview } from './preview';
+import { splitter } from './splitter';
+import { recall, remember } from './persist';
+
+const slug = decodeURIComponent(location.pathname.replace(/^\/ide\/?/, '').split('/')[0] ?? '');
+const app = document.getElementById('app')!;
+
+const CONN_LABEL: Record<ConnState, string> = {
+  connected: 'Connected',
+  connecting: 'Connecting…',
+  reconnecting: 'Reconnecting…',
+  offline: 'Offline',
+};
+
+async function boot(): Promise<void> {
+  document.title = slug ? `${slug} · Pier` : 'Pier';
+  if (!slug || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(slug)) { showNotFound(); return; }
+
+  const progress = new StartProgress(slug);
+  clear(app);
+  app.appendChild(progress.el);
+  progress.show('Opening your repl');
+
+  let repl: Repl;
+  try {
+    repl = await progress.ensureRunning();
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) { showNotFound(); return; }
+    throw e;
+  }
+  progress.connecting();
+  const ide = new Ide(repl, progress);
+  app.insertBefore(ide.el, progress.el);
+  await ide.start();
+}
+
+function showNotFound(): void {
+  clear(app);
+  app.appendChild(notFoundView(slug));
+  document.title = 'No such repl · Pier';
+}
+
+class Ide {
+  readonly el: HTMLElement;
+  private session: Session;
+  private tree: FileTree;
+  private editor: Editor;
+  private panel: BottomPanel;
+  private preview: Preview;
+  private conn: HTMLElement;
+  private runButton: HTMLButtonElement;
+  private stopButton: HTMLButtonElement;
+  private statusLeft: HTMLElement;
+  private statusRight: HTMLElement;
+  private nodeChip: HTMLElement;
+  private templateChip: HTMLElement;
+  private booted = false;
+  private runBusy = false;
+  private runState: RunState | null = null;
+  private editorStatus: EditorStatus = { path: null, line: 0, col: 0, language: '', save: 'saved' };
+  private restarting: Promise<void> | null = null;
+
+  constructor(private repl: Repl, private readonly progress: StartProgress) {
+    const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    this.session = new Session({
+      url: `${proto}//${location.host}/api/repls/${encodeURIComponent(slug)}/session`,
+      beforeReconnect: (failures, neverOpened) => this.beforeReconnect(failures, neverOpened),
+    });
+
+    this.tree = new FileTree({
+      session: this.session,
+      onOpen: (path) => void this.editor.open(path),
+      onRenamed: (from, to) => this.editor.renamed(from, to),
+      onDeleted: (path) => this.editor.deleted(path),
+      onExpandedChanged: (expanded) => remember(slug, { expanded }),
+    });
+    this.editor = new Editor({
+      session: this.session,
+      onStatus: (s) => { this.editorStatus = s; this.renderStatus(); },
+      onTabsChanged: (tabs, active) => { if (this.booted) remember(slug, { tabs, active }); },
+      onActivate: (path) => this.tree.setActive(path),
+    });
+    this.panel = new BottomPanel({ session: this.session, onRunState: (state) => this.setRunState(state) });
+    this.preview = new Preview(() => void this.run());
+
+    this.conn = h('button', {
+      class: 'conn', testid: 'connection', dataset: { state: 'reconnecting' }, title: 'Session connection',
+      onclick: () => this.session.retryNow(),
+    }, h('span', { class: 'conn-dot' }), h('span', { class: 'conn-label' }, 'Connecting…'));
+    this.runButton = h('button', { class: 'btn btn-run run-button', testid: 'run-button', onclick: () => void this.run() },
+      icon('play', 14), h('span', { class: 'run-label' }, 'Run'));
+    this.stopButton = h('button', { class: 'btn btn-ghost stop-button', testid: 'stop-button', title: 'Stop the app', disabled: true, onclick: () => void this.stop() },
+      icon('stop', 13), 'Stop');
+    this.nodeChip = h('span', { class: 'status-item', title: 'The node this repl runs on' });
+    this.templateChip = h('span', { class: 'template-chip' }, repl.template);
+    this.statusLeft = h('div', { class: 'status-left' });
+    this.statusRight = h('div', { class: 'status-right' });
+
+    const header = h('header', { class: 'ide-header' },
+      h('div', { class: 'header-left' },
+        h('a', { class: 'home-link', href: '/', title: 'All repls', 'aria-label': 'All repls', testid: 'home-link' }, logo(24)),
+        h('nav', { class: 'crumbs' },
+          h('a', { href: '/' }, 'Repls'),
+          h('span', { class: 'crumb-sep' }, '/'),
+          templateTile(repl.template, 20),
+          h('span', { class: 'repl-name mono', testid: 'repl-slug' }, slug)),
+        this.templateChip),
+      h('div', { class: 'header-center' }, this.runButton, this.stopButton),
+      h('div', { class: 'header-right' }, this.conn));
+
+    // Layout: tree | editor over panel | preview, with draggable splitters.
+    const main = h('div', { class: 'ide-main' });
+    const center = h('div', { class: 'center' });
+    const relayout = () => this.panel.relayout();
+    center.append(
+      this.editor.el,
+      splitter({ host: center, variable: '--panel-h', axis: 'y', direction: -1, initial: 260, min: 90, max: () => Math.max(120, center.clientHeight - 120), onResize: relayout, testid: 'split-panel' }),
+      this.panel.el);
+    main.append(
+      this.tree.el,
+      splitter({ host: main, variable: '--tree-w', axis: 'x', direction: 1, initial: 240, min: 160, max: () => Math.max(200, window.innerWidth * 0.35), onResize: relayout, testid: 'split-tree' }),
+      center,
+      splitter({ host: main, variable: '--preview-w', axis: 'x', direction: -1, initial: Math.round(Math.min(560, window.innerWidth * 0.34)), min: 240, max: () => Math.max(280, window.innerWidth * 0.6), onResize: relayout, testid: 'split-preview' }),
+      this.preview.el);
+
+    this.el = h('div', { class: 'ide' }, header, main, h('footer', { class: 'statusbar' }, this.statusLeft, this.statusRight));
+
+    this.preview.setUrl(repl.previewUrl);
+    this.session.onState((s) => {
+      this.renderConn(s);
+      if (!this.booted && s !== 'connected') {
+        this.progress.note(s === 'offline'
+          ? 'The session does not answer yet. Still trying, every few seconds…'
+          : 'The session did not open; trying again…');
+      }
+    });
+    this.session.on('hello', (hello) => void this.onHello(hello));
+    this.session.on('run', (e) => { if (e.state === 'running') this.preview.reloadSoon(); });
+    this.session.on('error', (e) => console.warn('pier: session error event', e));
+    // Ctrl/Cmd+Enter runs, before the editor (which would insert a line) or a terminal sees it.
+    window.addEventListener('keydown', (e) => {
+      if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key === 'Enter') {
+        e.preventDefault();
+        e.stopPropagation();
+        void this.run();
+      }
+    }, true);
+    this.renderStatus();
+    void listTemplates().then((ts) => this.showTemplate(ts)).catch(() => { /* the name is enough */ });
+  }
+
+  async start(): Promise<void> {
+    await this.session.connect();
+  }
+
+  private showTemplate(ts: Template[]): void {
+    const t = ts.find((x) => x.name === this.repl.template);
+    if (t?.title) this.templateChip.textContent = t.title;
+  }
+
+  private async onHello(hello: HelloEvent): Promise<void> {
+    const first = !this.booted;
+    this.progress.connected();
+    if (!this.progress.el.hidden) this.progress.hide();
+    try {
+      await this.panel.onHello(hello, first);
+      if (first) {
+        const saved = recall(slug);
+        this.tree.restoreExpanded(saved?.expanded ?? []);
+        const treeReady = this.tree.resync();
+        const tabs = (saved?.tabs ?? []).filter((p) => typeof p === 'string');
+        for (const p of tabs) void this.editor.open(p, false, true);
+        const open = saved?.active && tabs.includes(saved.active) ? saved.active : hello.open;
+        if (open) await this.editor.open(open, true, true);
+        else if (tabs[0]) await this.editor.open(tabs[0]);
+        this.booted = true;
+        remember(slug, { tabs: this.editor.openPaths, active: this.editor.activePath });
+        await treeReady;
+      } else {
+        await Promise.all([this.tree.resync(), this.editor.resync()]);
+      }
+    } catch (e) {
+      if ((e as ProtocolError).code !== 'disconnected') toastError('Could not load the workspace', e);
+    }
+  }
+
+  /**
+   * Before reconnecting: a first quick retry goes straight ahead; after that, if the socket could not open,
+   * ask the scheduler whether the repl still runs, and start it again if it does not.
+   */
+  private async beforeReconnect(failures: number, neverOpened: boolean): Promise<void> {
+    if (!neverOpened && failures <= 1) return;
+    if (this.restarting) return this.restarting;
+    let r: Repl;
+    try {
+      r = await getRepl(slug);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) {
+        this.session.close();
+        showNotFound();
+      }
+      throw e;
+    }
+    if (r.state === 'running') {
+      // The record can say running while the repl has no route (its node-agent restarted): a start fixes that, and
+      // answers at once when the repl really runs.
+      if (neverOpened && failures % 3 === 0) await startRepl(slug).catch(() => { /* the next attempt tells */ });
+      return;
+    }
+    this.restarting = (async () => {
+      this.progress.show('Starting your repl again');
+      const repl = await this.progress.ensureRunning();
+      this.repl = repl;
+      this.preview.setUrl(repl.previewUrl);
+      this.progress.connecting();
+    })().finally(() => { this.restarting = null; });
+    return this.restarting;
+  }
+
+  private async run(): Promise<void> {
+    if (this.runBusy) return;
+    if (!this.session.connected) { toastError('Cannot run', new ProtocolError('disconnected', 'Not connected to the repl. Reconnecting…')); return; }
+    this.runBusy = true;
+    this.renderRun();
+    try {
+      await this.editor.flush();
+      this.panel.showRun();
+      this.panel.runRequested();
+      await this.session.request('run.start', {}, 60000);
+    } catch (e) {
+      toastError('Could not run the app', e);
+    } finally {
+      this.runBusy = false;
+      this.renderRun();
+    }
+  }
+
+  private async stop(): Promise<void> {
+    try {
+      await this.session.request('run.stop', {}, 30000);
+    } catch (e) {
+      toastError('Could not stop the app', e);
+    }
+  }
+
+  private setRunState(state: RunState | null): void {
+    this.runState = state;
+    this.preview.setRunState(state);
+    this.renderRun();
+    this.renderStatus();
+  }
+
+  private renderRun(): void {
+    const running = this.runState === 'running';
+    this.runButton.dataset.state = this.runState ?? 'none';
+    this.runButton.disabled = this.runBusy;
+    this.runButton.title = `${running ? 'Restart' : 'Run'} the app (${isMac ? '⌘' : 'Ctrl'}+Enter)`;
+    const label = this.runButton.querySelector('.run-label')!;
+    label.textContent = this.runBusy ? (running ? 'Restarting…' : 'Starting…') : running ? 'Restart' : 'Run';
+    this.runButton.firstElementChild!.replaceWith(this.runBusy ? h('div', { class: 'spinner on-color' }) : icon(running ? 'restart' : 'play', 14));
+    this.stopButton.disabled = !running;
+  }
+
+  private renderConn(s: ConnState): void {
+    const state = s === 'connected' ? 'connected' : s === 'offline' ? 'offline' : 'reconnecting';
+    this.conn.dataset.state = state;
+    (this.conn.querySelector('.conn-label') as HTMLElement).textContent = CONN_LABEL[s];
+    this.conn.title = s === 'connected' ? 'Connected to the repl' : 'Click to retry now';
+    this.renderStatus();
+  }
+
+  private renderStatus(): void {
+    const node = this.repl.node;
+    this.nodeChip.replaceChildren(icon('server', 12), node ?? 'no node');
+    const run = this.runState;
+    clear(this.statusLeft);
+    this.statusLeft.append(
+      h('span', { class: `status-item conn-${this.session?.state ?? 'connecting'}` }, icon(this.session?.connected ? 'plug' : 'wifiOff', 12), CONN_LABEL[this.session?.state ?? 'connecting']),
+      this.nodeChip,
+      h('span', { class: `status-item run-${run ?? 'none'}` }, icon(run === 'running' ? 'play' : 'stop', 11),
+        run === 'running' ? 'App running' : run === 'exited' ? `App exited${this.panel?.runCode != null ? ` (${this.panel.runCode})` : ''}` : run === 'stopped' ? 'App stopped' : 'App'));
+    clear(this.statusRight);
+    const s = this.editorStatus;
+    if (s.path) {
+      this.statusRight.append(
+        h('span', { class: `status-item save-${s.save}`, testid: 'save-state' }, SAVE_LABEL[s.save]),
+        h('span', { class: 'status-item' }, `Ln ${s.line}, Col ${s.col}`),
+        h('span', { class: 'status-item' }, s.language));
+    }
+  }
+}
+
+const SAVE_LABEL: Record<SaveState, string> = {
+  saved: 'Saved',
+  unsaved: 'Unsaved changes',
+  saving: 'Saving…',
+  conflict: 'Changed on disk',
+  deleted: 'Deleted on disk',
+  error: 'Not saved',
+};
+
+boot().catch((e) => {
+  console.error(e);
+  toastError('The IDE could not start', e);
+});
