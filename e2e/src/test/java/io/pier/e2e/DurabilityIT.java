@@ -80,11 +80,17 @@ class DurabilityIT {
         JsonObject status = syncStatus(pier, slug);
         assertTrue(status.getInteger("pendingFiles") > 0, status.encode());
         assertTrue(status.getLong("failures") > 0, status.encode());
+        HttpResponse<String> refused = api(pier, "POST", "/api/repls/" + slug + "/stop", "");
+        assertEquals(503, refused.statusCode(), refused.body());
+        assertEquals("storage_unavailable", new JsonObject(refused.body()).getString("error"));
+        assertTrue(s.request("fs.read", new JsonObject().put("path", "journal.md")).getBoolean("ok"),
+            "a stop refused for want of storage leaves the repl working");
         pier.startS3();
         int last = edits;
         eventually(() -> syncStatus(pier, slug).getInteger("pendingFiles") == 0);
         for (int i = 1; i <= last; i++) assertEquals("edit " + i, stored(pier, slug, "outage/edit-" + i + ".txt"));
         assertEquals("revision " + last, stored(pier, slug, "journal.md"));
+        assertEquals(200, api(pier, "POST", "/api/repls/" + slug + "/stop", "").statusCode());
       }
     }
   }

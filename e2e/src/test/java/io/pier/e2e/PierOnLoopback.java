@@ -110,7 +110,7 @@ final class PierOnLoopback implements AutoCloseable {
       node = Mains.await(NodeAgentMain.start(new NodeAgentConfig(nodeId, dataDir.resolve("node"), "127.0.0.1", nodePort,
           "127.0.0.1", new NodeCapacity(10, 4096, 2), Duration.ofMillis(500), Duration.ofSeconds(30),
           Duration.ofSeconds(120), new WriteBehind.Settings(Duration.ofMillis(options.quietMs()), Duration.ofSeconds(5),
-              Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofMillis(50)), Duration.ofSeconds(30), cluster,
+              Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofMillis(50)), Duration.ofSeconds(5), cluster,
           s3Config, new DockerConfig(null))), START);
       return;
     }

@@ -37,8 +37,11 @@ class SessionProtocolIT {
 
   @AfterAll
   static void stop() throws Exception {
-    if (vertx != null) Mains.await(vertx.close(), Duration.ofSeconds(10));
-    if (pier != null) pier.close();
+    try {
+      if (vertx != null) Mains.await(vertx.close(), Duration.ofSeconds(10));
+    } finally {
+      if (pier != null) pier.close();
+    }
   }
 
   @Test

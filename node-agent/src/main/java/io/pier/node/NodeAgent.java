@@ -45,6 +45,8 @@ public final class NodeAgent {
   private final ReplHost host;
   private final PrometheusMeterRegistry metrics;
   private final AtomicBoolean ready = new AtomicBoolean();
+  /** A draining node takes no new repls; kept in its data folder so a restart does not undo it. */
+  private final AtomicBoolean draining = new AtomicBoolean();
   private final AtomicReference<List<String>> images = new AtomicReference<>(List.of());
   private volatile Instant imagesReadAt = Instant.EPOCH;
   private HttpServer server;
@@ -62,6 +64,7 @@ public final class NodeAgent {
 
   /** Listens, reconciles its containers with the registry, then starts publishing its heartbeat. */
   public Future<NodeAgent> start() {
+    draining.set(java.nio.file.Files.exists(drainingMark()));
     Router router = Router.router(vertx);
     OpsRoutes.mount(router, "node-agent", metrics, ready::get);
     router.route("/internal/*").handler(BodyHandler.create().setBodyLimit(64 * 1024));
@@ -69,6 +72,8 @@ public final class NodeAgent {
     router.post("/internal/repls/:slug/stop").handler(this::stopRepl);
     router.get("/api/repls/:slug/session").handler(this::session);
     router.get("/internal/repls/:slug/sync").handler(this::syncStatus);
+    router.post("/internal/drain").handler(ctx -> setDraining(ctx, true));
+    router.post("/internal/undrain").handler(ctx -> setDraining(ctx, false));
     router.get("/internal/repls").handler(ctx -> ctx.json(new JsonArray(host.routes().stream().map(r -> r.toJson()).toList())));
     router.route().failureHandler(ctx -> HttpErrors.sendFailure(ctx, ctx.failure()));
     HttpServerOptions options = new HttpServerOptions()
@@ -107,9 +112,9 @@ public final class NodeAgent {
           imagesReadAt = Instant.now();
         })
         : Future.succeededFuture(images.get());
-    return imageList.compose(list -> cluster.nodes().put(config.nodeId(),
-            new NodeInfo(config.nodeId(), config.agentUrl(), config.capacity(), host.load(), false, list, Instant.now()),
-            config.heartbeatInterval().multipliedBy(5)))
+    return imageList.compose(list -> vertx.executeBlocking(host::load, false).compose(load ->
+            cluster.nodes().put(config.nodeId(), new NodeInfo(config.nodeId(), config.agentUrl(), config.capacity(),
+                load, draining.get(), list, Instant.now()), config.heartbeatInterval().multipliedBy(3))))
         .onFailure(err -> LOG.warn("heartbeat failed: {}", err.getMessage()));
   }
 
@@ -142,8 +147,27 @@ public final class NodeAgent {
       return;
     }
     ctx.request().toWebSocket()
-        .onSuccess(ws -> live.get().context().runOnContext(v -> SessionSocket.serve(vertx, ws, live.get())))
+        .onSuccess(ws -> SessionSocket.serve(vertx, ws, live.get()))
         .onFailure(err -> LOG.debug("session upgrade for {} failed: {}", slug, err.getMessage()));
+  }
+
+  private java.nio.file.Path drainingMark() {
+    return config.dataDir().resolve("draining");
+  }
+
+  private void setDraining(RoutingContext ctx, boolean drain) {
+    vertx.executeBlocking(() -> {
+      if (drain) {
+        java.nio.file.Files.createDirectories(config.dataDir());
+        java.nio.file.Files.writeString(drainingMark(), "draining\n");
+      } else {
+        java.nio.file.Files.deleteIfExists(drainingMark());
+      }
+      draining.set(drain);
+      return null;
+    }, false).compose(v -> heartbeat())
+        .onSuccess(v -> ctx.json(new JsonObject().put("node", config.nodeId()).put("draining", drain)))
+        .onFailure(err -> fail(ctx, err));
   }
 
   private void syncStatus(RoutingContext ctx) {

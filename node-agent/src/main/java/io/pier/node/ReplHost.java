@@ -80,6 +80,8 @@ public final class ReplHost {
   private final Context context;
   private final HttpClient probe;
   private final Map<String, Running> running = new ConcurrentHashMap<>();
+  /** Upload failures of repls that left this node, so the failure counter never goes down. */
+  private final java.util.concurrent.atomic.AtomicLong retiredSyncFailures = new java.util.concurrent.atomic.AtomicLong();
   private final Map<String, Future<?>> lastOperation = new ConcurrentHashMap<>();
   private final Timer startTimer;
   private final Counter startFailures;
@@ -109,7 +111,7 @@ public final class ReplHost {
     Gauge.builder("pier.sync.lag.seconds", running, all -> all.values().stream()
         .mapToDouble(r -> r.writeBehind().status().lag().toMillis() / 1000.0).max().orElse(0))
         .description("Age of the oldest change not yet in storage").register(metrics);
-    FunctionCounter.builder("pier.sync.failures", running, all -> all.values().stream()
+    FunctionCounter.builder("pier.sync.failures", running, all -> retiredSyncFailures.get() + all.values().stream()
         .mapToLong(r -> r.writeBehind().status().failures()).sum())
         .description("Failed uploads and deletes, retried").register(metrics);
   }
@@ -120,7 +122,9 @@ public final class ReplHost {
       Running existing = running.get(request.slug());
       if (existing != null) return Future.succeededFuture(existing.route());
       long began = System.nanoTime();
+      java.util.concurrent.atomic.AtomicReference<Running> attached = new java.util.concurrent.atomic.AtomicReference<>();
       return blocking(() -> createAndStart(request))
+          .onSuccess(attached::set)
           .compose(r -> onContext(() -> r.live().startRun()).map(r))
           .compose(this::awaitAnswer)
           .compose(r -> routes.put(r.slug(), r.route()).map(v -> r))
@@ -133,11 +137,17 @@ public final class ReplHost {
           .recover(err -> {
             startFailures.increment();
             LOG.warn("could not start {}: {}", request.slug(), err.getMessage());
-            return blocking(() -> {
+            Running half = attached.get();
+            Future<Void> detached = half == null ? Future.succeededFuture() : onContext(() -> half.live().close());
+            return detached.transform(ignored -> blocking(() -> {
+              if (half != null) {
+                half.watcher().close();
+                half.writeBehind().close();
+              }
               removeContainerAndWorkspace(request.slug(), null);
               persistence.journal(request.slug()).delete();
               return null;
-            }).transform(ignored -> Future.failedFuture(err));
+            })).transform(ignored -> Future.failedFuture(err));
           });
     });
   }
@@ -147,20 +157,23 @@ public final class ReplHost {
     return serially(slug, () -> {
       Running r = running.get(slug);
       if (r == null) return routes.removeIf(slug, route -> me.nodeId().equals(route.nodeId())).mapEmpty();
-      return onContext(() -> r.live().close()).compose(closed -> blocking(() -> {
-        // Everything the queue holds must be stored before the workspace goes; while storage is down the repl
-        // stays here and the stop fails, so nothing is lost.
+      // Everything the queue holds must be stored before anything stops; while storage is down the repl stays
+      // fully up here and the stop fails, so nothing is lost and the user keeps working.
+      return blocking(() -> {
         try {
           r.writeBehind().drain().get(persistence.drainTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
           throw new ApiException(503, "storage_unavailable", "cannot store the files of " + slug + " ("
-              + r.writeBehind().status().lastError() + "); its files stay on the node, try again later");
+              + r.writeBehind().status().lastError() + "); it keeps running, try again later");
         }
+        return null;
+      }).compose(drained -> onContext(() -> r.live().close())).compose(closed -> blocking(() -> {
         runtime.stop(r.containerId(), STOP_GRACE_SECONDS);
         r.watcher().close();
         // A last full comparison catches what the watcher may have missed (an overflow in a burst of changes).
         sync.flush(slug, workspaces.of(slug), r.writeBehind().storedSnapshot());
         r.writeBehind().close();
+        retiredSyncFailures.addAndGet(r.writeBehind().status().failures());
         persistence.journal(slug).delete();
         removeContainerAndWorkspace(slug, r.containerId());
         return null;
@@ -235,7 +248,8 @@ public final class ReplHost {
           .compose(v -> routes.put(slug, route));
     }
     boolean runsElsewhere = record != null && record.nodeId() != null && !me.nodeId().equals(record.nodeId());
-    return blocking(() -> {
+    Future<Boolean> staleRoute = routes.removeIf(slug, route -> me.nodeId().equals(route.nodeId()));
+    return staleRoute.transform(ignored -> blocking(() -> {
       Path dir = workspaces.of(slug);
       // A repl missing from the registry may only be waiting for a scheduler to recover it from storage.
       boolean exists = record != null || sync.isStored(slug);
@@ -248,14 +262,34 @@ public final class ReplHost {
       persistence.journal(slug).delete();
       LOG.info("removed orphaned repl {} from this node", slug);
       return null;
-    });
+    }));
   }
 
-  /** What this node's repls reserve now. */
+  /** The last CPU reading of each container, to turn CPU time into a rate. */
+  private final Map<String, long[]> lastCpu = new ConcurrentHashMap<>();
+
+  /**
+   * What this node's repls reserve and use now. Blocking (reads the containers' counters); call off the event loop.
+   */
   public NodeLoad load() {
-    long memory = 0;
-    for (Running r : running.values()) memory += r.limits().memoryMb();
-    return new NodeLoad(running.size(), memory, 0, 0);
+    long reserved = 0;
+    double cpu = 0;
+    long memoryBytes = 0;
+    long now = System.nanoTime();
+    List<String> slugs = new ArrayList<>();
+    for (Running r : running.values()) {
+      reserved += r.limits().memoryMb();
+      slugs.add(r.slug());
+      var usage = runtime.usage(r.containerId());
+      if (usage.isEmpty()) continue;
+      memoryBytes += usage.get().memoryBytes();
+      long[] previous = lastCpu.put(r.containerId(), new long[] {usage.get().cpuNanos(), now});
+      if (previous != null && now > previous[1]) {
+        cpu += (double) (usage.get().cpuNanos() - previous[0]) / (now - previous[1]);
+      }
+    }
+    lastCpu.keySet().retainAll(running.values().stream().map(Running::containerId).toList());
+    return new NodeLoad(running.size(), reserved, Math.max(0, cpu), memoryBytes / (1024 * 1024), slugs);
   }
 
   public Collection<Route> routes() {

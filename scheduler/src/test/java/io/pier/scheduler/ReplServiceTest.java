@@ -466,6 +466,11 @@ class ReplServiceTest {
     }
 
     @Override
+    public Future<Boolean> putIfAbsent(String key, String value, java.time.Duration ttl) {
+      return inner.putIfAbsent(key, value, ttl);
+    }
+
+    @Override
     public Future<Boolean> replace(String key, String expected, String value) {
       return inner.replace(key, expected, value);
     }

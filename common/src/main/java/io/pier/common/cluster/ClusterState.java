@@ -13,6 +13,10 @@ import java.util.function.Function;
  *   <li>{@code pier.nodes} node id → {@link NodeInfo}: each node-agent its own entry, with a time to live.</li>
  *   <li>{@code pier.routes} slug → {@link Route}: the node-agent running the repl.</li>
  *   <li>{@code pier.services} "kind/id" → {@link ServiceEndpoint}: every scheduler, with a time to live.</li>
+ *   <li>{@code pier.activity} slug → {@link Activity}: when a repl was last used; node-agents (IDE sessions) and
+ *       edge-proxies (preview traffic) write it, schedulers read it to stop idle repls.</li>
+ *   <li>{@code pier.reservations} node id → {@link Reservations}: room schedulers took on a node for starts the
+ *       node has not reported yet; written with compare-and-set, so concurrent starts never over-commit.</li>
  * </ul>
  */
 public final class ClusterState {
@@ -20,17 +24,23 @@ public final class ClusterState {
   public static final String NODES = "pier.nodes";
   public static final String ROUTES = "pier.routes";
   public static final String SERVICES = "pier.services";
+  public static final String ACTIVITY = "pier.activity";
+  public static final String RESERVATIONS = "pier.reservations";
 
   private final SharedMap<ReplRecord> repls;
   private final SharedMap<NodeInfo> nodes;
   private final SharedMap<Route> routes;
   private final SharedMap<ServiceEndpoint> services;
+  private final SharedMap<Activity> activity;
+  private final SharedMap<Reservations> reservations;
 
   public ClusterState(Function<String, StringMap> mapsByName) {
     this.repls = new SharedMap<>(mapsByName.apply(REPLS), ReplRecord::toJson, ReplRecord::fromJson);
     this.nodes = new SharedMap<>(mapsByName.apply(NODES), NodeInfo::toJson, NodeInfo::fromJson);
     this.routes = new SharedMap<>(mapsByName.apply(ROUTES), Route::toJson, Route::fromJson);
     this.services = new SharedMap<>(mapsByName.apply(SERVICES), ServiceEndpoint::toJson, ServiceEndpoint::fromJson);
+    this.activity = new SharedMap<>(mapsByName.apply(ACTIVITY), Activity::toJson, Activity::fromJson);
+    this.reservations = new SharedMap<>(mapsByName.apply(RESERVATIONS), Reservations::toJson, Reservations::fromJson);
   }
 
   public SharedMap<ReplRecord> repls() {
@@ -47,6 +57,66 @@ public final class ClusterState {
 
   public SharedMap<ServiceEndpoint> services() {
     return services;
+  }
+
+  public SharedMap<Activity> activity() {
+    return activity;
+  }
+
+  public SharedMap<Reservations> reservations() {
+    return reservations;
+  }
+
+  /** When a repl was last used, and by what ("session" or "preview"). */
+  public record Activity(java.time.Instant at, String by) {
+    public JsonObject toJson() {
+      return new JsonObject().put("at", at.toString()).put("by", by);
+    }
+
+    public static Activity fromJson(JsonObject json) {
+      return new Activity(java.time.Instant.parse(json.getString("at")), json.getString("by"));
+    }
+  }
+
+  /**
+   * Room taken on one node for repls being started there: slug → memory (MB) and when it was taken.
+   */
+  public record Reservations(java.util.Map<String, Long> memoryMb, java.util.Map<String, java.time.Instant> at) {
+    public static final Reservations NONE = new Reservations(java.util.Map.of(), java.util.Map.of());
+
+    public Reservations with(String slug, long memory, java.time.Instant when) {
+      var m = new java.util.TreeMap<>(memoryMb);
+      var a = new java.util.TreeMap<>(at);
+      m.put(slug, memory);
+      a.put(slug, when);
+      return new Reservations(m, a);
+    }
+
+    /** Without the reservations {@code done} says are over. */
+    public Reservations without(java.util.function.Predicate<String> done) {
+      var m = new java.util.TreeMap<>(memoryMb);
+      var a = new java.util.TreeMap<>(at);
+      m.keySet().removeIf(done);
+      a.keySet().retainAll(m.keySet());
+      return new Reservations(m, a);
+    }
+
+    public JsonObject toJson() {
+      JsonObject entries = new JsonObject();
+      memoryMb.forEach((slug, mb) -> entries.put(slug, new JsonObject().put("memoryMb", mb).put("at", at.get(slug).toString())));
+      return new JsonObject().put("entries", entries);
+    }
+
+    public static Reservations fromJson(JsonObject json) {
+      var m = new java.util.TreeMap<String, Long>();
+      var a = new java.util.TreeMap<String, java.time.Instant>();
+      JsonObject entries = json.getJsonObject("entries", new JsonObject());
+      for (String slug : entries.fieldNames()) {
+        m.put(slug, entries.getJsonObject(slug).getLong("memoryMb"));
+        a.put(slug, java.time.Instant.parse(entries.getJsonObject(slug).getString("at")));
+      }
+      return new Reservations(m, a);
+    }
   }
 
   /** A service instance that others find through the cluster, such as a scheduler's API. */

@@ -39,6 +39,13 @@ public final class InMemoryStringMap implements StringMap {
   }
 
   @Override
+  public synchronized Future<Boolean> putIfAbsent(String key, String value, Duration ttl) {
+    if (current(key) != null) return Future.succeededFuture(false);
+    entries.put(key, new Entry(value, clock.instant().plus(ttl)));
+    return Future.succeededFuture(true);
+  }
+
+  @Override
   public synchronized Future<Boolean> replace(String key, String expected, String value) {
     if (!expected.equals(current(key))) return Future.succeededFuture(false);
     entries.put(key, new Entry(value, null));

@@ -44,6 +44,10 @@ public final class SharedMap<V> {
     return raw.putIfAbsent(key, encode.apply(value).encode());
   }
 
+  public Future<Boolean> putIfAbsent(String key, V value, Duration ttl) {
+    return raw.putIfAbsent(key, encode.apply(value).encode(), ttl);
+  }
+
   public Future<Void> remove(String key) {
     return raw.delete(key);
   }

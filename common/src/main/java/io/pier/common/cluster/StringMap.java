@@ -17,6 +17,9 @@ public interface StringMap {
   /** @return true when the value was stored, false when the key already had one */
   Future<Boolean> putIfAbsent(String key, String value);
 
+  /** As {@link #putIfAbsent(String, String)}, the entry disappearing after {@code ttl}. */
+  Future<Boolean> putIfAbsent(String key, String value, Duration ttl);
+
   /** Compare-and-set: stores {@code value} only if the current value equals {@code expected}. */
   Future<Boolean> replace(String key, String expected, String value);
 

@@ -17,6 +17,11 @@ import java.util.List;
 public record NodeInfo(String nodeId, String agentUrl, NodeCapacity capacity, NodeLoad load, boolean draining,
                        List<String> images, Instant heartbeatAt) {
 
+  /** The same node with another load: placement's view once its reservations are counted. */
+  public NodeInfo withLoad(NodeLoad newLoad) {
+    return new NodeInfo(nodeId, agentUrl, capacity, newLoad, draining, images, heartbeatAt);
+  }
+
   public JsonObject toJson() {
     return new JsonObject().put("id", nodeId).put("agentUrl", agentUrl)
         .put("capacity", capacity.toJson()).put("load", load.toJson()).put("draining", draining)

@@ -52,9 +52,17 @@ public final class InMemoryObjectStore implements ObjectStore {
   public List<ObjectInfo> list(String prefix) {
     List<ObjectInfo> found = new ArrayList<>();
     objects.tailMap(prefix).forEach((k, v) -> {
-      if (k.startsWith(prefix)) found.add(new ObjectInfo(k, v.length));
+      if (k.startsWith(prefix)) found.add(new ObjectInfo(k, v.length, md5(v)));
     });
     return found;
+  }
+
+  private static String md5(byte[] content) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(content));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Override

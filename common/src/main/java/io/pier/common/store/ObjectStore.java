@@ -37,7 +37,19 @@ public interface ObjectStore {
   /** Deletes every object whose key starts with {@code prefix}. @return how many were deleted */
   int deletePrefix(String prefix);
 
-  /** One object of a listing. */
-  record ObjectInfo(String key, long size) {
+  /**
+   * One object of a listing.
+   *
+   * @param etag the object's entity tag without quotes; for an object stored in one PUT, the hex MD5 of its bytes
+   */
+  record ObjectInfo(String key, long size, String etag) {
+    public ObjectInfo(String key, long size) {
+      this(key, size, null);
+    }
+
+    /** True when {@link #etag} is known to be the MD5 of the content (32 hex digits: not a multipart upload). */
+    public boolean etagIsMd5() {
+      return etag != null && etag.matches("[0-9a-fA-F]{32}");
+    }
   }
 }

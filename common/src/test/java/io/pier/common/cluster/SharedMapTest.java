@@ -85,6 +85,11 @@ class SharedMapTest {
     }
 
     @Override
+    public Future<Boolean> putIfAbsent(String key, String value, Duration ttl) {
+      return inner.putIfAbsent(key, value, ttl);
+    }
+
+    @Override
     public Future<Boolean> replace(String key, String expected, String value) {
       if (replaces.getAndIncrement() == 0) {
         return inner.set(key, interferingValue, null).compose(v -> inner.replace(key, expected, value));

@@ -41,6 +41,13 @@ public interface ContainerRuntime {
   /** Runs {@code command} in the container to completion, as the repl's user. @return its exit code */
   int execAndWait(String id, java.util.List<String> command, java.time.Duration timeout);
 
+  /** What the container uses now: its CPU time so far and its memory; empty when it cannot be measured. */
+  Optional<Usage> usage(String id);
+
+  /** A container's resource use. {@code cpuNanos} only grows: two readings give a rate. */
+  record Usage(long cpuNanos, long memoryBytes) {
+  }
+
   /** Names ({@code repo:tag}) of the runner images present. */
   List<String> images();
 }

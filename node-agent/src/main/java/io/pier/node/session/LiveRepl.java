@@ -259,7 +259,12 @@ public final class LiveRepl {
 
   /** Starts the run command, stopping the one that runs first (Run again restarts). */
   public Future<Void> startRun() {
-    return stopRun().compose(v -> {
+    // With no run process of its own (an adopted repl), one an earlier agent started may still hold the port.
+    Future<Void> cleared = runProcess == null ? vertx.executeBlocking(() -> {
+      runtime.execAndWait(containerId, killRunGroup(), Duration.ofSeconds(10));
+      return (Void) null;
+    }, false).recover(err -> Future.succeededFuture()) : stopRun();
+    return cleared.compose(v -> {
       runOutput.clear();
       runExitCode = null;
       Promise<Void> ended = Promise.promise();
@@ -299,10 +304,7 @@ public final class LiveRepl {
     if (runProcess == null || !"running".equals(runState)) return Future.succeededFuture();
     Future<Void> ended = runEnded.future();
     runState = "stopping";
-    return vertx.executeBlocking(() -> runtime.execAndWait(containerId, List.of("/bin/sh", "-c",
-            "p=$(cat " + RUN_PID + " 2>/dev/null) || exit 0; kill -TERM -$p 2>/dev/null || exit 0; "
-                + "for i in $(seq 30); do kill -0 -$p 2>/dev/null || exit 0; sleep 0.1; done; kill -KILL -$p 2>/dev/null; true"),
-            Duration.ofSeconds(10)), false)
+    return vertx.executeBlocking(() -> runtime.execAndWait(containerId, killRunGroup(), Duration.ofSeconds(10)), false)
         .compose(code -> ended.timeout(5, TimeUnit.SECONDS).recover(err -> Future.succeededFuture()))
         .onComplete(ar -> {
           if (runProcess != null) runProcess.close();
@@ -310,6 +312,13 @@ public final class LiveRepl {
           runState = "stopped";
           broadcast(new JsonObject().put("event", "run").mergeIn(runStatus()));
         });
+  }
+
+  /** The run process's group, by the id it wrote at start: TERM, then KILL if it lingers 3 s. */
+  private static List<String> killRunGroup() {
+    return List.of("/bin/sh", "-c",
+        "p=$(cat " + RUN_PID + " 2>/dev/null) || exit 0; kill -TERM -$p 2>/dev/null || exit 0; "
+            + "for i in $(seq 30); do kill -0 -$p 2>/dev/null || exit 0; sleep 0.1; done; kill -KILL -$p 2>/dev/null; true");
   }
 
   /** True once the run process has ended on its own. */

@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 public final class SessionSocket {
   private static final Logger LOG = LoggerFactory.getLogger(SessionSocket.class);
   private static final long PING_EVERY_MS = 25_000;
+  private static final JsonObject KEEPALIVE = new JsonObject().put("event", "keepalive");
 
   private final Vertx vertx;
   private final ServerWebSocket socket;
@@ -36,20 +37,23 @@ public final class SessionSocket {
     this.repl = repl;
   }
 
-  /** Serves {@code socket} for {@code repl} until either ends. Call on the repl's context. */
+  /**
+   * Serves {@code socket} for {@code repl} until either ends. Handlers are set at once, on the socket's own event
+   * loop; everything they do happens on the repl's context.
+   */
   public static SessionSocket serve(Vertx vertx, ServerWebSocket socket, LiveRepl repl) {
     SessionSocket session = new SessionSocket(vertx, socket, repl);
-    socket.textMessageHandler(session::onText);
-    socket.binaryMessageHandler(session::onBinary);
+    // The socket's events arrive on its connection's event loop; the repl's state lives on the repl's context.
+    socket.textMessageHandler(text -> repl.context().runOnContext(v -> session.onText(text)));
+    socket.binaryMessageHandler(frame -> repl.context().runOnContext(v -> session.onBinary(frame)));
     socket.exceptionHandler(err -> LOG.debug("session {} of {}: {}", session.id, repl.slug(), err.toString()));
-    repl.join(session);
-    // Browsers cannot ping; a ping from here keeps idle sessions alive through proxies and notices dead peers.
-    long pinger = vertx.setPeriodic(PING_EVERY_MS, t -> {
-      if (!session.closed) socket.writePing(Buffer.buffer("pier"));
-    });
+    repl.context().runOnContext(v -> repl.join(session));
+    // Traffic now and then keeps idle sessions alive through proxies and load balancers that cut quiet
+    // connections. A text event, not a WebSocket ping: the edge's relay does not pass control frames through.
+    long pinger = vertx.setPeriodic(PING_EVERY_MS, t -> session.sendEvent(KEEPALIVE));
     socket.closeHandler(v -> {
       vertx.cancelTimer(pinger);
-      session.onClosed();
+      repl.context().runOnContext(x -> session.onClosed());
     });
     return session;
   }

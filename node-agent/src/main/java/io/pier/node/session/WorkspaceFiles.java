@@ -290,7 +290,12 @@ public final class WorkspaceFiles {
     try {
       createParents(file.getParent());
       Path temp = file.resolveSibling("." + file.getFileName() + ".pier-tmp");
-      Files.write(temp, bytes);
+      // Forced to disk before the rename: a save the user was told about survives a power cut, not just a crash.
+      try (var channel = java.nio.channels.FileChannel.open(temp, java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
+        channel.write(java.nio.ByteBuffer.wrap(bytes));
+        channel.force(true);
+      }
       handOver(temp);
       try {
         Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

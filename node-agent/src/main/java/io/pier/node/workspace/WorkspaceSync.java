@@ -98,27 +98,30 @@ public final class WorkspaceSync {
 
   /**
    * Brings storage up to date after this node lost track (its agent died): uploads the {@code journalled} paths and
-   * every file that storage lacks or holds with another size, deletes what the workspace no longer has. Cheaper than
-   * a full {@link #flush} with no snapshot, which uploads everything.
+   * every file whose stored copy is missing or differs (by size, then by MD5 against the object's entity tag), deletes
+   * what the workspace no longer has. Cheaper than a full {@link #flush} with no snapshot, which uploads everything.
    *
    * @return the state of the workspace that storage now holds
    */
   public Snapshot recover(String slug, Path dir, java.util.Set<String> journalled) {
     String prefix = StorageLayout.replFiles(slug);
     Snapshot now = Snapshot.of(dir, IgnoreList.forWorkspace(dir));
-    Map<String, Long> storedSizes = new HashMap<>();
-    for (ObjectStore.ObjectInfo o : store.list(prefix)) storedSizes.put(o.key().substring(prefix.length()), o.size());
+    Map<String, ObjectStore.ObjectInfo> storedObjects = new HashMap<>();
+    for (ObjectStore.ObjectInfo o : store.list(prefix)) storedObjects.put(o.key().substring(prefix.length()), o);
     List<Future<?>> pending = new ArrayList<>();
     for (Map.Entry<String, FileStamp> file : now.files().entrySet()) {
-      Long storedSize = storedSizes.remove(file.getKey());
-      if (storedSize != null && storedSize == file.getValue().size() && !journalled.contains(file.getKey())) continue;
+      ObjectStore.ObjectInfo stored = storedObjects.remove(file.getKey());
+      if (stored != null && !journalled.contains(file.getKey()) && sameContent(stored, dir.resolve(file.getKey()),
+          file.getValue())) {
+        continue;
+      }
       pending.add(transfers.submit(() -> {
         store.putFile(prefix + file.getKey(), dir.resolve(file.getKey()));
         return null;
       }));
     }
     IgnoreList ignoreList = IgnoreList.forWorkspace(dir);
-    for (String gone : storedSizes.keySet()) {
+    for (String gone : storedObjects.keySet()) {
       if (ignoreList.ignores(gone)) continue;
       pending.add(transfers.submit(() -> {
         store.delete(prefix + gone);
@@ -127,6 +130,19 @@ public final class WorkspaceSync {
     }
     awaitAll(pending);
     return now;
+  }
+
+  private static boolean sameContent(ObjectStore.ObjectInfo stored, Path file, FileStamp stamp) {
+    if (stored.size() != stamp.size()) return false;
+    if (!stored.etagIsMd5()) return true;
+    try (var in = Files.newInputStream(file)) {
+      var md5 = java.security.MessageDigest.getInstance("MD5");
+      byte[] buffer = new byte[64 * 1024];
+      for (int n; (n = in.read(buffer)) > 0; ) md5.update(buffer, 0, n);
+      return java.util.HexFormat.of().formatHex(md5.digest()).equalsIgnoreCase(stored.etag());
+    } catch (IOException | java.security.NoSuchAlgorithmException e) {
+      return false;
+    }
   }
 
   private static void awaitAll(List<Future<?>> pending) {

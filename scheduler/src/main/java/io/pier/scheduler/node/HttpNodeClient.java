@@ -54,7 +54,8 @@ public final class HttpNodeClient implements NodeClient {
     String code = body == null ? "node_error" : body.getString("error", "node_error");
     String message = body == null ? "node " + node.nodeId() + " answered " + resp.statusCode()
         : body.getString("message", "node " + node.nodeId() + " answered " + resp.statusCode());
-    int status = resp.statusCode() >= 400 && resp.statusCode() < 500 ? resp.statusCode() : 502;
+    // The node's own 4xx and 503 (storage unavailable) mean the same to the client; other failures are a bad gateway.
+    int status = resp.statusCode() >= 400 && resp.statusCode() < 500 || resp.statusCode() == 503 ? resp.statusCode() : 502;
     return Future.failedFuture(new ApiException(status, code, message));
   }
 }

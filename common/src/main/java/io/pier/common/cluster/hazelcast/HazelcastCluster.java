@@ -54,7 +54,7 @@ public final class HazelcastCluster {
     hz.setProperty("hazelcast.shutdownhook.enabled", "false");
     // Notice a dead member within seconds rather than the default minute: repls on it must move.
     hz.setProperty("hazelcast.heartbeat.interval.seconds", "1");
-    hz.setProperty("hazelcast.max.no.heartbeat.seconds", "8");
+    hz.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
     // A member listed without a port is looked for on this many ports from the first one.
     hz.setProperty("hazelcast.tcp.join.port.try.count", "10");
     NetworkConfig network = hz.getNetworkConfig();

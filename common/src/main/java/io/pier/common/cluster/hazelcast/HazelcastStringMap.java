@@ -37,6 +37,11 @@ final class HazelcastStringMap implements StringMap {
   }
 
   @Override
+  public Future<Boolean> putIfAbsent(String key, String value, Duration ttl) {
+    return vertx.executeBlocking(() -> map.putIfAbsent(key, value, ttl.toMillis(), TimeUnit.MILLISECONDS) == null, false);
+  }
+
+  @Override
   public Future<Boolean> replace(String key, String expected, String value) {
     return vertx.executeBlocking(() -> map.replace(key, expected, value), false);
   }

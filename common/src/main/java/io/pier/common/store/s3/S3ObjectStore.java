@@ -89,7 +89,7 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
   public List<ObjectInfo> list(String prefix) {
     List<ObjectInfo> found = new ArrayList<>();
     for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()) {
-      found.add(new ObjectInfo(o.key(), o.size()));
+      found.add(new ObjectInfo(o.key(), o.size(), o.eTag() == null ? null : o.eTag().replace("\"", "")));
     }
     return found;
   }
