@@ -15,6 +15,7 @@ import io.pier.common.store.StorageLayout;
 import io.pier.common.template.TemplateManifest;
 import io.pier.common.template.TemplateCatalog;
 import io.pier.scheduler.node.NodeClient;
+import io.pier.scheduler.placement.NodeRoom;
 import io.pier.scheduler.placement.Placement;
 import io.pier.scheduler.placement.PlacementRequest;
 import io.vertx.core.Future;
@@ -50,6 +51,9 @@ public final class ReplService {
   private final Duration busyWait;
   private final Timer startTimer;
   private final Counter placementFailures;
+  private final NodeRoom room;
+  private volatile java.time.Instant lastPlacementFailure = java.time.Instant.EPOCH;
+  private static final int RESERVE_ATTEMPTS = 4;
 
   public ReplService(Vertx vertx, ClusterState cluster, ObjectStore store, TemplateCatalog templates,
                      Placement placement, NodeClient nodes, Slugs slugs, Clock clock, Duration busyWait,
@@ -66,6 +70,7 @@ public final class ReplService {
     this.startTimer = Timer.builder("pier.repl.start").description("Time from a start request to a running repl")
         .publishPercentileHistogram().register(metrics);
     this.placementFailures = Counter.builder("pier.placement.failures").register(metrics);
+    this.room = new NodeRoom(cluster, clock);
   }
 
   /** Creates a stopped repl whose files are a copy of the template's. */
@@ -131,24 +136,51 @@ public final class ReplService {
             "the repl's template '" + record.template() + "' is no longer offered"));
       }
       PlacementRequest request = new PlacementRequest(slug, record.limits(), manifest.image());
-      return cluster.nodes().values().compose(candidates -> {
-        Placement.Decision decision = placement.place(candidates, request);
-        if (decision.node().isEmpty()) {
-          placementFailures.increment();
+      return placeAndReserve(request, java.util.Set.of(), RESERVE_ATTEMPTS).compose(node ->
+          transition(slug, record.state(), ReplState.STARTING, node.nodeId()).compose(claimed -> {
+            if (!claimed) return room.release(node.nodeId(), slug).compose(v -> start(slug, deadline));
+            StartRequest startRequest = new StartRequest(slug, manifest.image(), manifest.run(), manifest.port(),
+                record.limits(), manifest.open());
+            return nodes.start(node, startRequest)
+                .compose(route -> finish(slug, ReplState.RUNNING, node.nodeId()))
+                .recover(err -> room.release(node.nodeId(), slug)
+                    .transform(v -> finish(slug, ReplState.FAILED, null))
+                    .transform(ignored -> Future.failedFuture(err)));
+          }));
+    });
+  }
+
+  /**
+   * Chooses a node and takes room on it. A node whose room another start took in the meantime is left out and the
+   * choice made again.
+   */
+  private Future<NodeInfo> placeAndReserve(PlacementRequest request, java.util.Set<String> excluded, int attempts) {
+    return room.candidates().compose(all -> {
+      List<NodeInfo> candidates = all.stream().filter(n -> !excluded.contains(n.nodeId())).toList();
+      Placement.Decision decision = placement.place(candidates, request);
+      if (decision.node().isEmpty()) {
+        placementFailures.increment();
+        lastPlacementFailure = clock.instant();
+        return Future.failedFuture(ApiException.unavailable("no_capacity",
+            "cannot start " + request.slug() + ": " + decision.explain()));
+      }
+      NodeInfo node = decision.node().get();
+      return room.reserve(node.nodeId(), request.slug(), request.limits().memoryMb()).compose(reserved -> {
+        if (reserved) return Future.succeededFuture(node);
+        if (attempts <= 1) {
           return Future.failedFuture(ApiException.unavailable("no_capacity",
-              "cannot start " + slug + ": " + decision.explain()));
+              "cannot start " + request.slug() + ": every node chosen filled up meanwhile; try again"));
         }
-        NodeInfo node = decision.node().get();
-        return transition(slug, record.state(), ReplState.STARTING, node.nodeId()).compose(claimed -> {
-          if (!claimed) return start(slug, deadline);
-          StartRequest startRequest = new StartRequest(slug, manifest.image(), manifest.run(), manifest.port(),
-              record.limits(), manifest.open());
-          return nodes.start(node, startRequest)
-              .compose(route -> finish(slug, ReplState.RUNNING, node.nodeId()))
-              .recover(err -> finish(slug, ReplState.FAILED, null).transform(ignored -> Future.failedFuture(err)));
-        });
+        java.util.Set<String> more = new java.util.HashSet<>(excluded);
+        more.add(node.nodeId());
+        return placeAndReserve(request, more, attempts - 1);
       });
     });
+  }
+
+  /** When placement last found no node; the fleet signal asks for more nodes for a while after. */
+  public java.time.Instant lastPlacementFailure() {
+    return lastPlacementFailure;
   }
 
   /** Stops the repl if it runs; completes when its files are flushed and its container is gone. */
@@ -166,6 +198,38 @@ public final class ReplService {
         return node.compose(n -> n == null ? cluster.routes().remove(slug) : nodes.stop(n, slug))
             .compose(v -> finish(slug, ReplState.STOPPED, null))
             .recover(err -> finish(slug, record.state(), record.nodeId()).transform(ignored -> Future.failedFuture(err)));
+      });
+    });
+  }
+
+  /**
+   * Empties a node: marks it draining, so it takes no new repls, then moves each of its repls elsewhere (stop, which
+   * flushes, then start; placement leaves draining nodes out).
+   *
+   * @return the slugs moved and those that could not be, with why
+   */
+  public Future<JsonObject> drain(String nodeId, boolean draining) {
+    return cluster.nodes().get(nodeId).compose(node -> {
+      if (node == null) return Future.failedFuture(ApiException.notFound("unknown_node", "no node named '" + nodeId + "'"));
+      return nodes.setDraining(node, draining);
+    }).compose(v -> {
+      if (!draining) return Future.succeededFuture(new JsonObject().put("node", nodeId).put("draining", false));
+      return list().compose(all -> {
+        List<String> mine = all.stream().filter(r -> nodeId.equals(r.nodeId()) && r.state() == ReplState.RUNNING)
+            .map(ReplRecord::slug).toList();
+        JsonObject result = new JsonObject().put("node", nodeId).put("draining", true)
+            .put("moved", new io.vertx.core.json.JsonArray()).put("failed", new JsonObject());
+        Future<Void> chain = Future.succeededFuture();
+        for (String slug : mine) {
+          chain = chain.compose(x -> stop(slug).compose(r -> start(slug))
+              .onSuccess(r -> result.getJsonArray("moved").add(slug))
+              .<Void>mapEmpty()
+              .recover(err -> {
+                result.getJsonObject("failed").put(slug, err.getMessage());
+                return Future.succeededFuture();
+              }));
+        }
+        return chain.map(result);
       });
     });
   }

@@ -32,6 +32,7 @@ public final class Scheduler {
   private final ObjectStore store;
   private final TemplateCatalog templates;
   private final ReplService repls;
+  private final FleetKeeper keeper;
   private final PrometheusMeterRegistry metrics;
   private final ServiceEndpoint endpoint;
   private final AtomicBoolean ready = new AtomicBoolean();
@@ -39,13 +40,14 @@ public final class Scheduler {
   private long announceTimer = -1;
 
   public Scheduler(Vertx vertx, SchedulerConfig config, ClusterState cluster, ObjectStore store,
-                   TemplateCatalog templates, ReplService repls, PrometheusMeterRegistry metrics) {
+                   TemplateCatalog templates, ReplService repls, FleetKeeper keeper, PrometheusMeterRegistry metrics) {
     this.vertx = vertx;
     this.config = config;
     this.cluster = cluster;
     this.store = store;
     this.templates = templates;
     this.repls = repls;
+    this.keeper = keeper;
     this.metrics = metrics;
     this.endpoint = new ServiceEndpoint("scheduler", UUID.randomUUID().toString().substring(0, 8), config.apiUrl());
   }
@@ -53,7 +55,7 @@ public final class Scheduler {
   public Future<Scheduler> start() {
     Router router = Router.router(vertx);
     OpsRoutes.mount(router, "scheduler", metrics, ready::get);
-    new SchedulerApi(repls, templates, cluster, config::previewUrl, config::ideUrl).mount(vertx, router);
+    new SchedulerApi(repls, templates, cluster, keeper, config::previewUrl, config::ideUrl).mount(vertx, router);
     router.route().handler(ctx -> HttpErrors.send(ctx, 404, "not_found", "nothing at " + ctx.request().path()));
     return vertx.executeBlocking(() -> {
           store.ensureBucket();
@@ -69,6 +71,7 @@ public final class Scheduler {
         })
         .map(v -> {
           announceTimer = vertx.setPeriodic(ANNOUNCE_EVERY.toMillis(), t -> announce());
+          keeper.start();
           ready.set(true);
           LOG.info("scheduler {} serving {} templates at {}", endpoint.id(), templates.all().size(), config.apiUrl());
           return this;
@@ -77,6 +80,7 @@ public final class Scheduler {
 
   public Future<Void> stop() {
     ready.set(false);
+    keeper.stop();
     if (announceTimer >= 0) vertx.cancelTimer(announceTimer);
     return cluster.services().remove(endpoint.key())
         .eventually(() -> server == null ? Future.succeededFuture() : server.close());

@@ -17,7 +17,7 @@ import java.time.Duration;
  */
 public record SchedulerConfig(String bindHost, int port, String advertiseHost, String domain, URI publicUrl,
                               Path templatesDir, Duration busyWait, Duration nodeTimeout, Duration nodeStaleAfter,
-                              ClusterConfig cluster, S3Config s3) {
+                              FleetKeeper.Settings fleet, ClusterConfig cluster, S3Config s3) {
 
   public static SchedulerConfig fromEnv(Env env) {
     String domain = env.string("PIER_DOMAIN", "pier.localhost");
@@ -37,7 +37,14 @@ public record SchedulerConfig(String bindHost, int port, String advertiseHost, S
         Duration.ofSeconds(env.integer("PIER_REPL_BUSY_WAIT_S", 120)),
         Duration.ofSeconds(env.integer("PIER_NODE_TIMEOUT_S", 180)),
         Duration.ofSeconds(env.integer("PIER_NODE_STALE_S", 8)),
+        new FleetKeeper.Settings(Duration.ofMillis(env.integer("PIER_FLEET_INTERVAL_MS", 1000)),
+            Duration.ofSeconds(env.integer("PIER_IDLE_STOP_S", 900)),
+            env.decimal("PIER_FLEET_TARGET_UTILISATION", 0.7), env.string("PIER_SCALE_OUT_COMMAND", null),
+            Duration.ofSeconds(env.integer("PIER_SCALE_OUT_COOLDOWN_S", 600)),
+            Duration.ofSeconds(env.integer("PIER_NODE_STALE_S", 8))),
         ClusterConfig.fromEnv(env, false), S3Config.fromEnv(env));
+    double target = config.fleet().targetUtilisation();
+    if (!(target > 0 && target <= 1)) env.problem("PIER_FLEET_TARGET_UTILISATION must be in (0, 1], got " + target);
     env.check();
     return config;
   }

@@ -67,7 +67,8 @@ public final class SchedulerMain {
           new BestOfKPlacement(Checks.standard(clock, config.nodeStaleAfter()), new LoadScorer(), PLACEMENT_CHOICES, random),
           new HttpNodeClient(WebClient.create(cluster.vertx()), config.nodeTimeout()),
           new Slugs(random), clock, config.busyWait(), metrics);
-      return new Scheduler(cluster.vertx(), config, cluster.state(), store, templates, repls, metrics).start()
+      FleetKeeper keeper = new FleetKeeper(cluster.vertx(), cluster.state(), repls, config.fleet(), clock, metrics);
+      return new Scheduler(cluster.vertx(), config, cluster.state(), store, templates, repls, keeper, metrics).start()
           .map(s -> new Running(s, cluster, store))
           .recover(err -> cluster.close().transform(v -> Future.failedFuture(err)));
     });

@@ -43,6 +43,13 @@ public final class FakeNodeClient implements NodeClient {
     return gate.compose(v -> cluster.routes().put(request.slug(), route)).map(route);
   }
 
+  /** Like a node-agent's next heartbeat: the node's entry says it drains. */
+  @Override
+  public Future<Void> setDraining(NodeInfo node, boolean draining) {
+    return cluster.nodes().update(node.nodeId(), n -> n == null ? null
+        : new NodeInfo(n.nodeId(), n.agentUrl(), n.capacity(), n.load(), draining, n.images(), n.heartbeatAt())).mapEmpty();
+  }
+
   @Override
   public Future<Void> stop(NodeInfo node, String slug) {
     stops.add(new StopCall(node, slug));

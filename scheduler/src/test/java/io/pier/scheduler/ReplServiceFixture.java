@@ -29,7 +29,7 @@ import java.util.function.UnaryOperator;
  * the real placement and a {@link FakeNodeClient}. Close it after use.
  */
 public final class ReplServiceFixture implements AutoCloseable {
-  public static final Path TEMPLATES = Path.of("/work/main/templates");
+  public static final Path TEMPLATES = Path.of("..", "templates").toAbsolutePath().normalize();
   public static final Duration STALE_AFTER = Duration.ofSeconds(15);
 
   public final MutableClock clock = new MutableClock();

@@ -92,6 +92,15 @@ public final class SharedMap<V> {
     });
   }
 
+  /** Every entry, by key. */
+  public Future<Map<String, V>> entries() {
+    return raw.entries().map(entries -> {
+      Map<String, V> decoded = new java.util.TreeMap<>();
+      for (Map.Entry<String, String> e : entries.entrySet()) decoded.put(e.getKey(), decode.apply(new JsonObject(e.getValue())));
+      return decoded;
+    });
+  }
+
   public Future<List<V>> values() {
     return raw.entries().map(entries -> {
       List<V> values = new ArrayList<>(entries.size());

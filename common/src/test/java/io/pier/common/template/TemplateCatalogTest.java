@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TemplateCatalogTest {
-  private static final Path REPO_TEMPLATES = Path.of("/work/main/templates");
+  private static final Path REPO_TEMPLATES = Path.of("..", "templates").toAbsolutePath().normalize();
 
   private static String manifest(String name) {
     return "{\"name\":\"" + name + "\",\"image\":\"img:1\",\"run\":\"run it\",\"port\":8000,"

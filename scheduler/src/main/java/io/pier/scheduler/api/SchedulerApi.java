@@ -30,14 +30,17 @@ public final class SchedulerApi {
   private final ReplService repls;
   private final TemplateCatalog templates;
   private final ClusterState cluster;
+  private final io.pier.scheduler.FleetKeeper keeper;
   private final Function<String, String> previewUrl;
   private final Function<String, String> ideUrl;
 
   public SchedulerApi(ReplService repls, TemplateCatalog templates, ClusterState cluster,
-                      Function<String, String> previewUrl, Function<String, String> ideUrl) {
+                      io.pier.scheduler.FleetKeeper keeper, Function<String, String> previewUrl,
+                      Function<String, String> ideUrl) {
     this.repls = repls;
     this.templates = templates;
     this.cluster = cluster;
+    this.keeper = keeper;
     this.previewUrl = previewUrl;
     this.ideUrl = ideUrl;
   }
@@ -58,6 +61,9 @@ public final class SchedulerApi {
     router.get("/api/nodes").handler(ctx -> respond(ctx, cluster.nodes().values().map(all -> new JsonObject()
         .put("nodes", new JsonArray(all.stream().sorted(Comparator.comparing(NodeInfo::nodeId))
             .map(NodeInfo::toJson).toList())))));
+    router.post("/api/nodes/:id/drain").handler(ctx -> respond(ctx, repls.drain(ctx.pathParam("id"), true)));
+    router.post("/api/nodes/:id/undrain").handler(ctx -> respond(ctx, repls.drain(ctx.pathParam("id"), false)));
+    router.get("/api/fleet").handler(ctx -> respond(ctx, keeper.signal().map(io.pier.scheduler.FleetSignal::toJson)));
     router.route("/api/*").handler(ctx ->
         HttpErrors.send(ctx, 404, "not_found", "no API at " + ctx.request().method() + " " + ctx.request().path()));
     router.route("/api/*").failureHandler(this::failure);

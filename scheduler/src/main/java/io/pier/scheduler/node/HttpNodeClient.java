@@ -39,6 +39,15 @@ public final class HttpNodeClient implements NodeClient {
         .compose(resp -> ok(node, resp)).mapEmpty();
   }
 
+  @Override
+  public Future<Void> setDraining(NodeInfo node, boolean draining) {
+    return web.postAbs(node.agentUrl() + (draining ? "/internal/drain" : "/internal/undrain"))
+        .timeout(timeout.toMillis())
+        .send()
+        .recover(err -> Future.failedFuture(unreachable(node, err)))
+        .compose(resp -> ok(node, resp)).mapEmpty();
+  }
+
   private static ApiException unreachable(NodeInfo node, Throwable err) {
     return new ApiException(502, "node_unreachable", "node " + node.nodeId() + " did not answer: " + err.getMessage());
   }

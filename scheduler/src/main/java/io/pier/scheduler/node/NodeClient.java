@@ -13,4 +13,7 @@ public interface NodeClient {
 
   /** Stops the repl on the node, which flushes its files to storage first. */
   Future<Void> stop(NodeInfo node, String slug);
+
+  /** Marks the node as draining (it takes no new repls) or takes the mark away. */
+  Future<Void> setDraining(NodeInfo node, boolean draining);
 }

@@ -33,7 +33,11 @@ class SchedulerApiTest {
   void serve() throws Exception {
     f = new ReplServiceFixture();
     Router router = Router.router(f.vertx);
-    new SchedulerApi(f.service, f.catalog, f.cluster, slug -> "http://" + slug + ".pier.localhost:8080/",
+    io.pier.scheduler.FleetKeeper keeper = new io.pier.scheduler.FleetKeeper(f.vertx, f.cluster, f.service,
+        new io.pier.scheduler.FleetKeeper.Settings(Duration.ofSeconds(1), Duration.ZERO, 0.7, null,
+            Duration.ofMinutes(10), Duration.ofSeconds(15)), java.time.Clock.systemUTC(),
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    new SchedulerApi(f.service, f.catalog, f.cluster, keeper, slug -> "http://" + slug + ".pier.localhost:8080/",
         slug -> "http://pier.localhost:8080/ide/" + slug).mount(f.vertx, router);
     server = await(f.vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
     base = "http://127.0.0.1:" + server.actualPort();

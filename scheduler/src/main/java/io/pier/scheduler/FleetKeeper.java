@@ -1,0 +1,163 @@
+package io.pier.scheduler;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.pier.common.cluster.ClusterState;
+import io.pier.common.cluster.ClusterState.ServiceEndpoint;
+import io.pier.common.node.NodeInfo;
+import io.pier.common.repl.ReplRecord;
+import io.pier.common.repl.ReplState;
+import io.pier.scheduler.placement.NodeRoom;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every scheduler does every second, safely side by side with the others (all changes are compare-and-set in
+ * the registry): starts elsewhere the repls of nodes that left, stops idle repls, tidies reservations, and computes
+ * the fleet signal, running the scale-out command when more nodes are needed.
+ */
+public final class FleetKeeper {
+  private static final Logger LOG = LoggerFactory.getLogger(FleetKeeper.class);
+  private static final Duration FAILURE_MEMORY = Duration.ofMinutes(2);
+
+  /**
+   * @param idleStop         a repl unused this long is stopped; zero turns idle stop off
+   * @param scaleOutCommand  run with {@code /bin/sh -c} when the fleet wants more nodes; null for none
+   * @param scaleOutCooldown at most one scale-out command this often, across all schedulers
+   */
+  public record Settings(Duration interval, Duration idleStop, double targetUtilisation, String scaleOutCommand,
+                         Duration scaleOutCooldown, Duration nodeStaleAfter) {
+  }
+
+  private final Vertx vertx;
+  private final ClusterState cluster;
+  private final ReplService repls;
+  private final NodeRoom room;
+  private final Settings settings;
+  private final Clock clock;
+  private final Set<String> acting = ConcurrentHashMap.newKeySet();
+  private final AtomicReference<FleetSignal> signal = new AtomicReference<>();
+  private long timer = -1;
+  private boolean ticking;
+
+  public FleetKeeper(Vertx vertx, ClusterState cluster, ReplService repls, Settings settings, Clock clock,
+                     MeterRegistry metrics) {
+    this.vertx = vertx;
+    this.cluster = cluster;
+    this.repls = repls;
+    this.room = new NodeRoom(cluster, clock);
+    this.settings = settings;
+    this.clock = clock;
+    Gauge.builder("pier.fleet.utilisation", signal, s -> s.get() == null ? 0 : s.get().utilisation())
+        .description("Fleet utilisation (see FleetSignal.RULE)").register(metrics);
+    Gauge.builder("pier.fleet.nodes.desired", signal, s -> s.get() == null ? 0 : s.get().desiredNodes())
+        .register(metrics);
+    Gauge.builder("pier.fleet.nodes.active", signal, s -> s.get() == null ? 0 : s.get().activeNodes())
+        .register(metrics);
+  }
+
+  public void start() {
+    timer = vertx.setPeriodic(settings.interval().toMillis(), t -> tick());
+  }
+
+  public void stop() {
+    if (timer >= 0) vertx.cancelTimer(timer);
+  }
+
+  /** The fleet as of now (computed on demand, so the API never shows a stale figure). */
+  public Future<FleetSignal> signal() {
+    return cluster.nodes().values().map(this::compute);
+  }
+
+  /** One round; rounds never overlap. Visible for tests. */
+  Future<Void> tick() {
+    if (ticking) return Future.succeededFuture();
+    ticking = true;
+    return room.tidy()
+        .transform(v -> cluster.nodes().entries())
+        .compose(nodes -> cluster.repls().values().compose(all -> cluster.activity().entries().map(activity -> {
+          restartLost(all, nodes);
+          stopIdle(all, activity);
+          FleetSignal now = compute(List.copyOf(nodes.values()));
+          signal.set(now);
+          if (now.scaleOut()) scaleOut(now);
+          return (Void) null;
+        })))
+        .onFailure(err -> LOG.warn("fleet round failed: {}", err.getMessage()))
+        .eventually(() -> {
+          ticking = false;
+          return Future.succeededFuture();
+        });
+  }
+
+  private FleetSignal compute(List<NodeInfo> nodes) {
+    boolean recentFailure = repls.lastPlacementFailure().plus(FAILURE_MEMORY).isAfter(clock.instant());
+    return FleetSignal.compute(nodes, clock.instant(), settings.nodeStaleAfter(), settings.targetUtilisation(),
+        recentFailure);
+  }
+
+  /** A repl whose node left the cluster runs nowhere: start it again on another node, from storage. */
+  private void restartLost(List<ReplRecord> all, Map<String, NodeInfo> nodes) {
+    for (ReplRecord r : all) {
+      if (r.state() != ReplState.RUNNING || r.nodeId() == null || nodes.containsKey(r.nodeId())) continue;
+      act(r.slug(), "node " + r.nodeId() + " is gone; starting " + r.slug() + " elsewhere", repls.start(r.slug())
+          .map(started -> "now on " + started.nodeId()));
+    }
+  }
+
+  private void stopIdle(List<ReplRecord> all, Map<String, ClusterState.Activity> activity) {
+    if (settings.idleStop().isZero()) return;
+    Instant cutoff = clock.instant().minus(settings.idleStop());
+    for (ReplRecord r : all) {
+      if (r.state() != ReplState.RUNNING) continue;
+      ClusterState.Activity last = activity.get(r.slug());
+      Instant lastUse = last == null || last.at().isBefore(r.lastActiveAt()) ? r.lastActiveAt() : last.at();
+      if (lastUse.isBefore(cutoff)) {
+        act(r.slug(), r.slug() + " unused since " + lastUse + "; stopping it", repls.stop(r.slug()).map("stopped"));
+      }
+    }
+  }
+
+  private void act(String slug, String why, Future<String> action) {
+    if (!acting.add(slug)) return;
+    LOG.info(why);
+    // The action was started by the caller; only its outcome is tracked here.
+    action.onComplete(done -> {
+      acting.remove(slug);
+      if (done.succeeded()) {
+        LOG.info("{}: {}", slug, done.result());
+      } else {
+        LOG.warn("{}: {}", slug, done.cause().getMessage());
+      }
+    });
+  }
+
+  private void scaleOut(FleetSignal now) {
+    if (settings.scaleOutCommand() == null) return;
+    // One command per cooldown across every scheduler: whoever puts the marker first runs it.
+    cluster.services().putIfAbsent("scale-out/lock", new ServiceEndpoint("scale-out", "lock", "-"),
+        settings.scaleOutCooldown()).onSuccess(mine -> {
+          if (!mine) return;
+          LOG.info("fleet wants {} nodes, has {} taking work: running the scale-out command", now.desiredNodes(),
+              now.activeNodes());
+          vertx.executeBlocking(() -> {
+            ProcessBuilder command = new ProcessBuilder("/bin/sh", "-c", settings.scaleOutCommand())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            command.environment().put("PIER_DESIRED_NODES", String.valueOf(now.desiredNodes()));
+            command.environment().put("PIER_ACTIVE_NODES", String.valueOf(now.activeNodes()));
+            return command.start().waitFor();
+          }, false).onComplete(done -> LOG.info("scale-out command ended: {}",
+              done.succeeded() ? "exit " + done.result() : done.cause().getMessage()));
+        });
+  }
+}

@@ -1,0 +1,155 @@
+package io.pier.scheduler;
+
+import static io.pier.scheduler.ReplServiceFixture.await;
+import static io.pier.scheduler.ReplServiceFixture.failure;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pier.common.cluster.ClusterState;
+import io.pier.common.http.ApiException;
+import io.pier.common.node.NodeInfo;
+import io.pier.common.repl.ReplRecord;
+import io.pier.common.repl.ReplState;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The fleet behaviours of the scheduler over fakes: reservations, drain, node loss, idle stop, the scale signal. */
+class FleetTest {
+  private ReplServiceFixture f;
+  private FleetKeeper keeper;
+
+  @BeforeEach
+  void setUp() {
+    f = new ReplServiceFixture();
+    keeper = new FleetKeeper(f.vertx, f.cluster, f.service, new FleetKeeper.Settings(Duration.ofHours(1),
+        Duration.ofMinutes(10), 0.7, null, Duration.ofMinutes(10), ReplServiceFixture.STALE_AFTER), f.clock,
+        new SimpleMeterRegistry());
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    f.close();
+  }
+
+  @Test
+  void concurrentStartsNeverOverCommitANodeBetweenHeartbeats() throws Exception {
+    await(f.cluster.nodes().put("small", FakeNodes.node("small", f.clock.instant()).slots(1).build()));
+    ReplRecord a = await(f.service.create("node", null));
+    ReplRecord b = await(f.service.create("node", null));
+    Promise<Void> gate = Promise.promise();
+    f.nodes.startGate = gate.future();
+    Future<ReplRecord> first = f.service.start(a.slug());
+    Future<ReplRecord> second = f.service.start(b.slug());
+    Throwable refused = failure(second);
+    assertEquals("no_capacity", ((ApiException) refused).code(), refused.getMessage());
+    gate.complete();
+    assertEquals(ReplState.RUNNING, await(first).state());
+    assertEquals(1, f.nodes.starts.size(), "the node was asked once, though its heartbeat still said empty");
+  }
+
+  @Test
+  void aFailedStartGivesItsRoomBack() throws Exception {
+    await(f.cluster.nodes().put("small", FakeNodes.node("small", f.clock.instant()).slots(1).build()));
+    ReplRecord a = await(f.service.create("node", null));
+    f.nodes.failStartWith = new ApiException(502, "node_error", "boom");
+    failure(f.service.start(a.slug()));
+    f.nodes.failStartWith = null;
+    assertEquals(ReplState.RUNNING, await(f.service.start(a.slug())).state());
+  }
+
+  @Test
+  void drainMovesEveryReplOffTheNodeAndItTakesNoNewOnes() throws Exception {
+    f.addNode("a");
+    List<String> slugs = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      ReplRecord r = await(f.service.create("node", null));
+      await(f.service.start(r.slug()));
+      slugs.add(r.slug());
+    }
+    f.addNode("b");
+    JsonObject result = await(f.service.drain("a", true));
+    assertEquals(3, result.getJsonArray("moved").size(), result.encode());
+    for (String slug : slugs) assertEquals("b", await(f.service.get(slug)).nodeId());
+    ReplRecord fresh = await(f.service.create("node", null));
+    assertEquals("b", await(f.service.start(fresh.slug())).nodeId());
+    assertTrue(await(f.cluster.nodes().get("a")).draining());
+    assertFalse(await(f.service.drain("a", false)).getBoolean("draining"));
+  }
+
+  @Test
+  void drainingAnUnknownNodeIsANotFound() throws Exception {
+    assertEquals("unknown_node", ((ApiException) failure(f.service.drain("nope", true))).code());
+  }
+
+  @Test
+  void replsOfANodeThatLeftAreStartedElsewhere() throws Exception {
+    f.addNode("doomed");
+    ReplRecord r = await(f.service.create("node", null));
+    assertEquals("doomed", await(f.service.start(r.slug())).nodeId());
+    f.addNode("survivor");
+    await(f.cluster.nodes().remove("doomed"));
+    await(keeper.tick());
+    eventually(() -> {
+      ReplRecord now = await(f.service.get(r.slug()));
+      return now.state() == ReplState.RUNNING && "survivor".equals(now.nodeId());
+    });
+  }
+
+  @Test
+  void aReplUnusedForTheIdleTimeIsStoppedAndActivityKeepsItRunning() throws Exception {
+    f.addNode("a");
+    ReplRecord used = await(f.service.create("node", null));
+    ReplRecord idle = await(f.service.create("node", null));
+    await(f.service.start(used.slug()));
+    await(f.service.start(idle.slug()));
+    f.clock.advance(Duration.ofMinutes(11));
+    await(f.cluster.nodes().put("a", FakeNodes.node("a", f.clock.instant()).build()));
+    await(f.cluster.activity().put(used.slug(), new ClusterState.Activity(f.clock.instant(), "session")));
+    await(keeper.tick());
+    eventually(() -> await(f.service.get(idle.slug())).state() == ReplState.STOPPED);
+    assertEquals(ReplState.RUNNING, await(f.service.get(used.slug())).state());
+  }
+
+  @Test
+  void theSignalAsksForNodesToBringUtilisationDownToTheTarget() {
+    var now = java.time.Instant.parse("2026-01-01T00:00:00Z");
+    List<NodeInfo> half = List.of(FakeNodes.node("a", now).slots(10).repls(9).build(),
+        FakeNodes.node("b", now).slots(10).repls(9).build());
+    FleetSignal busy = FleetSignal.compute(half, now, Duration.ofSeconds(15), 0.7, false);
+    assertEquals(0.9, busy.utilisation(), 1e-9);
+    assertEquals(3, busy.desiredNodes(), "2 × 0.9 / 0.7 = 2.57 → 3");
+    assertTrue(busy.scaleOut());
+    FleetSignal quiet = FleetSignal.compute(List.of(FakeNodes.node("a", now).slots(10).repls(2).build()), now,
+        Duration.ofSeconds(15), 0.7, false);
+    assertEquals(1, quiet.desiredNodes());
+    assertFalse(quiet.scaleOut());
+    FleetSignal afterFailure = FleetSignal.compute(List.of(FakeNodes.node("a", now).slots(10).repls(2).build()), now,
+        Duration.ofSeconds(15), 0.7, true);
+    assertEquals(2, afterFailure.desiredNodes(), "no room was found lately: one more node");
+    FleetSignal draining = FleetSignal.compute(List.of(FakeNodes.node("a", now).draining().build()), now,
+        Duration.ofSeconds(15), 0.7, false);
+    assertEquals(0, draining.activeNodes());
+    assertTrue(draining.scaleOut(), "a fleet with nothing taking work needs a node");
+  }
+
+  private static void eventually(ThrowingCondition condition) throws Exception {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (!condition.met()) {
+      if (System.nanoTime() > deadline) throw new AssertionError("not within 5 s");
+      Thread.sleep(20);
+    }
+  }
+
+  @FunctionalInterface
+  interface ThrowingCondition {
+    boolean met() throws Exception;
+  }
+}
