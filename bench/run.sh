@@ -1,8 +1,36 @@
 #!/usr/bin/env bash
-# Starts a throwaway Pier on spare ports (its own data folder and cluster name), runs one benchmark against it,
-# and stops it. Usage: bench/run.sh skeleton|terminal|sync [its args]   e.g. bench/run.sh skeleton --repls 20
+# Runs one benchmark and prints its figures (docs/benchmarks.md records them with this command).
+#   bench/run.sh skeleton|terminal|sync [args]  start a throwaway Pier on spare ports (its own data folder and
+#                                               cluster name), run the benchmark against it, stop it
+#   bench/run.sh placement [nodes] [placements] the real placement code over fake nodes, no Pier needed
+#   bench/run.sh failover [rounds]              SIGKILL a node-agent of a 3-node fleet on loopback, time recovery
+# Build first (./pier up once, or mvn -DskipTests install).
 set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+bench=${1:?usage: bench/run.sh skeleton|terminal|sync|placement|failover [args]}
+shift
+
+# The test classpath of a module, for benchmarks that use its test code.
+test_classpath() {
+  local module=$1 file
+  file=$(mktemp)
+  (cd "$REPO" && mvn -q -o -pl "$module" dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$file") >&2
+  echo "$REPO/$module/target/test-classes:$REPO/$module/target/classes:$(cat "$file")"
+  rm -f "$file"
+}
+
+case $bench in
+  placement)
+    exec java -cp "$REPO/scheduler/target/test-classes:$REPO/scheduler/target/classes:$REPO/scheduler/target/lib/*" \
+      io.pier.scheduler.bench.PlacementBenchmark "$@" ;;
+  failover)
+    exec java --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED \
+      -Dhazelcast.phone.home.enabled=false -Dpier.repo.root="$REPO" \
+      -cp "$(test_classpath e2e)" io.pier.e2e.bench.FailoverBenchmark "$@" ;;
+  skeleton|terminal|sync) ;;
+  *) echo "unknown benchmark: $bench" >&2; exit 2 ;;
+esac
+
 export PIER_DATA=${PIER_DATA:-$(mktemp -d /tmp/pier-bench-XXXXXX)}
 export PIER_EDGE_PORT=${PIER_EDGE_PORT:-18080} PIER_SCHEDULER_PORT=${PIER_SCHEDULER_PORT:-18081}
 export PIER_NODE_PORT=${PIER_NODE_PORT:-18082} PIER_S3_PORT=${PIER_S3_PORT:-19000}
@@ -16,14 +44,10 @@ for _ in $(seq 600); do
   sleep 0.5
 done
 grep -q "Pier is up" "$PIER_DATA/pier-up.log" || { echo "Pier did not come up"; exit 1; }
-bench=${1:?usage: bench/run.sh skeleton|terminal|sync [args]}
-shift
 case $bench in
   skeleton) python3 "$REPO/bench/skeleton.py" --port "$PIER_EDGE_PORT" "$@" ;;
   terminal) node --experimental-websocket "$REPO/bench/terminal.mjs" --port "$PIER_EDGE_PORT" "$@" ;;
   sync)
-    # shellcheck disable=SC1091 # the secret pier up made for this data folder
     PIER_S3_SECRET_KEY=$(cat "$PIER_DATA/s3-secret") PIER_S3_ACCESS_KEY=pier \
       PIER_S3_ENDPOINT=http://127.0.0.1:$PIER_S3_PORT node --experimental-websocket "$REPO/bench/sync.mjs" "$@" ;;
-  *) echo "unknown benchmark: $bench" >&2; exit 2 ;;
 esac

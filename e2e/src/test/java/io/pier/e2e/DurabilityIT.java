@@ -99,7 +99,7 @@ class DurabilityIT {
   void aNodeAgentKilledRightAfterASaveStoresItWhenItComesBack() throws Exception {
     // Uploads wait a minute for quiet, so the save is surely still only on the node when the agent dies.
     Path data = Files.createDirectories(Path.of("target", "kill-" + System.nanoTime()).toAbsolutePath());
-    try (PierOnLoopback pier = new PierOnLoopback(new PierOnLoopback.Options(data, true, 60_000))) {
+    try (PierOnLoopback pier = new PierOnLoopback(PierOnLoopback.Options.fresh().inFolder(data, true, 60_000))) {
       String slug = createAndStart(pier);
       try (SessionClient s = SessionClient.connect(vertx, pier.edgePort, slug)) {
         assertTrue(s.request("fs.write", new JsonObject().put("path", "precious.txt").put("content", "saved"))
@@ -134,14 +134,14 @@ class DurabilityIT {
     Path data = Files.createDirectories(Path.of("target", "restart-" + System.nanoTime()).toAbsolutePath());
     String edited;
     String untouched;
-    try (PierOnLoopback pier = new PierOnLoopback(new PierOnLoopback.Options(data, false, 1000))) {
+    try (PierOnLoopback pier = new PierOnLoopback(PierOnLoopback.Options.fresh().inFolder(data, false, 1000))) {
       edited = createAndStart(pier);
       untouched = new JsonObject(api(pier, "POST", "/api/repls", "{\"template\":\"python-flask\"}").body()).getString("slug");
       try (SessionClient s = SessionClient.connect(vertx, pier.edgePort, edited)) {
         s.request("fs.write", new JsonObject().put("path", "index.js").put("content", "// rewritten before the restart\n"));
       }
     }
-    try (PierOnLoopback again = new PierOnLoopback(new PierOnLoopback.Options(data, false, 1000))) {
+    try (PierOnLoopback again = new PierOnLoopback(PierOnLoopback.Options.fresh().inFolder(data, false, 1000))) {
       JsonArray repls = new JsonObject(api(again, "GET", "/api/repls", null).body()).getJsonArray("repls");
       assertTrue(repls.stream().anyMatch(r -> ((JsonObject) r).getString("slug").equals(edited)), repls.encode());
       assertTrue(repls.stream().anyMatch(r -> ((JsonObject) r).getString("slug").equals(untouched)), repls.encode());

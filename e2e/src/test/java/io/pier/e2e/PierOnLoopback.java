@@ -18,6 +18,7 @@ import io.pier.node.NodeAgentMain;
 import io.pier.node.runtime.docker.DockerConfig;
 import io.pier.node.workspace.WriteBehind;
 import io.pier.scheduler.SchedulerConfig;
+import io.pier.scheduler.FleetKeeper;
 import io.pier.scheduler.SchedulerMain;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -36,21 +37,52 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A whole Pier on loopback: the embedded S3 server over HTTP, a scheduler, one node-agent on the real dockerd and an
- * edge-proxy, joined in a Hazelcast cluster of their own. The node-agent runs in this JVM or, when a test must kill
- * it, as a process of its own from the built jar. Containers carry this run's node id, so closing removes exactly
- * the containers this run made.
+ * A whole Pier on loopback: the embedded S3 server over HTTP, schedulers, node-agents on the real dockerd and an
+ * edge-proxy, joined in a Hazelcast cluster of their own. Node-agents run in this JVM or, when a test must kill one,
+ * as processes of their own from the built jar. Containers carry this run's node ids, so closing removes exactly the
+ * containers this run made.
  */
-final class PierOnLoopback implements AutoCloseable {
+public final class PierOnLoopback implements AutoCloseable {
   static final String DOMAIN = "pier.localhost";
   private static final Duration START = Duration.ofSeconds(90);
   private static final String S3_KEY = "e2e";
   private static final String S3_SECRET = "e2e-secret";
 
-  /** How to run it. {@code nodeProcess}: the node-agent as a separate JVM; {@code quietMs}: its write-behind quiet period. */
-  record Options(Path dataDir, boolean nodeProcess, long quietMs) {
+  /**
+   * How to run it.
+   *
+   * @param nodeProcess node-agents as separate JVMs from the built jar (so that a test can SIGKILL one)
+   * @param quietMs     the write-behind quiet period
+   * @param idleStop    schedulers stop repls unused this long; zero: never
+   * @param wake        a preview request wakes a stopped repl (otherwise the edge answers 503)
+   */
+  record Options(Path dataDir, boolean nodeProcess, long quietMs, int nodes, int schedulers, Duration idleStop,
+                 boolean wake) {
     static Options fresh() {
-      return new Options(null, false, 1000);
+      return new Options(null, false, 1000, 1, 1, Duration.ZERO, false);
+    }
+
+    Options inFolder(Path dir, boolean asProcess, long quiet) {
+      return new Options(dir, asProcess, quiet, nodes, schedulers, idleStop, wake);
+    }
+
+    static Options fleet(int nodes, int schedulers, Duration idleStop) {
+      return new Options(null, true, 1000, nodes, schedulers, idleStop, true);
+    }
+  }
+
+  /** One node-agent, in this JVM or a process of its own. */
+  public static final class Node {
+    public final String id;
+    final int port;
+    final Path data;
+    NodeAgentMain.Running inProcess;
+    Process process;
+
+    Node(String id, int port, Path data) {
+      this.id = id;
+      this.port = port;
+      this.data = data;
     }
   }
 
@@ -60,14 +92,13 @@ final class PierOnLoopback implements AutoCloseable {
   final int nodePort;
   final S3ObjectStore store;
   final DockerClient docker;
+  final List<Node> nodes = new ArrayList<>();
+  private final List<SchedulerMain.Running> schedulers = new ArrayList<>();
   private final int s3Port;
   private final S3Config s3Config;
   private final ClusterConfig cluster;
   private final Options options;
   private EmbeddedS3Server s3;
-  private final SchedulerMain.Running scheduler;
-  private NodeAgentMain.Running node;
-  private Process nodeProcess;
   private final EdgeProxyMain.Running edge;
 
   PierOnLoopback() throws Exception {
@@ -89,14 +120,23 @@ final class PierOnLoopback implements AutoCloseable {
     cluster = new ClusterConfig("pier-e2e-" + run, List.of("127.0.0.1"), "127.0.0.1",
         ThreadLocalRandom.current().nextInt(20000, 40000), false);
     edgePort = freePort();
-    nodePort = freePort();
 
-    scheduler = Mains.await(SchedulerMain.start(new SchedulerConfig("127.0.0.1", freePort(), "127.0.0.1", DOMAIN,
-        URI.create("http://" + DOMAIN + ":" + edgePort), repo.resolve("templates"), Duration.ofSeconds(60),
-        Duration.ofSeconds(60), Duration.ofSeconds(15), cluster, s3Config),
-        TemplateCatalog.load(repo.resolve("templates"))), START);
-    startNode();
+    for (int i = 0; i < options.schedulers(); i++) {
+      schedulers.add(Mains.await(SchedulerMain.start(new SchedulerConfig("127.0.0.1", freePort(), "127.0.0.1", DOMAIN,
+          URI.create("http://" + DOMAIN + ":" + edgePort), repo.resolve("templates"), Duration.ofSeconds(60),
+          Duration.ofSeconds(60), Duration.ofSeconds(15), new FleetKeeper.Settings(Duration.ofMillis(500),
+              options.idleStop(), 0.7, null, Duration.ofMinutes(10), Duration.ofSeconds(15)),
+          cluster, s3Config), TemplateCatalog.load(repo.resolve("templates"))), START));
+    }
+    for (int i = 0; i < options.nodes(); i++) {
+      Node node = i == 0 ? new Node(nodeId, freePort(), dataDir.resolve("node"))
+          : new Node(nodeId + "-" + i, freePort(), dataDir.resolve("node-" + i));
+      nodes.add(node);
+      startNode(node);
+    }
+    nodePort = nodes.get(0).port;
     edge = Mains.await(EdgeProxyMain.start(new EdgeConfig("127.0.0.1", edgePort, DOMAIN, List.of(),
+        options.wake() ? Duration.ofSeconds(60) : Duration.ZERO,
         new ClusterConfig(cluster.name(), cluster.members(), cluster.host(), cluster.port(), true))), START);
 
     var dockerConfig = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
@@ -104,10 +144,14 @@ final class PierOnLoopback implements AutoCloseable {
         new ApacheDockerHttpClient.Builder().dockerHost(dockerConfig.getDockerHost()).build());
   }
 
-  /** Starts the node-agent (again, after {@link #killNode}): same id, same data folder. */
+  /** Starts the first node-agent again, after {@link #killNode()}: same id, same data folder. */
   void startNode() throws Exception {
+    startNode(nodes.get(0));
+  }
+
+  void startNode(Node node) throws Exception {
     if (!options.nodeProcess()) {
-      node = Mains.await(NodeAgentMain.start(new NodeAgentConfig(nodeId, dataDir.resolve("node"), "127.0.0.1", nodePort,
+      node.inProcess = Mains.await(NodeAgentMain.start(new NodeAgentConfig(node.id, node.data, "127.0.0.1", node.port,
           "127.0.0.1", new NodeCapacity(10, 4096, 2), Duration.ofMillis(500), Duration.ofSeconds(30),
           Duration.ofSeconds(120), new WriteBehind.Settings(Duration.ofMillis(options.quietMs()), Duration.ofSeconds(5),
               Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofMillis(50)), Duration.ofSeconds(5), cluster,
@@ -117,43 +161,54 @@ final class PierOnLoopback implements AutoCloseable {
     Path jar = repo().resolve("node-agent/target/node-agent.jar");
     if (!Files.exists(jar)) throw new IllegalStateException("build the node-agent first: " + jar);
     List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
-    command.addAll(List.of("--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens",
+    command.addAll(List.of("-Xmx256m", "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens",
         "java.base/sun.nio.ch=ALL-UNNAMED", "-Dhazelcast.phone.home.enabled=false", "-jar", jar.toString()));
+    Files.createDirectories(node.data);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("node-agent.log").toFile()));
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(node.data.resolveSibling(node.id + ".log").toFile()));
     Map<String, String> env = builder.environment();
-    env.putAll(Map.of("PIER_NODE_ID", nodeId, "PIER_NODE_DATA", dataDir.resolve("node").toString(),
-        "PIER_NODE_PORT", String.valueOf(nodePort), "PIER_NODE_ADVERTISE_HOST", "127.0.0.1",
+    env.putAll(Map.of("PIER_NODE_ID", node.id, "PIER_NODE_DATA", node.data.toString(),
+        "PIER_NODE_PORT", String.valueOf(node.port), "PIER_NODE_ADVERTISE_HOST", "127.0.0.1",
         "PIER_CLUSTER_NAME", cluster.name(), "PIER_CLUSTER_MEMBERS", "127.0.0.1",
         "PIER_CLUSTER_PORT", String.valueOf(cluster.port()), "PIER_S3_ENDPOINT", s3Config.endpoint().toString(),
         "PIER_S3_ACCESS_KEY", S3_KEY, "PIER_S3_SECRET_KEY", S3_SECRET));
     env.putAll(Map.of("PIER_S3_BUCKET", "pier", "PIER_SYNC_QUIET_MS", String.valueOf(options.quietMs()),
-        "PIER_NODE_HEARTBEAT_MS", "500", "PIER_NODE_SLOTS", "10", "PIER_NODE_MEMORY_MB", "4096"));
-    nodeProcess = builder.start();
+        "PIER_NODE_HEARTBEAT_MS", "500", "PIER_NODE_SLOTS", "16", "PIER_NODE_MEMORY_MB", "8192"));
+    node.process = builder.start();
     long deadline = System.nanoTime() + START.toNanos();
     HttpClient http = HttpClient.newHttpClient();
     while (true) {
-      if (!nodeProcess.isAlive()) throw new IllegalStateException("node-agent exited; see " + dataDir.resolve("node-agent.log"));
+      if (!node.process.isAlive()) throw new IllegalStateException("node-agent " + node.id + " exited; see its log");
       try {
-        HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + nodePort + "/readyz"))
-            .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port
+            + "/readyz")).build(), HttpResponse.BodyHandlers.ofString());
         if (ready.statusCode() == 200) return;
       } catch (IOException notYet) {
         // still starting
       }
       if (System.nanoTime() > deadline) throw new IllegalStateException("node-agent not ready in " + START);
       try {
-        nodeProcess.onExit().get(100, TimeUnit.MILLISECONDS);
+        node.process.onExit().get(100, TimeUnit.MILLISECONDS);
       } catch (java.util.concurrent.TimeoutException stillRunning) {
         // not ready yet: ask again
       }
     }
   }
 
-  /** SIGKILL of the node-agent process: no flush, no goodbye. */
+  /** SIGKILL of the first node-agent's process: no flush, no goodbye. */
   void killNode() throws Exception {
-    if (nodeProcess == null) throw new IllegalStateException("the node-agent runs in this JVM");
-    nodeProcess.destroyForcibly().onExit().get(30, TimeUnit.SECONDS);
+    killNode(nodes.get(0));
+  }
+
+  /** SIGKILL of a node-agent's process. */
+  void killNode(Node node) throws Exception {
+    if (node.process == null) throw new IllegalStateException("the node-agent runs in this JVM");
+    node.process.destroyForcibly().onExit().get(30, TimeUnit.SECONDS);
+  }
+
+  /** Stops one scheduler, as if its VM went away. */
+  void stopScheduler(int index) {
+    schedulers.get(index).close();
   }
 
   /** Takes the S3 server away, as an outage would. */
@@ -171,14 +226,23 @@ final class PierOnLoopback implements AutoCloseable {
     return Path.of(System.getProperty("pier.repo.root", "..")).toAbsolutePath().normalize();
   }
 
+  /** The repl's workspace folder on whichever node runs it (the first node's when none does). */
   Path workspace(String slug) {
-    return dataDir.resolve("node").resolve("workspaces").resolve(slug);
+    for (Node node : nodes) {
+      Path ws = node.data.resolve("workspaces").resolve(slug);
+      if (Files.exists(ws)) return ws;
+    }
+    return nodes.get(0).data.resolve("workspaces").resolve(slug);
   }
 
   /** Containers this run's node-agent made for {@code slug}, running or not. */
   List<com.github.dockerjava.api.model.Container> containersOf(String slug) {
-    return docker.listContainersCmd().withShowAll(true)
-        .withLabelFilter(Map.of("pier.node", nodeId, "pier.slug", slug)).exec();
+    List<com.github.dockerjava.api.model.Container> found = new ArrayList<>();
+    for (Node node : nodes) {
+      found.addAll(docker.listContainersCmd().withShowAll(true)
+          .withLabelFilter(Map.of("pier.node", node.id, "pier.slug", slug)).exec());
+    }
+    return found;
   }
 
   /** Stops every service (the node-agent flushing its repls) but leaves containers of a killed node to {@link #close}. */
@@ -186,15 +250,25 @@ final class PierOnLoopback implements AutoCloseable {
   public void close() throws Exception {
     try {
       edge.close();
-      if (node != null) node.close();
-      if (nodeProcess != null && nodeProcess.isAlive()) {
-        nodeProcess.destroy();
-        nodeProcess.onExit().get(120, TimeUnit.SECONDS);
+      for (Node node : nodes) {
+        if (node.inProcess != null) node.inProcess.close();
+        if (node.process != null && node.process.isAlive()) {
+          node.process.destroy();
+          node.process.onExit().get(120, TimeUnit.SECONDS);
+        }
       }
-      scheduler.close();
+      for (SchedulerMain.Running scheduler : schedulers) {
+        try {
+          scheduler.close();
+        } catch (RuntimeException alreadyStopped) {
+          // a test stopped it
+        }
+      }
     } finally {
-      for (var c : docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of("pier.node", nodeId)).exec()) {
-        docker.removeContainerCmd(c.getId()).withForce(true).exec();
+      for (Node node : nodes) {
+        for (var c : docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of("pier.node", node.id)).exec()) {
+          docker.removeContainerCmd(c.getId()).withForce(true).exec();
+        }
       }
       docker.close();
       store.close();

@@ -46,6 +46,10 @@ public final class EdgeProxy {
   /** Routes looked up for requests on their way into the preview proxy, which picks them up by request. */
   private final Map<HttpServerRequest, Route> resolved = new ConcurrentHashMap<>();
   private HttpServer server;
+  private HttpClient client;
+  private final Map<String, Long> lastRecordedUse = new ConcurrentHashMap<>();
+  private final Map<String, Future<Route>> waking = new ConcurrentHashMap<>();
+  private static final long ACTIVITY_EVERY_NANOS = 10_000_000_000L;
   private long refreshTimer = -1;
 
   public EdgeProxy(Vertx vertx, EdgeConfig config, ClusterState cluster, PrometheusMeterRegistry metrics) {
@@ -63,10 +67,10 @@ public final class EdgeProxy {
       URI agent = URI.create(route.agentUrl());
       return SocketAddress.inetSocketAddress(agent.getPort(), agent.getHost());
     }));
-    HttpProxy apiProxy = HttpProxy.reverseProxy(client).origin(OriginRequestProvider.selector(ctx -> {
-      URI uri = URI.create(pickScheduler());
-      return Future.succeededFuture(SocketAddress.inetSocketAddress(uri.getPort(), uri.getHost()));
-    }));
+    this.client = client;
+    // Any scheduler will do; one that does not answer (it just died, its entry not yet expired) is skipped.
+    HttpProxy apiProxy = HttpProxy.reverseProxy(client).origin(ctx -> connectToAScheduler(ctx.client(),
+        shuffledSchedulers(), 0));
 
     Router apex = Router.router(vertx);
     OpsRoutes.mount(apex, "edge-proxy", metrics, ready::get);
@@ -123,20 +127,90 @@ public final class EdgeProxy {
     req.pause();
     cluster.routes().get(slug).onComplete(found -> {
       if (found.succeeded() && found.result() != null) {
-        resolved.put(req, found.result());
-        req.response().closeHandler(v -> resolved.remove(req));
-        previewProxy.handle(req);
+        relay(req, slug, found.result(), previewProxy);
         return;
       }
-      req.resume();
       cluster.repls().get(slug).onComplete(repl -> {
-        if (repl.succeeded() && repl.result() != null) {
+        if (!repl.succeeded() || repl.result() == null) {
+          req.resume();
+          Pages.notFound(req.response(), slug + "." + config.domain());
+        } else if (config.wakeTimeout().isZero()) {
+          req.resume();
           Pages.notRunning(req.response(), slug);
         } else {
-          Pages.notFound(req.response(), slug + "." + config.domain());
+          // A stopped repl is woken by its preview being asked for; the request waits for it.
+          wake(slug).onComplete(woken -> {
+            if (woken.succeeded()) {
+              relay(req, slug, woken.result(), previewProxy);
+            } else {
+              req.resume();
+              LOG.info("could not wake {}: {}", slug, woken.cause().getMessage());
+              Pages.notRunning(req.response(), slug);
+            }
+          });
         }
       });
     });
+  }
+
+  private void relay(HttpServerRequest req, String slug, Route route, HttpProxy previewProxy) {
+    recordPreviewUse(slug);
+    resolved.put(req, route);
+    req.response().closeHandler(v -> resolved.remove(req));
+    previewProxy.handle(req);
+  }
+
+  /** Preview traffic counts as use, so the idle stop leaves the repl alone; written at most every few seconds. */
+  private void recordPreviewUse(String slug) {
+    long now = System.nanoTime();
+    Long last = lastRecordedUse.get(slug);
+    if (last != null && now - last < ACTIVITY_EVERY_NANOS) return;
+    lastRecordedUse.put(slug, now);
+    if (lastRecordedUse.size() > 10_000) lastRecordedUse.clear();
+    cluster.activity().put(slug, new ClusterState.Activity(java.time.Instant.now(), "preview"));
+  }
+
+  /** Asks a scheduler to start the repl (once, however many requests wait for it) and returns its route. */
+  private Future<Route> wake(String slug) {
+    return waking.computeIfAbsent(slug, s -> {
+      Future<Route> started = askSchedulerToStart(s, shuffledSchedulers(), 0)
+          .compose(v -> cluster.routes().get(s))
+          .compose(route -> route != null ? Future.succeededFuture(route)
+              : Future.failedFuture("started, but no route yet"))
+          .timeout(config.wakeTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      started.onComplete(done -> waking.remove(s));
+      return started;
+    });
+  }
+
+  private Future<Void> askSchedulerToStart(String slug, List<String> urls, int index) {
+    if (index >= urls.size()) return Future.failedFuture("no scheduler answered");
+    URI scheduler = URI.create(urls.get(index));
+    return client.request(new RequestOptions().setMethod(io.vertx.core.http.HttpMethod.POST)
+            .setHost(scheduler.getHost()).setPort(scheduler.getPort()).setURI("/api/repls/" + slug + "/start")
+            .setTimeout(config.wakeTimeout().toMillis()))
+        .compose(request -> request.send())
+        .recover(unreachable -> askSchedulerToStart(slug, urls, index + 1).map(v -> null))
+        .compose(response -> {
+          if (response == null) return Future.succeededFuture();
+          return response.body().compose(body -> response.statusCode() == 200 ? Future.<Void>succeededFuture()
+              : Future.failedFuture("the scheduler answered " + response.statusCode() + ": " + body));
+        });
+  }
+
+  private Future<io.vertx.core.http.HttpClientRequest> connectToAScheduler(HttpClient http, List<String> urls,
+                                                                            int index) {
+    if (index >= urls.size()) return Future.failedFuture("no scheduler answered");
+    URI scheduler = URI.create(urls.get(index));
+    return http.request(new RequestOptions().setServer(SocketAddress.inetSocketAddress(scheduler.getPort(),
+            scheduler.getHost())))
+        .recover(unreachable -> connectToAScheduler(http, urls, index + 1));
+  }
+
+  private List<String> shuffledSchedulers() {
+    List<String> urls = new java.util.ArrayList<>(schedulers.get());
+    java.util.Collections.shuffle(urls);
+    return urls;
   }
 
   /** An IDE session's WebSocket goes to the node-agent that runs the repl, same path. */
@@ -164,11 +238,6 @@ public final class EdgeProxy {
       return ctx.client().request(new RequestOptions().setServer(target.apply(route)))
           .map(out -> out.authority(incoming.authority()));
     };
-  }
-
-  private String pickScheduler() {
-    List<String> urls = schedulers.get();
-    return urls.get(ThreadLocalRandom.current().nextInt(urls.size()));
   }
 
   private Future<Void> refreshSchedulers() {

@@ -35,6 +35,11 @@ import org.slf4j.LoggerFactory;
 public final class NodeAgent {
   private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
   private static final Duration IMAGE_REFRESH = Duration.ofSeconds(30);
+  /**
+   * A safety net only: a node that dies is noticed by its cluster member leaving (seconds). A short time to live
+   * would make a node that misses a few heartbeats under load look dead, and its repls be moved for nothing.
+   */
+  private static final Duration NODE_ENTRY_TTL = Duration.ofSeconds(30);
   /** A session frame carries at most a 2 MiB file, JSON-escaped. */
   private static final int SESSION_FRAME_BYTES = 8 * 1024 * 1024;
 
@@ -51,6 +56,9 @@ public final class NodeAgent {
   private volatile Instant imagesReadAt = Instant.EPOCH;
   private HttpServer server;
   private long heartbeatTimer = -1;
+  private long activityTimer = -1;
+  /** An open IDE session counts as use: the idle stop leaves such a repl alone. */
+  private static final Duration ACTIVITY_EVERY = Duration.ofSeconds(10);
 
   public NodeAgent(Vertx vertx, NodeAgentConfig config, ClusterState cluster, ContainerRuntime runtime, ReplHost host,
                    PrometheusMeterRegistry metrics) {
@@ -86,6 +94,7 @@ public final class NodeAgent {
         .compose(v -> heartbeat())
         .map(v -> {
           heartbeatTimer = vertx.setPeriodic(config.heartbeatInterval().toMillis(), t -> heartbeat());
+          activityTimer = vertx.setPeriodic(ACTIVITY_EVERY.toMillis(), t -> host.recordSessionActivity(cluster.activity()));
           ready.set(true);
           LOG.info("node-agent {} ready at {}", config.nodeId(), config.agentUrl());
           return this;
@@ -96,6 +105,7 @@ public final class NodeAgent {
   public Future<Void> stop() {
     ready.set(false);
     if (heartbeatTimer >= 0) vertx.cancelTimer(heartbeatTimer);
+    if (activityTimer >= 0) vertx.cancelTimer(activityTimer);
     return host.stopAll()
         .eventually(() -> cluster.nodes().remove(config.nodeId()))
         .eventually(() -> server == null ? Future.succeededFuture() : server.close());
@@ -114,7 +124,7 @@ public final class NodeAgent {
         : Future.succeededFuture(images.get());
     return imageList.compose(list -> vertx.executeBlocking(host::load, false).compose(load ->
             cluster.nodes().put(config.nodeId(), new NodeInfo(config.nodeId(), config.agentUrl(), config.capacity(),
-                load, draining.get(), list, Instant.now()), config.heartbeatInterval().multipliedBy(3))))
+                load, draining.get(), list, Instant.now(), cluster.membership().self()), NODE_ENTRY_TTL)))
         .onFailure(err -> LOG.warn("heartbeat failed: {}", err.getMessage()));
   }
 

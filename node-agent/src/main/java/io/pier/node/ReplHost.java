@@ -349,6 +349,17 @@ public final class ReplHost {
     return new Running(slug, containerId, route, spec.port(), limits, live, writeBehind, watcher);
   }
 
+  /** Marks every repl with an IDE session open as used now. */
+  public void recordSessionActivity(SharedMap<io.pier.common.cluster.ClusterState.Activity> activity) {
+    context.runOnContext(v -> {
+      for (Running r : running.values()) {
+        if (r.live().sessionCount() > 0) {
+          activity.put(r.slug(), new io.pier.common.cluster.ClusterState.Activity(java.time.Instant.now(), "session"));
+        }
+      }
+    });
+  }
+
   /** The write-behind state of a repl running here. */
   public java.util.Optional<WriteBehind.Status> syncStatus(String slug) {
     return java.util.Optional.ofNullable(running.get(slug)).map(r -> r.writeBehind().status());

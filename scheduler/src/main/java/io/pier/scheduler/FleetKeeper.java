@@ -76,7 +76,7 @@ public final class FleetKeeper {
 
   /** The fleet as of now (computed on demand, so the API never shows a stale figure). */
   public Future<FleetSignal> signal() {
-    return cluster.nodes().values().map(this::compute);
+    return cluster.nodes().values().map(all -> compute(all.stream().filter(cluster::isAlive).toList()));
   }
 
   /** One round; rounds never overlap. Visible for tests. */
@@ -88,7 +88,7 @@ public final class FleetKeeper {
         .compose(nodes -> cluster.repls().values().compose(all -> cluster.activity().entries().map(activity -> {
           restartLost(all, nodes);
           stopIdle(all, activity);
-          FleetSignal now = compute(List.copyOf(nodes.values()));
+          FleetSignal now = compute(nodes.values().stream().filter(cluster::isAlive).toList());
           signal.set(now);
           if (now.scaleOut()) scaleOut(now);
           return (Void) null;
@@ -109,7 +109,9 @@ public final class FleetKeeper {
   /** A repl whose node left the cluster runs nowhere: start it again on another node, from storage. */
   private void restartLost(List<ReplRecord> all, Map<String, NodeInfo> nodes) {
     for (ReplRecord r : all) {
-      if (r.state() != ReplState.RUNNING || r.nodeId() == null || nodes.containsKey(r.nodeId())) continue;
+      if (r.state() != ReplState.RUNNING || r.nodeId() == null) continue;
+      NodeInfo node = nodes.get(r.nodeId());
+      if (node != null && cluster.isAlive(node)) continue;
       act(r.slug(), "node " + r.nodeId() + " is gone; starting " + r.slug() + " elsewhere", repls.start(r.slug())
           .map(started -> "now on " + started.nodeId()));
     }

@@ -292,7 +292,7 @@ public final class ReplService {
   private Future<Boolean> runsOnLiveNode(String slug) {
     return cluster.routes().get(slug).compose(route -> route == null
         ? Future.succeededFuture(false)
-        : cluster.nodes().get(route.nodeId()).compose(node -> node != null
+        : cluster.nodes().get(route.nodeId()).compose(node -> node != null && cluster.isAlive(node)
             ? Future.succeededFuture(true)
             : cluster.routes().remove(slug).map(false)));
   }

@@ -34,13 +34,31 @@ public final class ClusterState {
   private final SharedMap<Activity> activity;
   private final SharedMap<Reservations> reservations;
 
+  private final Membership membership;
+
+  /** Cluster state over in-memory or test maps, where every member counts as alive. */
   public ClusterState(Function<String, StringMap> mapsByName) {
+    this(mapsByName, Membership.EVERYONE);
+  }
+
+  public ClusterState(Function<String, StringMap> mapsByName, Membership membership) {
+    this.membership = membership;
     this.repls = new SharedMap<>(mapsByName.apply(REPLS), ReplRecord::toJson, ReplRecord::fromJson);
     this.nodes = new SharedMap<>(mapsByName.apply(NODES), NodeInfo::toJson, NodeInfo::fromJson);
     this.routes = new SharedMap<>(mapsByName.apply(ROUTES), Route::toJson, Route::fromJson);
     this.services = new SharedMap<>(mapsByName.apply(SERVICES), ServiceEndpoint::toJson, ServiceEndpoint::fromJson);
     this.activity = new SharedMap<>(mapsByName.apply(ACTIVITY), Activity::toJson, Activity::fromJson);
     this.reservations = new SharedMap<>(mapsByName.apply(RESERVATIONS), Reservations::toJson, Reservations::fromJson);
+  }
+
+  /** Which members are in the cluster now: a node whose member left is gone, whatever its last heartbeat says. */
+  public Membership membership() {
+    return membership;
+  }
+
+  /** True when the node's cluster member is still in the cluster. */
+  public boolean isAlive(NodeInfo node) {
+    return node.memberId() == null || membership.isMember(node.memberId());
   }
 
   public SharedMap<ReplRecord> repls() {

@@ -13,19 +13,25 @@ import java.util.List;
  * @param load          what its repls reserve and use now
  * @param images        runner images present on the node (placement only sends a repl where its image is)
  * @param heartbeatAt   when the node last published; stale entries are not placed on
+ * @param memberId      the node-agent's cluster member: when it leaves the cluster, the node is gone
  */
 public record NodeInfo(String nodeId, String agentUrl, NodeCapacity capacity, NodeLoad load, boolean draining,
-                       List<String> images, Instant heartbeatAt) {
+                       List<String> images, Instant heartbeatAt, String memberId) {
+
+  public NodeInfo(String nodeId, String agentUrl, NodeCapacity capacity, NodeLoad load, boolean draining,
+                  List<String> images, Instant heartbeatAt) {
+    this(nodeId, agentUrl, capacity, load, draining, images, heartbeatAt, null);
+  }
 
   /** The same node with another load: placement's view once its reservations are counted. */
   public NodeInfo withLoad(NodeLoad newLoad) {
-    return new NodeInfo(nodeId, agentUrl, capacity, newLoad, draining, images, heartbeatAt);
+    return new NodeInfo(nodeId, agentUrl, capacity, newLoad, draining, images, heartbeatAt, memberId);
   }
 
   public JsonObject toJson() {
     return new JsonObject().put("id", nodeId).put("agentUrl", agentUrl)
         .put("capacity", capacity.toJson()).put("load", load.toJson()).put("draining", draining)
-        .put("images", new JsonArray(images)).put("heartbeatAt", heartbeatAt.toString());
+        .put("images", new JsonArray(images)).put("heartbeatAt", heartbeatAt.toString()).put("memberId", memberId);
   }
 
   public static NodeInfo fromJson(JsonObject json) {
@@ -33,6 +39,6 @@ public record NodeInfo(String nodeId, String agentUrl, NodeCapacity capacity, No
         NodeCapacity.fromJson(json.getJsonObject("capacity")), NodeLoad.fromJson(json.getJsonObject("load")),
         json.getBoolean("draining", false),
         json.getJsonArray("images", new JsonArray()).stream().map(String::valueOf).toList(),
-        Instant.parse(json.getString("heartbeatAt")));
+        Instant.parse(json.getString("heartbeatAt")), json.getString("memberId"));
   }
 }

@@ -93,6 +93,11 @@ public final class LiveRepl {
     return runState;
   }
 
+  /** How many IDE tabs are connected now. Call on {@link #context()}. */
+  public int sessionCount() {
+    return sessions.size();
+  }
+
   /** The context all of this repl's session work runs on. */
   public Context context() {
     return context;

@@ -60,7 +60,7 @@ public final class SchedulerApi {
         templates.all().stream().map(TemplateManifest::toJson).toList()))));
     router.get("/api/nodes").handler(ctx -> respond(ctx, cluster.nodes().values().map(all -> new JsonObject()
         .put("nodes", new JsonArray(all.stream().sorted(Comparator.comparing(NodeInfo::nodeId))
-            .map(NodeInfo::toJson).toList())))));
+            .map(n -> n.toJson().put("alive", cluster.isAlive(n))).toList())))));
     router.post("/api/nodes/:id/drain").handler(ctx -> respond(ctx, repls.drain(ctx.pathParam("id"), true)));
     router.post("/api/nodes/:id/undrain").handler(ctx -> respond(ctx, repls.drain(ctx.pathParam("id"), false)));
     router.get("/api/fleet").handler(ctx -> respond(ctx, keeper.signal().map(io.pier.scheduler.FleetSignal::toJson)));

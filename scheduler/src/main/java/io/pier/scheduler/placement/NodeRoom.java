@@ -36,7 +36,9 @@ public final class NodeRoom {
   public Future<List<NodeInfo>> candidates() {
     return cluster.nodes().values().compose(nodes -> reservations.entries().map(all -> {
       List<NodeInfo> adjusted = new ArrayList<>(nodes.size());
-      for (NodeInfo node : nodes) adjusted.add(withPending(node, all.get(node.nodeId())));
+      for (NodeInfo node : nodes) {
+        if (cluster.isAlive(node)) adjusted.add(withPending(node, all.get(node.nodeId())));
+      }
       return adjusted;
     }));
   }

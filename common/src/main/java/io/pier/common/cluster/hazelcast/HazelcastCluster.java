@@ -6,6 +6,7 @@ import com.hazelcast.core.HazelcastInstance;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pier.common.cluster.ClusterConfig;
 import io.pier.common.cluster.ClusterState;
+import io.pier.common.cluster.Membership;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -26,7 +27,20 @@ public final class HazelcastCluster {
   private HazelcastCluster(Vertx vertx, HazelcastInstance hazelcast) {
     this.vertx = vertx;
     this.hazelcast = hazelcast;
-    this.state = new ClusterState(name -> new HazelcastStringMap(vertx, hazelcast.getMap(name)));
+    this.state = new ClusterState(name -> new HazelcastStringMap(vertx, hazelcast.getMap(name)), new Membership() {
+      @Override
+      public String self() {
+        return hazelcast.getCluster().getLocalMember().getUuid().toString();
+      }
+
+      @Override
+      public boolean isMember(String memberId) {
+        for (var member : hazelcast.getCluster().getMembers()) {
+          if (member.getUuid().toString().equals(memberId)) return true;
+        }
+        return false;
+      }
+    });
   }
 
   /** Starts a clustered Vert.x that records its metrics in {@code registry}, and joins the cluster. */

@@ -1,0 +1,25 @@
+package io.pier.common.cluster;
+
+/**
+ * Who is in the cluster now. The cluster technology notices a member that dies (its connections close, its
+ * heartbeats stop) within seconds; a node's own entries may outlive it until their time to live ends.
+ */
+public interface Membership {
+  /** For maps that are not a cluster (tests, one process): everyone is a member. */
+  Membership EVERYONE = new Membership() {
+    @Override
+    public String self() {
+      return null;
+    }
+
+    @Override
+    public boolean isMember(String memberId) {
+      return true;
+    }
+  };
+
+  /** This process's member id; null when there is no cluster. */
+  String self();
+
+  boolean isMember(String memberId);
+}
