@@ -25,7 +25,7 @@ case $bench in
       io.pier.scheduler.bench.PlacementBenchmark "$@" ;;
   failover)
     exec java --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED \
-      -Dhazelcast.phone.home.enabled=false -Dpier.repo.root="$REPO" \
+      -Dhazelcast.phone.home.enabled=false -Dpier.repo.root="$REPO" -Djdk.httpclient.allowRestrictedHeaders=host \
       -cp "$(test_classpath e2e)" io.pier.e2e.bench.FailoverBenchmark "$@" ;;
   skeleton|terminal|sync) ;;
   *) echo "unknown benchmark: $bench" >&2; exit 2 ;;
