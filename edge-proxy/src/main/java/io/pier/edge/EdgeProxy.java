@@ -155,6 +155,11 @@ public final class EdgeProxy {
 
   private void relay(HttpServerRequest req, String slug, Route route, HttpProxy previewProxy) {
     recordPreviewUse(slug);
+    if (route.port() == 0) {
+      req.resume();
+      Pages.console(req.response(), slug);
+      return;
+    }
     resolved.put(req, route);
     req.response().closeHandler(v -> resolved.remove(req));
     previewProxy.handle(req);

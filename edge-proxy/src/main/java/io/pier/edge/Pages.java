@@ -17,6 +17,11 @@ final class Pages {
         + "Open it in the Pier IDE to start it, then reload this page.");
   }
 
+  static void console(HttpServerResponse response, String slug) {
+    send(response, 404, "A console program", "<code>" + escape(slug) + "</code> runs a console program: it has no web "
+        + "page. Its output is in the IDE's Run pane.");
+  }
+
   private static void send(HttpServerResponse response, int status, String title, String body) {
     if (response.ended()) return;
     response.setStatusCode(status).putHeader("Content-Type", "text/html; charset=utf-8")

@@ -226,10 +226,11 @@ public final class ReplHost {
   private Future<Void> reconcile(String slug, ReplRecord record, ContainerInfo container) {
     boolean ownedHere = record != null && me.nodeId().equals(record.nodeId())
         && (record.state() == ReplState.RUNNING || record.state() == ReplState.STARTING);
-    if (ownedHere && container != null && container.running() && container.publishedPort().isPresent()
+    int appPort = container == null ? -1 : Integer.parseInt(container.labels().getOrDefault(LABEL_PORT, "-1"));
+    if (ownedHere && container != null && container.running() && (appPort == 0 || container.publishedPort().isPresent())
         && container.labels().containsKey(LABEL_RUN) && Files.isDirectory(workspaces.of(slug))) {
-      Route route = new Route(slug, me.nodeId(), me.advertiseHost(), container.publishedPort().getAsInt(), me.agentUrl());
-      int appPort = Integer.parseInt(container.labels().getOrDefault(LABEL_PORT, "0"));
+      Route route = new Route(slug, me.nodeId(), me.advertiseHost(),
+          appPort == 0 ? 0 : container.publishedPort().getAsInt(), me.agentUrl());
       LiveRepl.RunSpec spec = new LiveRepl.RunSpec(container.labels().get(LABEL_RUN), appPort,
           container.labels().get(LABEL_OPEN));
       // The old run process's output stream died with the old agent: restart it to have one again.
@@ -320,7 +321,7 @@ public final class ReplHost {
       throw e;
     }
     runtime.start(id);
-    int port = runtime.inspect(id).flatMap(c -> c.publishedPort().isPresent()
+    int port = request.port() == 0 ? 0 : runtime.inspect(id).flatMap(c -> c.publishedPort().isPresent()
             ? java.util.Optional.of(c.publishedPort().getAsInt()) : java.util.Optional.empty())
         .orElseThrow(() -> new IllegalStateException("container of " + slug + " has no published port"));
     return attach(slug, id, new Route(slug, me.nodeId(), me.advertiseHost(), port, me.agentUrl()),
@@ -367,6 +368,7 @@ public final class ReplHost {
 
   /** Waits until the repl's app answers HTTP; fails if its container exits; gives up waiting after the timeout. */
   private Future<Running> awaitAnswer(Running r) {
+    if (r.appPort() == 0) return Future.succeededFuture(r);
     Promise<Running> answered = Promise.promise();
     long deadline = System.nanoTime() + readyTimeout.toNanos();
     poll(r, deadline, answered);

@@ -139,7 +139,7 @@ public final class ReplService {
       return placeAndReserve(request, java.util.Set.of(), RESERVE_ATTEMPTS).compose(node ->
           transition(slug, record.state(), ReplState.STARTING, node.nodeId()).compose(claimed -> {
             if (!claimed) return room.release(node.nodeId(), slug).compose(v -> start(slug, deadline));
-            StartRequest startRequest = new StartRequest(slug, manifest.image(), manifest.run(), manifest.port(),
+            StartRequest startRequest = new StartRequest(slug, manifest.image(), manifest.runCommand(), manifest.port(),
                 record.limits(), manifest.open());
             return nodes.start(node, startRequest)
                 .compose(route -> finish(slug, ReplState.RUNNING, node.nodeId()))

@@ -170,7 +170,7 @@ class ReplServiceTest {
     FakeNodeClient.StartCall call = f.nodes.starts.get(0);
     assertEquals(node, call.node());
     TemplateManifest manifest = f.catalog.find("node").orElseThrow();
-    assertEquals(new StartRequest(r.slug(), manifest.image(), manifest.run(), manifest.port(), manifest.limits(), manifest.open()),
+    assertEquals(new StartRequest(r.slug(), manifest.image(), manifest.runCommand(), manifest.port(), manifest.limits(), manifest.open()),
         call.request());
     assertEquals("pier-runner-node:latest", call.request().image());
     assertEquals("node index.js", call.request().run());

@@ -19,7 +19,7 @@ public record StartRequest(String slug, String image, String run, int port, Limi
   public static StartRequest fromJson(JsonObject json) {
     JsonObject limits = json.getJsonObject("limits");
     Integer port = json.getInteger("port");
-    if (limits == null || port == null || json.getString("image") == null || json.getString("run") == null) {
+    if (limits == null || port == null || port < 0 || json.getString("image") == null || json.getString("run") == null) {
       throw new IllegalArgumentException("a start request needs image, run, port and limits");
     }
     return new StartRequest(json.getString("slug"), json.getString("image"), json.getString("run"), port,

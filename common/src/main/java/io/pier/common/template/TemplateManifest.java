@@ -8,9 +8,13 @@ import java.util.regex.Pattern;
 /**
  * A stack's manifest, {@code templates/<name>/pier.json}: which runner image runs it, how, on which port,
  * which file the IDE opens first, and the default limits of its repls.
+ *
+ * @param port    the port a web app listens on; 0 for a console program ({@code "mode": "console"}), whose output
+ *                the run pane shows and which has no preview
+ * @param install a command run before {@code run} each time the repl runs (e.g. {@code npm install}), or null
  */
 public record TemplateManifest(String name, String title, String description, String image, String run, int port,
-                               String open, Limits limits) {
+                               String open, Limits limits, String install) {
   /** The manifest's file name inside a template folder; it is not copied into repls. */
   public static final String FILE_NAME = "pier.json";
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
@@ -21,7 +25,19 @@ public record TemplateManifest(String name, String title, String description, St
     }
     require(image, "image");
     require(run, "run");
-    if (port < 1 || port > 65535) throw new IllegalArgumentException("port must be in 1..65535, got " + port);
+    if (port != 0 && (port < 1 || port > 65535)) {
+      throw new IllegalArgumentException("port must be in 1..65535, got " + port);
+    }
+  }
+
+  /** A console program: no port, no preview; its output is the point. */
+  public boolean isConsole() {
+    return port == 0;
+  }
+
+  /** What the run process executes: the install command first, when there is one. */
+  public String runCommand() {
+    return install == null ? run : "(" + install + ") && " + run;
   }
 
   /** True when {@code name} could be a template name; says nothing about whether it exists. */
@@ -47,9 +63,21 @@ public record TemplateManifest(String name, String title, String description, St
     String name = text(json, "name", true);
     return new TemplateManifest(name, orElse(text(json, "title", false), name),
         orElse(text(json, "description", false), ""), text(json, "image", true), text(json, "run", true),
-        (int) whole(json, "port", "port"), text(json, "open", false),
+        port(json), text(json, "open", false),
         new Limits(number(limits, "cpus"), whole(limits, "memoryMb", "limits.memoryMb"),
-            whole(limits, "pids", "limits.pids")));
+            whole(limits, "pids", "limits.pids")), text(json, "install", false));
+  }
+
+  private static int port(JsonObject json) {
+    String mode = text(json, "mode", false);
+    if (mode == null || mode.equals("web")) {
+      long port = whole(json, "port", "port");
+      if (port < 1 || port > 65535) throw new IllegalArgumentException("port must be in 1..65535, got " + port);
+      return (int) port;
+    }
+    if (!mode.equals("console")) throw new IllegalArgumentException("mode must be \"web\" or \"console\", got " + mode);
+    if (json.getValue("port") != null) throw new IllegalArgumentException("a console program has no port");
+    return 0;
   }
 
   private static String text(JsonObject json, String key, boolean required) {
@@ -86,7 +114,8 @@ public record TemplateManifest(String name, String title, String description, St
 
   public JsonObject toJson() {
     return new JsonObject().put("name", name).put("title", title).put("description", description)
-        .put("image", image).put("run", run).put("port", port).put("open", open).put("limits", limits.toJson());
+        .put("image", image).put("install", install).put("run", run).put("mode", isConsole() ? "console" : "web")
+        .put("port", isConsole() ? null : port).put("open", open).put("limits", limits.toJson());
   }
 
   private static void require(String value, String key) {

@@ -59,9 +59,8 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
 
   @Override
   public String create(ContainerSpec spec) {
-    ExposedPort port = ExposedPort.tcp(spec.containerPort());
-    Ports bindings = new Ports();
-    bindings.bind(port, Ports.Binding.bindIp(spec.publishHost()));
+    // A console program (port 0) publishes nothing.
+    ExposedPort port = spec.containerPort() == 0 ? null : ExposedPort.tcp(spec.containerPort());
     HostConfig host = HostConfig.newHostConfig()
         .withMemory(spec.limits().memoryMb() * MIB)
         .withMemorySwap(spec.limits().memoryMb() * MIB)
@@ -74,11 +73,13 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
         .withTmpFs(Map.of(
             "/tmp", "rw,exec,nosuid,nodev,size=256m",
             "/home/runner", "rw,exec,nosuid,nodev,size=256m,uid=1000,gid=1000"))
-        .withBinds(new Bind(spec.workspace().toString(), new Volume("/workspace")))
-        .withPortBindings(new PortBinding(Ports.Binding.bindIp(spec.publishHost()), port));
+        .withBinds(new Bind(spec.workspace().toString(), new Volume("/workspace")));
+    if (port != null) host.withPortBindings(new PortBinding(Ports.Binding.bindIp(spec.publishHost()), port));
     List<String> env = new ArrayList<>();
     spec.env().forEach((k, v) -> env.add(k + "=" + v));
-    return docker.createContainerCmd(spec.image())
+    var create = docker.createContainerCmd(spec.image());
+    if (port != null) create.withExposedPorts(port);
+    return create
         .withName(spec.name())
         .withHostName(spec.hostname())
         .withLabels(spec.labels())
@@ -86,7 +87,6 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
         .withWorkingDir("/workspace")
         .withEnv(env)
         .withCmd(spec.command())
-        .withExposedPorts(port)
         .withHostConfig(host)
         .exec().getId();
   }
