@@ -114,6 +114,7 @@ public final class EdgeProxy {
   private void dispatch(HttpServerRequest req, Router apex, HttpProxy previewProxy) {
     String host = req.authority() == null ? null : req.authority().host();
     HostTarget target = HostTarget.of(host, config.domain());
+    measure(req, target);
     if (target instanceof HostTarget.Preview p) {
       preview(req, p.slug(), previewProxy);
     } else if (target instanceof HostTarget.Unknown u) {
@@ -121,6 +122,18 @@ public final class EdgeProxy {
     } else {
       apex.handle(req);
     }
+  }
+
+  /** Times every request by kind (api, ide, preview) and outcome (error when the answer is a 5xx). */
+  private void measure(HttpServerRequest req, HostTarget target) {
+    String path = req.path();
+    String kind = target instanceof HostTarget.Preview ? "preview"
+        : path.startsWith("/api/") && !path.endsWith("/session") ? "api" : "ide";
+    io.micrometer.core.instrument.Timer.Sample sample = io.micrometer.core.instrument.Timer.start(metrics);
+    req.response().endHandler(v -> sample.stop(io.micrometer.core.instrument.Timer.builder("pier.proxy.requests")
+        .description("Requests through the edge-proxy by kind and outcome")
+        .tag("kind", kind).tag("outcome", req.response().getStatusCode() >= 500 ? "error" : "ok")
+        .publishPercentileHistogram().register(metrics)));
   }
 
   private void preview(HttpServerRequest req, String slug, HttpProxy previewProxy) {

@@ -134,7 +134,10 @@ class EdgeProxyIT {
     assertEquals(200, index.statusCode());
     assertTrue(index.body().contains("Pier"));
     assertEquals(200, get("127.0.0.1:" + edgePort, "/healthz").statusCode());
-    assertTrue(get(DOMAIN, "/metrics").body().contains("vertx_http_server"));
+    get("live-app." + DOMAIN, "/");
+    String metrics = get(DOMAIN, "/metrics").body();
+    assertTrue(metrics.contains("vertx_http_server"));
+    assertTrue(metrics.contains("pier_proxy_requests_seconds_count{kind=\"preview\",outcome=\"ok\"}"), metrics);
   }
 
   /** The edge refreshes its scheduler list every two seconds; poll until it has found the one just announced. */

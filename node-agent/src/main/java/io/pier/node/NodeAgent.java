@@ -1,5 +1,6 @@
 package io.pier.node;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pier.common.cluster.ClusterState;
 import io.pier.common.http.ApiException;
@@ -50,6 +51,7 @@ public final class NodeAgent {
   private final ReplHost host;
   private final PrometheusMeterRegistry metrics;
   private final AtomicBoolean ready = new AtomicBoolean();
+  private final AtomicReference<io.pier.common.node.NodeLoad> lastLoad = new AtomicReference<>(io.pier.common.node.NodeLoad.EMPTY);
   /** A draining node takes no new repls; kept in its data folder so a restart does not undo it. */
   private final AtomicBoolean draining = new AtomicBoolean();
   private final AtomicReference<List<String>> images = new AtomicReference<>(List.of());
@@ -71,7 +73,27 @@ public final class NodeAgent {
   }
 
   /** Listens, reconciles its containers with the registry, then starts publishing its heartbeat. */
+  /** The node's own gauges: what it offers, what its repls reserve and use, the room left on its disk. */
+  private void registerNodeGauges() {
+    Gauge.builder("pier.node.capacity.slots", config, c -> c.capacity().slots()).register(metrics);
+    Gauge.builder("pier.node.capacity.memory.mb", config, c -> c.capacity().memoryMb()).register(metrics);
+    Gauge.builder("pier.node.capacity.cpus", config, c -> c.capacity().cpus()).register(metrics);
+    Gauge.builder("pier.node.reserved.memory.mb", lastLoad, l -> l.get().reservedMemoryMb()).register(metrics);
+    Gauge.builder("pier.node.cpu.usage", lastLoad, l -> l.get().cpuUsage())
+        .description("CPUs this node's repls use").register(metrics);
+    Gauge.builder("pier.node.memory.used.mb", lastLoad, l -> l.get().memoryUsedMb()).register(metrics);
+    Gauge.builder("pier.node.disk.free.bytes", config, c -> {
+      try {
+        return java.nio.file.Files.getFileStore(java.nio.file.Files.createDirectories(c.dataDir())).getUsableSpace();
+      } catch (java.io.IOException e) {
+        return Double.NaN;
+      }
+    }).description("Free space on the data folder's filesystem").register(metrics);
+    Gauge.builder("pier.node.draining", draining, d -> d.get() ? 1 : 0).register(metrics);
+  }
+
   public Future<NodeAgent> start() {
+    registerNodeGauges();
     draining.set(java.nio.file.Files.exists(drainingMark()));
     Router router = Router.router(vertx);
     OpsRoutes.mount(router, "node-agent", metrics, ready::get);
@@ -122,7 +144,7 @@ public final class NodeAgent {
           imagesReadAt = Instant.now();
         })
         : Future.succeededFuture(images.get());
-    return imageList.compose(list -> vertx.executeBlocking(host::load, false).compose(load ->
+    return imageList.compose(list -> vertx.executeBlocking(host::load, false).onSuccess(lastLoad::set).compose(load ->
             cluster.nodes().put(config.nodeId(), new NodeInfo(config.nodeId(), config.agentUrl(), config.capacity(),
                 load, draining.get(), list, Instant.now(), cluster.membership().self()), NODE_ENTRY_TTL)))
         .onFailure(err -> LOG.warn("heartbeat failed: {}", err.getMessage()));

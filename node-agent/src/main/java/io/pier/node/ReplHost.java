@@ -84,6 +84,8 @@ public final class ReplHost {
   private final java.util.concurrent.atomic.AtomicLong retiredSyncFailures = new java.util.concurrent.atomic.AtomicLong();
   private final Map<String, Future<?>> lastOperation = new ConcurrentHashMap<>();
   private final Timer startTimer;
+  private final io.micrometer.core.instrument.MultiGauge replCpu;
+  private final io.micrometer.core.instrument.MultiGauge replMemory;
   private final Counter startFailures;
 
   public ReplHost(Vertx vertx, NodeIdentity me, ContainerRuntime runtime, Persistence persistence,
@@ -105,6 +107,14 @@ public final class ReplHost {
         .publishPercentileHistogram().register(metrics);
     this.startFailures = Counter.builder("pier.node.repl.start.failures").register(metrics);
     metrics.gauge("pier.node.repls.running", running, Map::size);
+    Gauge.builder("pier.sessions.open", running, all -> all.values().stream().mapToInt(r -> r.live().sessionCount()).sum())
+        .description("IDE sessions connected to this node's repls").register(metrics);
+    Gauge.builder("pier.terminals.open", running, all -> all.values().stream().mapToInt(r -> r.live().terminalCount()).sum())
+        .description("Terminals open in this node's repls").register(metrics);
+    this.replCpu = io.micrometer.core.instrument.MultiGauge.builder("pier.repl.cpu.usage")
+        .description("CPUs a repl's container uses (1.0 = one core)").register(metrics);
+    this.replMemory = io.micrometer.core.instrument.MultiGauge.builder("pier.repl.memory.bytes")
+        .description("Memory a repl's container uses").register(metrics);
     Gauge.builder("pier.sync.pending.files", running, all -> all.values().stream()
         .mapToInt(r -> r.writeBehind().status().pending()).sum())
         .description("Changed files not yet in storage, all repls of this node").register(metrics);
@@ -278,17 +288,26 @@ public final class ReplHost {
     long memoryBytes = 0;
     long now = System.nanoTime();
     List<String> slugs = new ArrayList<>();
+    List<io.micrometer.core.instrument.MultiGauge.Row<?>> cpuRows = new ArrayList<>();
+    List<io.micrometer.core.instrument.MultiGauge.Row<?>> memoryRows = new ArrayList<>();
     for (Running r : running.values()) {
       reserved += r.limits().memoryMb();
       slugs.add(r.slug());
       var usage = runtime.usage(r.containerId());
       if (usage.isEmpty()) continue;
       memoryBytes += usage.get().memoryBytes();
+      memoryRows.add(io.micrometer.core.instrument.MultiGauge.Row.of(
+          io.micrometer.core.instrument.Tags.of("slug", r.slug()), usage.get().memoryBytes()));
       long[] previous = lastCpu.put(r.containerId(), new long[] {usage.get().cpuNanos(), now});
       if (previous != null && now > previous[1]) {
-        cpu += (double) (usage.get().cpuNanos() - previous[0]) / (now - previous[1]);
+        double rate = (double) (usage.get().cpuNanos() - previous[0]) / (now - previous[1]);
+        cpu += rate;
+        cpuRows.add(io.micrometer.core.instrument.MultiGauge.Row.of(
+            io.micrometer.core.instrument.Tags.of("slug", r.slug()), Math.max(0, rate)));
       }
     }
+    replCpu.register(cpuRows, true);
+    replMemory.register(memoryRows, true);
     lastCpu.keySet().retainAll(running.values().stream().map(Running::containerId).toList());
     return new NodeLoad(running.size(), reserved, Math.max(0, cpu), memoryBytes / (1024 * 1024), slugs);
   }

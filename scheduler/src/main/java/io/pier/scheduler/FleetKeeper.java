@@ -47,6 +47,7 @@ public final class FleetKeeper {
   private final Clock clock;
   private final Set<String> acting = ConcurrentHashMap.newKeySet();
   private final AtomicReference<FleetSignal> signal = new AtomicReference<>();
+  private final Map<ReplState, java.util.concurrent.atomic.AtomicInteger> byState = new java.util.EnumMap<>(ReplState.class);
   private long timer = -1;
   private boolean ticking;
 
@@ -64,6 +65,12 @@ public final class FleetKeeper {
         .register(metrics);
     Gauge.builder("pier.fleet.nodes.active", signal, s -> s.get() == null ? 0 : s.get().activeNodes())
         .register(metrics);
+    for (ReplState state : ReplState.values()) {
+      var count = new java.util.concurrent.atomic.AtomicInteger();
+      byState.put(state, count);
+      Gauge.builder("pier.repls", count, java.util.concurrent.atomic.AtomicInteger::get).tag("state", state.wire())
+          .description("Repls in the registry by state").register(metrics);
+    }
   }
 
   public void start() {
@@ -86,6 +93,7 @@ public final class FleetKeeper {
     return room.tidy()
         .transform(v -> cluster.nodes().entries())
         .compose(nodes -> cluster.repls().values().compose(all -> cluster.activity().entries().map(activity -> {
+          countByState(all);
           restartLost(all, nodes);
           stopIdle(all, activity);
           FleetSignal now = compute(nodes.values().stream().filter(cluster::isAlive).toList());
@@ -98,6 +106,12 @@ public final class FleetKeeper {
           ticking = false;
           return Future.succeededFuture();
         });
+  }
+
+  private void countByState(List<ReplRecord> all) {
+    Map<ReplState, Integer> counts = new java.util.EnumMap<>(ReplState.class);
+    for (ReplRecord r : all) counts.merge(r.state(), 1, Integer::sum);
+    byState.forEach((state, gauge) -> gauge.set(counts.getOrDefault(state, 0)));
   }
 
   private FleetSignal compute(List<NodeInfo> nodes) {

@@ -51,6 +51,7 @@ public final class ReplService {
   private final Duration busyWait;
   private final Timer startTimer;
   private final Counter placementFailures;
+  private final Counter placements;
   private final NodeRoom room;
   private volatile java.time.Instant lastPlacementFailure = java.time.Instant.EPOCH;
   private static final int RESERVE_ATTEMPTS = 4;
@@ -70,6 +71,7 @@ public final class ReplService {
     this.startTimer = Timer.builder("pier.repl.start").description("Time from a start request to a running repl")
         .publishPercentileHistogram().register(metrics);
     this.placementFailures = Counter.builder("pier.placement.failures").register(metrics);
+    this.placements = Counter.builder("pier.placements").description("Repls placed on a node").register(metrics);
     this.room = new NodeRoom(cluster, clock);
   }
 
@@ -166,7 +168,10 @@ public final class ReplService {
       }
       NodeInfo node = decision.node().get();
       return room.reserve(node.nodeId(), request.slug(), request.limits().memoryMb()).compose(reserved -> {
-        if (reserved) return Future.succeededFuture(node);
+        if (reserved) {
+          placements.increment();
+          return Future.succeededFuture(node);
+        }
         if (attempts <= 1) {
           return Future.failedFuture(ApiException.unavailable("no_capacity",
               "cannot start " + request.slug() + ": every node chosen filled up meanwhile; try again"));

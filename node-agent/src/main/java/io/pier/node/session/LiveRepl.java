@@ -45,6 +45,9 @@ public final class LiveRepl {
   private final java.util.function.Consumer<java.util.Collection<String>> saved;
   private final Duration terminalLinger;
   private final Set<SessionSocket> sessions = new LinkedHashSet<>();
+  /** Counts readable from any thread (metrics), kept in step with the sets on the context. */
+  private final java.util.concurrent.atomic.AtomicInteger sessionCount = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger terminalCount = new java.util.concurrent.atomic.AtomicInteger();
   private final Map<Integer, Terminal> terminals = new LinkedHashMap<>();
   /** Versions this node announced itself, so the watcher does not announce the same change again. */
   private final Map<String, String> announced = new LinkedHashMap<>();
@@ -93,9 +96,14 @@ public final class LiveRepl {
     return runState;
   }
 
-  /** How many IDE tabs are connected now. Call on {@link #context()}. */
+  /** How many IDE tabs are connected now. */
   public int sessionCount() {
-    return sessions.size();
+    return sessionCount.get();
+  }
+
+  /** How many terminals are open now. */
+  public int terminalCount() {
+    return terminalCount.get();
   }
 
   /** The context all of this repl's session work runs on. */
@@ -107,6 +115,7 @@ public final class LiveRepl {
 
   void join(SessionSocket session) {
     sessions.add(session);
+    sessionCount.set(sessions.size());
     JsonArray terms = new JsonArray();
     terminals.values().stream().filter(t -> !t.exited).forEach(t -> terms.add(new JsonObject().put("term", t.channel)));
     session.sendEvent(new JsonObject().put("event", "hello").put("protocol", 1).put("slug", slug)
@@ -118,6 +127,7 @@ public final class LiveRepl {
 
   void leave(SessionSocket session) {
     sessions.remove(session);
+    sessionCount.set(sessions.size());
     for (Terminal t : terminals.values()) {
       if (t.attached.remove(session) && t.attached.isEmpty()) t.detachedSince = System.nanoTime();
     }
@@ -169,6 +179,7 @@ public final class LiveRepl {
     if (channel > 255) return Future.failedFuture(new SessionException("too_many_terminals", "no free channel"));
     Terminal terminal = new Terminal(channel);
     terminals.put(channel, terminal);
+    terminalCount.set(terminals.size());
     terminal.attached.add(session);
     List<String> shell = List.of("/bin/sh", "-c",
         "mkdir -p " + PID_DIR + " && echo $$ > " + terminal.pidFile() + " && exec bash -l");
@@ -188,7 +199,10 @@ public final class LiveRepl {
           terminal.process = process;
           return channel;
         })
-        .onFailure(err -> terminals.remove(channel));
+        .onFailure(err -> {
+          terminals.remove(channel);
+          terminalCount.set(terminals.size());
+        });
   }
 
   Future<Void> attachTerminal(SessionSocket session, int channel) {
@@ -218,6 +232,7 @@ public final class LiveRepl {
   Future<Void> closeTerminal(int channel) {
     Terminal t = terminal(channel);
     terminals.remove(channel);
+    terminalCount.set(terminals.size());
     return endTerminal(t);
   }
 
@@ -255,6 +270,7 @@ public final class LiveRepl {
       boolean lingered = t.detachedSince >= 0 && now - t.detachedSince > terminalLinger.toNanos();
       if (lingered || (t.exited && t.attached.isEmpty())) {
         terminals.remove(t.channel);
+        terminalCount.set(terminals.size());
         endTerminal(t).onFailure(err -> LOG.debug("ending terminal {} of {}", t.channel, slug, err));
       }
     }
@@ -363,6 +379,7 @@ public final class LiveRepl {
     ending.add(stopRun());
     for (Terminal t : terminals.values()) ending.add(endTerminal(t));
     terminals.clear();
+    terminalCount.set(0);
     return Future.join(ending).<Void>mapEmpty().recover(err -> Future.succeededFuture()).onComplete(ar -> {
       for (SessionSocket s : new ArrayList<>(sessions)) s.close((short) 1001, "the repl stopped");
       sessions.clear();
