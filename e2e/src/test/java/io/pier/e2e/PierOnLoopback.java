@@ -154,7 +154,8 @@ public final class PierOnLoopback implements AutoCloseable {
       node.inProcess = Mains.await(NodeAgentMain.start(new NodeAgentConfig(node.id, node.data, "127.0.0.1", node.port,
           "127.0.0.1", new NodeCapacity(10, 4096, 2), Duration.ofMillis(500), Duration.ofSeconds(30),
           Duration.ofSeconds(120), new WriteBehind.Settings(Duration.ofMillis(options.quietMs()), Duration.ofSeconds(5),
-              Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofMillis(50)), Duration.ofSeconds(5), cluster,
+              Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofMillis(50)), Duration.ofSeconds(5), true,
+          List.of(), cluster,
           s3Config, new DockerConfig(null))), START);
       return;
     }
@@ -265,9 +266,13 @@ public final class PierOnLoopback implements AutoCloseable {
         }
       }
     } finally {
-      for (Node node : nodes) {
-        for (var c : docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of("pier.node", node.id)).exec()) {
-          docker.removeContainerCmd(c.getId()).withForce(true).exec();
+      try (var runtime = new io.pier.node.runtime.docker.DockerContainerRuntime(new DockerConfig(null))) {
+        for (Node node : nodes) {
+          for (var c : docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of("pier.node", node.id)).exec()) {
+            docker.removeContainerCmd(c.getId()).withForce(true).exec();
+          }
+          // Each node made its own repl network and firewall rules; a test run leaves none behind.
+          runtime.network(node.id).remove(List.of());
         }
       }
       docker.close();

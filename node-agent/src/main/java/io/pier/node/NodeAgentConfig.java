@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -27,11 +28,14 @@ import java.util.regex.Pattern;
  * @param terminalLinger how long a terminal that no tab shows lives on
  * @param sync           the write-behind queue's timing
  * @param drainTimeout   how long a stop waits for storage to take a repl's pending files
+ * @param isolate        run repls on the node's own network behind firewall rules (needs root and iptables)
+ * @param blocked        CIDRs off the node repls must not reach, besides the cluster members and storage
  */
 public record NodeAgentConfig(String nodeId, Path dataDir, String bindHost, int port, String advertiseHost,
                               NodeCapacity capacity, Duration heartbeatInterval, Duration readyTimeout,
                               Duration terminalLinger, WriteBehind.Settings sync, Duration drainTimeout,
-                              ClusterConfig cluster, S3Config s3, DockerConfig docker) {
+                              boolean isolate, List<String> blocked, ClusterConfig cluster, S3Config s3,
+                              DockerConfig docker) {
   private static final Pattern NODE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
 
   public String agentUrl() {
@@ -59,6 +63,7 @@ public record NodeAgentConfig(String nodeId, Path dataDir, String bindHost, int 
             Duration.ofMillis(env.integer("PIER_SYNC_MAX_DELAY_MS", 5000)), Duration.ofMillis(500),
             Duration.ofSeconds(30), Duration.ofMillis(100)),
         Duration.ofSeconds(env.integer("PIER_SYNC_DRAIN_TIMEOUT_S", 60)),
+        !"false".equalsIgnoreCase(env.string("PIER_NODE_ISOLATE", "true")), env.list("PIER_NODE_BLOCKED_CIDRS", ""),
         ClusterConfig.fromEnv(env, false), S3Config.fromEnv(env),
         new DockerConfig(env.string("PIER_DOCKER_HOST", env.string("DOCKER_HOST", null))));
     env.check();
@@ -67,7 +72,7 @@ public record NodeAgentConfig(String nodeId, Path dataDir, String bindHost, int 
 
   public NodeAgentConfig withNodeId(String id) {
     return new NodeAgentConfig(id, dataDir, bindHost, port, advertiseHost, capacity, heartbeatInterval,
-        readyTimeout, terminalLinger, sync, drainTimeout, cluster, s3, docker);
+        readyTimeout, terminalLinger, sync, drainTimeout, isolate, blocked, cluster, s3, docker);
   }
 
   /** The id kept in {@code <data>/node-id}, made once, so a restarted agent recognises its own containers. */

@@ -53,6 +53,30 @@ public final class NodeAgentMain {
     }
   }
 
+  /**
+   * What repls must not reach off the node: every cluster member's and the storage endpoint's address (loopback
+   * ones need nothing: a container's loopback is its own), plus the configured extras.
+   */
+  static java.util.List<String> blockedDestinations(NodeAgentConfig config) {
+    java.util.List<String> hosts = new java.util.ArrayList<>();
+    for (String member : config.cluster().members()) hosts.add(member.contains(":") ? member.substring(0, member.indexOf(':')) : member);
+    hosts.add(config.cluster().host());
+    if (config.s3().endpoint() != null) hosts.add(config.s3().endpoint().getHost());
+    java.util.Set<String> blocked = new java.util.TreeSet<>(config.blocked());
+    for (String host : hosts) {
+      try {
+        for (java.net.InetAddress address : java.net.InetAddress.getAllByName(host)) {
+          if (!address.isLoopbackAddress() && address instanceof java.net.Inet4Address) {
+            blocked.add(address.getHostAddress() + "/32");
+          }
+        }
+      } catch (java.net.UnknownHostException e) {
+        LOG.warn("cannot resolve {} to block it from repls: {}", host, e.getMessage());
+      }
+    }
+    return java.util.List.copyOf(blocked);
+  }
+
   /** Wires and starts a node-agent with the real runtime, storage and cluster. */
   public static Future<Running> start(NodeAgentConfig config) {
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -71,14 +95,16 @@ public final class NodeAgentMain {
     Persistence persistence = new Persistence(new WorkspaceSync(store, transfers), store,
         config.dataDir().resolve("journal"), config.sync(), timer, transfers, java.time.Clock.systemUTC(),
         config.drainTimeout());
+    String network;
     try {
       runtime.ping();
-    } catch (IllegalStateException e) {
+      network = config.isolate() ? runtime.network(config.nodeId()).ensure(blockedDestinations(config)) : null;
+    } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
     return HazelcastCluster.join(config.cluster(), metrics).compose(cluster -> {
       ReplHost host = new ReplHost(cluster.vertx(),
-          new NodeIdentity(config.nodeId(), config.advertiseHost(), config.agentUrl()), runtime,
+          new NodeIdentity(config.nodeId(), config.advertiseHost(), config.agentUrl(), network), runtime,
           persistence, new Workspaces(config.dataDir().resolve("workspaces")),
           cluster.state().routes(), cluster.state().repls(), config.readyTimeout(), config.terminalLinger(), metrics);
       NodeAgent agent = new NodeAgent(cluster.vertx(), config, cluster.state(), runtime, host, metrics);

@@ -332,7 +332,7 @@ public final class ReplHost {
       // leaves the repl up for the user to fix it.
       id = runtime.create(new ContainerSpec(containerName(slug), slug, request.image(), List.of("sleep", "infinity"),
           Map.of("PORT", String.valueOf(request.port())), labels, dir, request.port(), me.advertiseHost(),
-          request.limits()));
+          request.limits(), me.replNetwork()));
     } catch (RuntimeException e) {
       if (e.getClass().getSimpleName().equals("NotFoundException")) {
         throw new ApiException(422, "image_missing", "runner image " + request.image() + " is not on node " + me.nodeId());

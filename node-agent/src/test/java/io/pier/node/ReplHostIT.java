@@ -77,7 +77,7 @@ class ReplHostIT {
     timer = Executors.newSingleThreadScheduledExecutor();
     persistence = new Persistence(new WorkspaceSync(store, transfers), store, data.resolve("journal"),
         WriteBehind.Settings.DEFAULT, timer, transfers, Clock.systemUTC(), Duration.ofSeconds(20));
-    host = new ReplHost(vertx, new NodeIdentity(nodeId, "127.0.0.1", "http://127.0.0.1:1"), runtime, persistence,
+    host = new ReplHost(vertx, new NodeIdentity(nodeId, "127.0.0.1", "http://127.0.0.1:1", null), runtime, persistence,
         workspaces, cluster.routes(), cluster.repls(), Duration.ofSeconds(20), Duration.ofSeconds(60),
         new SimpleMeterRegistry());
   }
@@ -181,7 +181,7 @@ class ReplHostIT {
     String id = runtime.create(new ContainerSpec("pier-" + slug + "-" + nodeId, slug, IMAGE, List.of("sleep", "300"), Map.of(),
         Map.of(ReplHost.LABEL_SLUG, slug, ReplHost.LABEL_NODE, nodeId, ReplHost.LABEL_MANAGED, "true",
             ReplHost.LABEL_RUN, "sleep 300", ReplHost.LABEL_PORT, "3000"),
-        workspace, 3000, "127.0.0.1", LIMITS));
+        workspace, 3000, "127.0.0.1", LIMITS, null));
     runtime.start(id);
     return id;
   }

@@ -12,8 +12,9 @@ import java.util.Map;
  * @param containerPort the port the repl's app listens on inside the container
  * @param publishHost   the host address its port is published on (a free host port is chosen)
  * @param hostname      what the repl's shell prompt shows
+ * @param network       the network to join (see {@link ReplNetwork}); null for the runtime's default
  */
 public record ContainerSpec(String name, String hostname, String image, List<String> command, Map<String, String> env,
                             Map<String, String> labels, Path workspace, int containerPort, String publishHost,
-                            Limits limits) {
+                            Limits limits, String network) {
 }

@@ -48,6 +48,18 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
         .connectionTimeout(Duration.ofSeconds(5)).responseTimeout(Duration.ofSeconds(120)).build());
   }
 
+  /** The container's address on a network, or null when it is not on it. */
+  public String inspectAddress(String id, String network) {
+    var networks = docker.inspectContainerCmd(id).exec().getNetworkSettings().getNetworks();
+    var entry = networks == null ? null : networks.get(network);
+    return entry == null ? null : entry.getIpAddress();
+  }
+
+  /** The isolated network of this node's repls. */
+  public DockerReplNetwork network(String nodeId) {
+    return new DockerReplNetwork(docker, nodeId);
+  }
+
   /** Fails with a readable message when dockerd does not answer. */
   public void ping() {
     try {
@@ -74,6 +86,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
             "/tmp", "rw,exec,nosuid,nodev,size=256m",
             "/home/runner", "rw,exec,nosuid,nodev,size=256m,uid=1000,gid=1000"))
         .withBinds(new Bind(spec.workspace().toString(), new Volume("/workspace")));
+    if (spec.network() != null) host.withNetworkMode(spec.network());
     if (port != null) host.withPortBindings(new PortBinding(Ports.Binding.bindIp(spec.publishHost()), port));
     List<String> env = new ArrayList<>();
     spec.env().forEach((k, v) -> env.add(k + "=" + v));
