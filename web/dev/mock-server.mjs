@@ -7,11 +7,18 @@
 //   node dev/mock-server.mjs [--port 18080] [--host 127.0.0.1]
 //   PIER_URL=http://pier.localhost:18080 npm test
 //
+// Accounts as in Pier: POST /api/auth/signup|login|logout, GET /api/auth/me, an HttpOnly `pier_token` cookie (host-only,
+// so previews at <slug>.<domain> never get it), 401 `unauthenticated` on every other /api call without it (except
+// GET /api/templates) and on the session upgrade, 403 `forbidden` for another user's repl, 429 `rate_limited` for
+// too many logins or creates. Users live in memory; `demo` / `demo-password` (an admin) owns the two sample repls.
+//
 // Environment: MOCK_START_MS (how long a start takes, default 1800), MOCK_FAIL_START (an error code the next start
-// answers with once, e.g. no_capacity), PIER_DOMAIN (default pier.localhost).
+// answers with once, e.g. no_capacity), PIER_DOMAIN (default pier.localhost), MOCK_SIGNUP_CLOSED=1 (sign-ups answer
+// 403 signup_closed), MOCK_CREATE_LIMIT (repl creates per user per minute, default 10).
 // Development hooks (not part of Pier): POST /__mock/drop/<slug> closes the repl's sessions; POST
 // /__mock/write/<slug>?path=P writes the body to P as a process would; POST /__mock/stop/<slug> stops the repl
-// behind the IDE's back.
+// behind the IDE's back. POST /__mock/preview-cookies answers how many preview requests carried a pier_token cookie
+// (there must be none).
 
 import http from 'node:http';
 import fs from 'node:fs';
@@ -32,6 +39,8 @@ const WEBROOT = path.resolve(arg('webroot', path.join(here, '..', 'target', 'cla
 const TEMPLATES_DIR = path.resolve(arg('templates', path.join(here, '..', '..', 'templates')));
 const START_MS = Number(process.env.MOCK_START_MS ?? 1800);
 let failNextStart = process.env.MOCK_FAIL_START ?? '';
+const SIGNUP_CLOSED = process.env.MOCK_SIGNUP_CLOSED === '1';
+const CREATE_LIMIT = Number(process.env.MOCK_CREATE_LIMIT ?? 10);
 
 const NODE_ID = 'node-7f3a21';
 const MAX_TERMINALS = 8;
@@ -62,6 +71,66 @@ if (!templates.size) {
   });
 }
 
+// ---- accounts -----------------------------------------------------------------------------------------------
+
+const users = new Map();   // username → { username, admin, salt, hash }
+const tokens = new Map();  // pier_token → username
+const USERNAME_RE = /^[a-z0-9_-]{3,32}$/;
+const MIN_PASSWORD = 8;
+const COOKIE = 'pier_token';
+
+const hashPassword = (password, salt) => crypto.scryptSync(password, salt, 32, { N: 1024 }).toString('hex');
+
+function addUser(username, password, admin = false) {
+  const salt = crypto.randomBytes(12).toString('hex');
+  const user = { username, admin, salt, hash: hashPassword(password, salt) };
+  users.set(username, user);
+  return user;
+}
+
+function checkPassword(user, password) {
+  const a = Buffer.from(hashPassword(password, user.salt), 'hex');
+  return crypto.timingSafeEqual(a, Buffer.from(user.hash, 'hex'));
+}
+
+function cookies(req) {
+  const out = {};
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0) out[part.slice(0, i).trim()] = part.slice(i + 1).trim();
+  }
+  return out;
+}
+
+/** The signed-in user of a request, or null. */
+function whoIs(req) {
+  const name = tokens.get(cookies(req)[COOKIE] ?? '');
+  return name ? users.get(name) ?? null : null;
+}
+
+const userJson = (u) => ({ username: u.username, admin: u.admin });
+const sessionCookie = (token) => `${COOKIE}=${token}; Path=/; HttpOnly; SameSite=Lax`;
+const clearedCookie = `${COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`;
+
+/** A sliding-window limiter: `hit(key)` is false once `max` hits fell within `ms`. */
+function limiter(max, ms) {
+  const hits = new Map();
+  return {
+    hit(key) {
+      const t = Date.now();
+      const list = (hits.get(key) ?? []).filter((x) => t - x < ms);
+      const ok = list.length < max;
+      if (ok) list.push(t);
+      hits.set(key, list);
+      return ok;
+    },
+  };
+}
+const loginLimit = limiter(10, 60_000);  // failed logins per username per minute
+const createLimit = limiter(CREATE_LIMIT, 60_000);
+
+addUser('demo', 'demo-password', true);
+
 // ---- repls -------------------------------------------------------------------------------------------------
 
 const repls = new Map();
@@ -79,18 +148,18 @@ function publicUrl(req) {
 function replJson(r, req) {
   const { port } = publicUrl(req);
   return {
-    slug: r.slug, template: r.template, owner: null, state: r.state, node: r.node,
+    slug: r.slug, template: r.template, owner: r.owner, state: r.state, node: r.node,
     createdAt: r.createdAt, lastActiveAt: r.lastActiveAt, limits: r.limits,
     previewUrl: `http://${r.slug}.${DOMAIN}:${port}/`, ideUrl: `http://${DOMAIN}:${port}/ide/${r.slug}`,
   };
 }
 
-function createRepl(template) {
+function createRepl(template, owner) {
   let slug;
   do slug = `${pick(ADJ)}-${pick(NOUN)}-${crypto.randomBytes(3).toString('hex')}`; while (repls.has(slug));
   const t = templates.get(template);
   const r = {
-    slug, template, state: 'stopped', node: null, createdAt: now(), lastActiveAt: now(),
+    slug, template, owner, state: 'stopped', node: null, createdAt: now(), lastActiveAt: now(),
     limits: t.manifest.limits ?? { cpus: 1, memoryMb: 512, pids: 256 },
     files: new Map(t.files), dirs: new Set(),
     terminals: new Map(), sessions: new Set(),
@@ -104,9 +173,9 @@ function createRepl(template) {
 // Two repls to look at on a fresh mock, one of them running.
 if (process.env.MOCK_EMPTY !== '1') {
   const names = [...templates.keys()];
-  const a = createRepl(names[1] ?? names[0]);
+  const a = createRepl(names.includes('python-flask') ? 'python-flask' : names[1] ?? names[0], 'demo');
   a.createdAt = a.lastActiveAt = new Date(Date.now() - 3 * 3600e3).toISOString();
-  const b = createRepl(names[0]);
+  const b = createRepl(names.includes('node') ? 'node' : names[0], 'demo');
   b.lastActiveAt = new Date(Date.now() - 4 * 60e3).toISOString();
   b.state = 'running'; b.node = NODE_ID;
   startRun(b);
@@ -116,12 +185,12 @@ if (process.env.MOCK_EMPTY !== '1') {
 
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json', '.woff2': 'font/woff2', '.ico': 'image/x-icon' };
 
-function send(res, status, body, type = 'application/json') {
+function send(res, status, body, type = 'application/json', headers = {}) {
   const data = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(data) });
+  res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store', 'Content-Length': Buffer.byteLength(data), ...headers });
   res.end(data);
 }
-const fail = (res, status, error, message) => send(res, status, { error, message });
+const fail = (res, status, error, message) => send(res, status, message === undefined ? { error } : { error, message });
 
 function readBody(req) {
   return new Promise((resolve) => {
@@ -144,17 +213,69 @@ function serveStatic(res, urlPath) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+async function readJson(req, res) {
+  const raw = await readBody(req);
+  let body;
+  try { body = JSON.parse(raw); } catch { fail(res, 400, 'invalid_request', 'The body is not JSON.'); return null; }
+  if (!body || typeof body !== 'object' || Array.isArray(body)) { fail(res, 400, 'invalid_request', 'The body is not a JSON object.'); return null; }
+  return body;
+}
+
+async function auth(req, res, what) {
+  const method = req.method;
+  if (what === 'me' && method === 'GET') {
+    const u = whoIs(req);
+    return u ? send(res, 200, userJson(u)) : fail(res, 401, 'unauthenticated', 'Sign in first.');
+  }
+  if (what === 'logout' && method === 'POST') {
+    tokens.delete(cookies(req)[COOKIE] ?? '');
+    return send(res, 200, {}, 'application/json', { 'Set-Cookie': clearedCookie });
+  }
+  if ((what === 'signup' || what === 'login') && method === 'POST') {
+    const body = await readJson(req, res);
+    if (!body) return;
+    const { username, password } = body;
+    if (typeof username !== 'string' || typeof password !== 'string' || !username || !password) {
+      return fail(res, 400, 'invalid_request', 'Give a username and a password.');
+    }
+    let user;
+    if (what === 'signup') {
+      if (SIGNUP_CLOSED) return fail(res, 403, 'signup_closed');
+      if (!USERNAME_RE.test(username)) return fail(res, 400, 'invalid_username', 'Usernames are 3 to 32 characters: lower-case letters, digits, _ and -.');
+      if (password.length < MIN_PASSWORD) return fail(res, 400, 'weak_password', `Passwords need at least ${MIN_PASSWORD} characters.`);
+      if (users.has(username)) return fail(res, 409, 'username_taken', `The username ${username} is taken. Pick another one.`);
+      user = addUser(username, password);
+    } else {
+      const found = users.get(username);
+      if (!found || !checkPassword(found, password)) {
+        if (!loginLimit.hit(username)) return send(res, 429, { error: 'rate_limited' }, 'application/json', { 'Retry-After': '60' });
+        await sleep(150);
+        return fail(res, 401, 'bad_credentials');
+      }
+      user = found;
+    }
+    const token = crypto.randomBytes(24).toString('base64url');
+    tokens.set(token, user.username);
+    return send(res, what === 'signup' ? 201 : 200, userJson(user), 'application/json', { 'Set-Cookie': sessionCookie(token) });
+  }
+  return fail(res, 404, 'not_found', 'no such endpoint');
+}
+
 async function api(req, res, url) {
   const parts = url.pathname.split('/').filter(Boolean); // ['api', ...]
   const method = req.method;
-  if (parts[1] === 'templates' && method === 'GET') return send(res, 200, { templates: [...templates.values()].map((t) => t.manifest) });
+  if (parts[1] === 'auth' && parts.length === 3) return auth(req, res, parts[2]);
+  if (parts[1] === 'templates' && parts.length === 2 && method === 'GET') return send(res, 200, { templates: [...templates.values()].map((t) => t.manifest) });
+  const user = whoIs(req);
+  if (!user) return fail(res, 401, 'unauthenticated', 'Sign in first.');
   if (parts[1] === 'nodes' && method === 'GET') {
     return send(res, 200, { nodes: [{ id: NODE_ID, capacity: { slots: 50, memoryMb: 8192 }, load: { repls: [...repls.values()].filter((r) => r.state === 'running').length } }] });
   }
   if (parts[1] !== 'repls') return fail(res, 404, 'not_found', 'no such endpoint');
   if (parts.length === 2) {
     if (method === 'GET') {
-      const list = [...repls.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt)).map((r) => replJson(r, req));
+      const list = [...repls.values()].filter((r) => r.owner === user.username)
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt)).map((r) => replJson(r, req));
       return send(res, 200, { repls: list });
     }
     if (method === 'POST') {
@@ -164,14 +285,16 @@ async function api(req, res, url) {
       if (!body || typeof body !== 'object') return fail(res, 400, 'malformed_json', 'the body is not a JSON object');
       if (typeof body.template !== 'string') return fail(res, 400, 'invalid_request', 'template is missing');
       if (!templates.has(body.template)) return fail(res, 400, 'unknown_template', `no template ${body.template}`);
+      if (!createLimit.hit(user.username)) return send(res, 429, { error: 'rate_limited', message: 'You are creating repls too fast. Wait a minute.' }, 'application/json', { 'Retry-After': '60' });
       await sleep(250);
-      const r = createRepl(body.template);
+      const r = createRepl(body.template, user.username);
       res.setHeader('Location', `/api/repls/${r.slug}`);
       return send(res, 201, replJson(r, req));
     }
   }
   const r = repls.get(parts[2]);
   if (!r) return fail(res, 404, 'unknown_repl', `no repl ${parts[2]}`);
+  if (r.owner !== user.username) return fail(res, 403, 'forbidden', 'This repl belongs to another account.');
   if (parts.length === 3 && method === 'GET') return send(res, 200, replJson(r, req));
   if (parts.length === 3 && method === 'DELETE') {
     stopRepl(r);
@@ -213,7 +336,13 @@ function stopRepl(r) {
   r.run = { state: 'stopped', code: null, buffer: [], snapshot: null, timers: [] };
 }
 
+let previewCookies = 0;
+
 function preview(req, res, slug) {
+  if (cookies(req)[COOKIE] !== undefined) {
+    previewCookies++;
+    console.warn(`mock: a preview request for ${slug} carried the ${COOKIE} cookie`);
+  }
   const r = repls.get(slug);
   if (!r) return send(res, 404, page('No such repl', `<p>There is no repl called <code>${slug}</code>.</p>`), TYPES['.html']);
   if (r.state !== 'running' || r.run.state !== 'running') {
@@ -249,6 +378,7 @@ const server = http.createServer(async (req, res) => {
 
 async function mockHook(req, res, url) {
   const [, , what, slug] = url.pathname.split('/');
+  if (what === 'preview-cookies') return send(res, 200, { count: previewCookies });
   const r = repls.get(slug);
   if (!r) return fail(res, 404, 'unknown_repl', 'no such repl');
   if (what === 'drop') { for (const ws of r.sessions) ws.terminate(); return send(res, 200, { dropped: true }); }
@@ -277,8 +407,11 @@ server.on('upgrade', (req, socket, head) => {
     socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   };
   if (!m) return refuse(404, 'not_found', 'no such endpoint');
+  const user = whoIs(req);
+  if (!user) return refuse(401, 'unauthenticated', 'Sign in first.');
   const r = repls.get(m[1]);
   if (!r) return refuse(404, 'unknown_repl', 'no such repl');
+  if (r.owner !== user.username) return refuse(403, 'forbidden', 'This repl belongs to another account.');
   if (r.state !== 'running') return refuse(503, 'not_running', 'the repl is not running');
   wss.handleUpgrade(req, socket, head, (ws) => openSession(r, ws));
 });

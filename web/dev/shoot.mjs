@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Takes screenshots of the home page and an IDE against a running Pier (or the mock), to look at while developing.
+// Takes screenshots of the sign-in card, the home page and an IDE against a running Pier (or the mock), to look at
+// while developing. Signs in as PIER_USER / PIER_PASSWORD (the mock's demo / demo-password by default).
 //   PIER_URL=http://pier.localhost:18080 node dev/shoot.mjs /tmp/shots [slug]
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
@@ -15,6 +16,12 @@ const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
 page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') console.log('console:', m.type(), m.text()); });
 page.on('pageerror', (e) => console.log('pageerror:', e.message));
 await page.goto(base + '/');
+await page.waitForSelector('[data-testid="auth-submit"]');
+await page.screenshot({ path: `${out}/signin.png` });
+await page.fill('[data-testid="auth-username"]', process.env.PIER_USER ?? 'demo');
+await page.fill('[data-testid="auth-password"]', process.env.PIER_PASSWORD ?? 'demo-password');
+await page.click('[data-testid="auth-submit"]');
+await page.waitForSelector('[data-testid="user-name"]');
 await page.waitForSelector('[data-testid^="repl-"]');
 await page.screenshot({ path: `${out}/home.png` });
 let slug = process.argv[3];

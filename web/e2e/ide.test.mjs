@@ -3,14 +3,17 @@
 //   PIER_URL=http://pier.localhost:8080 npm test     # against a real Pier (./pier up)
 //   npm test                                          # without PIER_URL: against dev/mock-server.mjs
 //
-// It creates a repl from the `node` template, edits the greeting in index.js, saves, restarts the app, sees the
-// new greeting in the preview, runs a command in a terminal, reloads the page and finds the edit again.
+// It creates a fresh account through the sign-in card, creates a repl from the `node` template, edits the greeting in
+// index.js, saves, restarts the app, sees the new greeting in the preview, runs a command in a terminal, reloads the
+// page and finds the edit again. Then: another account can neither list nor open the repl, signing out brings the
+// sign-in card back and the API answers 401, and the IDE sends a signed-out user to sign in and back.
 // Screenshots go to docs/screenshots/ (SCREENSHOT_DIR overrides). KEEP_REPL=1 keeps the repl afterwards.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import crypto from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -21,6 +24,8 @@ const STEP_MS = Number(process.env.STEP_TIMEOUT_MS ?? 60000);
 const START_MS = Number(process.env.START_TIMEOUT_MS ?? 120000);
 const GREETING_OLD = 'Hello from Pier on Node.js';
 const GREETING_NEW = 'Hello from the IDE test';
+const USERNAME = `u${crypto.randomBytes(4).toString('hex')}`;
+const PASSWORD = 'correct horse battery';
 
 let base = process.env.PIER_URL?.replace(/\/+$/, '');
 let mock = null;
@@ -53,18 +58,44 @@ before(async () => {
   context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
   page = await context.newPage();
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+  page.on('console', (m) => {
+    // The browser logs every 401/403 answer and refused session; signed out, those are expected.
+    if (m.type() === 'error' && !/status of 40[13]|HTTP Authentication failed/.test(m.text())) problems.push(`console error: ${m.text()}`);
+  });
   fs.mkdirSync(SHOTS, { recursive: true });
 });
 
 after(async () => {
   if (slug && page && process.env.KEEP_REPL !== '1') {
-    await page.evaluate((s) => fetch(`/api/repls/${s}`, { method: 'DELETE' }).then((r) => r.status), slug).catch(() => {});
+    // Signed in or not by now: sign in again as the owner to delete the repl.
+    if (!page.url().startsWith(base)) await page.goto(`${base}/`).catch(() => {});
+    await apiCall('POST', '/api/auth/login', { username: USERNAME, password: PASSWORD }).catch(() => {});
+    await apiCall('DELETE', `/api/repls/${slug}`).catch(() => {});
   }
   await browser?.close();
   if (mock) mock.kill('SIGTERM');
   if (problems.length) console.log(`# browser reported:\n${problems.map((p) => `#   ${p}`).join('\n')}`);
 });
+
+/** A call to Pier's API from the page (`p`, default the test's page), with its cookies: `{status, body}`. */
+const apiCall = (method, url, body, p = page) => p.evaluate(async ([method, url, body]) => {
+  const res = await fetch(url, {
+    method, credentials: 'same-origin',
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json = null;
+  try { json = JSON.parse(text); } catch { /* not JSON */ }
+  return { status: res.status, body: json };
+}, [method, url, body]);
+
+/** Fills the sign-in card and submits it (in whichever mode it is). */
+async function submitAuth(username, password, p = page) {
+  await p.fill('[data-testid="auth-username"]', username);
+  await p.fill('[data-testid="auth-password"]', password);
+  await p.click('[data-testid="auth-submit"]');
+}
 
 /** Waits until fn (run in the page) returns a truthy value. */
 const until = (fn, arg, timeout = STEP_MS) => page.waitForFunction(fn, arg, { timeout, polling: 100 });
@@ -112,11 +143,47 @@ test('the IDE edits, saves, runs, previews and opens a terminal', { timeout: 15 
     try { await fn(); } catch (e) { failed = true; throw e; }
   });
 
-  await step('home page lists the templates', async () => {
+  await step('signed out, the home page shows the sign-in card and the API answers 401', async () => {
     await page.goto(`${base}/`);
+    await page.locator('[data-testid="auth-submit"]').waitFor({ timeout: STEP_MS });
+    assert.equal(await page.locator('[data-testid="user-name"]').count(), 0);
+    assert.equal((await apiCall('GET', '/api/auth/me')).status, 401);
+    const list = await apiCall('GET', '/api/repls');
+    assert.equal(list.status, 401);
+    assert.equal(list.body?.error, 'unauthenticated');
+    assert.equal((await apiCall('GET', '/api/templates')).status, 200, 'the templates are public');
+    await page.screenshot({ path: path.join(SHOTS, 'signin.png'), animations: 'disabled' });
+  });
+
+  await step('wrong credentials show an inline error', async () => {
+    await submitAuth(USERNAME, PASSWORD);
+    const error = page.locator('[data-testid="auth-error"]');
+    await error.waitFor({ timeout: STEP_MS });
+    assert.match(await error.textContent(), /\S/);
+    assert.equal(await page.locator('[data-testid="user-name"]').count(), 0);
+  });
+
+  await step('a new account is created through the sign-in card', async () => {
+    await page.click('[data-testid="auth-toggle"]');
+    assert.equal(await page.locator('[data-testid="auth-error"]:visible').count(), 0, 'switching clears the error');
+    assert.match(await page.textContent('[data-testid="auth-submit"]'), /create/i);
+    await submitAuth(USERNAME, 'short');
+    await page.locator('[data-testid="auth-error"]').waitFor({ timeout: STEP_MS }); // checked before it is sent
+    await submitAuth(USERNAME, PASSWORD);
+    await until((name) => document.querySelector('[data-testid="user-name"]')?.textContent === name, USERNAME);
+    await page.locator('[data-testid="sign-out"]').waitFor({ timeout: STEP_MS });
+    const cookie = (await context.cookies(base)).find((c) => c.name === 'pier_token');
+    assert.ok(cookie, 'the session cookie is set');
+    assert.ok(cookie.httpOnly && cookie.sameSite === 'Lax' && cookie.path === '/', `cookie flags: ${JSON.stringify(cookie)}`);
+    assert.ok(!cookie.domain.startsWith('.'), `the cookie is host-only (previews must not get it): ${cookie.domain}`);
+    assert.ok(!(await page.evaluate(() => document.cookie)).includes('pier_token'), 'scripts cannot read the cookie');
+    assert.deepEqual((await apiCall('GET', '/api/auth/me')).body, { username: USERNAME, admin: false });
+  });
+
+  await step('home page lists the templates and no repls yet', async () => {
     await page.locator('[data-testid="template-node"]:not([disabled])').waitFor({ timeout: STEP_MS });
     await until(() => !document.querySelector('.skeleton'));
-    await page.screenshot({ path: path.join(SHOTS, 'home.png'), animations: 'disabled' });
+    await page.locator('[data-testid="repls-empty"]').waitFor({ timeout: STEP_MS });
   });
 
   await step('the node template creates a repl and opens it in the IDE', async () => {
@@ -182,6 +249,70 @@ test('the IDE edits, saves, runs, previews and opens a terminal', { timeout: 15 
     await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: START_MS });
     await editorHas(GREETING_NEW);
     await page.locator('[data-testid="tab-index.js"]').waitFor({ timeout: STEP_MS });
+  });
+
+  await step('the home page lists the new repl', async () => {
+    await page.goto(`${base}/`);
+    await page.locator(`[data-testid="repl-${slug}"]`).waitFor({ timeout: STEP_MS });
+    await until(() => !document.querySelector('.skeleton'));
+    const list = await apiCall('GET', '/api/repls');
+    assert.deepEqual(list.body.repls.map((r) => r.slug), [slug], 'a fresh account lists only its own repl');
+    await page.mouse.move(0, 0);
+    // The whole page: with many templates, "Your repls" is below the fold.
+    await page.screenshot({ path: path.join(SHOTS, 'home.png'), animations: 'disabled', fullPage: true });
+  });
+
+  await step('another account neither lists nor opens the repl', async () => {
+    const other = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const p = await other.newPage();
+      await p.goto(`${base}/`);
+      const signup = await apiCall('POST', '/api/auth/signup', { username: `${USERNAME}x`, password: PASSWORD }, p);
+      assert.equal(signup.status, 201);
+      assert.deepEqual((await apiCall('GET', '/api/repls', undefined, p)).body.repls, []);
+      assert.equal((await apiCall('GET', `/api/repls/${slug}`, undefined, p)).status, 403);
+      assert.equal((await apiCall('POST', `/api/repls/${slug}/start`, undefined, p)).status, 403);
+      await p.goto(`${base}/ide/${slug}`);
+      await p.locator('[data-testid="forbidden"]').waitFor({ timeout: STEP_MS });
+      const again = await apiCall('POST', '/api/auth/signup', { username: `${USERNAME}x`, password: PASSWORD }, p);
+      assert.equal(again.status, 409);
+      assert.equal(again.body?.error, 'username_taken');
+    } finally {
+      await other.close();
+    }
+  });
+
+  await step('after signing out the home page shows the sign-in card and the API answers 401', async () => {
+    await page.click('[data-testid="sign-out"]');
+    await page.locator('[data-testid="auth-submit"]').waitFor({ timeout: STEP_MS });
+    assert.equal(await page.locator('[data-testid="user-name"]').count(), 0);
+    const list = await apiCall('GET', '/api/repls');
+    assert.equal(list.status, 401);
+    assert.equal(list.body?.error, 'unauthenticated');
+    assert.equal((await apiCall('GET', `/api/repls/${slug}`)).status, 401);
+  });
+
+  await step('signed out, the IDE sends you to sign in and back', async () => {
+    await page.goto(`${base}/ide/${slug}`);
+    await page.waitForURL(`${base}/?next=/ide/${slug}`, { timeout: STEP_MS });
+    await page.locator('[data-testid="auth-submit"]').waitFor({ timeout: STEP_MS });
+    assert.match(await page.textContent('[data-testid="auth-form"]'), new RegExp(slug));
+    await submitAuth(USERNAME, PASSWORD);
+    await page.waitForURL(`${base}/ide/${slug}`, { timeout: STEP_MS });
+    await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: START_MS });
+    await editorHas(GREETING_NEW);
+  });
+
+  await step('a session refused for want of a cookie sends the IDE to sign in (mock only)', async () => {
+    if (!mock) return; // needs the mock's hook to drop the session
+    await context.clearCookies();
+    assert.equal((await apiCall('POST', `/__mock/drop/${slug}`)).status, 200);
+    await page.waitForURL(`${base}/?next=/ide/${slug}`, { timeout: STEP_MS });
+    await submitAuth(USERNAME, PASSWORD);
+    await page.waitForURL(`${base}/ide/${slug}`, { timeout: STEP_MS });
+    await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: START_MS });
+    const leaks = (await apiCall('POST', '/__mock/preview-cookies')).body;
+    assert.equal(leaks.count, 0, 'previews never receive the session cookie');
   });
 });
 

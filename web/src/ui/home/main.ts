@@ -1,9 +1,14 @@
-// The home page: create a repl from a template, list, open and delete repls.
+// The home page: sign in (or create an account), then create a repl from a template, list, open and delete repls.
 import '../styles/base.css';
 import '../styles/home.css';
 import { h, clear } from '../lib/dom';
 import { icon, logo } from '../lib/icons';
-import { ApiError, Repl, Template, createRepl, deleteRepl, listNodes, listRepls, listTemplates, errorTitle } from '../lib/api';
+import {
+  ApiError, Repl, Template, User, createRepl, deleteRepl, listNodes, listRepls, listTemplates, errorTitle, me, signOut,
+  onUnauthenticated, isUnauthenticated,
+} from '../lib/api';
+import { nextFromQuery } from '../lib/auth';
+import { authView } from './auth';
 import { toast, toastError } from '../lib/toast';
 import { confirmDialog } from '../lib/modal';
 import { relativeTime, absoluteTime } from '../lib/time';
@@ -13,7 +18,11 @@ const STATE_LABEL: Record<string, string> = {
   running: 'Running', stopped: 'Stopped', starting: 'Starting', stopping: 'Stopping', creating: 'Creating', failed: 'Failed',
 };
 
+let user: User | null = null;
+/** Bumped on every sign-out: answers to calls made for an earlier user are dropped. */
+let epoch = 0;
 let templates: Template[] = [];
+let templatesLoad: Promise<Template[]> | null = null;
 let repls: Repl[] | null = null;
 let creating: string | null = null;
 const deleting = new Set<string>();
@@ -23,15 +32,23 @@ const templateGrid = h('div', { class: 'template-grid', testid: 'templates' });
 const replList = h('div', { class: 'repl-list', testid: 'repls' });
 const replCount = h('span', { class: 'section-count' });
 
+const app = document.getElementById('app')!;
+
 function render(): void {
-  const app = document.getElementById('app')!;
+  const u = user!;
   clear(app);
+  document.title = 'Pier — your repls';
   app.append(
     h('header', { class: 'topbar' },
       h('a', { class: 'brand', href: '/' }, logo(26), 'Pier'),
       h('span', { class: 'topbar-tag' }, 'self-hosted'),
       h('div', { class: 'spacer' }),
-      fleet),
+      fleet,
+      h('div', { class: 'account', title: `Signed in as ${u.username}${u.admin ? ' (admin)' : ''}` },
+        h('span', { class: 'avatar', 'aria-hidden': 'true' }, u.username.slice(0, 1).toUpperCase()),
+        h('span', { class: 'account-name mono', testid: 'user-name' }, u.username),
+        u.admin ? h('span', { class: 'account-role', testid: 'user-admin' }, 'admin') : null),
+      h('button', { class: 'btn btn-ghost btn-sm sign-out', testid: 'sign-out', onclick: () => void leave() }, icon('logOut', 14), 'Sign out')),
     h('main', { class: 'home' },
       h('section', { class: 'hero' },
         h('h1', null, 'Create a repl'),
@@ -136,7 +153,9 @@ async function create(t: Template): Promise<void> {
     location.href = ideHref(repl.slug);
   } catch (e) {
     creating = null;
+    if (!user) return; // signed out meanwhile: the sign-in card shows
     renderTemplates();
+    if (isUnauthenticated(e)) return;
     toastError(e instanceof ApiError ? `Could not create the repl: ${errorTitle(e.code).toLowerCase()}` : 'Could not create the repl', e);
   }
 }
@@ -155,21 +174,25 @@ async function remove(r: Repl): Promise<void> {
     await deleteRepl(r.slug);
     toast('success', 'Repl deleted', r.slug);
   } catch (e) {
-    toastError('Could not delete the repl', e);
+    if (!isUnauthenticated(e)) toastError('Could not delete the repl', e);
   } finally {
     deleting.delete(r.slug);
-    await refreshRepls();
+    if (user) await refreshRepls();
   }
 }
 
 let refreshing = false;
 async function refreshRepls(userAsked = false): Promise<void> {
-  if (refreshing) return;
+  if (refreshing || !user) return;
   refreshing = true;
+  const mine = epoch;
   try {
-    repls = await listRepls();
+    const list = await listRepls();
+    if (!user || mine !== epoch) return;
+    repls = list;
     renderRepls();
   } catch (e) {
+    if (!user || isUnauthenticated(e)) return;
     if (repls === null) { repls = []; renderRepls(); }
     if (userAsked || !document.hidden) toastError('Could not list your repls', e);
   } finally {
@@ -180,12 +203,14 @@ async function refreshRepls(userAsked = false): Promise<void> {
 let nodeCount: number | null = null;
 
 async function refreshFleet(): Promise<void> {
+  if (!user) return;
+  const mine = epoch;
   try {
     nodeCount = (await listNodes()).length;
   } catch {
     nodeCount = null;
   }
-  renderFleet();
+  if (user && mine === epoch) renderFleet();
 }
 
 function renderFleet(): void {
@@ -201,17 +226,85 @@ function renderFleet(): void {
   fleet.title = nodeCount ? 'Node-agents in the cluster' : 'No node-agent is in the cluster: repls cannot start';
 }
 
-async function main(): Promise<void> {
+/** The signed-in home page: templates and the user's repls. */
+async function showHome(): Promise<void> {
+  // A `next` that the IDE sent is for signing in; signed in already, it only clutters the address.
+  if (location.search) history.replaceState(null, '', '/');
+  repls = null;
   render();
-  const [tpl] = await Promise.allSettled([listTemplates(), refreshRepls()]);
+  templatesLoad ??= listTemplates();
+  const [tpl] = await Promise.allSettled([templatesLoad, refreshRepls()]);
+  if (!user) return;
   if (tpl.status === 'fulfilled') templates = tpl.value;
-  else toastError('Could not load the templates', tpl.reason);
+  else { templatesLoad = null; toastError('Could not load the templates', tpl.reason); }
   renderTemplates();
   renderRepls();
   void refreshFleet();
-  // Keep states and "last active" fresh while the page is visible.
-  window.setInterval(() => { if (!document.hidden) { void refreshRepls(); void refreshFleet(); } }, 5000);
-  window.addEventListener('pageshow', (e) => { if (e.persisted) { creating = null; renderTemplates(); void refreshRepls(); } });
 }
 
-void main();
+/** The sign-in card; signing in returns to the IDE that sent the user here, or shows the home page. */
+function showSignIn(notice?: string): void {
+  user = null;
+  epoch++;
+  refreshing = false; // a call still out for the last user is dropped when it answers
+  repls = null;
+  creating = null;
+  clear(app);
+  document.title = 'Sign in · Pier';
+  const next = nextFromQuery();
+  app.append(authView({
+    next,
+    notice,
+    onSignedIn: (u) => {
+      if (next) { location.replace(next); return; }
+      user = u;
+      void showHome();
+    },
+  }));
+}
+
+async function leave(): Promise<void> {
+  try {
+    await signOut();
+  } catch (e) {
+    if (!isUnauthenticated(e)) { toastError('Could not sign out', e); return; }
+  }
+  showSignIn();
+}
+
+/** Asks who is signed in; shows the sign-in card, the home page, or an error with Retry. */
+async function boot(): Promise<void> {
+  templatesLoad ??= listTemplates(); // public: fetched while the session is checked
+  templatesLoad.catch(() => { /* shown with the home page */ });
+  try {
+    user = await me();
+  } catch (e) {
+    if (isUnauthenticated(e)) { showSignIn(); return; }
+    clear(app);
+    app.append(h('div', { class: 'auth-page' },
+      h('main', { class: 'auth-main' },
+        h('a', { class: 'auth-brand', href: '/' }, logo(40), h('span', null, 'Pier')),
+        h('div', { class: 'auth-card boot-error', testid: 'boot-error' },
+          h('div', { class: 'empty-icon' }, icon('wifiOff', 24)),
+          h('h1', { class: 'auth-title' }, e instanceof ApiError ? errorTitle(e.code) : 'Something went wrong'),
+          h('p', { class: 'auth-sub' }, (e as Error).message),
+          h('button', { class: 'btn btn-primary', onclick: () => void boot() }, icon('refresh', 14), 'Try again')))));
+    return;
+  }
+  await showHome();
+}
+
+function main(): void {
+  // Any call that finds the session gone (expired, signed out in another tab) brings the sign-in card back.
+  onUnauthenticated(() => {
+    if (user) showSignIn('Your session has ended. Sign in again to continue.');
+  });
+  // Keep states and "last active" fresh while the page is visible.
+  window.setInterval(() => { if (user && !document.hidden) { void refreshRepls(); void refreshFleet(); } }, 5000);
+  window.addEventListener('pageshow', (e) => { if (e.persisted && user) { creating = null; renderTemplates(); void refreshRepls(); } });
+  clear(app);
+  app.append(h('div', { class: 'boot-wait' }, h('div', { class: 'spinner' })));
+  void boot();
+}
+
+main();

@@ -3,11 +3,12 @@ import '../styles/base.css';
 import '../styles/ide.css';
 import { h, clear, isMac } from '../lib/dom';
 import { icon, logo } from '../lib/icons';
-import { ApiError, Repl, Template, getRepl, listTemplates, startRepl } from '../lib/api';
-import { toastError } from '../lib/toast';
+import { ApiError, Repl, Template, getRepl, listTemplates, startRepl, me, onUnauthenticated, isUnauthenticated } from '../lib/api';
+import { signInHref } from '../lib/auth';
+import { toast, toastError } from '../lib/toast';
 import { templateTile } from '../lib/fileicons';
 import { ConnState, HelloEvent, ProtocolError, RunState, Session } from './session';
-import { StartProgress, notFoundView } from './startup';
+import { StartProgress, notFoundView, forbiddenView } from './startup';
 import { FileTree } from './filetree';
 import { Editor, EditorStatus, SaveState } from './editor';
 import { BottomPanel } from './panel';
@@ -25,9 +26,30 @@ const CONN_LABEL: Record<ConnState, string> = {
   offline: 'Offline',
 };
 
+let leaving = false;
+let ide: Ide | null = null;
+
+/**
+ * The session cookie is missing or no longer valid: go to the sign-in page, which comes back here afterwards.
+ * Unsaved edits cannot be saved without it; the editor's beforeunload guard still asks before they are dropped.
+ */
+function goSignIn(): void {
+  if (leaving) return;
+  leaving = true;
+  ide?.closeSession();
+  location.replace(signInHref(`/ide/${encodeURIComponent(slug)}`));
+  // Still here a moment later: the user chose to stay (unsaved edits). Say why nothing works any more.
+  window.setTimeout(() => {
+    leaving = false;
+    toast('error', 'You are signed out', 'Copy any unsaved changes, then reload the page to sign in again.', 0);
+  }, 1500);
+}
+
 async function boot(): Promise<void> {
   document.title = slug ? `${slug} · Pier` : 'Pier';
   if (!slug || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(slug)) { showNotFound(); return; }
+  // Any API call answered 401: sign in again. The call never settles, so no error flashes on the way out.
+  onUnauthenticated(() => { goSignIn(); return true; });
 
   const progress = new StartProgress(slug);
   clear(app);
@@ -39,10 +61,11 @@ async function boot(): Promise<void> {
     repl = await progress.ensureRunning();
   } catch (e) {
     if (e instanceof ApiError && e.status === 404) { showNotFound(); return; }
+    if (e instanceof ApiError && e.status === 403) { showForbidden(); return; }
     throw e;
   }
   progress.connecting();
-  const ide = new Ide(repl, progress);
+  ide = new Ide(repl, progress);
   app.insertBefore(ide.el, progress.el);
   await ide.start();
 }
@@ -51,6 +74,12 @@ function showNotFound(): void {
   clear(app);
   app.appendChild(notFoundView(slug));
   document.title = 'No such repl · Pier';
+}
+
+function showForbidden(): void {
+  clear(app);
+  app.appendChild(forbiddenView(slug));
+  document.title = 'Not your repl · Pier';
 }
 
 class Ide {
@@ -166,6 +195,8 @@ class Ide {
     await this.session.connect();
   }
 
+  closeSession(): void { this.session.close(); }
+
   private showTemplate(ts: Template[]): void {
     const t = ts.find((x) => x.name === this.repl.template);
     if (t?.title) this.templateChip.textContent = t.title;
@@ -204,13 +235,22 @@ class Ide {
   private async beforeReconnect(failures: number, neverOpened: boolean): Promise<void> {
     if (!neverOpened && failures <= 1) return;
     if (this.restarting) return this.restarting;
+    // A refused upgrade looks like any failed connect: first make sure the session cookie is still good.
+    if (neverOpened) {
+      try {
+        await me();
+      } catch (e) {
+        if (isUnauthenticated(e)) { goSignIn(); return new Promise<void>(() => { /* leaving */ }); }
+        // Anything else (Pier unreachable): the checks below and the next attempt tell.
+      }
+    }
     let r: Repl;
     try {
       r = await getRepl(slug);
     } catch (e) {
-      if (e instanceof ApiError && e.status === 404) {
+      if (e instanceof ApiError && (e.status === 404 || e.status === 403)) {
         this.session.close();
-        showNotFound();
+        if (e.status === 404) showNotFound(); else showForbidden();
       }
       throw e;
     }

@@ -2,7 +2,8 @@
 // by polling the repl's record: placing on a node → starting the container on that node → connecting → ready.
 import { h, clear, sleep } from '../lib/dom';
 import { icon, logo } from '../lib/icons';
-import { ApiError, Repl, errorTitle, getRepl, startRepl } from '../lib/api';
+import { ApiError, Repl, errorTitle, getRepl, signOut, startRepl } from '../lib/api';
+import { signInHref } from '../lib/auth';
 import { templateTile } from '../lib/fileicons';
 
 type StepId = 'place' | 'container' | 'connect';
@@ -151,7 +152,7 @@ export class StartProgress {
 
   /**
    * Makes sure the repl runs: reads it, starts it if needed while polling its record every 500 ms,
-   * and retries on errors when the user asks. Throws only for a repl that does not exist.
+   * and retries on errors when the user asks. Throws only for a repl that does not exist or is not the user's.
    */
   async ensureRunning(): Promise<Repl> {
     for (;;) {
@@ -175,7 +176,7 @@ export class StartProgress {
         this.fromRecord(repl);
         return repl;
       } catch (e) {
-        if (e instanceof ApiError && e.status === 404) throw e;
+        if (e instanceof ApiError && (e.status === 404 || e.status === 403)) throw e;
         await this.error(e);
         this.show();
       }
@@ -192,4 +193,26 @@ export function notFoundView(slug: string): HTMLElement {
       h('h1', null, 'No such repl'),
       h('p', null, 'There is no repl called ', h('code', null, slug || '(none)'), '. It may have been deleted, or the link is mistyped.'),
       h('a', { class: 'btn btn-primary', href: '/' }, icon('home', 14), 'Go to your repls')));
+}
+
+/** The page for a repl of another account (403). */
+export function forbiddenView(slug: string): HTMLElement {
+  const next = `/ide/${encodeURIComponent(slug)}`;
+  const switchAccount = h('button', {
+    class: 'btn btn-ghost', testid: 'switch-account',
+    onclick: async () => {
+      switchAccount.disabled = true;
+      await signOut().catch(() => { /* signed out or not: the sign-in page tells */ });
+      location.href = signInHref(next);
+    },
+  }, icon('logOut', 14), 'Switch account');
+  return h('div', { class: 'start-overlay', testid: 'forbidden' },
+    h('a', { class: 'brand start-brand', href: '/' }, logo(24), 'Pier'),
+    h('div', { class: 'start-card not-found' },
+      h('div', { class: 'empty-icon' }, icon('lock', 24)),
+      h('h1', null, 'Not your repl'),
+      h('p', null, 'The repl ', h('code', null, slug), ' belongs to another account. Sign in as its owner to open it.'),
+      h('div', { class: 'start-actions centered' },
+        switchAccount,
+        h('a', { class: 'btn btn-primary', href: '/' }, icon('home', 14), 'Go to your repls'))));
 }

@@ -32,11 +32,26 @@ export interface NodeInfo { id?: string; nodeId?: string; [key: string]: unknown
 
 /** An answer of the API that is not a success: `{"error": code, "message": text}`, or no answer at all. */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  /** `fromServer`: the message is the server's own (`message` of the JSON body), not one made up here. */
+  constructor(readonly status: number, readonly code: string, message: string, readonly fromServer = false) {
     super(message);
     this.name = 'ApiError';
   }
 }
+
+/** The signed-in user, as `/api/auth/me`, login and signup answer. */
+export interface User { username: string; admin: boolean }
+
+/**
+ * What to do when an API call (other than `/api/auth/*`) answers 401: the session cookie is missing, expired or
+ * revoked. The handler returns true when it navigates away: the call then never settles, so that no error toast
+ * flashes on a page that is leaving.
+ */
+let unauthenticatedHandler: ((err: ApiError) => boolean | void) | null = null;
+export function onUnauthenticated(fn: (err: ApiError) => boolean | void): void { unauthenticatedHandler = fn; }
+
+/** True for the API's "sign in first" answer. */
+export const isUnauthenticated = (e: unknown): boolean => e instanceof ApiError && e.status === 401;
 
 export async function api<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   let res: Response;
@@ -46,6 +61,7 @@ export async function api<T>(method: string, path: string, body?: unknown, signa
       headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
       cache: 'no-store',
+      credentials: 'same-origin', // the HttpOnly session cookie; never read or written by scripts
       signal,
     });
   } catch (e) {
@@ -60,7 +76,11 @@ export async function api<T>(method: string, path: string, body?: unknown, signa
   if (!res.ok) {
     const code = json && typeof json.error === 'string' ? json.error : `http_${res.status}`;
     const message = json && typeof json.message === 'string' ? json.message : (res.statusText || `HTTP ${res.status}`);
-    throw new ApiError(res.status, code, message);
+    const err = new ApiError(res.status, code, message, !!json && typeof json.message === 'string' && json.message !== '');
+    if (res.status === 401 && !path.startsWith('/api/auth/') && unauthenticatedHandler?.(err) === true) {
+      return new Promise<T>(() => { /* the page is going to the sign-in page */ });
+    }
+    throw err;
   }
   if (json === null && text) throw new ApiError(res.status, 'bad_response', 'The server sent an answer that is not JSON.');
   return json as T;
@@ -73,6 +93,10 @@ export const startRepl = (slug: string) => api<Repl>('POST', `/api/repls/${encod
 export const stopRepl = (slug: string) => api<Repl>('POST', `/api/repls/${encodeURIComponent(slug)}/stop`);
 export const deleteRepl = (slug: string) => api<{ slug: string; deleted: boolean }>('DELETE', `/api/repls/${encodeURIComponent(slug)}`);
 export const listTemplates = () => api<{ templates: Template[] }>('GET', '/api/templates').then((r) => r.templates ?? []);
+export const me = () => api<User>('GET', '/api/auth/me');
+export const signIn = (username: string, password: string) => api<User>('POST', '/api/auth/login', { username, password });
+export const signUp = (username: string, password: string) => api<User>('POST', '/api/auth/signup', { username, password });
+export const signOut = () => api<unknown>('POST', '/api/auth/logout');
 export const listNodes = () => api<{ nodes: NodeInfo[] }>('GET', '/api/nodes').then((r) => r.nodes ?? []);
 
 /** Human titles for error codes of the API and the session protocol. */
@@ -90,6 +114,14 @@ export function errorTitle(code: string): string {
     malformed_json: 'Bad request',
     invalid_request: 'Bad request',
     too_large: 'Too large',
+    unauthenticated: 'Not signed in',
+    forbidden: 'Not your repl',
+    rate_limited: 'Too many requests',
+    bad_credentials: 'Wrong username or password',
+    username_taken: 'Username taken',
+    invalid_username: 'Invalid username',
+    weak_password: 'Password too weak',
+    signup_closed: 'Sign-ups are closed',
   };
   return titles[code] ?? 'Something went wrong';
 }

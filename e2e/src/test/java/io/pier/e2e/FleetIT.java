@@ -52,7 +52,7 @@ class FleetIT {
         HttpResponse<String> started = api(pier, "POST", "/api/repls/" + slug + "/start", "");
         assertEquals(200, started.statusCode(), started.body());
         slugs.add(slug);
-        try (SessionClient s = SessionClient.connect(vertx, pier.edgePort, slug)) {
+        try (SessionClient s = SessionClient.connect(vertx, pier, slug)) {
           assertTrue(s.request("fs.write", new JsonObject().put("path", "mine.txt").put("content", slug)).getBoolean("ok"));
         }
       }
@@ -83,7 +83,7 @@ class FleetIT {
       Map<String, List<String>> after = placement(pier, slugs);
       assertFalse(after.containsKey(victim.id), "nothing runs on the dead node: " + after);
       for (String slug : lost) {
-        try (SessionClient s = SessionClient.connect(vertx, pier.edgePort, slug)) {
+        try (SessionClient s = SessionClient.connect(vertx, pier, slug)) {
           assertEquals(slug, s.request("fs.read", new JsonObject().put("path", "mine.txt")).getString("content"),
               "the repl came back with its files");
         }

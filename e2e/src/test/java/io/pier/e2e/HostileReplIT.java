@@ -30,7 +30,7 @@ class HostileReplIT {
       String neighbour = start(pier);
       List<Double> idle = latencies(pier, neighbour, 30);
 
-      try (SessionClient s = SessionClient.connect(vertx, pier.edgePort, hostile)) {
+      try (SessionClient s = SessionClient.connect(vertx, pier, hostile)) {
         int term = s.request("term.open", new JsonObject()).getInteger("term");
         s.sendInput(term, "for i in 1 2 3 4; do (while :; do :; done) & done\n");
         s.sendInput(term, "node -e 'let a=[];setInterval(()=>a.push(Buffer.alloc(64e6,1)),5)' &\n");

@@ -47,6 +47,12 @@ public final class PierOnLoopback implements AutoCloseable {
   private static final Duration START = Duration.ofSeconds(90);
   private static final String S3_KEY = "e2e";
   private static final String S3_SECRET = "e2e-secret";
+  static final String AUTH_SECRET = "e2e-auth-secret-of-enough-length";
+  /** A signed-in user's token, as the browser's cookie would carry, and an administrator's. */
+  final String userToken;
+  final String adminToken;
+  /** What Pier's services carry to each other's internal APIs (the node-agent's sync status, say). */
+  final String serviceToken;
 
   /**
    * How to run it.
@@ -120,12 +126,17 @@ public final class PierOnLoopback implements AutoCloseable {
     cluster = new ClusterConfig("pier-e2e-" + run, List.of("127.0.0.1"), "127.0.0.1",
         ThreadLocalRandom.current().nextInt(20000, 40000), false);
     edgePort = freePort();
+    var signer = new io.pier.common.auth.TokenSigner(AUTH_SECRET, java.time.Clock.systemUTC());
+    userToken = signer.issue("e2e", false, Duration.ofHours(2));
+    adminToken = signer.issue("e2e-admin", true, Duration.ofHours(2));
+    serviceToken = signer.issue("service:e2e", true, Duration.ofHours(2));
 
     for (int i = 0; i < options.schedulers(); i++) {
       schedulers.add(Mains.await(SchedulerMain.start(new SchedulerConfig("127.0.0.1", freePort(), "127.0.0.1", DOMAIN,
           URI.create("http://" + DOMAIN + ":" + edgePort), repo.resolve("templates"), Duration.ofSeconds(60),
           Duration.ofSeconds(60), Duration.ofSeconds(15), new FleetKeeper.Settings(Duration.ofMillis(500),
               options.idleStop(), 0.7, null, Duration.ofMinutes(10), Duration.ofSeconds(15)),
+          new SchedulerConfig.AuthSettings(AUTH_SECRET, Duration.ofHours(2), java.util.Set.of("e2e-admin"), true, 1000),
           cluster, s3Config), TemplateCatalog.load(repo.resolve("templates"))), START));
     }
     for (int i = 0; i < options.nodes(); i++) {
@@ -136,7 +147,7 @@ public final class PierOnLoopback implements AutoCloseable {
     }
     nodePort = nodes.get(0).port;
     edge = Mains.await(EdgeProxyMain.start(new EdgeConfig("127.0.0.1", edgePort, DOMAIN, List.of(),
-        options.wake() ? Duration.ofSeconds(60) : Duration.ZERO,
+        options.wake() ? Duration.ofSeconds(60) : Duration.ZERO, AUTH_SECRET,
         new ClusterConfig(cluster.name(), cluster.members(), cluster.host(), cluster.port(), true))), START);
 
     var dockerConfig = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
@@ -155,7 +166,7 @@ public final class PierOnLoopback implements AutoCloseable {
           "127.0.0.1", new NodeCapacity(10, 4096, 2), Duration.ofMillis(500), Duration.ofSeconds(30),
           Duration.ofSeconds(120), new WriteBehind.Settings(Duration.ofMillis(options.quietMs()), Duration.ofSeconds(5),
               Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofMillis(50)), Duration.ofSeconds(5), true,
-          List.of(), cluster,
+          List.of(), AUTH_SECRET, cluster,
           s3Config, new DockerConfig(null))), START);
       return;
     }
@@ -173,6 +184,7 @@ public final class PierOnLoopback implements AutoCloseable {
         "PIER_CLUSTER_NAME", cluster.name(), "PIER_CLUSTER_MEMBERS", "127.0.0.1",
         "PIER_CLUSTER_PORT", String.valueOf(cluster.port()), "PIER_S3_ENDPOINT", s3Config.endpoint().toString(),
         "PIER_S3_ACCESS_KEY", S3_KEY, "PIER_S3_SECRET_KEY", S3_SECRET));
+    env.put("PIER_AUTH_SECRET", AUTH_SECRET);
     env.putAll(Map.of("PIER_S3_BUCKET", "pier", "PIER_SYNC_QUIET_MS", String.valueOf(options.quietMs()),
         "PIER_NODE_HEARTBEAT_MS", "500", "PIER_NODE_SLOTS", "16", "PIER_NODE_MEMORY_MB", "8192"));
     node.process = builder.start();

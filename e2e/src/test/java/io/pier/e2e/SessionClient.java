@@ -55,11 +55,17 @@ final class SessionClient implements AutoCloseable {
     }
   }
 
-  static SessionClient connect(Vertx vertx, int edgePort, String slug) {
+  /** Connects as the harness's signed-in user. */
+  static SessionClient connect(Vertx vertx, PierOnLoopback pier, String slug) {
+    return connect(vertx, pier.edgePort, slug, pier.userToken);
+  }
+
+  static SessionClient connect(Vertx vertx, int edgePort, String slug, String token) {
     SessionClient ws = Mains.await(vertx.createWebSocketClient(new WebSocketClientOptions()
             .setMaxFrameSize(8 * 1024 * 1024).setMaxMessageSize(8 * 1024 * 1024))
         .connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(edgePort)
-            .setURI("/api/repls/" + slug + "/session").putHeader("Host", PierOnLoopback.DOMAIN))
+            .setURI("/api/repls/" + slug + "/session").putHeader("Host", PierOnLoopback.DOMAIN)
+            .putHeader("Authorization", "Bearer " + token))
         .map(SessionClient::new), WAIT);
     SessionClient client = ws;
     client.awaitEvent(e -> "hello".equals(e.getString("event")));

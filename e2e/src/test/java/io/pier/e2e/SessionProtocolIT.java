@@ -46,7 +46,7 @@ class SessionProtocolIT {
 
   @Test
   void helloNamesTheSessionTheFileToOpenAndTheRunningApp() {
-    try (SessionClient s = SessionClient.connect(vertx, pier.edgePort, slug)) {
+    try (SessionClient s = SessionClient.connect(vertx, pier, slug)) {
       JsonObject hello = s.awaitEvent(e -> "hello".equals(e.getString("event")));
       assertEquals(1, hello.getInteger("protocol"));
       assertEquals(slug, hello.getString("slug"));
@@ -58,7 +58,7 @@ class SessionProtocolIT {
 
   @Test
   void filesAreListedReadCreatedRenamedAndDeleted() {
-    try (SessionClient s = SessionClient.connect(vertx, pier.edgePort, slug)) {
+    try (SessionClient s = SessionClient.connect(vertx, pier, slug)) {
       JsonArray root = ok(s.request("fs.list", new JsonObject().put("path", ""))).getJsonArray("entries");
       assertTrue(root.stream().anyMatch(e -> ((JsonObject) e).getString("path").equals("index.js")), root.encode());
       JsonObject index = ok(s.request("fs.read", new JsonObject().put("path", "index.js")));
@@ -83,8 +83,8 @@ class SessionProtocolIT {
 
   @Test
   void editsTravelAsChangesAndAStaleSaveIsRefusedNotLost() {
-    try (SessionClient a = SessionClient.connect(vertx, pier.edgePort, slug);
-         SessionClient b = SessionClient.connect(vertx, pier.edgePort, slug)) {
+    try (SessionClient a = SessionClient.connect(vertx, pier, slug);
+         SessionClient b = SessionClient.connect(vertx, pier, slug)) {
       ok(a.request("fs.create", new JsonObject().put("path", "notes.md").put("type", "file").put("content", "hello world\n")));
       String base = ok(a.request("fs.read", new JsonObject().put("path", "notes.md"))).getString("version");
 
@@ -108,8 +108,8 @@ class SessionProtocolIT {
 
   @Test
   void changesReachEverySessionIncludingFilesThatProcessesMake() {
-    try (SessionClient a = SessionClient.connect(vertx, pier.edgePort, slug);
-         SessionClient b = SessionClient.connect(vertx, pier.edgePort, slug)) {
+    try (SessionClient a = SessionClient.connect(vertx, pier, slug);
+         SessionClient b = SessionClient.connect(vertx, pier, slug)) {
       String aId = a.awaitEvent(e -> "hello".equals(e.getString("event"))).getString("session");
       ok(a.request("fs.write", new JsonObject().put("path", "shared.txt").put("content", "from a")));
       JsonObject seen = b.awaitEvent(e -> "fs".equals(e.getString("event")) && changed(e, "shared.txt"));
@@ -127,7 +127,7 @@ class SessionProtocolIT {
   @Test
   void terminalsEchoResizeAndReplayAfterAReconnect() {
     int term;
-    try (SessionClient first = SessionClient.connect(vertx, pier.edgePort, slug)) {
+    try (SessionClient first = SessionClient.connect(vertx, pier, slug)) {
       term = ok(first.request("term.open", new JsonObject().put("cols", 80).put("rows", 24))).getInteger("term");
       first.sendInput(term, "echo $((6*7))\n");
       first.awaitOutput(term, "42");
@@ -135,7 +135,7 @@ class SessionProtocolIT {
       first.sendInput(term, "stty size\n");
       first.awaitOutput(term, "33 101");
     }
-    try (SessionClient again = SessionClient.connect(vertx, pier.edgePort, slug)) {
+    try (SessionClient again = SessionClient.connect(vertx, pier, slug)) {
       JsonObject hello = again.awaitEvent(e -> "hello".equals(e.getString("event")));
       assertTrue(hello.getJsonArray("terminals").stream().anyMatch(t -> ((JsonObject) t).getInteger("term") == term),
           "the terminal outlived the connection: " + hello.encode());
@@ -149,7 +149,7 @@ class SessionProtocolIT {
 
   @Test
   void runRestartsAndItsOutputStreams() throws Exception {
-    try (SessionClient s = SessionClient.connect(vertx, pier.edgePort, slug)) {
+    try (SessionClient s = SessionClient.connect(vertx, pier, slug)) {
       ok(s.request("run.stop"));
       s.awaitEvent(e -> "run".equals(e.getString("event")) && "stopped".equals(e.getString("state")));
       assertEquals(502, preview().statusCode(), "nothing answers while the run is stopped");
@@ -163,7 +163,7 @@ class SessionProtocolIT {
 
   @Test
   void badInputIsAnsweredAndTheSessionStaysUp() {
-    try (SessionClient s = SessionClient.connect(vertx, pier.edgePort, slug)) {
+    try (SessionClient s = SessionClient.connect(vertx, pier, slug)) {
       s.sendRaw("this is not json");
       assertEquals("bad_request", s.awaitEvent(e -> "error".equals(e.getString("event"))).getString("error"));
       assertEquals("bad_request", error(s.request("no.such.op")));
@@ -185,6 +185,29 @@ class SessionProtocolIT {
       assertFalse(s.isClosed());
       ok(s.request("fs.list", new JsonObject().put("path", "")));
     }
+  }
+
+  @Test
+  void aSessionWithoutATokenOrWithAnotherUsersIsRefused() throws Exception {
+    Throwable anonymous = refused(null);
+    assertTrue(anonymous.getMessage().contains("401"), anonymous.getMessage());
+    String stranger = new io.pier.common.auth.TokenSigner(PierOnLoopback.AUTH_SECRET, java.time.Clock.systemUTC())
+        .issue("mallory", false, Duration.ofMinutes(5));
+    Throwable forbidden = refused(stranger);
+    assertTrue(forbidden.getMessage().contains("403"), forbidden.getMessage());
+    Throwable forged = refused(new io.pier.common.auth.TokenSigner("not-the-cluster-secret-at-all",
+        java.time.Clock.systemUTC()).issue("e2e", false, Duration.ofMinutes(5)));
+    assertTrue(forged.getMessage().contains("401"), forged.getMessage());
+  }
+
+  private static Throwable refused(String token) throws Exception {
+    var options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(pier.edgePort)
+        .setURI("/api/repls/" + slug + "/session").putHeader("Host", PierOnLoopback.DOMAIN);
+    if (token != null) options.putHeader("Authorization", "Bearer " + token);
+    Throwable failure = vertx.createWebSocketClient().connect(options).toCompletionStage().toCompletableFuture()
+        .handle((ws, err) -> err).get();
+    if (failure == null) throw new AssertionError("the session was let in");
+    return failure;
   }
 
   @Test
@@ -218,7 +241,8 @@ class SessionProtocolIT {
 
   private static HttpResponse<String> api(String method, String path, String json) throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pier.edgePort + path))
-        .timeout(Duration.ofSeconds(90)).header("Host", PierOnLoopback.DOMAIN).header("Content-Type", "application/json");
+        .timeout(Duration.ofSeconds(90)).header("Host", PierOnLoopback.DOMAIN).header("Content-Type", "application/json")
+        .header("Authorization", "Bearer " + pier.userToken);
     request.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
     return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
   }

@@ -132,7 +132,8 @@ class WalkingSkeletonIT {
 
   private static HttpResponse<String> api(String method, String path, String json) throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pier.edgePort + path))
-        .timeout(Duration.ofSeconds(90)).header("Host", APEX);
+        .timeout(Duration.ofSeconds(90)).header("Host", APEX)
+        .header("Authorization", "Bearer " + (path.startsWith("/api/nodes") ? pier.adminToken : pier.userToken));
     request.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
     if (json != null) request.header("Content-Type", "application/json");
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());

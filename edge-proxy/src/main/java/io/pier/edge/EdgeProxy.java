@@ -47,6 +47,7 @@ public final class EdgeProxy {
   private final Map<HttpServerRequest, Route> resolved = new ConcurrentHashMap<>();
   private HttpServer server;
   private HttpClient client;
+  private final io.pier.common.auth.TokenSigner tokens;
   private final Map<String, Long> lastRecordedUse = new ConcurrentHashMap<>();
   private final Map<String, Future<Route>> waking = new ConcurrentHashMap<>();
   private static final long ACTIVITY_EVERY_NANOS = 10_000_000_000L;
@@ -57,6 +58,7 @@ public final class EdgeProxy {
     this.config = config;
     this.cluster = cluster;
     this.metrics = metrics;
+    this.tokens = new io.pier.common.auth.TokenSigner(config.authSecret(), java.time.Clock.systemUTC());
   }
 
   public Future<EdgeProxy> start() {
@@ -196,7 +198,8 @@ public final class EdgeProxy {
           .compose(route -> route != null ? Future.succeededFuture(route)
               : Future.failedFuture("started, but no route yet"))
           .timeout(config.wakeTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-      started.onComplete(done -> waking.remove(s));
+      // Removed later, not inside computeIfAbsent: a future that fails at once would update the map recursively.
+      started.onComplete(done -> vertx.runOnContext(v -> waking.remove(s, started)));
       return started;
     });
   }
@@ -206,7 +209,8 @@ public final class EdgeProxy {
     URI scheduler = URI.create(urls.get(index));
     return client.request(new RequestOptions().setMethod(io.vertx.core.http.HttpMethod.POST)
             .setHost(scheduler.getHost()).setPort(scheduler.getPort()).setURI("/api/repls/" + slug + "/start")
-            .setTimeout(config.wakeTimeout().toMillis()))
+            .setTimeout(config.wakeTimeout().toMillis())
+            .putHeader("Authorization", "Bearer " + tokens.issue("service:edge", true, java.time.Duration.ofMinutes(5))))
         .compose(request -> request.send())
         .recover(unreachable -> askSchedulerToStart(slug, urls, index + 1).map(v -> null))
         .compose(response -> {

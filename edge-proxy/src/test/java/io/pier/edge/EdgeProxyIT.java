@@ -55,7 +55,7 @@ class EdgeProxyIT {
         ThreadLocalRandom.current().nextInt(20000, 40000), false);
     dataMember = Mains.await(HazelcastCluster.join(cluster, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)), WAIT);
     edgePort = freePort();
-    edge = Mains.await(EdgeProxyMain.start(new EdgeConfig("127.0.0.1", edgePort, DOMAIN, List.of(), Duration.ZERO,
+    edge = Mains.await(EdgeProxyMain.start(new EdgeConfig("127.0.0.1", edgePort, DOMAIN, List.of(), Duration.ZERO, "edge-it-secret-long-enough",
         new ClusterConfig(cluster.name(), cluster.members(), cluster.host(), cluster.port(), true))), WAIT);
     backends = Vertx.vertx();
 

@@ -57,6 +57,7 @@ public final class NodeAgent {
   private final AtomicReference<List<String>> images = new AtomicReference<>(List.of());
   private volatile Instant imagesReadAt = Instant.EPOCH;
   private HttpServer server;
+  private final io.pier.common.auth.TokenSigner tokens;
   private long heartbeatTimer = -1;
   private long activityTimer = -1;
   /** An open IDE session counts as use: the idle stop leaves such a repl alone. */
@@ -70,6 +71,7 @@ public final class NodeAgent {
     this.runtime = runtime;
     this.host = host;
     this.metrics = metrics;
+    this.tokens = new io.pier.common.auth.TokenSigner(config.authSecret(), java.time.Clock.systemUTC());
   }
 
   /** Listens, reconciles its containers with the registry, then starts publishing its heartbeat. */
@@ -97,6 +99,15 @@ public final class NodeAgent {
     draining.set(java.nio.file.Files.exists(drainingMark()));
     Router router = Router.router(vertx);
     OpsRoutes.mount(router, "node-agent", metrics, ready::get);
+    // Only Pier's own services may call the internal API: a short-lived service token signed with the shared secret.
+    router.route("/internal/*").handler(ctx -> {
+      var caller = tokens.verify(io.pier.common.auth.Credentials.token(ctx.request()));
+      if (caller.isEmpty() || !caller.get().isService()) {
+        HttpErrors.send(ctx, 401, "unauthenticated", "the internal API answers Pier's services only");
+      } else {
+        ctx.next();
+      }
+    });
     router.route("/internal/*").handler(BodyHandler.create().setBodyLimit(64 * 1024));
     router.post("/internal/repls/:slug/start").handler(this::startRepl);
     router.post("/internal/repls/:slug/stop").handler(this::stopRepl);
@@ -178,8 +189,27 @@ public final class NodeAgent {
       HttpErrors.send(ctx, 404, "not_running", "repl " + slug + " does not run on node " + config.nodeId());
       return;
     }
+    var caller = tokens.verify(io.pier.common.auth.Credentials.token(ctx.request()));
+    if (caller.isEmpty()) {
+      HttpErrors.send(ctx, 401, "unauthenticated", "sign in first");
+      return;
+    }
+    ctx.request().pause();
+    cluster.repls().get(slug).onComplete(found -> {
+      ctx.request().resume();
+      var who = caller.get();
+      String owner = found.succeeded() && found.result() != null ? found.result().owner() : null;
+      if (!who.admin() && !who.isService() && (owner == null || !owner.equals(who.subject()))) {
+        HttpErrors.send(ctx, 403, "forbidden", "this repl belongs to someone else");
+        return;
+      }
+      upgrade(ctx, slug, live.get());
+    });
+  }
+
+  private void upgrade(RoutingContext ctx, String slug, io.pier.node.session.LiveRepl live) {
     ctx.request().toWebSocket()
-        .onSuccess(ws -> SessionSocket.serve(vertx, ws, live.get()))
+        .onSuccess(ws -> SessionSocket.serve(vertx, ws, live))
         .onFailure(err -> LOG.debug("session upgrade for {} failed: {}", slug, err.getMessage()));
   }
 

@@ -30,12 +30,13 @@ import java.util.regex.Pattern;
  * @param drainTimeout   how long a stop waits for storage to take a repl's pending files
  * @param isolate        run repls on the node's own network behind firewall rules (needs root and iptables)
  * @param blocked        CIDRs off the node repls must not reach, besides the cluster members and storage
+ * @param authSecret     the secret Pier's tokens are signed with (the same on every service)
  */
 public record NodeAgentConfig(String nodeId, Path dataDir, String bindHost, int port, String advertiseHost,
                               NodeCapacity capacity, Duration heartbeatInterval, Duration readyTimeout,
                               Duration terminalLinger, WriteBehind.Settings sync, Duration drainTimeout,
-                              boolean isolate, List<String> blocked, ClusterConfig cluster, S3Config s3,
-                              DockerConfig docker) {
+                              boolean isolate, List<String> blocked, String authSecret, ClusterConfig cluster,
+                              S3Config s3, DockerConfig docker) {
   private static final Pattern NODE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
 
   public String agentUrl() {
@@ -64,6 +65,7 @@ public record NodeAgentConfig(String nodeId, Path dataDir, String bindHost, int 
             Duration.ofSeconds(30), Duration.ofMillis(100)),
         Duration.ofSeconds(env.integer("PIER_SYNC_DRAIN_TIMEOUT_S", 60)),
         !"false".equalsIgnoreCase(env.string("PIER_NODE_ISOLATE", "true")), env.list("PIER_NODE_BLOCKED_CIDRS", ""),
+        env.required("PIER_AUTH_SECRET"),
         ClusterConfig.fromEnv(env, false), S3Config.fromEnv(env),
         new DockerConfig(env.string("PIER_DOCKER_HOST", env.string("DOCKER_HOST", null))));
     env.check();
@@ -72,7 +74,7 @@ public record NodeAgentConfig(String nodeId, Path dataDir, String bindHost, int 
 
   public NodeAgentConfig withNodeId(String id) {
     return new NodeAgentConfig(id, dataDir, bindHost, port, advertiseHost, capacity, heartbeatInterval,
-        readyTimeout, terminalLinger, sync, drainTimeout, isolate, blocked, cluster, s3, docker);
+        readyTimeout, terminalLinger, sync, drainTimeout, isolate, blocked, authSecret, cluster, s3, docker);
   }
 
   /** The id kept in {@code <data>/node-id}, made once, so a restarted agent recognises its own containers. */

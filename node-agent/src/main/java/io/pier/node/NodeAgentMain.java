@@ -27,6 +27,10 @@ public final class NodeAgentMain {
 
   public static void main(String[] args) throws Exception {
     NodeAgentConfig config = Mains.configOrExit("node-agent", () -> NodeAgentConfig.fromEnv(Env.system()));
+    if (!config.isolate()) {
+      LOG.warn("repl network isolation is OFF (PIER_NODE_ISOLATE=false): repls can reach this host's services and "
+          + "each other; never run a fleet like this");
+    }
     if (!"root".equals(System.getProperty("user.name"))) {
       LOG.warn("not running as root: workspaces stay owned by {}, so repls (uid 1000) can write them only if that is"
           + " uid 1000", System.getProperty("user.name"));

@@ -55,7 +55,14 @@ public final class Scheduler {
   public Future<Scheduler> start() {
     Router router = Router.router(vertx);
     OpsRoutes.mount(router, "scheduler", metrics, ready::get);
-    new SchedulerApi(repls, templates, cluster, keeper, config::previewUrl, config::ideUrl).mount(vertx, router);
+    java.time.Clock clock = java.time.Clock.systemUTC();
+    var accounts = new io.pier.scheduler.auth.Accounts(vertx, store, cluster.accounts(), config.auth().admins(),
+        config.auth().signupOpen(), clock);
+    var auth = new io.pier.scheduler.auth.AuthApi(accounts, new io.pier.common.auth.TokenSigner(config.auth().secret(),
+        clock), config.auth().tokenTtl(), "https".equals(config.publicUrl().getScheme()), clock);
+    new SchedulerApi(repls, templates, cluster, keeper, auth, new io.pier.scheduler.auth.RateLimiter(
+        config.auth().createPerMinute(), Duration.ofMinutes(1), clock), config::previewUrl, config::ideUrl)
+        .mount(vertx, router);
     router.route().handler(ctx -> HttpErrors.send(ctx, 404, "not_found", "nothing at " + ctx.request().path()));
     return vertx.executeBlocking(() -> {
           store.ensureBucket();

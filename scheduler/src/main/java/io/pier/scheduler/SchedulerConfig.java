@@ -17,7 +17,21 @@ import java.time.Duration;
  */
 public record SchedulerConfig(String bindHost, int port, String advertiseHost, String domain, URI publicUrl,
                               Path templatesDir, Duration busyWait, Duration nodeTimeout, Duration nodeStaleAfter,
-                              FleetKeeper.Settings fleet, ClusterConfig cluster, S3Config s3) {
+                              FleetKeeper.Settings fleet, AuthSettings auth, ClusterConfig cluster, S3Config s3) {
+
+  /**
+   * @param secret        signs and checks tokens; every Pier service has the same one
+   * @param admins        usernames that administer the fleet (nodes, drain, every repl)
+   * @param createPerMinute new repls a user may make a minute
+   */
+  public record AuthSettings(String secret, Duration tokenTtl, java.util.Set<String> admins, boolean signupOpen,
+                             int createPerMinute) {
+    public static AuthSettings fromEnv(Env env) {
+      return new AuthSettings(env.required("PIER_AUTH_SECRET"),
+          Duration.ofHours(env.integer("PIER_TOKEN_TTL_H", 12)), java.util.Set.copyOf(env.list("PIER_ADMINS", "")),
+          !"closed".equalsIgnoreCase(env.string("PIER_SIGNUP", "open")), env.integer("PIER_CREATE_PER_MINUTE", 30));
+    }
+  }
 
   public static SchedulerConfig fromEnv(Env env) {
     String domain = env.string("PIER_DOMAIN", "pier.localhost");
@@ -42,7 +56,10 @@ public record SchedulerConfig(String bindHost, int port, String advertiseHost, S
             env.decimal("PIER_FLEET_TARGET_UTILISATION", 0.7), env.string("PIER_SCALE_OUT_COMMAND", null),
             Duration.ofSeconds(env.integer("PIER_SCALE_OUT_COOLDOWN_S", 600)),
             Duration.ofSeconds(env.integer("PIER_NODE_STALE_S", 8))),
-        ClusterConfig.fromEnv(env, false), S3Config.fromEnv(env));
+        AuthSettings.fromEnv(env), ClusterConfig.fromEnv(env, false), S3Config.fromEnv(env));
+    if (config.auth().secret() != null && config.auth().secret().length() < 16) {
+      env.problem("PIER_AUTH_SECRET must have at least 16 characters");
+    }
     double target = config.fleet().targetUtilisation();
     if (!(target > 0 && target <= 1)) env.problem("PIER_FLEET_TARGET_UTILISATION must be in (0, 1], got " + target);
     env.check();

@@ -65,7 +65,8 @@ public final class SchedulerMain {
       SecureRandom random = new SecureRandom();
       ReplService repls = new ReplService(cluster.vertx(), cluster.state(), store, templates,
           new BestOfKPlacement(Checks.standard(clock, config.nodeStaleAfter()), new LoadScorer(), PLACEMENT_CHOICES, random),
-          new HttpNodeClient(WebClient.create(cluster.vertx()), config.nodeTimeout()),
+          new HttpNodeClient(WebClient.create(cluster.vertx()), config.nodeTimeout(),
+              new io.pier.common.auth.TokenSigner(config.auth().secret(), clock)),
           new Slugs(random), clock, config.busyWait(), metrics);
       FleetKeeper keeper = new FleetKeeper(cluster.vertx(), cluster.state(), repls, config.fleet(), clock, metrics);
       return new Scheduler(cluster.vertx(), config, cluster.state(), store, templates, repls, keeper, metrics).start()

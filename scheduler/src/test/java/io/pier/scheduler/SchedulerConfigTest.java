@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Test;
 class SchedulerConfigTest {
 
   private static SchedulerConfig config(Map<String, String> vars) {
-    return SchedulerConfig.fromEnv(new Env(vars));
+    Map<String, String> withSecret = new java.util.HashMap<>(vars);
+    withSecret.putIfAbsent("PIER_AUTH_SECRET", "a-test-secret-long-enough");
+    return SchedulerConfig.fromEnv(new Env(withSecret));
   }
 
   @Test

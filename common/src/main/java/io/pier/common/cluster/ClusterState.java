@@ -26,6 +26,7 @@ public final class ClusterState {
   public static final String SERVICES = "pier.services";
   public static final String ACTIVITY = "pier.activity";
   public static final String RESERVATIONS = "pier.reservations";
+  public static final String ACCOUNTS = "pier.accounts";
 
   private final SharedMap<ReplRecord> repls;
   private final SharedMap<NodeInfo> nodes;
@@ -33,6 +34,7 @@ public final class ClusterState {
   private final SharedMap<ServiceEndpoint> services;
   private final SharedMap<Activity> activity;
   private final SharedMap<Reservations> reservations;
+  private final SharedMap<JsonObject> accounts;
 
   private final Membership membership;
 
@@ -49,6 +51,7 @@ public final class ClusterState {
     this.services = new SharedMap<>(mapsByName.apply(SERVICES), ServiceEndpoint::toJson, ServiceEndpoint::fromJson);
     this.activity = new SharedMap<>(mapsByName.apply(ACTIVITY), Activity::toJson, Activity::fromJson);
     this.reservations = new SharedMap<>(mapsByName.apply(RESERVATIONS), Reservations::toJson, Reservations::fromJson);
+    this.accounts = new SharedMap<>(mapsByName.apply(ACCOUNTS), json -> json, json -> json);
   }
 
   /** Which members are in the cluster now: a node whose member left is gone, whatever its last heartbeat says. */
@@ -83,6 +86,11 @@ public final class ClusterState {
 
   public SharedMap<Reservations> reservations() {
     return reservations;
+  }
+
+  /** Accounts by username: the schedulers' cache of {@code accounts/*.json}, and the lock that makes sign-up unique. */
+  public SharedMap<JsonObject> accounts() {
+    return accounts;
   }
 
   /** When a repl was last used, and by what ("session" or "preview"). */

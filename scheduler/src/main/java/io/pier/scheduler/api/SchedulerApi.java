@@ -8,7 +8,9 @@ import io.pier.common.repl.ReplRecord;
 import io.pier.common.repl.Slugs;
 import io.pier.common.template.TemplateCatalog;
 import io.pier.common.template.TemplateManifest;
+import io.pier.common.auth.AuthToken;
 import io.pier.scheduler.ReplService;
+import io.pier.scheduler.auth.AuthApi;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
@@ -31,16 +33,21 @@ public final class SchedulerApi {
   private final TemplateCatalog templates;
   private final ClusterState cluster;
   private final io.pier.scheduler.FleetKeeper keeper;
+  private final AuthApi auth;
+  private final io.pier.scheduler.auth.RateLimiter creations;
   private final Function<String, String> previewUrl;
   private final Function<String, String> ideUrl;
 
   public SchedulerApi(ReplService repls, TemplateCatalog templates, ClusterState cluster,
-                      io.pier.scheduler.FleetKeeper keeper, Function<String, String> previewUrl,
+                      io.pier.scheduler.FleetKeeper keeper, AuthApi auth,
+                      io.pier.scheduler.auth.RateLimiter creations, Function<String, String> previewUrl,
                       Function<String, String> ideUrl) {
     this.repls = repls;
     this.templates = templates;
     this.cluster = cluster;
     this.keeper = keeper;
+    this.auth = auth;
+    this.creations = creations;
     this.previewUrl = previewUrl;
     this.ideUrl = ideUrl;
   }
@@ -48,16 +55,31 @@ public final class SchedulerApi {
   /** Adds the API's routes to {@code router}. */
   public void mount(Vertx vertx, Router router) {
     router.route("/api/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false));
+    router.get("/api/templates").handler(ctx -> ctx.json(new JsonObject().put("templates", new JsonArray(
+        templates.all().stream().map(TemplateManifest::toJson).toList()))));
+    auth.mount(router);
+    // Everything below needs a signed-in caller.
+    router.route("/api/*").handler(auth::requireCaller);
     router.post("/api/repls").handler(this::create);
-    router.get("/api/repls").handler(ctx -> respond(ctx, repls.list()
-        .map(all -> new JsonObject().put("repls", new JsonArray(all.stream().map(this::view).toList())))));
+    router.get("/api/repls").handler(ctx -> {
+      AuthToken caller = ctx.get(AuthApi.CALLER);
+      boolean everyone = caller.admin() || caller.isService();
+      respond(ctx, repls.list().map(all -> new JsonObject().put("repls", new JsonArray(all.stream()
+          .filter(r -> everyone || caller.subject().equals(r.owner())).map(this::view).toList()))));
+    });
     router.get("/api/repls/:slug").handler(ctx -> withSlug(ctx, slug -> repls.get(slug).map(this::view)));
     router.post("/api/repls/:slug/start").handler(ctx -> withSlug(ctx, slug -> repls.start(slug).map(this::view)));
     router.post("/api/repls/:slug/stop").handler(ctx -> withSlug(ctx, slug -> repls.stop(slug).map(this::view)));
     router.delete("/api/repls/:slug").handler(ctx -> withSlug(ctx, slug -> repls.delete(slug)
         .map(v -> new JsonObject().put("slug", slug).put("deleted", true))));
-    router.get("/api/templates").handler(ctx -> ctx.json(new JsonObject().put("templates", new JsonArray(
-        templates.all().stream().map(TemplateManifest::toJson).toList()))));
+    router.route("/api/nodes*").handler(ctx -> {
+      AuthApi.requireAdmin(ctx.get(AuthApi.CALLER));
+      ctx.next();
+    });
+    router.route("/api/fleet").handler(ctx -> {
+      AuthApi.requireAdmin(ctx.get(AuthApi.CALLER));
+      ctx.next();
+    });
     router.get("/api/nodes").handler(ctx -> respond(ctx, cluster.nodes().values().map(all -> new JsonObject()
         .put("nodes", new JsonArray(all.stream().sorted(Comparator.comparing(NodeInfo::nodeId))
             .map(n -> n.toJson().put("alive", cluster.isAlive(n))).toList())))));
@@ -90,7 +112,12 @@ public final class SchedulerApi {
       HttpErrors.send(ctx, 400, "unknown_template", "no template named '" + name + "'");
       return;
     }
-    repls.create(name, null).onSuccess(r -> {
+    AuthToken caller = ctx.get(AuthApi.CALLER);
+    if (!creations.tryAcquire(caller.subject())) {
+      HttpErrors.send(ctx, 429, "rate_limited", "too many new repls; wait a minute");
+      return;
+    }
+    repls.create(name, caller.subject()).onSuccess(r -> {
       ctx.response().setStatusCode(201).putHeader("Location", "/api/repls/" + r.slug());
       ctx.json(view(r));
     }).onFailure(err -> fail(ctx, err));
@@ -102,7 +129,12 @@ public final class SchedulerApi {
       HttpErrors.send(ctx, 404, "unknown_repl", "no repl named '" + slug + "'");
       return;
     }
-    respond(ctx, action.apply(slug));
+    AuthToken caller = ctx.get(AuthApi.CALLER);
+    // Another user's repl is refused before anything is done to it.
+    respond(ctx, repls.get(slug).compose(record -> {
+      AuthApi.requireOwner(caller, record.owner());
+      return action.apply(slug);
+    }));
   }
 
   private void respond(RoutingContext ctx, Future<JsonObject> result) {

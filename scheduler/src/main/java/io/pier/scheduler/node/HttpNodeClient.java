@@ -15,16 +15,24 @@ import java.time.Duration;
 public final class HttpNodeClient implements NodeClient {
   private final WebClient web;
   private final Duration timeout;
+  private final io.pier.common.auth.TokenSigner tokens;
 
-  public HttpNodeClient(WebClient web, Duration timeout) {
+  /** Calls carry a short-lived service token: node-agents answer nothing else on their internal API. */
+  public HttpNodeClient(WebClient web, Duration timeout, io.pier.common.auth.TokenSigner tokens) {
     this.web = web;
     this.timeout = timeout;
+    this.tokens = tokens;
+  }
+
+  private String bearer() {
+    return "Bearer " + tokens.issue("service:scheduler", true, Duration.ofMinutes(5));
   }
 
   @Override
   public Future<Route> start(NodeInfo node, StartRequest request) {
     return web.postAbs(node.agentUrl() + "/internal/repls/" + request.slug() + "/start")
         .timeout(timeout.toMillis())
+        .putHeader("Authorization", bearer())
         .sendJsonObject(request.toJson())
         .recover(err -> Future.failedFuture(unreachable(node, err)))
         .compose(resp -> ok(node, resp).map(body -> Route.fromJson(body)));
@@ -34,6 +42,7 @@ public final class HttpNodeClient implements NodeClient {
   public Future<Void> stop(NodeInfo node, String slug) {
     return web.postAbs(node.agentUrl() + "/internal/repls/" + slug + "/stop")
         .timeout(timeout.toMillis())
+        .putHeader("Authorization", bearer())
         .send()
         .recover(err -> Future.failedFuture(unreachable(node, err)))
         .compose(resp -> ok(node, resp)).mapEmpty();
@@ -43,6 +52,7 @@ public final class HttpNodeClient implements NodeClient {
   public Future<Void> setDraining(NodeInfo node, boolean draining) {
     return web.postAbs(node.agentUrl() + (draining ? "/internal/drain" : "/internal/undrain"))
         .timeout(timeout.toMillis())
+        .putHeader("Authorization", bearer())
         .send()
         .recover(err -> Future.failedFuture(unreachable(node, err)))
         .compose(resp -> ok(node, resp)).mapEmpty();

@@ -37,8 +37,14 @@ class SchedulerApiTest {
         new io.pier.scheduler.FleetKeeper.Settings(Duration.ofSeconds(1), Duration.ZERO, 0.7, null,
             Duration.ofMinutes(10), Duration.ofSeconds(15)), java.time.Clock.systemUTC(),
         new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
-    new SchedulerApi(f.service, f.catalog, f.cluster, keeper, slug -> "http://" + slug + ".pier.localhost:8080/",
+    tokens = new io.pier.common.auth.TokenSigner("a-test-secret-long-enough", java.time.Clock.systemUTC());
+    var accounts = new io.pier.scheduler.auth.Accounts(f.vertx, f.store, f.cluster.accounts(), java.util.Set.of("root"),
+        true, java.time.Clock.systemUTC());
+    new SchedulerApi(f.service, f.catalog, f.cluster, keeper, new io.pier.scheduler.auth.AuthApi(accounts, tokens,
+        Duration.ofHours(1), false, java.time.Clock.systemUTC()), new io.pier.scheduler.auth.RateLimiter(5,
+        Duration.ofMinutes(1), java.time.Clock.systemUTC()), slug -> "http://" + slug + ".pier.localhost:8080/",
         slug -> "http://pier.localhost:8080/ide/" + slug).mount(f.vertx, router);
+    bearer = tokens.issue("alice", false, Duration.ofHours(1));
     server = await(f.vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
     base = "http://127.0.0.1:" + server.actualPort();
     http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -50,8 +56,13 @@ class SchedulerApiTest {
     f.close();
   }
 
+  private io.pier.common.auth.TokenSigner tokens;
+  /** The token requests carry; tests of access control change it. */
+  private String bearer;
+
   private HttpResponse<String> send(String method, String path, String body) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(5));
+    if (bearer != null) b.header("Authorization", "Bearer " + bearer);
     b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     if (body != null) b.header("Content-Type", "application/json");
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString(UTF_8));
@@ -227,9 +238,9 @@ class SchedulerApiTest {
     HttpResponse<String> resp = send("GET", "/api/templates", null);
     assertEquals(200, resp.statusCode(), resp.body());
     JsonArray templates = new JsonObject(resp.body()).getJsonArray("templates");
-    assertEquals(List.of("node", "python-flask"),
-        templates.stream().map(o -> ((JsonObject) o).getString("name")).toList());
-    JsonObject node = templates.getJsonObject(0);
+    List<String> names = templates.stream().map(o -> ((JsonObject) o).getString("name")).toList();
+    assertTrue(names.containsAll(List.of("node", "python-flask")), names.toString());
+    JsonObject node = templates.getJsonObject(names.indexOf("node"));
     assertEquals("pier-runner-node:latest", node.getString("image"));
     assertEquals(3000, node.getInteger("port"));
     assertNotNull(node.getJsonObject("limits"));
@@ -239,9 +250,66 @@ class SchedulerApiTest {
   void nodesListsTheClusterNodes() throws Exception {
     f.addNode("node-b");
     f.addNode("node-a");
+    bearer = tokens.issue("root", true, Duration.ofHours(1));
     HttpResponse<String> resp = send("GET", "/api/nodes", null);
     assertEquals(200, resp.statusCode(), resp.body());
     JsonArray nodes = new JsonObject(resp.body()).getJsonArray("nodes");
     assertEquals(List.of("node-a", "node-b"), nodes.stream().map(o -> ((JsonObject) o).getString("id")).toList());
+  }
+
+  @org.junit.jupiter.api.Test
+  void withoutATokenOrWithABadOneEveryRepoApiIsRefusedButTemplatesAreOpen() throws Exception {
+    bearer = null;
+    assertError(send("GET", "/api/repls", null), 401, "unauthenticated");
+    assertError(send("POST", "/api/repls", "{\"template\":\"node\"}"), 401, "unauthenticated");
+    assertError(send("GET", "/api/nodes", null), 401, "unauthenticated");
+    assertEquals(200, send("GET", "/api/templates", null).statusCode());
+    bearer = new io.pier.common.auth.TokenSigner("another-secret-entirely", java.time.Clock.systemUTC())
+        .issue("alice", true, Duration.ofHours(1));
+    assertError(send("GET", "/api/repls", null), 401, "unauthenticated");
+    bearer = tokens.issue("alice", false, Duration.ofSeconds(-1));
+    assertError(send("GET", "/api/repls", null), 401, "unauthenticated");
+  }
+
+  @org.junit.jupiter.api.Test
+  void anotherUsersReplIsForbiddenAndNotListed() throws Exception {
+    String slug = new JsonObject(send("POST", "/api/repls", "{\"template\":\"node\"}").body()).getString("slug");
+    bearer = tokens.issue("mallory", false, Duration.ofHours(1));
+    assertError(send("GET", "/api/repls/" + slug, null), 403, "forbidden");
+    assertError(send("POST", "/api/repls/" + slug + "/start", ""), 403, "forbidden");
+    assertError(send("DELETE", "/api/repls/" + slug, null), 403, "forbidden");
+    assertEquals(0, new JsonObject(send("GET", "/api/repls", null).body()).getJsonArray("repls").size());
+    assertError(send("GET", "/api/nodes", null), 403, "forbidden");
+    bearer = tokens.issue("root", true, Duration.ofHours(1));
+    assertEquals(200, send("GET", "/api/repls/" + slug, null).statusCode(), "an administrator sees every repl");
+  }
+
+  @org.junit.jupiter.api.Test
+  void signUpSignInAndTheCookieItSets() throws Exception {
+    bearer = null;
+    HttpResponse<String> signup = send("POST", "/api/auth/signup", "{\"username\":\"bob\",\"password\":\"correct horse\"}");
+    assertEquals(201, signup.statusCode(), signup.body());
+    String cookie = signup.headers().firstValue("set-cookie").orElseThrow();
+    assertTrue(cookie.startsWith("pier_token=") && cookie.toLowerCase().contains("httponly")
+        && cookie.contains("SameSite=Lax"), cookie);
+    assertTrue(!cookie.toLowerCase().contains("domain="), "host-only: previews on subdomains never see it");
+    assertError(send("POST", "/api/auth/signup", "{\"username\":\"bob\",\"password\":\"another one\"}"), 409,
+        "username_taken");
+    assertError(send("POST", "/api/auth/signup", "{\"username\":\"Bob!\",\"password\":\"correct horse\"}"), 400,
+        "invalid_username");
+    assertError(send("POST", "/api/auth/signup", "{\"username\":\"carol\",\"password\":\"short\"}"), 400,
+        "weak_password");
+    assertError(send("POST", "/api/auth/login", "{\"username\":\"bob\",\"password\":\"wrong horse\"}"), 401,
+        "bad_credentials");
+    HttpResponse<String> login = send("POST", "/api/auth/login", "{\"username\":\"bob\",\"password\":\"correct horse\"}");
+    assertEquals(200, login.statusCode());
+    bearer = new JsonObject(login.body()).getString("token");
+    assertEquals("bob", new JsonObject(send("GET", "/api/auth/me", null).body()).getString("username"));
+  }
+
+  @org.junit.jupiter.api.Test
+  void creatingReplsTooFastIsRateLimited() throws Exception {
+    for (int i = 0; i < 5; i++) assertEquals(201, send("POST", "/api/repls", "{\"template\":\"node\"}").statusCode());
+    assertError(send("POST", "/api/repls", "{\"template\":\"node\"}"), 429, "rate_limited");
   }
 }
