@@ -4,7 +4,12 @@
 #   pier-rootfs:<hash>, :latest   Debian (debootstrap --variant=minbase), slimmed, `docker import`ed
 #   pier-runner-base:latest       + tini, git, curl, editors; user runner 1000:1000; /workspace; extra CAs
 #   pier-runner-node:latest       + Node.js and npm from the npm registry (pinned in versions.env)
-#   pier-runner-python:latest     + Debian's python3, python3-flask, python3-pip, python3-venv
+#   pier-runner-python:latest     + Debian's python3, python3-flask, python3-pip, python3-venv; serve-static
+#   pier-runner-cpp:latest        + Debian's g++, make, gdb
+#   pier-runner-go:latest         + Debian's golang-go (1.19 on bookworm), cgo off
+#   pier-runner-java:latest       + Debian's openjdk-17-jdk-headless and maven
+#
+# The stack images build in parallel, each logging to $PIER_CACHE/logs/<stack>.log.
 #
 # Every step is skipped when its inputs have not changed, so a rerun takes a second or two.
 #
@@ -227,9 +232,21 @@ build_python() {
   build_image python pier-runner-python:latest pier-runner-base:latest "$(stage_context python)"
 }
 
+build_cpp() {
+  build_image cpp pier-runner-cpp:latest pier-runner-base:latest "$(stage_context cpp)"
+}
+
+build_go() {
+  build_image go pier-runner-go:latest pier-runner-base:latest "$(stage_context go)"
+}
+
+build_java() {
+  build_image java pier-runner-java:latest pier-runner-base:latest "$(stage_context java)"
+}
+
 # Stack images build in parallel; each one's output stays in its own log.
 build_stacks() {
-  local stacks=(node python) pids=() i status=0
+  local stacks=(node python cpp go java) pids=() i status=0
   for i in "${!stacks[@]}"; do
     ( "build_${stacks[$i]}" ) &
     pids[i]=$!

@@ -1,0 +1,3 @@
+module pier.example/hello
+
+go 1.19
