@@ -264,10 +264,19 @@ public final class ReplHost {
       Path dir = workspaces.of(slug);
       // A repl missing from the registry may only be waiting for a scheduler to recover it from storage.
       boolean exists = record != null || sync.isStored(slug);
-      if (exists && !runsElsewhere && Files.isDirectory(dir)) {
+      if (exists && Files.isDirectory(dir)) {
         if (container != null) runtime.stop(container.id(), STOP_GRACE_SECONDS);
-        sync.recover(slug, dir, Journal.read(persistence.journalFile(slug)));
-        LOG.info("saved the workspace of orphaned repl {}", slug);
+        java.util.Set<String> journalled = Journal.read(persistence.journalFile(slug));
+        if (runsElsewhere) {
+          // Another node runs it now from storage; what only this node had is kept aside, not lost and not
+          // written over the newer files.
+          int kept = sync.keepAside(slug, dir, journalled, me.nodeId() + "-" + java.time.Instant.now().getEpochSecond());
+          if (kept > 0) LOG.warn("{} runs on {} now; kept {} files only this node had under recovered/", slug,
+              record.nodeId(), kept);
+        } else {
+          sync.recover(slug, dir, journalled);
+          LOG.info("saved the workspace of orphaned repl {}", slug);
+        }
       }
       removeContainerAndWorkspace(slug, container == null ? null : container.id());
       persistence.journal(slug).delete();

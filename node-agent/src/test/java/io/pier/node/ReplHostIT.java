@@ -157,6 +157,11 @@ class ReplHostIT {
     store.put("repls/unlisted/repl.json", "{}".getBytes(StandardCharsets.UTF_8));
     Path unlistedWs = Files.createDirectories(workspaces.of("unlisted"));
     Files.writeString(unlistedWs.resolve("work.txt"), "mine");
+    // Moved to another node while this one was away: its newer files stay, this node's edits are kept aside.
+    store.put("repls/moved/files/app.js", "newer, from the other node".getBytes(StandardCharsets.UTF_8));
+    Mains.await(cluster.repls().put("moved", record("moved", ReplState.RUNNING, "other-node")), Duration.ofSeconds(5));
+    Path movedWs = Files.createDirectories(workspaces.of("moved"));
+    Files.writeString(movedWs.resolve("app.js"), "an edit only this node had");
     // Deleted repls leave nothing: their leftovers are not written back.
     Path deletedWs = Files.createDirectories(workspaces.of("deleted"));
     Files.writeString(deletedWs.resolve("gone.txt"), "gone");
@@ -166,6 +171,12 @@ class ReplHostIT {
     assertEquals("mine", new String(store.get("repls/unlisted/files/work.txt").orElseThrow(), StandardCharsets.UTF_8));
     assertFalse(Files.exists(unlistedWs));
     assertTrue(store.list("repls/deleted/").isEmpty(), "a deleted repl is not resurrected");
+    assertEquals("newer, from the other node",
+        new String(store.get("repls/moved/files/app.js").orElseThrow(), StandardCharsets.UTF_8));
+    var kept = store.list("repls/moved/recovered/");
+    assertEquals(1, kept.size(), kept.toString());
+    assertEquals("an edit only this node had", new String(store.get(kept.get(0).key()).orElseThrow(), StandardCharsets.UTF_8));
+    assertFalse(Files.exists(movedWs));
     assertFalse(Files.exists(deletedWs));
 
     assertTrue(runtime.inspect(orphan).isEmpty(), "orphan container removed");

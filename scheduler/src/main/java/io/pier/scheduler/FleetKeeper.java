@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class FleetKeeper {
   private static final Logger LOG = LoggerFactory.getLogger(FleetKeeper.class);
   private static final Duration FAILURE_MEMORY = Duration.ofMinutes(2);
+  /** Longer than a start may take (the node-agent's own limits: restore, image, app) with a wide margin. */
+  private static final Duration STUCK_AFTER = Duration.ofMinutes(10);
 
   /**
    * @param idleStop         a repl unused this long is stopped; zero turns idle stop off
@@ -94,6 +96,7 @@ public final class FleetKeeper {
         .transform(v -> cluster.nodes().entries())
         .compose(nodes -> cluster.repls().values().compose(all -> cluster.activity().entries().map(activity -> {
           countByState(all);
+          settleStuck(all);
           restartLost(all, nodes);
           stopIdle(all, activity);
           FleetSignal now = compute(nodes.values().stream().filter(cluster::isAlive).toList());
@@ -118,6 +121,20 @@ public final class FleetKeeper {
     boolean recentFailure = repls.lastPlacementFailure().plus(FAILURE_MEMORY).isAfter(clock.instant());
     return FleetSignal.compute(nodes, clock.instant(), settings.nodeStaleAfter(), settings.targetUtilisation(),
         recentFailure);
+  }
+
+  /**
+   * A transition that has lasted far longer than any start or stop may was left behind by a scheduler that died;
+   * every later call would wait on it forever.
+   */
+  private void settleStuck(List<ReplRecord> all) {
+    Instant cutoff = clock.instant().minus(STUCK_AFTER);
+    for (ReplRecord r : all) {
+      if (r.state().isBusy() && r.lastActiveAt().isBefore(cutoff)) {
+        act(r.slug(), r.slug() + " has been " + r.state().wire() + " since " + r.lastActiveAt() + "; settling it",
+            repls.settle(r.slug(), r.state()).map(settled -> "now " + settled.state().wire()));
+      }
+    }
   }
 
   /** A repl whose node left the cluster runs nowhere: start it again on another node, from storage. */

@@ -183,6 +183,17 @@ public final class ReplService {
     });
   }
 
+  /**
+   * Settles a repl left in a transition by a scheduler that died in the middle of it: running if a live node has
+   * its route, stopped otherwise.
+   */
+  public Future<ReplRecord> settle(String slug, ReplState stuckIn) {
+    return runsOnLiveNode(slug).compose(runs -> cluster.repls().update(slug, current ->
+        current == null || current.state() != stuckIn ? null
+            : current.withState(runs ? ReplState.RUNNING : ReplState.STOPPED, runs ? current.nodeId() : null,
+                clock.instant())));
+  }
+
   /** When placement last found no node; the fleet signal asks for more nodes for a while after. */
   public java.time.Instant lastPlacementFailure() {
     return lastPlacementFailure;
@@ -200,7 +211,8 @@ public final class ReplService {
       return transition(slug, record.state(), ReplState.STOPPING, record.nodeId()).compose(claimed -> {
         if (!claimed) return stop(slug, deadline);
         Future<NodeInfo> node = record.nodeId() == null ? Future.succeededFuture() : cluster.nodes().get(record.nodeId());
-        return node.compose(n -> n == null ? cluster.routes().remove(slug) : nodes.stop(n, slug))
+        // A node whose member left the cluster cannot be asked; its entry may outlive it for a while.
+        return node.compose(n -> n == null || !cluster.isAlive(n) ? cluster.routes().remove(slug) : nodes.stop(n, slug))
             .compose(v -> finish(slug, ReplState.STOPPED, null))
             .recover(err -> finish(slug, record.state(), record.nodeId()).transform(ignored -> Future.failedFuture(err)));
       });

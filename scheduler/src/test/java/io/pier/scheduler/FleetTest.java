@@ -140,6 +140,18 @@ class FleetTest {
     assertTrue(draining.scaleOut(), "a fleet with nothing taking work needs a node");
   }
 
+  @Test
+  void aTransitionLeftBehindByADeadSchedulerIsSettled() throws Exception {
+    f.addNode("a");
+    ReplRecord stuck = await(f.service.create("node", null));
+    await(f.cluster.repls().update(stuck.slug(), r -> r.withState(ReplState.STARTING, "a", f.clock.instant())));
+    f.clock.advance(Duration.ofMinutes(11));
+    await(f.cluster.nodes().put("a", FakeNodes.node("a", f.clock.instant()).build()));
+    await(keeper.tick());
+    eventually(() -> await(f.service.get(stuck.slug())).state() == ReplState.STOPPED);
+    assertEquals(ReplState.RUNNING, await(f.service.start(stuck.slug())).state(), "and it can start again");
+  }
+
   private static void eventually(ThrowingCondition condition) throws Exception {
     long deadline = System.nanoTime() + 5_000_000_000L;
     while (!condition.met()) {

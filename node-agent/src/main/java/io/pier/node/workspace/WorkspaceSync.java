@@ -104,6 +104,26 @@ public final class WorkspaceSync {
    * @return the state of the workspace that storage now holds
    */
   public Snapshot recover(String slug, Path dir, java.util.Set<String> journalled) {
+    return compareAndUpload(slug, dir, journalled, StorageLayout.replFiles(slug), true).snapshot();
+  }
+
+  /**
+   * Keeps what this node has that storage lacks, without touching the repl's files: for a repl that meanwhile runs
+   * on another node (this one lost it), whose newer files must not be overwritten. Changed and journalled files go
+   * to {@code repls/<slug>/recovered/<label>/}, where the user can take them back.
+   *
+   * @return how many files were kept
+   */
+  public int keepAside(String slug, Path dir, java.util.Set<String> journalled, String label) {
+    return compareAndUpload(slug, dir, journalled, StorageLayout.repl(slug) + "recovered/" + label + "/", false)
+        .uploaded();
+  }
+
+  private record Comparison(Snapshot snapshot, int uploaded) {
+  }
+
+  private Comparison compareAndUpload(String slug, Path dir, java.util.Set<String> journalled, String target,
+                                    boolean deleteMissing) {
     String prefix = StorageLayout.replFiles(slug);
     Snapshot now = Snapshot.of(dir, IgnoreList.forWorkspace(dir));
     Map<String, ObjectStore.ObjectInfo> storedObjects = new HashMap<>();
@@ -116,20 +136,23 @@ public final class WorkspaceSync {
         continue;
       }
       pending.add(transfers.submit(() -> {
-        store.putFile(prefix + file.getKey(), dir.resolve(file.getKey()));
+        store.putFile(target + file.getKey(), dir.resolve(file.getKey()));
         return null;
       }));
     }
     IgnoreList ignoreList = IgnoreList.forWorkspace(dir);
-    for (String gone : storedObjects.keySet()) {
+    int deletions = 0;
+    for (String gone : deleteMissing ? storedObjects.keySet() : java.util.Set.<String>of()) {
       if (ignoreList.ignores(gone)) continue;
+      deletions++;
       pending.add(transfers.submit(() -> {
         store.delete(prefix + gone);
         return null;
       }));
     }
+    int uploaded = pending.size();
     awaitAll(pending);
-    return now;
+    return new Comparison(now, uploaded - (deleteMissing ? deletions : 0));
   }
 
   private static boolean sameContent(ObjectStore.ObjectInfo stored, Path file, FileStamp stamp) {
