@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Runs one benchmark and prints its figures (docs/benchmarks.md records them with this command).
-#   bench/run.sh skeleton|terminal|sync [args]  start a throwaway Pier on spare ports (its own data folder and
+#   bench/run.sh skeleton|terminal|sync|stacks [args]  start a throwaway Pier on spare ports (its own data folder and
 #                                               cluster name), run the benchmark against it, stop it
 #   bench/run.sh placement [nodes] [placements] the real placement code over fake nodes, no Pier needed
 #   bench/run.sh failover [rounds]              SIGKILL a node-agent of a 3-node fleet on loopback, time recovery
 # Build first (./pier up once, or mvn -DskipTests install).
 set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-bench=${1:?usage: bench/run.sh skeleton|terminal|sync|placement|failover [args]}
+bench=${1:?usage: bench/run.sh skeleton|terminal|sync|stacks|placement|failover [args]}
 shift
 
 # The test classpath of a module, for benchmarks that use its test code.
@@ -27,7 +27,7 @@ case $bench in
     exec java --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED \
       -Dhazelcast.phone.home.enabled=false -Dpier.repo.root="$REPO" -Djdk.httpclient.allowRestrictedHeaders=host \
       -cp "$(test_classpath e2e)" io.pier.e2e.bench.FailoverBenchmark "$@" ;;
-  skeleton|terminal|sync) ;;
+  skeleton|terminal|sync|stacks) ;;
   *) echo "unknown benchmark: $bench" >&2; exit 2 ;;
 esac
 
@@ -44,9 +44,16 @@ for _ in $(seq 600); do
   sleep 0.5
 done
 grep -q "Pier is up" "$PIER_DATA/pier-up.log" || { echo "Pier did not come up"; exit 1; }
+# A user of its own; benchmarks send its token (and sign service tokens with the cluster's secret where they must).
+PIER_TOKEN=$(curl -s -X POST "http://127.0.0.1:$PIER_EDGE_PORT/api/auth/signup" -H 'Host: pier.localhost' \
+  -H 'Content-Type: application/json' -d '{"username":"bench","password":"benchmark-password"}' |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+PIER_AUTH_SECRET=$(cat "$PIER_DATA/auth-secret")
+export PIER_TOKEN PIER_AUTH_SECRET
 case $bench in
   skeleton) python3 "$REPO/bench/skeleton.py" --port "$PIER_EDGE_PORT" "$@" ;;
   terminal) node --experimental-websocket "$REPO/bench/terminal.mjs" --port "$PIER_EDGE_PORT" "$@" ;;
+  stacks) node "$REPO/bench/stacks.mjs" "$@" ;;
   sync)
     PIER_S3_SECRET_KEY=$(cat "$PIER_DATA/s3-secret") PIER_S3_ACCESS_KEY=pier \
       PIER_S3_ENDPOINT=http://127.0.0.1:$PIER_S3_PORT node --experimental-websocket "$REPO/bench/sync.mjs" "$@" ;;

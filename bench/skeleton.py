@@ -22,7 +22,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def request(port, method, path, host, body=None, timeout=120):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    headers = {"Host": host}
+    headers = {"Host": host, "Authorization": "Bearer " + os.environ.get("PIER_TOKEN", "")}
     if body is not None:
         headers["Content-Type"] = "application/json"
     conn.request(method, path, body=None if body is None else json.dumps(body), headers=headers)

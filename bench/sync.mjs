@@ -6,6 +6,9 @@
 //  3. edit-to-durable lag: single edits 3 s apart; time until the node reports nothing pending, p50/p99.
 // Needs PIER_S3_ENDPOINT, PIER_S3_ACCESS_KEY, PIER_S3_SECRET_KEY, PIER_S3_BUCKET and PIER_NODE_PORT (run.sh sets them).
 // Talks to 127.0.0.1 only.
+import { createRequire } from "node:module";
+// The ws package (a dev dependency of web/) can send the session's bearer token; Node's own WebSocket cannot.
+const WsClient = createRequire(new URL("../web/package.json", import.meta.url))("ws");
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,14 +23,23 @@ const s3env = { ...process.env, AWS_ACCESS_KEY_ID: process.env.PIER_S3_ACCESS_KE
 const base = `http://127.0.0.1:${port}`;
 
 async function api(method, path, body) {
-  const res = await fetch(base + path, { method, headers: { Host: domain, "Content-Type": "application/json" },
+  const res = await fetch(base + path, { method, headers: { Host: domain, "Content-Type": "application/json", Authorization: `Bearer ${process.env.PIER_TOKEN}` },
     body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
   return text ? JSON.parse(text) : null;
 }
 
-const syncStatus = async (slug) => (await fetch(`http://127.0.0.1:${nodePort}/internal/repls/${slug}/sync`)).json();
+import { createHmac } from "node:crypto";
+// The node-agent's internal API answers Pier's services only: sign a short service token with the cluster's secret.
+function serviceToken() {
+  const payload = Buffer.from(JSON.stringify({ sub: "service:bench", adm: true,
+    exp: Math.floor(Date.now() / 1000) + 600 })).toString("base64url");
+  const signature = createHmac("sha256", process.env.PIER_AUTH_SECRET).update(payload).digest("base64url");
+  return `v1.${payload}.${signature}`;
+}
+const syncStatus = async (slug) => (await fetch(`http://127.0.0.1:${nodePort}/internal/repls/${slug}/sync`,
+  { headers: { Authorization: `Bearer ${serviceToken()}` } })).json();
 const pct = (v, p) => { const s = [...v].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil(p / 100 * s.length) - 1)]; };
 // Debian's awscli (a pip-installed "aws" earlier on PATH may be another version).
 const aws = (...args) => execFileSync(process.env.AWS_CLI ?? "/usr/bin/aws", ["--endpoint-url", process.env.PIER_S3_ENDPOINT, ...args],
@@ -35,7 +47,7 @@ const aws = (...args) => execFileSync(process.env.AWS_CLI ?? "/usr/bin/aws", ["-
 
 function session(slug) {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/api/repls/${slug}/session`);
+    const ws = new WsClient(`ws://127.0.0.1:${port}/api/repls/${slug}/session`, { headers: { Authorization: `Bearer ${process.env.PIER_TOKEN}` } });
     const pending = new Map();
     let id = 0;
     const s = { request: (op, args = {}) => new Promise((res, rej) => {

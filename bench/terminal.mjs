@@ -5,6 +5,9 @@
 //  2. keystroke-to-echo through the edge-proxy (one byte out, its echo back), p50/p99,
 //     beside the same through a bare `docker exec -it` on a pseudo-terminal (script(1)), the floor.
 // Talks to 127.0.0.1 only. Usage: node --experimental-websocket bench/terminal.mjs [--port 8080] [--keys 300] [--repls 5]
+import { createRequire } from "node:module";
+// The ws package (a dev dependency of web/) can send the session's bearer token; Node's own WebSocket cannot.
+const WsClient = createRequire(new URL("../web/package.json", import.meta.url))("ws");
 import { spawn, execFileSync } from "node:child_process";
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((acc, v, i, all) =>
@@ -17,7 +20,7 @@ const base = `http://127.0.0.1:${port}`;
 
 async function api(method, path, body) {
   const res = await fetch(base + path, {
-    method, headers: { Host: domain, "Content-Type": "application/json" },
+    method, headers: { Host: domain, "Content-Type": "application/json", Authorization: `Bearer ${process.env.PIER_TOKEN}` },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -39,7 +42,7 @@ function report(name, ms) {
 function connect(slug) {
   return new Promise((resolve, reject) => {
     // Node's WebSocket cannot set Host; the edge-proxy treats an IP host as the apex, which is what we want.
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/api/repls/${slug}/session`);
+    const ws = new WsClient(`ws://127.0.0.1:${port}/api/repls/${slug}/session`, { headers: { Authorization: `Bearer ${process.env.PIER_TOKEN}` } });
     ws.binaryType = "arraybuffer";
     const pending = new Map();
     const listeners = new Set();
