@@ -152,6 +152,23 @@ class FleetTest {
     assertEquals(ReplState.RUNNING, await(f.service.start(stuck.slug())).state(), "and it can start again");
   }
 
+  @Test
+  void aFleetThatWantsMoreNodesRunsTheScaleOutCommandOncePerCooldown(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path log = dir.resolve("scale-out.log");
+    FleetKeeper scaling = new FleetKeeper(f.vertx, f.cluster, f.service, new FleetKeeper.Settings(Duration.ofHours(1),
+        Duration.ZERO, 0.7, "echo \"$PIER_ACTIVE_NODES -> $PIER_DESIRED_NODES\" >> " + log, Duration.ofMinutes(10),
+        ReplServiceFixture.STALE_AFTER), f.clock, new SimpleMeterRegistry());
+    await(f.cluster.nodes().put("busy", FakeNodes.node("busy", f.clock.instant()).slots(10).repls(9).build()));
+    await(scaling.tick());
+    eventually(() -> java.nio.file.Files.exists(log) && !java.nio.file.Files.readString(log).isBlank());
+    assertEquals("1 -> 2\n", java.nio.file.Files.readString(log), "active and desired nodes are passed on");
+    await(scaling.tick());
+    await(scaling.tick());
+    assertEquals("1 -> 2\n", java.nio.file.Files.readString(log), "not again within the cooldown");
+    assertTrue(await(scaling.signal()).scaleOut());
+  }
+
   private static void eventually(ThrowingCondition condition) throws Exception {
     long deadline = System.nanoTime() + 5_000_000_000L;
     while (!condition.met()) {
