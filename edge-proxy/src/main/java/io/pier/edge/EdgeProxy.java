@@ -46,6 +46,7 @@ public final class EdgeProxy {
   /** Routes looked up for requests on their way into the preview proxy, which picks them up by request. */
   private final Map<HttpServerRequest, Route> resolved = new ConcurrentHashMap<>();
   private HttpServer server;
+  private HttpServer tlsServer;
   private HttpClient client;
   private final io.pier.common.auth.TokenSigner tokens;
   private final Map<String, Long> lastRecordedUse = new ConcurrentHashMap<>();
@@ -89,11 +90,25 @@ public final class EdgeProxy {
     apex.get("/ide/:slug").handler(ctx -> ctx.reroute("/ide.html"));
     apex.route().handler(StaticHandler.create("webroot").setIndexPage("index.html").setCachingEnabled(false));
 
+    // No h2c upgrade: requests are relayed as HTTP/1.1, which is what repls' apps and WebSockets speak.
+    HttpServerOptions plain = new HttpServerOptions().setHttp2ClearTextEnabled(false);
+    Future<HttpServer> listening;
+    if (config.tls() == null) {
+      listening = vertx.createHttpServer(plain).requestHandler(req -> dispatch(req, apex, previewProxy))
+          .listen(config.port(), config.bindHost());
+    } else {
+      HttpServerOptions secure = new HttpServerOptions().setSsl(true).setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions()
+          .setCertPath(config.tls().certificate().toString()).setKeyPath(config.tls().key().toString()));
+      listening = vertx.createHttpServer(secure).requestHandler(req -> dispatch(req, apex, previewProxy))
+          .listen(config.tls().port(), config.bindHost())
+          .compose(tlsServer -> {
+            this.tlsServer = tlsServer;
+            return vertx.createHttpServer(plain).requestHandler(this::redirectToHttps)
+                .listen(config.port(), config.bindHost());
+          });
+    }
     return refreshSchedulers()
-        // No h2c upgrade: requests are relayed as HTTP/1.1, which is what repls' apps and WebSockets speak.
-        .compose(v -> vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false))
-            .requestHandler(req -> dispatch(req, apex, previewProxy))
-            .listen(config.port(), config.bindHost()))
+        .compose(v -> listening)
         .map(s -> {
           server = s;
           refreshTimer = vertx.setPeriodic(SCHEDULER_REFRESH_MS, t -> refreshSchedulers());
@@ -106,7 +121,20 @@ public final class EdgeProxy {
   public Future<Void> stop() {
     ready.set(false);
     if (refreshTimer >= 0) vertx.cancelTimer(refreshTimer);
-    return server == null ? Future.succeededFuture() : server.close();
+    Future<Void> secure = tlsServer == null ? Future.succeededFuture() : tlsServer.close();
+    return secure.eventually(() -> server == null ? Future.succeededFuture() : server.close());
+  }
+
+  /** With TLS on, the plain port answers health checks and sends everything else to HTTPS. */
+  private void redirectToHttps(HttpServerRequest req) {
+    if ("/healthz".equals(req.path()) || "/readyz".equals(req.path())) {
+      req.response().setStatusCode(ready.get() ? 200 : 503).end();
+      return;
+    }
+    String host = req.authority() == null ? config.domain() : req.authority().host();
+    int port = config.tls().port();
+    req.response().setStatusCode(301)
+        .putHeader("Location", "https://" + host + (port == 443 ? "" : ":" + port) + req.uri()).end();
   }
 
   public int port() {

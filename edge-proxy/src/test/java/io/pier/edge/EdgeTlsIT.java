@@ -1,0 +1,102 @@
+package io.pier.edge;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.pier.common.cluster.ClusterConfig;
+import io.pier.common.cluster.hazelcast.HazelcastCluster;
+import io.pier.common.config.Mains;
+import io.pier.common.repl.Route;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.RequestOptions;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** TLS on the edge-proxy with a self-signed wildcard certificate: HTTPS for the apex and previews, HTTP redirected. */
+class EdgeTlsIT {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final String DOMAIN = "pier.localhost";
+  private static HazelcastCluster dataMember;
+  private static EdgeProxyMain.Running edge;
+  private static Vertx client;
+  private static int plainPort;
+  private static int tlsPort;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Path dir = Files.createDirectories(Path.of("target", "tls-" + UUID.randomUUID()));
+    Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+        "-subj", "/CN=" + DOMAIN, "-addext", "subjectAltName=DNS:" + DOMAIN + ",DNS:*." + DOMAIN,
+        "-keyout", dir.resolve("key.pem").toString(), "-out", dir.resolve("cert.pem").toString())
+        .redirectErrorStream(true).start();
+    assertEquals(0, openssl.waitFor(), new String(openssl.getInputStream().readAllBytes()));
+    ClusterConfig cluster = new ClusterConfig("edge-tls-" + UUID.randomUUID(), List.of("127.0.0.1"), "127.0.0.1",
+        ThreadLocalRandom.current().nextInt(20000, 40000), false);
+    dataMember = Mains.await(HazelcastCluster.join(cluster, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)), WAIT);
+    client = Vertx.vertx();
+    HttpServer app = Mains.await(client.createHttpServer()
+        .requestHandler(req -> req.response().end("app over " + req.scheme())).listen(0, "127.0.0.1"), WAIT);
+    Mains.await(dataMember.state().routes().put("secure-app",
+        new Route("secure-app", "n1", "127.0.0.1", app.actualPort(), "http://127.0.0.1:1")), WAIT);
+    plainPort = freePort();
+    tlsPort = freePort();
+    edge = Mains.await(EdgeProxyMain.start(new EdgeConfig("127.0.0.1", plainPort, DOMAIN, List.of(), Duration.ZERO,
+        "edge-tls-secret-long-enough", new ClusterConfig(cluster.name(), cluster.members(), cluster.host(),
+        cluster.port(), true), new EdgeConfig.Tls(dir.resolve("cert.pem"), dir.resolve("key.pem"), tlsPort))), WAIT);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (edge != null) edge.close();
+    if (client != null) Mains.await(client.close(), WAIT);
+    if (dataMember != null) Mains.await(dataMember.close(), WAIT);
+  }
+
+  @Test
+  void httpsServesTheApexAndPreviewsWithTheConfiguredCertificate() throws Exception {
+    var https = client.createHttpClient(new HttpClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false));
+    assertEquals(200, get(https, tlsPort, DOMAIN, "/healthz").statusCode());
+    var preview = get(https, tlsPort, "secure-app." + DOMAIN, "/");
+    assertEquals(200, preview.statusCode());
+    assertEquals("app over http", preview.body(), "TLS ends at the edge");
+  }
+
+  @Test
+  void plainHttpIsRedirectedToHttpsButStillAnswersHealthChecks() throws Exception {
+    var http = client.createHttpClient();
+    var redirected = get(http, plainPort, "secure-app." + DOMAIN, "/page?x=1");
+    assertEquals(301, redirected.statusCode());
+    assertEquals("https://secure-app." + DOMAIN + ":" + tlsPort + "/page?x=1", redirected.location());
+    assertEquals(200, get(http, plainPort, "127.0.0.1", "/healthz").statusCode());
+  }
+
+  /** A response read whole (the body is taken as it arrives, not after the fact). */
+  private record Response(int statusCode, String location, String body) {
+  }
+
+  private static Response get(io.vertx.core.http.HttpClient http, int port, String host, String uri) {
+    return Mains.await(http.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
+        .setURI(uri).putHeader("Host", host)).compose(req -> req.send())
+        .compose(resp -> resp.body().map(body -> new Response(resp.statusCode(), resp.getHeader("Location"),
+            body.toString()))), WAIT);
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+}
