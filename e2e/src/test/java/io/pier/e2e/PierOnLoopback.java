@@ -96,6 +96,8 @@ public final class PierOnLoopback implements AutoCloseable {
   final String nodeId;
   final int edgePort;
   final int nodePort;
+  /** The first scheduler's API port (its /metrics and health endpoints live there too). */
+  final int schedulerPort;
   final S3ObjectStore store;
   final DockerClient docker;
   final List<Node> nodes = new ArrayList<>();
@@ -131,8 +133,10 @@ public final class PierOnLoopback implements AutoCloseable {
     adminToken = signer.issue("e2e-admin", true, Duration.ofHours(2));
     serviceToken = signer.issue("service:e2e", true, Duration.ofHours(2));
 
+    List<Integer> schedulerPorts = new ArrayList<>();
     for (int i = 0; i < options.schedulers(); i++) {
-      schedulers.add(Mains.await(SchedulerMain.start(new SchedulerConfig("127.0.0.1", freePort(), "127.0.0.1", DOMAIN,
+      schedulerPorts.add(freePort());
+      schedulers.add(Mains.await(SchedulerMain.start(new SchedulerConfig("127.0.0.1", schedulerPorts.get(i), "127.0.0.1", DOMAIN,
           URI.create("http://" + DOMAIN + ":" + edgePort), repo.resolve("templates"), Duration.ofSeconds(60),
           Duration.ofSeconds(60), Duration.ofSeconds(15), new FleetKeeper.Settings(Duration.ofMillis(500),
               options.idleStop(), 0.7, null, Duration.ofMinutes(10), Duration.ofSeconds(15)),
@@ -146,6 +150,7 @@ public final class PierOnLoopback implements AutoCloseable {
       startNode(node);
     }
     nodePort = nodes.get(0).port;
+    schedulerPort = schedulerPorts.get(0);
     edge = Mains.await(EdgeProxyMain.start(new EdgeConfig("127.0.0.1", edgePort, DOMAIN, List.of(),
         options.wake() ? Duration.ofSeconds(60) : Duration.ZERO, AUTH_SECRET,
         new ClusterConfig(cluster.name(), cluster.members(), cluster.host(), cluster.port(), true))), START);

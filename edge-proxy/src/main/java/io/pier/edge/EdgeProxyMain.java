@@ -1,6 +1,6 @@
 package io.pier.edge;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.pier.common.http.ServiceMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pier.common.cluster.hazelcast.HazelcastCluster;
 import io.pier.common.config.Env;
@@ -18,6 +18,7 @@ public final class EdgeProxyMain {
   }
 
   public static void main(String[] args) throws Exception {
+    Mains.nameInLogs("edge-proxy");
     EdgeConfig config = Mains.configOrExit("edge-proxy", () -> EdgeConfig.fromEnv(Env.system()));
     Mains.runUntilStopped(LOG, "edge-proxy", start(config));
   }
@@ -36,7 +37,7 @@ public final class EdgeProxyMain {
   }
 
   public static Future<Running> start(EdgeConfig config) {
-    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PrometheusMeterRegistry metrics = ServiceMetrics.create("edge-proxy");
     return HazelcastCluster.join(config.cluster(), metrics).compose(cluster ->
         new EdgeProxy(cluster.vertx(), config, cluster.state(), metrics).start()
             .map(p -> new Running(p, cluster))

@@ -1,6 +1,6 @@
 package io.pier.node;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.pier.common.http.ServiceMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pier.common.cluster.hazelcast.HazelcastCluster;
 import io.pier.common.config.Env;
@@ -27,6 +27,7 @@ public final class NodeAgentMain {
 
   public static void main(String[] args) throws Exception {
     NodeAgentConfig config = Mains.configOrExit("node-agent", () -> NodeAgentConfig.fromEnv(Env.system()));
+    Mains.nameInLogs("node-agent " + config.nodeId());
     if (!config.isolate()) {
       LOG.warn("repl network isolation is OFF (PIER_NODE_ISOLATE=false): repls can reach this host's services and "
           + "each other; never run a fleet like this");
@@ -83,7 +84,7 @@ public final class NodeAgentMain {
 
   /** Wires and starts a node-agent with the real runtime, storage and cluster. */
   public static Future<Running> start(NodeAgentConfig config) {
-    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PrometheusMeterRegistry metrics = ServiceMetrics.create("node-agent");
     DockerContainerRuntime runtime = new DockerContainerRuntime(config.docker());
     S3ObjectStore store = new S3ObjectStore(config.s3());
     ExecutorService transfers = Executors.newFixedThreadPool(8, r -> {

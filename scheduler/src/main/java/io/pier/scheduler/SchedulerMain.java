@@ -1,6 +1,6 @@
 package io.pier.scheduler;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.pier.common.http.ServiceMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pier.common.cluster.hazelcast.HazelcastCluster;
 import io.pier.common.config.ConfigException;
@@ -31,6 +31,7 @@ public final class SchedulerMain {
   }
 
   public static void main(String[] args) throws Exception {
+    Mains.nameInLogs("scheduler");
     SchedulerConfig config = Mains.configOrExit("scheduler", () -> SchedulerConfig.fromEnv(Env.system()));
     TemplateCatalog templates = Mains.configOrExit("scheduler", () -> {
       try {
@@ -58,7 +59,7 @@ public final class SchedulerMain {
 
   /** Wires and starts a scheduler with the real cluster, storage and node client. */
   public static Future<Running> start(SchedulerConfig config, TemplateCatalog templates) {
-    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PrometheusMeterRegistry metrics = ServiceMetrics.create("scheduler");
     S3ObjectStore store = new S3ObjectStore(config.s3());
     return HazelcastCluster.join(config.cluster(), metrics).compose(cluster -> {
       Clock clock = Clock.systemUTC();

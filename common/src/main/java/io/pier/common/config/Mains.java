@@ -15,6 +15,14 @@ public final class Mains {
   }
 
   /**
+   * Names this process in every line it logs (logback's {@code %property{pier.origin}}): the service and, for a
+   * node-agent, its node id, so that a fleet's logs gathered in one place still say where each line came from.
+   */
+  public static void nameInLogs(String origin) {
+    System.setProperty("pier.origin", origin);
+  }
+
+  /**
    * Reads the configuration with {@code readConfig}; on a {@link ConfigException} prints it and exits with 2.
    */
   public static <C> C configOrExit(String service, Supplier<C> readConfig) {
