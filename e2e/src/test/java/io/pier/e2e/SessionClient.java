@@ -6,6 +6,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
@@ -23,6 +24,11 @@ import java.util.function.Predicate;
 final class SessionClient implements AutoCloseable {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
+  /**
+   * Held for as long as the socket: Vert.x closes a client, and every WebSocket it opened, once the client object is
+   * garbage collected, which dropped idle test sessions after half a minute or so.
+   */
+  private final WebSocketClient client;
   private final WebSocket socket;
   private final AtomicInteger ids = new AtomicInteger();
   private final Map<Integer, Promise<JsonObject>> pending = new ConcurrentHashMap<>();
@@ -30,7 +36,8 @@ final class SessionClient implements AutoCloseable {
   private final Map<Integer, StringBuffer> channels = new ConcurrentHashMap<>();
   private final Object arrivals = new Object();
 
-  private SessionClient(WebSocket socket) {
+  private SessionClient(WebSocketClient client, WebSocket socket) {
+    this.client = client;
     this.socket = socket;
     socket.textMessageHandler(text -> {
       JsonObject message = new JsonObject(text);
@@ -61,15 +68,15 @@ final class SessionClient implements AutoCloseable {
   }
 
   static SessionClient connect(Vertx vertx, int edgePort, String slug, String token) {
-    SessionClient ws = Mains.await(vertx.createWebSocketClient(new WebSocketClientOptions()
-            .setMaxFrameSize(8 * 1024 * 1024).setMaxMessageSize(8 * 1024 * 1024))
+    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
+        .setMaxFrameSize(8 * 1024 * 1024).setMaxMessageSize(8 * 1024 * 1024));
+    SessionClient session = Mains.await(client
         .connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(edgePort)
             .setURI("/api/repls/" + slug + "/session").putHeader("Host", PierOnLoopback.DOMAIN)
             .putHeader("Authorization", "Bearer " + token))
-        .map(SessionClient::new), WAIT);
-    SessionClient client = ws;
-    client.awaitEvent(e -> "hello".equals(e.getString("event")));
-    return client;
+        .map(socket -> new SessionClient(client, socket)), WAIT);
+    session.awaitEvent(e -> "hello".equals(e.getString("event")));
+    return session;
   }
 
   /** Sends a request and returns its reply, successful or not. */
@@ -134,8 +141,10 @@ final class SessionClient implements AutoCloseable {
     return socket.isClosed();
   }
 
+
   @Override
   public void close() {
     if (!socket.isClosed()) Mains.await(socket.close(), WAIT);
+    Mains.await(client.close(), WAIT);
   }
 }

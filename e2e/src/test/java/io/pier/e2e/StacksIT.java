@@ -8,6 +8,7 @@ import io.pier.common.config.Mains;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
@@ -171,7 +172,9 @@ class StacksIT {
     Matcher token = Pattern.compile("wsToken\\s*=\\s*\"([^\"]+)\"").matcher(client.body());
     assertTrue(token.find(), "no HMR token in Vite's client");
     Promise<String> first = Promise.promise();
-    WebSocket ws = Mains.await(vertx.createWebSocketClient(new WebSocketClientOptions())
+    // Held until the end: a client that is garbage collected closes its sockets.
+    WebSocketClient hmrClient = vertx.createWebSocketClient(new WebSocketClientOptions());
+    WebSocket ws = Mains.await(hmrClient
         .connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(pier.edgePort)
             .setURI("/?token=" + token.group(1)).putHeader("Host", host)
             .putHeader("Origin", "http://" + host + ":" + pier.edgePort).addSubProtocol("vite-hmr"))
@@ -183,6 +186,7 @@ class StacksIT {
       assertEquals("connected", new JsonObject(message).getString("type"), message);
     } finally {
       Mains.await(ws.close(), Duration.ofSeconds(10));
+      Mains.await(hmrClient.close(), Duration.ofSeconds(10));
     }
   }
 

@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 /** Starts a node-agent from environment variables (see the README's configuration table). */
 public final class NodeAgentMain {
   private static final Logger LOG = LoggerFactory.getLogger(NodeAgentMain.class);
+  private static final String LINK_LOCAL = "169.254.0.0/16";
 
   private NodeAgentMain() {
   }
@@ -60,7 +61,8 @@ public final class NodeAgentMain {
 
   /**
    * What repls must not reach off the node: every cluster member's and the storage endpoint's address (loopback
-   * ones need nothing: a container's loopback is its own), plus the configured extras.
+   * ones need nothing: a container's loopback is its own), link-local addresses (the clouds' instance metadata
+   * services hand out the VM's credentials at 169.254.169.254), plus the configured extras.
    */
   static java.util.List<String> blockedDestinations(NodeAgentConfig config) {
     java.util.List<String> hosts = new java.util.ArrayList<>();
@@ -68,6 +70,7 @@ public final class NodeAgentMain {
     hosts.add(config.cluster().host());
     if (config.s3().endpoint() != null) hosts.add(config.s3().endpoint().getHost());
     java.util.Set<String> blocked = new java.util.TreeSet<>(config.blocked());
+    blocked.add(LINK_LOCAL);
     for (String host : hosts) {
       try {
         for (java.net.InetAddress address : java.net.InetAddress.getAllByName(host)) {

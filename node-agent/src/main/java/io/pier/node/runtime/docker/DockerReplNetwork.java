@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A Docker bridge network of the node's own, with inter-container traffic off, plus host firewall rules (iptables):
  * nothing from the bridge reaches the host itself (INPUT: every service on every host address, whatever it binds),
- * and nothing reaches the blocked destinations off the node (DOCKER-USER: cluster members, storage). Outbound traffic
- * to the rest of the world is forwarded as usual.
+ * and no connection is opened to the blocked destinations off the node (DOCKER-USER: cluster members, storage, cloud
+ * metadata). Replies to connections those destinations open (an edge-proxy on another VM fetching a preview) pass.
+ * Outbound traffic to the rest of the world is forwarded as usual.
  */
 public final class DockerReplNetwork implements ReplNetwork {
   private static final Logger LOG = LoggerFactory.getLogger(DockerReplNetwork.class);
@@ -51,9 +52,7 @@ public final class DockerReplNetwork implements ReplNetwork {
     }
     rule("INPUT", List.of("-i", bridge, "-m", "conntrack", "--ctstate", "ESTABLISHED,RELATED", "-j", "ACCEPT"), false);
     rule("INPUT", List.of("-i", bridge, "-j", "REJECT", "--reject-with", "icmp-port-unreachable"), true);
-    for (String destination : blocked) {
-      rule("DOCKER-USER", List.of("-i", bridge, "-d", destination, "-j", "REJECT"), false);
-    }
+    for (String destination : blocked) rule("DOCKER-USER", blockSpec(destination), false);
     return name;
   }
 
@@ -66,12 +65,17 @@ public final class DockerReplNetwork implements ReplNetwork {
   public void remove(List<String> blocked) {
     delete("INPUT", List.of("-i", bridge, "-m", "conntrack", "--ctstate", "ESTABLISHED,RELATED", "-j", "ACCEPT"));
     delete("INPUT", List.of("-i", bridge, "-j", "REJECT", "--reject-with", "icmp-port-unreachable"));
-    for (String destination : blocked) delete("DOCKER-USER", List.of("-i", bridge, "-d", destination, "-j", "REJECT"));
+    for (String destination : blocked) delete("DOCKER-USER", blockSpec(destination));
     try {
       docker.removeNetworkCmd(name).exec();
     } catch (NotFoundException gone) {
       // already removed
     }
+  }
+
+  /** Only new connections: a reply to a blocked host that connected to a repl's published port must get through. */
+  private List<String> blockSpec(String destination) {
+    return List.of("-i", bridge, "-d", destination, "-m", "conntrack", "--ctstate", "NEW", "-j", "REJECT");
   }
 
   private static void delete(String chain, List<String> spec) {

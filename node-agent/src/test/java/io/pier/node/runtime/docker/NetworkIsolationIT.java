@@ -34,6 +34,8 @@ class NetworkIsolationIT {
   private DockerReplNetwork network;
   private String networkName;
   private HttpServer platform;
+  private final List<String> blocked = new ArrayList<>();
+  private OffNodeHost offNode;
 
   @BeforeEach
   void setUp() throws Exception {
@@ -54,7 +56,8 @@ class NetworkIsolationIT {
   void tearDown() throws Exception {
     if (platform != null) platform.stop(0);
     for (String id : containers) runtime.remove(id);
-    network.remove(List.of());
+    if (offNode != null) offNode.close();
+    network.remove(blocked);
     runtime.close();
   }
 
@@ -81,11 +84,106 @@ class NetworkIsolationIT {
         Duration.ofSeconds(60)), "the package registry answers");
   }
 
+  @Test
+  void aBlockedHostThatConnectsToAReplGetsItsAnswerWhileTheReplCannotConnectToIt() throws Exception {
+    // A host off the node, as an edge-proxy on another VM would be: a network namespace of this test's own, joined
+    // to the host by a veth pair, serving HTTP itself.
+    offNode = OffNodeHost.create(nodeId);
+    blocked.add(offNode.address() + "/32");
+    network.ensure(blocked);
+    String repl = start("served", List.of("node", "-e",
+        "require('http').createServer((q, s) => s.end('from the repl')).listen(3000, '0.0.0.0')"), 3000,
+        offNode.hostAddress());
+    int published = runtime.inspect(repl).orElseThrow().publishedPort().orElseThrow();
+    Duration wait = Duration.ofSeconds(20);
+
+    String offNodeServer = "http://" + offNode.address() + ":" + OffNodeHost.PORT + "/";
+    assertEquals(0, curlUntilAnswered(List.of(), offNodeServer, wait).code(),
+        "control: the blocked host's server answers the node itself");
+    Curl fromOffNode = curlUntilAnswered(List.of("ip", "netns", "exec", offNode.namespace()),
+        "http://" + offNode.hostAddress() + ":" + published + "/", wait);
+    assertEquals("from the repl", fromOffNode.body(),
+        "the blocked host's own connection to the repl's published port is answered (exit " + fromOffNode.code() + ")");
+    assertNotEquals(0, runtime.execAndWait(repl, List.of("curl", "-sf", "-m", "3",
+        offNodeServer), Duration.ofSeconds(10)), "the repl cannot open a connection to the blocked host");
+  }
+
+  /** A network namespace with one veth link to the host, a /30 of its own, and a tiny HTTP server inside. */
+  private record OffNodeHost(String namespace, String hostLink, String hostAddress, String address, Process server)
+      implements AutoCloseable {
+    static final int PORT = 8765;
+
+    static OffNodeHost create(String nodeId) throws Exception {
+      int subnet = java.util.concurrent.ThreadLocalRandom.current().nextInt(1, 250);
+      String suffix = nodeId.substring(nodeId.length() - 6);
+      String namespace = "pier-it-" + suffix;
+      String hostLink = "pvh" + suffix;
+      String nsLink = "pvn" + suffix;
+      String hostAddress = "10.254." + subnet + ".1";
+      String address = "10.254." + subnet + ".2";
+      for (List<String> step : List.of(
+          List.of("ip", "netns", "add", namespace),
+          List.of("ip", "link", "add", hostLink, "type", "veth", "peer", "name", nsLink),
+          List.of("ip", "link", "set", nsLink, "netns", namespace),
+          List.of("ip", "addr", "add", hostAddress + "/30", "dev", hostLink),
+          List.of("ip", "link", "set", hostLink, "up"),
+          List.of("ip", "netns", "exec", namespace, "ip", "addr", "add", address + "/30", "dev", nsLink),
+          List.of("ip", "netns", "exec", namespace, "ip", "link", "set", nsLink, "up"),
+          List.of("ip", "netns", "exec", namespace, "ip", "link", "set", "lo", "up"),
+          List.of("ip", "netns", "exec", namespace, "ip", "route", "add", "default", "via", hostAddress))) {
+        assertEquals(0, run(step, Duration.ofSeconds(10)), String.join(" ", step));
+      }
+      Process server = new ProcessBuilder("ip", "netns", "exec", namespace, "/usr/bin/python3", "-m", "http.server",
+          String.valueOf(PORT), "--bind", address).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      return new OffNodeHost(namespace, hostLink, hostAddress, address, server);
+    }
+
+    @Override
+    public void close() throws Exception {
+      server.destroy();
+      server.waitFor();
+      run(List.of("ip", "link", "del", hostLink), Duration.ofSeconds(10));
+      run(List.of("ip", "netns", "del", namespace), Duration.ofSeconds(10));
+    }
+  }
+
+  private record Curl(int code, String body) {
+  }
+
+  /** GETs {@code url} with curl, run after {@code prefix} (e.g. in a namespace), until it answers or time is up. */
+  private static Curl curlUntilAnswered(List<String> prefix, String url, Duration wait) throws Exception {
+    long deadline = System.nanoTime() + wait.toNanos();
+    List<String> command = new ArrayList<>(prefix);
+    command.addAll(List.of("curl", "-sf", "-m", "3", url));
+    while (true) {
+      Process curl = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String body = new String(curl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      int code = curl.waitFor();
+      // A refused connection means a server still starting: try again, a process launch later.
+      if (code == 0 || System.nanoTime() > deadline) return new Curl(code, body);
+    }
+  }
+
+  private static int run(List<String> command, Duration timeout) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .start();
+    if (!p.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      p.destroyForcibly();
+      return -1;
+    }
+    return p.exitValue();
+  }
+
   private String start(String name, List<String> command) throws Exception {
+    return start(name, command, 0, "127.0.0.1");
+  }
+
+  private String start(String name, List<String> command, int port, String publishHost) throws Exception {
     Path workspace = Files.createTempDirectory(Path.of("target"), name);
     io.pier.node.workspace.Workspaces.handOver(workspace, 1000, 1000);
     String id = runtime.create(new ContainerSpec(nodeId + "-" + name, name, IMAGE, command, Map.of(),
-        Map.of("pier.node", nodeId, "pier.test", "isolation"), workspace.toAbsolutePath(), 0, "127.0.0.1",
+        Map.of("pier.node", nodeId, "pier.test", "isolation"), workspace.toAbsolutePath(), port, publishHost,
         new Limits(0.5, 256, 128), networkName));
     containers.add(id);
     runtime.start(id);
