@@ -20,7 +20,8 @@
 #                that every query names only known metrics
 #   ansible      ansible-playbook --syntax-check of site.yml, ansible-lint, and a dry run
 #                (--check) of the node_agent role against this machine (connection local; the
-#                jars must be built: mvn -DskipTests package)
+#                jars must be built: mvn -DskipTests package), then the role applied for real twice
+#                into a scratch folder: the second run must change nothing
 #
 # Needs Debian's prometheus (promtool), ansible and ansible-lint packages, and python3.
 set -uo pipefail
@@ -102,6 +103,20 @@ if wanted ansible && need ansible-playbook ansible-lint; then
       [[ -e ../$jar ]] || { echo "$jar is missing: build the jars first (mvn -DskipTests package)"; exit 1; }
     done
     ansible-playbook -i inventory/localhost.yml check-node-agent.yml --check' _ "$ANSIBLE_DIR"
+  step "node_agent role applied twice: the second run changes nothing" bash -c '
+    cd "$1" || exit 1
+    # For real this time, but into a scratch folder: no unit is started where there is no systemd.
+    scratch=$(mktemp -d) && mkdir "$scratch/systemd" || exit 1
+    trap "rm -rf \"\$scratch\"" EXIT
+    args=(-i inventory/localhost.yml check-node-agent.yml -e "pier_install_dir=$scratch/opt"
+          -e "pier_config_dir=$scratch/etc" -e "pier_state_dir=$scratch/var" -e "pier_systemd_dir=$scratch/systemd"
+          -e node_agent_restart_on_change=false)
+    ansible-playbook "${args[@]}" >"$scratch/first.log" 2>&1 || { cat "$scratch/first.log"; exit 1; }
+    ansible-playbook "${args[@]}" >"$scratch/second.log" 2>&1 || { cat "$scratch/second.log"; exit 1; }
+    recap=$(grep -E "^localhost +:" "$scratch/second.log")
+    echo "first run:  $(grep -E "^localhost +:" "$scratch/first.log")"
+    echo "second run: $recap"
+    [[ $recap == *" changed=0 "* ]] || { grep -E "^changed:" -B2 "$scratch/second.log"; exit 1; }' _ "$ANSIBLE_DIR"
 fi
 
 printf '\n=== summary\n'
