@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
  * the fleet signal, running the scale-out command when more nodes are needed.
  */
 public final class FleetKeeper {
+  private static final int SCALE_OUT_LOG_LINES = 20;
   private static final Logger LOG = LoggerFactory.getLogger(FleetKeeper.class);
   private static final Duration FAILURE_MEMORY = Duration.ofMinutes(2);
   /** Longer than a start may take (the node-agent's own limits: restore, image, app) with a wide margin. */
@@ -185,10 +186,24 @@ public final class FleetKeeper {
               now.activeNodes());
           vertx.executeBlocking(() -> {
             ProcessBuilder command = new ProcessBuilder("/bin/sh", "-c", settings.scaleOutCommand())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+                .redirectErrorStream(true);
             command.environment().put("PIER_DESIRED_NODES", String.valueOf(now.desiredNodes()));
             command.environment().put("PIER_ACTIVE_NODES", String.valueOf(now.activeNodes()));
-            return command.start().waitFor();
+            Process process = command.start();
+            // The last lines say why a provisioning run failed; the rest would flood the scheduler's log.
+            java.util.ArrayDeque<String> tail = new java.util.ArrayDeque<>();
+            try (var output = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
+                java.nio.charset.StandardCharsets.UTF_8))) {
+              for (String line = output.readLine(); line != null; line = output.readLine()) {
+                if (tail.size() == SCALE_OUT_LOG_LINES) tail.removeFirst();
+                tail.addLast(line);
+              }
+            }
+            int exit = process.waitFor();
+            if (exit != 0) {
+              LOG.warn("scale-out command failed with exit {}; its last lines:\n{}", exit, String.join("\n", tail));
+            }
+            return exit;
           }, false).onComplete(done -> LOG.info("scale-out command ended: {}",
               done.succeeded() ? "exit " + done.result() : done.cause().getMessage()));
         });
