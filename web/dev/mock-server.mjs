@@ -149,7 +149,7 @@ function replJson(r, req) {
   const { port } = publicUrl(req);
   return {
     slug: r.slug, template: r.template, owner: r.owner, state: r.state, node: r.node,
-    createdAt: r.createdAt, lastActiveAt: r.lastActiveAt, limits: r.limits,
+    createdAt: r.createdAt, lastActiveAt: r.lastActiveAt, limits: r.limits, visibility: r.visibility,
     previewUrl: `http://${r.slug}.${DOMAIN}:${port}/`, ideUrl: `http://${DOMAIN}:${port}/ide/${r.slug}`,
   };
 }
@@ -159,7 +159,7 @@ function createRepl(template, owner) {
   do slug = `${pick(ADJ)}-${pick(NOUN)}-${crypto.randomBytes(3).toString('hex')}`; while (repls.has(slug));
   const t = templates.get(template);
   const r = {
-    slug, template, owner, state: 'stopped', node: null, createdAt: now(), lastActiveAt: now(),
+    slug, template, owner, state: 'stopped', node: null, createdAt: now(), lastActiveAt: now(), visibility: 'public',
     limits: t.manifest.limits ?? { cpus: 1, memoryMb: 512, pids: 256 },
     files: new Map(t.files), dirs: new Set(),
     terminals: new Map(), sessions: new Set(),
@@ -296,6 +296,19 @@ async function api(req, res, url) {
   if (!r) return fail(res, 404, 'unknown_repl', `no repl ${parts[2]}`);
   if (r.owner !== user.username) return fail(res, 403, 'forbidden', 'This repl belongs to another account.');
   if (parts.length === 3 && method === 'GET') return send(res, 200, replJson(r, req));
+  if (parts.length === 3 && method === 'PATCH') {
+    // Only the visibility changes; the mock's previews stay open to everyone.
+    let body;
+    try { body = JSON.parse(await readBody(req)); } catch { return fail(res, 400, 'malformed_json', 'the body is not JSON'); }
+    if (!body || typeof body !== 'object' || Array.isArray(body)) return fail(res, 400, 'malformed_json', 'the body is not a JSON object');
+    const keys = Object.keys(body);
+    if (!keys.length || keys.some((k) => k !== 'visibility') || !['public', 'private'].includes(body.visibility)) {
+      return fail(res, 400, 'invalid_request', 'send {"visibility": "public" | "private"}');
+    }
+    await sleep(150);
+    r.visibility = body.visibility;
+    return send(res, 200, replJson(r, req));
+  }
   if (parts.length === 3 && method === 'DELETE') {
     stopRepl(r);
     repls.delete(r.slug);

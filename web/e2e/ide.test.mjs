@@ -5,8 +5,10 @@
 //
 // It creates a fresh account through the sign-in card, creates a repl from the `node` template, edits the greeting in
 // index.js, saves, restarts the app, sees the new greeting in the preview, runs a command in a terminal, reloads the
-// page and finds the edit again. Then: another account can neither list nor open the repl, signing out brings the
-// sign-in card back and the API answers 401, and the IDE sends a signed-out user to sign in and back.
+// page and finds the edit again. Made private, the preview still shows in the IDE, a stranger is sent to sign in and
+// refused, and the owner gets in from another browser. Then: another account can neither list nor open the repl,
+// signing out brings the sign-in card back and the API answers 401, and the IDE sends a signed-out user to sign in
+// and back.
 // Screenshots go to docs/screenshots/ (SCREENSHOT_DIR overrides). KEEP_REPL=1 keeps the repl afterwards.
 
 import { test, before, after } from 'node:test';
@@ -225,6 +227,54 @@ test('the IDE edits, saves, runs, previews and opens a terminal', { timeout: 15 
         if (Date.now() > deadline) assert.fail(`the preview never showed "${GREETING_NEW}"; it shows: ${seen.trim().slice(0, 200)}`);
       }
     }
+  });
+
+  await step('made private, the preview still shows in the IDE; a stranger must sign in and only the owner gets in', async () => {
+    // The pane reloads through the hand-over (preview host → apex → preview host), inside the iframe.
+    const handedOver = mock ? null : page.waitForResponse((r) => new URL(r.url()).pathname === '/__pier/auth', { timeout: STEP_MS });
+    await page.click('[data-testid="preview-visibility"]');
+    await page.locator('[data-testid="preview-visibility"][data-visibility="private"]:not([disabled])').waitFor({ timeout: STEP_MS });
+    const repl = (await apiCall('GET', `/api/repls/${slug}`)).body;
+    assert.equal(repl.visibility, 'private');
+    if (mock) return; // the mock's previews are open to everyone
+    assert.equal((await handedOver).status(), 302);
+    assert.ok((await context.cookies(repl.previewUrl)).some((c) => c.name === 'pier_preview'), 'the pane has its cookie');
+    await page.frameLocator('[data-testid="preview-frame"]').locator('body').filter({ hasText: GREETING_NEW })
+      .waitFor({ timeout: STEP_MS });
+
+    const stranger = await browser.newContext();
+    try {
+      const p = await stranger.newPage();
+      await p.goto(repl.previewUrl);
+      await p.waitForURL((u) => u.pathname === '/' && (u.searchParams.get('next') ?? '').startsWith('/api/auth/preview?'), { timeout: STEP_MS });
+      await p.locator('[data-testid="auth-submit"]').waitFor({ timeout: STEP_MS });
+      assert.match(await p.textContent('[data-testid="auth-form"]'), new RegExp(slug));
+      await p.click('[data-testid="auth-toggle"]');
+      await submitAuth(`${USERNAME}y`, PASSWORD, p);
+      await p.locator('text=This preview is private').waitFor({ timeout: STEP_MS });
+      assert.ok(!(await p.content()).includes(GREETING_NEW));
+    } finally {
+      await stranger.close();
+    }
+
+    const owner = await browser.newContext();
+    try {
+      const p = await owner.newPage();
+      await p.goto(repl.previewUrl);
+      await p.locator('[data-testid="auth-submit"]').waitFor({ timeout: STEP_MS });
+      await submitAuth(USERNAME, PASSWORD, p);
+      await p.waitForURL(repl.previewUrl, { timeout: STEP_MS });
+      await p.locator('body').filter({ hasText: GREETING_NEW }).waitFor({ timeout: STEP_MS });
+      const cookie = (await owner.cookies(repl.previewUrl)).find((c) => c.name === 'pier_preview');
+      assert.ok(cookie && cookie.httpOnly && !cookie.domain.startsWith('.'), `the preview cookie is host-only: ${JSON.stringify(cookie)}`);
+      assert.ok(!(await owner.cookies(base)).some((c) => c.name === 'pier_preview'), 'the apex never gets it');
+    } finally {
+      await owner.close();
+    }
+
+    await page.click('[data-testid="preview-visibility"]');
+    await page.locator('[data-testid="preview-visibility"][data-visibility="public"]:not([disabled])').waitFor({ timeout: STEP_MS });
+    assert.equal((await apiCall('GET', `/api/repls/${slug}`)).body.visibility, 'public');
   });
 
   await step('a terminal evaluates echo $((6*7))', async () => {

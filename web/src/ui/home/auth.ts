@@ -2,7 +2,7 @@
 import { h } from '../lib/dom';
 import { icon, logo } from '../lib/icons';
 import { ApiError, User, signIn, signUp } from '../lib/api';
-import { MIN_PASSWORD, USERNAME_RE } from '../lib/auth';
+import { MIN_PASSWORD, PREVIEW_SIGN_IN, USERNAME_RE } from '../lib/auth';
 
 type Mode = 'signin' | 'signup';
 
@@ -38,8 +38,9 @@ function sentence(message: string): string {
   return m.charAt(0).toUpperCase() + m.slice(1) + (/[.!?…]$/.test(m) ? '' : '.');
 }
 
-/** The repl's name in an IDE path, for the subtitle. */
+/** The repl's name in an IDE path or a private preview's sign-in, for the subtitle. */
 function slugOf(next: string): string {
+  if (next.startsWith(`${PREVIEW_SIGN_IN}?`)) return new URLSearchParams(next.slice(next.indexOf('?'))).get('slug') ?? '';
   const raw = next.replace(/^\/ide\//, '').split(/[/?#]/)[0];
   try { return decodeURIComponent(raw); } catch { return raw; }
 }

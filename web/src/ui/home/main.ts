@@ -129,7 +129,10 @@ function renderRepls(): void {
       templateTile(r.template, 34),
       h('div', { class: 'repl-main' },
         h('a', { class: 'repl-slug mono', href: ideHref(r.slug) }, r.slug),
-        h('div', { class: 'repl-sub' }, t?.title ?? r.template, r.node ? h('span', { class: 'repl-node' }, ` · ${r.node}`) : null)),
+        h('div', { class: 'repl-sub' }, t?.title ?? r.template, r.node ? h('span', { class: 'repl-node' }, ` · ${r.node}`) : null,
+          r.visibility === 'private'
+            ? h('span', { class: 'repl-private', testid: 'repl-private', title: 'Private preview: only you can open it' }, icon('lock', 11), 'private')
+            : null)),
       h('span', { class: `badge badge-${r.state}`, testid: 'repl-state' }, STATE_LABEL[r.state] ?? r.state),
       h('span', { class: 'repl-time', title: `Last active ${absoluteTime(r.lastActiveAt)}` }, icon('clock', 13), relativeTime(r.lastActiveAt)),
       h('div', { class: 'repl-actions' },

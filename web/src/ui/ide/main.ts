@@ -3,7 +3,10 @@ import '../styles/base.css';
 import '../styles/ide.css';
 import { h, clear, isMac } from '../lib/dom';
 import { icon, logo } from '../lib/icons';
-import { ApiError, Repl, Template, getRepl, listTemplates, startRepl, me, onUnauthenticated, isUnauthenticated } from '../lib/api';
+import {
+  ApiError, Repl, Template, Visibility, getRepl, listTemplates, startRepl, me, onUnauthenticated, isUnauthenticated,
+  setVisibility,
+} from '../lib/api';
 import { signInHref } from '../lib/auth';
 import { toast, toastError } from '../lib/toast';
 import { templateTile } from '../lib/fileicons';
@@ -123,7 +126,7 @@ class Ide {
       onActivate: (path) => this.tree.setActive(path),
     });
     this.panel = new BottomPanel({ session: this.session, onRunState: (state) => this.setRunState(state) });
-    this.preview = new Preview(() => void this.run());
+    this.preview = new Preview(() => void this.run(), (v) => this.changeVisibility(v));
 
     this.conn = h('button', {
       class: 'conn', testid: 'connection', dataset: { state: 'reconnecting' }, title: 'Session connection',
@@ -167,6 +170,7 @@ class Ide {
 
     this.el = h('div', { class: 'ide' }, header, main, h('footer', { class: 'statusbar' }, this.statusLeft, this.statusRight));
 
+    this.preview.setVisibility(repl.visibility ?? 'public');
     this.preview.setUrl(repl.previewUrl);
     this.session.onState((s) => {
       this.renderConn(s);
@@ -264,10 +268,23 @@ class Ide {
       this.progress.show('Starting your repl again');
       const repl = await this.progress.ensureRunning();
       this.repl = repl;
+      this.preview.setVisibility(repl.visibility ?? 'public');
       this.preview.setUrl(repl.previewUrl);
       this.progress.connecting();
     })().finally(() => { this.restarting = null; });
     return this.restarting;
+  }
+
+  /** Makes the preview public or private; the preview pane reloads once Pier has it. */
+  private async changeVisibility(v: Visibility): Promise<void> {
+    try {
+      this.repl = await setVisibility(slug, v);
+    } catch (e) {
+      toastError('Could not change who can open the preview', e);
+      throw e;
+    }
+    toast('success', v === 'private' ? 'The preview is private' : 'The preview is public',
+      v === 'private' ? 'Only you can open it, signed in to Pier.' : 'Anyone with the link can open it.');
   }
 
   private async run(): Promise<void> {

@@ -1,18 +1,23 @@
-// The preview pane: the repl's app at its own host (<slug>.<domain>), in an iframe.
+// The preview pane: the repl's app at its own host (<slug>.<domain>), in an iframe, and who may open it.
 import { h } from '../lib/dom';
 import { icon } from '../lib/icons';
+import type { Visibility } from '../lib/api';
 import type { RunState } from './session';
 
 export class Preview {
   readonly el: HTMLElement;
   private frame: HTMLIFrameElement;
   private address: HTMLElement;
+  private addressIcon: HTMLElement;
+  private visibilityButton: HTMLButtonElement;
   private notice: HTMLElement;
   private loading: HTMLElement;
   private url = '';
+  private visibility: Visibility = 'public';
   private reloadTimer: number | undefined;
 
-  constructor(onRun: () => void) {
+  /** `onVisibility` changes who may open the preview; it settles once Pier has it (or throws). */
+  constructor(onRun: () => void, private readonly onVisibility: (v: Visibility) => Promise<void>) {
     this.frame = h('iframe', {
       class: 'preview-frame', testid: 'preview-frame', title: 'Preview of the app',
       // The app is another origin already; the sandbox only keeps it from navigating the IDE away.
@@ -22,6 +27,11 @@ export class Preview {
       onload: () => { this.loading.hidden = true; },
     });
     this.address = h('span', { class: 'address-text mono', testid: 'preview-url' });
+    this.addressIcon = h('span', { class: 'address-icon' }, icon('globe', 13));
+    this.visibilityButton = h('button', {
+      class: 'visibility-toggle', testid: 'preview-visibility', dataset: { visibility: 'public' },
+      onclick: () => void this.toggle(),
+    });
     this.loading = h('div', { class: 'preview-loading', hidden: true }, h('div', { class: 'progress-bar' }));
     this.notice = h('div', { class: 'preview-notice', hidden: true },
       h('div', { class: 'preview-notice-card' },
@@ -32,13 +42,15 @@ export class Preview {
     this.el = h('div', { class: 'preview' },
       h('div', { class: 'pane-head preview-head' },
         h('button', { class: 'icon-button sm', title: 'Reload preview', 'aria-label': 'Reload preview', testid: 'preview-reload', onclick: () => this.reload() }, icon('refresh', 14)),
-        h('div', { class: 'address', title: 'The app, as everyone with the link sees it' }, icon('globe', 13), this.address),
+        h('div', { class: 'address' }, this.addressIcon, this.address),
+        this.visibilityButton,
         h('a', {
           class: 'icon-button sm', title: 'Open in a new tab', 'aria-label': 'Open in a new tab', testid: 'preview-open',
           target: '_blank', rel: 'noopener', href: '#',
           onclick: (e: MouseEvent) => { if (!this.url) e.preventDefault(); },
         }, icon('external', 14))),
       h('div', { class: 'preview-body' }, this.frame, this.loading, this.notice));
+    this.renderVisibility(false);
   }
 
   setUrl(url: string): void {
@@ -49,6 +61,11 @@ export class Preview {
     this.address.textContent = shown;
     (this.el.querySelector('[data-testid="preview-open"]') as HTMLAnchorElement).href = url;
     this.reload();
+  }
+
+  setVisibility(v: Visibility): void {
+    this.visibility = v;
+    this.renderVisibility(false);
   }
 
   /** Loads the app again. Assigning src navigates even to the same URL. */
@@ -67,5 +84,34 @@ export class Preview {
 
   setRunState(state: RunState | null): void {
     this.notice.hidden = state !== 'exited' && state !== 'stopped';
+  }
+
+  private async toggle(): Promise<void> {
+    if (this.visibilityButton.disabled) return;
+    const next: Visibility = this.visibility === 'public' ? 'private' : 'public';
+    this.renderVisibility(true);
+    try {
+      await this.onVisibility(next);
+      this.visibility = next;
+      // The frame loads again, through sign-in when it became private, as anyone else would see it.
+      this.reload();
+    } finally {
+      this.renderVisibility(false);
+    }
+  }
+
+  private renderVisibility(busy: boolean): void {
+    const isPrivate = this.visibility === 'private';
+    const b = this.visibilityButton;
+    b.disabled = busy;
+    b.dataset.visibility = this.visibility;
+    b.replaceChildren(busy ? h('div', { class: 'spinner' }) : icon(isPrivate ? 'lock' : 'globe', 12), isPrivate ? 'Private' : 'Public');
+    b.title = isPrivate
+      ? 'Private: only you can open the preview, signed in. Click to share it with anyone who has the link.'
+      : 'Public: anyone with the link can open the preview. Click to make it private.';
+    b.setAttribute('aria-label', isPrivate ? 'Preview is private; make it public' : 'Preview is public; make it private');
+    this.addressIcon.replaceChildren(icon(isPrivate ? 'lock' : 'globe', 13));
+    (this.addressIcon.parentElement as HTMLElement | null)?.setAttribute('title',
+      isPrivate ? 'The app; only you can open this link' : 'The app, as everyone with the link sees it');
   }
 }

@@ -4,6 +4,9 @@ export interface Limits { cpus: number; memoryMb: number; pids: number }
 
 export type ReplState = 'creating' | 'stopped' | 'starting' | 'running' | 'stopping' | 'failed';
 
+/** Who may open a repl's preview: anyone with the link, or only its owner, signed in. */
+export type Visibility = 'public' | 'private';
+
 export interface Repl {
   slug: string;
   template: string;
@@ -15,6 +18,8 @@ export interface Repl {
   limits?: Limits;
   previewUrl: string;
   ideUrl: string;
+  /** Absent from Pier versions before private previews: public. */
+  visibility?: Visibility;
 }
 
 export interface Template {
@@ -91,6 +96,7 @@ export const getRepl = (slug: string) => api<Repl>('GET', `/api/repls/${encodeUR
 export const createRepl = (template: string) => api<Repl>('POST', '/api/repls', { template });
 export const startRepl = (slug: string) => api<Repl>('POST', `/api/repls/${encodeURIComponent(slug)}/start`);
 export const stopRepl = (slug: string) => api<Repl>('POST', `/api/repls/${encodeURIComponent(slug)}/stop`);
+export const setVisibility = (slug: string, visibility: Visibility) => api<Repl>('PATCH', `/api/repls/${encodeURIComponent(slug)}`, { visibility });
 export const deleteRepl = (slug: string) => api<{ slug: string; deleted: boolean }>('DELETE', `/api/repls/${encodeURIComponent(slug)}`);
 export const listTemplates = () => api<{ templates: Template[] }>('GET', '/api/templates').then((r) => r.templates ?? []);
 export const me = () => api<User>('GET', '/api/auth/me');
@@ -116,6 +122,7 @@ export function errorTitle(code: string): string {
     too_large: 'Too large',
     unauthenticated: 'Not signed in',
     forbidden: 'Not your repl',
+    forbidden_origin: 'Refused: another site sent this',
     rate_limited: 'Too many requests',
     bad_credentials: 'Wrong username or password',
     username_taken: 'Username taken',

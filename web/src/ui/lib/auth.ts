@@ -10,12 +10,19 @@ export function signInHref(next?: string): string {
   return safe ? `/?next=${safe}` : '/';
 }
 
-/** `raw` if it is a same-origin path into the IDE (`/ide/…`), else null: never an open redirect. */
+/** The apex path that opens a private preview after signing in (the edge-proxy sends browsers there). */
+export const PREVIEW_SIGN_IN = '/api/auth/preview';
+
+/**
+ * `raw` if it is a same-origin path into the IDE (`/ide/…`) or the private-preview sign-in (`/api/auth/preview?…`),
+ * else null: never an open redirect.
+ */
 export function safeNext(raw: string | null | undefined): string | null {
-  if (!raw || !raw.startsWith('/ide/') || /[\\\u0000-\u0020\u007f]/.test(raw)) return null;
+  if (!raw || !(raw.startsWith('/ide/') || raw.startsWith(`${PREVIEW_SIGN_IN}?`)) || /[\\\u0000-\u0020\u007f]/.test(raw)) return null;
   try {
     const url = new URL(raw, location.origin);
-    if (url.origin !== location.origin || !url.pathname.startsWith('/ide/')) return null;
+    if (url.origin !== location.origin) return null;
+    if (!url.pathname.startsWith('/ide/') && url.pathname !== PREVIEW_SIGN_IN) return null;
     return url.pathname + url.search + url.hash;
   } catch {
     return null;

@@ -61,15 +61,32 @@ public final class PierOnLoopback implements AutoCloseable {
    * @param quietMs     the write-behind quiet period
    * @param idleStop    schedulers stop repls unused this long; zero: never
    * @param wake        a preview request wakes a stopped repl (otherwise the edge answers 503)
+   * @param diskMb      the node-agents' default workspace size (PIER_NODE_DISK_MB)
+   * @param runtimes    the node-agents' runtime mapping (PIER_NODE_RUNTIMES)
+   * @param templates   the templates folder the schedulers serve
    */
   record Options(Path dataDir, boolean nodeProcess, long quietMs, int nodes, int schedulers, Duration idleStop,
-                 boolean wake) {
+                 boolean wake, long diskMb, Map<String, String> runtimes, Path templates) {
+    Options(Path dataDir, boolean nodeProcess, long quietMs, int nodes, int schedulers, Duration idleStop,
+            boolean wake) {
+      this(dataDir, nodeProcess, quietMs, nodes, schedulers, idleStop, wake, NodeAgentConfig.DEFAULT_DISK_MB, Map.of(),
+          repo().resolve("templates"));
+    }
+
     static Options fresh() {
       return new Options(null, false, 1000, 1, 1, Duration.ZERO, false);
     }
 
     Options inFolder(Path dir, boolean asProcess, long quiet) {
-      return new Options(dir, asProcess, quiet, nodes, schedulers, idleStop, wake);
+      return new Options(dir, asProcess, quiet, nodes, schedulers, idleStop, wake, diskMb, runtimes, templates);
+    }
+
+    Options withDiskMb(long mb) {
+      return new Options(dataDir, nodeProcess, quietMs, nodes, schedulers, idleStop, wake, mb, runtimes, templates);
+    }
+
+    Options withTemplates(Path folder) {
+      return new Options(dataDir, nodeProcess, quietMs, nodes, schedulers, idleStop, wake, diskMb, runtimes, folder);
     }
 
     static Options fleet(int nodes, int schedulers, Duration idleStop) {
@@ -137,11 +154,11 @@ public final class PierOnLoopback implements AutoCloseable {
     for (int i = 0; i < options.schedulers(); i++) {
       schedulerPorts.add(freePort());
       schedulers.add(Mains.await(SchedulerMain.start(new SchedulerConfig("127.0.0.1", schedulerPorts.get(i), "127.0.0.1", DOMAIN,
-          URI.create("http://" + DOMAIN + ":" + edgePort), repo.resolve("templates"), Duration.ofSeconds(60),
+          URI.create("http://" + DOMAIN + ":" + edgePort), options.templates(), Duration.ofSeconds(60),
           Duration.ofSeconds(60), Duration.ofSeconds(15), new FleetKeeper.Settings(Duration.ofMillis(500),
               options.idleStop(), 0.7, null, Duration.ofMinutes(10), Duration.ofSeconds(15)),
           new SchedulerConfig.AuthSettings(AUTH_SECRET, Duration.ofHours(2), java.util.Set.of("e2e-admin"), true, 1000),
-          cluster, s3Config), TemplateCatalog.load(repo.resolve("templates"))), START));
+          cluster, s3Config), TemplateCatalog.load(options.templates())), START));
     }
     for (int i = 0; i < options.nodes(); i++) {
       Node node = i == 0 ? new Node(nodeId, freePort(), dataDir.resolve("node"))
@@ -172,7 +189,7 @@ public final class PierOnLoopback implements AutoCloseable {
           Duration.ofSeconds(120), new WriteBehind.Settings(Duration.ofMillis(options.quietMs()), Duration.ofSeconds(5),
               Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofMillis(50)), Duration.ofSeconds(5), true,
           List.of(), AUTH_SECRET, cluster,
-          s3Config, new DockerConfig(null))), START);
+          s3Config, new DockerConfig(null), options.diskMb(), options.runtimes())), START);
       return;
     }
     Path jar = repo().resolve("node-agent/target/node-agent.jar");
@@ -191,7 +208,11 @@ public final class PierOnLoopback implements AutoCloseable {
         "PIER_S3_ACCESS_KEY", S3_KEY, "PIER_S3_SECRET_KEY", S3_SECRET));
     env.put("PIER_AUTH_SECRET", AUTH_SECRET);
     env.putAll(Map.of("PIER_S3_BUCKET", "pier", "PIER_SYNC_QUIET_MS", String.valueOf(options.quietMs()),
-        "PIER_NODE_HEARTBEAT_MS", "500", "PIER_NODE_SLOTS", "16", "PIER_NODE_MEMORY_MB", "8192"));
+        "PIER_NODE_HEARTBEAT_MS", "500", "PIER_NODE_SLOTS", "16", "PIER_NODE_MEMORY_MB", "8192",
+        "PIER_NODE_DISK_MB", String.valueOf(options.diskMb())));
+    List<String> mapping = new ArrayList<>();
+    options.runtimes().forEach((name, runtime) -> mapping.add(name + "=" + runtime));
+    env.put("PIER_NODE_RUNTIMES", String.join(",", mapping));
     node.process = builder.start();
     long deadline = System.nanoTime() + START.toNanos();
     HttpClient http = HttpClient.newHttpClient();
@@ -290,11 +311,24 @@ public final class PierOnLoopback implements AutoCloseable {
           }
           // Each node made its own repl network and firewall rules; a test run leaves none behind.
           runtime.network(node.id).remove(List.of());
+          removeWorkspaces(node);
         }
       }
       docker.close();
       store.close();
       s3.close();
+    }
+  }
+
+  /** The workspace filesystems a killed node-agent left mounted: a test run leaves no mount behind. */
+  private static void removeWorkspaces(Node node) {
+    var volumes = new io.pier.node.workspace.loop.LoopVolumes(node.data.resolve("volumes"), 1000, 1000);
+    for (String slug : volumes.present()) {
+      try {
+        volumes.remove(slug, node.data.resolve("workspaces").resolve(slug));
+      } catch (RuntimeException e) {
+        System.err.println("[pier-on-loopback] cannot remove the workspace of " + slug + ": " + e.getMessage());
+      }
     }
   }
 

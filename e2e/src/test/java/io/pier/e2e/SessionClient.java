@@ -73,6 +73,8 @@ final class SessionClient implements AutoCloseable {
     SessionClient session = Mains.await(client
         .connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(edgePort)
             .setURI("/api/repls/" + slug + "/session").putHeader("Host", PierOnLoopback.DOMAIN)
+            // Not a browser page: no Origin (Vert.x would send the address it connects to, not the apex's origin).
+            .setAllowOriginHeader(false)
             .putHeader("Authorization", "Bearer " + token))
         .map(socket -> new SessionClient(client, socket)), WAIT);
     session.awaitEvent(e -> "hello".equals(e.getString("event")));

@@ -202,7 +202,7 @@ class SessionProtocolIT {
 
   private static Throwable refused(String token) throws Exception {
     var options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(pier.edgePort)
-        .setURI("/api/repls/" + slug + "/session").putHeader("Host", PierOnLoopback.DOMAIN);
+        .setURI("/api/repls/" + slug + "/session").putHeader("Host", PierOnLoopback.DOMAIN).setAllowOriginHeader(false);
     if (token != null) options.putHeader("Authorization", "Bearer " + token);
     Throwable failure = vertx.createWebSocketClient().connect(options).toCompletionStage().toCompletableFuture()
         .handle((ws, err) -> err).get();
@@ -214,7 +214,8 @@ class SessionProtocolIT {
   void aSessionToAReplThatDoesNotRunIsRefusedBeforeTheUpgrade() throws Exception {
     String stopped = new JsonObject(api("POST", "/api/repls", "{\"template\":\"node\"}").body()).getString("slug");
     var refused = vertx.createWebSocketClient().connect(new WebSocketConnectOptions().setHost("127.0.0.1")
-        .setPort(pier.edgePort).setURI("/api/repls/" + stopped + "/session").putHeader("Host", PierOnLoopback.DOMAIN));
+        .setPort(pier.edgePort).setURI("/api/repls/" + stopped + "/session").putHeader("Host", PierOnLoopback.DOMAIN)
+        .setAllowOriginHeader(false));
     Throwable failure = refused.toCompletionStage().toCompletableFuture().handle((ws, err) -> err).get();
     assertTrue(failure != null && failure.getMessage().contains("503"), String.valueOf(failure));
   }

@@ -1,14 +1,24 @@
 package io.pier.edge;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.pier.common.auth.AuthToken;
+import io.pier.common.auth.Credentials;
+import io.pier.common.auth.PreviewAccess;
 import io.pier.common.cluster.ClusterState;
 import io.pier.common.cluster.ClusterState.ServiceEndpoint;
+import io.pier.common.http.HtmlPage;
 import io.pier.common.http.HttpErrors;
 import io.pier.common.http.OpsRoutes;
+import io.pier.common.http.OriginPolicy;
+import io.pier.common.repl.ReplRecord;
 import io.pier.common.repl.Route;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -18,7 +28,13 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.httpproxy.HttpProxy;
 import io.vertx.httpproxy.OriginRequestProvider;
+import io.vertx.httpproxy.ProxyContext;
+import io.vertx.httpproxy.ProxyInterceptor;
+import io.vertx.httpproxy.ProxyResponse;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,6 +48,10 @@ import org.slf4j.LoggerFactory;
  * The one public entry point. By Host: the apex serves the IDE and proxies {@code /api} to a scheduler;
  * {@code <slug>.<domain>} is proxied to that repl's published port with the Host kept, WebSockets included.
  * It holds no state of its own: routes and schedulers come from the cluster.
+ *
+ * <p>On the apex it refuses WebSocket upgrades and state-changing API calls sent by pages of another origin
+ * ({@link OriginPolicy}). A private repl's preview is let through only with its owner's preview cookie (handed over
+ * by the redirects of {@link PreviewAccess}) or the owner's bearer token.
  */
 public final class EdgeProxy {
   private static final Logger LOG = LoggerFactory.getLogger(EdgeProxy.class);
@@ -53,6 +73,7 @@ public final class EdgeProxy {
   private final Map<String, Future<Route>> waking = new ConcurrentHashMap<>();
   private static final long ACTIVITY_EVERY_NANOS = 10_000_000_000L;
   private long refreshTimer = -1;
+  private final OriginPolicy origins;
 
   public EdgeProxy(Vertx vertx, EdgeConfig config, ClusterState cluster, PrometheusMeterRegistry metrics) {
     this.vertx = vertx;
@@ -60,12 +81,14 @@ public final class EdgeProxy {
     this.cluster = cluster;
     this.metrics = metrics;
     this.tokens = new io.pier.common.auth.TokenSigner(config.authSecret(), java.time.Clock.systemUTC());
+    this.origins = new OriginPolicy(config.access().publicUrl(), config.access().allowedOrigins());
   }
 
   public Future<EdgeProxy> start() {
     HttpClient client = vertx.createHttpClient();
     HttpProxy previewProxy = HttpProxy.reverseProxy(client).origin(keepingHostTo(resolved,
-        route -> SocketAddress.inetSocketAddress(route.port(), route.host())));
+        route -> SocketAddress.inetSocketAddress(route.port(), route.host())))
+        .addInterceptor(withoutPierCredentials(), true);
     HttpProxy sessionProxy = HttpProxy.reverseProxy(client).origin(keepingHostTo(resolved, route -> {
       URI agent = URI.create(route.agentUrl());
       return SocketAddress.inetSocketAddress(agent.getPort(), agent.getHost());
@@ -73,7 +96,7 @@ public final class EdgeProxy {
     this.client = client;
     // Any scheduler will do; one that does not answer (it just died, its entry not yet expired) is skipped.
     HttpProxy apiProxy = HttpProxy.reverseProxy(client).origin(ctx -> connectToAScheduler(ctx.client(),
-        shuffledSchedulers(), 0));
+        shuffledSchedulers(), 0)).addInterceptor(forwardingHostAndScheme(), false);
 
     Router apex = Router.router(vertx);
     OpsRoutes.mount(apex, "edge-proxy", metrics, ready::get);
@@ -149,9 +172,71 @@ public final class EdgeProxy {
       preview(req, p.slug(), previewProxy);
     } else if (target instanceof HostTarget.Unknown u) {
       Pages.notFound(req.response(), u.host());
+    } else if (!originAllowed(req)) {
+      HttpErrors.send(req.response(), 403, "forbidden_origin", "a page of " + req.getHeader("Origin")
+          + " may not " + (req.canUpgradeToWebSocket() ? "open a WebSocket" : "call this API") + " here");
     } else {
       apex.handle(req);
     }
+  }
+
+  /**
+   * A WebSocket upgrade, and an API call that may change something, sent by a page of another origin is refused:
+   * previews are the same site as the apex, so the browser would attach the user's sign-in cookie to it. Requests
+   * without an Origin (curl, API clients) are not a browser page's.
+   */
+  private boolean originAllowed(HttpServerRequest req) {
+    boolean guarded = req.canUpgradeToWebSocket()
+        || ((req.path().equals("/api") || req.path().startsWith("/api/")) && OriginPolicy.changesState(req.method()));
+    return !guarded || origins.allows(req.getHeader("Origin"), scheme(req), req.authority());
+  }
+
+  private static String scheme(HttpServerRequest req) {
+    return req.isSSL() ? "https" : "http";
+  }
+
+  /**
+   * The scheduler sees the Host and scheme the browser used, so that it can check a cookie-carrying request's Origin
+   * itself; the header is set here, never taken from the client.
+   */
+  private static ProxyInterceptor forwardingHostAndScheme() {
+    return new ProxyInterceptor() {
+      @Override
+      public Future<ProxyResponse> handleProxyRequest(ProxyContext ctx) {
+        HttpServerRequest incoming = ctx.request().proxiedRequest();
+        ctx.request().setAuthority(incoming.authority());
+        ctx.request().headers().set("X-Forwarded-Proto", scheme(incoming));
+        return ctx.sendRequest();
+      }
+    };
+  }
+
+  /**
+   * A repl's app gets neither the preview cookie nor an API token a client sent to pass a private preview: they are
+   * Pier's credentials, and the app is the user's code, dependencies included.
+   */
+  private ProxyInterceptor withoutPierCredentials() {
+    return new ProxyInterceptor() {
+      @Override
+      public Future<ProxyResponse> handleProxyRequest(ProxyContext ctx) {
+        MultiMap headers = ctx.request().headers();
+        String bearer = Credentials.bearer(ctx.request().proxiedRequest());
+        if (bearer != null && tokens.verify(bearer).isPresent()) headers.remove("Authorization");
+        List<String> cookies = headers.getAll("Cookie");
+        if (cookies.stream().anyMatch(c -> c.contains(PreviewAccess.COOKIE + "="))) {
+          List<String> kept = new ArrayList<>();
+          for (String header : cookies) {
+            for (String pair : header.split(";")) {
+              String p = pair.trim();
+              if (!p.isEmpty() && !p.startsWith(PreviewAccess.COOKIE + "=")) kept.add(p);
+            }
+          }
+          headers.remove("Cookie");
+          if (!kept.isEmpty()) headers.set("Cookie", String.join("; ", kept));
+        }
+        return ctx.sendRequest();
+      }
+    };
   }
 
   /** Times every request by kind (api, ide, preview) and outcome (error when the answer is a 5xx). */
@@ -167,33 +252,131 @@ public final class EdgeProxy {
   }
 
   private void preview(HttpServerRequest req, String slug, HttpProxy previewProxy) {
+    if (PreviewAccess.EXCHANGE.equals(req.path())) {
+      exchange(req, slug);
+      return;
+    }
     req.pause();
-    cluster.routes().get(slug).onComplete(found -> {
-      if (found.succeeded() && found.result() != null) {
-        relay(req, slug, found.result(), previewProxy);
+    Future<Route> route = cluster.routes().get(slug);
+    Future<ReplRecord> repl = cluster.repls().get(slug);
+    Future.join(route, repl).onComplete(looked -> {
+      ReplRecord record = repl.succeeded() ? repl.result() : null;
+      Route found = route.succeeded() ? route.result() : null;
+      if (repl.failed() && found != null) {
+        // Without the record nobody knows whether the preview is private: refuse rather than guess.
+        req.resume();
+        LOG.warn("could not read the record of {}: {}", slug, repl.cause().getMessage());
+        HttpErrors.send(req.response(), 503, "registry_unavailable", "try again shortly");
         return;
       }
-      cluster.repls().get(slug).onComplete(repl -> {
-        if (!repl.succeeded() || repl.result() == null) {
-          req.resume();
-          Pages.notFound(req.response(), slug + "." + config.domain());
-        } else if (config.wakeTimeout().isZero()) {
-          req.resume();
-          Pages.notRunning(req.response(), slug);
-        } else {
-          // A stopped repl is woken by its preview being asked for; the request waits for it.
-          wake(slug).onComplete(woken -> {
-            if (woken.succeeded()) {
-              relay(req, slug, woken.result(), previewProxy);
-            } else {
-              req.resume();
-              LOG.info("could not wake {}: {}", slug, woken.cause().getMessage());
-              Pages.notRunning(req.response(), slug);
-            }
-          });
-        }
-      });
+      if (record != null && record.isPrivate() && !admitted(req, slug, record)) return;
+      if (found != null) {
+        relay(req, slug, found, previewProxy);
+      } else if (record == null) {
+        req.resume();
+        Pages.notFound(req.response(), slug + "." + config.domain());
+      } else if (config.wakeTimeout().isZero()) {
+        req.resume();
+        Pages.notRunning(req.response(), slug);
+      } else {
+        // A stopped repl is woken by its preview being asked for; the request waits for it.
+        wake(slug).onComplete(woken -> {
+          if (woken.succeeded()) {
+            relay(req, slug, woken.result(), previewProxy);
+          } else {
+            req.resume();
+            LOG.info("could not wake {}: {}", slug, woken.cause().getMessage());
+            Pages.notRunning(req.response(), slug);
+          }
+        });
+      }
     });
+  }
+
+  /**
+   * Whether a request may see a private repl's preview: its owner's (or an administrator's) preview cookie for this
+   * slug, or API token as a bearer header. Otherwise it is answered here and false is returned: a browser goes to the
+   * apex to sign in, other clients get 401, or 403 when their token names someone else. A private repl is not woken
+   * for someone who may not see it.
+   */
+  private boolean admitted(HttpServerRequest req, String slug, ReplRecord record) {
+    List<AuthToken> callers = previewCallers(req, slug);
+    if (callers.stream().anyMatch(c -> c.admin() || c.subject().equals(record.owner()))) return true;
+    req.resume();
+    boolean browser = (req.method() == HttpMethod.GET || req.method() == HttpMethod.HEAD)
+        && !req.canUpgradeToWebSocket() && HtmlPage.wanted(req.getHeader("Accept"));
+    if (browser) {
+      // The apex has the browser's sign-in cookie: it checks whose it is (and answers a stranger 403) or sends the
+      // browser back with a preview token. A preview cookie of another account is sent there too, for the case
+      // where the user has switched accounts since.
+      String back = PreviewAccess.safeReturnPath(req.uri());
+      req.response().setStatusCode(302).putHeader("Cache-Control", "no-store")
+          .putHeader("Location", apexUrl(req) + PreviewAccess.START + "?slug=" + slug + "&return="
+              + URLEncoder.encode(back, StandardCharsets.UTF_8))
+          .end();
+    } else if (!callers.isEmpty()) {
+      HttpErrors.send(req.response(), 403, "forbidden", "the preview of " + slug + " is private to its owner");
+    } else {
+      HttpErrors.send(req.response(), 401, "unauthenticated", "the preview of " + slug + " is private: open it in a "
+          + "browser signed in to Pier as its owner, or send the owner's token as Authorization: Bearer");
+    }
+    return false;
+  }
+
+  /**
+   * Who a preview request comes from, by every credential it carries for this slug: an API token in a bearer header,
+   * and each preview cookie. All of them count, because a page on another subdomain may have planted a cookie of the
+   * same name for the whole domain, and the browser sends both.
+   */
+  private List<AuthToken> previewCallers(HttpServerRequest req, String slug) {
+    List<AuthToken> callers = new ArrayList<>();
+    String bearer = Credentials.bearer(req);
+    if (bearer != null) tokens.verify(bearer).ifPresent(callers::add);
+    for (String header : req.headers().getAll("Cookie")) {
+      for (String pair : header.split(";")) {
+        String p = pair.trim();
+        if (!p.startsWith(PreviewAccess.COOKIE + "=")) continue;
+        String value = p.substring(PreviewAccess.COOKIE.length() + 1);
+        if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+          value = value.substring(1, value.length() - 1);
+        }
+        tokens.verifyPreview(value, slug).ifPresent(callers::add);
+      }
+    }
+    return callers;
+  }
+
+  /**
+   * The end of the hand-over: a preview token for this slug, fresh from the apex, becomes a host-only cookie on the
+   * preview host, and the browser goes on to the path it first asked for.
+   */
+  private void exchange(HttpServerRequest req, String slug) {
+    String back = PreviewAccess.safeReturnPath(req.getParam("return"));
+    AuthToken granted = tokens.verifyPreview(req.getParam("token"), slug).orElse(null);
+    if (granted == null) {
+      Pages.linkExpired(req.response(), back);
+      return;
+    }
+    java.time.Duration ttl = config.access().previewCookieTtl();
+    boolean secure = req.isSSL() || (config.access().publicUrl() != null
+        && "https".equals(config.access().publicUrl().getScheme()));
+    req.response().addCookie(Cookie.cookie(PreviewAccess.COOKIE,
+            tokens.issuePreview(granted.subject(), granted.admin(), slug, ttl))
+            .setPath("/").setHttpOnly(true).setSecure(secure).setSameSite(CookieSameSite.LAX)
+            .setMaxAge(ttl.toSeconds()))
+        .setStatusCode(302).putHeader("Location", back).putHeader("Cache-Control", "no-store")
+        // The token in this URL must not travel on to wherever the page links.
+        .putHeader("Referrer-Policy", "no-referrer").end();
+  }
+
+  /** The apex as browsers reach it: the public URL if one is set, else the domain at the request's scheme and port. */
+  private String apexUrl(HttpServerRequest req) {
+    URI publicUrl = config.access().publicUrl();
+    if (publicUrl != null) return publicUrl.getScheme() + "://" + publicUrl.getRawAuthority();
+    String scheme = scheme(req);
+    int port = req.authority() == null ? -1 : req.authority().port();
+    boolean standard = port < 0 || port == ("https".equals(scheme) ? 443 : 80);
+    return scheme + "://" + config.domain() + (standard ? "" : ":" + port);
   }
 
   private void relay(HttpServerRequest req, String slug, Route route, HttpProxy previewProxy) {

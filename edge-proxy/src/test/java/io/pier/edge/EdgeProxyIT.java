@@ -1,6 +1,7 @@
 package io.pier.edge;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -13,6 +14,8 @@ import io.pier.common.repl.Limits;
 import io.pier.common.repl.ReplRecord;
 import io.pier.common.repl.ReplState;
 import io.pier.common.repl.Route;
+import io.pier.common.repl.Visibility;
+import io.pier.common.auth.TokenSigner;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -37,7 +40,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The edge-proxy as a lite member of a real Hazelcast cluster on loopback, routing by Host to loopback backends:
- * previews (HTTP and WebSocket, Host kept), the API to a scheduler found through the cluster, and its own pages.
+ * previews (HTTP and WebSocket, Host kept), the API to a scheduler found through the cluster, and its own pages;
+ * the Origin check on the apex, and private previews.
  */
 class EdgeProxyIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
@@ -48,6 +52,8 @@ class EdgeProxyIT {
   private static Vertx backends;
   private static int edgePort;
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private static final String SECRET = "edge-it-secret-long-enough";
+  private static final TokenSigner TOKENS = new TokenSigner(SECRET, java.time.Clock.systemUTC());
 
   @BeforeAll
   static void start() throws Exception {
@@ -55,7 +61,7 @@ class EdgeProxyIT {
         ThreadLocalRandom.current().nextInt(20000, 40000), false);
     dataMember = Mains.await(HazelcastCluster.join(cluster, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)), WAIT);
     edgePort = freePort();
-    edge = Mains.await(EdgeProxyMain.start(new EdgeConfig("127.0.0.1", edgePort, DOMAIN, List.of(), Duration.ZERO, "edge-it-secret-long-enough",
+    edge = Mains.await(EdgeProxyMain.start(new EdgeConfig("127.0.0.1", edgePort, DOMAIN, List.of(), Duration.ZERO, SECRET,
         new ClusterConfig(cluster.name(), cluster.members(), cluster.host(), cluster.port(), true))), WAIT);
     backends = Vertx.vertx();
 
@@ -67,6 +73,21 @@ class EdgeProxyIT {
         new Route("live-app", "n1", "127.0.0.1", app.actualPort(), "http://127.0.0.1:1")), WAIT);
     Mains.await(dataMember.state().repls().put("sleepy", new ReplRecord("sleepy", "node", null, ReplState.STOPPED,
         null, Instant.now(), Instant.now(), new Limits(1, 512, 256))), WAIT);
+
+    // Private repls of ada's: their app tells what reached it, so a test sees which credentials were passed on.
+    HttpServer tattler = Mains.await(backends.createHttpServer()
+        .webSocketHandler(ws -> ws.writeTextMessage("cookie=" + ws.headers().get("Cookie")))
+        .requestHandler(req -> req.response().end("path=" + req.uri() + " authorization="
+            + req.getHeader("Authorization") + " cookie=" + req.getHeader("Cookie")))
+        .listen(0, "127.0.0.1"), WAIT);
+    for (String slug : List.of("hidden-app", "other-hidden")) {
+      Mains.await(dataMember.state().routes().put(slug,
+          new Route(slug, "n1", "127.0.0.1", tattler.actualPort(), "http://127.0.0.1:1")), WAIT);
+      Mains.await(dataMember.state().repls().put(slug, new ReplRecord(slug, "node", "ada", ReplState.RUNNING, "n1",
+          Instant.now(), Instant.now(), new Limits(1, 512, 256), Visibility.PRIVATE)), WAIT);
+    }
+    Mains.await(dataMember.state().repls().put("hidden-sleepy", new ReplRecord("hidden-sleepy", "node", "ada",
+        ReplState.STOPPED, null, Instant.now(), Instant.now(), new Limits(1, 512, 256), Visibility.PRIVATE)), WAIT);
   }
 
   @AfterAll
@@ -115,13 +136,20 @@ class EdgeProxyIT {
   void apiGoesToASchedulerFoundInTheCluster() throws Exception {
     HttpServer scheduler = Mains.await(backends.createHttpServer()
         .requestHandler(req -> req.response().putHeader("Content-Type", "application/json")
-            .end(new JsonObject().put("path", req.path()).put("method", req.method().name()).encode()))
+            .end(new JsonObject().put("path", req.path()).put("method", req.method().name())
+                .put("host", req.getHeader("Host")).put("proto", req.getHeader("X-Forwarded-Proto")).encode()))
         .listen(0, "127.0.0.1"), WAIT);
     try {
       Mains.await(dataMember.state().services().put("scheduler/it",
           new ServiceEndpoint("scheduler", "it", "http://127.0.0.1:" + scheduler.actualPort()), Duration.ofMinutes(1)), WAIT);
       JsonObject body = awaitApi();
       assertEquals("/api/repls", body.getString("path"));
+      assertEquals(DOMAIN, body.getString("host"), "the scheduler sees the Host the browser used");
+      assertEquals("http", body.getString("proto"));
+      JsonObject spoofed = new JsonObject(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edgePort
+          + "/api/repls")).header("Host", DOMAIN).header("X-Forwarded-Proto", "https").build(),
+          HttpResponse.BodyHandlers.ofString()).body());
+      assertEquals("http", spoofed.getString("proto"), "a client's own X-Forwarded-Proto is replaced");
     } finally {
       Mains.await(dataMember.state().services().remove("scheduler/it"), WAIT);
       Mains.await(scheduler.close(), WAIT);
@@ -137,7 +165,189 @@ class EdgeProxyIT {
     get("live-app." + DOMAIN, "/");
     String metrics = get(DOMAIN, "/metrics").body();
     assertTrue(metrics.contains("vertx_http_server"));
-    assertTrue(metrics.contains("pier_proxy_requests_seconds_count{kind=\"preview\",outcome=\"ok\"}"), metrics);
+    assertTrue(metrics.contains("pier_proxy_requests_seconds_count{kind=\"preview\",outcome=\"ok\""), metrics);
+  }
+
+  // ---- the Origin check on the apex ----
+
+  private static String apexOrigin() {
+    return "http://" + DOMAIN + ":" + edgePort;
+  }
+
+  /** A WebSocket to an IDE session path on the apex: the failure (the edge's answer instead of 101), or null. */
+  private static Throwable sessionUpgrade(String origin) throws Exception {
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(edgePort)
+        .setURI("/api/repls/nowhere-app/session").putHeader("Host", DOMAIN + ":" + edgePort);
+    // Without one of ours, Vert.x would send an Origin of its own: the address it connects to.
+    if (origin != null) options.putHeader("Origin", origin);
+    else options.setAllowOriginHeader(false);
+    return backends.createWebSocketClient().connect(options).toCompletionStage().toCompletableFuture()
+        .handle((ws, err) -> err).get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aPreviewsPageCannotOpenAWebSocketOnTheApex() throws Exception {
+    Throwable refused = sessionUpgrade("http://live-app." + DOMAIN + ":" + edgePort);
+    assertTrue(refused != null && refused.getMessage().contains("403"), String.valueOf(refused));
+    Throwable foreign = sessionUpgrade("https://evil.example");
+    assertTrue(foreign != null && foreign.getMessage().contains("403"), String.valueOf(foreign));
+  }
+
+  @Test
+  void theApexsOwnPagesAndClientsWithoutAnOriginGetPastTheCheck() throws Exception {
+    // Past the Origin check, a session of a repl without a route is refused as not running.
+    Throwable own = sessionUpgrade(apexOrigin());
+    assertTrue(own != null && own.getMessage().contains("503"), String.valueOf(own));
+    Throwable none = sessionUpgrade(null);
+    assertTrue(none != null && none.getMessage().contains("503"), String.valueOf(none));
+  }
+
+  @Test
+  void aPreviewsPageCannotPostToTheApi() throws Exception {
+    HttpResponse<String> refused = send("POST", DOMAIN + ":" + edgePort, "/api/repls/any-app/stop",
+        "Origin", "http://live-app." + DOMAIN + ":" + edgePort, "Content-Type", "text/plain");
+    assertEquals(403, refused.statusCode(), refused.body());
+    assertEquals("forbidden_origin", new JsonObject(refused.body()).getString("error"));
+    assertTrue(new JsonObject(refused.body()).getString("message").contains("live-app"));
+    assertEquals(403, send("DELETE", DOMAIN + ":" + edgePort, "/api/repls/any-app",
+        "Origin", "null").statusCode());
+    assertEquals(403, send("PATCH", DOMAIN + ":" + edgePort, "/api/repls/any-app",
+        "Origin", "http://" + DOMAIN + ":" + (edgePort + 1)).statusCode(), "another port is another origin");
+  }
+
+  @Test
+  void theApexsOwnPagesReadsAndClientsWithoutAnOriginReachTheApi() throws Exception {
+    // No scheduler is known outside the one test that announces it: reaching the API means 503 no_scheduler here.
+    for (HttpResponse<String> passed : List.of(
+        send("POST", DOMAIN + ":" + edgePort, "/api/repls/any-app/stop", "Origin", apexOrigin()),
+        send("POST", DOMAIN + ":" + edgePort, "/api/repls/any-app/stop"),
+        send("GET", DOMAIN + ":" + edgePort, "/api/repls", "Origin", "http://live-app." + DOMAIN + ":" + edgePort))) {
+      assertTrue(passed.statusCode() != 403, passed.body());
+    }
+    assertTrue(send("POST", DOMAIN + ":" + edgePort, "/index.html", "Origin", "https://evil.example").statusCode() != 403,
+        "only the API and WebSockets are guarded");
+  }
+
+  // ---- private previews ----
+
+  private static String host(String slug) {
+    return slug + "." + DOMAIN + ":" + edgePort;
+  }
+
+  @Test
+  void aBrowserWithoutAPreviewCookieIsSentToTheApexToSignIn() throws Exception {
+    HttpResponse<String> r = send("GET", host("hidden-app"), "/page?x=1", "Accept", "text/html,*/*");
+    assertEquals(302, r.statusCode(), r.body());
+    assertEquals("http://" + DOMAIN + ":" + edgePort + "/api/auth/preview?slug=hidden-app&return=%2Fpage%3Fx%3D1",
+        r.headers().firstValue("Location").orElseThrow());
+  }
+
+  @Test
+  void otherClientsWithoutCredentialsGet401AndStrangers403() throws Exception {
+    HttpResponse<String> anonymous = send("GET", host("hidden-app"), "/");
+    assertEquals(401, anonymous.statusCode(), anonymous.body());
+    assertEquals("unauthenticated", new JsonObject(anonymous.body()).getString("error"));
+    assertEquals(401, send("POST", host("hidden-app"), "/form", "Accept", "text/html").statusCode(),
+        "a POST cannot be redirected without losing its body");
+    HttpResponse<String> stranger = send("GET", host("hidden-app"), "/",
+        "Authorization", "Bearer " + TOKENS.issue("mallory", false, Duration.ofMinutes(5)));
+    assertEquals(403, stranger.statusCode(), stranger.body());
+    assertEquals("forbidden", new JsonObject(stranger.body()).getString("error"));
+    Throwable upgrade = Mains.await(backends.createWebSocketClient().connect(new WebSocketConnectOptions()
+        .setHost("127.0.0.1").setPort(edgePort).setURI("/hmr").putHeader("Host", host("hidden-app")))
+        .map(ws -> (Throwable) null).recover(err -> Future.succeededFuture(err)), WAIT);
+    assertTrue(upgrade != null && upgrade.getMessage().contains("401"), String.valueOf(upgrade));
+  }
+
+  @Test
+  void theOwnersBearerTokenOpensItAndIsNotPassedToTheApp() throws Exception {
+    HttpResponse<String> r = send("GET", host("hidden-app"), "/x",
+        "Authorization", "Bearer " + TOKENS.issue("ada", false, Duration.ofMinutes(5)));
+    assertEquals(200, r.statusCode(), r.body());
+    assertEquals("path=/x authorization=null cookie=null", r.body());
+    assertEquals(200, send("GET", host("hidden-app"), "/",
+        "Authorization", "Bearer " + TOKENS.issue("root", true, Duration.ofMinutes(5))).statusCode(),
+        "an administrator may");
+  }
+
+  @Test
+  void theHandOverTurnsAPreviewTokenIntoAHostOnlyCookieThatOpensThePreview() throws Exception {
+    String link = TOKENS.issuePreview("ada", false, "hidden-app", Duration.ofMinutes(1));
+    HttpResponse<String> exchanged = send("GET", host("hidden-app"), "/__pier/auth?token=" + link
+        + "&return=%2Fdeep%3Fq%3D1");
+    assertEquals(302, exchanged.statusCode(), exchanged.body());
+    assertEquals("/deep?q=1", exchanged.headers().firstValue("Location").orElseThrow());
+    assertEquals("no-referrer", exchanged.headers().firstValue("Referrer-Policy").orElse(""));
+    String setCookie = exchanged.headers().firstValue("Set-Cookie").orElseThrow();
+    assertTrue(setCookie.startsWith("pier_preview=") && setCookie.toLowerCase().contains("httponly") && setCookie.contains("SameSite=Lax")
+        && setCookie.contains("Path=/") && !setCookie.toLowerCase().contains("domain="), setCookie);
+    String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+    assertFalse(TOKENS.verify(cookie.substring("pier_preview=".length())).isPresent(), "not an API token");
+
+    HttpResponse<String> page = send("GET", host("hidden-app"), "/deep?q=1", "Accept", "text/html",
+        "Cookie", "theme=dark; " + cookie);
+    assertEquals(200, page.statusCode(), page.body());
+    assertEquals("path=/deep?q=1 authorization=null cookie=theme=dark", page.body(), "the app never sees the token");
+
+    WebSocket ws = Mains.await(backends.createWebSocketClient().connect(new WebSocketConnectOptions()
+        .setHost("127.0.0.1").setPort(edgePort).setURI("/hmr").putHeader("Host", host("hidden-app"))
+        .putHeader("Cookie", cookie)), WAIT);
+    CompletableFuture<String> first = new CompletableFuture<>();
+    ws.textMessageHandler(first::complete);
+    assertEquals("cookie=null", first.get(10, TimeUnit.SECONDS), "the owner's WebSocket passes, without the cookie");
+    Mains.await(ws.close(), WAIT);
+  }
+
+  @Test
+  void onePreviewsCookieDoesNotOpenAnother() throws Exception {
+    String forHidden = "pier_preview=" + TOKENS.issuePreview("ada", false, "hidden-app", Duration.ofMinutes(5));
+    assertEquals(401, send("GET", host("other-hidden"), "/", "Cookie", forHidden).statusCode());
+    assertEquals(302, send("GET", host("other-hidden"), "/", "Cookie", forHidden, "Accept", "text/html").statusCode());
+    String apiToken = "pier_preview=" + TOKENS.issue("ada", false, Duration.ofMinutes(5));
+    assertEquals(401, send("GET", host("hidden-app"), "/", "Cookie", apiToken).statusCode(),
+        "an API token is not a preview cookie");
+    String strangers = "pier_preview=" + TOKENS.issuePreview("mallory", false, "hidden-app", Duration.ofMinutes(5));
+    assertEquals(403, send("GET", host("hidden-app"), "/", "Cookie", strangers).statusCode());
+    assertEquals(200, send("GET", host("hidden-app"), "/", "Cookie", strangers + "; " + forHidden).statusCode(),
+        "every cookie of the name counts, so one planted for the whole domain cannot shadow the owner's");
+  }
+
+  @Test
+  void aBadHandOverLinkGetsAPageAndNoCookie() throws Exception {
+    for (String token : List.of("garbage", TOKENS.issue("ada", false, Duration.ofMinutes(1)),
+        TOKENS.issuePreview("ada", false, "other-hidden", Duration.ofMinutes(1)),
+        TOKENS.issuePreview("ada", false, "hidden-app", Duration.ofSeconds(-1)))) {
+      HttpResponse<String> r = send("GET", host("hidden-app"), "/__pier/auth?token=" + token + "&return=%2Fa");
+      assertEquals(401, r.statusCode(), token);
+      assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+      assertTrue(r.headers().firstValue("Set-Cookie").isEmpty(), token);
+      assertTrue(r.body().contains("href=\"/a\""), r.body());
+    }
+  }
+
+  @Test
+  void theHandOverNeverSendsTheBrowserToAnotherHost() throws Exception {
+    String link = TOKENS.issuePreview("ada", false, "hidden-app", Duration.ofMinutes(1));
+    for (String back : List.of("%2F%2Fevil.example%2F", "https%3A%2F%2Fevil.example", "%2F%5Cevil.example")) {
+      HttpResponse<String> r = send("GET", host("hidden-app"), "/__pier/auth?token=" + link + "&return=" + back);
+      assertEquals("/", r.headers().firstValue("Location").orElseThrow(), back);
+    }
+  }
+
+  @Test
+  void aStoppedPrivateReplIsNotWokenOrRevealedToAStranger() throws Exception {
+    assertEquals(401, send("GET", host("hidden-sleepy"), "/").statusCode());
+    HttpResponse<String> owner = send("GET", host("hidden-sleepy"), "/",
+        "Authorization", "Bearer " + TOKENS.issue("ada", false, Duration.ofMinutes(5)));
+    assertEquals(503, owner.statusCode(), "waking is off here: the owner gets the not-running page");
+    assertEquals(404, send("GET", host("nobody-here"), "/").statusCode(), "unknown slugs stay 404");
+  }
+
+  private static HttpResponse<String> send(String method, String host, String path, String... headers) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edgePort + path)).header("Host", host)
+        .timeout(Duration.ofSeconds(10)).method(method, HttpRequest.BodyPublishers.noBody());
+    for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** The edge refreshes its scheduler list every two seconds; poll until it has found the one just announced. */

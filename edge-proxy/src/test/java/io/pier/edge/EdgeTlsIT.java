@@ -8,7 +8,12 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pier.common.cluster.ClusterConfig;
 import io.pier.common.cluster.hazelcast.HazelcastCluster;
 import io.pier.common.config.Mains;
+import io.pier.common.auth.TokenSigner;
+import io.pier.common.repl.Limits;
+import io.pier.common.repl.ReplRecord;
+import io.pier.common.repl.ReplState;
 import io.pier.common.repl.Route;
+import io.pier.common.repl.Visibility;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
@@ -25,10 +30,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** TLS on the edge-proxy with a self-signed wildcard certificate: HTTPS for the apex and previews, HTTP redirected. */
+/**
+ * TLS on the edge-proxy with a self-signed wildcard certificate: HTTPS for the apex and previews, HTTP redirected; the
+ * Origin check and a private preview's hand-over keep to https.
+ */
 class EdgeTlsIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final String DOMAIN = "pier.localhost";
+  private static final String SECRET = "edge-tls-secret-long-enough";
   private static HazelcastCluster dataMember;
   private static EdgeProxyMain.Running edge;
   private static Vertx client;
@@ -51,10 +60,15 @@ class EdgeTlsIT {
         .requestHandler(req -> req.response().end("app over " + req.scheme())).listen(0, "127.0.0.1"), WAIT);
     Mains.await(dataMember.state().routes().put("secure-app",
         new Route("secure-app", "n1", "127.0.0.1", app.actualPort(), "http://127.0.0.1:1")), WAIT);
+    Mains.await(dataMember.state().routes().put("secure-hidden",
+        new Route("secure-hidden", "n1", "127.0.0.1", app.actualPort(), "http://127.0.0.1:1")), WAIT);
+    Mains.await(dataMember.state().repls().put("secure-hidden", new ReplRecord("secure-hidden", "node", "ada",
+        ReplState.RUNNING, "n1", java.time.Instant.now(), java.time.Instant.now(), new Limits(1, 512, 256),
+        Visibility.PRIVATE)), WAIT);
     plainPort = freePort();
     tlsPort = freePort();
     edge = Mains.await(EdgeProxyMain.start(new EdgeConfig("127.0.0.1", plainPort, DOMAIN, List.of(), Duration.ZERO,
-        "edge-tls-secret-long-enough", new ClusterConfig(cluster.name(), cluster.members(), cluster.host(),
+        SECRET, new ClusterConfig(cluster.name(), cluster.members(), cluster.host(),
         cluster.port(), true), new EdgeConfig.Tls(dir.resolve("cert.pem"), dir.resolve("key.pem"), tlsPort))), WAIT);
   }
 
@@ -83,15 +97,49 @@ class EdgeTlsIT {
     assertEquals(200, get(http, plainPort, "127.0.0.1", "/healthz").statusCode());
   }
 
+  @Test
+  void overHttpsOnlyTheHttpsApexOriginMayCallTheApi() {
+    var https = client.createHttpClient(new HttpClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false));
+    String apex = DOMAIN + ":" + tlsPort;
+    Response own = send(https, HttpMethod.POST, tlsPort, apex, "/api/repls", "Origin", "https://" + apex);
+    assertTrue(own.statusCode() != 403, "the apex's own page gets past the check: " + own.body());
+    Response downgraded = send(https, HttpMethod.POST, tlsPort, apex, "/api/repls", "Origin", "http://" + apex);
+    assertEquals(403, downgraded.statusCode(), "http:// is another origin than https://");
+    Response preview = send(https, HttpMethod.POST, tlsPort, apex, "/api/repls", "Origin", "https://secure-app." + apex);
+    assertEquals(403, preview.statusCode());
+  }
+
+  @Test
+  void aPrivatePreviewsHandOverStaysOnHttpsAndItsCookieIsSecure() {
+    var https = client.createHttpClient(new HttpClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false));
+    String host = "secure-hidden." + DOMAIN + ":" + tlsPort;
+    Response challenge = send(https, HttpMethod.GET, tlsPort, host, "/", "Accept", "text/html");
+    assertEquals(302, challenge.statusCode());
+    assertEquals("https://" + DOMAIN + ":" + tlsPort + "/api/auth/preview?slug=secure-hidden&return=%2F",
+        challenge.location());
+    String link = new TokenSigner(SECRET, java.time.Clock.systemUTC())
+        .issuePreview("ada", false, "secure-hidden", Duration.ofMinutes(1));
+    Response exchanged = send(https, HttpMethod.GET, tlsPort, host, "/__pier/auth?token=" + link + "&return=%2F");
+    assertEquals(302, exchanged.statusCode());
+    assertTrue(exchanged.setCookie() != null && exchanged.setCookie().contains("Secure"), exchanged.setCookie());
+  }
+
   /** A response read whole (the body is taken as it arrives, not after the fact). */
-  private record Response(int statusCode, String location, String body) {
+  private record Response(int statusCode, String location, String body, String setCookie) {
   }
 
   private static Response get(io.vertx.core.http.HttpClient http, int port, String host, String uri) {
-    return Mains.await(http.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port)
-        .setURI(uri).putHeader("Host", host)).compose(req -> req.send())
+    return send(http, HttpMethod.GET, port, host, uri);
+  }
+
+  private static Response send(io.vertx.core.http.HttpClient http, HttpMethod method, int port, String host, String uri,
+                               String... headers) {
+    RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(uri)
+        .putHeader("Host", host);
+    for (int i = 0; i < headers.length; i += 2) options.putHeader(headers[i], headers[i + 1]);
+    return Mains.await(http.request(options).compose(req -> req.send())
         .compose(resp -> resp.body().map(body -> new Response(resp.statusCode(), resp.getHeader("Location"),
-            body.toString()))), WAIT);
+            body.toString(), resp.getHeader("Set-Cookie")))), WAIT);
   }
 
   private static int freePort() throws Exception {

@@ -157,7 +157,8 @@ public final class NodeAgent {
         : Future.succeededFuture(images.get());
     return imageList.compose(list -> vertx.executeBlocking(host::load, false).onSuccess(lastLoad::set).compose(load ->
             cluster.nodes().put(config.nodeId(), new NodeInfo(config.nodeId(), config.agentUrl(), config.capacity(),
-                load, draining.get(), list, Instant.now(), cluster.membership().self()), NODE_ENTRY_TTL)))
+                load, draining.get(), list, Instant.now(), cluster.membership().self(), host.runtimes()),
+                NODE_ENTRY_TTL)))
         .onFailure(err -> LOG.warn("heartbeat failed: {}", err.getMessage()));
   }
 

@@ -3,6 +3,7 @@ package io.pier.node;
 import io.pier.common.cluster.ClusterConfig;
 import io.pier.common.config.Env;
 import io.pier.common.node.NodeCapacity;
+import io.pier.common.repl.Limits;
 import io.pier.common.store.s3.S3Config;
 import io.pier.node.runtime.docker.DockerConfig;
 import io.pier.node.workspace.WriteBehind;
@@ -15,6 +16,8 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -31,13 +34,23 @@ import java.util.regex.Pattern;
  * @param isolate        run repls on the node's own network behind firewall rules (needs root and iptables)
  * @param blocked        CIDRs off the node repls must not reach, besides the cluster members and storage
  * @param authSecret     the secret Pier's tokens are signed with (the same on every service)
+ * @param diskMb         the size of a workspace whose repl's limits name none, in MiB; 0 turns workspace sizes off
+ * @param runtimes       container runtime a repl asks for → the engine's runtime it runs in on this node, with
+ *                       {@code default} for repls that ask for none (see {@link io.pier.node.runtime.Runtimes})
  */
 public record NodeAgentConfig(String nodeId, Path dataDir, String bindHost, int port, String advertiseHost,
                               NodeCapacity capacity, Duration heartbeatInterval, Duration readyTimeout,
                               Duration terminalLinger, WriteBehind.Settings sync, Duration drainTimeout,
                               boolean isolate, List<String> blocked, String authSecret, ClusterConfig cluster,
-                              S3Config s3, DockerConfig docker) {
+                              S3Config s3, DockerConfig docker, long diskMb, Map<String, String> runtimes) {
   private static final Pattern NODE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
+  private static final Pattern RUNTIME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+  /** A workspace's size when neither the template nor PIER_NODE_DISK_MB names one. */
+  public static final int DEFAULT_DISK_MB = 1024;
+
+  public NodeAgentConfig {
+    runtimes = Map.copyOf(runtimes);
+  }
 
   public String agentUrl() {
     return "http://" + advertiseHost + ":" + port;
@@ -65,16 +78,44 @@ public record NodeAgentConfig(String nodeId, Path dataDir, String bindHost, int 
             Duration.ofSeconds(30), Duration.ofMillis(100)),
         Duration.ofSeconds(env.integer("PIER_SYNC_DRAIN_TIMEOUT_S", 60)),
         !"false".equalsIgnoreCase(env.string("PIER_NODE_ISOLATE", "true")), env.list("PIER_NODE_BLOCKED_CIDRS", ""),
-        env.required("PIER_AUTH_SECRET"),
+        env.secret("PIER_AUTH_SECRET"),
         ClusterConfig.fromEnv(env, false), S3Config.fromEnv(env),
-        new DockerConfig(env.string("PIER_DOCKER_HOST", env.string("DOCKER_HOST", null))));
+        new DockerConfig(env.string("PIER_DOCKER_HOST", env.string("DOCKER_HOST", null))),
+        diskMb(env), runtimes(env));
     env.check();
     return nodeId != null ? config : config.withNodeId(persistentNodeId(data));
   }
 
   public NodeAgentConfig withNodeId(String id) {
     return new NodeAgentConfig(id, dataDir, bindHost, port, advertiseHost, capacity, heartbeatInterval,
-        readyTimeout, terminalLinger, sync, drainTimeout, isolate, blocked, authSecret, cluster, s3, docker);
+        readyTimeout, terminalLinger, sync, drainTimeout, isolate, blocked, authSecret, cluster, s3, docker, diskMb,
+        runtimes);
+  }
+
+  private static long diskMb(Env env) {
+    int mb = env.integer("PIER_NODE_DISK_MB", DEFAULT_DISK_MB);
+    if (mb != 0 && (mb < Limits.MIN_DISK_MB || mb > Limits.MAX_DISK_MB)) {
+      env.problem("PIER_NODE_DISK_MB must be 0 (no workspace sizes) or in [" + Limits.MIN_DISK_MB + ", "
+          + Limits.MAX_DISK_MB + "], got " + mb);
+    }
+    return mb;
+  }
+
+  /** {@code PIER_NODE_RUNTIMES}: comma-separated {@code name=engine-runtime} pairs. */
+  private static Map<String, String> runtimes(Env env) {
+    Map<String, String> mapping = new TreeMap<>();
+    for (String pair : env.list("PIER_NODE_RUNTIMES", "")) {
+      int eq = pair.indexOf('=');
+      String name = eq < 0 ? "" : pair.substring(0, eq).strip();
+      String target = eq < 0 ? "" : pair.substring(eq + 1).strip();
+      if (!RUNTIME.matcher(name).matches() || !RUNTIME.matcher(target).matches()) {
+        env.problem("PIER_NODE_RUNTIMES must be name=runtime pairs such as default=runsc or runsc=runsc-kvm, got '"
+            + pair + "'");
+      } else if (mapping.put(name, target) != null) {
+        env.problem("PIER_NODE_RUNTIMES maps '" + name + "' twice");
+      }
+    }
+    return mapping;
   }
 
   /** The id kept in {@code <data>/node-id}, made once, so a restarted agent recognises its own containers. */

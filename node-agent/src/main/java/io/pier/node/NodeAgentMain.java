@@ -6,11 +6,14 @@ import io.pier.common.cluster.hazelcast.HazelcastCluster;
 import io.pier.common.config.Env;
 import io.pier.common.config.Mains;
 import io.pier.common.store.s3.S3ObjectStore;
+import io.pier.node.runtime.Runtimes;
 import io.pier.node.runtime.docker.DockerContainerRuntime;
 import io.pier.node.workspace.IgnoreList;
 import io.pier.node.workspace.WorkspaceSync;
 import io.pier.node.workspace.Workspaces;
+import io.pier.node.workspace.loop.LoopVolumes;
 import io.vertx.core.Future;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,6 +24,8 @@ import org.slf4j.LoggerFactory;
 /** Starts a node-agent from environment variables (see the README's configuration table). */
 public final class NodeAgentMain {
   private static final Logger LOG = LoggerFactory.getLogger(NodeAgentMain.class);
+  /** The user repls run as, who owns their workspaces. */
+  private static final int RUNNER_UID = 1000;
   private static final String LINK_LOCAL = "169.254.0.0/16";
 
   private NodeAgentMain() {
@@ -85,6 +90,48 @@ public final class NodeAgentMain {
     return java.util.List.copyOf(blocked);
   }
 
+  /** The runtimes dockerd has, as this node's configuration maps them; a missing default runtime stops the start. */
+  static Runtimes runtimes(NodeAgentConfig config, DockerContainerRuntime runtime) {
+    Runtimes runtimes = new Runtimes(config.runtimes(), runtime.runtimes());
+    if (runtimes.defaultMissing()) {
+      throw new IllegalStateException("PIER_NODE_RUNTIMES: " + String.join("; ", runtimes.problems()));
+    }
+    for (String problem : runtimes.problems()) LOG.warn("PIER_NODE_RUNTIMES {}; repls that ask for it go elsewhere", problem);
+    LOG.info("container runtimes repls may ask for here: {}", runtimes.offered());
+    return runtimes;
+  }
+
+  /**
+   * Workspaces with a size of their own when this node can mount them (root, loop devices, mkfs.ext4), checked by
+   * making one; plain folders otherwise, with a warning, because then a repl can fill the node's disk.
+   */
+  static Workspaces workspaces(NodeAgentConfig config) {
+    Path folders = config.dataDir().resolve("workspaces");
+    if (config.diskMb() == 0) {
+      LOG.info("workspace sizes are off (PIER_NODE_DISK_MB=0): repls can fill this node's disk");
+      return new Workspaces(folders);
+    }
+    LoopVolumes volumes = new LoopVolumes(config.dataDir().resolve("volumes"), RUNNER_UID, RUNNER_UID);
+    long began = System.nanoTime();
+    var problem = volumes.problem();
+    if (problem.isEmpty()) {
+      LOG.info("workspaces get a filesystem of their own, {} MiB unless the template says otherwise (checked in {} ms)",
+          config.diskMb(), (System.nanoTime() - began) / 1_000_000);
+      return new Workspaces(folders, volumes, config.diskMb());
+    }
+    if (!volumes.present().isEmpty()) {
+      // Those workspaces' files are inside images: read as plain folders they would look empty, and saving them
+      // would delete the repls' files from storage.
+      throw new IllegalStateException("the workspaces of " + volumes.present() + " are disk images in "
+          + config.dataDir().resolve("volumes") + ", which this node can no longer mount (" + problem.get()
+          + "); run the node-agent as root with loop devices, or move them away");
+    }
+    LOG.warn("workspaces have no size limit, so a repl can fill this node's disk: cannot mount a workspace "
+        + "filesystem here ({}). Run the node-agent as root on a machine with loop devices and mkfs.ext4, or set "
+        + "PIER_NODE_DISK_MB=0 to run without sizes on purpose", problem.get());
+    return new Workspaces(folders);
+  }
+
   /** Wires and starts a node-agent with the real runtime, storage and cluster. */
   public static Future<Running> start(NodeAgentConfig config) {
     PrometheusMeterRegistry metrics = ServiceMetrics.create("node-agent");
@@ -104,16 +151,20 @@ public final class NodeAgentMain {
         config.dataDir().resolve("journal"), config.sync(), timer, transfers, java.time.Clock.systemUTC(),
         config.drainTimeout());
     String network;
+    Runtimes runtimes;
+    Workspaces workspaces;
     try {
       runtime.ping();
       network = config.isolate() ? runtime.network(config.nodeId()).ensure(blockedDestinations(config)) : null;
+      runtimes = runtimes(config, runtime);
+      workspaces = workspaces(config);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
     return HazelcastCluster.join(config.cluster(), metrics).compose(cluster -> {
       ReplHost host = new ReplHost(cluster.vertx(),
           new NodeIdentity(config.nodeId(), config.advertiseHost(), config.agentUrl(), network), runtime,
-          persistence, new Workspaces(config.dataDir().resolve("workspaces")),
+          persistence, workspaces, runtimes,
           cluster.state().routes(), cluster.state().repls(), config.readyTimeout(), config.terminalLinger(), metrics);
       NodeAgent agent = new NodeAgent(cluster.vertx(), config, cluster.state(), runtime, host, metrics);
       return agent.start().map(a -> new Running(a, cluster, runtime, store, transfers, timer))

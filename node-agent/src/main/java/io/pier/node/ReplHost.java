@@ -16,9 +16,11 @@ import io.pier.common.repl.Route;
 import io.pier.node.runtime.ContainerInfo;
 import io.pier.node.runtime.ContainerRuntime;
 import io.pier.node.runtime.ContainerSpec;
+import io.pier.node.runtime.Runtimes;
 import io.pier.node.session.LiveRepl;
 import io.pier.node.session.FileChange;
 import io.pier.node.session.WorkspaceWatcher;
+import io.pier.node.workspace.DiskFull;
 import io.pier.node.workspace.IgnoreList;
 import io.pier.node.workspace.Journal;
 import io.pier.node.workspace.WriteBehind;
@@ -43,7 +45,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +74,7 @@ public final class ReplHost {
   private final WorkspaceSync sync;
   private final Persistence persistence;
   private final Workspaces workspaces;
+  private final Runtimes runtimes;
   private final SharedMap<Route> routes;
   private final SharedMap<ReplRecord> repls;
   private final Duration readyTimeout;
@@ -86,17 +88,22 @@ public final class ReplHost {
   private final Timer startTimer;
   private final io.micrometer.core.instrument.MultiGauge replCpu;
   private final io.micrometer.core.instrument.MultiGauge replMemory;
+  private final io.micrometer.core.instrument.MultiGauge replDiskUsed;
+  private final io.micrometer.core.instrument.MultiGauge replDiskSize;
+  /** What the running repls' workspaces may take of the node's disk together, at the last heartbeat. */
+  private final java.util.concurrent.atomic.AtomicLong workspaceBytes = new java.util.concurrent.atomic.AtomicLong();
   private final Counter startFailures;
 
   public ReplHost(Vertx vertx, NodeIdentity me, ContainerRuntime runtime, Persistence persistence,
-                  Workspaces workspaces, SharedMap<Route> routes, SharedMap<ReplRecord> repls, Duration readyTimeout,
-                  Duration terminalLinger, MeterRegistry metrics) {
+                  Workspaces workspaces, Runtimes runtimes, SharedMap<Route> routes, SharedMap<ReplRecord> repls,
+                  Duration readyTimeout, Duration terminalLinger, MeterRegistry metrics) {
     this.vertx = vertx;
     this.me = me;
     this.runtime = runtime;
     this.sync = persistence.sync();
     this.persistence = persistence;
     this.workspaces = workspaces;
+    this.runtimes = runtimes;
     this.routes = routes;
     this.repls = repls;
     this.readyTimeout = readyTimeout;
@@ -115,6 +122,13 @@ public final class ReplHost {
         .description("CPUs a repl's container uses (1.0 = one core)").register(metrics);
     this.replMemory = io.micrometer.core.instrument.MultiGauge.builder("pier.repl.memory.bytes")
         .description("Memory a repl's container uses").register(metrics);
+    this.replDiskUsed = io.micrometer.core.instrument.MultiGauge.builder("pier.repl.disk.used.bytes")
+        .description("Space a repl's workspace uses of its own filesystem").register(metrics);
+    this.replDiskSize = io.micrometer.core.instrument.MultiGauge.builder("pier.repl.disk.size.bytes")
+        .description("Size of a repl's workspace filesystem: what it may fill").register(metrics);
+    Gauge.builder("pier.node.workspaces.size.bytes", workspaceBytes, java.util.concurrent.atomic.AtomicLong::get)
+        .description("Sizes of the running repls' workspaces added up: what they may take of the node's disk")
+        .register(metrics);
     Gauge.builder("pier.sync.pending.files", running, all -> all.values().stream()
         .mapToInt(r -> r.writeBehind().status().pending()).sum())
         .description("Changed files not yet in storage, all repls of this node").register(metrics);
@@ -217,12 +231,7 @@ public final class ReplHost {
           containers.put(slug, c);
         }
       }
-      Path root = workspaces.of("x").getParent();
-      if (Files.isDirectory(root)) {
-        try (Stream<Path> dirs = Files.list(root)) {
-          dirs.forEach(d -> slugs.add(d.getFileName().toString()));
-        }
-      }
+      slugs.addAll(workspaces.present());
       return new Object[] {slugs, containers};
     }).compose(found -> {
       @SuppressWarnings("unchecked") Set<String> slugs = (Set<String>) found[0];
@@ -234,10 +243,28 @@ public final class ReplHost {
   }
 
   private Future<Void> reconcile(String slug, ReplRecord record, ContainerInfo container) {
+    // After a reboot a workspace's filesystem is not mounted: its folder would look empty, and saving it would delete
+    // the repl's files from storage.
+    return blocking(() -> reopen(slug)).compose(readable -> reconcile(slug, record, container, readable));
+  }
+
+  /** Mounts the slug's workspace again if it has a volume. @return false when it cannot be read */
+  private boolean reopen(String slug) {
+    try {
+      workspaces.reopen(slug);
+      return true;
+    } catch (RuntimeException e) {
+      LOG.error("{}; what only this node had of {} is not saved", e.getMessage(), slug);
+      return false;
+    }
+  }
+
+  private Future<Void> reconcile(String slug, ReplRecord record, ContainerInfo container, boolean readable) {
     boolean ownedHere = record != null && me.nodeId().equals(record.nodeId())
         && (record.state() == ReplState.RUNNING || record.state() == ReplState.STARTING);
     int appPort = container == null ? -1 : Integer.parseInt(container.labels().getOrDefault(LABEL_PORT, "-1"));
-    if (ownedHere && container != null && container.running() && (appPort == 0 || container.publishedPort().isPresent())
+    if (readable && ownedHere && container != null && container.running()
+        && (appPort == 0 || container.publishedPort().isPresent())
         && container.labels().containsKey(LABEL_RUN) && Files.isDirectory(workspaces.of(slug))) {
       Route route = new Route(slug, me.nodeId(), me.advertiseHost(),
           appPort == 0 ? 0 : container.publishedPort().getAsInt(), me.agentUrl());
@@ -264,7 +291,7 @@ public final class ReplHost {
       Path dir = workspaces.of(slug);
       // A repl missing from the registry may only be waiting for a scheduler to recover it from storage.
       boolean exists = record != null || sync.isStored(slug);
-      if (exists && Files.isDirectory(dir)) {
+      if (exists && readable && Files.isDirectory(dir)) {
         if (container != null) runtime.stop(container.id(), STOP_GRACE_SECONDS);
         java.util.Set<String> journalled = Journal.read(persistence.journalFile(slug));
         if (runsElsewhere) {
@@ -299,9 +326,19 @@ public final class ReplHost {
     List<String> slugs = new ArrayList<>();
     List<io.micrometer.core.instrument.MultiGauge.Row<?>> cpuRows = new ArrayList<>();
     List<io.micrometer.core.instrument.MultiGauge.Row<?>> memoryRows = new ArrayList<>();
+    List<io.micrometer.core.instrument.MultiGauge.Row<?>> diskUsedRows = new ArrayList<>();
+    List<io.micrometer.core.instrument.MultiGauge.Row<?>> diskSizeRows = new ArrayList<>();
+    long workspaceSizes = 0;
     for (Running r : running.values()) {
       reserved += r.limits().memoryMb();
       slugs.add(r.slug());
+      var disk = workspaces.usage(r.slug());
+      if (disk.isPresent()) {
+        var tags = io.micrometer.core.instrument.Tags.of("slug", r.slug());
+        diskUsedRows.add(io.micrometer.core.instrument.MultiGauge.Row.of(tags, disk.get().usedBytes()));
+        diskSizeRows.add(io.micrometer.core.instrument.MultiGauge.Row.of(tags, disk.get().sizeBytes()));
+        workspaceSizes += disk.get().sizeBytes();
+      }
       var usage = runtime.usage(r.containerId());
       if (usage.isEmpty()) continue;
       memoryBytes += usage.get().memoryBytes();
@@ -317,8 +354,16 @@ public final class ReplHost {
     }
     replCpu.register(cpuRows, true);
     replMemory.register(memoryRows, true);
+    replDiskUsed.register(diskUsedRows, true);
+    replDiskSize.register(diskSizeRows, true);
+    workspaceBytes.set(workspaceSizes);
     lastCpu.keySet().retainAll(running.values().stream().map(Running::containerId).toList());
     return new NodeLoad(running.size(), reserved, Math.max(0, cpu), memoryBytes / (1024 * 1024), slugs);
+  }
+
+  /** The container runtimes repls may ask for on this node. */
+  public List<String> runtimes() {
+    return runtimes.offered();
   }
 
   public Collection<Route> routes() {
@@ -327,10 +372,24 @@ public final class ReplHost {
 
   private Running createAndStart(StartRequest request) {
     String slug = request.slug();
-    Path dir = workspaces.of(slug);
+    String engineRuntime = runtimes.resolve(request.limits().runtime()).orElse(null);
     removeContainerAndWorkspace(slug, null);
     persistence.journal(slug).delete();
-    WorkspaceSync.Snapshot stored = sync.restore(slug, dir);
+    Path dir;
+    try {
+      dir = workspaces.create(slug, request.limits());
+    } catch (RuntimeException e) {
+      throw new ApiException(503, "workspace_unavailable", e.getMessage());
+    }
+    WorkspaceSync.Snapshot stored;
+    try {
+      stored = sync.restore(slug, dir);
+    } catch (RuntimeException e) {
+      if (!DiskFull.causedBy(e)) throw e;
+      long sizeMb = workspaces.sizeMb(request.limits());
+      throw new ApiException(507, "disk_full", "the files of " + slug + " do not fit "
+          + (sizeMb > 0 ? "its workspace of " + sizeMb + " MiB" : "on node " + me.nodeId() + "'s disk"));
+    }
     Workspaces.handOver(dir, 1000, 1000);
     String id;
     try {
@@ -341,7 +400,7 @@ public final class ReplHost {
       // leaves the repl up for the user to fix it.
       id = runtime.create(new ContainerSpec(containerName(slug), slug, request.image(), List.of("sleep", "infinity"),
           Map.of("PORT", String.valueOf(request.port())), labels, dir, request.port(), me.advertiseHost(),
-          request.limits(), me.replNetwork()));
+          request.limits(), me.replNetwork(), engineRuntime));
     } catch (RuntimeException e) {
       if (e.getClass().getSimpleName().equals("NotFoundException")) {
         throw new ApiException(422, "image_missing", "runner image " + request.image() + " is not on node " + me.nodeId());
@@ -429,7 +488,8 @@ public final class ReplHost {
   private void removeContainerAndWorkspace(String slug, String containerId) {
     if (containerId != null) runtime.remove(containerId);
     for (ContainerInfo c : runtime.list(Map.of(LABEL_NODE, me.nodeId(), LABEL_SLUG, slug))) runtime.remove(c.id());
-    Workspaces.delete(workspaces.of(slug));
+    // Only once no container holds the workspace: then unmounting it frees its filesystem.
+    workspaces.remove(slug);
   }
 
   /** The live state of a repl running here, for its IDE sessions. */

@@ -22,6 +22,7 @@ import io.pier.common.store.s3.S3Config;
 import io.pier.common.store.s3.S3ObjectStore;
 import io.pier.node.runtime.ContainerInfo;
 import io.pier.node.runtime.ContainerSpec;
+import io.pier.node.runtime.Runtimes;
 import io.pier.node.runtime.docker.DockerConfig;
 import io.pier.node.runtime.docker.DockerContainerRuntime;
 import io.pier.node.workspace.IgnoreList;
@@ -78,8 +79,8 @@ class ReplHostIT {
     persistence = new Persistence(new WorkspaceSync(store, transfers), store, data.resolve("journal"),
         WriteBehind.Settings.DEFAULT, timer, transfers, Clock.systemUTC(), Duration.ofSeconds(20));
     host = new ReplHost(vertx, new NodeIdentity(nodeId, "127.0.0.1", "http://127.0.0.1:1", null), runtime, persistence,
-        workspaces, cluster.routes(), cluster.repls(), Duration.ofSeconds(20), Duration.ofSeconds(60),
-        new SimpleMeterRegistry());
+        workspaces, new Runtimes(Map.of(), runtime.runtimes()), cluster.routes(), cluster.repls(),
+        Duration.ofSeconds(20), Duration.ofSeconds(60), new SimpleMeterRegistry());
   }
 
   @AfterEach

@@ -100,6 +100,7 @@ public final class FleetKeeper {
           settleStuck(all);
           restartLost(all, nodes);
           stopIdle(all, activity);
+          forgetActivityOfDeleted(all, activity.keySet());
           FleetSignal now = compute(nodes.values().stream().filter(cluster::isAlive).toList());
           signal.set(now);
           if (now.scaleOut()) scaleOut(now);
@@ -110,6 +111,15 @@ public final class FleetKeeper {
           ticking = false;
           return Future.succeededFuture();
         });
+  }
+
+  /** A repl deleted while a preview or session still reported use would otherwise leave its entry for ever. */
+  private void forgetActivityOfDeleted(List<ReplRecord> all, java.util.Set<String> used) {
+    java.util.Set<String> known = new java.util.HashSet<>();
+    for (ReplRecord r : all) known.add(r.slug());
+    for (String slug : used) {
+      if (!known.contains(slug)) cluster.activity().remove(slug);
+    }
   }
 
   private void countByState(List<ReplRecord> all) {

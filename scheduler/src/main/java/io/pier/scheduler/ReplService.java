@@ -10,6 +10,7 @@ import io.pier.common.node.StartRequest;
 import io.pier.common.repl.ReplRecord;
 import io.pier.common.repl.ReplState;
 import io.pier.common.repl.Slugs;
+import io.pier.common.repl.Visibility;
 import io.pier.common.store.ObjectStore;
 import io.pier.common.store.StorageLayout;
 import io.pier.common.template.TemplateManifest;
@@ -75,8 +76,13 @@ public final class ReplService {
     this.room = new NodeRoom(cluster, clock);
   }
 
-  /** Creates a stopped repl whose files are a copy of the template's. */
+  /** Creates a stopped repl with a public preview whose files are a copy of the template's. */
   public Future<ReplRecord> create(String template, String owner) {
+    return create(template, owner, Visibility.PUBLIC);
+  }
+
+  /** Creates a stopped repl whose files are a copy of the template's. */
+  public Future<ReplRecord> create(String template, String owner, Visibility visibility) {
     Optional<TemplateManifest> found = templates.find(template);
     if (found.isEmpty()) {
       return Future.failedFuture(ApiException.badRequest("unknown_template", "no template named '" + template
@@ -85,9 +91,9 @@ public final class ReplService {
     TemplateManifest manifest = found.get();
     String slug = slugs.next();
     ReplRecord creating = new ReplRecord(slug, manifest.name(), owner, ReplState.CREATING, null, clock.instant(),
-        clock.instant(), manifest.limits());
+        clock.instant(), manifest.limits(), visibility);
     return cluster.repls().putIfAbsent(slug, creating).compose(fresh -> {
-      if (!fresh) return create(template, owner);
+      if (!fresh) return create(template, owner, visibility);
       return blocking(() -> {
         String from = StorageLayout.template(manifest.name());
         for (ObjectStore.ObjectInfo object : store.list(from)) {
@@ -114,6 +120,22 @@ public final class ReplService {
     return cluster.repls().get(slug).compose(r -> r == null
         ? Future.failedFuture(ApiException.notFound("unknown_repl", "no repl named '" + slug + "'"))
         : Future.succeededFuture(r));
+  }
+
+  /**
+   * Makes the repl's preview public or private, in the registry (which edge-proxies read on every preview request,
+   * so it holds at once) and in {@code repl.json} (so it survives a rebuild of the registry). Whether it runs does not
+   * matter; only a repl still being created is refused, as its creation would write the old value back.
+   */
+  public Future<ReplRecord> setVisibility(String slug, Visibility visibility) {
+    return cluster.repls().update(slug, current -> {
+      if (current == null) throw ApiException.notFound("unknown_repl", "no repl named '" + slug + "'");
+      if (current.state() == ReplState.CREATING) throw ApiException.conflict("busy", slug + " is still being created");
+      return current.visibility() == visibility ? null : current.withVisibility(visibility);
+    }).compose(r -> blocking(() -> {
+      persist(r);
+      return r;
+    })).onSuccess(r -> LOG.info("{} is now {}", slug, visibility.wire()));
   }
 
   /** Starts the repl if it is not running; completes when it runs. */
@@ -256,6 +278,7 @@ public final class ReplService {
     return stop(slug).compose(stopped -> blocking(() -> store.deletePrefix(StorageLayout.repl(slug))))
         .compose(count -> cluster.repls().remove(slug))
         .compose(v -> cluster.routes().remove(slug))
+        .compose(v -> cluster.activity().remove(slug))
         .onSuccess(v -> LOG.info("deleted {}", slug));
   }
 

@@ -58,9 +58,12 @@ public final class Scheduler {
     java.time.Clock clock = java.time.Clock.systemUTC();
     var accounts = new io.pier.scheduler.auth.Accounts(vertx, store, cluster.accounts(), config.auth().admins(),
         config.auth().signupOpen(), clock);
-    var auth = new io.pier.scheduler.auth.AuthApi(accounts, new io.pier.common.auth.TokenSigner(config.auth().secret(),
-        clock), config.auth().tokenTtl(), "https".equals(config.publicUrl().getScheme()), clock);
-    new SchedulerApi(repls, templates, cluster, keeper, auth, new io.pier.scheduler.auth.RateLimiter(
+    var tokens = new io.pier.common.auth.TokenSigner(config.auth().secret(), clock);
+    var auth = new io.pier.scheduler.auth.AuthApi(accounts, tokens, config.auth().tokenTtl(),
+        "https".equals(config.publicUrl().getScheme()),
+        new io.pier.common.http.OriginPolicy(config.publicUrl(), config.auth().allowedOrigins()), clock);
+    var previewSignIn = new io.pier.scheduler.auth.PreviewSignIn(auth, tokens, repls::get, config::previewUrl);
+    new SchedulerApi(repls, templates, cluster, keeper, auth, previewSignIn, new io.pier.scheduler.auth.RateLimiter(
         config.auth().createPerMinute(), Duration.ofMinutes(1), clock), config::previewUrl, config::ideUrl)
         .mount(vertx, router);
     router.route().handler(ctx -> HttpErrors.send(ctx, 404, "not_found", "nothing at " + ctx.request().path()));

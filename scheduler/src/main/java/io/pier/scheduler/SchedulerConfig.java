@@ -20,16 +20,29 @@ public record SchedulerConfig(String bindHost, int port, String advertiseHost, S
                               FleetKeeper.Settings fleet, AuthSettings auth, ClusterConfig cluster, S3Config s3) {
 
   /**
-   * @param secret        signs and checks tokens; every Pier service has the same one
-   * @param admins        usernames that administer the fleet (nodes, drain, every repl)
+   * @param secret          signs and checks tokens; every Pier service has the same one
+   * @param admins          usernames that administer the fleet (nodes, drain, every repl)
    * @param createPerMinute new repls a user may make a minute
+   * @param allowedOrigins  origins, besides Pier's own, whose pages may send cookie-carrying requests that change state
    */
   public record AuthSettings(String secret, Duration tokenTtl, java.util.Set<String> admins, boolean signupOpen,
-                             int createPerMinute) {
+                             int createPerMinute, java.util.List<String> allowedOrigins) {
+    public AuthSettings(String secret, Duration tokenTtl, java.util.Set<String> admins, boolean signupOpen,
+                        int createPerMinute) {
+      this(secret, tokenTtl, admins, signupOpen, createPerMinute, java.util.List.of());
+    }
+
     public static AuthSettings fromEnv(Env env) {
-      return new AuthSettings(env.required("PIER_AUTH_SECRET"),
-          Duration.ofHours(env.integer("PIER_TOKEN_TTL_H", 12)), java.util.Set.copyOf(env.list("PIER_ADMINS", "")),
-          !"closed".equalsIgnoreCase(env.string("PIER_SIGNUP", "open")), env.integer("PIER_CREATE_PER_MINUTE", 30));
+      java.util.List<String> origins = env.list("PIER_ALLOWED_ORIGINS", "");
+      try {
+        new io.pier.common.http.OriginPolicy(null, origins);
+      } catch (IllegalArgumentException e) {
+        env.problem("PIER_ALLOWED_ORIGINS: " + e.getMessage());
+      }
+      return new AuthSettings(env.secret("PIER_AUTH_SECRET"),
+          Duration.ofHours(env.atLeast("PIER_TOKEN_TTL_H", 12, 1)), java.util.Set.copyOf(env.list("PIER_ADMINS", "")),
+          env.choice("PIER_SIGNUP", "open", "open", "closed").equals("open"),
+          env.atLeast("PIER_CREATE_PER_MINUTE", 30, 1), origins);
     }
   }
 
@@ -57,9 +70,6 @@ public record SchedulerConfig(String bindHost, int port, String advertiseHost, S
             Duration.ofSeconds(env.integer("PIER_SCALE_OUT_COOLDOWN_S", 600)),
             Duration.ofSeconds(env.integer("PIER_NODE_STALE_S", 8))),
         AuthSettings.fromEnv(env), ClusterConfig.fromEnv(env, false), S3Config.fromEnv(env));
-    if (config.auth().secret() != null && config.auth().secret().length() < 16) {
-      env.problem("PIER_AUTH_SECRET must have at least 16 characters");
-    }
     double target = config.fleet().targetUtilisation();
     if (!(target > 0 && target <= 1)) env.problem("PIER_FLEET_TARGET_UTILISATION must be in (0, 1], got " + target);
     env.check();

@@ -18,6 +18,7 @@ public final class FakeNodes {
   private boolean draining;
   private List<String> images = List.of("pier-runner-node:latest", "pier-runner-python:latest");
   private Instant heartbeatAt;
+  private List<String> runtimes = List.of("runc");
 
   private FakeNodes(Instant now) {
     this.heartbeatAt = now;
@@ -70,6 +71,11 @@ public final class FakeNodes {
     return this;
   }
 
+  public FakeNodes runtimes(String... value) {
+    runtimes = List.of(value);
+    return this;
+  }
+
   public FakeNodes heartbeatAt(Instant value) {
     heartbeatAt = value;
     return this;
@@ -77,7 +83,8 @@ public final class FakeNodes {
 
   public NodeInfo build() {
     return new NodeInfo(id, "http://127.0.0.1:9/" + id, new NodeCapacity(slots, memoryMb, cpus),
-        new NodeLoad(repls, reservedMb, cpuUsage, 0, java.util.List.of()), draining, images, heartbeatAt);
+        new NodeLoad(repls, reservedMb, cpuUsage, 0, java.util.List.of()), draining, images, heartbeatAt, null,
+        runtimes);
   }
 
   /** The node with one more repl of {@code memoryMb} on it. */
@@ -85,6 +92,6 @@ public final class FakeNodes {
     NodeLoad l = n.load();
     return new NodeInfo(n.nodeId(), n.agentUrl(), n.capacity(),
         new NodeLoad(l.repls() + 1, l.reservedMemoryMb() + memoryMb, l.cpuUsage(), l.memoryUsedMb(), l.slugs()), n.draining(),
-        n.images(), n.heartbeatAt());
+        n.images(), n.heartbeatAt(), n.memberId(), n.runtimes());
   }
 }

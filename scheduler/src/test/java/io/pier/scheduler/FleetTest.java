@@ -119,6 +119,24 @@ class FleetTest {
   }
 
   @Test
+  void useRecordedForAReplThatNoLongerExistsIsForgotten() throws Exception {
+    ReplRecord kept = await(f.service.create("node", null));
+    await(f.cluster.activity().put(kept.slug(), new ClusterState.Activity(f.clock.instant(), "session")));
+    await(f.cluster.activity().put("gone-repl-000001", new ClusterState.Activity(f.clock.instant(), "preview")));
+    await(keeper.tick());
+    eventually(() -> await(f.cluster.activity().get("gone-repl-000001")) == null);
+    assertEquals("session", await(f.cluster.activity().get(kept.slug())).by());
+  }
+
+  @Test
+  void deletingAReplForgetsItsRecordedUse() throws Exception {
+    ReplRecord repl = await(f.service.create("node", null));
+    await(f.cluster.activity().put(repl.slug(), new ClusterState.Activity(f.clock.instant(), "preview")));
+    await(f.service.delete(repl.slug()));
+    assertEquals(null, await(f.cluster.activity().get(repl.slug())));
+  }
+
+  @Test
   void theSignalAsksForNodesToBringUtilisationDownToTheTarget() {
     var now = java.time.Instant.parse("2026-01-01T00:00:00Z");
     List<NodeInfo> half = List.of(FakeNodes.node("a", now).slots(10).repls(9).build(),

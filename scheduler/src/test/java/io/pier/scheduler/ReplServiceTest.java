@@ -411,6 +411,32 @@ class ReplServiceTest {
     assertEquals(r, registered(r.slug()));
   }
 
+  @Test
+  void aPrivatePreviewSurvivesARebuildOfTheRegistryAndStartsAndStops() throws Exception {
+    f.addNode("node-a");
+    ReplRecord r = await(service().create("node", "alice", io.pier.common.repl.Visibility.PRIVATE));
+    assertEquals("private", storedJson(r.slug()).getString("visibility"));
+    assertTrue(await(service().start(r.slug())).isPrivate(), "a transition keeps the visibility");
+    assertTrue(await(service().stop(r.slug())).isPrivate());
+    await(f.cluster.repls().remove(r.slug())); // the whole cluster restarted
+    assertEquals(1, await(service().recoverRegistry()));
+    assertTrue(registered(r.slug()).isPrivate());
+  }
+
+  @Test
+  void visibilityChangesInTheRegistryAndInStorage() throws Exception {
+    ReplRecord r = created();
+    assertFalse(r.isPrivate(), "public by default");
+    assertTrue(await(service().setVisibility(r.slug(), io.pier.common.repl.Visibility.PRIVATE)).isPrivate());
+    assertTrue(registered(r.slug()).isPrivate());
+    assertEquals("private", storedJson(r.slug()).getString("visibility"));
+    await(service().setVisibility(r.slug(), io.pier.common.repl.Visibility.PUBLIC));
+    assertEquals("public", storedJson(r.slug()).getString("visibility"));
+    ApiException unknown = assertInstanceOf(ApiException.class,
+        failure(service().setVisibility("no-such-repl", io.pier.common.repl.Visibility.PRIVATE)));
+    assertEquals(404, unknown.status());
+  }
+
   // ---- concurrency ----
 
   /** A registry map whose next gets answer only on {@link #release()}, with the value read when they were asked. */

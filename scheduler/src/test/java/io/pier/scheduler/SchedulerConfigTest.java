@@ -19,6 +19,15 @@ class SchedulerConfigTest {
   }
 
   @Test
+  void aMistypedSignUpSettingOrANonPositiveTokenLifetimeStopsTheSchedulerAtStart() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> config(Map.of("PIER_SIGNUP", "close", "PIER_TOKEN_TTL_H", "0")));
+    assertTrue(e.getMessage().contains("PIER_SIGNUP must be one of open, closed"), e.getMessage());
+    assertTrue(e.getMessage().contains("PIER_TOKEN_TTL_H must be at least 1"), e.getMessage());
+    assertEquals(false, config(Map.of("PIER_SIGNUP", "closed")).auth().signupOpen());
+  }
+
+  @Test
   void urlsCarryThePublicPort() {
     SchedulerConfig c = config(Map.of("PIER_PUBLIC_URL", "http://pier.localhost:8080"));
     assertEquals("http://brave-otter-3f9a2c.pier.localhost:8080/", c.previewUrl("brave-otter-3f9a2c"));

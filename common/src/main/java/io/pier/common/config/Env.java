@@ -10,6 +10,7 @@ import java.util.Map;
  * service fails at start with one readable message instead of a stack trace later.
  */
 public final class Env {
+  private static final int MIN_SECRET = 16;
   private final Map<String, String> vars;
   private final List<String> problems = new ArrayList<>();
 
@@ -30,6 +31,32 @@ public final class Env {
   public String required(String name) {
     String value = string(name, null);
     if (value == null) problems.add(name + " is required");
+    return value;
+  }
+
+  /** A shared secret: required, and long enough that guessing it is hopeless. */
+  public String secret(String name) {
+    String value = required(name);
+    if (value != null && value.length() < MIN_SECRET) {
+      problems.add(name + " must have at least " + MIN_SECRET + " characters (e.g. openssl rand -hex 32)");
+    }
+    return value;
+  }
+
+  /** One of {@code allowed}, case-insensitive, as written there; a typo is a problem, not a silent default. */
+  public String choice(String name, String fallback, String... allowed) {
+    String value = string(name, fallback);
+    for (String option : allowed) {
+      if (option.equalsIgnoreCase(value)) return option;
+    }
+    problems.add(name + " must be one of " + String.join(", ", allowed) + ", got '" + value + "'");
+    return fallback;
+  }
+
+  /** An integer of at least {@code min}. */
+  public int atLeast(String name, int fallback, int min) {
+    int value = integer(name, fallback);
+    if (value < min) problems.add(name + " must be at least " + min + ", got " + value);
     return value;
   }
 

@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
 
 /**
  * A stack's manifest, {@code templates/<name>/pier.json}: which runner image runs it, how, on which port,
- * which file the IDE opens first, and the default limits of its repls.
+ * which file the IDE opens first, and the default limits of its repls. The optional top-level {@code runtime} (a
+ * container runtime such as {@code runsc}) is kept in {@link Limits#runtime()}, so it travels with each repl's limits.
  *
  * @param port    the port a web app listens on; 0 for a console program ({@code "mode": "console"}), whose output
  *                the run pane shows and which has no preview
@@ -65,7 +66,18 @@ public record TemplateManifest(String name, String title, String description, St
         orElse(text(json, "description", false), ""), text(json, "image", true), text(json, "run", true),
         port(json), text(json, "open", false),
         new Limits(number(limits, "cpus"), whole(limits, "memoryMb", "limits.memoryMb"),
-            whole(limits, "pids", "limits.pids")), text(json, "install", false));
+            whole(limits, "pids", "limits.pids"), diskMb(limits), text(json, "runtime", false)),
+        text(json, "install", false));
+  }
+
+  /** Optional: without it the node's default size applies. */
+  private static long diskMb(JsonObject limits) {
+    if (limits.getValue("diskMb") == null) return 0;
+    long mb = whole(limits, "diskMb", "limits.diskMb");
+    if (mb < Limits.MIN_DISK_MB) {
+      throw new IllegalArgumentException("limits.diskMb must be at least " + Limits.MIN_DISK_MB + ", got " + mb);
+    }
+    return mb;
   }
 
   private static int port(JsonObject json) {
@@ -115,7 +127,13 @@ public record TemplateManifest(String name, String title, String description, St
   public JsonObject toJson() {
     return new JsonObject().put("name", name).put("title", title).put("description", description)
         .put("image", image).put("install", install).put("run", run).put("mode", isConsole() ? "console" : "web")
-        .put("port", isConsole() ? null : port).put("open", open).put("limits", limits.toJson());
+        .put("port", isConsole() ? null : port).put("open", open).put("runtime", limits.runtime())
+        .put("limits", withoutRuntime(limits.toJson()));
+  }
+
+  private static JsonObject withoutRuntime(JsonObject limits) {
+    limits.remove("runtime");
+    return limits;
   }
 
   private static void require(String value, String key) {

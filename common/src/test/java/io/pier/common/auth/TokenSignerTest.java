@@ -42,4 +42,27 @@ class TokenSignerTest {
   void aShortSecretIsRefused() {
     assertThrows(IllegalArgumentException.class, () -> new TokenSigner("short", Clock.systemUTC()));
   }
+
+  @Test
+  void aPreviewTokenOpensOnlyItsOwnSlugsPreview() {
+    String token = signer.issuePreview("ada", false, "brave-otter-3f9a2c", Duration.ofMinutes(1));
+    AuthToken claims = signer.verifyPreview(token, "brave-otter-3f9a2c").orElseThrow();
+    assertEquals("ada", claims.subject());
+    assertFalse(signer.verifyPreview(token, "calm-lynx-000001").isPresent(), "another repl's preview");
+  }
+
+  @Test
+  void aPreviewTokenIsNeverAnApiTokenNorTheOtherWayRound() {
+    String preview = signer.issuePreview("ada", true, "brave-otter-3f9a2c", Duration.ofMinutes(1));
+    assertFalse(signer.verify(preview).isPresent(), "a preview token must not open the API");
+    String api = signer.issue("ada", true, Duration.ofHours(1));
+    assertFalse(signer.verifyPreview(api, "brave-otter-3f9a2c").isPresent());
+  }
+
+  @Test
+  void anExpiredPreviewTokenIsRefused() {
+    String token = signer.issuePreview("ada", false, "s", Duration.ofSeconds(60));
+    TokenSigner later = new TokenSigner("a-secret-of-enough-length", Clock.fixed(NOW.plusSeconds(61), ZoneOffset.UTC));
+    assertFalse(later.verifyPreview(token, "s").isPresent());
+  }
 }

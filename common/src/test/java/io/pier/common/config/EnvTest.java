@@ -44,6 +44,35 @@ class EnvTest {
   }
 
   @Test
+  void aShortOrMissingSecretIsAProblem() {
+    Env env = new Env(Map.of("S", "short"));
+    env.secret("S");
+    env.secret("MISSING");
+    ConfigException e = assertThrows(ConfigException.class, env::check);
+    assertTrue(e.getMessage().contains("S must have at least 16 characters"), e.getMessage());
+    assertTrue(e.getMessage().contains("MISSING is required"), e.getMessage());
+    assertEquals("sixteen-chars-ok", new Env(Map.of("S", "sixteen-chars-ok")).secret("S"));
+  }
+
+  @Test
+  void aChoiceIsOneOfItsOptionsAndATypoIsAProblemNotTheDefault() {
+    assertEquals("closed", new Env(Map.of("C", "CLOSED")).choice("C", "open", "open", "closed"));
+    assertEquals("open", new Env(Map.of()).choice("C", "open", "open", "closed"));
+    Env typo = new Env(Map.of("C", "close"));
+    typo.choice("C", "open", "open", "closed");
+    ConfigException e = assertThrows(ConfigException.class, typo::check);
+    assertTrue(e.getMessage().contains("C must be one of open, closed, got 'close'"), e.getMessage());
+  }
+
+  @Test
+  void anIntegerBelowItsMinimumIsAProblem() {
+    Env env = new Env(Map.of("N", "0"));
+    env.atLeast("N", 12, 1);
+    assertThrows(ConfigException.class, env::check);
+    assertEquals(12, new Env(Map.of()).atLeast("N", 12, 1));
+  }
+
+  @Test
   void listSplitsOnCommasAndDropsEmptyItems() {
     Env env = new Env(Map.of("L", "a, b ,c,,"));
     assertEquals(List.of("a", "b", "c"), env.list("L", ""));

@@ -84,4 +84,28 @@ class ReplRecordTest {
   void stateWireNamesRoundTrip() {
     for (ReplState s : ReplState.values()) assertEquals(s, ReplState.fromWire(s.wire()));
   }
+
+  @Test
+  void visibilityRoundTripsAndIsStored() {
+    ReplRecord hidden = running().withVisibility(Visibility.PRIVATE);
+    assertEquals("private", hidden.toJson().getString("visibility"));
+    assertEquals(hidden, ReplRecord.fromJson(new JsonObject(hidden.toJson().encode())));
+    ReplRecord stored = ReplRecord.fromJson(new JsonObject(hidden.toStoredJson().encode()));
+    assertEquals(Visibility.PRIVATE, stored.visibility(), "a registry rebuilt from repl.json keeps it private");
+    assertEquals(Visibility.PRIVATE, stored.withState(ReplState.RUNNING, "n", ACTIVE).visibility());
+  }
+
+  @Test
+  void aRecordStoredBeforeVisibilityExistedReadsAsPublic() {
+    JsonObject old = running().toStoredJson();
+    old.remove("visibility");
+    assertEquals(Visibility.PUBLIC, ReplRecord.fromJson(old).visibility());
+    assertEquals("public", running().toJson().getString("visibility"));
+  }
+
+  @Test
+  void rejectsUnknownVisibility() {
+    JsonObject json = running().toJson().put("visibility", "secret");
+    assertThrows(IllegalArgumentException.class, () -> ReplRecord.fromJson(json));
+  }
 }

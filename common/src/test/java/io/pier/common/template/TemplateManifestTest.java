@@ -177,6 +177,39 @@ class TemplateManifestTest {
   }
 
   @Test
+  void diskSizeAndRuntimeAreOptionalAndLeaveTheNodesDefaults() {
+    Limits limits = TemplateManifest.parse(valid().encode()).limits();
+    assertEquals(0, limits.diskMb());
+    assertEquals(null, limits.runtime());
+  }
+
+  @Test
+  void readsTheWorkspaceSizeFromLimitsAndTheRuntimeFromTheTopLevel() {
+    TemplateManifest m = TemplateManifest.parse(with(j -> {
+      j.getJsonObject("limits").put("diskMb", 2048);
+      j.put("runtime", "runsc");
+    }));
+    assertEquals(new Limits(1.0, 512, 256, 2048, "runsc"), m.limits());
+    assertEquals(m, TemplateManifest.parse(m.toJson().encode()));
+    assertEquals("runsc", m.toJson().getString("runtime"));
+    assertTrue(!m.toJson().getJsonObject("limits").containsKey("runtime"), "said once, at the top level");
+  }
+
+  @Test
+  void rejectsAWorkspaceTooSmallToHoldAFilesystem() {
+    IllegalArgumentException e = rejects(with(j -> j.getJsonObject("limits").put("diskMb", 10)));
+    assertTrue(e.getMessage().contains("limits.diskMb"), e.getMessage());
+    rejects(with(j -> j.getJsonObject("limits").put("diskMb", "1G")));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "run sc", "../runc", "-runc"})
+  void rejectsARuntimeThatIsNotAName(String runtime) {
+    IllegalArgumentException e = rejects(with(j -> j.put("runtime", runtime)));
+    assertTrue(e.getMessage().contains("runtime"), e.getMessage());
+  }
+
+  @Test
   void isValidNameAcceptsTemplateNamesOnly() {
     assertTrue(TemplateManifest.isValidName("python-flask"));
     assertTrue(TemplateManifest.isValidName("a"));

@@ -50,4 +50,7 @@ public interface ContainerRuntime {
 
   /** Names ({@code repo:tag}) of the runner images present. */
   List<String> images();
+
+  /** Names of the runtimes the engine can run containers in (such as {@code runc} and {@code runsc}). */
+  java.util.Set<String> runtimes();
 }

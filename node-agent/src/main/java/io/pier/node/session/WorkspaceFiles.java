@@ -1,5 +1,6 @@
 package io.pier.node.session;
 
+import io.pier.node.workspace.DiskFull;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -193,7 +194,7 @@ public final class WorkspaceFiles {
     } catch (FileAlreadyExistsException e) {
       throw new SessionException("exists", "already exists: " + path);
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw failure(e);
     }
   }
 
@@ -208,7 +209,7 @@ public final class WorkspaceFiles {
       createParents(target.getParent());
       Files.move(source, target);
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw failure(e);
     }
   }
 
@@ -287,13 +288,15 @@ public final class WorkspaceFiles {
 
   /** Writes through a temporary file and a rename, so a process never sees half a file. */
   private void store(Path file, byte[] bytes) {
+    Path temp = file.resolveSibling("." + file.getFileName() + ".pier-tmp");
     try {
       createParents(file.getParent());
-      Path temp = file.resolveSibling("." + file.getFileName() + ".pier-tmp");
       // Forced to disk before the rename: a save the user was told about survives a power cut, not just a crash.
       try (var channel = java.nio.channels.FileChannel.open(temp, java.nio.file.StandardOpenOption.CREATE,
           java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
-        channel.write(java.nio.ByteBuffer.wrap(bytes));
+        // One write may take only part of the bytes (a nearly full disk): the rest must follow, or fail.
+        ByteBuffer remaining = ByteBuffer.wrap(bytes);
+        while (remaining.hasRemaining()) channel.write(remaining);
         channel.force(true);
       }
       handOver(temp);
@@ -303,8 +306,23 @@ public final class WorkspaceFiles {
         Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      try {
+        // A half-written temporary file would go on holding the space that ran out.
+        Files.deleteIfExists(temp);
+      } catch (IOException ignored) {
+        // the failure below says what went wrong
+      }
+      throw failure(e);
     }
+  }
+
+  /** A full workspace is the user's to fix (delete something), so it is a protocol error, not a node failure. */
+  private static RuntimeException failure(IOException e) {
+    if (DiskFull.causedBy(e)) {
+      return new SessionException("disk_full", "the workspace is full (no space left on device): delete files to "
+          + "make room, then try again");
+    }
+    return new UncheckedIOException(e);
   }
 
   private void createParents(Path dir) throws IOException {

@@ -1,5 +1,6 @@
 package io.pier.node.workspace;
 
+import io.pier.common.repl.Limits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
@@ -7,17 +8,80 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
 
-/** The workspace folders of this node: {@code <data>/workspaces/<slug>}. */
+/**
+ * The workspace folders of this node, {@code <data>/workspaces/<slug>}, each with the size its repl may fill when the
+ * node's {@link WorkspaceVolumes} can give it one.
+ */
 public final class Workspaces {
   private final Path root;
+  private final WorkspaceVolumes volumes;
+  private final long defaultDiskMb;
 
+  /** Plain folders, without sizes. */
   public Workspaces(Path root) {
+    this(root, new PlainFolders(), 0);
+  }
+
+  /** @param defaultDiskMb the size of workspaces whose repl's limits name none */
+  public Workspaces(Path root, WorkspaceVolumes volumes, long defaultDiskMb) {
     this.root = root;
+    this.volumes = volumes;
+    this.defaultDiskMb = defaultDiskMb;
   }
 
   public Path of(String slug) {
     return root.resolve(slug);
+  }
+
+  /** The size a repl's workspace gets here, in MiB: its own, else the node's default; 0 when sizes are off. */
+  public long sizeMb(Limits limits) {
+    if (!volumes.limited()) return 0;
+    return limits.diskMb() > 0 ? limits.diskMb() : defaultDiskMb;
+  }
+
+  /** Makes a new, empty workspace for the repl, of the size {@link #sizeMb} gives. @return its folder */
+  public Path create(String slug, Limits limits) {
+    Path dir = of(slug);
+    volumes.create(slug, dir, sizeMb(limits));
+    return dir;
+  }
+
+  /**
+   * Makes a workspace left from before readable again (see {@link WorkspaceVolumes#reopen}).
+   *
+   * @throws IllegalStateException when its volume cannot be read; it is then kept aside, and the folder must not be
+   *         taken for the repl's files
+   */
+  public void reopen(String slug) {
+    volumes.reopen(slug, of(slug));
+  }
+
+  /** Deletes the workspace with everything in it. No error when there is none. */
+  public void remove(String slug) {
+    volumes.remove(slug, of(slug));
+  }
+
+  /** Slugs that have a workspace folder or volume on this node. */
+  public Set<String> present() {
+    Set<String> slugs = new TreeSet<>(volumes.present());
+    if (Files.isDirectory(root)) {
+      try (Stream<Path> dirs = Files.list(root)) {
+        dirs.forEach(d -> slugs.add(d.getFileName().toString()));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return slugs;
+  }
+
+  /** How full the workspace is, when it has a size of its own. */
+  public Optional<WorkspaceVolumes.Usage> usage(String slug) {
+    return volumes.usage(of(slug));
   }
 
   /**

@@ -6,11 +6,13 @@ import io.pier.common.http.HttpErrors;
 import io.pier.common.node.NodeInfo;
 import io.pier.common.repl.ReplRecord;
 import io.pier.common.repl.Slugs;
+import io.pier.common.repl.Visibility;
 import io.pier.common.template.TemplateCatalog;
 import io.pier.common.template.TemplateManifest;
 import io.pier.common.auth.AuthToken;
 import io.pier.scheduler.ReplService;
 import io.pier.scheduler.auth.AuthApi;
+import io.pier.scheduler.auth.PreviewSignIn;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
@@ -37,9 +39,10 @@ public final class SchedulerApi {
   private final io.pier.scheduler.auth.RateLimiter creations;
   private final Function<String, String> previewUrl;
   private final Function<String, String> ideUrl;
+  private final PreviewSignIn previewSignIn;
 
   public SchedulerApi(ReplService repls, TemplateCatalog templates, ClusterState cluster,
-                      io.pier.scheduler.FleetKeeper keeper, AuthApi auth,
+                      io.pier.scheduler.FleetKeeper keeper, AuthApi auth, PreviewSignIn previewSignIn,
                       io.pier.scheduler.auth.RateLimiter creations, Function<String, String> previewUrl,
                       Function<String, String> ideUrl) {
     this.repls = repls;
@@ -47,6 +50,7 @@ public final class SchedulerApi {
     this.cluster = cluster;
     this.keeper = keeper;
     this.auth = auth;
+    this.previewSignIn = previewSignIn;
     this.creations = creations;
     this.previewUrl = previewUrl;
     this.ideUrl = ideUrl;
@@ -58,6 +62,7 @@ public final class SchedulerApi {
     router.get("/api/templates").handler(ctx -> ctx.json(new JsonObject().put("templates", new JsonArray(
         templates.all().stream().map(TemplateManifest::toJson).toList()))));
     auth.mount(router);
+    router.get(io.pier.common.auth.PreviewAccess.START).handler(previewSignIn::handle);
     // Everything below needs a signed-in caller.
     router.route("/api/*").handler(auth::requireCaller);
     router.post("/api/repls").handler(this::create);
@@ -68,6 +73,7 @@ public final class SchedulerApi {
           .filter(r -> everyone || caller.subject().equals(r.owner())).map(this::view).toList()))));
     });
     router.get("/api/repls/:slug").handler(ctx -> withSlug(ctx, slug -> repls.get(slug).map(this::view)));
+    router.patch("/api/repls/:slug").handler(this::patch);
     router.post("/api/repls/:slug/start").handler(ctx -> withSlug(ctx, slug -> repls.start(slug).map(this::view)));
     router.post("/api/repls/:slug/stop").handler(ctx -> withSlug(ctx, slug -> repls.stop(slug).map(this::view)));
     router.delete("/api/repls/:slug").handler(ctx -> withSlug(ctx, slug -> repls.delete(slug)
@@ -112,15 +118,60 @@ public final class SchedulerApi {
       HttpErrors.send(ctx, 400, "unknown_template", "no template named '" + name + "'");
       return;
     }
+    Visibility visibility = Visibility.PUBLIC;
+    if (body.containsKey("visibility")) {
+      visibility = visibility(ctx, body.getValue("visibility"));
+      if (visibility == null) return;
+    }
     AuthToken caller = ctx.get(AuthApi.CALLER);
     if (!creations.tryAcquire(caller.subject())) {
       HttpErrors.send(ctx, 429, "rate_limited", "too many new repls; wait a minute");
       return;
     }
-    repls.create(name, caller.subject()).onSuccess(r -> {
+    repls.create(name, caller.subject(), visibility).onSuccess(r -> {
       ctx.response().setStatusCode(201).putHeader("Location", "/api/repls/" + r.slug());
       ctx.json(view(r));
     }).onFailure(err -> fail(ctx, err));
+  }
+
+  /** {@code PATCH /api/repls/<slug>}: changes what may be changed of a repl, today its preview's visibility. */
+  private void patch(RoutingContext ctx) {
+    JsonObject body;
+    try {
+      body = ctx.body().asJsonObject();
+    } catch (DecodeException | ClassCastException e) {
+      body = null;
+    }
+    if (body == null) {
+      HttpErrors.send(ctx, 400, "malformed_json", "the body must be a JSON object such as {\"visibility\":\"private\"}");
+      return;
+    }
+    if (body.isEmpty()) {
+      HttpErrors.send(ctx, 400, "invalid_request", "nothing to change; send {\"visibility\":\"public\"|\"private\"}");
+      return;
+    }
+    for (String field : body.fieldNames()) {
+      if (!field.equals("visibility")) {
+        HttpErrors.send(ctx, 400, "invalid_request", "'" + field + "' cannot be changed; only \"visibility\" can");
+        return;
+      }
+    }
+    Visibility visibility = visibility(ctx, body.getValue("visibility"));
+    if (visibility == null) return;
+    withSlug(ctx, slug -> repls.setVisibility(slug, visibility).map(this::view));
+  }
+
+  /** The visibility a request asks for, or null once it has been answered 400. */
+  private static Visibility visibility(RoutingContext ctx, Object value) {
+    if (value instanceof String text) {
+      try {
+        return Visibility.fromWire(text);
+      } catch (IllegalArgumentException e) {
+        // answered below
+      }
+    }
+    HttpErrors.send(ctx, 400, "invalid_request", "\"visibility\" must be \"public\" or \"private\"");
+    return null;
   }
 
   private void withSlug(RoutingContext ctx, Function<String, Future<JsonObject>> action) {

@@ -105,8 +105,9 @@ public final class Accounts {
       if (account == null || !MessageDigest.isEqual(expected, actual)) {
         throw new ApiException(401, "bad_credentials", "wrong username or password");
       }
+      // The configuration decides, not the stored flag: a name taken off PIER_ADMINS is no admin at its next sign-in.
       return new Account(account.username(), account.salt(), account.hash(), account.iterations(),
-          account.admin() || admins.contains(username), account.createdAt());
+          admins.contains(username), account.createdAt());
     }, false));
   }
 

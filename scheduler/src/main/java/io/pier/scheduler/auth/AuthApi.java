@@ -5,6 +5,8 @@ import io.pier.common.auth.Credentials;
 import io.pier.common.auth.TokenSigner;
 import io.pier.common.http.ApiException;
 import io.pier.common.http.HttpErrors;
+import io.pier.common.http.OriginPolicy;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.json.DecodeException;
@@ -17,7 +19,9 @@ import java.time.Duration;
 /**
  * Sign-up, sign-in and sign-out under {@code /api/auth}, and the check every other API call passes: a valid token
  * (the {@code pier_token} cookie browsers get, or a bearer token) names the caller. The cookie is host-only, so repls'
- * previews on {@code <slug>.<domain>} never see it.
+ * previews on {@code <slug>.<domain>} never see it; but they are the same site, so the browser does attach it to
+ * their pages' requests to the apex, and a cookie-carrying call that changes state must come from Pier's own origin
+ * (the edge-proxy checks the same; this is the second line).
  */
 public final class AuthApi {
   /** The routing-context key under which the caller's {@link AuthToken} is found. */
@@ -28,12 +32,15 @@ public final class AuthApi {
   private final Duration ttl;
   private final boolean secureCookie;
   private final RateLimiter logins;
+  private final OriginPolicy origins;
 
-  public AuthApi(Accounts accounts, TokenSigner tokens, Duration ttl, boolean secureCookie, Clock clock) {
+  public AuthApi(Accounts accounts, TokenSigner tokens, Duration ttl, boolean secureCookie, OriginPolicy origins,
+                 Clock clock) {
     this.accounts = accounts;
     this.tokens = tokens;
     this.ttl = ttl;
     this.secureCookie = secureCookie;
+    this.origins = origins;
     this.logins = new RateLimiter(10, Duration.ofMinutes(1), clock);
   }
 
@@ -49,8 +56,8 @@ public final class AuthApi {
     router.post("/api/auth/login").handler(ctx -> {
       JsonObject body = credentials(ctx);
       if (body == null) return;
-      String who = String.valueOf(body.getString("username")) + "@" + ctx.request().remoteAddress().hostAddress();
-      if (!logins.tryAcquire(who)) {
+      // Per account, not per address: behind the edge-proxy every caller has the edge's address.
+      if (!logins.tryAcquire(String.valueOf(body.getString("username")))) {
         HttpErrors.send(ctx, 429, "rate_limited", "too many sign-in attempts; wait a minute");
         return;
       }
@@ -72,15 +79,31 @@ public final class AuthApi {
     });
   }
 
-  /** A route handler that lets only signed-in callers (and Pier's services) through. */
+  /**
+   * A route handler that lets only signed-in callers (and Pier's services) through, and refuses a call that changes
+   * state with the cookie from a page of another origin ({@code 403 forbidden_origin}).
+   */
   public void requireCaller(RoutingContext ctx) {
     AuthToken caller = caller(ctx);
     if (caller == null) {
       HttpErrors.send(ctx, 401, "unauthenticated", "sign in first (POST /api/auth/login)");
       return;
     }
+    if (!originAllowed(ctx.request())) {
+      HttpErrors.send(ctx, 403, "forbidden_origin", "a page of " + ctx.request().getHeader("Origin")
+          + " may not call this API with your sign-in cookie");
+      return;
+    }
     ctx.put(CALLER, caller);
     ctx.next();
+  }
+
+  /** Behind the edge-proxy, the Host is the one the browser used and X-Forwarded-Proto its scheme. */
+  private boolean originAllowed(HttpServerRequest request) {
+    if (!Credentials.fromCookie(request) || !OriginPolicy.changesState(request.method())) return true;
+    String forwarded = request.getHeader("X-Forwarded-Proto");
+    String scheme = "https".equalsIgnoreCase(forwarded) ? "https" : forwarded != null ? "http" : request.scheme();
+    return origins.allows(request.getHeader("Origin"), scheme, request.authority());
   }
 
   /** The caller a request's token names, or null. */

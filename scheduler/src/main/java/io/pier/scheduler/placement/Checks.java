@@ -10,9 +10,12 @@ public final class Checks {
   private Checks() {
   }
 
-  /** Every check a repl's node must pass: alive, taking work, a free slot, memory for its limits, its image. */
+  /**
+   * Every check a repl's node must pass: alive, taking work, a free slot, memory for its limits, its image and the
+   * container runtime it asks for.
+   */
   public static List<FeasibilityCheck> standard(Clock clock, Duration staleAfter) {
-    return List.of(healthy(clock, staleAfter), notDraining(), freeSlot(), freeMemory(), hasImage());
+    return List.of(healthy(clock, staleAfter), notDraining(), freeSlot(), freeMemory(), hasImage(), hasRuntime());
   }
 
   /** The node published a heartbeat recently. */
@@ -37,6 +40,12 @@ public final class Checks {
 
   public static FeasibilityCheck hasImage() {
     return check("no runner image", (node, request) -> node.images().contains(request.image()));
+  }
+
+  /** A repl that names a runtime (gVisor's {@code runsc}, say) only goes where dockerd has it; others go anywhere. */
+  public static FeasibilityCheck hasRuntime() {
+    return check("no such container runtime", (node, request) -> request.limits().runtime() == null
+        || node.runtimes().contains(request.limits().runtime()));
   }
 
   private static FeasibilityCheck check(String reason, java.util.function.BiPredicate<NodeInfo, PlacementRequest> test) {

@@ -40,9 +40,13 @@ class SchedulerApiTest {
     tokens = new io.pier.common.auth.TokenSigner("a-test-secret-long-enough", java.time.Clock.systemUTC());
     var accounts = new io.pier.scheduler.auth.Accounts(f.vertx, f.store, f.cluster.accounts(), java.util.Set.of("root"),
         true, java.time.Clock.systemUTC());
-    new SchedulerApi(f.service, f.catalog, f.cluster, keeper, new io.pier.scheduler.auth.AuthApi(accounts, tokens,
-        Duration.ofHours(1), false, java.time.Clock.systemUTC()), new io.pier.scheduler.auth.RateLimiter(5,
-        Duration.ofMinutes(1), java.time.Clock.systemUTC()), slug -> "http://" + slug + ".pier.localhost:8080/",
+    var auth = new io.pier.scheduler.auth.AuthApi(accounts, tokens, Duration.ofHours(1), false,
+        new io.pier.common.http.OriginPolicy(URI.create("http://pier.localhost:8080"), List.of()),
+        java.time.Clock.systemUTC());
+    java.util.function.Function<String, String> previewUrl = slug -> "http://" + slug + ".pier.localhost:8080/";
+    new SchedulerApi(f.service, f.catalog, f.cluster, keeper, auth, new io.pier.scheduler.auth.PreviewSignIn(auth,
+        tokens, f.service::get, previewUrl), new io.pier.scheduler.auth.RateLimiter(5,
+        Duration.ofMinutes(1), java.time.Clock.systemUTC()), previewUrl,
         slug -> "http://pier.localhost:8080/ide/" + slug).mount(f.vertx, router);
     bearer = tokens.issue("alice", false, Duration.ofHours(1));
     server = await(f.vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
@@ -63,6 +67,15 @@ class SchedulerApiTest {
   private HttpResponse<String> send(String method, String path, String body) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(5));
     if (bearer != null) b.header("Authorization", "Bearer " + bearer);
+    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) b.header("Content-Type", "application/json");
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString(UTF_8));
+  }
+
+  /** A request with the given headers (name, value, …) and no bearer token unless one is among them. */
+  private HttpResponse<String> sendWith(String method, String path, String body, String... headers) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(5));
+    for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
     b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     if (body != null) b.header("Content-Type", "application/json");
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString(UTF_8));
@@ -308,8 +321,200 @@ class SchedulerApiTest {
   }
 
   @org.junit.jupiter.api.Test
+  void guessingOnesPasswordIsSlowedToTenTriesAMinuteAndThenEvenTheRightOneWaits() throws Exception {
+    bearer = null;
+    assertEquals(201, send("POST", "/api/auth/signup", "{\"username\":\"dave\",\"password\":\"correct horse\"}")
+        .statusCode());
+    for (int i = 0; i < 10; i++) {
+      assertError(send("POST", "/api/auth/login", "{\"username\":\"dave\",\"password\":\"guess " + i + "\"}"), 401,
+          "bad_credentials");
+    }
+    assertError(send("POST", "/api/auth/login", "{\"username\":\"dave\",\"password\":\"correct horse\"}"), 429,
+        "rate_limited");
+    assertError(send("POST", "/api/auth/login", "{\"username\":\"erin\",\"password\":\"whatever it is\"}"), 401,
+        "bad_credentials");
+  }
+
+  @org.junit.jupiter.api.Test
+  void anAdministratorTakenOffTheListIsNoAdministratorAtTheNextSignIn() throws Exception {
+    var before = new io.pier.scheduler.auth.Accounts(f.vertx, f.store, f.cluster.accounts(), java.util.Set.of("root"),
+        true, java.time.Clock.systemUTC());
+    assertTrue(await(before.signUp("root", "correct horse")).admin());
+    assertTrue(await(before.logIn("root", "correct horse")).admin());
+    var after = new io.pier.scheduler.auth.Accounts(f.vertx, f.store, f.cluster.accounts(), java.util.Set.of(),
+        true, java.time.Clock.systemUTC());
+    assertFalse(await(after.logIn("root", "correct horse")).admin());
+  }
+
+  @org.junit.jupiter.api.Test
   void creatingReplsTooFastIsRateLimited() throws Exception {
     for (int i = 0; i < 5; i++) assertEquals(201, send("POST", "/api/repls", "{\"template\":\"node\"}").statusCode());
     assertError(send("POST", "/api/repls", "{\"template\":\"node\"}"), 429, "rate_limited");
+  }
+
+  // ---- origins ----
+
+  @Test
+  void aCookieCarryingCallFromAPreviewsPageIsRefused() throws Exception {
+    String cookie = "pier_token=" + bearer;
+    assertError(sendWith("POST", "/api/repls", "{\"template\":\"node\"}", "Cookie", cookie,
+        "Origin", "http://brave-otter-3f9a2c.pier.localhost:8080"), 403, "forbidden_origin");
+    assertError(sendWith("POST", "/api/repls", "{\"template\":\"node\"}", "Cookie", cookie,
+        "Origin", "null"), 403, "forbidden_origin");
+    assertTrue(f.store.list("repls/").isEmpty(), "nothing was created");
+    assertEquals(200, sendWith("GET", "/api/repls", null, "Cookie", cookie,
+        "Origin", "http://brave-otter-3f9a2c.pier.localhost:8080").statusCode(), "reading changes nothing");
+  }
+
+  @Test
+  void aCookieCarryingCallFromPiersOwnOriginOrWithoutOnePasses() throws Exception {
+    String cookie = "pier_token=" + bearer;
+    String body = "{\"template\":\"node\"}";
+    assertEquals(201, sendWith("POST", "/api/repls", body, "Cookie", cookie, "Origin", "http://pier.localhost:8080")
+        .statusCode(), "the public URL's origin");
+    assertEquals(201, sendWith("POST", "/api/repls", body, "Cookie", cookie, "Origin", base).statusCode(),
+        "the origin the request itself was addressed to");
+    assertEquals(201, sendWith("POST", "/api/repls", body, "Cookie", cookie, "Origin", base.replace("http:", "https:"),
+        "X-Forwarded-Proto", "https").statusCode(), "the scheme the edge-proxy says the browser used");
+    assertEquals(201, sendWith("POST", "/api/repls", body, "Cookie", cookie).statusCode(), "no Origin: not a page");
+    assertError(sendWith("POST", "/api/repls", body, "Cookie", cookie, "Origin", base, "X-Forwarded-Proto", "https"),
+        403, "forbidden_origin");
+  }
+
+  @Test
+  void aBearerTokenIsNotAttachedByBrowsersSoItsOriginDoesNotMatter() throws Exception {
+    assertEquals(201, sendWith("POST", "/api/repls", "{\"template\":\"node\"}", "Authorization", "Bearer " + bearer,
+        "Origin", "http://evil.example").statusCode());
+  }
+
+  // ---- visibility ----
+
+  @Test
+  void aReplIsCreatedPublicOrPrivateAndItsVisibilityChangedByItsOwner() throws Exception {
+    assertEquals("public", createNode().getString("visibility"));
+    HttpResponse<String> created = send("POST", "/api/repls", "{\"template\":\"node\",\"visibility\":\"private\"}");
+    assertEquals(201, created.statusCode(), created.body());
+    String slug = new JsonObject(created.body()).getString("slug");
+    assertEquals("private", new JsonObject(created.body()).getString("visibility"));
+    assertTrue(new String(f.store.get("repls/" + slug + "/repl.json").orElseThrow(), UTF_8).contains("\"private\""));
+
+    HttpResponse<String> opened = send("PATCH", "/api/repls/" + slug, "{\"visibility\":\"public\"}");
+    assertEquals(200, opened.statusCode(), opened.body());
+    assertEquals("public", new JsonObject(opened.body()).getString("visibility"));
+    assertEquals("public", new JsonObject(send("GET", "/api/repls/" + slug, null).body()).getString("visibility"));
+
+    bearer = tokens.issue("mallory", false, Duration.ofHours(1));
+    assertError(send("PATCH", "/api/repls/" + slug, "{\"visibility\":\"private\"}"), 403, "forbidden");
+  }
+
+  @Test
+  void aPatchWithAnUnknownFieldOrValueIsRefused() throws Exception {
+    String slug = createNode().getString("slug");
+    assertError(send("PATCH", "/api/repls/" + slug, "{}"), 400, "invalid_request");
+    assertError(send("PATCH", "/api/repls/" + slug, "{\"visibility\":\"secret\"}"), 400, "invalid_request");
+    assertError(send("PATCH", "/api/repls/" + slug, "{\"visibility\":true}"), 400, "invalid_request");
+    assertError(send("PATCH", "/api/repls/" + slug, "{\"visibility\":\"private\",\"owner\":\"mallory\"}"), 400,
+        "invalid_request");
+    assertError(send("PATCH", "/api/repls/" + slug, "[\"private\"]"), 400, "malformed_json");
+    assertError(send("PATCH", "/api/repls/" + slug, "{\"visibility\":"), 400, "malformed_json");
+    assertError(send("PATCH", "/api/repls/" + slug, ""), 400, "malformed_json");
+    assertError(send("POST", "/api/repls", "{\"template\":\"node\",\"visibility\":\"hidden\"}"), 400,
+        "invalid_request");
+    assertError(send("PATCH", "/api/repls/no-such-repl", "{\"visibility\":\"private\"}"), 404, "unknown_repl");
+    assertEquals("public", new JsonObject(send("GET", "/api/repls/" + slug, null).body()).getString("visibility"));
+  }
+
+  // ---- private previews ----
+
+  private String createPrivate() throws Exception {
+    HttpResponse<String> created = send("POST", "/api/repls", "{\"template\":\"node\",\"visibility\":\"private\"}");
+    assertEquals(201, created.statusCode(), created.body());
+    return new JsonObject(created.body()).getString("slug");
+  }
+
+  @Test
+  void theOwnerIsSentBackToThePreviewWithATokenForThatSlugOnly() throws Exception {
+    String slug = createPrivate();
+    HttpResponse<String> r = sendWith("GET", "/api/auth/preview?slug=" + slug + "&return=%2Fpage%3Fx%3D1", null,
+        "Cookie", "pier_token=" + bearer, "Accept", "text/html");
+    assertEquals(302, r.statusCode(), r.body());
+    URI location = URI.create(r.headers().firstValue("Location").orElseThrow());
+    assertEquals(slug + ".pier.localhost", location.getHost());
+    assertEquals("/__pier/auth", location.getPath());
+    java.util.Map<String, String> query = new java.util.HashMap<>();
+    for (String pair : location.getRawQuery().split("&")) {
+      String[] kv = pair.split("=", 2);
+      query.put(kv[0], java.net.URLDecoder.decode(kv[1], UTF_8));
+    }
+    assertEquals("/page?x=1", query.get("return"));
+    assertEquals("alice", tokens.verifyPreview(query.get("token"), slug).orElseThrow().subject());
+    assertFalse(tokens.verify(query.get("token")).isPresent(), "not an API token");
+    assertEquals("no-store", r.headers().firstValue("Cache-Control").orElse(""));
+  }
+
+  @Test
+  void aReturnPathToAnotherHostIsReplacedByTheRoot() throws Exception {
+    String slug = createPrivate();
+    HttpResponse<String> r = sendWith("GET", "/api/auth/preview?slug=" + slug + "&return=%2F%2Fevil.example%2F", null,
+        "Authorization", "Bearer " + bearer);
+    assertEquals(302, r.statusCode(), r.body());
+    assertTrue(r.headers().firstValue("Location").orElseThrow().endsWith("&return=%2F"),
+        r.headers().firstValue("Location").orElseThrow());
+  }
+
+  @Test
+  void aSignedOutBrowserIsSentToSignInAndComesBackHere() throws Exception {
+    String slug = createPrivate();
+    HttpResponse<String> page = sendWith("GET", "/api/auth/preview?slug=" + slug + "&return=%2Fa", null,
+        "Accept", "text/html,application/xhtml+xml");
+    assertEquals(302, page.statusCode());
+    String location = page.headers().firstValue("Location").orElseThrow();
+    assertTrue(location.startsWith("/?next="), location);
+    assertEquals("/api/auth/preview?slug=" + slug + "&return=%2Fa",
+        java.net.URLDecoder.decode(location.substring("/?next=".length()), UTF_8));
+    assertError(sendWith("GET", "/api/auth/preview?slug=" + slug, null), 401, "unauthenticated");
+  }
+
+  @Test
+  void anotherUserGetsAPageThatSaysThePreviewIsPrivate() throws Exception {
+    String slug = createPrivate();
+    String mallory = tokens.issue("mallory", false, Duration.ofHours(1));
+    HttpResponse<String> page = sendWith("GET", "/api/auth/preview?slug=" + slug, null,
+        "Cookie", "pier_token=" + mallory, "Accept", "text/html");
+    assertEquals(403, page.statusCode());
+    assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+    assertTrue(page.body().contains("private") && page.body().contains("mallory"), page.body());
+    assertError(sendWith("GET", "/api/auth/preview?slug=" + slug, null, "Authorization", "Bearer " + mallory), 403,
+        "forbidden");
+    String root = tokens.issue("root", true, Duration.ofHours(1));
+    assertEquals(302, sendWith("GET", "/api/auth/preview?slug=" + slug, null, "Authorization", "Bearer " + root)
+        .statusCode(), "an administrator may");
+  }
+
+  @Test
+  void anUnknownOrInvalidSlugIs404AndAPublicReplNeedsNoToken() throws Exception {
+    assertError(sendWith("GET", "/api/auth/preview?slug=no-such-repl", null, "Authorization", "Bearer " + bearer), 404,
+        "unknown_repl");
+    assertError(sendWith("GET", "/api/auth/preview?slug=NOPE", null), 404, "unknown_repl");
+    assertError(sendWith("GET", "/api/auth/preview", null), 404, "unknown_repl");
+    HttpResponse<String> page = sendWith("GET", "/api/auth/preview?slug=no-such-repl", null,
+        "Authorization", "Bearer " + bearer, "Accept", "text/html");
+    assertEquals(404, page.statusCode());
+    assertTrue(page.body().contains("No repl here"), page.body());
+    String slug = createNode().getString("slug");
+    HttpResponse<String> open = sendWith("GET", "/api/auth/preview?slug=" + slug + "&return=%2Fx", null,
+        "Authorization", "Bearer " + bearer);
+    assertEquals(302, open.statusCode());
+    assertEquals("http://" + slug + ".pier.localhost:8080/x", open.headers().firstValue("Location").orElseThrow());
+  }
+
+  @Test
+  void aPreviewTokenDoesNotOpenTheApi() throws Exception {
+    String slug = createPrivate();
+    bearer = tokens.issuePreview("alice", false, slug, Duration.ofMinutes(1));
+    assertError(send("GET", "/api/repls", null), 401, "unauthenticated");
+    assertError(send("GET", "/api/repls/" + slug, null), 401, "unauthenticated");
+    assertError(send("GET", "/api/auth/me", null), 401, "unauthenticated");
+    assertError(sendWith("GET", "/api/repls", null, "Cookie", "pier_token=" + bearer), 401, "unauthenticated");
   }
 }

@@ -95,6 +95,35 @@ class BestOfKPlacementTest {
   }
 
   @Test
+  void aReplThatNamesARuntimeGoesOnlyToNodesThatOfferIt() {
+    PlacementRequest gvisor = new PlacementRequest("sandboxed-1", new Limits(1, 512, 256, 0, "runsc"), IMAGE);
+    List<NodeInfo> fleet = new ArrayList<>(nodes("plain", 30, b -> b));
+    fleet.addAll(nodes("gvisor", 3, b -> b.runtimes("runc", "runsc")));
+    BestOfKPlacement placement = placement(2, 5);
+    Set<String> chosen = new HashSet<>();
+    for (int i = 0; i < 100; i++) {
+      Placement.Decision d = placement.place(fleet, gvisor);
+      chosen.add(d.node().orElseThrow().nodeId());
+      assertEquals(Map.of("no such container runtime", 30), d.rejections());
+    }
+    assertEquals(Set.of("gvisor-0", "gvisor-1", "gvisor-2"), chosen);
+  }
+
+  @Test
+  void aReplThatNamesARuntimeNoNodeOffersIsRefusedWithTheReason() {
+    PlacementRequest kata = new PlacementRequest("sandboxed-2", new Limits(1, 512, 256, 0, "kata"), IMAGE);
+    Placement.Decision d = placement(2, 1).place(nodes("n", 4, b -> b.runtimes("runc", "runsc")), kata);
+    assertTrue(d.node().isEmpty());
+    assertTrue(d.explain().contains("4 with no such container runtime"), d.explain());
+  }
+
+  @Test
+  void aReplThatNamesNoRuntimeRunsOnNodesWhateverTheyOffer() {
+    Placement.Decision d = placement(2, 1).place(List.of(node("bare", now).runtimes().build()), REQUEST);
+    assertEquals("bare", d.node().orElseThrow().nodeId());
+  }
+
+  @Test
   void aNodeFailingSeveralChecksCountsOnceForTheFirst() {
     NodeInfo n = node("n", now).heartbeatAt(now.minusSeconds(60)).draining().images().build();
     assertEquals(Map.of("no recent heartbeat", 1), placement(2, 1).place(List.of(n), REQUEST).rejections());

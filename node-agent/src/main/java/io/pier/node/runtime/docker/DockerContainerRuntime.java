@@ -87,6 +87,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
             "/home/runner", "rw,exec,nosuid,nodev,size=256m,uid=1000,gid=1000"))
         .withBinds(new Bind(spec.workspace().toString(), new Volume("/workspace")));
     if (spec.network() != null) host.withNetworkMode(spec.network());
+    if (spec.runtime() != null) host.withRuntime(spec.runtime());
     if (port != null) host.withPortBindings(new PortBinding(Ports.Binding.bindIp(spec.publishHost()), port));
     List<String> env = new ArrayList<>();
     spec.env().forEach((k, v) -> env.add(k + "=" + v));
@@ -342,6 +343,13 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
       }
     }
     return names;
+  }
+
+  /** dockerd's registered runtimes ({@code docker info}'s Runtimes), which a SIGHUP to dockerd reloads. */
+  @Override
+  public java.util.Set<String> runtimes() {
+    var runtimes = docker.infoCmd().exec().getRuntimes();
+    return runtimes == null ? java.util.Set.of() : new java.util.TreeSet<>(runtimes.keySet());
   }
 
   @Override

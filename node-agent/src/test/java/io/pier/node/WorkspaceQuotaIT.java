@@ -1,0 +1,252 @@
+package io.pier.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pier.common.cluster.ClusterState;
+import io.pier.common.cluster.InMemoryStringMap;
+import io.pier.common.config.Mains;
+import io.pier.common.node.StartRequest;
+import io.pier.common.repl.Limits;
+import io.pier.common.repl.ReplRecord;
+import io.pier.common.repl.ReplState;
+import io.pier.common.store.s3.EmbeddedS3Server;
+import io.pier.common.store.s3.S3Config;
+import io.pier.common.store.s3.S3ObjectStore;
+import io.pier.node.runtime.ContainerInfo;
+import io.pier.node.runtime.ContainerSpec;
+import io.pier.node.runtime.Runtimes;
+import io.pier.node.runtime.docker.DockerConfig;
+import io.pier.node.runtime.docker.DockerContainerRuntime;
+import io.pier.node.session.SessionException;
+import io.pier.node.workspace.WorkspaceSync;
+import io.pier.node.workspace.Workspaces;
+import io.pier.node.workspace.WriteBehind;
+import io.pier.node.workspace.loop.LoopVolumes;
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Workspaces on loop-mounted filesystems of their own, against the real dockerd, mount and the embedded S3 server:
+ * the size holds inside the container, the IDE's saves fail cleanly when it is full, and nothing stays mounted.
+ * Needs root and loop devices; skipped without them.
+ */
+class WorkspaceQuotaIT {
+  private static final String IMAGE = "pier-runner-node:latest";
+  private static final long MIB = 1024L * 1024L;
+  private static final Limits SMALL = new Limits(0.5, 256, 128, 128, null);
+
+  private final String nodeId = "it-" + UUID.randomUUID().toString().substring(0, 8);
+  private Path data;
+  private EmbeddedS3Server s3;
+  private S3ObjectStore store;
+  private DockerContainerRuntime runtime;
+  private ExecutorService transfers;
+  private ScheduledExecutorService timer;
+  private Vertx vertx;
+  private ClusterState cluster;
+  private LoopVolumes volumes;
+  private Workspaces workspaces;
+  private SimpleMeterRegistry metrics;
+  private ReplHost host;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    data = Files.createDirectories(Path.of("target", nodeId).toAbsolutePath());
+    volumes = new LoopVolumes(data.resolve("volumes"), 1000, 1000);
+    var problem = volumes.problem();
+    assumeTrue(problem.isEmpty(), () -> "this machine cannot mount workspace filesystems: " + problem.orElse(""));
+    s3 = EmbeddedS3Server.start(data.resolve("s3"), "127.0.0.1", 0, "it", "it-secret");
+    store = new S3ObjectStore(new S3Config(URI.create("http://127.0.0.1:" + s3.port()), "us-east-1", "pier", "it", "it-secret"));
+    store.ensureBucket();
+    runtime = new DockerContainerRuntime(new DockerConfig(null));
+    transfers = Executors.newFixedThreadPool(4);
+    timer = Executors.newSingleThreadScheduledExecutor();
+    vertx = Vertx.vertx();
+    cluster = new ClusterState(name -> new InMemoryStringMap(Clock.systemUTC()));
+    workspaces = new Workspaces(data.resolve("workspaces"), volumes, 1024);
+    metrics = new SimpleMeterRegistry();
+    Persistence persistence = new Persistence(new WorkspaceSync(store, transfers), store, data.resolve("journal"),
+        WriteBehind.Settings.DEFAULT, timer, transfers, Clock.systemUTC(), Duration.ofSeconds(20));
+    host = new ReplHost(vertx, new NodeIdentity(nodeId, "127.0.0.1", "http://127.0.0.1:1", null), runtime, persistence,
+        workspaces, new Runtimes(Map.of(), runtime.runtimes()), cluster.routes(), cluster.repls(),
+        Duration.ofSeconds(20), Duration.ofSeconds(60), metrics);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    if (runtime == null) return;
+    for (ContainerInfo c : runtime.list(Map.of(ReplHost.LABEL_NODE, nodeId))) runtime.remove(c.id());
+    for (String slug : volumes.present()) volumes.remove(slug, workspaces.of(slug));
+    Mains.await(vertx.close(), Duration.ofSeconds(10));
+    timer.shutdownNow();
+    transfers.shutdown();
+    runtime.close();
+    store.close();
+    s3.close();
+  }
+
+  @Test
+  void aReplCannotWriteBeyondItsWorkspaceAndNothingStaysMountedAfterItStops() throws Exception {
+    store.put("repls/filler/files/server.js", serverJs().getBytes(StandardCharsets.UTF_8));
+    var route = Mains.await(host.start(new StartRequest("filler", IMAGE, "node server.js", 3000, SMALL, null)),
+        Duration.ofSeconds(60));
+    assertNotNull(route);
+    Path ws = workspaces.of("filler");
+    assertTrue(mounted(ws), "the workspace is a filesystem of its own");
+    assertEquals(1000, Files.getAttribute(ws, "unix:uid"), "the repl's user owns it");
+    assertFalse(Files.exists(ws.resolve("lost+found")));
+    String container = runtime.list(Map.of(ReplHost.LABEL_NODE, nodeId, ReplHost.LABEL_SLUG, "filler")).get(0).id();
+
+    int filled = runtime.execAndWait(container, List.of("sh", "-c",
+        "dd if=/dev/zero of=/workspace/fill bs=1M count=512 2>/tmp/dd.err; grep -q 'No space left on device' /tmp/dd.err"),
+        Duration.ofSeconds(60));
+    assertEquals(0, filled, "dd stops with ENOSPC");
+    long written = Files.size(ws.resolve("fill"));
+    assertTrue(written > 100 * MIB && written <= 128 * MIB, "stopped at about 128 MiB: " + written);
+
+    var files = host.live("filler").orElseThrow().files();
+    SessionException full = assertThrows(SessionException.class, () -> files.write("note.txt", "x".repeat(1 << 20), null));
+    assertEquals("disk_full", full.code());
+
+    host.load();
+    double used = metrics.get("pier.repl.disk.used.bytes").tag("slug", "filler").gauge().value();
+    double size = metrics.get("pier.repl.disk.size.bytes").tag("slug", "filler").gauge().value();
+    assertTrue(used >= written && used <= size, used + " of " + size);
+
+    Files.delete(ws.resolve("fill"));
+    files.write("note.txt", "saved after making room", null);
+    Mains.await(host.stop("filler"), Duration.ofSeconds(60));
+
+    assertFalse(Files.exists(ws), "the workspace folder is gone");
+    assertFalse(mountinfo().contains(ws.toString()), "nothing is mounted there");
+    assertTrue(volumes.present().isEmpty(), "the image is deleted");
+    assertEquals("saved after making room",
+        new String(store.get("repls/filler/files/note.txt").orElseThrow(), StandardCharsets.UTF_8));
+    assertTrue(store.get("repls/filler/files/fill").isEmpty());
+  }
+
+  @Test
+  void reconcileMountsAWorkspaceLeftUnmountedBeforeSavingIt() throws Exception {
+    // As after a reboot: the image holds the repl's files, but nothing mounts it, so its folder looks empty.
+    store.put("repls/rebooted/repl.json", "{}".getBytes(StandardCharsets.UTF_8));
+    store.put("repls/rebooted/files/kept.txt", "stored before".getBytes(StandardCharsets.UTF_8));
+    Path ws = workspaces.create("rebooted", SMALL);
+    Files.writeString(ws.resolve("kept.txt"), "stored before");
+    Files.writeString(ws.resolve("unsaved.txt"), "only on this node");
+    assertEquals(0, new ProcessBuilder("umount", ws.toString()).start().waitFor());
+    assertFalse(Files.exists(ws.resolve("kept.txt")));
+
+    Mains.await(host.reconcile(), Duration.ofSeconds(60));
+
+    assertEquals("only on this node",
+        new String(store.get("repls/rebooted/files/unsaved.txt").orElseThrow(), StandardCharsets.UTF_8));
+    assertTrue(store.get("repls/rebooted/files/kept.txt").isPresent(), "an unmounted workspace deletes nothing");
+    assertFalse(Files.exists(ws));
+    assertTrue(volumes.present().isEmpty());
+  }
+
+  @Test
+  void reconcileAdoptsARunningReplWhoseWorkspaceIsStillMounted() throws Exception {
+    Path ws = workspaces.create("owned", SMALL);
+    Files.writeString(ws.resolve("work.txt"), "in progress");
+    Workspaces.handOver(ws, 1000, 1000);
+    String id = runtime.create(new ContainerSpec("pier-owned-" + nodeId, "owned", IMAGE, List.of("sleep", "300"),
+        Map.of(), Map.of(ReplHost.LABEL_SLUG, "owned", ReplHost.LABEL_NODE, nodeId, ReplHost.LABEL_MANAGED, "true",
+            ReplHost.LABEL_RUN, "sleep 300", ReplHost.LABEL_PORT, "3000"),
+        ws, 3000, "127.0.0.1", SMALL, null));
+    runtime.start(id);
+    Mains.await(cluster.repls().put("owned", new ReplRecord("owned", "node", null, ReplState.RUNNING, nodeId,
+        Instant.now(), Instant.now(), SMALL)), Duration.ofSeconds(5));
+
+    Mains.await(host.reconcile(), Duration.ofSeconds(60));
+
+    assertEquals(1, host.load().repls(), "adopted");
+    assertTrue(mounted(ws));
+    assertEquals("in progress", host.live("owned").orElseThrow().files().read("work.txt").content());
+    Mains.await(host.stop("owned"), Duration.ofSeconds(60));
+    assertFalse(mountinfo().contains(ws.toString()));
+    assertEquals("in progress", new String(store.get("repls/owned/files/work.txt").orElseThrow(), StandardCharsets.UTF_8));
+  }
+
+  /** Prints what a workspace filesystem costs: making and mounting one, and a repl's whole start with and without. */
+  @Test
+  void printsWhatAWorkspaceFilesystemAddsToAStart() throws Exception {
+    List<Double> make = new ArrayList<>();
+    List<Double> drop = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      long t0 = System.nanoTime();
+      workspaces.create("timing", new Limits(1, 512, 256));
+      long t1 = System.nanoTime();
+      workspaces.remove("timing");
+      make.add((t1 - t0) / 1e6);
+      drop.add((System.nanoTime() - t1) / 1e6);
+    }
+    store.put("repls/timed/files/server.js", serverJs().getBytes(StandardCharsets.UTF_8));
+    ReplHost plainHost = new ReplHost(vertx, new NodeIdentity(nodeId, "127.0.0.1", "http://127.0.0.1:1", null), runtime,
+        new Persistence(new WorkspaceSync(store, transfers), store, data.resolve("journal"), WriteBehind.Settings.DEFAULT,
+            timer, transfers, Clock.systemUTC(), Duration.ofSeconds(20)),
+        new Workspaces(data.resolve("workspaces")), new Runtimes(Map.of(), runtime.runtimes()), cluster.routes(),
+        cluster.repls(), Duration.ofSeconds(20), Duration.ofSeconds(60), new SimpleMeterRegistry());
+    List<Double> withSize = new ArrayList<>();
+    List<Double> folders = new ArrayList<>();
+    // Interleaved, so that whatever else the machine does weighs on both alike.
+    for (int i = 0; i < 10; i++) {
+      withSize.add(startTime(host));
+      folders.add(startTime(plainHost));
+    }
+    System.out.printf("[quota] 1024 MiB workspace: mkfs.ext4 + mount p50 %.1f ms (max %.1f), umount + delete p50 %.1f ms "
+            + "over 20; repl start (node, to first HTTP answer, which is polled every 100 ms) p50 %.0f ms with a "
+            + "workspace filesystem, %.0f ms with a plain folder, over 10 each%n", pct(make, 50), pct(make, 100),
+        pct(drop, 50), pct(withSize, 50), pct(folders, 50));
+    assertTrue(volumes.present().isEmpty());
+  }
+
+  private static double startTime(ReplHost on) {
+    long t0 = System.nanoTime();
+    Mains.await(on.start(new StartRequest("timed", IMAGE, "node server.js", 3000, new Limits(0.5, 256, 128), null)),
+        Duration.ofSeconds(60));
+    double ms = (System.nanoTime() - t0) / 1e6;
+    Mains.await(on.stop("timed"), Duration.ofSeconds(60));
+    return ms;
+  }
+
+  private static double pct(List<Double> values, int p) {
+    List<Double> sorted = new ArrayList<>(values);
+    sorted.sort(Double::compare);
+    return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+  }
+
+  private static boolean mounted(Path dir) throws Exception {
+    return !Files.getAttribute(dir, "unix:dev").equals(Files.getAttribute(dir.getParent(), "unix:dev"));
+  }
+
+  private static String mountinfo() throws Exception {
+    return Files.readString(Path.of("/proc/self/mountinfo"));
+  }
+
+  private static String serverJs() {
+    return "require('http').createServer((q, s) => s.end('ok')).listen(process.env.PORT, '0.0.0.0');";
+  }
+}
