@@ -4,10 +4,12 @@
 #                                               cluster name), run the benchmark against it, stop it
 #   bench/run.sh placement [nodes] [placements] the real placement code over fake nodes, no Pier needed
 #   bench/run.sh failover [rounds]              SIGKILL a node-agent of a 3-node fleet on loopback, time recovery
+#   bench/run.sh isolation                      the hostile-repl, workspace-quota and gVisor integration tests
+#                                               (real Docker), printing the figures they measure on the way
 # Build first (./pier up once, or mvn -DskipTests install).
 set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-bench=${1:?usage: bench/run.sh skeleton|terminal|sync|stacks|placement|failover [args]}
+bench=${1:?usage: bench/run.sh skeleton|terminal|sync|stacks|placement|failover|isolation [args]}
 shift
 
 # The test classpath of a module, for benchmarks that use its test code.
@@ -27,6 +29,15 @@ case $bench in
     exec java --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED \
       -Dhazelcast.phone.home.enabled=false -Dpier.repo.root="$REPO" -Djdk.httpclient.allowRestrictedHeaders=host \
       -cp "$(test_classpath e2e)" io.pier.e2e.bench.FailoverBenchmark "$@" ;;
+  isolation)
+    # These measurements need what the tests set up (a fork bomb next door, loop devices, a runsc runtime); the
+    # tests print them on lines starting with [hostile], [quota] and [gvisor].
+    cd "$REPO"
+    its=(-Dpier.it=true -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false)
+    { mvn -B -o verify -pl node-agent "${its[@]}" -Dit.test=WorkspaceQuotaIT
+      mvn -B -o verify -pl e2e "${its[@]}" -Dit.test='HostileReplIT,GvisorIT'; } 2>&1 |
+      grep -E '^\[(hostile|quota|gvisor)\]|Tests run:.*Fail|BUILD'
+    exit "${PIPESTATUS[0]}" ;;
   skeleton|terminal|sync|stacks) ;;
   *) echo "unknown benchmark: $bench" >&2; exit 2 ;;
 esac

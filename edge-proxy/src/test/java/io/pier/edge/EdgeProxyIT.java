@@ -289,11 +289,11 @@ class EdgeProxyIT {
     assertEquals(200, page.statusCode(), page.body());
     assertEquals("path=/deep?q=1 authorization=null cookie=theme=dark", page.body(), "the app never sees the token");
 
+    CompletableFuture<String> first = new CompletableFuture<>();
+    // The handler is set as the socket opens, on its event loop: the app greets at once, before a later one would be.
     WebSocket ws = Mains.await(backends.createWebSocketClient().connect(new WebSocketConnectOptions()
         .setHost("127.0.0.1").setPort(edgePort).setURI("/hmr").putHeader("Host", host("hidden-app"))
-        .putHeader("Cookie", cookie)), WAIT);
-    CompletableFuture<String> first = new CompletableFuture<>();
-    ws.textMessageHandler(first::complete);
+        .putHeader("Cookie", cookie)).map(socket -> socket.textMessageHandler(first::complete)), WAIT);
     assertEquals("cookie=null", first.get(10, TimeUnit.SECONDS), "the owner's WebSocket passes, without the cookie");
     Mains.await(ws.close(), WAIT);
   }
