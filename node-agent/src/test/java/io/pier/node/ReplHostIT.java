@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pier.common.cluster.ClusterState;
-import io.pier.common.cluster.InMemoryStringMap;
 import io.pier.common.config.Mains;
 import io.pier.common.http.ApiException;
 import io.pier.common.node.StartRequest;
@@ -17,24 +16,15 @@ import io.pier.common.repl.Limits;
 import io.pier.common.repl.ReplRecord;
 import io.pier.common.repl.ReplState;
 import io.pier.common.repl.Route;
-import io.pier.common.store.s3.EmbeddedS3Server;
-import io.pier.common.store.s3.S3Config;
 import io.pier.common.store.s3.S3ObjectStore;
-import io.pier.node.runtime.ContainerInfo;
 import io.pier.node.runtime.ContainerSpec;
-import io.pier.node.runtime.Runtimes;
-import io.pier.node.runtime.docker.DockerConfig;
 import io.pier.node.runtime.docker.DockerContainerRuntime;
-import io.pier.node.workspace.IgnoreList;
-import io.pier.node.workspace.WorkspaceSync;
 import io.pier.node.workspace.Workspaces;
-import io.pier.node.workspace.WriteBehind;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -42,7 +32,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,7 +42,7 @@ class ReplHostIT {
   private static final Limits LIMITS = new Limits(0.5, 256, 128);
 
   private final String nodeId = "it-" + UUID.randomUUID().toString().substring(0, 8);
-  private EmbeddedS3Server s3;
+  private ReplHostFixture fixture;
   private S3ObjectStore store;
   private DockerContainerRuntime runtime;
   private ExecutorService transfers;
@@ -66,32 +55,22 @@ class ReplHostIT {
 
   @BeforeEach
   void setUp() throws Exception {
-    Path data = Files.createDirectories(Path.of("target", nodeId).toAbsolutePath());
-    s3 = EmbeddedS3Server.start(data.resolve("s3"), "127.0.0.1", 0, "it", "it-secret");
-    store = new S3ObjectStore(new S3Config(URI.create("http://127.0.0.1:" + s3.port()), "us-east-1", "pier", "it", "it-secret"));
-    store.ensureBucket();
-    runtime = new DockerContainerRuntime(new DockerConfig(null));
-    transfers = Executors.newFixedThreadPool(4);
-    vertx = Vertx.vertx();
-    cluster = new ClusterState(name -> new InMemoryStringMap(Clock.systemUTC()));
-    workspaces = new Workspaces(data.resolve("workspaces"));
-    timer = Executors.newSingleThreadScheduledExecutor();
-    persistence = new Persistence(new WorkspaceSync(store, transfers), store, data.resolve("journal"),
-        WriteBehind.Settings.DEFAULT, timer, transfers, Clock.systemUTC(), Duration.ofSeconds(20));
-    host = new ReplHost(vertx, new NodeIdentity(nodeId, "127.0.0.1", "http://127.0.0.1:1", null), runtime, persistence,
-        workspaces, new Runtimes(Map.of(), runtime.runtimes()), cluster.routes(), cluster.repls(),
-        Duration.ofSeconds(20), Duration.ofSeconds(60), new SimpleMeterRegistry());
+    fixture = new ReplHostFixture(nodeId, Files.createDirectories(Path.of("target", nodeId).toAbsolutePath()),
+        Workspaces::new, new SimpleMeterRegistry());
+    store = fixture.store;
+    runtime = fixture.runtime;
+    transfers = fixture.transfers;
+    vertx = fixture.vertx;
+    cluster = fixture.cluster;
+    workspaces = fixture.workspaces;
+    host = fixture.host;
+    timer = fixture.timer;
+    persistence = fixture.persistence;
   }
 
   @AfterEach
   void tearDown() throws Exception {
-    for (ContainerInfo c : runtime.list(Map.of(ReplHost.LABEL_NODE, nodeId))) runtime.remove(c.id());
-    Mains.await(vertx.close(), Duration.ofSeconds(10));
-    timer.shutdownNow();
-    transfers.shutdown();
-    runtime.close();
-    store.close();
-    s3.close();
+    fixture.close();
   }
 
   @Test

@@ -9,19 +9,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pier.common.cluster.ClusterState;
-import io.pier.common.cluster.InMemoryStringMap;
 import io.pier.common.config.Mains;
 import io.pier.common.node.StartRequest;
 import io.pier.common.repl.Limits;
 import io.pier.common.repl.ReplRecord;
 import io.pier.common.repl.ReplState;
-import io.pier.common.store.s3.EmbeddedS3Server;
-import io.pier.common.store.s3.S3Config;
 import io.pier.common.store.s3.S3ObjectStore;
-import io.pier.node.runtime.ContainerInfo;
 import io.pier.node.runtime.ContainerSpec;
 import io.pier.node.runtime.Runtimes;
-import io.pier.node.runtime.docker.DockerConfig;
 import io.pier.node.runtime.docker.DockerContainerRuntime;
 import io.pier.node.session.SessionException;
 import io.pier.node.workspace.WorkspaceSync;
@@ -29,7 +24,6 @@ import io.pier.node.workspace.Workspaces;
 import io.pier.node.workspace.WriteBehind;
 import io.pier.node.workspace.loop.LoopVolumes;
 import io.vertx.core.Vertx;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +35,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,7 +52,7 @@ class WorkspaceQuotaIT {
 
   private final String nodeId = "it-" + UUID.randomUUID().toString().substring(0, 8);
   private Path data;
-  private EmbeddedS3Server s3;
+  private ReplHostFixture fixture;
   private S3ObjectStore store;
   private DockerContainerRuntime runtime;
   private ExecutorService transfers;
@@ -77,34 +70,25 @@ class WorkspaceQuotaIT {
     volumes = new LoopVolumes(data.resolve("volumes"), 1000, 1000);
     var problem = volumes.problem();
     assumeTrue(problem.isEmpty(), () -> "this machine cannot mount workspace filesystems: " + problem.orElse(""));
-    s3 = EmbeddedS3Server.start(data.resolve("s3"), "127.0.0.1", 0, "it", "it-secret");
-    store = new S3ObjectStore(new S3Config(URI.create("http://127.0.0.1:" + s3.port()), "us-east-1", "pier", "it", "it-secret"));
-    store.ensureBucket();
-    runtime = new DockerContainerRuntime(new DockerConfig(null));
-    transfers = Executors.newFixedThreadPool(4);
-    timer = Executors.newSingleThreadScheduledExecutor();
-    vertx = Vertx.vertx();
-    cluster = new ClusterState(name -> new InMemoryStringMap(Clock.systemUTC()));
-    workspaces = new Workspaces(data.resolve("workspaces"), volumes, 1024);
     metrics = new SimpleMeterRegistry();
-    Persistence persistence = new Persistence(new WorkspaceSync(store, transfers), store, data.resolve("journal"),
-        WriteBehind.Settings.DEFAULT, timer, transfers, Clock.systemUTC(), Duration.ofSeconds(20));
-    host = new ReplHost(vertx, new NodeIdentity(nodeId, "127.0.0.1", "http://127.0.0.1:1", null), runtime, persistence,
-        workspaces, new Runtimes(Map.of(), runtime.runtimes()), cluster.routes(), cluster.repls(),
-        Duration.ofSeconds(20), Duration.ofSeconds(60), metrics);
+    fixture = new ReplHostFixture(nodeId, data, folder -> new Workspaces(folder, volumes, 1024), metrics);
+    store = fixture.store;
+    runtime = fixture.runtime;
+    transfers = fixture.transfers;
+    timer = fixture.timer;
+    vertx = fixture.vertx;
+    cluster = fixture.cluster;
+    workspaces = fixture.workspaces;
+    host = fixture.host;
   }
 
   @AfterEach
   void tearDown() throws Exception {
-    if (runtime == null) return;
-    for (ContainerInfo c : runtime.list(Map.of(ReplHost.LABEL_NODE, nodeId))) runtime.remove(c.id());
+    if (fixture == null) return;
+    fixture.removeContainers();
+    // Unmounted only once no container holds them.
     for (String slug : volumes.present()) volumes.remove(slug, workspaces.of(slug));
-    Mains.await(vertx.close(), Duration.ofSeconds(10));
-    timer.shutdownNow();
-    transfers.shutdown();
-    runtime.close();
-    store.close();
-    s3.close();
+    fixture.close();
   }
 
   @Test

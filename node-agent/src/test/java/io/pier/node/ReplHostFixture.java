@@ -1,0 +1,78 @@
+package io.pier.node;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.pier.common.cluster.ClusterState;
+import io.pier.common.cluster.InMemoryStringMap;
+import io.pier.common.config.Mains;
+import io.pier.common.store.s3.EmbeddedS3Server;
+import io.pier.common.store.s3.S3Config;
+import io.pier.common.store.s3.S3ObjectStore;
+import io.pier.node.runtime.ContainerInfo;
+import io.pier.node.runtime.Runtimes;
+import io.pier.node.runtime.docker.DockerConfig;
+import io.pier.node.runtime.docker.DockerContainerRuntime;
+import io.pier.node.workspace.WorkspaceSync;
+import io.pier.node.workspace.Workspaces;
+import io.pier.node.workspace.WriteBehind;
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
+
+/**
+ * A {@link ReplHost} for node-agent integration tests, wired as the node-agent wires it: the real dockerd, the
+ * embedded S3 server over HTTP under {@code data}, an in-memory cluster. Closing removes the containers labelled
+ * with its node id and releases the rest.
+ */
+final class ReplHostFixture implements AutoCloseable {
+  final String nodeId;
+  final EmbeddedS3Server s3;
+  final S3ObjectStore store;
+  final DockerContainerRuntime runtime;
+  final ExecutorService transfers = Executors.newFixedThreadPool(4);
+  final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+  final Vertx vertx = Vertx.vertx();
+  final ClusterState cluster = new ClusterState(name -> new InMemoryStringMap(Clock.systemUTC()));
+  final Workspaces workspaces;
+  final Persistence persistence;
+  final ReplHost host;
+
+  /** @param workspacesUnder makes the node's workspaces in the folder it is given */
+  ReplHostFixture(String nodeId, Path data, Function<Path, Workspaces> workspacesUnder, MeterRegistry metrics)
+      throws Exception {
+    this.nodeId = nodeId;
+    s3 = EmbeddedS3Server.start(data.resolve("s3"), "127.0.0.1", 0, "it", "it-secret");
+    store = new S3ObjectStore(new S3Config(URI.create("http://127.0.0.1:" + s3.port()), "us-east-1", "pier", "it",
+        "it-secret"));
+    store.ensureBucket();
+    runtime = new DockerContainerRuntime(new DockerConfig(null));
+    workspaces = workspacesUnder.apply(data.resolve("workspaces"));
+    persistence = new Persistence(new WorkspaceSync(store, transfers), store, data.resolve("journal"),
+        WriteBehind.Settings.DEFAULT, timer, transfers, Clock.systemUTC(), Duration.ofSeconds(20));
+    host = new ReplHost(vertx, new NodeIdentity(nodeId, "127.0.0.1", "http://127.0.0.1:1", null), runtime, persistence,
+        workspaces, new Runtimes(Map.of(), runtime.runtimes()), cluster.routes(), cluster.repls(),
+        Duration.ofSeconds(20), Duration.ofSeconds(60), metrics);
+  }
+
+  /** Removes every container of this node, as a test's clean-up must before it unmounts what they used. */
+  void removeContainers() {
+    for (ContainerInfo c : runtime.list(Map.of(ReplHost.LABEL_NODE, nodeId))) runtime.remove(c.id());
+  }
+
+  @Override
+  public void close() throws Exception {
+    removeContainers();
+    Mains.await(vertx.close(), Duration.ofSeconds(10));
+    timer.shutdownNow();
+    transfers.shutdown();
+    runtime.close();
+    store.close();
+    s3.close();
+  }
+}
