@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.pier.common.cluster.ClusterState;
 import io.pier.common.config.Mains;
 import io.pier.common.http.ApiException;
 import io.pier.common.node.StartRequest;
@@ -16,11 +15,8 @@ import io.pier.common.repl.Limits;
 import io.pier.common.repl.ReplRecord;
 import io.pier.common.repl.ReplState;
 import io.pier.common.repl.Route;
-import io.pier.common.store.s3.S3ObjectStore;
 import io.pier.node.runtime.ContainerSpec;
-import io.pier.node.runtime.docker.DockerContainerRuntime;
 import io.pier.node.workspace.Workspaces;
-import io.vertx.core.Vertx;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,79 +37,61 @@ class ReplHostIT {
   private static final Limits LIMITS = new Limits(0.5, 256, 128);
 
   private final String nodeId = "it-" + UUID.randomUUID().toString().substring(0, 8);
-  private ReplHostFixture fixture;
-  private S3ObjectStore store;
-  private DockerContainerRuntime runtime;
-  private ExecutorService transfers;
-  private Vertx vertx;
-  private ClusterState cluster;
-  private Workspaces workspaces;
-  private ReplHost host;
-  private java.util.concurrent.ScheduledExecutorService timer;
-  private Persistence persistence;
+  private ReplHostFixture node;
 
   @BeforeEach
   void setUp() throws Exception {
-    fixture = new ReplHostFixture(nodeId, Files.createDirectories(Path.of("target", nodeId).toAbsolutePath()),
+    node = new ReplHostFixture(nodeId, Files.createDirectories(Path.of("target", nodeId).toAbsolutePath()),
         Workspaces::new, new SimpleMeterRegistry());
-    store = fixture.store;
-    runtime = fixture.runtime;
-    transfers = fixture.transfers;
-    vertx = fixture.vertx;
-    cluster = fixture.cluster;
-    workspaces = fixture.workspaces;
-    host = fixture.host;
-    timer = fixture.timer;
-    persistence = fixture.persistence;
   }
 
   @AfterEach
   void tearDown() throws Exception {
-    fixture.close();
+    node.close();
   }
 
   @Test
   void startsFromStorageAndStopFlushesEveryChangeBack() throws Exception {
-    store.put("repls/alpha/files/server.js", serverJs("alpha").getBytes(StandardCharsets.UTF_8));
-    store.put("repls/alpha/files/old.txt", "to be deleted".getBytes(StandardCharsets.UTF_8));
+    node.store.put("repls/alpha/files/server.js", serverJs("alpha").getBytes(StandardCharsets.UTF_8));
+    node.store.put("repls/alpha/files/old.txt", "to be deleted".getBytes(StandardCharsets.UTF_8));
 
-    Route route = Mains.await(host.start(new StartRequest("alpha", IMAGE, "node server.js", 3000, LIMITS, null)), Duration.ofSeconds(60));
+    Route route = Mains.await(node.host.start(new StartRequest("alpha", IMAGE, "node server.js", 3000, LIMITS, null)), Duration.ofSeconds(60));
     assertEquals(nodeId, route.nodeId());
-    assertEquals(route, Mains.await(cluster.routes().get("alpha"), Duration.ofSeconds(5)), "route published");
+    assertEquals(route, Mains.await(node.cluster.routes().get("alpha"), Duration.ofSeconds(5)), "route published");
     assertEquals("alpha", httpGet(route.port()));
-    assertEquals(256, host.load().reservedMemoryMb());
+    assertEquals(256, node.host.load().reservedMemoryMb());
 
-    Path ws = workspaces.of("alpha");
+    Path ws = node.workspaces.of("alpha");
     Files.writeString(ws.resolve("new.txt"), "new");
     Files.delete(ws.resolve("old.txt"));
     Files.createDirectories(ws.resolve("node_modules/dep"));
     Files.writeString(ws.resolve("node_modules/dep/index.js"), "ignored");
 
-    Mains.await(host.stop("alpha"), Duration.ofSeconds(60));
-    assertTrue(runtime.list(Map.of(ReplHost.LABEL_NODE, nodeId)).isEmpty(), "container removed");
+    Mains.await(node.host.stop("alpha"), Duration.ofSeconds(60));
+    assertTrue(node.runtime.list(Map.of(ReplHost.LABEL_NODE, nodeId)).isEmpty(), "container removed");
     assertFalse(Files.exists(ws), "workspace removed");
-    assertNull(Mains.await(cluster.routes().get("alpha"), Duration.ofSeconds(5)), "route removed");
-    assertEquals("new", new String(store.get("repls/alpha/files/new.txt").orElseThrow(), StandardCharsets.UTF_8));
-    assertTrue(store.get("repls/alpha/files/old.txt").isEmpty(), "deletion reached storage");
-    assertTrue(store.list("repls/alpha/files/node_modules/").isEmpty(), "ignored folders stay local");
+    assertNull(Mains.await(node.cluster.routes().get("alpha"), Duration.ofSeconds(5)), "route removed");
+    assertEquals("new", new String(node.store.get("repls/alpha/files/new.txt").orElseThrow(), StandardCharsets.UTF_8));
+    assertTrue(node.store.get("repls/alpha/files/old.txt").isEmpty(), "deletion reached storage");
+    assertTrue(node.store.list("repls/alpha/files/node_modules/").isEmpty(), "ignored folders stay local");
   }
 
   @Test
   void appThatCrashesLeavesTheReplRunningWithTheCrashInTheRunOutput() throws Exception {
-    store.put("repls/broken/files/server.js", "console.error('boom: missing config'); process.exit(3);".getBytes(StandardCharsets.UTF_8));
-    Mains.await(host.start(new StartRequest("broken", IMAGE, "node server.js", 3000, LIMITS, null)), Duration.ofSeconds(60));
-    var live = host.live("broken").orElseThrow();
+    node.store.put("repls/broken/files/server.js", "console.error('boom: missing config'); process.exit(3);".getBytes(StandardCharsets.UTF_8));
+    Mains.await(node.host.start(new StartRequest("broken", IMAGE, "node server.js", 3000, LIMITS, null)), Duration.ofSeconds(60));
+    var live = node.host.live("broken").orElseThrow();
     assertTrue(live.runExited(), "the run process ended");
     assertTrue(live.runOutputText().contains("boom: missing config"), live.runOutputText());
-    assertEquals(1, runtime.list(Map.of(ReplHost.LABEL_NODE, nodeId)).size(), "the repl is still up to be fixed");
-    Mains.await(host.stop("broken"), Duration.ofSeconds(60));
-    assertTrue(runtime.list(Map.of(ReplHost.LABEL_NODE, nodeId)).isEmpty(), "no container left behind");
+    assertEquals(1, node.runtime.list(Map.of(ReplHost.LABEL_NODE, nodeId)).size(), "the repl is still up to be fixed");
+    Mains.await(node.host.stop("broken"), Duration.ofSeconds(60));
+    assertTrue(node.runtime.list(Map.of(ReplHost.LABEL_NODE, nodeId)).isEmpty(), "no container left behind");
   }
 
   @Test
   void missingRunnerImageIsAClearError() {
-    store.put("repls/noimg/files/a.txt", "a".getBytes(StandardCharsets.UTF_8));
-    ExecutionException failure = failureOf(() -> host.start(new StartRequest("noimg", "pier-runner-nonexistent:latest", "true", 3000, LIMITS, null)));
+    node.store.put("repls/noimg/files/a.txt", "a".getBytes(StandardCharsets.UTF_8));
+    ExecutionException failure = failureOf(() -> node.host.start(new StartRequest("noimg", "pier-runner-nonexistent:latest", "true", 3000, LIMITS, null)));
     ApiException api = assertInstanceOf(ApiException.class, failure.getCause());
     assertEquals("image_missing", api.code());
   }
@@ -122,58 +99,58 @@ class ReplHostIT {
   @Test
   void reconcileRemovesOrphansAfterSavingTheirWorkAndAdoptsReplsItOwns() throws Exception {
     // An orphan: a container of this node for a repl the registry says is stopped, with unsaved work.
-    Path orphanWs = Files.createDirectories(workspaces.of("orphan"));
+    Path orphanWs = Files.createDirectories(node.workspaces.of("orphan"));
     Files.writeString(orphanWs.resolve("unsaved.txt"), "do not lose me");
     Workspaces.handOver(orphanWs, 1000, 1000);
     String orphan = createIdleContainer("orphan", orphanWs);
-    Mains.await(cluster.repls().put("orphan", record("orphan", ReplState.STOPPED, null)), Duration.ofSeconds(5));
+    Mains.await(node.cluster.repls().put("orphan", record("orphan", ReplState.STOPPED, null)), Duration.ofSeconds(5));
     // A repl the registry says runs here: it must survive the agent's restart.
-    Path ownedWs = Files.createDirectories(workspaces.of("owned"));
+    Path ownedWs = Files.createDirectories(node.workspaces.of("owned"));
     Workspaces.handOver(ownedWs, 1000, 1000);
     String owned = createIdleContainer("owned", ownedWs);
-    Mains.await(cluster.repls().put("owned", record("owned", ReplState.RUNNING, nodeId)), Duration.ofSeconds(5));
+    Mains.await(node.cluster.repls().put("owned", record("owned", ReplState.RUNNING, nodeId)), Duration.ofSeconds(5));
 
     // Not in the registry yet (no scheduler has recovered it) but stored: its work is saved too.
-    store.put("repls/unlisted/repl.json", "{}".getBytes(StandardCharsets.UTF_8));
-    Path unlistedWs = Files.createDirectories(workspaces.of("unlisted"));
+    node.store.put("repls/unlisted/repl.json", "{}".getBytes(StandardCharsets.UTF_8));
+    Path unlistedWs = Files.createDirectories(node.workspaces.of("unlisted"));
     Files.writeString(unlistedWs.resolve("work.txt"), "mine");
     // Moved to another node while this one was away: its newer files stay, this node's edits are kept aside.
-    store.put("repls/moved/files/app.js", "newer, from the other node".getBytes(StandardCharsets.UTF_8));
-    Mains.await(cluster.repls().put("moved", record("moved", ReplState.RUNNING, "other-node")), Duration.ofSeconds(5));
-    Path movedWs = Files.createDirectories(workspaces.of("moved"));
+    node.store.put("repls/moved/files/app.js", "newer, from the other node".getBytes(StandardCharsets.UTF_8));
+    Mains.await(node.cluster.repls().put("moved", record("moved", ReplState.RUNNING, "other-node")), Duration.ofSeconds(5));
+    Path movedWs = Files.createDirectories(node.workspaces.of("moved"));
     Files.writeString(movedWs.resolve("app.js"), "an edit only this node had");
     // Deleted repls leave nothing: their leftovers are not written back.
-    Path deletedWs = Files.createDirectories(workspaces.of("deleted"));
+    Path deletedWs = Files.createDirectories(node.workspaces.of("deleted"));
     Files.writeString(deletedWs.resolve("gone.txt"), "gone");
 
-    Mains.await(host.reconcile(), Duration.ofSeconds(60));
+    Mains.await(node.host.reconcile(), Duration.ofSeconds(60));
 
-    assertEquals("mine", new String(store.get("repls/unlisted/files/work.txt").orElseThrow(), StandardCharsets.UTF_8));
+    assertEquals("mine", new String(node.store.get("repls/unlisted/files/work.txt").orElseThrow(), StandardCharsets.UTF_8));
     assertFalse(Files.exists(unlistedWs));
-    assertTrue(store.list("repls/deleted/").isEmpty(), "a deleted repl is not resurrected");
+    assertTrue(node.store.list("repls/deleted/").isEmpty(), "a deleted repl is not resurrected");
     assertEquals("newer, from the other node",
-        new String(store.get("repls/moved/files/app.js").orElseThrow(), StandardCharsets.UTF_8));
-    var kept = store.list("repls/moved/recovered/");
+        new String(node.store.get("repls/moved/files/app.js").orElseThrow(), StandardCharsets.UTF_8));
+    var kept = node.store.list("repls/moved/recovered/");
     assertEquals(1, kept.size(), kept.toString());
-    assertEquals("an edit only this node had", new String(store.get(kept.get(0).key()).orElseThrow(), StandardCharsets.UTF_8));
+    assertEquals("an edit only this node had", new String(node.store.get(kept.get(0).key()).orElseThrow(), StandardCharsets.UTF_8));
     assertFalse(Files.exists(movedWs));
     assertFalse(Files.exists(deletedWs));
 
-    assertTrue(runtime.inspect(orphan).isEmpty(), "orphan container removed");
+    assertTrue(node.runtime.inspect(orphan).isEmpty(), "orphan container removed");
     assertFalse(Files.exists(orphanWs), "orphan workspace removed");
-    assertEquals("do not lose me", new String(store.get("repls/orphan/files/unsaved.txt").orElseThrow(), StandardCharsets.UTF_8));
-    assertTrue(runtime.inspect(owned).orElseThrow().running(), "owned container kept");
-    Route route = Mains.await(cluster.routes().get("owned"), Duration.ofSeconds(5));
+    assertEquals("do not lose me", new String(node.store.get("repls/orphan/files/unsaved.txt").orElseThrow(), StandardCharsets.UTF_8));
+    assertTrue(node.runtime.inspect(owned).orElseThrow().running(), "owned container kept");
+    Route route = Mains.await(node.cluster.routes().get("owned"), Duration.ofSeconds(5));
     assertNotNull(route, "owned repl's route restored");
-    assertEquals(1, host.load().repls());
+    assertEquals(1, node.host.load().repls());
   }
 
   private String createIdleContainer(String slug, Path workspace) {
-    String id = runtime.create(new ContainerSpec("pier-" + slug + "-" + nodeId, slug, IMAGE, List.of("sleep", "300"), Map.of(),
+    String id = node.runtime.create(new ContainerSpec("pier-" + slug + "-" + nodeId, slug, IMAGE, List.of("sleep", "300"), Map.of(),
         Map.of(ReplHost.LABEL_SLUG, slug, ReplHost.LABEL_NODE, nodeId, ReplHost.LABEL_MANAGED, "true",
             ReplHost.LABEL_RUN, "sleep 300", ReplHost.LABEL_PORT, "3000"),
         workspace, 3000, "127.0.0.1", LIMITS, null));
-    runtime.start(id);
+    node.runtime.start(id);
     return id;
   }
 

@@ -8,22 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.pier.common.cluster.ClusterState;
 import io.pier.common.config.Mains;
 import io.pier.common.node.StartRequest;
 import io.pier.common.repl.Limits;
 import io.pier.common.repl.ReplRecord;
 import io.pier.common.repl.ReplState;
-import io.pier.common.store.s3.S3ObjectStore;
 import io.pier.node.runtime.ContainerSpec;
 import io.pier.node.runtime.Runtimes;
-import io.pier.node.runtime.docker.DockerContainerRuntime;
 import io.pier.node.session.SessionException;
 import io.pier.node.workspace.WorkspaceSync;
 import io.pier.node.workspace.Workspaces;
 import io.pier.node.workspace.WriteBehind;
 import io.pier.node.workspace.loop.LoopVolumes;
-import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,8 +30,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,17 +46,9 @@ class WorkspaceQuotaIT {
 
   private final String nodeId = "it-" + UUID.randomUUID().toString().substring(0, 8);
   private Path data;
-  private ReplHostFixture fixture;
-  private S3ObjectStore store;
-  private DockerContainerRuntime runtime;
-  private ExecutorService transfers;
-  private ScheduledExecutorService timer;
-  private Vertx vertx;
-  private ClusterState cluster;
+  private ReplHostFixture node;
   private LoopVolumes volumes;
-  private Workspaces workspaces;
   private SimpleMeterRegistry metrics;
-  private ReplHost host;
 
   @BeforeEach
   void setUp() throws Exception {
@@ -71,107 +57,99 @@ class WorkspaceQuotaIT {
     var problem = volumes.problem();
     assumeTrue(problem.isEmpty(), () -> "this machine cannot mount workspace filesystems: " + problem.orElse(""));
     metrics = new SimpleMeterRegistry();
-    fixture = new ReplHostFixture(nodeId, data, folder -> new Workspaces(folder, volumes, 1024), metrics);
-    store = fixture.store;
-    runtime = fixture.runtime;
-    transfers = fixture.transfers;
-    timer = fixture.timer;
-    vertx = fixture.vertx;
-    cluster = fixture.cluster;
-    workspaces = fixture.workspaces;
-    host = fixture.host;
+    node = new ReplHostFixture(nodeId, data, folder -> new Workspaces(folder, volumes, 1024), metrics);
   }
 
   @AfterEach
   void tearDown() throws Exception {
-    if (fixture == null) return;
-    fixture.removeContainers();
+    if (node == null) return;
+    node.removeContainers();
     // Unmounted only once no container holds them.
-    for (String slug : volumes.present()) volumes.remove(slug, workspaces.of(slug));
-    fixture.close();
+    for (String slug : volumes.present()) volumes.remove(slug, node.workspaces.of(slug));
+    node.close();
   }
 
   @Test
   void aReplCannotWriteBeyondItsWorkspaceAndNothingStaysMountedAfterItStops() throws Exception {
-    store.put("repls/filler/files/server.js", serverJs().getBytes(StandardCharsets.UTF_8));
-    var route = Mains.await(host.start(new StartRequest("filler", IMAGE, "node server.js", 3000, SMALL, null)),
+    node.store.put("repls/filler/files/server.js", serverJs().getBytes(StandardCharsets.UTF_8));
+    var route = Mains.await(node.host.start(new StartRequest("filler", IMAGE, "node server.js", 3000, SMALL, null)),
         Duration.ofSeconds(60));
     assertNotNull(route);
-    Path ws = workspaces.of("filler");
+    Path ws = node.workspaces.of("filler");
     assertTrue(mounted(ws), "the workspace is a filesystem of its own");
     assertEquals(1000, Files.getAttribute(ws, "unix:uid"), "the repl's user owns it");
     assertFalse(Files.exists(ws.resolve("lost+found")));
-    String container = runtime.list(Map.of(ReplHost.LABEL_NODE, nodeId, ReplHost.LABEL_SLUG, "filler")).get(0).id();
+    String container = node.runtime.list(Map.of(ReplHost.LABEL_NODE, nodeId, ReplHost.LABEL_SLUG, "filler")).get(0).id();
 
-    int filled = runtime.execAndWait(container, List.of("sh", "-c",
+    int filled = node.runtime.execAndWait(container, List.of("sh", "-c",
         "dd if=/dev/zero of=/workspace/fill bs=1M count=512 2>/tmp/dd.err; grep -q 'No space left on device' /tmp/dd.err"),
         Duration.ofSeconds(60));
     assertEquals(0, filled, "dd stops with ENOSPC");
     long written = Files.size(ws.resolve("fill"));
     assertTrue(written > 100 * MIB && written <= 128 * MIB, "stopped at about 128 MiB: " + written);
 
-    var files = host.live("filler").orElseThrow().files();
+    var files = node.host.live("filler").orElseThrow().files();
     SessionException full = assertThrows(SessionException.class, () -> files.write("note.txt", "x".repeat(1 << 20), null));
     assertEquals("disk_full", full.code());
 
-    host.load();
+    node.host.load();
     double used = metrics.get("pier.repl.disk.used.bytes").tag("slug", "filler").gauge().value();
     double size = metrics.get("pier.repl.disk.size.bytes").tag("slug", "filler").gauge().value();
     assertTrue(used >= written && used <= size, used + " of " + size);
 
     Files.delete(ws.resolve("fill"));
     files.write("note.txt", "saved after making room", null);
-    Mains.await(host.stop("filler"), Duration.ofSeconds(60));
+    Mains.await(node.host.stop("filler"), Duration.ofSeconds(60));
 
     assertFalse(Files.exists(ws), "the workspace folder is gone");
     assertFalse(mountinfo().contains(ws.toString()), "nothing is mounted there");
     assertTrue(volumes.present().isEmpty(), "the image is deleted");
     assertEquals("saved after making room",
-        new String(store.get("repls/filler/files/note.txt").orElseThrow(), StandardCharsets.UTF_8));
-    assertTrue(store.get("repls/filler/files/fill").isEmpty());
+        new String(node.store.get("repls/filler/files/note.txt").orElseThrow(), StandardCharsets.UTF_8));
+    assertTrue(node.store.get("repls/filler/files/fill").isEmpty());
   }
 
   @Test
   void reconcileMountsAWorkspaceLeftUnmountedBeforeSavingIt() throws Exception {
     // As after a reboot: the image holds the repl's files, but nothing mounts it, so its folder looks empty.
-    store.put("repls/rebooted/repl.json", "{}".getBytes(StandardCharsets.UTF_8));
-    store.put("repls/rebooted/files/kept.txt", "stored before".getBytes(StandardCharsets.UTF_8));
-    Path ws = workspaces.create("rebooted", SMALL);
+    node.store.put("repls/rebooted/repl.json", "{}".getBytes(StandardCharsets.UTF_8));
+    node.store.put("repls/rebooted/files/kept.txt", "stored before".getBytes(StandardCharsets.UTF_8));
+    Path ws = node.workspaces.create("rebooted", SMALL);
     Files.writeString(ws.resolve("kept.txt"), "stored before");
     Files.writeString(ws.resolve("unsaved.txt"), "only on this node");
     assertEquals(0, new ProcessBuilder("umount", ws.toString()).start().waitFor());
     assertFalse(Files.exists(ws.resolve("kept.txt")));
 
-    Mains.await(host.reconcile(), Duration.ofSeconds(60));
+    Mains.await(node.host.reconcile(), Duration.ofSeconds(60));
 
     assertEquals("only on this node",
-        new String(store.get("repls/rebooted/files/unsaved.txt").orElseThrow(), StandardCharsets.UTF_8));
-    assertTrue(store.get("repls/rebooted/files/kept.txt").isPresent(), "an unmounted workspace deletes nothing");
+        new String(node.store.get("repls/rebooted/files/unsaved.txt").orElseThrow(), StandardCharsets.UTF_8));
+    assertTrue(node.store.get("repls/rebooted/files/kept.txt").isPresent(), "an unmounted workspace deletes nothing");
     assertFalse(Files.exists(ws));
     assertTrue(volumes.present().isEmpty());
   }
 
   @Test
   void reconcileAdoptsARunningReplWhoseWorkspaceIsStillMounted() throws Exception {
-    Path ws = workspaces.create("owned", SMALL);
+    Path ws = node.workspaces.create("owned", SMALL);
     Files.writeString(ws.resolve("work.txt"), "in progress");
     Workspaces.handOver(ws, 1000, 1000);
-    String id = runtime.create(new ContainerSpec("pier-owned-" + nodeId, "owned", IMAGE, List.of("sleep", "300"),
+    String id = node.runtime.create(new ContainerSpec("pier-owned-" + nodeId, "owned", IMAGE, List.of("sleep", "300"),
         Map.of(), Map.of(ReplHost.LABEL_SLUG, "owned", ReplHost.LABEL_NODE, nodeId, ReplHost.LABEL_MANAGED, "true",
             ReplHost.LABEL_RUN, "sleep 300", ReplHost.LABEL_PORT, "3000"),
         ws, 3000, "127.0.0.1", SMALL, null));
-    runtime.start(id);
-    Mains.await(cluster.repls().put("owned", new ReplRecord("owned", "node", null, ReplState.RUNNING, nodeId,
+    node.runtime.start(id);
+    Mains.await(node.cluster.repls().put("owned", new ReplRecord("owned", "node", null, ReplState.RUNNING, nodeId,
         Instant.now(), Instant.now(), SMALL)), Duration.ofSeconds(5));
 
-    Mains.await(host.reconcile(), Duration.ofSeconds(60));
+    Mains.await(node.host.reconcile(), Duration.ofSeconds(60));
 
-    assertEquals(1, host.load().repls(), "adopted");
+    assertEquals(1, node.host.load().repls(), "adopted");
     assertTrue(mounted(ws));
-    assertEquals("in progress", host.live("owned").orElseThrow().files().read("work.txt").content());
-    Mains.await(host.stop("owned"), Duration.ofSeconds(60));
+    assertEquals("in progress", node.host.live("owned").orElseThrow().files().read("work.txt").content());
+    Mains.await(node.host.stop("owned"), Duration.ofSeconds(60));
     assertFalse(mountinfo().contains(ws.toString()));
-    assertEquals("in progress", new String(store.get("repls/owned/files/work.txt").orElseThrow(), StandardCharsets.UTF_8));
+    assertEquals("in progress", new String(node.store.get("repls/owned/files/work.txt").orElseThrow(), StandardCharsets.UTF_8));
   }
 
   /** Prints what a workspace filesystem costs: making and mounting one, and a repl's whole start with and without. */
@@ -181,23 +159,23 @@ class WorkspaceQuotaIT {
     List<Double> drop = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
       long t0 = System.nanoTime();
-      workspaces.create("timing", new Limits(1, 512, 256));
+      node.workspaces.create("timing", new Limits(1, 512, 256));
       long t1 = System.nanoTime();
-      workspaces.remove("timing");
+      node.workspaces.remove("timing");
       make.add((t1 - t0) / 1e6);
       drop.add((System.nanoTime() - t1) / 1e6);
     }
-    store.put("repls/timed/files/server.js", serverJs().getBytes(StandardCharsets.UTF_8));
-    ReplHost plainHost = new ReplHost(vertx, new NodeIdentity(nodeId, "127.0.0.1", "http://127.0.0.1:1", null), runtime,
-        new Persistence(new WorkspaceSync(store, transfers), store, data.resolve("journal"), WriteBehind.Settings.DEFAULT,
-            timer, transfers, Clock.systemUTC(), Duration.ofSeconds(20)),
-        new Workspaces(data.resolve("workspaces")), new Runtimes(Map.of(), runtime.runtimes()), cluster.routes(),
-        cluster.repls(), Duration.ofSeconds(20), Duration.ofSeconds(60), new SimpleMeterRegistry());
+    node.store.put("repls/timed/files/server.js", serverJs().getBytes(StandardCharsets.UTF_8));
+    ReplHost plainHost = new ReplHost(node.vertx, new NodeIdentity(nodeId, "127.0.0.1", "http://127.0.0.1:1", null), node.runtime,
+        new Persistence(new WorkspaceSync(node.store, node.transfers), node.store, data.resolve("journal"), WriteBehind.Settings.DEFAULT,
+            node.timer, node.transfers, Clock.systemUTC(), Duration.ofSeconds(20)),
+        new Workspaces(data.resolve("workspaces")), new Runtimes(Map.of(), node.runtime.runtimes()), node.cluster.routes(),
+        node.cluster.repls(), Duration.ofSeconds(20), Duration.ofSeconds(60), new SimpleMeterRegistry());
     List<Double> withSize = new ArrayList<>();
     List<Double> folders = new ArrayList<>();
     // Interleaved, so that whatever else the machine does weighs on both alike.
     for (int i = 0; i < 10; i++) {
-      withSize.add(startTime(host));
+      withSize.add(startTime(node.host));
       folders.add(startTime(plainHost));
     }
     System.out.printf("[quota] 1024 MiB workspace: mkfs.ext4 + mount p50 %.1f ms (max %.1f), umount + delete p50 %.1f ms "
