@@ -62,24 +62,8 @@ public record EdgeConfig(String bindHost, int port, String domain, List<String> 
   }
 
   private static Access access(Env env) {
-    String raw = env.string("PIER_PUBLIC_URL", null);
-    URI publicUrl = null;
-    if (raw != null) {
-      try {
-        publicUrl = URI.create(raw);
-        if (publicUrl.getScheme() == null || publicUrl.getHost() == null) throw new IllegalArgumentException();
-      } catch (IllegalArgumentException e) {
-        env.problem("PIER_PUBLIC_URL must be a URL such as http://pier.localhost:8080, got '" + raw + "'");
-        publicUrl = null;
-      }
-    }
-    List<String> origins = env.list("PIER_ALLOWED_ORIGINS", "");
-    try {
-      new OriginPolicy(null, origins);
-    } catch (IllegalArgumentException e) {
-      env.problem("PIER_ALLOWED_ORIGINS: " + e.getMessage());
-    }
-    return new Access(publicUrl, origins, Duration.ofHours(env.atLeast("PIER_TOKEN_TTL_H", 12, 1)));
+    return new Access(env.url("PIER_PUBLIC_URL", null), OriginPolicy.allowedOrigins(env),
+        Duration.ofHours(env.atLeast("PIER_TOKEN_TTL_H", 12, 1)));
   }
 
   public static EdgeConfig fromEnv(Env env) {

@@ -224,13 +224,8 @@ public final class EdgeProxy {
         if (bearer != null && tokens.verify(bearer).isPresent()) headers.remove("Authorization");
         List<String> cookies = headers.getAll("Cookie");
         if (cookies.stream().anyMatch(c -> c.contains(PreviewAccess.COOKIE + "="))) {
-          List<String> kept = new ArrayList<>();
-          for (String header : cookies) {
-            for (String pair : header.split(";")) {
-              String p = pair.trim();
-              if (!p.isEmpty() && !p.startsWith(PreviewAccess.COOKIE + "=")) kept.add(p);
-            }
-          }
+          List<String> kept = cookiePairs(cookies).stream()
+              .filter(p -> !p.startsWith(PreviewAccess.COOKIE + "=")).toList();
           headers.remove("Cookie");
           if (!kept.isEmpty()) headers.set("Cookie", String.join("; ", kept));
         }
@@ -332,18 +327,30 @@ public final class EdgeProxy {
     List<AuthToken> callers = new ArrayList<>();
     String bearer = Credentials.bearer(req);
     if (bearer != null) tokens.verify(bearer).ifPresent(callers::add);
-    for (String header : req.headers().getAll("Cookie")) {
-      for (String pair : header.split(";")) {
-        String p = pair.trim();
-        if (!p.startsWith(PreviewAccess.COOKIE + "=")) continue;
-        String value = p.substring(PreviewAccess.COOKIE.length() + 1);
-        if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
-          value = value.substring(1, value.length() - 1);
-        }
-        tokens.verifyPreview(value, slug).ifPresent(callers::add);
+    for (String p : cookiePairs(req.headers().getAll("Cookie"))) {
+      if (!p.startsWith(PreviewAccess.COOKIE + "=")) continue;
+      String value = p.substring(PreviewAccess.COOKIE.length() + 1);
+      if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+        value = value.substring(1, value.length() - 1);
       }
+      tokens.verifyPreview(value, slug).ifPresent(callers::add);
     }
     return callers;
+  }
+
+  /**
+   * Every {@code name=value} pair of the Cookie headers, in order, duplicates kept: Vert.x's own cookie set keeps one
+   * cookie per name and path, and a planted duplicate must not hide the real one.
+   */
+  private static List<String> cookiePairs(List<String> headers) {
+    List<String> pairs = new ArrayList<>();
+    for (String header : headers) {
+      for (String pair : header.split(";")) {
+        String p = pair.trim();
+        if (!p.isEmpty()) pairs.add(p);
+      }
+    }
+    return pairs;
   }
 
   /**

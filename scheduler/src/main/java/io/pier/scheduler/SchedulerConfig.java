@@ -33,12 +33,7 @@ public record SchedulerConfig(String bindHost, int port, String advertiseHost, S
     }
 
     public static AuthSettings fromEnv(Env env) {
-      java.util.List<String> origins = env.list("PIER_ALLOWED_ORIGINS", "");
-      try {
-        new io.pier.common.http.OriginPolicy(null, origins);
-      } catch (IllegalArgumentException e) {
-        env.problem("PIER_ALLOWED_ORIGINS: " + e.getMessage());
-      }
+      java.util.List<String> origins = io.pier.common.http.OriginPolicy.allowedOrigins(env);
       return new AuthSettings(env.secret("PIER_AUTH_SECRET"),
           Duration.ofHours(env.atLeast("PIER_TOKEN_TTL_H", 12, 1)), java.util.Set.copyOf(env.list("PIER_ADMINS", "")),
           env.choice("PIER_SIGNUP", "open", "open", "closed").equals("open"),
@@ -49,14 +44,7 @@ public record SchedulerConfig(String bindHost, int port, String advertiseHost, S
   public static SchedulerConfig fromEnv(Env env) {
     String domain = env.string("PIER_DOMAIN", "pier.localhost");
     int edgePort = env.port("PIER_EDGE_PORT", 8080);
-    String publicUrl = env.string("PIER_PUBLIC_URL", "http://" + domain + ":" + edgePort);
-    URI uri = null;
-    try {
-      uri = URI.create(publicUrl);
-      if (uri.getScheme() == null || uri.getHost() == null) throw new IllegalArgumentException();
-    } catch (IllegalArgumentException e) {
-      env.problem("PIER_PUBLIC_URL must be a URL such as http://pier.localhost:8080, got '" + publicUrl + "'");
-    }
+    URI uri = env.url("PIER_PUBLIC_URL", "http://" + domain + ":" + edgePort);
     String advertise = env.string("PIER_SCHEDULER_ADVERTISE_HOST", "127.0.0.1");
     SchedulerConfig config = new SchedulerConfig(env.string("PIER_SCHEDULER_BIND_HOST", advertise),
         env.port("PIER_SCHEDULER_PORT", 8081), advertise, domain, uri,

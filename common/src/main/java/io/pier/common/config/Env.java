@@ -43,6 +43,23 @@ public final class Env {
     return value;
   }
 
+  /**
+   * An absolute URL with a scheme and a host, such as {@code http://pier.localhost:8080}; null when it is not set and
+   * {@code fallback} is null, or when it is not such a URL (then a problem).
+   */
+  public java.net.URI url(String name, String fallback) {
+    String value = string(name, fallback);
+    if (value == null) return null;
+    try {
+      java.net.URI uri = java.net.URI.create(value);
+      if (uri.getScheme() != null && uri.getHost() != null) return uri;
+    } catch (IllegalArgumentException e) {
+      // reported below
+    }
+    problems.add(name + " must be a URL such as http://pier.localhost:8080, got '" + value + "'");
+    return null;
+  }
+
   /** One of {@code allowed}, case-insensitive, as written there; a typo is a problem, not a silent default. */
   public String choice(String name, String fallback, String... allowed) {
     String value = string(name, fallback);

@@ -36,6 +36,18 @@ public final class OriginPolicy {
     }).collect(Collectors.toUnmodifiableSet());
   }
 
+  /**
+   * {@code PIER_ALLOWED_ORIGINS}: the comma-separated extra origins every service that checks origins reads alike;
+   * one that is not an origin is a problem of {@code env}.
+   */
+  public static java.util.List<String> allowedOrigins(io.pier.common.config.Env env) {
+    java.util.List<String> origins = env.list("PIER_ALLOWED_ORIGINS", "");
+    for (String origin : origins) {
+      if (normalise(origin) == null) env.problem("PIER_ALLOWED_ORIGINS: not an origin (scheme://host[:port]): " + origin);
+    }
+    return origins;
+  }
+
   /** True for the methods that may change state, which are the ones a foreign page must not send with cookies. */
   public static boolean changesState(HttpMethod method) {
     return !(HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method) || HttpMethod.OPTIONS.equals(method));

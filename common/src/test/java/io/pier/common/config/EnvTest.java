@@ -65,6 +65,16 @@ class EnvTest {
   }
 
   @Test
+  void aUrlNeedsASchemeAndAHost() {
+    assertEquals("https://pier.example.com", new Env(Map.of("U", "https://pier.example.com")).url("U", null).toString());
+    assertNull(new Env(Map.of()).url("U", null));
+    Env bad = new Env(Map.of("U", "pier.localhost:8080"));
+    assertNull(bad.url("U", null));
+    ConfigException e = assertThrows(ConfigException.class, bad::check);
+    assertTrue(e.getMessage().contains("U must be a URL"), e.getMessage());
+  }
+
+  @Test
   void anIntegerBelowItsMinimumIsAProblem() {
     Env env = new Env(Map.of("N", "0"));
     env.atLeast("N", 12, 1);
