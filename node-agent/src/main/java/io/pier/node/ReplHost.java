@@ -25,6 +25,7 @@ import io.pier.node.workspace.IgnoreList;
 import io.pier.node.workspace.Journal;
 import io.pier.node.workspace.WriteBehind;
 import io.pier.node.workspace.WorkspaceSync;
+import io.pier.node.workspace.WorkspaceTree;
 import io.pier.node.workspace.Workspaces;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -195,7 +196,7 @@ public final class ReplHost {
         runtime.stop(r.containerId(), STOP_GRACE_SECONDS);
         r.watcher().close();
         // A last full comparison catches what the watcher may have missed (an overflow in a burst of changes).
-        sync.flush(slug, workspaces.of(slug), r.writeBehind().storedSnapshot());
+        sync.flush(slug, workspaces.tree(slug), r.writeBehind().storedSnapshot());
         r.writeBehind().close();
         retiredSyncFailures.addAndGet(r.writeBehind().status().failures());
         persistence.journal(slug).delete();
@@ -275,7 +276,7 @@ public final class ReplHost {
         // What the old agent had not stored yet: its journal names what was saved; comparing with storage also
         // finds what processes wrote in the moment before the old agent's watcher saw it.
         java.util.Set<String> journalled = Journal.read(persistence.journalFile(slug));
-        WorkspaceSync.Snapshot storedNow = sync.recover(slug, workspaces.of(slug), journalled);
+        WorkspaceSync.Snapshot storedNow = sync.recover(slug, workspaces.tree(slug), journalled);
         LOG.info("adopted {}: storage brought up to date ({} journalled changes)", slug, journalled.size());
         return attach(slug, container.id(), route, spec, record.limits(), storedNow);
       }).compose(adopted -> {
@@ -297,11 +298,11 @@ public final class ReplHost {
         if (runsElsewhere) {
           // Another node runs it now from storage; what only this node had is kept aside, not lost and not
           // written over the newer files.
-          int kept = sync.keepAside(slug, dir, journalled, me.nodeId() + "-" + java.time.Instant.now().getEpochSecond());
+          int kept = sync.keepAside(slug, workspaces.tree(slug), journalled, me.nodeId() + "-" + java.time.Instant.now().getEpochSecond());
           if (kept > 0) LOG.warn("{} runs on {} now; kept {} files only this node had under recovered/", slug,
               record.nodeId(), kept);
         } else {
-          sync.recover(slug, dir, journalled);
+          sync.recover(slug, workspaces.tree(slug), journalled);
           LOG.info("saved the workspace of orphaned repl {}", slug);
         }
       }
@@ -383,7 +384,7 @@ public final class ReplHost {
     }
     WorkspaceSync.Snapshot stored;
     try {
-      stored = sync.restore(slug, dir);
+      stored = sync.restore(slug, workspaces.tree(slug));
     } catch (RuntimeException e) {
       if (!DiskFull.causedBy(e)) throw e;
       long sizeMb = workspaces.sizeMb(request.limits());
@@ -419,7 +420,8 @@ public final class ReplHost {
   private Running attach(String slug, String containerId, Route route, LiveRepl.RunSpec spec, Limits limits,
                          WorkspaceSync.Snapshot stored) {
     Path dir = workspaces.of(slug);
-    WriteBehind writeBehind = new WriteBehind(slug, dir, persistence.store(), IgnoreList.forWorkspace(dir),
+    WorkspaceTree tree = workspaces.tree(slug);
+    WriteBehind writeBehind = new WriteBehind(slug, tree, persistence.store(), IgnoreList.forWorkspace(tree),
         persistence.journal(slug), persistence.settings(), persistence.timer(), persistence.transfers(),
         persistence.clock(), stored);
     LiveRepl live = new LiveRepl(vertx, context, slug, containerId, runtime, dir, spec, terminalLinger,

@@ -1,6 +1,8 @@
 package io.pier.common.store;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.Supplier;
 
 /** An {@link ObjectStore} in memory: for unit tests of the parts above storage. */
 public final class InMemoryObjectStore implements ObjectStore {
@@ -38,14 +41,20 @@ public final class InMemoryObjectStore implements ObjectStore {
   }
 
   @Override
-  public void download(String key, Path target) {
-    byte[] content = objects.get(key);
-    if (content == null) throw new IllegalArgumentException("no such object: " + key);
-    try {
-      Files.write(target, content);
+  public void putStream(String key, long length, Supplier<InputStream> content) {
+    if (StorageKeys.hasDotSegment(key)) throw new Refused("refused key " + key, null);
+    try (InputStream in = content.get()) {
+      byte[] bytes = in.readNBytes((int) Math.min(length, Integer.MAX_VALUE));
+      if (bytes.length != length) throw new IllegalStateException("the content ended after " + bytes.length + " bytes");
+      objects.put(key, bytes);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  @Override
+  public Optional<InputStream> openStream(String key) {
+    return get(key).map(ByteArrayInputStream::new);
   }
 
   @Override

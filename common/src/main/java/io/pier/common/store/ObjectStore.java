@@ -1,8 +1,10 @@
 package io.pier.common.store;
 
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The bucket Pier keeps templates, users' files and repl metadata in. Calls block: run them off the event loop.
@@ -17,11 +19,18 @@ public interface ObjectStore {
 
   void putFile(String key, Path file);
 
+  /**
+   * Stores {@code length} bytes read from a stream that {@code content} opens (again for each attempt).
+   *
+   * @throws Refused when the store refuses this key or content for good
+   */
+  void putStream(String key, long length, Supplier<InputStream> content);
+
   /** @return the object's bytes, or empty when there is no such object */
   Optional<byte[]> get(String key);
 
-  /** Writes the object to {@code target}, replacing it. */
-  void download(String key, Path target);
+  /** @return the object's content as a stream the caller closes, or empty when there is no such object */
+  Optional<InputStream> openStream(String key);
 
   /** Every object whose key starts with {@code prefix}, in key order, all pages of them. */
   List<ObjectInfo> list(String prefix);
@@ -50,6 +59,13 @@ public interface ObjectStore {
     /** True when {@link #etag} is known to be the MD5 of the content (32 hex digits: not a multipart upload). */
     public boolean etagIsMd5() {
       return etag != null && etag.matches("[0-9a-fA-F]{32}");
+    }
+  }
+
+  /** The store refused a key or its content for good (a 4xx answer to it): trying again cannot help. */
+  final class Refused extends RuntimeException {
+    public Refused(String message, Throwable cause) {
+      super(message, cause);
     }
   }
 }

@@ -120,16 +120,20 @@ class InMemoryObjectStoreTest {
   }
 
   @Test
-  void putFileAndDownloadRoundTrip(@TempDir Path dir) throws IOException {
+  void putFileAndStreamRoundTrip(@TempDir Path dir) throws IOException {
     Path source = Files.writeString(dir.resolve("in.txt"), "hello");
     store.putFile("f/in.txt", source);
-    Path target = dir.resolve("out.txt");
-    store.download("f/in.txt", target);
-    assertArrayEquals("hello".getBytes(UTF_8), Files.readAllBytes(target));
+    try (var in = store.openStream("f/in.txt").orElseThrow()) {
+      assertArrayEquals("hello".getBytes(UTF_8), in.readAllBytes());
+    }
+    store.putStream("f/s.txt", 3, () -> new java.io.ByteArrayInputStream("abcdef".getBytes(UTF_8)));
+    assertArrayEquals("abc".getBytes(UTF_8), store.get("f/s.txt").orElseThrow());
   }
 
   @Test
-  void downloadOfMissingObjectFails(@TempDir Path dir) {
-    assertThrows(IllegalArgumentException.class, () -> store.download("nope", dir.resolve("x")));
+  void aMissingObjectHasNoStreamAndDotSegmentKeysAreRefused() {
+    assertTrue(store.openStream("nope").isEmpty());
+    assertThrows(ObjectStore.Refused.class,
+        () -> store.putStream("repls/a/files/../../b/x", 1, () -> new java.io.ByteArrayInputStream(new byte[1])));
   }
 }

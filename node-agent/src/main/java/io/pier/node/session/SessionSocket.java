@@ -122,9 +122,12 @@ public final class SessionSocket {
     WorkspaceFiles files = repl.files();
     switch (op) {
       case "fs.list":
-        return blocking(() -> new JsonObject().put("entries", new JsonArray(files.list(text(r, "path")).stream()
-            .map(e -> new JsonObject().put("name", e.name()).put("path", e.path()).put("type", e.type())
-                .put("size", e.size())).toList())));
+        return blocking(() -> {
+          WorkspaceFiles.Listing listing = files.list(text(r, "path"));
+          return new JsonObject().put("entries", new JsonArray(listing.entries().stream()
+              .map(e -> new JsonObject().put("name", e.name()).put("path", e.path()).put("type", e.type())
+                  .put("size", e.size())).toList())).put("truncated", listing.truncated());
+        });
       case "fs.read":
         return blocking(() -> {
           String path = text(r, "path");
@@ -137,7 +140,7 @@ public final class SessionSocket {
         String content = text(r, "content");
         String base = optionalText(r, "baseVersion");
         return blocking(() -> {
-          boolean existed = java.nio.file.Files.exists(files.resolve(path));
+          boolean existed = files.exists(path);
           String version = saving(List.of(path), files.write(path, content, base));
           return new FileChange(path, "file", existed ? "modified" : "created", version);
         }).map(this::changed);
@@ -161,12 +164,12 @@ public final class SessionSocket {
         String from = text(r, "from");
         String to = text(r, "to");
         return blocking(() -> {
-          boolean directory = java.nio.file.Files.isDirectory(files.resolveEntry(from), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+          boolean directory = files.isDirectory(from);
           files.rename(from, to);
           repl.saved(List.of(from, to));
           String type = directory ? "dir" : "file";
           return List.of(new FileChange(from, type, "deleted", null),
-              new FileChange(to, type, "created", directory ? null : files.versionOf(files.resolveEntry(to))));
+              new FileChange(to, type, "created", directory ? null : files.versionOf(to)));
         }).map(list -> {
           repl.announce(list, this);
           return new JsonObject();
@@ -175,7 +178,7 @@ public final class SessionSocket {
       case "fs.delete": {
         String path = text(r, "path");
         return blocking(() -> {
-          boolean directory = java.nio.file.Files.isDirectory(files.resolveEntry(path), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+          boolean directory = files.isDirectory(path);
           files.delete(path);
           repl.saved(List.of(path));
           return directory ? "dir" : "file";

@@ -1,128 +1,120 @@
 package io.pier.node.session;
 
-import io.pier.node.workspace.DiskFull;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.pier.common.store.StorageKeys;
+import io.pier.common.store.StorageLayout;
+import io.pier.node.workspace.TreeWalk;
+import io.pier.node.workspace.WorkspaceSync;
+import io.pier.node.workspace.WorkspaceAccessException;
+import io.pier.node.workspace.WorkspaceTree;
+import io.pier.node.workspace.linux.Syscalls;
+import io.pier.node.workspace.linux.Syscalls.Kind;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.stream.Stream;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The file operations of IDE sessions on one workspace folder, confined to it: every path is checked before use,
- * symbolic links included. Blocking; call off the event loop. Files written here are handed to the repl's user.
+ * The file operations of IDE sessions on one workspace, all through its {@link WorkspaceTree}: links are never
+ * followed, special files never opened, and each refusal becomes a protocol error. Blocking; call off the event
+ * loop. Files written here are handed to the repl's user.
  */
 public final class WorkspaceFiles {
   /** The largest file the IDE reads or writes. */
   public static final int MAX_FILE_BYTES = 2 * 1024 * 1024;
-  private static final int RUNNER_UID = 1000;
+  /** The most entries one folder listing returns; a larger folder's listing says it is truncated. */
+  public static final int MAX_LIST_ENTRIES = 5000;
 
-  private final Path root;
-  private final boolean chown;
+  private static final Logger LOG = LoggerFactory.getLogger(WorkspaceFiles.class);
 
+  private final WorkspaceTree tree;
+  /** The storage key prefix of this workspace's files: a name that cannot follow it is not saved at all. */
+  private final String keyPrefix;
+
+  /** @param root the workspace folder, named after its repl's slug */
   public WorkspaceFiles(Path root) {
-    this.root = root.toAbsolutePath().normalize();
-    this.chown = "root".equals(System.getProperty("user.name"));
+    this(WorkspaceTree.of(root), StorageLayout.replFiles(root.getFileName().toString()));
   }
 
-  /** One entry of a folder listing. */
+  public WorkspaceFiles(WorkspaceTree tree, String keyPrefix) {
+    this.tree = tree;
+    this.keyPrefix = keyPrefix;
+  }
+
+  public WorkspaceTree tree() {
+    return tree;
+  }
+
+  /** One entry of a folder listing. Type {@code link} or {@code other} entries cannot be opened. */
   public record Entry(String name, String path, String type, long size) {
+  }
+
+  /** A folder's entries, folders first, and whether there were more than {@link #MAX_LIST_ENTRIES}. */
+  public record Listing(List<Entry> entries, boolean truncated) {
   }
 
   /** A file's text and version. */
   public record Text(String content, String version, long size) {
   }
 
-  /**
-   * Resolves a protocol path whose content is used (read, written, listed): the path and, when it is a symbolic
-   * link, its target must be inside the workspace.
-   *
-   * @throws SessionException {@code bad_path} for absolute paths, {@code .} or {@code ..} segments, NUL bytes, or a
-   *     path that leads outside the workspace through a symbolic link
-   */
-  public Path resolve(String path) {
-    Path resolved = resolveEntry(path);
-    if (Files.exists(resolved)) checkInside(resolved, path);
-    return resolved;
-  }
-
-  /**
-   * Resolves a protocol path naming a directory entry itself (deleted or renamed, never followed): only the folders
-   * leading to it must be inside the workspace, so that a link pointing outside can still be removed.
-   */
-  public Path resolveEntry(String path) {
-    if (path == null) throw new SessionException("bad_path", "a path is required");
-    if (path.indexOf('\0') >= 0 || path.startsWith("/") || path.contains("\\")) {
-      throw new SessionException("bad_path", "paths are relative to the workspace: " + path);
-    }
-    for (String segment : path.split("/")) {
-      if (segment.equals("..") || segment.equals(".")) {
-        throw new SessionException("bad_path", "path segments '.' and '..' are not allowed: " + path);
+  public Listing list(String path) {
+    return guarded(path, () -> {
+      Kind kind = tree.stat(path).map(Syscalls.Stat::kind)
+          .orElseThrow(() -> new SessionException("not_found", "no such folder: " + path));
+      if (kind == Kind.LINK) throw new SessionException("bad_path", path + " is a symbolic link, never followed");
+      if (kind != Kind.DIR) throw new SessionException("not_a_dir", "not a folder: " + path);
+      List<Syscalls.Dirent> dirents = tree.list(path, MAX_LIST_ENTRIES + 1);
+      List<Entry> entries = new ArrayList<>();
+      for (Syscalls.Dirent d : dirents.subList(0, Math.min(dirents.size(), MAX_LIST_ENTRIES))) {
+        String name = d.nameText();
+        String child = path.isEmpty() ? name : path + "/" + name;
+        if (name.endsWith(WorkspaceTree.TEMP_SUFFIX)) continue;
+        long size = 0;
+        if (d.kind() == Kind.FILE) {
+          try {
+            size = tree.stat(child).map(Syscalls.Stat::size).orElse(0L);
+          } catch (WorkspaceAccessException e) {
+            // a name that is not UTF-8 cannot be looked up by its text: listed without a size
+          }
+        }
+        entries.add(new Entry(name, child, type(d.kind()), size));
       }
-    }
-    Path resolved = root.resolve(path).normalize();
-    if (!resolved.startsWith(root)) throw new SessionException("bad_path", "path escapes the workspace: " + path);
-    // The deepest existing folder on the way must really be inside: a symbolic link may point anywhere.
-    Path existing = resolved.equals(root) ? root : resolved.getParent();
-    while (existing != null && !Files.exists(existing)) existing = existing.getParent();
-    if (existing != null) checkInside(existing, path);
-    return resolved;
+      entries.sort(Comparator.comparing((Entry e) -> !e.type().equals("dir")).thenComparing(Entry::name));
+      return new Listing(entries, dirents.size() > MAX_LIST_ENTRIES);
+    });
   }
 
-  private void checkInside(Path existing, String path) {
-    try {
-      if (!existing.toRealPath().startsWith(root.toRealPath())) {
-        throw new SessionException("bad_path", "path leads outside the workspace through a link: " + path);
-      }
-    } catch (IOException e) {
-      throw new SessionException("bad_path", "cannot resolve " + path + ": " + e.getMessage());
-    }
-  }
-
-  public String relative(Path p) {
-    return root.relativize(p).toString().replace('\\', '/');
-  }
-
-  public List<Entry> list(String path) {
-    Path dir = resolve(path);
-    if (!Files.exists(dir)) throw new SessionException("not_found", "no such folder: " + path);
-    if (!Files.isDirectory(dir)) throw new SessionException("not_a_dir", "not a folder: " + path);
-    List<Entry> entries = new ArrayList<>();
-    try (Stream<Path> children = Files.list(dir)) {
-      for (Path child : children.toList()) {
-        BasicFileAttributes attrs = Files.readAttributes(child, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        String type = attrs.isSymbolicLink() ? "link" : attrs.isDirectory() ? "dir" : "file";
-        entries.add(new Entry(child.getFileName().toString(), relative(child), type, attrs.size()));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    entries.sort(Comparator.comparing((Entry e) -> !e.type().equals("dir")).thenComparing(Entry::name));
-    return entries;
+  private static String type(Kind kind) {
+    return switch (kind) {
+      case DIR -> "dir";
+      case FILE -> "file";
+      case LINK -> "link";
+      case OTHER -> "other";
+    };
   }
 
   public Text read(String path) {
-    Path file = resolve(path);
-    byte[] bytes = readBytes(file, path);
+    byte[] bytes = readBytes(path);
     return new Text(decode(bytes, path), version(bytes), bytes.length);
+  }
+
+  /** True when the path names an entry, of any kind. */
+  public boolean exists(String path) {
+    return guarded(path, () -> tree.stat(path).isPresent());
+  }
+
+  /** True when the path names a folder itself (not a link to one). */
+  public boolean isDirectory(String path) {
+    return guarded(path, () -> tree.stat(path).map(s -> s.kind() == Kind.DIR).orElse(false));
   }
 
   /**
@@ -132,15 +124,17 @@ public final class WorkspaceFiles {
    * @return the new version
    */
   public synchronized String write(String path, String content, String baseVersion) {
-    Path file = resolve(path);
     byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
     if (bytes.length > MAX_FILE_BYTES) throw tooLarge(path);
-    if (Files.isDirectory(file)) throw new SessionException("is_a_dir", "a folder is there: " + path);
+    requireStorable(path);
     if (baseVersion != null) {
-      String current = Files.exists(file) ? version(readBytes(file, path)) : null;
+      String current = exists(path) ? version(readBytes(path)) : null;
       if (!baseVersion.equals(current)) throw conflict(path, current);
     }
-    store(file, bytes);
+    guarded(path, () -> {
+      tree.write(path, bytes);
+      return null;
+    });
     return version(bytes);
   }
 
@@ -150,8 +144,7 @@ public final class WorkspaceFiles {
    * @return the new version
    */
   public synchronized String edit(String path, String baseVersion, List<Change> changes) {
-    Path file = resolve(path);
-    byte[] current = readBytes(file, path);
+    byte[] current = readBytes(path);
     String currentVersion = version(current);
     if (!currentVersion.equals(baseVersion)) throw conflict(path, currentVersion);
     String text = decode(current, path);
@@ -167,7 +160,10 @@ public final class WorkspaceFiles {
     result.append(text, at, text.length());
     byte[] bytes = result.toString().getBytes(StandardCharsets.UTF_8);
     if (bytes.length > MAX_FILE_BYTES) throw tooLarge(path);
-    store(file, bytes);
+    guarded(path, () -> {
+      tree.write(path, bytes);
+      return null;
+    });
     return version(bytes);
   }
 
@@ -177,69 +173,38 @@ public final class WorkspaceFiles {
 
   /** Creates a file (with optional content) or a folder. @return the file's version, or null for a folder */
   public synchronized String create(String path, boolean directory, String content) {
-    Path target = resolve(path);
     if (path.isEmpty()) throw new SessionException("exists", "the workspace exists");
-    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) throw new SessionException("exists", "already exists: " + path);
-    try {
+    requireStorable(path);
+    byte[] bytes = (content == null ? "" : content).getBytes(StandardCharsets.UTF_8);
+    if (bytes.length > MAX_FILE_BYTES) throw tooLarge(path);
+    return guarded(path, () -> {
       if (directory) {
-        createParents(target.getParent());
-        Files.createDirectory(target);
-        handOver(target);
+        tree.createDirectory(path);
         return null;
       }
-      byte[] bytes = (content == null ? "" : content).getBytes(StandardCharsets.UTF_8);
-      if (bytes.length > MAX_FILE_BYTES) throw tooLarge(path);
-      store(target, bytes);
+      tree.write(path, new java.io.ByteArrayInputStream(bytes), false);
       return version(bytes);
-    } catch (FileAlreadyExistsException e) {
-      throw new SessionException("exists", "already exists: " + path);
-    } catch (IOException e) {
-      throw failure(e);
-    }
+    });
   }
 
   public synchronized void rename(String from, String to) {
-    Path source = resolveEntry(from);
-    Path target = resolveEntry(to);
     if (from.isEmpty() || to.isEmpty()) throw new SessionException("bad_path", "the workspace itself cannot move");
-    if (!Files.exists(source, LinkOption.NOFOLLOW_LINKS)) throw new SessionException("not_found", "no such file: " + from);
-    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) throw new SessionException("exists", "already exists: " + to);
-    if (target.startsWith(source)) throw new SessionException("bad_path", "cannot move a folder into itself");
-    try {
-      createParents(target.getParent());
-      Files.move(source, target);
-    } catch (IOException e) {
-      throw failure(e);
-    }
+    if (to.startsWith(from + "/")) throw new SessionException("bad_path", "cannot move a folder into itself");
+    requireStorable(to);
+    if (!exists(from)) throw new SessionException("not_found", "no such file: " + from);
+    guarded(to, () -> {
+      tree.rename(from, to);
+      return null;
+    });
   }
 
   public synchronized void delete(String path) {
-    Path target = resolveEntry(path);
     if (path.isEmpty()) throw new SessionException("bad_path", "the workspace itself cannot be deleted");
-    if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) throw new SessionException("not_found", "no such file: " + path);
-    try {
-      if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-        Files.walkFileTree(target, new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
-            Files.delete(f);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-            Files.delete(d);
-            return FileVisitResult.CONTINUE;
-          }
-        });
-      } else {
-        Files.delete(target);
-      }
-    } catch (DirectoryNotEmptyException e) {
-      throw new SessionException("busy", "a process keeps adding files to " + path + "; try again");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    if (!exists(path)) throw new SessionException("not_found", "no such file: " + path);
+    guarded(path, () -> {
+      tree.delete(path);
+      return null;
+    });
   }
 
   /** The version of some content: a short hash of its bytes. */
@@ -252,26 +217,45 @@ public final class WorkspaceFiles {
     }
   }
 
-  /** The current version of a file, or null when it is missing, a folder or too large to version. */
-  public String versionOf(Path file) {
+  /** The current version of a file, or null when it is missing, not a regular file or too large to version. */
+  public String versionOf(String path) {
     try {
-      if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || Files.size(file) > MAX_FILE_BYTES) return null;
-      return version(Files.readAllBytes(file));
-    } catch (IOException e) {
+      return version(tree.read(path, MAX_FILE_BYTES));
+    } catch (WorkspaceAccessException e) {
       return null;
     }
   }
 
-  private byte[] readBytes(Path file, String path) {
+  /** Every folder and regular file below {@code path}, for a watcher; see {@link WorkspaceTree#walk}. */
+  public void walk(String path, TreeWalk.Visitor visitor) {
+    guarded(path, () -> {
+      tree.walk(path, visitor);
+      return null;
+    });
+  }
+
+  public Optional<Kind> kindOf(String path) {
     try {
-      if (Files.isDirectory(file)) throw new SessionException("is_a_dir", "a folder: " + path);
-      if (Files.size(file) > MAX_FILE_BYTES) throw tooLarge(path);
-      return Files.readAllBytes(file);
-    } catch (NoSuchFileException e) {
-      throw new SessionException("not_found", "no such file: " + path);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      return tree.stat(path).map(Syscalls.Stat::kind);
+    } catch (WorkspaceAccessException e) {
+      return Optional.empty();
     }
+  }
+
+  /** Refuses a name that storage could not hold: saved here, it would be lost when the repl stops. */
+  private void requireStorable(String path) {
+    guarded(path, () -> {
+      WorkspaceTree.check(path);
+      return null;
+    });
+    StorageKeys.problem(keyPrefix, path).ifPresent(problem -> {
+      LOG.warn("refused a save of {}: {}", WorkspaceSync.printable(path), problem);
+      throw new SessionException("bad_name", "this name cannot be saved: " + problem);
+    });
+  }
+
+  private byte[] readBytes(String path) {
+    return guarded(path, () -> tree.read(path, MAX_FILE_BYTES));
   }
 
   private static String decode(byte[] bytes, String path) {
@@ -286,56 +270,42 @@ public final class WorkspaceFiles {
     }
   }
 
-  /** Writes through a temporary file and a rename, so a process never sees half a file. */
-  private void store(Path file, byte[] bytes) {
-    Path temp = file.resolveSibling("." + file.getFileName() + ".pier-tmp");
+  private interface Operation<T> {
+    T run();
+  }
+
+  /** Runs a tree operation, turning its refusals into the protocol's error codes. */
+  private static <T> T guarded(String path, Operation<T> operation) {
     try {
-      createParents(file.getParent());
-      // Forced to disk before the rename: a save the user was told about survives a power cut, not just a crash.
-      try (var channel = java.nio.channels.FileChannel.open(temp, java.nio.file.StandardOpenOption.CREATE,
-          java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
-        // One write may take only part of the bytes (a nearly full disk): the rest must follow, or fail.
-        ByteBuffer remaining = ByteBuffer.wrap(bytes);
-        while (remaining.hasRemaining()) channel.write(remaining);
-        channel.force(true);
-      }
-      handOver(temp);
-      try {
-        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } catch (IOException e) {
-      try {
-        // A half-written temporary file would go on holding the space that ran out.
-        Files.deleteIfExists(temp);
-      } catch (IOException ignored) {
-        // the failure below says what went wrong
-      }
-      throw failure(e);
+      return operation.run();
+    } catch (WorkspaceAccessException e) {
+      throw new SessionException(code(e.reason()), message(e, path));
     }
   }
 
-  /** A full workspace is the user's to fix (delete something), so it is a protocol error, not a node failure. */
-  private static RuntimeException failure(IOException e) {
-    if (DiskFull.causedBy(e)) {
-      return new SessionException("disk_full", "the workspace is full (no space left on device): delete files to "
-          + "make room, then try again");
-    }
-    return new UncheckedIOException(e);
+  private static String code(WorkspaceAccessException.Reason reason) {
+    return switch (reason) {
+      case NOT_FOUND -> "not_found";
+      case LINK, BAD_PATH -> "bad_path";
+      case NOT_A_FILE -> "not_a_file";
+      case IS_A_DIR -> "is_a_dir";
+      case NOT_A_DIR -> "not_a_dir";
+      case EXISTS -> "exists";
+      case NOT_EMPTY -> "busy";
+      case TOO_LARGE -> "too_large";
+      case DISK_FULL -> "disk_full";
+      case IO -> "io_error";
+    };
   }
 
-  private void createParents(Path dir) throws IOException {
-    if (dir == null || Files.isDirectory(dir)) return;
-    createParents(dir.getParent());
-    Files.createDirectory(dir);
-    handOver(dir);
-  }
-
-  private void handOver(Path p) throws IOException {
-    if (!chown) return;
-    Files.setAttribute(p, "unix:uid", RUNNER_UID, LinkOption.NOFOLLOW_LINKS);
-    Files.setAttribute(p, "unix:gid", RUNNER_UID, LinkOption.NOFOLLOW_LINKS);
+  private static String message(WorkspaceAccessException e, String path) {
+    return switch (e.reason()) {
+      case TOO_LARGE -> path + " is larger than " + MAX_FILE_BYTES / (1024 * 1024) + " MiB";
+      case DISK_FULL -> "the workspace is full (no space left on device): delete files to make room, then try again";
+      case NOT_EMPTY -> "a process keeps adding files to " + path + "; try again";
+      case NOT_A_FILE -> path + " is a FIFO, socket or device, which the IDE does not open";
+      default -> e.getMessage();
+    };
   }
 
   private static SessionException tooLarge(String path) {

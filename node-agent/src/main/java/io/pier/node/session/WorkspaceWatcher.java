@@ -1,24 +1,24 @@
 package io.pier.node.session;
 
 import io.pier.node.workspace.IgnoreList;
+import io.pier.node.workspace.TreeWalk;
+import io.pier.node.workspace.WorkspaceTree;
+import io.pier.node.workspace.linux.Syscalls.Kind;
+import io.pier.node.workspace.linux.Syscalls.Stat;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -28,19 +28,19 @@ import org.slf4j.LoggerFactory;
 /**
  * Watches a workspace for changes made by anyone: IDE sessions and every process in the repl (the container writes
  * the same folder through its bind mount). Changes are coalesced for a short moment and delivered in batches, each
- * path once, with what it is now. Ignored folders ({@code node_modules}, …) are not watched.
+ * path once, with what it is now. Ignored folders ({@code node_modules}, …) are not watched. Folders are found and
+ * watched through the workspace's {@link WorkspaceTree} (each watch is added on the folder the walk opened, never on
+ * a path the repl could swap for a link), and what a changed path is now is asked of it too.
  */
 public final class WorkspaceWatcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WorkspaceWatcher.class);
   private static final long BATCH_MS = 150;
-  private static final String TEMP_SUFFIX = ".pier-tmp";
 
-  private final Path root;
   private final IgnoreList ignoreList;
   private final WorkspaceFiles files;
   private final Consumer<List<FileChange>> listener;
   private final WatchService watchService;
-  private final Map<WatchKey, Path> keys = new HashMap<>();
+  private final Map<WatchKey, String> keys = new HashMap<>();
   /** Paths known to exist, files and folders: tells a creation from a modification, and what a deletion removes. */
   private final Set<String> known = new HashSet<>();
   private final Set<String> pending = new LinkedHashSet<>();
@@ -49,12 +49,11 @@ public final class WorkspaceWatcher implements AutoCloseable {
 
   public WorkspaceWatcher(Path root, IgnoreList ignoreList, WorkspaceFiles files, Consumer<List<FileChange>> listener)
       throws IOException {
-    this.root = root.toAbsolutePath().normalize();
     this.ignoreList = ignoreList;
     this.files = files;
     this.listener = listener;
     this.watchService = root.getFileSystem().newWatchService();
-    registerTree(this.root, false);
+    watchFolder("", false);
     this.thread = new Thread(this::loop, "watch-" + root.getFileName());
     this.thread.setDaemon(true);
     this.thread.start();
@@ -75,26 +74,26 @@ public final class WorkspaceWatcher implements AutoCloseable {
       } catch (ClosedWatchServiceException | InterruptedException e) {
         return;
       } catch (RuntimeException e) {
-        LOG.warn("watching {} failed once: {}", root, e.toString());
+        LOG.warn("watching {} failed once: {}", files.tree().root(), e.toString());
       }
     }
   }
 
   private void handle(WatchKey key) {
-    Path dir = keys.get(key);
+    String dir = keys.get(key);
     for (WatchEvent<?> event : key.pollEvents()) {
       if (dir == null) continue;
       if (event.kind() == StandardWatchEventKinds.OVERFLOW) {
         rescan();
         continue;
       }
-      Path child = dir.resolve((Path) event.context());
-      String relative = relative(child);
-      if (relative.endsWith(TEMP_SUFFIX) || ignoreList.ignores(relative)) continue;
+      String name = event.context().toString();
+      String relative = dir.isEmpty() ? name : dir + "/" + name;
+      if (relative.endsWith(WorkspaceTree.TEMP_SUFFIX) || ignoreList.ignores(relative)) continue;
       pending.add(relative);
-      if (event.kind() == StandardWatchEventKinds.ENTRY_CREATE && Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
+      if (event.kind() == StandardWatchEventKinds.ENTRY_CREATE && files.kindOf(relative).orElse(null) == Kind.DIR) {
         // Files may land in a new folder before it is watched: take them from a walk.
-        registerTree(child, true);
+        watchFolder(relative, true);
       }
     }
     if (!key.reset()) keys.remove(key);
@@ -104,15 +103,14 @@ public final class WorkspaceWatcher implements AutoCloseable {
     if (pending.isEmpty()) return;
     List<FileChange> changes = new ArrayList<>();
     for (String relative : pending) {
-      Path p = root.resolve(relative);
-      boolean exists = Files.exists(p, LinkOption.NOFOLLOW_LINKS);
-      boolean directory = exists && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
+      Optional<Kind> kind = files.kindOf(relative);
+      boolean directory = kind.orElse(null) == Kind.DIR;
       String type = directory ? "dir" : "file";
-      if (exists) {
+      if (kind.isPresent()) {
         boolean created = known.add(relative);
         if (directory && !created) continue;
         changes.add(new FileChange(relative, type, created ? "created" : "modified",
-            directory ? null : files.versionOf(p)));
+            kind.get() == Kind.FILE ? files.versionOf(relative) : null));
       } else if (known.remove(relative)) {
         boolean wasDirectory = known.removeIf(k -> k.startsWith(relative + "/"));
         changes.add(new FileChange(relative, wasDirectory ? "dir" : "file", "deleted", null));
@@ -130,50 +128,62 @@ public final class WorkspaceWatcher implements AutoCloseable {
 
   private void rescan() {
     Set<String> before = new HashSet<>(known);
-    registerTree(root, false);
+    watchFolder("", false);
     pending.addAll(before);
   }
 
-  private void registerTree(Path start, boolean reportContents) {
+  /** Watches a folder and everything below it; {@code reportContents} when it just appeared with files in it. */
+  private void watchFolder(String relative, boolean reportContents) {
     try {
-      Files.walkFileTree(start, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
-          String relative = relative(d);
-          if (!d.equals(root) && ignoreList.ignores(relative)) return FileVisitResult.SKIP_SUBTREE;
-          keys.put(d.register(watchService, StandardWatchEventKinds.ENTRY_CREATE,
-              StandardWatchEventKinds.ENTRY_DELETE, StandardWatchEventKinds.ENTRY_MODIFY), d);
-          if (!d.equals(root)) {
-            if (reportContents && !d.equals(start)) pending.add(relative);
-            if (!reportContents || d.equals(start)) known.add(relative);
-          }
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
-          String relative = relative(f);
-          if (relative.endsWith(TEMP_SUFFIX) || ignoreList.ignores(relative)) return FileVisitResult.CONTINUE;
-          if (reportContents) {
-            pending.add(relative);
-          } else {
-            known.add(relative);
-          }
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult visitFileFailed(Path f, IOException e) {
-          return FileVisitResult.CONTINUE;
-        }
-      });
-    } catch (IOException e) {
-      LOG.warn("cannot watch {}: {}", start, e.getMessage());
+      files.tree().withOpenDir(relative, open -> watch(open, relative));
+      files.walk(relative, visitorFor(reportContents));
+    } catch (RuntimeException e) {
+      // Gone already, or swapped for a link: nothing of it is watched.
+      LOG.debug("cannot watch {}: {}", relative, e.getMessage());
     }
+    if (!relative.isEmpty()) known.add(relative);
   }
 
-  private String relative(Path p) {
-    return root.relativize(p).toString().replace('\\', '/');
+  private TreeWalk.Visitor visitorFor(boolean reportContents) {
+    return new TreeWalk.Visitor() {
+      @Override
+      public boolean directory(String path, Path open) {
+        if (ignoreList.ignores(path)) return false;
+        watch(open, path);
+        if (reportContents) {
+          pending.add(path);
+        } else {
+          known.add(path);
+        }
+        return true;
+      }
+
+      @Override
+      public void file(String path, Stat stat) {
+        if (ignoreList.ignores(path)) return;
+        if (reportContents) {
+          pending.add(path);
+        } else {
+          known.add(path);
+        }
+      }
+
+      @Override
+      public void other(String path, Kind kind) {
+        file(path, null);
+      }
+    };
+  }
+
+  /** Adds a watch on the folder that {@code open} names now. */
+  private Void watch(Path open, String relative) {
+    try {
+      keys.put(open.register(watchService, StandardWatchEventKinds.ENTRY_CREATE,
+          StandardWatchEventKinds.ENTRY_DELETE, StandardWatchEventKinds.ENTRY_MODIFY), relative);
+    } catch (IOException e) {
+      LOG.debug("cannot watch {}: {}", relative, e.getMessage());
+    }
+    return null;
   }
 
   @Override

@@ -1,10 +1,7 @@
 package io.pier.node.workspace;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -31,15 +28,26 @@ public final class IgnoreList {
     this.paths = Set.copyOf(paths);
   }
 
-  /** The default list plus the workspace's {@code .pierignore}, if it has one. */
-  public static IgnoreList forWorkspace(Path workspace) {
-    Path file = workspace.resolve(FILE_NAME);
-    if (!Files.isRegularFile(file)) return DEFAULT;
-    try {
-      return DEFAULT.plus(Files.readAllLines(file, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException("reading " + file, e);
+  /** The longest {@code .pierignore} read; the rest of a longer one is not. */
+  static final int MAX_FILE_BYTES = 64 * 1024;
+
+  /**
+   * The default list plus the workspace's {@code .pierignore} when it is a regular file (a link, FIFO or folder of
+   * that name is not read, and the default list stays).
+   */
+  public static IgnoreList forWorkspace(WorkspaceTree tree) {
+    byte[] content;
+    try (WorkspaceTree.OpenFile file = tree.open(FILE_NAME)) {
+      content = file.stream().readNBytes(MAX_FILE_BYTES);
+    } catch (WorkspaceAccessException | IOException e) {
+      return DEFAULT;
     }
+    return DEFAULT.plus(content);
+  }
+
+  /** This list plus a {@code .pierignore} file's bytes; bytes that are not UTF-8 are read as U+FFFD, never refused. */
+  public IgnoreList plus(byte[] fileContent) {
+    return plus(new String(fileContent, StandardCharsets.UTF_8).lines().toList());
   }
 
   /** This list plus {@code lines} in {@code .pierignore} form: blank lines and {@code #} comments are skipped. */

@@ -1,29 +1,43 @@
 package io.pier.node.workspace;
 
 import io.pier.common.store.ObjectStore;
+import io.pier.common.store.StorageKeys;
 import io.pier.common.store.StorageLayout;
+import io.pier.node.workspace.linux.Syscalls.Stat;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Moves a repl's files between storage ({@code repls/<slug>/files/...}) and its workspace folder on this node.
- * Blocking; transfers run in parallel on the given executor.
+ * Moves a repl's files between storage ({@code repls/<slug>/files/...}) and its workspace on this node, through its
+ * {@link WorkspaceTree} only. A path that cannot be a storage key ({@link StorageKeys}), or that storage refuses,
+ * is skipped and named in the result, never retried. Blocking; transfers run in parallel on the given executor.
  */
 public final class WorkspaceSync {
+  private static final Logger LOG = LoggerFactory.getLogger(WorkspaceSync.class);
+  /** How many unsaved paths a result names; the rest are counted. */
+  static final int MAX_REPORTED = 100;
+
   private final ObjectStore store;
   private final ExecutorService transfers;
+
   public WorkspaceSync(ObjectStore store, ExecutorService transfers) {
     this.store = store;
     this.transfers = transfers;
@@ -35,53 +49,56 @@ public final class WorkspaceSync {
   }
 
   /**
-   * Downloads every stored file of the repl into {@code dir}, which must be empty or absent.
+   * Downloads every stored file of the repl into the workspace, which must be empty. Stored keys that are not
+   * workspace paths (written by older versions, or by hand) are skipped and logged.
    *
    * @return the state of the workspace right after, for {@link #flush}
    */
-  public Snapshot restore(String slug, Path dir) {
+  public Snapshot restore(String slug, WorkspaceTree tree) {
     String prefix = StorageLayout.replFiles(slug);
-    IgnoreList ignoreList = store.get(prefix + IgnoreList.FILE_NAME)
-        .map(bytes -> IgnoreList.DEFAULT.plus(new String(bytes, java.nio.charset.StandardCharsets.UTF_8).lines().toList()))
+    IgnoreList ignoreList = store.get(prefix + IgnoreList.FILE_NAME).map(IgnoreList.DEFAULT::plus)
         .orElse(IgnoreList.DEFAULT);
-    try {
-      Files.createDirectories(dir);
-      List<Future<?>> pending = new ArrayList<>();
-      for (ObjectStore.ObjectInfo object : store.list(prefix)) {
-        String relative = object.key().substring(prefix.length());
-        if (relative.isEmpty() || relative.endsWith("/") || ignoreList.ignores(relative)) continue;
-        Path target = Workspaces.resolveInside(dir, relative);
-        pending.add(transfers.submit(() -> {
-          Files.createDirectories(target.getParent());
-          store.download(object.key(), target);
-          return null;
-        }));
+    List<Future<?>> pending = new ArrayList<>();
+    for (ObjectStore.ObjectInfo object : store.list(prefix)) {
+      String relative = object.key().substring(prefix.length());
+      if (relative.isEmpty() || relative.endsWith("/") || ignoreList.ignores(relative)) continue;
+      Optional<String> problem = StorageKeys.problem(prefix, relative);
+      if (problem.isPresent()) {
+        LOG.warn("{}: not restoring stored object {}: {}", slug, object.key(), problem.get());
+        continue;
       }
-      awaitAll(pending);
-      return Snapshot.of(dir, ignoreList);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      pending.add(transfers.submit(() -> {
+        try (InputStream in = store.openStream(object.key()).orElseThrow(
+            () -> new IllegalStateException(object.key() + " vanished from storage during the restore"))) {
+          tree.write(relative, in, true);
+        } catch (WorkspaceAccessException e) {
+          // Two stored paths that cannot both be (a file "a" and a file "a/b"): keep the first, say so.
+          if (e.reason() == WorkspaceAccessException.Reason.DISK_FULL) throw e;
+          LOG.warn("{}: not restoring {}: {}", slug, relative, e.getMessage());
+        }
+        return null;
+      }));
     }
+    awaitAll(pending);
+    return Snapshot.of(tree, ignoreList, prefix);
   }
 
   /**
-   * Makes storage hold exactly what the workspace holds (less ignored paths): uploads files that are new or changed
-   * since {@code since} (all of them when it is null) and deletes stored files that are no longer there.
+   * Makes storage hold exactly what the workspace holds (less ignored and unstorable paths): uploads files that are
+   * new or changed since {@code since} (all of them when it is null) and deletes stored files that are no longer
+   * there.
    *
-   * @return the state of the workspace that storage now holds
+   * @return the state of the workspace that storage now holds, with what could not be stored
    */
-  public Snapshot flush(String slug, Path dir, Snapshot since) {
+  public Snapshot flush(String slug, WorkspaceTree tree, Snapshot since) {
     String prefix = StorageLayout.replFiles(slug);
-    IgnoreList ignoreList = IgnoreList.forWorkspace(dir);
-    Snapshot now = Snapshot.of(dir, ignoreList);
+    IgnoreList ignoreList = IgnoreList.forWorkspace(tree);
+    Snapshot now = Snapshot.of(tree, ignoreList, prefix);
+    Map<String, String> refused = new ConcurrentHashMap<>(now.refused());
     List<Future<?>> pending = new ArrayList<>();
     for (Map.Entry<String, FileStamp> file : now.files().entrySet()) {
       if (since != null && file.getValue().equals(since.files().get(file.getKey()))) continue;
-      Path source = dir.resolve(file.getKey());
-      pending.add(transfers.submit(() -> {
-        store.putFile(prefix + file.getKey(), source);
-        return null;
-      }));
+      pending.add(transfers.submit(() -> upload(tree, file.getKey(), prefix + file.getKey(), refused)));
     }
     for (ObjectStore.ObjectInfo stored : store.list(prefix)) {
       String relative = stored.key().substring(prefix.length());
@@ -93,7 +110,7 @@ public final class WorkspaceSync {
       }
     }
     awaitAll(pending);
-    return now;
+    return now.without(refused);
   }
 
   /**
@@ -103,8 +120,8 @@ public final class WorkspaceSync {
    *
    * @return the state of the workspace that storage now holds
    */
-  public Snapshot recover(String slug, Path dir, java.util.Set<String> journalled) {
-    return compareAndUpload(slug, dir, journalled, StorageLayout.replFiles(slug), true).snapshot();
+  public Snapshot recover(String slug, WorkspaceTree tree, Set<String> journalled) {
+    return compareAndUpload(slug, tree, journalled, StorageLayout.replFiles(slug), true).snapshot();
   }
 
   /**
@@ -114,58 +131,96 @@ public final class WorkspaceSync {
    *
    * @return how many files were kept
    */
-  public int keepAside(String slug, Path dir, java.util.Set<String> journalled, String label) {
-    return compareAndUpload(slug, dir, journalled, StorageLayout.repl(slug) + "recovered/" + label + "/", false)
+  public int keepAside(String slug, WorkspaceTree tree, Set<String> journalled, String label) {
+    return compareAndUpload(slug, tree, journalled, StorageLayout.repl(slug) + "recovered/" + label + "/", false)
         .uploaded();
   }
 
   private record Comparison(Snapshot snapshot, int uploaded) {
   }
 
-  private Comparison compareAndUpload(String slug, Path dir, java.util.Set<String> journalled, String target,
-                                    boolean deleteMissing) {
+  private Comparison compareAndUpload(String slug, WorkspaceTree tree, Set<String> journalled, String target,
+                                      boolean deleteMissing) {
     String prefix = StorageLayout.replFiles(slug);
-    Snapshot now = Snapshot.of(dir, IgnoreList.forWorkspace(dir));
+    IgnoreList ignoreList = IgnoreList.forWorkspace(tree);
+    Snapshot now = Snapshot.of(tree, ignoreList, target);
     Map<String, ObjectStore.ObjectInfo> storedObjects = new HashMap<>();
     for (ObjectStore.ObjectInfo o : store.list(prefix)) storedObjects.put(o.key().substring(prefix.length()), o);
+    Map<String, String> refused = new ConcurrentHashMap<>(now.refused());
     List<Future<?>> pending = new ArrayList<>();
     for (Map.Entry<String, FileStamp> file : now.files().entrySet()) {
       ObjectStore.ObjectInfo stored = storedObjects.remove(file.getKey());
-      if (stored != null && !journalled.contains(file.getKey()) && sameContent(stored, dir.resolve(file.getKey()),
-          file.getValue())) {
-        continue;
-      }
-      pending.add(transfers.submit(() -> {
-        store.putFile(target + file.getKey(), dir.resolve(file.getKey()));
-        return null;
-      }));
+      if (stored != null && !journalled.contains(file.getKey()) && sameContent(stored, tree, file.getKey())) continue;
+      pending.add(transfers.submit(() -> upload(tree, file.getKey(), target + file.getKey(), refused)));
     }
-    IgnoreList ignoreList = IgnoreList.forWorkspace(dir);
-    int deletions = 0;
-    for (String gone : deleteMissing ? storedObjects.keySet() : java.util.Set.<String>of()) {
+    int uploads = pending.size();
+    for (String gone : deleteMissing ? storedObjects.keySet() : Set.<String>of()) {
       if (ignoreList.ignores(gone)) continue;
-      deletions++;
       pending.add(transfers.submit(() -> {
         store.delete(prefix + gone);
         return null;
       }));
     }
-    int uploaded = pending.size();
     awaitAll(pending);
-    return new Comparison(now, uploaded - (deleteMissing ? deletions : 0));
+    if (!refused.isEmpty()) LOG.warn("{}: not stored: {}", slug, describe(refused));
+    return new Comparison(now.without(refused), uploads);
   }
 
-  private static boolean sameContent(ObjectStore.ObjectInfo stored, Path file, FileStamp stamp) {
-    if (stored.size() != stamp.size()) return false;
+  /** Uploads one file as it is now; what can never be stored lands in {@code refused}. */
+  private Void upload(WorkspaceTree tree, String relative, String key, Map<String, String> refused) {
+    try (WorkspaceTree.OpenFile file = tree.open(relative)) {
+      long size = file.size();
+      boolean[] first = {true};
+      store.putStream(key, size, () -> {
+        // The first attempt reads the open file; a retry by the storage client opens it again, as it is then.
+        if (first[0]) {
+          first[0] = false;
+          return file.stream();
+        }
+        return tree.open(relative).stream();
+      });
+    } catch (ObjectStore.Refused e) {
+      refused.put(relative, e.getMessage());
+    } catch (WorkspaceAccessException e) {
+      // Gone, or no longer a regular file, since the walk: the next change or flush sees what it is now.
+      if (e.reason() == WorkspaceAccessException.Reason.IO) throw e;
+    }
+    return null;
+  }
+
+  private static boolean sameContent(ObjectStore.ObjectInfo stored, WorkspaceTree tree, String relative) {
     if (!stored.etagIsMd5()) return true;
-    try (var in = Files.newInputStream(file)) {
-      var md5 = java.security.MessageDigest.getInstance("MD5");
+    try (WorkspaceTree.OpenFile file = tree.open(relative)) {
+      if (file.size() != stored.size()) return false;
+      MessageDigest md5 = MessageDigest.getInstance("MD5");
       byte[] buffer = new byte[64 * 1024];
-      for (int n; (n = in.read(buffer)) > 0; ) md5.update(buffer, 0, n);
-      return java.util.HexFormat.of().formatHex(md5.digest()).equalsIgnoreCase(stored.etag());
-    } catch (IOException | java.security.NoSuchAlgorithmException e) {
+      for (int n; (n = file.stream().read(buffer)) > 0; ) md5.update(buffer, 0, n);
+      return HexFormat.of().formatHex(md5.digest()).equalsIgnoreCase(stored.etag());
+    } catch (IOException | NoSuchAlgorithmException | WorkspaceAccessException e) {
       return false;
     }
+  }
+
+  /** {@code path (reason), …}, at most {@link #MAX_REPORTED} of them. */
+  public static String describe(Map<String, String> refused) {
+    StringBuilder text = new StringBuilder();
+    refused.entrySet().stream().limit(MAX_REPORTED).forEach(e -> text.append(text.isEmpty() ? "" : ", ")
+        .append(printable(e.getKey())).append(" (").append(e.getValue()).append(')'));
+    if (refused.size() > MAX_REPORTED) text.append(" and ").append(refused.size() - MAX_REPORTED).append(" more");
+    return text.toString();
+  }
+
+  /** A path as it can stand in a log line or a JSON message: control characters escaped. */
+  public static String printable(String path) {
+    StringBuilder out = new StringBuilder(path.length());
+    path.codePoints().forEach(c -> {
+      if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)) {
+        out.append(String.format("\\x%02x", c));
+      } else {
+        out.appendCodePoint(c);
+      }
+    });
+    return out.toString();
   }
 
   private static void awaitAll(List<Future<?>> pending) {
@@ -187,42 +242,55 @@ public final class WorkspaceSync {
 
   /** Size and modification time of one file: a change in either means the file changed. */
   public record FileStamp(long size, long modifiedMillis) {
+    static FileStamp of(Stat stat) {
+      return new FileStamp(stat.size(), stat.modifiedMillis());
+    }
   }
 
-  /** The regular files of a workspace (symbolic links are not followed or stored) and their stamps. */
-  public record Snapshot(Map<String, FileStamp> files) {
-    static Snapshot of(Path dir, IgnoreList ignoreList) {
-      Map<String, FileStamp> files = new HashMap<>();
-      try {
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
-            if (!d.equals(dir) && ignoreList.ignores(relative(dir, d))) return FileVisitResult.SKIP_SUBTREE;
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-            String relative = relative(dir, file);
-            if (attrs.isRegularFile() && !ignoreList.ignores(relative) && !relative.endsWith(".pier-tmp")) {
-              files.put(relative, new FileStamp(attrs.size(), attrs.lastModifiedTime().toMillis()));
-            }
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult visitFileFailed(Path file, IOException e) {
-            return FileVisitResult.CONTINUE;
-          }
-        });
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      return new Snapshot(Map.copyOf(files));
+  /**
+   * The regular files of a workspace that storage can hold, with their stamps (links and special files are neither
+   * followed nor stored), and the paths that cannot be stored with why.
+   */
+  public record Snapshot(Map<String, FileStamp> files, Map<String, String> refused) {
+    public Snapshot(Map<String, FileStamp> files) {
+      this(files, Map.of());
     }
 
-    private static String relative(Path dir, Path p) {
-      return dir.relativize(p).toString().replace('\\', '/');
+    /** The files found under {@code tree} whose keys under {@code prefix} are storable. */
+    static Snapshot of(WorkspaceTree tree, IgnoreList ignoreList, String prefix) {
+      Map<String, FileStamp> files = new HashMap<>();
+      Map<String, String> refused = new LinkedHashMap<>();
+      tree.walk(new TreeWalk.Visitor() {
+        @Override
+        public boolean directory(String path, Path open) {
+          return !ignoreList.ignores(path);
+        }
+
+        @Override
+        public void file(String path, Stat stat) {
+          if (ignoreList.ignores(path)) return;
+          Optional<String> problem = StorageKeys.problem(prefix, path);
+          if (problem.isPresent()) {
+            refused.put(path, problem.get());
+          } else {
+            files.put(path, FileStamp.of(stat));
+          }
+        }
+
+        @Override
+        public void refused(String path, String reason) {
+          if (!ignoreList.ignores(path)) refused.put(path, reason);
+        }
+      });
+      return new Snapshot(Map.copyOf(files), Map.copyOf(refused));
+    }
+
+    /** This snapshot less the files that could not be stored, which join {@link #refused}. */
+    Snapshot without(Map<String, String> notStored) {
+      if (notStored.isEmpty() || notStored.equals(refused)) return new Snapshot(files, Map.copyOf(notStored));
+      Map<String, FileStamp> kept = new HashMap<>(files);
+      kept.keySet().removeAll(notStored.keySet());
+      return new Snapshot(Map.copyOf(kept), Map.copyOf(notStored));
     }
   }
 }

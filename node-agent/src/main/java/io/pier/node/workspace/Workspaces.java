@@ -3,11 +3,9 @@ package io.pier.node.workspace;
 import io.pier.common.repl.Limits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -84,63 +82,28 @@ public final class Workspaces {
     return volumes.usage(of(slug));
   }
 
-  /**
-   * Resolves a relative path inside {@code dir}, refusing anything that would land outside it.
-   *
-   * @throws IllegalArgumentException for absolute paths and paths that climb out with {@code ..}
-   */
-  public static Path resolveInside(Path dir, String relative) {
-    Path resolved = dir.resolve(relative).normalize();
-    if (relative.startsWith("/") || !resolved.startsWith(dir.normalize()) || resolved.equals(dir.normalize())) {
-      throw new IllegalArgumentException("path escapes the workspace: " + relative);
-    }
-    return resolved;
+  /** The contents of the slug's workspace: the only way to reach them. */
+  public WorkspaceTree tree(String slug) {
+    return WorkspaceTree.of(of(slug));
   }
 
-  /** Gives the whole tree to the uid/gid repls run as, so the container can write it. No-op unless root. */
+  /** Gives the workspace folder itself to the uid/gid repls run as, so the container can write it. No-op unless root. */
   public static void handOver(Path dir, int uid, int gid) {
     if (!"root".equals(System.getProperty("user.name"))) return;
     try {
-      Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
-          chown(d, uid, gid);
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          if (!attrs.isSymbolicLink()) chown(file, uid, gid);
-          return FileVisitResult.CONTINUE;
-        }
-      });
+      Files.setAttribute(dir, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+      Files.setAttribute(dir, "unix:gid", gid, LinkOption.NOFOLLOW_LINKS);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  private static void chown(Path p, int uid, int gid) throws IOException {
-    Files.setAttribute(p, "unix:uid", uid, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-    Files.setAttribute(p, "unix:gid", gid, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-  }
-
   /** Deletes a workspace folder and everything in it, without following symbolic links. */
   public static void delete(Path dir) {
-    if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) return;
+    WorkspaceTree.of(dir).delete("");
     try {
-      Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          Files.delete(file);
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-          Files.delete(d);
-          return FileVisitResult.CONTINUE;
-        }
-      });
+      Files.delete(dir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

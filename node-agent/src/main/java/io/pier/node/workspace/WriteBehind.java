@@ -1,11 +1,10 @@
 package io.pier.node.workspace;
 
 import io.pier.common.store.ObjectStore;
+import io.pier.common.store.StorageKeys;
 import io.pier.common.store.StorageLayout;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
+import io.pier.node.workspace.linux.Syscalls.Kind;
+import io.pier.node.workspace.linux.Syscalls.Stat;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,7 +12,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -27,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * Carries a running repl's changes to storage behind the user's back. Each changed path waits for a quiet period
  * (so typing is one upload, not one per keystroke), but never longer than a maximum delay; changes to the same path
  * coalesce; uploads run in parallel; a failed upload is retried with exponential backoff for as long as storage is
- * down. Every pending path is in a {@link Journal} on disk until it is stored.
+ * down. Every pending path is in a {@link Journal} on disk until it is stored. A path that can never be stored (not
+ * a valid storage key, refused by storage, or unreadable time after time) is given up at once, logged once and kept
+ * in {@link #unstorable()}, so that it never holds a stop.
  */
 public final class WriteBehind implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WriteBehind.class);
@@ -46,8 +49,14 @@ public final class WriteBehind implements AutoCloseable {
    *
    * @param lag how long the oldest pending change has waited (zero when nothing is pending)
    */
-  public record Status(int pending, Duration lag, long uploads, long deletes, long failures, String lastError) {
+  public record Status(int pending, Duration lag, long uploads, long deletes, long failures, String lastError,
+                       int unstorable) {
   }
+
+  /** How often reading a workspace file may fail before it is given up (storage failures are retried forever). */
+  static final int MAX_READ_FAILURES = 3;
+  /** How many unstorable paths are remembered (and named in a stop's answer). */
+  static final int MAX_UNSTORABLE = 1000;
 
   private static final class Dirty {
     Instant first;
@@ -55,11 +64,13 @@ public final class WriteBehind implements AutoCloseable {
     long generation;
     boolean inFlight;
     int failures;
+    int readFailures;
     Instant retryAt = Instant.MIN;
   }
 
   private final String slug;
-  private final Path dir;
+  private final WorkspaceTree tree;
+  private final String prefix;
   private final ObjectStore store;
   private IgnoreList ignoreList;
   private final Journal journal;
@@ -70,6 +81,13 @@ public final class WriteBehind implements AutoCloseable {
   /** What storage holds of each file, as far as this node knows: lets the final flush skip what is stored. */
   private final Map<String, WorkspaceSync.FileStamp> stored = new ConcurrentHashMap<>();
   private final List<CompletableFuture<Void>> drainWaiters = new ArrayList<>();
+  /** Paths given up, with why; the oldest are forgotten past {@link #MAX_UNSTORABLE}. */
+  private final Map<String, String> unstorable = new LinkedHashMap<>(16, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+      return size() > MAX_UNSTORABLE;
+    }
+  };
   private final ScheduledFuture<?> ticker;
   private long uploads;
   private long deletes;
@@ -77,11 +95,12 @@ public final class WriteBehind implements AutoCloseable {
   private String lastError;
   private boolean forceAll;
 
-  public WriteBehind(String slug, Path dir, ObjectStore store, IgnoreList ignoreList, Journal journal,
+  public WriteBehind(String slug, WorkspaceTree tree, ObjectStore store, IgnoreList ignoreList, Journal journal,
                      Settings settings, ScheduledExecutorService timer, ExecutorService transfers, Clock clock,
                      WorkspaceSync.Snapshot restored) {
     this.slug = slug;
-    this.dir = dir;
+    this.tree = tree;
+    this.prefix = StorageLayout.replFiles(slug);
     this.store = store;
     this.ignoreList = ignoreList;
     this.journal = journal;
@@ -97,9 +116,15 @@ public final class WriteBehind implements AutoCloseable {
   public void changed(Collection<String> paths) {
     Instant now = clock.instant();
     synchronized (this) {
-      if (paths.contains(IgnoreList.FILE_NAME)) ignoreList = IgnoreList.forWorkspace(dir);
+      if (paths.contains(IgnoreList.FILE_NAME)) ignoreList = IgnoreList.forWorkspace(tree);
       for (String path : paths) {
         if (path.isEmpty() || ignoreList.ignores(path)) continue;
+        Optional<String> problem = StorageKeys.problem(prefix, path);
+        if (problem.isPresent()) {
+          giveUp(path, problem.get());
+          continue;
+        }
+        unstorable.remove(path);
         Dirty d = pending.get(path);
         if (d == null) {
           d = new Dirty();
@@ -133,7 +158,19 @@ public final class WriteBehind implements AutoCloseable {
   public synchronized Status status() {
     Instant oldest = pending.values().stream().map(d -> d.first).min(Instant::compareTo).orElse(null);
     return new Status(pending.size(), oldest == null ? Duration.ZERO : Duration.between(oldest, clock.instant()),
-        uploads, deletes, failures, lastError);
+        uploads, deletes, failures, lastError, unstorable.size());
+  }
+
+  /** The paths given up since the repl started here, with why. */
+  public synchronized Map<String, String> unstorable() {
+    return Map.copyOf(unstorable);
+  }
+
+  /** Remembers and logs (once per path) that a path cannot be stored. Holds the lock. */
+  private void giveUp(String path, String reason) {
+    if (unstorable.put(path, reason) == null) {
+      LOG.warn("{}: {} cannot be stored, skipped: {}", slug, WorkspaceSync.printable(path), reason);
+    }
   }
 
   /** What storage holds, as a snapshot for {@link WorkspaceSync#flush}. */
@@ -161,19 +198,26 @@ public final class WriteBehind implements AutoCloseable {
   }
 
   private void transfer(String path, long generation) {
-    String key = StorageLayout.replFiles(slug) + path;
-    Path file = dir.resolve(path);
+    String key = prefix + path;
     try {
-      BasicFileAttributes attrs = Files.exists(file, LinkOption.NOFOLLOW_LINKS)
-          ? Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS) : null;
-      if (attrs != null && attrs.isRegularFile()) {
-        WorkspaceSync.FileStamp stamp = new WorkspaceSync.FileStamp(attrs.size(), attrs.lastModifiedTime().toMillis());
-        store.putFile(key, file);
-        stored.put(path, stamp);
+      Optional<Stat> stat;
+      try {
+        stat = tree.stat(path);
+      } catch (WorkspaceAccessException e) {
+        // A folder on the way became a link: the file is no longer in the workspace's own tree.
+        if (e.reason() != WorkspaceAccessException.Reason.LINK) throw e;
+        stat = Optional.empty();
+      }
+      if (stat.isPresent() && stat.get().kind() == Kind.FILE) {
+        try (WorkspaceTree.OpenFile file = tree.open(path)) {
+          WorkspaceSync.FileStamp stamp = new WorkspaceSync.FileStamp(file.size(), file.modifiedMillis());
+          store.putStream(key, file.size(), file::stream);
+          stored.put(path, stamp);
+        }
         synchronized (this) {
           uploads++;
         }
-      } else if (attrs == null) {
+      } else if (stat.isEmpty()) {
         // Gone: a file, or a folder with everything that was in it.
         store.delete(key);
         store.deletePrefix(key + "/");
@@ -183,7 +227,7 @@ public final class WriteBehind implements AutoCloseable {
         }
       }
       done(path, generation, null);
-    } catch (RuntimeException | java.io.IOException e) {
+    } catch (RuntimeException e) {
       done(path, generation, e);
     }
   }
@@ -194,6 +238,12 @@ public final class WriteBehind implements AutoCloseable {
       Dirty d = pending.get(path);
       if (d == null) return;
       d.inFlight = false;
+      if (failure instanceof ObjectStore.Refused
+          || (failure instanceof WorkspaceAccessException && ++d.readFailures >= MAX_READ_FAILURES)) {
+        giveUp(path, failure.getMessage());
+        failure = null;
+        generation = d.generation;
+      }
       if (failure != null) {
         failures++;
         d.failures++;

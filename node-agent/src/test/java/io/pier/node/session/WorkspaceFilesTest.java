@@ -4,34 +4,73 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The IDE's file operations turn what the workspace tree refuses into protocol errors. */
 class WorkspaceFilesTest {
-  private static final Path FULL_DEVICE = Path.of("/dev/full");
-
   @TempDir
-  Path workspace;
+  Path temp;
+  private Path workspace;
+  private Path host;
+  private WorkspaceFiles files;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    workspace = Files.createDirectory(temp.resolve("quiet-otter-123456"));
+    host = Files.createDirectory(temp.resolve("host"));
+    files = new WorkspaceFiles(workspace);
+  }
 
   @Test
-  void aSaveIntoAFullWorkspaceIsADiskFullErrorAndLeavesNoHalfFile() throws Exception {
-    assumeTrue(Files.exists(FULL_DEVICE), "needs /dev/full, where every write fails with ENOSPC");
+  void aSaveNeverWritesThroughATemporaryFileTheReplPlanted() throws Exception {
     Files.writeString(workspace.resolve("main.js"), "old");
-    // The save's temporary file leads to /dev/full: its write fails as on a full disk.
-    Path temp = workspace.resolve(".main.js.pier-tmp");
-    Files.createSymbolicLink(temp, FULL_DEVICE);
-    WorkspaceFiles files = new WorkspaceFiles(workspace);
+    Files.createSymbolicLink(workspace.resolve(".main.js.pier-tmp"), host.resolve("cron"));
+    String version = files.write("main.js", "new content", null);
+    assertEquals("new content", Files.readString(workspace.resolve("main.js")));
+    assertEquals(version, files.read("main.js").version());
+    assertFalse(Files.exists(host.resolve("cron")));
+  }
 
-    SessionException e = assertThrows(SessionException.class, () -> files.write("main.js", "new content", null));
+  @Test
+  void readsThroughALinkedFolderAreBadPaths() throws Exception {
+    Files.writeString(host.resolve("node-agent.env"), "PIER_AUTH_SECRET=x");
+    Files.createSymbolicLink(workspace.resolve("sub"), host);
+    assertEquals("bad_path", assertThrows(SessionException.class, () -> files.read("sub/node-agent.env")).code());
+    assertEquals("bad_path", assertThrows(SessionException.class, () -> files.list("sub")).code());
+    assertEquals("bad_path",
+        assertThrows(SessionException.class, () -> files.write("sub/node-agent.env", "x", null)).code());
+    assertEquals("PIER_AUTH_SECRET=x", Files.readString(host.resolve("node-agent.env")));
+  }
 
-    assertEquals("disk_full", e.code());
-    assertTrue(e.getMessage().contains("full"), e.getMessage());
-    assertEquals("old", Files.readString(workspace.resolve("main.js")), "the file is left as it was");
-    assertFalse(Files.exists(temp, LinkOption.NOFOLLOW_LINKS), "no temporary file keeps holding space");
+  @Test
+  @Timeout(value = 10, unit = TimeUnit.SECONDS)
+  void aFifoIsNotAFileAndIsListedAsOther() throws Exception {
+    assertEquals(0, new ProcessBuilder("mkfifo", workspace.resolve("f").toString()).start().waitFor());
+    assertEquals("not_a_file", assertThrows(SessionException.class, () -> files.read("f")).code());
+    assertEquals("other", files.list("").entries().get(0).type());
+  }
+
+  @Test
+  void namesThatStorageCannotHoldAreRefusedWithBadName() {
+    for (String name : new String[] {"l\\..\\..\\victim\\files\\index.js", "new\nline.txt", "x".repeat(1100)}) {
+      assertEquals("bad_name", assertThrows(SessionException.class, () -> files.write(name, "x", null)).code(), name);
+      assertEquals("bad_name", assertThrows(SessionException.class, () -> files.create(name, false, "")).code());
+    }
+    assertEquals("bad_path", assertThrows(SessionException.class, () -> files.write("../x", "x", null)).code());
+  }
+
+  @Test
+  void aBigFolderIsListedUpToTheLimitAndSaysSo() throws Exception {
+    for (int i = 0; i < WorkspaceFiles.MAX_LIST_ENTRIES + 10; i++) Files.createFile(workspace.resolve("f" + i));
+    WorkspaceFiles.Listing listing = files.list("");
+    assertEquals(WorkspaceFiles.MAX_LIST_ENTRIES, listing.entries().size());
+    assertTrue(listing.truncated());
   }
 }

@@ -32,8 +32,21 @@ class IgnoreListTest {
 
   @Test
   void aWorkspaceWithoutPierignoreUsesTheDefault(@TempDir Path dir) throws Exception {
-    assertSame(IgnoreList.DEFAULT, IgnoreList.forWorkspace(dir));
+    WorkspaceTree tree = new WorkspaceTree(dir, null);
+    assertSame(IgnoreList.DEFAULT, IgnoreList.forWorkspace(tree));
     Files.writeString(dir.resolve(".pierignore"), "coverage\n");
-    assertTrue(IgnoreList.forWorkspace(dir).ignores("coverage/index.html"));
+    assertTrue(IgnoreList.forWorkspace(tree).ignores("coverage/index.html"));
+  }
+
+  @Test
+  void aPierignoreThatIsALinkIsNotReadAndOneThatIsNotUtf8IsReadAnyway(@TempDir Path dir) throws Exception {
+    Path ws = Files.createDirectory(dir.resolve("ws"));
+    Files.writeString(dir.resolve("host-file"), "secret\n");
+    Files.createSymbolicLink(ws.resolve(".pierignore"), dir.resolve("host-file"));
+    WorkspaceTree tree = new WorkspaceTree(ws, null);
+    assertSame(IgnoreList.DEFAULT, IgnoreList.forWorkspace(tree));
+    Files.delete(ws.resolve(".pierignore"));
+    Files.write(ws.resolve(".pierignore"), new byte[] {'d', 'i', 's', 't', '\n', (byte) 0xff, (byte) 0xfe, '\n'});
+    assertTrue(IgnoreList.forWorkspace(tree).ignores("dist/x.js"));
   }
 }

@@ -43,7 +43,7 @@ class WriteBehindTest {
   void setUp() {
     timer = Executors.newSingleThreadScheduledExecutor();
     transfers = Executors.newFixedThreadPool(4);
-    queue = new WriteBehind("r1", dir, store, IgnoreList.DEFAULT, new Journal(journals.resolve("r1")), SETTINGS,
+    queue = new WriteBehind("r1", new WorkspaceTree(dir, null), store, IgnoreList.DEFAULT, new Journal(journals.resolve("r1")), SETTINGS,
         timer, transfers, clock, null);
   }
 
@@ -113,6 +113,20 @@ class WriteBehindTest {
     eventually(() -> queue.status().pending() == 0);
     assertEquals("print(1)", stored("main.py"));
     assertTrue(Journal.read(journals.resolve("r1")).isEmpty(), "the journal is emptied once stored");
+  }
+
+  @Test
+  void pathsThatCanNeverBeStoredAreGivenUpAtOnceAndADrainCompletes() throws Exception {
+    write("ok.txt", "fine");
+    write("l\\..\\..\\victim\\files\\index.js", "owned");
+    write("refused.bin", "x");
+    store.refused.add("repls/r1/files/refused.bin");
+    queue.changed(List.of("ok.txt", "l\\..\\..\\victim\\files\\index.js", "refused.bin", "new\nline"));
+    queue.drain().get(5, java.util.concurrent.TimeUnit.SECONDS);
+    assertEquals("fine", stored("ok.txt"));
+    assertEquals(java.util.Set.of("l\\..\\..\\victim\\files\\index.js", "refused.bin", "new\nline"),
+        queue.unstorable().keySet());
+    assertEquals(List.of("repls/r1/files/ok.txt"), store.list("").stream().map(ObjectStore.ObjectInfo::key).toList());
   }
 
   @Test
@@ -186,6 +200,7 @@ class WriteBehindTest {
     final InMemoryObjectStore inner = new InMemoryObjectStore();
     final AtomicBoolean down = new AtomicBoolean();
     final AtomicInteger puts = new AtomicInteger();
+    final java.util.Set<String> refused = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private void check() {
       if (down.get()) throw new IllegalStateException("storage is down");
@@ -196,7 +211,13 @@ class WriteBehindTest {
     // Counted once stored: a test that sees the count may read the object at once.
     @Override public void putFile(String key, Path file) { check(); inner.putFile(key, file); puts.incrementAndGet(); }
     @Override public Optional<byte[]> get(String key) { check(); return inner.get(key); }
-    @Override public void download(String key, Path target) { check(); inner.download(key, target); }
+    @Override public void putStream(String key, long length, java.util.function.Supplier<java.io.InputStream> content) {
+      check();
+      if (refused.contains(key)) throw new Refused("refused " + key, null);
+      inner.putStream(key, length, content);
+      puts.incrementAndGet();
+    }
+    @Override public Optional<java.io.InputStream> openStream(String key) { check(); return inner.openStream(key); }
     @Override public List<ObjectInfo> list(String prefix) { check(); return inner.list(prefix); }
     @Override public List<String> listFolders(String prefix) { check(); return inner.listFolders(prefix); }
     @Override public void copy(String from, String to) { check(); inner.copy(from, to); }

@@ -9,7 +9,8 @@ import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
 
 /**
  * The S3-compatible server of single-machine mode (s3proxy over a local folder), so one machine needs no
- * MinIO or cloud account. Production points Pier at AWS S3 or MinIO instead.
+ * MinIO or cloud account. Production points Pier at AWS S3 or MinIO instead. Keys with dot segments are refused
+ * ({@link DotSegmentGuard}).
  */
 public final class EmbeddedS3Server implements AutoCloseable {
   private final S3Proxy proxy;
@@ -25,7 +26,7 @@ public final class EmbeddedS3Server implements AutoCloseable {
       throws Exception {
     Files.createDirectories(dir);
     S3Proxy proxy = S3Proxy.builder()
-        .blobStore(new FilesystemNio2BlobStore(dir.toAbsolutePath().toString()))
+        .blobStore(new DotSegmentGuard(new FilesystemNio2BlobStore(dir.toAbsolutePath().toString())))
         .endpoint(URI.create("http://" + host + ":" + port))
         .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
         .stopTimeout(0)

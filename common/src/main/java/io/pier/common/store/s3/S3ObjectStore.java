@@ -1,12 +1,12 @@
 package io.pier.common.store.s3;
 
 import io.pier.common.store.ObjectStore;
-import java.nio.file.Files;
+import java.io.InputStream;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -21,6 +21,7 @@ import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** {@link ObjectStore} over the S3 API with the AWS SDK v2: AWS S3, MinIO or the embedded server. */
@@ -51,7 +52,7 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
       s3.headBucket(b -> b.bucket(bucket));
     } catch (NoSuchBucketException e) {
       s3.createBucket(b -> b.bucket(bucket));
-    } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+    } catch (S3Exception e) {
       if (e.statusCode() != 404) throw e;
       s3.createBucket(b -> b.bucket(bucket));
     }
@@ -68,6 +69,21 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
   }
 
   @Override
+  public void putStream(String key, long length, Supplier<InputStream> content) {
+    try {
+      s3.putObject(b -> b.bucket(bucket).key(key).contentLength(length),
+          RequestBody.fromContentProvider(content::get, length, "application/octet-stream"));
+    } catch (S3Exception e) {
+      // 4xx but for throttling, timeouts and credentials: this key or content will never be taken.
+      int status = e.statusCode();
+      if (status >= 400 && status < 500 && status != 403 && status != 408 && status != 429) {
+        throw new Refused("storage refused " + key + ": " + e.getMessage(), e);
+      }
+      throw e;
+    }
+  }
+
+  @Override
   public Optional<byte[]> get(String key) {
     try {
       return Optional.of(s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray());
@@ -77,11 +93,11 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
   }
 
   @Override
-  public void download(String key, Path target) {
-    try (var in = s3.getObject(b -> b.bucket(bucket).key(key))) {
-      Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("downloading " + key, e);
+  public Optional<InputStream> openStream(String key) {
+    try {
+      return Optional.of(s3.getObject(b -> b.bucket(bucket).key(key)));
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
     }
   }
 
