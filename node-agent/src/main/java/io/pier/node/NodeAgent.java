@@ -15,6 +15,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.pier.node.session.SessionSocket;
+import io.pier.node.workspace.WorkspaceSync;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -243,7 +244,7 @@ public final class NodeAgent {
     var s = status.get();
     ctx.json(new JsonObject().put("slug", slug).put("pendingFiles", s.pending()).put("lagMs", s.lag().toMillis())
         .put("uploads", s.uploads()).put("deletes", s.deletes()).put("failures", s.failures())
-        .put("lastError", s.lastError()));
+        .put("lastError", s.lastError()).put("unstorable", s.unstorable()));
   }
 
   private void stopRepl(RoutingContext ctx) {
@@ -252,8 +253,11 @@ public final class NodeAgent {
       HttpErrors.send(ctx, 400, "invalid_slug", "not a valid slug: " + slug);
       return;
     }
-    host.stop(slug).compose(v -> heartbeat())
-        .onSuccess(v -> ctx.json(new JsonObject().put("slug", slug).put("stopped", true)))
+    host.stop(slug).compose(unsaved -> heartbeat().map(unsaved))
+        .onSuccess(unsaved -> ctx.json(new JsonObject().put("slug", slug).put("stopped", true)
+            .put("unsaved", new io.vertx.core.json.JsonArray(unsaved.entrySet().stream()
+                .limit(WorkspaceSync.MAX_REPORTED)
+                .map(e -> new JsonObject().put("path", e.getKey()).put("reason", e.getValue())).toList()))))
         .onFailure(err -> fail(ctx, err));
   }
 

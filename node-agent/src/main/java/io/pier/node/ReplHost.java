@@ -177,11 +177,17 @@ public final class ReplHost {
     });
   }
 
-  /** Stops the repl: stops its processes, flushes its files to storage, removes container, workspace and route. */
-  public Future<Void> stop(String slug) {
+  /**
+   * Stops the repl: stops its processes, flushes its files to storage, removes container, workspace and route.
+   *
+   * @return the workspace paths that could not be stored, with why (names storage cannot hold, say); they are lost
+   */
+  public Future<Map<String, String>> stop(String slug) {
     return serially(slug, () -> {
       Running r = running.get(slug);
-      if (r == null) return routes.removeIf(slug, route -> me.nodeId().equals(route.nodeId())).mapEmpty();
+      if (r == null) {
+        return routes.removeIf(slug, route -> me.nodeId().equals(route.nodeId())).map(Map.<String, String>of());
+      }
       // Everything the queue holds must be stored before anything stops; while storage is down the repl stays
       // fully up here and the stop fails, so nothing is lost and the user keeps working.
       return blocking(() -> {
@@ -196,24 +202,31 @@ public final class ReplHost {
         runtime.stop(r.containerId(), STOP_GRACE_SECONDS);
         r.watcher().close();
         // A last full comparison catches what the watcher may have missed (an overflow in a burst of changes).
-        sync.flush(slug, workspaces.tree(slug), r.writeBehind().storedSnapshot());
+        WorkspaceSync.Snapshot flushed = sync.flush(slug, workspaces.tree(slug), r.writeBehind().storedSnapshot());
+        Map<String, String> unsaved = new java.util.TreeMap<>(r.writeBehind().unstorable());
+        unsaved.putAll(flushed.refused());
+        // What was given up earlier but is stored now (renamed, or a folder the repl deleted) is not lost.
+        unsaved.keySet().removeAll(flushed.files().keySet());
+        if (!unsaved.isEmpty()) {
+          LOG.warn("{}: stopped without storing {} paths: {}", slug, unsaved.size(), WorkspaceSync.describe(unsaved));
+        }
         r.writeBehind().close();
         retiredSyncFailures.addAndGet(r.writeBehind().status().failures());
         persistence.journal(slug).delete();
         removeContainerAndWorkspace(slug, r.containerId());
-        return null;
-      })).compose(v -> {
+        return Map.copyOf(unsaved);
+      })).compose(unsaved -> {
         running.remove(slug);
         LOG.info("stopped {}", slug);
-        return routes.removeIf(slug, route -> me.nodeId().equals(route.nodeId()));
-      }).mapEmpty();
+        return routes.removeIf(slug, route -> me.nodeId().equals(route.nodeId())).map(unsaved);
+      });
     });
   }
 
   /** Stops every repl on this node, flushing each; for a clean shutdown. */
   public Future<Void> stopAll() {
     List<Future<Void>> stops = new ArrayList<>();
-    for (String slug : running.keySet()) stops.add(stop(slug));
+    for (String slug : running.keySet()) stops.add(stop(slug).mapEmpty());
     return Future.join(stops).mapEmpty();
   }
 

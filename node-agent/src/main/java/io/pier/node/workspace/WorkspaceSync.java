@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class WorkspaceSync {
   private static final Logger LOG = LoggerFactory.getLogger(WorkspaceSync.class);
   /** How many unsaved paths a result names; the rest are counted. */
-  static final int MAX_REPORTED = 100;
+  public static final int MAX_REPORTED = 100;
 
   private final ObjectStore store;
   private final ExecutorService transfers;
