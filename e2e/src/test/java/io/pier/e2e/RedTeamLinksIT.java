@@ -66,7 +66,8 @@ class RedTeamLinksIT {
           Duration.ofSeconds(30));
       repl.requestWithin("fs.create", new JsonObject().put("path", "new.py").put("type", "file")
           .put("content", "PWNED by fs.create\n"), Duration.ofSeconds(30));
-      repl.requestWithin("fs.edit", new JsonObject().put("path", "edit.py").put("baseVersion", base.getString("version"))
+      repl.requestWithin("fs.edit", new JsonObject().put("path", "edit.py")
+          .put("baseVersion", base.getString("version"))
           .put("changes", new JsonArray().add(new JsonObject().put("from", 0).put("to", 0).put("insert", "PWNED "))),
           Duration.ofSeconds(30));
       repl.requestWithin("fs.write", new JsonObject().put("path", "rel.py").put("content", "PWNED relative\n"),
@@ -110,7 +111,8 @@ class RedTeamLinksIT {
       repl.startAgain();
       Optional<Path> restored = HostileWorkspace.fileHolding(repl.workspace(), secret);
       assertTrue(restored.isEmpty(), "the host's secret was restored into the workspace: " + restored);
-      JsonObject read = repl.requestWithin("fs.read", new JsonObject().put("path", "sub/x.env"), Duration.ofSeconds(30));
+      JsonObject read = repl.requestWithin("fs.read", new JsonObject().put("path", "sub/x.env"),
+          Duration.ofSeconds(30));
       assertTrue(HostileWorkspace.isError(read) || !read.getString("content", "").contains(secret), read.encode());
       repl.stopWithinBound();
     }
@@ -221,7 +223,8 @@ class RedTeamLinksIT {
       victim.stopWithinBound();
       assertTrue(java.util.Arrays.equals(victimStoredIndex, hw.stored(victim.key("index.js")).orElseThrow()),
           "the neighbour's stored index.js is untouched");
-      assertEquals(secret + "\n", new String(hw.stored(victim.key("secret.txt")).orElseThrow(), StandardCharsets.UTF_8));
+      assertEquals(secret + "\n",
+          new String(hw.stored(victim.key("secret.txt")).orElseThrow(), StandardCharsets.UTF_8));
     }
   }
 
@@ -266,8 +269,8 @@ class RedTeamLinksIT {
         repl.shOk("rm -rf d d2 d/s2; mkdir -p " + folder + " && (cd " + folder
             + " && for i in $(seq 0 299); do echo $i > f$i; done)");
         String moved = sub ? "d/s2" : "d2";
-        repl.background("while :; do mv " + folder + " " + moved + "; ln -s " + host + " " + folder + "; rm -f " + folder
-            + "; mv " + moved + " " + folder + "; done", "LOOP");
+        repl.background("while :; do mv " + folder + " " + moved + "; ln -s " + host + " " + folder
+            + "; rm -f " + folder + "; mv " + moved + " " + folder + "; done", "LOOP");
         HostileWorkspace.sleep(200);
         repl.requestWithin("fs.delete", new JsonObject().put("path", "d"), Duration.ofSeconds(30));
         repl.shOk("kill $LOOP; wait $LOOP 2>/dev/null; true");

@@ -106,6 +106,7 @@ class RedTeamSpecialFilesIT {
       assertTrue(HostileWorkspace.isError(read), read.encode());
       repl.sh("kill $WRITER; true");
       repl.saveAndAwaitStored("legit.txt", "the user's own work\n");
+      hw.assertAgentNeverRanOutOfMemory();
       hw.assertHealthy();
       repl.stopWithinBound();
     }

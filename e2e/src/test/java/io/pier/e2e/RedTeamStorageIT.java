@@ -49,7 +49,8 @@ class RedTeamStorageIT {
       attacker.saveAndAwaitStored("legit-before.txt", "the user's own work\n");
       Map<String, String> before = hw.storageOnDisk();
       String v = victim;
-      attacker.shOk("mkdir -p a/b/c/d/e a/" + v + "/files templates/node accounts && ln -s a/b/c/d l && ln -s a/b/c/d/e l5"
+      attacker.shOk("mkdir -p a/b/c/d/e a/" + v + "/files templates/node accounts"
+          + " && ln -s a/b/c/d l && ln -s a/b/c/d/e l5"
           + " && printf PWNED-above > outside-the-bucket.txt"
           + " && printf PWNED-victim > a/" + v + "/files/index.js"
           + " && printf '{\"owner\":\"attacker\"}' > a/" + v + "/repl.json"
@@ -181,7 +182,7 @@ class RedTeamStorageIT {
     }, "the write-behind queue of " + repl.slug + " settles (nothing retried forever): " + hw.syncStatus(repl.slug));
   }
 
-  /** Every stored key of the repl is a safe name: no control characters, valid UTF-8, no dot segments, ≤ 1,024 bytes. */
+  /** Every stored key of the repl is a safe name: no control characters, valid UTF-8, no dot segments, ≤ 1 KiB. */
   private static void assertOnlySafeKeys(HostileWorkspace.Repl repl) {
     List<String> unsafe = new ArrayList<>();
     for (var o : hw.pier.store.list("repls/" + repl.slug + "/")) {
