@@ -32,7 +32,7 @@ public final class WorkspaceFiles {
   /** The largest file the IDE reads or writes. */
   public static final int MAX_FILE_BYTES = 2 * 1024 * 1024;
   /** The most entries one folder listing returns; a larger folder's listing says it is truncated. */
-  public static final int MAX_LIST_ENTRIES = 5000;
+  public static final int MAX_LIST_ENTRIES = 20_000;
 
   private static final Logger LOG = LoggerFactory.getLogger(WorkspaceFiles.class);
 

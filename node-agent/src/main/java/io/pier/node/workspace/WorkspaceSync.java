@@ -168,17 +168,8 @@ public final class WorkspaceSync {
 
   /** Uploads one file as it is now; what can never be stored lands in {@code refused}. */
   private Void upload(WorkspaceTree tree, String relative, String key, Map<String, String> refused) {
-    try (WorkspaceTree.OpenFile file = tree.open(relative)) {
-      long size = file.size();
-      boolean[] first = {true};
-      store.putStream(key, size, () -> {
-        // The first attempt reads the open file; a retry by the storage client opens it again, as it is then.
-        if (first[0]) {
-          first[0] = false;
-          return file.stream();
-        }
-        return tree.open(relative).stream();
-      });
+    try {
+      upload(store, tree, relative, key);
     } catch (ObjectStore.Refused e) {
       refused.put(relative, e.getMessage());
     } catch (WorkspaceAccessException e) {
@@ -186,6 +177,35 @@ public final class WorkspaceSync {
       if (e.reason() == WorkspaceAccessException.Reason.IO) throw e;
     }
     return null;
+  }
+
+  /**
+   * Stores the regular file {@code relative} of the tree under {@code key}. The storage client may ask for the
+   * content more than once (to sign it, to retry): the first time it reads the file opened here, each later time the
+   * file opened again; every file opened is closed before this returns.
+   *
+   * @return what the file was when it was opened
+   * @throws ObjectStore.Refused when storage refuses the key or content for good
+   * @throws WorkspaceAccessException when the path is not a regular file of the tree
+   */
+  static FileStamp upload(ObjectStore store, WorkspaceTree tree, String relative, String key) {
+    List<WorkspaceTree.OpenFile> opened = new ArrayList<>();
+    try {
+      WorkspaceTree.OpenFile file = tree.open(relative);
+      opened.add(file);
+      store.putStream(key, file.size(), () -> {
+        synchronized (opened) {
+          WorkspaceTree.OpenFile next = opened.size() == 1 && !file.streamTaken() ? file : tree.open(relative);
+          if (next != file) opened.add(next);
+          return next.takeStream();
+        }
+      });
+      return new FileStamp(file.size(), file.modifiedMillis());
+    } finally {
+      synchronized (opened) {
+        opened.forEach(WorkspaceTree.OpenFile::close);
+      }
+    }
   }
 
   private static boolean sameContent(ObjectStore.ObjectInfo stored, WorkspaceTree tree, String relative) {

@@ -208,6 +208,7 @@ public final class WorkspaceTree {
     private final Stat stat;
     private final InputStream stream;
     private boolean closed;
+    private boolean taken;
 
     private OpenFile(int fd, Stat stat) {
       this.fd = fd;
@@ -258,6 +259,17 @@ public final class WorkspaceTree {
 
     public InputStream stream() {
       return stream;
+    }
+
+    /** The stream, marked as handed out: see {@link #streamTaken()}. */
+    public synchronized InputStream takeStream() {
+      taken = true;
+      return stream;
+    }
+
+    /** Whether {@link #takeStream()} handed the stream out already (it can be read once only). */
+    public synchronized boolean streamTaken() {
+      return taken;
     }
 
     @Override
@@ -345,7 +357,7 @@ public final class WorkspaceTree {
     byte[] relative = relative(path, true);
     return inRoot(rootFd -> {
       if (path.isEmpty()) return work.apply(rootFd);
-      int dir = Syscalls.openDirBeneath(rootFd, relative);
+      int dir = openDir(rootFd, relative);
       try {
         return work.apply(dir);
       } finally {
@@ -369,7 +381,7 @@ public final class WorkspaceTree {
           byte[] name = Syscalls.bytes(segment);
           int next;
           try {
-            next = Syscalls.openDirBeneath(dir, name);
+            next = openDir(dir, name);
           } catch (SyscallException e) {
             if (e.errno() != Syscalls.ENOENT) throw e;
             try {
@@ -394,6 +406,34 @@ public final class WorkspaceTree {
     byte[] bytes = new byte[6];
     RANDOM.nextBytes(bytes);
     return HexFormat.of().formatHex(bytes);
+  }
+
+  /**
+   * Opens a folder below {@code dirFd}. A link as the last element fails as "not a folder" in the kernel
+   * ({@code O_DIRECTORY | O_NOFOLLOW}); it is reported as the link it is, like links on the way.
+   */
+  private static int openDir(int dirFd, byte[] relative) {
+    try {
+      return Syscalls.openDirBeneath(dirFd, relative);
+    } catch (SyscallException e) {
+      if (e.errno() != Syscalls.ENOTDIR) throw e;
+      int end = relative.length - 1;
+      int slash = end;
+      while (slash > 0 && relative[slash - 1] != '/') slash--;
+      byte[] name = java.util.Arrays.copyOfRange(relative, slash, relative.length);
+      boolean link;
+      if (slash == 0) {
+        link = Syscalls.statAt(dirFd, name).kind() == Kind.LINK;
+      } else {
+        int parent = Syscalls.openDirBeneath(dirFd, Syscalls.terminated(java.util.Arrays.copyOf(relative, slash - 1)));
+        try {
+          link = Syscalls.statAt(parent, name).kind() == Kind.LINK;
+        } finally {
+          Syscalls.close(parent);
+        }
+      }
+      throw link ? new SyscallException("openat2", Syscalls.ELOOP) : e;
+    }
   }
 
   private static void unlinkQuietly(int dir, byte[] name) {

@@ -209,11 +209,7 @@ public final class WriteBehind implements AutoCloseable {
         stat = Optional.empty();
       }
       if (stat.isPresent() && stat.get().kind() == Kind.FILE) {
-        try (WorkspaceTree.OpenFile file = tree.open(path)) {
-          WorkspaceSync.FileStamp stamp = new WorkspaceSync.FileStamp(file.size(), file.modifiedMillis());
-          store.putStream(key, file.size(), file::stream);
-          stored.put(path, stamp);
-        }
+        stored.put(path, WorkspaceSync.upload(store, tree, path, key));
         synchronized (this) {
           uploads++;
         }

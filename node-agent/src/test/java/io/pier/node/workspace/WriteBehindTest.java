@@ -130,6 +130,15 @@ class WriteBehindTest {
   }
 
   @Test
+  void aStorageClientThatAsksForTheContentTwiceGetsAllOfItBothTimes() throws Exception {
+    store.readsTwice.set(true);
+    write("signed.txt", "every byte");
+    queue.changed(List.of("signed.txt"));
+    queue.drain().get(5, java.util.concurrent.TimeUnit.SECONDS);
+    assertEquals("every byte", stored("signed.txt"));
+  }
+
+  @Test
   void drainStoresEverythingAtOnceWithoutWaitingForQuiet() throws Exception {
     write("a.txt", "a");
     write("b.txt", "b");
@@ -149,10 +158,13 @@ class WriteBehindTest {
     assertEquals(Duration.ofSeconds(7), queue.status().lag());
   }
 
+  /** Writes as editors do, through a new file renamed into place: an upload never sees it half written. */
   private void write(String path, String content) throws Exception {
     Path file = dir.resolve(path);
     Files.createDirectories(file.getParent());
-    Files.writeString(file, content);
+    Path temp = Files.writeString(file.resolveSibling(file.getFileName() + ".next"), content);
+    Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
   private String stored(String path) {
@@ -200,6 +212,7 @@ class WriteBehindTest {
     final InMemoryObjectStore inner = new InMemoryObjectStore();
     final AtomicBoolean down = new AtomicBoolean();
     final AtomicInteger puts = new AtomicInteger();
+    final AtomicBoolean readsTwice = new AtomicBoolean();
     final java.util.Set<String> refused = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private void check() {
@@ -214,6 +227,14 @@ class WriteBehindTest {
     @Override public void putStream(String key, long length, java.util.function.Supplier<java.io.InputStream> content) {
       check();
       if (refused.contains(key)) throw new Refused("refused " + key, null);
+      if (readsTwice.get()) {
+        // As a client that reads the content once to sign it, then again to send it.
+        try (java.io.InputStream first = content.get()) {
+          first.readAllBytes();
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
       inner.putStream(key, length, content);
       puts.incrementAndGet();
     }
