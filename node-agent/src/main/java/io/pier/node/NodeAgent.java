@@ -248,8 +248,9 @@ public final class NodeAgent {
                   + "try again later").encode());
       return;
     }
+    var connection = ctx.request().connection();
     ctx.request().toWebSocket()
-        .onSuccess(ws -> SessionSocket.serve(sessions, ws, live, slot))
+        .onSuccess(ws -> SessionSocket.serve(sessions, ws, connection, live, slot))
         .onFailure(err -> {
           slot.release();
           LOG.debug("session upgrade for {} failed: {}", slug, err.getMessage());

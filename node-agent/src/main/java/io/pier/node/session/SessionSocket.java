@@ -5,6 +5,7 @@ import io.pier.node.limits.SessionLimits;
 import io.pier.node.limits.SessionSlots;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -49,6 +50,8 @@ public final class SessionSocket {
 
   private final SessionHub hub;
   private final ServerWebSocket socket;
+  /** The connection under the socket, to cut it when a close cannot get through. */
+  private final HttpConnection connection;
   private final LiveRepl repl;
   private final SessionSlots.Slot slot;
   private final String id = UUID.randomUUID().toString().substring(0, 8);
@@ -68,9 +71,11 @@ public final class SessionSocket {
   private long backlog;
   private long pinger = -1;
 
-  private SessionSocket(SessionHub hub, ServerWebSocket socket, LiveRepl repl, SessionSlots.Slot slot) {
+  private SessionSocket(SessionHub hub, ServerWebSocket socket, HttpConnection connection, LiveRepl repl,
+                        SessionSlots.Slot slot) {
     this.hub = hub;
     this.socket = socket;
+    this.connection = connection;
     this.repl = repl;
     this.slot = slot;
   }
@@ -78,9 +83,12 @@ public final class SessionSocket {
   /**
    * Serves {@code socket} for {@code repl} until either ends, holding {@code slot} until then. Handlers are set at
    * once, on the socket's own event loop; everything they do happens on the repl's context.
+   *
+   * @param connection the upgraded request's connection: what a close that cannot get through cuts
    */
-  public static SessionSocket serve(SessionHub hub, ServerWebSocket socket, LiveRepl repl, SessionSlots.Slot slot) {
-    SessionSocket session = new SessionSocket(hub, socket, repl, slot);
+  public static SessionSocket serve(SessionHub hub, ServerWebSocket socket, HttpConnection connection, LiveRepl repl,
+                                    SessionSlots.Slot slot) {
+    SessionSocket session = new SessionSocket(hub, socket, connection, repl, slot);
     hub.opened(repl);
     // The socket's events arrive on its connection's event loop; the repl's state lives on the repl's context.
     // Frames are counted here, before the hop, so that a flood cannot pile up tasks on the repl's context.
@@ -218,10 +226,34 @@ public final class SessionSocket {
       if (disconnected.get()) return;
       LOG.info("session {} of {} did not take its close frame in {} ms; cutting its connection", id, repl.slug(),
           FORCE_CLOSE_MS);
-      if (socket instanceof io.vertx.core.internal.http.WebSocketInternal internal) {
-        internal.channelHandlerContext().close();
-      }
+      cut();
     });
+  }
+
+  /**
+   * Closes the TCP connection at once. Vert.x's close (and Netty's, from anywhere but the head of the pipeline) is
+   * graceful: it sends a close frame behind the unsent output and waits for it to be written, which a peer that
+   * reads nothing never lets happen. This reaches the channel through Vert.x's connection class, an implementation
+   * type: there is no public way to abort a connection.
+   */
+  private void cut() {
+    io.netty.channel.Channel channel = null;
+    if (connection instanceof io.vertx.core.net.impl.ConnectionBase base) {
+      channel = base.channel();
+    } else if (socket instanceof io.vertx.core.internal.http.WebSocketInternal internal) {
+      channel = internal.channelHandlerContext().channel();
+    }
+    if (channel == null) {
+      LOG.warn("cannot cut the connection of session {} ({}); it closes when its peer goes", id,
+          connection == null ? socket.getClass().getName() : connection.getClass().getName());
+      return;
+    }
+    io.netty.channel.ChannelHandlerContext first = channel.pipeline().firstContext();
+    if (first != null) {
+      first.close();
+    } else {
+      channel.close();
+    }
   }
 
   private void onClosed() {

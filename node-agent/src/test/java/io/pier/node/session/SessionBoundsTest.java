@@ -98,7 +98,9 @@ class SessionBoundsTest {
         request.response().setStatusCode(429).end();
         return;
       }
-      request.toWebSocket().onSuccess(ws -> SessionSocket.serve(hub, ws, repl, slot)).onFailure(err -> slot.release());
+      var connection = request.connection();
+      request.toWebSocket().onSuccess(ws -> SessionSocket.serve(hub, ws, connection, repl, slot))
+          .onFailure(err -> slot.release());
     }).listen(0, "127.0.0.1"), TestSession.WAIT);
     port = server.actualPort();
   }
