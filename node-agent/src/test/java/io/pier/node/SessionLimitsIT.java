@@ -98,7 +98,7 @@ class SessionLimitsIT {
   }
 
   private static double counter(String name, String tag, String value) {
-    var found = metrics.find(name).tag(tag, value);
+    var found = tag.isEmpty() ? metrics.find(name) : metrics.find(name).tag(tag, value);
     if (found.counter() != null) return found.counter().count();
     return found.functionCounter() == null ? 0 : found.functionCounter().count();
   }
@@ -225,11 +225,18 @@ class SessionLimitsIT {
     await(() -> shell.recent(term).contains("still-42"), "the terminal answers");
 
     // Each read is answered: an error at once (busy, or a refusal of a special file), or timeout at its deadline.
+    List<String> errors = new ArrayList<>();
     for (Future<JsonObject> read : reads) {
       JsonObject reply = Mains.await(read, TestSession.WAIT);
       assertFalse(reply.getBoolean("ok"), reply.encode());
       assertNotNull(reply.getString("error"));
+      errors.add(reply.getString("error"));
     }
+    if (errors.contains("timeout")) {
+      // The reads really blocked: each timed out on a thread the pool gave up on, and counted.
+      assertTrue(counter("pier.session.file.pool.timeouts", "", "") >= errors.stream().filter("timeout"::equals).count());
+    }
+    System.out.println("FIFO reads answered: " + errors);
     // The pool takes work again once its stuck threads are let go (a writer opens the FIFO).
     await(() -> {
       try (RandomAccessFile writer = new RandomAccessFile(fifo.toFile(), "rw")) {

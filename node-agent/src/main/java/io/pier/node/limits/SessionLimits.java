@@ -4,7 +4,7 @@ import io.pier.common.config.Env;
 import java.time.Duration;
 
 /**
- * How much IDE session work one node-agent takes on, and what each session may hold (docs/operations.md#limits).
+ * How much IDE session work one node-agent takes on, and what each session may hold (docs/operations.md#session-limits-on-a-node-agent).
  * Every bound here is reached with a clear answer: an upgrade refused with 429/503, a request answered {@code busy}
  * or {@code timeout}, or a session closed with a 4xxx code (docs/protocol.md#limits).
  *
@@ -34,7 +34,7 @@ public record SessionLimits(int sessionsPerNode, int sessionsPerRepl, int termin
     }
   }
 
-  /** Reads the {@code PIER_*} variables of docs/operations.md#limits; a value out of range is a problem of {@code env}. */
+  /** Reads the {@code PIER_*} variables of docs/operations.md#session-limits-on-a-node-agent; a value out of range is a problem of {@code env}. */
   public static SessionLimits fromEnv(Env env) {
     SessionLimits d = DEFAULT;
     int perNode = env.atLeast("PIER_NODE_MAX_SESSIONS", d.sessionsPerNode(), 1);

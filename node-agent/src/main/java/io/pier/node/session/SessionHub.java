@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What all IDE sessions of one node-agent share: their limits, the slots that count them, the file pool their file
- * operations run on, and the metrics of all three (docs/operations.md#limits).
+ * operations run on, and the metrics of all three (docs/operations.md#session-limits-on-a-node-agent).
  */
 public final class SessionHub implements AutoCloseable {
   private final Vertx vertx;
