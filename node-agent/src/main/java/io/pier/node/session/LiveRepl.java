@@ -29,6 +29,13 @@ public final class LiveRepl {
   private static final Logger LOG = LoggerFactory.getLogger(LiveRepl.class);
   private static final String PID_DIR = "/tmp/.pier";
   private static final String RUN_PID = PID_DIR + "/run.pid";
+  /**
+   * The threads that run the container runtime's calls for terminals and the run process (exec, resize, kill), all
+   * repls of the node together. Sessions ask for these, so they run apart from Vert.x's shared worker pool, where the
+   * heartbeat and the cluster's work run. A session asks one at a time (its requests are answered in order).
+   */
+  static final String RUNTIME_POOL = "pier-session-runtime";
+  static final int RUNTIME_THREADS = 8;
 
   /** The repl's run settings: the command, the port its app listens on, the file the IDE opens first. */
   public record RunSpec(String command, int port, String open) {
@@ -57,6 +64,7 @@ public final class LiveRepl {
   private final java.util.concurrent.atomic.AtomicLong outputInHop = new java.util.concurrent.atomic.AtomicLong();
   private OutputFlow runFlow = new OutputFlow();
   private final long reaper;
+  private final io.vertx.core.WorkerExecutor runtimeWork;
   private TtyProcess runProcess;
   private String runState = "stopped";
   private Integer runExitCode;
@@ -80,6 +88,7 @@ public final class LiveRepl {
     this.runSpec = runSpec;
     this.saved = saved;
     this.terminalLinger = terminalLinger;
+    this.runtimeWork = vertx.createSharedWorkerExecutor(RUNTIME_POOL, RUNTIME_THREADS);
     this.reaper = vertx.setPeriodic(5000, t -> context.runOnContext(v -> reapDetachedTerminals()));
   }
 
@@ -265,7 +274,7 @@ public final class LiveRepl {
     terminal.attached.add(session);
     List<String> shell = List.of("/bin/sh", "-c",
         "mkdir -p " + PID_DIR + " && echo $$ > " + terminal.pidFile() + " && exec bash -l");
-    return vertx.executeBlocking(() -> runtime.execTty(containerId, shell, Map.of("TERM", "xterm-256color"), cols, rows,
+    return runtimeWork.executeBlocking(() -> runtime.execTty(containerId, shell, Map.of("TERM", "xterm-256color"), cols, rows,
             listener(terminal.flow, data -> terminalOutput(terminal, data), code -> terminalExited(terminal, code))),
             false)
         .map(process -> {
@@ -300,7 +309,7 @@ public final class LiveRepl {
   Future<Void> resizeTerminal(int channel, int cols, int rows) {
     Terminal t = terminal(channel);
     if (t.process == null || t.exited) return Future.succeededFuture();
-    return vertx.executeBlocking(() -> {
+    return runtimeWork.executeBlocking(() -> {
       t.process.resize(cols, rows);
       return null;
     }, false);
@@ -336,7 +345,7 @@ public final class LiveRepl {
   private Future<Void> endTerminal(Terminal t) {
     release(t.flow);
     if (t.exited || t.process == null) return Future.succeededFuture();
-    return vertx.executeBlocking(() -> {
+    return runtimeWork.executeBlocking(() -> {
       runtime.execAndWait(containerId, List.of("/bin/sh", "-c",
           "p=$(cat " + t.pidFile() + " 2>/dev/null) && kill -HUP -$p 2>/dev/null; true"), Duration.ofSeconds(5));
       t.process.close();
@@ -361,7 +370,7 @@ public final class LiveRepl {
   /** Starts the run command, stopping the one that runs first (Run again restarts). */
   public Future<Void> startRun() {
     // With no run process of its own (an adopted repl), one an earlier agent started may still hold the port.
-    Future<Void> cleared = runProcess == null ? vertx.executeBlocking(() -> {
+    Future<Void> cleared = runProcess == null ? runtimeWork.executeBlocking(() -> {
       runtime.execAndWait(containerId, killRunGroup(), Duration.ofSeconds(10));
       return (Void) null;
     }, false).recover(err -> Future.succeededFuture()) : stopRun();
@@ -379,7 +388,7 @@ public final class LiveRepl {
           "mkdir -p " + PID_DIR + " && echo $$ > " + RUN_PID + " && exec /bin/sh -c \"$PIER_RUN\"");
       Map<String, String> env = Map.of("PIER_RUN", runSpec.command(), "PORT", String.valueOf(runSpec.port()),
           "TERM", "xterm-256color");
-      return vertx.executeBlocking(() -> runtime.execTty(containerId, command, env, 120, 30, listener(flow, data -> {
+      return runtimeWork.executeBlocking(() -> runtime.execTty(containerId, command, env, 120, 30, listener(flow, data -> {
         runOutput.append(data);
         for (SessionSocket s : List.copyOf(sessions)) s.sendBinary(0, data);
         if (flow == runFlow) regulate(flow, sessions);
@@ -404,7 +413,7 @@ public final class LiveRepl {
     runState = "stopping";
     // A paused stream would hide the end of the process until the stop gives up waiting.
     release(runFlow);
-    return vertx.executeBlocking(() -> runtime.execAndWait(containerId, killRunGroup(), Duration.ofSeconds(10)), false)
+    return runtimeWork.executeBlocking(() -> runtime.execAndWait(containerId, killRunGroup(), Duration.ofSeconds(10)), false)
         .compose(code -> ended.timeout(5, TimeUnit.SECONDS).recover(err -> Future.succeededFuture()))
         .onComplete(ar -> {
           if (runProcess != null) runProcess.close();
@@ -463,6 +472,8 @@ public final class LiveRepl {
       for (SessionSocket s : new ArrayList<>(sessions)) s.close(SessionSocket.REPL_STOPPED, "the repl stopped");
       sessions.clear();
       sessionCount.set(0);
+      // Shared by name: the threads go once the last repl using them closes.
+      runtimeWork.close();
     });
   }
 
