@@ -14,6 +14,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.pier.node.limits.SessionSlots;
+import io.pier.node.session.SessionHub;
 import io.pier.node.session.SessionSocket;
 import io.pier.node.workspace.WorkspaceSync;
 import io.vertx.core.json.DecodeException;
@@ -44,6 +46,10 @@ public final class NodeAgent {
   private static final Duration NODE_ENTRY_TTL = Duration.ofSeconds(30);
   /** A session frame carries at most a 2 MiB file, JSON-escaped. */
   private static final int SESSION_FRAME_BYTES = 8 * 1024 * 1024;
+  /** What a refused session upgrade is told to wait before it tries again: a tab of the same repl may close soon. */
+  static final int RETRY_AFTER_REPL_S = 10;
+  /** Likewise when the whole node is full: placement and other nodes take longer to help. */
+  static final int RETRY_AFTER_NODE_S = 30;
 
   private final Vertx vertx;
   private final NodeAgentConfig config;
@@ -51,6 +57,7 @@ public final class NodeAgent {
   private final ContainerRuntime runtime;
   private final ReplHost host;
   private final PrometheusMeterRegistry metrics;
+  private final SessionHub sessions;
   private final AtomicBoolean ready = new AtomicBoolean();
   private final AtomicReference<io.pier.common.node.NodeLoad> lastLoad = new AtomicReference<>(io.pier.common.node.NodeLoad.EMPTY);
   /** A draining node takes no new repls; kept in its data folder so a restart does not undo it. */
@@ -72,6 +79,7 @@ public final class NodeAgent {
     this.runtime = runtime;
     this.host = host;
     this.metrics = metrics;
+    this.sessions = new SessionHub(vertx, config.sessions(), metrics);
     this.tokens = new io.pier.common.auth.TokenSigner(config.authSecret(), java.time.Clock.systemUTC());
   }
 
@@ -142,7 +150,16 @@ public final class NodeAgent {
     if (activityTimer >= 0) vertx.cancelTimer(activityTimer);
     return host.stopAll()
         .eventually(() -> cluster.nodes().remove(config.nodeId()))
-        .eventually(() -> server == null ? Future.succeededFuture() : server.close());
+        .eventually(() -> server == null ? Future.succeededFuture() : server.close())
+        .eventually(() -> {
+          sessions.close();
+          return Future.succeededFuture();
+        });
+  }
+
+  /** The IDE sessions' shared state: limits, slots, file pool. */
+  public SessionHub sessions() {
+    return sessions;
   }
 
   public int port() {
@@ -209,10 +226,36 @@ public final class NodeAgent {
     });
   }
 
+  /**
+   * Takes a session slot, or refuses the upgrade at once with 429 (the repl's limit) or 503 (the node's), a JSON
+   * body naming the limit and {@code Retry-After}; never a wait. The slot is given back however the session ends.
+   */
   private void upgrade(RoutingContext ctx, String slug, io.pier.node.session.LiveRepl live) {
+    SessionSlots.Slot slot;
+    try {
+      slot = sessions.slots().acquire(slug);
+    } catch (SessionSlots.Refused refused) {
+      boolean repl = refused.scope() == SessionSlots.Scope.REPL;
+      LOG.info("refused a session of {}: {}", slug, refused.getMessage());
+      var response = ctx.response();
+      if (response.ended() || response.closed()) return;
+      response.setStatusCode(repl ? 429 : 503).putHeader("Content-Type", "application/json")
+          .putHeader("Retry-After", String.valueOf(repl ? RETRY_AFTER_REPL_S : RETRY_AFTER_NODE_S))
+          .end(new JsonObject().put("error", "too_many_sessions").put("limit", refused.scope().label())
+              .put("max", refused.max())
+              .put("message", repl ? "repl " + slug + " has " + refused.max() + " IDE sessions open, its limit; "
+                  + "close a tab or try again later"
+                  : "node " + config.nodeId() + " has " + refused.max() + " IDE sessions open, its limit; "
+                  + "try again later").encode());
+      return;
+    }
+    var connection = ctx.request().connection();
     ctx.request().toWebSocket()
-        .onSuccess(ws -> SessionSocket.serve(vertx, ws, live))
-        .onFailure(err -> LOG.debug("session upgrade for {} failed: {}", slug, err.getMessage()));
+        .onSuccess(ws -> SessionSocket.serve(sessions, ws, connection, live, slot))
+        .onFailure(err -> {
+          slot.release();
+          LOG.debug("session upgrade for {} failed: {}", slug, err.getMessage());
+        });
   }
 
   private java.nio.file.Path drainingMark() {

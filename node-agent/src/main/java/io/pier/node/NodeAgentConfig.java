@@ -5,6 +5,7 @@ import io.pier.common.config.Env;
 import io.pier.common.node.NodeCapacity;
 import io.pier.common.repl.Limits;
 import io.pier.common.store.s3.S3Config;
+import io.pier.node.limits.SessionLimits;
 import io.pier.node.runtime.docker.DockerConfig;
 import io.pier.node.workspace.WriteBehind;
 import java.io.IOException;
@@ -37,12 +38,14 @@ import java.util.regex.Pattern;
  * @param diskMb         the size of a workspace whose repl's limits name none, in MiB; 0 turns workspace sizes off
  * @param runtimes       container runtime a repl asks for → the engine's runtime it runs in on this node, with
  *                       {@code default} for repls that ask for none (see {@link io.pier.node.runtime.Runtimes})
+ * @param sessions       how many IDE sessions and terminals this node takes, and what each session may hold
  */
 public record NodeAgentConfig(String nodeId, Path dataDir, String bindHost, int port, String advertiseHost,
                               NodeCapacity capacity, Duration heartbeatInterval, Duration readyTimeout,
                               Duration terminalLinger, WriteBehind.Settings sync, Duration drainTimeout,
                               boolean isolate, List<String> blocked, String authSecret, ClusterConfig cluster,
-                              S3Config s3, DockerConfig docker, long diskMb, Map<String, String> runtimes) {
+                              S3Config s3, DockerConfig docker, long diskMb, Map<String, String> runtimes,
+                              SessionLimits sessions) {
   private static final Pattern NODE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
   private static final Pattern RUNTIME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   /** A workspace's size when neither the template nor PIER_NODE_DISK_MB names one. */
@@ -50,6 +53,17 @@ public record NodeAgentConfig(String nodeId, Path dataDir, String bindHost, int 
 
   public NodeAgentConfig {
     runtimes = Map.copyOf(runtimes);
+    java.util.Objects.requireNonNull(sessions, "sessions");
+  }
+
+  /** A configuration with the default session limits ({@link SessionLimits#DEFAULT}). */
+  public NodeAgentConfig(String nodeId, Path dataDir, String bindHost, int port, String advertiseHost,
+                         NodeCapacity capacity, Duration heartbeatInterval, Duration readyTimeout,
+                         Duration terminalLinger, WriteBehind.Settings sync, Duration drainTimeout,
+                         boolean isolate, List<String> blocked, String authSecret, ClusterConfig cluster,
+                         S3Config s3, DockerConfig docker, long diskMb, Map<String, String> runtimes) {
+    this(nodeId, dataDir, bindHost, port, advertiseHost, capacity, heartbeatInterval, readyTimeout, terminalLinger,
+        sync, drainTimeout, isolate, blocked, authSecret, cluster, s3, docker, diskMb, runtimes, SessionLimits.DEFAULT);
   }
 
   public String agentUrl() {
@@ -81,7 +95,7 @@ public record NodeAgentConfig(String nodeId, Path dataDir, String bindHost, int 
         env.secret("PIER_AUTH_SECRET"),
         ClusterConfig.fromEnv(env, false), S3Config.fromEnv(env),
         new DockerConfig(env.string("PIER_DOCKER_HOST", env.string("DOCKER_HOST", null))),
-        diskMb(env), runtimes(env));
+        diskMb(env), runtimes(env), SessionLimits.fromEnv(env));
     env.check();
     return nodeId != null ? config : config.withNodeId(persistentNodeId(data));
   }
@@ -89,7 +103,7 @@ public record NodeAgentConfig(String nodeId, Path dataDir, String bindHost, int 
   public NodeAgentConfig withNodeId(String id) {
     return new NodeAgentConfig(id, dataDir, bindHost, port, advertiseHost, capacity, heartbeatInterval,
         readyTimeout, terminalLinger, sync, drainTimeout, isolate, blocked, authSecret, cluster, s3, docker, diskMb,
-        runtimes);
+        runtimes, sessions);
   }
 
   private static long diskMb(Env env) {

@@ -52,4 +52,31 @@ class NodeAgentConfigTest {
       assertTrue(e.getMessage().contains("PIER_NODE_RUNTIMES"), e.getMessage());
     }
   }
+
+  @Test
+  void sessionLimitsHaveDefaultsAndAreRead() {
+    assertEquals(io.pier.node.limits.SessionLimits.DEFAULT, config(Map.of()).sessions());
+    var limits = config(Map.of("PIER_NODE_MAX_SESSIONS", "300", "PIER_REPL_MAX_SESSIONS", "12",
+        "PIER_REPL_MAX_TERMINALS", "4", "PIER_SESSION_MAX_IN_FLIGHT", "16", "PIER_SESSION_MAX_IN_FLIGHT_MB", "8",
+        "PIER_SESSION_SLOW_READER_KB", "512", "PIER_NODE_FILE_THREADS", "3", "PIER_NODE_FILE_QUEUE", "20",
+        "PIER_NODE_FILE_TIMEOUT_MS", "2500")).sessions();
+    assertEquals(new io.pier.node.limits.SessionLimits(300, 12, 4, 16, 8L << 20, 512L << 10, 3, 20,
+        java.time.Duration.ofMillis(2500)), limits);
+  }
+
+  @Test
+  void refusesSessionLimitsOutOfRange() {
+    Map<String, String> bad = Map.of("PIER_NODE_MAX_SESSIONS", "0", "PIER_REPL_MAX_TERMINALS", "256",
+        "PIER_SESSION_MAX_IN_FLIGHT", "-1", "PIER_NODE_FILE_THREADS", "many", "PIER_NODE_FILE_QUEUE", "0",
+        "PIER_NODE_FILE_TIMEOUT_MS", "5", "PIER_SESSION_SLOW_READER_KB", "1");
+    ConfigException e = assertThrows(ConfigException.class, () -> config(bad));
+    for (String name : bad.keySet()) assertTrue(e.getMessage().contains(name), name + " in: " + e.getMessage());
+  }
+
+  @Test
+  void refusesMoreSessionsPerReplThanPerNode() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> config(Map.of("PIER_NODE_MAX_SESSIONS", "10", "PIER_REPL_MAX_SESSIONS", "20")));
+    assertTrue(e.getMessage().contains("PIER_REPL_MAX_SESSIONS"), e.getMessage());
+  }
 }

@@ -27,9 +27,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class LiveRepl {
   private static final Logger LOG = LoggerFactory.getLogger(LiveRepl.class);
-  static final int MAX_TERMINALS = 8;
   private static final String PID_DIR = "/tmp/.pier";
   private static final String RUN_PID = PID_DIR + "/run.pid";
+  /**
+   * The threads that run the container runtime's calls for terminals and the run process (exec, resize, kill), all
+   * repls of the node together. Sessions ask for these, so they run apart from Vert.x's shared worker pool, where the
+   * heartbeat and the cluster's work run. A session asks one at a time (its requests are answered in order).
+   */
+  static final String RUNTIME_POOL = "pier-session-runtime";
+  static final int RUNTIME_THREADS = 8;
 
   /** The repl's run settings: the command, the port its app listens on, the file the IDE opens first. */
   public record RunSpec(String command, int port, String open) {
@@ -52,7 +58,13 @@ public final class LiveRepl {
   /** Versions this node announced itself, so the watcher does not announce the same change again. */
   private final Map<String, String> announced = new LinkedHashMap<>();
   private final OutputBuffer runOutput = new OutputBuffer(Terminal.REPLAY_BYTES);
+  /** Streams paused because every session showing them has a full write queue; readable from any thread. */
+  private final java.util.concurrent.atomic.AtomicInteger pausedStreams = new java.util.concurrent.atomic.AtomicInteger();
+  /** Output read from streams and not yet sent to the sessions; readable from any thread. */
+  private final java.util.concurrent.atomic.AtomicLong outputInHop = new java.util.concurrent.atomic.AtomicLong();
+  private OutputFlow runFlow = new OutputFlow();
   private final long reaper;
+  private final io.vertx.core.WorkerExecutor runtimeWork;
   private TtyProcess runProcess;
   private String runState = "stopped";
   private Integer runExitCode;
@@ -76,6 +88,7 @@ public final class LiveRepl {
     this.runSpec = runSpec;
     this.saved = saved;
     this.terminalLinger = terminalLinger;
+    this.runtimeWork = vertx.createSharedWorkerExecutor(RUNTIME_POOL, RUNTIME_THREADS);
     this.reaper = vertx.setPeriodic(5000, t -> context.runOnContext(v -> reapDetachedTerminals()));
   }
 
@@ -106,6 +119,16 @@ public final class LiveRepl {
     return terminalCount.get();
   }
 
+  /** Terminal and run streams paused now because no session reads them. */
+  public int pausedStreams() {
+    return pausedStreams.get();
+  }
+
+  /** Bytes of output read from this repl's streams and not yet sent on to its sessions. */
+  public long outputInHop() {
+    return outputInHop.get();
+  }
+
   /** The context all of this repl's session work runs on. */
   public Context context() {
     return context;
@@ -114,6 +137,10 @@ public final class LiveRepl {
   // --- sessions -------------------------------------------------------------------------------------------------
 
   void join(SessionSocket session) {
+    if (closed) {
+      session.close(SessionSocket.REPL_STOPPED, "the repl stopped");
+      return;
+    }
     sessions.add(session);
     sessionCount.set(sessions.size());
     JsonArray terms = new JsonArray();
@@ -126,11 +153,74 @@ public final class LiveRepl {
   }
 
   void leave(SessionSocket session) {
-    sessions.remove(session);
+    if (!sessions.remove(session)) return;
     sessionCount.set(sessions.size());
     for (Terminal t : terminals.values()) {
-      if (t.attached.remove(session) && t.attached.isEmpty()) t.detachedSince = System.nanoTime();
+      if (t.attached.remove(session)) {
+        if (t.attached.isEmpty()) t.detachedSince = System.nanoTime();
+        regulate(t.flow, t.attached);
+      }
     }
+    regulate(runFlow, sessions);
+  }
+
+  /** A session's write queue has room again: its streams may flow. */
+  void drained(SessionSocket session) {
+    for (Terminal t : terminals.values()) {
+      if (t.attached.contains(session)) regulate(t.flow, t.attached);
+    }
+    regulate(runFlow, sessions);
+  }
+
+  /**
+   * Pauses a stream while every session that shows it has a full write queue, and lets it flow again as soon as one
+   * has room. With nobody attached it flows into its replay buffer. A slow session among readers that keep up is not
+   * waited for: {@link SessionSocket} closes it once it falls too far behind.
+   */
+  private void regulate(OutputFlow flow, java.util.Collection<SessionSocket> readers) {
+    if (flow.closed()) return;
+    boolean stuck = !readers.isEmpty();
+    for (SessionSocket s : readers) {
+      if (!s.congested()) {
+        stuck = false;
+        break;
+      }
+    }
+    if (flow.pause(stuck)) pausedStreams.addAndGet(stuck ? 1 : -1);
+  }
+
+  /** The stream is ending: never paused again, so that its last bytes and its end get through. */
+  private void release(OutputFlow flow) {
+    if (flow.pause(false)) pausedStreams.decrementAndGet();
+    flow.close();
+  }
+
+  /**
+   * A listener for a stream's runtime thread that waits for room in {@code flow} (backpressure on the exec stream)
+   * and hands each chunk to {@code deliver} on this repl's context.
+   */
+  private TtyProcess.Listener listener(OutputFlow flow, java.util.function.Consumer<byte[]> deliver,
+                                       java.util.function.IntConsumer exited) {
+    return new TtyProcess.Listener() {
+      @Override
+      public void output(byte[] data) {
+        if (!flow.enter(data.length)) return;
+        outputInHop.addAndGet(data.length);
+        context.runOnContext(v -> {
+          try {
+            deliver.accept(data);
+          } finally {
+            outputInHop.addAndGet(-data.length);
+            flow.delivered(data.length);
+          }
+        });
+      }
+
+      @Override
+      public void exited(int code) {
+        context.runOnContext(v -> exited.accept(code));
+      }
+    };
   }
 
   /** Sends a change made by {@code origin} (a session) to every session, and remembers it. */
@@ -164,14 +254,15 @@ public final class LiveRepl {
   }
 
   private void broadcast(JsonObject event) {
-    for (SessionSocket s : sessions) s.sendEvent(event);
+    // A copy: a session that falls too far behind leaves the set while it is written to.
+    for (SessionSocket s : List.copyOf(sessions)) s.sendEvent(event);
   }
 
   // --- terminals ------------------------------------------------------------------------------------------------
 
-  Future<Integer> openTerminal(SessionSocket session, int cols, int rows) {
-    if (terminals.values().stream().filter(t -> !t.exited).count() >= MAX_TERMINALS) {
-      return Future.failedFuture(new SessionException("too_many_terminals", "at most " + MAX_TERMINALS + " terminals"));
+  Future<Integer> openTerminal(SessionSocket session, int maxTerminals, int cols, int rows) {
+    if (terminals.values().stream().filter(t -> !t.exited).count() >= maxTerminals) {
+      return Future.failedFuture(new SessionException("too_many_terminals", "at most " + maxTerminals + " terminals"));
     }
     int free = 1;
     while (terminals.containsKey(free)) free++;
@@ -183,18 +274,9 @@ public final class LiveRepl {
     terminal.attached.add(session);
     List<String> shell = List.of("/bin/sh", "-c",
         "mkdir -p " + PID_DIR + " && echo $$ > " + terminal.pidFile() + " && exec bash -l");
-    return vertx.executeBlocking(() -> runtime.execTty(containerId, shell, Map.of("TERM", "xterm-256color"), cols, rows,
-            new TtyProcess.Listener() {
-              @Override
-              public void output(byte[] data) {
-                context.runOnContext(v -> terminalOutput(terminal, data));
-              }
-
-              @Override
-              public void exited(int code) {
-                context.runOnContext(v -> terminalExited(terminal, code));
-              }
-            }), false)
+    return runtimeWork.executeBlocking(() -> runtime.execTty(containerId, shell, Map.of("TERM", "xterm-256color"), cols, rows,
+            listener(terminal.flow, data -> terminalOutput(terminal, data), code -> terminalExited(terminal, code))),
+            false)
         .map(process -> {
           terminal.process = process;
           return channel;
@@ -202,6 +284,7 @@ public final class LiveRepl {
         .onFailure(err -> {
           terminals.remove(channel);
           terminalCount.set(terminals.size());
+          release(terminal.flow);
         });
   }
 
@@ -211,19 +294,22 @@ public final class LiveRepl {
     t.detachedSince = -1;
     byte[] replay = t.output.snapshot();
     if (replay.length > 0) session.sendBinary(channel, replay);
+    regulate(t.flow, t.attached);
     if (t.exited) session.sendEvent(new JsonObject().put("event", "term.exit").put("term", channel).put("code", -1));
     return Future.succeededFuture();
   }
 
-  void terminalInput(int channel, byte[] data) {
+  /** Types {@code data} into a terminal. @return how many bytes were dropped because it does not read its input */
+  int terminalInput(int channel, byte[] data) {
     Terminal t = terminals.get(channel);
-    if (t != null && t.process != null && !t.exited) t.process.write(data);
+    if (t != null && t.process != null && !t.exited && !t.process.write(data)) return data.length;
+    return 0;
   }
 
   Future<Void> resizeTerminal(int channel, int cols, int rows) {
     Terminal t = terminal(channel);
     if (t.process == null || t.exited) return Future.succeededFuture();
-    return vertx.executeBlocking(() -> {
+    return runtimeWork.executeBlocking(() -> {
       t.process.resize(cols, rows);
       return null;
     }, false);
@@ -244,19 +330,22 @@ public final class LiveRepl {
 
   private void terminalOutput(Terminal t, byte[] data) {
     t.output.append(data);
-    for (SessionSocket s : t.attached) s.sendBinary(t.channel, data);
+    for (SessionSocket s : List.copyOf(t.attached)) s.sendBinary(t.channel, data);
+    regulate(t.flow, t.attached);
   }
 
   private void terminalExited(Terminal t, int code) {
     t.exited = true;
-    for (SessionSocket s : t.attached) {
+    release(t.flow);
+    for (SessionSocket s : List.copyOf(t.attached)) {
       s.sendEvent(new JsonObject().put("event", "term.exit").put("term", t.channel).put("code", code));
     }
   }
 
   private Future<Void> endTerminal(Terminal t) {
+    release(t.flow);
     if (t.exited || t.process == null) return Future.succeededFuture();
-    return vertx.executeBlocking(() -> {
+    return runtimeWork.executeBlocking(() -> {
       runtime.execAndWait(containerId, List.of("/bin/sh", "-c",
           "p=$(cat " + t.pidFile() + " 2>/dev/null) && kill -HUP -$p 2>/dev/null; true"), Duration.ofSeconds(5));
       t.process.close();
@@ -281,13 +370,15 @@ public final class LiveRepl {
   /** Starts the run command, stopping the one that runs first (Run again restarts). */
   public Future<Void> startRun() {
     // With no run process of its own (an adopted repl), one an earlier agent started may still hold the port.
-    Future<Void> cleared = runProcess == null ? vertx.executeBlocking(() -> {
+    Future<Void> cleared = runProcess == null ? runtimeWork.executeBlocking(() -> {
       runtime.execAndWait(containerId, killRunGroup(), Duration.ofSeconds(10));
       return (Void) null;
     }, false).recover(err -> Future.succeededFuture()) : stopRun();
     return cleared.compose(v -> {
       runOutput.clear();
       runExitCode = null;
+      OutputFlow flow = new OutputFlow();
+      runFlow = flow;
       Promise<Void> ended = Promise.promise();
       runEnded = ended;
       // Announced before the process can print, so a tab knows the output that follows is the new run's.
@@ -297,23 +388,18 @@ public final class LiveRepl {
           "mkdir -p " + PID_DIR + " && echo $$ > " + RUN_PID + " && exec /bin/sh -c \"$PIER_RUN\"");
       Map<String, String> env = Map.of("PIER_RUN", runSpec.command(), "PORT", String.valueOf(runSpec.port()),
           "TERM", "xterm-256color");
-      return vertx.executeBlocking(() -> runtime.execTty(containerId, command, env, 120, 30, new TtyProcess.Listener() {
-        @Override
-        public void output(byte[] data) {
-          context.runOnContext(x -> {
-            runOutput.append(data);
-            for (SessionSocket s : sessions) s.sendBinary(0, data);
-          });
-        }
-
-        @Override
-        public void exited(int code) {
-          context.runOnContext(x -> runExited(ended, code));
-        }
-      }), false).map(process -> {
+      return runtimeWork.executeBlocking(() -> runtime.execTty(containerId, command, env, 120, 30, listener(flow, data -> {
+        runOutput.append(data);
+        for (SessionSocket s : List.copyOf(sessions)) s.sendBinary(0, data);
+        if (flow == runFlow) regulate(flow, sessions);
+      }, code -> {
+        release(flow);
+        runExited(ended, code);
+      })), false).map(process -> {
         runProcess = process;
         return (Void) null;
       }).onFailure(err -> {
+        release(flow);
         runState = "stopped";
         broadcast(new JsonObject().put("event", "run").mergeIn(runStatus()));
       });
@@ -325,7 +411,9 @@ public final class LiveRepl {
     if (runProcess == null || !"running".equals(runState)) return Future.succeededFuture();
     Future<Void> ended = runEnded.future();
     runState = "stopping";
-    return vertx.executeBlocking(() -> runtime.execAndWait(containerId, killRunGroup(), Duration.ofSeconds(10)), false)
+    // A paused stream would hide the end of the process until the stop gives up waiting.
+    release(runFlow);
+    return runtimeWork.executeBlocking(() -> runtime.execAndWait(containerId, killRunGroup(), Duration.ofSeconds(10)), false)
         .compose(code -> ended.timeout(5, TimeUnit.SECONDS).recover(err -> Future.succeededFuture()))
         .onComplete(ar -> {
           if (runProcess != null) runProcess.close();
@@ -381,8 +469,11 @@ public final class LiveRepl {
     terminals.clear();
     terminalCount.set(0);
     return Future.join(ending).<Void>mapEmpty().recover(err -> Future.succeededFuture()).onComplete(ar -> {
-      for (SessionSocket s : new ArrayList<>(sessions)) s.close((short) 1001, "the repl stopped");
+      for (SessionSocket s : new ArrayList<>(sessions)) s.close(SessionSocket.REPL_STOPPED, "the repl stopped");
       sessions.clear();
+      sessionCount.set(0);
+      // Shared by name: the threads go once the last repl using them closes.
+      runtimeWork.close();
     });
   }
 

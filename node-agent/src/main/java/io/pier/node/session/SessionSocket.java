@@ -1,8 +1,11 @@
 package io.pier.node.session;
 
+import io.pier.node.limits.BlockingPool;
+import io.pier.node.limits.SessionLimits;
+import io.pier.node.limits.SessionSlots;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -11,50 +14,112 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One IDE tab's WebSocket (docs/protocol.md): answers its requests in order, relays terminal bytes, and passes on
  * the repl's events. A bad frame gets an error answer; the connection stays up.
+ *
+ * <p>Bounded (docs/protocol.md#limits): a session with more than {@link SessionLimits#requestsInFlight()} frames sent
+ * and not yet handled (or more than {@link SessionLimits#requestBytesInFlight()} bytes of them) is closed with
+ * {@link #TOO_MANY_REQUESTS}; one that does not read its output, while others read theirs, is closed with
+ * {@link #SLOW_READER} once {@link SessionLimits#slowReaderBytes()} wait beyond its socket's write queue. File
+ * operations run on the node's file pool and are answered {@code busy} or {@code timeout} when it cannot take them.
  */
 public final class SessionSocket {
+  /** Close code: the client sent more than the node takes at once without waiting for answers. */
+  public static final short TOO_MANY_REQUESTS = 4008;
+  /** Close code: the client did not read its output while others showing the same output did. */
+  public static final short SLOW_READER = 4009;
+  /** Close code of every session when its repl stops here. */
+  public static final short REPL_STOPPED = 1001;
   private static final Logger LOG = LoggerFactory.getLogger(SessionSocket.class);
   private static final long PING_EVERY_MS = 25_000;
   private static final JsonObject KEEPALIVE = new JsonObject().put("event", "keepalive");
+  /**
+   * How long a close the node started may wait for the peer. A close frame waits behind the output the peer has not
+   * read, and Vert.x counts its closing timeout only once the frame is written: a peer that reads nothing would keep
+   * the connection, and all it holds, for ever.
+   */
+  static final long FORCE_CLOSE_MS = 5_000;
 
-  private final Vertx vertx;
+  private final SessionHub hub;
   private final ServerWebSocket socket;
+  /** The connection under the socket, to cut it when a close cannot get through. */
+  private final HttpConnection connection;
   private final LiveRepl repl;
+  private final SessionSlots.Slot slot;
   private final String id = UUID.randomUUID().toString().substring(0, 8);
+  /** Frames received and not yet handled (requests: answered), counted on the socket's thread before any hop. */
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicLong inFlightBytes = new AtomicLong();
+  private final AtomicBoolean overLimit = new AtomicBoolean();
+  /** The connection is gone (the close handler ran). */
+  private final AtomicBoolean disconnected = new AtomicBoolean();
   /** Requests are answered in the order they came: each waits for the one before. */
   private Future<?> previous = Future.succeededFuture();
+  /** No more writes: the socket closed or is closing. On the repl's context. */
   private boolean closed;
+  /** Left the repl and gave back what it held. On the repl's context. */
+  private boolean ended;
+  /** Bytes written while the socket's write queue was full, since it last drained. On the repl's context. */
+  private long backlog;
+  private long pinger = -1;
 
-  private SessionSocket(Vertx vertx, ServerWebSocket socket, LiveRepl repl) {
-    this.vertx = vertx;
+  private SessionSocket(SessionHub hub, ServerWebSocket socket, HttpConnection connection, LiveRepl repl,
+                        SessionSlots.Slot slot) {
+    this.hub = hub;
     this.socket = socket;
+    this.connection = connection;
     this.repl = repl;
+    this.slot = slot;
   }
 
   /**
-   * Serves {@code socket} for {@code repl} until either ends. Handlers are set at once, on the socket's own event
-   * loop; everything they do happens on the repl's context.
+   * Serves {@code socket} for {@code repl} until either ends, holding {@code slot} until then. Handlers are set at
+   * once, on the socket's own event loop; everything they do happens on the repl's context.
+   *
+   * @param connection the upgraded request's connection: what a close that cannot get through cuts
    */
-  public static SessionSocket serve(Vertx vertx, ServerWebSocket socket, LiveRepl repl) {
-    SessionSocket session = new SessionSocket(vertx, socket, repl);
+  public static SessionSocket serve(SessionHub hub, ServerWebSocket socket, HttpConnection connection, LiveRepl repl,
+                                    SessionSlots.Slot slot) {
+    SessionSocket session = new SessionSocket(hub, socket, connection, repl, slot);
+    hub.opened(repl);
     // The socket's events arrive on its connection's event loop; the repl's state lives on the repl's context.
-    socket.textMessageHandler(text -> repl.context().runOnContext(v -> session.onText(text)));
-    socket.binaryMessageHandler(frame -> repl.context().runOnContext(v -> session.onBinary(frame)));
+    // Frames are counted here, before the hop, so that a flood cannot pile up tasks on the repl's context.
+    socket.textMessageHandler(text -> {
+      int size = text.length();
+      if (session.admit(size)) repl.context().runOnContext(v -> session.onText(text, size));
+    });
+    socket.binaryMessageHandler(frame -> {
+      int size = frame.length();
+      if (session.admit(size)) {
+        repl.context().runOnContext(v -> {
+          try {
+            session.onBinary(frame);
+          } finally {
+            session.handled(size);
+          }
+        });
+      }
+    });
+    socket.drainHandler(v -> repl.context().runOnContext(x -> session.drained()));
     socket.exceptionHandler(err -> LOG.debug("session {} of {}: {}", session.id, repl.slug(), err.toString()));
-    repl.context().runOnContext(v -> repl.join(session));
-    // Traffic now and then keeps idle sessions alive through proxies and load balancers that cut quiet
-    // connections. A text event, not a WebSocket ping: the edge's relay does not pass control frames through.
-    long pinger = vertx.setPeriodic(PING_EVERY_MS, t -> session.sendEvent(KEEPALIVE));
     socket.closeHandler(v -> {
-      vertx.cancelTimer(pinger);
+      session.disconnected.set(true);
+      if (session.pinger >= 0) hub.vertx().cancelTimer(session.pinger);
       repl.context().runOnContext(x -> session.onClosed());
     });
+    // Traffic now and then keeps idle sessions alive through proxies and load balancers that cut quiet
+    // connections. A text event, not a WebSocket ping: the edge's relay does not pass control frames through.
+    session.pinger = hub.vertx().setPeriodic(PING_EVERY_MS,
+        t -> repl.context().runOnContext(v -> session.keepalive()));
+    repl.context().runOnContext(v -> repl.join(session));
     return session;
   }
 
@@ -62,20 +127,148 @@ public final class SessionSocket {
     return id;
   }
 
+  SessionLimits limits() {
+    return hub.limits();
+  }
+
+  /** Counts a frame in; past the session's limits closes it instead. On the socket's thread. */
+  private boolean admit(int bytes) {
+    if (overLimit.get()) return false;
+    int frames = inFlight.incrementAndGet();
+    long total = inFlightBytes.addAndGet(bytes);
+    hub.inFlight(1, bytes);
+    SessionLimits limits = hub.limits();
+    if (frames > limits.requestsInFlight() || total > limits.requestBytesInFlight()) {
+      handled(bytes);
+      if (overLimit.compareAndSet(false, true)) {
+        hub.closedTooMany();
+        LOG.info("closing session {} of {}: more than {} requests or {} bytes in flight", id, repl.slug(),
+            limits.requestsInFlight(), limits.requestBytesInFlight());
+        closeSocket(TOO_MANY_REQUESTS, "too many requests in flight");
+      }
+      return false;
+    }
+    return true;
+  }
+
+  /** A counted frame is handled (a request: answered). Any thread. */
+  private void handled(int bytes) {
+    inFlight.decrementAndGet();
+    inFlightBytes.addAndGet(-bytes);
+    hub.inFlight(-1, -bytes);
+  }
+
   void sendEvent(JsonObject event) {
-    if (!closed) socket.writeTextMessage(event.encode());
+    String text = event.encode();
+    if (room(text.length())) socket.writeTextMessage(text);
   }
 
   void sendBinary(int channel, byte[] data) {
-    if (!closed) socket.writeBinaryMessage(LiveRepl.frame(channel, data));
+    if (room(data.length + 1)) socket.writeBinaryMessage(LiveRepl.frame(channel, data));
   }
 
+  /**
+   * Whether {@code bytes} more may be written now. Writes go on while the socket's write queue is full, up to the
+   * slow-reader bound; past it the session is closed with {@link #SLOW_READER}.
+   */
+  private boolean room(int bytes) {
+    if (closed) return false;
+    boolean full;
+    try {
+      full = socket.writeQueueFull();
+    } catch (IllegalStateException alreadyClosed) {
+      return false;
+    }
+    if (!full) return true;
+    backlog += bytes;
+    hub.backlog(bytes);
+    if (backlog > hub.limits().slowReaderBytes()) {
+      hub.closedSlowReader();
+      LOG.info("closing session {} of {}: it did not read {} bytes of output", id, repl.slug(), backlog);
+      close(SLOW_READER, "output not read");
+      return false;
+    }
+    return true;
+  }
+
+  /** Whether output sent now would only wait: the socket's write queue is full. On the repl's context. */
+  boolean congested() {
+    if (closed) return false;
+    try {
+      return socket.writeQueueFull();
+    } catch (IllegalStateException alreadyClosed) {
+      return false;
+    }
+  }
+
+  private void drained() {
+    hub.backlog(-backlog);
+    backlog = 0;
+    if (!closed) repl.drained(this);
+  }
+
+  private void keepalive() {
+    if (!congested()) sendEvent(KEEPALIVE);
+  }
+
+  /** Closes the socket and leaves the repl at once, without waiting for the peer. On the repl's context. */
   void close(short code, String reason) {
-    if (!closed) socket.close(code, reason);
+    if (closed) return;
+    closed = true;
+    closeSocket(code, reason);
+    end();
+  }
+
+  /** Sends a close frame, and cuts the connection if the peer has not closed it {@link #FORCE_CLOSE_MS} later. */
+  private void closeSocket(short code, String reason) {
+    socket.close(code, reason);
+    hub.vertx().setTimer(FORCE_CLOSE_MS, t -> {
+      if (disconnected.get()) return;
+      LOG.info("session {} of {} did not take its close frame in {} ms; cutting its connection", id, repl.slug(),
+          FORCE_CLOSE_MS);
+      cut();
+    });
+  }
+
+  /**
+   * Closes the TCP connection at once. Vert.x's close (and Netty's, from anywhere but the head of the pipeline) is
+   * graceful: it sends a close frame behind the unsent output and waits for it to be written, which a peer that
+   * reads nothing never lets happen. This reaches the channel through Vert.x's connection class, an implementation
+   * type: there is no public way to abort a connection.
+   */
+  private void cut() {
+    io.netty.channel.Channel channel = null;
+    if (connection instanceof io.vertx.core.net.impl.ConnectionBase base) {
+      channel = base.channel();
+    } else if (socket instanceof io.vertx.core.internal.http.WebSocketInternal internal) {
+      channel = internal.channelHandlerContext().channel();
+    }
+    if (channel == null) {
+      LOG.warn("cannot cut the connection of session {} ({}); it closes when its peer goes", id,
+          connection == null ? socket.getClass().getName() : connection.getClass().getName());
+      return;
+    }
+    io.netty.channel.ChannelHandlerContext first = channel.pipeline().firstContext();
+    if (first != null) {
+      first.close();
+    } else {
+      channel.close();
+    }
   }
 
   private void onClosed() {
     closed = true;
+    end();
+    slot.release();
+    hub.closed(repl);
+  }
+
+  /** Leaves the repl (and its terminals) and forgets the backlog, once. */
+  private void end() {
+    if (ended) return;
+    ended = true;
+    hub.backlog(-backlog);
+    backlog = 0;
     repl.leave(this);
   }
 
@@ -86,23 +279,32 @@ public final class SessionSocket {
       sendEvent(errorEvent("bad_request", "channel 0 is the run process's output; it takes no input"));
       return;
     }
-    repl.terminalInput(channel, frame.getBytes(1, frame.length()));
+    int dropped = repl.terminalInput(channel, frame.getBytes(1, frame.length()));
+    if (dropped > 0) {
+      hub.inputDropped(dropped);
+      sendEvent(errorEvent("busy", "terminal " + channel + " is not reading its input; " + dropped
+          + " bytes were dropped"));
+    }
   }
 
-  private void onText(String text) {
+  private void onText(String text, int size) {
     JsonObject request;
     try {
       request = new JsonObject(text);
     } catch (DecodeException | ClassCastException e) {
+      handled(size);
       sendEvent(errorEvent("bad_request", "a text frame must be a JSON object"));
       return;
     }
     Object id = request.getValue("id");
     if (!(id instanceof Number)) {
+      handled(size);
       sendEvent(errorEvent("bad_request", "a request needs a numeric \"id\""));
       return;
     }
     Future<JsonObject> answered = previous.transform(ignored -> {
+      // A closed session's queued requests are not done: nobody would hear the answer.
+      if (closed) return Future.failedFuture(new SessionException("closed", "the session is closed"));
       try {
         return dispatch(request);
       } catch (RuntimeException e) {
@@ -111,6 +313,7 @@ public final class SessionSocket {
     });
     previous = answered;
     answered.onComplete(ar -> {
+      handled(size);
       JsonObject reply = ar.succeeded() ? ar.result().put("ok", true) : failure(ar.cause());
       sendEvent(reply.put("id", id));
     });
@@ -185,7 +388,7 @@ public final class SessionSocket {
         }).map(type -> changed(new FileChange(path, type, "deleted", null)));
       }
       case "term.open":
-        return repl.openTerminal(this, size(r, "cols", 80), size(r, "rows", 24))
+        return repl.openTerminal(this, hub.limits().terminalsPerRepl(), size(r, "cols", 80), size(r, "rows", 24))
             .map(term -> new JsonObject().put("term", term));
       case "term.attach": {
         int term = channel(r);
@@ -217,11 +420,17 @@ public final class SessionSocket {
     return reply;
   }
 
+  /** File work: on the node's file pool, never on Vert.x's threads; answered {@code busy} or {@code timeout}. */
   private <T> Future<T> blocking(Callable<T> work) {
-    return vertx.executeBlocking(work, false);
+    return Future.fromCompletionStage(hub.files().submit(work), repl.context());
   }
 
   private static JsonObject failure(Throwable err) {
+    if (err instanceof CompletionException && err.getCause() != null) err = err.getCause();
+    if (err instanceof BlockingPool.Busy) return error("busy", err.getMessage());
+    if (err instanceof BlockingPool.TimedOut) {
+      return error("timeout", err.getMessage() + "; it may still complete, reload to see");
+    }
     if (err instanceof WorkspaceFiles.VersionConflict conflict) {
       return error("conflict", conflict.getMessage()).put("version", conflict.currentVersion());
     }

@@ -10,6 +10,8 @@ final class Terminal {
 
   final int channel;
   final OutputBuffer output = new OutputBuffer(REPLAY_BYTES);
+  /** Backpressure on the shell's output: paused while no attached tab reads. */
+  final OutputFlow flow = new OutputFlow();
   final Set<SessionSocket> attached = new LinkedHashSet<>();
   TtyProcess process;
   boolean exited;

@@ -253,8 +253,8 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     }
 
     @Override
-    public void write(byte[] input) {
-      stdin.offer(input);
+    public boolean write(byte[] input) {
+      return stdin.offer(input);
     }
 
     @Override

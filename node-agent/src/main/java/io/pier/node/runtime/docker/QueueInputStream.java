@@ -5,17 +5,40 @@ import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * An input stream fed by {@link #offer}, which never blocks: terminal input arrives on the event loop, and
- * docker-java's stdin pump reads here on its own thread.
+ * docker-java's stdin pump reads here on its own thread. It holds at most {@link #CAPACITY} bytes not yet read:
+ * input to a process that does not read it is refused, not kept without bound.
  */
 final class QueueInputStream extends InputStream {
+  /** Bytes offered and not yet read, at most: a large paste, many times over. */
+  static final int CAPACITY = 1024 * 1024;
   private static final byte[] END = new byte[0];
   private final LinkedBlockingQueue<byte[]> chunks = new LinkedBlockingQueue<>();
+  private final int capacity;
+  /** Bytes queued and not yet taken by the reader; guarded by {@code this}. */
+  private long queued;
   private byte[] current = new byte[0];
   private int position;
   private volatile boolean closed;
 
-  void offer(byte[] data) {
-    if (!closed && data.length > 0) chunks.add(data.clone());
+  QueueInputStream() {
+    this(CAPACITY);
+  }
+
+  QueueInputStream(int capacity) {
+    this.capacity = capacity;
+  }
+
+  /** Queues {@code data} for the reader. @return false if it was dropped: closed, or the queue is full */
+  boolean offer(byte[] data) {
+    if (closed) return false;
+    if (data.length == 0) return true;
+    synchronized (this) {
+      // One frame larger than the whole capacity still goes through when nothing else waits.
+      if (queued > 0 && queued + data.length > capacity) return false;
+      queued += data.length;
+    }
+    chunks.add(data.clone());
+    return true;
   }
 
   @Override
@@ -38,6 +61,9 @@ final class QueueInputStream extends InputStream {
       }
       position = 0;
       if (current == END) return -1;
+      synchronized (this) {
+        queued -= current.length;
+      }
     }
     int n = Math.min(length, current.length - position);
     System.arraycopy(current, position, buffer, offset, n);

@@ -1,0 +1,39 @@
+package io.pier.node.runtime.docker;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class QueueInputStreamTest {
+  @Test
+  void inputNobodyReadsIsRefusedPastTheCapacityAndTakenAgainOnceRead() throws Exception {
+    QueueInputStream in = new QueueInputStream(10);
+    assertTrue(in.offer("12345".getBytes()));
+    assertTrue(in.offer("67890".getBytes()));
+    assertFalse(in.offer("x".getBytes()), "full: refused, not kept");
+
+    byte[] read = new byte[10];
+    assertEquals(5, in.read(read, 0, 10));
+    assertTrue(in.offer("abcde".getBytes()), "room again once read");
+    assertEquals(5, in.read(read, 5, 5));
+    assertArrayEquals("1234567890".getBytes(), read);
+  }
+
+  @Test
+  void aSingleChunkLargerThanTheCapacityPassesWhenNothingWaits() throws Exception {
+    QueueInputStream in = new QueueInputStream(4);
+    assertTrue(in.offer("a large paste".getBytes()));
+    assertFalse(in.offer("more".getBytes()));
+  }
+
+  @Test
+  void aClosedStreamTakesNothingAndEnds() throws Exception {
+    QueueInputStream in = new QueueInputStream(10);
+    in.close();
+    assertFalse(in.offer("x".getBytes()));
+    assertEquals(-1, in.read());
+  }
+}
