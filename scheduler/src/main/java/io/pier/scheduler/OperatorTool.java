@@ -72,7 +72,8 @@ public final class OperatorTool {
       err.println("the scheduler at " + base + " answered " + response.statusCode() + ": " + response.body());
       return 1;
     } catch (java.io.IOException e) {
-      err.println("cannot reach the scheduler at " + base + ": " + e.getMessage() + " (is Pier up?)");
+      err.println("cannot reach the scheduler at " + base + ": "
+          + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + " (is Pier up?)");
       return 1;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
