@@ -30,13 +30,16 @@ async function api(method, path, body) {
   return text ? JSON.parse(text) : null;
 }
 
-import { createHmac } from "node:crypto";
-// The node-agent's internal API answers Pier's services only: sign a short service token with the cluster's secret.
+import { createHash, createHmac } from "node:crypto";
+// The node-agent's internal API answers Pier's services only: sign a short service token with the cluster's secret
+// (the first one of the list), in TokenSigner's format: v2.<key id>.<claims>.<HMAC over "v2.<key id>.<claims>">.
 function serviceToken() {
-  const payload = Buffer.from(JSON.stringify({ sub: "service:bench", adm: true,
+  const secret = process.env.PIER_AUTH_SECRET.split(",")[0].trim();
+  const kid = createHash("sha256").update(`pier-token-key:${secret}`).digest().subarray(0, 8).toString("base64url");
+  const payload = Buffer.from(JSON.stringify({ sub: "service:bench", adm: true, iat: Date.now(),
     exp: Math.floor(Date.now() / 1000) + 600 })).toString("base64url");
-  const signature = createHmac("sha256", process.env.PIER_AUTH_SECRET).update(payload).digest("base64url");
-  return `v1.${payload}.${signature}`;
+  const signature = createHmac("sha256", secret).update(`v2.${kid}.${payload}`).digest("base64url");
+  return `v2.${kid}.${payload}.${signature}`;
 }
 const syncStatus = async (slug) => (await fetch(`http://127.0.0.1:${nodePort}/internal/repls/${slug}/sync`,
   { headers: { Authorization: `Bearer ${serviceToken()}` } })).json();

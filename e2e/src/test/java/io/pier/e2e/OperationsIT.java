@@ -70,6 +70,9 @@ class OperationsIT {
       "pier_node_repl_start_failures_total", "process_cpu_usage{job=\"pier-scheduler\"}");
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  /** What Prometheus sends to /metrics, as ./pier metrics-token prints it for this Pier's secret. */
+  private static final String METRICS_TOKEN = new io.pier.common.auth.TokenSigner(PierOnLoopback.AUTH_SECRET,
+      java.time.Clock.systemUTC()).metricsToken();
 
   @Test
   void prometheusScrapesPierAndEveryDashboardQueryNamesExportedMetrics() throws Exception {
@@ -105,9 +108,11 @@ class OperationsIT {
           // The services' own /metrics, as the dashboard checker's input.
           List<String> scrapes = new ArrayList<>();
           for (var service : ports.entrySet()) {
-            HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + service.getValue() + "/metrics")).timeout(Duration.ofSeconds(10))
-                .build(), HttpResponse.BodyHandlers.ofString());
+            URI metricsUri = URI.create("http://127.0.0.1:" + service.getValue() + "/metrics");
+            assertEquals(401, http.send(HttpRequest.newBuilder(metricsUri).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode(), service.getKey() + " /metrics without the token");
+            HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(metricsUri).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + METRICS_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, metrics.statusCode(), service.getKey() + " /metrics");
             Path file = work.resolve(service.getKey() + ".prom");
             Files.writeString(file, metrics.body());
@@ -352,12 +357,18 @@ class OperationsIT {
             - '%s/*.yml'
           scrape_configs:
           """.formatted(repo.resolve("ops/prometheus/rules")));
+      // As ops/prometheus/prometheus.yml: the metrics token from a file.
+      Path token = work.resolve("metrics-token");
+      Files.writeString(token, METRICS_TOKEN + "\n");
       jobs.forEach((job, jobPort) -> config.append("""
             - job_name: %s
               metrics_path: /metrics
+              authorization:
+                type: Bearer
+                credentials_file: '%s'
               static_configs:
                 - targets: ['127.0.0.1:%d']
-          """.formatted(job, jobPort)));
+          """.formatted(job, token, jobPort)));
       Path file = work.resolve("prometheus.yml");
       Files.writeString(file, config);
       int port = PierOnLoopback.freePort();

@@ -80,7 +80,9 @@ public final class EdgeProxy {
     this.config = config;
     this.cluster = cluster;
     this.metrics = metrics;
-    this.tokens = new io.pier.common.auth.TokenSigner(config.authSecret(), java.time.Clock.systemUTC());
+    // Sign-outs and role changes revoke tokens before they expire: followed through the cluster.
+    this.tokens = new io.pier.common.auth.TokenSigner(config.authSecret(), java.time.Clock.systemUTC(),
+        io.pier.common.auth.Revocations.following(vertx, cluster.revocations(), java.time.Clock.systemUTC()));
     this.origins = new OriginPolicy(config.access().publicUrl(), config.access().allowedOrigins());
   }
 
@@ -99,7 +101,7 @@ public final class EdgeProxy {
         shuffledSchedulers(), 0)).addInterceptor(forwardingHostAndScheme(), false);
 
     Router apex = Router.router(vertx);
-    OpsRoutes.mount(apex, "edge-proxy", metrics, ready::get);
+    OpsRoutes.mount(apex, "edge-proxy", metrics, ready::get, tokens);
     apex.get("/api/repls/:slug/session").handler(ctx -> session(ctx.request(), ctx.pathParam("slug"), sessionProxy));
     apex.route("/api/*").handler(ctx -> {
       if (schedulers.get().isEmpty()) {

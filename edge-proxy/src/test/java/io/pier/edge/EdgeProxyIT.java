@@ -163,7 +163,10 @@ class EdgeProxyIT {
     assertTrue(index.body().contains("Pier"));
     assertEquals(200, get("127.0.0.1:" + edgePort, "/healthz").statusCode());
     get("live-app." + DOMAIN, "/");
-    String metrics = get(DOMAIN, "/metrics").body();
+    assertEquals(401, get(DOMAIN, "/metrics").statusCode(), "metrics need the metrics token");
+    String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edgePort + "/metrics"))
+        .header("Host", DOMAIN).header("Authorization", "Bearer " + TOKENS.metricsToken())
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
     assertTrue(metrics.contains("vertx_http_server"));
     assertTrue(metrics.contains("pier_proxy_requests_seconds_count{kind=\"preview\",outcome=\"ok\""), metrics);
   }

@@ -80,7 +80,9 @@ public final class NodeAgent {
     this.host = host;
     this.metrics = metrics;
     this.sessions = new SessionHub(vertx, config.sessions(), metrics);
-    this.tokens = new io.pier.common.auth.TokenSigner(config.authSecret(), java.time.Clock.systemUTC());
+    // Sign-outs and role changes revoke tokens before they expire: followed through the cluster.
+    this.tokens = new io.pier.common.auth.TokenSigner(config.authSecret(), java.time.Clock.systemUTC(),
+        io.pier.common.auth.Revocations.following(vertx, cluster.revocations(), java.time.Clock.systemUTC()));
   }
 
   /** Listens, reconciles its containers with the registry, then starts publishing its heartbeat. */
@@ -107,7 +109,7 @@ public final class NodeAgent {
     registerNodeGauges();
     draining.set(java.nio.file.Files.exists(drainingMark()));
     Router router = Router.router(vertx);
-    OpsRoutes.mount(router, "node-agent", metrics, ready::get);
+    OpsRoutes.mount(router, "node-agent", metrics, ready::get, tokens);
     // Only Pier's own services may call the internal API: a short-lived service token signed with the shared secret.
     router.route("/internal/*").handler(ctx -> {
       var caller = tokens.verify(io.pier.common.auth.Credentials.token(ctx.request()));

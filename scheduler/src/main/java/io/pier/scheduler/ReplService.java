@@ -56,10 +56,30 @@ public final class ReplService {
   private final NodeRoom room;
   private volatile java.time.Instant lastPlacementFailure = java.time.Instant.EPOCH;
   private static final int RESERVE_ATTEMPTS = 4;
+  private final Quotas quotas;
+  private final Counter capRefusals;
+
+  /**
+   * How much one account may take, so that it cannot fill the fleet (or make the fleet signal ask for nodes in a
+   * loop): repls it has, and repls of it running or starting at once. Checked on calls that say they are capped: a
+   * user's own, and a preview waking a repl; not an administrator's, nor the scheduler's own moves (failover, drain).
+   */
+  public record Quotas(int maxRepls, int maxRunning) {
+    public static final Quotas NONE = new Quotas(Integer.MAX_VALUE, Integer.MAX_VALUE);
+  }
 
   public ReplService(Vertx vertx, ClusterState cluster, ObjectStore store, TemplateCatalog templates,
                      Placement placement, NodeClient nodes, Slugs slugs, Clock clock, Duration busyWait,
                      MeterRegistry metrics) {
+    this(vertx, cluster, store, templates, placement, nodes, slugs, clock, busyWait, metrics, Quotas.NONE);
+  }
+
+  public ReplService(Vertx vertx, ClusterState cluster, ObjectStore store, TemplateCatalog templates,
+                     Placement placement, NodeClient nodes, Slugs slugs, Clock clock, Duration busyWait,
+                     MeterRegistry metrics, Quotas quotas) {
+    this.quotas = quotas;
+    this.capRefusals = Counter.builder("pier.repl.cap.refusals")
+        .description("Creates and starts refused because the account is at its cap").register(metrics);
     this.vertx = vertx;
     this.cluster = cluster;
     this.store = store;
@@ -81,8 +101,17 @@ public final class ReplService {
     return create(template, owner, Visibility.PUBLIC);
   }
 
-  /** Creates a stopped repl whose files are a copy of the template's. */
+  /** Creates a stopped repl whose files are a copy of the template's; no cap applies. */
   public Future<ReplRecord> create(String template, String owner, Visibility visibility) {
+    return create(template, owner, visibility, false);
+  }
+
+  /**
+   * Creates a stopped repl whose files are a copy of the template's.
+   *
+   * @param capped refuse with {@code 429 repl_limit} when the owner would have more than {@link Quotas#maxRepls}
+   */
+  public Future<ReplRecord> create(String template, String owner, Visibility visibility, boolean capped) {
     Optional<TemplateManifest> found = templates.find(template);
     if (found.isEmpty()) {
       return Future.failedFuture(ApiException.badRequest("unknown_template", "no template named '" + template
@@ -93,8 +122,18 @@ public final class ReplService {
     ReplRecord creating = new ReplRecord(slug, manifest.name(), owner, ReplState.CREATING, null, clock.instant(),
         clock.instant(), manifest.limits(), visibility);
     return cluster.repls().putIfAbsent(slug, creating).compose(fresh -> {
-      if (!fresh) return create(template, owner, visibility);
-      return blocking(() -> {
+      if (!fresh) return create(template, owner, visibility, capped);
+      // Counted after the new repl is in the registry, so that concurrent creates all see each other: at most the
+      // cap succeed, whatever the timing.
+      Future<Void> withinCap = !capped ? Future.succeededFuture()
+          : count(owner, r -> true).compose(n -> {
+            if (n <= quotas.maxRepls()) return Future.succeededFuture();
+            capRefusals.increment();
+            return cluster.repls().remove(slug).transform(v -> Future.failedFuture(new ApiException(429, "repl_limit",
+                owner + " has " + (n - 1) + " repls, the most an account may have here is " + quotas.maxRepls()
+                    + "; delete one first")));
+          });
+      return withinCap.compose(ok -> blocking(() -> {
         String from = StorageLayout.template(manifest.name());
         for (ObjectStore.ObjectInfo object : store.list(from)) {
           String relative = object.key().substring(from.length());
@@ -107,8 +146,18 @@ public final class ReplService {
         return stopped;
       }).compose(stopped -> cluster.repls().put(slug, stopped).map(stopped))
           .onSuccess(r -> LOG.info("created {} from template {}", slug, template))
-          .onFailure(err -> cluster.repls().remove(slug));
+          .onFailure(err -> cluster.repls().remove(slug)));
     });
+  }
+
+  /** How many repls of {@code owner} the registry holds that {@code which} accepts. */
+  private Future<Integer> count(String owner, java.util.function.Predicate<ReplRecord> which) {
+    return cluster.repls().values().map(all -> (int) all.stream()
+        .filter(r -> owner.equals(r.owner()) && which.test(r)).count());
+  }
+
+  private static boolean runningOrStarting(ReplRecord r) {
+    return r.state() == ReplState.RUNNING || r.state() == ReplState.STARTING;
   }
 
   public Future<List<ReplRecord>> list() {
@@ -138,40 +187,79 @@ public final class ReplService {
     })).onSuccess(r -> LOG.info("{} is now {}", slug, visibility.wire()));
   }
 
-  /** Starts the repl if it is not running; completes when it runs. */
+  /** Starts the repl if it is not running; completes when it runs. No cap applies (failover, drain). */
   public Future<ReplRecord> start(String slug) {
+    return start(slug, false);
+  }
+
+  /**
+   * Starts the repl if it is not running; completes when it runs.
+   *
+   * @param capped refuse with {@code 429 running_limit} when more than {@link Quotas#maxRunning} repls of its owner
+   *               would run or be starting
+   */
+  public Future<ReplRecord> start(String slug, boolean capped) {
     long began = System.nanoTime();
-    return start(slug, deadline()).onSuccess(r -> startTimer.record(Duration.ofNanos(System.nanoTime() - began)));
+    return start(slug, deadline(), capped)
+        .onSuccess(r -> startTimer.record(Duration.ofNanos(System.nanoTime() - began)));
   }
 
   private Future<ReplRecord> start(String slug, long deadline) {
+    return start(slug, deadline, false);
+  }
+
+  private ApiException runningLimit(String owner) {
+    capRefusals.increment();
+    return new ApiException(429, "running_limit", owner + " already runs " + quotas.maxRunning()
+        + " repls, the most an account may run at once here; stop one first");
+  }
+
+  private Future<ReplRecord> start(String slug, long deadline, boolean capped) {
     return get(slug).compose(record -> {
-      if (record.state().isBusy()) return afterBusy(slug, deadline).compose(r -> start(slug, deadline));
+      if (record.state().isBusy()) return afterBusy(slug, deadline).compose(r -> start(slug, deadline, capped));
       if (record.state() == ReplState.RUNNING) {
         // A route on a live node is the proof that it runs: a node-agent that restarted or died has none that counts,
         // and the repl must start again.
         return runsOnLiveNode(slug).compose(runs -> runs
             ? Future.succeededFuture(record)
-            : markStopped(slug, record).compose(r -> start(slug, deadline)));
+            : markStopped(slug, record).compose(r -> start(slug, deadline, capped)));
       }
       TemplateManifest manifest = templates.find(record.template()).orElse(null);
       if (manifest == null) {
         return Future.failedFuture(ApiException.conflict("unknown_template",
             "the repl's template '" + record.template() + "' is no longer offered"));
       }
+      // A cheap refusal before placement; the count after the claim below is the one that holds under concurrency.
+      Future<Void> roomLeft = !capped ? Future.succeededFuture()
+          : count(record.owner(), ReplService::runningOrStarting).compose(n -> n < quotas.maxRunning()
+              ? Future.succeededFuture() : Future.failedFuture(runningLimit(record.owner())));
       PlacementRequest request = new PlacementRequest(slug, record.limits(), manifest.image());
-      return placeAndReserve(request, java.util.Set.of(), RESERVE_ATTEMPTS).compose(node ->
+      return roomLeft.compose(ok -> placeAndReserve(request, java.util.Set.of(), RESERVE_ATTEMPTS)).compose(node ->
           transition(slug, record.state(), ReplState.STARTING, node.nodeId()).compose(claimed -> {
-            if (!claimed) return room.release(node.nodeId(), slug).compose(v -> start(slug, deadline));
-            StartRequest startRequest = new StartRequest(slug, manifest.image(), manifest.runCommand(), manifest.port(),
-                record.limits(), manifest.open());
-            return nodes.start(node, startRequest)
-                .compose(route -> finish(slug, ReplState.RUNNING, node.nodeId()))
-                .recover(err -> room.release(node.nodeId(), slug)
-                    .transform(v -> finish(slug, ReplState.FAILED, null))
-                    .transform(ignored -> Future.failedFuture(err)));
+            if (!claimed) return room.release(node.nodeId(), slug).compose(v -> start(slug, deadline, capped));
+            return !capped ? startOn(node, record, manifest, slug)
+                : count(record.owner(), ReplService::runningOrStarting).compose(n -> {
+                  if (n <= quotas.maxRunning()) return startOn(node, record, manifest, slug);
+                  // Concurrent starts all counted each other: this one backs off, and its room goes back.
+                  return room.release(node.nodeId(), slug)
+                      .compose(v -> cluster.repls().update(slug, current -> current != null
+                          && current.state() == ReplState.STARTING
+                          ? current.withState(record.state(), null, current.lastActiveAt()) : null))
+                      .transform(v -> Future.failedFuture(runningLimit(record.owner())));
+                });
           }));
     });
+  }
+
+  /** Asks the node, on which room is reserved and the repl claimed (starting), to start it. */
+  private Future<ReplRecord> startOn(NodeInfo node, ReplRecord record, TemplateManifest manifest, String slug) {
+    StartRequest startRequest = new StartRequest(slug, manifest.image(), manifest.runCommand(), manifest.port(),
+        record.limits(), manifest.open());
+    return nodes.start(node, startRequest)
+        .compose(route -> finish(slug, ReplState.RUNNING, node.nodeId()))
+        .recover(err -> room.release(node.nodeId(), slug)
+            .transform(v -> finish(slug, ReplState.FAILED, null))
+            .transform(ignored -> Future.failedFuture(err)));
   }
 
   /**

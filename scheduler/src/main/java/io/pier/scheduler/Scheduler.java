@@ -38,6 +38,8 @@ public final class Scheduler {
   private final AtomicBoolean ready = new AtomicBoolean();
   private HttpServer server;
   private long announceTimer = -1;
+  private io.pier.scheduler.auth.StoredRevocations revoker;
+  private io.pier.scheduler.auth.Accounts accounts;
 
   public Scheduler(Vertx vertx, SchedulerConfig config, ClusterState cluster, ObjectStore store,
                    TemplateCatalog templates, ReplService repls, FleetKeeper keeper, PrometheusMeterRegistry metrics) {
@@ -54,14 +56,26 @@ public final class Scheduler {
 
   public Future<Scheduler> start() {
     Router router = Router.router(vertx);
-    OpsRoutes.mount(router, "scheduler", metrics, ready::get);
     java.time.Clock clock = java.time.Clock.systemUTC();
+    var revocations = io.pier.common.auth.Revocations.following(vertx, cluster.revocations(), clock);
+    var tokens = new io.pier.common.auth.TokenSigner(config.auth().secret(), clock, revocations);
+    OpsRoutes.mount(router, "scheduler", metrics, ready::get, tokens);
+    // A revocation holds as long as the longest token it can refuse (sign-in, preview cookie), plus clock differences.
+    var revoker = new io.pier.scheduler.auth.StoredRevocations(vertx, store, revocations,
+        config.auth().tokenTtl().plusHours(1), clock);
+    this.revoker = revoker;
     var accounts = new io.pier.scheduler.auth.Accounts(vertx, store, cluster.accounts(), config.auth().admins(),
-        config.auth().signupOpen(), clock);
-    var tokens = new io.pier.common.auth.TokenSigner(config.auth().secret(), clock);
-    var auth = new io.pier.scheduler.auth.AuthApi(accounts, tokens, config.auth().tokenTtl(),
+        config.auth().signupOpen(), config.auth().setupToken(), clock);
+    this.accounts = accounts;
+    var auth = new io.pier.scheduler.auth.AuthApi(accounts, tokens, revoker, config.auth().tokenTtl(),
         "https".equals(config.publicUrl().getScheme()),
         new io.pier.common.http.OriginPolicy(config.publicUrl(), config.auth().allowedOrigins()), clock);
+    io.micrometer.core.instrument.Gauge.builder("pier.auth.login.limiter.keys", auth.logins(),
+            io.pier.scheduler.auth.RateLimiter::size)
+        .description("Usernames the sign-in limiter tracks now (bounded)").register(metrics);
+    io.micrometer.core.instrument.Gauge.builder("pier.auth.revocations", revocations,
+            io.pier.common.auth.Revocations::size)
+        .description("Accounts whose earlier tokens are revoked (sign-out, role change)").register(metrics);
     var previewSignIn = new io.pier.scheduler.auth.PreviewSignIn(auth, tokens, repls::get, config::previewUrl);
     new SchedulerApi(repls, templates, cluster, keeper, auth, previewSignIn, new io.pier.scheduler.auth.RateLimiter(
         config.auth().createPerMinute(), Duration.ofMinutes(1), clock), config::previewUrl, config::ideUrl)
@@ -74,6 +88,11 @@ public final class Scheduler {
         }, false)
         .compose(v -> repls.recoverRegistry())
         .onSuccess(n -> LOG.info("registry: {} repls recovered from storage", n))
+        .compose(n -> revoker.restore())
+        .onSuccess(n -> {
+          if (n > 0) LOG.info("{} token revocations restored from storage", n);
+        })
+        .compose(n -> adviseOnAdministrators())
         .compose(n -> vertx.createHttpServer().requestHandler(router).listen(config.port(), config.bindHost()))
         .compose(s -> {
           server = s;
@@ -86,6 +105,21 @@ public final class Scheduler {
           LOG.info("scheduler {} serving {} templates at {}", endpoint.id(), templates.all().size(), config.apiUrl());
           return this;
         });
+  }
+
+  /** Says in the log how the first administrator is made, while nobody has used the setup token. */
+  private Future<Void> adviseOnAdministrators() {
+    return accounts.setupUsed().map(used -> {
+      if (used) return null;
+      if (config.auth().setupToken() != null) {
+        LOG.info("no administrator has been set up yet: sign up with the setup token (PIER_SETUP_TOKEN) as "
+            + "\"setupToken\", or run ./pier admin <username> for an existing account");
+      } else if (config.auth().admins().isEmpty()) {
+        LOG.info("no setup token (PIER_SETUP_TOKEN) and no PIER_ADMINS: make an administrator of an existing account "
+            + "with ./pier admin <username>");
+      }
+      return null;
+    });
   }
 
   public Future<Void> stop() {

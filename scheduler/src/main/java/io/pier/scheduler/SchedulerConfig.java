@@ -20,24 +20,42 @@ public record SchedulerConfig(String bindHost, int port, String advertiseHost, S
                               FleetKeeper.Settings fleet, AuthSettings auth, ClusterConfig cluster, S3Config s3) {
 
   /**
-   * @param secret          signs and checks tokens; every Pier service has the same one
-   * @param admins          usernames that administer the fleet (nodes, drain, every repl)
-   * @param createPerMinute new repls a user may make a minute
-   * @param allowedOrigins  origins, besides Pier's own, whose pages may send cookie-carrying requests that change state
+   * @param secret           signs and checks tokens; every Pier service has the same one (a comma-separated list during
+   *                         a rotation: the first signs, all verify)
+   * @param admins           usernames that administer the fleet (nodes, drain, every repl) when they sign in; signing
+   *                         up under one needs the setup token
+   * @param createPerMinute  new repls a user may make a minute
+   * @param allowedOrigins   origins, besides Pier's own, whose pages may send cookie-carrying requests that change state
+   * @param setupToken       the one-time token whose sign-up becomes the first administrator; null: none
+   * @param maxReplsPerUser  repls one account may have; administrators are exempt
+   * @param maxRunningPerUser repls of one account that may run (or be starting) at once; administrators are exempt
    */
   public record AuthSettings(String secret, Duration tokenTtl, java.util.Set<String> admins, boolean signupOpen,
-                             int createPerMinute, java.util.List<String> allowedOrigins) {
+                             int createPerMinute, java.util.List<String> allowedOrigins, String setupToken,
+                             int maxReplsPerUser, int maxRunningPerUser) {
+    /** Settings as code builds them (tests): no setup token and no caps per user. */
     public AuthSettings(String secret, Duration tokenTtl, java.util.Set<String> admins, boolean signupOpen,
                         int createPerMinute) {
-      this(secret, tokenTtl, admins, signupOpen, createPerMinute, java.util.List.of());
+      this(secret, tokenTtl, admins, signupOpen, createPerMinute, java.util.List.of(), null, Integer.MAX_VALUE,
+          Integer.MAX_VALUE);
     }
 
     public static AuthSettings fromEnv(Env env) {
       java.util.List<String> origins = io.pier.common.http.OriginPolicy.allowedOrigins(env);
+      String setupToken = env.string("PIER_SETUP_TOKEN", null);
+      if (setupToken != null && setupToken.length() < 16) {
+        env.problem("PIER_SETUP_TOKEN must have at least 16 characters (e.g. openssl rand -hex 16), or be unset");
+      }
+      int maxRepls = env.atLeast("PIER_MAX_REPLS_PER_USER", 20, 1);
+      int maxRunning = env.atLeast("PIER_MAX_RUNNING_PER_USER", 3, 1);
+      if (maxRunning > maxRepls) {
+        env.problem("PIER_MAX_RUNNING_PER_USER (" + maxRunning + ") cannot be more than PIER_MAX_REPLS_PER_USER ("
+            + maxRepls + ")");
+      }
       return new AuthSettings(env.secret("PIER_AUTH_SECRET"),
           Duration.ofHours(env.atLeast("PIER_TOKEN_TTL_H", 12, 1)), java.util.Set.copyOf(env.list("PIER_ADMINS", "")),
           env.choice("PIER_SIGNUP", "open", "open", "closed").equals("open"),
-          env.atLeast("PIER_CREATE_PER_MINUTE", 30, 1), origins);
+          env.atLeast("PIER_CREATE_PER_MINUTE", 30, 1), origins, setupToken, maxRepls, maxRunning);
     }
   }
 

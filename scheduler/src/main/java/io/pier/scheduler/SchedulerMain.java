@@ -68,7 +68,8 @@ public final class SchedulerMain {
           new BestOfKPlacement(Checks.standard(clock, config.nodeStaleAfter()), new LoadScorer(), PLACEMENT_CHOICES, random),
           new HttpNodeClient(WebClient.create(cluster.vertx()), config.nodeTimeout(),
               new io.pier.common.auth.TokenSigner(config.auth().secret(), clock)),
-          new Slugs(random), clock, config.busyWait(), metrics);
+          new Slugs(random), clock, config.busyWait(), metrics,
+          new ReplService.Quotas(config.auth().maxReplsPerUser(), config.auth().maxRunningPerUser()));
       FleetKeeper keeper = new FleetKeeper(cluster.vertx(), cluster.state(), repls, config.fleet(), clock, metrics);
       return new Scheduler(cluster.vertx(), config, cluster.state(), store, templates, repls, keeper, metrics).start()
           .map(s -> new Running(s, cluster, store))

@@ -49,6 +49,15 @@ public final class ReplServiceFixture implements AutoCloseable {
    * @param wrapRepls lets a test put a wrapper around the raw {@code pier.repls} map
    */
   public ReplServiceFixture(Duration busyWait, UnaryOperator<StringMap> wrapRepls) {
+    this(busyWait, wrapRepls, ReplService.Quotas.NONE);
+  }
+
+  /** A fixture whose service applies caps per account to the calls that ask for them. */
+  public ReplServiceFixture(ReplService.Quotas quotas) {
+    this(Duration.ofSeconds(2), m -> m, quotas);
+  }
+
+  public ReplServiceFixture(Duration busyWait, UnaryOperator<StringMap> wrapRepls, ReplService.Quotas quotas) {
     cluster = new ClusterState(name -> {
       StringMap map = new InMemoryStringMap(clock);
       if (name.equals(ClusterState.REPLS)) map = wrapRepls.apply(map);
@@ -59,7 +68,7 @@ public final class ReplServiceFixture implements AutoCloseable {
     new TemplatePublisher(store).publish(catalog);
     service = new ReplService(vertx, cluster, store, catalog,
         new BestOfKPlacement(Checks.standard(clock, STALE_AFTER), new LoadScorer(), 2, new Random(7)),
-        nodes, new Slugs(new SecureRandom()), clock, busyWait, new SimpleMeterRegistry());
+        nodes, new Slugs(new SecureRandom()), clock, busyWait, new SimpleMeterRegistry(), quotas);
   }
 
   /** Puts a healthy node with both runner images into the cluster. */

@@ -106,4 +106,32 @@ class SchedulerConfigTest {
     assertTrue(e.getMessage().contains("PIER_NODE_TIMEOUT_S"), e.getMessage());
     assertTrue(e.getMessage().contains("PIER_EDGE_PORT"), e.getMessage());
   }
+
+  @Test
+  void capsPerUserDefaultToTwentyReplsAndThreeRunningAndAreChecked() {
+    SchedulerConfig c = config(Map.of());
+    assertEquals(20, c.auth().maxReplsPerUser());
+    assertEquals(3, c.auth().maxRunningPerUser());
+    assertEquals(null, c.auth().setupToken());
+    SchedulerConfig set = config(Map.of("PIER_MAX_REPLS_PER_USER", "50", "PIER_MAX_RUNNING_PER_USER", "5",
+        "PIER_SETUP_TOKEN", "a-setup-token-long-enough"));
+    assertEquals(50, set.auth().maxReplsPerUser());
+    assertEquals(5, set.auth().maxRunningPerUser());
+    assertEquals("a-setup-token-long-enough", set.auth().setupToken());
+    ConfigException e = assertThrows(ConfigException.class, () -> config(Map.of(
+        "PIER_MAX_REPLS_PER_USER", "0", "PIER_MAX_RUNNING_PER_USER", "many", "PIER_SETUP_TOKEN", "short")));
+    assertTrue(e.getMessage().contains("PIER_MAX_REPLS_PER_USER must be at least 1"), e.getMessage());
+    assertTrue(e.getMessage().contains("PIER_MAX_RUNNING_PER_USER must be an integer"), e.getMessage());
+    assertTrue(e.getMessage().contains("PIER_SETUP_TOKEN must have at least 16"), e.getMessage());
+    e = assertThrows(ConfigException.class, () -> config(Map.of(
+        "PIER_MAX_REPLS_PER_USER", "2", "PIER_MAX_RUNNING_PER_USER", "3")));
+    assertTrue(e.getMessage().contains("cannot be more than PIER_MAX_REPLS_PER_USER"), e.getMessage());
+  }
+
+  @Test
+  void aRotatingSecretListIsAcceptedAndAShortPartIsNot() {
+    assertEquals("a-new-secret-long-enough,a-test-secret-long-enough",
+        config(Map.of("PIER_AUTH_SECRET", "a-new-secret-long-enough,a-test-secret-long-enough")).auth().secret());
+    assertThrows(ConfigException.class, () -> config(Map.of("PIER_AUTH_SECRET", "a-new-secret-long-enough,old")));
+  }
 }

@@ -8,36 +8,107 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Issues and checks Pier's tokens: {@code v1.<payload>.<signature>}, the payload a base64url JSON object
- * ({@code sub}, {@code adm}, {@code exp}, and {@code aud} on scoped tokens), the signature an HMAC-SHA256 over it with
- * the secret every Pier service shares. Tokens expire; a token signed with another secret, altered, expired or
- * malformed is refused.
+ * Issues and checks Pier's tokens: {@code v2.<kid>.<payload>.<signature>}. The payload is a base64url JSON object
+ * ({@code sub}, {@code adm}, {@code iat} in epoch milliseconds, {@code exp} in epoch seconds, and {@code aud} on
+ * scoped tokens); the signature an HMAC-SHA256 over {@code v2.<kid>.<payload>} with the secret whose key id is
+ * {@code kid}. A token signed with an unknown secret, altered, expired, revoked (see {@link Revocations}) or malformed
+ * is refused, and so are tokens of the old {@code v1} format, which had neither key id nor issue time.
  *
- * <p>Two kinds exist. API tokens carry no {@code aud}: they open the API, IDE sessions and node-agents. Preview
+ * <p>Secrets rotate: {@code PIER_AUTH_SECRET} is a comma-separated list, the first signs, every one verifies. To
+ * rotate, put a new secret first and keep the old one after it for one token lifetime ({@code PIER_TOKEN_TTL_H}),
+ * then drop it. The key id is derived from the secret (a truncated SHA-256 of it, which reveals nothing usable), so
+ * nobody has to name keys.
+ *
+ * <p>Three kinds exist. API tokens carry no {@code aud}: they open the API, IDE sessions and node-agents. Preview
  * tokens carry {@code aud = "preview:<slug>"} and open only that repl's private preview. Each kind is refused where
  * the other is expected, so a preview token that a repl's app sees in its cookies cannot be used against the API.
+ * The metrics token ({@link #metricsToken()}) is not a signed claim set but a value derived from the secret; it opens
+ * only {@code /metrics}.
  */
 public final class TokenSigner {
-  private static final String VERSION = "v1";
+  private static final String VERSION = "v2";
   private static final String PREVIEW_AUDIENCE = "preview:";
+  private static final String METRICS_PREFIX = "pm1.";
+  private static final int MIN_SECRET = 16;
+  private static final int MAX_TOKEN = 4096;
   private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
   private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
-  private final SecretKeySpec key;
+  /** Key id to key, the signing key first. */
+  private final Map<String, SecretKeySpec> keys = new LinkedHashMap<>();
+  private final String signingKid;
   private final Clock clock;
+  private final Revocations revocations;
 
-  public TokenSigner(String secret, Clock clock) {
-    if (secret == null || secret.length() < 16) {
-      throw new IllegalArgumentException("the token secret must have at least 16 characters");
+  /** A signer whose revocations live in this process only (tests, tools). */
+  public TokenSigner(String secrets, Clock clock) {
+    this(secrets, clock, Revocations.local(clock));
+  }
+
+  /**
+   * @param secrets     one secret, or several separated by commas: the first signs, all of them verify
+   * @param revocations the revocations every verification consults
+   */
+  public TokenSigner(String secrets, Clock clock, Revocations revocations) {
+    List<String> problems = problems(secrets);
+    if (!problems.isEmpty()) throw new IllegalArgumentException(String.join("; ", problems));
+    for (String secret : split(secrets)) {
+      keys.putIfAbsent(keyId(secret), new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
     }
-    this.key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+    this.signingKid = keys.keySet().iterator().next();
     this.clock = clock;
+    this.revocations = revocations;
+  }
+
+  /** What is wrong with a {@code PIER_AUTH_SECRET} value; empty when it is fine. */
+  public static List<String> problems(String secrets) {
+    List<String> problems = new ArrayList<>();
+    if (secrets == null || split(secrets).isEmpty()) {
+      problems.add("the token secret is missing");
+      return problems;
+    }
+    for (String secret : secrets.split(",", -1)) {
+      if (secret.trim().length() < MIN_SECRET) {
+        problems.add("the token secret must have at least " + MIN_SECRET + " characters"
+            + (secrets.contains(",") ? " in each of its comma-separated parts" : ""));
+        break;
+      }
+    }
+    return problems;
+  }
+
+  private static List<String> split(String secrets) {
+    List<String> parts = new ArrayList<>();
+    for (String part : secrets.split(",")) {
+      if (!part.isBlank()) parts.add(part.trim());
+    }
+    return parts;
+  }
+
+  /** The key id of a secret: the first 8 bytes of SHA-256 over it, base64url. */
+  static String keyId(String secret) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256")
+          .digest(("pier-token-key:" + secret).getBytes(StandardCharsets.UTF_8));
+      return ENCODER.encodeToString(java.util.Arrays.copyOf(digest, 8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The revocations this signer consults. */
+  public Revocations revocations() {
+    return revocations;
   }
 
   /** An API token: a user's sign-in, or a service's ({@code service:<name>}) for a call to another service. */
@@ -51,40 +122,72 @@ public final class TokenSigner {
   }
 
   /**
-   * @return the claims of an API token, or empty when it is not a valid, current API token signed with our secret
-   *     (preview tokens included)
+   * @return the claims of an API token, or empty when it is not a valid, current, unrevoked API token signed with one
+   *     of our secrets (preview tokens included)
    */
   public Optional<AuthToken> verify(String token) {
     return valid(token).filter(claims -> !claims.containsKey("aud")).map(TokenSigner::toAuthToken);
   }
 
-  /** @return the claims of a valid, current preview token for {@code slug}; empty for anything else */
+  /** @return the claims of a valid, current, unrevoked preview token for {@code slug}; empty for anything else */
   public Optional<AuthToken> verifyPreview(String token, String slug) {
     return valid(token).filter(claims -> (PREVIEW_AUDIENCE + slug).equals(claims.getValue("aud")))
         .map(TokenSigner::toAuthToken);
   }
 
+  /**
+   * The token Prometheus sends to {@code /metrics} ({@code Authorization: Bearer}): derived from the signing secret,
+   * so every service knows it without more configuration, and knowing it tells nothing about the secret. It changes
+   * when the secret does; during a rotation the previous secret's still opens {@code /metrics}.
+   */
+  public String metricsToken() {
+    return metricsToken(keys.get(signingKid));
+  }
+
+  /** True when {@code token} is the metrics token of one of our secrets. */
+  public boolean isMetricsToken(String token) {
+    if (token == null || !token.startsWith(METRICS_PREFIX) || token.length() > MAX_TOKEN) return false;
+    boolean match = false;
+    for (SecretKeySpec key : keys.values()) {
+      match |= MessageDigest.isEqual(metricsToken(key).getBytes(StandardCharsets.US_ASCII),
+          token.getBytes(StandardCharsets.US_ASCII));
+    }
+    return match;
+  }
+
+  private static String metricsToken(SecretKeySpec key) {
+    // No '.' in the input: it can never be the signature of a token, whose signed text always has one.
+    return METRICS_PREFIX + mac(key, "pier metrics token");
+  }
+
   private JsonObject claims(String subject, boolean admin, Duration ttl) {
-    return new JsonObject().put("sub", subject).put("adm", admin)
-        .put("exp", clock.instant().plus(ttl).getEpochSecond());
+    Instant now = clock.instant();
+    return new JsonObject().put("sub", subject).put("adm", admin).put("iat", now.toEpochMilli())
+        .put("exp", now.plus(ttl).getEpochSecond());
   }
 
   private String sign(JsonObject claims) {
     String payload = ENCODER.encodeToString(claims.encode().getBytes(StandardCharsets.UTF_8));
-    return VERSION + "." + payload + "." + mac(payload);
+    String signed = VERSION + "." + signingKid + "." + payload;
+    return signed + "." + mac(keys.get(signingKid), signed);
   }
 
   private Optional<JsonObject> valid(String token) {
-    if (token == null) return Optional.empty();
-    String[] parts = token.split("\\.");
-    if (parts.length != 3 || !parts[0].equals(VERSION)) return Optional.empty();
-    byte[] expected = mac(parts[1]).getBytes(StandardCharsets.US_ASCII);
-    if (!MessageDigest.isEqual(expected, parts[2].getBytes(StandardCharsets.US_ASCII))) return Optional.empty();
+    if (token == null || token.length() > MAX_TOKEN) return Optional.empty();
+    String[] parts = token.split("\\.", -1);
+    if (parts.length != 4 || !parts[0].equals(VERSION)) return Optional.empty();
+    SecretKeySpec key = keys.get(parts[1]);
+    if (key == null) return Optional.empty();
+    String signed = parts[0] + "." + parts[1] + "." + parts[2];
+    byte[] expected = mac(key, signed).getBytes(StandardCharsets.US_ASCII);
+    if (!MessageDigest.isEqual(expected, parts[3].getBytes(StandardCharsets.US_ASCII))) return Optional.empty();
     try {
-      JsonObject claims = new JsonObject(new String(DECODER.decode(parts[1]), StandardCharsets.UTF_8));
-      if (!(claims.getValue("sub") instanceof String)) return Optional.empty();
+      JsonObject claims = new JsonObject(new String(DECODER.decode(parts[2]), StandardCharsets.UTF_8));
+      if (!(claims.getValue("sub") instanceof String subject)) return Optional.empty();
       claims.getBoolean("adm", false); // throws when it is not a boolean
       if (!Instant.ofEpochSecond(claims.getLong("exp")).isAfter(clock.instant())) return Optional.empty();
+      if (!(claims.getValue("iat") instanceof Number iat)) return Optional.empty();
+      if (!revocations.allows(subject, Instant.ofEpochMilli(iat.longValue()))) return Optional.empty();
       return Optional.of(claims);
     } catch (RuntimeException malformed) {
       return Optional.empty();
@@ -93,14 +196,14 @@ public final class TokenSigner {
 
   private static AuthToken toAuthToken(JsonObject claims) {
     return new AuthToken(claims.getString("sub"), claims.getBoolean("adm", false),
-        Instant.ofEpochSecond(claims.getLong("exp")));
+        Instant.ofEpochSecond(claims.getLong("exp")), Instant.ofEpochMilli(claims.getLong("iat")));
   }
 
-  private String mac(String payload) {
+  private static String mac(SecretKeySpec key, String text) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(key);
-      return ENCODER.encodeToString(mac.doFinal(payload.getBytes(StandardCharsets.US_ASCII)));
+      return ENCODER.encodeToString(mac.doFinal(text.getBytes(StandardCharsets.US_ASCII)));
     } catch (NoSuchAlgorithmException | InvalidKeyException e) {
       throw new IllegalStateException(e);
     }

@@ -17,6 +17,9 @@ import java.util.function.Function;
  *       edge-proxies (preview traffic) write it, schedulers read it to stop idle repls.</li>
  *   <li>{@code pier.reservations} node id → {@link Reservations}: room schedulers took on a node for starts the
  *       node has not reported yet; written with compare-and-set, so concurrent starts never over-commit.</li>
+ *   <li>{@code pier.accounts} username → account: the schedulers' cache of stored accounts.</li>
+ *   <li>{@code pier.revocations} subject → the instant up to which its tokens are revoked: schedulers write it
+ *       (sign-out, a change of the administrator flag), every service reads it when it checks a token.</li>
  * </ul>
  */
 public final class ClusterState {
@@ -27,6 +30,7 @@ public final class ClusterState {
   public static final String ACTIVITY = "pier.activity";
   public static final String RESERVATIONS = "pier.reservations";
   public static final String ACCOUNTS = "pier.accounts";
+  public static final String REVOCATIONS = "pier.revocations";
 
   private final SharedMap<ReplRecord> repls;
   private final SharedMap<NodeInfo> nodes;
@@ -35,6 +39,7 @@ public final class ClusterState {
   private final SharedMap<Activity> activity;
   private final SharedMap<Reservations> reservations;
   private final SharedMap<JsonObject> accounts;
+  private final SharedMap<JsonObject> revocations;
 
   private final Membership membership;
 
@@ -52,6 +57,7 @@ public final class ClusterState {
     this.activity = new SharedMap<>(mapsByName.apply(ACTIVITY), Activity::toJson, Activity::fromJson);
     this.reservations = new SharedMap<>(mapsByName.apply(RESERVATIONS), Reservations::toJson, Reservations::fromJson);
     this.accounts = new SharedMap<>(mapsByName.apply(ACCOUNTS), json -> json, json -> json);
+    this.revocations = new SharedMap<>(mapsByName.apply(REVOCATIONS), json -> json, json -> json);
   }
 
   /** Which members are in the cluster now: a node whose member left is gone, whatever its last heartbeat says. */
@@ -91,6 +97,15 @@ public final class ClusterState {
   /** Accounts by username: the schedulers' cache of {@code accounts/*.json}, and the lock that makes sign-up unique. */
   public SharedMap<JsonObject> accounts() {
     return accounts;
+  }
+
+  /**
+   * Revoked tokens by subject ({@code {"after": <epoch ms>}}: its tokens issued up to then no longer count), each entry
+   * living as long as the longest token; schedulers write it, every service reads it (see
+   * {@link io.pier.common.auth.Revocations}).
+   */
+  public SharedMap<JsonObject> revocations() {
+    return revocations;
   }
 
   /** When a repl was last used, and by what ("session" or "preview"). */

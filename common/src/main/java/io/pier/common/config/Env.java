@@ -34,11 +34,19 @@ public final class Env {
     return value;
   }
 
-  /** A shared secret: required, and long enough that guessing it is hopeless. */
+  /**
+   * A shared secret: required, and long enough that guessing it is hopeless. It may be a comma-separated list (the
+   * current secret first, then previous ones still accepted during a rotation); each part must be long enough.
+   */
   public String secret(String name) {
     String value = required(name);
-    if (value != null && value.length() < MIN_SECRET) {
-      problems.add(name + " must have at least " + MIN_SECRET + " characters (e.g. openssl rand -hex 32)");
+    if (value == null) return null;
+    for (String part : value.split(",", -1)) {
+      if (part.trim().length() < MIN_SECRET) {
+        problems.add(name + " must have at least " + MIN_SECRET + " characters" + (value.contains(",")
+            ? " in each comma-separated part" : "") + " (e.g. openssl rand -hex 32)");
+        break;
+      }
     }
     return value;
   }

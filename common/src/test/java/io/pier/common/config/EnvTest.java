@@ -55,6 +55,17 @@ class EnvTest {
   }
 
   @Test
+  void aSecretListDuringARotationNeedsEveryPartLongEnough() {
+    Env fine = new Env(Map.of("S", "the-new-secret-123,the-old-secret-456"));
+    assertEquals("the-new-secret-123,the-old-secret-456", fine.secret("S"));
+    assertDoesNotThrow(fine::check);
+    Env weak = new Env(Map.of("S", "the-new-secret-123,old"));
+    weak.secret("S");
+    ConfigException e = assertThrows(ConfigException.class, weak::check);
+    assertTrue(e.getMessage().contains("in each comma-separated part"), e.getMessage());
+  }
+
+  @Test
   void aChoiceIsOneOfItsOptionsAndATypoIsAProblemNotTheDefault() {
     assertEquals("closed", new Env(Map.of("C", "CLOSED")).choice("C", "open", "open", "closed"));
     assertEquals("open", new Env(Map.of()).choice("C", "open", "open", "closed"));

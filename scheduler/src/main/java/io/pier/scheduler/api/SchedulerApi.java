@@ -74,10 +74,12 @@ public final class SchedulerApi {
     });
     router.get("/api/repls/:slug").handler(ctx -> withSlug(ctx, slug -> repls.get(slug).map(this::view)));
     router.patch("/api/repls/:slug").handler(this::patch);
-    router.post("/api/repls/:slug/start").handler(ctx -> withSlug(ctx, slug -> repls.start(slug).map(this::view)));
+    router.post("/api/repls/:slug/start").handler(ctx -> withSlug(ctx, slug ->
+        repls.start(slug, capped(ctx.get(AuthApi.CALLER))).map(this::view)));
     router.post("/api/repls/:slug/stop").handler(ctx -> withSlug(ctx, slug -> repls.stop(slug).map(this::view)));
     router.delete("/api/repls/:slug").handler(ctx -> withSlug(ctx, slug -> repls.delete(slug)
         .map(v -> new JsonObject().put("slug", slug).put("deleted", true))));
+    router.patch("/api/accounts/:username").handler(auth::changeAdmin);
     router.route("/api/nodes*").handler(ctx -> {
       AuthApi.requireAdmin(ctx.get(AuthApi.CALLER));
       ctx.next();
@@ -128,10 +130,18 @@ public final class SchedulerApi {
       HttpErrors.send(ctx, 429, "rate_limited", "too many new repls; wait a minute");
       return;
     }
-    repls.create(name, caller.subject(), visibility).onSuccess(r -> {
+    repls.create(name, caller.subject(), visibility, capped(caller)).onSuccess(r -> {
       ctx.response().setStatusCode(201).putHeader("Location", "/api/repls/" + r.slug());
       ctx.json(view(r));
     }).onFailure(err -> fail(ctx, err));
+  }
+
+  /**
+   * Whether the caps per account apply to what the caller asks: they do for users and for Pier's services (a preview
+   * that wakes a repl acts for whoever opens the preview); administrators are exempt.
+   */
+  private static boolean capped(AuthToken caller) {
+    return !caller.admin() || caller.isService();
   }
 
   /** {@code PATCH /api/repls/<slug>}: changes what may be changed of a repl, today its preview's visibility. */

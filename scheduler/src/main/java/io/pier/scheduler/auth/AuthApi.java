@@ -29,19 +29,30 @@ public final class AuthApi {
 
   private final Accounts accounts;
   private final TokenSigner tokens;
+  private final StoredRevocations revoker;
   private final Duration ttl;
   private final boolean secureCookie;
   private final RateLimiter logins;
   private final OriginPolicy origins;
 
-  public AuthApi(Accounts accounts, TokenSigner tokens, Duration ttl, boolean secureCookie, OriginPolicy origins,
-                 Clock clock) {
+  /**
+   * @param revoker revokes a user's tokens at sign-out and when its administrator flag changes; {@code tokens} must
+   *                consult the same revocations
+   */
+  public AuthApi(Accounts accounts, TokenSigner tokens, StoredRevocations revoker, Duration ttl, boolean secureCookie,
+                 OriginPolicy origins, Clock clock) {
     this.accounts = accounts;
     this.tokens = tokens;
+    this.revoker = revoker;
     this.ttl = ttl;
     this.secureCookie = secureCookie;
     this.origins = origins;
     this.logins = new RateLimiter(10, Duration.ofMinutes(1), clock);
+  }
+
+  /** The sign-in limiter, for its size gauge. */
+  public RateLimiter logins() {
+    return logins;
   }
 
   /** Mounts the {@code /api/auth} routes (the body handler must already be in place). */
@@ -49,7 +60,12 @@ public final class AuthApi {
     router.post("/api/auth/signup").handler(ctx -> {
       JsonObject body = credentials(ctx);
       if (body == null) return;
-      accounts.signUp(body.getString("username"), body.getString("password"))
+      Object setup = body.getValue("setupToken");
+      if (setup != null && !(setup instanceof String)) {
+        HttpErrors.send(ctx, 400, "invalid_request", "\"setupToken\" must be a string");
+        return;
+      }
+      accounts.signUp(body.getString("username"), body.getString("password"), (String) setup)
           .onSuccess(account -> signedIn(ctx, 201, account))
           .onFailure(err -> HttpErrors.sendFailure(ctx, err));
     });
@@ -57,17 +73,34 @@ public final class AuthApi {
       JsonObject body = credentials(ctx);
       if (body == null) return;
       // Per account, not per address: behind the edge-proxy every caller has the edge's address.
-      if (!logins.tryAcquire(String.valueOf(body.getString("username")))) {
-        HttpErrors.send(ctx, 429, "rate_limited", "too many sign-in attempts; wait a minute");
+      RateLimiter.Outcome allowed = logins.acquire(body.getString("username"));
+      if (allowed != RateLimiter.Outcome.ALLOWED) {
+        ctx.response().putHeader("Retry-After", "60");
+        HttpErrors.send(ctx, 429, "rate_limited", allowed == RateLimiter.Outcome.FULL
+            ? "too many sign-in attempts under too many names; wait a minute"
+            : "too many sign-in attempts; wait a minute");
         return;
       }
       accounts.logIn(body.getString("username"), body.getString("password"))
           .onSuccess(account -> signedIn(ctx, 200, account))
           .onFailure(err -> HttpErrors.sendFailure(ctx, err));
     });
+    // Signs the user out everywhere: every token of theirs issued until now stops working on every service at once.
     router.post("/api/auth/logout").handler(ctx -> {
+      AuthToken caller = caller(ctx);
+      if (caller != null && !originAllowed(ctx.request())) {
+        HttpErrors.send(ctx, 403, "forbidden_origin", "a page of " + ctx.request().getHeader("Origin")
+            + " may not sign you out");
+        return;
+      }
       ctx.response().addCookie(cookie("").setMaxAge(0));
-      ctx.json(new JsonObject().put("signedOut", true));
+      if (caller == null || caller.isService()) {
+        ctx.json(new JsonObject().put("signedOut", true).put("revoked", false));
+        return;
+      }
+      revoker.revoke(caller.subject())
+          .onSuccess(upTo -> ctx.json(new JsonObject().put("signedOut", true).put("revoked", true)))
+          .onFailure(err -> HttpErrors.sendFailure(ctx, err));
     });
     router.get("/api/auth/me").handler(ctx -> {
       AuthToken caller = caller(ctx);
@@ -109,6 +142,32 @@ public final class AuthApi {
   /** The caller a request's token names, or null. */
   public AuthToken caller(RoutingContext ctx) {
     return tokens.verify(Credentials.token(ctx.request())).orElse(null);
+  }
+
+  /**
+   * {@code PATCH /api/accounts/<username>} with {@code {"admin": true|false}}, for administrators (and the operator's
+   * {@code ./pier admin}): sets the account's administrator flag and revokes its tokens, which carry the old one; the
+   * user signs in again with the new one.
+   */
+  public void changeAdmin(RoutingContext ctx) {
+    AuthToken caller = ctx.get(CALLER);
+    requireAdmin(caller);
+    JsonObject body;
+    try {
+      body = ctx.body().asJsonObject();
+    } catch (DecodeException | ClassCastException e) {
+      body = null;
+    }
+    if (body == null || body.size() != 1 || !(body.getValue("admin") instanceof Boolean admin)) {
+      HttpErrors.send(ctx, 400, "invalid_request", "the body must be {\"admin\": true} or {\"admin\": false}");
+      return;
+    }
+    String username = ctx.pathParam("username");
+    accounts.setAdmin(username, admin)
+        .compose(account -> revoker.revoke(username).map(account))
+        .onSuccess(account -> ctx.json(new JsonObject().put("username", account.username())
+            .put("admin", account.admin()).put("listedInPierAdmins", accounts.listedAdmin(username))))
+        .onFailure(err -> HttpErrors.sendFailure(ctx, err));
   }
 
   /** @throws ApiException 403 unless the caller owns what belongs to {@code owner}, or is an admin or a service */

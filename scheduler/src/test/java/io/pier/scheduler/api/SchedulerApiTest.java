@@ -31,16 +31,26 @@ class SchedulerApiTest {
 
   @BeforeEach
   void serve() throws Exception {
-    f = new ReplServiceFixture();
+    serve(io.pier.scheduler.ReplService.Quotas.NONE);
+  }
+
+  /** The one setup token of these tests' Pier. */
+  private static final String SETUP = "the-setup-token-of-this-pier";
+
+  private void serve(io.pier.scheduler.ReplService.Quotas quotas) throws Exception {
+    f = new ReplServiceFixture(quotas);
     Router router = Router.router(f.vertx);
     io.pier.scheduler.FleetKeeper keeper = new io.pier.scheduler.FleetKeeper(f.vertx, f.cluster, f.service,
         new io.pier.scheduler.FleetKeeper.Settings(Duration.ofSeconds(1), Duration.ZERO, 0.7, null,
             Duration.ofMinutes(10), Duration.ofSeconds(15)), java.time.Clock.systemUTC(),
         new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
-    tokens = new io.pier.common.auth.TokenSigner("a-test-secret-long-enough", java.time.Clock.systemUTC());
+    revocations = io.pier.common.auth.Revocations.following(f.vertx, f.cluster.revocations(),
+        java.time.Clock.systemUTC());
+    tokens = new io.pier.common.auth.TokenSigner("a-test-secret-long-enough", java.time.Clock.systemUTC(), revocations);
     var accounts = new io.pier.scheduler.auth.Accounts(f.vertx, f.store, f.cluster.accounts(), java.util.Set.of("root"),
-        true, java.time.Clock.systemUTC());
-    var auth = new io.pier.scheduler.auth.AuthApi(accounts, tokens, Duration.ofHours(1), false,
+        true, SETUP, java.time.Clock.systemUTC());
+    var auth = new io.pier.scheduler.auth.AuthApi(accounts, tokens, new io.pier.scheduler.auth.StoredRevocations(
+        f.vertx, f.store, revocations, Duration.ofHours(2), java.time.Clock.systemUTC()), Duration.ofHours(1), false,
         new io.pier.common.http.OriginPolicy(URI.create("http://pier.localhost:8080"), List.of()),
         java.time.Clock.systemUTC());
     java.util.function.Function<String, String> previewUrl = slug -> "http://" + slug + ".pier.localhost:8080/";
@@ -61,6 +71,7 @@ class SchedulerApiTest {
   }
 
   private io.pier.common.auth.TokenSigner tokens;
+  private io.pier.common.auth.Revocations revocations;
   /** The token requests carry; tests of access control change it. */
   private String bearer;
 
@@ -79,6 +90,11 @@ class SchedulerApiTest {
     b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     if (body != null) b.header("Content-Type", "application/json");
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString(UTF_8));
+  }
+
+  private static JsonObject assertError(HttpResponse<String> resp, int status, String code, String why) {
+    assertEquals(status, resp.statusCode(), why + ": " + resp.body());
+    return assertError(resp, status, code);
   }
 
   /** Asserts the one error shape: JSON with {@code error} and {@code message}. */
@@ -337,13 +353,233 @@ class SchedulerApiTest {
 
   @org.junit.jupiter.api.Test
   void anAdministratorTakenOffTheListIsNoAdministratorAtTheNextSignIn() throws Exception {
-    var before = new io.pier.scheduler.auth.Accounts(f.vertx, f.store, f.cluster.accounts(), java.util.Set.of("root"),
+    var listed = new io.pier.scheduler.auth.Accounts(f.vertx, f.store, f.cluster.accounts(), java.util.Set.of("ops"),
         true, java.time.Clock.systemUTC());
-    assertTrue(await(before.signUp("root", "correct horse")).admin());
-    assertTrue(await(before.logIn("root", "correct horse")).admin());
+    assertTrue(await(listed.signUp("plain", "correct horse")) != null);
+    var before = new io.pier.scheduler.auth.Accounts(f.vertx, f.store, f.cluster.accounts(),
+        java.util.Set.of("plain"), true, java.time.Clock.systemUTC());
+    assertTrue(await(before.logIn("plain", "correct horse")).admin(), "listed in PIER_ADMINS: an administrator");
     var after = new io.pier.scheduler.auth.Accounts(f.vertx, f.store, f.cluster.accounts(), java.util.Set.of(),
         true, java.time.Clock.systemUTC());
-    assertFalse(await(after.logIn("root", "correct horse")).admin());
+    assertFalse(await(after.logIn("plain", "correct horse")).admin());
+  }
+
+  @org.junit.jupiter.api.Test
+  void anAccountOfAnEarlierVersionKeepsOnlyWhatTheListSays() throws Exception {
+    // Earlier versions stored "admin": a copy of PIER_ADMINS at sign-up. It no longer counts.
+    var hashed = new io.pier.scheduler.auth.Accounts(f.vertx, f.store, f.cluster.accounts(), java.util.Set.of(),
+        true, java.time.Clock.systemUTC());
+    await(hashed.signUp("admin", "correct horse"));
+    JsonObject stored = new JsonObject(new String(f.store.get("accounts/admin.json").orElseThrow(), UTF_8));
+    stored.remove("administrator");
+    stored.put("admin", true);
+    f.store.put("accounts/admin.json", stored.encode().getBytes(UTF_8));
+    await(f.cluster.accounts().remove("admin"));
+    assertFalse(await(hashed.logIn("admin", "correct horse")).admin());
+  }
+
+  // ---- the first administrator: the setup token ----
+
+  private HttpResponse<String> signUp(String username, String setupToken) throws Exception {
+    JsonObject body = new JsonObject().put("username", username).put("password", "correct horse");
+    if (setupToken != null) body.put("setupToken", setupToken);
+    return send("POST", "/api/auth/signup", body.encode());
+  }
+
+  @Test
+  void signingUpUnderAnAdministratorsNameWithoutTheSetupTokenIsRefused() throws Exception {
+    bearer = null;
+    JsonObject err = assertError(signUp("root", null), 403, "setup_token_required");
+    assertTrue(err.getString("message").contains("setup token"), err.encode());
+    assertFalse(f.store.get("accounts/root.json").isPresent(), "nothing was created");
+    HttpResponse<String> admin = signUp("admin", null);
+    assertEquals(201, admin.statusCode(), "'admin' is just a name now");
+    assertFalse(new JsonObject(admin.body()).getBoolean("admin"), "and signing up as admin makes no administrator");
+  }
+
+  @Test
+  void theSetupTokenMakesTheFirstAdministratorOnceAndOnlyOnce() throws Exception {
+    bearer = null;
+    assertError(signUp("ada", "not-the-setup-token-at-all"), 403, "bad_setup_token");
+    assertError(send("POST", "/api/auth/signup",
+        "{\"username\":\"ada\",\"password\":\"correct horse\",\"setupToken\":5}"), 400, "invalid_request");
+    HttpResponse<String> first = signUp("ada", SETUP);
+    assertEquals(201, first.statusCode(), first.body());
+    assertTrue(new JsonObject(first.body()).getBoolean("admin"));
+    assertTrue(f.store.get(io.pier.scheduler.auth.Accounts.SETUP_USED).isPresent());
+    assertError(signUp("eve", SETUP), 403, "setup_token_used");
+    assertError(signUp("root", SETUP), 403, "setup_token_used");
+    bearer = new JsonObject(first.body()).getString("token");
+    assertEquals(200, send("GET", "/api/nodes", null).statusCode(), "the administrator administers");
+  }
+
+  @Test
+  void aSetupSignUpUnderATakenNameLeavesTheTokenUsable() throws Exception {
+    bearer = null;
+    assertEquals(201, signUp("bob", null).statusCode());
+    assertError(signUp("bob", SETUP), 409, "username_taken");
+    assertEquals(201, signUp("root", SETUP).statusCode(), "the listed name, with the token");
+  }
+
+  @Test
+  void theSetupTokenIsUsedOnceEvenWhenTwoSignUpsRace() throws Exception {
+    bearer = null;
+    List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> racing = new java.util.ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      String body = new JsonObject().put("username", "racer" + i).put("password", "correct horse")
+          .put("setupToken", SETUP).encode();
+      racing.add(http.sendAsync(HttpRequest.newBuilder(URI.create(base + "/api/auth/signup"))
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+          HttpResponse.BodyHandlers.ofString()));
+    }
+    long made = 0;
+    for (var r : racing) {
+      HttpResponse<String> resp = r.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      if (resp.statusCode() == 201) {
+        made++;
+      } else {
+        assertError(resp, 403, "setup_token_used");
+      }
+    }
+    assertEquals(1, made);
+  }
+
+  // ---- revocation: sign-out and role changes hold before tokens expire ----
+
+  @Test
+  void signingOutRevokesEveryTokenOfTheUserAtOnce() throws Exception {
+    bearer = null;
+    String first = new JsonObject(signUp("bob", null).body()).getString("token");
+    Thread.sleep(2);
+    HttpResponse<String> login = send("POST", "/api/auth/login", "{\"username\":\"bob\",\"password\":\"correct horse\"}");
+    String second = new JsonObject(login.body()).getString("token");
+    bearer = second;
+    assertEquals(200, send("GET", "/api/repls", null).statusCode());
+    HttpResponse<String> out = send("POST", "/api/auth/logout", "");
+    assertEquals(200, out.statusCode());
+    assertTrue(new JsonObject(out.body()).getBoolean("revoked"), out.body());
+    assertError(send("GET", "/api/repls", null), 401, "unauthenticated");
+    bearer = first;
+    assertError(send("GET", "/api/repls", null), 401, "unauthenticated", "the other device's token too");
+    assertTrue(f.store.get(io.pier.scheduler.auth.StoredRevocations.PREFIX + "bob.json").isPresent(),
+        "kept in storage for a restart of the whole cluster");
+    Thread.sleep(2);
+    bearer = null;
+    login = send("POST", "/api/auth/login", "{\"username\":\"bob\",\"password\":\"correct horse\"}");
+    bearer = new JsonObject(login.body()).getString("token");
+    assertEquals(200, send("GET", "/api/repls", null).statusCode(), "signing in again works");
+    bearer = tokens.issue("alice", false, Duration.ofHours(1));
+    assertEquals(200, send("GET", "/api/repls", null).statusCode(), "other users are not signed out");
+  }
+
+  @Test
+  void signingOutWithoutATokenOnlyClearsTheCookie() throws Exception {
+    bearer = null;
+    HttpResponse<String> out = send("POST", "/api/auth/logout", "");
+    assertEquals(200, out.statusCode());
+    assertFalse(new JsonObject(out.body()).getBoolean("revoked"));
+    assertTrue(out.headers().firstValue("set-cookie").orElse("").contains("Max-Age=0"));
+  }
+
+  @Test
+  void aPreviewsPageCannotSignTheVisitorOut() throws Exception {
+    assertError(sendWith("POST", "/api/auth/logout", "", "Cookie", "pier_token=" + bearer,
+        "Origin", "http://evil-app.pier.localhost:8080"), 403, "forbidden_origin");
+    assertEquals(200, send("GET", "/api/repls", null).statusCode(), "still signed in");
+  }
+
+  @Test
+  void anAdministratorMakesAnotherAccountAdministratorAndItsOldTokensStopAtOnce() throws Exception {
+    bearer = null;
+    String bobs = new JsonObject(signUp("bob", null).body()).getString("token");
+    bearer = tokens.issue("root", true, Duration.ofHours(1));
+    Thread.sleep(2);
+    HttpResponse<String> made = send("PATCH", "/api/accounts/bob", "{\"admin\":true}");
+    assertEquals(200, made.statusCode(), made.body());
+    assertTrue(new JsonObject(made.body()).getBoolean("admin"));
+    bearer = bobs;
+    assertError(send("GET", "/api/repls", null), 401, "unauthenticated");
+    Thread.sleep(2);
+    bearer = null;
+    HttpResponse<String> login = send("POST", "/api/auth/login", "{\"username\":\"bob\",\"password\":\"correct horse\"}");
+    assertTrue(new JsonObject(login.body()).getBoolean("admin"), login.body());
+    String adminBobs = new JsonObject(login.body()).getString("token");
+
+    bearer = tokens.issue("root", true, Duration.ofHours(1));
+    Thread.sleep(2);
+    assertEquals(200, send("PATCH", "/api/accounts/bob", "{\"admin\":false}").statusCode());
+    bearer = adminBobs;
+    assertError(send("GET", "/api/nodes", null), 401, "unauthenticated", "demoted: its admin token is gone");
+  }
+
+  @Test
+  void onlyAnAdministratorChangesRolesAndBadRequestsAreClear() throws Exception {
+    assertError(send("PATCH", "/api/accounts/alice", "{\"admin\":true}"), 403, "forbidden");
+    bearer = tokens.issue("root", true, Duration.ofHours(1));
+    assertError(send("PATCH", "/api/accounts/nobody", "{\"admin\":true}"), 404, "unknown_account");
+    assertError(send("PATCH", "/api/accounts/NO!", "{\"admin\":true}"), 404, "unknown_account");
+    assertError(send("PATCH", "/api/accounts/alice", "{\"admin\":\"yes\"}"), 400, "invalid_request");
+    assertError(send("PATCH", "/api/accounts/alice", "{\"admin\":true,\"x\":1}"), 400, "invalid_request");
+    assertError(send("PATCH", "/api/accounts/alice", "nope"), 400, "invalid_request");
+    bearer = null;
+    assertError(send("PATCH", "/api/accounts/alice", "{\"admin\":true}"), 401, "unauthenticated");
+  }
+
+  @Test
+  void theOperatorsServiceTokenMayChangeRoles() throws Exception {
+    bearer = null;
+    signUp("bob", null);
+    bearer = tokens.issue("service:operator", true, Duration.ofMinutes(1));
+    HttpResponse<String> made = send("PATCH", "/api/accounts/bob", "{\"admin\":true}");
+    assertEquals(200, made.statusCode(), made.body());
+  }
+
+  @Test
+  void aSignInLimitedByManyNamesSaysSoAndWhenToRetry() throws Exception {
+    bearer = null;
+    for (int i = 0; i < 10; i++) send("POST", "/api/auth/login", "{\"username\":\"dave\",\"password\":\"guess\"}");
+    HttpResponse<String> limited = send("POST", "/api/auth/login", "{\"username\":\"dave\",\"password\":\"guess\"}");
+    assertError(limited, 429, "rate_limited");
+    assertEquals("60", limited.headers().firstValue("Retry-After").orElse(""));
+  }
+
+  // ---- caps per account ----
+
+  @Test
+  void anAccountAtItsCapOfReplsIsRefusedAndAnAdministratorIsNot() throws Exception {
+    close();
+    serve(new io.pier.scheduler.ReplService.Quotas(2, 1));
+    createNode();
+    createNode();
+    JsonObject err = assertError(send("POST", "/api/repls", "{\"template\":\"node\"}"), 429, "repl_limit");
+    assertTrue(err.getString("message").contains("2"), err.encode());
+    assertEquals(2, new JsonObject(send("GET", "/api/repls", null).body()).getJsonArray("repls").size(),
+        "the refused one left nothing behind");
+    bearer = tokens.issue("root", true, Duration.ofHours(1));
+    for (int i = 0; i < 3; i++) createNode();
+    bearer = tokens.issue("bob", false, Duration.ofHours(1));
+    createNode();
+  }
+
+  @Test
+  void anAccountAtItsCapOfRunningReplsIsRefusedEvenWhenAPreviewWakesOne() throws Exception {
+    close();
+    serve(new io.pier.scheduler.ReplService.Quotas(5, 1));
+    f.addNode("n1");
+    String one = createNode().getString("slug");
+    String two = createNode().getString("slug");
+    assertEquals(200, send("POST", "/api/repls/" + one + "/start", null).statusCode());
+    JsonObject err = assertError(send("POST", "/api/repls/" + two + "/start", null), 429, "running_limit");
+    assertTrue(err.getString("message").contains("1"), err.encode());
+    assertEquals("stopped", new JsonObject(send("GET", "/api/repls/" + two, null).body()).getString("state"));
+    String alices = bearer;
+    bearer = tokens.issue("service:edge", true, Duration.ofMinutes(5));
+    assertError(send("POST", "/api/repls/" + two + "/start", null), 429, "running_limit");
+    bearer = alices;
+    assertEquals(200, send("POST", "/api/repls/" + one + "/stop", null).statusCode());
+    assertEquals(200, send("POST", "/api/repls/" + two + "/start", null).statusCode(), "room again after a stop");
+    bearer = tokens.issue("root", true, Duration.ofHours(1));
+    assertEquals(200, send("POST", "/api/repls/" + one + "/start", null).statusCode(), "an administrator is exempt");
   }
 
   @org.junit.jupiter.api.Test
