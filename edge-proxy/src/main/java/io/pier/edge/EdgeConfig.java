@@ -67,6 +67,12 @@ public record EdgeConfig(String bindHost, int port, String domain, List<String> 
           previewQueue, apiPool, apiQueue, connectTimeout, upgradeTimeout, responseTimeout, idleTimeout);
     }
 
+    /** The same with other pool sizes and queues (tests). */
+    public Capacity withPools(int preview, int previewWaiting, int api, int apiWaiting) {
+      return new Capacity(sessionsTotal, sessionsPerUser, sessionsPerRepl, previewSocketsTotal, previewSocketsPerRepl,
+          preview, previewWaiting, api, apiWaiting, connectTimeout, upgradeTimeout, responseTimeout, idleTimeout);
+    }
+
     /** The same with other timeouts (tests). */
     public Capacity withTimeouts(Duration connect, Duration upgrade, Duration response, Duration idle) {
       return new Capacity(sessionsTotal, sessionsPerUser, sessionsPerRepl, previewSocketsTotal, previewSocketsPerRepl,

@@ -236,6 +236,28 @@ public final class EdgeProxy {
         .putHeader("Location", "https://" + host + (port == 443 ? "" : ":" + port) + req.uri()).end();
   }
 
+  /**
+   * What the edge holds now: relayed WebSockets (open, pending upgrade, counted against the limits) by kind, and its
+   * HTTP pools' connections in use and requests queued. All zero when nobody uses it.
+   */
+  public record Load(int sessionsOpen, int sessionsPending, int sessionsCounted, int previewSocketsOpen,
+                     int previewSocketsPending, int previewSocketsCounted, double poolInUse, double poolQueued) {
+    public boolean idle() {
+      return sessionsOpen == 0 && sessionsPending == 0 && sessionsCounted == 0 && previewSocketsOpen == 0
+          && previewSocketsPending == 0 && previewSocketsCounted == 0 && poolInUse == 0 && poolQueued == 0;
+    }
+  }
+
+  public Load load() {
+    return new Load(sessionRelay.open(), sessionRelay.pending(), sessionLimits.open(), previewSocketRelay.open(),
+        previewSocketRelay.pending(), previewSocketLimits.open(), sum("vertx.pool.in.use"),
+        sum("vertx.pool.queue.pending"));
+  }
+
+  private double sum(String gauge) {
+    return metrics.find(gauge).gauges().stream().mapToDouble(io.micrometer.core.instrument.Gauge::value).sum();
+  }
+
   public int port() {
     return server.actualPort();
   }

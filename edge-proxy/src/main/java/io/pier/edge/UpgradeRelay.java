@@ -107,7 +107,7 @@ final class UpgradeRelay {
       pending.incrementAndGet();
       // Before the upgrade, a client that goes away (killed mid-upgrade, or it gave up) ends the relay here.
       req.response().closeHandler(v -> {
-        if (!upgraded) end("the client left before the upgrade");
+        if (downstream == null) end("the client left before the upgrade was through");
       });
       timer = vertx.setTimer(upgradeTimeoutMs, t -> {
         timer = -1;
@@ -166,12 +166,22 @@ final class UpgradeRelay {
       upstream = response.netSocket();
       upstream.pause();
       HttpServerResponse answer = req.response();
+      if (answer.closed()) {
+        end("the client left as the origin accepted");
+        return;
+      }
       answer.headers().addAll(response.headers());
-      req.toNetSocket().onComplete(switched -> {
+      Future<NetSocket> switching;
+      try {
+        switching = req.toNetSocket();
+      } catch (RuntimeException clientGone) {
+        // Vert.x throws (rather than fails) when the client's connection closed under it.
+        end("the client left as it was upgraded: " + clientGone);
+        return;
+      }
+      switching.onComplete(switched -> {
         if (switched.failed()) {
-          LOG.debug("the client of {} left as it was upgraded: {}", req.uri(), switched.cause().getMessage());
-          upstream.close();
-          end(null);
+          end("the client left as it was upgraded: " + switched.cause().getMessage());
           return;
         }
         downstream = switched.result();
