@@ -121,6 +121,7 @@ final class UpgradeRelay {
               conn.close();
               return Future.failedFuture("ended");
             }
+            conn.exceptionHandler(err -> LOG.debug("connection to {} for {}: {}", origin, req.uri(), err.toString()));
             conn.closeHandler(v -> {
               if (!upgraded) fail(502, "origin_closed", "the origin closed the connection during the upgrade", null);
             });
@@ -129,6 +130,8 @@ final class UpgradeRelay {
           .compose(request -> {
             // The origin sees the Host the client used (a preview's app, the node-agent's Origin check).
             if (req.authority() != null) request.authority(req.authority());
+            // Once upgraded, the request ends with its connection: that is no error to log.
+            request.exceptionHandler(err -> LOG.debug("upgrade request {}: {}", req.uri(), err.toString()));
             return request.connect();
           })
           .onComplete(answered -> onRequestContext(() -> {
