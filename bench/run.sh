@@ -46,9 +46,10 @@ case $bench in
       -cp "$(test_classpath e2e)" io.pier.e2e.bench.FailoverBenchmark "$@" ;;
   sessions|soak)
     # Scheduler, node-agent (real dockerd), edge and the clients in one JVM on loopback; the heap is sized so that the
-    # idle-memory check measures what stays, not what a lazy GC left.
+    # idle-memory check measures what stays, not what a lazy GC left. PIER_BENCH_JAVA_OPTS=-Dpier.bench.histogram=true
+    # prints the heap's class histogram after the first and last cycle.
     [ "$bench" = soak ] && set -- soak "$@"
-    exec java -Xmx${PIER_BENCH_HEAP:-1g} --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED \
+    exec java -Xmx${PIER_BENCH_HEAP:-1g} ${PIER_BENCH_JAVA_OPTS:-} --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED \
       -Dhazelcast.phone.home.enabled=false -Dhazelcast.logging.type=slf4j -Dpier.repo.root="$REPO" \
       -Djdk.httpclient.allowRestrictedHeaders=host -Dpty4j.tmpdir=/tmp/pier-bench-pty -Djna.tmpdir=/tmp/pier-bench-pty \
       -cp "$(reactor_test_classpath e2e)" io.pier.e2e.bench.ManySessionsBenchmark "$@" ;;

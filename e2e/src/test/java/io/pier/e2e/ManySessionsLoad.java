@@ -175,12 +175,14 @@ public final class ManySessionsLoad implements AutoCloseable {
         for (Future<?> f : closing) f.get(5, TimeUnit.MINUTES);
         for (Socket s : neverRead) closeQuietly(s);
         startRepl(stopped);
+        awaitPreview(stopped);
         // 4. Back to idle, edge and node-agent.
         edgeLoad = awaitEdgeIdle();
         nodeSessions = awaitNodeSessions(0);
         long heap = heapAfterGc();
         if (cycle == 1) firstIdle = heap;
         lastIdle = heap;
+        if (Boolean.getBoolean("pier.bench.histogram") && (cycle == 1 || cycle == settings.cycles())) histogram(cycle);
         System.out.printf("[sessions] cycle %d: %d open at once, %d failures so far, edge %s, node sessions %.0f,"
             + " idle heap %d MiB%n", cycle, open.size(), failures.size(), edgeLoad, nodeSessions, heap >> 20);
       }
@@ -305,6 +307,31 @@ public final class ManySessionsLoad implements AutoCloseable {
     }
   }
 
+  /** A started repl's app takes a moment to listen: wait until its preview answers, as a user would see it. */
+  private void awaitPreview(String slug) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pier.edgePort + "/"))
+          .header("Host", slug + "." + PierOnLoopback.DOMAIN).timeout(Duration.ofSeconds(10)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() == 200) return;
+      Thread.sleep(200);
+    }
+    failures.add("the preview of " + slug + " did not answer within 60 s of its start");
+  }
+
+  /** The heap's classes by size (jcmd GC.class_histogram), top 25: where idle memory goes between cycles. */
+  private static void histogram(int cycle) {
+    try {
+      Process p = new ProcessBuilder("jcmd", String.valueOf(ProcessHandle.current().pid()), "GC.class_histogram")
+          .redirectErrorStream(true).start();
+      List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().limit(28).toList();
+      lines.forEach(l -> System.out.println("[histogram " + cycle + "] " + l));
+    } catch (IOException e) {
+      System.out.println("[histogram] " + e);
+    }
+  }
+
   private void previews(int count) {
     List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> asked = new ArrayList<>();
     for (int i = 0; i < count; i++) {
@@ -317,7 +344,8 @@ public final class ManySessionsLoad implements AutoCloseable {
       try {
         HttpResponse<String> r = f.get(2, TimeUnit.MINUTES);
         if (r.statusCode() == 200) previewsOk.incrementAndGet();
-        else failures.add("preview answered " + r.statusCode() + ": " + r.body().substring(0, Math.min(200, r.body().length())));
+        else failures.add("preview of " + r.request().headers().firstValue("Host").orElse("?") + " answered "
+            + r.statusCode() + ": " + r.body().substring(0, Math.min(200, r.body().length())));
       } catch (Exception e) {
         failures.add("preview: " + e);
       }
