@@ -83,7 +83,10 @@ public final class ManySessionsLoad implements AutoCloseable {
       .connectTimeout(Duration.ofSeconds(10)).build();
   private final List<String> slugs = new ArrayList<>();
   private final List<String> failures = new CopyOnWriteArrayList<>();
-  private final List<Long> keystrokes = Collections.synchronizedList(new ArrayList<>());
+  /** Keystroke echo times (µs), in an array allocated before the first idle measure: the load's own samples must not
+   * grow the heap it measures. */
+  private long[] keystrokeMicros = new long[0];
+  private int keystrokeCount;
   private final AtomicInteger opened = new AtomicInteger();
   private final AtomicInteger echoes = new AtomicInteger();
   private final AtomicInteger previewsOk = new AtomicInteger();
@@ -132,6 +135,7 @@ public final class ManySessionsLoad implements AutoCloseable {
   /** Runs the cycles and returns what they measured (the caller judges it). */
   public Report run(Settings settings) throws Exception {
     long began = System.nanoTime();
+    keystrokeMicros = new long[Math.min(4_000_000, settings.sessions() * settings.cycles() * 24)];
     ExecutorService pool = Executors.newFixedThreadPool(settings.parallelism());
     long firstIdle = 0;
     long lastIdle = 0;
@@ -189,8 +193,7 @@ public final class ManySessionsLoad implements AutoCloseable {
     } finally {
       pool.shutdownNow();
     }
-    List<Long> sorted = new ArrayList<>(keystrokes);
-    Collections.sort(sorted);
+    List<Long> sorted = keystrokeSamples();
     return new Report(opened.get(), echoes.get(), List.copyOf(failures), percentile(sorted, 0.50),
         percentile(sorted, 0.99), sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1), previewsOk.get(), firstIdle,
         lastIdle, loaded, peak, edgeLoad, nodeSessions, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - began));
@@ -295,7 +298,7 @@ public final class ManySessionsLoad implements AutoCloseable {
         long sent = System.nanoTime();
         o.client.sendInput(o.term.channel(), String.valueOf(key));
         o.client.awaitOutput(o.term.channel(), typed.toString());
-        keystrokes.add(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - sent));
+        keystroke(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - sent));
       }
       o.client.sendInput(o.term.channel(), "\n");
       o.client.awaitOutput(o.term.channel(), "ok-" + marker);
@@ -325,8 +328,14 @@ public final class ManySessionsLoad implements AutoCloseable {
     try {
       Process p = new ProcessBuilder("jcmd", String.valueOf(ProcessHandle.current().pid()), "GC.class_histogram")
           .redirectErrorStream(true).start();
-      List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().limit(28).toList();
-      lines.forEach(l -> System.out.println("[histogram " + cycle + "] " + l));
+      List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+      // The biggest classes, and every class of Pier's and of Vert.x's connections, however small.
+      for (int i = 0; i < lines.size(); i++) {
+        String l = lines.get(i);
+        if (i < 28 || l.contains("io.pier.") || l.contains("io.vertx.core.net.impl") || l.contains("io.vertx.core.http.impl")) {
+          System.out.println("[histogram " + cycle + "] " + l);
+        }
+      }
     } catch (IOException e) {
       System.out.println("[histogram] " + e);
     }
@@ -464,6 +473,7 @@ public final class ManySessionsLoad implements AutoCloseable {
     long end = began + duration.toNanos();
     Map<String, String> saved = new ConcurrentHashMap<>();
     AtomicLong operations = new AtomicLong();
+    keystrokeMicros = new long[2_000_000];
     long firstIdle = heapAfterGc();
     ExecutorService pool = Executors.newFixedThreadPool(users + 1);
     List<Future<?>> workers = new ArrayList<>();
@@ -487,7 +497,7 @@ public final class ManySessionsLoad implements AutoCloseable {
               long sent = System.nanoTime();
               client.sendInput(term, String.valueOf(key));
               client.awaitOutput(term, typed.toString());
-              keystrokes.add(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - sent));
+              keystroke(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - sent));
             }
             client.sendInput(term, "\n");
             client.awaitOutput(term, "soak-" + (user * 1000 + round % 1000));
@@ -542,11 +552,22 @@ public final class ManySessionsLoad implements AutoCloseable {
     }
     for (String slug : steady) startRepl(slug);
     System.out.printf("[soak] %d operations, %d saved files checked against S3%n", operations.get(), checked);
-    List<Long> sorted = new ArrayList<>(keystrokes);
-    Collections.sort(sorted);
+    List<Long> sorted = keystrokeSamples();
     return new Report(opened.get(), echoes.get(), List.copyOf(failures), percentile(sorted, 0.50),
         percentile(sorted, 0.99), sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1), previewsOk.get(), firstIdle,
         lastIdle, 0, users, load, nodeSessions, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - began));
+  }
+
+  private synchronized void keystroke(long micros) {
+    if (keystrokeCount < keystrokeMicros.length) keystrokeMicros[keystrokeCount++] = micros;
+  }
+
+  private synchronized List<Long> keystrokeSamples() {
+    long[] copy = java.util.Arrays.copyOf(keystrokeMicros, keystrokeCount);
+    java.util.Arrays.sort(copy);
+    List<Long> sorted = new ArrayList<>(copy.length);
+    for (long v : copy) sorted.add(v);
+    return sorted;
   }
 
   private static long heapAfterGc() throws InterruptedException {
