@@ -4,12 +4,16 @@
 #                                               cluster name), run the benchmark against it, stop it
 #   bench/run.sh placement [nodes] [placements] the real placement code over fake nodes, no Pier needed
 #   bench/run.sh failover [rounds]              SIGKILL a node-agent of a 3-node fleet on loopback, time recovery
+#   bench/run.sh sessions [n] [cycles] [repls]  n IDE sessions with terminals through one edge to repls on one node,
+#                                               previews alongside, ended in every way, back to idle (issue 13)
+#   bench/run.sh soak [minutes] [users] [repls] the same edge under a constant mix (typing, saves, terminals, previews,
+#                                               starts and stops); every save must equal what S3 holds after
 #   bench/run.sh isolation                      the hostile-repl, workspace-quota and gVisor integration tests
 #                                               (real Docker), printing the figures they measure on the way
 # Build first (./pier up once, or mvn -DskipTests install).
 set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-bench=${1:?usage: bench/run.sh skeleton|terminal|sync|stacks|placement|failover|isolation [args]}
+bench=${1:?usage: bench/run.sh skeleton|terminal|sync|stacks|placement|failover|sessions|soak|isolation [args]}
 shift
 
 # The test classpath of a module, for benchmarks that use its test code.
@@ -17,6 +21,17 @@ test_classpath() {
   local module=$1 file
   file=$(mktemp)
   (cd "$REPO" && mvn -q -o -pl "$module" dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$file") >&2
+  echo "$REPO/$module/target/test-classes:$REPO/$module/target/classes:$(cat "$file")"
+  rm -f "$file"
+}
+
+# The same from a reactor build of this checkout (nothing installed into the local Maven repository, which other
+# checkouts may share): the module's dependencies on Pier's own modules resolve to their target/classes.
+reactor_test_classpath() {
+  local module=$1 file
+  file=$(mktemp)
+  (cd "$REPO" && mvn -q -o -pl "$module" -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
+    -Dmdep.outputFile="$file") >&2
   echo "$REPO/$module/target/test-classes:$REPO/$module/target/classes:$(cat "$file")"
   rm -f "$file"
 }
@@ -29,6 +44,15 @@ case $bench in
     exec java --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED \
       -Dhazelcast.phone.home.enabled=false -Dpier.repo.root="$REPO" -Djdk.httpclient.allowRestrictedHeaders=host \
       -cp "$(test_classpath e2e)" io.pier.e2e.bench.FailoverBenchmark "$@" ;;
+  sessions|soak)
+    # Scheduler, node-agent (real dockerd), edge and the clients in one JVM on loopback; the heap is sized so that the
+    # idle-memory check measures what stays, not what a lazy GC left. PIER_BENCH_JAVA_OPTS=-Dpier.bench.histogram=true
+    # prints the heap's class histogram after the first and last cycle.
+    [ "$bench" = soak ] && set -- soak "$@"
+    exec java -Xmx${PIER_BENCH_HEAP:-1g} ${PIER_BENCH_JAVA_OPTS:-} --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED \
+      -Dhazelcast.phone.home.enabled=false -Dhazelcast.logging.type=slf4j -Dpier.repo.root="$REPO" \
+      -Djdk.httpclient.allowRestrictedHeaders=host -Dpty4j.tmpdir=/tmp/pier-bench-pty -Djna.tmpdir=/tmp/pier-bench-pty \
+      -cp "$(reactor_test_classpath e2e)" io.pier.e2e.bench.ManySessionsBenchmark "$@" ;;
   isolation)
     # These measurements need what the tests set up (a fork bomb next door, loop devices, a runsc runtime); the
     # tests print them on lines starting with [hostile], [quota] and [gvisor].

@@ -131,6 +131,11 @@ public final class PierOnLoopback implements AutoCloseable {
   }
 
   PierOnLoopback(Options options) throws Exception {
+    this(options, io.pier.edge.EdgeConfig.Capacity.defaults());
+  }
+
+  /** With the edge-proxy's limits, pools and timeouts as given (load tests raise the session limits). */
+  PierOnLoopback(Options options, io.pier.edge.EdgeConfig.Capacity edgeCapacity) throws Exception {
     this.options = options;
     String run = UUID.randomUUID().toString().substring(0, 8);
     Path repo = repo();
@@ -170,11 +175,17 @@ public final class PierOnLoopback implements AutoCloseable {
     schedulerPort = schedulerPorts.get(0);
     edge = Mains.await(EdgeProxyMain.start(new EdgeConfig("127.0.0.1", edgePort, DOMAIN, List.of(),
         options.wake() ? Duration.ofSeconds(60) : Duration.ZERO, AUTH_SECRET,
-        new ClusterConfig(cluster.name(), cluster.members(), cluster.host(), cluster.port(), true))), START);
+        new ClusterConfig(cluster.name(), cluster.members(), cluster.host(), cluster.port(), true))
+        .withCapacity(edgeCapacity)), START);
 
     var dockerConfig = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
     docker = DockerClientImpl.getInstance(dockerConfig,
         new ApacheDockerHttpClient.Builder().dockerHost(dockerConfig.getDockerHost()).build());
+  }
+
+  /** The edge-proxy, for what it holds now ({@link io.pier.edge.EdgeProxy#load()}). */
+  io.pier.edge.EdgeProxy edgeProxy() {
+    return edge.proxy();
   }
 
   /** Starts the first node-agent again, after {@link #killNode()}: same id, same data folder. */

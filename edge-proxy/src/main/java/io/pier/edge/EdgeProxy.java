@@ -18,6 +18,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -67,7 +70,16 @@ public final class EdgeProxy {
   private final Map<HttpServerRequest, Route> resolved = new ConcurrentHashMap<>();
   private HttpServer server;
   private HttpServer tlsServer;
-  private HttpClient client;
+  /** Previews' HTTP requests: a pool per repl app, sized on purpose, with a bounded queue. */
+  private HttpClient previewClient;
+  /** API requests and wake-ups: a pool per scheduler, sized on purpose, with a bounded queue. */
+  private HttpClient apiClient;
+  /** WebSocket upgrades: connections of their own, never pooled. */
+  private HttpClientAgent upgradeAgent;
+  private UpgradeRelay sessionRelay;
+  private UpgradeRelay previewSocketRelay;
+  private final RelayLimits sessionLimits;
+  private final RelayLimits previewSocketLimits;
   private final io.pier.common.auth.TokenSigner tokens;
   private final Map<String, Long> lastRecordedUse = new ConcurrentHashMap<>();
   private final Map<String, Future<Route>> waking = new ConcurrentHashMap<>();
@@ -84,25 +96,81 @@ public final class EdgeProxy {
     this.tokens = new io.pier.common.auth.TokenSigner(config.authSecret(), java.time.Clock.systemUTC(),
         io.pier.common.auth.Revocations.following(vertx, cluster.revocations(), java.time.Clock.systemUTC()));
     this.origins = new OriginPolicy(config.access().publicUrl(), config.access().allowedOrigins());
+    EdgeConfig.Capacity capacity = config.capacity();
+    this.sessionLimits = new RelayLimits("IDE sessions", capacity.sessionsTotal(), capacity.sessionsPerUser(),
+        capacity.sessionsPerRepl());
+    this.previewSocketLimits = new RelayLimits("preview WebSockets", capacity.previewSocketsTotal(), 0,
+        capacity.previewSocketsPerRepl());
+  }
+
+  /** A pooled HTTP client: {@code size} connections per origin, {@code queue} requests waiting, then 503. */
+  private HttpClient pooledClient(String name, int size, int queue) {
+    EdgeConfig.Capacity capacity = config.capacity();
+    return vertx.httpClientBuilder()
+        .with(new HttpClientOptions().setName(name).setMetricsName(name)
+            .setConnectTimeout((int) capacity.connectTimeout().toMillis())
+            .setKeepAliveTimeout(30)
+            // A pooled connection nobody used for this long is closed (as is any the origin leaves silent).
+            .setIdleTimeout((int) capacity.responseTimeout().toSeconds()))
+        .with(new PoolOptions().setHttp1MaxSize(size).setMaxWaitQueueSize(queue))
+        .build();
+  }
+
+  /** How a proxied request asks for its origin connection: bounded wait for the pool and for the answer. */
+  private RequestOptions originRequest(SocketAddress server) {
+    EdgeConfig.Capacity capacity = config.capacity();
+    return new RequestOptions().setServer(server).setConnectTimeout(capacity.connectTimeout().toMillis())
+        .setIdleTimeout(capacity.responseTimeout().toMillis());
+  }
+
+  /** Registers the gauges and limits operators watch (docs/operations.md, "Edge limits"). */
+  private void registerMeters() {
+    for (var kind : Map.of("session", new Object[] {sessionRelay, sessionLimits},
+        "preview", new Object[] {previewSocketRelay, previewSocketLimits}).entrySet()) {
+      UpgradeRelay relay = (UpgradeRelay) kind.getValue()[0];
+      RelayLimits limits = (RelayLimits) kind.getValue()[1];
+      io.micrometer.core.instrument.Gauge.builder("pier.edge.websockets.open", relay, UpgradeRelay::open)
+          .description("WebSockets relayed by the edge now").tag("kind", kind.getKey()).register(metrics);
+      io.micrometer.core.instrument.Gauge.builder("pier.edge.websockets.pending", relay, UpgradeRelay::pending)
+          .description("WebSocket upgrades asked of a node-agent or app and not answered yet")
+          .tag("kind", kind.getKey()).register(metrics);
+      io.micrometer.core.instrument.Gauge.builder("pier.edge.websockets.counted", limits, RelayLimits::open)
+          .description("WebSockets counted against the limits (open and pending)").tag("kind", kind.getKey())
+          .register(metrics);
+    }
+    EdgeConfig.Capacity c = config.capacity();
+    Map<String, Integer> configured = Map.of("sessions_total", c.sessionsTotal(), "sessions_per_user", c.sessionsPerUser(),
+        "sessions_per_repl", c.sessionsPerRepl(), "preview_sockets_total", c.previewSocketsTotal(),
+        "preview_sockets_per_repl", c.previewSocketsPerRepl(), "preview_pool", c.previewPool(),
+        "preview_queue", c.previewQueue(), "api_pool", c.apiPool(), "api_queue", c.apiQueue());
+    configured.forEach((name, value) -> io.micrometer.core.instrument.Gauge.builder("pier.edge.limit", () -> value)
+        .description("The edge's configured limits").tag("limit", name).register(metrics));
   }
 
   public Future<EdgeProxy> start() {
-    HttpClient client = vertx.createHttpClient();
-    HttpProxy previewProxy = HttpProxy.reverseProxy(client).origin(keepingHostTo(resolved,
+    EdgeConfig.Capacity capacity = config.capacity();
+    previewClient = pooledClient("edge-preview", capacity.previewPool(), capacity.previewQueue());
+    apiClient = pooledClient("edge-api", capacity.apiPool(), capacity.apiQueue());
+    upgradeAgent = vertx.httpClientBuilder().with(new HttpClientOptions().setName("edge-upgrades")
+            .setConnectTimeout((int) capacity.connectTimeout().toMillis())
+            // A relayed WebSocket with no byte either way for this long is closed (the client side has the same).
+            .setIdleTimeout((int) capacity.idleTimeout().toSeconds()))
+        .build();
+    sessionRelay = new UpgradeRelay(vertx, upgradeAgent, capacity.connectTimeout(), capacity.upgradeTimeout());
+    previewSocketRelay = new UpgradeRelay(vertx, upgradeAgent, capacity.connectTimeout(), capacity.upgradeTimeout());
+    registerMeters();
+    HttpProxy previewProxy = HttpProxy.reverseProxy(previewClient).origin(keepingHostTo(resolved,
         route -> SocketAddress.inetSocketAddress(route.port(), route.host())))
-        .addInterceptor(withoutPierCredentials(), true);
-    HttpProxy sessionProxy = HttpProxy.reverseProxy(client).origin(keepingHostTo(resolved, route -> {
-      URI agent = URI.create(route.agentUrl());
-      return SocketAddress.inetSocketAddress(agent.getPort(), agent.getHost());
-    }));
-    this.client = client;
+        .addInterceptor(answeringFailuresAsJson("the repl's app"), false)
+        .addInterceptor(withoutPierCredentials(), false);
     // Any scheduler will do; one that does not answer (it just died, its entry not yet expired) is skipped.
-    HttpProxy apiProxy = HttpProxy.reverseProxy(client).origin(ctx -> connectToAScheduler(ctx.client(),
-        shuffledSchedulers(), 0)).addInterceptor(forwardingHostAndScheme(), false);
+    HttpProxy apiProxy = HttpProxy.reverseProxy(apiClient).origin(ctx -> connectToAScheduler(ctx.client(),
+        shuffledSchedulers(), 0)).addInterceptor(answeringFailuresAsJson("the scheduler"), false)
+        .addInterceptor(forwardingHostAndScheme(), false);
 
     Router apex = Router.router(vertx);
     OpsRoutes.mount(apex, "edge-proxy", metrics, ready::get, tokens);
-    apex.get("/api/repls/:slug/session").handler(ctx -> session(ctx.request(), ctx.pathParam("slug"), sessionProxy));
+    apex.get("/api/repls/:slug/session").handler(ctx -> session(ctx.request(), ctx.pathParam("slug")));
     apex.route("/api/*").handler(ctx -> {
       if (schedulers.get().isEmpty()) {
         HttpErrors.send(ctx, 503, "no_scheduler", "no scheduler is available; try again shortly");
@@ -116,13 +184,16 @@ public final class EdgeProxy {
     apex.route().handler(StaticHandler.create("webroot").setIndexPage("index.html").setCachingEnabled(false));
 
     // No h2c upgrade: requests are relayed as HTTP/1.1, which is what repls' apps and WebSockets speak.
-    HttpServerOptions plain = new HttpServerOptions().setHttp2ClearTextEnabled(false);
+    // A client connection with no byte either way for the idle timeout is closed: an upgrade abandoned half-sent,
+    // a keep-alive connection left open, a relayed WebSocket whose both ends went quiet.
+    HttpServerOptions plain = new HttpServerOptions().setHttp2ClearTextEnabled(false)
+        .setIdleTimeout((int) capacity.idleTimeout().toSeconds());
     Future<HttpServer> listening;
     if (config.tls() == null) {
       listening = vertx.createHttpServer(plain).requestHandler(req -> dispatch(req, apex, previewProxy))
           .listen(config.port(), config.bindHost());
     } else {
-      HttpServerOptions secure = new HttpServerOptions().setSsl(true).setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions()
+      HttpServerOptions secure = new HttpServerOptions().setIdleTimeout((int) capacity.idleTimeout().toSeconds()).setSsl(true).setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions()
           .setCertPath(config.tls().certificate().toString()).setKeyPath(config.tls().key().toString()));
       listening = vertx.createHttpServer(secure).requestHandler(req -> dispatch(req, apex, previewProxy))
           .listen(config.tls().port(), config.bindHost())
@@ -147,7 +218,12 @@ public final class EdgeProxy {
     ready.set(false);
     if (refreshTimer >= 0) vertx.cancelTimer(refreshTimer);
     Future<Void> secure = tlsServer == null ? Future.succeededFuture() : tlsServer.close();
-    return secure.eventually(() -> server == null ? Future.succeededFuture() : server.close());
+    return secure.eventually(() -> server == null ? Future.succeededFuture() : server.close())
+        .eventually(() -> Future.join(close(previewClient), close(apiClient), close(upgradeAgent)));
+  }
+
+  private static Future<Void> close(HttpClient client) {
+    return client == null ? Future.succeededFuture() : client.close();
   }
 
   /** With TLS on, the plain port answers health checks and sends everything else to HTTPS. */
@@ -162,6 +238,28 @@ public final class EdgeProxy {
         .putHeader("Location", "https://" + host + (port == 443 ? "" : ":" + port) + req.uri()).end();
   }
 
+  /**
+   * What the edge holds now: relayed WebSockets (open, pending upgrade, counted against the limits) by kind, and its
+   * HTTP pools' connections in use and requests queued. All zero when nobody uses it.
+   */
+  public record Load(int sessionsOpen, int sessionsPending, int sessionsCounted, int previewSocketsOpen,
+                     int previewSocketsPending, int previewSocketsCounted, double poolInUse, double poolQueued) {
+    public boolean idle() {
+      return sessionsOpen == 0 && sessionsPending == 0 && sessionsCounted == 0 && previewSocketsOpen == 0
+          && previewSocketsPending == 0 && previewSocketsCounted == 0 && poolInUse == 0 && poolQueued == 0;
+    }
+  }
+
+  public Load load() {
+    return new Load(sessionRelay.open(), sessionRelay.pending(), sessionLimits.open(), previewSocketRelay.open(),
+        previewSocketRelay.pending(), previewSocketLimits.open(), sum("vertx.pool.in.use"),
+        sum("vertx.pool.queue.pending"));
+  }
+
+  private double sum(String gauge) {
+    return metrics.find(gauge).gauges().stream().mapToDouble(io.micrometer.core.instrument.Gauge::value).sum();
+  }
+
   public int port() {
     return server.actualPort();
   }
@@ -174,6 +272,8 @@ public final class EdgeProxy {
       preview(req, p.slug(), previewProxy);
     } else if (target instanceof HostTarget.Unknown u) {
       Pages.notFound(req.response(), u.host());
+    } else if (!canonicalPath(req)) {
+      return;
     } else if (!originAllowed(req)) {
       HttpErrors.send(req.response(), 403, "forbidden_origin", "a page of " + req.getHeader("Origin")
           + " may not " + (req.canUpgradeToWebSocket() ? "open a WebSocket" : "call this API") + " here");
@@ -183,13 +283,26 @@ public final class EdgeProxy {
   }
 
   /**
+   * The apex serves canonical paths only ({@link ApexPaths}): any other spelling is answered 400 here, so that the
+   * Origin check, the routing and the services behind the edge all see one and the same path.
+   */
+  private boolean canonicalPath(HttpServerRequest req) {
+    String canonical = ApexPaths.canonical(req.path());
+    if (canonical != null && canonical.equals(req.path())) return true;
+    HttpErrors.send(req.response(), 400, "bad_path", canonical == null
+        ? "this path is not accepted (dot segments, malformed escapes, backslashes and control characters are not)"
+        : "this path is spelt in a way that is not accepted; the accepted spelling is " + canonical);
+    return false;
+  }
+
+  /**
    * A WebSocket upgrade, and an API call that may change something, sent by a page of another origin is refused:
    * previews are the same site as the apex, so the browser would attach the user's sign-in cookie to it. Requests
    * without an Origin (curl, API clients) are not a browser page's.
    */
   private boolean originAllowed(HttpServerRequest req) {
     boolean guarded = req.canUpgradeToWebSocket()
-        || ((req.path().equals("/api") || req.path().startsWith("/api/")) && OriginPolicy.changesState(req.method()));
+        || (ApexPaths.isApi(req.path()) && OriginPolicy.changesState(req.method()));
     return !guarded || origins.allows(req.getHeader("Origin"), scheme(req), req.authority());
   }
 
@@ -221,17 +334,62 @@ public final class EdgeProxy {
     return new ProxyInterceptor() {
       @Override
       public Future<ProxyResponse> handleProxyRequest(ProxyContext ctx) {
-        MultiMap headers = ctx.request().headers();
-        String bearer = Credentials.bearer(ctx.request().proxiedRequest());
-        if (bearer != null && tokens.verify(bearer).isPresent()) headers.remove("Authorization");
-        List<String> cookies = headers.getAll("Cookie");
-        if (cookies.stream().anyMatch(c -> c.contains(PreviewAccess.COOKIE + "="))) {
-          List<String> kept = cookiePairs(cookies).stream()
-              .filter(p -> !p.startsWith(PreviewAccess.COOKIE + "=")).toList();
-          headers.remove("Cookie");
-          if (!kept.isEmpty()) headers.set("Cookie", String.join("; ", kept));
-        }
+        removePierCredentials(ctx.request().headers());
         return ctx.sendRequest();
+      }
+    };
+  }
+
+  /** Removes Pier's credentials (a valid bearer token, the preview cookie) from headers going to a repl's app. */
+  private void removePierCredentials(MultiMap headers) {
+    String authorization = headers.get("Authorization");
+    if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+        && tokens.verify(authorization.substring(7).trim()).isPresent()) {
+      headers.remove("Authorization");
+    }
+    List<String> cookies = headers.getAll("Cookie");
+    if (cookies.stream().anyMatch(c -> c.contains(PreviewAccess.COOKIE + "="))) {
+      List<String> kept = cookiePairs(cookies).stream()
+          .filter(p -> !p.startsWith(PreviewAccess.COOKIE + "=")).toList();
+      headers.remove("Cookie");
+      if (!kept.isEmpty()) headers.set("Cookie", String.join("; ", kept));
+    }
+  }
+
+  /**
+   * A proxied request whose origin could not be reached or did not answer in time gets a JSON answer that says so,
+   * never a bare 502 or a wait without end: 503 with {@code Retry-After} when the pool's queue is full, 504 when the
+   * origin took too long (to connect, to hand out a pooled connection, or to answer), 502 when it is unreachable.
+   */
+  private static ProxyInterceptor answeringFailuresAsJson(String origin) {
+    return new ProxyInterceptor() {
+      @Override
+      public Future<ProxyResponse> handleProxyRequest(ProxyContext ctx) {
+        return ctx.sendRequest().recover(err -> {
+          int status;
+          String code;
+          String message;
+          if (err instanceof io.vertx.core.http.ConnectionPoolTooBusyException) {
+            status = 503;
+            code = "origin_busy";
+            message = "too many requests are waiting for " + origin + "; try again shortly";
+          } else if (err instanceof java.util.concurrent.TimeoutException) {
+            status = 504;
+            code = "origin_timeout";
+            message = origin + " did not answer in time";
+          } else {
+            status = 502;
+            code = "origin_unreachable";
+            message = "could not reach " + origin;
+          }
+          LOG.debug("{} {}: {}", ctx.request().getMethod(), ctx.request().getURI(), err.toString());
+          ProxyResponse answer = ctx.request().release().response().setStatusCode(status)
+              .putHeader("Content-Type", "application/json")
+              .setBody(io.vertx.httpproxy.Body.body(io.vertx.core.buffer.Buffer.buffer(
+                  new io.vertx.core.json.JsonObject().put("error", code).put("message", message).encode())));
+          if (status == 503) answer.putHeader("Retry-After", "1");
+          return Future.succeededFuture(answer);
+        });
       }
     };
   }
@@ -395,9 +553,35 @@ public final class EdgeProxy {
       Pages.console(req.response(), slug);
       return;
     }
+    if (req.canUpgradeToWebSocket()) {
+      RelayLimits.Admission admission = previewSocketLimits.admit(null, slug);
+      if (admission instanceof RelayLimits.Refusal refusal) {
+        refuse(req, "preview", refusal);
+        return;
+      }
+      MultiMap headers = UpgradeRelay.forwardedHeaders(req);
+      removePierCredentials(headers);
+      previewSocketRelay.relay(req, SocketAddress.inetSocketAddress(route.port(), route.host()), headers,
+          ((RelayLimits.Lease) admission)::release);
+      return;
+    }
     resolved.put(req, route);
     req.response().closeHandler(v -> resolved.remove(req));
     previewProxy.handle(req);
+  }
+
+  /** A WebSocket past a limit: 429 or 503 at once, before any upgrade, with the limit named and Retry-After. */
+  private void refuse(HttpServerRequest req, String kind, RelayLimits.Refusal refusal) {
+    io.micrometer.core.instrument.Counter.builder("pier.edge.websockets.refused")
+        .description("WebSocket upgrades refused by a limit of the edge").tag("kind", kind)
+        .tag("limit", refusal.limit()).register(metrics).increment();
+    req.resume();
+    if (req.response().ended() || req.response().closed()) return;
+    req.response().setStatusCode(refusal.status()).putHeader("Content-Type", "application/json")
+        .putHeader("Retry-After", refusal.status() == 503 ? "5" : "30")
+        .end(new io.vertx.core.json.JsonObject().put("error", "too_many_websockets")
+            .put("limit", kind + "s_per_" + refusal.limit()).put("max", refusal.max())
+            .put("message", refusal.message()).encode());
   }
 
   /** Preview traffic counts as use, so the idle stop leaves the repl alone; written at most every few seconds. */
@@ -427,8 +611,9 @@ public final class EdgeProxy {
   private Future<Void> askSchedulerToStart(String slug, List<String> urls, int index) {
     if (index >= urls.size()) return Future.failedFuture("no scheduler answered");
     URI scheduler = URI.create(urls.get(index));
-    return client.request(new RequestOptions().setMethod(io.vertx.core.http.HttpMethod.POST)
+    return apiClient.request(new RequestOptions().setMethod(io.vertx.core.http.HttpMethod.POST)
             .setHost(scheduler.getHost()).setPort(scheduler.getPort()).setURI("/api/repls/" + slug + "/start")
+            .setConnectTimeout(config.capacity().connectTimeout().toMillis())
             .setTimeout(config.wakeTimeout().toMillis())
             .putHeader("Authorization", "Bearer " + tokens.issue("service:edge", true, java.time.Duration.ofMinutes(5))))
         .compose(request -> request.send())
@@ -444,8 +629,7 @@ public final class EdgeProxy {
                                                                             int index) {
     if (index >= urls.size()) return Future.failedFuture("no scheduler answered");
     URI scheduler = URI.create(urls.get(index));
-    return http.request(new RequestOptions().setServer(SocketAddress.inetSocketAddress(scheduler.getPort(),
-            scheduler.getHost())))
+    return http.request(originRequest(SocketAddress.inetSocketAddress(scheduler.getPort(), scheduler.getHost())))
         .recover(unreachable -> connectToAScheduler(http, urls, index + 1));
   }
 
@@ -455,29 +639,44 @@ public final class EdgeProxy {
     return urls;
   }
 
-  /** An IDE session's WebSocket goes to the node-agent that runs the repl, same path. */
-  private void session(HttpServerRequest req, String slug, HttpProxy sessionProxy) {
+  /**
+   * An IDE session's WebSocket goes to the node-agent that runs the repl, same path, over a connection of its own.
+   * The edge checks the token (the node-agent checks it again, and the owner) to count the session against its
+   * user's limit, and the repl's and its own; past one, the client is answered at once.
+   */
+  private void session(HttpServerRequest req, String slug) {
     req.pause();
     cluster.routes().get(slug).onComplete(found -> {
-      if (found.succeeded() && found.result() != null) {
-        resolved.put(req, found.result());
-        req.response().closeHandler(v -> resolved.remove(req));
-        sessionProxy.handle(req);
-      } else {
+      if (found.failed() || found.result() == null) {
         req.resume();
         HttpErrors.send(req.response(), 503, "not_running", slug + " is not running; start it first");
+        return;
       }
+      AuthToken caller = tokens.verify(Credentials.token(req)).orElse(null);
+      if (caller == null) {
+        req.resume();
+        HttpErrors.send(req.response(), 401, "unauthenticated", "sign in first");
+        return;
+      }
+      RelayLimits.Admission admission = sessionLimits.admit(caller.subject(), slug);
+      if (admission instanceof RelayLimits.Refusal refusal) {
+        refuse(req, "session", refusal);
+        return;
+      }
+      URI agent = URI.create(found.result().agentUrl());
+      sessionRelay.relay(req, SocketAddress.inetSocketAddress(agent.getPort(), agent.getHost()),
+          UpgradeRelay.forwardedHeaders(req), ((RelayLimits.Lease) admission)::release);
     });
   }
 
   /** Connects to where the route resolved for the request says, keeping the client's Host (HTTP and WebSocket). */
-  private static OriginRequestProvider keepingHostTo(Map<HttpServerRequest, Route> resolved,
+  private OriginRequestProvider keepingHostTo(Map<HttpServerRequest, Route> resolved,
                                                      java.util.function.Function<Route, SocketAddress> target) {
     return ctx -> {
       HttpServerRequest incoming = ctx.request().proxiedRequest();
       Route route = resolved.remove(incoming);
       if (route == null) return Future.failedFuture("no route resolved for this request");
-      return ctx.client().request(new RequestOptions().setServer(target.apply(route)))
+      return ctx.client().request(originRequest(target.apply(route)))
           .map(out -> out.authority(incoming.authority()));
     };
   }

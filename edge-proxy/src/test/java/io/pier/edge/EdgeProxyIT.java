@@ -61,13 +61,23 @@ class EdgeProxyIT {
         ThreadLocalRandom.current().nextInt(20000, 40000), false);
     dataMember = Mains.await(HazelcastCluster.join(cluster, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)), WAIT);
     edgePort = freePort();
+    // Small pools and short timeouts, so that the tests below see them at work; session limits above any pool's.
     edge = Mains.await(EdgeProxyMain.start(new EdgeConfig("127.0.0.1", edgePort, DOMAIN, List.of(), Duration.ZERO, SECRET,
-        new ClusterConfig(cluster.name(), cluster.members(), cluster.host(), cluster.port(), true))), WAIT);
+        new ClusterConfig(cluster.name(), cluster.members(), cluster.host(), cluster.port(), true))
+        .withCapacity(EdgeConfig.Capacity.defaults().withSessions(100, 45, 90).withPools(4, 4, 4, 4)
+            .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(30)))),
+        WAIT);
     backends = Vertx.vertx();
 
     HttpServer app = Mains.await(backends.createHttpServer()
         .webSocketHandler(ws -> ws.textMessageHandler(m -> ws.writeTextMessage(m + " via " + ws.headers().get("Host"))))
-        .requestHandler(req -> req.response().end("app saw Host " + req.getHeader("Host") + " path " + req.uri()))
+        .requestHandler(req -> {
+          if (req.path().equals("/slow")) {
+            backends.setTimer(500, t -> req.response().end("slow"));
+          } else {
+            req.response().end("app saw Host " + req.getHeader("Host") + " path " + req.uri());
+          }
+        })
         .listen(0, "127.0.0.1"), WAIT);
     Mains.await(dataMember.state().routes().put("live-app",
         new Route("live-app", "n1", "127.0.0.1", app.actualPort(), "http://127.0.0.1:1")), WAIT);
@@ -344,6 +354,341 @@ class EdgeProxyIT {
         "Authorization", "Bearer " + TOKENS.issue("ada", false, Duration.ofMinutes(5)));
     assertEquals(503, owner.statusCode(), "waking is off here: the owner gets the not-running page");
     assertEquals(404, send("GET", host("nobody-here"), "/").statusCode(), "unknown slugs stay 404");
+  }
+
+  // ---- canonical paths on the apex ----
+
+  @Test
+  void nonCanonicalPathsOnTheApexAreRefusedAndNeverReachTheScheduler() throws Exception {
+    List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    HttpServer scheduler = Mains.await(backends.createHttpServer()
+        .requestHandler(req -> {
+          seen.add(req.method() + " " + req.uri());
+          req.response().putHeader("Content-Type", "application/json").end("{}");
+        })
+        .listen(0, "127.0.0.1"), WAIT);
+    try {
+      Mains.await(dataMember.state().services().put("scheduler/paths",
+          new ServiceEndpoint("scheduler", "paths", "http://127.0.0.1:" + scheduler.actualPort()), Duration.ofMinutes(1)), WAIT);
+      awaitApi();
+      seen.clear();
+      String evil = "https://evil.example";
+      for (String[] attempt : new String[][] {{"POST", "//api/repls/x/stop"}, {"POST", "/%61pi/repls/x/stop"},
+          {"POST", "/api//repls/x/stop"}, {"GET", "/api/../metrics"},
+          {"GET", "/api/%2e%2e/metrics"}, {"GET", "/api/repls/%2E%2E/%2E%2E/metrics"}, {"GET", "/api\\..\\metrics"}}) {
+        HttpResponse<String> r = sendRaw(attempt[0], attempt[1], "Host: " + DOMAIN, "Origin: " + evil);
+        assertTrue(r.statusCode() == 400 || r.statusCode() == 403, attempt[1] + " -> " + r.statusCode() + " " + r.body());
+        if (r.statusCode() == 400) assertEquals("bad_path", new JsonObject(r.body()).getString("error"), attempt[1]);
+      }
+      assertEquals(404, sendRaw("DELETE", "/%2561pi/repls/x", "Host: " + DOMAIN, "Origin: " + evil).statusCode(),
+          "an escaped percent sign is not decoded twice: not the API");
+      assertEquals(400, sendRaw("POST", "//api/repls/x/stop", "Host: " + DOMAIN, "Origin: " + evil).statusCode());
+      assertTrue(new JsonObject(sendRaw("GET", "/%61pi/repls", "Host: " + DOMAIN).body()).getString("message")
+          .contains("/api/repls"), "the answer names the accepted spelling");
+      get(DOMAIN, "/metrics");
+      get(DOMAIN, "/healthz");
+      assertEquals(List.of(), seen, "the scheduler saw none of them");
+      assertEquals(200, get(DOMAIN, "/api/repls").statusCode());
+      assertEquals(List.of("GET /api/repls"), seen);
+    } finally {
+      Mains.await(dataMember.state().services().remove("scheduler/paths"), WAIT);
+      Mains.await(scheduler.close(), WAIT);
+    }
+  }
+
+  // ---- many WebSockets, limits, and every way a relay can end ----
+
+  /** A node-agent's session endpoint: 401 without a bearer token, else "hello" and an echo of each message. */
+  private static HttpServer fakeNodeAgent(int port) throws Exception {
+    return Mains.await(backends.createHttpServer().requestHandler(req -> {
+      if (req.getHeader("Authorization") == null) {
+        req.response().setStatusCode(401).putHeader("Content-Type", "application/json")
+            .end("{\"error\":\"unauthenticated\",\"message\":\"sign in first\"}");
+        return;
+      }
+      req.toWebSocket().onSuccess(ws -> {
+        ws.writeTextMessage("hello");
+        ws.textMessageHandler(ws::writeTextMessage);
+      });
+    }).listen(port, "127.0.0.1"), WAIT);
+  }
+
+  private static void routeSessions(String slug, int agentPort) throws Exception {
+    Mains.await(dataMember.state().routes().put(slug,
+        new Route(slug, "n1", "127.0.0.1", 1, "http://127.0.0.1:" + agentPort)), WAIT);
+  }
+
+  private static final io.vertx.core.http.WebSocketClient SOCKETS = Vertx.vertx().createWebSocketClient(
+      new io.vertx.core.http.WebSocketClientOptions().setMaxConnections(1000));
+
+  /** An IDE session through the edge as {@code user}, once it has said hello. */
+  private static WebSocket session(String slug, String user) throws Exception {
+    CompletableFuture<String> hello = new CompletableFuture<>();
+    WebSocket ws = Mains.await(SOCKETS.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(edgePort)
+        .setURI("/api/repls/" + slug + "/session").putHeader("Host", DOMAIN).setAllowOriginHeader(false)
+        .putHeader("Authorization", "Bearer " + TOKENS.issue(user, false, Duration.ofMinutes(5))))
+        .map(socket -> socket.textMessageHandler(hello::complete)), WAIT);
+    assertEquals("hello", hello.get(10, TimeUnit.SECONDS));
+    return ws;
+  }
+
+  private static String echo(WebSocket ws, String text) throws Exception {
+    CompletableFuture<String> back = new CompletableFuture<>();
+    ws.textMessageHandler(back::complete);
+    Mains.await(ws.writeTextMessage(text), WAIT);
+    return back.get(10, TimeUnit.SECONDS);
+  }
+
+  /** Waits until the edge holds nothing: no relayed or pending WebSocket, nothing counted, no pooled request. */
+  private static EdgeProxy.Load awaitIdle() throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    EdgeProxy.Load load;
+    do {
+      load = edge.proxy().load();
+      if (load.idle()) return load;
+      Thread.sleep(50);
+    } while (System.nanoTime() < deadline);
+    throw new AssertionError("the edge did not return to idle: " + load);
+  }
+
+  @Test
+  void moreSessionsToOneNodeThanAnyPoolHoldsAllConnectAndEcho() throws Exception {
+    HttpServer agent = fakeNodeAgent(0);
+    routeSessions("busy-app", agent.actualPort());
+    List<WebSocket> sessions = new java.util.ArrayList<>();
+    try {
+      List<CompletableFuture<WebSocket>> opening = new java.util.ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        opening.add(CompletableFuture.supplyAsync(() -> {
+          try {
+            return session("busy-app", "ada");
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        }));
+      }
+      for (CompletableFuture<WebSocket> f : opening) sessions.add(f.get(30, TimeUnit.SECONDS));
+      for (int i = 0; i < sessions.size(); i++) assertEquals("key " + i, echo(sessions.get(i), "key " + i));
+      assertEquals(40, edge.proxy().load().sessionsOpen());
+      assertEquals(0, edge.proxy().load().sessionsPending());
+    } finally {
+      for (WebSocket ws : sessions) Mains.await(ws.close(), WAIT);
+      Mains.await(agent.close(), WAIT);
+    }
+    awaitIdle();
+  }
+
+  @Test
+  void pastTheUsersLimitASessionIsRefusedAtOnceWithTheLimitNamed() throws Exception {
+    HttpServer agent = fakeNodeAgent(0);
+    routeSessions("crowded-app", agent.actualPort());
+    List<WebSocket> sessions = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 45; i++) sessions.add(session("crowded-app", "bob"));
+      long asked = System.nanoTime();
+      HttpResponse<String> refused = sendRaw("GET", "/api/repls/crowded-app/session", "Host: " + DOMAIN,
+          "Authorization: Bearer " + TOKENS.issue("bob", false, Duration.ofMinutes(5)), "Connection: Upgrade",
+          "Upgrade: websocket", "Sec-WebSocket-Version: 13", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==");
+      assertTrue(System.nanoTime() - asked < TimeUnit.SECONDS.toNanos(2), "answered at once");
+      assertEquals(429, refused.statusCode(), refused.body());
+      JsonObject body = new JsonObject(refused.body());
+      assertEquals("too_many_websockets", body.getString("error"));
+      assertEquals("sessions_per_user", body.getString("limit"));
+      assertEquals(45, body.getInteger("max"));
+      assertTrue(refused.headers().firstValue("Retry-After").isPresent());
+      assertEquals("hello", echo(session("crowded-app", "cy"), "hello").substring(0, 5), "another user still gets in");
+      sessions.add(null);
+    } finally {
+      for (WebSocket ws : sessions) if (ws != null) Mains.await(ws.close(), WAIT);
+      Mains.await(agent.close(), WAIT);
+    }
+  }
+
+  @Test
+  void upgradesAbandonedOrRefusedInEveryWayAreReleasedAndANewSessionStillConnects() throws Exception {
+    HttpServer agent = fakeNodeAgent(0);
+    routeSessions("abandoned-app", agent.actualPort());
+    String upgrade = "GET /api/repls/abandoned-app/session HTTP/1.1\r\nHost: " + DOMAIN + "\r\nAuthorization: Bearer "
+        + TOKENS.issue("dee", false, Duration.ofMinutes(5)) + "\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+        + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
+    List<java.net.Socket> held = new java.util.ArrayList<>();
+    try (java.net.ServerSocket mute = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      // Killed mid-upgrade: the whole request sent, then gone before any answer.
+      for (int i = 0; i < 15; i++) {
+        try (java.net.Socket s = rawSocket()) {
+          s.getOutputStream().write(upgrade.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+      }
+      // Half a request, then gone; and half a request left hanging.
+      for (int i = 0; i < 10; i++) {
+        java.net.Socket s = rawSocket();
+        s.getOutputStream().write(upgrade.substring(0, 40).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        if (i % 2 == 0) s.close();
+        else held.add(s);
+      }
+      // Upgraded, but the client never reads a byte.
+      for (int i = 0; i < 10; i++) {
+        java.net.Socket s = rawSocket();
+        s.getOutputStream().write(upgrade.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        held.add(s);
+      }
+      // A node-agent that accepts the connection and never answers: the upgrade times out with 504.
+      routeSessions("mute-app", mute.getLocalPort());
+      HttpResponse<String> timedOut = sendRaw("GET", "/api/repls/mute-app/session", "Host: " + DOMAIN,
+          "Authorization: Bearer " + TOKENS.issue("dee", false, Duration.ofMinutes(5)), "Connection: Upgrade",
+          "Upgrade: websocket", "Sec-WebSocket-Version: 13", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==");
+      assertEquals(504, timedOut.statusCode(), timedOut.body());
+      assertEquals("upgrade_timeout", new JsonObject(timedOut.body()).getString("error"));
+      // A node-agent that refuses: its answer reaches the client whole.
+      HttpResponse<String> unauthenticated = sendRaw("GET", "/api/repls/abandoned-app/session", "Host: " + DOMAIN,
+          "Authorization: Bearer " + TOKENS.issue("dee", false, Duration.ofMinutes(5)).substring(1),
+          "Connection: Upgrade", "Upgrade: websocket", "Sec-WebSocket-Version: 13",
+          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==");
+      assertEquals(401, unauthenticated.statusCode(), "the edge checks the token too");
+      // A node-agent that is gone: 502 at once.
+      routeSessions("gone-app", freePort());
+      HttpResponse<String> gone = sendRaw("GET", "/api/repls/gone-app/session", "Host: " + DOMAIN,
+          "Authorization: Bearer " + TOKENS.issue("dee", false, Duration.ofMinutes(5)), "Connection: Upgrade",
+          "Upgrade: websocket", "Sec-WebSocket-Version: 13", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==");
+      assertEquals(502, gone.statusCode(), gone.body());
+
+      WebSocket fresh = session("abandoned-app", "dee");
+      assertEquals("still here", echo(fresh, "still here"));
+      Mains.await(fresh.close(), WAIT);
+    } finally {
+      for (java.net.Socket s : held) s.close();
+      Mains.await(agent.close(), WAIT);
+    }
+    awaitIdle();
+  }
+
+  @Test
+  void aNodeAgentThatGoesAwayTakesItsRelayedSessionsWithIt() throws Exception {
+    HttpServer agent = fakeNodeAgent(0);
+    routeSessions("restarting-app", agent.actualPort());
+    List<WebSocket> sessions = new java.util.ArrayList<>();
+    for (int i = 0; i < 10; i++) sessions.add(session("restarting-app", "eve"));
+    List<CompletableFuture<Void>> closed = new java.util.ArrayList<>();
+    for (WebSocket ws : sessions) {
+      CompletableFuture<Void> c = new CompletableFuture<>();
+      ws.closeHandler(v -> c.complete(null));
+      closed.add(c);
+    }
+    Mains.await(agent.close(), WAIT);
+    for (CompletableFuture<Void> c : closed) c.get(10, TimeUnit.SECONDS);
+    awaitIdle();
+    HttpServer back = fakeNodeAgent(agent.actualPort());
+    try {
+      WebSocket again = session("restarting-app", "eve");
+      assertEquals("back", echo(again, "back"));
+      Mains.await(again.close(), WAIT);
+    } finally {
+      Mains.await(back.close(), WAIT);
+    }
+    awaitIdle();
+  }
+
+  @Test
+  void aPreviewTakesMoreWebSocketsThanItsPoolAndAFullQueueIsAnswered503() throws Exception {
+    List<WebSocket> sockets = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 40; i++) {
+        sockets.add(Mains.await(SOCKETS.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(edgePort)
+            .setURI("/hmr").putHeader("Host", "live-app." + DOMAIN)), WAIT));
+      }
+      for (int i = 0; i < sockets.size(); i++) {
+        assertEquals("m" + i + " via live-app." + DOMAIN, echo(sockets.get(i), "m" + i));
+      }
+      assertEquals(40, edge.proxy().load().previewSocketsOpen());
+    } finally {
+      for (WebSocket ws : sockets) Mains.await(ws.close(), WAIT);
+    }
+    // The pool to one app holds 4 connections and 4 waiting requests here: of 20 slow requests at once, the rest
+    // are answered 503 at once, with a JSON body and Retry-After.
+    List<CompletableFuture<HttpResponse<String>>> slow = new java.util.ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      slow.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edgePort + "/slow"))
+          .header("Host", "live-app." + DOMAIN).timeout(Duration.ofSeconds(10)).build(),
+          HttpResponse.BodyHandlers.ofString()));
+    }
+    int ok = 0;
+    int busy = 0;
+    for (CompletableFuture<HttpResponse<String>> f : slow) {
+      HttpResponse<String> r = f.get(10, TimeUnit.SECONDS);
+      if (r.statusCode() == 200) {
+        ok++;
+      } else {
+        assertEquals(503, r.statusCode(), r.body());
+        assertEquals("origin_busy", new JsonObject(r.body()).getString("error"));
+        assertEquals("1", r.headers().firstValue("Retry-After").orElse(""));
+        busy++;
+      }
+    }
+    assertTrue(ok >= 4 && busy >= 1 && ok + busy == 20, ok + " ok, " + busy + " busy");
+    awaitIdle();
+  }
+
+  private static java.net.Socket rawSocket() throws Exception {
+    java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), edgePort);
+    s.setSoTimeout(10_000);
+    return s;
+  }
+
+  /**
+   * One request written by hand (the path exactly as given, which java.net.http would normalise or refuse), and its
+   * answer: status, headers and a body of Content-Length bytes.
+   */
+  private static HttpResponse<String> sendRaw(String method, String path, String... headers) throws Exception {
+    try (java.net.Socket s = rawSocket()) {
+      StringBuilder request = new StringBuilder(method + " " + path + " HTTP/1.1\r\n");
+      for (String h : headers) request.append(h).append("\r\n");
+      request.append("Content-Length: 0\r\nConnection: close\r\n\r\n");
+      s.getOutputStream().write(request.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+      StringBuilder head = new StringBuilder();
+      while (!head.toString().endsWith("\r\n\r\n")) head.append((char) in.readUnsignedByte());
+      String[] lines = head.toString().split("\r\n");
+      int status = Integer.parseInt(lines[0].split(" ")[1]);
+      java.util.Map<String, List<String>> map = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+      for (int i = 1; i < lines.length; i++) {
+        int colon = lines[i].indexOf(':');
+        if (colon > 0) map.computeIfAbsent(lines[i].substring(0, colon).trim(), k -> new java.util.ArrayList<>())
+            .add(lines[i].substring(colon + 1).trim());
+      }
+      int length = Integer.parseInt(map.getOrDefault("Content-Length", List.of("0")).get(0));
+      byte[] body = new byte[length];
+      in.readFully(body);
+      return new RawResponse(status, java.net.http.HttpHeaders.of(map, (a, b) -> true),
+          new String(body, java.nio.charset.StandardCharsets.UTF_8));
+    }
+  }
+
+  private record RawResponse(int statusCode, java.net.http.HttpHeaders headers, String body)
+      implements HttpResponse<String> {
+    @Override
+    public HttpRequest request() {
+      return null;
+    }
+
+    @Override
+    public java.util.Optional<HttpResponse<String>> previousResponse() {
+      return java.util.Optional.empty();
+    }
+
+    @Override
+    public java.util.Optional<javax.net.ssl.SSLSession> sslSession() {
+      return java.util.Optional.empty();
+    }
+
+    @Override
+    public URI uri() {
+      return null;
+    }
+
+    @Override
+    public HttpClient.Version version() {
+      return HttpClient.Version.HTTP_1_1;
+    }
   }
 
   private static HttpResponse<String> send(String method, String host, String path, String... headers) throws Exception {

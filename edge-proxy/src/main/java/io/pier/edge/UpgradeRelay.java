@@ -1,0 +1,287 @@
+package io.pier.edge;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientConnection;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpConnectOptions;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SocketAddress;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Relays WebSocket upgrades (IDE sessions to node-agents, previews' own to apps) over a connection of their own,
+ * opened for the upgrade and closed with it: never one from an HTTP request pool, so the number of WebSockets is
+ * bounded by the edge's limits and nothing else. The origin's answer is passed on as it is: its 101 and then the
+ * bytes both ways (with backpressure), or its refusal with status, headers and body.
+ *
+ * <p>Every way a relay ends releases it exactly once: the client closing or vanishing before, during or after the
+ * upgrade, the origin refusing, not answering in time, closing or being restarted, either side quiet for the idle
+ * timeout (set on the server and on the client agent), a network error on either side.
+ */
+final class UpgradeRelay {
+  private static final Logger LOG = LoggerFactory.getLogger(UpgradeRelay.class);
+  /** Not passed on: they describe one hop, not the request (the upgrade's own Connection is set anew). */
+  private static final Set<String> HOP_BY_HOP = Set.of("host", "connection", "keep-alive", "proxy-connection",
+      "proxy-authorization", "proxy-authenticate", "te", "trailer", "transfer-encoding", "content-length");
+
+  private final Vertx vertx;
+  private final HttpClientAgent agent;
+  private final long connectTimeoutMs;
+  private final long upgradeTimeoutMs;
+  private final AtomicInteger pending = new AtomicInteger();
+  private final AtomicInteger open = new AtomicInteger();
+
+  UpgradeRelay(Vertx vertx, HttpClientAgent agent, Duration connectTimeout, Duration upgradeTimeout) {
+    this.vertx = vertx;
+    this.agent = agent;
+    this.connectTimeoutMs = connectTimeout.toMillis();
+    this.upgradeTimeoutMs = upgradeTimeout.toMillis();
+  }
+
+  /** Upgrades asked of an origin and not answered yet. */
+  int pending() {
+    return pending.get();
+  }
+
+  /** WebSockets relayed now. */
+  int open() {
+    return open.get();
+  }
+
+  /** The client's headers that go to the origin: all but those of this hop; {@code Connection: Upgrade}. */
+  static MultiMap forwardedHeaders(HttpServerRequest req) {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    req.headers().forEach(h -> {
+      if (!HOP_BY_HOP.contains(h.getKey().toLowerCase(Locale.ROOT))) headers.add(h.getKey(), h.getValue());
+    });
+    // Firefox sends "keep-alive, Upgrade": origins expect the plain value.
+    headers.set(HttpHeaders.CONNECTION, "Upgrade");
+    return headers;
+  }
+
+  /**
+   * Relays the (paused) upgrade request {@code req} to {@code origin}, sending {@code headers} and the client's
+   * Host. {@code released} runs once, when the relay has ended in whatever way.
+   */
+  void relay(HttpServerRequest req, SocketAddress origin, MultiMap headers, Runnable released) {
+    new Relay(req, origin, headers, released).start();
+  }
+
+  private final class Relay {
+    private final HttpServerRequest req;
+    private final SocketAddress origin;
+    private final MultiMap headers;
+    private final Runnable released;
+    private HttpClientConnection connection;
+    private NetSocket upstream;
+    private NetSocket downstream;
+    private long timer = -1;
+    /** Upgrade asked for and not answered: counted in {@link #pending}. */
+    private boolean asking = true;
+    private boolean upgraded;
+    private boolean ended;
+
+    Relay(HttpServerRequest req, SocketAddress origin, MultiMap headers, Runnable released) {
+      this.req = req;
+      this.origin = origin;
+      this.headers = headers;
+      this.released = released;
+    }
+
+    void start() {
+      pending.incrementAndGet();
+      // Before the upgrade, a client that goes away (killed mid-upgrade, or it gave up) ends the relay here.
+      req.response().closeHandler(v -> {
+        if (downstream == null) end("the client left before the upgrade was through");
+      });
+      timer = vertx.setTimer(upgradeTimeoutMs, t -> {
+        timer = -1;
+        if (!upgraded) fail(504, "upgrade_timeout", "the origin did not answer the WebSocket upgrade within "
+            + upgradeTimeoutMs / 1000 + " s", null);
+      });
+      agent.connect(new HttpConnectOptions().setServer(origin).setConnectTimeout(connectTimeoutMs))
+          .<io.vertx.core.http.HttpClientRequest>compose(conn -> {
+            connection = conn;
+            if (ended) {
+              conn.close();
+              return Future.failedFuture("ended");
+            }
+            conn.exceptionHandler(err -> LOG.debug("connection to {} for {}: {}", origin, req.uri(), err.toString()));
+            conn.closeHandler(v -> {
+              if (!upgraded) fail(502, "origin_closed", "the origin closed the connection during the upgrade", null);
+            });
+            return conn.request(new RequestOptions().setMethod(HttpMethod.GET).setURI(req.uri()).setHeaders(headers));
+          })
+          .compose(request -> {
+            // The origin sees the Host the client used (a preview's app, the node-agent's Origin check).
+            if (req.authority() != null) request.authority(req.authority());
+            // Once upgraded, the request ends with its connection: that is no error to log.
+            request.exceptionHandler(err -> LOG.debug("upgrade request {}: {}", req.uri(), err.toString()));
+            return request.connect();
+          })
+          .onComplete(answered -> onRequestContext(() -> {
+            if (ended) {
+              if (answered.succeeded() && answered.result().statusCode() == 101) answered.result().netSocket().close();
+              closeConnection();
+            } else if (answered.failed()) {
+              fail(502, "origin_unreachable", "could not reach the origin: " + answered.cause().getMessage(), null);
+            } else if (answered.result().statusCode() == 101) {
+              upgrade(answered.result());
+            } else {
+              refuse(answered.result());
+            }
+          }));
+    }
+
+    /**
+     * Runs {@code action} on the client connection's event loop, where the server's response must be written: at
+     * once when already there (so that no byte of the origin's arrives before its handler is set).
+     */
+    private void onRequestContext(Runnable action) {
+      io.vertx.core.Context context = req instanceof io.vertx.core.internal.http.HttpServerRequestInternal internal
+          ? internal.context() : null;
+      if (context == null || Vertx.currentContext() == context) {
+        action.run();
+      } else {
+        context.runOnContext(v -> action.run());
+      }
+    }
+
+    /** The origin accepted: answer the client 101 with the origin's headers, then relay bytes both ways. */
+    private void upgrade(HttpClientResponse response) {
+      upgraded = true;
+      cancelTimer();
+      upstream = response.netSocket();
+      upstream.pause();
+      HttpServerResponse answer = req.response();
+      if (answer.closed()) {
+        end("the client left as the origin accepted");
+        return;
+      }
+      answer.headers().addAll(response.headers());
+      Future<NetSocket> switching;
+      try {
+        switching = req.toNetSocket();
+      } catch (RuntimeException clientGone) {
+        // Vert.x throws (rather than fails) when the client's connection closed under it.
+        end("the client left as it was upgraded: " + clientGone);
+        return;
+      }
+      switching.onComplete(switched -> {
+        if (switched.failed()) {
+          end("the client left as it was upgraded: " + switched.cause().getMessage());
+          return;
+        }
+        downstream = switched.result();
+        if (ended) {
+          downstream.close();
+          upstream.close();
+          return;
+        }
+        noLongerAsking();
+        open.incrementAndGet();
+        pipe(downstream, upstream);
+        pipe(upstream, downstream);
+        upstream.resume();
+      });
+    }
+
+    /** Bytes of {@code from} go to {@code to}; {@code from} pauses while {@code to} cannot take more. */
+    private void pipe(NetSocket from, NetSocket to) {
+      from.handler(bytes -> {
+        to.write(bytes);
+        if (to.writeQueueFull()) {
+          from.pause();
+          to.drainHandler(v -> from.resume());
+        }
+      });
+      from.exceptionHandler(err -> {
+        LOG.debug("relay of {}: {}", req.uri(), err.toString());
+        from.close();
+      });
+      from.closeHandler(v -> {
+        to.close();
+        end(null);
+      });
+    }
+
+    /** The origin answered something else than 101 (401, 403, 404, 429, ...): the client gets it as it is. */
+    private void refuse(HttpClientResponse response) {
+      cancelTimer();
+      response.body().onComplete(body -> {
+        HttpServerResponse answer = req.response();
+        if (!answer.ended() && !answer.closed()) {
+          req.resume();
+          answer.setStatusCode(response.statusCode());
+          response.headers().forEach(h -> {
+            if (!HOP_BY_HOP.contains(h.getKey().toLowerCase(Locale.ROOT))) answer.headers().add(h.getKey(), h.getValue());
+          });
+          answer.end(body.succeeded() ? body.result() : Buffer.buffer());
+        }
+        end(null);
+      });
+    }
+
+    private void fail(int status, String code, String message, String retryAfter) {
+      if (ended) return;
+      HttpServerResponse answer = req.response();
+      if (!upgraded && !answer.ended() && !answer.closed()) {
+        req.resume();
+        answer.setStatusCode(status).putHeader("Content-Type", "application/json");
+        if (retryAfter != null) answer.putHeader("Retry-After", retryAfter);
+        answer.end(new JsonObject().put("error", code).put("message", message).encode());
+      }
+      LOG.debug("upgrade of {} to {}: {}", req.uri(), origin, message);
+      end(null);
+    }
+
+    /** Releases everything this relay holds; the first call counts, later ones do nothing. */
+    private void end(String why) {
+      if (ended) return;
+      ended = true;
+      if (why != null) LOG.debug("relay of {}: {}", req.uri(), why);
+      cancelTimer();
+      noLongerAsking();
+      if (downstream != null) {
+        open.decrementAndGet();
+        downstream.close();
+      }
+      if (upstream != null) upstream.close();
+      closeConnection();
+      released.run();
+    }
+
+    private void noLongerAsking() {
+      if (asking) {
+        asking = false;
+        pending.decrementAndGet();
+      }
+    }
+
+    private void closeConnection() {
+      if (connection != null && upstream == null) connection.close();
+    }
+
+    private void cancelTimer() {
+      if (timer >= 0) {
+        vertx.cancelTimer(timer);
+        timer = -1;
+      }
+    }
+  }
+}
