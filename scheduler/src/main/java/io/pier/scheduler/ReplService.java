@@ -311,19 +311,34 @@ public final class ReplService {
 
   /** Stops the repl if it runs; completes when its files are flushed and its container is gone. */
   public Future<ReplRecord> stop(String slug) {
+    return stopReporting(slug).map(Stopped::repl);
+  }
+
+  /** A stopped repl and the workspace paths its node could not store. */
+  public record Stopped(ReplRecord repl, List<NodeClient.Unsaved> unsaved) {
+  }
+
+  /** {@link #stop}, with what could not be stored. */
+  public Future<Stopped> stopReporting(String slug) {
     return stop(slug, deadline());
   }
 
-  private Future<ReplRecord> stop(String slug, long deadline) {
+  private Future<Stopped> stop(String slug, long deadline) {
     return get(slug).compose(record -> {
       if (record.state().isBusy()) return afterBusy(slug, deadline).compose(r -> stop(slug, deadline));
-      if (record.state() == ReplState.STOPPED) return Future.succeededFuture(record);
+      if (record.state() == ReplState.STOPPED) return Future.succeededFuture(new Stopped(record, List.of()));
       return transition(slug, record.state(), ReplState.STOPPING, record.nodeId()).compose(claimed -> {
         if (!claimed) return stop(slug, deadline);
         Future<NodeInfo> node = record.nodeId() == null ? Future.succeededFuture() : cluster.nodes().get(record.nodeId());
         // A node whose member left the cluster cannot be asked; its entry may outlive it for a while.
-        return node.compose(n -> n == null || !cluster.isAlive(n) ? cluster.routes().remove(slug) : nodes.stop(n, slug))
-            .compose(v -> finish(slug, ReplState.STOPPED, null))
+        return node.compose(n -> n == null || !cluster.isAlive(n)
+                ? cluster.routes().remove(slug).map(v -> List.<NodeClient.Unsaved>of()) : nodes.stop(n, slug))
+            .compose(unsaved -> {
+              if (!unsaved.isEmpty()) {
+                LOG.warn("{} stopped without storing {} paths, e.g. {}", slug, unsaved.size(), unsaved.get(0));
+              }
+              return finish(slug, ReplState.STOPPED, null).map(r -> new Stopped(r, unsaved));
+            })
             .recover(err -> finish(slug, record.state(), record.nodeId()).transform(ignored -> Future.failedFuture(err)));
       });
     });

@@ -51,10 +51,13 @@ public final class FakeNodeClient implements NodeClient {
   }
 
   @Override
-  public Future<Void> stop(NodeInfo node, String slug) {
+  public Future<java.util.List<Unsaved>> stop(NodeInfo node, String slug) {
     stops.add(new StopCall(node, slug));
     if (failStopWith != null) return Future.failedFuture(failStopWith);
     Future<Void> gate = stopGate == null ? Future.succeededFuture() : stopGate;
-    return gate.compose(v -> cluster.routes().remove(slug));
+    return gate.compose(v -> cluster.routes().remove(slug)).map(unsaved);
   }
+
+  /** What the next stops report as not stored. */
+  java.util.List<Unsaved> unsaved = java.util.List.of();
 }

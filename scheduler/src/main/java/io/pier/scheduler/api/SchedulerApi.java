@@ -76,7 +76,9 @@ public final class SchedulerApi {
     router.patch("/api/repls/:slug").handler(this::patch);
     router.post("/api/repls/:slug/start").handler(ctx -> withSlug(ctx, slug ->
         repls.start(slug, capped(ctx.get(AuthApi.CALLER))).map(this::view)));
-    router.post("/api/repls/:slug/stop").handler(ctx -> withSlug(ctx, slug -> repls.stop(slug).map(this::view)));
+    router.post("/api/repls/:slug/stop").handler(ctx -> withSlug(ctx, slug -> repls.stopReporting(slug)
+        .map(stopped -> view(stopped.repl()).put("unsaved", new io.vertx.core.json.JsonArray(
+            stopped.unsaved().stream().map(io.pier.scheduler.node.NodeClient.Unsaved::toJson).toList())))));
     router.delete("/api/repls/:slug").handler(ctx -> withSlug(ctx, slug -> repls.delete(slug)
         .map(v -> new JsonObject().put("slug", slug).put("deleted", true))));
     router.patch("/api/accounts/:username").handler(auth::changeAdmin);

@@ -6,7 +6,9 @@ import io.pier.common.node.StartRequest;
 import io.pier.common.repl.Route;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.time.Duration;
@@ -39,13 +41,15 @@ public final class HttpNodeClient implements NodeClient {
   }
 
   @Override
-  public Future<Void> stop(NodeInfo node, String slug) {
+  public Future<List<Unsaved>> stop(NodeInfo node, String slug) {
     return web.postAbs(node.agentUrl() + "/internal/repls/" + slug + "/stop")
         .timeout(timeout.toMillis())
         .putHeader("Authorization", bearer())
         .send()
         .recover(err -> Future.failedFuture(unreachable(node, err)))
-        .compose(resp -> ok(node, resp)).mapEmpty();
+        .compose(resp -> ok(node, resp)).map(body -> body.getJsonArray("unsaved", new JsonArray()).stream()
+            .filter(JsonObject.class::isInstance).map(JsonObject.class::cast)
+            .map(o -> new Unsaved(o.getString("path", ""), o.getString("reason", ""))).toList());
   }
 
   @Override

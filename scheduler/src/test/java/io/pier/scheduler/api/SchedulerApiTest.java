@@ -237,6 +237,20 @@ class SchedulerApiTest {
   }
 
   @Test
+  void aStopNamesTheFilesItsNodeCouldNotStore() throws Exception {
+    f.addNode("node-a");
+    String slug = createNode().getString("slug");
+    assertEquals(200, send("POST", "/api/repls/" + slug + "/start", null).statusCode());
+    f.nodes.unsaved = List.of(new io.pier.scheduler.node.NodeClient.Unsaved("new\nline.txt",
+        "a control character in the name"));
+    HttpResponse<String> stopped = send("POST", "/api/repls/" + slug + "/stop", null);
+    assertEquals(200, stopped.statusCode(), stopped.body());
+    JsonObject body = new JsonObject(stopped.body());
+    assertEquals("stopped", body.getString("state"));
+    assertEquals("new\nline.txt", body.getJsonArray("unsaved").getJsonObject(0).getString("path"));
+  }
+
+  @Test
   void aNodeErrorIsPassedOnAsJson() throws Exception {
     f.addNode("node-a");
     f.nodes.failStartWith = new io.pier.common.http.ApiException(502, "node_unreachable", "node node-a is gone");
