@@ -37,7 +37,7 @@ public final class IgnoreList {
    */
   public static IgnoreList forWorkspace(WorkspaceTree tree) {
     byte[] content;
-    try (WorkspaceTree.OpenFile file = tree.open(FILE_NAME)) {
+    try (OpenFile file = tree.open(FILE_NAME)) {
       content = file.stream().readNBytes(MAX_FILE_BYTES);
     } catch (WorkspaceAccessException | IOException e) {
       return DEFAULT;

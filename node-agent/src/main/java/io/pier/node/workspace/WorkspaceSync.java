@@ -189,13 +189,13 @@ public final class WorkspaceSync {
    * @throws WorkspaceAccessException when the path is not a regular file of the tree
    */
   static FileStamp upload(ObjectStore store, WorkspaceTree tree, String relative, String key) {
-    List<WorkspaceTree.OpenFile> opened = new ArrayList<>();
+    List<OpenFile> opened = new ArrayList<>();
     try {
-      WorkspaceTree.OpenFile file = tree.open(relative);
+      OpenFile file = tree.open(relative);
       opened.add(file);
       store.putStream(key, file.size(), () -> {
         synchronized (opened) {
-          WorkspaceTree.OpenFile next = opened.size() == 1 && !file.streamTaken() ? file : tree.open(relative);
+          OpenFile next = opened.size() == 1 && !file.streamTaken() ? file : tree.open(relative);
           if (next != file) opened.add(next);
           return next.takeStream();
         }
@@ -203,14 +203,14 @@ public final class WorkspaceSync {
       return new FileStamp(file.size(), file.modifiedMillis());
     } finally {
       synchronized (opened) {
-        opened.forEach(WorkspaceTree.OpenFile::close);
+        opened.forEach(OpenFile::close);
       }
     }
   }
 
   private static boolean sameContent(ObjectStore.ObjectInfo stored, WorkspaceTree tree, String relative) {
     if (!stored.etagIsMd5()) return true;
-    try (WorkspaceTree.OpenFile file = tree.open(relative)) {
+    try (OpenFile file = tree.open(relative)) {
       if (file.size() != stored.size()) return false;
       MessageDigest md5 = MessageDigest.getInstance("MD5");
       byte[] buffer = new byte[64 * 1024];

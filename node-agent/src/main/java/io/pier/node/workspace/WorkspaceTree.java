@@ -5,15 +5,16 @@ import io.pier.node.workspace.linux.Syscalls;
 import io.pier.node.workspace.linux.Syscalls.Kind;
 import io.pier.node.workspace.linux.Syscalls.Stat;
 import io.pier.node.workspace.linux.SyscallException;
-import java.io.ByteArrayOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The one way this node reaches the contents of a workspace, whose names, links, special files and bytes are chosen
@@ -53,6 +54,15 @@ public final class WorkspaceTree {
     return new WorkspaceTree(root, Owner.replUser().orElse(null));
   }
 
+  /**
+   * Checks a workspace path: relative, {@code /}-separated, no empty, {@code .} or {@code ..} segment, no NUL.
+   *
+   * @throws WorkspaceAccessException {@code BAD_PATH}
+   */
+  public static void check(String path) {
+    WorkspacePaths.check(path);
+  }
+
   public Path root() {
     return root;
   }
@@ -90,7 +100,7 @@ public final class WorkspaceTree {
    * so that a file that keeps growing is read as it was.
    */
   public OpenFile open(String path) {
-    byte[] relative = relative(path, false);
+    byte[] relative = WorkspacePaths.relative(path, false);
     int fd = inRoot(rootFd -> Syscalls.openReadBeneath(rootFd, relative), path);
     try {
       Stat stat = Syscalls.stat(fd);
@@ -105,7 +115,7 @@ public final class WorkspaceTree {
 
   /** Replaces a file's content with {@code bytes} atomically, creating it and its folders if needed. */
   public void write(String path, byte[] bytes) {
-    write(path, new java.io.ByteArrayInputStream(bytes), true);
+    write(path, new ByteArrayInputStream(bytes), true);
   }
 
   /**
@@ -115,8 +125,8 @@ public final class WorkspaceTree {
    * @param replace false to fail with {@code EXISTS} when something has the name already
    */
   public void write(String path, InputStream content, boolean replace) {
-    String parent = parentOf(path);
-    byte[] name = Syscalls.terminated(lastName(path));
+    String parent = WorkspacePaths.parentOf(path);
+    byte[] name = Syscalls.terminated(WorkspacePaths.lastName(path));
     withDirs(parent, dir -> {
       int mode = 0644;
       try {
@@ -149,8 +159,8 @@ public final class WorkspaceTree {
 
   /** Creates a folder (and the folders leading to it) that must not exist yet. */
   public void createDirectory(String path) {
-    String parent = parentOf(path);
-    byte[] name = Syscalls.terminated(lastName(path));
+    String parent = WorkspacePaths.parentOf(path);
+    byte[] name = Syscalls.terminated(WorkspacePaths.lastName(path));
     withDirs(parent, dir -> {
       Syscalls.mkdirAt(dir, name, 0755);
       if (owner != null) Syscalls.chownAt(dir, name, owner.uid(), owner.gid());
@@ -160,9 +170,9 @@ public final class WorkspaceTree {
 
   /** Moves an entry (a link moves as a link) to a name that must be free; missing folders of the target are made. */
   public void rename(String from, String to) {
-    byte[] fromName = Syscalls.terminated(lastName(from));
-    byte[] toName = Syscalls.terminated(lastName(to));
-    inDir(parentOf(from), fromDir -> withDirs(parentOf(to), toDir -> {
+    byte[] fromName = Syscalls.terminated(WorkspacePaths.lastName(from));
+    byte[] toName = Syscalls.terminated(WorkspacePaths.lastName(to));
+    inDir(WorkspacePaths.parentOf(from), fromDir -> withDirs(WorkspacePaths.parentOf(to), toDir -> {
       Syscalls.renameAt(fromDir, fromName, toDir, toName, false);
       return null;
     }, to), from);
@@ -185,7 +195,7 @@ public final class WorkspaceTree {
    * valid during the call only): for APIs that take a path, such as a watch service, without letting the repl swap
    * the folder for a link in between.
    */
-  public <T> T withOpenDir(String path, java.util.function.Function<Path, T> work) {
+  public <T> T withOpenDir(String path, Function<Path, T> work) {
     return inDir(path, dir -> work.apply(Path.of("/proc/self/fd/" + dir)));
   }
 
@@ -200,122 +210,6 @@ public final class WorkspaceTree {
       new TreeWalk(visitor).walk(dir, path);
       return null;
     });
-  }
-
-  /** An open regular file: its stream (which closes the descriptor) and what it was when opened. */
-  public static final class OpenFile implements AutoCloseable {
-    private final int fd;
-    private final Stat stat;
-    private final InputStream stream;
-    private boolean closed;
-    private boolean taken;
-
-    private OpenFile(int fd, Stat stat) {
-      this.fd = fd;
-      this.stat = stat;
-      this.stream = new InputStream() {
-        private long left = stat.size();
-
-        @Override
-        public int read() throws IOException {
-          byte[] one = new byte[1];
-          return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-          if (left <= 0 || len == 0) return left <= 0 ? -1 : 0;
-          int want = (int) Math.min(len, Math.min(left, 64 * 1024));
-          byte[] chunk = off == 0 ? b : new byte[want];
-          int n;
-          try {
-            n = Syscalls.read(fd, chunk, want);
-          } catch (SyscallException e) {
-            throw new IOException(e.getMessage());
-          }
-          if (n <= 0) {
-            left = 0;
-            return -1;
-          }
-          if (chunk != b) System.arraycopy(chunk, 0, b, off, n);
-          left -= n;
-          return n;
-        }
-
-        @Override
-        public void close() {
-          OpenFile.this.close();
-        }
-      };
-    }
-
-    public long size() {
-      return stat.size();
-    }
-
-    public long modifiedMillis() {
-      return stat.modifiedMillis();
-    }
-
-    public InputStream stream() {
-      return stream;
-    }
-
-    /** The stream, marked as handed out: see {@link #streamTaken()}. */
-    public synchronized InputStream takeStream() {
-      taken = true;
-      return stream;
-    }
-
-    /** Whether {@link #takeStream()} handed the stream out already (it can be read once only). */
-    public synchronized boolean streamTaken() {
-      return taken;
-    }
-
-    @Override
-    public synchronized void close() {
-      if (closed) return;
-      closed = true;
-      Syscalls.close(fd);
-    }
-  }
-
-  // --- paths ----------------------------------------------------------------------------------------------------
-
-  /**
-   * Checks a workspace path: relative, {@code /}-separated, no empty, {@code .} or {@code ..} segment, no NUL.
-   *
-   * @throws WorkspaceAccessException {@code BAD_PATH}
-   */
-  public static void check(String path) {
-    if (path == null) throw new WorkspaceAccessException(Reason.BAD_PATH, "a path is required");
-    if (path.isEmpty()) return;
-    if (path.indexOf('\0') >= 0) throw new WorkspaceAccessException(Reason.BAD_PATH, "a path cannot hold NUL");
-    if (path.startsWith("/")) throw new WorkspaceAccessException(Reason.BAD_PATH, "paths are relative: " + path);
-    for (String segment : path.split("/", -1)) {
-      if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
-        throw new WorkspaceAccessException(Reason.BAD_PATH, "empty, '.' and '..' segments are not allowed: " + path);
-      }
-    }
-  }
-
-  private static byte[] relative(String path, boolean allowRoot) {
-    check(path);
-    if (path.isEmpty() && !allowRoot) throw new WorkspaceAccessException(Reason.BAD_PATH, "a file path is required");
-    return Syscalls.bytes(path);
-  }
-
-  static String parentOf(String path) {
-    check(path);
-    if (path.isEmpty()) throw new WorkspaceAccessException(Reason.BAD_PATH, "the workspace itself has no parent");
-    int slash = path.lastIndexOf('/');
-    return slash < 0 ? "" : path.substring(0, slash);
-  }
-
-  private static byte[] lastName(String path) {
-    check(path);
-    if (path.isEmpty()) throw new WorkspaceAccessException(Reason.BAD_PATH, "a name is required");
-    return path.substring(path.lastIndexOf('/') + 1).getBytes(StandardCharsets.UTF_8);
   }
 
   // --- descriptors ----------------------------------------------------------------------------------------------
@@ -354,7 +248,7 @@ public final class WorkspaceTree {
   }
 
   private <T> T inDir(String path, WithFd<T> work, String reported) {
-    byte[] relative = relative(path, true);
+    byte[] relative = WorkspacePaths.relative(path, true);
     return inRoot(rootFd -> {
       if (path.isEmpty()) return work.apply(rootFd);
       int dir = openDir(rootFd, relative);
@@ -367,8 +261,8 @@ public final class WorkspaceTree {
   }
 
   private <T> T inParent(String path, WithEntry<T> work) {
-    byte[] name = Syscalls.terminated(lastName(path));
-    return inDir(parentOf(path), dir -> work.apply(dir, name), path);
+    byte[] name = Syscalls.terminated(WorkspacePaths.lastName(path));
+    return inDir(WorkspacePaths.parentOf(path), dir -> work.apply(dir, name), path);
   }
 
   /** Runs {@code work} on the open folder {@code path}, making it and the folders leading to it as needed. */
@@ -420,12 +314,12 @@ public final class WorkspaceTree {
       int end = relative.length - 1;
       int slash = end;
       while (slash > 0 && relative[slash - 1] != '/') slash--;
-      byte[] name = java.util.Arrays.copyOfRange(relative, slash, relative.length);
+      byte[] name = Arrays.copyOfRange(relative, slash, relative.length);
       boolean link;
       if (slash == 0) {
         link = Syscalls.statAt(dirFd, name).kind() == Kind.LINK;
       } else {
-        int parent = Syscalls.openDirBeneath(dirFd, Syscalls.terminated(java.util.Arrays.copyOf(relative, slash - 1)));
+        int parent = Syscalls.openDirBeneath(dirFd, Syscalls.terminated(Arrays.copyOf(relative, slash - 1)));
         try {
           link = Syscalls.statAt(parent, name).kind() == Kind.LINK;
         } finally {
