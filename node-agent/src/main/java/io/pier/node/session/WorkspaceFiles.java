@@ -8,6 +8,7 @@ import io.pier.node.workspace.WorkspaceAccessException;
 import io.pier.node.workspace.WorkspaceTree;
 import io.pier.node.workspace.linux.Syscalls;
 import io.pier.node.workspace.linux.Syscalls.Kind;
+import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -182,7 +183,7 @@ public final class WorkspaceFiles {
         tree.createDirectory(path);
         return null;
       }
-      tree.write(path, new java.io.ByteArrayInputStream(bytes), false);
+      tree.write(path, new ByteArrayInputStream(bytes), false);
       return version(bytes);
     });
   }
