@@ -1,0 +1,130 @@
+package io.pier.node.session;
+
+import static io.pier.node.session.RequestFields.bad;
+import static io.pier.node.session.RequestFields.channel;
+import static io.pier.node.session.RequestFields.size;
+
+import io.pier.node.limits.BlockingPool;
+import io.pier.node.limits.SessionLimits;
+import io.vertx.core.Future;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers one session's requests (its text frames, docs/protocol.md) in the order they came: parses each, hands it to
+ * the file operations, the repl's terminals or its run process by its {@code op}, and sends the answer, or the error
+ * it failed with. On the repl's context.
+ */
+final class SessionRequests {
+  private static final Logger LOG = LoggerFactory.getLogger(SessionRequests.class);
+
+  private final SessionSocket session;
+  private final LiveRepl repl;
+  private final SessionLimits limits;
+  private final InFlightRequests inFlight;
+  private final FileOperations files;
+  /** Requests are answered in the order they came: each waits for the one before. */
+  private Future<?> previous = Future.succeededFuture();
+
+  /** @param inFlight where each request is counted out once it is answered */
+  SessionRequests(SessionSocket session, LiveRepl repl, SessionLimits limits, InFlightRequests inFlight,
+                  FileOperations files) {
+    this.session = session;
+    this.repl = repl;
+    this.limits = limits;
+    this.inFlight = inFlight;
+    this.files = files;
+  }
+
+  /** A text frame of {@code size} characters, counted in by {@link InFlightRequests#admit}. */
+  void onText(String text, int size) {
+    JsonObject request;
+    try {
+      request = new JsonObject(text);
+    } catch (DecodeException | ClassCastException e) {
+      inFlight.handled(size);
+      session.sendError("bad_request", "a text frame must be a JSON object");
+      return;
+    }
+    Object id = request.getValue("id");
+    if (!(id instanceof Number)) {
+      inFlight.handled(size);
+      session.sendError("bad_request", "a request needs a numeric \"id\"");
+      return;
+    }
+    Future<JsonObject> answered = previous.transform(ignored -> {
+      // A closed session's queued requests are not done: nobody would hear the answer.
+      if (session.closed()) return Future.failedFuture(new SessionException("closed", "the session is closed"));
+      try {
+        return dispatch(request);
+      } catch (RuntimeException e) {
+        return Future.failedFuture(e);
+      }
+    });
+    previous = answered;
+    answered.onComplete(ar -> {
+      inFlight.handled(size);
+      JsonObject reply = ar.succeeded() ? ar.result().put("ok", true) : failure(ar.cause());
+      session.sendEvent(reply.put("id", id));
+    });
+  }
+
+  private Future<JsonObject> dispatch(JsonObject r) {
+    String op = r.getValue("op") instanceof String s ? s : null;
+    if (op == null) throw new SessionException("bad_request", "a request needs an \"op\"");
+    switch (op) {
+      case "fs.list":
+        return files.list(r);
+      case "fs.read":
+        return files.read(r);
+      case "fs.write":
+        return files.write(r);
+      case "fs.edit":
+        return files.edit(r);
+      case "fs.create":
+        return files.create(r);
+      case "fs.rename":
+        return files.rename(r);
+      case "fs.delete":
+        return files.delete(r);
+      case "term.open":
+        return repl.openTerminal(session, limits.terminalsPerRepl(), size(r, "cols", 80), size(r, "rows", 24))
+            .map(term -> new JsonObject().put("term", term));
+      case "term.attach": {
+        int term = channel(r);
+        return repl.attachTerminal(session, term).map(v -> new JsonObject().put("term", term));
+      }
+      case "term.resize":
+        return repl.resizeTerminal(channel(r), size(r, "cols", 80), size(r, "rows", 24)).map(v -> new JsonObject());
+      case "term.close":
+        return repl.closeTerminal(channel(r)).map(v -> new JsonObject());
+      case "run.start":
+        return repl.startRun().map(v -> new JsonObject());
+      case "run.stop":
+        return repl.stopRun().map(v -> new JsonObject());
+      default:
+        throw bad("unknown op \"" + op + "\"");
+    }
+  }
+
+  private static JsonObject failure(Throwable err) {
+    if (err instanceof CompletionException && err.getCause() != null) err = err.getCause();
+    if (err instanceof BlockingPool.Busy) return error("busy", err.getMessage());
+    if (err instanceof BlockingPool.TimedOut) {
+      return error("timeout", err.getMessage() + "; it may still complete, reload to see");
+    }
+    if (err instanceof WorkspaceFiles.VersionConflict conflict) {
+      return error("conflict", conflict.getMessage()).put("version", conflict.currentVersion());
+    }
+    if (err instanceof SessionException s) return error(s.code(), s.getMessage());
+    LOG.warn("session request failed", err);
+    return error("internal", "the request failed on the node: " + err.getMessage());
+  }
+
+  private static JsonObject error(String code, String message) {
+    return new JsonObject().put("ok", false).put("error", code).put("message", message);
+  }
+}
