@@ -59,5 +59,5 @@ public final class FakeNodeClient implements NodeClient {
   }
 
   /** What the next stops report as not stored. */
-  java.util.List<Unsaved> unsaved = java.util.List.of();
+  public java.util.List<Unsaved> unsaved = java.util.List.of();
 }

@@ -225,7 +225,7 @@ class SessionBoundsTest {
     await(() -> hub.closedSlowReaderCount() >= 1, "the slow reader dropped");
     assertTrue(hub.slots().used() <= 2);
     long at = fast.received(term);
-    await(() -> fast.received(term) > at + (4 << 20), "the other reader keeps getting output");
+    await(() -> fast.received(term) > at + slowReader, "the other reader keeps getting output");
     assertFalse(fast.isClosed());
     await(() -> hub.slots().used() == 1, "the dropped session's slot given back once its connection closed");
     tty.stop();
