@@ -1,0 +1,83 @@
+package io.pier.edge;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
+
+/**
+ * The edge's HTTP clients, each sized on purpose: a pool per repl app for previews, a pool per scheduler for API
+ * requests and wake-ups, and an agent for WebSocket upgrades, whose connections are their own and never pooled.
+ */
+final class EdgeClients {
+  private final EdgeConfig.Capacity capacity;
+  /** Previews' HTTP requests: a pool per repl app, sized on purpose, with a bounded queue. */
+  private final HttpClient preview;
+  /** API requests and wake-ups: a pool per scheduler, sized on purpose, with a bounded queue. */
+  private final HttpClient api;
+  /** WebSocket upgrades: connections of their own, never pooled. */
+  private final HttpClientAgent upgrades;
+
+  EdgeClients(EdgeConfig.Capacity capacity, HttpClient preview, HttpClient api, HttpClientAgent upgrades) {
+    this.capacity = capacity;
+    this.preview = preview;
+    this.api = api;
+    this.upgrades = upgrades;
+  }
+
+  /** Creates the clients for this capacity. */
+  static EdgeClients open(Vertx vertx, EdgeConfig.Capacity capacity) {
+    HttpClient preview = pooledClient(vertx, capacity, "edge-preview", capacity.previewPool(), capacity.previewQueue());
+    HttpClient api = pooledClient(vertx, capacity, "edge-api", capacity.apiPool(), capacity.apiQueue());
+    HttpClientAgent upgrades = vertx.httpClientBuilder().with(new HttpClientOptions().setName("edge-upgrades")
+            .setConnectTimeout((int) capacity.connectTimeout().toMillis())
+            // A relayed WebSocket with no byte either way for this long is closed (the client side has the same).
+            .setIdleTimeout((int) capacity.idleTimeout().toSeconds()))
+        .build();
+    return new EdgeClients(capacity, preview, api, upgrades);
+  }
+
+  /** A pooled HTTP client: {@code size} connections per origin, {@code queue} requests waiting, then 503. */
+  private static HttpClient pooledClient(Vertx vertx, EdgeConfig.Capacity capacity, String name, int size,
+                                         int queue) {
+    return vertx.httpClientBuilder()
+        .with(new HttpClientOptions().setName(name).setMetricsName(name)
+            .setConnectTimeout((int) capacity.connectTimeout().toMillis())
+            .setKeepAliveTimeout(30)
+            // A pooled connection nobody used for this long is closed (as is any the origin leaves silent).
+            .setIdleTimeout((int) capacity.responseTimeout().toSeconds()))
+        .with(new PoolOptions().setHttp1MaxSize(size).setMaxWaitQueueSize(queue))
+        .build();
+  }
+
+  HttpClient preview() {
+    return preview;
+  }
+
+  HttpClient api() {
+    return api;
+  }
+
+  HttpClientAgent upgrades() {
+    return upgrades;
+  }
+
+  /** How a proxied request asks for its origin connection: bounded wait for the pool and for the answer. */
+  RequestOptions originRequest(SocketAddress server) {
+    return new RequestOptions().setServer(server).setConnectTimeout(capacity.connectTimeout().toMillis())
+        .setIdleTimeout(capacity.responseTimeout().toMillis());
+  }
+
+  /** Closes all three; done when each has closed (or failed to). */
+  Future<?> close() {
+    return Future.join(close(preview), close(api), close(upgrades));
+  }
+
+  private static Future<Void> close(HttpClient client) {
+    return client == null ? Future.succeededFuture() : client.close();
+  }
+}
