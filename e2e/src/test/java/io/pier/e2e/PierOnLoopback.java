@@ -225,6 +225,9 @@ public final class PierOnLoopback implements AutoCloseable {
     options.runtimes().forEach((name, runtime) -> mapping.add(name + "=" + runtime));
     env.put("PIER_NODE_RUNTIMES", String.join(",", mapping));
     node.process = builder.start();
+    // A test JVM that ends early (a timeout, a crash) must not leave a root node-agent behind.
+    Process started = node.process;
+    Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly, "stop-" + node.id));
     long deadline = System.nanoTime() + START.toNanos();
     HttpClient http = HttpClient.newHttpClient();
     while (true) {
@@ -295,6 +298,19 @@ public final class PierOnLoopback implements AutoCloseable {
     return found;
   }
 
+  /**
+   * Stops a node-agent process: SIGTERM, which flushes its repls, then SIGKILL if it has not exited within two minutes,
+   * so that no test leaves an agent running as root after it.
+   */
+  private static void stopProcess(Process process) throws InterruptedException {
+    process.destroy();
+    try {
+      process.onExit().get(120, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      process.destroyForcibly().onExit().join();
+    }
+  }
+
   /** Stops every service (the node-agent flushing its repls) but leaves containers of a killed node to {@link #close}. */
   @Override
   public void close() throws Exception {
@@ -302,10 +318,7 @@ public final class PierOnLoopback implements AutoCloseable {
       edge.close();
       for (Node node : nodes) {
         if (node.inProcess != null) node.inProcess.close();
-        if (node.process != null && node.process.isAlive()) {
-          node.process.destroy();
-          node.process.onExit().get(120, TimeUnit.SECONDS);
-        }
+        if (node.process != null && node.process.isAlive()) stopProcess(node.process);
       }
       for (SchedulerMain.Running scheduler : schedulers) {
         try {
