@@ -242,6 +242,8 @@ class RedTeamLinksIT {
     }
     try (HostileWorkspace.Repl repl = hw.repl()) {
       repl.shOk("ln -s " + big + " .pierignore");
+      // Long enough for the watcher to report the new ignore file before the save below.
+      HostileWorkspace.sleep(1500);
       repl.saveAndAwaitStored("keepme/work.txt", "hidden by a host file if the link is followed\n");
       repl.saveAndAwaitStored("legit.txt", "the user's own work\n");
       hw.assertHealthy();
