@@ -54,10 +54,12 @@ class RedTeamStorageIT {
           + " && ln -s a/b/c/d l && ln -s a/b/c/d/e l5"
           + " && printf PWNED-above > outside-the-bucket.txt"
           + " && printf PWNED-victim > a/" + v + "/files/index.js"
+          + " && printf PWNED-planted > a/" + v + "/files/planted.js"
           + " && printf '{\"owner\":\"attacker\"}' > a/" + v + "/repl.json"
           + " && printf PWNED-template > templates/node/index.js"
           + " && printf '{\"username\":\"admin\",\"admin\":true}' > accounts/admin.json");
       attacker.shOk("printf x > 'l\\..\\..\\..\\" + v + "\\files\\index.js'"
+          + " && printf x > 'l\\..\\..\\..\\" + v + "\\files\\planted.js'"
           + " && printf x > 'l\\..\\..\\..\\" + v + "\\repl.json'"
           + " && printf x > 'l\\..\\..\\..\\..\\templates\\node\\index.js'"
           + " && printf x > 'l\\..\\..\\..\\..\\accounts\\admin.json'"
@@ -81,6 +83,23 @@ class RedTeamStorageIT {
           () -> assertEquals("still the user's own work\n",
               new String(hw.stored(attacker.key("legit-after.txt")).orElseThrow(), StandardCharsets.UTF_8)));
     }
+  }
+
+  /** The embedded S3 server itself refuses keys with dot segments: a client that sends one changes nothing else. */
+  @Test
+  void theStorageServerDoesNotResolveDotSegments() throws Exception {
+    String victim = hw.create();
+    Map<String, String> before = hw.storageOnDisk();
+    for (String key : List.of("repls/x/files/l/../../../" + victim + "/files/index.js", "repls/x/files/./a.txt",
+        "repls/x/files/../../templates/node/index.js", "../outside.txt")) {
+      try {
+        hw.pier.store.put(key, "PWNED".getBytes(StandardCharsets.UTF_8));
+      } catch (RuntimeException refused) {
+        // refused is right; stored under exactly that key would be too
+      }
+    }
+    assertEquals(List.of(), HostileWorkspace.changedOutside(before, hw.storageOnDisk(), List.of("pier/repls/x/")),
+        "a key with dot segments changes nothing outside its own prefix");
   }
 
   private static List<String> keysWithDotSegments(HostileWorkspace.Repl repl) {
