@@ -48,9 +48,15 @@ class RedTeamStorageIT {
     byte[] victimIndex = hw.stored("repls/" + victim + "/files/index.js").orElseThrow();
     try (HostileWorkspace.Repl attacker = hw.repl()) {
       attacker.saveAndAwaitStored("legit-before.txt", "the user's own work\n");
+      // The storage server resolves dot segments on its own disk, so the folders they climb out of must exist there:
+      // stored once, and kept stored (ignored) after the workspace's l becomes a link.
+      attacker.saveAndAwaitStored("l/keep.txt", "makes l a folder in storage\n");
+      attacker.saveAndAwaitStored("nolink/keep.txt", "makes nolink a folder in storage\n");
+      attacker.saveAndAwaitStored(".pierignore", "l/keep.txt\nnolink/keep.txt\n");
+      HostileWorkspace.sleep(1000);
       Map<String, String> before = hw.storageOnDisk();
       String v = victim;
-      attacker.shOk("mkdir -p a/b/c/d/e a/" + v + "/files templates/node accounts"
+      attacker.shOk("rm -r l && mkdir -p a/b/c/d/e a/" + v + "/files templates/node accounts"
           + " && ln -s a/b/c/d l && ln -s a/b/c/d/e l5"
           + " && printf PWNED-above > outside-the-bucket.txt"
           + " && printf PWNED-victim > a/" + v + "/files/index.js"
