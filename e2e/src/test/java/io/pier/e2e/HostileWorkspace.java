@@ -47,6 +47,10 @@ import java.util.function.BooleanSupplier;
  * <p>A link planted in a workspace is resolved by whoever follows it: the container cannot see the host, but the
  * root node-agent that reads and writes the same folder can, so a link's target string names a host path. That is
  * the attack: every canary path is absolute on the host.
+ *
+ * <p>Run the suite alone (root, dockerd, the pier-runner-node image):
+ * {@code mvn -B -pl e2e -am verify -Dit.test='RedTeam*IT' -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false
+ * -Dfailsafe.failIfNoSpecifiedTests=false}. The node-agent's log is {@code e2e/target/redteam-<class>-<run>/<node>.log}.
  */
 final class HostileWorkspace implements AutoCloseable {
   /** How long a stop may take whatever the repl planted in its workspace. */

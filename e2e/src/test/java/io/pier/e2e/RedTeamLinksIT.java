@@ -242,6 +242,8 @@ class RedTeamLinksIT {
     }
     try (HostileWorkspace.Repl repl = hw.repl()) {
       repl.shOk("ln -s " + big + " .pierignore");
+      // Long enough for the watcher to report the new ignore file before the save below.
+      HostileWorkspace.sleep(1500);
       repl.saveAndAwaitStored("keepme/work.txt", "hidden by a host file if the link is followed\n");
       repl.saveAndAwaitStored("legit.txt", "the user's own work\n");
       hw.assertHealthy();
@@ -254,7 +256,8 @@ class RedTeamLinksIT {
 
   /**
    * Attack 6: while {@code fs.delete} walks a folder, the repl keeps swapping it (and, in other rounds, a subfolder)
-   * for a link to a host folder holding files of the same names.
+   * for a link to a host folder holding files of the same names, as fast as a process can rename (node, in a loop;
+   * the link stays about half of the time). Up to ten rounds; the host folder must be whole after each.
    */
   @Test
   void aRecursiveDeleteRacingALinkSwapNeverDeletesHostFiles() throws Exception {
@@ -262,18 +265,21 @@ class RedTeamLinksIT {
     for (int i = 0; i < 300; i++) files.put("f" + i, "host file " + i + "\n");
     Path host = hw.canaryFolder("delete-race", files);
     Map<String, String> before = contents(host);
+    String swapper = "const fs = require('fs'); const [f, m, h] = process.argv.slice(1);"
+        + " const spin = () => { const t = process.hrtime.bigint(); while (process.hrtime.bigint() - t < 300000n); };"
+        + " for (;;) { try { fs.renameSync(f, m); fs.symlinkSync(h, f); spin(); fs.unlinkSync(f);"
+        + " fs.renameSync(m, f); } catch (e) {} spin(); }";
     try (HostileWorkspace.Repl repl = hw.repl()) {
-      for (int round = 0; round < 6; round++) {
+      for (int round = 0; round < 10; round++) {
         boolean sub = round % 2 == 1;
         String folder = sub ? "d/s" : "d";
-        repl.shOk("rm -rf d d2 d/s2; mkdir -p " + folder + " && (cd " + folder
-            + " && for i in $(seq 0 299); do echo $i > f$i; done)");
         String moved = sub ? "d/s2" : "d2";
-        repl.background("while :; do mv " + folder + " " + moved + "; ln -s " + host + " " + folder
-            + "; rm -f " + folder + "; mv " + moved + " " + folder + "; done", "LOOP");
-        HostileWorkspace.sleep(200);
+        repl.shOk("rm -rf d d2; mkdir -p " + folder + " && (cd " + folder
+            + " && for i in $(seq 0 299); do echo $i > f$i; done)");
+        repl.background("node -e \"" + swapper + "\" " + folder + " " + moved + " " + host, "LOOP");
+        HostileWorkspace.sleep(300);
         repl.requestWithin("fs.delete", new JsonObject().put("path", "d"), Duration.ofSeconds(30));
-        repl.shOk("kill $LOOP; wait $LOOP 2>/dev/null; true");
+        repl.sh("kill $LOOP; wait $LOOP 2>/dev/null; true");
         assertUntouched(host, before);
       }
       repl.saveAndAwaitStored("legit.txt", "the user's own work\n");

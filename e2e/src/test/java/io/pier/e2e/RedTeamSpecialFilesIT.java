@@ -1,5 +1,6 @@
 package io.pier.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
@@ -68,16 +69,28 @@ class RedTeamSpecialFilesIT {
   }
 
   /**
-   * Twenty parallel reads of FIFOs (as many as the agent's worker threads) do not take the node from everyone else:
-   * /healthz answers, another repl's session reads and saves, both repls stop.
+   * Twenty parallel reads of FIFOs, each from a session of its own (a session answers its requests in order, so one
+   * blocked read holds one worker thread; twenty hold all of the agent's default pool), plus four queued behind each
+   * other in the attacker's IDE session: /healthz answers, another repl's session reads and saves, the node's
+   * heartbeats go on (its repls are not declared lost), the attacker's own later save works, both repls stop.
    */
   @Test
   void twentyParallelFifoReadsDoNotWedgeTheNode() throws Exception {
+    List<SessionClient> sessions = new ArrayList<>();
     try (HostileWorkspace.Repl neighbour = repl(); HostileWorkspace.Repl attacker = repl()) {
       neighbour.saveAndAwaitStored("notes.txt", "the neighbour's notes\n");
       attacker.shOk("for i in $(seq 1 24); do mkfifo p$i; done");
-      List<Integer> ids = new ArrayList<>();
-      for (int i = 1; i <= 24; i++) ids.add(attacker.send("fs.read", new JsonObject().put("path", "p" + i)));
+      // Straight to the node-agent: through the edge-proxy, whose client pool holds 5 connections per node, the
+      // sixth concurrent session to a node waits for ever (a limit of its own, not the one tested here).
+      for (int i = 1; i <= 20; i++) {
+        sessions.add(SessionClient.connect(hw.vertx, hw.pier.nodePort, attacker.slug, hw.pier.userToken));
+      }
+      long began = System.nanoTime();
+      for (int i = 1; i <= 20; i++) {
+        sessions.get(i - 1).sendRaw(new JsonObject().put("id", 1).put("op", "fs.read").put("path", "p" + i).encode());
+      }
+      List<Integer> queued = new ArrayList<>();
+      for (int i = 21; i <= 24; i++) queued.add(attacker.send("fs.read", new JsonObject().put("path", "p" + i)));
       HostileWorkspace.sleep(1000);
 
       hw.assertHealthy();
@@ -85,14 +98,35 @@ class RedTeamSpecialFilesIT {
           Duration.ofSeconds(10));
       assertTrue(read.getBoolean("ok", false), "the neighbour still reads its files: " + read.encode());
       neighbour.saveAndAwaitStored("after.txt", "the neighbour still saves\n");
-      attacker.saveAndAwaitStored("legit.txt", "the user's own work\n");
-      for (int id : ids) {
+      // Longer than the scheduler waits for a node's heartbeat (15 s here) before it declares the node's repls lost.
+      HostileWorkspace.sleep(Math.max(0, 18_000 - (System.nanoTime() - began) / 1_000_000));
+      hw.assertHealthy();
+      String state = new JsonObject(DurabilityIT.api(hw.pier, "GET", "/api/repls/" + neighbour.slug, null).body())
+          .getString("state");
+      assertEquals("running", state, "the node's heartbeats went on: its repls are not lost");
+      for (int i = 0; i < sessions.size(); i++) {
+        SessionClient s = sessions.get(i);
+        JsonObject reply = s.events.stream().filter(e -> Integer.valueOf(1).equals(e.getValue("id"))).findFirst()
+            .orElse(null);
+        assertTrue(reply != null && HostileWorkspace.isError(reply), "the read of FIFO p" + (i + 1)
+            + " was refused promptly: " + reply);
+      }
+      for (int id : queued) {
         JsonObject reply = attacker.awaitReply(id, HostileWorkspace.PROMPT);
         assertTrue(reply != null && HostileWorkspace.isError(reply), "each FIFO read is refused promptly: " + reply);
       }
-      hw.assertHealthy();
+      attacker.saveAndAwaitStored("legit.txt", "the user's own work\n");
       neighbour.stopWithinBound();
       attacker.stopWithinBound();
+    } finally {
+      for (HostileWorkspace.Repl r : used) HostileWorkspace.unjamFifos(r.workspace());
+      for (SessionClient s : sessions) {
+        try {
+          s.close();
+        } catch (RuntimeException alreadyClosed) {
+          // the stop closed it
+        }
+      }
     }
   }
 

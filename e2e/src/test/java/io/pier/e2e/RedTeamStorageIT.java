@@ -1,5 +1,6 @@
 package io.pier.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,16 +48,24 @@ class RedTeamStorageIT {
     byte[] victimIndex = hw.stored("repls/" + victim + "/files/index.js").orElseThrow();
     try (HostileWorkspace.Repl attacker = hw.repl()) {
       attacker.saveAndAwaitStored("legit-before.txt", "the user's own work\n");
+      // The storage server resolves dot segments on its own disk, so the folders they climb out of must exist there:
+      // stored once, and kept stored (ignored) after the workspace's l becomes a link.
+      attacker.saveAndAwaitStored("l/keep.txt", "makes l a folder in storage\n");
+      attacker.saveAndAwaitStored("nolink/keep.txt", "makes nolink a folder in storage\n");
+      attacker.saveAndAwaitStored(".pierignore", "l/keep.txt\nnolink/keep.txt\n");
+      HostileWorkspace.sleep(1000);
       Map<String, String> before = hw.storageOnDisk();
       String v = victim;
-      attacker.shOk("mkdir -p a/b/c/d/e a/" + v + "/files templates/node accounts"
+      attacker.shOk("rm -r l && mkdir -p a/b/c/d/e a/" + v + "/files templates/node accounts"
           + " && ln -s a/b/c/d l && ln -s a/b/c/d/e l5"
           + " && printf PWNED-above > outside-the-bucket.txt"
           + " && printf PWNED-victim > a/" + v + "/files/index.js"
+          + " && printf PWNED-planted > a/" + v + "/files/planted.js"
           + " && printf '{\"owner\":\"attacker\"}' > a/" + v + "/repl.json"
           + " && printf PWNED-template > templates/node/index.js"
           + " && printf '{\"username\":\"admin\",\"admin\":true}' > accounts/admin.json");
       attacker.shOk("printf x > 'l\\..\\..\\..\\" + v + "\\files\\index.js'"
+          + " && printf x > 'l\\..\\..\\..\\" + v + "\\files\\planted.js'"
           + " && printf x > 'l\\..\\..\\..\\" + v + "\\repl.json'"
           + " && printf x > 'l\\..\\..\\..\\..\\templates\\node\\index.js'"
           + " && printf x > 'l\\..\\..\\..\\..\\accounts\\admin.json'"
@@ -65,21 +74,48 @@ class RedTeamStorageIT {
       HostileWorkspace.sleep(3000);
       attacker.saveAndAwaitStored("legit-after.txt", "still the user's own work\n");
       hw.assertHealthy();
-      attacker.stopWithinBound();
-
-      List<String> changed = HostileWorkspace.changedOutside(before, hw.storageOnDisk(),
-          List.of("pier/repls/" + attacker.slug + "/"));
-      assertEquals(List.of(), changed, "storage outside the attacker's prefix is untouched");
-      assertTrue(java.util.Arrays.equals(victimIndex, hw.stored("repls/" + victim + "/files/index.js").orElseThrow()),
-          "the victim's index.js is untouched");
-      for (var o : hw.pier.store.list("repls/" + attacker.slug + "/")) {
-        for (String segment : o.key().split("/")) {
-          assertTrue(!segment.equals("..") && !segment.equals("."), "a key with dot segments was stored: " + o.key());
-        }
-      }
-      assertEquals("still the user's own work\n", new String(hw.stored(attacker.key("legit-after.txt")).orElseThrow(),
-          StandardCharsets.UTF_8));
+      List<String> allowed = List.of("pier/repls/" + attacker.slug + "/");
+      // Every check runs and reports, so one failure does not hide the others.
+      assertAll(
+          () -> assertEquals(List.of(), HostileWorkspace.changedOutside(before, hw.storageOnDisk(), allowed),
+              "while the attacker runs, storage outside its prefix is untouched"),
+          () -> assertEquals(List.of(), keysWithDotSegments(attacker), "keys with dot segments were stored"),
+          attacker::stopWithinBound,
+          () -> assertEquals(List.of(), HostileWorkspace.changedOutside(before, hw.storageOnDisk(), allowed),
+              "after the attacker's stop, storage outside its prefix is untouched"),
+          () -> assertTrue(java.util.Arrays.equals(victimIndex,
+              hw.stored("repls/" + victim + "/files/index.js").orElse(new byte[0])),
+              "the victim's index.js is untouched"),
+          () -> assertEquals("still the user's own work\n",
+              new String(hw.stored(attacker.key("legit-after.txt")).orElseThrow(), StandardCharsets.UTF_8)));
     }
+  }
+
+  /** The embedded S3 server itself refuses keys with dot segments: a client that sends one changes nothing else. */
+  @Test
+  void theStorageServerDoesNotResolveDotSegments() throws Exception {
+    String victim = hw.create();
+    Map<String, String> before = hw.storageOnDisk();
+    for (String key : List.of("repls/x/files/l/../../../" + victim + "/files/index.js", "repls/x/files/./a.txt",
+        "repls/x/files/../../templates/node/index.js", "../outside.txt")) {
+      try {
+        hw.pier.store.put(key, "PWNED".getBytes(StandardCharsets.UTF_8));
+      } catch (RuntimeException refused) {
+        // refused is right; stored under exactly that key would be too
+      }
+    }
+    assertEquals(List.of(), HostileWorkspace.changedOutside(before, hw.storageOnDisk(), List.of("pier/repls/x/")),
+        "a key with dot segments changes nothing outside its own prefix");
+  }
+
+  private static List<String> keysWithDotSegments(HostileWorkspace.Repl repl) {
+    List<String> found = new ArrayList<>();
+    for (var o : hw.pier.store.list("repls/" + repl.slug + "/")) {
+      if (java.util.Arrays.stream(o.key().split("/")).anyMatch(s -> s.equals("..") || s.equals("."))) {
+        found.add(o.key());
+      }
+    }
+    return found;
   }
 
   /**
@@ -158,8 +194,9 @@ class RedTeamStorageIT {
     try (HostileWorkspace.Repl repl = hw.repl()) {
       String deep = "deep" + "/d".repeat(300) + "/f.txt";
       repl.shOk("p=deep; for i in $(seq 1 300); do p=$p/d; done; mkdir -p $p && echo deep > $p/f.txt");
-      repl.shOk("(for i in $(seq 1 2000); do mkdir abyss && cd abyss || exit 1; done; echo bottom > f.txt)",
-          Duration.ofMinutes(2));
+      // node, not bash: bash's cd builds an absolute path, which stops working past PATH_MAX.
+      repl.shOk("node -e \"const fs = require('fs'); for (let i = 0; i < 2000; i++) { fs.mkdirSync('abyss');"
+          + " process.chdir('abyss'); } fs.writeFileSync('f.txt', 'bottom')\"", Duration.ofMinutes(2));
       repl.awaitStored(deep, "deep\n");
       JsonObject read = repl.requestWithin("fs.read", new JsonObject().put("path", deep), Duration.ofSeconds(30));
       assertEquals("deep\n", read.getString("content"), read.encode());
