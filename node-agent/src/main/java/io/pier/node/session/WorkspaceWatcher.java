@@ -126,9 +126,13 @@ public final class WorkspaceWatcher implements AutoCloseable {
     }
   }
 
+  /**
+   * After an overflow (events were lost, as when thousands of files appear at once): every path there is now and
+   * every path known before is looked at again, so that what was created, changed or deleted is reported.
+   */
   private void rescan() {
     Set<String> before = new HashSet<>(known);
-    watchFolder("", false);
+    watchFolder("", true);
     pending.addAll(before);
   }
 
