@@ -18,7 +18,7 @@ import java.nio.file.Path;
  * UTF-8 (they cannot be workspace paths) and the temporary names of saves ({@link WorkspaceTree#TEMP_SUFFIX}).
  */
 public final class TreeWalk {
-  public static final int MAX_DEPTH = 128;
+  public static final int MAX_DEPTH = 512;
   public static final int MAX_ENTRIES = 500_000;
 
   /** What a walk reports. */
