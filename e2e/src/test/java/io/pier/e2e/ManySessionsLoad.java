@@ -419,8 +419,8 @@ public final class ManySessionsLoad implements AutoCloseable {
   /** The sum of a metric's samples in a Prometheus scrape (every label set). */
   private double scrape(String url, String metric) throws Exception {
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-        // /metrics may ask for a service token; Pier's own services carry one.
-        .header("Authorization", "Bearer " + pier.serviceToken).build(), HttpResponse.BodyHandlers.ofString());
+        // /metrics answers only the metrics token, as Prometheus sends it.
+        .header("Authorization", "Bearer " + pier.metricsToken).build(), HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) throw new IllegalStateException(url + " answered " + r.statusCode());
     double sum = 0;
     for (String line : r.body().split("\n")) {

@@ -53,6 +53,8 @@ public final class PierOnLoopback implements AutoCloseable {
   final String adminToken;
   /** What Pier's services carry to each other's internal APIs (the node-agent's sync status, say). */
   final String serviceToken;
+  /** What Prometheus sends to every service's /metrics (as {@code ./pier metrics-token} prints it). */
+  final String metricsToken;
 
   /**
    * How to run it.
@@ -154,6 +156,7 @@ public final class PierOnLoopback implements AutoCloseable {
     userToken = signer.issue("e2e", false, Duration.ofHours(2));
     adminToken = signer.issue("e2e-admin", true, Duration.ofHours(2));
     serviceToken = signer.issue("service:e2e", true, Duration.ofHours(2));
+    metricsToken = signer.metricsToken();
 
     List<Integer> schedulerPorts = new ArrayList<>();
     for (int i = 0; i < options.schedulers(); i++) {
