@@ -274,7 +274,9 @@ class RedTeamLinksIT {
         boolean sub = round % 2 == 1;
         String folder = sub ? "d/s" : "d";
         String moved = sub ? "d/s2" : "d2";
-        repl.shOk("rm -rf d d2; mkdir -p " + folder + " && (cd " + folder
+        // The previous round's swapper must be gone before the folder is made again, or it plants its link anew.
+        repl.shOk("for p in /proc/[0-9]*; do grep -qs renameSync $p/cmdline && kill -9 ${p#/proc/}; done; "
+            + "rm -rf d d2; mkdir -p " + folder + " && (cd " + folder
             + " && for i in $(seq 0 299); do echo $i > f$i; done)");
         repl.background("node -e \"" + swapper + "\" " + folder + " " + moved + " " + host, "LOOP");
         HostileWorkspace.sleep(300);
