@@ -276,6 +276,7 @@ class RedTeamLinksIT {
         String moved = sub ? "d/s2" : "d2";
         // The previous round's swapper must be gone before the folder is made again, or it plants its link anew.
         repl.shOk("for p in /proc/[0-9]*; do grep -qs renameSync $p/cmdline && kill -9 ${p#/proc/}; done; "
+            + "for i in $(seq 50); do grep -qs renameSync /proc/[0-9]*/cmdline || break; sleep 0.1; done; "
             + "rm -rf d d2; mkdir -p " + folder + " && (cd " + folder
             + " && for i in $(seq 0 299); do echo $i > f$i; done)");
         repl.background("node -e \"" + swapper + "\" " + folder + " " + moved + " " + host, "LOOP");
