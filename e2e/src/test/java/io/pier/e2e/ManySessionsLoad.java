@@ -3,6 +3,7 @@ package io.pier.e2e;
 import io.pier.common.config.Mains;
 import io.pier.edge.EdgeConfig;
 import io.pier.edge.EdgeProxy;
+import io.pier.node.limits.SessionLimits;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.DataInputStream;
@@ -98,11 +99,21 @@ public final class ManySessionsLoad implements AutoCloseable {
   private record Terminal(int channel, java.util.concurrent.locks.ReentrantLock turn) {
   }
 
-  /** A Pier on loopback whose edge takes {@code maxSessions} sessions from one user, with {@code repls} running. */
+  /**
+   * A Pier on loopback whose edge takes {@code maxSessions} sessions from one user, with {@code repls} running. The
+   * node-agent's limit per repl is raised as an operator would for that many sessions on so few repls (the default,
+   * 50, would refuse them with 4009), the rest of its limits are the defaults.
+   */
   public static ManySessionsLoad start(int repls, int maxSessions) throws Exception {
     EdgeConfig.Capacity capacity = EdgeConfig.Capacity.defaults()
         .withSessions(Math.max(maxSessions + 100, 2000), maxSessions + 50, maxSessions + 50);
-    return new ManySessionsLoad(new PierOnLoopback(PierOnLoopback.Options.fresh(), capacity), repls);
+    SessionLimits d = SessionLimits.DEFAULT;
+    int perRepl = Math.max(d.sessionsPerRepl(), (maxSessions + repls - 1) / repls + 16);
+    SessionLimits limits = new SessionLimits(Math.max(d.sessionsPerNode(), perRepl), perRepl, d.terminalsPerRepl(),
+        d.requestsInFlight(), d.requestBytesInFlight(), d.slowReaderBytes(), d.fileThreads(), d.fileQueue(),
+        d.fileTimeout());
+    return new ManySessionsLoad(new PierOnLoopback(PierOnLoopback.Options.fresh().withSessionLimits(limits), capacity),
+        repls);
   }
 
   private ManySessionsLoad(PierOnLoopback pier, int repls) throws Exception {

@@ -15,6 +15,7 @@ import io.pier.edge.EdgeConfig;
 import io.pier.edge.EdgeProxyMain;
 import io.pier.node.NodeAgentConfig;
 import io.pier.node.NodeAgentMain;
+import io.pier.node.limits.SessionLimits;
 import io.pier.node.runtime.docker.DockerConfig;
 import io.pier.node.workspace.WriteBehind;
 import io.pier.scheduler.SchedulerConfig;
@@ -66,13 +67,14 @@ public final class PierOnLoopback implements AutoCloseable {
    * @param diskMb      the node-agents' default workspace size (PIER_NODE_DISK_MB)
    * @param runtimes    the node-agents' runtime mapping (PIER_NODE_RUNTIMES)
    * @param templates   the templates folder the schedulers serve
+   * @param sessions    the in-process node-agents' session limits (an operator's PIER_*_MAX_SESSIONS...)
    */
   record Options(Path dataDir, boolean nodeProcess, long quietMs, int nodes, int schedulers, Duration idleStop,
-                 boolean wake, long diskMb, Map<String, String> runtimes, Path templates) {
+                 boolean wake, long diskMb, Map<String, String> runtimes, Path templates, SessionLimits sessions) {
     Options(Path dataDir, boolean nodeProcess, long quietMs, int nodes, int schedulers, Duration idleStop,
             boolean wake) {
       this(dataDir, nodeProcess, quietMs, nodes, schedulers, idleStop, wake, NodeAgentConfig.DEFAULT_DISK_MB, Map.of(),
-          repo().resolve("templates"));
+          repo().resolve("templates"), SessionLimits.DEFAULT);
     }
 
     static Options fresh() {
@@ -80,15 +82,20 @@ public final class PierOnLoopback implements AutoCloseable {
     }
 
     Options inFolder(Path dir, boolean asProcess, long quiet) {
-      return new Options(dir, asProcess, quiet, nodes, schedulers, idleStop, wake, diskMb, runtimes, templates);
+      return new Options(dir, asProcess, quiet, nodes, schedulers, idleStop, wake, diskMb, runtimes, templates, sessions);
     }
 
     Options withDiskMb(long mb) {
-      return new Options(dataDir, nodeProcess, quietMs, nodes, schedulers, idleStop, wake, mb, runtimes, templates);
+      return new Options(dataDir, nodeProcess, quietMs, nodes, schedulers, idleStop, wake, mb, runtimes, templates, sessions);
     }
 
     Options withTemplates(Path folder) {
-      return new Options(dataDir, nodeProcess, quietMs, nodes, schedulers, idleStop, wake, diskMb, runtimes, folder);
+      return new Options(dataDir, nodeProcess, quietMs, nodes, schedulers, idleStop, wake, diskMb, runtimes, folder, sessions);
+    }
+
+    Options withSessionLimits(SessionLimits limits) {
+      return new Options(dataDir, nodeProcess, quietMs, nodes, schedulers, idleStop, wake, diskMb, runtimes, templates,
+          limits);
     }
 
     static Options fleet(int nodes, int schedulers, Duration idleStop) {
@@ -203,7 +210,7 @@ public final class PierOnLoopback implements AutoCloseable {
           Duration.ofSeconds(120), new WriteBehind.Settings(Duration.ofMillis(options.quietMs()), Duration.ofSeconds(5),
               Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofMillis(50)), Duration.ofSeconds(5), true,
           List.of(), AUTH_SECRET, cluster,
-          s3Config, new DockerConfig(null), options.diskMb(), options.runtimes())), START);
+          s3Config, new DockerConfig(null), options.diskMb(), options.runtimes(), options.sessions())), START);
       return;
     }
     Path jar = repo().resolve("node-agent/target/node-agent.jar");
