@@ -75,6 +75,12 @@ main() {
     done
     printf '\n}\n'
   } >"$tmp"
+  if [[ -f $out ]] && cmp -s "$tmp" "$out"; then
+    rm -f "$tmp"
+    trap - EXIT
+    log "image set unchanged: $out"
+    return 0
+  fi
   chmod 0644 "$tmp"
   mv "$tmp" "$out"
   trap - EXIT
