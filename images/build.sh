@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds Pier's runner images on this machine, without any container registry:
+# Builds Pier's runner images on this machine, from Debian packages (and, with --push, publishes them to the
+# fleet's registry):
 #
 #   pier-rootfs:<hash>, :latest   Debian (debootstrap --variant=minbase), slimmed, `docker import`ed
 #   pier-runner-base:latest       + tini, git, curl, editors; user runner 1000:1000; /workspace; extra CAs
@@ -13,7 +14,11 @@
 #
 # Every step is skipped when its inputs have not changed, so a rerun takes a second or two.
 #
-# Usage: images/build.sh [--force]      --force rebuilds everything from scratch (no cache)
+# Usage: images/build.sh [--force] [--push HOST:PORT [--out FILE]]
+#   --force            rebuilds everything from scratch (no cache)
+#   --push HOST:PORT   then publishes the runner images to that registry and writes the image set that pins them
+#                      by digest (images/publish.sh; --out FILE, default $PIER_CACHE/image-set.json), for a fleet
+#                      whose nodes pull rather than build
 #
 # Environment:
 #   PIER_CACHE          work and download cache (default ~/.cache/pier); never inside the repo
@@ -258,14 +263,17 @@ build_stacks() {
 }
 
 main() {
-  local t0
+  local t0 push="" out=()
   t0=$(now)
-  case ${1:-} in
-    --force) FORCE=1 ;;
-    "") ;;
-    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-    *) die "unknown argument: $1 (usage: build.sh [--force])" ;;
-  esac
+  while (($#)); do
+    case $1 in
+      --force) FORCE=1; shift ;;
+      --push) [[ $# -ge 2 ]] || die "--push needs the registry's HOST:PORT"; push=$2; shift 2 ;;
+      --out) [[ $# -ge 2 ]] || die "--out needs a file"; out=(--out "$2"); shift 2 ;;
+      -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+      *) die "unknown argument: $1 (usage: build.sh [--force] [--push HOST:PORT [--out FILE]])" ;;
+    esac
+  done
   mkdir -p "$CACHE/logs"
   CACHE=$(cd "$CACHE" && pwd)
   command -v node >/dev/null || die "node and npm are needed on the host"
@@ -283,6 +291,9 @@ main() {
   docker images --filter label=pier.image=true --filter dangling=false \
     --format '{{.Repository}}:{{.Tag}}  {{.Size}}' | grep -v '^pier-rootfs:[0-9a-f]' | sed 's/^/  /' >&2 || true
   log "images ready in $(since "$t0")s"
+  if [[ -n $push ]]; then
+    "$IMAGES_DIR/publish.sh" "$push" "${out[@]}"
+  fi
 }
 
 main "$@"

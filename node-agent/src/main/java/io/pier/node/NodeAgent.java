@@ -9,6 +9,7 @@ import io.pier.common.http.OpsRoutes;
 import io.pier.common.node.NodeInfo;
 import io.pier.common.node.StartRequest;
 import io.pier.common.repl.Slugs;
+import io.pier.node.images.RunnerImages;
 import io.pier.node.runtime.ContainerRuntime;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -58,6 +59,7 @@ public final class NodeAgent {
   private final ReplHost host;
   private final PrometheusMeterRegistry metrics;
   private final SessionHub sessions;
+  private final RunnerImages runnerImages;
   private final AtomicBoolean ready = new AtomicBoolean();
   private final AtomicReference<io.pier.common.node.NodeLoad> lastLoad = new AtomicReference<>(io.pier.common.node.NodeLoad.EMPTY);
   /** A draining node takes no new repls; kept in its data folder so a restart does not undo it. */
@@ -73,7 +75,13 @@ public final class NodeAgent {
 
   public NodeAgent(Vertx vertx, NodeAgentConfig config, ClusterState cluster, ContainerRuntime runtime, ReplHost host,
                    PrometheusMeterRegistry metrics) {
+    this(vertx, config, cluster, runtime, host, new RunnerImages(config.images(), runtime, metrics), metrics);
+  }
+
+  public NodeAgent(Vertx vertx, NodeAgentConfig config, ClusterState cluster, ContainerRuntime runtime, ReplHost host,
+                   RunnerImages runnerImages, PrometheusMeterRegistry metrics) {
     this.vertx = vertx;
+    this.runnerImages = runnerImages;
     this.config = config;
     this.cluster = cluster;
     this.runtime = runtime;
@@ -141,6 +149,7 @@ public final class NodeAgent {
           activityTimer = vertx.setPeriodic(ACTIVITY_EVERY.toMillis(), t -> host.recordSessionActivity(cluster.activity()));
           ready.set(true);
           LOG.info("node-agent {} ready at {}", config.nodeId(), config.agentUrl());
+          if (runnerImages.pinned()) pullMissingImages();
           return this;
         });
   }
@@ -168,9 +177,24 @@ public final class NodeAgent {
     return server.actualPort();
   }
 
+  /**
+   * Pulls the image set's images this node lacks, in the background: until one is here, the node does not report it
+   * and placement sends its repls elsewhere.
+   */
+  private void pullMissingImages() {
+    vertx.executeBlocking(runnerImages::pullMissing, false).onComplete(done -> {
+      imagesReadAt = Instant.EPOCH;
+      if (done.succeeded() && !done.result().isEmpty()) {
+        LOG.warn("node {} runs without the runner images {}: their pulls failed (repls that need them go elsewhere; "
+            + "a start that needs one pulls it again)", config.nodeId(), done.result());
+      }
+      if (ready.get()) heartbeat();
+    });
+  }
+
   private Future<Void> heartbeat() {
     Future<List<String>> imageList = Instant.now().isAfter(imagesReadAt.plus(IMAGE_REFRESH))
-        ? vertx.executeBlocking(runtime::images, false).onSuccess(list -> {
+        ? vertx.executeBlocking(() -> runnerImages.reported(runtime.images()), false).onSuccess(list -> {
           images.set(list);
           imagesReadAt = Instant.now();
         })
@@ -197,7 +221,15 @@ public final class NodeAgent {
       HttpErrors.send(ctx, 400, "invalid_request", e.getMessage());
       return;
     }
-    host.start(request).compose(route -> heartbeat().map(route))
+    StartRequest asked = request;
+    // The image set's name for an image becomes its digest here (pulled first if the node lacks it).
+    vertx.executeBlocking(() -> runnerImages.prepare(asked.image()), false)
+        .compose(image -> {
+          if (!images.get().contains(image)) imagesReadAt = Instant.EPOCH;
+          return host.start(new StartRequest(asked.slug(), image, asked.run(), asked.port(), asked.limits(),
+              asked.open()));
+        })
+        .compose(route -> heartbeat().map(route))
         .onSuccess(route -> ctx.json(route.toJson()))
         .onFailure(err -> fail(ctx, err));
   }

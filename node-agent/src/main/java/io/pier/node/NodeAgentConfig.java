@@ -2,9 +2,11 @@ package io.pier.node;
 
 import io.pier.common.cluster.ClusterConfig;
 import io.pier.common.config.Env;
+import io.pier.common.image.ImageSet;
 import io.pier.common.node.NodeCapacity;
 import io.pier.common.repl.Limits;
 import io.pier.common.store.s3.S3Config;
+import io.pier.node.images.RunnerImages;
 import io.pier.node.limits.SessionLimits;
 import io.pier.node.runtime.docker.DockerConfig;
 import io.pier.node.workspace.WriteBehind;
@@ -39,13 +41,15 @@ import java.util.regex.Pattern;
  * @param runtimes       container runtime a repl asks for → the engine's runtime it runs in on this node, with
  *                       {@code default} for repls that ask for none (see {@link io.pier.node.runtime.Runtimes})
  * @param sessions       how many IDE sessions and terminals this node takes, and what each session may hold
+ * @param images         the fleet's pinned runner images and how long a pull may take; without a set, the node's
+ *                       own images
  */
 public record NodeAgentConfig(String nodeId, Path dataDir, String bindHost, int port, String advertiseHost,
                               NodeCapacity capacity, Duration heartbeatInterval, Duration readyTimeout,
                               Duration terminalLinger, WriteBehind.Settings sync, Duration drainTimeout,
                               boolean isolate, List<String> blocked, String authSecret, ClusterConfig cluster,
                               S3Config s3, DockerConfig docker, long diskMb, Map<String, String> runtimes,
-                              SessionLimits sessions) {
+                              SessionLimits sessions, RunnerImages.Settings images) {
   private static final Pattern NODE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
   private static final Pattern RUNTIME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   /** A workspace's size when neither the template nor PIER_NODE_DISK_MB names one. */
@@ -54,6 +58,19 @@ public record NodeAgentConfig(String nodeId, Path dataDir, String bindHost, int 
   public NodeAgentConfig {
     runtimes = Map.copyOf(runtimes);
     java.util.Objects.requireNonNull(sessions, "sessions");
+    java.util.Objects.requireNonNull(images, "images");
+  }
+
+  /** A configuration without an image set: repls run the node's own images. */
+  public NodeAgentConfig(String nodeId, Path dataDir, String bindHost, int port, String advertiseHost,
+                         NodeCapacity capacity, Duration heartbeatInterval, Duration readyTimeout,
+                         Duration terminalLinger, WriteBehind.Settings sync, Duration drainTimeout,
+                         boolean isolate, List<String> blocked, String authSecret, ClusterConfig cluster,
+                         S3Config s3, DockerConfig docker, long diskMb, Map<String, String> runtimes,
+                         SessionLimits sessions) {
+    this(nodeId, dataDir, bindHost, port, advertiseHost, capacity, heartbeatInterval, readyTimeout, terminalLinger,
+        sync, drainTimeout, isolate, blocked, authSecret, cluster, s3, docker, diskMb, runtimes, sessions,
+        RunnerImages.Settings.NONE);
   }
 
   /** A configuration with the default session limits ({@link SessionLimits#DEFAULT}). */
@@ -95,7 +112,8 @@ public record NodeAgentConfig(String nodeId, Path dataDir, String bindHost, int 
         env.secret("PIER_AUTH_SECRET"),
         ClusterConfig.fromEnv(env, false), S3Config.fromEnv(env),
         new DockerConfig(env.string("PIER_DOCKER_HOST", env.string("DOCKER_HOST", null))),
-        diskMb(env), runtimes(env), SessionLimits.fromEnv(env));
+        diskMb(env), runtimes(env), SessionLimits.fromEnv(env), new RunnerImages.Settings(ImageSet.fromEnv(env),
+            Duration.ofSeconds(env.atLeast("PIER_IMAGE_PULL_TIMEOUT_S", 600, 1))));
     env.check();
     return nodeId != null ? config : config.withNodeId(persistentNodeId(data));
   }
@@ -103,7 +121,7 @@ public record NodeAgentConfig(String nodeId, Path dataDir, String bindHost, int 
   public NodeAgentConfig withNodeId(String id) {
     return new NodeAgentConfig(id, dataDir, bindHost, port, advertiseHost, capacity, heartbeatInterval,
         readyTimeout, terminalLinger, sync, drainTimeout, isolate, blocked, authSecret, cluster, s3, docker, diskMb,
-        runtimes, sessions);
+        runtimes, sessions, images);
   }
 
   private static long diskMb(Env env) {

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pier.common.config.ConfigException;
 import io.pier.common.config.Env;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -61,7 +63,7 @@ class NodeAgentConfigTest {
         "PIER_SESSION_SLOW_READER_KB", "512", "PIER_NODE_FILE_THREADS", "3", "PIER_NODE_FILE_QUEUE", "20",
         "PIER_NODE_FILE_TIMEOUT_MS", "2500")).sessions();
     assertEquals(new io.pier.node.limits.SessionLimits(300, 12, 4, 16, 8L << 20, 512L << 10, 3, 20,
-        java.time.Duration.ofMillis(2500)), limits);
+        Duration.ofMillis(2500)), limits);
   }
 
   @Test
@@ -78,5 +80,20 @@ class NodeAgentConfigTest {
     ConfigException e = assertThrows(ConfigException.class,
         () -> config(Map.of("PIER_NODE_MAX_SESSIONS", "10", "PIER_REPL_MAX_SESSIONS", "20")));
     assertTrue(e.getMessage().contains("PIER_REPL_MAX_SESSIONS"), e.getMessage());
+  }
+
+  @Test
+  void anImageSetFileIsReadAndAMalformedOneStopsTheStart() throws Exception {
+    String ref = "127.0.0.1:5000/pier-runner-python@sha256:" + "c0".repeat(32);
+    Path file = Files.writeString(data.resolve("images.json"),
+        "{\"pier-runner-python:latest\": \"" + ref + "\"}");
+    NodeAgentConfig config = config(Map.of("PIER_IMAGE_SET", file.toString(), "PIER_IMAGE_PULL_TIMEOUT_S", "120"));
+    assertEquals(ref, config.images().set().resolve("pier-runner-python:latest"));
+    assertEquals(Duration.ofSeconds(120), config.images().pullTimeout());
+    assertTrue(config(Map.of()).images().set().isEmpty(), "no image set unless one is configured");
+
+    Files.writeString(file, "{\"pier-runner-python:latest\": \"pier-runner-python:latest\"}");
+    ConfigException e = assertThrows(ConfigException.class, () -> config(Map.of("PIER_IMAGE_SET", file.toString())));
+    assertTrue(e.getMessage().contains("PIER_IMAGE_SET") && e.getMessage().contains("by digest"), e.getMessage());
   }
 }

@@ -2,6 +2,7 @@ package io.pier.scheduler;
 
 import io.pier.common.cluster.ClusterConfig;
 import io.pier.common.config.Env;
+import io.pier.common.image.ImageSet;
 import io.pier.common.store.s3.S3Config;
 import java.net.URI;
 import java.nio.file.Path;
@@ -14,10 +15,21 @@ import java.time.Duration;
  *                   previews are at its scheme and port with {@code <slug>.} before the domain
  * @param busyWait   how long a start or stop waits for another transition of the same repl to finish
  * @param nodeStaleAfter a node whose last heartbeat is older is not placed on
+ * @param imageSet   the fleet's pinned runner images ({@code PIER_IMAGE_SET}): a template's image name is placed and
+ *                   started as the image the set pins, so a repl goes only to nodes that have that exact image
  */
 public record SchedulerConfig(String bindHost, int port, String advertiseHost, String domain, URI publicUrl,
                               Path templatesDir, Duration busyWait, Duration nodeTimeout, Duration nodeStaleAfter,
-                              FleetKeeper.Settings fleet, AuthSettings auth, ClusterConfig cluster, S3Config s3) {
+                              FleetKeeper.Settings fleet, AuthSettings auth, ClusterConfig cluster, S3Config s3,
+                              ImageSet imageSet) {
+
+  /** A configuration without an image set: templates' image names are placed and run as they are. */
+  public SchedulerConfig(String bindHost, int port, String advertiseHost, String domain, URI publicUrl,
+                         Path templatesDir, Duration busyWait, Duration nodeTimeout, Duration nodeStaleAfter,
+                         FleetKeeper.Settings fleet, AuthSettings auth, ClusterConfig cluster, S3Config s3) {
+    this(bindHost, port, advertiseHost, domain, publicUrl, templatesDir, busyWait, nodeTimeout, nodeStaleAfter, fleet,
+        auth, cluster, s3, ImageSet.EMPTY);
+  }
 
   /**
    * @param secret           signs and checks tokens; every Pier service has the same one (a comma-separated list during
@@ -75,7 +87,8 @@ public record SchedulerConfig(String bindHost, int port, String advertiseHost, S
             env.decimal("PIER_FLEET_TARGET_UTILISATION", 0.7), env.string("PIER_SCALE_OUT_COMMAND", null),
             Duration.ofSeconds(env.integer("PIER_SCALE_OUT_COOLDOWN_S", 600)),
             Duration.ofSeconds(env.integer("PIER_NODE_STALE_S", 8))),
-        AuthSettings.fromEnv(env), ClusterConfig.fromEnv(env, false), S3Config.fromEnv(env));
+        AuthSettings.fromEnv(env), ClusterConfig.fromEnv(env, false), S3Config.fromEnv(env),
+        ImageSet.fromEnv(env));
     double target = config.fleet().targetUtilisation();
     if (!(target > 0 && target <= 1)) env.problem("PIER_FLEET_TARGET_UTILISATION must be in (0, 1], got " + target);
     env.check();

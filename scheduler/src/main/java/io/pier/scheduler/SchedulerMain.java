@@ -58,7 +58,9 @@ public final class SchedulerMain {
   }
 
   /** Wires and starts a scheduler with the real cluster, storage and node client. */
-  public static Future<Running> start(SchedulerConfig config, TemplateCatalog templates) {
+  public static Future<Running> start(SchedulerConfig config, TemplateCatalog localTemplates) {
+    TemplateCatalog templates = localTemplates.withImages(config.imageSet());
+    if (!config.imageSet().isEmpty()) LOG.info("runner images pinned by PIER_IMAGE_SET: {}", config.imageSet().entries());
     PrometheusMeterRegistry metrics = ServiceMetrics.create("scheduler");
     S3ObjectStore store = new S3ObjectStore(config.s3());
     return HazelcastCluster.join(config.cluster(), metrics).compose(cluster -> {

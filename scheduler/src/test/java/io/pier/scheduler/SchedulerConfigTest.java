@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pier.common.config.ConfigException;
 import io.pier.common.config.Env;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SchedulerConfigTest {
 
@@ -133,5 +136,17 @@ class SchedulerConfigTest {
     assertEquals("a-new-secret-long-enough,a-test-secret-long-enough",
         config(Map.of("PIER_AUTH_SECRET", "a-new-secret-long-enough,a-test-secret-long-enough")).auth().secret());
     assertThrows(ConfigException.class, () -> config(Map.of("PIER_AUTH_SECRET", "a-new-secret-long-enough,old")));
+  }
+
+  @Test
+  void anImageSetIsReadAndAMalformedOneStopsTheSchedulerAtStart(@TempDir Path dir) throws Exception {
+    String ref = "127.0.0.1:5000/pier-runner-node@sha256:" + "9a".repeat(32);
+    Path file = Files.writeString(dir.resolve("images.json"), "{\"pier-runner-node:latest\": \"" + ref + "\"}");
+    assertEquals(ref, config(Map.of("PIER_IMAGE_SET", file.toString())).imageSet().resolve("pier-runner-node:latest"));
+    assertTrue(config(Map.of()).imageSet().isEmpty());
+
+    Files.writeString(file, "not json");
+    ConfigException e = assertThrows(ConfigException.class, () -> config(Map.of("PIER_IMAGE_SET", file.toString())));
+    assertTrue(e.getMessage().contains("PIER_IMAGE_SET: image set " + file), e.getMessage());
   }
 }

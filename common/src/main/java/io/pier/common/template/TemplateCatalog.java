@@ -1,5 +1,6 @@
 package io.pier.common.template;
 
+import io.pier.common.image.ImageSet;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -49,6 +50,18 @@ public final class TemplateCatalog {
     }
     if (found.isEmpty()) throw new IllegalArgumentException("no template (a folder with pier.json) under " + root);
     return new TemplateCatalog(root, found);
+  }
+
+  /**
+   * The same templates, each naming the image the set pins for its image name (a template whose image the set lacks
+   * keeps its name), so placement and nodes deal in exact images.
+   */
+  public TemplateCatalog withImages(ImageSet images) {
+    if (images.isEmpty()) return this;
+    Map<String, TemplateManifest> pinned = new TreeMap<>();
+    byName.forEach((name, m) -> pinned.put(name, new TemplateManifest(m.name(), m.title(), m.description(),
+        images.resolve(m.image()), m.run(), m.port(), m.open(), m.limits(), m.install())));
+    return new TemplateCatalog(root, pinned);
   }
 
   public Optional<TemplateManifest> find(String name) {

@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pier.common.image.ImageSet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,6 +41,16 @@ class TemplateCatalogTest {
     assertEquals("pier-runner-python:latest", flask.image());
     assertEquals(5000, flask.port());
     assertEquals("python3 main.py", flask.run());
+  }
+
+  @Test
+  void anImageSetPinsTheImagesItNamesAndLeavesOthers() {
+    String pinned = "127.0.0.1:5000/pier-runner-python@sha256:" + "0f".repeat(32);
+    TemplateCatalog catalog = TemplateCatalog.load(REPO_TEMPLATES)
+        .withImages(ImageSet.of(Map.of("pier-runner-python:latest", pinned)));
+    assertEquals(pinned, catalog.find("python-flask").orElseThrow().image());
+    assertEquals("pier-runner-node:latest", catalog.find("node").orElseThrow().image());
+    assertEquals(5000, catalog.find("python-flask").orElseThrow().port());
   }
 
   @Test

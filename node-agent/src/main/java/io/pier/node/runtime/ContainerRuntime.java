@@ -48,8 +48,18 @@ public interface ContainerRuntime {
   record Usage(long cpuNanos, long memoryBytes) {
   }
 
-  /** Names ({@code repo:tag}) of the runner images present. */
+  /**
+   * References of the images present: by name ({@code repo:tag}) and, for images that came from or went to a
+   * registry, by digest ({@code host:port/repo@sha256:…}).
+   */
   List<String> images();
+
+  /**
+   * Fetches an image from its registry by reference.
+   *
+   * @throws RuntimeException saying why when the registry refuses, fails or takes longer than {@code timeout}
+   */
+  void pull(String ref, java.time.Duration timeout);
 
   /** Names of the runtimes the engine can run containers in (such as {@code runc} and {@code runsc}). */
   java.util.Set<String> runtimes();

@@ -65,6 +65,25 @@ class BestOfKPlacementTest {
   }
 
   @Test
+  void aPinnedImageGoesOnlyToNodesThatHaveItsDigest() {
+    String pinned = "127.0.0.1:5000/pier-runner-node@sha256:" + "7e".repeat(32);
+    String older = "127.0.0.1:5000/pier-runner-node@sha256:" + "11".repeat(32);
+    List<NodeInfo> fleet = new ArrayList<>();
+    fleet.addAll(nodes("local-build", 20, b -> b.images(IMAGE)));
+    fleet.addAll(nodes("older-set", 20, b -> b.images(IMAGE, older)));
+    fleet.addAll(nodes("pulled", 3, b -> b.images(IMAGE, pinned)));
+    PlacementRequest request = new PlacementRequest("brave-otter-1", new Limits(1, 512, 256), pinned);
+    BestOfKPlacement placement = placement(2, 5);
+    for (int i = 0; i < 50; i++) {
+      Placement.Decision d = placement.place(fleet, request);
+      assertTrue(d.node().orElseThrow().nodeId().startsWith("pulled-"), d.node().get().nodeId());
+      assertEquals(Map.of("no runner image", 40), d.rejections());
+    }
+    fleet.removeIf(n -> n.nodeId().startsWith("pulled-"));
+    assertTrue(placement.place(fleet, request).node().isEmpty(), "no node has the pinned digest");
+  }
+
+  @Test
   void noFeasibleNodeExplainsEveryReason() {
     List<NodeInfo> fleet = new ArrayList<>(mixedFleet());
     fleet.removeIf(n -> n.nodeId().startsWith("ok-"));

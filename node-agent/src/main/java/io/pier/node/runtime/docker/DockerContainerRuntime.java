@@ -3,6 +3,7 @@ package io.pier.node.runtime.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.command.PullImageResultCallback;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Bind;
@@ -22,6 +23,8 @@ import io.pier.node.runtime.ContainerInfo;
 import io.pier.node.runtime.ContainerRuntime;
 import io.pier.node.runtime.ContainerSpec;
 import io.pier.node.runtime.TtyProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -341,8 +344,28 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
       if (image.getRepoTags() != null) {
         for (String tag : image.getRepoTags()) if (!tag.startsWith("<none>")) names.add(tag);
       }
+      if (image.getRepoDigests() != null) {
+        for (String digest : image.getRepoDigests()) if (!digest.startsWith("<none>")) names.add(digest);
+      }
     }
     return names;
+  }
+
+  /** A reference by digest goes to dockerd as repository plus digest, as the docker CLI sends it. */
+  @Override
+  public void pull(String ref, Duration timeout) {
+    int at = ref.indexOf('@');
+    var pull = at < 0 ? docker.pullImageCmd(ref) : docker.pullImageCmd(ref.substring(0, at)).withTag(ref.substring(at + 1));
+    try (var progress = pull.exec(new PullImageResultCallback())) {
+      if (!progress.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new IllegalStateException("the pull of " + ref + " took longer than " + timeout.toSeconds() + " s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("the pull of " + ref + " was interrupted", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** dockerd's registered runtimes ({@code docker info}'s Runtimes), which a SIGHUP to dockerd reloads. */
