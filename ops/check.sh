@@ -18,7 +18,8 @@
 #                promtool check rules, promtool test rules (alert unit tests)
 #   dashboards   ops/check_queries.py: the dashboards' structure, and with --metrics or --known,
 #                that every query names only known metrics
-#   ansible      ansible-playbook --syntax-check of site.yml, ansible-lint, and a dry run
+#   ansible      ansible-playbook --syntax-check of every playbook (site, firewall, add-node,
+#                remove-node, rolling-upgrade), ansible-lint, and a dry run
 #                (--check) of the node_agent role against this machine (connection local; the
 #                jars must be built: mvn -DskipTests package), then the role applied for real twice
 #                into a scratch folder: the second run must change nothing
@@ -110,7 +111,13 @@ fi
 
 if wanted ansible && need ansible-playbook ansible-lint; then
   export ANSIBLE_CONFIG=$ANSIBLE_DIR/ansible.cfg ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0
-  step "ansible-playbook --syntax-check" bash -c 'cd "$1" && ansible-playbook -i inventory/example/hosts.yml site.yml --syntax-check' _ "$ANSIBLE_DIR"
+  # Every playbook; node names one VM of the example inventory for the ones that act on a node.
+  step "ansible-playbook --syntax-check" bash -c '
+    cd "$1" || exit 1
+    for playbook in site.yml firewall.yml add-node.yml remove-node.yml rolling-upgrade.yml; do
+      echo "$playbook"
+      ansible-playbook -i inventory/example/hosts.yml "$playbook" -e node=pier-node-2 --syntax-check || exit 1
+    done' _ "$ANSIBLE_DIR"
   step "ansible-lint" bash -c 'cd "$1" && ansible-lint --offline --nocolor' _ "$ANSIBLE_DIR"
   step "node_agent role against localhost (--check)" bash -c '
     cd "$1" || exit 1

@@ -16,12 +16,18 @@ import java.util.Map;
  * any token, so nothing more is asked):
  * <pre>
  *   metrics-token               prints the token Prometheus sends to /metrics
+ *   operator-token [minutes]    prints an administrator's token (subject service:operator) for the API, valid for
+ *                               the minutes given (default 60, at most a day): Ansible's remove-node and
+ *                               rolling-upgrade playbooks drain nodes with it
  *   admin &lt;username&gt; [--revoke]  makes an existing account an administrator (or takes that away) through a
  *                               scheduler's API (PIER_SCHEDULER_URL, else http://127.0.0.1:$PIER_SCHEDULER_PORT)
  * </pre>
  * {@code ./pier metrics-token} and {@code ./pier admin} run it with {@code ./pier up}'s settings.
  */
 public final class OperatorTool {
+  private static final int DEFAULT_OPERATOR_MINUTES = 60;
+  private static final int MAX_OPERATOR_MINUTES = 24 * 60;
+
   private OperatorTool() {
   }
 
@@ -41,12 +47,30 @@ public final class OperatorTool {
       out.println(tokens.metricsToken());
       return 0;
     }
+    if (args.length >= 1 && args.length <= 2 && args[0].equals("operator-token")) {
+      return operatorToken(args.length == 2 ? args[1] : String.valueOf(DEFAULT_OPERATOR_MINUTES), tokens, out, err);
+    }
     if (args.length >= 2 && args.length <= 3 && args[0].equals("admin")
         && (args.length == 2 || args[2].equals("--revoke"))) {
       return admin(args[1], args.length == 2, tokens, env, out, err);
     }
-    err.println("usage: metrics-token | admin <username> [--revoke]");
+    err.println("usage: metrics-token | operator-token [minutes] | admin <username> [--revoke]");
     return 2;
+  }
+
+  private static int operatorToken(String minutes, TokenSigner tokens, PrintStream out, PrintStream err) {
+    int valid;
+    try {
+      valid = Integer.parseInt(minutes);
+    } catch (NumberFormatException e) {
+      valid = -1;
+    }
+    if (valid < 1 || valid > MAX_OPERATOR_MINUTES) {
+      err.println("operator-token: minutes must be a whole number from 1 to " + MAX_OPERATOR_MINUTES);
+      return 2;
+    }
+    out.println(tokens.issue("service:operator", true, Duration.ofMinutes(valid)));
+    return 0;
   }
 
   private static int admin(String username, boolean admin, TokenSigner tokens, Map<String, String> env,

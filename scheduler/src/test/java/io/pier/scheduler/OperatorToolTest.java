@@ -14,6 +14,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -33,6 +34,27 @@ class OperatorToolTest {
     assertEquals(0, run(Map.of("PIER_AUTH_SECRET", SECRET), "metrics-token"));
     String token = out.toString(StandardCharsets.UTF_8).strip();
     assertTrue(new TokenSigner(SECRET, Clock.systemUTC()).isMetricsToken(token), token);
+  }
+
+  @Test
+  void printsAnAdministratorsTokenForTheMinutesAsked() {
+    assertEquals(0, run(Map.of("PIER_AUTH_SECRET", SECRET), "operator-token", "5"));
+    AuthToken token = new TokenSigner(SECRET, Clock.systemUTC()).verify(out.toString(StandardCharsets.UTF_8).strip())
+        .orElseThrow();
+    assertTrue(token.admin() && token.isService(), token.toString());
+    // Expiry is kept in whole seconds, the issue time finer.
+    Duration lifetime = Duration.between(token.issuedAt(), token.expiresAt());
+    assertTrue(lifetime.compareTo(Duration.ofMinutes(4)) > 0 && lifetime.compareTo(Duration.ofMinutes(5)) <= 0,
+        lifetime.toString());
+  }
+
+  @Test
+  void refusesAnOperatorTokenForNoTimeOrMoreThanADay() {
+    assertEquals(2, run(Map.of("PIER_AUTH_SECRET", SECRET), "operator-token", "0"));
+    assertEquals(2, run(Map.of("PIER_AUTH_SECRET", SECRET), "operator-token", "1441"));
+    assertEquals(2, run(Map.of("PIER_AUTH_SECRET", SECRET), "operator-token", "soon"));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("from 1 to 1440"));
+    assertEquals("", out.toString(StandardCharsets.UTF_8));
   }
 
   @Test
