@@ -57,7 +57,7 @@ final class ReplHostFixture implements AutoCloseable {
         WriteBehind.Settings.DEFAULT, timer, transfers, Clock.systemUTC(), Duration.ofSeconds(20));
     host = new ReplHost(vertx, new NodeIdentity(nodeId, "127.0.0.1", "http://127.0.0.1:1", null), runtime, persistence,
         workspaces, new Runtimes(Map.of(), runtime.runtimes()), cluster.routes(), cluster.repls(),
-        Duration.ofSeconds(20), Duration.ofSeconds(60), metrics);
+        Duration.ofSeconds(20), Duration.ofSeconds(60), Map.of(), metrics);
   }
 
   /** Removes every container of this node, as a test's clean-up must before it unmounts what they used. */
