@@ -124,6 +124,27 @@ class EgressIsolationIT {
         "another private address is still refused");
   }
 
+  @Test
+  void ensuringAgainReplacesThePolicyAndRemoveLeavesNoRuleNamingTheBridge() throws Exception {
+    network.ensure(policy(List.of()));
+    network.ensure(policy(List.of(EgressAllow.parse("10.250.0.0/16:443"))));
+    for (String binary : List.of("iptables", "ip6tables")) {
+      String rules = PrivateHosts.output(List.of(binary, "-w", "-S"));
+      assertEquals(1, rules.lines().filter(l -> l.contains("-i " + network.bridge() + " -j " + network.bridge()
+          + "-egress-")).count(), binary + ": one jump to the bridge's chain\n" + rules);
+      assertEquals(2, rules.lines().filter(l -> l.contains("-i " + network.bridge() + " ")
+          && l.startsWith("-A INPUT")).count(), binary + ": the two INPUT rules, once each\n" + rules);
+    }
+    assertTrue(PrivateHosts.output(List.of("iptables", "-w", "-S"))
+        .contains("-d 10.250.0.0/16 -p tcp -m tcp --dport 443 -j RETURN"),
+        "the second policy's allowance is in place");
+    network.remove();
+    for (String binary : List.of("iptables", "ip6tables")) {
+      String rules = PrivateHosts.output(List.of(binary, "-w", "-S"));
+      assertFalse(rules.contains(network.bridge()), binary + " still names the bridge:\n" + rules);
+    }
+  }
+
   /** As the node-agent makes it: nothing blocked besides the ranges, DNS to the host's resolvers, plus {@code allowed}. */
   private static EgressPolicy policy(List<EgressAllow> allowed) {
     List<EgressAllow> all = new ArrayList<>(allowed);
