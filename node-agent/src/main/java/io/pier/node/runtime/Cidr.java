@@ -16,6 +16,8 @@ public record Cidr(InetAddress network, int prefix) {
   private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
   public Cidr {
+    // Without a scope (fe80::1%eth0) or a host name: a firewall rule names the bare address.
+    network = bare(network);
     int bits = network.getAddress().length * 8;
     if (prefix < 0 || prefix > bits) throw new IllegalArgumentException("prefix /" + prefix + " out of 0.." + bits);
   }
@@ -71,6 +73,14 @@ public record Cidr(InetAddress network, int prefix) {
       return parsed;
     } catch (UnknownHostException e) {
       throw new IllegalArgumentException("'" + text + "' is not an IPv4 or IPv6 address", e);
+    }
+  }
+
+  private static InetAddress bare(InetAddress address) {
+    try {
+      return InetAddress.getByAddress(address.getAddress());
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import org.junit.jupiter.api.Test;
 
 class CidrTest {
@@ -14,6 +16,12 @@ class CidrTest {
     assertEquals("10.1.2.3/32", Cidr.parse(" 10.1.2.3 ").toString());
     assertTrue(Cidr.parse("fc00::/7").ipv6());
     assertEquals(128, Cidr.parse("fd7a::1").prefix());
+  }
+
+  @Test
+  void aScopedAddressBecomesTheBareAddress() throws Exception {
+    InetAddress scoped = Inet6Address.getByAddress(null, InetAddress.getByName("fe80::1").getAddress(), 2);
+    assertEquals("fe80:0:0:0:0:0:0:1/128", new Cidr(scoped, 128).toString());
   }
 
   @Test
