@@ -15,8 +15,10 @@ import io.pier.edge.EdgeConfig;
 import io.pier.edge.EdgeProxyMain;
 import io.pier.node.NodeAgentConfig;
 import io.pier.node.NodeAgentMain;
+import io.pier.node.images.RunnerImages;
 import io.pier.node.limits.SessionLimits;
 import io.pier.node.runtime.docker.DockerConfig;
+import io.pier.node.runtime.iptables.IptablesReplFirewall;
 import io.pier.node.workspace.WriteBehind;
 import io.pier.scheduler.SchedulerConfig;
 import io.pier.scheduler.FleetKeeper;
@@ -33,6 +35,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +52,11 @@ public final class PierOnLoopback implements AutoCloseable {
   private static final String S3_KEY = "e2e";
   private static final String S3_SECRET = "e2e-secret";
   static final String AUTH_SECRET = "e2e-auth-secret-of-enough-length";
+  /**
+   * What the repls of a test fleet get (PIER_REPL_ENV): this test machine reaches no PyPI and no Go module proxy, so
+   * pip and go give up at once instead of retrying. Users' repls get neither. PIER_TEST_REPL_ENV overrides it.
+   */
+  static final String REPL_ENV = System.getenv().getOrDefault("PIER_TEST_REPL_ENV", "PIP_RETRIES=0,GOPROXY=off");
   /** A signed-in user's token, as the browser's cookie would carry, and an administrator's. */
   final String userToken;
   final String adminToken;
@@ -101,6 +109,15 @@ public final class PierOnLoopback implements AutoCloseable {
     static Options fleet(int nodes, int schedulers, Duration idleStop) {
       return new Options(null, true, 1000, nodes, schedulers, idleStop, true);
     }
+  }
+
+  /** {@link #REPL_ENV} as the in-process node-agent's configuration holds it. */
+  private static Map<String, String> replEnv() {
+    Map<String, String> vars = new TreeMap<>();
+    for (String pair : REPL_ENV.split(",")) {
+      if (pair.contains("=")) vars.put(pair.substring(0, pair.indexOf('=')).strip(), pair.substring(pair.indexOf('=') + 1));
+    }
+    return vars;
   }
 
   /** One node-agent, in this JVM or a process of its own. */
@@ -210,7 +227,8 @@ public final class PierOnLoopback implements AutoCloseable {
           Duration.ofSeconds(120), new WriteBehind.Settings(Duration.ofMillis(options.quietMs()), Duration.ofSeconds(5),
               Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofMillis(50)), Duration.ofSeconds(5), true,
           List.of(), AUTH_SECRET, cluster,
-          s3Config, new DockerConfig(null), options.diskMb(), options.runtimes(), options.sessions())), START);
+          s3Config, new DockerConfig(null), options.diskMb(), options.runtimes(), options.sessions(),
+          RunnerImages.Settings.NONE, List.of(), replEnv())), START);
       return;
     }
     Path jar = repo().resolve("node-agent/target/node-agent.jar");
@@ -234,6 +252,7 @@ public final class PierOnLoopback implements AutoCloseable {
     List<String> mapping = new ArrayList<>();
     options.runtimes().forEach((name, runtime) -> mapping.add(name + "=" + runtime));
     env.put("PIER_NODE_RUNTIMES", String.join(",", mapping));
+    env.put("PIER_REPL_ENV", REPL_ENV);
     node.process = builder.start();
     // A test JVM that ends early (a timeout, a crash) must not leave a root node-agent behind.
     Process started = node.process;
@@ -344,7 +363,7 @@ public final class PierOnLoopback implements AutoCloseable {
             docker.removeContainerCmd(c.getId()).withForce(true).exec();
           }
           // Each node made its own repl network and firewall rules; a test run leaves none behind.
-          runtime.network(node.id).remove(List.of());
+          runtime.network(node.id, new IptablesReplFirewall()).remove();
           removeWorkspaces(node);
         }
       }

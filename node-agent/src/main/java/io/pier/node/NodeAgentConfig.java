@@ -8,6 +8,8 @@ import io.pier.common.repl.Limits;
 import io.pier.common.store.s3.S3Config;
 import io.pier.node.images.RunnerImages;
 import io.pier.node.limits.SessionLimits;
+import io.pier.node.runtime.Cidr;
+import io.pier.node.runtime.EgressAllow;
 import io.pier.node.runtime.docker.DockerConfig;
 import io.pier.node.workspace.WriteBehind;
 import java.io.IOException;
@@ -17,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +38,8 @@ import java.util.regex.Pattern;
  * @param sync           the write-behind queue's timing
  * @param drainTimeout   how long a stop waits for storage to take a repl's pending files
  * @param isolate        run repls on the node's own network behind firewall rules (needs root and iptables)
- * @param blocked        CIDRs off the node repls must not reach, besides the cluster members and storage
+ * @param blocked        destinations off the node repls must not reach, besides private address space, the cluster
+ *                       members and storage
  * @param authSecret     the secret Pier's tokens are signed with (the same on every service)
  * @param diskMb         the size of a workspace whose repl's limits name none, in MiB; 0 turns workspace sizes off
  * @param runtimes       container runtime a repl asks for → the engine's runtime it runs in on this node, with
@@ -43,14 +47,18 @@ import java.util.regex.Pattern;
  * @param sessions       how many IDE sessions and terminals this node takes, and what each session may hold
  * @param images         the fleet's pinned runner images and how long a pull may take; without a set, the node's
  *                       own images
+ * @param egressAllow    destinations repls may reach although private or blocked (a package mirror, say)
+ * @param replEnv        environment variables given to every repl, besides those Pier sets
  */
 public record NodeAgentConfig(String nodeId, Path dataDir, String bindHost, int port, String advertiseHost,
                               NodeCapacity capacity, Duration heartbeatInterval, Duration readyTimeout,
                               Duration terminalLinger, WriteBehind.Settings sync, Duration drainTimeout,
-                              boolean isolate, List<String> blocked, String authSecret, ClusterConfig cluster,
+                              boolean isolate, List<Cidr> blocked, String authSecret, ClusterConfig cluster,
                               S3Config s3, DockerConfig docker, long diskMb, Map<String, String> runtimes,
-                              SessionLimits sessions, RunnerImages.Settings images) {
+                              SessionLimits sessions, RunnerImages.Settings images, List<EgressAllow> egressAllow,
+                              Map<String, String> replEnv) {
   private static final Pattern NODE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
+  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Pattern RUNTIME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   /** A workspace's size when neither the template nor PIER_NODE_DISK_MB names one. */
   public static final int DEFAULT_DISK_MB = 1024;
@@ -59,25 +67,28 @@ public record NodeAgentConfig(String nodeId, Path dataDir, String bindHost, int 
     runtimes = Map.copyOf(runtimes);
     java.util.Objects.requireNonNull(sessions, "sessions");
     java.util.Objects.requireNonNull(images, "images");
+    blocked = List.copyOf(blocked);
+    egressAllow = List.copyOf(egressAllow);
+    replEnv = Map.copyOf(replEnv);
   }
 
-  /** A configuration without an image set: repls run the node's own images. */
+  /** A configuration without an image set (repls run the node's own images), allowing nothing extra, with no extra environment. */
   public NodeAgentConfig(String nodeId, Path dataDir, String bindHost, int port, String advertiseHost,
                          NodeCapacity capacity, Duration heartbeatInterval, Duration readyTimeout,
                          Duration terminalLinger, WriteBehind.Settings sync, Duration drainTimeout,
-                         boolean isolate, List<String> blocked, String authSecret, ClusterConfig cluster,
+                         boolean isolate, List<Cidr> blocked, String authSecret, ClusterConfig cluster,
                          S3Config s3, DockerConfig docker, long diskMb, Map<String, String> runtimes,
                          SessionLimits sessions) {
     this(nodeId, dataDir, bindHost, port, advertiseHost, capacity, heartbeatInterval, readyTimeout, terminalLinger,
         sync, drainTimeout, isolate, blocked, authSecret, cluster, s3, docker, diskMb, runtimes, sessions,
-        RunnerImages.Settings.NONE);
+        RunnerImages.Settings.NONE, List.of(), Map.of());
   }
 
   /** A configuration with the default session limits ({@link SessionLimits#DEFAULT}). */
   public NodeAgentConfig(String nodeId, Path dataDir, String bindHost, int port, String advertiseHost,
                          NodeCapacity capacity, Duration heartbeatInterval, Duration readyTimeout,
                          Duration terminalLinger, WriteBehind.Settings sync, Duration drainTimeout,
-                         boolean isolate, List<String> blocked, String authSecret, ClusterConfig cluster,
+                         boolean isolate, List<Cidr> blocked, String authSecret, ClusterConfig cluster,
                          S3Config s3, DockerConfig docker, long diskMb, Map<String, String> runtimes) {
     this(nodeId, dataDir, bindHost, port, advertiseHost, capacity, heartbeatInterval, readyTimeout, terminalLinger,
         sync, drainTimeout, isolate, blocked, authSecret, cluster, s3, docker, diskMb, runtimes, SessionLimits.DEFAULT);
@@ -108,12 +119,12 @@ public record NodeAgentConfig(String nodeId, Path dataDir, String bindHost, int 
             Duration.ofMillis(env.integer("PIER_SYNC_MAX_DELAY_MS", 5000)), Duration.ofMillis(500),
             Duration.ofSeconds(30), Duration.ofMillis(100)),
         Duration.ofSeconds(env.integer("PIER_SYNC_DRAIN_TIMEOUT_S", 60)),
-        !"false".equalsIgnoreCase(env.string("PIER_NODE_ISOLATE", "true")), env.list("PIER_NODE_BLOCKED_CIDRS", ""),
+        !"false".equalsIgnoreCase(env.string("PIER_NODE_ISOLATE", "true")), blocked(env),
         env.secret("PIER_AUTH_SECRET"),
         ClusterConfig.fromEnv(env, false), S3Config.fromEnv(env),
         new DockerConfig(env.string("PIER_DOCKER_HOST", env.string("DOCKER_HOST", null))),
         diskMb(env), runtimes(env), SessionLimits.fromEnv(env), new RunnerImages.Settings(ImageSet.fromEnv(env),
-            Duration.ofSeconds(env.atLeast("PIER_IMAGE_PULL_TIMEOUT_S", 600, 1))));
+            Duration.ofSeconds(env.atLeast("PIER_IMAGE_PULL_TIMEOUT_S", 600, 1))), egressAllow(env), replEnv(env));
     env.check();
     return nodeId != null ? config : config.withNodeId(persistentNodeId(data));
   }
@@ -121,7 +132,51 @@ public record NodeAgentConfig(String nodeId, Path dataDir, String bindHost, int 
   public NodeAgentConfig withNodeId(String id) {
     return new NodeAgentConfig(id, dataDir, bindHost, port, advertiseHost, capacity, heartbeatInterval,
         readyTimeout, terminalLinger, sync, drainTimeout, isolate, blocked, authSecret, cluster, s3, docker, diskMb,
-        runtimes, sessions, images);
+        runtimes, sessions, images, egressAllow, replEnv);
+  }
+
+  /** {@code PIER_NODE_BLOCKED_CIDRS}: comma-separated CIDRs (or single addresses). */
+  private static List<Cidr> blocked(Env env) {
+    List<Cidr> blocked = new ArrayList<>();
+    for (String entry : env.list("PIER_NODE_BLOCKED_CIDRS", "")) {
+      try {
+        blocked.add(Cidr.parse(entry));
+      } catch (IllegalArgumentException e) {
+        env.problem("PIER_NODE_BLOCKED_CIDRS: " + e.getMessage());
+      }
+    }
+    return blocked;
+  }
+
+  /** {@code PIER_EGRESS_ALLOW}: comma-separated {@link EgressAllow#FORM}. */
+  private static List<EgressAllow> egressAllow(Env env) {
+    List<EgressAllow> allowed = new ArrayList<>();
+    for (String entry : env.list("PIER_EGRESS_ALLOW", "")) {
+      try {
+        allowed.add(EgressAllow.parse(entry));
+      } catch (IllegalArgumentException e) {
+        env.problem("PIER_EGRESS_ALLOW entries are " + EgressAllow.FORM + ": " + e.getMessage());
+      }
+    }
+    return allowed;
+  }
+
+  /** {@code PIER_REPL_ENV}: comma-separated {@code NAME=value} pairs (a value holds no comma). */
+  private static Map<String, String> replEnv(Env env) {
+    Map<String, String> vars = new TreeMap<>();
+    for (String pair : env.list("PIER_REPL_ENV", "")) {
+      int eq = pair.indexOf('=');
+      String name = eq < 0 ? pair : pair.substring(0, eq);
+      if (eq < 0 || !ENV_NAME.matcher(name).matches()) {
+        env.problem("PIER_REPL_ENV must be NAME=value pairs such as PIP_INDEX_URL=https://mirror/simple, got '"
+            + pair + "'");
+      } else if (name.equals("PORT")) {
+        env.problem("PIER_REPL_ENV may not set PORT: Pier sets it to the template's port");
+      } else if (vars.put(name, pair.substring(eq + 1)) != null) {
+        env.problem("PIER_REPL_ENV sets " + name + " twice");
+      }
+    }
+    return vars;
   }
 
   private static long diskMb(Env env) {

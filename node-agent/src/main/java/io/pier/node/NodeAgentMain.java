@@ -6,15 +6,26 @@ import io.pier.common.cluster.hazelcast.HazelcastCluster;
 import io.pier.common.config.Env;
 import io.pier.common.config.Mains;
 import io.pier.common.store.s3.S3ObjectStore;
+import io.pier.node.runtime.Cidr;
+import io.pier.node.runtime.EgressAllow;
+import io.pier.node.runtime.EgressPolicy;
+import io.pier.node.runtime.HostResolvers;
 import io.pier.node.runtime.Runtimes;
 import io.pier.node.runtime.docker.DockerContainerRuntime;
+import io.pier.node.runtime.iptables.IptablesReplFirewall;
 import io.pier.node.workspace.IgnoreList;
 import io.pier.node.workspace.WorkspaceSync;
 import io.pier.node.workspace.Workspaces;
 import io.pier.node.workspace.loop.LoopVolumes;
 import io.vertx.core.Future;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,7 +37,6 @@ public final class NodeAgentMain {
   private static final Logger LOG = LoggerFactory.getLogger(NodeAgentMain.class);
   /** The user repls run as, who owns their workspaces. */
   private static final int RUNNER_UID = 1000;
-  private static final String LINK_LOCAL = "169.254.0.0/16";
 
   private NodeAgentMain() {
   }
@@ -65,29 +75,30 @@ public final class NodeAgentMain {
   }
 
   /**
-   * What repls must not reach off the node: every cluster member's and the storage endpoint's address (loopback
-   * ones need nothing: a container's loopback is its own), link-local addresses (the clouds' instance metadata
-   * services hand out the VM's credentials at 169.254.169.254), plus the configured extras.
+   * Where repls may not open connections: private and special address space ({@link EgressPolicy}), every cluster
+   * member's and the storage endpoint's address wherever it is (loopback ones need nothing: a container's loopback is
+   * its own), plus {@code PIER_NODE_BLOCKED_CIDRS}; except {@code PIER_EGRESS_ALLOW} and DNS to the host's resolvers.
    */
-  static java.util.List<String> blockedDestinations(NodeAgentConfig config) {
-    java.util.List<String> hosts = new java.util.ArrayList<>();
-    for (String member : config.cluster().members()) hosts.add(member.contains(":") ? member.substring(0, member.indexOf(':')) : member);
+  static EgressPolicy egressPolicy(NodeAgentConfig config, HostResolvers resolvers) {
+    List<String> hosts = new ArrayList<>();
+    for (String member : config.cluster().members()) {
+      hosts.add(member.contains(":") ? member.substring(0, member.indexOf(':')) : member);
+    }
     hosts.add(config.cluster().host());
     if (config.s3().endpoint() != null) hosts.add(config.s3().endpoint().getHost());
-    java.util.Set<String> blocked = new java.util.TreeSet<>(config.blocked());
-    blocked.add(LINK_LOCAL);
+    Set<Cidr> blocked = new LinkedHashSet<>(config.blocked());
     for (String host : hosts) {
       try {
-        for (java.net.InetAddress address : java.net.InetAddress.getAllByName(host)) {
-          if (!address.isLoopbackAddress() && address instanceof java.net.Inet4Address) {
-            blocked.add(address.getHostAddress() + "/32");
-          }
+        for (InetAddress address : InetAddress.getAllByName(host)) {
+          if (!address.isLoopbackAddress()) blocked.add(new Cidr(address, address.getAddress().length * 8));
         }
-      } catch (java.net.UnknownHostException e) {
+      } catch (UnknownHostException e) {
         LOG.warn("cannot resolve {} to block it from repls: {}", host, e.getMessage());
       }
     }
-    return java.util.List.copyOf(blocked);
+    List<EgressAllow> allowed = new ArrayList<>(config.egressAllow());
+    allowed.addAll(resolvers.allowances());
+    return new EgressPolicy(List.copyOf(blocked), allowed);
   }
 
   /** The runtimes dockerd has, as this node's configuration maps them; a missing default runtime stops the start. */
@@ -155,7 +166,8 @@ public final class NodeAgentMain {
     Workspaces workspaces;
     try {
       runtime.ping();
-      network = config.isolate() ? runtime.network(config.nodeId()).ensure(blockedDestinations(config)) : null;
+      network = config.isolate() ? runtime.network(config.nodeId(), new IptablesReplFirewall())
+          .ensure(egressPolicy(config, HostResolvers.system())) : null;
       runtimes = runtimes(config, runtime);
       workspaces = workspaces(config);
     } catch (RuntimeException e) {
@@ -165,7 +177,7 @@ public final class NodeAgentMain {
       ReplHost host = new ReplHost(cluster.vertx(),
           new NodeIdentity(config.nodeId(), config.advertiseHost(), config.agentUrl(), network), runtime,
           persistence, workspaces, runtimes,
-          cluster.state().routes(), cluster.state().repls(), config.readyTimeout(), config.terminalLinger(), metrics);
+          cluster.state().routes(), cluster.state().repls(), config.readyTimeout(), config.terminalLinger(), config.replEnv(), metrics);
       NodeAgent agent = new NodeAgent(cluster.vertx(), config, cluster.state(), runtime, host, metrics);
       return agent.start().map(a -> new Running(a, cluster, runtime, store, transfers, timer))
           .recover(err -> cluster.close().transform(v -> Future.failedFuture(err)));

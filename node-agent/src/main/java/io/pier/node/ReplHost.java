@@ -40,6 +40,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -80,6 +81,8 @@ public final class ReplHost {
   private final SharedMap<ReplRecord> repls;
   private final Duration readyTimeout;
   private final Duration terminalLinger;
+  /** Given to every repl's container (PIER_REPL_ENV); PORT is Pier's. */
+  private final Map<String, String> replEnv;
   private final Context context;
   private final HttpClient probe;
   private final Map<String, Running> running = new ConcurrentHashMap<>();
@@ -97,7 +100,7 @@ public final class ReplHost {
 
   public ReplHost(Vertx vertx, NodeIdentity me, ContainerRuntime runtime, Persistence persistence,
                   Workspaces workspaces, Runtimes runtimes, SharedMap<Route> routes, SharedMap<ReplRecord> repls,
-                  Duration readyTimeout, Duration terminalLinger, MeterRegistry metrics) {
+                  Duration readyTimeout, Duration terminalLinger, Map<String, String> replEnv, MeterRegistry metrics) {
     this.vertx = vertx;
     this.me = me;
     this.runtime = runtime;
@@ -109,6 +112,7 @@ public final class ReplHost {
     this.repls = repls;
     this.readyTimeout = readyTimeout;
     this.terminalLinger = terminalLinger;
+    this.replEnv = Map.copyOf(replEnv);
     this.context = vertx.getOrCreateContext();
     this.probe = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(1000).setKeepAlive(false));
     this.startTimer = Timer.builder("pier.node.repl.start").description("Time to start a repl on this node")
@@ -407,13 +411,15 @@ public final class ReplHost {
     Workspaces.handOver(dir, 1000, 1000);
     String id;
     try {
-      Map<String, String> labels = new java.util.HashMap<>(Map.of(LABEL_SLUG, slug, LABEL_NODE, me.nodeId(),
+      Map<String, String> labels = new HashMap<>(Map.of(LABEL_SLUG, slug, LABEL_NODE, me.nodeId(),
           LABEL_MANAGED, "true", LABEL_RUN, request.run(), LABEL_PORT, String.valueOf(request.port())));
       if (request.open() != null) labels.put(LABEL_OPEN, request.open());
       // The container idles; the run command and terminals are processes started in it, so a crashing app
       // leaves the repl up for the user to fix it.
+      Map<String, String> env = new HashMap<>(replEnv);
+      env.put("PORT", String.valueOf(request.port()));
       id = runtime.create(new ContainerSpec(containerName(slug), slug, request.image(), List.of("sleep", "infinity"),
-          Map.of("PORT", String.valueOf(request.port())), labels, dir, request.port(), me.advertiseHost(),
+          env, labels, dir, request.port(), me.advertiseHost(),
           request.limits(), me.replNetwork(), engineRuntime));
     } catch (RuntimeException e) {
       if (e.getClass().getSimpleName().equals("NotFoundException")) {

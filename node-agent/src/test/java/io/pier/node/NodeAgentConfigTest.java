@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pier.common.config.ConfigException;
 import io.pier.common.config.Env;
+import io.pier.node.runtime.Cidr;
+import io.pier.node.runtime.EgressAllow;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,6 +48,35 @@ class NodeAgentConfigTest {
   void refusesAWorkspaceSizeTooSmallForAFilesystem() {
     ConfigException e = assertThrows(ConfigException.class, () -> config(Map.of("PIER_NODE_DISK_MB", "10")));
     assertTrue(e.getMessage().contains("PIER_NODE_DISK_MB"), e.getMessage());
+  }
+
+  @Test
+  void replsGetNoExtraEnvironmentAndNoAllowancesByDefault() {
+    NodeAgentConfig config = config(Map.of());
+    assertEquals(Map.of(), config.replEnv());
+    assertEquals(List.of(), config.egressAllow());
+  }
+
+  @Test
+  void readsTheEgressAllowListAndTheReplEnvironment() {
+    NodeAgentConfig config = config(Map.of("PIER_EGRESS_ALLOW", "10.1.2.3/32:443, 10.9.0.0/16:8000-8100",
+        "PIER_REPL_ENV", "PIP_RETRIES=0,GOPROXY=off,EMPTY=", "PIER_NODE_BLOCKED_CIDRS", "203.0.113.7"));
+    assertEquals(List.of(EgressAllow.parse("10.1.2.3/32:443"), EgressAllow.parse("10.9.0.0/16:8000-8100")),
+        config.egressAllow());
+    assertEquals(Map.of("PIP_RETRIES", "0", "GOPROXY", "off", "EMPTY", ""), config.replEnv());
+    assertEquals(List.of(Cidr.parse("203.0.113.7/32")), config.blocked());
+  }
+
+  @Test
+  void refusesABadAllowanceBlockOrEnvironmentAtStartWithTheSettingsName() {
+    Map<String, String> bad = Map.of("PIER_EGRESS_ALLOW", "mirror.internal:443", "PIER_NODE_BLOCKED_CIDRS", "10.0.0.1/24",
+        "PIER_REPL_ENV", "PIP_RETRIES");
+    ConfigException e = assertThrows(ConfigException.class, () -> config(bad));
+    for (String name : bad.keySet()) assertTrue(e.getMessage().contains(name), e.getMessage());
+    for (String env : new String[] {"1X=a", "PORT=80", "A=1,A=2", "=x"}) {
+      ConfigException refused = assertThrows(ConfigException.class, () -> config(Map.of("PIER_REPL_ENV", env)), env);
+      assertTrue(refused.getMessage().contains("PIER_REPL_ENV"), refused.getMessage());
+    }
   }
 
   @Test

@@ -46,6 +46,12 @@ final class ReplHostFixture implements AutoCloseable {
   /** @param workspacesUnder makes the node's workspaces in the folder it is given */
   ReplHostFixture(String nodeId, Path data, Function<Path, Workspaces> workspacesUnder, MeterRegistry metrics)
       throws Exception {
+    this(nodeId, data, workspacesUnder, metrics, Map.of());
+  }
+
+  /** @param replEnv what the node gives every repl's environment (PIER_REPL_ENV) */
+  ReplHostFixture(String nodeId, Path data, Function<Path, Workspaces> workspacesUnder, MeterRegistry metrics,
+                  Map<String, String> replEnv) throws Exception {
     this.nodeId = nodeId;
     s3 = EmbeddedS3Server.start(data.resolve("s3"), "127.0.0.1", 0, "it", "it-secret");
     store = new S3ObjectStore(new S3Config(URI.create("http://127.0.0.1:" + s3.port()), "us-east-1", "pier", "it",
@@ -57,7 +63,7 @@ final class ReplHostFixture implements AutoCloseable {
         WriteBehind.Settings.DEFAULT, timer, transfers, Clock.systemUTC(), Duration.ofSeconds(20));
     host = new ReplHost(vertx, new NodeIdentity(nodeId, "127.0.0.1", "http://127.0.0.1:1", null), runtime, persistence,
         workspaces, new Runtimes(Map.of(), runtime.runtimes()), cluster.routes(), cluster.repls(),
-        Duration.ofSeconds(20), Duration.ofSeconds(60), metrics);
+        Duration.ofSeconds(20), Duration.ofSeconds(60), replEnv, metrics);
   }
 
   /** Removes every container of this node, as a test's clean-up must before it unmounts what they used. */

@@ -42,7 +42,7 @@ class ReplHostIT {
   @BeforeEach
   void setUp() throws Exception {
     node = new ReplHostFixture(nodeId, Files.createDirectories(Path.of("target", nodeId).toAbsolutePath()),
-        Workspaces::new, new SimpleMeterRegistry());
+        Workspaces::new, new SimpleMeterRegistry(), Map.of("PIER_IT_GREETING", "from the node", "PORT", "1"));
   }
 
   @AfterEach
@@ -74,6 +74,15 @@ class ReplHostIT {
     assertEquals("new", new String(node.store.get("repls/alpha/files/new.txt").orElseThrow(), StandardCharsets.UTF_8));
     assertTrue(node.store.get("repls/alpha/files/old.txt").isEmpty(), "deletion reached storage");
     assertTrue(node.store.list("repls/alpha/files/node_modules/").isEmpty(), "ignored folders stay local");
+  }
+
+  @Test
+  void theNodesReplEnvironmentReachesTheRunCommandButPortStaysPiers() throws Exception {
+    node.store.put("repls/envy/files/server.js", ("require('http').createServer((q, s) => s.end("
+        + "process.env.PIER_IT_GREETING)).listen(process.env.PORT, '0.0.0.0');\n").getBytes(StandardCharsets.UTF_8));
+    Route route = Mains.await(node.host.start(new StartRequest("envy", IMAGE, "node server.js", 3000, LIMITS, null)),
+        Duration.ofSeconds(60));
+    assertEquals("from the node", httpGet(route.port()), "the app listens on PORT 3000 and sees the node's variable");
   }
 
   @Test

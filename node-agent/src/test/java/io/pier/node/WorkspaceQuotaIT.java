@@ -170,7 +170,7 @@ class WorkspaceQuotaIT {
         new Persistence(new WorkspaceSync(node.store, node.transfers), node.store, data.resolve("journal"), WriteBehind.Settings.DEFAULT,
             node.timer, node.transfers, Clock.systemUTC(), Duration.ofSeconds(20)),
         new Workspaces(data.resolve("workspaces")), new Runtimes(Map.of(), node.runtime.runtimes()), node.cluster.routes(),
-        node.cluster.repls(), Duration.ofSeconds(20), Duration.ofSeconds(60), new SimpleMeterRegistry());
+        node.cluster.repls(), Duration.ofSeconds(20), Duration.ofSeconds(60), Map.of(), new SimpleMeterRegistry());
     List<Double> withSize = new ArrayList<>();
     List<Double> folders = new ArrayList<>();
     // Interleaved, so that whatever else the machine does weighs on both alike.

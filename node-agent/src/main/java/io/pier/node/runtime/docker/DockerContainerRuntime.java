@@ -22,6 +22,7 @@ import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import io.pier.node.runtime.ContainerInfo;
 import io.pier.node.runtime.ContainerRuntime;
 import io.pier.node.runtime.ContainerSpec;
+import io.pier.node.runtime.ReplFirewall;
 import io.pier.node.runtime.TtyProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -58,9 +59,9 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     return entry == null ? null : entry.getIpAddress();
   }
 
-  /** The isolated network of this node's repls. */
-  public DockerReplNetwork network(String nodeId) {
-    return new DockerReplNetwork(docker, nodeId);
+  /** The isolated network of this node's repls, guarded by {@code firewall}. */
+  public DockerReplNetwork network(String nodeId, ReplFirewall firewall) {
+    return new DockerReplNetwork(docker, firewall, nodeId);
   }
 
   /** Fails with a readable message when dockerd does not answer. */
@@ -88,7 +89,10 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
         .withTmpFs(Map.of(
             "/tmp", "rw,exec,nosuid,nodev,size=256m",
             "/home/runner", "rw,exec,nosuid,nodev,size=256m,uid=1000,gid=1000"))
-        .withBinds(new Bind(spec.workspace().toString(), new Volume("/workspace")));
+        .withBinds(new Bind(spec.workspace().toString(), new Volume("/workspace")))
+        // No IPv6 inside: the repl network has no IPv6 addresses, and a link-local one would still reach the host and
+        // neighbours on the bridge. Said here rather than left to the engine, whose default has changed over versions.
+        .withSysctls(Map.of("net.ipv6.conf.all.disable_ipv6", "1"));
     if (spec.network() != null) host.withNetworkMode(spec.network());
     if (spec.runtime() != null) host.withRuntime(spec.runtime());
     if (port != null) host.withPortBindings(new PortBinding(Ports.Binding.bindIp(spec.publishHost()), port));

@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import com.sun.net.httpserver.HttpServer;
 import io.pier.common.repl.Limits;
+import io.pier.node.runtime.Cidr;
 import io.pier.node.runtime.ContainerSpec;
+import io.pier.node.runtime.EgressPolicy;
+import io.pier.node.runtime.HostResolvers;
+import io.pier.node.runtime.iptables.IptablesReplFirewall;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,14 +38,14 @@ class NetworkIsolationIT {
   private DockerReplNetwork network;
   private String networkName;
   private HttpServer platform;
-  private final List<String> blocked = new ArrayList<>();
+  private final List<Cidr> blocked = new ArrayList<>();
   private OffNodeHost offNode;
 
   @BeforeEach
   void setUp() throws Exception {
     runtime = new DockerContainerRuntime(new DockerConfig(null));
-    network = runtime.network(nodeId);
-    networkName = network.ensure(List.of());
+    network = runtime.network(nodeId, new IptablesReplFirewall());
+    networkName = network.ensure(policy());
     // A platform service as on a fleet VM: listening on an address of the host that containers can route to.
     platform = HttpServer.create(new InetSocketAddress(network.gateway(), 0), 0);
     platform.createContext("/", exchange -> {
@@ -57,7 +61,7 @@ class NetworkIsolationIT {
     if (platform != null) platform.stop(0);
     for (String id : containers) runtime.remove(id);
     if (offNode != null) offNode.close();
-    network.remove(blocked);
+    network.remove();
     runtime.close();
   }
 
@@ -89,8 +93,8 @@ class NetworkIsolationIT {
     // A host off the node, as an edge-proxy on another VM would be: a network namespace of this test's own, joined
     // to the host by a veth pair, serving HTTP itself.
     offNode = OffNodeHost.create(nodeId);
-    blocked.add(offNode.address() + "/32");
-    network.ensure(blocked);
+    blocked.add(Cidr.parse(offNode.address() + "/32"));
+    network.ensure(policy());
     String repl = start("served", List.of("node", "-e",
         "require('http').createServer((q, s) => s.end('from the repl')).listen(3000, '0.0.0.0')"), 3000,
         offNode.hostAddress());
@@ -106,6 +110,11 @@ class NetworkIsolationIT {
         "the blocked host's own connection to the repl's published port is answered (exit " + fromOffNode.code() + ")");
     assertNotEquals(0, runtime.execAndWait(repl, List.of("curl", "-sf", "-m", "3",
         offNodeServer), Duration.ofSeconds(10)), "the repl cannot open a connection to the blocked host");
+  }
+
+  /** The node-agent's policy: the blocked hosts, DNS to the host's resolvers (the registry's name must resolve). */
+  private EgressPolicy policy() {
+    return new EgressPolicy(blocked, HostResolvers.system().allowances());
   }
 
   /** A network namespace with one veth link to the host, a /30 of its own, and a tiny HTTP server inside. */
