@@ -83,10 +83,13 @@ final class SessionClient implements AutoCloseable {
     return connect(shared, false, pier.edgePort, slug, pier.userToken);
   }
 
-  /** A client for session sockets: frames and messages up to 8 MiB. */
+  /**
+   * A client for session sockets: frames and messages up to 8 MiB, and as many sockets at once as a load opens (a
+   * client's default is 50 per server; a shared one would queue the rest of a load's sessions behind them).
+   */
   static WebSocketClient newClient(Vertx vertx) {
     return vertx.createWebSocketClient(new WebSocketClientOptions()
-        .setMaxFrameSize(8 * 1024 * 1024).setMaxMessageSize(8 * 1024 * 1024));
+        .setMaxFrameSize(8 * 1024 * 1024).setMaxMessageSize(8 * 1024 * 1024).setMaxConnections(100_000));
   }
 
   private static SessionClient connect(WebSocketClient client, boolean owned, int edgePort, String slug,
