@@ -5,6 +5,7 @@ import io.pier.edge.EdgeConfig;
 import io.pier.edge.EdgeProxy;
 import io.pier.node.limits.SessionLimits;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -80,6 +81,8 @@ public final class ManySessionsLoad implements AutoCloseable {
 
   private final PierOnLoopback pier;
   private final Vertx vertx = Vertx.vertx();
+  /** One client for every session of the load (see {@link SessionClient#connect(WebSocketClient, PierOnLoopback, String)}). */
+  private final WebSocketClient sessionSockets = SessionClient.newClient(vertx);
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(10)).build();
   private final List<String> slugs = new ArrayList<>();
@@ -260,7 +263,7 @@ public final class ManySessionsLoad implements AutoCloseable {
         opened.incrementAndGet();
         return new Open(n, slug, null, null, false, raw);
       }
-      SessionClient client = SessionClient.connect(vertx, pier, slug);
+      SessionClient client = SessionClient.connect(sessionSockets, pier, slug);
       opened.incrementAndGet();
       Terminal term;
       if (owner) {
@@ -456,7 +459,7 @@ public final class ManySessionsLoad implements AutoCloseable {
 
   /** A new session connects and its terminal echoes: what a user opening the IDE now would see. */
   public boolean aNewSessionWorks() {
-    try (SessionClient client = SessionClient.connect(vertx, pier, slugs.get(0))) {
+    try (SessionClient client = SessionClient.connect(sessionSockets, pier, slugs.get(0))) {
       int term = client.request("term.open", new JsonObject().put("cols", 80).put("rows", 24)).getInteger("term");
       client.sendInput(term, "echo fresh-$((20+22))\n");
       client.awaitOutput(term, "fresh-42");
@@ -498,7 +501,7 @@ public final class ManySessionsLoad implements AutoCloseable {
         while (System.nanoTime() < end) {
           round++;
           String slug = steady.get((user + round) % steady.size());
-          try (SessionClient client = SessionClient.connect(vertx, pier, slug)) {
+          try (SessionClient client = SessionClient.connect(sessionSockets, pier, slug)) {
             int term = client.request("term.open", new JsonObject().put("cols", 80).put("rows", 24)).getInteger("term");
             client.clearOutput(term);
             String command = "echo soak-$((" + user + "*1000+" + round % 1000 + "))";

@@ -29,6 +29,8 @@ final class SessionClient implements AutoCloseable {
    * garbage collected, which dropped idle test sessions after half a minute or so.
    */
   private final WebSocketClient client;
+  /** Whether closing the session closes the client too (it is the session's own, not shared). */
+  private final boolean ownsClient;
   private final WebSocket socket;
   private final AtomicInteger ids = new AtomicInteger();
   private final Map<Integer, Promise<JsonObject>> pending = new ConcurrentHashMap<>();
@@ -36,8 +38,9 @@ final class SessionClient implements AutoCloseable {
   private final Map<Integer, StringBuffer> channels = new ConcurrentHashMap<>();
   private final Object arrivals = new Object();
 
-  private SessionClient(WebSocketClient client, WebSocket socket) {
+  private SessionClient(WebSocketClient client, boolean ownsClient, WebSocket socket) {
     this.client = client;
+    this.ownsClient = ownsClient;
     this.socket = socket;
     socket.textMessageHandler(text -> {
       JsonObject message = new JsonObject(text);
@@ -68,15 +71,36 @@ final class SessionClient implements AutoCloseable {
   }
 
   static SessionClient connect(Vertx vertx, int edgePort, String slug, String token) {
-    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
-        .setMaxFrameSize(8 * 1024 * 1024).setMaxMessageSize(8 * 1024 * 1024));
+    return connect(newClient(vertx), true, edgePort, slug, token);
+  }
+
+  /**
+   * Connects as the harness's signed-in user over a client shared by many sessions, which closing the session leaves
+   * open. Loads use it: Vert.x 5.0 keeps every client it ever created reachable, closed or not (vert.x#6268, #6311),
+   * so a client per session grows the heap by a few hundred bytes per session for good.
+   */
+  static SessionClient connect(WebSocketClient shared, PierOnLoopback pier, String slug) {
+    return connect(shared, false, pier.edgePort, slug, pier.userToken);
+  }
+
+  /**
+   * A client for session sockets: frames and messages up to 8 MiB, and as many sockets at once as a load opens (a
+   * client's default is 50 per server; a shared one would queue the rest of a load's sessions behind them).
+   */
+  static WebSocketClient newClient(Vertx vertx) {
+    return vertx.createWebSocketClient(new WebSocketClientOptions()
+        .setMaxFrameSize(8 * 1024 * 1024).setMaxMessageSize(8 * 1024 * 1024).setMaxConnections(100_000));
+  }
+
+  private static SessionClient connect(WebSocketClient client, boolean owned, int edgePort, String slug,
+                                       String token) {
     SessionClient session = Mains.await(client
         .connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(edgePort)
             .setURI("/api/repls/" + slug + "/session").putHeader("Host", PierOnLoopback.DOMAIN)
             // Not a browser page: no Origin (Vert.x would send the address it connects to, not the apex's origin).
             .setAllowOriginHeader(false)
             .putHeader("Authorization", "Bearer " + token))
-        .map(socket -> new SessionClient(client, socket)), WAIT);
+        .map(socket -> new SessionClient(client, owned, socket)), WAIT);
     session.awaitEvent(e -> "hello".equals(e.getString("event")));
     return session;
   }
@@ -147,6 +171,6 @@ final class SessionClient implements AutoCloseable {
   @Override
   public void close() {
     if (!socket.isClosed()) Mains.await(socket.close(), WAIT);
-    Mains.await(client.close(), WAIT);
+    if (ownsClient) Mains.await(client.close(), WAIT);
   }
 }
