@@ -96,7 +96,7 @@ class ImageSetIT {
         new NodeCapacity(10, 4096, 2), Duration.ofMillis(200), Duration.ofSeconds(20), Duration.ofSeconds(60),
         WriteBehind.Settings.DEFAULT, Duration.ofSeconds(20), false, List.of(), SECRET, null, null, null, 0, Map.of(),
         SessionLimits.DEFAULT, new RunnerImages.Settings(ImageSet.of(Map.of(NAME, pinned, ABSENT, absentRef)),
-        Duration.ofMinutes(3)));
+        Duration.ofMinutes(3)), List.of(), Map.of());
     agent = new NodeAgent(node.vertx, config, node.cluster, node.runtime, node.host, metrics);
     Mains.await(agent.start(), Duration.ofSeconds(60));
     token = new TokenSigner(SECRET, Clock.systemUTC()).issue("service:scheduler", true, Duration.ofHours(1));
