@@ -68,10 +68,15 @@ final class SessionClient implements AutoCloseable {
   }
 
   static SessionClient connect(Vertx vertx, int edgePort, String slug, String token) {
+    return connect(vertx, "127.0.0.1", edgePort, slug, token);
+  }
+
+  /** Connects to an edge-proxy at {@code edgeHost} (an address of another host, say). */
+  static SessionClient connect(Vertx vertx, String edgeHost, int edgePort, String slug, String token) {
     WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
         .setMaxFrameSize(8 * 1024 * 1024).setMaxMessageSize(8 * 1024 * 1024));
     SessionClient session = Mains.await(client
-        .connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(edgePort)
+        .connect(new WebSocketConnectOptions().setHost(edgeHost).setPort(edgePort)
             .setURI("/api/repls/" + slug + "/session").putHeader("Host", PierOnLoopback.DOMAIN)
             // Not a browser page: no Origin (Vert.x would send the address it connects to, not the apex's origin).
             .setAllowOriginHeader(false)
