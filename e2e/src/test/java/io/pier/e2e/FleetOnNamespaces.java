@@ -7,6 +7,7 @@ import io.pier.node.workspace.loop.LoopVolumes;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -278,7 +279,7 @@ final class FleetOnNamespaces implements AutoCloseable {
   private static String testClasses() {
     try {
       return Path.of(OutsiderListener.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-    } catch (java.net.URISyntaxException e) {
+    } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
     }
   }

@@ -1,5 +1,6 @@
 package io.pier.e2e;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * One long-running process this test started (a service in a host's namespace, a dockerd), with its output in a log
@@ -47,7 +49,7 @@ final class HostProcess implements AutoCloseable {
     Files.createDirectories(log.getParent());
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     builder.environment().keySet().removeIf(key -> key.startsWith("PIER_") || key.startsWith("DOCKER_"));
     builder.environment().putAll(env);
     return new HostProcess(name, builder.start(), log, stopGrace);
@@ -85,7 +87,7 @@ final class HostProcess implements AutoCloseable {
   }
 
   /** Polls {@code ready} every 200 ms until it holds, failing with the log's tail if the process exits first. */
-  void awaitReady(Duration within, BooleanSupplier ready, java.util.function.Supplier<String> lastSeen) {
+  void awaitReady(Duration within, BooleanSupplier ready, Supplier<String> lastSeen) {
     long deadline = System.nanoTime() + within.toNanos();
     while (!ready.getAsBoolean()) {
       if (!process.isAlive()) throw new IllegalStateException(name + " exited (" + process.exitValue() + "): " + tail());

@@ -46,13 +46,15 @@ class MultiHostIT {
     fleet = new FleetOnNamespaces();
     fleet.start();
     vertx = Vertx.vertx();
-    onA = create();
-    String first = start(onA);
-    onB = create();
-    String second = start(onB);
-    assertNotEquals(first, second, "placement spread the two repls over both node hosts");
-    nodeA = fleet.node(first);
-    nodeB = fleet.node(second);
+    String first = create();
+    String firstNode = start(first);
+    String second = create();
+    String secondNode = start(second);
+    assertNotEquals(firstNode, secondNode, "placement spread the two repls over both node hosts");
+    nodeA = fleet.nodes.get(0);
+    nodeB = fleet.nodes.get(1);
+    onA = firstNode.equals(nodeA.id()) ? first : second;
+    onB = onA.equals(first) ? second : first;
   }
 
   @AfterAll

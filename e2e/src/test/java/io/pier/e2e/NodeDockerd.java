@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A dockerd of a node host's own, inside the host's network namespace: its data root, exec root, socket, managed
@@ -135,7 +136,7 @@ final class NodeDockerd implements AutoCloseable {
         if (containerd.info().arguments().map(a -> String.join(" ", a).contains(execRoot.toString())).orElse(false)) {
           containerd.destroy();
           try {
-            containerd.onExit().get(20, java.util.concurrent.TimeUnit.SECONDS);
+            containerd.onExit().get(20, TimeUnit.SECONDS);
           } catch (Exception e) {
             containerd.destroyForcibly();
           }
