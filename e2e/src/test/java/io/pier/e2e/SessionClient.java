@@ -71,7 +71,12 @@ final class SessionClient implements AutoCloseable {
   }
 
   static SessionClient connect(Vertx vertx, int edgePort, String slug, String token) {
-    return connect(newClient(vertx), true, edgePort, slug, token);
+    return connect(vertx, "127.0.0.1", edgePort, slug, token);
+  }
+
+  /** Connects to an edge-proxy at {@code edgeHost} (an address of another host, say). */
+  static SessionClient connect(Vertx vertx, String edgeHost, int edgePort, String slug, String token) {
+    return connect(newClient(vertx), true, edgeHost, edgePort, slug, token);
   }
 
   /**
@@ -80,7 +85,7 @@ final class SessionClient implements AutoCloseable {
    * so a client per session grows the heap by a few hundred bytes per session for good.
    */
   static SessionClient connect(WebSocketClient shared, PierOnLoopback pier, String slug) {
-    return connect(shared, false, pier.edgePort, slug, pier.userToken);
+    return connect(shared, false, "127.0.0.1", pier.edgePort, slug, pier.userToken);
   }
 
   /**
@@ -92,10 +97,10 @@ final class SessionClient implements AutoCloseable {
         .setMaxFrameSize(8 * 1024 * 1024).setMaxMessageSize(8 * 1024 * 1024).setMaxConnections(100_000));
   }
 
-  private static SessionClient connect(WebSocketClient client, boolean owned, int edgePort, String slug,
-                                       String token) {
+  private static SessionClient connect(WebSocketClient client, boolean owned, String edgeHost, int edgePort,
+                                       String slug, String token) {
     SessionClient session = Mains.await(client
-        .connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(edgePort)
+        .connect(new WebSocketConnectOptions().setHost(edgeHost).setPort(edgePort)
             .setURI("/api/repls/" + slug + "/session").putHeader("Host", PierOnLoopback.DOMAIN)
             // Not a browser page: no Origin (Vert.x would send the address it connects to, not the apex's origin).
             .setAllowOriginHeader(false)
