@@ -16,6 +16,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -343,6 +345,10 @@ public final class ManySessionsLoad implements AutoCloseable {
       Process p = new ProcessBuilder("jcmd", String.valueOf(ProcessHandle.current().pid()), "GC.class_histogram")
           .redirectErrorStream(true).start();
       List<String> lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+      // The whole histogram beside it, for diffing the first idle against the last.
+      Path whole = Path.of(System.getProperty("java.io.tmpdir"), "pier-bench-histogram-" + cycle + ".txt");
+      Files.write(whole, lines);
+      System.out.println("[histogram " + cycle + "] whole histogram: " + whole);
       // The biggest classes, and every class of Pier's and of Vert.x's connections, however small.
       for (int i = 0; i < lines.size(); i++) {
         String l = lines.get(i);
@@ -502,7 +508,9 @@ public final class ManySessionsLoad implements AutoCloseable {
           round++;
           String slug = steady.get((user + round) % steady.size());
           try (SessionClient client = SessionClient.connect(sessionSockets, pier, slug)) {
-            int term = client.request("term.open", new JsonObject().put("cols", 80).put("rows", 24)).getInteger("term");
+            JsonObject terminal = client.request("term.open", new JsonObject().put("cols", 80).put("rows", 24));
+            if (terminal.getInteger("term") == null) throw new IllegalStateException("term.open: " + terminal.encode());
+            int term = terminal.getInteger("term");
             client.clearOutput(term);
             String command = "echo soak-$((" + user + "*1000+" + round % 1000 + "))";
             StringBuilder typed = new StringBuilder();

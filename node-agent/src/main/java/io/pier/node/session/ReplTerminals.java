@@ -36,6 +36,8 @@ final class ReplTerminals {
   private final Map<Integer, Terminal> terminals = new LinkedHashMap<>();
   /** Kept in step with the map, for the metrics. */
   private final AtomicInteger count = new AtomicInteger();
+  /** Terminals opened so far: each one's serial. */
+  private long opened;
   private final long reaper;
 
   /**
@@ -92,7 +94,7 @@ final class ReplTerminals {
     while (terminals.containsKey(free)) free++;
     int channel = free;
     if (channel > 255) return Future.failedFuture(new SessionException("too_many_terminals", "no free channel"));
-    Terminal terminal = new Terminal(channel);
+    Terminal terminal = new Terminal(channel, ++opened);
     terminals.put(channel, terminal);
     count.set(terminals.size());
     terminal.attached.add(session);
@@ -181,7 +183,8 @@ final class ReplTerminals {
     if (t.exited || t.process == null) return Future.succeededFuture();
     return runtimeWork.executeBlocking(() -> {
       runtime.execAndWait(containerId, List.of("/bin/sh", "-c",
-          "p=$(cat " + t.pidFile() + " 2>/dev/null) && kill -HUP -$p 2>/dev/null; true"), Duration.ofSeconds(5));
+          "p=$(cat " + t.pidFile() + " 2>/dev/null) && kill -HUP -$p 2>/dev/null; rm -f " + t.pidFile() + "; true"),
+          Duration.ofSeconds(5));
       t.process.close();
       return null;
     }, false);

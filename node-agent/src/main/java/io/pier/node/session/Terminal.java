@@ -9,6 +9,8 @@ final class Terminal {
   static final int REPLAY_BYTES = 64 * 1024;
 
   final int channel;
+  /** This terminal among all the repl's terminals so far: channels are reused, shells' pid files must not be. */
+  final long serial;
   final OutputBuffer output = new OutputBuffer(REPLAY_BYTES);
   /** Backpressure on the shell's output: paused while no attached tab reads. */
   final OutputFlow flow = new OutputFlow();
@@ -18,12 +20,17 @@ final class Terminal {
   /** When the last tab detached (nanoTime), or -1 while one is attached. */
   long detachedSince = -1;
 
-  Terminal(int channel) {
+  Terminal(int channel, long serial) {
     this.channel = channel;
+    this.serial = serial;
   }
 
-  /** Where the shell writes its process id, so that closing the terminal can end it. */
+  /**
+   * Where the shell writes its process id, so that closing the terminal can end it. Named by serial, not only by
+   * channel: a terminal closed while another tab opens one on the same channel would otherwise read the new shell's
+   * pid and end it.
+   */
   String pidFile() {
-    return "/tmp/.pier/term-" + channel + ".pid";
+    return LiveRepl.PID_DIR + "/term-" + channel + "-" + serial + ".pid";
   }
 }
