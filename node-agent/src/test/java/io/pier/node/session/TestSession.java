@@ -17,6 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * A bare client of the IDE session protocol for node-agent tests: sends requests, keeps replies and events, counts
@@ -131,9 +132,14 @@ public final class TestSession implements AutoCloseable {
   }
 
   public static void await(BooleanSupplier condition, String what) {
+    await(condition, () -> what);
+  }
+
+  /** @param what built only on failure, so that it can tell the state the condition was stuck in */
+  public static void await(BooleanSupplier condition, Supplier<String> what) {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) throw new AssertionError(what + " not met within " + WAIT);
+      if (System.nanoTime() > deadline) throw new AssertionError(what.get() + " not met within " + WAIT);
       try {
         Thread.sleep(5);
       } catch (InterruptedException e) {
