@@ -28,6 +28,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -500,6 +501,10 @@ public final class ManySessionsLoad implements AutoCloseable {
     // Repls the starter/stopper is not touching: the users work on them. The last repl is the one started and stopped.
     List<String> steady = slugs.size() > 1 ? slugs.subList(0, slugs.size() - 1) : slugs;
     String cycling = slugs.get(slugs.size() - 1);
+    // Users respect the node's documented limit of terminals per repl, as tabs do by attaching to the terminals the
+    // hello lists: more users than that on one repl wait for one to close instead of being refused.
+    Map<String, Semaphore> terminalsLeft = new ConcurrentHashMap<>();
+    for (String slug : steady) terminalsLeft.put(slug, new Semaphore(SessionLimits.DEFAULT.terminalsPerRepl()));
     for (int u = 0; u < users; u++) {
       int user = u;
       workers.add(pool.submit(() -> {
@@ -507,6 +512,8 @@ public final class ManySessionsLoad implements AutoCloseable {
         while (System.nanoTime() < end) {
           round++;
           String slug = steady.get((user + round) % steady.size());
+          Semaphore terminalLeft = terminalsLeft.get(slug);
+          terminalLeft.acquireUninterruptibly();
           try (SessionClient client = SessionClient.connect(sessionSockets, pier, slug)) {
             JsonObject terminal = client.request("term.open", new JsonObject().put("cols", 80).put("rows", 24));
             if (terminal.getInteger("term") == null) throw new IllegalStateException("term.open: " + terminal.encode());
@@ -537,6 +544,8 @@ public final class ManySessionsLoad implements AutoCloseable {
             operations.addAndGet(4);
           } catch (Throwable e) {
             failures.add("user " + user + " round " + round + " on " + slug + ": " + e);
+          } finally {
+            terminalLeft.release();
           }
           previews(2);
         }

@@ -14,6 +14,13 @@ import io.vertx.core.net.SocketAddress;
  * requests and wake-ups, and an agent for WebSocket upgrades, whose connections are their own and never pooled.
  */
 final class EdgeClients {
+  /**
+   * How long an idle connection to a repl's app is kept for the next preview request: less than the shortest
+   * keep-alive of common app servers (Node.js closes idle connections after 5 s). Kept longer, the edge would send a
+   * request on a connection the app is closing at that moment, and answer it 502 (seen once in the 15-minute soak).
+   */
+  private static final int APP_KEEP_ALIVE_SECONDS = 4;
+
   private final EdgeConfig.Capacity capacity;
   /** Previews' HTTP requests: a pool per repl app, sized on purpose, with a bounded queue. */
   private final HttpClient preview;
@@ -31,8 +38,9 @@ final class EdgeClients {
 
   /** Creates the clients for this capacity. */
   static EdgeClients open(Vertx vertx, EdgeConfig.Capacity capacity) {
-    HttpClient preview = pooledClient(vertx, capacity, "edge-preview", capacity.previewPool(), capacity.previewQueue());
-    HttpClient api = pooledClient(vertx, capacity, "edge-api", capacity.apiPool(), capacity.apiQueue());
+    HttpClient preview = pooledClient(vertx, capacity, "edge-preview", capacity.previewPool(), capacity.previewQueue(),
+        APP_KEEP_ALIVE_SECONDS);
+    HttpClient api = pooledClient(vertx, capacity, "edge-api", capacity.apiPool(), capacity.apiQueue(), 30);
     HttpClientAgent upgrades = vertx.httpClientBuilder().with(new HttpClientOptions().setName("edge-upgrades")
             .setConnectTimeout((int) capacity.connectTimeout().toMillis())
             // A relayed WebSocket with no byte either way for this long is closed (the client side has the same).
@@ -41,13 +49,16 @@ final class EdgeClients {
     return new EdgeClients(capacity, preview, api, upgrades);
   }
 
-  /** A pooled HTTP client: {@code size} connections per origin, {@code queue} requests waiting, then 503. */
+  /**
+   * A pooled HTTP client: {@code size} connections per origin, {@code queue} requests waiting, then 503. An idle
+   * pooled connection is dropped after {@code keepAliveSeconds}.
+   */
   private static HttpClient pooledClient(Vertx vertx, EdgeConfig.Capacity capacity, String name, int size,
-                                         int queue) {
+                                         int queue, int keepAliveSeconds) {
     return vertx.httpClientBuilder()
         .with(new HttpClientOptions().setName(name).setMetricsName(name)
             .setConnectTimeout((int) capacity.connectTimeout().toMillis())
-            .setKeepAliveTimeout(30)
+            .setKeepAliveTimeout(keepAliveSeconds)
             // A pooled connection nobody used for this long is closed (as is any the origin leaves silent).
             .setIdleTimeout((int) capacity.responseTimeout().toSeconds()))
         .with(new PoolOptions().setHttp1MaxSize(size).setMaxWaitQueueSize(queue))
