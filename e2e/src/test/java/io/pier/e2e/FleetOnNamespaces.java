@@ -5,6 +5,7 @@ import io.pier.common.store.s3.S3Config;
 import io.pier.common.store.s3.S3ObjectStore;
 import io.pier.node.workspace.loop.LoopVolumes;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -25,8 +26,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * A Pier fleet as separate hosts: network namespaces on one switch ({@link NetworkNamespaces}), each running real
  * processes from the built jars, bound to and advertising its own address. A scheduler host (scheduler and embedded
- * S3), two node hosts (a node-agent and a dockerd of their own each), an edge host, and an outsider host that stands
- * for the rest of the world (an address outside the private ranges, with a listener). Every process, container,
+ * S3), two node hosts (a dockerd of their own each, and a node-agent that Pier's Ansible role installs and starts
+ * under the host's supervisord: {@link FleetPlaybooks}), an edge host, and an outsider host that stands for the rest
+ * of the world (an address outside the private ranges, with a listener, routed to and from every host). Every process, container,
  * mount, namespace and folder it made is removed by {@link #close}, also from a shutdown hook.
  */
 final class FleetOnNamespaces implements AutoCloseable {
@@ -40,11 +42,19 @@ final class FleetOnNamespaces implements AutoCloseable {
   /** The images of the templates the tests start (static and python both run on the python runner). */
   static final List<String> RUNNER_IMAGES = List.of("pier-runner-python:latest");
   private static final Duration START = Duration.ofSeconds(120);
+  private static final Duration NODE_AGENT_STOP = Duration.ofSeconds(60);
+  /** Small, quick-starting JVMs: seven of them share the machine. */
+  private static final List<String> SMALL_JVM = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
   private static final String S3_KEY = "e2e";
   private static final String S3_SECRET = "e2e-secret-multihost";
 
-  /** One node host: its namespace, its dockerd and its node-agent. */
-  record Node(String id, NetworkNamespaces.Host host, NodeDockerd dockerd, Path data, HostProcess agent) {
+  /** One node host: its namespace, its dockerd, and the supervisord its node-agent runs under. */
+  record Node(String id, NetworkNamespaces.Host host, NodeDockerd dockerd, Path data, HostProcess agent,
+              HostSupervisor supervisor) {
+    /** The node-agent's pid; 0 while it does not run. */
+    long agentPid() {
+      return supervisor.pid("pier-node-agent");
+    }
   }
 
   final String id = UUID.randomUUID().toString().replace("-", "").substring(0, 6);
@@ -55,6 +65,7 @@ final class FleetOnNamespaces implements AutoCloseable {
   NetworkNamespaces.Host edge;
   NetworkNamespaces.Host outsider;
   S3ObjectStore store;
+  FleetPlaybooks playbooks;
   private final NetworkNamespaces network = new NetworkNamespaces(id);
   private final Path dataDir;
   private final Path logDir;
@@ -86,7 +97,10 @@ final class FleetOnNamespaces implements AutoCloseable {
     // Outside the private ranges (TEST-NET-3): what a repl reaching "the internet" reaches, on-link, never routed.
     outsider = network.host("out", "203.0.113.10", 24);
     network.routeOnLink(outsider, network.cidr());
-    for (NetworkNamespaces.Host node : nodeHosts) network.routeOnLink(node, outsider.address() + "/32");
+    // Every host answers the outsider, so that only a firewall can keep it out.
+    for (NetworkNamespaces.Host host : List.of(scheduler, nodeHosts.get(0), nodeHosts.get(1), edge)) {
+      network.routeOnLink(host, outsider.address() + "/32");
+    }
 
     for (NetworkNamespaces.Host host : nodeHosts) {
       dockerdsStarting.add(CompletableFuture.supplyAsync(() -> startDockerd(host)));
@@ -111,16 +125,18 @@ final class FleetOnNamespaces implements AutoCloseable {
     for (int i = 0; i < nodeHosts.size(); i++) {
       NetworkNamespaces.Host host = nodeHosts.get(i);
       NodeDockerd dockerd = dockerdsStarting.get(i).join();
-      String nodeId = "mh-" + id + "-" + host.name();
-      Path data = dataDir.resolve("node-" + host.name());
-      HostProcess agent = java(host, "node-agent-" + host.name(), List.of("-jar", jar("node-agent")), Map.of(
-          "PIER_NODE_ID", nodeId, "PIER_NODE_DATA", data.toString(), "PIER_NODE_PORT", String.valueOf(NODE_PORT),
-          "PIER_NODE_ADVERTISE_HOST", host.address(), "PIER_DOCKER_HOST", dockerd.host(),
-          "PIER_NODE_HEARTBEAT_MS", "500", "PIER_NODE_SLOTS", "16", "PIER_NODE_MEMORY_MB", "8192",
-          // CPUs well above use, so that placement goes by slots and memory: the second repl takes the other node.
-          "PIER_NODE_CPUS", "16", "PIER_SYNC_QUIET_MS", "300"));
-      nodes.add(new Node(nodeId, host, dockerd, data, agent));
+      HostSupervisor supervisor = HostSupervisor.start("node-agent-" + host.name() + "-supervisord", host,
+          dataDir.resolve("supervisor-" + host.name()), logDir.resolve("supervisord-" + host.name() + ".log"),
+          NODE_AGENT_STOP.plusSeconds(30));
+      synchronized (services) {
+        services.add(supervisor.process());
+      }
+      nodes.add(new Node("mh-" + id + "-" + host.name(), host, dockerd, dataDir.resolve("node-" + host.name()),
+          supervisor.process(), supervisor));
     }
+    playbooks = new FleetPlaybooks(dataDir.resolve("ansible"), logDir, inventoryVars(), inventoryHosts());
+    // The roles install and start each node-agent under its host's supervisord, as on a VM without systemd.
+    playbooks.mustRun(PierOnLoopback.repo().resolve("e2e/src/test/resources/ansible/node-agents.yml").toString());
     for (Node node : nodes) {
       node.agent().awaitHttp(URI.create("http://" + node.host().address() + ":" + NODE_PORT + "/readyz"),
           node.host().address(), START);
@@ -130,6 +146,58 @@ final class FleetOnNamespaces implements AutoCloseable {
     edgeProcess.awaitHttp(URI.create(edgeUrl() + "/readyz"), DOMAIN, START);
     edgeProcess.awaitReady(START, this::bothNodesPlaceable);
     return this;
+  }
+
+  /** What every host of the inventory shares: the fleet's settings, as the roles' variables. */
+  private JsonObject inventoryVars() {
+    return FleetPlaybooks.sharedMachineVars()
+        .put("pier_service_manager", "supervisor")
+        .put("pier_java", ProcessHandle.current().info().command().orElse("java"))
+        .put("pier_source_dir", PierOnLoopback.repo().toString())
+        .put("pier_auth_secret", authSecret)
+        .put("pier_admin_token", adminToken)
+        .put("pier_cluster_name", clusterName())
+        .put("pier_cluster_port", CLUSTER_PORT)
+        .put("pier_s3_endpoint", s3Endpoint())
+        .put("pier_s3_access_key", S3_KEY)
+        .put("pier_s3_secret_key", S3_SECRET)
+        .put("pier_domain", DOMAIN)
+        .put("pier_edge_port", EDGE_PORT)
+        .put("pier_fleet_api_poll_s", 1)
+        .put("node_agent_port", NODE_PORT)
+        .put("node_agent_heartbeat_ms", 500)
+        .put("node_agent_slots", 16)
+        .put("node_agent_memory_mb", 8192)
+        // CPUs well above use, so that placement goes by slots and memory: the second repl takes the other node.
+        .put("node_agent_cpus", 16)
+        .put("node_agent_sync_quiet_ms", 300)
+        .put("node_agent_stop_timeout_s", NODE_AGENT_STOP.toSeconds())
+        .put("node_agent_java_opts", String.join(" ", SMALL_JVM));
+  }
+
+  /** The fleet's hosts by their inventory groups; node hosts with their node's id, data, dockerd and supervisord. */
+  private List<FleetPlaybooks.InventoryHost> inventoryHosts() {
+    List<FleetPlaybooks.InventoryHost> hosts = new ArrayList<>();
+    hosts.add(new FleetPlaybooks.InventoryHost("schedulers", scheduler.name(), hostVars(scheduler)));
+    for (Node node : nodes) {
+      hosts.add(new FleetPlaybooks.InventoryHost("node_agents", node.host().name(), hostVars(node.host())
+          .put("node_agent_id", node.id())
+          .put("node_agent_data_dir", node.data().toString())
+          .put("node_agent_docker_host", node.dockerd().host())
+          .put("pier_supervisor_config", node.supervisor().configFile().toString())
+          .put("pier_supervisor_dir", node.supervisor().programs().toString())
+          .put("pier_supervisor_log_dir", logDir.resolve("node-agent-" + node.host().name()).toString())));
+    }
+    hosts.add(new FleetPlaybooks.InventoryHost("edge_proxies", edge.name(), hostVars(edge)));
+    return hosts;
+  }
+
+  private JsonObject hostVars(NetworkNamespaces.Host host) {
+    return FleetPlaybooks.hostVars(host, dataDir.resolve("host-" + host.name()));
+  }
+
+  private String clusterName() {
+    return "pier-mh-" + id;
   }
 
   private NodeDockerd startDockerd(NetworkNamespaces.Host host) {
@@ -159,8 +227,9 @@ final class FleetOnNamespaces implements AutoCloseable {
   /** A Pier service in {@code host}'s namespace, with the settings every service shares. */
   private HostProcess java(NetworkNamespaces.Host host, String name, List<String> main, Map<String, String> own)
       throws IOException {
-    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-        "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dhazelcast.phone.home.enabled=false",
+    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+    command.addAll(SMALL_JVM);
+    command.addAll(List.of("-Dhazelcast.phone.home.enabled=false",
         "-Djava.io.tmpdir=" + dataDir.resolve("tmp"), "-Dpty4j.tmpdir=" + dataDir.resolve("tmp"),
         "-Djna.tmpdir=" + dataDir.resolve("tmp"), "--add-modules", "java.se",
         "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
@@ -168,7 +237,7 @@ final class FleetOnNamespaces implements AutoCloseable {
         "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED"));
     command.addAll(main);
     Files.createDirectories(dataDir.resolve("tmp"));
-    Map<String, String> env = new HashMap<>(Map.of("PIER_AUTH_SECRET", authSecret, "PIER_CLUSTER_NAME", "pier-mh-" + id,
+    Map<String, String> env = new HashMap<>(Map.of("PIER_AUTH_SECRET", authSecret, "PIER_CLUSTER_NAME", clusterName(),
         "PIER_CLUSTER_MEMBERS", scheduler.address(), "PIER_CLUSTER_HOST", host.address(),
         "PIER_CLUSTER_PORT", String.valueOf(CLUSTER_PORT), "PIER_S3_ENDPOINT", s3Endpoint(),
         "PIER_S3_ACCESS_KEY", S3_KEY, "PIER_S3_SECRET_KEY", S3_SECRET, "PIER_DOMAIN", DOMAIN,
