@@ -5,7 +5,6 @@ import io.pier.common.store.s3.S3Config;
 import io.pier.common.store.s3.S3ObjectStore;
 import io.pier.node.workspace.loop.LoopVolumes;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -134,7 +133,10 @@ final class FleetOnNamespaces implements AutoCloseable {
       nodes.add(new Node("mh-" + id + "-" + host.name(), host, dockerd, dataDir.resolve("node-" + host.name()),
           supervisor.process(), supervisor));
     }
-    playbooks = new FleetPlaybooks(dataDir.resolve("ansible"), logDir, inventoryVars(), inventoryHosts());
+    FleetInventory inventory = new FleetInventory(new FleetInventory.Settings(clusterName(), CLUSTER_PORT, authSecret,
+        adminToken, s3Endpoint(), S3_KEY, S3_SECRET, NODE_PORT, EDGE_PORT, SMALL_JVM, NODE_AGENT_STOP), dataDir, logDir);
+    playbooks = new FleetPlaybooks(dataDir.resolve("ansible"), logDir, inventory.vars(),
+        inventory.hosts(scheduler, nodes, edge));
     // The roles install and start each node-agent under its host's supervisord, as on a VM without systemd.
     playbooks.mustRun(PierOnLoopback.repo().resolve("e2e/src/test/resources/ansible/node-agents.yml").toString());
     for (Node node : nodes) {
@@ -146,54 +148,6 @@ final class FleetOnNamespaces implements AutoCloseable {
     edgeProcess.awaitHttp(URI.create(edgeUrl() + "/readyz"), DOMAIN, START);
     edgeProcess.awaitReady(START, this::bothNodesPlaceable);
     return this;
-  }
-
-  /** What every host of the inventory shares: the fleet's settings, as the roles' variables. */
-  private JsonObject inventoryVars() {
-    return FleetPlaybooks.sharedMachineVars()
-        .put("pier_service_manager", "supervisor")
-        .put("pier_java", ProcessHandle.current().info().command().orElse("java"))
-        .put("pier_source_dir", PierOnLoopback.repo().toString())
-        .put("pier_auth_secret", authSecret)
-        .put("pier_admin_token", adminToken)
-        .put("pier_cluster_name", clusterName())
-        .put("pier_cluster_port", CLUSTER_PORT)
-        .put("pier_s3_endpoint", s3Endpoint())
-        .put("pier_s3_access_key", S3_KEY)
-        .put("pier_s3_secret_key", S3_SECRET)
-        .put("pier_domain", DOMAIN)
-        .put("pier_edge_port", EDGE_PORT)
-        .put("pier_fleet_api_poll_s", 1)
-        .put("node_agent_port", NODE_PORT)
-        .put("node_agent_heartbeat_ms", 500)
-        .put("node_agent_slots", 16)
-        .put("node_agent_memory_mb", 8192)
-        // CPUs well above use, so that placement goes by slots and memory: the second repl takes the other node.
-        .put("node_agent_cpus", 16)
-        .put("node_agent_sync_quiet_ms", 300)
-        .put("node_agent_stop_timeout_s", NODE_AGENT_STOP.toSeconds())
-        .put("node_agent_java_opts", String.join(" ", SMALL_JVM));
-  }
-
-  /** The fleet's hosts by their inventory groups; node hosts with their node's id, data, dockerd and supervisord. */
-  private List<FleetPlaybooks.InventoryHost> inventoryHosts() {
-    List<FleetPlaybooks.InventoryHost> hosts = new ArrayList<>();
-    hosts.add(new FleetPlaybooks.InventoryHost("schedulers", scheduler.name(), hostVars(scheduler)));
-    for (Node node : nodes) {
-      hosts.add(new FleetPlaybooks.InventoryHost("node_agents", node.host().name(), hostVars(node.host())
-          .put("node_agent_id", node.id())
-          .put("node_agent_data_dir", node.data().toString())
-          .put("node_agent_docker_host", node.dockerd().host())
-          .put("pier_supervisor_config", node.supervisor().configFile().toString())
-          .put("pier_supervisor_dir", node.supervisor().programs().toString())
-          .put("pier_supervisor_log_dir", logDir.resolve("node-agent-" + node.host().name()).toString())));
-    }
-    hosts.add(new FleetPlaybooks.InventoryHost("edge_proxies", edge.name(), hostVars(edge)));
-    return hosts;
-  }
-
-  private JsonObject hostVars(NetworkNamespaces.Host host) {
-    return FleetPlaybooks.hostVars(host, dataDir.resolve("host-" + host.name()));
   }
 
   private String clusterName() {

@@ -64,8 +64,13 @@ final class FleetPlaybooks {
         .put("children", children)).encodePrettily());
   }
 
-  /** The variables that put a host's modules in its namespace and its files in {@code folder}. */
-  static JsonObject hostVars(NetworkNamespaces.Host host, Path folder) {
+  /**
+   * The variables that put a host's modules in its namespace and its files in {@code folder}, with the folders every
+   * Debian VM has already (for systemd units and local programs).
+   */
+  static JsonObject hostVars(NetworkNamespaces.Host host, Path folder) throws IOException {
+    Files.createDirectories(folder.resolve("systemd"));
+    Files.createDirectories(folder.resolve("sbin"));
     return new JsonObject()
         .put("pier_private_address", host.address())
         .put("ansible_python_interpreter", String.join(" ", host.inside("/usr/bin/python3")))
@@ -74,7 +79,7 @@ final class FleetPlaybooks {
         .put("pier_state_dir", folder.resolve("var").toString())
         .put("pier_systemd_dir", folder.resolve("systemd").toString())
         .put("pier_firewall_dir", folder.resolve("firewall").toString())
-        .put("pier_firewall_loader", folder.resolve("opt").resolve("pier-firewall-load").toString())
+        .put("pier_firewall_loader", folder.resolve("sbin").resolve("pier-firewall-load").toString())
         .put("pier_firewall_systemd_dir", folder.resolve("systemd").toString());
   }
 

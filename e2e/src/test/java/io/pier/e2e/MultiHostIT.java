@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -71,6 +72,11 @@ class MultiHostIT {
   @Test
   @Order(1)
   void eachNodeHostsReplServesAnIdeSessionAndAPreviewThroughTheEdgeHost() throws Exception {
+    assertSessionsAndPreviewsAcrossHosts();
+  }
+
+  /** On each node host, its repl answers an IDE session and a preview through the edge host. */
+  private static void assertSessionsAndPreviewsAcrossHosts() throws Exception {
     for (String slug : List.of(onA, onB)) {
       FleetOnNamespaces.Node node = slug.equals(onA) ? nodeA : nodeB;
       FleetOnNamespaces.Node other = slug.equals(onA) ? nodeB : nodeA;
@@ -95,6 +101,10 @@ class MultiHostIT {
   @Test
   @Order(2)
   void aReplReachesNeitherItsOwnHostNorTheSchedulerHostButStillTheOutside() {
+    assertReplKeptFromItsOwnHostAndTheScheduler();
+  }
+
+  private static void assertReplKeptFromItsOwnHostAndTheScheduler() {
     Map<String, ReplProbes.Target> targets = new LinkedHashMap<>();
     targets.put("own-node-agent-api", new ReplProbes.Target(nodeA.host().address(), FleetOnNamespaces.NODE_PORT));
     targets.put("own-cluster-port", new ReplProbes.Target(nodeA.host().address(), FleetOnNamespaces.CLUSTER_PORT));
@@ -107,7 +117,7 @@ class MultiHostIT {
   }
 
   /** Each target listens (seen from the edge host) and a repl on node host A cannot connect to any of them. */
-  private void assertRefusedFromReplOnA(Map<String, ReplProbes.Target> targets) {
+  private static void assertRefusedFromReplOnA(Map<String, ReplProbes.Target> targets) {
     assertAllListening(targets);
     Map<String, Boolean> reachable = probeFromReplOnA(targets);
     reachable.forEach((target, open) -> assertFalse(open, "a repl on " + nodeA.id() + " reaches " + target + ": "
@@ -118,6 +128,10 @@ class MultiHostIT {
   @Test
   @Order(3)
   void aReplReachesNoOtherNodeHostOfTheFleet() {
+    assertReplKeptFromTheOtherNodeHost();
+  }
+
+  private static void assertReplKeptFromTheOtherNodeHost() {
     Map<String, ReplProbes.Target> targets = new LinkedHashMap<>();
     targets.put("node-b-node-agent-api", new ReplProbes.Target(nodeB.host().address(), FleetOnNamespaces.NODE_PORT));
     targets.put("node-b-cluster-port", new ReplProbes.Target(nodeB.host().address(), FleetOnNamespaces.CLUSTER_PORT));
@@ -127,8 +141,42 @@ class MultiHostIT {
         "default-deny keeps the outside world reachable");
   }
 
+  /**
+   * Pier's host firewall ({@code firewall.yml}, the {@code pier_firewall} role) applied to every host of the fleet:
+   * the outsider, which reached the cluster ports and the APIs before, reaches none of them, nor a repl's published
+   * port, which only the edge host reaches now; every probe and every session and preview above still holds.
+   */
   @Test
   @Order(4)
+  void theHostFirewallKeepsTheOutsiderOffTheFleetPortsAndTheSameProbesHold() throws Exception {
+    Map<String, ReplProbes.Target> guarded = new LinkedHashMap<>();
+    guarded.put("node-a-cluster-port", new ReplProbes.Target(nodeA.host().address(), FleetOnNamespaces.CLUSTER_PORT));
+    guarded.put("node-a-node-agent-api", new ReplProbes.Target(nodeA.host().address(), FleetOnNamespaces.NODE_PORT));
+    guarded.put("scheduler-api", new ReplProbes.Target(fleet.scheduler.address(), FleetOnNamespaces.SCHEDULER_PORT));
+    guarded.put("scheduler-cluster-port", new ReplProbes.Target(fleet.scheduler.address(),
+        FleetOnNamespaces.CLUSTER_PORT));
+    ReplProbes.Target published = nodeB.dockerd().published(container(nodeB, onB));
+    guarded.put("node-b-repl-published-port", published);
+    guarded.forEach((name, target) -> assertTrue(reaches(fleet.outsider, target),
+        "before the firewall, the outsider reaches " + name + " (" + target + ")"));
+
+    FleetPlaybooks.Run applied = fleet.playbooks.mustRun("firewall.yml");
+    System.out.println("[multihost] firewall.yml changed " + applied.changed());
+
+    guarded.forEach((name, target) -> assertFalse(reaches(fleet.outsider, target),
+        "the firewall keeps the outsider off " + name + " (" + target + ")"));
+    assertTrue(reaches(fleet.edge, published), "the edge host still reaches a repl's published port");
+    assertFalse(reaches(fleet.scheduler, published), "only the edge hosts reach a repl's published port");
+    assertReplKeptFromItsOwnHostAndTheScheduler();
+    assertReplKeptFromTheOtherNodeHost();
+    assertSessionsAndPreviewsAcrossHosts();
+
+    FleetPlaybooks.Run again = fleet.playbooks.mustRun("firewall.yml");
+    again.changed().forEach((host, changed) -> assertEquals(0, changed, "firewall.yml again changed " + host));
+  }
+
+  @Test
+  @Order(5)
   void aFileSavedOnOneNodeHostIsInStorageAfterStopAndComesBackOnTheOther() throws Exception {
     String content = "saved on " + nodeA.id();
     try (SessionClient session = fleet.session(vertx, onA)) {
@@ -152,6 +200,78 @@ class MultiHostIT {
     } finally {
       fleet.api("POST", "/api/nodes/" + nodeA.id() + "/undrain", "");
     }
+  }
+
+  /**
+   * {@code rolling-upgrade.yml} against the fleet with repls running: one node host at a time is drained (its repls
+   * move to the other), its node-agent reinstalled and restarted under supervisord, listed again and undrained.
+   * Afterwards every repl that ran runs again and serves the file written before, the stopped one is still stopped
+   * with its file in storage, every node-agent is a new process and cluster member, and the registry lost nothing.
+   */
+  @Test
+  @Order(6)
+  void aRollingUpgradeKeepsEveryReplWithItsFilesAndLosesNoneFromTheRegistry() throws Exception {
+    String third = create();
+    start(third);
+    String stopped = create();
+    start(stopped);
+    List<String> running = List.of(onA, onB, third);
+    Map<String, String> written = new LinkedHashMap<>();
+    for (String slug : List.of(onA, onB, third, stopped)) {
+      String content = "written before the upgrade to " + slug;
+      try (SessionClient session = fleet.session(vertx, slug)) {
+        ok(session.request("fs.write", new JsonObject().put("path", "upgrade.txt").put("content", content)));
+      }
+      written.put(slug, content);
+    }
+    assertEquals(200, fleet.api("POST", "/api/repls/" + stopped + "/stop", "").statusCode());
+    Map<String, String> registryBefore = registry();
+    Map<String, String> membersBefore = members();
+    Map<String, Long> pidsBefore = new LinkedHashMap<>();
+    for (FleetOnNamespaces.Node node : fleet.nodes) pidsBefore.put(node.id(), node.agentPid());
+
+    FleetPlaybooks.Run upgrade = fleet.playbooks.mustRun("rolling-upgrade.yml", "--limit", "node_agents,localhost");
+    System.out.println("[multihost] rolling-upgrade.yml changed " + upgrade.changed());
+
+    assertEquals(registryBefore, registry(), "the registry after the upgrade: every repl, each in its state");
+    Map<String, String> membersAfter = members();
+    for (FleetOnNamespaces.Node node : fleet.nodes) {
+      long pid = node.agentPid();
+      assertTrue(pid != 0 && pid != pidsBefore.get(node.id()), node.id() + "'s node-agent was restarted: "
+          + pidsBefore.get(node.id()) + " -> " + pid);
+      assertNotEquals(membersBefore.get(node.id()), membersAfter.get(node.id()), node.id() + " rejoined the cluster");
+    }
+    for (String slug : running) {
+      HttpResponse<String> page = fleet.preview(slug, "/upgrade.txt");
+      assertEquals(200, page.statusCode(), slug + " answers after the upgrade: " + page.body());
+      assertEquals(written.get(slug), page.body(), slug + " kept its file");
+    }
+    assertEquals(written.get(stopped), fleet.store.get("repls/" + stopped + "/files/upgrade.txt")
+        .map(bytes -> new String(bytes, StandardCharsets.UTF_8)).orElse("(missing)"), "the stopped repl's file");
+  }
+
+  /** Every repl the user has, with its state. */
+  private static Map<String, String> registry() throws Exception {
+    HttpResponse<String> listed = fleet.api("GET", "/api/repls", null);
+    assertEquals(200, listed.statusCode(), listed.body());
+    Map<String, String> states = new TreeMap<>();
+    new JsonObject(listed.body()).getJsonArray("repls").stream().map(JsonObject.class::cast)
+        .forEach(repl -> states.put(repl.getString("slug"), repl.getString("state")));
+    return states;
+  }
+
+  /** The cluster member each node is listed with. */
+  private static Map<String, String> members() throws Exception {
+    HttpResponse<String> listed = fleet.api("GET", "/api/nodes", null);
+    assertEquals(200, listed.statusCode(), listed.body());
+    Map<String, String> members = new TreeMap<>();
+    new JsonObject(listed.body()).getJsonArray("nodes").stream().map(JsonObject.class::cast)
+        .forEach(node -> members.put(node.getString("id"), node.getString("memberId")));
+    return members;
+  }
+
+  private static boolean reaches(NetworkNamespaces.Host from, ReplProbes.Target target) {
+    return NetworkNamespaces.connects(from, target.host(), target.port());
   }
 
   /** Every target answers someone: from the edge host, another host of the fleet, each one accepts a connection. */

@@ -11,12 +11,33 @@ import java.util.List;
  * @param host    the address this member binds to and advertises
  * @param port    first port tried for this member; the next free one is taken if it is busy
  * @param lite    a lite member takes part in the cluster but holds no map partitions (edge-proxies)
+ * @param backups how many other members keep a copy of each map entry ({@code PIER_CLUSTER_BACKUPS}, 1..6): that
+ *                many members may be lost at once without losing data. Two by default, so that a member crashing
+ *                while another is down for an upgrade loses nothing.
  */
-public record ClusterConfig(String name, List<String> members, String host, int port, boolean lite) {
+public record ClusterConfig(String name, List<String> members, String host, int port, boolean lite, int backups) {
+  public static final int DEFAULT_BACKUPS = 2;
+  /** Hazelcast keeps at most six backups of a map entry. */
+  public static final int MAX_BACKUPS = 6;
+
+  public ClusterConfig {
+    if (backups < 1 || backups > MAX_BACKUPS) {
+      throw new IllegalArgumentException("backups must be 1.." + MAX_BACKUPS + ", got " + backups);
+    }
+  }
+
+  public ClusterConfig(String name, List<String> members, String host, int port, boolean lite) {
+    this(name, members, host, port, lite, DEFAULT_BACKUPS);
+  }
 
   public static ClusterConfig fromEnv(Env env, boolean lite) {
+    int backups = env.integer("PIER_CLUSTER_BACKUPS", DEFAULT_BACKUPS);
+    if (backups < 1 || backups > MAX_BACKUPS) {
+      env.problem("PIER_CLUSTER_BACKUPS must be 1.." + MAX_BACKUPS + ", got " + backups);
+      backups = DEFAULT_BACKUPS;
+    }
     return new ClusterConfig(env.string("PIER_CLUSTER_NAME", "pier"),
         env.list("PIER_CLUSTER_MEMBERS", "127.0.0.1"), env.string("PIER_CLUSTER_HOST", "127.0.0.1"),
-        env.port("PIER_CLUSTER_PORT", 5701), lite);
+        env.port("PIER_CLUSTER_PORT", 5701), lite, backups);
   }
 }

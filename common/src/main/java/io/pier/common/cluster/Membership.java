@@ -22,4 +22,17 @@ public interface Membership {
   String self();
 
   boolean isMember(String memberId);
+
+  /** How many members the cluster has now, this one included. */
+  default int size() {
+    return 1;
+  }
+
+  /**
+   * Whether every map entry has all its backups in place, so that one member may leave now without losing data (a
+   * rolling upgrade waits for this before it stops the next member).
+   */
+  default boolean safe() {
+    return true;
+  }
 }

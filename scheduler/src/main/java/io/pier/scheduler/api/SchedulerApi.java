@@ -95,7 +95,9 @@ public final class SchedulerApi {
             .map(n -> n.toJson().put("alive", cluster.isAlive(n))).toList())))));
     router.post("/api/nodes/:id/drain").handler(ctx -> respond(ctx, repls.drain(ctx.pathParam("id"), true)));
     router.post("/api/nodes/:id/undrain").handler(ctx -> respond(ctx, repls.drain(ctx.pathParam("id"), false)));
-    router.get("/api/fleet").handler(ctx -> respond(ctx, keeper.signal().map(io.pier.scheduler.FleetSignal::toJson)));
+    router.get("/api/fleet").handler(ctx -> respond(ctx, keeper.signal().map(signal -> signal.toJson()
+        .put("cluster", new JsonObject().put("members", cluster.membership().size())
+            .put("safe", cluster.membership().safe())))));
     router.route("/api/*").handler(ctx ->
         HttpErrors.send(ctx, 404, "not_found", "no API at " + ctx.request().method() + " " + ctx.request().path()));
     router.route("/api/*").failureHandler(this::failure);

@@ -2,6 +2,7 @@ package io.pier.common.cluster.hazelcast;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pier.common.cluster.ClusterConfig;
@@ -15,6 +16,7 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.UUID;
 
 /**
  * A clustered Vert.x whose cluster manager is Hazelcast: the one place that knows Pier's cluster is Hazelcast.
@@ -35,10 +37,20 @@ public final class HazelcastCluster {
 
       @Override
       public boolean isMember(String memberId) {
-        for (var member : hazelcast.getCluster().getMembers()) {
+        for (Member member : hazelcast.getCluster().getMembers()) {
           if (member.getUuid().toString().equals(memberId)) return true;
         }
         return false;
+      }
+
+      @Override
+      public int size() {
+        return hazelcast.getCluster().getMembers().size();
+      }
+
+      @Override
+      public boolean safe() {
+        return hazelcast.getPartitionService().isClusterSafe();
       }
     });
   }
@@ -49,7 +61,7 @@ public final class HazelcastCluster {
     VertxOptions options = new VertxOptions()
         // Vert.x keeps metrics backends by registry name; a name of its own keeps services sharing a JVM (tests) apart.
         .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
-            .setRegistryName("pier-" + java.util.UUID.randomUUID()))
+            .setRegistryName("pier-" + UUID.randomUUID()))
         .setEventBusOptions(new EventBusOptions().setHost(config.host()).setClusterPublicHost(config.host()));
     return Vertx.builder().with(options)
         .withMetrics(new MicrometerMetricsFactory(registry))
@@ -71,6 +83,8 @@ public final class HazelcastCluster {
     hz.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
     // A member listed without a port is looked for on this many ports from the first one.
     hz.setProperty("hazelcast.tcp.join.port.try.count", "10");
+    // Every map Pier uses (no map has a configuration of its own) keeps its entries on this many other members.
+    hz.getMapConfig("default").setBackupCount(config.backups());
     NetworkConfig network = hz.getNetworkConfig();
     network.setPort(config.port()).setPortAutoIncrement(true).setPortCount(100);
     network.getInterfaces().setEnabled(true).addInterface(config.host());
