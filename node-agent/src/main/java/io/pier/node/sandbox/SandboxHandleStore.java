@@ -107,19 +107,21 @@ public final class SandboxHandleStore {
   }
 
   private static KeptSandbox parse(String slug, JsonObject json) {
-    if (!Integer.valueOf(VERSION).equals(json.getInteger("version"))) {
+    if (!Integer.valueOf(VERSION).equals(json.getValue("version"))) {
       throw new IllegalArgumentException("version " + json.getValue("version") + ", expected " + VERSION);
     }
-    if (!slug.equals(json.getString("slug"))) throw new IllegalArgumentException("it names another slug");
-    String driver = matching(json.getString("driver"), NAME, "driver");
-    String id = matching(json.getString("id"), ID, "id");
+    if (!slug.equals(json.getValue("slug"))) throw new IllegalArgumentException("it names another slug");
+    String driver = matching(json.getValue("driver"), NAME, "driver");
+    String id = matching(json.getValue("id"), ID, "id");
     return new KeptSandbox(new SandboxHandle(driver, slug, id, strings(json.getJsonObject("state"), "state")),
         strings(json.getJsonObject("annotations"), "annotations"));
   }
 
-  private static String matching(String value, Pattern pattern, String what) {
-    if (value == null || !pattern.matcher(value).matches()) throw new IllegalArgumentException("no valid " + what);
-    return value;
+  private static String matching(Object value, Pattern pattern, String what) {
+    if (!(value instanceof String text) || !pattern.matcher(text).matches()) {
+      throw new IllegalArgumentException("no valid " + what);
+    }
+    return text;
   }
 
   private static Map<String, String> strings(JsonObject object, String what) {
@@ -127,8 +129,9 @@ public final class SandboxHandleStore {
     if (object.size() > MAX_ENTRIES) throw new IllegalArgumentException("too many " + what);
     Map<String, String> values = new HashMap<>();
     for (String key : object.fieldNames()) {
-      String value = object.getString(key);
-      if (value == null || value.length() > MAX_VALUE_CHARS || key.length() > MAX_VALUE_CHARS) {
+      // getString would turn a number into text: only what was written as a string is what this store wrote.
+      if (!(object.getValue(key) instanceof String value) || value.length() > MAX_VALUE_CHARS
+          || key.length() > MAX_VALUE_CHARS) {
         throw new IllegalArgumentException(what + " " + key + " is not a string of at most " + MAX_VALUE_CHARS);
       }
       values.put(key, value);
