@@ -1,7 +1,5 @@
 package io.pier.node.sandbox;
 
-import org.junit.jupiter.api.AfterEach;
-
 /** The fake the agent's fast tests run on keeps the contract the real drivers keep. */
 class FakeSandboxDriverTest extends SandboxDriverContract {
   private static final String IMAGE = "pier-runner-node:latest";
@@ -15,10 +13,5 @@ class FakeSandboxDriverTest extends SandboxDriverContract {
   @Override
   protected String image() {
     return IMAGE;
-  }
-
-  @AfterEach
-  void closeDriver() {
-    driver.close();
   }
 }

@@ -47,9 +47,15 @@ public abstract class SandboxDriverContract {
     return null;
   }
 
+  /** Releases the driver after each test, once what the test started is gone. */
+  protected void release() throws Exception {
+    driver().close();
+  }
+
   @AfterEach
-  void removeWhatWasStarted() {
+  void removeWhatWasStartedThenRelease() throws Exception {
     for (String id : started) driver().destroy(id);
+    release();
   }
 
   @Test
