@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
@@ -66,12 +67,12 @@ public record NodeAgentConfig(String nodeId, Path dataDir, String bindHost, int 
 
   public NodeAgentConfig {
     runtimes = Map.copyOf(runtimes);
-    java.util.Objects.requireNonNull(sessions, "sessions");
-    java.util.Objects.requireNonNull(images, "images");
+    Objects.requireNonNull(sessions, "sessions");
+    Objects.requireNonNull(images, "images");
     blocked = List.copyOf(blocked);
     egressAllow = List.copyOf(egressAllow);
     replEnv = Map.copyOf(replEnv);
-    java.util.Objects.requireNonNull(driver, "driver");
+    Objects.requireNonNull(driver, "driver");
   }
 
   /** A configuration of repls in Docker containers. */
