@@ -1,5 +1,6 @@
 package io.pier.node.runtime.docker;
 
+import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import io.pier.node.runtime.EgressPolicy;
 import io.pier.node.runtime.ReplFirewall;
@@ -109,6 +110,8 @@ public final class DockerSandboxDriver implements SandboxDriver {
           spec.runtime()));
     } catch (NotFoundException e) {
       throw new ImageMissing(spec.image(), e);
+    } catch (DockerException e) {
+      throw new SandboxException(e.getMessage(), e);
     }
     try {
       engine.start(id);
@@ -120,7 +123,7 @@ public final class DockerSandboxDriver implements SandboxDriver {
       return new StartedSandbox(new SandboxHandle(NAME, spec.slug(), id, Map.of()), endpoint);
     } catch (RuntimeException e) {
       engine.remove(id);
-      throw e;
+      throw e instanceof DockerException ? new SandboxException(e.getMessage(), e) : e;
     }
   }
 
