@@ -13,7 +13,6 @@ import io.pier.node.runtime.HostResolvers;
 import io.pier.node.runtime.Runtimes;
 import io.pier.node.sandbox.SandboxDriver;
 import io.pier.node.sandbox.SandboxHandleStore;
-import io.pier.node.workspace.IgnoreList;
 import io.pier.node.workspace.WorkspaceSync;
 import io.pier.node.workspace.Workspaces;
 import io.pier.node.workspace.loop.LoopVolumes;
