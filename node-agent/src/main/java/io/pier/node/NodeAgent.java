@@ -10,7 +10,7 @@ import io.pier.common.node.NodeInfo;
 import io.pier.common.node.StartRequest;
 import io.pier.common.repl.Slugs;
 import io.pier.node.images.RunnerImages;
-import io.pier.node.runtime.ContainerRuntime;
+import io.pier.node.sandbox.ImageStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -55,7 +55,7 @@ public final class NodeAgent {
   private final Vertx vertx;
   private final NodeAgentConfig config;
   private final ClusterState cluster;
-  private final ContainerRuntime runtime;
+  private final ImageStore imageStore;
   private final ReplHost host;
   private final PrometheusMeterRegistry metrics;
   private final SessionHub sessions;
@@ -73,18 +73,18 @@ public final class NodeAgent {
   /** An open IDE session counts as use: the idle stop leaves such a repl alone. */
   private static final Duration ACTIVITY_EVERY = Duration.ofSeconds(10);
 
-  public NodeAgent(Vertx vertx, NodeAgentConfig config, ClusterState cluster, ContainerRuntime runtime, ReplHost host,
+  public NodeAgent(Vertx vertx, NodeAgentConfig config, ClusterState cluster, ImageStore imageStore, ReplHost host,
                    PrometheusMeterRegistry metrics) {
-    this(vertx, config, cluster, runtime, host, new RunnerImages(config.images(), runtime, metrics), metrics);
+    this(vertx, config, cluster, imageStore, host, new RunnerImages(config.images(), imageStore, metrics), metrics);
   }
 
-  public NodeAgent(Vertx vertx, NodeAgentConfig config, ClusterState cluster, ContainerRuntime runtime, ReplHost host,
+  public NodeAgent(Vertx vertx, NodeAgentConfig config, ClusterState cluster, ImageStore imageStore, ReplHost host,
                    RunnerImages runnerImages, PrometheusMeterRegistry metrics) {
     this.vertx = vertx;
     this.runnerImages = runnerImages;
     this.config = config;
     this.cluster = cluster;
-    this.runtime = runtime;
+    this.imageStore = imageStore;
     this.host = host;
     this.metrics = metrics;
     this.sessions = new SessionHub(vertx, config.sessions(), metrics);
@@ -194,7 +194,7 @@ public final class NodeAgent {
 
   private Future<Void> heartbeat() {
     Future<List<String>> imageList = Instant.now().isAfter(imagesReadAt.plus(IMAGE_REFRESH))
-        ? vertx.executeBlocking(() -> runnerImages.reported(runtime.images()), false).onSuccess(list -> {
+        ? vertx.executeBlocking(() -> runnerImages.reported(imageStore.images()), false).onSuccess(list -> {
           images.set(list);
           imagesReadAt = Instant.now();
         })

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
@@ -49,6 +50,7 @@ import java.util.regex.Pattern;
  *                       own images
  * @param egressAllow    destinations repls may reach although private or blocked (a package mirror, say)
  * @param replEnv        environment variables given to every repl, besides those Pier sets
+ * @param driver         the sandbox driver repls run in ({@link SandboxDrivers#NAMES})
  */
 public record NodeAgentConfig(String nodeId, Path dataDir, String bindHost, int port, String advertiseHost,
                               NodeCapacity capacity, Duration heartbeatInterval, Duration readyTimeout,
@@ -56,7 +58,7 @@ public record NodeAgentConfig(String nodeId, Path dataDir, String bindHost, int 
                               boolean isolate, List<Cidr> blocked, String authSecret, ClusterConfig cluster,
                               S3Config s3, DockerConfig docker, long diskMb, Map<String, String> runtimes,
                               SessionLimits sessions, RunnerImages.Settings images, List<EgressAllow> egressAllow,
-                              Map<String, String> replEnv) {
+                              Map<String, String> replEnv, String driver) {
   private static final Pattern NODE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Pattern RUNTIME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
@@ -65,11 +67,25 @@ public record NodeAgentConfig(String nodeId, Path dataDir, String bindHost, int 
 
   public NodeAgentConfig {
     runtimes = Map.copyOf(runtimes);
-    java.util.Objects.requireNonNull(sessions, "sessions");
-    java.util.Objects.requireNonNull(images, "images");
+    Objects.requireNonNull(sessions, "sessions");
+    Objects.requireNonNull(images, "images");
     blocked = List.copyOf(blocked);
     egressAllow = List.copyOf(egressAllow);
     replEnv = Map.copyOf(replEnv);
+    Objects.requireNonNull(driver, "driver");
+  }
+
+  /** A configuration of repls in Docker containers. */
+  public NodeAgentConfig(String nodeId, Path dataDir, String bindHost, int port, String advertiseHost,
+                         NodeCapacity capacity, Duration heartbeatInterval, Duration readyTimeout,
+                         Duration terminalLinger, WriteBehind.Settings sync, Duration drainTimeout,
+                         boolean isolate, List<Cidr> blocked, String authSecret, ClusterConfig cluster,
+                         S3Config s3, DockerConfig docker, long diskMb, Map<String, String> runtimes,
+                         SessionLimits sessions, RunnerImages.Settings images, List<EgressAllow> egressAllow,
+                         Map<String, String> replEnv) {
+    this(nodeId, dataDir, bindHost, port, advertiseHost, capacity, heartbeatInterval, readyTimeout, terminalLinger,
+        sync, drainTimeout, isolate, blocked, authSecret, cluster, s3, docker, diskMb, runtimes, sessions, images,
+        egressAllow, replEnv, SandboxDrivers.DEFAULT);
   }
 
   /** A configuration without an image set (repls run the node's own images), allowing nothing extra, with no extra environment. */
@@ -124,7 +140,8 @@ public record NodeAgentConfig(String nodeId, Path dataDir, String bindHost, int 
         ClusterConfig.fromEnv(env, false), S3Config.fromEnv(env),
         new DockerConfig(env.string("PIER_DOCKER_HOST", env.string("DOCKER_HOST", null))),
         diskMb(env), runtimes(env), SessionLimits.fromEnv(env), new RunnerImages.Settings(ImageSet.fromEnv(env),
-            Duration.ofSeconds(env.atLeast("PIER_IMAGE_PULL_TIMEOUT_S", 600, 1))), egressAllow(env), replEnv(env));
+            Duration.ofSeconds(env.atLeast("PIER_IMAGE_PULL_TIMEOUT_S", 600, 1))), egressAllow(env), replEnv(env),
+        driver(env));
     env.check();
     return nodeId != null ? config : config.withNodeId(persistentNodeId(data));
   }
@@ -132,7 +149,17 @@ public record NodeAgentConfig(String nodeId, Path dataDir, String bindHost, int 
   public NodeAgentConfig withNodeId(String id) {
     return new NodeAgentConfig(id, dataDir, bindHost, port, advertiseHost, capacity, heartbeatInterval,
         readyTimeout, terminalLinger, sync, drainTimeout, isolate, blocked, authSecret, cluster, s3, docker, diskMb,
-        runtimes, sessions, images, egressAllow, replEnv);
+        runtimes, sessions, images, egressAllow, replEnv, driver);
+  }
+
+  /** {@code PIER_NODE_DRIVER}: the name of one of this agent's sandbox drivers. */
+  private static String driver(Env env) {
+    String name = env.string("PIER_NODE_DRIVER", SandboxDrivers.DEFAULT);
+    if (!SandboxDrivers.NAMES.contains(name)) {
+      env.problem("PIER_NODE_DRIVER must name a sandbox driver this node-agent has, one of " + SandboxDrivers.NAMES
+          + ", got '" + name + "'");
+    }
+    return name;
   }
 
   /** {@code PIER_NODE_BLOCKED_CIDRS}: comma-separated CIDRs (or single addresses). */

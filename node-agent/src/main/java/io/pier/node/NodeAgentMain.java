@@ -11,9 +11,8 @@ import io.pier.node.runtime.EgressAllow;
 import io.pier.node.runtime.EgressPolicy;
 import io.pier.node.runtime.HostResolvers;
 import io.pier.node.runtime.Runtimes;
-import io.pier.node.runtime.docker.DockerContainerRuntime;
-import io.pier.node.runtime.iptables.IptablesReplFirewall;
-import io.pier.node.workspace.IgnoreList;
+import io.pier.node.sandbox.SandboxDriver;
+import io.pier.node.sandbox.SandboxHandleStore;
 import io.pier.node.workspace.WorkspaceSync;
 import io.pier.node.workspace.Workspaces;
 import io.pier.node.workspace.loop.LoopVolumes;
@@ -21,6 +20,7 @@ import io.vertx.core.Future;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -56,7 +56,7 @@ public final class NodeAgentMain {
   }
 
   /** A started node-agent with everything it owns, so that it can be stopped as a whole. */
-  public record Running(NodeAgent agent, HazelcastCluster cluster, DockerContainerRuntime runtime,
+  public record Running(NodeAgent agent, HazelcastCluster cluster, SandboxDriver driver,
                         S3ObjectStore store, ExecutorService transfers, ScheduledExecutorService timer)
       implements AutoCloseable {
     /** Stops every repl (flushing its files), leaves the cluster, releases clients. Call from a non-Vert.x thread. */
@@ -69,7 +69,7 @@ public final class NodeAgentMain {
         timer.shutdownNow();
         transfers.shutdown();
         store.close();
-        runtime.close();
+        driver.close();
       }
     }
   }
@@ -101,14 +101,14 @@ public final class NodeAgentMain {
     return new EgressPolicy(List.copyOf(blocked), allowed);
   }
 
-  /** The runtimes dockerd has, as this node's configuration maps them; a missing default runtime stops the start. */
-  static Runtimes runtimes(NodeAgentConfig config, DockerContainerRuntime runtime) {
-    Runtimes runtimes = new Runtimes(config.runtimes(), runtime.runtimes());
+  /** The runtimes the driver has, as this node's configuration maps them; a missing default runtime stops the start. */
+  static Runtimes runtimes(NodeAgentConfig config, SandboxDriver driver) {
+    Runtimes runtimes = new Runtimes(config.runtimes(), driver.runtimes());
     if (runtimes.defaultMissing()) {
       throw new IllegalStateException("PIER_NODE_RUNTIMES: " + String.join("; ", runtimes.problems()));
     }
     for (String problem : runtimes.problems()) LOG.warn("PIER_NODE_RUNTIMES {}; repls that ask for it go elsewhere", problem);
-    LOG.info("container runtimes repls may ask for here: {}", runtimes.offered());
+    LOG.info("{} runtimes repls may ask for here: {}", driver.name(), runtimes.offered());
     return runtimes;
   }
 
@@ -146,7 +146,6 @@ public final class NodeAgentMain {
   /** Wires and starts a node-agent with the real runtime, storage and cluster. */
   public static Future<Running> start(NodeAgentConfig config) {
     PrometheusMeterRegistry metrics = ServiceMetrics.create("node-agent");
-    DockerContainerRuntime runtime = new DockerContainerRuntime(config.docker());
     S3ObjectStore store = new S3ObjectStore(config.s3());
     ExecutorService transfers = Executors.newFixedThreadPool(8, r -> {
       Thread t = new Thread(r, "s3-transfer");
@@ -159,28 +158,32 @@ public final class NodeAgentMain {
       return t;
     });
     Persistence persistence = new Persistence(new WorkspaceSync(store, transfers), store,
-        config.dataDir().resolve("journal"), config.sync(), timer, transfers, java.time.Clock.systemUTC(),
+        config.dataDir().resolve("journal"), config.sync(), timer, transfers, Clock.systemUTC(),
         config.drainTimeout());
-    String network;
+    SandboxDriver driver;
     Runtimes runtimes;
     Workspaces workspaces;
     try {
-      runtime.ping();
-      network = config.isolate() ? runtime.network(config.nodeId(), new IptablesReplFirewall())
-          .ensure(egressPolicy(config, HostResolvers.system())) : null;
-      runtimes = runtimes(config, runtime);
+      driver = SandboxDrivers.open(config, () -> egressPolicy(config, HostResolvers.system()));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    try {
+      runtimes = runtimes(config, driver);
       workspaces = workspaces(config);
     } catch (RuntimeException e) {
+      SandboxDrivers.close(driver);
       return Future.failedFuture(e);
     }
     return HazelcastCluster.join(config.cluster(), metrics).compose(cluster -> {
       ReplHost host = new ReplHost(cluster.vertx(),
-          new NodeIdentity(config.nodeId(), config.advertiseHost(), config.agentUrl(), network), runtime,
-          persistence, workspaces, runtimes,
-          cluster.state().routes(), cluster.state().repls(), config.readyTimeout(), config.terminalLinger(), config.replEnv(), metrics);
-      NodeAgent agent = new NodeAgent(cluster.vertx(), config, cluster.state(), runtime, host, metrics);
-      return agent.start().map(a -> new Running(a, cluster, runtime, store, transfers, timer))
+          new NodeIdentity(config.nodeId(), config.advertiseHost(), config.agentUrl()), driver,
+          new SandboxHandleStore(config.dataDir().resolve("sandboxes")), persistence, workspaces, runtimes,
+          cluster.state().routes(), cluster.state().repls(), config.readyTimeout(), config.terminalLinger(),
+          config.replEnv(), metrics);
+      NodeAgent agent = new NodeAgent(cluster.vertx(), config, cluster.state(), driver.images(), host, metrics);
+      return agent.start().map(a -> new Running(a, cluster, driver, store, transfers, timer))
           .recover(err -> cluster.close().transform(v -> Future.failedFuture(err)));
-    });
+    }).onFailure(err -> SandboxDrivers.close(driver));
   }
 }

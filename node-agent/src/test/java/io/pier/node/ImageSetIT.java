@@ -17,7 +17,8 @@ import io.pier.common.repl.Limits;
 import io.pier.node.images.LoopbackRegistry;
 import io.pier.node.images.RunnerImages;
 import io.pier.node.limits.SessionLimits;
-import io.pier.node.runtime.ContainerInfo;
+import io.pier.node.runtime.docker.ContainerInfo;
+import io.pier.node.runtime.docker.DockerLabels;
 import io.pier.node.workspace.Workspaces;
 import io.pier.node.workspace.WriteBehind;
 import io.vertx.core.json.JsonObject;
@@ -160,7 +161,7 @@ class ImageSetIT {
     assertEquals("image_pull_failed", body.getString("error"));
     assertTrue(body.getString("message").contains(absentRef), body.encode());
     assertEquals(failedBefore + 1, counter("failed"));
-    assertTrue(node.runtime.list(Map.of(ReplHost.LABEL_SLUG, "absent-" + UNIQUE)).isEmpty(), "no container made");
+    assertTrue(node.runtime.list(Map.of(DockerLabels.SLUG, "absent-" + UNIQUE)).isEmpty(), "no container made");
   }
 
   private static void deleteTree(Path root) throws IOException {
@@ -180,7 +181,7 @@ class ImageSetIT {
   }
 
   private static String containerOf(String slug) {
-    List<ContainerInfo> found = node.runtime.list(Map.of(ReplHost.LABEL_SLUG, slug, ReplHost.LABEL_NODE, nodeId));
+    List<ContainerInfo> found = node.runtime.list(Map.of(DockerLabels.SLUG, slug, DockerLabels.NODE, nodeId));
     assertEquals(1, found.size(), "one container of " + slug);
     return found.get(0).id();
   }

@@ -45,6 +45,19 @@ class NodeAgentConfigTest {
   }
 
   @Test
+  void replsRunInDockerUnlessTheNodeNamesAnotherDriver() {
+    assertEquals("docker", config(Map.of()).driver());
+    assertEquals("docker", config(Map.of("PIER_NODE_DRIVER", "docker")).driver());
+  }
+
+  @Test
+  void anUnknownDriverFailsTheStartNamingTheDriversThereAre() {
+    ConfigException e = assertThrows(ConfigException.class, () -> config(Map.of("PIER_NODE_DRIVER", "firecracker")));
+    assertTrue(e.getMessage().contains("PIER_NODE_DRIVER") && e.getMessage().contains("'firecracker'")
+        && e.getMessage().contains("[docker]"), e.getMessage());
+  }
+
+  @Test
   void refusesAWorkspaceSizeTooSmallForAFilesystem() {
     ConfigException e = assertThrows(ConfigException.class, () -> config(Map.of("PIER_NODE_DISK_MB", "10")));
     assertTrue(e.getMessage().contains("PIER_NODE_DISK_MB"), e.getMessage());

@@ -7,10 +7,13 @@ import io.pier.common.config.Mains;
 import io.pier.common.store.s3.EmbeddedS3Server;
 import io.pier.common.store.s3.S3Config;
 import io.pier.common.store.s3.S3ObjectStore;
-import io.pier.node.runtime.ContainerInfo;
 import io.pier.node.runtime.Runtimes;
+import io.pier.node.runtime.docker.ContainerInfo;
 import io.pier.node.runtime.docker.DockerConfig;
 import io.pier.node.runtime.docker.DockerContainerRuntime;
+import io.pier.node.runtime.docker.DockerLabels;
+import io.pier.node.runtime.docker.DockerSandboxDriver;
+import io.pier.node.sandbox.SandboxHandleStore;
 import io.pier.node.workspace.WorkspaceSync;
 import io.pier.node.workspace.Workspaces;
 import io.pier.node.workspace.WriteBehind;
@@ -34,7 +37,10 @@ final class ReplHostFixture implements AutoCloseable {
   final String nodeId;
   final EmbeddedS3Server s3;
   final S3ObjectStore store;
+  /** The driver's dockerd, for what a test does behind the agent's back (containers an earlier agent left). */
   final DockerContainerRuntime runtime;
+  final DockerSandboxDriver driver;
+  final SandboxHandleStore handles;
   final ExecutorService transfers = Executors.newFixedThreadPool(4);
   final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
   final Vertx vertx = Vertx.vertx();
@@ -58,17 +64,23 @@ final class ReplHostFixture implements AutoCloseable {
         "it-secret"));
     store.ensureBucket();
     runtime = new DockerContainerRuntime(new DockerConfig(null));
+    driver = new DockerSandboxDriver(runtime, new DockerSandboxDriver.Settings(nodeId, "127.0.0.1", null));
+    handles = new SandboxHandleStore(data.resolve("sandboxes"));
     workspaces = workspacesUnder.apply(data.resolve("workspaces"));
     persistence = new Persistence(new WorkspaceSync(store, transfers), store, data.resolve("journal"),
         WriteBehind.Settings.DEFAULT, timer, transfers, Clock.systemUTC(), Duration.ofSeconds(20));
-    host = new ReplHost(vertx, new NodeIdentity(nodeId, "127.0.0.1", "http://127.0.0.1:1", null), runtime, persistence,
-        workspaces, new Runtimes(Map.of(), runtime.runtimes()), cluster.routes(), cluster.repls(),
+    host = new ReplHost(vertx, identity(), driver, handles, persistence, workspaces,
+        new Runtimes(Map.of(), driver.runtimes()), cluster.routes(), cluster.repls(),
         Duration.ofSeconds(20), Duration.ofSeconds(60), replEnv, metrics);
+  }
+
+  NodeIdentity identity() {
+    return new NodeIdentity(nodeId, "127.0.0.1", "http://127.0.0.1:1");
   }
 
   /** Removes every container of this node, as a test's clean-up must before it unmounts what they used. */
   void removeContainers() {
-    for (ContainerInfo c : runtime.list(Map.of(ReplHost.LABEL_NODE, nodeId))) runtime.remove(c.id());
+    for (ContainerInfo c : runtime.list(DockerLabels.ofNode(nodeId))) runtime.remove(c.id());
   }
 
   @Override
@@ -77,7 +89,7 @@ final class ReplHostFixture implements AutoCloseable {
     Mains.await(vertx.close(), Duration.ofSeconds(10));
     timer.shutdownNow();
     transfers.shutdown();
-    runtime.close();
+    driver.close();
     store.close();
     s3.close();
   }

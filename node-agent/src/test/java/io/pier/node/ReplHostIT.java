@@ -15,7 +15,8 @@ import io.pier.common.repl.Limits;
 import io.pier.common.repl.ReplRecord;
 import io.pier.common.repl.ReplState;
 import io.pier.common.repl.Route;
-import io.pier.node.runtime.ContainerSpec;
+import io.pier.node.runtime.docker.ContainerSpec;
+import io.pier.node.runtime.docker.DockerLabels;
 import io.pier.node.workspace.Workspaces;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -68,7 +69,7 @@ class ReplHostIT {
     Files.writeString(ws.resolve("node_modules/dep/index.js"), "ignored");
 
     Mains.await(node.host.stop("alpha"), Duration.ofSeconds(60));
-    assertTrue(node.runtime.list(Map.of(ReplHost.LABEL_NODE, nodeId)).isEmpty(), "container removed");
+    assertTrue(node.runtime.list(Map.of(DockerLabels.NODE, nodeId)).isEmpty(), "container removed");
     assertFalse(Files.exists(ws), "workspace removed");
     assertNull(Mains.await(node.cluster.routes().get("alpha"), Duration.ofSeconds(5)), "route removed");
     assertEquals("new", new String(node.store.get("repls/alpha/files/new.txt").orElseThrow(), StandardCharsets.UTF_8));
@@ -92,9 +93,9 @@ class ReplHostIT {
     var live = node.host.live("broken").orElseThrow();
     assertTrue(live.runExited(), "the run process ended");
     assertTrue(live.runOutputText().contains("boom: missing config"), live.runOutputText());
-    assertEquals(1, node.runtime.list(Map.of(ReplHost.LABEL_NODE, nodeId)).size(), "the repl is still up to be fixed");
+    assertEquals(1, node.runtime.list(Map.of(DockerLabels.NODE, nodeId)).size(), "the repl is still up to be fixed");
     Mains.await(node.host.stop("broken"), Duration.ofSeconds(60));
-    assertTrue(node.runtime.list(Map.of(ReplHost.LABEL_NODE, nodeId)).isEmpty(), "no container left behind");
+    assertTrue(node.runtime.list(Map.of(DockerLabels.NODE, nodeId)).isEmpty(), "no container left behind");
   }
 
   @Test
@@ -156,8 +157,8 @@ class ReplHostIT {
 
   private String createIdleContainer(String slug, Path workspace) {
     String id = node.runtime.create(new ContainerSpec("pier-" + slug + "-" + nodeId, slug, IMAGE, List.of("sleep", "300"), Map.of(),
-        Map.of(ReplHost.LABEL_SLUG, slug, ReplHost.LABEL_NODE, nodeId, ReplHost.LABEL_MANAGED, "true",
-            ReplHost.LABEL_RUN, "sleep 300", ReplHost.LABEL_PORT, "3000"),
+        Map.of(DockerLabels.SLUG, slug, DockerLabels.NODE, nodeId, DockerLabels.MANAGED, "true",
+            "pier.run", "sleep 300", "pier.port", "3000"),
         workspace, 3000, "127.0.0.1", LIMITS, null));
     node.runtime.start(id);
     return id;

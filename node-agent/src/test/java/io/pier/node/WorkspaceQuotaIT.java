@@ -13,8 +13,9 @@ import io.pier.common.node.StartRequest;
 import io.pier.common.repl.Limits;
 import io.pier.common.repl.ReplRecord;
 import io.pier.common.repl.ReplState;
-import io.pier.node.runtime.ContainerSpec;
 import io.pier.node.runtime.Runtimes;
+import io.pier.node.runtime.docker.ContainerSpec;
+import io.pier.node.runtime.docker.DockerLabels;
 import io.pier.node.session.SessionException;
 import io.pier.node.workspace.WorkspaceSync;
 import io.pier.node.workspace.Workspaces;
@@ -79,7 +80,7 @@ class WorkspaceQuotaIT {
     assertTrue(mounted(ws), "the workspace is a filesystem of its own");
     assertEquals(1000, Files.getAttribute(ws, "unix:uid"), "the repl's user owns it");
     assertFalse(Files.exists(ws.resolve("lost+found")));
-    String container = node.runtime.list(Map.of(ReplHost.LABEL_NODE, nodeId, ReplHost.LABEL_SLUG, "filler")).get(0).id();
+    String container = node.runtime.list(Map.of(DockerLabels.NODE, nodeId, DockerLabels.SLUG, "filler")).get(0).id();
 
     int filled = node.runtime.execAndWait(container, List.of("sh", "-c",
         "dd if=/dev/zero of=/workspace/fill bs=1M count=512 2>/tmp/dd.err; grep -q 'No space left on device' /tmp/dd.err"),
@@ -135,8 +136,8 @@ class WorkspaceQuotaIT {
     Files.writeString(ws.resolve("work.txt"), "in progress");
     Workspaces.handOver(ws, 1000, 1000);
     String id = node.runtime.create(new ContainerSpec("pier-owned-" + nodeId, "owned", IMAGE, List.of("sleep", "300"),
-        Map.of(), Map.of(ReplHost.LABEL_SLUG, "owned", ReplHost.LABEL_NODE, nodeId, ReplHost.LABEL_MANAGED, "true",
-            ReplHost.LABEL_RUN, "sleep 300", ReplHost.LABEL_PORT, "3000"),
+        Map.of(), Map.of(DockerLabels.SLUG, "owned", DockerLabels.NODE, nodeId, DockerLabels.MANAGED, "true",
+            "pier.run", "sleep 300", "pier.port", "3000"),
         ws, 3000, "127.0.0.1", SMALL, null));
     node.runtime.start(id);
     Mains.await(node.cluster.repls().put("owned", new ReplRecord("owned", "node", null, ReplState.RUNNING, nodeId,
@@ -166,10 +167,10 @@ class WorkspaceQuotaIT {
       drop.add((System.nanoTime() - t1) / 1e6);
     }
     node.store.put("repls/timed/files/server.js", serverJs().getBytes(StandardCharsets.UTF_8));
-    ReplHost plainHost = new ReplHost(node.vertx, new NodeIdentity(nodeId, "127.0.0.1", "http://127.0.0.1:1", null), node.runtime,
+    ReplHost plainHost = new ReplHost(node.vertx, node.identity(), node.driver, node.handles,
         new Persistence(new WorkspaceSync(node.store, node.transfers), node.store, data.resolve("journal"), WriteBehind.Settings.DEFAULT,
             node.timer, node.transfers, Clock.systemUTC(), Duration.ofSeconds(20)),
-        new Workspaces(data.resolve("workspaces")), new Runtimes(Map.of(), node.runtime.runtimes()), node.cluster.routes(),
+        new Workspaces(data.resolve("workspaces")), new Runtimes(Map.of(), node.driver.runtimes()), node.cluster.routes(),
         node.cluster.repls(), Duration.ofSeconds(20), Duration.ofSeconds(60), Map.of(), new SimpleMeterRegistry());
     List<Double> withSize = new ArrayList<>();
     List<Double> folders = new ArrayList<>();

@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pier.common.http.ApiException;
 import io.pier.common.image.ImageSet;
-import io.pier.node.runtime.ContainerRuntime;
+import io.pier.node.sandbox.ImageStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -37,14 +37,14 @@ public final class RunnerImages {
   }
 
   private final Settings settings;
-  private final ContainerRuntime runtime;
+  private final ImageStore runtime;
   private final Counter pulled;
   private final Counter pullFailed;
   private final AtomicInteger missing = new AtomicInteger();
   /** One pull per reference at a time: concurrent starts of the same image wait for the pull under way. */
   private final Map<String, Object> pullLocks = new ConcurrentHashMap<>();
 
-  public RunnerImages(Settings settings, ContainerRuntime runtime, MeterRegistry metrics) {
+  public RunnerImages(Settings settings, ImageStore runtime, MeterRegistry metrics) {
     this.settings = settings;
     this.runtime = runtime;
     this.pulled = Counter.builder("pier.node.image.pulls").tag("result", "ok")

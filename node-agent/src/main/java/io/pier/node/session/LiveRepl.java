@@ -1,6 +1,6 @@
 package io.pier.node.session;
 
-import io.pier.node.runtime.ContainerRuntime;
+import io.pier.node.sandbox.SandboxExec;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -51,7 +51,7 @@ public final class LiveRepl {
    * @param saved   told (on a worker thread, before the session hears "ok") of every path a session changed, so that
    *                the change is journalled for storage before the user is told it is saved
    */
-  public LiveRepl(Vertx vertx, Context context, String slug, String containerId, ContainerRuntime runtime,
+  public LiveRepl(Vertx vertx, Context context, String slug, String containerId, SandboxExec runtime,
                   Path workspace, RunSpec runSpec, Duration terminalLinger, Consumer<Collection<String>> saved) {
     this.context = context;
     this.slug = slug;

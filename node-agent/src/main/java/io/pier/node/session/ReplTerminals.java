@@ -1,6 +1,6 @@
 package io.pier.node.session;
 
-import io.pier.node.runtime.ContainerRuntime;
+import io.pier.node.sandbox.SandboxExec;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -28,7 +28,7 @@ final class ReplTerminals {
   private final Vertx vertx;
   private final String slug;
   private final String containerId;
-  private final ContainerRuntime runtime;
+  private final SandboxExec runtime;
   /** Where the runtime's calls (exec, resize, kill) run: they block. */
   private final WorkerExecutor runtimeWork;
   private final OutputRegulator output;
@@ -45,7 +45,7 @@ final class ReplTerminals {
    * @param runtimeWork the repl's pool for calls into the container runtime
    * @param linger      how long a terminal nobody is attached to lives on
    */
-  ReplTerminals(Vertx vertx, Context context, String slug, String containerId, ContainerRuntime runtime,
+  ReplTerminals(Vertx vertx, Context context, String slug, String containerId, SandboxExec runtime,
                 WorkerExecutor runtimeWork, OutputRegulator output, Duration linger) {
     this.vertx = vertx;
     this.slug = slug;

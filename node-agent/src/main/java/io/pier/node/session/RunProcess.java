@@ -1,6 +1,6 @@
 package io.pier.node.session;
 
-import io.pier.node.runtime.ContainerRuntime;
+import io.pier.node.sandbox.SandboxExec;
 import io.pier.node.runtime.TtyProcess;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -20,7 +20,7 @@ final class RunProcess {
   private static final String RUN_PID = LiveRepl.PID_DIR + "/run.pid";
 
   private final String containerId;
-  private final ContainerRuntime runtime;
+  private final SandboxExec runtime;
   /** Where the runtime's calls (exec, kill) run: they block. */
   private final WorkerExecutor runtimeWork;
   private final OutputRegulator output;
@@ -34,7 +34,7 @@ final class RunProcess {
   private Promise<Void> ended;
 
   /** @param runtimeWork the repl's pool for calls into the container runtime */
-  RunProcess(String containerId, ContainerRuntime runtime, WorkerExecutor runtimeWork, OutputRegulator output,
+  RunProcess(String containerId, SandboxExec runtime, WorkerExecutor runtimeWork, OutputRegulator output,
              ReplSessions sessions, LiveRepl.RunSpec spec) {
     this.containerId = containerId;
     this.runtime = runtime;

@@ -8,15 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pier.common.http.ApiException;
 import io.pier.common.image.ImageSet;
-import io.pier.node.runtime.ContainerInfo;
-import io.pier.node.runtime.ContainerRuntime;
-import io.pier.node.runtime.ContainerSpec;
-import io.pier.node.runtime.TtyProcess;
+import io.pier.node.sandbox.ImageStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -94,8 +90,8 @@ class RunnerImagesTest {
     assertEquals(1, missing());
   }
 
-  /** A runtime that only knows images: those present, the pulls made, and references the registry refuses. */
-  private static final class ImageRuntime implements ContainerRuntime {
+  /** An image store that knows those present, the pulls made, and references the registry refuses. */
+  private static final class ImageRuntime implements ImageStore {
     final List<String> present = new ArrayList<>();
     final List<String> pulled = new ArrayList<>();
     final List<String> refused = new ArrayList<>();
@@ -110,62 +106,6 @@ class RunnerImagesTest {
       if (refused.contains(ref)) throw new IllegalStateException("manifest unknown");
       pulled.add(ref);
       present.add(ref);
-    }
-
-    @Override
-    public String create(ContainerSpec spec) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void start(String id) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void stop(String id, int graceSeconds) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void remove(String id) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Optional<ContainerInfo> inspect(String id) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public List<ContainerInfo> list(Map<String, String> labels) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public String logTail(String id, int lines) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public TtyProcess execTty(String id, List<String> command, Map<String, String> env, int cols, int rows,
-                              TtyProcess.Listener listener) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public int execAndWait(String id, List<String> command, Duration timeout) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Optional<Usage> usage(String id) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Set<String> runtimes() {
-      throw new UnsupportedOperationException();
     }
   }
 }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pier.common.config.Mains;
-import io.pier.node.runtime.ContainerRuntime;
+import io.pier.node.sandbox.SandboxExec;
 import io.pier.node.runtime.TtyProcess;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -72,9 +72,9 @@ class ReplTerminalsTest {
   }
 
   @SuppressWarnings("unchecked")
-  private ContainerRuntime recordingRuntime() {
-    return (ContainerRuntime) Proxy.newProxyInstance(getClass().getClassLoader(),
-        new Class<?>[] {ContainerRuntime.class}, (proxy, method, args) -> switch (method.getName()) {
+  private SandboxExec recordingRuntime() {
+    return (SandboxExec) Proxy.newProxyInstance(getClass().getClassLoader(),
+        new Class<?>[] {SandboxExec.class}, (proxy, method, args) -> switch (method.getName()) {
           case "execTty" -> {
             commands.add(String.join(" ", (List<String>) args[1]));
             yield new IdleTty();

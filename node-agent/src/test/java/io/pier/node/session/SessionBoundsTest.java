@@ -9,7 +9,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pier.common.config.Mains;
 import io.pier.node.limits.SessionLimits;
 import io.pier.node.limits.SessionSlots;
-import io.pier.node.runtime.ContainerRuntime;
+import io.pier.node.sandbox.SandboxExec;
 import io.pier.node.runtime.TtyProcess;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -68,8 +68,8 @@ class SessionBoundsTest {
 
   private void start(SessionLimits limits) throws Exception {
     hub = new SessionHub(vertx, limits, new SimpleMeterRegistry());
-    ContainerRuntime runtime = (ContainerRuntime) Proxy.newProxyInstance(getClass().getClassLoader(),
-        new Class<?>[] {ContainerRuntime.class}, (proxy, method, args) -> switch (method.getName()) {
+    SandboxExec runtime = (SandboxExec) Proxy.newProxyInstance(getClass().getClassLoader(),
+        new Class<?>[] {SandboxExec.class}, (proxy, method, args) -> switch (method.getName()) {
           case "execTty" -> {
             FakeTty tty = new FakeTty((TtyProcess.Listener) args[5]);
             ttys.add(tty);

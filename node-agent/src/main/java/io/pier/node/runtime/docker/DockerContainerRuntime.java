@@ -19,9 +19,6 @@ import com.github.dockerjava.api.model.Volume;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
-import io.pier.node.runtime.ContainerInfo;
-import io.pier.node.runtime.ContainerRuntime;
-import io.pier.node.runtime.ContainerSpec;
 import io.pier.node.runtime.ReplFirewall;
 import io.pier.node.runtime.TtyProcess;
 import java.io.IOException;
@@ -33,6 +30,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 /** {@link ContainerRuntime} on a local dockerd through docker-java. */
@@ -228,7 +227,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
       }
     };
     docker.execStartCmd(execId).withTty(true).withStdIn(stdin).exec(stream);
-    DockerTty tty = new DockerTty(execId, stdin, stream);
+    DockerTty tty = new DockerTty(docker, execId, stdin, stream);
     tty.resize(cols, rows);
     return tty;
   }
@@ -247,98 +246,10 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     return code == null ? -1 : code;
   }
 
-  /** A docker exec with a TTY: input through a queue, resizes through the exec resize API. */
-  private final class DockerTty implements TtyProcess {
-    private final String execId;
-    private final QueueInputStream stdin;
-    private final java.io.Closeable stream;
-
-    DockerTty(String execId, QueueInputStream stdin, java.io.Closeable stream) {
-      this.execId = execId;
-      this.stdin = stdin;
-      this.stream = stream;
-    }
-
-    @Override
-    public boolean write(byte[] input) {
-      return stdin.offer(input);
-    }
-
-    @Override
-    public void resize(int cols, int rows) {
-      // The exec may not have started yet when it is first resized; a few quick tries cover that.
-      for (int attempt = 0; attempt < 20; attempt++) {
-        try {
-          docker.resizeExecCmd(execId).withSize(rows, cols).exec();
-          return;
-        } catch (RuntimeException notYetRunning) {
-          try {
-            Thread.sleep(10);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-          }
-        }
-      }
-    }
-
-    @Override
-    public void close() {
-      stdin.close();
-      try {
-        stream.close();
-      } catch (java.io.IOException e) {
-        // already closed
-      }
-    }
-  }
-
-  /**
-   * Reads the container's cgroup counters straight from the kernel (cgroup v1 or v2), which is instant, unlike
-   * Docker's stats endpoint that samples for a second.
-   */
+  /** Read from the container's cgroup files: see {@link CgroupUsage}. */
   @Override
   public Optional<Usage> usage(String id) {
-    for (CgroupLayout layout : CgroupLayout.values()) {
-      Optional<Usage> usage = layout.read(id);
-      if (usage.isPresent()) return usage;
-    }
-    return Optional.empty();
-  }
-
-  private enum CgroupLayout {
-    V1("/sys/fs/cgroup/cpuacct/docker/%s/cpuacct.usage", "/sys/fs/cgroup/memory/docker/%s/memory.usage_in_bytes", false),
-    V2_SYSTEMD("/sys/fs/cgroup/system.slice/docker-%s.scope/cpu.stat", "/sys/fs/cgroup/system.slice/docker-%s.scope/memory.current", true),
-    V2_CGROUPFS("/sys/fs/cgroup/docker/%s/cpu.stat", "/sys/fs/cgroup/docker/%s/memory.current", true);
-
-    private final String cpu;
-    private final String memory;
-    private final boolean cpuStat;
-
-    CgroupLayout(String cpu, String memory, boolean cpuStat) {
-      this.cpu = cpu;
-      this.memory = memory;
-      this.cpuStat = cpuStat;
-    }
-
-    Optional<Usage> read(String id) {
-      try {
-        java.nio.file.Path cpuFile = java.nio.file.Path.of(String.format(cpu, id));
-        if (!java.nio.file.Files.exists(cpuFile)) return Optional.empty();
-        long cpuNanos;
-        if (cpuStat) {
-          // cgroup v2: "usage_usec N" in cpu.stat
-          cpuNanos = java.nio.file.Files.readAllLines(cpuFile).stream().filter(l -> l.startsWith("usage_usec "))
-              .mapToLong(l -> Long.parseLong(l.substring(11).trim()) * 1000).findFirst().orElse(0);
-        } else {
-          cpuNanos = Long.parseLong(java.nio.file.Files.readString(cpuFile).trim());
-        }
-        long memoryBytes = Long.parseLong(java.nio.file.Files.readString(java.nio.file.Path.of(String.format(memory, id))).trim());
-        return Optional.of(new Usage(cpuNanos, memoryBytes));
-      } catch (java.io.IOException | NumberFormatException e) {
-        return Optional.empty();
-      }
-    }
+    return CgroupUsage.read(id);
   }
 
   @Override
@@ -374,9 +285,9 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
 
   /** dockerd's registered runtimes ({@code docker info}'s Runtimes), which a SIGHUP to dockerd reloads. */
   @Override
-  public java.util.Set<String> runtimes() {
+  public Set<String> runtimes() {
     var runtimes = docker.infoCmd().exec().getRuntimes();
-    return runtimes == null ? java.util.Set.of() : new java.util.TreeSet<>(runtimes.keySet());
+    return runtimes == null ? Set.of() : new TreeSet<>(runtimes.keySet());
   }
 
   @Override

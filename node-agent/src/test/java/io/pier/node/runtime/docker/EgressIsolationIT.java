@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import io.pier.common.repl.Limits;
-import io.pier.node.runtime.ContainerSpec;
 import io.pier.node.runtime.EgressAllow;
 import io.pier.node.runtime.EgressPolicy;
 import io.pier.node.runtime.HostResolvers;

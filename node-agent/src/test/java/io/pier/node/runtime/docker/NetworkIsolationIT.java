@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import com.sun.net.httpserver.HttpServer;
 import io.pier.common.repl.Limits;
 import io.pier.node.runtime.Cidr;
-import io.pier.node.runtime.ContainerSpec;
 import io.pier.node.runtime.EgressPolicy;
 import io.pier.node.runtime.HostResolvers;
 import io.pier.node.runtime.iptables.IptablesReplFirewall;

@@ -1,12 +1,14 @@
-package io.pier.node.runtime;
+package io.pier.node.runtime.docker;
 
 import io.pier.common.repl.Limits;
+import io.pier.node.runtime.ReplNetwork;
+import io.pier.node.runtime.Runtimes;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Everything needed to create one repl's container.
+ * Everything dockerd needs to create one repl's container: the Docker driver's own spec.
  *
  * @param workspace     host folder mounted read-write at {@code /workspace}
  * @param containerPort the port the repl's app listens on inside the container

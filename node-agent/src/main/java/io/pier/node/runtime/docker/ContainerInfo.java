@@ -1,4 +1,4 @@
-package io.pier.node.runtime;
+package io.pier.node.runtime.docker;
 
 import java.util.Map;
 import java.util.OptionalInt;

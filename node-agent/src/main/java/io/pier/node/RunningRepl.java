@@ -1,0 +1,16 @@
+package io.pier.node;
+
+import io.pier.common.repl.Limits;
+import io.pier.common.repl.Route;
+import io.pier.node.session.LiveRepl;
+import io.pier.node.session.WorkspaceWatcher;
+import io.pier.node.workspace.WriteBehind;
+
+/**
+ * A repl this node runs: its sandbox, its route, and what lives around it (sessions, write-behind, the watcher).
+ *
+ * @param appPort the port its app listens on inside the sandbox, 0 for none
+ */
+record RunningRepl(String slug, String sandboxId, Route route, int appPort, Limits limits, LiveRepl live,
+                   WriteBehind writeBehind, WorkspaceWatcher watcher) {
+}

@@ -1,0 +1,198 @@
+package io.pier.node.runtime.docker;
+
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import io.pier.node.runtime.EgressPolicy;
+import io.pier.node.runtime.ReplFirewall;
+import io.pier.node.runtime.TtyProcess;
+import io.pier.node.sandbox.Capabilities;
+import io.pier.node.sandbox.Endpoint;
+import io.pier.node.sandbox.FoundSandbox;
+import io.pier.node.sandbox.ImageMissing;
+import io.pier.node.sandbox.ImageStore;
+import io.pier.node.sandbox.SandboxDriver;
+import io.pier.node.sandbox.SandboxException;
+import io.pier.node.sandbox.SandboxHandle;
+import io.pier.node.sandbox.SandboxSpec;
+import io.pier.node.sandbox.StartedSandbox;
+import io.pier.node.sandbox.WorkspacePort;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Sandboxes as containers of the local dockerd: each idles in its image with the repl's limits, its workspace
+ * bind-mounted, its app's port published on a free port of {@link Settings#publishHost}, on the node's isolated repl
+ * network when there is one. Containers carry the node's {@link DockerLabels}.
+ */
+public final class DockerSandboxDriver implements SandboxDriver {
+  public static final String NAME = "docker";
+  private static final Capabilities CAPABILITIES = new Capabilities(true, true, true,
+      Set.of(Capabilities.NetworkMode.PUBLISHED_PORT), false);
+
+  /**
+   * The Docker driver's configuration.
+   *
+   * @param publishHost the address of this node the edge reaches published ports on
+   * @param network     the Docker network sandboxes join (see {@link DockerReplNetwork}); null for dockerd's default
+   */
+  public record Settings(String nodeId, String publishHost, String network) {
+  }
+
+  private final DockerContainerRuntime engine;
+  private final Settings settings;
+  private final WorkspacePort workspaces = new BindMountedWorkspaces();
+
+  /** Takes {@code engine} over: closing the driver closes it. */
+  public DockerSandboxDriver(DockerContainerRuntime engine, Settings settings) {
+    this.engine = engine;
+    this.settings = settings;
+  }
+
+  /**
+   * A driver on the dockerd {@code config} names, checked to answer; with {@code isolation}, sandboxes join the node's
+   * own network behind {@code firewall}.
+   *
+   * @throws IllegalStateException when dockerd does not answer or the network cannot be made
+   */
+  public static DockerSandboxDriver open(DockerConfig config, String nodeId, String publishHost,
+                                         Optional<EgressPolicy> isolation, ReplFirewall firewall) {
+    DockerContainerRuntime engine = new DockerContainerRuntime(config);
+    try {
+      engine.ping();
+      String network = isolation.map(policy -> engine.network(nodeId, firewall).ensure(policy)).orElse(null);
+      return new DockerSandboxDriver(engine, new Settings(nodeId, publishHost, network));
+    } catch (RuntimeException e) {
+      try {
+        engine.close();
+      } catch (Exception closing) {
+        e.addSuppressed(closing);
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public Capabilities capabilities() {
+    return CAPABILITIES;
+  }
+
+  @Override
+  public Set<String> runtimes() {
+    return engine.runtimes();
+  }
+
+  @Override
+  public ImageStore images() {
+    return engine;
+  }
+
+  @Override
+  public WorkspacePort workspaces() {
+    return workspaces;
+  }
+
+  @Override
+  public StartedSandbox start(SandboxSpec spec) {
+    String id;
+    try {
+      id = engine.create(new ContainerSpec("pier-" + spec.slug() + "-" + settings.nodeId(), spec.slug(), spec.image(),
+          spec.command(), spec.env(), DockerLabels.of(settings.nodeId(), spec.slug(), spec.annotations()),
+          spec.workspace(), spec.appPort(), settings.publishHost(), spec.limits(), settings.network(),
+          spec.runtime()));
+    } catch (NotFoundException e) {
+      throw new ImageMissing(spec.image(), e);
+    } catch (DockerException e) {
+      throw new SandboxException(e.getMessage(), e);
+    }
+    try {
+      engine.start(id);
+      Optional<Endpoint> endpoint = Optional.empty();
+      if (spec.appPort() != 0) {
+        endpoint = Optional.of(engine.inspect(id).flatMap(this::endpoint).orElseThrow(
+            () -> new SandboxException("the container of " + spec.slug() + " has no published port", null)));
+      }
+      return new StartedSandbox(new SandboxHandle(NAME, spec.slug(), id, Map.of()), endpoint);
+    } catch (RuntimeException e) {
+      engine.remove(id);
+      throw e instanceof DockerException ? new SandboxException(e.getMessage(), e) : e;
+    }
+  }
+
+  @Override
+  public Recovered recover(SandboxHandle handle) {
+    if (!NAME.equals(handle.driver())) return Recovered.GONE;
+    return engine.inspect(handle.id())
+        .filter(c -> settings.nodeId().equals(c.labels().get(DockerLabels.NODE))
+            && handle.slug().equals(c.labels().get(DockerLabels.SLUG)))
+        .map(c -> new Recovered(c.running(), endpoint(c)))
+        .orElse(Recovered.GONE);
+  }
+
+  @Override
+  public List<FoundSandbox> list() {
+    List<FoundSandbox> found = new ArrayList<>();
+    for (ContainerInfo c : engine.list(DockerLabels.ofNode(settings.nodeId()))) {
+      String slug = c.labels().get(DockerLabels.SLUG);
+      if (slug == null) continue;
+      found.add(new FoundSandbox(new SandboxHandle(NAME, slug, c.id(), Map.of()), c.running(),
+          DockerLabels.annotations(c.labels())));
+    }
+    return found;
+  }
+
+  @Override
+  public void stop(String id, Duration grace) {
+    engine.stop(id, (int) Math.max(0, grace.toSeconds()));
+  }
+
+  @Override
+  public void destroy(String id) {
+    engine.remove(id);
+  }
+
+  @Override
+  public boolean running(String id) {
+    return engine.inspect(id).map(ContainerInfo::running).orElse(false);
+  }
+
+  @Override
+  public String logTail(String id, int lines) {
+    return engine.logTail(id, lines);
+  }
+
+  @Override
+  public Optional<Usage> usage(String id) {
+    return engine.usage(id).map(u -> new Usage(u.cpuNanos(), u.memoryBytes()));
+  }
+
+  @Override
+  public TtyProcess execTty(String id, List<String> command, Map<String, String> env, int cols, int rows,
+                            TtyProcess.Listener listener) {
+    return engine.execTty(id, command, env, cols, rows, listener);
+  }
+
+  @Override
+  public int execAndWait(String id, List<String> command, Duration timeout) {
+    return engine.execAndWait(id, command, timeout);
+  }
+
+  @Override
+  public void close() throws Exception {
+    engine.close();
+  }
+
+  private Optional<Endpoint> endpoint(ContainerInfo container) {
+    return container.publishedPort().isPresent()
+        ? Optional.of(new Endpoint(settings.publishHost(), container.publishedPort().getAsInt()))
+        : Optional.empty();
+  }
+}
