@@ -54,12 +54,12 @@ public final class FleetKeeper {
   private long timer = -1;
   private boolean ticking;
 
-  public FleetKeeper(Vertx vertx, ClusterState cluster, ReplService repls, Settings settings, Clock clock,
-                     MeterRegistry metrics) {
+  public FleetKeeper(Vertx vertx, ClusterState cluster, ReplService repls, NodeRoom room, Settings settings,
+                     Clock clock, MeterRegistry metrics) {
     this.vertx = vertx;
     this.cluster = cluster;
     this.repls = repls;
-    this.room = new NodeRoom(cluster, clock);
+    this.room = room;
     this.settings = settings;
     this.clock = clock;
     Gauge.builder("pier.fleet.utilisation", signal, s -> s.get() == null ? 0 : s.get().utilisation())

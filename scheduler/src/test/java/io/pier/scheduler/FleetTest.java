@@ -29,7 +29,7 @@ class FleetTest {
   @BeforeEach
   void setUp() {
     f = new ReplServiceFixture();
-    keeper = new FleetKeeper(f.vertx, f.cluster, f.service, new FleetKeeper.Settings(Duration.ofHours(1),
+    keeper = new FleetKeeper(f.vertx, f.cluster, f.service, f.room, new FleetKeeper.Settings(Duration.ofHours(1),
         Duration.ofMinutes(10), 0.7, null, Duration.ofMinutes(10), ReplServiceFixture.STALE_AFTER), f.clock,
         new SimpleMeterRegistry());
   }
@@ -75,18 +75,18 @@ class FleetTest {
       slugs.add(r.slug());
     }
     f.addNode("b");
-    JsonObject result = await(f.service.drain("a", true));
-    assertEquals(3, result.getJsonArray("moved").size(), result.encode());
+    NodeDrain.Outcome result = await(f.drain.drain("a", true));
+    assertEquals(3, result.moved().size(), result.toString());
     for (String slug : slugs) assertEquals("b", await(f.service.get(slug)).nodeId());
     ReplRecord fresh = await(f.service.create("node", null));
     assertEquals("b", await(f.service.start(fresh.slug())).nodeId());
     assertTrue(await(f.cluster.nodes().get("a")).draining());
-    assertFalse(await(f.service.drain("a", false)).getBoolean("draining"));
+    assertFalse(await(f.drain.drain("a", false)).draining());
   }
 
   @Test
   void drainingAnUnknownNodeIsANotFound() throws Exception {
-    assertEquals("unknown_node", ((ApiException) failure(f.service.drain("nope", true))).code());
+    assertEquals("unknown_node", ((ApiException) failure(f.drain.drain("nope", true))).code());
   }
 
   @Test
@@ -174,7 +174,7 @@ class FleetTest {
   void aFleetThatWantsMoreNodesRunsTheScaleOutCommandOncePerCooldown(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
       throws Exception {
     java.nio.file.Path log = dir.resolve("scale-out.log");
-    FleetKeeper scaling = new FleetKeeper(f.vertx, f.cluster, f.service, new FleetKeeper.Settings(Duration.ofHours(1),
+    FleetKeeper scaling = new FleetKeeper(f.vertx, f.cluster, f.service, f.room, new FleetKeeper.Settings(Duration.ofHours(1),
         Duration.ZERO, 0.7, "echo \"$PIER_ACTIVE_NODES -> $PIER_DESIRED_NODES\" >> " + log, Duration.ofMinutes(10),
         ReplServiceFixture.STALE_AFTER), f.clock, new SimpleMeterRegistry());
     await(f.cluster.nodes().put("busy", FakeNodes.node("busy", f.clock.instant()).slots(10).repls(9).build()));

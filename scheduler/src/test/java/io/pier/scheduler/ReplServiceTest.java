@@ -376,7 +376,7 @@ class ReplServiceTest {
     f.store.put("repls/" + a.slug() + "/files/index.js", "x".getBytes(UTF_8));
     f.store.put("repls/no-metadata/files/index.js", "x".getBytes(UTF_8));
 
-    assertEquals(2, await(service().recoverRegistry()));
+    assertEquals(2, await(f.recovery.recover()));
     assertEquals(a.withState(ReplState.STOPPED, null, active), registered(a.slug()));
     assertEquals(b, registered(b.slug()));
     assertNull(registered("no-metadata"));
@@ -387,7 +387,7 @@ class ReplServiceTest {
     f.addNode("node-a");
     ReplRecord r = created();
     ReplRecord running = await(service().start(r.slug()));
-    assertEquals(0, await(service().recoverRegistry()));
+    assertEquals(0, await(f.recovery.recover()));
     assertEquals(running, registered(r.slug()));
   }
 
@@ -397,7 +397,7 @@ class ReplServiceTest {
     f.store.put("repls/partial/repl.json", "{\"slug\":\"partial\"}".getBytes(UTF_8));
     Instant t = f.clock.instant();
     storeMetadata(new ReplRecord("fine", "node", null, ReplState.STOPPED, null, t, t, new Limits(1, 512, 256)));
-    assertEquals(1, await(service().recoverRegistry()));
+    assertEquals(1, await(f.recovery.recover()));
     assertNull(registered("broken"));
     assertNull(registered("partial"));
     assertNotNull(registered("fine"));
@@ -407,7 +407,7 @@ class ReplServiceTest {
   void recoverRegistryFindsWhatCreateStored() throws Exception {
     ReplRecord r = created();
     await(f.cluster.repls().remove(r.slug())); // the whole cluster restarted
-    assertEquals(1, await(service().recoverRegistry()));
+    assertEquals(1, await(f.recovery.recover()));
     assertEquals(r, registered(r.slug()));
   }
 
@@ -419,7 +419,7 @@ class ReplServiceTest {
     assertTrue(await(service().start(r.slug())).isPrivate(), "a transition keeps the visibility");
     assertTrue(await(service().stop(r.slug())).isPrivate());
     await(f.cluster.repls().remove(r.slug())); // the whole cluster restarted
-    assertEquals(1, await(service().recoverRegistry()));
+    assertEquals(1, await(f.recovery.recover()));
     assertTrue(registered(r.slug()).isPrivate());
   }
 

@@ -40,7 +40,7 @@ class SchedulerApiTest {
   private void serve(io.pier.scheduler.ReplService.Quotas quotas) throws Exception {
     f = new ReplServiceFixture(quotas);
     Router router = Router.router(f.vertx);
-    io.pier.scheduler.FleetKeeper keeper = new io.pier.scheduler.FleetKeeper(f.vertx, f.cluster, f.service,
+    io.pier.scheduler.FleetKeeper keeper = new io.pier.scheduler.FleetKeeper(f.vertx, f.cluster, f.service, f.room,
         new io.pier.scheduler.FleetKeeper.Settings(Duration.ofSeconds(1), Duration.ZERO, 0.7, null,
             Duration.ofMinutes(10), Duration.ofSeconds(15)), java.time.Clock.systemUTC(),
         new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
@@ -54,7 +54,7 @@ class SchedulerApiTest {
         new io.pier.common.http.OriginPolicy(URI.create("http://pier.localhost:8080"), List.of()),
         java.time.Clock.systemUTC());
     java.util.function.Function<String, String> previewUrl = slug -> "http://" + slug + ".pier.localhost:8080/";
-    new SchedulerApi(f.service, f.catalog, f.cluster, keeper, auth, new io.pier.scheduler.auth.PreviewSignIn(auth,
+    new SchedulerApi(f.service, f.drain, f.catalog, f.cluster, keeper, auth, new io.pier.scheduler.auth.PreviewSignIn(auth,
         tokens, f.service::get, previewUrl), new io.pier.scheduler.auth.RateLimiter(5,
         Duration.ofMinutes(1), java.time.Clock.systemUTC()), previewUrl,
         slug -> "http://pier.localhost:8080/ide/" + slug).mount(f.vertx, router);

@@ -51,7 +51,7 @@ class SchedulerApiWireTest {
   void serve() throws Exception {
     f = new ReplServiceFixture(ReplService.Quotas.NONE);
     Clock clock = Clock.systemUTC();
-    FleetKeeper keeper = new FleetKeeper(f.vertx, f.cluster, f.service, new FleetKeeper.Settings(
+    FleetKeeper keeper = new FleetKeeper(f.vertx, f.cluster, f.service, f.room, new FleetKeeper.Settings(
         Duration.ofSeconds(1), Duration.ZERO, 0.7, null, Duration.ofMinutes(10), Duration.ofSeconds(15)), f.clock,
         new SimpleMeterRegistry());
     Revocations revocations = Revocations.following(f.vertx, f.cluster.revocations(), clock);
@@ -62,7 +62,7 @@ class SchedulerApiWireTest {
         new OriginPolicy(URI.create("http://pier.localhost:8080"), List.of()), clock);
     Function<String, String> previewUrl = slug -> "http://" + slug + ".pier.localhost:8080/";
     Router router = Router.router(f.vertx);
-    new SchedulerApi(f.service, f.catalog, f.cluster, keeper, auth, new PreviewSignIn(auth, tokens, f.service::get,
+    new SchedulerApi(f.service, f.drain, f.catalog, f.cluster, keeper, auth, new PreviewSignIn(auth, tokens, f.service::get,
         previewUrl), new RateLimiter(5, Duration.ofMinutes(1), clock), previewUrl,
         slug -> "http://pier.localhost:8080/ide/" + slug).mount(f.vertx, router);
     bearer = tokens.issue("root", true, Duration.ofHours(1));
