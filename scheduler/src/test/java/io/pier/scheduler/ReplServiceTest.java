@@ -18,6 +18,7 @@ import io.pier.common.node.StartRequest;
 import io.pier.common.repl.Limits;
 import io.pier.common.repl.ReplRecord;
 import io.pier.common.repl.ReplState;
+import io.pier.common.repl.Visibility;
 import io.pier.common.store.ObjectStore.ObjectInfo;
 import io.pier.common.template.TemplateManifest;
 import io.vertx.core.Future;
@@ -414,7 +415,7 @@ class ReplServiceTest {
   @Test
   void aPrivatePreviewSurvivesARebuildOfTheRegistryAndStartsAndStops() throws Exception {
     f.addNode("node-a");
-    ReplRecord r = await(service().create("node", "alice", io.pier.common.repl.Visibility.PRIVATE));
+    ReplRecord r = await(service().create("node", "alice", Visibility.PRIVATE));
     assertEquals("private", storedJson(r.slug()).getString("visibility"));
     assertTrue(await(service().start(r.slug())).isPrivate(), "a transition keeps the visibility");
     assertTrue(await(service().stop(r.slug())).isPrivate());
@@ -427,13 +428,13 @@ class ReplServiceTest {
   void visibilityChangesInTheRegistryAndInStorage() throws Exception {
     ReplRecord r = created();
     assertFalse(r.isPrivate(), "public by default");
-    assertTrue(await(service().setVisibility(r.slug(), io.pier.common.repl.Visibility.PRIVATE)).isPrivate());
+    assertTrue(await(service().setVisibility(r.slug(), Visibility.PRIVATE)).isPrivate());
     assertTrue(registered(r.slug()).isPrivate());
     assertEquals("private", storedJson(r.slug()).getString("visibility"));
-    await(service().setVisibility(r.slug(), io.pier.common.repl.Visibility.PUBLIC));
+    await(service().setVisibility(r.slug(), Visibility.PUBLIC));
     assertEquals("public", storedJson(r.slug()).getString("visibility"));
     ApiException unknown = assertInstanceOf(ApiException.class,
-        failure(service().setVisibility("no-such-repl", io.pier.common.repl.Visibility.PRIVATE)));
+        failure(service().setVisibility("no-such-repl", Visibility.PRIVATE)));
     assertEquals(404, unknown.status());
   }
 
@@ -492,7 +493,7 @@ class ReplServiceTest {
     }
 
     @Override
-    public Future<Boolean> putIfAbsent(String key, String value, java.time.Duration ttl) {
+    public Future<Boolean> putIfAbsent(String key, String value, Duration ttl) {
       return inner.putIfAbsent(key, value, ttl);
     }
 

@@ -15,6 +15,7 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.UUID;
 
 /**
  * A clustered Vert.x whose cluster manager is Hazelcast: the one place that knows Pier's cluster is Hazelcast.
@@ -49,7 +50,7 @@ public final class HazelcastCluster {
     VertxOptions options = new VertxOptions()
         // Vert.x keeps metrics backends by registry name; a name of its own keeps services sharing a JVM (tests) apart.
         .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
-            .setRegistryName("pier-" + java.util.UUID.randomUUID()))
+            .setRegistryName("pier-" + UUID.randomUUID()))
         .setEventBusOptions(new EventBusOptions().setHost(config.host()).setClusterPublicHost(config.host()));
     return Vertx.builder().with(options)
         .withMetrics(new MicrometerMetricsFactory(registry))
