@@ -44,6 +44,8 @@ public final class SchedulerMain {
   private static final Logger LOG = LoggerFactory.getLogger(SchedulerMain.class);
   /** Two random choices: see {@link BestOfKPlacement} for why not the global best. */
   private static final int PLACEMENT_CHOICES = 2;
+  /** Sign-in attempts per username and minute: slows guessing a password to a crawl, a typo costs nothing. */
+  private static final int SIGN_INS_PER_MINUTE = 10;
 
   private SchedulerMain() {
   }
@@ -110,10 +112,11 @@ public final class SchedulerMain {
     StoredRevocations revoker = new StoredRevocations(vertx, store, revocations, auth.tokenTtl().plusHours(1), clock);
     Accounts accounts = new Accounts(vertx, store, cluster.accounts(), auth.admins(), auth.signupOpen(),
         auth.setupToken(), clock);
+    RateLimiter logins = new RateLimiter(SIGN_INS_PER_MINUTE, Duration.ofMinutes(1), clock);
     AuthApi authApi = new AuthApi(accounts, tokens, revoker, auth.tokenTtl(),
         "https".equals(config.publicUrl().getScheme()), new OriginPolicy(config.publicUrl(), auth.allowedOrigins()),
-        clock);
-    Gauge.builder("pier.auth.login.limiter.keys", authApi.logins(), RateLimiter::size)
+        logins);
+    Gauge.builder("pier.auth.login.limiter.keys", logins, RateLimiter::size)
         .description("Usernames the sign-in limiter tracks now (bounded)").register(metrics);
     Gauge.builder("pier.auth.revocations", revocations, Revocations::size)
         .description("Accounts whose earlier tokens are revoked (sign-out, role change)").register(metrics);

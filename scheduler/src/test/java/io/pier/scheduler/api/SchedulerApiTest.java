@@ -74,7 +74,7 @@ class SchedulerApiTest {
     var auth = new AuthApi(accounts, tokens, new StoredRevocations(
         f.vertx, f.store, revocations, Duration.ofHours(2), Clock.systemUTC()), Duration.ofHours(1), false,
         new OriginPolicy(URI.create("http://pier.localhost:8080"), List.of()),
-        Clock.systemUTC());
+        new RateLimiter(10, Duration.ofMinutes(1), Clock.systemUTC()));
     Function<String, String> previewUrl = slug -> "http://" + slug + ".pier.localhost:8080/";
     new SchedulerApi(f.service, f.drain, f.catalog, f.cluster, keeper, auth, new PreviewSignIn(auth,
         tokens, f.service::get, previewUrl), new RateLimiter(5,

@@ -59,7 +59,8 @@ class SchedulerApiWireTest {
     Accounts accounts = new Accounts(f.vertx, f.store, f.cluster.accounts(), Set.of("root"), true, null, clock);
     AuthApi auth = new AuthApi(accounts, tokens, new StoredRevocations(f.vertx, f.store, revocations,
         Duration.ofHours(2), clock), Duration.ofHours(1), false,
-        new OriginPolicy(URI.create("http://pier.localhost:8080"), List.of()), clock);
+        new OriginPolicy(URI.create("http://pier.localhost:8080"), List.of()),
+        new RateLimiter(10, Duration.ofMinutes(1), clock));
     Function<String, String> previewUrl = slug -> "http://" + slug + ".pier.localhost:8080/";
     Router router = Router.router(f.vertx);
     new SchedulerApi(f.service, f.drain, f.catalog, f.cluster, keeper, auth, new PreviewSignIn(auth, tokens, f.service::get,
