@@ -14,7 +14,6 @@ import io.pier.common.repl.ReplRecord;
 import io.pier.common.repl.ReplState;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
