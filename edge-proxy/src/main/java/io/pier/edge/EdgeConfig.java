@@ -4,6 +4,8 @@ import io.pier.common.cluster.ClusterConfig;
 import io.pier.common.config.Env;
 import io.pier.common.http.OriginPolicy;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -109,7 +111,7 @@ public record EdgeConfig(String bindHost, int port, String domain, List<String> 
    * HTTPS on {@code port} with a PEM certificate (a wildcard for {@code *.<domain>} and the domain itself) and key;
    * the plain port then only redirects to it.
    */
-  public record Tls(java.nio.file.Path certificate, java.nio.file.Path key, int port) {
+  public record Tls(Path certificate, Path key, int port) {
   }
 
   /**
@@ -142,9 +144,9 @@ public record EdgeConfig(String bindHost, int port, String domain, List<String> 
       env.problem("PIER_TLS_CERT and PIER_TLS_KEY must be set together");
       return null;
     }
-    if (!java.nio.file.Files.isReadable(java.nio.file.Path.of(cert))) env.problem("PIER_TLS_CERT: cannot read " + cert);
-    if (!java.nio.file.Files.isReadable(java.nio.file.Path.of(key))) env.problem("PIER_TLS_KEY: cannot read " + key);
-    return new Tls(java.nio.file.Path.of(cert), java.nio.file.Path.of(key), env.port("PIER_EDGE_TLS_PORT", 8443));
+    if (!Files.isReadable(Path.of(cert))) env.problem("PIER_TLS_CERT: cannot read " + cert);
+    if (!Files.isReadable(Path.of(key))) env.problem("PIER_TLS_KEY: cannot read " + key);
+    return new Tls(Path.of(cert), Path.of(key), env.port("PIER_EDGE_TLS_PORT", 8443));
   }
 
   private static Access access(Env env) {

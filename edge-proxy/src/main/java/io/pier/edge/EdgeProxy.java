@@ -1,20 +1,16 @@
 package io.pier.edge;
 
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pier.common.auth.PreviewAccess;
-import io.pier.common.auth.Revocations;
-import io.pier.common.auth.TokenSigner;
-import io.pier.common.cluster.ClusterState;
 import io.pier.common.http.OriginPolicy;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.ext.web.Router;
-import java.time.Clock;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,64 +24,39 @@ import org.slf4j.LoggerFactory;
  * preview cookie (handed over by the redirects of {@link PreviewAccess}) or the owner's bearer token
  * ({@link PreviewGate}).
  *
- * <p>This class wires those parts together and runs the listening servers.
+ * <p>This class runs the listening servers; {@link EdgeProxyMain} builds and wires the parts.
  */
 public final class EdgeProxy {
   private static final Logger LOG = LoggerFactory.getLogger(EdgeProxy.class);
 
   private final Vertx vertx;
   private final EdgeConfig config;
-  private final ClusterState cluster;
-  private final PrometheusMeterRegistry metrics;
-  private final AtomicBoolean ready = new AtomicBoolean();
-  private final TokenSigner tokens;
-  private final OriginPolicy origins;
-  private final RelayLimits sessionLimits;
-  private final RelayLimits previewSocketLimits;
-  private final EdgeMeters meters;
+  private final AtomicBoolean ready;
   private final Schedulers schedulers;
-  private final PreviewGate previewGate;
+  private final EdgeClients clients;
+  private final Handler<HttpServerRequest> dispatch;
+  private final Supplier<Load> load;
   private HttpServer server;
   private HttpServer tlsServer;
-  private EdgeClients clients;
-  private UpgradeRelay sessionRelay;
-  private UpgradeRelay previewSocketRelay;
 
-  public EdgeProxy(Vertx vertx, EdgeConfig config, ClusterState cluster, PrometheusMeterRegistry metrics) {
+  /**
+   * @param ready    set once it serves, cleared when it stops; its health checks and the apex's report it
+   * @param dispatch handles every request on the public port
+   * @param load     what the edge holds now, for {@link #load()}
+   */
+  EdgeProxy(Vertx vertx, EdgeConfig config, AtomicBoolean ready, Schedulers schedulers, EdgeClients clients,
+            Handler<HttpServerRequest> dispatch, Supplier<Load> load) {
     this.vertx = vertx;
     this.config = config;
-    this.cluster = cluster;
-    this.metrics = metrics;
-    // Sign-outs and role changes revoke tokens before they expire: followed through the cluster.
-    this.tokens = new TokenSigner(config.authSecret(), Clock.systemUTC(),
-        Revocations.following(vertx, cluster.revocations(), Clock.systemUTC()));
-    this.origins = new OriginPolicy(config.access().publicUrl(), config.access().allowedOrigins());
-    EdgeConfig.Capacity capacity = config.capacity();
-    this.sessionLimits = new RelayLimits("IDE sessions", capacity.sessionsTotal(), capacity.sessionsPerUser(),
-        capacity.sessionsPerRepl());
-    this.previewSocketLimits = new RelayLimits("preview WebSockets", capacity.previewSocketsTotal(), 0,
-        capacity.previewSocketsPerRepl());
-    this.meters = new EdgeMeters(metrics);
-    this.schedulers = new Schedulers(vertx, config.schedulerUrls(), cluster);
-    this.previewGate = new PreviewGate(config, tokens);
+    this.ready = ready;
+    this.schedulers = schedulers;
+    this.clients = clients;
+    this.dispatch = dispatch;
+    this.load = load;
   }
 
   public Future<EdgeProxy> start() {
     EdgeConfig.Capacity capacity = config.capacity();
-    clients = EdgeClients.open(vertx, capacity);
-    sessionRelay = new UpgradeRelay(vertx, clients.upgrades(), capacity.connectTimeout(), capacity.upgradeTimeout());
-    previewSocketRelay = new UpgradeRelay(vertx, clients.upgrades(), capacity.connectTimeout(),
-        capacity.upgradeTimeout());
-    meters.registerGauges(capacity, sessionRelay, sessionLimits, previewSocketRelay, previewSocketLimits);
-    UpgradeRefusal refusals = new UpgradeRefusal(meters);
-    Previews previews = new Previews(config, cluster, clients, previewGate,
-        new ReplWaker(vertx, config, cluster, tokens, clients, schedulers), previewSocketLimits, previewSocketRelay,
-        refusals);
-    ApiProxy api = new ApiProxy(clients, schedulers);
-    SessionUpgrades sessions = new SessionUpgrades(cluster, tokens, sessionLimits, sessionRelay, refusals);
-    Router apex = ApexRoutes.router(vertx, metrics, ready::get, tokens, sessions, api);
-    HostDispatch dispatch = new HostDispatch(config.domain(), origins, meters, previews, apex);
-
     // No h2c upgrade: requests are relayed as HTTP/1.1, which is what repls' apps and WebSockets speak.
     // A client connection with no byte either way for the idle timeout is closed: an upgrade abandoned half-sent,
     // a keep-alive connection left open, a relayed WebSocket whose both ends went quiet.
@@ -123,7 +94,7 @@ public final class EdgeProxy {
     schedulers.stopRefreshing();
     Future<Void> secure = tlsServer == null ? Future.succeededFuture() : tlsServer.close();
     return secure.eventually(() -> server == null ? Future.succeededFuture() : server.close())
-        .eventually(() -> clients == null ? Future.succeededFuture() : clients.close());
+        .eventually(clients::close);
   }
 
   /** With TLS on, the plain port answers health checks and sends everything else to HTTPS. */
@@ -151,9 +122,7 @@ public final class EdgeProxy {
   }
 
   public Load load() {
-    return new Load(sessionRelay.open(), sessionRelay.pending(), sessionLimits.open(), previewSocketRelay.open(),
-        previewSocketRelay.pending(), previewSocketLimits.open(), meters.sum("vertx.pool.in.use"),
-        meters.sum("vertx.pool.queue.pending"));
+    return load.get();
   }
 
   public int port() {

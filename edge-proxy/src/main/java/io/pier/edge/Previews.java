@@ -1,9 +1,6 @@
 package io.pier.edge;
 
 import io.pier.common.auth.PreviewAccess;
-import io.pier.common.cluster.ClusterState;
-import io.pier.common.http.HttpErrors;
-import io.pier.common.repl.ReplRecord;
 import io.pier.common.repl.Route;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -11,44 +8,41 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.httpproxy.HttpProxy;
 import io.vertx.httpproxy.OriginRequestProvider;
-import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.vertx.httpproxy.ProxyContext;
+import io.vertx.httpproxy.ProxyInterceptor;
+import io.vertx.httpproxy.ProxyResponse;
 
 /**
- * {@code <slug>.<domain>}: proxied to that repl's published port with the Host kept, WebSockets included. A private
- * repl's preview goes through the {@link PreviewGate}; a stopped repl is woken by its preview being asked for.
+ * {@code <slug>.<domain>}: proxied to that repl's published port with the Host kept, WebSockets included. Where a
+ * request goes is resolved by {@link PreviewRoutes}: for HTTP inside the proxy's own pipeline (its first interceptor
+ * puts the route into the proxy context, where the origin provider reads it), for WebSockets before the relay.
  */
 final class Previews {
-  private static final Logger LOG = LoggerFactory.getLogger(Previews.class);
-  private static final long ACTIVITY_EVERY_NANOS = 10_000_000_000L;
+  /** The proxy context's attachment with the route a request goes to. */
+  private static final String ROUTE = "pier.route";
+  /** The proxy context's attachment saying the request was answered here, so the proxy sends nothing. */
+  private static final String ANSWERED = "pier.answered";
 
   private final EdgeConfig config;
-  private final ClusterState cluster;
   private final EdgeClients clients;
   private final PreviewGate gate;
-  private final ReplWaker waker;
+  private final PreviewRoutes routes;
   private final RelayLimits socketLimits;
   private final UpgradeRelay socketRelay;
   private final UpgradeRefusal refusals;
-  /** Routes looked up for requests on their way into the preview proxy, which picks them up by request. */
-  private final Map<HttpServerRequest, Route> resolved = new ConcurrentHashMap<>();
-  private final Map<String, Long> lastRecordedUse = new ConcurrentHashMap<>();
   private final HttpProxy proxy;
 
-  Previews(EdgeConfig config, ClusterState cluster, EdgeClients clients, PreviewGate gate, ReplWaker waker,
-           RelayLimits socketLimits, UpgradeRelay socketRelay, UpgradeRefusal refusals) {
+  Previews(EdgeConfig config, EdgeClients clients, PreviewGate gate, PreviewRoutes routes, RelayLimits socketLimits,
+           UpgradeRelay socketRelay, UpgradeRefusal refusals) {
     this.config = config;
-    this.cluster = cluster;
     this.clients = clients;
     this.gate = gate;
-    this.waker = waker;
+    this.routes = routes;
     this.socketLimits = socketLimits;
     this.socketRelay = socketRelay;
     this.refusals = refusals;
-    this.proxy = HttpProxy.reverseProxy(clients.preview()).origin(keepingHost())
+    this.proxy = HttpProxy.reverseProxy(clients.preview()).origin(toResolvedRouteKeepingHost())
+        .addInterceptor(resolvingRoutes(), false)
         .addInterceptor(OriginFailures.answeringFailuresAsJson("the repl's app"), false)
         .addInterceptor(gate.withoutPierCredentials(), false);
   }
@@ -56,87 +50,63 @@ final class Previews {
   void handle(HttpServerRequest req, String slug) {
     if (PreviewAccess.EXCHANGE.equals(req.path())) {
       gate.exchange(req, slug);
+    } else if (req.canUpgradeToWebSocket()) {
+      req.pause();
+      routes.resolve(req, slug).onSuccess(route -> {
+        if (route != null) relaySocket(req, slug, route);
+      });
+    } else {
+      proxy.handle(req);
+    }
+  }
+
+  private void relaySocket(HttpServerRequest req, String slug, Route route) {
+    RelayLimits.Admission admission = socketLimits.admit(null, slug);
+    if (admission instanceof RelayLimits.Refusal refusal) {
+      refusals.refuse(req, "preview", refusal);
       return;
     }
-    req.pause();
-    Future<Route> route = cluster.routes().get(slug);
-    Future<ReplRecord> repl = cluster.repls().get(slug);
-    Future.join(route, repl).onComplete(looked -> {
-      ReplRecord record = repl.succeeded() ? repl.result() : null;
-      Route found = route.succeeded() ? route.result() : null;
-      if (repl.failed() && found != null) {
-        // Without the record nobody knows whether the preview is private: refuse rather than guess.
-        req.resume();
-        LOG.warn("could not read the record of {}: {}", slug, repl.cause().getMessage());
-        HttpErrors.send(req.response(), 503, "registry_unavailable", "try again shortly");
-        return;
-      }
-      if (record != null && record.isPrivate() && !gate.admitted(req, slug, record)) return;
-      if (found != null) {
-        relay(req, slug, found);
-      } else if (record == null) {
-        req.resume();
-        Pages.notFound(req.response(), slug + "." + config.domain());
-      } else if (config.wakeTimeout().isZero()) {
-        req.resume();
-        Pages.notRunning(req.response(), slug);
-      } else {
-        // A stopped repl is woken by its preview being asked for; the request waits for it.
-        waker.wake(slug).onComplete(woken -> {
-          if (woken.succeeded()) {
-            relay(req, slug, woken.result());
-          } else {
-            req.resume();
-            LOG.info("could not wake {}: {}", slug, woken.cause().getMessage());
-            Pages.notRunning(req.response(), slug);
+    MultiMap headers = UpgradeRelay.forwardedHeaders(req);
+    gate.removePierCredentials(headers);
+    socketRelay.relay(req, SocketAddress.inetSocketAddress(route.port(), route.host()), headers,
+        ((RelayLimits.Lease) admission)::release);
+  }
+
+  /**
+   * The proxy's first step: resolves the route and hands it on in the proxy context, or, when the request was answered
+   * here (a page, a redirect to sign in, a refusal), ends the pipeline without the proxy sending anything.
+   */
+  private ProxyInterceptor resolvingRoutes() {
+    return new ProxyInterceptor() {
+      @Override
+      public Future<ProxyResponse> handleProxyRequest(ProxyContext ctx) {
+        HttpServerRequest incoming = ctx.request().proxiedRequest();
+        // Only preview hosts are handed to this proxy (HostDispatch), so the Host names a slug.
+        String slug = ((HostTarget.Preview) HostTarget.of(incoming.authority().host(), config.domain())).slug();
+        return routes.resolve(incoming, slug).compose(route -> {
+          if (route == null) {
+            ctx.set(ANSWERED, Boolean.TRUE);
+            return Future.succeededFuture(ctx.request().response());
           }
+          ctx.set(ROUTE, route);
+          return ctx.sendRequest();
         });
       }
-    });
-  }
 
-  private void relay(HttpServerRequest req, String slug, Route route) {
-    recordPreviewUse(slug);
-    if (route.port() == 0) {
-      req.resume();
-      Pages.console(req.response(), slug);
-      return;
-    }
-    if (req.canUpgradeToWebSocket()) {
-      RelayLimits.Admission admission = socketLimits.admit(null, slug);
-      if (admission instanceof RelayLimits.Refusal refusal) {
-        refusals.refuse(req, "preview", refusal);
-        return;
+      @Override
+      public Future<Void> handleProxyResponse(ProxyContext ctx) {
+        return Boolean.TRUE.equals(ctx.get(ANSWERED, Boolean.class)) ? Future.succeededFuture() : ctx.sendResponse();
       }
-      MultiMap headers = UpgradeRelay.forwardedHeaders(req);
-      gate.removePierCredentials(headers);
-      socketRelay.relay(req, SocketAddress.inetSocketAddress(route.port(), route.host()), headers,
-          ((RelayLimits.Lease) admission)::release);
-      return;
-    }
-    resolved.put(req, route);
-    req.response().closeHandler(v -> resolved.remove(req));
-    proxy.handle(req);
+    };
   }
 
-  /** Preview traffic counts as use, so the idle stop leaves the repl alone; written at most every few seconds. */
-  private void recordPreviewUse(String slug) {
-    long now = System.nanoTime();
-    Long last = lastRecordedUse.get(slug);
-    if (last != null && now - last < ACTIVITY_EVERY_NANOS) return;
-    lastRecordedUse.put(slug, now);
-    if (lastRecordedUse.size() > 10_000) lastRecordedUse.clear();
-    cluster.activity().put(slug, new ClusterState.Activity(Instant.now(), "preview"));
-  }
-
-  /** Connects to where the route resolved for the request says, keeping the client's Host (HTTP and WebSocket). */
-  private OriginRequestProvider keepingHost() {
+  /** Connects to where the route in the proxy context says, keeping the client's Host (HTTP and WebSocket). */
+  private OriginRequestProvider toResolvedRouteKeepingHost() {
     return ctx -> {
-      HttpServerRequest incoming = ctx.request().proxiedRequest();
-      Route route = resolved.remove(incoming);
+      Route route = ctx.get(ROUTE, Route.class);
       if (route == null) return Future.failedFuture("no route resolved for this request");
       return ctx.client().request(clients.originRequest(SocketAddress.inetSocketAddress(route.port(), route.host())))
-          .map(out -> out.authority(incoming.authority()));
+          .map(out -> out.authority(ctx.request().proxiedRequest().authority()));
     };
   }
 }

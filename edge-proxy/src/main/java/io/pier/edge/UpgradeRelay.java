@@ -1,11 +1,13 @@
 package io.pier.edge;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientConnection;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpConnectOptions;
 import io.vertx.core.http.HttpHeaders;
@@ -13,6 +15,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.internal.http.HttpServerRequestInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
@@ -115,7 +118,7 @@ final class UpgradeRelay {
             + upgradeTimeoutMs / 1000 + " s", null);
       });
       agent.connect(new HttpConnectOptions().setServer(origin).setConnectTimeout(connectTimeoutMs))
-          .<io.vertx.core.http.HttpClientRequest>compose(conn -> {
+          .<HttpClientRequest>compose(conn -> {
             connection = conn;
             if (ended) {
               conn.close();
@@ -153,7 +156,7 @@ final class UpgradeRelay {
      * once when already there (so that no byte of the origin's arrives before its handler is set).
      */
     private void onRequestContext(Runnable action) {
-      io.vertx.core.Context context = req instanceof io.vertx.core.internal.http.HttpServerRequestInternal internal
+      Context context = req instanceof HttpServerRequestInternal internal
           ? internal.context() : null;
       if (context == null || Vertx.currentContext() == context) {
         action.run();

@@ -14,7 +14,13 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketConnectOptions;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -37,7 +43,7 @@ class EdgeIdleTimeoutIT {
         ThreadLocalRandom.current().nextInt(20000, 40000), false);
     HazelcastCluster data = Mains.await(HazelcastCluster.join(cluster, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)), WAIT);
     int port;
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
     EdgeProxyMain.Running edge = Mains.await(EdgeProxyMain.start(new EdgeConfig("127.0.0.1", port, "pier.localhost",
@@ -52,13 +58,13 @@ class EdgeIdleTimeoutIT {
       Mains.await(data.state().routes().put("quiet-app",
           new Route("quiet-app", "n1", "127.0.0.1", 1, "http://127.0.0.1:" + silent.actualPort())), WAIT);
       // The edge's first look into the cluster's maps can take a while on a busy machine: not part of what is measured.
-      java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-          java.net.URI.create("http://127.0.0.1:" + port + "/")).header("Host", "quiet-app.pier.localhost").build(),
-          java.net.http.HttpResponse.BodyHandlers.discarding());
+      HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + port + "/")).header("Host", "quiet-app.pier.localhost").build(),
+          HttpResponse.BodyHandlers.discarding());
       WebSocket ws = Mains.await(vertx.createWebSocketClient().connect(new WebSocketConnectOptions()
           .setHost("127.0.0.1").setPort(port).setURI("/api/repls/quiet-app/session")
           .putHeader("Host", "pier.localhost").setAllowOriginHeader(false)
-          .putHeader("Authorization", "Bearer " + new TokenSigner(secret, java.time.Clock.systemUTC())
+          .putHeader("Authorization", "Bearer " + new TokenSigner(secret, Clock.systemUTC())
               .issue("ada", false, Duration.ofMinutes(5)))), WAIT);
       CompletableFuture<Void> closed = new CompletableFuture<>();
       ws.closeHandler(v -> closed.complete(null));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.pier.common.auth.TokenSigner;
 import io.pier.common.cluster.ClusterConfig;
 import io.pier.common.cluster.ClusterState.ServiceEndpoint;
 import io.pier.common.cluster.hazelcast.HazelcastCluster;
@@ -15,25 +16,38 @@ import io.pier.common.repl.ReplRecord;
 import io.pier.common.repl.ReplState;
 import io.pier.common.repl.Route;
 import io.pier.common.repl.Visibility;
-import io.pier.common.auth.TokenSigner;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
+import java.io.DataInputStream;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,7 +67,7 @@ class EdgeProxyIT {
   private static int edgePort;
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private static final String SECRET = "edge-it-secret-long-enough";
-  private static final TokenSigner TOKENS = new TokenSigner(SECRET, java.time.Clock.systemUTC());
+  private static final TokenSigner TOKENS = new TokenSigner(SECRET, Clock.systemUTC());
 
   @BeforeAll
   static void start() throws Exception {
@@ -360,7 +374,7 @@ class EdgeProxyIT {
 
   @Test
   void nonCanonicalPathsOnTheApexAreRefusedAndNeverReachTheScheduler() throws Exception {
-    List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<String> seen = new CopyOnWriteArrayList<>();
     HttpServer scheduler = Mains.await(backends.createHttpServer()
         .requestHandler(req -> {
           seen.add(req.method() + " " + req.uri());
@@ -418,8 +432,8 @@ class EdgeProxyIT {
         new Route(slug, "n1", "127.0.0.1", 1, "http://127.0.0.1:" + agentPort)), WAIT);
   }
 
-  private static final io.vertx.core.http.WebSocketClient SOCKETS = Vertx.vertx().createWebSocketClient(
-      new io.vertx.core.http.WebSocketClientOptions().setMaxConnections(1000));
+  private static final WebSocketClient SOCKETS = Vertx.vertx().createWebSocketClient(
+      new WebSocketClientOptions().setMaxConnections(1000));
 
   /** An IDE session through the edge as {@code user}, once it has said hello. */
   private static WebSocket session(String slug, String user) throws Exception {
@@ -455,9 +469,9 @@ class EdgeProxyIT {
   void moreSessionsToOneNodeThanAnyPoolHoldsAllConnectAndEcho() throws Exception {
     HttpServer agent = fakeNodeAgent(0);
     routeSessions("busy-app", agent.actualPort());
-    List<WebSocket> sessions = new java.util.ArrayList<>();
+    List<WebSocket> sessions = new ArrayList<>();
     try {
-      List<CompletableFuture<WebSocket>> opening = new java.util.ArrayList<>();
+      List<CompletableFuture<WebSocket>> opening = new ArrayList<>();
       for (int i = 0; i < 40; i++) {
         opening.add(CompletableFuture.supplyAsync(() -> {
           try {
@@ -482,7 +496,7 @@ class EdgeProxyIT {
   void pastTheUsersLimitASessionIsRefusedAtOnceWithTheLimitNamed() throws Exception {
     HttpServer agent = fakeNodeAgent(0);
     routeSessions("crowded-app", agent.actualPort());
-    List<WebSocket> sessions = new java.util.ArrayList<>();
+    List<WebSocket> sessions = new ArrayList<>();
     try {
       for (int i = 0; i < 45; i++) sessions.add(session("crowded-app", "bob"));
       long asked = System.nanoTime();
@@ -511,25 +525,25 @@ class EdgeProxyIT {
     String upgrade = "GET /api/repls/abandoned-app/session HTTP/1.1\r\nHost: " + DOMAIN + "\r\nAuthorization: Bearer "
         + TOKENS.issue("dee", false, Duration.ofMinutes(5)) + "\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
         + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
-    List<java.net.Socket> held = new java.util.ArrayList<>();
-    try (java.net.ServerSocket mute = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+    List<Socket> held = new ArrayList<>();
+    try (ServerSocket mute = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       // Killed mid-upgrade: the whole request sent, then gone before any answer.
       for (int i = 0; i < 15; i++) {
-        try (java.net.Socket s = rawSocket()) {
-          s.getOutputStream().write(upgrade.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        try (Socket s = rawSocket()) {
+          s.getOutputStream().write(upgrade.getBytes(StandardCharsets.US_ASCII));
         }
       }
       // Half a request, then gone; and half a request left hanging.
       for (int i = 0; i < 10; i++) {
-        java.net.Socket s = rawSocket();
-        s.getOutputStream().write(upgrade.substring(0, 40).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        Socket s = rawSocket();
+        s.getOutputStream().write(upgrade.substring(0, 40).getBytes(StandardCharsets.US_ASCII));
         if (i % 2 == 0) s.close();
         else held.add(s);
       }
       // Upgraded, but the client never reads a byte.
       for (int i = 0; i < 10; i++) {
-        java.net.Socket s = rawSocket();
-        s.getOutputStream().write(upgrade.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        Socket s = rawSocket();
+        s.getOutputStream().write(upgrade.getBytes(StandardCharsets.US_ASCII));
         held.add(s);
       }
       // A node-agent that accepts the connection and never answers: the upgrade times out with 504.
@@ -556,7 +570,7 @@ class EdgeProxyIT {
       assertEquals("still here", echo(fresh, "still here"));
       Mains.await(fresh.close(), WAIT);
     } finally {
-      for (java.net.Socket s : held) s.close();
+      for (Socket s : held) s.close();
       Mains.await(agent.close(), WAIT);
     }
     awaitIdle();
@@ -566,9 +580,9 @@ class EdgeProxyIT {
   void aNodeAgentThatGoesAwayTakesItsRelayedSessionsWithIt() throws Exception {
     HttpServer agent = fakeNodeAgent(0);
     routeSessions("restarting-app", agent.actualPort());
-    List<WebSocket> sessions = new java.util.ArrayList<>();
+    List<WebSocket> sessions = new ArrayList<>();
     for (int i = 0; i < 10; i++) sessions.add(session("restarting-app", "eve"));
-    List<CompletableFuture<Void>> closed = new java.util.ArrayList<>();
+    List<CompletableFuture<Void>> closed = new ArrayList<>();
     for (WebSocket ws : sessions) {
       CompletableFuture<Void> c = new CompletableFuture<>();
       ws.closeHandler(v -> c.complete(null));
@@ -590,7 +604,7 @@ class EdgeProxyIT {
 
   @Test
   void aPreviewTakesMoreWebSocketsThanItsPoolAndAFullQueueIsAnswered503() throws Exception {
-    List<WebSocket> sockets = new java.util.ArrayList<>();
+    List<WebSocket> sockets = new ArrayList<>();
     try {
       for (int i = 0; i < 40; i++) {
         sockets.add(Mains.await(SOCKETS.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(edgePort)
@@ -605,7 +619,7 @@ class EdgeProxyIT {
     }
     // The pool to one app holds 4 connections and 4 waiting requests here: of 20 slow requests at once, the rest
     // are answered 503 at once, with a JSON body and Retry-After.
-    List<CompletableFuture<HttpResponse<String>>> slow = new java.util.ArrayList<>();
+    List<CompletableFuture<HttpResponse<String>>> slow = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
       slow.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edgePort + "/slow"))
           .header("Host", "live-app." + DOMAIN).timeout(Duration.ofSeconds(10)).build(),
@@ -628,8 +642,8 @@ class EdgeProxyIT {
     awaitIdle();
   }
 
-  private static java.net.Socket rawSocket() throws Exception {
-    java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), edgePort);
+  private static Socket rawSocket() throws Exception {
+    Socket s = new Socket(InetAddress.getLoopbackAddress(), edgePort);
     s.setSoTimeout(10_000);
     return s;
   }
@@ -639,31 +653,31 @@ class EdgeProxyIT {
    * answer: status, headers and a body of Content-Length bytes.
    */
   private static HttpResponse<String> sendRaw(String method, String path, String... headers) throws Exception {
-    try (java.net.Socket s = rawSocket()) {
+    try (Socket s = rawSocket()) {
       StringBuilder request = new StringBuilder(method + " " + path + " HTTP/1.1\r\n");
       for (String h : headers) request.append(h).append("\r\n");
       request.append("Content-Length: 0\r\nConnection: close\r\n\r\n");
-      s.getOutputStream().write(request.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+      s.getOutputStream().write(request.toString().getBytes(StandardCharsets.UTF_8));
+      DataInputStream in = new DataInputStream(s.getInputStream());
       StringBuilder head = new StringBuilder();
       while (!head.toString().endsWith("\r\n\r\n")) head.append((char) in.readUnsignedByte());
       String[] lines = head.toString().split("\r\n");
       int status = Integer.parseInt(lines[0].split(" ")[1]);
-      java.util.Map<String, List<String>> map = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+      Map<String, List<String>> map = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
       for (int i = 1; i < lines.length; i++) {
         int colon = lines[i].indexOf(':');
-        if (colon > 0) map.computeIfAbsent(lines[i].substring(0, colon).trim(), k -> new java.util.ArrayList<>())
+        if (colon > 0) map.computeIfAbsent(lines[i].substring(0, colon).trim(), k -> new ArrayList<>())
             .add(lines[i].substring(colon + 1).trim());
       }
       int length = Integer.parseInt(map.getOrDefault("Content-Length", List.of("0")).get(0));
       byte[] body = new byte[length];
       in.readFully(body);
-      return new RawResponse(status, java.net.http.HttpHeaders.of(map, (a, b) -> true),
-          new String(body, java.nio.charset.StandardCharsets.UTF_8));
+      return new RawResponse(status, HttpHeaders.of(map, (a, b) -> true),
+          new String(body, StandardCharsets.UTF_8));
     }
   }
 
-  private record RawResponse(int statusCode, java.net.http.HttpHeaders headers, String body)
+  private record RawResponse(int statusCode, HttpHeaders headers, String body)
       implements HttpResponse<String> {
     @Override
     public HttpRequest request() {
@@ -671,13 +685,13 @@ class EdgeProxyIT {
     }
 
     @Override
-    public java.util.Optional<HttpResponse<String>> previousResponse() {
-      return java.util.Optional.empty();
+    public Optional<HttpResponse<String>> previousResponse() {
+      return Optional.empty();
     }
 
     @Override
-    public java.util.Optional<javax.net.ssl.SSLSession> sslSession() {
-      return java.util.Optional.empty();
+    public Optional<SSLSession> sslSession() {
+      return Optional.empty();
     }
 
     @Override
@@ -718,7 +732,7 @@ class EdgeProxyIT {
   }
 
   private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
   }

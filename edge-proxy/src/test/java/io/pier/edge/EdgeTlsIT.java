@@ -5,24 +5,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.pier.common.auth.TokenSigner;
 import io.pier.common.cluster.ClusterConfig;
 import io.pier.common.cluster.hazelcast.HazelcastCluster;
 import io.pier.common.config.Mains;
-import io.pier.common.auth.TokenSigner;
 import io.pier.common.repl.Limits;
 import io.pier.common.repl.ReplRecord;
 import io.pier.common.repl.ReplState;
 import io.pier.common.repl.Route;
 import io.pier.common.repl.Visibility;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.RequestOptions;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -63,7 +68,7 @@ class EdgeTlsIT {
     Mains.await(dataMember.state().routes().put("secure-hidden",
         new Route("secure-hidden", "n1", "127.0.0.1", app.actualPort(), "http://127.0.0.1:1")), WAIT);
     Mains.await(dataMember.state().repls().put("secure-hidden", new ReplRecord("secure-hidden", "node", "ada",
-        ReplState.RUNNING, "n1", java.time.Instant.now(), java.time.Instant.now(), new Limits(1, 512, 256),
+        ReplState.RUNNING, "n1", Instant.now(), Instant.now(), new Limits(1, 512, 256),
         Visibility.PRIVATE)), WAIT);
     plainPort = freePort();
     tlsPort = freePort();
@@ -117,7 +122,7 @@ class EdgeTlsIT {
     assertEquals(302, challenge.statusCode());
     assertEquals("https://" + DOMAIN + ":" + tlsPort + "/api/auth/preview?slug=secure-hidden&return=%2F",
         challenge.location());
-    String link = new TokenSigner(SECRET, java.time.Clock.systemUTC())
+    String link = new TokenSigner(SECRET, Clock.systemUTC())
         .issuePreview("ada", false, "secure-hidden", Duration.ofMinutes(1));
     Response exchanged = send(https, HttpMethod.GET, tlsPort, host, "/__pier/auth?token=" + link + "&return=%2F");
     assertEquals(302, exchanged.statusCode());
@@ -128,18 +133,18 @@ class EdgeTlsIT {
   private record Response(int statusCode, String location, String body, String setCookie) {
   }
 
-  private static Response get(io.vertx.core.http.HttpClient http, int port, String host, String uri) {
+  private static Response get(HttpClient http, int port, String host, String uri) {
     return send(http, HttpMethod.GET, port, host, uri);
   }
 
-  private static Response send(io.vertx.core.http.HttpClient http, HttpMethod method, int port, String host, String uri,
+  private static Response send(HttpClient http, HttpMethod method, int port, String host, String uri,
                                String... headers) {
     RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(uri)
         .putHeader("Host", host);
     for (int i = 0; i < headers.length; i += 2) options.putHeader(headers[i], headers[i + 1]);
     // The whole exchange on one Vert.x context: chained from this test thread, the body's future was sometimes asked
     // for on another event loop after the (empty) body had already ended, and never completed.
-    io.vertx.core.Promise<Response> answered = io.vertx.core.Promise.promise();
+    Promise<Response> answered = Promise.promise();
     client.runOnContext(v -> http.request(options).compose(req -> req.send())
         .compose(resp -> resp.body().map(body -> new Response(resp.statusCode(), resp.getHeader("Location"),
             body.toString(), resp.getHeader("Set-Cookie")))).onComplete(answered));
@@ -147,7 +152,7 @@ class EdgeTlsIT {
   }
 
   private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
   }

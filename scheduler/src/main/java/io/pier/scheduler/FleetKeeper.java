@@ -2,21 +2,28 @@ package io.pier.scheduler;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.pier.common.cluster.ClusterState;
 import io.pier.common.cluster.ClusterState.ServiceEndpoint;
+import io.pier.common.cluster.ClusterState;
 import io.pier.common.node.NodeInfo;
 import io.pier.common.repl.ReplRecord;
 import io.pier.common.repl.ReplState;
 import io.pier.scheduler.placement.NodeRoom;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,16 +57,16 @@ public final class FleetKeeper {
   private final Clock clock;
   private final Set<String> acting = ConcurrentHashMap.newKeySet();
   private final AtomicReference<FleetSignal> signal = new AtomicReference<>();
-  private final Map<ReplState, java.util.concurrent.atomic.AtomicInteger> byState = new java.util.EnumMap<>(ReplState.class);
+  private final Map<ReplState, AtomicInteger> byState = new EnumMap<>(ReplState.class);
   private long timer = -1;
   private boolean ticking;
 
-  public FleetKeeper(Vertx vertx, ClusterState cluster, ReplService repls, Settings settings, Clock clock,
-                     MeterRegistry metrics) {
+  public FleetKeeper(Vertx vertx, ClusterState cluster, ReplService repls, NodeRoom room, Settings settings,
+                     Clock clock, MeterRegistry metrics) {
     this.vertx = vertx;
     this.cluster = cluster;
     this.repls = repls;
-    this.room = new NodeRoom(cluster, clock);
+    this.room = room;
     this.settings = settings;
     this.clock = clock;
     Gauge.builder("pier.fleet.utilisation", signal, s -> s.get() == null ? 0 : s.get().utilisation())
@@ -69,9 +76,9 @@ public final class FleetKeeper {
     Gauge.builder("pier.fleet.nodes.active", signal, s -> s.get() == null ? 0 : s.get().activeNodes())
         .register(metrics);
     for (ReplState state : ReplState.values()) {
-      var count = new java.util.concurrent.atomic.AtomicInteger();
+      var count = new AtomicInteger();
       byState.put(state, count);
-      Gauge.builder("pier.repls", count, java.util.concurrent.atomic.AtomicInteger::get).tag("state", state.wire())
+      Gauge.builder("pier.repls", count, AtomicInteger::get).tag("state", state.wire())
           .description("Repls in the registry by state").register(metrics);
     }
   }
@@ -114,8 +121,8 @@ public final class FleetKeeper {
   }
 
   /** A repl deleted while a preview or session still reported use would otherwise leave its entry for ever. */
-  private void forgetActivityOfDeleted(List<ReplRecord> all, java.util.Set<String> used) {
-    java.util.Set<String> known = new java.util.HashSet<>();
+  private void forgetActivityOfDeleted(List<ReplRecord> all, Set<String> used) {
+    Set<String> known = new HashSet<>();
     for (ReplRecord r : all) known.add(r.slug());
     for (String slug : used) {
       if (!known.contains(slug)) cluster.activity().remove(slug);
@@ -123,7 +130,7 @@ public final class FleetKeeper {
   }
 
   private void countByState(List<ReplRecord> all) {
-    Map<ReplState, Integer> counts = new java.util.EnumMap<>(ReplState.class);
+    Map<ReplState, Integer> counts = new EnumMap<>(ReplState.class);
     for (ReplRecord r : all) counts.merge(r.state(), 1, Integer::sum);
     byState.forEach((state, gauge) -> gauge.set(counts.getOrDefault(state, 0)));
   }
@@ -201,9 +208,9 @@ public final class FleetKeeper {
             command.environment().put("PIER_ACTIVE_NODES", String.valueOf(now.activeNodes()));
             Process process = command.start();
             // The last lines say why a provisioning run failed; the rest would flood the scheduler's log.
-            java.util.ArrayDeque<String> tail = new java.util.ArrayDeque<>();
-            try (var output = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
-                java.nio.charset.StandardCharsets.UTF_8))) {
+            ArrayDeque<String> tail = new ArrayDeque<>();
+            try (var output = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8))) {
               for (String line = output.readLine(); line != null; line = output.readLine()) {
                 if (tail.size() == SCALE_OUT_LOG_LINES) tail.removeFirst();
                 tail.addLast(line);

@@ -1,7 +1,6 @@
 package io.pier.scheduler;
 
 import io.pier.common.node.NodeInfo;
-import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -46,13 +45,5 @@ public record FleetSignal(int nodes, int activeNodes, int slots, long memoryMb, 
     if (recentPlacementFailure) desired = Math.max(desired, active + 1);
     return new FleetSignal(all.size(), active, slots, memory, cpus, repls, reserved, cpuUsage, utilisation, target,
         desired, desired > active);
-  }
-
-  public JsonObject toJson() {
-    return new JsonObject().put("nodes", nodes).put("activeNodes", activeNodes)
-        .put("capacity", new JsonObject().put("slots", slots).put("memoryMb", memoryMb).put("cpus", cpus))
-        .put("used", new JsonObject().put("repls", repls).put("reservedMemoryMb", reservedMemoryMb).put("cpus", cpuUsage))
-        .put("utilisation", utilisation).put("targetUtilisation", target).put("desiredNodes", desiredNodes)
-        .put("scaleOut", scaleOut).put("rule", RULE);
   }
 }

@@ -2,11 +2,14 @@ package io.pier.scheduler;
 
 import io.pier.common.auth.TokenSigner;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -78,7 +81,7 @@ public final class OperatorTool {
     String base = env.getOrDefault("PIER_SCHEDULER_URL",
         "http://127.0.0.1:" + env.getOrDefault("PIER_SCHEDULER_PORT", "8081")).replaceAll("/+$", "");
     HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/accounts/"
-            + java.net.URLEncoder.encode(username, java.nio.charset.StandardCharsets.UTF_8)))
+            + URLEncoder.encode(username, StandardCharsets.UTF_8)))
         .timeout(Duration.ofSeconds(30))
         .header("Authorization", "Bearer " + tokens.issue("service:operator", true, Duration.ofMinutes(1)))
         .header("Content-Type", "application/json")
@@ -95,7 +98,7 @@ public final class OperatorTool {
       }
       err.println("the scheduler at " + base + " answered " + response.statusCode() + ": " + response.body());
       return 1;
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       err.println("cannot reach the scheduler at " + base + ": "
           + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + " (is Pier up?)");
       return 1;

@@ -1,6 +1,7 @@
 package io.pier.scheduler;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.pier.common.auth.TokenSigner;
 import io.pier.common.cluster.ClusterState;
 import io.pier.common.cluster.ClusterState.ServiceEndpoint;
 import io.pier.common.http.HttpErrors;
@@ -8,6 +9,8 @@ import io.pier.common.http.OpsRoutes;
 import io.pier.common.store.ObjectStore;
 import io.pier.common.template.TemplateCatalog;
 import io.pier.scheduler.api.SchedulerApi;
+import io.pier.scheduler.auth.Accounts;
+import io.pier.scheduler.auth.StoredRevocations;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -31,62 +34,47 @@ public final class Scheduler {
   private final ClusterState cluster;
   private final ObjectStore store;
   private final TemplateCatalog templates;
-  private final ReplService repls;
+  private final RegistryRecovery recovery;
   private final FleetKeeper keeper;
+  private final StoredRevocations revoker;
+  private final Accounts accounts;
+  private final SchedulerApi api;
+  private final TokenSigner tokens;
   private final PrometheusMeterRegistry metrics;
   private final ServiceEndpoint endpoint;
   private final AtomicBoolean ready = new AtomicBoolean();
   private HttpServer server;
   private long announceTimer = -1;
-  private io.pier.scheduler.auth.StoredRevocations revoker;
-  private io.pier.scheduler.auth.Accounts accounts;
 
   public Scheduler(Vertx vertx, SchedulerConfig config, ClusterState cluster, ObjectStore store,
-                   TemplateCatalog templates, ReplService repls, FleetKeeper keeper, PrometheusMeterRegistry metrics) {
+                   TemplateCatalog templates, RegistryRecovery recovery, FleetKeeper keeper, StoredRevocations revoker,
+                   Accounts accounts, SchedulerApi api, TokenSigner tokens, PrometheusMeterRegistry metrics) {
     this.vertx = vertx;
     this.config = config;
     this.cluster = cluster;
     this.store = store;
     this.templates = templates;
-    this.repls = repls;
+    this.recovery = recovery;
     this.keeper = keeper;
+    this.revoker = revoker;
+    this.accounts = accounts;
+    this.api = api;
+    this.tokens = tokens;
     this.metrics = metrics;
     this.endpoint = new ServiceEndpoint("scheduler", UUID.randomUUID().toString().substring(0, 8), config.apiUrl());
   }
 
   public Future<Scheduler> start() {
     Router router = Router.router(vertx);
-    java.time.Clock clock = java.time.Clock.systemUTC();
-    var revocations = io.pier.common.auth.Revocations.following(vertx, cluster.revocations(), clock);
-    var tokens = new io.pier.common.auth.TokenSigner(config.auth().secret(), clock, revocations);
     OpsRoutes.mount(router, "scheduler", metrics, ready::get, tokens);
-    // A revocation holds as long as the longest token it can refuse (sign-in, preview cookie), plus clock differences.
-    var revoker = new io.pier.scheduler.auth.StoredRevocations(vertx, store, revocations,
-        config.auth().tokenTtl().plusHours(1), clock);
-    this.revoker = revoker;
-    var accounts = new io.pier.scheduler.auth.Accounts(vertx, store, cluster.accounts(), config.auth().admins(),
-        config.auth().signupOpen(), config.auth().setupToken(), clock);
-    this.accounts = accounts;
-    var auth = new io.pier.scheduler.auth.AuthApi(accounts, tokens, revoker, config.auth().tokenTtl(),
-        "https".equals(config.publicUrl().getScheme()),
-        new io.pier.common.http.OriginPolicy(config.publicUrl(), config.auth().allowedOrigins()), clock);
-    io.micrometer.core.instrument.Gauge.builder("pier.auth.login.limiter.keys", auth.logins(),
-            io.pier.scheduler.auth.RateLimiter::size)
-        .description("Usernames the sign-in limiter tracks now (bounded)").register(metrics);
-    io.micrometer.core.instrument.Gauge.builder("pier.auth.revocations", revocations,
-            io.pier.common.auth.Revocations::size)
-        .description("Accounts whose earlier tokens are revoked (sign-out, role change)").register(metrics);
-    var previewSignIn = new io.pier.scheduler.auth.PreviewSignIn(auth, tokens, repls::get, config::previewUrl);
-    new SchedulerApi(repls, templates, cluster, keeper, auth, previewSignIn, new io.pier.scheduler.auth.RateLimiter(
-        config.auth().createPerMinute(), Duration.ofMinutes(1), clock), config::previewUrl, config::ideUrl)
-        .mount(vertx, router);
+    api.mount(vertx, router);
     router.route().handler(ctx -> HttpErrors.send(ctx, 404, "not_found", "nothing at " + ctx.request().path()));
     return vertx.executeBlocking(() -> {
           store.ensureBucket();
           new TemplatePublisher(store).publish(templates);
           return null;
         }, false)
-        .compose(v -> repls.recoverRegistry())
+        .compose(v -> recovery.recover())
         .onSuccess(n -> LOG.info("registry: {} repls recovered from storage", n))
         .compose(n -> revoker.restore())
         .onSuccess(n -> {

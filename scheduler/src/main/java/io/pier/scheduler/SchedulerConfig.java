@@ -2,11 +2,14 @@ package io.pier.scheduler;
 
 import io.pier.common.cluster.ClusterConfig;
 import io.pier.common.config.Env;
+import io.pier.common.http.OriginPolicy;
 import io.pier.common.image.ImageSet;
 import io.pier.common.store.s3.S3Config;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 
 /**
  * The scheduler's settings.
@@ -42,18 +45,18 @@ public record SchedulerConfig(String bindHost, int port, String advertiseHost, S
    * @param maxReplsPerUser  repls one account may have; administrators are exempt
    * @param maxRunningPerUser repls of one account that may run (or be starting) at once; administrators are exempt
    */
-  public record AuthSettings(String secret, Duration tokenTtl, java.util.Set<String> admins, boolean signupOpen,
-                             int createPerMinute, java.util.List<String> allowedOrigins, String setupToken,
+  public record AuthSettings(String secret, Duration tokenTtl, Set<String> admins, boolean signupOpen,
+                             int createPerMinute, List<String> allowedOrigins, String setupToken,
                              int maxReplsPerUser, int maxRunningPerUser) {
     /** Settings as code builds them (tests): no setup token and no caps per user. */
-    public AuthSettings(String secret, Duration tokenTtl, java.util.Set<String> admins, boolean signupOpen,
+    public AuthSettings(String secret, Duration tokenTtl, Set<String> admins, boolean signupOpen,
                         int createPerMinute) {
-      this(secret, tokenTtl, admins, signupOpen, createPerMinute, java.util.List.of(), null, Integer.MAX_VALUE,
+      this(secret, tokenTtl, admins, signupOpen, createPerMinute, List.of(), null, Integer.MAX_VALUE,
           Integer.MAX_VALUE);
     }
 
     public static AuthSettings fromEnv(Env env) {
-      java.util.List<String> origins = io.pier.common.http.OriginPolicy.allowedOrigins(env);
+      List<String> origins = OriginPolicy.allowedOrigins(env);
       String setupToken = env.string("PIER_SETUP_TOKEN", null);
       if (setupToken != null && setupToken.length() < 16) {
         env.problem("PIER_SETUP_TOKEN must have at least 16 characters (e.g. openssl rand -hex 16), or be unset");
@@ -65,7 +68,7 @@ public record SchedulerConfig(String bindHost, int port, String advertiseHost, S
             + maxRepls + ")");
       }
       return new AuthSettings(env.secret("PIER_AUTH_SECRET"),
-          Duration.ofHours(env.atLeast("PIER_TOKEN_TTL_H", 12, 1)), java.util.Set.copyOf(env.list("PIER_ADMINS", "")),
+          Duration.ofHours(env.atLeast("PIER_TOKEN_TTL_H", 12, 1)), Set.copyOf(env.list("PIER_ADMINS", "")),
           env.choice("PIER_SIGNUP", "open", "open", "closed").equals("open"),
           env.atLeast("PIER_CREATE_PER_MINUTE", 30, 1), origins, setupToken, maxRepls, maxRunning);
     }

@@ -1,19 +1,34 @@
 package io.pier.scheduler;
 
-import io.pier.common.http.ServiceMetrics;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.pier.common.auth.Revocations;
+import io.pier.common.auth.TokenSigner;
+import io.pier.common.cluster.ClusterState;
 import io.pier.common.cluster.hazelcast.HazelcastCluster;
 import io.pier.common.config.ConfigException;
 import io.pier.common.config.Env;
 import io.pier.common.config.Mains;
+import io.pier.common.http.OriginPolicy;
+import io.pier.common.http.ServiceMetrics;
 import io.pier.common.repl.Slugs;
+import io.pier.common.store.ObjectStore;
 import io.pier.common.store.s3.S3ObjectStore;
 import io.pier.common.template.TemplateCatalog;
+import io.pier.scheduler.api.SchedulerApi;
+import io.pier.scheduler.auth.Accounts;
+import io.pier.scheduler.auth.AuthApi;
+import io.pier.scheduler.auth.PreviewSignIn;
+import io.pier.scheduler.auth.RateLimiter;
+import io.pier.scheduler.auth.StoredRevocations;
 import io.pier.scheduler.node.HttpNodeClient;
+import io.pier.scheduler.node.NodeClient;
 import io.pier.scheduler.placement.BestOfKPlacement;
 import io.pier.scheduler.placement.Checks;
 import io.pier.scheduler.placement.LoadScorer;
+import io.pier.scheduler.placement.NodeRoom;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -21,11 +36,16 @@ import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Starts a scheduler from environment variables (see the README's configuration table). */
+/**
+ * Starts a scheduler from environment variables (see the README's configuration table): the one place where its
+ * parts are built and wired.
+ */
 public final class SchedulerMain {
   private static final Logger LOG = LoggerFactory.getLogger(SchedulerMain.class);
   /** Two random choices: see {@link BestOfKPlacement} for why not the global best. */
   private static final int PLACEMENT_CHOICES = 2;
+  /** Sign-in attempts per username and minute: slows guessing a password to a crawl, a typo costs nothing. */
+  private static final int SIGN_INS_PER_MINUTE = 10;
 
   private SchedulerMain() {
   }
@@ -63,19 +83,47 @@ public final class SchedulerMain {
     if (!config.imageSet().isEmpty()) LOG.info("runner images pinned by PIER_IMAGE_SET: {}", config.imageSet().entries());
     PrometheusMeterRegistry metrics = ServiceMetrics.create("scheduler");
     S3ObjectStore store = new S3ObjectStore(config.s3());
-    return HazelcastCluster.join(config.cluster(), metrics).compose(cluster -> {
-      Clock clock = Clock.systemUTC();
-      SecureRandom random = new SecureRandom();
-      ReplService repls = new ReplService(cluster.vertx(), cluster.state(), store, templates,
-          new BestOfKPlacement(Checks.standard(clock, config.nodeStaleAfter()), new LoadScorer(), PLACEMENT_CHOICES, random),
-          new HttpNodeClient(WebClient.create(cluster.vertx()), config.nodeTimeout(),
-              new io.pier.common.auth.TokenSigner(config.auth().secret(), clock)),
-          new Slugs(random), clock, config.busyWait(), metrics,
-          new ReplService.Quotas(config.auth().maxReplsPerUser(), config.auth().maxRunningPerUser()));
-      FleetKeeper keeper = new FleetKeeper(cluster.vertx(), cluster.state(), repls, config.fleet(), clock, metrics);
-      return new Scheduler(cluster.vertx(), config, cluster.state(), store, templates, repls, keeper, metrics).start()
-          .map(s -> new Running(s, cluster, store))
-          .recover(err -> cluster.close().transform(v -> Future.failedFuture(err)));
-    });
+    return HazelcastCluster.join(config.cluster(), metrics).compose(cluster ->
+        wire(cluster.vertx(), config, cluster.state(), store, templates, metrics).start()
+            .map(s -> new Running(s, cluster, store))
+            .recover(err -> cluster.close().transform(v -> Future.failedFuture(err))));
+  }
+
+  private static Scheduler wire(Vertx vertx, SchedulerConfig config, ClusterState cluster, ObjectStore store,
+                                TemplateCatalog templates, PrometheusMeterRegistry metrics) {
+    Clock clock = Clock.systemUTC();
+    SecureRandom random = new SecureRandom();
+    SchedulerConfig.AuthSettings auth = config.auth();
+    Revocations revocations = Revocations.following(vertx, cluster.revocations(), clock);
+    TokenSigner tokens = new TokenSigner(auth.secret(), clock, revocations);
+
+    NodeRoom room = new NodeRoom(cluster, clock);
+    NodeClient nodes = new HttpNodeClient(WebClient.create(vertx), config.nodeTimeout(), tokens);
+    ReplRegistry registry = new ReplRegistry(vertx, cluster, store, clock, config.busyWait());
+    ReplService.Quotas quotas = new ReplService.Quotas(auth.maxReplsPerUser(), auth.maxRunningPerUser());
+    ReplStarter starter = new ReplStarter(registry, templates,
+        new BestOfKPlacement(Checks.standard(clock, config.nodeStaleAfter()), new LoadScorer(), PLACEMENT_CHOICES, random),
+        nodes, room, clock, quotas, metrics);
+    ReplService repls = new ReplService(cluster, store, templates, nodes, registry, starter, new Slugs(random), clock,
+        quotas, metrics);
+    FleetKeeper keeper = new FleetKeeper(vertx, cluster, repls, room, config.fleet(), clock, metrics);
+
+    // A revocation holds as long as the longest token it can refuse (sign-in, preview cookie), plus clock differences.
+    StoredRevocations revoker = new StoredRevocations(vertx, store, revocations, auth.tokenTtl().plusHours(1), clock);
+    Accounts accounts = new Accounts(vertx, store, cluster.accounts(), auth.admins(), auth.signupOpen(),
+        auth.setupToken(), clock);
+    RateLimiter logins = new RateLimiter(SIGN_INS_PER_MINUTE, Duration.ofMinutes(1), clock);
+    AuthApi authApi = new AuthApi(accounts, tokens, revoker, auth.tokenTtl(),
+        "https".equals(config.publicUrl().getScheme()), new OriginPolicy(config.publicUrl(), auth.allowedOrigins()),
+        logins);
+    Gauge.builder("pier.auth.login.limiter.keys", logins, RateLimiter::size)
+        .description("Usernames the sign-in limiter tracks now (bounded)").register(metrics);
+    Gauge.builder("pier.auth.revocations", revocations, Revocations::size)
+        .description("Accounts whose earlier tokens are revoked (sign-out, role change)").register(metrics);
+    SchedulerApi api = new SchedulerApi(repls, new NodeDrain(cluster, nodes, repls), templates, cluster, keeper,
+        authApi, new PreviewSignIn(authApi, tokens, repls::get, config::previewUrl),
+        new RateLimiter(auth.createPerMinute(), Duration.ofMinutes(1), clock), config::previewUrl, config::ideUrl);
+    return new Scheduler(vertx, config, cluster, store, templates, new RegistryRecovery(vertx, cluster, store), keeper,
+        revoker, accounts, api, tokens, metrics);
   }
 }

@@ -51,7 +51,7 @@ public final class FakeNodeClient implements NodeClient {
   }
 
   @Override
-  public Future<java.util.List<Unsaved>> stop(NodeInfo node, String slug) {
+  public Future<List<Unsaved>> stop(NodeInfo node, String slug) {
     stops.add(new StopCall(node, slug));
     if (failStopWith != null) return Future.failedFuture(failStopWith);
     Future<Void> gate = stopGate == null ? Future.succeededFuture() : stopGate;
@@ -59,5 +59,5 @@ public final class FakeNodeClient implements NodeClient {
   }
 
   /** What the next stops report as not stored. */
-  public java.util.List<Unsaved> unsaved = java.util.List.of();
+  public List<Unsaved> unsaved = List.of();
 }

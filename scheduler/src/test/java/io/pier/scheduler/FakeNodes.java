@@ -83,7 +83,7 @@ public final class FakeNodes {
 
   public NodeInfo build() {
     return new NodeInfo(id, "http://127.0.0.1:9/" + id, new NodeCapacity(slots, memoryMb, cpus),
-        new NodeLoad(repls, reservedMb, cpuUsage, 0, java.util.List.of()), draining, images, heartbeatAt, null,
+        new NodeLoad(repls, reservedMb, cpuUsage, 0, List.of()), draining, images, heartbeatAt, null,
         runtimes);
   }
 

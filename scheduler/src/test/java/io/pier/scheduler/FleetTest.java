@@ -14,12 +14,16 @@ import io.pier.common.repl.ReplRecord;
 import io.pier.common.repl.ReplState;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The fleet behaviours of the scheduler over fakes: reservations, drain, node loss, idle stop, the scale signal. */
 class FleetTest {
@@ -29,7 +33,7 @@ class FleetTest {
   @BeforeEach
   void setUp() {
     f = new ReplServiceFixture();
-    keeper = new FleetKeeper(f.vertx, f.cluster, f.service, new FleetKeeper.Settings(Duration.ofHours(1),
+    keeper = new FleetKeeper(f.vertx, f.cluster, f.service, f.room, new FleetKeeper.Settings(Duration.ofHours(1),
         Duration.ofMinutes(10), 0.7, null, Duration.ofMinutes(10), ReplServiceFixture.STALE_AFTER), f.clock,
         new SimpleMeterRegistry());
   }
@@ -68,25 +72,25 @@ class FleetTest {
   @Test
   void drainMovesEveryReplOffTheNodeAndItTakesNoNewOnes() throws Exception {
     f.addNode("a");
-    List<String> slugs = new java.util.ArrayList<>();
+    List<String> slugs = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       ReplRecord r = await(f.service.create("node", null));
       await(f.service.start(r.slug()));
       slugs.add(r.slug());
     }
     f.addNode("b");
-    JsonObject result = await(f.service.drain("a", true));
-    assertEquals(3, result.getJsonArray("moved").size(), result.encode());
+    NodeDrain.Outcome result = await(f.drain.drain("a", true));
+    assertEquals(3, result.moved().size(), result.toString());
     for (String slug : slugs) assertEquals("b", await(f.service.get(slug)).nodeId());
     ReplRecord fresh = await(f.service.create("node", null));
     assertEquals("b", await(f.service.start(fresh.slug())).nodeId());
     assertTrue(await(f.cluster.nodes().get("a")).draining());
-    assertFalse(await(f.service.drain("a", false)).getBoolean("draining"));
+    assertFalse(await(f.drain.drain("a", false)).draining());
   }
 
   @Test
   void drainingAnUnknownNodeIsANotFound() throws Exception {
-    assertEquals("unknown_node", ((ApiException) failure(f.service.drain("nope", true))).code());
+    assertEquals("unknown_node", ((ApiException) failure(f.drain.drain("nope", true))).code());
   }
 
   @Test
@@ -138,7 +142,7 @@ class FleetTest {
 
   @Test
   void theSignalAsksForNodesToBringUtilisationDownToTheTarget() {
-    var now = java.time.Instant.parse("2026-01-01T00:00:00Z");
+    var now = Instant.parse("2026-01-01T00:00:00Z");
     List<NodeInfo> half = List.of(FakeNodes.node("a", now).slots(10).repls(9).build(),
         FakeNodes.node("b", now).slots(10).repls(9).build());
     FleetSignal busy = FleetSignal.compute(half, now, Duration.ofSeconds(15), 0.7, false);
@@ -171,19 +175,19 @@ class FleetTest {
   }
 
   @Test
-  void aFleetThatWantsMoreNodesRunsTheScaleOutCommandOncePerCooldown(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+  void aFleetThatWantsMoreNodesRunsTheScaleOutCommandOncePerCooldown(@TempDir Path dir)
       throws Exception {
-    java.nio.file.Path log = dir.resolve("scale-out.log");
-    FleetKeeper scaling = new FleetKeeper(f.vertx, f.cluster, f.service, new FleetKeeper.Settings(Duration.ofHours(1),
+    Path log = dir.resolve("scale-out.log");
+    FleetKeeper scaling = new FleetKeeper(f.vertx, f.cluster, f.service, f.room, new FleetKeeper.Settings(Duration.ofHours(1),
         Duration.ZERO, 0.7, "echo \"$PIER_ACTIVE_NODES -> $PIER_DESIRED_NODES\" >> " + log, Duration.ofMinutes(10),
         ReplServiceFixture.STALE_AFTER), f.clock, new SimpleMeterRegistry());
     await(f.cluster.nodes().put("busy", FakeNodes.node("busy", f.clock.instant()).slots(10).repls(9).build()));
     await(scaling.tick());
-    eventually(() -> java.nio.file.Files.exists(log) && !java.nio.file.Files.readString(log).isBlank());
-    assertEquals("1 -> 2\n", java.nio.file.Files.readString(log), "active and desired nodes are passed on");
+    eventually(() -> Files.exists(log) && !Files.readString(log).isBlank());
+    assertEquals("1 -> 2\n", Files.readString(log), "active and desired nodes are passed on");
     await(scaling.tick());
     await(scaling.tick());
-    assertEquals("1 -> 2\n", java.nio.file.Files.readString(log), "not again within the cooldown");
+    assertEquals("1 -> 2\n", Files.readString(log), "not again within the cooldown");
     assertTrue(await(scaling.signal()).scaleOut());
   }
 

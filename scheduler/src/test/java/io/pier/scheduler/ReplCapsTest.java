@@ -13,6 +13,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +32,7 @@ class ReplCapsTest {
     for (Future<T> one : all) {
       try {
         done.add(await(one));
-      } catch (java.util.concurrent.ExecutionException e) {
+      } catch (ExecutionException e) {
         ApiException api = assertInstanceOf(ApiException.class, e.getCause());
         assertEquals(429, api.status());
         assertEquals(code, api.code(), api.getMessage());

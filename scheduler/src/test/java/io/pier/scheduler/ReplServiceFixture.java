@@ -13,6 +13,7 @@ import io.pier.common.template.TemplateCatalog;
 import io.pier.scheduler.placement.BestOfKPlacement;
 import io.pier.scheduler.placement.Checks;
 import io.pier.scheduler.placement.LoadScorer;
+import io.pier.scheduler.placement.NodeRoom;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -39,7 +40,10 @@ public final class ReplServiceFixture implements AutoCloseable {
   public final TemplateCatalog catalog = TemplateCatalog.load(TEMPLATES);
   public final FakeNodeClient nodes;
   public final Vertx vertx = Vertx.vertx();
+  public final NodeRoom room;
   public final ReplService service;
+  public final NodeDrain drain;
+  public final RegistryRecovery recovery;
 
   public ReplServiceFixture() {
     this(Duration.ofSeconds(2), m -> m);
@@ -66,9 +70,16 @@ public final class ReplServiceFixture implements AutoCloseable {
     });
     nodes = new FakeNodeClient(cluster);
     new TemplatePublisher(store).publish(catalog);
-    service = new ReplService(vertx, cluster, store, catalog,
-        new BestOfKPlacement(Checks.standard(clock, STALE_AFTER), new LoadScorer(), 2, new Random(7)),
-        nodes, new Slugs(new SecureRandom()), clock, busyWait, new SimpleMeterRegistry(), quotas);
+    room = new NodeRoom(cluster, clock);
+    SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    ReplRegistry registry = new ReplRegistry(vertx, cluster, store, clock, busyWait);
+    ReplStarter starter = new ReplStarter(registry, catalog,
+        new BestOfKPlacement(Checks.standard(clock, STALE_AFTER), new LoadScorer(), 2, new Random(7)), nodes, room,
+        clock, quotas, metrics);
+    service = new ReplService(cluster, store, catalog, nodes, registry, starter, new Slugs(new SecureRandom()), clock,
+        quotas, metrics);
+    drain = new NodeDrain(cluster, nodes, service);
+    recovery = new RegistryRecovery(vertx, cluster, store);
   }
 
   /** Puts a healthy node with both runner images into the cluster. */

@@ -18,6 +18,7 @@ import io.pier.common.node.StartRequest;
 import io.pier.common.repl.Limits;
 import io.pier.common.repl.ReplRecord;
 import io.pier.common.repl.ReplState;
+import io.pier.common.repl.Visibility;
 import io.pier.common.store.ObjectStore.ObjectInfo;
 import io.pier.common.template.TemplateManifest;
 import io.vertx.core.Future;
@@ -376,7 +377,7 @@ class ReplServiceTest {
     f.store.put("repls/" + a.slug() + "/files/index.js", "x".getBytes(UTF_8));
     f.store.put("repls/no-metadata/files/index.js", "x".getBytes(UTF_8));
 
-    assertEquals(2, await(service().recoverRegistry()));
+    assertEquals(2, await(f.recovery.recover()));
     assertEquals(a.withState(ReplState.STOPPED, null, active), registered(a.slug()));
     assertEquals(b, registered(b.slug()));
     assertNull(registered("no-metadata"));
@@ -387,7 +388,7 @@ class ReplServiceTest {
     f.addNode("node-a");
     ReplRecord r = created();
     ReplRecord running = await(service().start(r.slug()));
-    assertEquals(0, await(service().recoverRegistry()));
+    assertEquals(0, await(f.recovery.recover()));
     assertEquals(running, registered(r.slug()));
   }
 
@@ -397,7 +398,7 @@ class ReplServiceTest {
     f.store.put("repls/partial/repl.json", "{\"slug\":\"partial\"}".getBytes(UTF_8));
     Instant t = f.clock.instant();
     storeMetadata(new ReplRecord("fine", "node", null, ReplState.STOPPED, null, t, t, new Limits(1, 512, 256)));
-    assertEquals(1, await(service().recoverRegistry()));
+    assertEquals(1, await(f.recovery.recover()));
     assertNull(registered("broken"));
     assertNull(registered("partial"));
     assertNotNull(registered("fine"));
@@ -407,19 +408,19 @@ class ReplServiceTest {
   void recoverRegistryFindsWhatCreateStored() throws Exception {
     ReplRecord r = created();
     await(f.cluster.repls().remove(r.slug())); // the whole cluster restarted
-    assertEquals(1, await(service().recoverRegistry()));
+    assertEquals(1, await(f.recovery.recover()));
     assertEquals(r, registered(r.slug()));
   }
 
   @Test
   void aPrivatePreviewSurvivesARebuildOfTheRegistryAndStartsAndStops() throws Exception {
     f.addNode("node-a");
-    ReplRecord r = await(service().create("node", "alice", io.pier.common.repl.Visibility.PRIVATE));
+    ReplRecord r = await(service().create("node", "alice", Visibility.PRIVATE));
     assertEquals("private", storedJson(r.slug()).getString("visibility"));
     assertTrue(await(service().start(r.slug())).isPrivate(), "a transition keeps the visibility");
     assertTrue(await(service().stop(r.slug())).isPrivate());
     await(f.cluster.repls().remove(r.slug())); // the whole cluster restarted
-    assertEquals(1, await(service().recoverRegistry()));
+    assertEquals(1, await(f.recovery.recover()));
     assertTrue(registered(r.slug()).isPrivate());
   }
 
@@ -427,13 +428,13 @@ class ReplServiceTest {
   void visibilityChangesInTheRegistryAndInStorage() throws Exception {
     ReplRecord r = created();
     assertFalse(r.isPrivate(), "public by default");
-    assertTrue(await(service().setVisibility(r.slug(), io.pier.common.repl.Visibility.PRIVATE)).isPrivate());
+    assertTrue(await(service().setVisibility(r.slug(), Visibility.PRIVATE)).isPrivate());
     assertTrue(registered(r.slug()).isPrivate());
     assertEquals("private", storedJson(r.slug()).getString("visibility"));
-    await(service().setVisibility(r.slug(), io.pier.common.repl.Visibility.PUBLIC));
+    await(service().setVisibility(r.slug(), Visibility.PUBLIC));
     assertEquals("public", storedJson(r.slug()).getString("visibility"));
     ApiException unknown = assertInstanceOf(ApiException.class,
-        failure(service().setVisibility("no-such-repl", io.pier.common.repl.Visibility.PRIVATE)));
+        failure(service().setVisibility("no-such-repl", Visibility.PRIVATE)));
     assertEquals(404, unknown.status());
   }
 
@@ -492,7 +493,7 @@ class ReplServiceTest {
     }
 
     @Override
-    public Future<Boolean> putIfAbsent(String key, String value, java.time.Duration ttl) {
+    public Future<Boolean> putIfAbsent(String key, String value, Duration ttl) {
       return inner.putIfAbsent(key, value, ttl);
     }
 

@@ -9,6 +9,7 @@ import io.pier.common.config.Env;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SchedulerConfigTest {
 
   private static SchedulerConfig config(Map<String, String> vars) {
-    Map<String, String> withSecret = new java.util.HashMap<>(vars);
+    Map<String, String> withSecret = new HashMap<>(vars);
     withSecret.putIfAbsent("PIER_AUTH_SECRET", "a-test-secret-long-enough");
     return SchedulerConfig.fromEnv(new Env(withSecret));
   }

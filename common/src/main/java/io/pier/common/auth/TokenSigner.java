@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,7 +101,7 @@ public final class TokenSigner {
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256")
           .digest(("pier-token-key:" + secret).getBytes(StandardCharsets.UTF_8));
-      return ENCODER.encodeToString(java.util.Arrays.copyOf(digest, 8));
+      return ENCODER.encodeToString(Arrays.copyOf(digest, 8));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -4,7 +4,11 @@ import io.pier.common.node.NodeInfo;
 import io.pier.common.repl.ReplRecord;
 import io.pier.common.repl.Route;
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The cluster-wide maps every part shares, by name. Who writes what:
@@ -109,34 +113,34 @@ public final class ClusterState {
   }
 
   /** When a repl was last used, and by what ("session" or "preview"). */
-  public record Activity(java.time.Instant at, String by) {
+  public record Activity(Instant at, String by) {
     public JsonObject toJson() {
       return new JsonObject().put("at", at.toString()).put("by", by);
     }
 
     public static Activity fromJson(JsonObject json) {
-      return new Activity(java.time.Instant.parse(json.getString("at")), json.getString("by"));
+      return new Activity(Instant.parse(json.getString("at")), json.getString("by"));
     }
   }
 
   /**
    * Room taken on one node for repls being started there: slug → memory (MB) and when it was taken.
    */
-  public record Reservations(java.util.Map<String, Long> memoryMb, java.util.Map<String, java.time.Instant> at) {
-    public static final Reservations NONE = new Reservations(java.util.Map.of(), java.util.Map.of());
+  public record Reservations(Map<String, Long> memoryMb, Map<String, Instant> at) {
+    public static final Reservations NONE = new Reservations(Map.of(), Map.of());
 
-    public Reservations with(String slug, long memory, java.time.Instant when) {
-      var m = new java.util.TreeMap<>(memoryMb);
-      var a = new java.util.TreeMap<>(at);
+    public Reservations with(String slug, long memory, Instant when) {
+      var m = new TreeMap<>(memoryMb);
+      var a = new TreeMap<>(at);
       m.put(slug, memory);
       a.put(slug, when);
       return new Reservations(m, a);
     }
 
     /** Without the reservations {@code done} says are over. */
-    public Reservations without(java.util.function.Predicate<String> done) {
-      var m = new java.util.TreeMap<>(memoryMb);
-      var a = new java.util.TreeMap<>(at);
+    public Reservations without(Predicate<String> done) {
+      var m = new TreeMap<>(memoryMb);
+      var a = new TreeMap<>(at);
       m.keySet().removeIf(done);
       a.keySet().retainAll(m.keySet());
       return new Reservations(m, a);
@@ -149,12 +153,12 @@ public final class ClusterState {
     }
 
     public static Reservations fromJson(JsonObject json) {
-      var m = new java.util.TreeMap<String, Long>();
-      var a = new java.util.TreeMap<String, java.time.Instant>();
+      var m = new TreeMap<String, Long>();
+      var a = new TreeMap<String, Instant>();
       JsonObject entries = json.getJsonObject("entries", new JsonObject());
       for (String slug : entries.fieldNames()) {
         m.put(slug, entries.getJsonObject(slug).getLong("memoryMb"));
-        a.put(slug, java.time.Instant.parse(entries.getJsonObject(slug).getString("at")));
+        a.put(slug, Instant.parse(entries.getJsonObject(slug).getString("at")));
       }
       return new Reservations(m, a);
     }

@@ -6,7 +6,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
@@ -85,7 +87,7 @@ public final class SharedMap<V> {
    *
    * @return true when an entry was removed
    */
-  public Future<Boolean> removeIf(String key, java.util.function.Predicate<V> shouldRemove) {
+  public Future<Boolean> removeIf(String key, Predicate<V> shouldRemove) {
     return raw.get(key).compose(text -> {
       if (text == null || !shouldRemove.test(decode.apply(new JsonObject(text)))) return Future.succeededFuture(false);
       return raw.remove(key, text);
@@ -95,7 +97,7 @@ public final class SharedMap<V> {
   /** Every entry, by key. */
   public Future<Map<String, V>> entries() {
     return raw.entries().map(entries -> {
-      Map<String, V> decoded = new java.util.TreeMap<>();
+      Map<String, V> decoded = new TreeMap<>();
       for (Map.Entry<String, String> e : entries.entrySet()) decoded.put(e.getKey(), decode.apply(new JsonObject(e.getValue())));
       return decoded;
     });

@@ -1,5 +1,6 @@
 package io.pier.common.config;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,11 +56,11 @@ public final class Env {
    * An absolute URL with a scheme and a host, such as {@code http://pier.localhost:8080}; null when it is not set and
    * {@code fallback} is null, or when it is not such a URL (then a problem).
    */
-  public java.net.URI url(String name, String fallback) {
+  public URI url(String name, String fallback) {
     String value = string(name, fallback);
     if (value == null) return null;
     try {
-      java.net.URI uri = java.net.URI.create(value);
+      URI uri = URI.create(value);
       if (uri.getScheme() != null && uri.getHost() != null) return uri;
     } catch (IllegalArgumentException e) {
       // reported below

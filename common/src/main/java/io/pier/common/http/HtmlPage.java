@@ -1,6 +1,7 @@
 package io.pier.common.http;
 
 import io.vertx.core.http.HttpServerResponse;
+import java.util.Locale;
 
 /**
  * The small HTML pages Pier answers browsers with itself (no such repl, not yours, sign-in link expired): one look,
@@ -30,6 +31,6 @@ public final class HtmlPage {
 
   /** True when the client would rather have a page than JSON: a browser navigating, as its Accept header says. */
   public static boolean wanted(String accept) {
-    return accept != null && accept.toLowerCase(java.util.Locale.ROOT).contains("text/html");
+    return accept != null && accept.toLowerCase(Locale.ROOT).contains("text/html");
   }
 }

@@ -1,9 +1,12 @@
 package io.pier.common.http;
 
+import io.pier.common.config.Env;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.net.HostAndPort;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -40,8 +43,8 @@ public final class OriginPolicy {
    * {@code PIER_ALLOWED_ORIGINS}: the comma-separated extra origins every service that checks origins reads alike;
    * one that is not an origin is a problem of {@code env}.
    */
-  public static java.util.List<String> allowedOrigins(io.pier.common.config.Env env) {
-    java.util.List<String> origins = env.list("PIER_ALLOWED_ORIGINS", "");
+  public static List<String> allowedOrigins(Env env) {
+    List<String> origins = env.list("PIER_ALLOWED_ORIGINS", "");
     for (String origin : origins) {
       if (normalise(origin) == null) env.problem("PIER_ALLOWED_ORIGINS: not an origin (scheme://host[:port]): " + origin);
     }
@@ -92,7 +95,7 @@ public final class OriginPolicy {
       String host = uri.getHost().toLowerCase(Locale.ROOT);
       if (host.endsWith(".")) host = host.substring(0, host.length() - 1);
       return scheme + "://" + host + ":" + port;
-    } catch (java.net.URISyntaxException | RuntimeException e) {
+    } catch (URISyntaxException | RuntimeException e) {
       return null;
     }
   }

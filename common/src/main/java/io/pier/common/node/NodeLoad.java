@@ -2,6 +2,7 @@ package io.pier.common.node;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,7 +22,7 @@ public record NodeLoad(int repls, long reservedMemoryMb, double cpuUsage, long m
 
   /** This load plus a repl not yet counted: a reservation placement made on the node. */
   public NodeLoad plus(String slug, long memoryMb) {
-    List<String> more = new java.util.ArrayList<>(slugs);
+    List<String> more = new ArrayList<>(slugs);
     more.add(slug);
     return new NodeLoad(repls + 1, reservedMemoryMb + memoryMb, cpuUsage, memoryUsedMb, more);
   }

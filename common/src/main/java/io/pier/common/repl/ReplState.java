@@ -1,5 +1,7 @@
 package io.pier.common.repl;
 
+import java.util.Locale;
+
 /**
  * Lifecycle states of a repl. The scheduler is the only writer; every other part only reads them.
  *
@@ -18,11 +20,11 @@ public enum ReplState {
 
   /** The lower-case name used in JSON and URLs. */
   public String wire() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT);
   }
 
   /** Parses the JSON form; unknown values are an error, not a default. */
   public static ReplState fromWire(String value) {
-    return valueOf(value.toUpperCase(java.util.Locale.ROOT));
+    return valueOf(value.toUpperCase(Locale.ROOT));
   }
 }

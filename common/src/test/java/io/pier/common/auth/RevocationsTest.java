@@ -12,6 +12,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +35,7 @@ class RevocationsTest {
     return future.toCompletionStage().toCompletableFuture().get(5, SECONDS);
   }
 
-  private static void eventually(java.util.function.BooleanSupplier condition, String what) throws Exception {
+  private static void eventually(BooleanSupplier condition, String what) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) throw new AssertionError(what);

@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
 class TokenSignerTest {
@@ -82,9 +85,9 @@ class TokenSignerTest {
   @Test
   void anOldV1TokenWithoutKeyIdOrIssueTimeIsRefused() {
     // v1.<payload>.<HMAC over payload>, as the previous version signed them.
-    String payload = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+    String payload = Base64.getUrlEncoder().withoutPadding().encodeToString(
         ("{\"sub\":\"ada\",\"adm\":true,\"exp\":" + NOW.plusSeconds(3600).getEpochSecond() + "}")
-            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            .getBytes(StandardCharsets.UTF_8));
     assertFalse(signer.verify("v1." + payload + ".c2ln").isPresent());
   }
 
@@ -162,12 +165,12 @@ class TokenSignerTest {
     }
 
     @Override
-    public java.time.ZoneId getZone() {
+    public ZoneId getZone() {
       return ZoneOffset.UTC;
     }
 
     @Override
-    public Clock withZone(java.time.ZoneId zone) {
+    public Clock withZone(ZoneId zone) {
       return this;
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pier.common.store.ObjectStore.ObjectInfo;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -126,7 +127,7 @@ class InMemoryObjectStoreTest {
     try (var in = store.openStream("f/in.txt").orElseThrow()) {
       assertArrayEquals("hello".getBytes(UTF_8), in.readAllBytes());
     }
-    store.putStream("f/s.txt", 3, () -> new java.io.ByteArrayInputStream("abcdef".getBytes(UTF_8)));
+    store.putStream("f/s.txt", 3, () -> new ByteArrayInputStream("abcdef".getBytes(UTF_8)));
     assertArrayEquals("abc".getBytes(UTF_8), store.get("f/s.txt").orElseThrow());
   }
 
@@ -134,6 +135,6 @@ class InMemoryObjectStoreTest {
   void aMissingObjectHasNoStreamAndDotSegmentKeysAreRefused() {
     assertTrue(store.openStream("nope").isEmpty());
     assertThrows(ObjectStore.Refused.class,
-        () -> store.putStream("repls/a/files/../../b/x", 1, () -> new java.io.ByteArrayInputStream(new byte[1])));
+        () -> store.putStream("repls/a/files/../../b/x", 1, () -> new ByteArrayInputStream(new byte[1])));
   }
 }

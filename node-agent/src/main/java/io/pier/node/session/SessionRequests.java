@@ -1,9 +1,5 @@
 package io.pier.node.session;
 
-import static io.pier.node.session.RequestFields.bad;
-import static io.pier.node.session.RequestFields.channel;
-import static io.pier.node.session.RequestFields.size;
-
 import io.pier.node.limits.BlockingPool;
 import io.pier.node.limits.SessionLimits;
 import io.vertx.core.Future;
@@ -15,17 +11,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Answers one session's requests (its text frames, docs/protocol.md) in the order they came: parses each, hands it to
- * the file operations, the repl's terminals or its run process by its {@code op}, and sends the answer, or the error
- * it failed with. On the repl's context.
+ * the handler of its {@code op} ({@link OperationTable}: files, the repl's terminals, its run process), and sends the
+ * answer, or the error it failed with. On the repl's context.
  */
 final class SessionRequests {
   private static final Logger LOG = LoggerFactory.getLogger(SessionRequests.class);
 
   private final SessionSocket session;
-  private final LiveRepl repl;
-  private final SessionLimits limits;
   private final InFlightRequests inFlight;
-  private final FileOperations files;
+  private final OperationTable operations;
   /** Requests are answered in the order they came: each waits for the one before. */
   private Future<?> previous = Future.succeededFuture();
 
@@ -33,10 +27,8 @@ final class SessionRequests {
   SessionRequests(SessionSocket session, LiveRepl repl, SessionLimits limits, InFlightRequests inFlight,
                   FileOperations files) {
     this.session = session;
-    this.repl = repl;
-    this.limits = limits;
     this.inFlight = inFlight;
-    this.files = files;
+    this.operations = OperationTable.of(files, new TerminalRequests(session, repl, limits), repl);
   }
 
   /** A text frame of {@code size} characters, counted in by {@link InFlightRequests#admit}. */
@@ -59,7 +51,7 @@ final class SessionRequests {
       // A closed session's queued requests are not done: nobody would hear the answer.
       if (session.closed()) return Future.failedFuture(new SessionException("closed", "the session is closed"));
       try {
-        return dispatch(request);
+        return operations.answer(request);
       } catch (RuntimeException e) {
         return Future.failedFuture(e);
       }
@@ -70,44 +62,6 @@ final class SessionRequests {
       JsonObject reply = ar.succeeded() ? ar.result().put("ok", true) : failure(ar.cause());
       session.sendEvent(reply.put("id", id));
     });
-  }
-
-  private Future<JsonObject> dispatch(JsonObject r) {
-    String op = r.getValue("op") instanceof String s ? s : null;
-    if (op == null) throw new SessionException("bad_request", "a request needs an \"op\"");
-    switch (op) {
-      case "fs.list":
-        return files.list(r);
-      case "fs.read":
-        return files.read(r);
-      case "fs.write":
-        return files.write(r);
-      case "fs.edit":
-        return files.edit(r);
-      case "fs.create":
-        return files.create(r);
-      case "fs.rename":
-        return files.rename(r);
-      case "fs.delete":
-        return files.delete(r);
-      case "term.open":
-        return repl.openTerminal(session, limits.terminalsPerRepl(), size(r, "cols", 80), size(r, "rows", 24))
-            .map(term -> new JsonObject().put("term", term));
-      case "term.attach": {
-        int term = channel(r);
-        return repl.attachTerminal(session, term).map(v -> new JsonObject().put("term", term));
-      }
-      case "term.resize":
-        return repl.resizeTerminal(channel(r), size(r, "cols", 80), size(r, "rows", 24)).map(v -> new JsonObject());
-      case "term.close":
-        return repl.closeTerminal(channel(r)).map(v -> new JsonObject());
-      case "run.start":
-        return repl.startRun().map(v -> new JsonObject());
-      case "run.stop":
-        return repl.stopRun().map(v -> new JsonObject());
-      default:
-        throw bad("unknown op \"" + op + "\"");
-    }
   }
 
   private static JsonObject failure(Throwable err) {

@@ -4,15 +4,18 @@ import io.pier.common.cluster.ClusterState;
 import io.pier.common.http.ApiException;
 import io.pier.common.http.HttpErrors;
 import io.pier.common.node.NodeInfo;
-import io.pier.common.repl.ReplRecord;
 import io.pier.common.repl.Slugs;
 import io.pier.common.repl.Visibility;
 import io.pier.common.template.TemplateCatalog;
 import io.pier.common.template.TemplateManifest;
 import io.pier.common.auth.AuthToken;
+import io.pier.common.auth.PreviewAccess;
+import io.pier.scheduler.FleetKeeper;
+import io.pier.scheduler.NodeDrain;
 import io.pier.scheduler.ReplService;
 import io.pier.scheduler.auth.AuthApi;
 import io.pier.scheduler.auth.PreviewSignIn;
+import io.pier.scheduler.auth.RateLimiter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
@@ -32,28 +35,27 @@ public final class SchedulerApi {
   private static final int MAX_BODY_BYTES = 16 * 1024;
 
   private final ReplService repls;
+  private final NodeDrain drains;
   private final TemplateCatalog templates;
   private final ClusterState cluster;
-  private final io.pier.scheduler.FleetKeeper keeper;
+  private final FleetKeeper keeper;
   private final AuthApi auth;
-  private final io.pier.scheduler.auth.RateLimiter creations;
-  private final Function<String, String> previewUrl;
-  private final Function<String, String> ideUrl;
+  private final RateLimiter creations;
   private final PreviewSignIn previewSignIn;
+  private final ApiViews views;
 
-  public SchedulerApi(ReplService repls, TemplateCatalog templates, ClusterState cluster,
-                      io.pier.scheduler.FleetKeeper keeper, AuthApi auth, PreviewSignIn previewSignIn,
-                      io.pier.scheduler.auth.RateLimiter creations, Function<String, String> previewUrl,
-                      Function<String, String> ideUrl) {
+  public SchedulerApi(ReplService repls, NodeDrain drains, TemplateCatalog templates, ClusterState cluster,
+                      FleetKeeper keeper, AuthApi auth, PreviewSignIn previewSignIn, RateLimiter creations,
+                      Function<String, String> previewUrl, Function<String, String> ideUrl) {
     this.repls = repls;
+    this.drains = drains;
     this.templates = templates;
     this.cluster = cluster;
     this.keeper = keeper;
     this.auth = auth;
     this.previewSignIn = previewSignIn;
     this.creations = creations;
-    this.previewUrl = previewUrl;
-    this.ideUrl = ideUrl;
+    this.views = new ApiViews(previewUrl, ideUrl);
   }
 
   /** Adds the API's routes to {@code router}. */
@@ -62,7 +64,7 @@ public final class SchedulerApi {
     router.get("/api/templates").handler(ctx -> ctx.json(new JsonObject().put("templates", new JsonArray(
         templates.all().stream().map(TemplateManifest::toJson).toList()))));
     auth.mount(router);
-    router.get(io.pier.common.auth.PreviewAccess.START).handler(previewSignIn::handle);
+    router.get(PreviewAccess.START).handler(previewSignIn::handle);
     // Everything below needs a signed-in caller.
     router.route("/api/*").handler(auth::requireCaller);
     router.post("/api/repls").handler(this::create);
@@ -70,15 +72,14 @@ public final class SchedulerApi {
       AuthToken caller = ctx.get(AuthApi.CALLER);
       boolean everyone = caller.admin() || caller.isService();
       respond(ctx, repls.list().map(all -> new JsonObject().put("repls", new JsonArray(all.stream()
-          .filter(r -> everyone || caller.subject().equals(r.owner())).map(this::view).toList()))));
+          .filter(r -> everyone || caller.subject().equals(r.owner())).map(views::repl).toList()))));
     });
-    router.get("/api/repls/:slug").handler(ctx -> withSlug(ctx, slug -> repls.get(slug).map(this::view)));
+    router.get("/api/repls/:slug").handler(ctx -> withSlug(ctx, slug -> repls.get(slug).map(views::repl)));
     router.patch("/api/repls/:slug").handler(this::patch);
     router.post("/api/repls/:slug/start").handler(ctx -> withSlug(ctx, slug ->
-        repls.start(slug, capped(ctx.get(AuthApi.CALLER))).map(this::view)));
+        repls.start(slug, capped(ctx.get(AuthApi.CALLER))).map(views::repl)));
     router.post("/api/repls/:slug/stop").handler(ctx -> withSlug(ctx, slug -> repls.stopReporting(slug)
-        .map(stopped -> view(stopped.repl()).put("unsaved", new io.vertx.core.json.JsonArray(
-            stopped.unsaved().stream().map(io.pier.scheduler.node.NodeClient.Unsaved::toJson).toList())))));
+        .map(views::stopped)));
     router.delete("/api/repls/:slug").handler(ctx -> withSlug(ctx, slug -> repls.delete(slug)
         .map(v -> new JsonObject().put("slug", slug).put("deleted", true))));
     router.patch("/api/accounts/:username").handler(auth::changeAdmin);
@@ -93,11 +94,12 @@ public final class SchedulerApi {
     router.get("/api/nodes").handler(ctx -> respond(ctx, cluster.nodes().values().map(all -> new JsonObject()
         .put("nodes", new JsonArray(all.stream().sorted(Comparator.comparing(NodeInfo::nodeId))
             .map(n -> n.toJson().put("alive", cluster.isAlive(n))).toList())))));
-    router.post("/api/nodes/:id/drain").handler(ctx -> respond(ctx, repls.drain(ctx.pathParam("id"), true)));
-    router.post("/api/nodes/:id/undrain").handler(ctx -> respond(ctx, repls.drain(ctx.pathParam("id"), false)));
-    router.get("/api/fleet").handler(ctx -> respond(ctx, keeper.signal().map(signal -> signal.toJson()
-        .put("cluster", new JsonObject().put("members", cluster.membership().size())
-            .put("safe", cluster.membership().safe())))));
+    router.post("/api/nodes/:id/drain").handler(ctx -> respond(ctx, drains.drain(ctx.pathParam("id"), true)
+        .map(ApiViews::drain)));
+    router.post("/api/nodes/:id/undrain").handler(ctx -> respond(ctx, drains.drain(ctx.pathParam("id"), false)
+        .map(ApiViews::drain)));
+    router.get("/api/fleet").handler(ctx -> respond(ctx, keeper.signal()
+        .map(signal -> ApiViews.fleet(signal, cluster.membership()))));
     router.route("/api/*").handler(ctx ->
         HttpErrors.send(ctx, 404, "not_found", "no API at " + ctx.request().method() + " " + ctx.request().path()));
     router.route("/api/*").failureHandler(this::failure);
@@ -136,7 +138,7 @@ public final class SchedulerApi {
     }
     repls.create(name, caller.subject(), visibility, capped(caller)).onSuccess(r -> {
       ctx.response().setStatusCode(201).putHeader("Location", "/api/repls/" + r.slug());
-      ctx.json(view(r));
+      ctx.json(views.repl(r));
     }).onFailure(err -> fail(ctx, err));
   }
 
@@ -172,7 +174,7 @@ public final class SchedulerApi {
     }
     Visibility visibility = visibility(ctx, body.getValue("visibility"));
     if (visibility == null) return;
-    withSlug(ctx, slug -> repls.setVisibility(slug, visibility).map(this::view));
+    withSlug(ctx, slug -> repls.setVisibility(slug, visibility).map(views::repl));
   }
 
   /** The visibility a request asks for, or null once it has been answered 400. */
@@ -204,10 +206,6 @@ public final class SchedulerApi {
 
   private void respond(RoutingContext ctx, Future<JsonObject> result) {
     result.onSuccess(ctx::json).onFailure(err -> fail(ctx, err));
-  }
-
-  private JsonObject view(ReplRecord record) {
-    return record.toJson().put("previewUrl", previewUrl.apply(record.slug())).put("ideUrl", ideUrl.apply(record.slug()));
   }
 
   private void fail(RoutingContext ctx, Throwable err) {

@@ -13,7 +13,6 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.time.Clock;
 import java.time.Duration;
 
 /**
@@ -38,21 +37,17 @@ public final class AuthApi {
   /**
    * @param revoker revokes a user's tokens at sign-out and when its administrator flag changes; {@code tokens} must
    *                consult the same revocations
+   * @param logins  limits sign-in attempts per username
    */
   public AuthApi(Accounts accounts, TokenSigner tokens, StoredRevocations revoker, Duration ttl, boolean secureCookie,
-                 OriginPolicy origins, Clock clock) {
+                 OriginPolicy origins, RateLimiter logins) {
     this.accounts = accounts;
     this.tokens = tokens;
     this.revoker = revoker;
     this.ttl = ttl;
     this.secureCookie = secureCookie;
     this.origins = origins;
-    this.logins = new RateLimiter(10, Duration.ofMinutes(1), clock);
-  }
-
-  /** The sign-in limiter, for its size gauge. */
-  public RateLimiter logins() {
-    return logins;
+    this.logins = logins;
   }
 
   /** Mounts the {@code /api/auth} routes (the body handler must already be in place). */

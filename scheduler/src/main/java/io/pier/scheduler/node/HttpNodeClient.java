@@ -1,5 +1,6 @@
 package io.pier.scheduler.node;
 
+import io.pier.common.auth.TokenSigner;
 import io.pier.common.http.ApiException;
 import io.pier.common.node.NodeInfo;
 import io.pier.common.node.StartRequest;
@@ -8,19 +9,19 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.List;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.time.Duration;
+import java.util.List;
 
 /** {@link NodeClient} over the node-agent's internal HTTP API. */
 public final class HttpNodeClient implements NodeClient {
   private final WebClient web;
   private final Duration timeout;
-  private final io.pier.common.auth.TokenSigner tokens;
+  private final TokenSigner tokens;
 
   /** Calls carry a short-lived service token: node-agents answer nothing else on their internal API. */
-  public HttpNodeClient(WebClient web, Duration timeout, io.pier.common.auth.TokenSigner tokens) {
+  public HttpNodeClient(WebClient web, Duration timeout, TokenSigner tokens) {
     this.web = web;
     this.timeout = timeout;
     this.tokens = tokens;

@@ -4,7 +4,6 @@ import io.pier.common.node.NodeInfo;
 import io.pier.common.node.StartRequest;
 import io.pier.common.repl.Route;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /** How the scheduler tells a node-agent what to run. Failures carry the node's own error when it gave one. */
@@ -22,9 +21,6 @@ public interface NodeClient {
 
   /** A workspace path that a stop could not store, and why. */
   record Unsaved(String path, String reason) {
-    public JsonObject toJson() {
-      return new JsonObject().put("path", path).put("reason", reason);
-    }
   }
 
   /** Marks the node as draining (it takes no new repls) or takes the mark away. */

@@ -4,6 +4,7 @@ import io.pier.common.node.NodeInfo;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.BiPredicate;
 
 /** The standard feasibility checks, in the order they run. */
 public final class Checks {
@@ -48,7 +49,7 @@ public final class Checks {
         || node.runtimes().contains(request.limits().runtime()));
   }
 
-  private static FeasibilityCheck check(String reason, java.util.function.BiPredicate<NodeInfo, PlacementRequest> test) {
+  private static FeasibilityCheck check(String reason, BiPredicate<NodeInfo, PlacementRequest> test) {
     return new FeasibilityCheck() {
       @Override
       public String reason() {

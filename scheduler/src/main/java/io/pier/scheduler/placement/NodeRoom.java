@@ -1,13 +1,14 @@
 package io.pier.scheduler.placement;
 
-import io.pier.common.cluster.ClusterState;
 import io.pier.common.cluster.ClusterState.Reservations;
+import io.pier.common.cluster.ClusterState;
 import io.pier.common.cluster.SharedMap;
 import io.pier.common.node.NodeInfo;
 import io.pier.common.node.NodeLoad;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -73,7 +74,7 @@ public final class NodeRoom {
       List<Future<?>> updates = new ArrayList<>();
       for (Map.Entry<String, Reservations> e : all.entrySet()) {
         NodeInfo node = nodes.get(e.getKey());
-        java.time.Instant expired = clock.instant().minus(EXPIRY);
+        Instant expired = clock.instant().minus(EXPIRY);
         if (node == null) {
           updates.add(reservations.remove(e.getKey()));
           continue;

@@ -7,18 +7,40 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pier.common.auth.Revocations;
+import io.pier.common.auth.TokenSigner;
+import io.pier.common.http.ApiException;
+import io.pier.common.http.OriginPolicy;
 import io.pier.common.repl.Slugs;
+import io.pier.scheduler.FleetKeeper;
+import io.pier.scheduler.ReplService;
 import io.pier.scheduler.ReplServiceFixture;
+import io.pier.scheduler.auth.Accounts;
+import io.pier.scheduler.auth.AuthApi;
+import io.pier.scheduler.auth.PreviewSignIn;
+import io.pier.scheduler.auth.RateLimiter;
+import io.pier.scheduler.auth.StoredRevocations;
+import io.pier.scheduler.node.NodeClient;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,32 +53,32 @@ class SchedulerApiTest {
 
   @BeforeEach
   void serve() throws Exception {
-    serve(io.pier.scheduler.ReplService.Quotas.NONE);
+    serve(ReplService.Quotas.NONE);
   }
 
   /** The one setup token of these tests' Pier. */
   private static final String SETUP = "the-setup-token-of-this-pier";
 
-  private void serve(io.pier.scheduler.ReplService.Quotas quotas) throws Exception {
+  private void serve(ReplService.Quotas quotas) throws Exception {
     f = new ReplServiceFixture(quotas);
     Router router = Router.router(f.vertx);
-    io.pier.scheduler.FleetKeeper keeper = new io.pier.scheduler.FleetKeeper(f.vertx, f.cluster, f.service,
-        new io.pier.scheduler.FleetKeeper.Settings(Duration.ofSeconds(1), Duration.ZERO, 0.7, null,
-            Duration.ofMinutes(10), Duration.ofSeconds(15)), java.time.Clock.systemUTC(),
-        new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
-    revocations = io.pier.common.auth.Revocations.following(f.vertx, f.cluster.revocations(),
-        java.time.Clock.systemUTC());
-    tokens = new io.pier.common.auth.TokenSigner("a-test-secret-long-enough", java.time.Clock.systemUTC(), revocations);
-    var accounts = new io.pier.scheduler.auth.Accounts(f.vertx, f.store, f.cluster.accounts(), java.util.Set.of("root"),
-        true, SETUP, java.time.Clock.systemUTC());
-    var auth = new io.pier.scheduler.auth.AuthApi(accounts, tokens, new io.pier.scheduler.auth.StoredRevocations(
-        f.vertx, f.store, revocations, Duration.ofHours(2), java.time.Clock.systemUTC()), Duration.ofHours(1), false,
-        new io.pier.common.http.OriginPolicy(URI.create("http://pier.localhost:8080"), List.of()),
-        java.time.Clock.systemUTC());
-    java.util.function.Function<String, String> previewUrl = slug -> "http://" + slug + ".pier.localhost:8080/";
-    new SchedulerApi(f.service, f.catalog, f.cluster, keeper, auth, new io.pier.scheduler.auth.PreviewSignIn(auth,
-        tokens, f.service::get, previewUrl), new io.pier.scheduler.auth.RateLimiter(5,
-        Duration.ofMinutes(1), java.time.Clock.systemUTC()), previewUrl,
+    FleetKeeper keeper = new FleetKeeper(f.vertx, f.cluster, f.service, f.room,
+        new FleetKeeper.Settings(Duration.ofSeconds(1), Duration.ZERO, 0.7, null,
+            Duration.ofMinutes(10), Duration.ofSeconds(15)), Clock.systemUTC(),
+        new SimpleMeterRegistry());
+    revocations = Revocations.following(f.vertx, f.cluster.revocations(),
+        Clock.systemUTC());
+    tokens = new TokenSigner("a-test-secret-long-enough", Clock.systemUTC(), revocations);
+    var accounts = new Accounts(f.vertx, f.store, f.cluster.accounts(), Set.of("root"),
+        true, SETUP, Clock.systemUTC());
+    var auth = new AuthApi(accounts, tokens, new StoredRevocations(
+        f.vertx, f.store, revocations, Duration.ofHours(2), Clock.systemUTC()), Duration.ofHours(1), false,
+        new OriginPolicy(URI.create("http://pier.localhost:8080"), List.of()),
+        new RateLimiter(10, Duration.ofMinutes(1), Clock.systemUTC()));
+    Function<String, String> previewUrl = slug -> "http://" + slug + ".pier.localhost:8080/";
+    new SchedulerApi(f.service, f.drain, f.catalog, f.cluster, keeper, auth, new PreviewSignIn(auth,
+        tokens, f.service::get, previewUrl), new RateLimiter(5,
+        Duration.ofMinutes(1), Clock.systemUTC()), previewUrl,
         slug -> "http://pier.localhost:8080/ide/" + slug).mount(f.vertx, router);
     bearer = tokens.issue("alice", false, Duration.ofHours(1));
     server = await(f.vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
@@ -70,8 +92,8 @@ class SchedulerApiTest {
     f.close();
   }
 
-  private io.pier.common.auth.TokenSigner tokens;
-  private io.pier.common.auth.Revocations revocations;
+  private TokenSigner tokens;
+  private Revocations revocations;
   /** The token requests carry; tests of access control change it. */
   private String bearer;
 
@@ -241,7 +263,7 @@ class SchedulerApiTest {
     f.addNode("node-a");
     String slug = createNode().getString("slug");
     assertEquals(200, send("POST", "/api/repls/" + slug + "/start", null).statusCode());
-    f.nodes.unsaved = List.of(new io.pier.scheduler.node.NodeClient.Unsaved("new\nline.txt",
+    f.nodes.unsaved = List.of(new NodeClient.Unsaved("new\nline.txt",
         "a control character in the name"));
     HttpResponse<String> stopped = send("POST", "/api/repls/" + slug + "/stop", null);
     assertEquals(200, stopped.statusCode(), stopped.body());
@@ -253,7 +275,7 @@ class SchedulerApiTest {
   @Test
   void aNodeErrorIsPassedOnAsJson() throws Exception {
     f.addNode("node-a");
-    f.nodes.failStartWith = new io.pier.common.http.ApiException(502, "node_unreachable", "node node-a is gone");
+    f.nodes.failStartWith = new ApiException(502, "node_unreachable", "node node-a is gone");
     String slug = createNode().getString("slug");
     assertError(send("POST", "/api/repls/" + slug + "/start", null), 502, "node_unreachable");
   }
@@ -300,21 +322,21 @@ class SchedulerApiTest {
     assertEquals(List.of("node-a", "node-b"), nodes.stream().map(o -> ((JsonObject) o).getString("id")).toList());
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void withoutATokenOrWithABadOneEveryRepoApiIsRefusedButTemplatesAreOpen() throws Exception {
     bearer = null;
     assertError(send("GET", "/api/repls", null), 401, "unauthenticated");
     assertError(send("POST", "/api/repls", "{\"template\":\"node\"}"), 401, "unauthenticated");
     assertError(send("GET", "/api/nodes", null), 401, "unauthenticated");
     assertEquals(200, send("GET", "/api/templates", null).statusCode());
-    bearer = new io.pier.common.auth.TokenSigner("another-secret-entirely", java.time.Clock.systemUTC())
+    bearer = new TokenSigner("another-secret-entirely", Clock.systemUTC())
         .issue("alice", true, Duration.ofHours(1));
     assertError(send("GET", "/api/repls", null), 401, "unauthenticated");
     bearer = tokens.issue("alice", false, Duration.ofSeconds(-1));
     assertError(send("GET", "/api/repls", null), 401, "unauthenticated");
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void anotherUsersReplIsForbiddenAndNotListed() throws Exception {
     String slug = new JsonObject(send("POST", "/api/repls", "{\"template\":\"node\"}").body()).getString("slug");
     bearer = tokens.issue("mallory", false, Duration.ofHours(1));
@@ -327,7 +349,7 @@ class SchedulerApiTest {
     assertEquals(200, send("GET", "/api/repls/" + slug, null).statusCode(), "an administrator sees every repl");
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void signUpSignInAndTheCookieItSets() throws Exception {
     bearer = null;
     HttpResponse<String> signup = send("POST", "/api/auth/signup", "{\"username\":\"bob\",\"password\":\"correct horse\"}");
@@ -350,7 +372,7 @@ class SchedulerApiTest {
     assertEquals("bob", new JsonObject(send("GET", "/api/auth/me", null).body()).getString("username"));
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void guessingOnesPasswordIsSlowedToTenTriesAMinuteAndThenEvenTheRightOneWaits() throws Exception {
     bearer = null;
     assertEquals(201, send("POST", "/api/auth/signup", "{\"username\":\"dave\",\"password\":\"correct horse\"}")
@@ -365,24 +387,24 @@ class SchedulerApiTest {
         "bad_credentials");
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void anAdministratorTakenOffTheListIsNoAdministratorAtTheNextSignIn() throws Exception {
-    var listed = new io.pier.scheduler.auth.Accounts(f.vertx, f.store, f.cluster.accounts(), java.util.Set.of("ops"),
-        true, java.time.Clock.systemUTC());
+    var listed = new Accounts(f.vertx, f.store, f.cluster.accounts(), Set.of("ops"),
+        true, Clock.systemUTC());
     assertTrue(await(listed.signUp("plain", "correct horse")) != null);
-    var before = new io.pier.scheduler.auth.Accounts(f.vertx, f.store, f.cluster.accounts(),
-        java.util.Set.of("plain"), true, java.time.Clock.systemUTC());
+    var before = new Accounts(f.vertx, f.store, f.cluster.accounts(),
+        Set.of("plain"), true, Clock.systemUTC());
     assertTrue(await(before.logIn("plain", "correct horse")).admin(), "listed in PIER_ADMINS: an administrator");
-    var after = new io.pier.scheduler.auth.Accounts(f.vertx, f.store, f.cluster.accounts(), java.util.Set.of(),
-        true, java.time.Clock.systemUTC());
+    var after = new Accounts(f.vertx, f.store, f.cluster.accounts(), Set.of(),
+        true, Clock.systemUTC());
     assertFalse(await(after.logIn("plain", "correct horse")).admin());
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void anAccountOfAnEarlierVersionKeepsOnlyWhatTheListSays() throws Exception {
     // Earlier versions stored "admin": a copy of PIER_ADMINS at sign-up. It no longer counts.
-    var hashed = new io.pier.scheduler.auth.Accounts(f.vertx, f.store, f.cluster.accounts(), java.util.Set.of(),
-        true, java.time.Clock.systemUTC());
+    var hashed = new Accounts(f.vertx, f.store, f.cluster.accounts(), Set.of(),
+        true, Clock.systemUTC());
     await(hashed.signUp("admin", "correct horse"));
     JsonObject stored = new JsonObject(new String(f.store.get("accounts/admin.json").orElseThrow(), UTF_8));
     stored.remove("administrator");
@@ -420,7 +442,7 @@ class SchedulerApiTest {
     HttpResponse<String> first = signUp("ada", SETUP);
     assertEquals(201, first.statusCode(), first.body());
     assertTrue(new JsonObject(first.body()).getBoolean("admin"));
-    assertTrue(f.store.get(io.pier.scheduler.auth.Accounts.SETUP_USED).isPresent());
+    assertTrue(f.store.get(Accounts.SETUP_USED).isPresent());
     assertError(signUp("eve", SETUP), 403, "setup_token_used");
     assertError(signUp("root", SETUP), 403, "setup_token_used");
     bearer = new JsonObject(first.body()).getString("token");
@@ -438,7 +460,7 @@ class SchedulerApiTest {
   @Test
   void theSetupTokenIsUsedOnceEvenWhenTwoSignUpsRace() throws Exception {
     bearer = null;
-    List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> racing = new java.util.ArrayList<>();
+    List<CompletableFuture<HttpResponse<String>>> racing = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
       String body = new JsonObject().put("username", "racer" + i).put("password", "correct horse")
           .put("setupToken", SETUP).encode();
@@ -448,7 +470,7 @@ class SchedulerApiTest {
     }
     long made = 0;
     for (var r : racing) {
-      HttpResponse<String> resp = r.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      HttpResponse<String> resp = r.get(30, TimeUnit.SECONDS);
       if (resp.statusCode() == 201) {
         made++;
       } else {
@@ -475,7 +497,7 @@ class SchedulerApiTest {
     assertError(send("GET", "/api/repls", null), 401, "unauthenticated");
     bearer = first;
     assertError(send("GET", "/api/repls", null), 401, "unauthenticated", "the other device's token too");
-    assertTrue(f.store.get(io.pier.scheduler.auth.StoredRevocations.PREFIX + "bob.json").isPresent(),
+    assertTrue(f.store.get(StoredRevocations.PREFIX + "bob.json").isPresent(),
         "kept in storage for a restart of the whole cluster");
     Thread.sleep(2);
     bearer = null;
@@ -562,7 +584,7 @@ class SchedulerApiTest {
   @Test
   void anAccountAtItsCapOfReplsIsRefusedAndAnAdministratorIsNot() throws Exception {
     close();
-    serve(new io.pier.scheduler.ReplService.Quotas(2, 1));
+    serve(new ReplService.Quotas(2, 1));
     createNode();
     createNode();
     JsonObject err = assertError(send("POST", "/api/repls", "{\"template\":\"node\"}"), 429, "repl_limit");
@@ -578,7 +600,7 @@ class SchedulerApiTest {
   @Test
   void anAccountAtItsCapOfRunningReplsIsRefusedEvenWhenAPreviewWakesOne() throws Exception {
     close();
-    serve(new io.pier.scheduler.ReplService.Quotas(5, 1));
+    serve(new ReplService.Quotas(5, 1));
     f.addNode("n1");
     String one = createNode().getString("slug");
     String two = createNode().getString("slug");
@@ -596,7 +618,7 @@ class SchedulerApiTest {
     assertEquals(200, send("POST", "/api/repls/" + one + "/start", null).statusCode(), "an administrator is exempt");
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void creatingReplsTooFastIsRateLimited() throws Exception {
     for (int i = 0; i < 5; i++) assertEquals(201, send("POST", "/api/repls", "{\"template\":\"node\"}").statusCode());
     assertError(send("POST", "/api/repls", "{\"template\":\"node\"}"), 429, "rate_limited");
@@ -691,10 +713,10 @@ class SchedulerApiTest {
     URI location = URI.create(r.headers().firstValue("Location").orElseThrow());
     assertEquals(slug + ".pier.localhost", location.getHost());
     assertEquals("/__pier/auth", location.getPath());
-    java.util.Map<String, String> query = new java.util.HashMap<>();
+    Map<String, String> query = new HashMap<>();
     for (String pair : location.getRawQuery().split("&")) {
       String[] kv = pair.split("=", 2);
-      query.put(kv[0], java.net.URLDecoder.decode(kv[1], UTF_8));
+      query.put(kv[0], URLDecoder.decode(kv[1], UTF_8));
     }
     assertEquals("/page?x=1", query.get("return"));
     assertEquals("alice", tokens.verifyPreview(query.get("token"), slug).orElseThrow().subject());
@@ -721,7 +743,7 @@ class SchedulerApiTest {
     String location = page.headers().firstValue("Location").orElseThrow();
     assertTrue(location.startsWith("/?next="), location);
     assertEquals("/api/auth/preview?slug=" + slug + "&return=%2Fa",
-        java.net.URLDecoder.decode(location.substring("/?next=".length()), UTF_8));
+        URLDecoder.decode(location.substring("/?next=".length()), UTF_8));
     assertError(sendWith("GET", "/api/auth/preview?slug=" + slug, null), 401, "unauthenticated");
   }
 

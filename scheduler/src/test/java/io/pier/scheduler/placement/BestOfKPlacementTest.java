@@ -12,6 +12,8 @@ import io.pier.scheduler.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -48,7 +50,7 @@ class BestOfKPlacementTest {
     all.addAll(nodes("nomem", 70, b -> b.memoryMb(4096).reservedMb(4096 - 511)));
     all.addAll(nodes("noimage", 100, b -> b.images("pier-runner-python:latest")));
     all.addAll(nodes("ok", 40, b -> b));
-    java.util.Collections.shuffle(all, new Random(3));
+    Collections.shuffle(all, new Random(3));
     return all;
   }
 
@@ -219,7 +221,7 @@ class BestOfKPlacementTest {
   }
 
   private static int spread(int[] perNode) {
-    return java.util.Arrays.stream(perNode).max().orElseThrow() - java.util.Arrays.stream(perNode).min().orElseThrow();
+    return Arrays.stream(perNode).max().orElseThrow() - Arrays.stream(perNode).min().orElseThrow();
   }
 
   /**
@@ -232,8 +234,8 @@ class BestOfKPlacementTest {
     List<NodeInfo> fleet = nodes("n", 100, b -> b.slots(40).memoryMb(40 * 512));
     for (long seed = 1; seed <= 20; seed++) {
       int[] perNode = fill(2, seed, fleet, 1000);
-      assertEquals(1000, java.util.Arrays.stream(perNode).sum());
-      int max = java.util.Arrays.stream(perNode).max().orElseThrow();
+      assertEquals(1000, Arrays.stream(perNode).sum());
+      int max = Arrays.stream(perNode).max().orElseThrow();
       assertTrue(max - 10 <= 3, "seed " + seed + ": fullest node has " + max);
       assertTrue(spread(perNode) <= 8, "seed " + seed + ": max - min = " + spread(perNode));
     }
@@ -270,7 +272,7 @@ class BestOfKPlacementTest {
     // Slots to spare, memory for exactly 4 repls per node.
     List<NodeInfo> fleet = nodes("n", 50, b -> b.slots(100).memoryMb(4 * 512));
     int[] perNode = fill(2, 3, fleet, 200);
-    assertTrue(java.util.Arrays.stream(perNode).allMatch(c -> c == 4));
+    assertTrue(Arrays.stream(perNode).allMatch(c -> c == 4));
     List<NodeInfo> full = nodes("n", 50, b -> b.slots(100).memoryMb(4 * 512).repls(4).reservedMb(4 * 512));
     assertEquals(Map.of("no free memory", 50), placement(2, 3).place(full, REQUEST).rejections());
   }

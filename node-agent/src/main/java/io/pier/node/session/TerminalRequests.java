@@ -1,0 +1,44 @@
+package io.pier.node.session;
+
+import static io.pier.node.session.RequestFields.channel;
+import static io.pier.node.session.RequestFields.size;
+
+import io.pier.node.limits.SessionLimits;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+/** A session's {@code term.*} requests: the repl's terminals, opened and attached for this session. */
+final class TerminalRequests {
+  private static final int DEFAULT_COLS = 80;
+  private static final int DEFAULT_ROWS = 24;
+
+  private final SessionSocket session;
+  private final LiveRepl repl;
+  private final SessionLimits limits;
+
+  TerminalRequests(SessionSocket session, LiveRepl repl, SessionLimits limits) {
+    this.session = session;
+    this.repl = repl;
+    this.limits = limits;
+  }
+
+  Future<JsonObject> open(JsonObject r) {
+    return repl.openTerminal(session, limits.terminalsPerRepl(), size(r, "cols", DEFAULT_COLS),
+            size(r, "rows", DEFAULT_ROWS))
+        .map(term -> new JsonObject().put("term", term));
+  }
+
+  Future<JsonObject> attach(JsonObject r) {
+    int term = channel(r);
+    return repl.attachTerminal(session, term).map(v -> new JsonObject().put("term", term));
+  }
+
+  Future<JsonObject> resize(JsonObject r) {
+    return repl.resizeTerminal(channel(r), size(r, "cols", DEFAULT_COLS), size(r, "rows", DEFAULT_ROWS))
+        .map(v -> new JsonObject());
+  }
+
+  Future<JsonObject> close(JsonObject r) {
+    return repl.closeTerminal(channel(r)).map(v -> new JsonObject());
+  }
+}
