@@ -51,7 +51,7 @@ case $bench in
     [ "$bench" = soak ] && set -- soak "$@"
     exec java -Xmx${PIER_BENCH_HEAP:-1g} ${PIER_BENCH_JAVA_OPTS:-} --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED \
       -Dhazelcast.phone.home.enabled=false -Dhazelcast.logging.type=slf4j -Dpier.repo.root="$REPO" \
-      -Djdk.httpclient.allowRestrictedHeaders=host -Dpty4j.tmpdir=/tmp/pier-bench-pty -Djna.tmpdir=/tmp/pier-bench-pty \
+      -Djdk.httpclient.allowRestrictedHeaders=host -Djna.tmpdir=/tmp/pier-bench-pty \
       -cp "$(reactor_test_classpath e2e)" io.pier.e2e.bench.ManySessionsBenchmark "$@" ;;
   isolation)
     # These measurements need what the tests set up (a fork bomb next door, loop devices, a runsc runtime); the

@@ -184,7 +184,7 @@ final class FleetOnNamespaces implements AutoCloseable {
     List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
     command.addAll(SMALL_JVM);
     command.addAll(List.of("-Dhazelcast.phone.home.enabled=false",
-        "-Djava.io.tmpdir=" + dataDir.resolve("tmp"), "-Dpty4j.tmpdir=" + dataDir.resolve("tmp"),
+        "-Djava.io.tmpdir=" + dataDir.resolve("tmp"),
         "-Djna.tmpdir=" + dataDir.resolve("tmp"), "--add-modules", "java.se",
         "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED", "--add-opens", "java.base/java.lang=ALL-UNNAMED",
         "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens", "java.management/sun.management=ALL-UNNAMED",
