@@ -13,7 +13,8 @@ public interface Placement {
   /**
    * The outcome: a chosen node, or none with how many nodes each check turned away.
    *
-   * @param rejections reason → number of nodes rejected for it (a node counts once, for its first failed check)
+   * @param rejections reason → number of nodes rejected for it (a node counts once, for its first failed check): of
+   *                   every node when none can take the repl; of the nodes looked at when one was chosen
    */
   record Decision(Optional<NodeInfo> node, Map<String, Integer> rejections) {
     public String explain() {

@@ -168,8 +168,9 @@ class BestOfKPlacementTest {
   }
 
   @Test
-  void rejectsKBelowOne() {
+  void rejectsKBelowOneOrAboveTheDraws() {
     assertThrows(IllegalArgumentException.class, () -> placement(0, 1));
+    assertThrows(IllegalArgumentException.class, () -> placement(BestOfKPlacement.PROBES + 1, 1));
   }
 
   @Test
@@ -275,5 +276,68 @@ class BestOfKPlacementTest {
     assertTrue(Arrays.stream(perNode).allMatch(c -> c == 4));
     List<NodeInfo> full = nodes("n", 50, b -> b.slots(100).memoryMb(4 * 512).repls(4).reservedMb(4 * 512));
     assertEquals(Map.of("no free memory", 50), placement(2, 3).place(full, REQUEST).rejections());
+  }
+
+  /** 5,000 nodes (beyond a full scan): 10 % can take the repl, the rest fail one check each. */
+  private List<NodeInfo> largeMixedFleet() {
+    List<NodeInfo> all = new ArrayList<>();
+    all.addAll(nodes("stale", 1500, b -> b.heartbeatAt(now.minus(STALE_AFTER).minusSeconds(1))));
+    all.addAll(nodes("draining", 1000, FakeNodes::draining));
+    all.addAll(nodes("full", 1000, b -> b.slots(10).repls(10)));
+    all.addAll(nodes("noimage", 1000, b -> b.images("pier-runner-python:latest")));
+    all.addAll(nodes("ok", 500, b -> b));
+    Collections.shuffle(all, new Random(4));
+    return all;
+  }
+
+  @Test
+  void onALargeFleetOnlyFeasibleNodesAreChosenAfterLookingAtAFewNodes() {
+    List<NodeInfo> fleet = largeMixedFleet();
+    BestOfKPlacement placement = placement(2, 3);
+    Set<String> chosen = new HashSet<>();
+    int sampled = 0;
+    for (int i = 0; i < 3000; i++) {
+      Placement.Decision d = placement.place(fleet, REQUEST);
+      chosen.add(d.node().orElseThrow().nodeId());
+      int rejected = d.rejections().values().stream().mapToInt(Integer::intValue).sum();
+      if (rejected < BestOfKPlacement.PROBES) sampled++;
+    }
+    // Two of 64 draws miss a 10 % share about once in a hundred placements: those check every node.
+    assertTrue(sampled > 2900, sampled + " of 3000 placements decided by draws alone");
+    assertTrue(chosen.stream().allMatch(id -> id.startsWith("ok-")), chosen.toString());
+    assertTrue(chosen.size() > 450, "the draws reach the feasible nodes: " + chosen.size() + " of 500 chosen");
+  }
+
+  @Test
+  void onALargeFleetTheOneNodeWithRoomIsFoundEveryTime() {
+    List<NodeInfo> fleet = new ArrayList<>(nodes("full", 4999, b -> b.slots(10).repls(10)));
+    fleet.add(2500, node("room", now).build());
+    BestOfKPlacement placement = placement(2, 7);
+    for (int i = 0; i < 50; i++) {
+      Placement.Decision d = placement.place(fleet, REQUEST);
+      assertEquals("room", d.node().orElseThrow().nodeId());
+      assertEquals(Map.of("no free slot", 4999), d.rejections(), "every node was checked");
+    }
+  }
+
+  @Test
+  void onALargeFleetWithNoRoomEveryNodeIsCountedInTheReasons() {
+    List<NodeInfo> fleet = largeMixedFleet();
+    fleet.removeIf(n -> n.nodeId().startsWith("ok-"));
+    Placement.Decision d = placement(2, 1).place(fleet, REQUEST);
+    assertTrue(d.node().isEmpty());
+    assertEquals(Map.of("no recent heartbeat", 1500, "draining", 1000, "no free slot", 1000, "no runner image", 1000),
+        d.rejections());
+  }
+
+  /** 20,000 repls on 2,000 identical nodes, chosen by draws: two choices keep the fullest node near the mean (10). */
+  @Test
+  void onALargeFleetTwoDrawnChoicesKeepTheLoadEven() {
+    List<NodeInfo> fleet = nodes("n", 2000, b -> b.slots(40).memoryMb(40 * 512));
+    int[] two = fill(2, 5, fleet, 20_000);
+    int[] one = fill(1, 5, fleet, 20_000);
+    assertTrue(Arrays.stream(two).max().orElseThrow() <= 14, "fullest node with two choices: "
+        + Arrays.stream(two).max().orElseThrow());
+    assertTrue(spread(one) >= 2 * spread(two), "k=1 spread " + spread(one) + ", k=2 spread " + spread(two));
   }
 }
