@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.pier.e2e.NetworkNamespaces.Host;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -32,13 +33,12 @@ import org.junit.jupiter.api.TestMethodOrder;
  * does (DNAT from the node's address to a container behind it, forwarded through DOCKER-USER), and listens on the
  * cluster port, the node-agent port, an event-bus port, SSH and a port the firewall leaves alone. Probes from each
  * host show what the rules let through. Skipped, by assumption, where ansible-playbook, python3 or {@code ip netns}
- * (root) are missing.
+ * and {@code nsenter} (root) are missing.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HostFirewallIT {
-  private static final Duration PLAYBOOK_TIMEOUT = Duration.ofMinutes(3);
-  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration LISTENER_READY = Duration.ofSeconds(30);
   private static final Pattern RECAP = Pattern.compile("(?m)^(\\S+)\\s+:\\s+ok=\\d+\\s+changed=(\\d+)\\s+unreachable=0\\s+failed=0");
 
   private static final int CLUSTER = 5701;
@@ -88,7 +88,8 @@ class HostFirewallIT {
       """;
 
   private final String id = String.format("%05x", new SecureRandom().nextInt(0x100000));
-  private SimulatedHosts hosts;
+  private NetworkNamespaces network;
+  private final Map<String, Host> hosts = new LinkedHashMap<>();
   private Path work;
   private Path inventory;
   private String node;
@@ -99,20 +100,18 @@ class HostFirewallIT {
   void buildTheFleetAndApplyTheRole() throws Exception {
     assumeTrue(onPath("ansible-playbook"), "ansible-playbook is not installed (apt-get install ansible): skipping");
     assumeTrue(onPath("python3"), "python3 is not installed: skipping");
-    assumeTrue(SimulatedHosts.available(), "ip netns does not work here (needs root): skipping");
+    assumeTrue(NetworkNamespaces.available(), "needs root, ip netns and nsenter: skipping");
     work = Files.createTempDirectory("host-firewall-it");
-    String subnet = "10.201." + (Integer.parseInt(id, 16) % 250 + 1);
-    hosts = SimulatedHosts.create("pfw" + id, subnet);
-    node = hosts.addHost("node", 2);
-    scheduler = hosts.addHost("scheduler", 3);
-    String edge = hosts.addHost("edge", 4);
-    hosts.addHost("outsider", 5);
-    String repl = hosts.addHostBehind("repl", "node");
+    network = new NetworkNamespaces("fw" + id).open();
+    node = add(network.host("node", 2)).address();
+    scheduler = add(network.host("scheduler", 3)).address();
+    String edge = add(network.host("edge", 4)).address();
+    add(network.host("outsider", 5));
+    String repl = add(network.hostBehind("repl", hosts.get("node"))).address();
     publishLikeDocker(repl);
-    hosts.startAndAwaitReady("node", "python3", "-c", LISTENER, String.valueOf(CLUSTER), String.valueOf(NODE_API),
-        String.valueOf(EVENT_BUS), String.valueOf(SSH), String.valueOf(UNGUARDED));
-    hosts.startAndAwaitReady("repl", "python3", "-c", LISTENER, String.valueOf(REPL_APP));
-    hosts.startAndAwaitReady("scheduler", "python3", "-c", LISTENER, String.valueOf(SCHEDULER_API));
+    listen("node", CLUSTER, NODE_API, EVENT_BUS, SSH, UNGUARDED);
+    listen("repl", REPL_APP);
+    listen("scheduler", SCHEDULER_API);
     inventory = writeInventory(Map.of("node", node, "scheduler", scheduler, "edge", edge));
 
     outsiderBefore = probe("outsider", everyGuardedPort());
@@ -123,7 +122,7 @@ class HostFirewallIT {
 
   @AfterAll
   void tearDown() throws IOException {
-    if (hosts != null) hosts.close();
+    if (network != null) network.close();
     if (work != null) {
       try (var files = Files.walk(work)) {
         files.sorted((a, b) -> b.compareTo(a)).forEach(p -> p.toFile().delete());
@@ -172,13 +171,13 @@ class HostFirewallIT {
   @Test
   @Order(6)
   void rulesLostMeanwhileAreLoadedAgain() throws Exception {
-    hosts.run("node", "iptables", "-w", "-F", "PIER-HOST-INPUT");
+    run("node", "iptables", "-w", "-F", "PIER-HOST-INPUT");
     assertReach("outsider", Map.of(target(node, CLUSTER), "open"));
     assertTrue(applyRole("node") > 0, "the role reloads flushed rules");
     assertReach("outsider", Map.of(target(node, CLUSTER), "closed"));
-    String input = hosts.run("node", "iptables", "-w", "-S", "INPUT");
+    String input = run("node", "iptables", "-w", "-S", "INPUT");
     assertEquals(1, input.lines().filter(l -> l.equals("-A INPUT -j PIER-HOST-INPUT")).count(), input);
-    hosts.run("node", "ip6tables", "-w", "-C", "INPUT", "-j", "PIER-HOST-INPUT");
+    run("node", "ip6tables", "-w", "-C", "INPUT", "-j", "PIER-HOST-INPUT");
   }
 
   /**
@@ -186,11 +185,11 @@ class HostFirewallIT {
    * container, and a FORWARD chain that passes through DOCKER-USER first.
    */
   private void publishLikeDocker(String repl) throws Exception {
-    hosts.run("node", "iptables", "-w", "-t", "nat", "-A", "PREROUTING", "-d", node, "-p", "tcp", "--dport",
+    run("node", "iptables", "-w", "-t", "nat", "-A", "PREROUTING", "-d", node, "-p", "tcp", "--dport",
         String.valueOf(PUBLISHED), "-j", "DNAT", "--to-destination", repl + ":" + REPL_APP);
-    hosts.run("node", "iptables", "-w", "-N", "DOCKER-USER");
-    hosts.run("node", "iptables", "-w", "-A", "DOCKER-USER", "-j", "RETURN");
-    hosts.run("node", "iptables", "-w", "-I", "FORWARD", "1", "-j", "DOCKER-USER");
+    run("node", "iptables", "-w", "-N", "DOCKER-USER");
+    run("node", "iptables", "-w", "-A", "DOCKER-USER", "-j", "RETURN");
+    run("node", "iptables", "-w", "-I", "FORWARD", "1", "-j", "DOCKER-USER");
   }
 
   private List<String> everyGuardedPort() {
@@ -222,11 +221,12 @@ class HostFirewallIT {
   /** Runs firewall.yml for one host inside its namespace, so the iptables it runs act on that host's tables. */
   private int applyRole(String host) throws Exception {
     Path ansible = PierOnLoopback.repo().resolve("ansible");
-    SimulatedHosts.Result result = hosts.exec(host, List.of("ansible-playbook", "-i", inventory.toString(),
-            "-c", "local", "--limit", host, "firewall.yml"), PLAYBOOK_TIMEOUT,
-        Map.of("ANSIBLE_CONFIG", ansible.resolve("ansible.cfg").toString(), "ANSIBLE_NOCOLOR", "1",
-            "ANSIBLE_LOCAL_TEMP", work.resolve("ansible-tmp").toString()), ansible);
-    assertEquals(0, result.code(), "ansible-playbook firewall.yml for " + host + ":\n" + result.output());
+    // env: in the ansible folder, with Ansible's settings added to this process's environment.
+    HostCommands.Result result = HostCommands.run(hosts.get(host).inside("env", "-C", ansible.toString(),
+        "ANSIBLE_CONFIG=" + ansible.resolve("ansible.cfg"), "ANSIBLE_NOCOLOR=1",
+        "ANSIBLE_LOCAL_TEMP=" + work.resolve("ansible-tmp"),
+        "ansible-playbook", "-i", inventory.toString(), "-c", "local", "--limit", host, "firewall.yml"));
+    assertEquals(0, result.exitCode(), "ansible-playbook firewall.yml for " + host + ":\n" + result.output());
     Matcher recap = RECAP.matcher(result.output());
     assertTrue(recap.find() && recap.group(1).equals(host), "a recap for " + host + ":\n" + result.output());
     return Integer.parseInt(recap.group(2));
@@ -242,11 +242,28 @@ class HostFirewallIT {
   private Map<String, String> probe(String from, List<String> targets) throws Exception {
     List<String> command = new ArrayList<>(List.of("python3", "-c", PROBE));
     command.addAll(targets);
-    SimulatedHosts.Result result = hosts.exec(from, command, PROBE_TIMEOUT, Map.of(), null);
-    assertEquals(0, result.code(), "probes from " + from + ": " + result.output());
+    HostCommands.Result result = HostCommands.run(hosts.get(from).inside(command));
+    assertEquals(0, result.exitCode(), "probes from " + from + ": " + result.output());
     Map<String, String> seen = new LinkedHashMap<>();
     result.output().lines().map(l -> l.split(" ")).filter(p -> p.length == 2).forEach(p -> seen.put(p[0], p[1]));
     return seen;
+  }
+
+  private Host add(Host host) {
+    hosts.put(host.name(), host);
+    return host;
+  }
+
+  /** Starts {@link #LISTENER} on {@code host}'s ports; it runs until the namespaces are closed. */
+  private void listen(String host, int... ports) throws IOException {
+    List<String> command = new ArrayList<>(List.of("python3", "-c", LISTENER));
+    for (int port : ports) command.add(String.valueOf(port));
+    network.startAndAwaitReady(hosts.get(host), command, work.resolve("listener-" + host + ".log"), LISTENER_READY);
+  }
+
+  /** Runs a command inside the host; fails unless it exits with 0. Returns its output. */
+  private String run(String host, String... command) {
+    return HostCommands.must(hosts.get(host).inside(command));
   }
 
   private static String target(String address, int port) {

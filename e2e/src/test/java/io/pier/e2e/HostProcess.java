@@ -103,6 +103,19 @@ final class HostProcess implements AutoCloseable {
     }
   }
 
+  /** Waits until the process has printed {@code line} as a line of its own, failing as soon as it has exited. */
+  void awaitLine(String line, Duration within) {
+    awaitReady(within, () -> logLines().contains(line), () -> "no line \"" + line + "\" yet");
+  }
+
+  private List<String> logLines() {
+    try {
+      return Files.readAllLines(log);
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
   /** The last lines of the log, for failure messages. */
   String tail() {
     try {

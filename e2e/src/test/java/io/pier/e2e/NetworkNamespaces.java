@@ -3,8 +3,12 @@ package io.pier.e2e;
 import static io.pier.e2e.HostCommands.must;
 import static io.pier.e2e.HostCommands.run;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -14,11 +18,15 @@ import java.util.concurrent.ThreadLocalRandom;
  * FORWARD chain, whose policy dockerd sets to DROP. The root namespace gets one veth into the switch, with the
  * subnet's first address, so that this JVM can call the hosts' services.
  *
- * <p>No host has a default route: the hosts reach only the subnet, and the addresses routed on-link with
- * {@link #routeOnLink}. Nothing the hosts send can leave the machine.
+ * <p>No host on the switch has a default route: the hosts reach only the subnet, and the addresses routed on-link
+ * with {@link #routeOnLink}; a host {@linkplain #hostBehind behind another} routes through that one only. Nothing the
+ * hosts send can leave the machine.
  */
 final class NetworkNamespaces implements AutoCloseable {
   private static final String SWITCH_BRIDGE = "br0";
+  /** The point-to-point link between a gateway host and the host behind it: the gateway is .1, the host .2. */
+  private static final String BEHIND_NET = "172.30.0.";
+  private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
   /** One host: its namespace and address. */
   record Host(String name, String namespace, String address) {
@@ -39,6 +47,7 @@ final class NetworkNamespaces implements AutoCloseable {
   private final String switchNamespace;
   private final String rootLeg;
   private final List<Host> hosts = new ArrayList<>();
+  private final List<HostProcess> processes = new ArrayList<>();
   private boolean switchMade;
 
   /**
@@ -102,6 +111,40 @@ final class NetworkNamespaces implements AutoCloseable {
     return host;
   }
 
+  /**
+   * A host reachable only through {@code gateway}, on a point-to-point link {@code 172.30.0.0/30} of its own: the
+   * gateway is {@code .1} and forwards for it, the new host {@code .2} with its default route through the gateway.
+   * One such host per gateway.
+   */
+  Host hostBehind(String name, Host gateway) {
+    Host host = new Host(name, prefix + name, BEHIND_NET + "2");
+    must("ip", "netns", "add", host.namespace());
+    hosts.add(host);
+    String port = "b-" + name;
+    must("ip", "-n", gateway.namespace(), "link", "add", port, "type", "veth", "peer", "name", "eth0", "netns",
+        host.namespace());
+    must("ip", "-n", gateway.namespace(), "addr", "add", BEHIND_NET + "1/30", "dev", port);
+    must("ip", "-n", gateway.namespace(), "link", "set", port, "up");
+    must(gateway.inside("sysctl", "-q", "-w", "net.ipv4.ip_forward=1"));
+    must("ip", "-n", host.namespace(), "link", "set", "lo", "up");
+    must("ip", "-n", host.namespace(), "addr", "add", host.address() + "/30", "dev", "eth0");
+    must("ip", "-n", host.namespace(), "link", "set", "eth0", "up");
+    must("ip", "-n", host.namespace(), "route", "add", "default", "via", BEHIND_NET + "1");
+    return host;
+  }
+
+  /**
+   * Starts a long-running command inside {@code host} and waits until it prints the line {@code ready}, so that what
+   * it sets up is in place when this returns. {@link #close()} stops it before the namespaces go.
+   */
+  HostProcess startAndAwaitReady(Host host, List<String> command, Path log, Duration within) throws IOException {
+    HostProcess process = HostProcess.start(command.get(0) + " on " + host.name(),
+        host.inside(command), Map.of(), log, STOP_GRACE);
+    processes.add(process);
+    process.awaitLine("ready", within);
+    return process;
+  }
+
   /** Lets {@code host} reach {@code cidr} directly over the switch (no router between). */
   void routeOnLink(Host host, String cidr) {
     must("ip", "-n", host.namespace(), "route", "add", cidr, "dev", "eth0");
@@ -113,11 +156,13 @@ final class NetworkNamespaces implements AutoCloseable {
   }
 
   /**
-   * Deletes the hosts' namespaces (their veths go with them), the switch and the root's veth. Processes still in a
-   * namespace keep it alive: stop them first.
+   * Stops the processes {@link #startAndAwaitReady} started, deletes the hosts' namespaces (their veths go with them),
+   * the switch and the root's veth. Other processes still in a namespace keep it alive: stop them first.
    */
   @Override
   public void close() {
+    for (HostProcess process : processes) process.close();
+    processes.clear();
     for (Host host : hosts) run("ip", "netns", "delete", host.namespace());
     hosts.clear();
     if (switchMade) run("ip", "netns", "delete", switchNamespace);

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -164,28 +165,26 @@ public record NodeAgentConfig(String nodeId, Path dataDir, String bindHost, int 
 
   /** {@code PIER_NODE_BLOCKED_CIDRS}: comma-separated CIDRs (or single addresses). */
   private static List<Cidr> blocked(Env env) {
-    List<Cidr> blocked = new ArrayList<>();
-    for (String entry : env.list("PIER_NODE_BLOCKED_CIDRS", "")) {
-      try {
-        blocked.add(Cidr.parse(entry));
-      } catch (IllegalArgumentException e) {
-        env.problem("PIER_NODE_BLOCKED_CIDRS: " + e.getMessage());
-      }
-    }
-    return blocked;
+    return entries(env, "PIER_NODE_BLOCKED_CIDRS", Cidr::parse, "PIER_NODE_BLOCKED_CIDRS: ");
   }
 
   /** {@code PIER_EGRESS_ALLOW}: comma-separated {@link EgressAllow#FORM}. */
   private static List<EgressAllow> egressAllow(Env env) {
-    List<EgressAllow> allowed = new ArrayList<>();
-    for (String entry : env.list("PIER_EGRESS_ALLOW", "")) {
+    return entries(env, "PIER_EGRESS_ALLOW", EgressAllow::parse,
+        "PIER_EGRESS_ALLOW entries are " + EgressAllow.FORM + ": ");
+  }
+
+  /** The entries of a comma-separated list as {@code parse} reads them; one it refuses is a problem, left out. */
+  private static <T> List<T> entries(Env env, String name, Function<String, T> parse, String problemPrefix) {
+    List<T> parsed = new ArrayList<>();
+    for (String entry : env.list(name, "")) {
       try {
-        allowed.add(EgressAllow.parse(entry));
+        parsed.add(parse.apply(entry));
       } catch (IllegalArgumentException e) {
-        env.problem("PIER_EGRESS_ALLOW entries are " + EgressAllow.FORM + ": " + e.getMessage());
+        env.problem(problemPrefix + e.getMessage());
       }
     }
-    return allowed;
+    return parsed;
   }
 
   /** {@code PIER_REPL_ENV}: comma-separated {@code NAME=value} pairs (a value holds no comma). */

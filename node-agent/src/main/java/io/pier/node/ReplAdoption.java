@@ -7,11 +7,9 @@ import io.pier.common.repl.Route;
 import io.pier.node.sandbox.FoundSandbox;
 import io.pier.node.sandbox.KeptSandbox;
 import io.pier.node.sandbox.SandboxDriver;
-import io.pier.node.sandbox.SandboxHandleStore;
 import io.pier.node.session.LiveRepl;
 import io.pier.node.workspace.Journal;
-import io.pier.node.workspace.WorkspaceSync;
-import io.pier.node.workspace.Workspaces;
+import io.pier.node.workspace.WorkspaceSnapshot;
 import io.vertx.core.Future;
 import java.nio.file.Files;
 import java.time.Instant;
@@ -38,26 +36,15 @@ final class ReplAdoption {
   private record Adoptable(KeptSandbox kept, LiveRepl.RunSpec spec, Route route) {
   }
 
-  private final HostContext host;
-  private final NodeIdentity me;
-  private final SandboxDriver driver;
-  private final SandboxHandleStore handles;
-  private final Persistence persistence;
-  private final Workspaces workspaces;
+  private final NodeParts parts;
   private final SharedMap<Route> routes;
   private final SharedMap<ReplRecord> repls;
   private final ReplLifecycle lifecycle;
   private final Map<String, RunningRepl> running;
 
-  ReplAdoption(HostContext host, NodeIdentity me, SandboxDriver driver, SandboxHandleStore handles,
-               Persistence persistence, Workspaces workspaces, SharedMap<Route> routes, SharedMap<ReplRecord> repls,
+  ReplAdoption(NodeParts parts, SharedMap<Route> routes, SharedMap<ReplRecord> repls,
                ReplLifecycle lifecycle, Map<String, RunningRepl> running) {
-    this.host = host;
-    this.me = me;
-    this.driver = driver;
-    this.handles = handles;
-    this.persistence = persistence;
-    this.workspaces = workspaces;
+    this.parts = parts;
     this.routes = routes;
     this.repls = repls;
     this.lifecycle = lifecycle;
@@ -65,12 +52,12 @@ final class ReplAdoption {
   }
 
   Future<Void> reconcile() {
-    return host.blocking(() -> {
+    return parts.host().blocking(() -> {
       Map<String, FoundSandbox> found = new HashMap<>();
-      for (FoundSandbox sandbox : driver.list()) found.put(sandbox.handle().slug(), sandbox);
+      for (FoundSandbox sandbox : parts.driver().list()) found.put(sandbox.handle().slug(), sandbox);
       Set<String> slugs = new TreeSet<>(found.keySet());
-      slugs.addAll(workspaces.present());
-      slugs.addAll(handles.slugs());
+      slugs.addAll(parts.workspaces().present());
+      slugs.addAll(parts.handles().slugs());
       return new Found(slugs, found);
     }).compose(found -> {
       List<Future<Void>> done = new ArrayList<>();
@@ -85,11 +72,11 @@ final class ReplAdoption {
   }
 
   private Future<Void> reconcile(String slug, ReplRecord record, FoundSandbox listed) {
-    boolean ownedHere = record != null && me.nodeId().equals(record.nodeId())
+    boolean ownedHere = record != null && parts.me().nodeId().equals(record.nodeId())
         && (record.state() == ReplState.RUNNING || record.state() == ReplState.STARTING);
     // After a reboot a workspace's filesystem is not mounted: its folder would look empty, and saving it would delete
     // the repl's files from storage.
-    return host.blocking(() -> {
+    return parts.host().blocking(() -> {
       boolean readable = reopen(slug);
       return new Checked(readable, readable && ownedHere ? adoptable(slug, listed) : Optional.empty());
     }).compose(checked -> checked.adoptable().isPresent() ? adopt(slug, record, checked.adoptable().get())
@@ -103,7 +90,7 @@ final class ReplAdoption {
   /** Mounts the slug's workspace again if it has a volume. @return false when it cannot be read */
   private boolean reopen(String slug) {
     try {
-      workspaces.reopen(slug);
+      parts.workspaces().reopen(slug);
       return true;
     } catch (RuntimeException e) {
       LOG.error("{}; what only this node had of {} is not saved", e.getMessage(), slug);
@@ -113,65 +100,66 @@ final class ReplAdoption {
 
   /** The slug's sandbox if it runs as its repl needs: by its handle, else by what its driver kept with it. */
   private Optional<Adoptable> adoptable(String slug, FoundSandbox listed) {
-    if (!Files.isDirectory(workspaces.of(slug))) return Optional.empty();
+    if (!Files.isDirectory(parts.workspaces().of(slug))) return Optional.empty();
     List<KeptSandbox> candidates = new ArrayList<>();
-    handles.read(slug).filter(kept -> driver.name().equals(kept.handle().driver())).ifPresent(candidates::add);
+    parts.handles().read(slug).filter(kept -> parts.driver().name().equals(kept.handle().driver()))
+        .ifPresent(candidates::add);
     if (listed != null && candidates.stream().noneMatch(kept -> kept.handle().id().equals(listed.handle().id()))) {
       candidates.add(new KeptSandbox(listed.handle(), listed.annotations()));
     }
     for (KeptSandbox kept : candidates) {
       Optional<LiveRepl.RunSpec> spec = ReplAnnotations.runSpec(kept.annotations());
       if (spec.isEmpty()) continue;
-      SandboxDriver.Recovered recovered = driver.recover(kept.handle());
+      SandboxDriver.Recovered recovered = parts.driver().recover(kept.handle());
       if (!recovered.running() || (spec.get().port() != 0 && recovered.endpoint().isEmpty())) continue;
-      return Optional.of(new Adoptable(kept, spec.get(), me.route(slug, recovered.endpoint())));
+      return Optional.of(new Adoptable(kept, spec.get(), parts.me().route(slug, recovered.endpoint())));
     }
     return Optional.empty();
   }
 
   private Future<Void> adopt(String slug, ReplRecord record, Adoptable adoptable) {
     // The old run process's output stream died with the old agent: restart it to have one again.
-    return host.blocking(() -> {
+    return parts.host().blocking(() -> {
       // Kept first: from now on the handle is what adopts it, whatever the driver kept.
-      handles.save(adoptable.kept());
+      parts.handles().save(adoptable.kept());
       // What the old agent had not stored yet: its journal names what was saved; comparing with storage also
       // finds what processes wrote in the moment before the old agent's watcher saw it.
-      Set<String> journalled = Journal.read(persistence.journalFile(slug));
-      WorkspaceSync.Snapshot storedNow = persistence.sync().recover(slug, workspaces.tree(slug), journalled);
+      Set<String> journalled = Journal.read(parts.persistence().journalFile(slug));
+      WorkspaceSnapshot storedNow = parts.persistence().sync().recover(slug, parts.workspaces().tree(slug), journalled);
       LOG.info("adopted {}: storage brought up to date ({} journalled changes)", slug, journalled.size());
       return lifecycle.attach(slug, adoptable.kept().handle().id(), adoptable.route(), adoptable.spec(),
           record.limits(), storedNow);
     }).compose(adopted -> {
       running.put(slug, adopted);
       LOG.info("adopted running repl {}", slug);
-      return host.onContext(adopted.live()::startRun);
+      return parts.host().onContext(adopted.live()::startRun);
     }).compose(v -> routes.put(slug, adoptable.route()));
   }
 
   /** Removes what this node has of a repl it does not run, saving its work first unless another node runs it. */
   private Future<Void> clearAway(String slug, ReplRecord record, FoundSandbox listed, boolean readable) {
-    boolean runsElsewhere = record != null && record.nodeId() != null && !me.nodeId().equals(record.nodeId());
-    Future<Boolean> staleRoute = routes.removeIf(slug, route -> me.nodeId().equals(route.nodeId()));
-    return staleRoute.transform(ignored -> host.blocking(() -> {
+    boolean runsElsewhere = record != null && record.nodeId() != null && !parts.me().nodeId().equals(record.nodeId());
+    Future<Boolean> staleRoute = routes.removeIf(slug, route -> parts.me().nodeId().equals(route.nodeId()));
+    return staleRoute.transform(ignored -> parts.host().blocking(() -> {
       // A repl missing from the registry may only be waiting for a scheduler to recover it from storage.
-      boolean exists = record != null || persistence.sync().isStored(slug);
-      if (exists && readable && Files.isDirectory(workspaces.of(slug))) {
+      boolean exists = record != null || parts.persistence().sync().isStored(slug);
+      if (exists && readable && Files.isDirectory(parts.workspaces().of(slug))) {
         lifecycle.halt(slug, listed == null ? null : listed.handle().id());
-        Set<String> journalled = Journal.read(persistence.journalFile(slug));
+        Set<String> journalled = Journal.read(parts.persistence().journalFile(slug));
         if (runsElsewhere) {
           // Another node runs it now from storage; what only this node had is kept aside, not lost and not
           // written over the newer files.
-          int kept = persistence.sync().keepAside(slug, workspaces.tree(slug), journalled,
-              me.nodeId() + "-" + Instant.now().getEpochSecond());
+          int kept = parts.persistence().sync().keepAside(slug, parts.workspaces().tree(slug), journalled,
+              parts.me().nodeId() + "-" + Instant.now().getEpochSecond());
           if (kept > 0) LOG.warn("{} runs on {} now; kept {} files only this node had under recovered/", slug,
               record.nodeId(), kept);
         } else {
-          persistence.sync().recover(slug, workspaces.tree(slug), journalled);
+          parts.persistence().sync().recover(slug, parts.workspaces().tree(slug), journalled);
           LOG.info("saved the workspace of orphaned repl {}", slug);
         }
       }
       lifecycle.remove(slug, listed == null ? null : listed.handle().id());
-      persistence.journal(slug).delete();
+      parts.persistence().journal(slug).delete();
       LOG.info("removed orphaned repl {} from this node", slug);
       return null;
     }));

@@ -63,10 +63,9 @@ public final class ReplHost {
     this.runtimes = runtimes;
     this.routes = routes;
     this.meters = new ReplMeters(metrics, running);
-    this.lifecycle = new ReplLifecycle(host, me, driver, handles, persistence, workspaces, runtimes, terminalLinger,
-        replEnv, meters);
-    this.adoption = new ReplAdoption(host, me, driver, handles, persistence, workspaces, routes, repls, lifecycle,
-        running);
+    NodeParts parts = new NodeParts(host, me, driver, handles, persistence, workspaces);
+    this.lifecycle = new ReplLifecycle(parts, runtimes, terminalLinger, replEnv, meters);
+    this.adoption = new ReplAdoption(parts, routes, repls, lifecycle, running);
     this.readiness = new ReadinessProbe(host, driver, readyTimeout);
     this.load = new ReplLoad(running, driver, workspaces, meters);
   }

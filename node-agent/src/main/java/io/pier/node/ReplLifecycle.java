@@ -8,9 +8,7 @@ import io.pier.node.runtime.Runtimes;
 import io.pier.node.sandbox.FoundSandbox;
 import io.pier.node.sandbox.ImageMissing;
 import io.pier.node.sandbox.KeptSandbox;
-import io.pier.node.sandbox.SandboxDriver;
 import io.pier.node.sandbox.SandboxHandle;
-import io.pier.node.sandbox.SandboxHandleStore;
 import io.pier.node.sandbox.SandboxSpec;
 import io.pier.node.sandbox.StartedSandbox;
 import io.pier.node.session.FileChange;
@@ -18,9 +16,9 @@ import io.pier.node.session.LiveRepl;
 import io.pier.node.session.WorkspaceWatcher;
 import io.pier.node.workspace.DiskFull;
 import io.pier.node.workspace.IgnoreList;
-import io.pier.node.workspace.WorkspaceSync;
+import io.pier.node.workspace.PathReports;
+import io.pier.node.workspace.WorkspaceSnapshot;
 import io.pier.node.workspace.WorkspaceTree;
-import io.pier.node.workspace.Workspaces;
 import io.pier.node.workspace.WriteBehind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -49,27 +47,16 @@ final class ReplLifecycle {
    * up for the user to fix it. */
   private static final List<String> IDLE = List.of("sleep", "infinity");
 
-  private final HostContext host;
-  private final NodeIdentity me;
-  private final SandboxDriver driver;
-  private final SandboxHandleStore handles;
-  private final Persistence persistence;
-  private final Workspaces workspaces;
+  private final NodeParts parts;
   private final Runtimes runtimes;
   private final Duration terminalLinger;
   /** Given to every repl's sandbox (PIER_REPL_ENV); PORT is Pier's. */
   private final Map<String, String> replEnv;
   private final ReplMeters meters;
 
-  ReplLifecycle(HostContext host, NodeIdentity me, SandboxDriver driver, SandboxHandleStore handles,
-                Persistence persistence, Workspaces workspaces, Runtimes runtimes, Duration terminalLinger,
+  ReplLifecycle(NodeParts parts, Runtimes runtimes, Duration terminalLinger,
                 Map<String, String> replEnv, ReplMeters meters) {
-    this.host = host;
-    this.me = me;
-    this.driver = driver;
-    this.handles = handles;
-    this.persistence = persistence;
-    this.workspaces = workspaces;
+    this.parts = parts;
     this.runtimes = runtimes;
     this.terminalLinger = terminalLinger;
     this.replEnv = Map.copyOf(replEnv);
@@ -81,49 +68,50 @@ final class ReplLifecycle {
     String slug = request.slug();
     String runtime = runtimes.resolve(request.limits().runtime()).orElse(null);
     remove(slug, null);
-    persistence.journal(slug).delete();
+    parts.persistence().journal(slug).delete();
     Path dir;
     try {
-      dir = workspaces.create(slug, request.limits());
+      dir = parts.workspaces().create(slug, request.limits());
     } catch (RuntimeException e) {
       throw new ApiException(503, "workspace_unavailable", e.getMessage());
     }
-    WorkspaceSync.Snapshot stored;
+    WorkspaceSnapshot stored;
     try {
-      stored = persistence.sync().restore(slug, workspaces.tree(slug));
+      stored = parts.persistence().sync().restore(slug, parts.workspaces().tree(slug));
     } catch (RuntimeException e) {
       if (!DiskFull.causedBy(e)) throw e;
-      long sizeMb = workspaces.sizeMb(request.limits());
+      long sizeMb = parts.workspaces().sizeMb(request.limits());
       throw new ApiException(507, "disk_full", "the files of " + slug + " do not fit "
-          + (sizeMb > 0 ? "its workspace of " + sizeMb + " MiB" : "on node " + me.nodeId() + "'s disk"));
+          + (sizeMb > 0 ? "its workspace of " + sizeMb + " MiB" : "on node " + parts.me().nodeId() + "'s disk"));
     }
-    driver.workspaces().prepare(dir);
+    parts.driver().workspaces().prepare(dir);
     Map<String, String> env = new HashMap<>(replEnv);
     env.put("PORT", String.valueOf(request.port()));
     Map<String, String> annotations = ReplAnnotations.of(request);
     StartedSandbox started;
     try {
-      started = driver.start(new SandboxSpec(slug, request.image(), IDLE, env, dir, request.port(), request.limits(),
-          runtime, annotations));
+      started = parts.driver().start(new SandboxSpec(slug, request.image(), IDLE, env, dir, request.port(),
+          request.limits(), runtime, annotations));
     } catch (ImageMissing e) {
       throw new ApiException(422, "image_missing", "runner image " + request.image() + " is not on node "
-          + me.nodeId());
+          + parts.me().nodeId());
     }
-    handles.save(new KeptSandbox(started.handle(), annotations));
-    return attach(slug, started.handle().id(), me.route(slug, started.endpoint()),
+    parts.handles().save(new KeptSandbox(started.handle(), annotations));
+    return attach(slug, started.handle().id(), parts.me().route(slug, started.endpoint()),
         new LiveRepl.RunSpec(request.run(), request.port(), request.open()), request.limits(), stored);
   }
 
   /** Puts the session state, the write-behind queue and the watcher that feeds both around a running sandbox. */
   RunningRepl attach(String slug, String sandboxId, Route route, LiveRepl.RunSpec spec, Limits limits,
-                     WorkspaceSync.Snapshot stored) {
-    Path dir = workspaces.of(slug);
-    WorkspaceTree tree = workspaces.tree(slug);
+                     WorkspaceSnapshot stored) {
+    Path dir = parts.workspaces().of(slug);
+    WorkspaceTree tree = parts.workspaces().tree(slug);
+    Persistence persistence = parts.persistence();
     WriteBehind writeBehind = new WriteBehind(slug, tree, persistence.store(), IgnoreList.forWorkspace(tree),
         persistence.journal(slug), persistence.settings(), persistence.timer(), persistence.transfers(),
         persistence.clock(), stored);
-    LiveRepl live = new LiveRepl(host.vertx(), host.context(), slug, sandboxId, driver, dir, spec, terminalLinger,
-        writeBehind::changed);
+    LiveRepl live = new LiveRepl(parts.host().vertx(), parts.host().context(), slug, sandboxId, parts.driver(), dir,
+        spec, terminalLinger, writeBehind::changed);
     WorkspaceWatcher watcher;
     try {
       watcher = new WorkspaceWatcher(dir, IgnoreList.DEFAULT, live.files(), changes -> {
@@ -144,7 +132,7 @@ final class ReplLifecycle {
    */
   void drain(RunningRepl r) throws InterruptedException, ExecutionException {
     try {
-      r.writeBehind().drain().get(persistence.drainTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      r.writeBehind().drain().get(parts.persistence().drainTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       throw new ApiException(503, "storage_unavailable", "cannot store the files of " + r.slug() + " ("
           + r.writeBehind().status().lastError() + "); it keeps running, try again later");
@@ -158,21 +146,21 @@ final class ReplLifecycle {
    */
   Map<String, String> retire(RunningRepl r) {
     String slug = r.slug();
-    driver.stop(r.sandboxId(), STOP_GRACE);
+    parts.driver().stop(r.sandboxId(), STOP_GRACE);
     r.watcher().close();
     // A last full comparison catches what the watcher may have missed (an overflow in a burst of changes).
-    WorkspaceSync.Snapshot flushed = persistence.sync().flush(slug, workspaces.tree(slug),
+    WorkspaceSnapshot flushed = parts.persistence().sync().flush(slug, parts.workspaces().tree(slug),
         r.writeBehind().storedSnapshot());
     Map<String, String> unsaved = new TreeMap<>(r.writeBehind().unstorable());
     unsaved.putAll(flushed.refused());
     // What was given up earlier but is stored now (renamed, or a folder the repl deleted) is not lost.
     unsaved.keySet().removeAll(flushed.files().keySet());
     if (!unsaved.isEmpty()) {
-      LOG.warn("{}: stopped without storing {} paths: {}", slug, unsaved.size(), WorkspaceSync.describe(unsaved));
+      LOG.warn("{}: stopped without storing {} paths: {}", slug, unsaved.size(), PathReports.describe(unsaved));
     }
     r.writeBehind().close();
     meters.retired(r.writeBehind());
-    persistence.journal(slug).delete();
+    parts.persistence().journal(slug).delete();
     remove(slug, r.sandboxId());
     return Map.copyOf(unsaved);
   }
@@ -184,13 +172,13 @@ final class ReplLifecycle {
       half.writeBehind().close();
     }
     remove(slug, null);
-    persistence.journal(slug).delete();
+    parts.persistence().journal(slug).delete();
   }
 
   /** Stops the sandboxes of a repl about to be saved and removed, so that nothing writes its workspace meanwhile. */
   void halt(String slug, String sandboxId) {
-    if (sandboxId != null) driver.stop(sandboxId, STOP_GRACE);
-    kept(slug).filter(id -> !id.equals(sandboxId)).ifPresent(id -> driver.stop(id, STOP_GRACE));
+    if (sandboxId != null) parts.driver().stop(sandboxId, STOP_GRACE);
+    kept(slug).filter(id -> !id.equals(sandboxId)).ifPresent(id -> parts.driver().stop(id, STOP_GRACE));
   }
 
   /**
@@ -198,19 +186,19 @@ final class ReplLifecycle {
    * handle.
    */
   void remove(String slug, String sandboxId) {
-    if (sandboxId != null) driver.destroy(sandboxId);
-    for (FoundSandbox found : driver.list()) {
-      if (slug.equals(found.handle().slug())) driver.destroy(found.handle().id());
+    if (sandboxId != null) parts.driver().destroy(sandboxId);
+    for (FoundSandbox found : parts.driver().list()) {
+      if (slug.equals(found.handle().slug())) parts.driver().destroy(found.handle().id());
     }
-    kept(slug).ifPresent(driver::destroy);
+    kept(slug).ifPresent(parts.driver()::destroy);
     // Only once no sandbox holds the workspace: then unmounting it frees its filesystem.
-    workspaces.remove(slug);
-    handles.delete(slug);
+    parts.workspaces().remove(slug);
+    parts.handles().delete(slug);
   }
 
   /** The id of the sandbox the slug's handle names, if this driver made it. */
   private Optional<String> kept(String slug) {
-    return handles.read(slug).map(KeptSandbox::handle).filter(h -> driver.name().equals(h.driver()))
+    return parts.handles().read(slug).map(KeptSandbox::handle).filter(h -> parts.driver().name().equals(h.driver()))
         .map(SandboxHandle::id);
   }
 }

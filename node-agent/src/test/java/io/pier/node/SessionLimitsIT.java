@@ -134,7 +134,8 @@ class SessionLimitsIT {
     assertEquals("too_many_sessions", body.getString("error"));
     assertEquals("repl", body.getString("limit"));
     assertEquals(LIMITS.sessionsPerRepl(), body.getInteger("max"));
-    assertEquals(String.valueOf(NodeAgent.RETRY_AFTER_REPL_S), refused.headers().firstValue("Retry-After").orElse(null));
+    assertEquals(String.valueOf(SessionUpgrades.RETRY_AFTER_REPL_S),
+        refused.headers().firstValue("Retry-After").orElse(null));
     assertTrue(counter("pier.sessions.refused", "limit", "repl") >= 1);
 
     // A tab that closes gives its place to the next one.

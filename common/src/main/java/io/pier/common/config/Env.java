@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Reads a service's settings from environment variables, collecting every problem so that a misconfigured
@@ -93,23 +94,21 @@ public final class Env {
   }
 
   public int integer(String name, int fallback) {
-    String value = string(name, null);
-    if (value == null) return fallback;
-    try {
-      return Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      problems.add(name + " must be an integer, got '" + value + "'");
-      return fallback;
-    }
+    return parsed(name, fallback, Integer::valueOf, "an integer");
   }
 
   public double decimal(String name, double fallback) {
+    return parsed(name, fallback, Double::valueOf, "a number");
+  }
+
+  /** The variable as {@code parse} reads it; a value it refuses is a problem ("must be {@code what}"): the fallback. */
+  private <T> T parsed(String name, T fallback, Function<String, T> parse, String what) {
     String value = string(name, null);
     if (value == null) return fallback;
     try {
-      return Double.parseDouble(value);
+      return parse.apply(value);
     } catch (NumberFormatException e) {
-      problems.add(name + " must be a number, got '" + value + "'");
+      problems.add(name + " must be " + what + ", got '" + value + "'");
       return fallback;
     }
   }

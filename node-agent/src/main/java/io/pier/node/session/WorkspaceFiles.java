@@ -2,22 +2,17 @@ package io.pier.node.session;
 
 import io.pier.common.store.StorageKeys;
 import io.pier.common.store.StorageLayout;
+import io.pier.node.workspace.PathReports;
 import io.pier.node.workspace.TreeWalk;
-import io.pier.node.workspace.WorkspaceSync;
 import io.pier.node.workspace.WorkspaceAccessException;
 import io.pier.node.workspace.WorkspaceTree;
 import io.pier.node.workspace.linux.Syscalls;
 import io.pier.node.workspace.linux.Syscalls.Kind;
 import java.io.ByteArrayInputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -55,6 +50,10 @@ public final class WorkspaceFiles {
     return tree;
   }
 
+  public Listing list(String path) {
+    return FolderListing.list(tree, path);
+  }
+
   /** One entry of a folder listing. Type {@code link} or {@code other} entries cannot be opened. */
   public record Entry(String name, String path, String type, long size) {
   }
@@ -67,55 +66,19 @@ public final class WorkspaceFiles {
   public record Text(String content, String version, long size) {
   }
 
-  public Listing list(String path) {
-    return guarded(path, () -> {
-      Kind kind = tree.stat(path).map(Syscalls.Stat::kind)
-          .orElseThrow(() -> new SessionException("not_found", "no such folder: " + path));
-      if (kind == Kind.LINK) throw new SessionException("bad_path", path + " is a symbolic link, never followed");
-      if (kind != Kind.DIR) throw new SessionException("not_a_dir", "not a folder: " + path);
-      List<Syscalls.Dirent> dirents = tree.list(path, MAX_LIST_ENTRIES + 1);
-      List<Entry> entries = new ArrayList<>();
-      for (Syscalls.Dirent d : dirents.subList(0, Math.min(dirents.size(), MAX_LIST_ENTRIES))) {
-        String name = d.nameText();
-        String child = path.isEmpty() ? name : path + "/" + name;
-        if (name.endsWith(WorkspaceTree.TEMP_SUFFIX)) continue;
-        long size = 0;
-        if (d.kind() == Kind.FILE) {
-          try {
-            size = tree.stat(child).map(Syscalls.Stat::size).orElse(0L);
-          } catch (WorkspaceAccessException e) {
-            // a name that is not UTF-8 cannot be looked up by its text: listed without a size
-          }
-        }
-        entries.add(new Entry(name, child, type(d.kind()), size));
-      }
-      entries.sort(Comparator.comparing((Entry e) -> !e.type().equals("dir")).thenComparing(Entry::name));
-      return new Listing(entries, dirents.size() > MAX_LIST_ENTRIES);
-    });
-  }
-
-  private static String type(Kind kind) {
-    return switch (kind) {
-      case DIR -> "dir";
-      case FILE -> "file";
-      case LINK -> "link";
-      case OTHER -> "other";
-    };
-  }
-
   public Text read(String path) {
     byte[] bytes = readBytes(path);
-    return new Text(decode(bytes, path), version(bytes), bytes.length);
+    return new Text(Utf8Text.decode(bytes, path), version(bytes), bytes.length);
   }
 
   /** True when the path names an entry, of any kind. */
   public boolean exists(String path) {
-    return guarded(path, () -> tree.stat(path).isPresent());
+    return TreeRefusals.guarded(path, () -> tree.stat(path).isPresent());
   }
 
   /** True when the path names a folder itself (not a link to one). */
   public boolean isDirectory(String path) {
-    return guarded(path, () -> tree.stat(path).map(s -> s.kind() == Kind.DIR).orElse(false));
+    return TreeRefusals.guarded(path, () -> tree.stat(path).map(s -> s.kind() == Kind.DIR).orElse(false));
   }
 
   /**
@@ -132,7 +95,7 @@ public final class WorkspaceFiles {
       String current = exists(path) ? version(readBytes(path)) : null;
       if (!baseVersion.equals(current)) throw conflict(path, current);
     }
-    guarded(path, () -> {
+    TreeRefusals.guarded(path, () -> {
       tree.write(path, bytes);
       return null;
     });
@@ -148,7 +111,7 @@ public final class WorkspaceFiles {
     byte[] current = readBytes(path);
     String currentVersion = version(current);
     if (!currentVersion.equals(baseVersion)) throw conflict(path, currentVersion);
-    String text = decode(current, path);
+    String text = Utf8Text.decode(current, path);
     StringBuilder result = new StringBuilder(text.length() + 64);
     int at = 0;
     for (Change change : changes) {
@@ -161,7 +124,7 @@ public final class WorkspaceFiles {
     result.append(text, at, text.length());
     byte[] bytes = result.toString().getBytes(StandardCharsets.UTF_8);
     if (bytes.length > MAX_FILE_BYTES) throw tooLarge(path);
-    guarded(path, () -> {
+    TreeRefusals.guarded(path, () -> {
       tree.write(path, bytes);
       return null;
     });
@@ -178,7 +141,7 @@ public final class WorkspaceFiles {
     requireStorable(path);
     byte[] bytes = (content == null ? "" : content).getBytes(StandardCharsets.UTF_8);
     if (bytes.length > MAX_FILE_BYTES) throw tooLarge(path);
-    return guarded(path, () -> {
+    return TreeRefusals.guarded(path, () -> {
       if (directory) {
         tree.createDirectory(path);
         return null;
@@ -193,7 +156,7 @@ public final class WorkspaceFiles {
     if (to.startsWith(from + "/")) throw new SessionException("bad_path", "cannot move a folder into itself");
     requireStorable(to);
     if (!exists(from)) throw new SessionException("not_found", "no such file: " + from);
-    guarded(to, () -> {
+    TreeRefusals.guarded(to, () -> {
       tree.rename(from, to);
       return null;
     });
@@ -202,7 +165,7 @@ public final class WorkspaceFiles {
   public synchronized void delete(String path) {
     if (path.isEmpty()) throw new SessionException("bad_path", "the workspace itself cannot be deleted");
     if (!exists(path)) throw new SessionException("not_found", "no such file: " + path);
-    guarded(path, () -> {
+    TreeRefusals.guarded(path, () -> {
       tree.delete(path);
       return null;
     });
@@ -229,7 +192,7 @@ public final class WorkspaceFiles {
 
   /** Every folder and regular file below {@code path}, for a watcher; see {@link WorkspaceTree#walk}. */
   public void walk(String path, TreeWalk.Visitor visitor) {
-    guarded(path, () -> {
+    TreeRefusals.guarded(path, () -> {
       tree.walk(path, visitor);
       return null;
     });
@@ -245,68 +208,18 @@ public final class WorkspaceFiles {
 
   /** Refuses a name that storage could not hold: saved here, it would be lost when the repl stops. */
   private void requireStorable(String path) {
-    guarded(path, () -> {
+    TreeRefusals.guarded(path, () -> {
       WorkspaceTree.check(path);
       return null;
     });
     StorageKeys.problem(keyPrefix, path).ifPresent(problem -> {
-      LOG.warn("refused a save of {}: {}", WorkspaceSync.printable(path), problem);
+      LOG.warn("refused a save of {}: {}", PathReports.printable(path), problem);
       throw new SessionException("bad_name", "this name cannot be saved: " + problem);
     });
   }
 
   private byte[] readBytes(String path) {
-    return guarded(path, () -> tree.read(path, MAX_FILE_BYTES));
-  }
-
-  private static String decode(byte[] bytes, String path) {
-    for (int i = 0; i < Math.min(bytes.length, 8192); i++) {
-      if (bytes[i] == 0) throw new SessionException("binary", "not a text file: " + path);
-    }
-    try {
-      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-    } catch (CharacterCodingException e) {
-      throw new SessionException("binary", "not UTF-8 text: " + path);
-    }
-  }
-
-  private interface Operation<T> {
-    T run();
-  }
-
-  /** Runs a tree operation, turning its refusals into the protocol's error codes. */
-  private static <T> T guarded(String path, Operation<T> operation) {
-    try {
-      return operation.run();
-    } catch (WorkspaceAccessException e) {
-      throw new SessionException(code(e.reason()), message(e, path));
-    }
-  }
-
-  private static String code(WorkspaceAccessException.Reason reason) {
-    return switch (reason) {
-      case NOT_FOUND -> "not_found";
-      case LINK, BAD_PATH -> "bad_path";
-      case NOT_A_FILE -> "not_a_file";
-      case IS_A_DIR -> "is_a_dir";
-      case NOT_A_DIR -> "not_a_dir";
-      case EXISTS -> "exists";
-      case NOT_EMPTY -> "busy";
-      case TOO_LARGE -> "too_large";
-      case DISK_FULL -> "disk_full";
-      case IO -> "io_error";
-    };
-  }
-
-  private static String message(WorkspaceAccessException e, String path) {
-    return switch (e.reason()) {
-      case TOO_LARGE -> path + " is larger than " + MAX_FILE_BYTES / (1024 * 1024) + " MiB";
-      case DISK_FULL -> "the workspace is full (no space left on device): delete files to make room, then try again";
-      case NOT_EMPTY -> "a process keeps adding files to " + path + "; try again";
-      case NOT_A_FILE -> path + " is a FIFO, socket or device, which the IDE does not open";
-      default -> e.getMessage();
-    };
+    return TreeRefusals.guarded(path, () -> tree.read(path, MAX_FILE_BYTES));
   }
 
   private static SessionException tooLarge(String path) {

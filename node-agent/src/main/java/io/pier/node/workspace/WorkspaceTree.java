@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -34,6 +33,7 @@ public final class WorkspaceTree {
 
   private final Path root;
   private final Owner owner;
+  private final BeneathRoot beneath;
 
   /** The uid and gid that files made here are given, so that the repl's user can change them. */
   public record Owner(int uid, int gid) {
@@ -47,6 +47,7 @@ public final class WorkspaceTree {
   public WorkspaceTree(Path root, Owner owner) {
     this.root = root.toAbsolutePath().normalize();
     this.owner = owner;
+    this.beneath = new BeneathRoot(this.root, owner);
   }
 
   /** A tree whose new files go to the repl's user when this process runs as root. */
@@ -69,9 +70,9 @@ public final class WorkspaceTree {
 
   /** An entry as it is, a link as a link. */
   public Optional<Stat> stat(String path) {
-    if (path.isEmpty()) return Optional.of(inRoot(Syscalls::stat));
+    if (path.isEmpty()) return Optional.of(beneath.inRoot(Syscalls::stat));
     try {
-      return Optional.of(inParent(path, (dir, name) -> Syscalls.statAt(dir, name)));
+      return Optional.of(beneath.inParent(path, (dir, name) -> Syscalls.statAt(dir, name)));
     } catch (WorkspaceAccessException e) {
       if (e.reason() == Reason.NOT_FOUND || e.reason() == Reason.NOT_A_DIR) return Optional.empty();
       throw e;
@@ -80,7 +81,7 @@ public final class WorkspaceTree {
 
   /** The entries of a folder, at most {@code max} of them, sorted by the caller if it wants. */
   public List<Syscalls.Dirent> list(String path, int max) {
-    return inDir(path, dir -> Syscalls.list(dir, max));
+    return beneath.inDir(path, dir -> Syscalls.list(dir, max));
   }
 
   /** A regular file's bytes. @throws WorkspaceAccessException {@code TOO_LARGE} past {@code maxBytes} */
@@ -101,7 +102,7 @@ public final class WorkspaceTree {
    */
   public OpenFile open(String path) {
     byte[] relative = WorkspacePaths.relative(path, false);
-    int fd = inRoot(rootFd -> Syscalls.openReadBeneath(rootFd, relative), path);
+    int fd = beneath.inRoot(rootFd -> Syscalls.openReadBeneath(rootFd, relative), path);
     try {
       Stat stat = Syscalls.stat(fd);
       if (stat.kind() == Kind.DIR) throw new WorkspaceAccessException(Reason.IS_A_DIR, "a folder: " + path);
@@ -127,7 +128,7 @@ public final class WorkspaceTree {
   public void write(String path, InputStream content, boolean replace) {
     String parent = WorkspacePaths.parentOf(path);
     byte[] name = Syscalls.terminated(WorkspacePaths.lastName(path));
-    withDirs(parent, dir -> {
+    beneath.withDirs(parent, dir -> {
       int mode = 0644;
       try {
         Stat existing = Syscalls.statAt(dir, name);
@@ -161,7 +162,7 @@ public final class WorkspaceTree {
   public void createDirectory(String path) {
     String parent = WorkspacePaths.parentOf(path);
     byte[] name = Syscalls.terminated(WorkspacePaths.lastName(path));
-    withDirs(parent, dir -> {
+    beneath.withDirs(parent, dir -> {
       Syscalls.mkdirAt(dir, name, 0755);
       if (owner != null) Syscalls.chownAt(dir, name, owner.uid(), owner.gid());
       return null;
@@ -172,7 +173,7 @@ public final class WorkspaceTree {
   public void rename(String from, String to) {
     byte[] fromName = Syscalls.terminated(WorkspacePaths.lastName(from));
     byte[] toName = Syscalls.terminated(WorkspacePaths.lastName(to));
-    inDir(WorkspacePaths.parentOf(from), fromDir -> withDirs(WorkspacePaths.parentOf(to), toDir -> {
+    beneath.inDir(WorkspacePaths.parentOf(from), fromDir -> beneath.withDirs(WorkspacePaths.parentOf(to), toDir -> {
       Syscalls.renameAt(fromDir, fromName, toDir, toName, false);
       return null;
     }, to), from);
@@ -181,10 +182,10 @@ public final class WorkspaceTree {
   /** Deletes an entry, a folder with everything in it; links are removed, never followed. */
   public void delete(String path) {
     if (path.isEmpty()) {
-      inRoot(rootFd -> new TreeDeletion(rootFd).deleteContents(rootFd), "");
+      beneath.inRoot(rootFd -> new TreeDeletion(rootFd).deleteContents(rootFd), "");
       return;
     }
-    inParent(path, (dir, name) -> inRoot(rootFd -> {
+    beneath.inParent(path, (dir, name) -> beneath.inRoot(rootFd -> {
       new TreeDeletion(rootFd).delete(dir, name);
       return null;
     }, path));
@@ -196,7 +197,7 @@ public final class WorkspaceTree {
    * the folder for a link in between.
    */
   public <T> T withOpenDir(String path, Function<Path, T> work) {
-    return inDir(path, dir -> work.apply(Path.of("/proc/self/fd/" + dir)));
+    return beneath.inDir(path, dir -> work.apply(Path.of("/proc/self/fd/" + dir)));
   }
 
   /** Visits the whole tree, folders first; see {@link TreeWalk}. */
@@ -206,94 +207,10 @@ public final class WorkspaceTree {
 
   /** Visits what is below the folder {@code path} (not the folder itself); see {@link TreeWalk}. */
   public void walk(String path, TreeWalk.Visitor visitor) {
-    inDir(path, dir -> {
+    beneath.inDir(path, dir -> {
       new TreeWalk(visitor).walk(dir, path);
       return null;
     });
-  }
-
-  // --- descriptors ----------------------------------------------------------------------------------------------
-
-  private interface WithFd<T> {
-    T apply(int fd);
-  }
-
-  private interface WithEntry<T> {
-    T apply(int dirFd, byte[] name);
-  }
-
-  private <T> T inRoot(WithFd<T> work) {
-    return inRoot(work, "");
-  }
-
-  private <T> T inRoot(WithFd<T> work, String path) {
-    int rootFd;
-    try {
-      rootFd = Syscalls.openRoot(root.toString());
-    } catch (SyscallException e) {
-      throw new WorkspaceAccessException(Reason.IO, "the workspace " + root + " cannot be opened: errno " + e.errno());
-    }
-    try {
-      return work.apply(rootFd);
-    } catch (SyscallException e) {
-      throw translate(e, path);
-    } finally {
-      Syscalls.close(rootFd);
-    }
-  }
-
-  /** Runs {@code work} on the open folder {@code path}, which must exist. */
-  private <T> T inDir(String path, WithFd<T> work) {
-    return inDir(path, work, path);
-  }
-
-  private <T> T inDir(String path, WithFd<T> work, String reported) {
-    byte[] relative = WorkspacePaths.relative(path, true);
-    return inRoot(rootFd -> {
-      if (path.isEmpty()) return work.apply(rootFd);
-      int dir = openDir(rootFd, relative);
-      try {
-        return work.apply(dir);
-      } finally {
-        Syscalls.close(dir);
-      }
-    }, reported);
-  }
-
-  private <T> T inParent(String path, WithEntry<T> work) {
-    byte[] name = Syscalls.terminated(WorkspacePaths.lastName(path));
-    return inDir(WorkspacePaths.parentOf(path), dir -> work.apply(dir, name), path);
-  }
-
-  /** Runs {@code work} on the open folder {@code path}, making it and the folders leading to it as needed. */
-  private <T> T withDirs(String path, WithFd<T> work, String reported) {
-    check(path);
-    return inRoot(rootFd -> {
-      int dir = rootFd;
-      try {
-        for (String segment : path.isEmpty() ? new String[0] : path.split("/")) {
-          byte[] name = Syscalls.bytes(segment);
-          int next;
-          try {
-            next = openDir(dir, name);
-          } catch (SyscallException e) {
-            if (e.errno() != Syscalls.ENOENT) throw e;
-            try {
-              Syscalls.mkdirAt(dir, name, 0755);
-              if (owner != null) Syscalls.chownAt(dir, name, owner.uid(), owner.gid());
-            } catch (SyscallException raced) {
-              if (raced.errno() != Syscalls.EEXIST) throw raced;
-            }
-            next = Syscalls.openDirBeneath(dir, name);
-          }
-          if (dir != rootFd) Syscalls.close(dir);
-          dir = next;
-        }
-        return work.apply(dir);
-      } finally {
-        if (dir != rootFd) Syscalls.close(dir);
-      }
-    }, reported);
   }
 
   static String randomHex() {
@@ -302,56 +219,11 @@ public final class WorkspaceTree {
     return HexFormat.of().formatHex(bytes);
   }
 
-  /**
-   * Opens a folder below {@code dirFd}. A link as the last element fails as "not a folder" in the kernel
-   * ({@code O_DIRECTORY | O_NOFOLLOW}); it is reported as the link it is, like links on the way.
-   */
-  private static int openDir(int dirFd, byte[] relative) {
-    try {
-      return Syscalls.openDirBeneath(dirFd, relative);
-    } catch (SyscallException e) {
-      if (e.errno() != Syscalls.ENOTDIR) throw e;
-      int end = relative.length - 1;
-      int slash = end;
-      while (slash > 0 && relative[slash - 1] != '/') slash--;
-      byte[] name = Arrays.copyOfRange(relative, slash, relative.length);
-      boolean link;
-      if (slash == 0) {
-        link = Syscalls.statAt(dirFd, name).kind() == Kind.LINK;
-      } else {
-        int parent = Syscalls.openDirBeneath(dirFd, Syscalls.terminated(Arrays.copyOf(relative, slash - 1)));
-        try {
-          link = Syscalls.statAt(parent, name).kind() == Kind.LINK;
-        } finally {
-          Syscalls.close(parent);
-        }
-      }
-      throw link ? new SyscallException("openat2", Syscalls.ELOOP) : e;
-    }
-  }
-
   private static void unlinkQuietly(int dir, byte[] name) {
     try {
       Syscalls.unlinkAt(dir, name, false);
     } catch (SyscallException ignored) {
       // already gone
     }
-  }
-
-  static WorkspaceAccessException translate(SyscallException e, String path) {
-    return switch (e.errno()) {
-      case Syscalls.ENOENT -> new WorkspaceAccessException(Reason.NOT_FOUND, "no such file or folder: " + path);
-      case Syscalls.ELOOP, Syscalls.EXDEV -> new WorkspaceAccessException(Reason.LINK,
-          "the path goes through a symbolic link, which is never followed: " + path);
-      case Syscalls.ENOTDIR -> new WorkspaceAccessException(Reason.NOT_A_DIR, "not a folder on the way: " + path);
-      case Syscalls.EISDIR -> new WorkspaceAccessException(Reason.IS_A_DIR, "a folder: " + path);
-      case Syscalls.EEXIST -> new WorkspaceAccessException(Reason.EXISTS, "already exists: " + path);
-      case Syscalls.ENOTEMPTY -> new WorkspaceAccessException(Reason.NOT_EMPTY, "not empty: " + path);
-      case Syscalls.ENXIO -> new WorkspaceAccessException(Reason.NOT_A_FILE, "not a regular file: " + path);
-      case Syscalls.ENAMETOOLONG -> new WorkspaceAccessException(Reason.BAD_PATH, "a name is too long: " + path);
-      case Syscalls.ENOSPC, Syscalls.EDQUOT -> new WorkspaceAccessException(Reason.DISK_FULL,
-          "the workspace is full (no space left on device)");
-      default -> new WorkspaceAccessException(Reason.IO, e.getMessage() + ": " + path);
-    };
   }
 }

@@ -79,7 +79,7 @@ public final class WriteBehind implements AutoCloseable {
   private final Clock clock;
   private final Map<String, Dirty> pending = new HashMap<>();
   /** What storage holds of each file, as far as this node knows: lets the final flush skip what is stored. */
-  private final Map<String, WorkspaceSync.FileStamp> stored = new ConcurrentHashMap<>();
+  private final Map<String, FileStamp> stored = new ConcurrentHashMap<>();
   private final List<CompletableFuture<Void>> drainWaiters = new ArrayList<>();
   /** Paths given up, with why; the oldest are forgotten past {@link #MAX_UNSTORABLE}. */
   private final Map<String, String> unstorable = new LinkedHashMap<>(16, 0.75f, false) {
@@ -97,7 +97,7 @@ public final class WriteBehind implements AutoCloseable {
 
   public WriteBehind(String slug, WorkspaceTree tree, ObjectStore store, IgnoreList ignoreList, Journal journal,
                      Settings settings, ScheduledExecutorService timer, ExecutorService transfers, Clock clock,
-                     WorkspaceSync.Snapshot restored) {
+                     WorkspaceSnapshot restored) {
     this.slug = slug;
     this.tree = tree;
     this.prefix = StorageLayout.replFiles(slug);
@@ -169,13 +169,13 @@ public final class WriteBehind implements AutoCloseable {
   /** Remembers and logs (once per path) that a path cannot be stored. Holds the lock. */
   private void giveUp(String path, String reason) {
     if (unstorable.put(path, reason) == null) {
-      LOG.warn("{}: {} cannot be stored, skipped: {}", slug, WorkspaceSync.printable(path), reason);
+      LOG.warn("{}: {} cannot be stored, skipped: {}", slug, PathReports.printable(path), reason);
     }
   }
 
   /** What storage holds, as a snapshot for {@link WorkspaceSync#flush}. */
-  public WorkspaceSync.Snapshot storedSnapshot() {
-    return new WorkspaceSync.Snapshot(Map.copyOf(stored));
+  public WorkspaceSnapshot storedSnapshot() {
+    return new WorkspaceSnapshot(Map.copyOf(stored));
   }
 
   private void tick() {
@@ -209,7 +209,7 @@ public final class WriteBehind implements AutoCloseable {
         stat = Optional.empty();
       }
       if (stat.isPresent() && stat.get().kind() == Kind.FILE) {
-        stored.put(path, WorkspaceSync.upload(store, tree, path, key));
+        stored.put(path, Uploads.upload(store, tree, path, key));
         synchronized (this) {
           uploads++;
         }

@@ -216,20 +216,4 @@ public final class FakeSandboxDriver implements SandboxDriver {
       throw new UncheckedIOException(e);
     }
   }
-
-  /** A process that prints nothing, takes any input and ends only when closed. */
-  private static final class IdleTty implements TtyProcess {
-    @Override
-    public boolean write(byte[] input) {
-      return true;
-    }
-
-    @Override
-    public void resize(int cols, int rows) {
-    }
-
-    @Override
-    public void close() {
-    }
-  }
 }

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pier.common.config.Mains;
+import io.pier.node.sandbox.IdleTty;
 import io.pier.node.sandbox.SandboxExec;
-import io.pier.node.runtime.TtyProcess;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -85,21 +85,5 @@ class ReplTerminalsTest {
           }
           default -> throw new UnsupportedOperationException(method.getName());
         });
-  }
-
-  /** A shell that prints nothing and takes any input. */
-  private static final class IdleTty implements TtyProcess {
-    @Override
-    public boolean write(byte[] input) {
-      return true;
-    }
-
-    @Override
-    public void resize(int cols, int rows) {
-    }
-
-    @Override
-    public void close() {
-    }
   }
 }

@@ -1,0 +1,91 @@
+package io.pier.node;
+
+import io.pier.common.cluster.ClusterState;
+import io.pier.common.node.NodeInfo;
+import io.pier.common.node.NodeLoad;
+import io.pier.node.images.RunnerImages;
+import io.pier.node.sandbox.ImageStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's entry in the cluster's node list: what it offers, its load, whether it drains, the runner images it
+ * holds (read again every {@link #IMAGE_REFRESH}, or at once after a pull), written with each beat.
+ */
+final class NodeHeartbeat {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeHeartbeat.class);
+  private static final Duration IMAGE_REFRESH = Duration.ofSeconds(30);
+  /**
+   * A safety net only: a node that dies is noticed by its cluster member leaving (seconds). A short time to live
+   * would make a node that misses a few heartbeats under load look dead, and its repls be moved for nothing.
+   */
+  private static final Duration NODE_ENTRY_TTL = Duration.ofSeconds(30);
+
+  private final Vertx vertx;
+  private final NodeAgentConfig config;
+  private final ClusterState cluster;
+  private final ImageStore imageStore;
+  private final ReplHost host;
+  private final RunnerImages runnerImages;
+  private final DrainingMark draining;
+  private final AtomicReference<NodeLoad> lastLoad = new AtomicReference<>(NodeLoad.EMPTY);
+  private final AtomicReference<List<String>> images = new AtomicReference<>(List.of());
+  private volatile Instant imagesReadAt = Instant.EPOCH;
+
+  NodeHeartbeat(Vertx vertx, NodeAgentConfig config, ClusterState cluster, ImageStore imageStore, ReplHost host,
+                RunnerImages runnerImages, DrainingMark draining) {
+    this.vertx = vertx;
+    this.config = config;
+    this.cluster = cluster;
+    this.imageStore = imageStore;
+    this.host = host;
+    this.runnerImages = runnerImages;
+    this.draining = draining;
+  }
+
+  /** The load the last beat reported. */
+  NodeLoad lastLoad() {
+    return lastLoad.get();
+  }
+
+  /** An image a start has just prepared: when it is new here, the next beat reads the images again. */
+  void imagePrepared(String image) {
+    if (!images.get().contains(image)) imagesReadAt = Instant.EPOCH;
+  }
+
+  Future<Void> beat() {
+    Future<List<String>> imageList = Instant.now().isAfter(imagesReadAt.plus(IMAGE_REFRESH))
+        ? vertx.executeBlocking(() -> runnerImages.reported(imageStore.images()), false).onSuccess(list -> {
+          images.set(list);
+          imagesReadAt = Instant.now();
+        })
+        : Future.succeededFuture(images.get());
+    return imageList.compose(list -> vertx.executeBlocking(host::load, false).onSuccess(lastLoad::set).compose(load ->
+            cluster.nodes().put(config.nodeId(), new NodeInfo(config.nodeId(), config.agentUrl(), config.capacity(),
+                load, draining.draining(), list, Instant.now(), cluster.membership().self(), host.runtimes()),
+                NODE_ENTRY_TTL)))
+        .onFailure(err -> LOG.warn("heartbeat failed: {}", err.getMessage()));
+  }
+
+  /**
+   * Pulls the image set's images this node lacks, in the background: until one is here, the node does not report it
+   * and placement sends its repls elsewhere. Beats once the pulls are over, if the node is {@code ready} by then.
+   */
+  void pullMissingImages(BooleanSupplier ready) {
+    vertx.executeBlocking(runnerImages::pullMissing, false).onComplete(done -> {
+      imagesReadAt = Instant.EPOCH;
+      if (done.succeeded() && !done.result().isEmpty()) {
+        LOG.warn("node {} runs without the runner images {}: their pulls failed (repls that need them go elsewhere; "
+            + "a start that needs one pulls it again)", config.nodeId(), done.result());
+      }
+      if (ready.getAsBoolean()) beat();
+    });
+  }
+}

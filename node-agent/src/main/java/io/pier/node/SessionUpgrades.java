@@ -1,0 +1,101 @@
+package io.pier.node;
+
+import io.pier.common.auth.Credentials;
+import io.pier.common.auth.TokenSigner;
+import io.pier.common.cluster.ClusterState;
+import io.pier.common.http.HttpErrors;
+import io.pier.common.repl.Slugs;
+import io.pier.node.limits.SessionSlots;
+import io.pier.node.session.LiveRepl;
+import io.pier.node.session.SessionHub;
+import io.pier.node.session.SessionSocket;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns an IDE tab's request into its session WebSocket (docs/protocol.md), relayed here by the edge-proxy: for a repl
+ * running here, a signed-in caller who owns it (or an admin or Pier service), and a free session slot.
+ */
+final class SessionUpgrades {
+  private static final Logger LOG = LoggerFactory.getLogger(SessionUpgrades.class);
+  /** What a refused session upgrade is told to wait before it tries again: a tab of the same repl may close soon. */
+  static final int RETRY_AFTER_REPL_S = 10;
+  /** Likewise when the whole node is full: placement and other nodes take longer to help. */
+  static final int RETRY_AFTER_NODE_S = 30;
+
+  private final NodeAgentConfig config;
+  private final ClusterState cluster;
+  private final ReplHost host;
+  private final SessionHub sessions;
+  private final TokenSigner tokens;
+
+  SessionUpgrades(NodeAgentConfig config, ClusterState cluster, ReplHost host, SessionHub sessions,
+                  TokenSigner tokens) {
+    this.config = config;
+    this.cluster = cluster;
+    this.host = host;
+    this.sessions = sessions;
+    this.tokens = tokens;
+  }
+
+  /** An IDE tab's WebSocket (docs/protocol.md), relayed here by the edge-proxy. */
+  void session(RoutingContext ctx) {
+    String slug = ctx.pathParam("slug");
+    var live = Slugs.isValid(slug) ? host.live(slug) : Optional.<LiveRepl>empty();
+    if (live.isEmpty()) {
+      HttpErrors.send(ctx, 404, "not_running", "repl " + slug + " does not run on node " + config.nodeId());
+      return;
+    }
+    var caller = tokens.verify(Credentials.token(ctx.request()));
+    if (caller.isEmpty()) {
+      HttpErrors.send(ctx, 401, "unauthenticated", "sign in first");
+      return;
+    }
+    ctx.request().pause();
+    cluster.repls().get(slug).onComplete(found -> {
+      ctx.request().resume();
+      var who = caller.get();
+      String owner = found.succeeded() && found.result() != null ? found.result().owner() : null;
+      if (!who.admin() && !who.isService() && (owner == null || !owner.equals(who.subject()))) {
+        HttpErrors.send(ctx, 403, "forbidden", "this repl belongs to someone else");
+        return;
+      }
+      upgrade(ctx, slug, live.get());
+    });
+  }
+
+  /**
+   * Takes a session slot, or refuses the upgrade at once with 429 (the repl's limit) or 503 (the node's), a JSON
+   * body naming the limit and {@code Retry-After}; never a wait. The slot is given back however the session ends.
+   */
+  private void upgrade(RoutingContext ctx, String slug, LiveRepl live) {
+    SessionSlots.Slot slot;
+    try {
+      slot = sessions.slots().acquire(slug);
+    } catch (SessionSlots.Refused refused) {
+      boolean repl = refused.scope() == SessionSlots.Scope.REPL;
+      LOG.info("refused a session of {}: {}", slug, refused.getMessage());
+      var response = ctx.response();
+      if (response.ended() || response.closed()) return;
+      response.setStatusCode(repl ? 429 : 503).putHeader("Content-Type", "application/json")
+          .putHeader("Retry-After", String.valueOf(repl ? RETRY_AFTER_REPL_S : RETRY_AFTER_NODE_S))
+          .end(new JsonObject().put("error", "too_many_sessions").put("limit", refused.scope().label())
+              .put("max", refused.max())
+              .put("message", repl ? "repl " + slug + " has " + refused.max() + " IDE sessions open, its limit; "
+                  + "close a tab or try again later"
+                  : "node " + config.nodeId() + " has " + refused.max() + " IDE sessions open, its limit; "
+                  + "try again later").encode());
+      return;
+    }
+    var connection = ctx.request().connection();
+    ctx.request().toWebSocket()
+        .onSuccess(ws -> SessionSocket.serve(sessions, ws, connection, live, slot))
+        .onFailure(err -> {
+          slot.release();
+          LOG.debug("session upgrade for {} failed: {}", slug, err.getMessage());
+        });
+  }
+}
