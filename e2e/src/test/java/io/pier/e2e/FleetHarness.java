@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,7 @@ public final class FleetHarness {
         byNode.computeIfAbsent(started.getString("node"), n -> new ArrayList<>()).add(slug);
       }
       String busiest = byNode.entrySet().stream().max(Map.Entry.comparingByValue(
-          java.util.Comparator.comparingInt(List::size))).orElseThrow().getKey();
+          Comparator.comparingInt(List::size))).orElseThrow().getKey();
       PierOnLoopback.Node victim = pier.nodes.stream().filter(n -> n.id.equals(busiest)).findFirst().orElseThrow();
       List<String> lost = byNode.get(busiest);
       long killedAt = System.nanoTime();

@@ -10,6 +10,7 @@ import io.pier.common.config.Mains;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -166,7 +167,7 @@ class FleetIT {
     while (true) {
       try {
         if (condition.met()) return;
-      } catch (java.io.IOException notYet) {
+      } catch (IOException notYet) {
         // the edge may refuse while things move
       }
       if (System.nanoTime() > deadline) throw new AssertionError("not within " + within);

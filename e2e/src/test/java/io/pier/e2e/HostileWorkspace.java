@@ -24,13 +24,17 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -228,7 +232,7 @@ final class HostileWorkspace implements AutoCloseable {
 
     void awaitStored(String path, String content) {
       byte[] expected = content.getBytes(StandardCharsets.UTF_8);
-      eventually(SYNC_BOUND, () -> stored(key(path)).map(b -> java.util.Arrays.equals(b, expected)).orElse(false),
+      eventually(SYNC_BOUND, () -> stored(key(path)).map(b -> Arrays.equals(b, expected)).orElse(false),
           "the legitimate file " + path + " of " + slug + " reaches storage within " + SYNC_BOUND
               + " (stored now: " + stored(key(path)).map(b -> new String(b, StandardCharsets.UTF_8)).orElse("nothing")
               + ")");
@@ -386,7 +390,7 @@ final class HostileWorkspace implements AutoCloseable {
   static List<String> changedOutside(Map<String, String> before, Map<String, String> after,
                                      List<String> allowedPrefixes) {
     List<String> changes = new ArrayList<>();
-    java.util.Set<String> all = new java.util.TreeSet<>(before.keySet());
+    Set<String> all = new TreeSet<>(before.keySet());
     all.addAll(after.keySet());
     for (String path : all) {
       if (allowedPrefixes.stream().anyMatch(path::startsWith)) continue;
@@ -522,7 +526,7 @@ final class HostileWorkspace implements AutoCloseable {
   static String sha256(byte[] bytes) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (java.security.NoSuchAlgorithmException e) {
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }

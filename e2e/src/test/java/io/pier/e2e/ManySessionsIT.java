@@ -3,6 +3,8 @@ package io.pier.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,9 +21,9 @@ class ManySessionsIT {
     try (ManySessionsLoad load = ManySessionsLoad.start(2, 40)) {
       ManySessionsLoad.Report report = load.run(new ManySessionsLoad.Settings(2, 40, 2, 60, 48));
       System.out.println("[sessions] " + report);
-      assertEquals(java.util.List.of(), report.failures());
+      assertEquals(List.of(), report.failures());
       assertEquals(80, report.sessionsOpened());
-      long raw = java.util.stream.IntStream.range(0, 40).filter(n -> n / 2 >= 8 && n % 5 == 4).count();
+      long raw = IntStream.range(0, 40).filter(n -> n / 2 >= 8 && n % 5 == 4).count();
       assertEquals(2 * (40 - raw), report.echoes(), "every protocol session echoed (the raw sockets have no terminal)");
       assertEquals(120, report.previewsOk());
       assertEquals(40, report.peakSessions(), "40 relayed at once");

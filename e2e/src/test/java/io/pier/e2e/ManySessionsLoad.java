@@ -20,9 +20,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -33,6 +35,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Many IDE sessions through one edge-proxy to repls on one node-agent, each with a terminal that is typed into and
@@ -102,7 +105,7 @@ public final class ManySessionsLoad implements AutoCloseable {
   /** The terminals of this cycle, by repl and index, with a lock each: sessions sharing one take turns to type. */
   private final Map<String, Terminal> terminals = new ConcurrentHashMap<>();
 
-  private record Terminal(int channel, java.util.concurrent.locks.ReentrantLock turn) {
+  private record Terminal(int channel, ReentrantLock turn) {
   }
 
   /**
@@ -276,7 +279,7 @@ public final class ManySessionsLoad implements AutoCloseable {
           client.close();
           return null;
         }
-        term = new Terminal(reply.getInteger("term"), new java.util.concurrent.locks.ReentrantLock());
+        term = new Terminal(reply.getInteger("term"), new ReentrantLock());
         terminals.put(slug + "#" + index, term);
       } else {
         term = terminals.get(slug + "#" + index % TERMINALS_PER_REPL);
@@ -363,7 +366,7 @@ public final class ManySessionsLoad implements AutoCloseable {
   }
 
   private void previews(int count) {
-    List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> asked = new ArrayList<>();
+    List<CompletableFuture<HttpResponse<String>>> asked = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       String slug = slugs.get(i % slugs.size());
       asked.add(http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pier.edgePort + "/?n=" + i))
@@ -594,8 +597,8 @@ public final class ManySessionsLoad implements AutoCloseable {
   }
 
   private synchronized List<Long> keystrokeSamples() {
-    long[] copy = java.util.Arrays.copyOf(keystrokeMicros, keystrokeCount);
-    java.util.Arrays.sort(copy);
+    long[] copy = Arrays.copyOf(keystrokeMicros, keystrokeCount);
+    Arrays.sort(copy);
     List<Long> sorted = new ArrayList<>(copy.length);
     for (long v : copy) sorted.add(v);
     return sorted;

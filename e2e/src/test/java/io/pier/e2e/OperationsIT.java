@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.pier.common.auth.TokenSigner;
 import io.pier.common.config.Mains;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -19,6 +20,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -71,8 +74,8 @@ class OperationsIT {
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   /** What Prometheus sends to /metrics, as ./pier metrics-token prints it for this Pier's secret. */
-  private static final String METRICS_TOKEN = new io.pier.common.auth.TokenSigner(PierOnLoopback.AUTH_SECRET,
-      java.time.Clock.systemUTC()).metricsToken();
+  private static final String METRICS_TOKEN = new TokenSigner(PierOnLoopback.AUTH_SECRET,
+      Clock.systemUTC()).metricsToken();
 
   @Test
   void prometheusScrapesPierAndEveryDashboardQueryNamesExportedMetrics() throws Exception {
@@ -151,7 +154,7 @@ class OperationsIT {
    * Waits until Prometheus has shown each NON_ZERO series with a non-zero value and each PRESENT series, each at
    * some point during the wait.
    */
-  private void awaitSeries(Prometheus prometheus, String slug, java.util.function.Supplier<String> context)
+  private void awaitSeries(Prometheus prometheus, String slug, Supplier<String> context)
       throws Exception {
     long deadline = System.nanoTime() + SERIES_WAIT.toNanos();
     Map<String, String> missing = new LinkedHashMap<>();

@@ -1,9 +1,11 @@
 package io.pier.e2e;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import io.pier.common.auth.TokenSigner;
 import io.pier.common.cluster.ClusterConfig;
 import io.pier.common.config.Mains;
 import io.pier.common.node.NodeCapacity;
@@ -12,18 +14,22 @@ import io.pier.common.store.s3.S3Config;
 import io.pier.common.store.s3.S3ObjectStore;
 import io.pier.common.template.TemplateCatalog;
 import io.pier.edge.EdgeConfig;
+import io.pier.edge.EdgeProxy;
 import io.pier.edge.EdgeProxyMain;
 import io.pier.node.NodeAgentConfig;
 import io.pier.node.NodeAgentMain;
 import io.pier.node.images.RunnerImages;
 import io.pier.node.limits.SessionLimits;
 import io.pier.node.runtime.docker.DockerConfig;
+import io.pier.node.runtime.docker.DockerContainerRuntime;
 import io.pier.node.runtime.iptables.IptablesReplFirewall;
 import io.pier.node.workspace.WriteBehind;
-import io.pier.scheduler.SchedulerConfig;
+import io.pier.node.workspace.loop.LoopVolumes;
 import io.pier.scheduler.FleetKeeper;
+import io.pier.scheduler.SchedulerConfig;
 import io.pier.scheduler.SchedulerMain;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,14 +37,18 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A whole Pier on loopback: the embedded S3 server over HTTP, schedulers, node-agents on the real dockerd and an
@@ -157,11 +167,11 @@ public final class PierOnLoopback implements AutoCloseable {
   }
 
   PierOnLoopback(Options options) throws Exception {
-    this(options, io.pier.edge.EdgeConfig.Capacity.defaults());
+    this(options, EdgeConfig.Capacity.defaults());
   }
 
   /** With the edge-proxy's limits, pools and timeouts as given (load tests raise the session limits). */
-  PierOnLoopback(Options options, io.pier.edge.EdgeConfig.Capacity edgeCapacity) throws Exception {
+  PierOnLoopback(Options options, EdgeConfig.Capacity edgeCapacity) throws Exception {
     this.options = options;
     String run = UUID.randomUUID().toString().substring(0, 8);
     Path repo = repo();
@@ -176,7 +186,7 @@ public final class PierOnLoopback implements AutoCloseable {
     cluster = new ClusterConfig("pier-e2e-" + run, List.of("127.0.0.1"), "127.0.0.1",
         ThreadLocalRandom.current().nextInt(20000, 40000), false);
     edgePort = freePort();
-    var signer = new io.pier.common.auth.TokenSigner(AUTH_SECRET, java.time.Clock.systemUTC());
+    var signer = new TokenSigner(AUTH_SECRET, Clock.systemUTC());
     userToken = signer.issue("e2e", false, Duration.ofHours(2));
     adminToken = signer.issue("e2e-admin", true, Duration.ofHours(2));
     serviceToken = signer.issue("service:e2e", true, Duration.ofHours(2));
@@ -189,7 +199,7 @@ public final class PierOnLoopback implements AutoCloseable {
           URI.create("http://" + DOMAIN + ":" + edgePort), options.templates(), Duration.ofSeconds(60),
           Duration.ofSeconds(60), Duration.ofSeconds(15), new FleetKeeper.Settings(Duration.ofMillis(500),
               options.idleStop(), 0.7, null, Duration.ofMinutes(10), Duration.ofSeconds(15)),
-          new SchedulerConfig.AuthSettings(AUTH_SECRET, Duration.ofHours(2), java.util.Set.of("e2e-admin"), true, 1000),
+          new SchedulerConfig.AuthSettings(AUTH_SECRET, Duration.ofHours(2), Set.of("e2e-admin"), true, 1000),
           cluster, s3Config), TemplateCatalog.load(options.templates())), START));
     }
     for (int i = 0; i < options.nodes(); i++) {
@@ -211,7 +221,7 @@ public final class PierOnLoopback implements AutoCloseable {
   }
 
   /** The edge-proxy, for what it holds now ({@link io.pier.edge.EdgeProxy#load()}). */
-  io.pier.edge.EdgeProxy edgeProxy() {
+  EdgeProxy edgeProxy() {
     return edge.proxy();
   }
 
@@ -271,7 +281,7 @@ public final class PierOnLoopback implements AutoCloseable {
       if (System.nanoTime() > deadline) throw new IllegalStateException("node-agent not ready in " + START);
       try {
         node.process.onExit().get(100, TimeUnit.MILLISECONDS);
-      } catch (java.util.concurrent.TimeoutException stillRunning) {
+      } catch (TimeoutException stillRunning) {
         // not ready yet: ask again
       }
     }
@@ -318,8 +328,8 @@ public final class PierOnLoopback implements AutoCloseable {
   }
 
   /** Containers this run's node-agent made for {@code slug}, running or not. */
-  List<com.github.dockerjava.api.model.Container> containersOf(String slug) {
-    List<com.github.dockerjava.api.model.Container> found = new ArrayList<>();
+  List<Container> containersOf(String slug) {
+    List<Container> found = new ArrayList<>();
     for (Node node : nodes) {
       found.addAll(docker.listContainersCmd().withShowAll(true)
           .withLabelFilter(Map.of("pier.node", node.id, "pier.slug", slug)).exec());
@@ -335,7 +345,7 @@ public final class PierOnLoopback implements AutoCloseable {
     process.destroy();
     try {
       process.onExit().get(120, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+    } catch (ExecutionException | TimeoutException e) {
       process.destroyForcibly().onExit().join();
     }
   }
@@ -357,7 +367,7 @@ public final class PierOnLoopback implements AutoCloseable {
         }
       }
     } finally {
-      try (var runtime = new io.pier.node.runtime.docker.DockerContainerRuntime(new DockerConfig(null))) {
+      try (var runtime = new DockerContainerRuntime(new DockerConfig(null))) {
         for (Node node : nodes) {
           for (var c : docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of("pier.node", node.id)).exec()) {
             docker.removeContainerCmd(c.getId()).withForce(true).exec();
@@ -375,7 +385,7 @@ public final class PierOnLoopback implements AutoCloseable {
 
   /** The workspace filesystems a killed node-agent left mounted: a test run leaves no mount behind. */
   private static void removeWorkspaces(Node node) {
-    var volumes = new io.pier.node.workspace.loop.LoopVolumes(node.data.resolve("volumes"), 1000, 1000);
+    var volumes = new LoopVolumes(node.data.resolve("volumes"), 1000, 1000);
     for (String slug : volumes.present()) {
       try {
         volumes.remove(slug, node.data.resolve("workspaces").resolve(slug));
@@ -386,7 +396,7 @@ public final class PierOnLoopback implements AutoCloseable {
   }
 
   static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }
   }

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -212,7 +213,7 @@ class RedTeamLinksIT {
       attacker.refused("fs.delete", new JsonObject().put("path", "vdir/secret.txt"));
       hw.assertNeverStored(attacker, secret, Duration.ofSeconds(6));
 
-      assertTrue(java.util.Arrays.equals(victimIndex, Files.readAllBytes(victimWs.resolve("index.js"))),
+      assertTrue(Arrays.equals(victimIndex, Files.readAllBytes(victimWs.resolve("index.js"))),
           "the neighbour's index.js is untouched: " + Files.readString(victimWs.resolve("index.js")));
       assertNotExists(victimWs.resolve("planted.txt"));
       assertEquals(secret + "\n", Files.readString(victimWs.resolve("secret.txt")));
@@ -221,7 +222,7 @@ class RedTeamLinksIT {
       attacker.stopWithinBound();
       hw.assertNotStoredNow(attacker, secret);
       victim.stopWithinBound();
-      assertTrue(java.util.Arrays.equals(victimStoredIndex, hw.stored(victim.key("index.js")).orElseThrow()),
+      assertTrue(Arrays.equals(victimStoredIndex, hw.stored(victim.key("index.js")).orElseThrow()),
           "the neighbour's stored index.js is untouched");
       assertEquals(secret + "\n",
           new String(hw.stored(victim.key("secret.txt")).orElseThrow(), StandardCharsets.UTF_8));

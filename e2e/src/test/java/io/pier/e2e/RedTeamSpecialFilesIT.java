@@ -3,6 +3,7 @@ package io.pier.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,7 +60,7 @@ class RedTeamSpecialFilesIT {
         assertTrue(HostileWorkspace.isError(read), "reading a FIFO is refused: " + read.encode());
       }
       JsonObject edit = repl.requestWithin("fs.edit", new JsonObject().put("path", "f").put("baseVersion", "0")
-          .put("changes", new io.vertx.core.json.JsonArray()), HostileWorkspace.PROMPT);
+          .put("changes", new JsonArray()), HostileWorkspace.PROMPT);
       assertTrue(HostileWorkspace.isError(edit), edit.encode());
       repl.requestWithin("fs.list", new JsonObject().put("path", ""), HostileWorkspace.PROMPT);
       repl.saveAndAwaitStored("legit.txt", "the user's own work\n");

@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -83,7 +84,7 @@ class RedTeamStorageIT {
           attacker::stopWithinBound,
           () -> assertEquals(List.of(), HostileWorkspace.changedOutside(before, hw.storageOnDisk(), allowed),
               "after the attacker's stop, storage outside its prefix is untouched"),
-          () -> assertTrue(java.util.Arrays.equals(victimIndex,
+          () -> assertTrue(Arrays.equals(victimIndex,
               hw.stored("repls/" + victim + "/files/index.js").orElse(new byte[0])),
               "the victim's index.js is untouched"),
           () -> assertEquals("still the user's own work\n",
@@ -111,7 +112,7 @@ class RedTeamStorageIT {
   private static List<String> keysWithDotSegments(HostileWorkspace.Repl repl) {
     List<String> found = new ArrayList<>();
     for (var o : hw.pier.store.list("repls/" + repl.slug + "/")) {
-      if (java.util.Arrays.stream(o.key().split("/")).anyMatch(s -> s.equals("..") || s.equals("."))) {
+      if (Arrays.stream(o.key().split("/")).anyMatch(s -> s.equals("..") || s.equals("."))) {
         found.add(o.key());
       }
     }
@@ -226,7 +227,7 @@ class RedTeamStorageIT {
       String key = o.key();
       boolean control = key.chars().anyMatch(c -> c < 0x20 || c == 0x7f);
       boolean replaced = key.indexOf('\uFFFD') >= 0;
-      boolean dots = java.util.Arrays.stream(key.split("/")).anyMatch(s -> s.equals(".") || s.equals(".."));
+      boolean dots = Arrays.stream(key.split("/")).anyMatch(s -> s.equals(".") || s.equals(".."));
       boolean tooLong = key.getBytes(StandardCharsets.UTF_8).length > 1024;
       if (control || replaced || dots || tooLong) unsafe.add(key.replace("\n", "\\n").replace("\u001b", "\\e"));
     }

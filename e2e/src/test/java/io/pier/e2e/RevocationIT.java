@@ -12,6 +12,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,7 +48,7 @@ class RevocationIT {
         .compose(ws -> ws.close().map((Throwable) null)).toCompletionStage().toCompletableFuture()
         .handle((ok, err) -> err).get();
     if (failure == null) return 101;
-    java.util.regex.Matcher status = java.util.regex.Pattern.compile("\\b([45]\\d\\d)\\b").matcher(failure.getMessage());
+    Matcher status = Pattern.compile("\\b([45]\\d\\d)\\b").matcher(failure.getMessage());
     return status.find() ? Integer.parseInt(status.group(1)) : -1;
   }
 

@@ -19,6 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /** A test client of the IDE session protocol (docs/protocol.md), connected through the edge-proxy. */
 final class SessionClient implements AutoCloseable {
@@ -151,7 +152,7 @@ final class SessionClient implements AutoCloseable {
     return poll(() -> events.stream().filter(matches).findFirst().orElse(null), "an event; got: ");
   }
 
-  private <T> T poll(java.util.function.Supplier<T> probe, String what) {
+  private <T> T poll(Supplier<T> probe, String what) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (System.nanoTime() < deadline) {
       T found = probe.get();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pier.common.auth.TokenSigner;
 import io.pier.common.config.Mains;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -15,6 +16,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -191,12 +193,12 @@ class SessionProtocolIT {
   void aSessionWithoutATokenOrWithAnotherUsersIsRefused() throws Exception {
     Throwable anonymous = refused(null);
     assertTrue(anonymous.getMessage().contains("401"), anonymous.getMessage());
-    String stranger = new io.pier.common.auth.TokenSigner(PierOnLoopback.AUTH_SECRET, java.time.Clock.systemUTC())
+    String stranger = new TokenSigner(PierOnLoopback.AUTH_SECRET, Clock.systemUTC())
         .issue("mallory", false, Duration.ofMinutes(5));
     Throwable forbidden = refused(stranger);
     assertTrue(forbidden.getMessage().contains("403"), forbidden.getMessage());
-    Throwable forged = refused(new io.pier.common.auth.TokenSigner("not-the-cluster-secret-at-all",
-        java.time.Clock.systemUTC()).issue("e2e", false, Duration.ofMinutes(5)));
+    Throwable forged = refused(new TokenSigner("not-the-cluster-secret-at-all",
+        Clock.systemUTC()).issue("e2e", false, Duration.ofMinutes(5)));
     assertTrue(forged.getMessage().contains("401"), forged.getMessage());
   }
 

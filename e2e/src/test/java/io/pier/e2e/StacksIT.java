@@ -13,6 +13,7 @@ import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -148,7 +149,7 @@ class StacksIT {
       try {
         last = get(slug + "." + APEX, path);
         if (last.statusCode() == 200 && last.body().contains(greeting)) return last;
-      } catch (java.io.IOException notYet) {
+      } catch (IOException notYet) {
         // the app is not listening yet
       }
       Thread.sleep(250);

@@ -1,5 +1,6 @@
 package io.pier.node;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.pier.common.cluster.ClusterConfig;
 import io.pier.common.config.Env;
 import io.pier.common.image.ImageSet;
@@ -249,7 +250,7 @@ public record NodeAgentConfig(String nodeId, Path dataDir, String bindHost, int 
 
   private static long hostMemoryMb() {
     var os = ManagementFactory.getOperatingSystemMXBean();
-    if (os instanceof com.sun.management.OperatingSystemMXBean sun) return sun.getTotalMemorySize() / (1024 * 1024);
+    if (os instanceof OperatingSystemMXBean sun) return sun.getTotalMemorySize() / (1024 * 1024);
     return 4096;
   }
 }

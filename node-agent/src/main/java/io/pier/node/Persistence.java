@@ -1,5 +1,6 @@
 package io.pier.node;
 
+import io.pier.common.store.ObjectStore;
 import io.pier.node.workspace.Journal;
 import io.pier.node.workspace.WorkspaceSync;
 import io.pier.node.workspace.WriteBehind;
@@ -15,7 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
  *
  * @param drainTimeout how long a stop waits for the queue to empty before it gives up (and keeps the repl running)
  */
-public record Persistence(WorkspaceSync sync, io.pier.common.store.ObjectStore store, Path journals,
+public record Persistence(WorkspaceSync sync, ObjectStore store, Path journals,
                           WriteBehind.Settings settings, ScheduledExecutorService timer, ExecutorService transfers,
                           Clock clock, Duration drainTimeout) {
 

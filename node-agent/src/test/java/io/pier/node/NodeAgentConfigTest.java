@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pier.common.config.ConfigException;
 import io.pier.common.config.Env;
+import io.pier.node.limits.SessionLimits;
 import io.pier.node.runtime.Cidr;
 import io.pier.node.runtime.EgressAllow;
 import java.nio.file.Files;
@@ -102,12 +103,12 @@ class NodeAgentConfigTest {
 
   @Test
   void sessionLimitsHaveDefaultsAndAreRead() {
-    assertEquals(io.pier.node.limits.SessionLimits.DEFAULT, config(Map.of()).sessions());
+    assertEquals(SessionLimits.DEFAULT, config(Map.of()).sessions());
     var limits = config(Map.of("PIER_NODE_MAX_SESSIONS", "300", "PIER_REPL_MAX_SESSIONS", "12",
         "PIER_REPL_MAX_TERMINALS", "4", "PIER_SESSION_MAX_IN_FLIGHT", "16", "PIER_SESSION_MAX_IN_FLIGHT_MB", "8",
         "PIER_SESSION_SLOW_READER_KB", "512", "PIER_NODE_FILE_THREADS", "3", "PIER_NODE_FILE_QUEUE", "20",
         "PIER_NODE_FILE_TIMEOUT_MS", "2500")).sessions();
-    assertEquals(new io.pier.node.limits.SessionLimits(300, 12, 4, 16, 8L << 20, 512L << 10, 3, 20,
+    assertEquals(new SessionLimits(300, 12, 4, 16, 8L << 20, 512L << 10, 3, 20,
         Duration.ofMillis(2500)), limits);
   }
 

@@ -18,7 +18,11 @@ import io.pier.common.repl.Route;
 import io.pier.node.runtime.docker.ContainerSpec;
 import io.pier.node.runtime.docker.DockerLabels;
 import io.pier.node.workspace.Workspaces;
+import io.vertx.core.Future;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +32,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -173,14 +179,14 @@ class ReplHostIT {
   }
 
   private static String httpGet(int port) throws Exception {
-    var client = java.net.http.HttpClient.newHttpClient();
-    return client.send(java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
-        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    var client = HttpClient.newHttpClient();
+    return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
   }
 
-  private static ExecutionException failureOf(java.util.function.Supplier<io.vertx.core.Future<?>> action) {
+  private static ExecutionException failureOf(Supplier<Future<?>> action) {
     try {
-      action.get().toCompletionStage().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
+      action.get().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       return e;
     } catch (Exception e) {

@@ -21,7 +21,9 @@ import io.pier.node.workspace.Workspaces;
 import io.pier.node.workspace.WriteBehind;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -242,8 +244,8 @@ class SessionLimitsIT {
     await(() -> {
       try (RandomAccessFile writer = new RandomAccessFile(fifo.toFile(), "rw")) {
         // opening it read-write never blocks, and wakes every reader waiting for a writer
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
       return gauge("pier.session.file.pool.abandoned") == 0;
     }, "stuck threads back");

@@ -9,8 +9,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pier.common.config.Mains;
 import io.pier.node.limits.SessionLimits;
 import io.pier.node.limits.SessionSlots;
-import io.pier.node.sandbox.SandboxExec;
 import io.pier.node.runtime.TtyProcess;
+import io.pier.node.sandbox.SandboxExec;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
@@ -21,11 +23,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,8 +63,8 @@ class SessionBoundsTest {
     Mains.await(vertx.close(), TestSession.WAIT);
   }
 
-  private io.vertx.core.Future<Void> onContext(java.util.function.Supplier<io.vertx.core.Future<Void>> work) {
-    io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+  private Future<Void> onContext(Supplier<Future<Void>> work) {
+    Promise<Void> done = Promise.promise();
     repl.context().runOnContext(v -> work.get().onComplete(done));
     return done.future();
   }

@@ -4,11 +4,13 @@ import io.pier.common.config.Mains;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -91,8 +93,8 @@ public final class TestSession implements AutoCloseable {
   }
 
   public void input(int channel, String keys) {
-    byte[] bytes = keys.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    io.vertx.core.buffer.Buffer frame = io.vertx.core.buffer.Buffer.buffer().appendByte((byte) channel).appendBytes(bytes);
+    byte[] bytes = keys.getBytes(StandardCharsets.UTF_8);
+    Buffer frame = Buffer.buffer().appendByte((byte) channel).appendBytes(bytes);
     socket.writeBinaryMessage(frame);
   }
 

@@ -6,15 +6,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pier.common.store.InMemoryObjectStore;
 import io.pier.common.store.ObjectStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -122,9 +130,9 @@ class WriteBehindTest {
     write("refused.bin", "x");
     store.refused.add("repls/r1/files/refused.bin");
     queue.changed(List.of("ok.txt", "l\\..\\..\\victim\\files\\index.js", "refused.bin", "new\nline"));
-    queue.drain().get(5, java.util.concurrent.TimeUnit.SECONDS);
+    queue.drain().get(5, TimeUnit.SECONDS);
     assertEquals("fine", stored("ok.txt"));
-    assertEquals(java.util.Set.of("l\\..\\..\\victim\\files\\index.js", "refused.bin", "new\nline"),
+    assertEquals(Set.of("l\\..\\..\\victim\\files\\index.js", "refused.bin", "new\nline"),
         queue.unstorable().keySet());
     assertEquals(List.of("repls/r1/files/ok.txt"), store.list("").stream().map(ObjectStore.ObjectInfo::key).toList());
   }
@@ -134,7 +142,7 @@ class WriteBehindTest {
     store.readsTwice.set(true);
     write("signed.txt", "every byte");
     queue.changed(List.of("signed.txt"));
-    queue.drain().get(5, java.util.concurrent.TimeUnit.SECONDS);
+    queue.drain().get(5, TimeUnit.SECONDS);
     assertEquals("every byte", stored("signed.txt"));
   }
 
@@ -163,8 +171,8 @@ class WriteBehindTest {
     Path file = dir.resolve(path);
     Files.createDirectories(file.getParent());
     Path temp = Files.writeString(file.resolveSibling(file.getFileName() + ".next"), content);
-    Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING,
+        StandardCopyOption.ATOMIC_MOVE);
   }
 
   private String stored(String path) {
@@ -197,12 +205,12 @@ class WriteBehindTest {
     }
 
     @Override
-    public java.time.ZoneId getZone() {
+    public ZoneId getZone() {
       return ZoneOffset.UTC;
     }
 
     @Override
-    public Clock withZone(java.time.ZoneId zone) {
+    public Clock withZone(ZoneId zone) {
       return this;
     }
   }
@@ -213,7 +221,7 @@ class WriteBehindTest {
     final AtomicBoolean down = new AtomicBoolean();
     final AtomicInteger puts = new AtomicInteger();
     final AtomicBoolean readsTwice = new AtomicBoolean();
-    final java.util.Set<String> refused = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    final Set<String> refused = ConcurrentHashMap.newKeySet();
 
     private void check() {
       if (down.get()) throw new IllegalStateException("storage is down");
@@ -224,21 +232,21 @@ class WriteBehindTest {
     // Counted once stored: a test that sees the count may read the object at once.
     @Override public void putFile(String key, Path file) { check(); inner.putFile(key, file); puts.incrementAndGet(); }
     @Override public Optional<byte[]> get(String key) { check(); return inner.get(key); }
-    @Override public void putStream(String key, long length, java.util.function.Supplier<java.io.InputStream> content) {
+    @Override public void putStream(String key, long length, Supplier<InputStream> content) {
       check();
       if (refused.contains(key)) throw new Refused("refused " + key, null);
       if (readsTwice.get()) {
         // As a client that reads the content once to sign it, then again to send it.
-        try (java.io.InputStream first = content.get()) {
+        try (InputStream first = content.get()) {
           first.readAllBytes();
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
         }
       }
       inner.putStream(key, length, content);
       puts.incrementAndGet();
     }
-    @Override public Optional<java.io.InputStream> openStream(String key) { check(); return inner.openStream(key); }
+    @Override public Optional<InputStream> openStream(String key) { check(); return inner.openStream(key); }
     @Override public List<ObjectInfo> list(String prefix) { check(); return inner.list(prefix); }
     @Override public List<String> listFolders(String prefix) { check(); return inner.listFolders(prefix); }
     @Override public void copy(String from, String to) { check(); inner.copy(from, to); }

@@ -1,5 +1,6 @@
 package io.pier.node.runtime.docker;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.util.concurrent.LinkedBlockingQueue;
 
@@ -42,14 +43,14 @@ final class QueueInputStream extends InputStream {
   }
 
   @Override
-  public int read() throws java.io.IOException {
+  public int read() throws IOException {
     byte[] one = new byte[1];
     int n = read(one, 0, 1);
     return n < 0 ? -1 : one[0] & 0xff;
   }
 
   @Override
-  public int read(byte[] buffer, int offset, int length) throws java.io.IOException {
+  public int read(byte[] buffer, int offset, int length) throws IOException {
     if (length == 0) return 0;
     while (position >= current.length) {
       if (current == END) return -1;

@@ -9,6 +9,7 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -152,7 +153,7 @@ public final class LoopVolumes implements WorkspaceVolumes {
       }
       return true;
     } catch (RuntimeException e) {
-      Path aside = image.resolveSibling(image.getFileName() + ".unreadable-" + java.time.Instant.now().getEpochSecond());
+      Path aside = image.resolveSibling(image.getFileName() + ".unreadable-" + Instant.now().getEpochSecond());
       try {
         Files.move(image, aside);
       } catch (IOException moveFailed) {

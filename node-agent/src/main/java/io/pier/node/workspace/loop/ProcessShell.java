@@ -1,5 +1,6 @@
 package io.pier.node.workspace.loop;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,7 @@ final class ProcessShell implements Shell {
       // Output goes to a file rather than a pipe, so a command that hangs cannot also hang the read.
       output = Files.createTempFile("pier-cmd", ".out");
       Process process = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(output.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+          .redirectOutput(output.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
           .start();
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();

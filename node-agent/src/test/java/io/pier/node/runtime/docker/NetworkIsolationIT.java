@@ -9,11 +9,13 @@ import io.pier.node.runtime.Cidr;
 import io.pier.node.runtime.EgressPolicy;
 import io.pier.node.runtime.HostResolvers;
 import io.pier.node.runtime.iptables.IptablesReplFirewall;
+import io.pier.node.workspace.Workspaces;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +23,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -122,7 +126,7 @@ class NetworkIsolationIT {
     static final int PORT = 8765;
 
     static OffNodeHost create(String nodeId) throws Exception {
-      int subnet = java.util.concurrent.ThreadLocalRandom.current().nextInt(1, 250);
+      int subnet = ThreadLocalRandom.current().nextInt(1, 250);
       String suffix = nodeId.substring(nodeId.length() - 6);
       String namespace = "pier-it-" + suffix;
       String hostLink = "pvh" + suffix;
@@ -166,7 +170,7 @@ class NetworkIsolationIT {
     command.addAll(List.of("curl", "-sf", "-m", "3", url));
     while (true) {
       Process curl = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String body = new String(curl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      String body = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       int code = curl.waitFor();
       // A refused connection means a server still starting: try again, a process launch later.
       if (code == 0 || System.nanoTime() > deadline) return new Curl(code, body);
@@ -176,7 +180,7 @@ class NetworkIsolationIT {
   private static int run(List<String> command, Duration timeout) throws Exception {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .start();
-    if (!p.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+    if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       p.destroyForcibly();
       return -1;
     }
@@ -189,7 +193,7 @@ class NetworkIsolationIT {
 
   private String start(String name, List<String> command, int port, String publishHost) throws Exception {
     Path workspace = Files.createTempDirectory(Path.of("target"), name);
-    io.pier.node.workspace.Workspaces.handOver(workspace, 1000, 1000);
+    Workspaces.handOver(workspace, 1000, 1000);
     String id = runtime.create(new ContainerSpec(nodeId + "-" + name, name, IMAGE, command, Map.of(),
         Map.of("pier.node", nodeId, "pier.test", "isolation"), workspace.toAbsolutePath(), port, publishHost,
         new Limits(0.5, 256, 128), networkName));
