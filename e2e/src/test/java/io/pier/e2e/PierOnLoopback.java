@@ -174,7 +174,6 @@ public final class PierOnLoopback implements AutoCloseable {
   PierOnLoopback(Options options, EdgeConfig.Capacity edgeCapacity) throws Exception {
     this.options = options;
     String run = UUID.randomUUID().toString().substring(0, 8);
-    Path repo = repo();
     dataDir = options.dataDir() != null ? options.dataDir()
         : Files.createDirectories(Path.of("target", "e2e-" + run).toAbsolutePath());
     nodeId = Files.exists(dataDir.resolve("node-id")) ? Files.readString(dataDir.resolve("node-id")).strip() : "e2e-" + run;

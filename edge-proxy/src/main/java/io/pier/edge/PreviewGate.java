@@ -47,7 +47,7 @@ final class PreviewGate {
     List<AuthToken> callers = previewCallers(req, slug);
     if (callers.stream().anyMatch(c -> c.admin() || c.subject().equals(record.owner()))) return true;
     req.resume();
-    boolean browser = (req.method() == HttpMethod.GET || req.method() == HttpMethod.HEAD)
+    boolean browser = (HttpMethod.GET.equals(req.method()) || HttpMethod.HEAD.equals(req.method()))
         && !req.canUpgradeToWebSocket() && HtmlPage.wanted(req.getHeader("Accept"));
     if (browser) {
       // The apex has the browser's sign-in cookie: it checks whose it is (and answers a stranger 403) or sends the

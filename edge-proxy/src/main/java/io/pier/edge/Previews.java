@@ -85,7 +85,7 @@ final class Previews {
         String slug = ((HostTarget.Preview) HostTarget.of(incoming.authority().host(), config.domain())).slug();
         return routes.resolve(incoming, slug).compose(route -> {
           if (route == null) {
-            ctx.set(ANSWERED, Boolean.TRUE);
+            ctx.set(ANSWERED, true);
             return Future.succeededFuture(ctx.request().response());
           }
           ctx.set(ROUTE, route);

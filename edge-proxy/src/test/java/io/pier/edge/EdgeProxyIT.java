@@ -39,6 +39,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -306,8 +307,8 @@ class EdgeProxyIT {
     assertEquals("/deep?q=1", exchanged.headers().firstValue("Location").orElseThrow());
     assertEquals("no-referrer", exchanged.headers().firstValue("Referrer-Policy").orElse(""));
     String setCookie = exchanged.headers().firstValue("Set-Cookie").orElseThrow();
-    assertTrue(setCookie.startsWith("pier_preview=") && setCookie.toLowerCase().contains("httponly") && setCookie.contains("SameSite=Lax")
-        && setCookie.contains("Path=/") && !setCookie.toLowerCase().contains("domain="), setCookie);
+    assertTrue(setCookie.startsWith("pier_preview=") && setCookie.toLowerCase(Locale.ROOT).contains("httponly") && setCookie.contains("SameSite=Lax")
+        && setCookie.contains("Path=/") && !setCookie.toLowerCase(Locale.ROOT).contains("domain="), setCookie);
     String cookie = setCookie.substring(0, setCookie.indexOf(';'));
     assertFalse(TOKENS.verify(cookie.substring("pier_preview=".length())).isPresent(), "not an API token");
 

@@ -23,6 +23,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.RequestOptions;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -56,7 +57,7 @@ class EdgeTlsIT {
         "-subj", "/CN=" + DOMAIN, "-addext", "subjectAltName=DNS:" + DOMAIN + ",DNS:*." + DOMAIN,
         "-keyout", dir.resolve("key.pem").toString(), "-out", dir.resolve("cert.pem").toString())
         .redirectErrorStream(true).start();
-    assertEquals(0, openssl.waitFor(), new String(openssl.getInputStream().readAllBytes()));
+    assertEquals(0, openssl.waitFor(), new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     ClusterConfig cluster = new ClusterConfig("edge-tls-" + UUID.randomUUID(), List.of("127.0.0.1"), "127.0.0.1",
         ThreadLocalRandom.current().nextInt(20000, 40000), false);
     dataMember = Mains.await(HazelcastCluster.join(cluster, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)), WAIT);

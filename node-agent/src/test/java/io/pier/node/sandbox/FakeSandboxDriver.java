@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class FakeSandboxDriver implements SandboxDriver {
   public static final String NAME = "fake";
 
-  private final class Sandbox {
+  private static final class Sandbox {
     final SandboxSpec spec;
     final String id;
     volatile boolean running = true;

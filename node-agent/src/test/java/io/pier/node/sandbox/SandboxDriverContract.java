@@ -120,7 +120,7 @@ public abstract class SandboxDriverContract {
     assertEquals(0, exited.get(WAIT.toSeconds(), TimeUnit.SECONDS));
     process.close();
     synchronized (printed) {
-      assertTrue(printed.toString(StandardCharsets.UTF_8).contains("from-the-sandbox"), printed.toString());
+      assertTrue(printed.toString(StandardCharsets.UTF_8).contains("from-the-sandbox"), printed.toString(StandardCharsets.UTF_8));
     }
   }
 

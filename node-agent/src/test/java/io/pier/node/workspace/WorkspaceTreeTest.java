@@ -17,6 +17,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -65,7 +66,9 @@ class WorkspaceTreeTest {
       assertThrows(WorkspaceAccessException.class, () -> tree.write(path + "/x", new byte[1]), path);
     }
     assertEquals("S3_SECRET=hunter2", Files.readString(outside.resolve("secret.env")));
-    assertEquals(List.of("secret.env"), Files.list(outside).map(p -> p.getFileName().toString()).toList());
+    try (Stream<Path> left = Files.list(outside)) {
+      assertEquals(List.of("secret.env"), left.map(p -> p.getFileName().toString()).toList());
+    }
   }
 
   @Test
@@ -110,7 +113,9 @@ class WorkspaceTreeTest {
     for (int i = 0; i < 200; i++) deep = Files.createDirectory(deep.resolve("d"));
     Files.writeString(deep.resolve("leaf"), "x");
     tree.delete("d");
-    assertEquals(List.of(), Files.list(ws).toList());
+    try (Stream<Path> left = Files.list(ws)) {
+      assertEquals(List.of(), left.toList());
+    }
   }
 
   @Test

@@ -79,7 +79,7 @@ public final class HttpNodeClient implements NodeClient {
     String message = body == null ? "node " + node.nodeId() + " answered " + resp.statusCode()
         : body.getString("message", "node " + node.nodeId() + " answered " + resp.statusCode());
     // The node's own 4xx and 503 (storage unavailable) mean the same to the client; other failures are a bad gateway.
-    int status = resp.statusCode() >= 400 && resp.statusCode() < 500 || resp.statusCode() == 503 ? resp.statusCode() : 502;
+    int status = (resp.statusCode() >= 400 && resp.statusCode() < 500) || resp.statusCode() == 503 ? resp.statusCode() : 502;
     return Future.failedFuture(new ApiException(status, code, message));
   }
 }

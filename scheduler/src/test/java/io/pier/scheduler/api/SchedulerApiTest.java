@@ -36,6 +36,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -355,9 +356,9 @@ class SchedulerApiTest {
     HttpResponse<String> signup = send("POST", "/api/auth/signup", "{\"username\":\"bob\",\"password\":\"correct horse\"}");
     assertEquals(201, signup.statusCode(), signup.body());
     String cookie = signup.headers().firstValue("set-cookie").orElseThrow();
-    assertTrue(cookie.startsWith("pier_token=") && cookie.toLowerCase().contains("httponly")
+    assertTrue(cookie.startsWith("pier_token=") && cookie.toLowerCase(Locale.ROOT).contains("httponly")
         && cookie.contains("SameSite=Lax"), cookie);
-    assertTrue(!cookie.toLowerCase().contains("domain="), "host-only: previews on subdomains never see it");
+    assertTrue(!cookie.toLowerCase(Locale.ROOT).contains("domain="), "host-only: previews on subdomains never see it");
     assertError(send("POST", "/api/auth/signup", "{\"username\":\"bob\",\"password\":\"another one\"}"), 409,
         "username_taken");
     assertError(send("POST", "/api/auth/signup", "{\"username\":\"Bob!\",\"password\":\"correct horse\"}"), 400,

@@ -14,6 +14,7 @@ import io.pier.node.runtime.iptables.IptablesReplFirewall;
 import io.pier.node.workspace.Workspaces;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -164,7 +165,7 @@ class EgressIsolationIT {
     full.addAll(command);
     try {
       Process p = new ProcessBuilder(full).redirectErrorStream(true).start();
-      String output = new String(p.getInputStream().readAllBytes());
+      String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       return new Exec(p.waitFor(), output);
     } catch (Exception e) {
       throw new IllegalStateException(e);
@@ -205,7 +206,7 @@ class EgressIsolationIT {
         InetAddress.getByName(bridgeLinkLocal() + "%" + network.bridge()), 0), 0);
     server.createContext("/", exchange -> {
       exchange.sendResponseHeaders(200, 4);
-      exchange.getResponseBody().write("host".getBytes());
+      exchange.getResponseBody().write("host".getBytes(StandardCharsets.UTF_8));
       exchange.close();
     });
     server.start();

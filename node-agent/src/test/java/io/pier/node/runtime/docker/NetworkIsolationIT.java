@@ -53,7 +53,7 @@ class NetworkIsolationIT {
     platform = HttpServer.create(new InetSocketAddress(network.gateway(), 0), 0);
     platform.createContext("/", exchange -> {
       exchange.sendResponseHeaders(200, 8);
-      exchange.getResponseBody().write("platform".getBytes());
+      exchange.getResponseBody().write("platform".getBytes(StandardCharsets.UTF_8));
       exchange.close();
     });
     platform.start();

@@ -27,7 +27,7 @@ class LoopVolumesTest {
   Path data;
 
   /** Answers commands by name, as scripted; "mounts" by remembering the folder and making lost+found in it. */
-  private final class FakeShell implements Shell {
+  private static final class FakeShell implements Shell {
     final List<List<String>> ran = new ArrayList<>();
     final Set<Path> mounted = new HashSet<>();
     final Map<String, Shell.Result> answers = new HashMap<>();
