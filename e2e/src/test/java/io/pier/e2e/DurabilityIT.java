@@ -49,13 +49,19 @@ class DurabilityIT {
         s.sendInput(term, "echo from-the-shell > made.txt\n");
         eventually(() -> stored(pier, slug, "made.txt").equals("from-the-shell\n"));
         s.sendInput(term, "mkdir -p docs && mv made.txt docs/moved.txt\n");
-        eventually(() -> stored(pier, slug, "docs/moved.txt").equals("from-the-shell\n")
-            && stored(pier, slug, "made.txt").isEmpty());
+        eventually(
+            () ->
+                stored(pier, slug, "docs/moved.txt").equals("from-the-shell\n")
+                    && stored(pier, slug, "made.txt").isEmpty());
         s.sendInput(term, "rm -r docs\n");
         eventually(() -> stored(pier, slug, "docs/moved.txt").isEmpty());
-        s.sendInput(term, "mkdir -p node_modules/dep && echo x > node_modules/dep/i.js && echo done-$((1+1))\n");
+        s.sendInput(
+            term,
+            "mkdir -p node_modules/dep && echo x > node_modules/dep/i.js && echo done-$((1+1))\n");
         s.awaitOutput(term, "done-2");
-        assertTrue(pier.store.list("repls/" + slug + "/files/node_modules/").isEmpty(), "ignored folders stay local");
+        assertTrue(
+            pier.store.list("repls/" + slug + "/files/node_modules/").isEmpty(),
+            "ignored folders stay local");
       }
     }
   }
@@ -70,10 +76,18 @@ class DurabilityIT {
         int edits = 0;
         while (System.nanoTime() < outageEnds) {
           edits++;
-          JsonObject saved = s.request("fs.write", new JsonObject().put("path", "outage/edit-" + edits + ".txt")
-              .put("content", "edit " + edits));
-          assertTrue(saved.getBoolean("ok"), "saving to the workspace works while storage is down: " + saved);
-          s.request("fs.write", new JsonObject().put("path", "journal.md").put("content", "revision " + edits));
+          JsonObject saved =
+              s.request(
+                  "fs.write",
+                  new JsonObject()
+                      .put("path", "outage/edit-" + edits + ".txt")
+                      .put("content", "edit " + edits));
+          assertTrue(
+              saved.getBoolean("ok"),
+              "saving to the workspace works while storage is down: " + saved);
+          s.request(
+              "fs.write",
+              new JsonObject().put("path", "journal.md").put("content", "revision " + edits));
           // An edit a second, like a user typing with autosave, for the whole outage.
           TimeUnit.SECONDS.sleep(1);
         }
@@ -84,12 +98,14 @@ class DurabilityIT {
         assertEquals(503, refused.statusCode(), refused.body());
         assertEquals("storage_unavailable", new JsonObject(refused.body()).getString("error"));
         assertFalse(s.isClosed(), "a stop refused for want of storage leaves the IDE session open");
-        assertTrue(s.request("fs.read", new JsonObject().put("path", "journal.md")).getBoolean("ok"),
+        assertTrue(
+            s.request("fs.read", new JsonObject().put("path", "journal.md")).getBoolean("ok"),
             "a stop refused for want of storage leaves the repl working");
         pier.startS3();
         int last = edits;
         eventually(() -> syncStatus(pier, slug).getInteger("pendingFiles") == 0);
-        for (int i = 1; i <= last; i++) assertEquals("edit " + i, stored(pier, slug, "outage/edit-" + i + ".txt"));
+        for (int i = 1; i <= last; i++)
+          assertEquals("edit " + i, stored(pier, slug, "outage/edit-" + i + ".txt"));
         assertEquals("revision " + last, stored(pier, slug, "journal.md"));
         assertEquals(200, api(pier, "POST", "/api/repls/" + slug + "/stop", "").statusCode());
       }
@@ -98,16 +114,23 @@ class DurabilityIT {
 
   @Test
   void aNodeAgentKilledRightAfterASaveStoresItWhenItComesBack() throws Exception {
-    // Uploads wait a minute for quiet, so the save is surely still only on the node when the agent dies.
-    Path data = Files.createDirectories(Path.of("target", "kill-" + System.nanoTime()).toAbsolutePath());
-    try (PierOnLoopback pier = new PierOnLoopback(PierOnLoopback.Options.fresh().inFolder(data, true, 60_000))) {
+    // Uploads wait a minute for quiet, so the save is surely still only on the node when the agent
+    // dies.
+    Path data =
+        Files.createDirectories(Path.of("target", "kill-" + System.nanoTime()).toAbsolutePath());
+    try (PierOnLoopback pier =
+        new PierOnLoopback(PierOnLoopback.Options.fresh().inFolder(data, true, 60_000))) {
       String slug = createAndStart(pier);
       try (SessionClient s = SessionClient.connect(vertx, pier, slug)) {
-        assertTrue(s.request("fs.write", new JsonObject().put("path", "precious.txt").put("content", "saved"))
-            .getBoolean("ok"));
+        assertTrue(
+            s.request(
+                    "fs.write",
+                    new JsonObject().put("path", "precious.txt").put("content", "saved"))
+                .getBoolean("ok"));
       }
       pier.killNode();
-      assertEquals("", stored(pier, slug, "precious.txt"), "not in storage yet when the agent died");
+      assertEquals(
+          "", stored(pier, slug, "precious.txt"), "not in storage yet when the agent died");
       pier.startNode();
       eventually(() -> stored(pier, slug, "precious.txt").equals("saved"));
     }
@@ -116,7 +139,9 @@ class DurabilityIT {
   @Test
   void aProjectOf1500FilesRestoresCompletely() throws Exception {
     try (PierOnLoopback pier = new PierOnLoopback()) {
-      String slug = new JsonObject(api(pier, "POST", "/api/repls", "{\"template\":\"node\"}").body()).getString("slug");
+      String slug =
+          new JsonObject(api(pier, "POST", "/api/repls", "{\"template\":\"node\"}").body())
+              .getString("slug");
       byte[] content = "x".repeat(100).getBytes(StandardCharsets.UTF_8);
       for (int i = 0; i < 1500; i++) {
         pier.store.put("repls/" + slug + "/files/data/d" + (i % 15) + "/f" + i + ".txt", content);
@@ -132,28 +157,46 @@ class DurabilityIT {
 
   @Test
   void aRestartOfEveryProcessKeepsEveryReplAndItsFiles() throws Exception {
-    Path data = Files.createDirectories(Path.of("target", "restart-" + System.nanoTime()).toAbsolutePath());
+    Path data =
+        Files.createDirectories(Path.of("target", "restart-" + System.nanoTime()).toAbsolutePath());
     String edited;
     String untouched;
-    try (PierOnLoopback pier = new PierOnLoopback(PierOnLoopback.Options.fresh().inFolder(data, false, 1000))) {
+    try (PierOnLoopback pier =
+        new PierOnLoopback(PierOnLoopback.Options.fresh().inFolder(data, false, 1000))) {
       edited = createAndStart(pier);
-      untouched = new JsonObject(api(pier, "POST", "/api/repls", "{\"template\":\"python-flask\"}").body()).getString("slug");
+      untouched =
+          new JsonObject(api(pier, "POST", "/api/repls", "{\"template\":\"python-flask\"}").body())
+              .getString("slug");
       try (SessionClient s = SessionClient.connect(vertx, pier, edited)) {
-        s.request("fs.write", new JsonObject().put("path", "index.js").put("content", "// rewritten before the restart\n"));
+        s.request(
+            "fs.write",
+            new JsonObject()
+                .put("path", "index.js")
+                .put("content", "// rewritten before the restart\n"));
       }
     }
-    try (PierOnLoopback again = new PierOnLoopback(PierOnLoopback.Options.fresh().inFolder(data, false, 1000))) {
-      JsonArray repls = new JsonObject(api(again, "GET", "/api/repls", null).body()).getJsonArray("repls");
-      assertTrue(repls.stream().anyMatch(r -> ((JsonObject) r).getString("slug").equals(edited)), repls.encode());
-      assertTrue(repls.stream().anyMatch(r -> ((JsonObject) r).getString("slug").equals(untouched)), repls.encode());
+    try (PierOnLoopback again =
+        new PierOnLoopback(PierOnLoopback.Options.fresh().inFolder(data, false, 1000))) {
+      JsonArray repls =
+          new JsonObject(api(again, "GET", "/api/repls", null).body()).getJsonArray("repls");
+      assertTrue(
+          repls.stream().anyMatch(r -> ((JsonObject) r).getString("slug").equals(edited)),
+          repls.encode());
+      assertTrue(
+          repls.stream().anyMatch(r -> ((JsonObject) r).getString("slug").equals(untouched)),
+          repls.encode());
       assertEquals(200, api(again, "POST", "/api/repls/" + edited + "/start", "").statusCode());
-      assertEquals("// rewritten before the restart\n", Files.readString(again.workspace(edited).resolve("index.js")));
+      assertEquals(
+          "// rewritten before the restart\n",
+          Files.readString(again.workspace(edited).resolve("index.js")));
       assertFalse(again.containersOf(edited).isEmpty());
     }
   }
 
   private static String createAndStart(PierOnLoopback pier) throws Exception {
-    String slug = new JsonObject(api(pier, "POST", "/api/repls", "{\"template\":\"node\"}").body()).getString("slug");
+    String slug =
+        new JsonObject(api(pier, "POST", "/api/repls", "{\"template\":\"node\"}").body())
+            .getString("slug");
     HttpResponse<String> started = api(pier, "POST", "/api/repls/" + slug + "/start", "");
     assertEquals(200, started.statusCode(), started.body());
     return slug;
@@ -161,7 +204,10 @@ class DurabilityIT {
 
   private static String stored(PierOnLoopback pier, String slug, String path) {
     try {
-      return pier.store.get("repls/" + slug + "/files/" + path).map(b -> new String(b, StandardCharsets.UTF_8)).orElse("");
+      return pier.store
+          .get("repls/" + slug + "/files/" + path)
+          .map(b -> new String(b, StandardCharsets.UTF_8))
+          .orElse("");
     } catch (RuntimeException storageDown) {
       return "";
     }
@@ -169,10 +215,20 @@ class DurabilityIT {
 
   private static JsonObject syncStatus(PierOnLoopback pier, String slug) {
     try {
-      return new JsonObject(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-              URI.create("http://127.0.0.1:" + pier.nodePort + "/internal/repls/" + slug + "/sync"))
-              .header("Authorization", "Bearer " + pier.serviceToken).build(),
-          HttpResponse.BodyHandlers.ofString()).body());
+      return new JsonObject(
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create(
+                              "http://127.0.0.1:"
+                                  + pier.nodePort
+                                  + "/internal/repls/"
+                                  + slug
+                                  + "/sync"))
+                      .header("Authorization", "Bearer " + pier.serviceToken)
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body());
     } catch (Exception e) {
       throw new AssertionError(e);
     }
@@ -186,12 +242,24 @@ class DurabilityIT {
     }
   }
 
-  static HttpResponse<String> api(PierOnLoopback pier, String method, String path, String json) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pier.edgePort + path))
-        .timeout(Duration.ofSeconds(120)).header("Host", PierOnLoopback.DOMAIN).header("Content-Type", "application/json")
-        .header("Authorization", "Bearer " + (path.startsWith("/api/nodes") || path.startsWith("/api/fleet")
-            ? pier.adminToken : pier.userToken));
-    request.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+  static HttpResponse<String> api(PierOnLoopback pier, String method, String path, String json)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pier.edgePort + path))
+            .timeout(Duration.ofSeconds(120))
+            .header("Host", PierOnLoopback.DOMAIN)
+            .header("Content-Type", "application/json")
+            .header(
+                "Authorization",
+                "Bearer "
+                    + (path.startsWith("/api/nodes") || path.startsWith("/api/fleet")
+                        ? pier.adminToken
+                        : pier.userToken));
+    request.method(
+        method,
+        json == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(json));
     return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -45,22 +45,29 @@ class FleetIT {
   }
 
   @Test
-  void replsSpreadByLoadAndAKilledNodesReplsServeElsewhereWithTheirFilesThenDrainEmptiesANode() throws Exception {
-    try (PierOnLoopback pier = new PierOnLoopback(PierOnLoopback.Options.fleet(3, 1, Duration.ZERO))) {
+  void replsSpreadByLoadAndAKilledNodesReplsServeElsewhereWithTheirFilesThenDrainEmptiesANode()
+      throws Exception {
+    try (PierOnLoopback pier =
+        new PierOnLoopback(PierOnLoopback.Options.fleet(3, 1, Duration.ZERO))) {
       List<String> slugs = new ArrayList<>();
       for (int i = 0; i < 12; i++) {
-        String slug = new JsonObject(api(pier, "POST", "/api/repls", "{\"template\":\"node\"}").body()).getString("slug");
+        String slug =
+            new JsonObject(api(pier, "POST", "/api/repls", "{\"template\":\"node\"}").body())
+                .getString("slug");
         HttpResponse<String> started = api(pier, "POST", "/api/repls/" + slug + "/start", "");
         assertEquals(200, started.statusCode(), started.body());
         slugs.add(slug);
         try (SessionClient s = SessionClient.connect(vertx, pier, slug)) {
-          assertTrue(s.request("fs.write", new JsonObject().put("path", "mine.txt").put("content", slug)).getBoolean("ok"));
+          assertTrue(
+              s.request("fs.write", new JsonObject().put("path", "mine.txt").put("content", slug))
+                  .getBoolean("ok"));
         }
       }
       Map<String, List<String>> byNode = placement(pier, slugs);
       assertEquals(3, byNode.size(), "every node took repls: " + byNode);
       for (List<String> onNode : byNode.values()) {
-        assertTrue(onNode.size() >= 2 && onNode.size() <= 6, "spread by load, not piled up: " + byNode);
+        assertTrue(
+            onNode.size() >= 2 && onNode.size() <= 6, "spread by load, not piled up: " + byNode);
       }
       for (String slug : slugs) {
         eventually(Duration.ofSeconds(20), () -> stored(pier, slug, "mine.txt").equals(slug));
@@ -70,22 +77,30 @@ class FleetIT {
       List<String> lost = byNode.get(victim.id);
       long killedAt = System.nanoTime();
       pier.killNode(victim);
-      // Its containers may live on (only the agent died), but the repls must be placed and running elsewhere.
+      // Its containers may live on (only the agent died), but the repls must be placed and running
+      // elsewhere.
       for (String slug : lost) {
-        eventually(Duration.ofSeconds(15).minusNanos(System.nanoTime() - killedAt), () -> {
-          JsonObject repl = new JsonObject(api(pier, "GET", "/api/repls/" + slug, null).body());
-          if (!"running".equals(repl.getString("state")) || victim.id.equals(repl.getString("node"))) return false;
-          HttpResponse<String> page = preview(pier, slug);
-          return page.statusCode() == 200 && page.body().contains("Hello from Pier on Node.js");
-        });
+        eventually(
+            Duration.ofSeconds(15).minusNanos(System.nanoTime() - killedAt),
+            () -> {
+              JsonObject repl = new JsonObject(api(pier, "GET", "/api/repls/" + slug, null).body());
+              if (!"running".equals(repl.getString("state"))
+                  || victim.id.equals(repl.getString("node"))) return false;
+              HttpResponse<String> page = preview(pier, slug);
+              return page.statusCode() == 200 && page.body().contains("Hello from Pier on Node.js");
+            });
       }
       long recoveredMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
-      System.out.printf("[fleet] %d repls of a SIGKILLed node serving again elsewhere after %d ms%n", lost.size(), recoveredMs);
+      System.out.printf(
+          "[fleet] %d repls of a SIGKILLed node serving again elsewhere after %d ms%n",
+          lost.size(), recoveredMs);
       Map<String, List<String>> after = placement(pier, slugs);
       assertFalse(after.containsKey(victim.id), "nothing runs on the dead node: " + after);
       for (String slug : lost) {
         try (SessionClient s = SessionClient.connect(vertx, pier, slug)) {
-          assertEquals(slug, s.request("fs.read", new JsonObject().put("path", "mine.txt")).getString("content"),
+          assertEquals(
+              slug,
+              s.request("fs.read", new JsonObject().put("path", "mine.txt")).getString("content"),
               "the repl came back with its files");
         }
       }
@@ -96,8 +111,11 @@ class FleetIT {
       assertTrue(new JsonObject(drain.body()).getJsonObject("failed").isEmpty(), drain.body());
       Map<String, List<String>> afterDrain = placement(pier, slugs);
       assertFalse(afterDrain.containsKey(drained.id), "the drained node is empty: " + afterDrain);
-      String fresh = new JsonObject(api(pier, "POST", "/api/repls", "{\"template\":\"node\"}").body()).getString("slug");
-      JsonObject placed = new JsonObject(api(pier, "POST", "/api/repls/" + fresh + "/start", "").body());
+      String fresh =
+          new JsonObject(api(pier, "POST", "/api/repls", "{\"template\":\"node\"}").body())
+              .getString("slug");
+      JsonObject placed =
+          new JsonObject(api(pier, "POST", "/api/repls/" + fresh + "/start", "").body());
       assertNotEquals(drained.id, placed.getString("node"), "a draining node takes no new repls");
       for (String slug : afterDrain.values().stream().flatMap(List::stream).toList()) {
         assertEquals(200, preview(pier, slug).statusCode());
@@ -109,16 +127,21 @@ class FleetIT {
 
   @Test
   void anIdleReplStopsAndAPreviewWakesItAndTheApiOutlivesAScheduler() throws Exception {
-    PierOnLoopback.Options options = new PierOnLoopback.Options(null, false, 1000, 1, 2, Duration.ofSeconds(3), true);
+    PierOnLoopback.Options options =
+        new PierOnLoopback.Options(null, false, 1000, 1, 2, Duration.ofSeconds(3), true);
     try (PierOnLoopback pier = new PierOnLoopback(options)) {
-      String slug = new JsonObject(api(pier, "POST", "/api/repls", "{\"template\":\"python-flask\"}").body())
-          .getString("slug");
+      String slug =
+          new JsonObject(api(pier, "POST", "/api/repls", "{\"template\":\"python-flask\"}").body())
+              .getString("slug");
       assertEquals(200, api(pier, "POST", "/api/repls/" + slug + "/start", "").statusCode());
       eventually(Duration.ofSeconds(20), () -> "stopped".equals(state(pier, slug)));
       assertTrue(pier.containersOf(slug).isEmpty(), "the idle repl's container is gone");
 
       HttpResponse<String> woken = preview(pier, slug);
-      assertEquals(200, woken.statusCode(), "the preview request waited for the repl to start: " + woken.body());
+      assertEquals(
+          200,
+          woken.statusCode(),
+          "the preview request waited for the repl to start: " + woken.body());
       assertTrue(woken.body().contains("Hello from Pier on Python Flask"));
       assertEquals("running", state(pier, slug));
 
@@ -132,13 +155,17 @@ class FleetIT {
     }
   }
 
-  private static Map<String, List<String>> placement(PierOnLoopback pier, List<String> slugs) throws Exception {
-    JsonArray all = new JsonObject(api(pier, "GET", "/api/repls", null).body()).getJsonArray("repls");
+  private static Map<String, List<String>> placement(PierOnLoopback pier, List<String> slugs)
+      throws Exception {
+    JsonArray all =
+        new JsonObject(api(pier, "GET", "/api/repls", null).body()).getJsonArray("repls");
     Map<String, List<String>> byNode = new HashMap<>();
     for (Object o : all) {
       JsonObject r = (JsonObject) o;
       if (slugs.contains(r.getString("slug")) && "running".equals(r.getString("state"))) {
-        byNode.computeIfAbsent(r.getString("node"), n -> new ArrayList<>()).add(r.getString("slug"));
+        byNode
+            .computeIfAbsent(r.getString("node"), n -> new ArrayList<>())
+            .add(r.getString("slug"));
       }
     }
     return byNode;
@@ -150,16 +177,23 @@ class FleetIT {
 
   private static String stored(PierOnLoopback pier, String slug, String path) {
     try {
-      return pier.store.get("repls/" + slug + "/files/" + path).map(b -> new String(b, StandardCharsets.UTF_8)).orElse("");
+      return pier.store
+          .get("repls/" + slug + "/files/" + path)
+          .map(b -> new String(b, StandardCharsets.UTF_8))
+          .orElse("");
     } catch (RuntimeException e) {
       return "";
     }
   }
 
   private static HttpResponse<String> preview(PierOnLoopback pier, String slug) throws Exception {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pier.edgePort + "/"))
-        .header("Host", slug + "." + PierOnLoopback.DOMAIN).timeout(Duration.ofSeconds(90)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pier.edgePort + "/"))
+                .header("Host", slug + "." + PierOnLoopback.DOMAIN)
+                .timeout(Duration.ofSeconds(90))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   private static void eventually(Duration within, ThrowingCondition condition) throws Exception {

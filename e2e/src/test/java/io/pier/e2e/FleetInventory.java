@@ -14,10 +14,18 @@ import java.util.List;
  */
 final class FleetInventory {
   /** The fleet-wide settings the roles need. */
-  record Settings(String clusterName, int clusterPort, String authSecret, String adminToken, String s3Endpoint,
-                  String s3AccessKey, String s3SecretKey, int nodePort, int edgePort, List<String> jvmOptions,
-                  Duration nodeAgentStop) {
-  }
+  record Settings(
+      String clusterName,
+      int clusterPort,
+      String authSecret,
+      String adminToken,
+      String s3Endpoint,
+      String s3AccessKey,
+      String s3SecretKey,
+      int nodePort,
+      int edgePort,
+      List<String> jvmOptions,
+      Duration nodeAgentStop) {}
 
   private final Settings settings;
   private final Path hostsDir;
@@ -53,7 +61,8 @@ final class FleetInventory {
         .put("node_agent_heartbeat_ms", 500)
         .put("node_agent_slots", 16)
         .put("node_agent_memory_mb", 8192)
-        // CPUs well above use, so that placement goes by slots and memory: the second repl takes the other node.
+        // CPUs well above use, so that placement goes by slots and memory: the second repl takes
+        // the other node.
         .put("node_agent_cpus", 16)
         .put("node_agent_sync_quiet_ms", 300)
         .put("node_agent_stop_timeout_s", settings.nodeAgentStop().toSeconds())
@@ -61,18 +70,28 @@ final class FleetInventory {
   }
 
   /** The hosts by group; node hosts with their node's id, data folder, dockerd and supervisord. */
-  List<FleetPlaybooks.InventoryHost> hosts(NetworkNamespaces.Host scheduler, List<FleetOnNamespaces.Node> nodes,
-                                           NetworkNamespaces.Host edge) throws IOException {
+  List<FleetPlaybooks.InventoryHost> hosts(
+      NetworkNamespaces.Host scheduler,
+      List<FleetOnNamespaces.Node> nodes,
+      NetworkNamespaces.Host edge)
+      throws IOException {
     List<FleetPlaybooks.InventoryHost> hosts = new ArrayList<>();
-    hosts.add(new FleetPlaybooks.InventoryHost("schedulers", scheduler.name(), hostVars(scheduler)));
+    hosts.add(
+        new FleetPlaybooks.InventoryHost("schedulers", scheduler.name(), hostVars(scheduler)));
     for (FleetOnNamespaces.Node node : nodes) {
-      hosts.add(new FleetPlaybooks.InventoryHost("node_agents", node.host().name(), hostVars(node.host())
-          .put("node_agent_id", node.id())
-          .put("node_agent_data_dir", node.data().toString())
-          .put("node_agent_docker_host", node.dockerd().host())
-          .put("pier_supervisor_config", node.supervisor().configFile().toString())
-          .put("pier_supervisor_dir", node.supervisor().programs().toString())
-          .put("pier_supervisor_log_dir", logDir.resolve("node-agent-" + node.host().name()).toString())));
+      hosts.add(
+          new FleetPlaybooks.InventoryHost(
+              "node_agents",
+              node.host().name(),
+              hostVars(node.host())
+                  .put("node_agent_id", node.id())
+                  .put("node_agent_data_dir", node.data().toString())
+                  .put("node_agent_docker_host", node.dockerd().host())
+                  .put("pier_supervisor_config", node.supervisor().configFile().toString())
+                  .put("pier_supervisor_dir", node.supervisor().programs().toString())
+                  .put(
+                      "pier_supervisor_log_dir",
+                      logDir.resolve("node-agent-" + node.host().name()).toString())));
     }
     hosts.add(new FleetPlaybooks.InventoryHost("edge_proxies", edge.name(), hostVars(edge)));
     return hosts;

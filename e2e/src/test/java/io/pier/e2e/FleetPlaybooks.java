@@ -24,16 +24,15 @@ import java.util.regex.Pattern;
  */
 final class FleetPlaybooks {
   private static final Duration LIMIT = Duration.ofMinutes(15);
-  private static final Pattern RECAP = Pattern.compile(
-      "(?m)^(\\S+)\\s+:\\s+ok=\\d+\\s+changed=(\\d+)\\s+unreachable=(\\d+)\\s+failed=(\\d+)");
+  private static final Pattern RECAP =
+      Pattern.compile(
+          "(?m)^(\\S+)\\s+:\\s+ok=\\d+\\s+changed=(\\d+)\\s+unreachable=(\\d+)\\s+failed=(\\d+)");
 
   /** One host as the inventory names it, with the variables only it has. */
-  record InventoryHost(String group, String name, JsonObject vars) {
-  }
+  record InventoryHost(String group, String name, JsonObject vars) {}
 
   /** How a playbook ended: its exit code, its output, and the changed-task count of each host in its recap. */
-  record Run(int exitCode, String output, Map<String, Integer> changed) {
-  }
+  record Run(int exitCode, String output, Map<String, Integer> changed) {}
 
   private final Path work;
   private final Path logs;
@@ -44,7 +43,8 @@ final class FleetPlaybooks {
    * @param common the variables every host shares
    * @param hosts  the hosts, each in one of the inventory's groups
    */
-  FleetPlaybooks(Path work, Path logs, JsonObject common, List<InventoryHost> hosts) throws IOException {
+  FleetPlaybooks(Path work, Path logs, JsonObject common, List<InventoryHost> hosts)
+      throws IOException {
     this.work = work;
     this.logs = logs;
     Files.createDirectories(work);
@@ -60,8 +60,11 @@ final class FleetPlaybooks {
     }
     JsonObject vars = common.copy().put("ansible_connection", "local");
     this.inventory = work.resolve("inventory.json");
-    Files.writeString(inventory, new JsonObject().put("all", new JsonObject().put("vars", vars)
-        .put("children", children)).encodePrettily());
+    Files.writeString(
+        inventory,
+        new JsonObject()
+            .put("all", new JsonObject().put("vars", vars).put("children", children))
+            .encodePrettily());
   }
 
   /**
@@ -79,14 +82,19 @@ final class FleetPlaybooks {
         .put("pier_state_dir", folder.resolve("var").toString())
         .put("pier_systemd_dir", folder.resolve("systemd").toString())
         .put("pier_firewall_dir", folder.resolve("firewall").toString())
-        .put("pier_firewall_loader", folder.resolve("sbin").resolve("pier-firewall-load").toString())
+        .put(
+            "pier_firewall_loader", folder.resolve("sbin").resolve("pier-firewall-load").toString())
         .put("pier_firewall_systemd_dir", folder.resolve("systemd").toString());
   }
 
   /** Variables for hosts that share one machine's accounts and packages: nothing to install, no user to make. */
   static JsonObject sharedMachineVars() {
-    return new JsonObject().put("pier_manage_user", false).put("pier_user", "root").put("pier_group", "root")
-        .put("pier_common_packages", new JsonArray()).put("pier_firewall_packages", new JsonArray())
+    return new JsonObject()
+        .put("pier_manage_user", false)
+        .put("pier_user", "root")
+        .put("pier_group", "root")
+        .put("pier_common_packages", new JsonArray())
+        .put("pier_firewall_packages", new JsonArray())
         .put("node_agent_packages", new JsonArray());
   }
 
@@ -99,14 +107,34 @@ final class FleetPlaybooks {
     List<String> command = new ArrayList<>(List.of("ansible-playbook", "-i", inventory.toString()));
     command.addAll(List.of(arguments));
     command.add(playbook);
-    Path log = logs.resolve(String.format("ansible-%02d-%s.log", ++runs, Path.of(playbook).getFileName()));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(ansible.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    builder.environment().keySet().removeIf(key -> key.startsWith("PIER_") || key.startsWith("DOCKER_"));
-    builder.environment().putAll(Map.of("ANSIBLE_CONFIG", ansible.resolve("ansible.cfg").toString(),
-        "ANSIBLE_ROLES_PATH", ansible.resolve("roles").toString(), "ANSIBLE_NOCOLOR", "1",
-        "ANSIBLE_LOCAL_TEMP", work.resolve("ansible-tmp").toString(),
-        "ANSIBLE_REMOTE_TEMP", work.resolve("ansible-tmp").toString(), "ANSIBLE_HOST_KEY_CHECKING", "False"));
+    Path log =
+        logs.resolve(String.format("ansible-%02d-%s.log", ++runs, Path.of(playbook).getFileName()));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(ansible.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    builder
+        .environment()
+        .keySet()
+        .removeIf(key -> key.startsWith("PIER_") || key.startsWith("DOCKER_"));
+    builder
+        .environment()
+        .putAll(
+            Map.of(
+                "ANSIBLE_CONFIG",
+                ansible.resolve("ansible.cfg").toString(),
+                "ANSIBLE_ROLES_PATH",
+                ansible.resolve("roles").toString(),
+                "ANSIBLE_NOCOLOR",
+                "1",
+                "ANSIBLE_LOCAL_TEMP",
+                work.resolve("ansible-tmp").toString(),
+                "ANSIBLE_REMOTE_TEMP",
+                work.resolve("ansible-tmp").toString(),
+                "ANSIBLE_HOST_KEY_CHECKING",
+                "False"));
     Process process = builder.start();
     if (!process.waitFor(LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
       process.destroyForcibly().waitFor();
@@ -124,8 +152,13 @@ final class FleetPlaybooks {
     Run run = run(playbook, arguments);
     if (run.exitCode() != 0) {
       String output = run.output();
-      throw new IllegalStateException("ansible-playbook " + playbook + " exited with " + run.exitCode() + ":\n"
-          + output.substring(Math.max(0, output.length() - 6000)));
+      throw new IllegalStateException(
+          "ansible-playbook "
+              + playbook
+              + " exited with "
+              + run.exitCode()
+              + ":\n"
+              + output.substring(Math.max(0, output.length() - 6000)));
     }
     return run;
   }

@@ -9,8 +9,7 @@ import java.util.random.RandomGenerator;
  * runs' switches), so that this JVM's route to the test's switch is unambiguous.
  */
 final class FreeSubnet {
-  private FreeSubnet() {
-  }
+  private FreeSubnet() {}
 
   /** @return the first three octets, {@code 10.x.y} */
   static String pick(RandomGenerator random) {
@@ -26,9 +25,11 @@ final class FreeSubnet {
   /** The root namespace's IPv4 routes as {network, prefix length}, the default route left out. */
   private static List<long[]> routes() {
     List<long[]> routes = new ArrayList<>();
-    for (String line : HostCommands.must("ip", "-4", "-o", "route", "show", "table", "all").split("\n")) {
+    for (String line :
+        HostCommands.must("ip", "-4", "-o", "route", "show", "table", "all").split("\n")) {
       String[] words = line.strip().split("\\s+");
-      int at = words.length > 0 && (words[0].equals("local") || words[0].equals("broadcast")) ? 1 : 0;
+      int at =
+          words.length > 0 && (words[0].equals("local") || words[0].equals("broadcast")) ? 1 : 0;
       if (words.length <= at || !words[at].matches("\\d+\\.\\d+\\.\\d+\\.\\d+(/\\d+)?")) continue;
       String[] cidr = words[at].split("/");
       routes.add(new long[] {address(cidr[0]), cidr.length == 2 ? Integer.parseInt(cidr[1]) : 32});

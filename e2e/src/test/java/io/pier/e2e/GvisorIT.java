@@ -31,13 +31,16 @@ class GvisorIT {
   @Test
   void aTemplateThatAsksForGvisorRunsInItAndOneNoNodeOffersIsNotPlaced() throws Exception {
     try (DockerContainerRuntime docker = new DockerContainerRuntime(new DockerConfig(null))) {
-      assumeTrue(docker.runtimes().contains("runsc"),
+      assumeTrue(
+          docker.runtimes().contains("runsc"),
           "dockerd has no runsc runtime: install gVisor and register it in /etc/docker/daemon.json (./pier test does)");
     }
     Path templates = templates();
     Vertx vertx = Vertx.vertx();
-    try (PierOnLoopback pier = new PierOnLoopback(PierOnLoopback.Options.fresh().withTemplates(templates))) {
-      JsonArray nodes = new JsonObject(api(pier, "GET", "/api/nodes", null).body()).getJsonArray("nodes");
+    try (PierOnLoopback pier =
+        new PierOnLoopback(PierOnLoopback.Options.fresh().withTemplates(templates))) {
+      JsonArray nodes =
+          new JsonObject(api(pier, "GET", "/api/nodes", null).body()).getJsonArray("nodes");
       assertTrue(nodes.getJsonObject(0).getJsonArray("runtimes").contains("runsc"), nodes.encode());
 
       String plain = create(pier, "node");
@@ -48,20 +51,29 @@ class GvisorIT {
       long t1 = System.nanoTime();
       HttpResponse<String> started = api(pier, "POST", "/api/repls/" + slug + "/start", "");
       assertEquals(200, started.statusCode(), started.body());
-      System.out.printf("[gvisor] node template, start to first HTTP answer: %d ms in runsc, %d ms in runc%n",
+      System.out.printf(
+          "[gvisor] node template, start to first HTTP answer: %d ms in runsc, %d ms in runc%n",
           (System.nanoTime() - t1) / 1_000_000, runcMs);
       var container = pier.containersOf(slug).get(0);
-      assertEquals("runsc", pier.docker.inspectContainerCmd(container.getId()).exec().getHostConfig().getRuntime());
+      assertEquals(
+          "runsc",
+          pier.docker.inspectContainerCmd(container.getId()).exec().getHostConfig().getRuntime());
 
-      HttpResponse<String> preview = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-              URI.create("http://127.0.0.1:" + pier.edgePort + "/")).header("Host", slug + "." + PierOnLoopback.DOMAIN)
-          .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> preview =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pier.edgePort + "/"))
+                      .header("Host", slug + "." + PierOnLoopback.DOMAIN)
+                      .timeout(Duration.ofSeconds(10))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
       assertEquals(200, preview.statusCode());
       assertTrue(preview.body().contains("Hello from Pier"), preview.body());
 
       try (SessionClient s = SessionClient.connect(vertx, pier, slug)) {
         int term = s.request("term.open", new JsonObject()).getInteger("term");
-        // gVisor's kernel says who it is in its log; the host's would not let uid 1000 read it at all.
+        // gVisor's kernel says who it is in its log; the host's would not let uid 1000 read it at
+        // all.
         s.sendInput(term, "dmesg | head -n 1; echo kernel-$((40+2))\n");
         String out = s.awaitOutput(term, "kernel-42");
         assertTrue(out.contains("gVisor"), out);
@@ -81,7 +93,8 @@ class GvisorIT {
   }
 
   private static String create(PierOnLoopback pier, String template) throws Exception {
-    HttpResponse<String> created = api(pier, "POST", "/api/repls", new JsonObject().put("template", template).encode());
+    HttpResponse<String> created =
+        api(pier, "POST", "/api/repls", new JsonObject().put("template", template).encode());
     assertEquals(201, created.statusCode(), created.body());
     return new JsonObject(created.body()).getString("slug");
   }

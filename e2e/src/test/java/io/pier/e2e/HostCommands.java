@@ -17,8 +17,7 @@ final class HostCommands {
     }
   }
 
-  private HostCommands() {
-  }
+  private HostCommands() {}
 
   /** Runs the command; a non-zero exit is the caller's to judge. */
   static Result run(List<String> command) {
@@ -48,8 +47,12 @@ final class HostCommands {
   static String must(List<String> command) {
     Result result = run(command);
     if (!result.ok()) {
-      throw new IllegalStateException(String.join(" ", command) + " failed (exit " + result.exitCode() + "): "
-          + result.output().strip());
+      throw new IllegalStateException(
+          String.join(" ", command)
+              + " failed (exit "
+              + result.exitCode()
+              + "): "
+              + result.output().strip());
     }
     return result.output();
   }

@@ -39,7 +39,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HostFirewallIT {
   private static final Duration LISTENER_READY = Duration.ofSeconds(30);
-  private static final Pattern RECAP = Pattern.compile("(?m)^(\\S+)\\s+:\\s+ok=\\d+\\s+changed=(\\d+)\\s+unreachable=0\\s+failed=0");
+  private static final Pattern RECAP =
+      Pattern.compile("(?m)^(\\S+)\\s+:\\s+ok=\\d+\\s+changed=(\\d+)\\s+unreachable=0\\s+failed=0");
 
   private static final int CLUSTER = 5701;
   private static final int NODE_API = 8082;
@@ -51,7 +52,8 @@ class HostFirewallIT {
   private static final int REPL_APP = 8000;
 
   /** Listens on every port given, answers each connection with "pier" and closes it; prints "ready" once bound. */
-  private static final String LISTENER = """
+  private static final String LISTENER =
+      """
       import socket, sys, threading
       def serve(server):
           while True:
@@ -69,7 +71,8 @@ class HostFirewallIT {
       """;
 
   /** Connects to every address:port given at once; prints "<target> open" when the listener answered, else closed. */
-  private static final String PROBE = """
+  private static final String PROBE =
+      """
       import socket, sys, threading
       states = {}
       def probe(target):
@@ -98,7 +101,9 @@ class HostFirewallIT {
 
   @BeforeAll
   void buildTheFleetAndApplyTheRole() throws Exception {
-    assumeTrue(onPath("ansible-playbook"), "ansible-playbook is not installed (apt-get install ansible): skipping");
+    assumeTrue(
+        onPath("ansible-playbook"),
+        "ansible-playbook is not installed (apt-get install ansible): skipping");
     assumeTrue(onPath("python3"), "python3 is not installed: skipping");
     assumeTrue(NetworkNamespaces.available(), "needs root, ip netns and nsenter: skipping");
     work = Files.createTempDirectory("host-firewall-it");
@@ -134,15 +139,23 @@ class HostFirewallIT {
   @Order(1)
   void withoutTheRulesTheOutsiderReachesEveryPort() {
     for (Map.Entry<String, String> probed : outsiderBefore.entrySet()) {
-      assertEquals("open", probed.getValue(), "before the role, the outsider to " + probed.getKey());
+      assertEquals(
+          "open", probed.getValue(), "before the role, the outsider to " + probed.getKey());
     }
   }
 
   @Test
   @Order(2)
   void fleetHostsReachTheClusterPortTheApisAndTheEventBus() throws Exception {
-    assertReach("scheduler", Map.of(target(node, CLUSTER), "open", target(node, NODE_API), "open",
-        target(node, EVENT_BUS), "open"));
+    assertReach(
+        "scheduler",
+        Map.of(
+            target(node, CLUSTER),
+            "open",
+            target(node, NODE_API),
+            "open",
+            target(node, EVENT_BUS),
+            "open"));
     assertReach("edge", Map.of(target(node, CLUSTER), "open", target(node, NODE_API), "open"));
     assertReach("node", Map.of(target(scheduler, SCHEDULER_API), "open"));
   }
@@ -150,9 +163,23 @@ class HostFirewallIT {
   @Test
   @Order(3)
   void theOutsiderReachesNoneOfThemButSshAndOtherPortsStayOpen() throws Exception {
-    assertReach("outsider", Map.of(target(node, CLUSTER), "closed", target(node, NODE_API), "closed",
-        target(node, EVENT_BUS), "closed", target(node, PUBLISHED), "closed", target(scheduler, SCHEDULER_API),
-        "closed", target(node, SSH), "open", target(node, UNGUARDED), "open"));
+    assertReach(
+        "outsider",
+        Map.of(
+            target(node, CLUSTER),
+            "closed",
+            target(node, NODE_API),
+            "closed",
+            target(node, EVENT_BUS),
+            "closed",
+            target(node, PUBLISHED),
+            "closed",
+            target(scheduler, SCHEDULER_API),
+            "closed",
+            target(node, SSH),
+            "open",
+            target(node, UNGUARDED),
+            "open"));
   }
 
   @Test
@@ -176,7 +203,8 @@ class HostFirewallIT {
     assertTrue(applyRole("node") > 0, "the role reloads flushed rules");
     assertReach("outsider", Map.of(target(node, CLUSTER), "closed"));
     String input = run("node", "iptables", "-w", "-S", "INPUT");
-    assertEquals(1, input.lines().filter(l -> l.equals("-A INPUT -j PIER-HOST-INPUT")).count(), input);
+    assertEquals(
+        1, input.lines().filter(l -> l.equals("-A INPUT -j PIER-HOST-INPUT")).count(), input);
     run("node", "ip6tables", "-w", "-C", "INPUT", "-j", "PIER-HOST-INPUT");
   }
 
@@ -185,34 +213,71 @@ class HostFirewallIT {
    * container, and a FORWARD chain that passes through DOCKER-USER first.
    */
   private void publishLikeDocker(String repl) throws Exception {
-    run("node", "iptables", "-w", "-t", "nat", "-A", "PREROUTING", "-d", node, "-p", "tcp", "--dport",
-        String.valueOf(PUBLISHED), "-j", "DNAT", "--to-destination", repl + ":" + REPL_APP);
+    run(
+        "node",
+        "iptables",
+        "-w",
+        "-t",
+        "nat",
+        "-A",
+        "PREROUTING",
+        "-d",
+        node,
+        "-p",
+        "tcp",
+        "--dport",
+        String.valueOf(PUBLISHED),
+        "-j",
+        "DNAT",
+        "--to-destination",
+        repl + ":" + REPL_APP);
     run("node", "iptables", "-w", "-N", "DOCKER-USER");
     run("node", "iptables", "-w", "-A", "DOCKER-USER", "-j", "RETURN");
     run("node", "iptables", "-w", "-I", "FORWARD", "1", "-j", "DOCKER-USER");
   }
 
   private List<String> everyGuardedPort() {
-    return List.of(target(node, CLUSTER), target(node, NODE_API), target(node, EVENT_BUS), target(node, PUBLISHED),
-        target(node, SSH), target(node, UNGUARDED), target(scheduler, SCHEDULER_API));
+    return List.of(
+        target(node, CLUSTER),
+        target(node, NODE_API),
+        target(node, EVENT_BUS),
+        target(node, PUBLISHED),
+        target(node, SSH),
+        target(node, UNGUARDED),
+        target(scheduler, SCHEDULER_API));
   }
 
   /** The inventory of the simulated fleet; each host keeps its firewall files in a folder of its own. */
   private Path writeInventory(Map<String, String> addresses) throws IOException {
-    Map<String, String> groups = Map.of("node", "node_agents", "scheduler", "schedulers", "edge", "edge_proxies");
+    Map<String, String> groups =
+        Map.of("node", "node_agents", "scheduler", "schedulers", "edge", "edge_proxies");
     JsonObject children = new JsonObject();
     for (Map.Entry<String, String> host : addresses.entrySet()) {
       Path own = work.resolve(host.getKey());
-      JsonObject vars = new JsonObject().put("pier_private_address", host.getValue())
-          .put("pier_firewall_dir", own.resolve("firewall").toString())
-          .put("pier_firewall_loader", own.resolve("pier-firewall-load").toString())
-          .put("pier_firewall_systemd_dir", own.toString());
-      children.put(groups.get(host.getKey()), new JsonObject().put("hosts", new JsonObject().put(host.getKey(), vars)));
+      JsonObject vars =
+          new JsonObject()
+              .put("pier_private_address", host.getValue())
+              .put("pier_firewall_dir", own.resolve("firewall").toString())
+              .put("pier_firewall_loader", own.resolve("pier-firewall-load").toString())
+              .put("pier_firewall_systemd_dir", own.toString());
+      children.put(
+          groups.get(host.getKey()),
+          new JsonObject().put("hosts", new JsonObject().put(host.getKey(), vars)));
     }
-    JsonObject all = new JsonObject().put("all", new JsonObject().put("children", children).put("vars", new JsonObject()
-        .put("ansible_connection", "local").put("ansible_python_interpreter", "/usr/bin/python3")
-        // iptables is part of this machine already; the role would otherwise ask apt.
-        .put("pier_firewall_packages", new JsonArray())));
+    JsonObject all =
+        new JsonObject()
+            .put(
+                "all",
+                new JsonObject()
+                    .put("children", children)
+                    .put(
+                        "vars",
+                        new JsonObject()
+                            .put("ansible_connection", "local")
+                            .put("ansible_python_interpreter", "/usr/bin/python3")
+                            // iptables is part of this machine already; the role would otherwise
+                            // ask apt.
+                            .put("pier_firewall_packages", new JsonArray())));
     Path file = work.resolve("inventory.json");
     Files.writeString(file, all.encodePrettily());
     return file;
@@ -222,20 +287,43 @@ class HostFirewallIT {
   private int applyRole(String host) throws Exception {
     Path ansible = PierOnLoopback.repo().resolve("ansible");
     // env: in the ansible folder, with Ansible's settings added to this process's environment.
-    HostCommands.Result result = HostCommands.run(hosts.get(host).inside("env", "-C", ansible.toString(),
-        "ANSIBLE_CONFIG=" + ansible.resolve("ansible.cfg"), "ANSIBLE_NOCOLOR=1",
-        "ANSIBLE_LOCAL_TEMP=" + work.resolve("ansible-tmp"),
-        "ansible-playbook", "-i", inventory.toString(), "-c", "local", "--limit", host, "firewall.yml"));
-    assertEquals(0, result.exitCode(), "ansible-playbook firewall.yml for " + host + ":\n" + result.output());
+    HostCommands.Result result =
+        HostCommands.run(
+            hosts
+                .get(host)
+                .inside(
+                    "env",
+                    "-C",
+                    ansible.toString(),
+                    "ANSIBLE_CONFIG=" + ansible.resolve("ansible.cfg"),
+                    "ANSIBLE_NOCOLOR=1",
+                    "ANSIBLE_LOCAL_TEMP=" + work.resolve("ansible-tmp"),
+                    "ansible-playbook",
+                    "-i",
+                    inventory.toString(),
+                    "-c",
+                    "local",
+                    "--limit",
+                    host,
+                    "firewall.yml"));
+    assertEquals(
+        0,
+        result.exitCode(),
+        "ansible-playbook firewall.yml for " + host + ":\n" + result.output());
     Matcher recap = RECAP.matcher(result.output());
-    assertTrue(recap.find() && recap.group(1).equals(host), "a recap for " + host + ":\n" + result.output());
+    assertTrue(
+        recap.find() && recap.group(1).equals(host),
+        "a recap for " + host + ":\n" + result.output());
     return Integer.parseInt(recap.group(2));
   }
 
   private void assertReach(String from, Map<String, String> expected) throws Exception {
     Map<String, String> seen = probe(from, new ArrayList<>(expected.keySet()));
     for (Map.Entry<String, String> e : expected.entrySet()) {
-      assertEquals(e.getValue(), seen.get(e.getKey()), from + " to " + e.getKey() + " (every probe: " + seen + ")");
+      assertEquals(
+          e.getValue(),
+          seen.get(e.getKey()),
+          from + " to " + e.getKey() + " (every probe: " + seen + ")");
     }
   }
 
@@ -245,7 +333,12 @@ class HostFirewallIT {
     HostCommands.Result result = HostCommands.run(hosts.get(from).inside(command));
     assertEquals(0, result.exitCode(), "probes from " + from + ": " + result.output());
     Map<String, String> seen = new LinkedHashMap<>();
-    result.output().lines().map(l -> l.split(" ")).filter(p -> p.length == 2).forEach(p -> seen.put(p[0], p[1]));
+    result
+        .output()
+        .lines()
+        .map(l -> l.split(" "))
+        .filter(p -> p.length == 2)
+        .forEach(p -> seen.put(p[0], p[1]));
     return seen;
   }
 
@@ -258,7 +351,8 @@ class HostFirewallIT {
   private void listen(String host, int... ports) throws IOException {
     List<String> command = new ArrayList<>(List.of("python3", "-c", LISTENER));
     for (int port : ports) command.add(String.valueOf(port));
-    network.startAndAwaitReady(hosts.get(host), command, work.resolve("listener-" + host + ".log"), LISTENER_READY);
+    network.startAndAwaitReady(
+        hosts.get(host), command, work.resolve("listener-" + host + ".log"), LISTENER_READY);
   }
 
   /** Runs a command inside the host; fails unless it exits with 0. Returns its output. */

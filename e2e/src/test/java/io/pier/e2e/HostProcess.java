@@ -23,8 +23,11 @@ import java.util.function.Supplier;
  */
 final class HostProcess implements AutoCloseable {
   /** HTTP/1.1: the JDK's HTTP/2 upgrade attempts draw RST_STREAM from the node-agent's server. */
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(2))
+          .build();
 
   final String name;
   final Path log;
@@ -44,13 +47,19 @@ final class HostProcess implements AutoCloseable {
    *
    * @param stopGrace how long a SIGTERM may take before SIGKILL (a node-agent drains its repls' changes first)
    */
-  static HostProcess start(String name, List<String> command, Map<String, String> env, Path log, Duration stopGrace)
+  static HostProcess start(
+      String name, List<String> command, Map<String, String> env, Path log, Duration stopGrace)
       throws IOException {
     Files.createDirectories(log.getParent());
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    builder.environment().keySet().removeIf(key -> key.startsWith("PIER_") || key.startsWith("DOCKER_"));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    builder
+        .environment()
+        .keySet()
+        .removeIf(key -> key.startsWith("PIER_") || key.startsWith("DOCKER_"));
     builder.environment().putAll(env);
     return new HostProcess(name, builder.start(), log, stopGrace);
   }
@@ -66,20 +75,27 @@ final class HostProcess implements AutoCloseable {
   /** Waits until {@code url} answers 200 (sent with {@code Host: host}), failing as soon as the process has exited. */
   void awaitHttp(URI url, String host, Duration within) {
     String[] last = {"no answer yet"};
-    awaitReady(within, () -> {
-      try {
-        HttpRequest request = HttpRequest.newBuilder(url).header("Host", host).timeout(Duration.ofSeconds(5)).build();
-        HttpResponse<String> answer = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        last[0] = url + " answered " + answer.statusCode() + " " + answer.body();
-        return answer.statusCode() == 200;
-      } catch (IOException notYet) {
-        last[0] = url + ": " + notYet;
-        return false;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }, () -> last[0]);
+    awaitReady(
+        within,
+        () -> {
+          try {
+            HttpRequest request =
+                HttpRequest.newBuilder(url)
+                    .header("Host", host)
+                    .timeout(Duration.ofSeconds(5))
+                    .build();
+            HttpResponse<String> answer = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            last[0] = url + " answered " + answer.statusCode() + " " + answer.body();
+            return answer.statusCode() == 200;
+          } catch (IOException notYet) {
+            last[0] = url + ": " + notYet;
+            return false;
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+          }
+        },
+        () -> last[0]);
   }
 
   void awaitReady(Duration within, BooleanSupplier ready) {
@@ -90,9 +106,11 @@ final class HostProcess implements AutoCloseable {
   void awaitReady(Duration within, BooleanSupplier ready, Supplier<String> lastSeen) {
     long deadline = System.nanoTime() + within.toNanos();
     while (!ready.getAsBoolean()) {
-      if (!process.isAlive()) throw new IllegalStateException(name + " exited (" + process.exitValue() + "): " + tail());
-      if (System.nanoTime() > deadline) throw new IllegalStateException(name + " not ready in " + within + " ("
-          + lastSeen.get() + "): " + tail());
+      if (!process.isAlive())
+        throw new IllegalStateException(name + " exited (" + process.exitValue() + "): " + tail());
+      if (System.nanoTime() > deadline)
+        throw new IllegalStateException(
+            name + " not ready in " + within + " (" + lastSeen.get() + "): " + tail());
       try {
         process.onExit().get(200, TimeUnit.MILLISECONDS);
       } catch (TimeoutException stillRunning) {

@@ -28,11 +28,14 @@ final class HostSupervisor implements AutoCloseable {
    *
    * @param stopGrace how long supervisord may take to stop its programs before it is killed
    */
-  static HostSupervisor start(String name, NetworkNamespaces.Host host, Path folder, Path log, Duration stopGrace)
+  static HostSupervisor start(
+      String name, NetworkNamespaces.Host host, Path folder, Path log, Duration stopGrace)
       throws IOException {
     Files.createDirectories(folder.resolve("programs"));
     Files.createDirectories(folder.resolve("logs"));
-    Files.writeString(folder.resolve("supervisord.conf"), """
+    Files.writeString(
+        folder.resolve("supervisord.conf"),
+        """
         [unix_http_server]
         file=%1$s/supervisor.sock
         chmod=0700
@@ -51,10 +54,15 @@ final class HostSupervisor implements AutoCloseable {
 
         [include]
         files = %1$s/programs/*.conf
-        """.formatted(folder));
-    HostProcess process = HostProcess.start(name,
-        host.inside("supervisord", "-n", "-c", folder.resolve("supervisord.conf").toString()), Map.of(), log,
-        stopGrace);
+        """
+            .formatted(folder));
+    HostProcess process =
+        HostProcess.start(
+            name,
+            host.inside("supervisord", "-n", "-c", folder.resolve("supervisord.conf").toString()),
+            Map.of(),
+            log,
+            stopGrace);
     HostSupervisor supervisor = new HostSupervisor(folder, process);
     process.awaitReady(Duration.ofSeconds(30), () -> supervisor.ctl("pid").ok());
     return supervisor;

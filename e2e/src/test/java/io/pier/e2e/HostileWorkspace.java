@@ -59,15 +59,19 @@ import java.util.function.BooleanSupplier;
 final class HostileWorkspace implements AutoCloseable {
   /** How long a stop may take whatever the repl planted in its workspace. */
   static final Duration STOP_BOUND = Duration.ofSeconds(60);
+
   /** How long a legitimate save may take to reach storage through the write-behind queue. */
   static final Duration SYNC_BOUND = Duration.ofSeconds(30);
+
   /** How long an answer to a file operation on a special file may take: promptly, not a hang. */
   static final Duration PROMPT = Duration.ofSeconds(5);
 
   final PierOnLoopback pier;
   final Vertx vertx;
+
   /** Host folder of this run's canaries: never inside a workspace, never visible in a container. */
   final Path canaries;
+
   private final List<Repl> repls = new ArrayList<>();
   private final AtomicInteger rawIds = new AtomicInteger(1_000_000);
 
@@ -84,9 +88,11 @@ final class HostileWorkspace implements AutoCloseable {
   static HostileWorkspace start(String name, long diskMb) throws Exception {
     String run = name + "-" + UUID.randomUUID().toString().substring(0, 8);
     Path data = Files.createDirectories(Path.of("target", "redteam-" + run).toAbsolutePath());
-    Path canaries = Files.createDirectories(Path.of("target", "redteam-canaries-" + run).toAbsolutePath());
-    PierOnLoopback pier = new PierOnLoopback(PierOnLoopback.Options.fresh().inFolder(data, true, 500)
-        .withDiskMb(diskMb));
+    Path canaries =
+        Files.createDirectories(Path.of("target", "redteam-canaries-" + run).toAbsolutePath());
+    PierOnLoopback pier =
+        new PierOnLoopback(
+            PierOnLoopback.Options.fresh().inFolder(data, true, 500).withDiskMb(diskMb));
     return new HostileWorkspace(pier, Vertx.vertx(), canaries);
   }
 
@@ -123,7 +129,10 @@ final class HostileWorkspace implements AutoCloseable {
 
     private void connect() {
       session = SessionClient.connect(vertx, pier, slug);
-      term = session.request("term.open", new JsonObject().put("cols", 200).put("rows", 50)).getInteger("term");
+      term =
+          session
+              .request("term.open", new JsonObject().put("cols", 200).put("rows", 50))
+              .getInteger("term");
     }
 
     /** The workspace folder on the host, where the node-agent reads and writes. */
@@ -179,8 +188,13 @@ final class HostileWorkspace implements AutoCloseable {
         if (out.contains(text)) return out;
         sleep(50);
       }
-      throw new AssertionError("the terminal did not print '" + text + "' within " + timeout + "; it printed: "
-          + session.output(term));
+      throw new AssertionError(
+          "the terminal did not print '"
+              + text
+              + "' within "
+              + timeout
+              + "; it printed: "
+              + session.output(term));
     }
 
     /** A request answered within the session client's own wait (30 s). */
@@ -211,7 +225,13 @@ final class HostileWorkspace implements AutoCloseable {
     JsonObject requestWithin(String op, JsonObject args, Duration timeout) {
       JsonObject reply = awaitReply(send(op, args), timeout);
       if (reply == null) {
-        fail(op + " " + args.encode() + " got no answer within " + timeout + " (the node-agent hangs)");
+        fail(
+            op
+                + " "
+                + args.encode()
+                + " got no answer within "
+                + timeout
+                + " (the node-agent hangs)");
       }
       return reply;
     }
@@ -219,29 +239,40 @@ final class HostileWorkspace implements AutoCloseable {
     /** A request that must be refused (any error) within {@link #PROMPT} or, for ordinary files, 30 s. */
     JsonObject refused(String op, JsonObject args) {
       JsonObject reply = requestWithin(op, args, Duration.ofSeconds(30));
-      assertTrue(isError(reply), op + " " + args.encode() + " must be refused, got " + reply.encode());
+      assertTrue(
+          isError(reply), op + " " + args.encode() + " must be refused, got " + reply.encode());
       return reply;
     }
 
     /** Saves a file the way the editor does, and waits until the write-behind queue has stored exactly it. */
     void saveAndAwaitStored(String path, String content) {
-      JsonObject saved = request("fs.write", new JsonObject().put("path", path).put("content", content));
+      JsonObject saved =
+          request("fs.write", new JsonObject().put("path", path).put("content", content));
       assertTrue(saved.getBoolean("ok", false), "a legitimate save works: " + saved.encode());
       awaitStored(path, content);
     }
 
     void awaitStored(String path, String content) {
       byte[] expected = content.getBytes(StandardCharsets.UTF_8);
-      eventually(SYNC_BOUND, () -> stored(key(path)).map(b -> Arrays.equals(b, expected)).orElse(false),
-          "the legitimate file " + path + " of " + slug + " reaches storage within " + SYNC_BOUND
-              + " (stored now: " + stored(key(path)).map(b -> new String(b, StandardCharsets.UTF_8)).orElse("nothing")
+      eventually(
+          SYNC_BOUND,
+          () -> stored(key(path)).map(b -> Arrays.equals(b, expected)).orElse(false),
+          "the legitimate file "
+              + path
+              + " of "
+              + slug
+              + " reaches storage within "
+              + SYNC_BOUND
+              + " (stored now: "
+              + stored(key(path)).map(b -> new String(b, StandardCharsets.UTF_8)).orElse("nothing")
               + ")");
     }
 
     /** Every stored object of this repl (its whole prefix, files and metadata) and its bytes. */
     Map<String, byte[]> storedObjects() {
       Map<String, byte[]> objects = new TreeMap<>();
-      for (var o : pier.store.list("repls/" + slug + "/")) stored(o.key()).ifPresent(b -> objects.put(o.key(), b));
+      for (var o : pier.store.list("repls/" + slug + "/"))
+        stored(o.key()).ifPresent(b -> objects.put(o.key(), b));
       return objects;
     }
 
@@ -249,7 +280,8 @@ final class HostileWorkspace implements AutoCloseable {
     Stop stop() throws Exception {
       long t0 = System.nanoTime();
       HttpResponse<String> answer = api(pier, "POST", "/api/repls/" + slug + "/stop", "");
-      Stop stop = new Stop(answer.statusCode(), answer.body(), Duration.ofNanos(System.nanoTime() - t0));
+      Stop stop =
+          new Stop(answer.statusCode(), answer.body(), Duration.ofNanos(System.nanoTime() - t0));
       if (stop.ok()) closeSession();
       return stop;
     }
@@ -257,7 +289,8 @@ final class HostileWorkspace implements AutoCloseable {
     /** Stops the repl and fails unless the stop succeeded within {@link #STOP_BOUND}. */
     void stopWithinBound() throws Exception {
       Stop stop = stop();
-      assertTrue(stop.ok() && stop.took().compareTo(STOP_BOUND) <= 0,
+      assertTrue(
+          stop.ok() && stop.took().compareTo(STOP_BOUND) <= 0,
           "the stop of " + slug + " completes within " + STOP_BOUND + ": " + stop);
     }
 
@@ -299,9 +332,14 @@ final class HostileWorkspace implements AutoCloseable {
   /** True when the node-agent's /healthz answers 200 within {@link #PROMPT}. */
   boolean healthy() {
     try {
-      HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-              URI.create("http://127.0.0.1:" + pier.nodePort + "/healthz")).timeout(PROMPT).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> health =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + pier.nodePort + "/healthz"))
+                      .timeout(PROMPT)
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
       return health.statusCode() == 200;
     } catch (IOException | InterruptedException e) {
       return false;
@@ -315,10 +353,21 @@ final class HostileWorkspace implements AutoCloseable {
   /** The write-behind state the node-agent reports for a running repl. */
   JsonObject syncStatus(String slug) {
     try {
-      return new JsonObject(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-              URI.create("http://127.0.0.1:" + pier.nodePort + "/internal/repls/" + slug + "/sync"))
-              .timeout(PROMPT).header("Authorization", "Bearer " + pier.serviceToken).build(),
-          HttpResponse.BodyHandlers.ofString()).body());
+      return new JsonObject(
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create(
+                              "http://127.0.0.1:"
+                                  + pier.nodePort
+                                  + "/internal/repls/"
+                                  + slug
+                                  + "/sync"))
+                      .timeout(PROMPT)
+                      .header("Authorization", "Bearer " + pier.serviceToken)
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body());
     } catch (Exception e) {
       throw new AssertionError("no sync status for " + slug, e);
     }
@@ -330,15 +379,18 @@ final class HostileWorkspace implements AutoCloseable {
    */
   void assertAgentNeverRanOutOfMemory() {
     String log = agentLogTail(100_000);
-    assertFalse(log.contains("OutOfMemoryError"), "the node-agent ran out of memory: "
-        + log.lines().filter(l -> l.contains("OutOfMemoryError")).findFirst().orElse(""));
+    assertFalse(
+        log.contains("OutOfMemoryError"),
+        "the node-agent ran out of memory: "
+            + log.lines().filter(l -> l.contains("OutOfMemoryError")).findFirst().orElse(""));
   }
 
   /** The node-agent's log (its process writes one next to its data folder): evidence for a failure message. */
   String agentLogTail(int lines) {
     try {
       PierOnLoopback.Node node = pier.nodes.get(0);
-      List<String> all = Files.readAllLines(node.data.resolveSibling(node.id + ".log"), StandardCharsets.UTF_8);
+      List<String> all =
+          Files.readAllLines(node.data.resolveSibling(node.id + ".log"), StandardCharsets.UTF_8);
       return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     } catch (IOException e) {
       return "(no log: " + e.getMessage() + ")";
@@ -365,18 +417,22 @@ final class HostileWorkspace implements AutoCloseable {
     Path root = pier.dataDir.resolve("s3");
     Map<String, String> files = new TreeMap<>();
     try {
-      Files.walkFileTree(root, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          if (attrs.isRegularFile()) files.put(root.relativize(file).toString(), sha256(Files.readAllBytes(file)));
-          return FileVisitResult.CONTINUE;
-        }
+      Files.walkFileTree(
+          root,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                throws IOException {
+              if (attrs.isRegularFile())
+                files.put(root.relativize(file).toString(), sha256(Files.readAllBytes(file)));
+              return FileVisitResult.CONTINUE;
+            }
 
-        @Override
-        public FileVisitResult visitFileFailed(Path file, IOException e) {
-          return FileVisitResult.CONTINUE;
-        }
-      });
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+              return FileVisitResult.CONTINUE;
+            }
+          });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -387,8 +443,8 @@ final class HostileWorkspace implements AutoCloseable {
    * The differences between two {@link #storageOnDisk} readings outside {@code allowedPrefixes} (paths under the
    * server's folder, {@code pier/repls/<slug>/} say): created, changed and deleted files.
    */
-  static List<String> changedOutside(Map<String, String> before, Map<String, String> after,
-                                     List<String> allowedPrefixes) {
+  static List<String> changedOutside(
+      Map<String, String> before, Map<String, String> after, List<String> allowedPrefixes) {
     List<String> changes = new ArrayList<>();
     Set<String> all = new TreeSet<>(before.keySet());
     all.addAll(after.keySet());
@@ -423,8 +479,11 @@ final class HostileWorkspace implements AutoCloseable {
     byte[] needle = secret.getBytes(StandardCharsets.UTF_8);
     for (Map.Entry<String, byte[]> object : repl.storedObjects().entrySet()) {
       if (contains(object.getValue(), needle)) {
-        fail("the host's secret reached storage: " + object.getKey() + " holds "
-            + new String(object.getValue(), StandardCharsets.UTF_8));
+        fail(
+            "the host's secret reached storage: "
+                + object.getKey()
+                + " holds "
+                + new String(object.getValue(), StandardCharsets.UTF_8));
       }
     }
   }
@@ -446,51 +505,64 @@ final class HostileWorkspace implements AutoCloseable {
   /** What a canary folder holds now: relative path → content; links are listed as such, never followed. */
   static Map<String, String> contents(Path dir) throws IOException {
     Map<String, String> found = new TreeMap<>();
-    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        String rel = dir.relativize(file).toString();
-        if (attrs.isSymbolicLink()) {
-          found.put(rel, "-> " + Files.readSymbolicLink(file));
-        } else if (attrs.isRegularFile() && attrs.size() <= 1 << 20) {
-          found.put(rel, Files.readString(file, StandardCharsets.ISO_8859_1));
-        } else {
-          found.put(rel, "(" + attrs.size() + " bytes)");
-        }
-        return FileVisitResult.CONTINUE;
-      }
-    });
+    Files.walkFileTree(
+        dir,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            String rel = dir.relativize(file).toString();
+            if (attrs.isSymbolicLink()) {
+              found.put(rel, "-> " + Files.readSymbolicLink(file));
+            } else if (attrs.isRegularFile() && attrs.size() <= 1 << 20) {
+              found.put(rel, Files.readString(file, StandardCharsets.ISO_8859_1));
+            } else {
+              found.put(rel, "(" + attrs.size() + " bytes)");
+            }
+            return FileVisitResult.CONTINUE;
+          }
+        });
     return found;
   }
 
   /** Fails when the canary folder does not hold exactly what it held: nothing written, created or deleted. */
   static void assertUntouched(Path dir, Map<String, String> before) throws IOException {
-    assertEquals(before, contents(dir), "the host folder " + dir + " outside the workspace is untouched");
+    assertEquals(
+        before, contents(dir), "the host folder " + dir + " outside the workspace is untouched");
   }
 
   /** The relative link target that leads from a folder of the workspace (on the host) to a host path. */
   static String relativeLink(Path fromFolder, Path to) {
-    return fromFolder.toAbsolutePath().normalize().relativize(to.toAbsolutePath().normalize()).toString();
+    return fromFolder
+        .toAbsolutePath()
+        .normalize()
+        .relativize(to.toAbsolutePath().normalize())
+        .toString();
   }
 
   /** Whether any regular file under the workspace on the host holds {@code secret}; links are not followed. */
   static Optional<Path> fileHolding(Path workspace, String secret) throws IOException {
     byte[] needle = secret.getBytes(StandardCharsets.UTF_8);
     List<Path> found = new ArrayList<>();
-    Files.walkFileTree(workspace, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        if (attrs.isRegularFile() && attrs.size() < 1 << 20 && contains(Files.readAllBytes(file), needle)) {
-          found.add(file);
-        }
-        return FileVisitResult.CONTINUE;
-      }
+    Files.walkFileTree(
+        workspace,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
+            if (attrs.isRegularFile()
+                && attrs.size() < 1 << 20
+                && contains(Files.readAllBytes(file), needle)) {
+              found.add(file);
+            }
+            return FileVisitResult.CONTINUE;
+          }
 
-      @Override
-      public FileVisitResult visitFileFailed(Path file, IOException e) {
-        return FileVisitResult.CONTINUE;
-      }
-    });
+          @Override
+          public FileVisitResult visitFileFailed(Path file, IOException e) {
+            return FileVisitResult.CONTINUE;
+          }
+        });
     return found.stream().findFirst();
   }
 
@@ -503,15 +575,19 @@ final class HostileWorkspace implements AutoCloseable {
     if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) return;
     try (var paths = Files.walk(dir)) {
       for (Path p : paths.toList()) {
-        BasicFileAttributes attrs = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        BasicFileAttributes attrs =
+            Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         if (!attrs.isOther()) continue;
-        Thread t = new Thread(() -> {
-          try (FileOutputStream ignored = new FileOutputStream(p.toFile())) {
-            // opened and closed: the reader gets end-of-file
-          } catch (IOException notAFifo) {
-            // a socket, or gone
-          }
-        }, "unjam-" + p.getFileName());
+        Thread t =
+            new Thread(
+                () -> {
+                  try (FileOutputStream ignored = new FileOutputStream(p.toFile())) {
+                    // opened and closed: the reader gets end-of-file
+                  } catch (IOException notAFifo) {
+                    // a socket, or gone
+                  }
+                },
+                "unjam-" + p.getFileName());
         t.setDaemon(true);
         t.start();
       }

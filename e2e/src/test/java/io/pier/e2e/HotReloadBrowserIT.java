@@ -33,8 +33,11 @@ class HotReloadBrowserIT {
   void anEditToAReactAppShowsInItsPreviewWithoutAReload() throws Exception {
     Path web = PierOnLoopback.repo().resolve("web");
     Path log = Files.createDirectories(Path.of("target")).resolve("hot-reload-browser-test.log");
-    ProcessBuilder node = new ProcessBuilder("node", "--test", "--test-reporter=spec", "e2e/hmr.test.mjs")
-        .directory(web.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder node =
+        new ProcessBuilder("node", "--test", "--test-reporter=spec", "e2e/hmr.test.mjs")
+            .directory(web.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     node.environment().put("PIER_URL", "http://" + PierOnLoopback.DOMAIN + ":" + pier.edgePort);
     Process process = node.start();
     boolean finished = process.waitFor(8, TimeUnit.MINUTES);

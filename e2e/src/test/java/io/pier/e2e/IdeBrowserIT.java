@@ -32,10 +32,14 @@ class IdeBrowserIT {
   void aUserCreatesEditsRunsAndFindsTheirWorkAgainInTheBrowser() throws Exception {
     Path web = PierOnLoopback.repo().resolve("web");
     Path log = Files.createDirectories(Path.of("target")).resolve("ide-browser-test.log");
-    ProcessBuilder node = new ProcessBuilder("node", "--test", "--test-reporter=spec", "e2e/ide.test.mjs")
-        .directory(web.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder node =
+        new ProcessBuilder("node", "--test", "--test-reporter=spec", "e2e/ide.test.mjs")
+            .directory(web.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     node.environment().put("PIER_URL", "http://" + PierOnLoopback.DOMAIN + ":" + pier.edgePort);
-    node.environment().put("SCREENSHOT_DIR", PierOnLoopback.repo().resolve("docs/screenshots").toString());
+    node.environment()
+        .put("SCREENSHOT_DIR", PierOnLoopback.repo().resolve("docs/screenshots").toString());
     Process process = node.start();
     boolean finished = process.waitFor(8, TimeUnit.MINUTES);
     if (!finished) process.destroyForcibly();

@@ -24,7 +24,10 @@ class ManySessionsIT {
       assertEquals(List.of(), report.failures());
       assertEquals(80, report.sessionsOpened());
       long raw = IntStream.range(0, 40).filter(n -> n / 2 >= 8 && n % 5 == 4).count();
-      assertEquals(2 * (40 - raw), report.echoes(), "every protocol session echoed (the raw sockets have no terminal)");
+      assertEquals(
+          2 * (40 - raw),
+          report.echoes(),
+          "every protocol session echoed (the raw sockets have no terminal)");
       assertEquals(120, report.previewsOk());
       assertEquals(40, report.peakSessions(), "40 relayed at once");
       assertTrue(report.lastEdgeLoad().idle(), String.valueOf(report.lastEdgeLoad()));

@@ -34,8 +34,10 @@ class MultiHostIT {
   private static final String TEMPLATE = "static";
   private static FleetOnNamespaces fleet;
   private static Vertx vertx;
+
   /** Repls placed on node host A and node host B. */
   private static String onA;
+
   private static String onB;
   private static FleetOnNamespaces.Node nodeA;
   private static FleetOnNamespaces.Node nodeB;
@@ -80,14 +82,23 @@ class MultiHostIT {
     for (String slug : List.of(onA, onB)) {
       FleetOnNamespaces.Node node = slug.equals(onA) ? nodeA : nodeB;
       FleetOnNamespaces.Node other = slug.equals(onA) ? nodeB : nodeA;
-      assertEquals(1, node.dockerd().containers("pier.slug", slug).size(), slug + " runs on its node's dockerd");
-      assertTrue(other.dockerd().containers("pier.slug", slug).isEmpty(), slug + " runs on one node host only");
+      assertEquals(
+          1,
+          node.dockerd().containers("pier.slug", slug).size(),
+          slug + " runs on its node's dockerd");
+      assertTrue(
+          other.dockerd().containers("pier.slug", slug).isEmpty(),
+          slug + " runs on one node host only");
       try (SessionClient session = fleet.session(vertx, slug)) {
-        int term = ok(session.request("term.open", new JsonObject().put("cols", 80).put("rows", 24))).getInteger("term");
+        int term =
+            ok(session.request("term.open", new JsonObject().put("cols", 80).put("rows", 24)))
+                .getInteger("term");
         // Computed, so that the terminal's echo of the typed line cannot match.
         session.sendInput(term, "echo typed-on-$((6*7))\n");
         session.awaitOutput(term, "typed-on-42");
-        ok(session.request("fs.write", new JsonObject().put("path", "whoami.txt").put("content", slug)));
+        ok(
+            session.request(
+                "fs.write", new JsonObject().put("path", "whoami.txt").put("content", slug)));
       }
       HttpResponse<String> page = fleet.preview(slug, "/");
       assertEquals(200, page.statusCode(), page.body());
@@ -106,13 +117,22 @@ class MultiHostIT {
 
   private static void assertReplKeptFromItsOwnHostAndTheScheduler() {
     Map<String, ReplProbes.Target> targets = new LinkedHashMap<>();
-    targets.put("own-node-agent-api", new ReplProbes.Target(nodeA.host().address(), FleetOnNamespaces.NODE_PORT));
-    targets.put("own-cluster-port", new ReplProbes.Target(nodeA.host().address(), FleetOnNamespaces.CLUSTER_PORT));
-    targets.put("scheduler-api", new ReplProbes.Target(fleet.scheduler.address(), FleetOnNamespaces.SCHEDULER_PORT));
-    targets.put("scheduler-cluster-port", new ReplProbes.Target(fleet.scheduler.address(), FleetOnNamespaces.CLUSTER_PORT));
+    targets.put(
+        "own-node-agent-api",
+        new ReplProbes.Target(nodeA.host().address(), FleetOnNamespaces.NODE_PORT));
+    targets.put(
+        "own-cluster-port",
+        new ReplProbes.Target(nodeA.host().address(), FleetOnNamespaces.CLUSTER_PORT));
+    targets.put(
+        "scheduler-api",
+        new ReplProbes.Target(fleet.scheduler.address(), FleetOnNamespaces.SCHEDULER_PORT));
+    targets.put(
+        "scheduler-cluster-port",
+        new ReplProbes.Target(fleet.scheduler.address(), FleetOnNamespaces.CLUSTER_PORT));
     targets.put("s3", new ReplProbes.Target(fleet.scheduler.address(), FleetOnNamespaces.S3_PORT));
     assertRefusedFromReplOnA(targets);
-    assertTrue(probeFromReplOnA(Map.of("outsider", outsider())).get("outsider"),
+    assertTrue(
+        probeFromReplOnA(Map.of("outsider", outsider())).get("outsider"),
         "the probes can succeed: a repl reaches the outside world");
   }
 
@@ -120,8 +140,9 @@ class MultiHostIT {
   private static void assertRefusedFromReplOnA(Map<String, ReplProbes.Target> targets) {
     assertAllListening(targets);
     Map<String, Boolean> reachable = probeFromReplOnA(targets);
-    reachable.forEach((target, open) -> assertFalse(open, "a repl on " + nodeA.id() + " reaches " + target + ": "
-        + reachable));
+    reachable.forEach(
+        (target, open) ->
+            assertFalse(open, "a repl on " + nodeA.id() + " reaches " + target + ": " + reachable));
   }
 
   /** Default-deny egress: node B is neither a cluster member nor storage, yet its private address is refused. */
@@ -133,11 +154,16 @@ class MultiHostIT {
 
   private static void assertReplKeptFromTheOtherNodeHost() {
     Map<String, ReplProbes.Target> targets = new LinkedHashMap<>();
-    targets.put("node-b-node-agent-api", new ReplProbes.Target(nodeB.host().address(), FleetOnNamespaces.NODE_PORT));
-    targets.put("node-b-cluster-port", new ReplProbes.Target(nodeB.host().address(), FleetOnNamespaces.CLUSTER_PORT));
+    targets.put(
+        "node-b-node-agent-api",
+        new ReplProbes.Target(nodeB.host().address(), FleetOnNamespaces.NODE_PORT));
+    targets.put(
+        "node-b-cluster-port",
+        new ReplProbes.Target(nodeB.host().address(), FleetOnNamespaces.CLUSTER_PORT));
     targets.put("node-b-repl-published-port", nodeB.dockerd().published(container(nodeB, onB)));
     assertRefusedFromReplOnA(targets);
-    assertTrue(probeFromReplOnA(Map.of("outsider", outsider())).get("outsider"),
+    assertTrue(
+        probeFromReplOnA(Map.of("outsider", outsider())).get("outsider"),
         "default-deny keeps the outside world reachable");
   }
 
@@ -150,29 +176,46 @@ class MultiHostIT {
   @Order(4)
   void theHostFirewallKeepsTheOutsiderOffTheFleetPortsAndTheSameProbesHold() throws Exception {
     Map<String, ReplProbes.Target> guarded = new LinkedHashMap<>();
-    guarded.put("node-a-cluster-port", new ReplProbes.Target(nodeA.host().address(), FleetOnNamespaces.CLUSTER_PORT));
-    guarded.put("node-a-node-agent-api", new ReplProbes.Target(nodeA.host().address(), FleetOnNamespaces.NODE_PORT));
-    guarded.put("scheduler-api", new ReplProbes.Target(fleet.scheduler.address(), FleetOnNamespaces.SCHEDULER_PORT));
-    guarded.put("scheduler-cluster-port", new ReplProbes.Target(fleet.scheduler.address(),
-        FleetOnNamespaces.CLUSTER_PORT));
+    guarded.put(
+        "node-a-cluster-port",
+        new ReplProbes.Target(nodeA.host().address(), FleetOnNamespaces.CLUSTER_PORT));
+    guarded.put(
+        "node-a-node-agent-api",
+        new ReplProbes.Target(nodeA.host().address(), FleetOnNamespaces.NODE_PORT));
+    guarded.put(
+        "scheduler-api",
+        new ReplProbes.Target(fleet.scheduler.address(), FleetOnNamespaces.SCHEDULER_PORT));
+    guarded.put(
+        "scheduler-cluster-port",
+        new ReplProbes.Target(fleet.scheduler.address(), FleetOnNamespaces.CLUSTER_PORT));
     ReplProbes.Target published = nodeB.dockerd().published(container(nodeB, onB));
     guarded.put("node-b-repl-published-port", published);
-    guarded.forEach((name, target) -> assertTrue(reaches(fleet.outsider, target),
-        "before the firewall, the outsider reaches " + name + " (" + target + ")"));
+    guarded.forEach(
+        (name, target) ->
+            assertTrue(
+                reaches(fleet.outsider, target),
+                "before the firewall, the outsider reaches " + name + " (" + target + ")"));
 
     FleetPlaybooks.Run applied = fleet.playbooks.mustRun("firewall.yml");
     System.out.println("[multihost] firewall.yml changed " + applied.changed());
 
-    guarded.forEach((name, target) -> assertFalse(reaches(fleet.outsider, target),
-        "the firewall keeps the outsider off " + name + " (" + target + ")"));
-    assertTrue(reaches(fleet.edge, published), "the edge host still reaches a repl's published port");
-    assertFalse(reaches(fleet.scheduler, published), "only the edge hosts reach a repl's published port");
+    guarded.forEach(
+        (name, target) ->
+            assertFalse(
+                reaches(fleet.outsider, target),
+                "the firewall keeps the outsider off " + name + " (" + target + ")"));
+    assertTrue(
+        reaches(fleet.edge, published), "the edge host still reaches a repl's published port");
+    assertFalse(
+        reaches(fleet.scheduler, published), "only the edge hosts reach a repl's published port");
     assertReplKeptFromItsOwnHostAndTheScheduler();
     assertReplKeptFromTheOtherNodeHost();
     assertSessionsAndPreviewsAcrossHosts();
 
     FleetPlaybooks.Run again = fleet.playbooks.mustRun("firewall.yml");
-    again.changed().forEach((host, changed) -> assertEquals(0, changed, "firewall.yml again changed " + host));
+    again
+        .changed()
+        .forEach((host, changed) -> assertEquals(0, changed, "firewall.yml again changed " + host));
   }
 
   @Test
@@ -180,22 +223,36 @@ class MultiHostIT {
   void aFileSavedOnOneNodeHostIsInStorageAfterStopAndComesBackOnTheOther() throws Exception {
     String content = "saved on " + nodeA.id();
     try (SessionClient session = fleet.session(vertx, onA)) {
-      ok(session.request("fs.write", new JsonObject().put("path", "notes/saved.txt").put("content", content)));
+      ok(
+          session.request(
+              "fs.write", new JsonObject().put("path", "notes/saved.txt").put("content", content)));
     }
     HttpResponse<String> stopped = fleet.api("POST", "/api/repls/" + onA + "/stop", "");
     assertEquals(200, stopped.statusCode(), stopped.body());
-    assertEquals(content, fleet.store.get("repls/" + onA + "/files/notes/saved.txt")
-        .map(bytes -> new String(bytes, StandardCharsets.UTF_8)).orElse("(missing)"), "stored when the repl stopped");
-    assertTrue(nodeA.dockerd().containers("pier.slug", onA).isEmpty(), "its container on node host A is gone");
+    assertEquals(
+        content,
+        fleet
+            .store
+            .get("repls/" + onA + "/files/notes/saved.txt")
+            .map(bytes -> new String(bytes, StandardCharsets.UTF_8))
+            .orElse("(missing)"),
+        "stored when the repl stopped");
+    assertTrue(
+        nodeA.dockerd().containers("pier.slug", onA).isEmpty(),
+        "its container on node host A is gone");
 
     HttpResponse<String> drained = fleet.api("POST", "/api/nodes/" + nodeA.id() + "/drain", "");
     assertEquals(200, drained.statusCode(), drained.body());
     try {
-      assertEquals(nodeB.id(), start(onA), "with node host A draining, the repl starts on node host B");
+      assertEquals(
+          nodeB.id(), start(onA), "with node host A draining, the repl starts on node host B");
       assertEquals(1, nodeB.dockerd().containers("pier.slug", onA).size());
       try (SessionClient session = fleet.session(vertx, onA)) {
-        assertEquals(content, ok(session.request("fs.read", new JsonObject().put("path", "notes/saved.txt")))
-            .getString("content"), "the file came back on the other node host");
+        assertEquals(
+            content,
+            ok(session.request("fs.read", new JsonObject().put("path", "notes/saved.txt")))
+                .getString("content"),
+            "the file came back on the other node host");
       }
     } finally {
       fleet.api("POST", "/api/nodes/" + nodeA.id() + "/undrain", "");
@@ -220,7 +277,9 @@ class MultiHostIT {
     for (String slug : List.of(onA, onB, third, stopped)) {
       String content = "written before the upgrade to " + slug;
       try (SessionClient session = fleet.session(vertx, slug)) {
-        ok(session.request("fs.write", new JsonObject().put("path", "upgrade.txt").put("content", content)));
+        ok(
+            session.request(
+                "fs.write", new JsonObject().put("path", "upgrade.txt").put("content", content)));
       }
       written.put(slug, content);
     }
@@ -230,24 +289,38 @@ class MultiHostIT {
     Map<String, Long> pidsBefore = new LinkedHashMap<>();
     for (FleetOnNamespaces.Node node : fleet.nodes) pidsBefore.put(node.id(), node.agentPid());
 
-    FleetPlaybooks.Run upgrade = fleet.playbooks.mustRun("rolling-upgrade.yml", "--limit", "node_agents,localhost");
+    FleetPlaybooks.Run upgrade =
+        fleet.playbooks.mustRun("rolling-upgrade.yml", "--limit", "node_agents,localhost");
     System.out.println("[multihost] rolling-upgrade.yml changed " + upgrade.changed());
 
-    assertEquals(registryBefore, registry(), "the registry after the upgrade: every repl, each in its state");
+    assertEquals(
+        registryBefore,
+        registry(),
+        "the registry after the upgrade: every repl, each in its state");
     Map<String, String> membersAfter = members();
     for (FleetOnNamespaces.Node node : fleet.nodes) {
       long pid = node.agentPid();
-      assertTrue(pid != 0 && pid != pidsBefore.get(node.id()), node.id() + "'s node-agent was restarted: "
-          + pidsBefore.get(node.id()) + " -> " + pid);
-      assertNotEquals(membersBefore.get(node.id()), membersAfter.get(node.id()), node.id() + " rejoined the cluster");
+      assertTrue(
+          pid != 0 && pid != pidsBefore.get(node.id()),
+          node.id() + "'s node-agent was restarted: " + pidsBefore.get(node.id()) + " -> " + pid);
+      assertNotEquals(
+          membersBefore.get(node.id()),
+          membersAfter.get(node.id()),
+          node.id() + " rejoined the cluster");
     }
     for (String slug : running) {
       HttpResponse<String> page = fleet.preview(slug, "/upgrade.txt");
       assertEquals(200, page.statusCode(), slug + " answers after the upgrade: " + page.body());
       assertEquals(written.get(slug), page.body(), slug + " kept its file");
     }
-    assertEquals(written.get(stopped), fleet.store.get("repls/" + stopped + "/files/upgrade.txt")
-        .map(bytes -> new String(bytes, StandardCharsets.UTF_8)).orElse("(missing)"), "the stopped repl's file");
+    assertEquals(
+        written.get(stopped),
+        fleet
+            .store
+            .get("repls/" + stopped + "/files/upgrade.txt")
+            .map(bytes -> new String(bytes, StandardCharsets.UTF_8))
+            .orElse("(missing)"),
+        "the stopped repl's file");
   }
 
   /** Every repl the user has, with its state. */
@@ -255,8 +328,10 @@ class MultiHostIT {
     HttpResponse<String> listed = fleet.api("GET", "/api/repls", null);
     assertEquals(200, listed.statusCode(), listed.body());
     Map<String, String> states = new TreeMap<>();
-    new JsonObject(listed.body()).getJsonArray("repls").stream().map(JsonObject.class::cast)
-        .forEach(repl -> states.put(repl.getString("slug"), repl.getString("state")));
+    new JsonObject(listed.body())
+        .getJsonArray("repls").stream()
+            .map(JsonObject.class::cast)
+            .forEach(repl -> states.put(repl.getString("slug"), repl.getString("state")));
     return states;
   }
 
@@ -265,8 +340,10 @@ class MultiHostIT {
     HttpResponse<String> listed = fleet.api("GET", "/api/nodes", null);
     assertEquals(200, listed.statusCode(), listed.body());
     Map<String, String> members = new TreeMap<>();
-    new JsonObject(listed.body()).getJsonArray("nodes").stream().map(JsonObject.class::cast)
-        .forEach(node -> members.put(node.getString("id"), node.getString("memberId")));
+    new JsonObject(listed.body())
+        .getJsonArray("nodes").stream()
+            .map(JsonObject.class::cast)
+            .forEach(node -> members.put(node.getString("id"), node.getString("memberId")));
     return members;
   }
 
@@ -276,12 +353,16 @@ class MultiHostIT {
 
   /** Every target answers someone: from the edge host, another host of the fleet, each one accepts a connection. */
   private static void assertAllListening(Map<String, ReplProbes.Target> targets) {
-    targets.forEach((name, target) -> assertTrue(NetworkNamespaces.connects(fleet.edge, target.host(), target.port()),
-        name + " (" + target + ") listens: reachable from the edge host"));
+    targets.forEach(
+        (name, target) ->
+            assertTrue(
+                NetworkNamespaces.connects(fleet.edge, target.host(), target.port()),
+                name + " (" + target + ") listens: reachable from the edge host"));
   }
 
   private static Map<String, Boolean> probeFromReplOnA(Map<String, ReplProbes.Target> targets) {
-    Map<String, Boolean> reachable = ReplProbes.reachability(nodeA.dockerd(), container(nodeA, onA), targets);
+    Map<String, Boolean> reachable =
+        ReplProbes.reachability(nodeA.dockerd(), container(nodeA, onA), targets);
     System.out.println("[multihost] from a repl on " + nodeA.id() + ": " + reachable);
     return reachable;
   }
@@ -297,7 +378,8 @@ class MultiHostIT {
   }
 
   private static String create() throws Exception {
-    HttpResponse<String> created = fleet.api("POST", "/api/repls", "{\"template\":\"" + TEMPLATE + "\"}");
+    HttpResponse<String> created =
+        fleet.api("POST", "/api/repls", "{\"template\":\"" + TEMPLATE + "\"}");
     assertEquals(201, created.statusCode(), created.body());
     return new JsonObject(created.body()).getString("slug");
   }

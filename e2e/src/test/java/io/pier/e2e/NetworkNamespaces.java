@@ -24,15 +24,18 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class NetworkNamespaces implements AutoCloseable {
   private static final String SWITCH_BRIDGE = "br0";
+
   /** The point-to-point link between a gateway host and the host behind it: the gateway is .1, the host .2. */
   private static final String BEHIND_NET = "172.30.0.";
+
   private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
   /** One host: its namespace and address. */
   record Host(String name, String namespace, String address) {
     /** The command run inside the host's network namespace (in the root mount namespace, so with the real cgroups). */
     List<String> inside(List<String> command) {
-      List<String> full = new ArrayList<>(List.of("nsenter", "--net=/run/netns/" + namespace, "--"));
+      List<String> full =
+          new ArrayList<>(List.of("nsenter", "--net=/run/netns/" + namespace, "--"));
       full.addAll(command);
       return full;
     }
@@ -63,7 +66,8 @@ final class NetworkNamespaces implements AutoCloseable {
 
   /** Whether this machine can make namespaces: root with iproute2 and nsenter. */
   static boolean available() {
-    return "0".equals(run("id", "-u").output().strip()) && run("ip", "netns", "list").ok()
+    return "0".equals(run("id", "-u").output().strip())
+        && run("ip", "netns", "list").ok()
         && run("nsenter", "--version").ok();
   }
 
@@ -73,7 +77,18 @@ final class NetworkNamespaces implements AutoCloseable {
     switchMade = true;
     must("ip", "-n", switchNamespace, "link", "add", SWITCH_BRIDGE, "type", "bridge");
     must("ip", "-n", switchNamespace, "link", "set", SWITCH_BRIDGE, "up");
-    must("ip", "link", "add", rootLeg, "type", "veth", "peer", "name", "root", "netns", switchNamespace);
+    must(
+        "ip",
+        "link",
+        "add",
+        rootLeg,
+        "type",
+        "veth",
+        "peer",
+        "name",
+        "root",
+        "netns",
+        switchNamespace);
     must("ip", "-n", switchNamespace, "link", "set", "root", "master", SWITCH_BRIDGE, "up");
     must("ip", "addr", "add", rootAddress() + "/24", "dev", rootLeg);
     must("ip", "link", "set", rootLeg, "up");
@@ -100,9 +115,22 @@ final class NetworkNamespaces implements AutoCloseable {
     Host host = new Host(name, prefix + name, address);
     must("ip", "netns", "add", host.namespace());
     hosts.add(host);
-    // The switch's port is named after the host ("h-a"; a bare "a" would read as ip's "address" keyword).
+    // The switch's port is named after the host ("h-a"; a bare "a" would read as ip's "address"
+    // keyword).
     String port = "h-" + name;
-    must("ip", "-n", switchNamespace, "link", "add", port, "type", "veth", "peer", "name", "eth0", "netns",
+    must(
+        "ip",
+        "-n",
+        switchNamespace,
+        "link",
+        "add",
+        port,
+        "type",
+        "veth",
+        "peer",
+        "name",
+        "eth0",
+        "netns",
         host.namespace());
     must("ip", "-n", switchNamespace, "link", "set", port, "master", SWITCH_BRIDGE, "up");
     must("ip", "-n", host.namespace(), "link", "set", "lo", "up");
@@ -121,7 +149,19 @@ final class NetworkNamespaces implements AutoCloseable {
     must("ip", "netns", "add", host.namespace());
     hosts.add(host);
     String port = "b-" + name;
-    must("ip", "-n", gateway.namespace(), "link", "add", port, "type", "veth", "peer", "name", "eth0", "netns",
+    must(
+        "ip",
+        "-n",
+        gateway.namespace(),
+        "link",
+        "add",
+        port,
+        "type",
+        "veth",
+        "peer",
+        "name",
+        "eth0",
+        "netns",
         host.namespace());
     must("ip", "-n", gateway.namespace(), "addr", "add", BEHIND_NET + "1/30", "dev", port);
     must("ip", "-n", gateway.namespace(), "link", "set", port, "up");
@@ -137,9 +177,11 @@ final class NetworkNamespaces implements AutoCloseable {
    * Starts a long-running command inside {@code host} and waits until it prints the line {@code ready}, so that what
    * it sets up is in place when this returns. {@link #close()} stops it before the namespaces go.
    */
-  HostProcess startAndAwaitReady(Host host, List<String> command, Path log, Duration within) throws IOException {
-    HostProcess process = HostProcess.start(command.get(0) + " on " + host.name(),
-        host.inside(command), Map.of(), log, STOP_GRACE);
+  HostProcess startAndAwaitReady(Host host, List<String> command, Path log, Duration within)
+      throws IOException {
+    HostProcess process =
+        HostProcess.start(
+            command.get(0) + " on " + host.name(), host.inside(command), Map.of(), log, STOP_GRACE);
     processes.add(process);
     process.awaitLine("ready", within);
     return process;
@@ -152,7 +194,8 @@ final class NetworkNamespaces implements AutoCloseable {
 
   /** Whether a TCP connection from inside {@code from} to host:port is accepted within three seconds. */
   static boolean connects(Host from, String host, int port) {
-    return run(from.inside("timeout", "3", "bash", "-c", "exec 3<>/dev/tcp/" + host + "/" + port)).ok();
+    return run(from.inside("timeout", "3", "bash", "-c", "exec 3<>/dev/tcp/" + host + "/" + port))
+        .ok();
   }
 
   /**
@@ -167,7 +210,8 @@ final class NetworkNamespaces implements AutoCloseable {
     hosts.clear();
     if (switchMade) run("ip", "netns", "delete", switchNamespace);
     switchMade = false;
-    // Deleting the switch takes the root's veth with it, asynchronously: delete it now so the name is free at once.
+    // Deleting the switch takes the root's veth with it, asynchronously: delete it now so the name
+    // is free at once.
     run("ip", "link", "delete", rootLeg);
   }
 }

@@ -39,15 +39,32 @@ final class NodeDockerd implements AutoCloseable {
    * @param dataRoot images and containers (under the test's data folder)
    * @param execRoot sockets and state; keep the path short
    */
-  static NodeDockerd start(NetworkNamespaces.Host host, Path dataRoot, Path execRoot) throws IOException {
+  static NodeDockerd start(NetworkNamespaces.Host host, Path dataRoot, Path execRoot)
+      throws IOException {
     Files.createDirectories(dataRoot);
     Files.createDirectories(execRoot);
-    // Its own (empty) configuration: the machine's daemon.json may name runtimes or a socket of the main dockerd.
-    Path config = Files.writeString(dataRoot.resolveSibling(dataRoot.getFileName() + ".json"), "{}\n");
-    HostProcess process = HostProcess.start("dockerd on " + host.name(), host.inside("dockerd",
-        "--config-file", config.toString(), "--data-root", dataRoot.toString(), "--exec-root", execRoot.toString(),
-        "-H", "unix://" + execRoot.resolve("d.sock"), "--pidfile", execRoot.resolve("d.pid").toString()),
-        Map.of(), dataRoot.resolveSibling(dataRoot.getFileName() + ".log"), Duration.ofSeconds(30));
+    // Its own (empty) configuration: the machine's daemon.json may name runtimes or a socket of the
+    // main dockerd.
+    Path config =
+        Files.writeString(dataRoot.resolveSibling(dataRoot.getFileName() + ".json"), "{}\n");
+    HostProcess process =
+        HostProcess.start(
+            "dockerd on " + host.name(),
+            host.inside(
+                "dockerd",
+                "--config-file",
+                config.toString(),
+                "--data-root",
+                dataRoot.toString(),
+                "--exec-root",
+                execRoot.toString(),
+                "-H",
+                "unix://" + execRoot.resolve("d.sock"),
+                "--pidfile",
+                execRoot.resolve("d.pid").toString()),
+            Map.of(),
+            dataRoot.resolveSibling(dataRoot.getFileName() + ".log"),
+            Duration.ofSeconds(30));
     NodeDockerd dockerd = new NodeDockerd(process, dataRoot, execRoot);
     try {
       process.awaitReady(START, () -> dockerd.docker("version").ok());
@@ -80,14 +97,21 @@ final class NodeDockerd implements AutoCloseable {
    */
   void provision(List<String> images) {
     for (String image : images) {
-      if (!image.matches("[a-z0-9][a-z0-9._/-]*:[A-Za-z0-9._-]+")) throw new IllegalArgumentException(image);
-      must("bash", "-o", "pipefail", "-c", "docker save " + image + " | docker -H " + host() + " load");
+      if (!image.matches("[a-z0-9][a-z0-9._/-]*:[A-Za-z0-9._-]+"))
+        throw new IllegalArgumentException(image);
+      must(
+          "bash",
+          "-o",
+          "pipefail",
+          "-c",
+          "docker save " + image + " | docker -H " + host() + " load");
     }
   }
 
   /** Ids of the containers of this dockerd whose labels include {@code label=value}. */
   List<String> containers(String label, String value) {
-    String ids = docker("ps", "-aq", "--no-trunc", "--filter", "label=" + label + "=" + value).output();
+    String ids =
+        docker("ps", "-aq", "--no-trunc", "--filter", "label=" + label + "=" + value).output();
     return ids.isBlank() ? List.of() : List.of(ids.strip().split("\\s+"));
   }
 
@@ -99,7 +123,8 @@ final class NodeDockerd implements AutoCloseable {
       if (arrow < 0) continue;
       String binding = line.substring(arrow + 3).strip();
       int colon = binding.lastIndexOf(':');
-      return new ReplProbes.Target(binding.substring(0, colon), Integer.parseInt(binding.substring(colon + 1)));
+      return new ReplProbes.Target(
+          binding.substring(0, colon), Integer.parseInt(binding.substring(colon + 1)));
     }
     throw new IllegalStateException("no published port on " + container + ": " + ports.output());
   }
@@ -131,17 +156,23 @@ final class NodeDockerd implements AutoCloseable {
     try {
       if (!Files.exists(pidFile)) return;
       long pid = Long.parseLong(Files.readString(pidFile).strip());
-      ProcessHandle.of(pid).ifPresent(containerd -> {
-        // Only the containerd this dockerd started: its command line names this exec root.
-        if (containerd.info().arguments().map(a -> String.join(" ", a).contains(execRoot.toString())).orElse(false)) {
-          containerd.destroy();
-          try {
-            containerd.onExit().get(20, TimeUnit.SECONDS);
-          } catch (Exception e) {
-            containerd.destroyForcibly();
-          }
-        }
-      });
+      ProcessHandle.of(pid)
+          .ifPresent(
+              containerd -> {
+                // Only the containerd this dockerd started: its command line names this exec root.
+                if (containerd
+                    .info()
+                    .arguments()
+                    .map(a -> String.join(" ", a).contains(execRoot.toString()))
+                    .orElse(false)) {
+                  containerd.destroy();
+                  try {
+                    containerd.onExit().get(20, TimeUnit.SECONDS);
+                  } catch (Exception e) {
+                    containerd.destroyForcibly();
+                  }
+                }
+              });
     } catch (IOException | NumberFormatException e) {
       // no containerd pid: nothing to wait for
     }
@@ -151,9 +182,11 @@ final class NodeDockerd implements AutoCloseable {
   static void unmountUnder(Path root) {
     try {
       List<String> points = new ArrayList<>();
-      for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8)) {
+      for (String line :
+          Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8)) {
         String point = line.split(" ")[4].replace("\\040", " ");
-        if (point.startsWith(root.toString() + "/") || point.equals(root.toString())) points.add(point);
+        if (point.startsWith(root.toString() + "/") || point.equals(root.toString()))
+          points.add(point);
       }
       points.sort(Comparator.comparingInt(String::length).reversed());
       for (String point : points) run("umount", "-l", point);

@@ -13,13 +13,14 @@ import java.nio.charset.StandardCharsets;
  * every connection with one line and closes it.
  */
 public final class OutsiderListener {
-  private OutsiderListener() {
-  }
+  private OutsiderListener() {}
 
   public static void main(String[] args) throws IOException {
-    try (ServerSocket server = new ServerSocket(Integer.parseInt(args[1]), 50, InetAddress.getByName(args[0]))) {
+    try (ServerSocket server =
+        new ServerSocket(Integer.parseInt(args[1]), 50, InetAddress.getByName(args[0]))) {
       while (true) {
-        try (Socket client = server.accept(); OutputStream out = client.getOutputStream()) {
+        try (Socket client = server.accept();
+            OutputStream out = client.getOutputStream()) {
           out.write("outsider\n".getBytes(StandardCharsets.UTF_8));
         } catch (IOException dropped) {
           // a probe that hung up first: serve the next

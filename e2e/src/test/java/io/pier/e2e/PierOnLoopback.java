@@ -62,16 +62,22 @@ public final class PierOnLoopback implements AutoCloseable {
   private static final String S3_KEY = "e2e";
   private static final String S3_SECRET = "e2e-secret";
   static final String AUTH_SECRET = "e2e-auth-secret-of-enough-length";
+
   /**
    * What the repls of a test fleet get (PIER_REPL_ENV): this test machine reaches no PyPI and no Go module proxy, so
    * pip and go give up at once instead of retrying. Users' repls get neither. PIER_TEST_REPL_ENV overrides it.
    */
-  static final String REPL_ENV = System.getenv().getOrDefault("PIER_TEST_REPL_ENV", "PIP_RETRIES=0,GOPROXY=off");
+  static final String REPL_ENV =
+      System.getenv().getOrDefault("PIER_TEST_REPL_ENV", "PIP_RETRIES=0,GOPROXY=off");
+
   /** A signed-in user's token, as the browser's cookie would carry, and an administrator's. */
   final String userToken;
+
   final String adminToken;
+
   /** What Pier's services carry to each other's internal APIs (the node-agent's sync status, say). */
   final String serviceToken;
+
   /** What Prometheus sends to every service's /metrics (as {@code ./pier metrics-token} prints it). */
   final String metricsToken;
 
@@ -87,12 +93,38 @@ public final class PierOnLoopback implements AutoCloseable {
    * @param templates   the templates folder the schedulers serve
    * @param sessions    the in-process node-agents' session limits (an operator's PIER_*_MAX_SESSIONS...)
    */
-  record Options(Path dataDir, boolean nodeProcess, long quietMs, int nodes, int schedulers, Duration idleStop,
-                 boolean wake, long diskMb, Map<String, String> runtimes, Path templates, SessionLimits sessions) {
-    Options(Path dataDir, boolean nodeProcess, long quietMs, int nodes, int schedulers, Duration idleStop,
-            boolean wake) {
-      this(dataDir, nodeProcess, quietMs, nodes, schedulers, idleStop, wake, NodeAgentConfig.DEFAULT_DISK_MB, Map.of(),
-          repo().resolve("templates"), SessionLimits.DEFAULT);
+  record Options(
+      Path dataDir,
+      boolean nodeProcess,
+      long quietMs,
+      int nodes,
+      int schedulers,
+      Duration idleStop,
+      boolean wake,
+      long diskMb,
+      Map<String, String> runtimes,
+      Path templates,
+      SessionLimits sessions) {
+    Options(
+        Path dataDir,
+        boolean nodeProcess,
+        long quietMs,
+        int nodes,
+        int schedulers,
+        Duration idleStop,
+        boolean wake) {
+      this(
+          dataDir,
+          nodeProcess,
+          quietMs,
+          nodes,
+          schedulers,
+          idleStop,
+          wake,
+          NodeAgentConfig.DEFAULT_DISK_MB,
+          Map.of(),
+          repo().resolve("templates"),
+          SessionLimits.DEFAULT);
     }
 
     static Options fresh() {
@@ -100,19 +132,62 @@ public final class PierOnLoopback implements AutoCloseable {
     }
 
     Options inFolder(Path dir, boolean asProcess, long quiet) {
-      return new Options(dir, asProcess, quiet, nodes, schedulers, idleStop, wake, diskMb, runtimes, templates, sessions);
+      return new Options(
+          dir,
+          asProcess,
+          quiet,
+          nodes,
+          schedulers,
+          idleStop,
+          wake,
+          diskMb,
+          runtimes,
+          templates,
+          sessions);
     }
 
     Options withDiskMb(long mb) {
-      return new Options(dataDir, nodeProcess, quietMs, nodes, schedulers, idleStop, wake, mb, runtimes, templates, sessions);
+      return new Options(
+          dataDir,
+          nodeProcess,
+          quietMs,
+          nodes,
+          schedulers,
+          idleStop,
+          wake,
+          mb,
+          runtimes,
+          templates,
+          sessions);
     }
 
     Options withTemplates(Path folder) {
-      return new Options(dataDir, nodeProcess, quietMs, nodes, schedulers, idleStop, wake, diskMb, runtimes, folder, sessions);
+      return new Options(
+          dataDir,
+          nodeProcess,
+          quietMs,
+          nodes,
+          schedulers,
+          idleStop,
+          wake,
+          diskMb,
+          runtimes,
+          folder,
+          sessions);
     }
 
     Options withSessionLimits(SessionLimits limits) {
-      return new Options(dataDir, nodeProcess, quietMs, nodes, schedulers, idleStop, wake, diskMb, runtimes, templates,
+      return new Options(
+          dataDir,
+          nodeProcess,
+          quietMs,
+          nodes,
+          schedulers,
+          idleStop,
+          wake,
+          diskMb,
+          runtimes,
+          templates,
           limits);
     }
 
@@ -125,7 +200,9 @@ public final class PierOnLoopback implements AutoCloseable {
   private static Map<String, String> replEnv() {
     Map<String, String> vars = new TreeMap<>();
     for (String pair : REPL_ENV.split(",")) {
-      if (pair.contains("=")) vars.put(pair.substring(0, pair.indexOf('=')).strip(), pair.substring(pair.indexOf('=') + 1));
+      if (pair.contains("="))
+        vars.put(
+            pair.substring(0, pair.indexOf('=')).strip(), pair.substring(pair.indexOf('=') + 1));
     }
     return vars;
   }
@@ -149,8 +226,10 @@ public final class PierOnLoopback implements AutoCloseable {
   final String nodeId;
   final int edgePort;
   final int nodePort;
+
   /** The first scheduler's API port (its /metrics and health endpoints live there too). */
   final int schedulerPort;
+
   final S3ObjectStore store;
   final DockerClient docker;
   final List<Node> nodes = new ArrayList<>();
@@ -174,16 +253,28 @@ public final class PierOnLoopback implements AutoCloseable {
   PierOnLoopback(Options options, EdgeConfig.Capacity edgeCapacity) throws Exception {
     this.options = options;
     String run = UUID.randomUUID().toString().substring(0, 8);
-    dataDir = options.dataDir() != null ? options.dataDir()
-        : Files.createDirectories(Path.of("target", "e2e-" + run).toAbsolutePath());
-    nodeId = Files.exists(dataDir.resolve("node-id")) ? Files.readString(dataDir.resolve("node-id")).strip() : "e2e-" + run;
+    dataDir =
+        options.dataDir() != null
+            ? options.dataDir()
+            : Files.createDirectories(Path.of("target", "e2e-" + run).toAbsolutePath());
+    nodeId =
+        Files.exists(dataDir.resolve("node-id"))
+            ? Files.readString(dataDir.resolve("node-id")).strip()
+            : "e2e-" + run;
     Files.writeString(dataDir.resolve("node-id"), nodeId);
     s3Port = freePort();
     s3 = EmbeddedS3Server.start(dataDir.resolve("s3"), "127.0.0.1", s3Port, S3_KEY, S3_SECRET);
-    s3Config = new S3Config(URI.create("http://127.0.0.1:" + s3Port), "us-east-1", "pier", S3_KEY, S3_SECRET);
+    s3Config =
+        new S3Config(
+            URI.create("http://127.0.0.1:" + s3Port), "us-east-1", "pier", S3_KEY, S3_SECRET);
     store = new S3ObjectStore(s3Config);
-    cluster = new ClusterConfig("pier-e2e-" + run, List.of("127.0.0.1"), "127.0.0.1",
-        ThreadLocalRandom.current().nextInt(20000, 40000), false);
+    cluster =
+        new ClusterConfig(
+            "pier-e2e-" + run,
+            List.of("127.0.0.1"),
+            "127.0.0.1",
+            ThreadLocalRandom.current().nextInt(20000, 40000),
+            false);
     edgePort = freePort();
     var signer = new TokenSigner(AUTH_SECRET, Clock.systemUTC());
     userToken = signer.issue("e2e", false, Duration.ofHours(2));
@@ -194,29 +285,67 @@ public final class PierOnLoopback implements AutoCloseable {
     List<Integer> schedulerPorts = new ArrayList<>();
     for (int i = 0; i < options.schedulers(); i++) {
       schedulerPorts.add(freePort());
-      schedulers.add(Mains.await(SchedulerMain.start(new SchedulerConfig("127.0.0.1", schedulerPorts.get(i), "127.0.0.1", DOMAIN,
-          URI.create("http://" + DOMAIN + ":" + edgePort), options.templates(), Duration.ofSeconds(60),
-          Duration.ofSeconds(60), Duration.ofSeconds(15), new FleetKeeper.Settings(Duration.ofMillis(500),
-              options.idleStop(), 0.7, null, Duration.ofMinutes(10), Duration.ofSeconds(15)),
-          new SchedulerConfig.AuthSettings(AUTH_SECRET, Duration.ofHours(2), Set.of("e2e-admin"), true, 1000),
-          cluster, s3Config), TemplateCatalog.load(options.templates())), START));
+      schedulers.add(
+          Mains.await(
+              SchedulerMain.start(
+                  new SchedulerConfig(
+                      "127.0.0.1",
+                      schedulerPorts.get(i),
+                      "127.0.0.1",
+                      DOMAIN,
+                      URI.create("http://" + DOMAIN + ":" + edgePort),
+                      options.templates(),
+                      Duration.ofSeconds(60),
+                      Duration.ofSeconds(60),
+                      Duration.ofSeconds(15),
+                      new FleetKeeper.Settings(
+                          Duration.ofMillis(500),
+                          options.idleStop(),
+                          0.7,
+                          null,
+                          Duration.ofMinutes(10),
+                          Duration.ofSeconds(15)),
+                      new SchedulerConfig.AuthSettings(
+                          AUTH_SECRET, Duration.ofHours(2), Set.of("e2e-admin"), true, 1000),
+                      cluster,
+                      s3Config),
+                  TemplateCatalog.load(options.templates())),
+              START));
     }
     for (int i = 0; i < options.nodes(); i++) {
-      Node node = i == 0 ? new Node(nodeId, freePort(), dataDir.resolve("node"))
-          : new Node(nodeId + "-" + i, freePort(), dataDir.resolve("node-" + i));
+      Node node =
+          i == 0
+              ? new Node(nodeId, freePort(), dataDir.resolve("node"))
+              : new Node(nodeId + "-" + i, freePort(), dataDir.resolve("node-" + i));
       nodes.add(node);
       startNode(node);
     }
     nodePort = nodes.get(0).port;
     schedulerPort = schedulerPorts.get(0);
-    edge = Mains.await(EdgeProxyMain.start(new EdgeConfig("127.0.0.1", edgePort, DOMAIN, List.of(),
-        options.wake() ? Duration.ofSeconds(60) : Duration.ZERO, AUTH_SECRET,
-        new ClusterConfig(cluster.name(), cluster.members(), cluster.host(), cluster.port(), true))
-        .withCapacity(edgeCapacity)), START);
+    edge =
+        Mains.await(
+            EdgeProxyMain.start(
+                new EdgeConfig(
+                        "127.0.0.1",
+                        edgePort,
+                        DOMAIN,
+                        List.of(),
+                        options.wake() ? Duration.ofSeconds(60) : Duration.ZERO,
+                        AUTH_SECRET,
+                        new ClusterConfig(
+                            cluster.name(),
+                            cluster.members(),
+                            cluster.host(),
+                            cluster.port(),
+                            true))
+                    .withCapacity(edgeCapacity)),
+            START);
 
     var dockerConfig = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
-    docker = DockerClientImpl.getInstance(dockerConfig,
-        new ApacheDockerHttpClient.Builder().dockerHost(dockerConfig.getDockerHost()).build());
+    docker =
+        DockerClientImpl.getInstance(
+            dockerConfig,
+            new ApacheDockerHttpClient.Builder().dockerHost(dockerConfig.getDockerHost()).build());
   }
 
   /** The edge-proxy, for what it holds now ({@link io.pier.edge.EdgeProxy#load()}). */
@@ -231,33 +360,100 @@ public final class PierOnLoopback implements AutoCloseable {
 
   void startNode(Node node) throws Exception {
     if (!options.nodeProcess()) {
-      node.inProcess = Mains.await(NodeAgentMain.start(new NodeAgentConfig(node.id, node.data, "127.0.0.1", node.port,
-          "127.0.0.1", new NodeCapacity(10, 4096, 2), Duration.ofMillis(500), Duration.ofSeconds(30),
-          Duration.ofSeconds(120), new WriteBehind.Settings(Duration.ofMillis(options.quietMs()), Duration.ofSeconds(5),
-              Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofMillis(50)), Duration.ofSeconds(5), true,
-          List.of(), AUTH_SECRET, cluster,
-          s3Config, new DockerConfig(null), options.diskMb(), options.runtimes(), options.sessions(),
-          RunnerImages.Settings.NONE, List.of(), replEnv())), START);
+      node.inProcess =
+          Mains.await(
+              NodeAgentMain.start(
+                  new NodeAgentConfig(
+                      node.id,
+                      node.data,
+                      "127.0.0.1",
+                      node.port,
+                      "127.0.0.1",
+                      new NodeCapacity(10, 4096, 2),
+                      Duration.ofMillis(500),
+                      Duration.ofSeconds(30),
+                      Duration.ofSeconds(120),
+                      new WriteBehind.Settings(
+                          Duration.ofMillis(options.quietMs()),
+                          Duration.ofSeconds(5),
+                          Duration.ofMillis(200),
+                          Duration.ofSeconds(2),
+                          Duration.ofMillis(50)),
+                      Duration.ofSeconds(5),
+                      true,
+                      List.of(),
+                      AUTH_SECRET,
+                      cluster,
+                      s3Config,
+                      new DockerConfig(null),
+                      options.diskMb(),
+                      options.runtimes(),
+                      options.sessions(),
+                      RunnerImages.Settings.NONE,
+                      List.of(),
+                      replEnv())),
+              START);
       return;
     }
     Path jar = repo().resolve("node-agent/target/node-agent.jar");
     if (!Files.exists(jar)) throw new IllegalStateException("build the node-agent first: " + jar);
-    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
-    command.addAll(List.of("-Xmx256m", "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens",
-        "java.base/sun.nio.ch=ALL-UNNAMED", "-Dhazelcast.phone.home.enabled=false", "-jar", jar.toString()));
+    List<String> command =
+        new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+    command.addAll(
+        List.of(
+            "-Xmx256m",
+            "--add-opens",
+            "java.base/java.lang=ALL-UNNAMED",
+            "--add-opens",
+            "java.base/sun.nio.ch=ALL-UNNAMED",
+            "-Dhazelcast.phone.home.enabled=false",
+            "-jar",
+            jar.toString()));
     Files.createDirectories(node.data);
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(node.data.resolveSibling(node.id + ".log").toFile()));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(
+                ProcessBuilder.Redirect.appendTo(
+                    node.data.resolveSibling(node.id + ".log").toFile()));
     Map<String, String> env = builder.environment();
-    env.putAll(Map.of("PIER_NODE_ID", node.id, "PIER_NODE_DATA", node.data.toString(),
-        "PIER_NODE_PORT", String.valueOf(node.port), "PIER_NODE_ADVERTISE_HOST", "127.0.0.1",
-        "PIER_CLUSTER_NAME", cluster.name(), "PIER_CLUSTER_MEMBERS", "127.0.0.1",
-        "PIER_CLUSTER_PORT", String.valueOf(cluster.port()), "PIER_S3_ENDPOINT", s3Config.endpoint().toString(),
-        "PIER_S3_ACCESS_KEY", S3_KEY, "PIER_S3_SECRET_KEY", S3_SECRET));
+    env.putAll(
+        Map.of(
+            "PIER_NODE_ID",
+            node.id,
+            "PIER_NODE_DATA",
+            node.data.toString(),
+            "PIER_NODE_PORT",
+            String.valueOf(node.port),
+            "PIER_NODE_ADVERTISE_HOST",
+            "127.0.0.1",
+            "PIER_CLUSTER_NAME",
+            cluster.name(),
+            "PIER_CLUSTER_MEMBERS",
+            "127.0.0.1",
+            "PIER_CLUSTER_PORT",
+            String.valueOf(cluster.port()),
+            "PIER_S3_ENDPOINT",
+            s3Config.endpoint().toString(),
+            "PIER_S3_ACCESS_KEY",
+            S3_KEY,
+            "PIER_S3_SECRET_KEY",
+            S3_SECRET));
     env.put("PIER_AUTH_SECRET", AUTH_SECRET);
-    env.putAll(Map.of("PIER_S3_BUCKET", "pier", "PIER_SYNC_QUIET_MS", String.valueOf(options.quietMs()),
-        "PIER_NODE_HEARTBEAT_MS", "500", "PIER_NODE_SLOTS", "16", "PIER_NODE_MEMORY_MB", "8192",
-        "PIER_NODE_DISK_MB", String.valueOf(options.diskMb())));
+    env.putAll(
+        Map.of(
+            "PIER_S3_BUCKET",
+            "pier",
+            "PIER_SYNC_QUIET_MS",
+            String.valueOf(options.quietMs()),
+            "PIER_NODE_HEARTBEAT_MS",
+            "500",
+            "PIER_NODE_SLOTS",
+            "16",
+            "PIER_NODE_MEMORY_MB",
+            "8192",
+            "PIER_NODE_DISK_MB",
+            String.valueOf(options.diskMb())));
     List<String> mapping = new ArrayList<>();
     options.runtimes().forEach((name, runtime) -> mapping.add(name + "=" + runtime));
     env.put("PIER_NODE_RUNTIMES", String.join(",", mapping));
@@ -269,15 +465,20 @@ public final class PierOnLoopback implements AutoCloseable {
     long deadline = System.nanoTime() + START.toNanos();
     HttpClient http = HttpClient.newHttpClient();
     while (true) {
-      if (!node.process.isAlive()) throw new IllegalStateException("node-agent " + node.id + " exited; see its log");
+      if (!node.process.isAlive())
+        throw new IllegalStateException("node-agent " + node.id + " exited; see its log");
       try {
-        HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port
-            + "/readyz")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> ready =
+            http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port + "/readyz"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (ready.statusCode() == 200) return;
       } catch (IOException notYet) {
         // still starting
       }
-      if (System.nanoTime() > deadline) throw new IllegalStateException("node-agent not ready in " + START);
+      if (System.nanoTime() > deadline)
+        throw new IllegalStateException("node-agent not ready in " + START);
       try {
         node.process.onExit().get(100, TimeUnit.MILLISECONDS);
       } catch (TimeoutException stillRunning) {
@@ -330,8 +531,12 @@ public final class PierOnLoopback implements AutoCloseable {
   List<Container> containersOf(String slug) {
     List<Container> found = new ArrayList<>();
     for (Node node : nodes) {
-      found.addAll(docker.listContainersCmd().withShowAll(true)
-          .withLabelFilter(Map.of("pier.node", node.id, "pier.slug", slug)).exec());
+      found.addAll(
+          docker
+              .listContainersCmd()
+              .withShowAll(true)
+              .withLabelFilter(Map.of("pier.node", node.id, "pier.slug", slug))
+              .exec());
     }
     return found;
   }
@@ -368,7 +573,12 @@ public final class PierOnLoopback implements AutoCloseable {
     } finally {
       try (var runtime = new DockerContainerRuntime(new DockerConfig(null))) {
         for (Node node : nodes) {
-          for (var c : docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of("pier.node", node.id)).exec()) {
+          for (var c :
+              docker
+                  .listContainersCmd()
+                  .withShowAll(true)
+                  .withLabelFilter(Map.of("pier.node", node.id))
+                  .exec()) {
             docker.removeContainerCmd(c.getId()).withForce(true).exec();
           }
           // Each node made its own repl network and firewall rules; a test run leaves none behind.
@@ -389,7 +599,8 @@ public final class PierOnLoopback implements AutoCloseable {
       try {
         volumes.remove(slug, node.data.resolve("workspaces").resolve(slug));
       } catch (RuntimeException e) {
-        System.err.println("[pier-on-loopback] cannot remove the workspace of " + slug + ": " + e.getMessage());
+        System.err.println(
+            "[pier-on-loopback] cannot remove the workspace of " + slug + ": " + e.getMessage());
       }
     }
   }
@@ -399,5 +610,4 @@ public final class PierOnLoopback implements AutoCloseable {
       return socket.getLocalPort();
     }
   }
-
 }

@@ -46,8 +46,16 @@ class PrivatePreviewIT {
   static void startPier() throws Exception {
     PierOnLoopback.Options fresh = PierOnLoopback.Options.fresh();
     // Waking on: a stopped private repl must still wake for its owner, and only for them.
-    pier = new PierOnLoopback(new PierOnLoopback.Options(fresh.dataDir(), fresh.nodeProcess(), fresh.quietMs(),
-        fresh.nodes(), fresh.schedulers(), fresh.idleStop(), true));
+    pier =
+        new PierOnLoopback(
+            new PierOnLoopback.Options(
+                fresh.dataDir(),
+                fresh.nodeProcess(),
+                fresh.quietMs(),
+                fresh.nodes(),
+                fresh.schedulers(),
+                fresh.idleStop(),
+                true));
     vertx = Vertx.vertx();
     owner = new Browser();
     ownerName = "owner-" + UUID.randomUUID().toString().substring(0, 6);
@@ -72,12 +80,15 @@ class PrivatePreviewIT {
     Browser anonymous = new Browser();
     HttpResponse<String> first = anonymous.get(previewUrl(slug) + "page?x=1");
     assertEquals(302, first.statusCode());
-    assertEquals(apex() + "/api/auth/preview?slug=" + slug + "&return=%2Fpage%3Fx%3D1",
-        first.headers().firstValue("Location").orElseThrow(), "a browser is sent to the apex, which knows who it is");
+    assertEquals(
+        apex() + "/api/auth/preview?slug=" + slug + "&return=%2Fpage%3Fx%3D1",
+        first.headers().firstValue("Location").orElseThrow(),
+        "a browser is sent to the apex, which knows who it is");
     Visit signIn = anonymous.follow(previewUrl(slug));
     assertEquals(200, signIn.response().statusCode());
     assertEquals("/", signIn.url().getPath(), "signed out, it lands on the sign-in page");
-    assertTrue(signIn.url().getRawQuery().startsWith("next=%2Fapi%2Fauth%2Fpreview%3Fslug%3D" + slug),
+    assertTrue(
+        signIn.url().getRawQuery().startsWith("next=%2Fapi%2Fauth%2Fpreview%3Fslug%3D" + slug),
         signIn.url().toString());
 
     HttpResponse<String> curl = curl(slug, null);
@@ -88,19 +99,27 @@ class PrivatePreviewIT {
     stranger.signUp("stranger-" + UUID.randomUUID().toString().substring(0, 6));
     Visit refused = stranger.follow(previewUrl(slug));
     assertEquals(403, refused.response().statusCode());
-    assertTrue(refused.response().body().contains("This preview is private"), refused.response().body());
+    assertTrue(
+        refused.response().body().contains("This preview is private"), refused.response().body());
     assertFalse(refused.response().body().contains(GREETING));
 
     Visit opened = owner.follow(previewUrl(slug));
     assertEquals(200, opened.response().statusCode(), opened.hops().toString());
     assertTrue(opened.response().body().contains(GREETING), opened.response().body());
-    assertEquals(List.of(previewUrl(slug), apex() + "/api/auth/preview", previewUrl(slug) + "__pier/auth",
-        previewUrl(slug)), opened.hops().stream().map(PrivatePreviewIT::withoutQuery).toList());
+    assertEquals(
+        List.of(
+            previewUrl(slug),
+            apex() + "/api/auth/preview",
+            previewUrl(slug) + "__pier/auth",
+            previewUrl(slug)),
+        opened.hops().stream().map(PrivatePreviewIT::withoutQuery).toList());
     String previewCookie = owner.cookie(slug + "." + PierOnLoopback.DOMAIN, "pier_preview");
     assertNotNull(previewCookie, "the preview host has its own cookie");
     assertNull(owner.cookie(PierOnLoopback.DOMAIN, "pier_preview"), "the apex never gets it");
-    assertEquals(200, owner.get(previewUrl(slug)).statusCode(), "afterwards the cookie alone opens it");
-    assertEquals(200, curl(slug, ownerToken).statusCode(), "the owner's API token opens it for curl");
+    assertEquals(
+        200, owner.get(previewUrl(slug)).statusCode(), "afterwards the cookie alone opens it");
+    assertEquals(
+        200, curl(slug, ownerToken).statusCode(), "the owner's API token opens it for curl");
 
     owner.setVisibility(slug, "public");
     assertEquals(200, curl(slug, null).statusCode(), "public again: open to all");
@@ -115,12 +134,18 @@ class PrivatePreviewIT {
 
     assertEquals(401, api("GET", "/api/repls", scoped, null).statusCode(), "not an API token");
     assertEquals(401, api("GET", "/api/auth/me", scoped, null).statusCode());
-    HttpResponse<String> asCookie = send(HttpRequest.newBuilder(URI.create(apexBase() + "/api/repls"))
-        .header("Host", apexHost()).header("Cookie", "pier_token=" + scoped));
+    HttpResponse<String> asCookie =
+        send(
+            HttpRequest.newBuilder(URI.create(apexBase() + "/api/repls"))
+                .header("Host", apexHost())
+                .header("Cookie", "pier_token=" + scoped));
     assertEquals(401, asCookie.statusCode(), "nor as the sign-in cookie");
 
-    HttpResponse<String> other = send(HttpRequest.newBuilder(URI.create(apexBase() + "/"))
-        .header("Host", b + "." + apexHost()).header("Cookie", "pier_preview=" + scoped));
+    HttpResponse<String> other =
+        send(
+            HttpRequest.newBuilder(URI.create(apexBase() + "/"))
+                .header("Host", b + "." + apexHost())
+                .header("Cookie", "pier_preview=" + scoped));
     assertEquals(401, other.statusCode(), "the cookie of " + a + " is useless on " + b);
     assertEquals("stopped", state(b), "and nobody woke " + b + " for it");
   }
@@ -144,10 +169,14 @@ class PrivatePreviewIT {
   @Test
   void visibilityIsStoredWithTheReplSoARebuiltRegistryKeepsIt() throws Exception {
     String slug = owner.create(true);
-    String stored = new String(pier.store.get("repls/" + slug + "/repl.json").orElseThrow(), StandardCharsets.UTF_8);
+    String stored =
+        new String(
+            pier.store.get("repls/" + slug + "/repl.json").orElseThrow(), StandardCharsets.UTF_8);
     assertEquals("private", new JsonObject(stored).getString("visibility"));
     owner.setVisibility(slug, "public");
-    stored = new String(pier.store.get("repls/" + slug + "/repl.json").orElseThrow(), StandardCharsets.UTF_8);
+    stored =
+        new String(
+            pier.store.get("repls/" + slug + "/repl.json").orElseThrow(), StandardCharsets.UTF_8);
     assertEquals("public", new JsonObject(stored).getString("visibility"));
   }
 
@@ -156,8 +185,15 @@ class PrivatePreviewIT {
     String slug = owner.createAndStart(false);
     String previewOrigin = "http://" + slug + "." + apexHost();
 
-    HttpResponse<String> forged = owner.request("POST", apexBase() + "/api/repls/" + slug + "/stop",
-        HttpRequest.BodyPublishers.ofString("x"), "Origin", previewOrigin, "Content-Type", "text/plain");
+    HttpResponse<String> forged =
+        owner.request(
+            "POST",
+            apexBase() + "/api/repls/" + slug + "/stop",
+            HttpRequest.BodyPublishers.ofString("x"),
+            "Origin",
+            previewOrigin,
+            "Content-Type",
+            "text/plain");
     assertEquals(403, forged.statusCode(), forged.body());
     assertEquals("forbidden_origin", new JsonObject(forged.body()).getString("error"));
     assertEquals("running", state(slug), "the stop never happened");
@@ -173,14 +209,23 @@ class PrivatePreviewIT {
 
   /** Opens the IDE session with the owner's cookie, as a page of {@code origin} would; the refusal, or null. */
   private static Throwable session(String slug, String origin) throws Exception {
-    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(pier.edgePort)
-        .setURI("/api/repls/" + slug + "/session").putHeader("Host", apexHost())
-        .putHeader("Cookie", "pier_token=" + owner.cookie(PierOnLoopback.DOMAIN, "pier_token"));
+    WebSocketConnectOptions options =
+        new WebSocketConnectOptions()
+            .setHost("127.0.0.1")
+            .setPort(pier.edgePort)
+            .setURI("/api/repls/" + slug + "/session")
+            .putHeader("Host", apexHost())
+            .putHeader("Cookie", "pier_token=" + owner.cookie(PierOnLoopback.DOMAIN, "pier_token"));
     if (origin != null) options.putHeader("Origin", origin);
     else options.setAllowOriginHeader(false);
-    return Mains.await(vertx.createWebSocketClient().connect(options)
-        .compose(WebSocket::close).map(v -> (Throwable) null)
-        .recover(Future::succeededFuture), Duration.ofSeconds(30));
+    return Mains.await(
+        vertx
+            .createWebSocketClient()
+            .connect(options)
+            .compose(WebSocket::close)
+            .map(v -> (Throwable) null)
+            .recover(Future::succeededFuture),
+        Duration.ofSeconds(30));
   }
 
   private static String withoutQuery(String url) {
@@ -208,30 +253,41 @@ class PrivatePreviewIT {
 
   /** A client that is not a browser: no Accept: text/html, no cookies, maybe a bearer token. */
   private static HttpResponse<String> curl(String slug, String token) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(apexBase() + APP_PATH)).header("Host", slug + "." + apexHost());
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(apexBase() + APP_PATH))
+            .header("Host", slug + "." + apexHost());
     if (token != null) b.header("Authorization", "Bearer " + token);
     return send(b);
   }
 
   private static String state(String slug) throws Exception {
-    return new JsonObject(api("GET", "/api/repls/" + slug, pier.adminToken, null).body()).getString("state");
+    return new JsonObject(api("GET", "/api/repls/" + slug, pier.adminToken, null).body())
+        .getString("state");
   }
 
-  private static HttpResponse<String> api(String method, String path, String token, String json) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(apexBase() + path)).header("Host", apexHost())
-        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-        .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+  private static HttpResponse<String> api(String method, String path, String token, String json)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(apexBase() + path))
+            .header("Host", apexHost())
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "application/json")
+            .method(
+                method,
+                json == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(json));
     return send(b);
   }
 
   private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-    return HttpClient.newHttpClient().send(request.timeout(Duration.ofSeconds(120)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return HttpClient.newHttpClient()
+        .send(
+            request.timeout(Duration.ofSeconds(120)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** A page reached by following redirects: every URL on the way, the last one first asked for last. */
-  private record Visit(List<String> hops, URI url, HttpResponse<String> response) {
-  }
+  private record Visit(List<String> hops, URI url, HttpResponse<String> response) {}
 
   /**
    * What a browser does that matters here: host-only cookies per host (ports aside, as browsers keep them), the
@@ -243,8 +299,13 @@ class PrivatePreviewIT {
 
     /** Signs up through the API as the sign-in card does; returns the token of the answer. */
     String signUp(String username) throws Exception {
-      HttpResponse<String> r = post("/api/auth/signup",
-          new JsonObject().put("username", username).put("password", "a long password").encode());
+      HttpResponse<String> r =
+          post(
+              "/api/auth/signup",
+              new JsonObject()
+                  .put("username", username)
+                  .put("password", "a long password")
+                  .encode());
       assertEquals(201, r.statusCode(), r.body());
       assertNotNull(cookie(PierOnLoopback.DOMAIN, "pier_token"));
       return new JsonObject(r.body()).getString("token");
@@ -268,22 +329,40 @@ class PrivatePreviewIT {
     }
 
     void setVisibility(String slug, String visibility) throws Exception {
-      HttpResponse<String> r = request("PATCH", apexBase() + "/api/repls/" + slug,
-          HttpRequest.BodyPublishers.ofString(new JsonObject().put("visibility", visibility).encode()),
-          "Content-Type", "application/json", "Origin", apex());
+      HttpResponse<String> r =
+          request(
+              "PATCH",
+              apexBase() + "/api/repls/" + slug,
+              HttpRequest.BodyPublishers.ofString(
+                  new JsonObject().put("visibility", visibility).encode()),
+              "Content-Type",
+              "application/json",
+              "Origin",
+              apex());
       assertEquals(200, r.statusCode(), r.body());
       assertEquals(visibility, new JsonObject(r.body()).getString("visibility"));
     }
 
     /** A fetch of the IDE's own page: JSON, with the apex's Origin, as Chromium sends it. */
     HttpResponse<String> post(String path, String json) throws Exception {
-      return request("POST", apexBase() + path, HttpRequest.BodyPublishers.ofString(json),
-          "Content-Type", "application/json", "Origin", apex());
+      return request(
+          "POST",
+          apexBase() + path,
+          HttpRequest.BodyPublishers.ofString(json),
+          "Content-Type",
+          "application/json",
+          "Origin",
+          apex());
     }
 
     /** A navigation to {@code url}, without following a redirect. */
     HttpResponse<String> get(String url) throws Exception {
-      return request("GET", url, HttpRequest.BodyPublishers.noBody(), "Accept", "text/html,application/xhtml+xml");
+      return request(
+          "GET",
+          url,
+          HttpRequest.BodyPublishers.noBody(),
+          "Accept",
+          "text/html,application/xhtml+xml");
     }
 
     /** A navigation to {@code url}, following redirects as a browser does. */
@@ -304,24 +383,36 @@ class PrivatePreviewIT {
      * A request to {@code url} as the browser would send it there: to the edge-proxy with the URL's host as Host,
      * and that host's cookies.
      */
-    HttpResponse<String> request(String method, String url, HttpRequest.BodyPublisher body, String... headers)
+    HttpResponse<String> request(
+        String method, String url, HttpRequest.BodyPublisher body, String... headers)
         throws Exception {
       URI target = URI.create(url);
       String host = target.getHost().equals("127.0.0.1") ? PierOnLoopback.DOMAIN : target.getHost();
-      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(apexBase() + target.getRawPath()
-              + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery())))
-          .header("Host", host + ":" + pier.edgePort).timeout(Duration.ofSeconds(120)).method(method, body);
+      HttpRequest.Builder b =
+          HttpRequest.newBuilder(
+                  URI.create(
+                      apexBase()
+                          + target.getRawPath()
+                          + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery())))
+              .header("Host", host + ":" + pier.edgePort)
+              .timeout(Duration.ofSeconds(120))
+              .method(method, body);
       for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
       Map<String, String> cookies = jar.getOrDefault(host, Map.of());
       if (!cookies.isEmpty()) {
-        b.header("Cookie", String.join("; ", cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-            .toList()));
+        b.header(
+            "Cookie",
+            String.join(
+                "; ",
+                cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()));
       }
       HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
       for (String set : r.headers().allValues("Set-Cookie")) {
         String pair = set.split(";", 2)[0];
         int eq = pair.indexOf('=');
-        assertFalse(set.toLowerCase(Locale.ROOT).contains("domain="), "Pier's cookies are host-only: " + set);
+        assertFalse(
+            set.toLowerCase(Locale.ROOT).contains("domain="),
+            "Pier's cookies are host-only: " + set);
         Map<String, String> forHost = jar.computeIfAbsent(host, h -> new HashMap<>());
         if (set.contains("Max-Age=0")) {
           forHost.remove(pair.substring(0, eq));

@@ -34,12 +34,19 @@ class RedTeamPlainFolderIT extends RedTeamLinksIT {
     Path host = hw.canaryFolder("hard-links", Map.of("host.conf", "ORIGINAL host\n"));
     Map<String, String> before = HostileWorkspace.contents(host);
     try (HostileWorkspace.Repl repl = hw.repl()) {
-      repl.shOk("echo mine > a.txt && ln a.txt b.txt && mkdir -p h && ln a.txt h/c.txt && mkfifo ff && ln ff ff2");
-      assertNotEquals(0, repl.sh("ln " + host.resolve("host.conf") + " stolen.conf 2>/dev/null"),
+      repl.shOk(
+          "echo mine > a.txt && ln a.txt b.txt && mkdir -p h && ln a.txt h/c.txt && mkfifo ff && ln ff ff2");
+      assertNotEquals(
+          0,
+          repl.sh("ln " + host.resolve("host.conf") + " stolen.conf 2>/dev/null"),
           "a container cannot hard-link a host file it cannot see");
-      JsonObject read = repl.requestWithin("fs.read", new JsonObject().put("path", "b.txt"), HostileWorkspace.PROMPT);
+      JsonObject read =
+          repl.requestWithin(
+              "fs.read", new JsonObject().put("path", "b.txt"), HostileWorkspace.PROMPT);
       assertEquals("mine\n", read.getString("content"), read.encode());
-      JsonObject fifo = repl.requestWithin("fs.read", new JsonObject().put("path", "ff2"), HostileWorkspace.PROMPT);
+      JsonObject fifo =
+          repl.requestWithin(
+              "fs.read", new JsonObject().put("path", "ff2"), HostileWorkspace.PROMPT);
       assertTrue(HostileWorkspace.isError(fifo), fifo.encode());
       repl.awaitStored("a.txt", "mine\n");
       repl.awaitStored("b.txt", "mine\n");
@@ -48,7 +55,8 @@ class RedTeamPlainFolderIT extends RedTeamLinksIT {
       repl.saveAndAwaitStored("legit.txt", "the user's own work\n");
       hw.assertHealthy();
       repl.stopWithinBound();
-      assertEquals("saved through the second name\n",
+      assertEquals(
+          "saved through the second name\n",
           new String(hw.stored(repl.key("b.txt")).orElseThrow(), StandardCharsets.UTF_8));
     } finally {
       HostileWorkspace.unjamFifos(hw.pier.workspace(""));

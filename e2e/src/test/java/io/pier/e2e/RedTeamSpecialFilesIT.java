@@ -56,11 +56,19 @@ class RedTeamSpecialFilesIT {
       // A FIFO where a synced file was, and plain ones.
       repl.shOk("mkfifo f && rm data.txt && mkfifo data.txt && mkdir -p sub && mkfifo sub/g");
       for (String path : new String[] {"f", "data.txt", "sub/g"}) {
-        JsonObject read = repl.requestWithin("fs.read", new JsonObject().put("path", path), HostileWorkspace.PROMPT);
+        JsonObject read =
+            repl.requestWithin(
+                "fs.read", new JsonObject().put("path", path), HostileWorkspace.PROMPT);
         assertTrue(HostileWorkspace.isError(read), "reading a FIFO is refused: " + read.encode());
       }
-      JsonObject edit = repl.requestWithin("fs.edit", new JsonObject().put("path", "f").put("baseVersion", "0")
-          .put("changes", new JsonArray()), HostileWorkspace.PROMPT);
+      JsonObject edit =
+          repl.requestWithin(
+              "fs.edit",
+              new JsonObject()
+                  .put("path", "f")
+                  .put("baseVersion", "0")
+                  .put("changes", new JsonArray()),
+              HostileWorkspace.PROMPT);
       assertTrue(HostileWorkspace.isError(edit), edit.encode());
       repl.requestWithin("fs.list", new JsonObject().put("path", ""), HostileWorkspace.PROMPT);
       repl.saveAndAwaitStored("legit.txt", "the user's own work\n");
@@ -78,43 +86,62 @@ class RedTeamSpecialFilesIT {
   @Test
   void twentyParallelFifoReadsDoNotWedgeTheNode() throws Exception {
     List<SessionClient> sessions = new ArrayList<>();
-    try (HostileWorkspace.Repl neighbour = repl(); HostileWorkspace.Repl attacker = repl()) {
+    try (HostileWorkspace.Repl neighbour = repl();
+        HostileWorkspace.Repl attacker = repl()) {
       neighbour.saveAndAwaitStored("notes.txt", "the neighbour's notes\n");
       attacker.shOk("for i in $(seq 1 24); do mkfifo p$i; done");
-      // Straight to the node-agent: through the edge-proxy, whose client pool holds 5 connections per node, the
-      // sixth concurrent session to a node waits for ever (a limit of its own, not the one tested here).
+      // Straight to the node-agent: through the edge-proxy, whose client pool holds 5 connections
+      // per node, the
+      // sixth concurrent session to a node waits for ever (a limit of its own, not the one tested
+      // here).
       for (int i = 1; i <= 20; i++) {
-        sessions.add(SessionClient.connect(hw.vertx, hw.pier.nodePort, attacker.slug, hw.pier.userToken));
+        sessions.add(
+            SessionClient.connect(hw.vertx, hw.pier.nodePort, attacker.slug, hw.pier.userToken));
       }
       long began = System.nanoTime();
       for (int i = 1; i <= 20; i++) {
-        sessions.get(i - 1).sendRaw(new JsonObject().put("id", 1).put("op", "fs.read").put("path", "p" + i).encode());
+        sessions
+            .get(i - 1)
+            .sendRaw(
+                new JsonObject().put("id", 1).put("op", "fs.read").put("path", "p" + i).encode());
       }
       List<Integer> queued = new ArrayList<>();
-      for (int i = 21; i <= 24; i++) queued.add(attacker.send("fs.read", new JsonObject().put("path", "p" + i)));
+      for (int i = 21; i <= 24; i++)
+        queued.add(attacker.send("fs.read", new JsonObject().put("path", "p" + i)));
       HostileWorkspace.sleep(1000);
 
       hw.assertHealthy();
-      JsonObject read = neighbour.requestWithin("fs.read", new JsonObject().put("path", "notes.txt"),
-          Duration.ofSeconds(10));
-      assertTrue(read.getBoolean("ok", false), "the neighbour still reads its files: " + read.encode());
+      JsonObject read =
+          neighbour.requestWithin(
+              "fs.read", new JsonObject().put("path", "notes.txt"), Duration.ofSeconds(10));
+      assertTrue(
+          read.getBoolean("ok", false), "the neighbour still reads its files: " + read.encode());
       neighbour.saveAndAwaitStored("after.txt", "the neighbour still saves\n");
-      // Longer than the scheduler waits for a node's heartbeat (15 s here) before it declares the node's repls lost.
+      // Longer than the scheduler waits for a node's heartbeat (15 s here) before it declares the
+      // node's repls lost.
       HostileWorkspace.sleep(Math.max(0, 18_000 - (System.nanoTime() - began) / 1_000_000));
       hw.assertHealthy();
-      String state = new JsonObject(DurabilityIT.api(hw.pier, "GET", "/api/repls/" + neighbour.slug, null).body())
-          .getString("state");
+      String state =
+          new JsonObject(
+                  DurabilityIT.api(hw.pier, "GET", "/api/repls/" + neighbour.slug, null).body())
+              .getString("state");
       assertEquals("running", state, "the node's heartbeats went on: its repls are not lost");
       for (int i = 0; i < sessions.size(); i++) {
         SessionClient s = sessions.get(i);
-        JsonObject reply = s.events.stream().filter(e -> Integer.valueOf(1).equals(e.getValue("id"))).findFirst()
-            .orElse(null);
-        assertTrue(reply != null && HostileWorkspace.isError(reply), "the read of FIFO p" + (i + 1)
-            + " was refused promptly: " + reply);
+        JsonObject reply =
+            s.events.stream()
+                .filter(e -> Integer.valueOf(1).equals(e.getValue("id")))
+                .findFirst()
+                .orElse(null);
+        assertTrue(
+            reply != null && HostileWorkspace.isError(reply),
+            "the read of FIFO p" + (i + 1) + " was refused promptly: " + reply);
       }
       for (int id : queued) {
         JsonObject reply = attacker.awaitReply(id, HostileWorkspace.PROMPT);
-        assertTrue(reply != null && HostileWorkspace.isError(reply), "each FIFO read is refused promptly: " + reply);
+        assertTrue(
+            reply != null && HostileWorkspace.isError(reply),
+            "each FIFO read is refused promptly: " + reply);
       }
       attacker.saveAndAwaitStored("legit.txt", "the user's own work\n");
       neighbour.stopWithinBound();
@@ -137,7 +164,8 @@ class RedTeamSpecialFilesIT {
     try (HostileWorkspace.Repl repl = repl()) {
       repl.shOk("mkfifo z");
       repl.background("cat /dev/zero > z", "WRITER");
-      JsonObject read = repl.requestWithin("fs.read", new JsonObject().put("path", "z"), Duration.ofSeconds(10));
+      JsonObject read =
+          repl.requestWithin("fs.read", new JsonObject().put("path", "z"), Duration.ofSeconds(10));
       assertTrue(HostileWorkspace.isError(read), read.encode());
       repl.sh("kill $WRITER; true");
       repl.saveAndAwaitStored("legit.txt", "the user's own work\n");
@@ -151,10 +179,14 @@ class RedTeamSpecialFilesIT {
   @Test
   void aUnixSocketIsRefusedPromptly() throws Exception {
     try (HostileWorkspace.Repl repl = repl()) {
-      repl.background("node -e \"require('net').createServer(c => c.end('from the socket')).listen('s.sock')\"",
+      repl.background(
+          "node -e \"require('net').createServer(c => c.end('from the socket')).listen('s.sock')\"",
           "SERVER");
-      HostileWorkspace.eventually(Duration.ofSeconds(10), () -> repl.sh("test -S s.sock") == 0, "s.sock listens");
-      JsonObject read = repl.requestWithin("fs.read", new JsonObject().put("path", "s.sock"), HostileWorkspace.PROMPT);
+      HostileWorkspace.eventually(
+          Duration.ofSeconds(10), () -> repl.sh("test -S s.sock") == 0, "s.sock listens");
+      JsonObject read =
+          repl.requestWithin(
+              "fs.read", new JsonObject().put("path", "s.sock"), HostileWorkspace.PROMPT);
       assertTrue(HostileWorkspace.isError(read), read.encode());
       repl.requestWithin("fs.list", new JsonObject().put("path", ""), HostileWorkspace.PROMPT);
       repl.saveAndAwaitStored("legit.txt", "the user's own work\n");

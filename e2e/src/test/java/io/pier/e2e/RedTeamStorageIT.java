@@ -49,7 +49,8 @@ class RedTeamStorageIT {
     byte[] victimIndex = hw.stored("repls/" + victim + "/files/index.js").orElseThrow();
     try (HostileWorkspace.Repl attacker = hw.repl()) {
       attacker.saveAndAwaitStored("legit-before.txt", "the user's own work\n");
-      // The storage server resolves dot segments on its own disk, so the folders they climb out of must exist there:
+      // The storage server resolves dot segments on its own disk, so the folders they climb out of
+      // must exist there:
       // stored once, and kept stored (ignored) after the workspace's l becomes a link.
       attacker.saveAndAwaitStored("l/keep.txt", "makes l a folder in storage\n");
       attacker.saveAndAwaitStored("nolink/keep.txt", "makes nolink a folder in storage\n");
@@ -57,38 +58,71 @@ class RedTeamStorageIT {
       HostileWorkspace.sleep(1000);
       Map<String, String> before = hw.storageOnDisk();
       String v = victim;
-      attacker.shOk("rm -r l && mkdir -p a/b/c/d/e a/" + v + "/files templates/node accounts"
-          + " && ln -s a/b/c/d l && ln -s a/b/c/d/e l5"
-          + " && printf PWNED-above > outside-the-bucket.txt"
-          + " && printf PWNED-victim > a/" + v + "/files/index.js"
-          + " && printf PWNED-planted > a/" + v + "/files/planted.js"
-          + " && printf '{\"owner\":\"attacker\"}' > a/" + v + "/repl.json"
-          + " && printf PWNED-template > templates/node/index.js"
-          + " && printf '{\"username\":\"admin\",\"admin\":true}' > accounts/admin.json");
-      attacker.shOk("printf x > 'l\\..\\..\\..\\" + v + "\\files\\index.js'"
-          + " && printf x > 'l\\..\\..\\..\\" + v + "\\files\\planted.js'"
-          + " && printf x > 'l\\..\\..\\..\\" + v + "\\repl.json'"
-          + " && printf x > 'l\\..\\..\\..\\..\\templates\\node\\index.js'"
-          + " && printf x > 'l\\..\\..\\..\\..\\accounts\\admin.json'"
-          + " && printf x > 'l5\\..\\..\\..\\..\\..\\outside-the-bucket.txt'"
-          + " && printf x > 'nolink\\..\\..\\..\\" + v + "\\files\\README.md'");
+      attacker.shOk(
+          "rm -r l && mkdir -p a/b/c/d/e a/"
+              + v
+              + "/files templates/node accounts"
+              + " && ln -s a/b/c/d l && ln -s a/b/c/d/e l5"
+              + " && printf PWNED-above > outside-the-bucket.txt"
+              + " && printf PWNED-victim > a/"
+              + v
+              + "/files/index.js"
+              + " && printf PWNED-planted > a/"
+              + v
+              + "/files/planted.js"
+              + " && printf '{\"owner\":\"attacker\"}' > a/"
+              + v
+              + "/repl.json"
+              + " && printf PWNED-template > templates/node/index.js"
+              + " && printf '{\"username\":\"admin\",\"admin\":true}' > accounts/admin.json");
+      attacker.shOk(
+          "printf x > 'l\\..\\..\\..\\"
+              + v
+              + "\\files\\index.js'"
+              + " && printf x > 'l\\..\\..\\..\\"
+              + v
+              + "\\files\\planted.js'"
+              + " && printf x > 'l\\..\\..\\..\\"
+              + v
+              + "\\repl.json'"
+              + " && printf x > 'l\\..\\..\\..\\..\\templates\\node\\index.js'"
+              + " && printf x > 'l\\..\\..\\..\\..\\accounts\\admin.json'"
+              + " && printf x > 'l5\\..\\..\\..\\..\\..\\outside-the-bucket.txt'"
+              + " && printf x > 'nolink\\..\\..\\..\\"
+              + v
+              + "\\files\\README.md'");
       HostileWorkspace.sleep(3000);
       attacker.saveAndAwaitStored("legit-after.txt", "still the user's own work\n");
       hw.assertHealthy();
       List<String> allowed = List.of("pier/repls/" + attacker.slug + "/");
       // Every check runs and reports, so one failure does not hide the others.
       assertAll(
-          () -> assertEquals(List.of(), HostileWorkspace.changedOutside(before, hw.storageOnDisk(), allowed),
-              "while the attacker runs, storage outside its prefix is untouched"),
-          () -> assertEquals(List.of(), keysWithDotSegments(attacker), "keys with dot segments were stored"),
+          () ->
+              assertEquals(
+                  List.of(),
+                  HostileWorkspace.changedOutside(before, hw.storageOnDisk(), allowed),
+                  "while the attacker runs, storage outside its prefix is untouched"),
+          () ->
+              assertEquals(
+                  List.of(), keysWithDotSegments(attacker), "keys with dot segments were stored"),
           attacker::stopWithinBound,
-          () -> assertEquals(List.of(), HostileWorkspace.changedOutside(before, hw.storageOnDisk(), allowed),
-              "after the attacker's stop, storage outside its prefix is untouched"),
-          () -> assertTrue(Arrays.equals(victimIndex,
-              hw.stored("repls/" + victim + "/files/index.js").orElse(new byte[0])),
-              "the victim's index.js is untouched"),
-          () -> assertEquals("still the user's own work\n",
-              new String(hw.stored(attacker.key("legit-after.txt")).orElseThrow(), StandardCharsets.UTF_8)));
+          () ->
+              assertEquals(
+                  List.of(),
+                  HostileWorkspace.changedOutside(before, hw.storageOnDisk(), allowed),
+                  "after the attacker's stop, storage outside its prefix is untouched"),
+          () ->
+              assertTrue(
+                  Arrays.equals(
+                      victimIndex,
+                      hw.stored("repls/" + victim + "/files/index.js").orElse(new byte[0])),
+                  "the victim's index.js is untouched"),
+          () ->
+              assertEquals(
+                  "still the user's own work\n",
+                  new String(
+                      hw.stored(attacker.key("legit-after.txt")).orElseThrow(),
+                      StandardCharsets.UTF_8)));
     }
   }
 
@@ -97,15 +131,21 @@ class RedTeamStorageIT {
   void theStorageServerDoesNotResolveDotSegments() throws Exception {
     String victim = hw.create();
     Map<String, String> before = hw.storageOnDisk();
-    for (String key : List.of("repls/x/files/l/../../../" + victim + "/files/index.js", "repls/x/files/./a.txt",
-        "repls/x/files/../../templates/node/index.js", "../outside.txt")) {
+    for (String key :
+        List.of(
+            "repls/x/files/l/../../../" + victim + "/files/index.js",
+            "repls/x/files/./a.txt",
+            "repls/x/files/../../templates/node/index.js",
+            "../outside.txt")) {
       try {
         hw.pier.store.put(key, "PWNED".getBytes(StandardCharsets.UTF_8));
       } catch (RuntimeException refused) {
         // refused is right; stored under exactly that key would be too
       }
     }
-    assertEquals(List.of(), HostileWorkspace.changedOutside(before, hw.storageOnDisk(), List.of("pier/repls/x/")),
+    assertEquals(
+        List.of(),
+        HostileWorkspace.changedOutside(before, hw.storageOnDisk(), List.of("pier/repls/x/")),
         "a key with dot segments changes nothing outside its own prefix");
   }
 
@@ -125,19 +165,22 @@ class RedTeamStorageIT {
    * retried forever, and the stop completes.
    */
   @Test
-  void namesWithNewlinesControlCharactersAndInvalidUtf8AreSkippedAndTheReplStillStops() throws Exception {
+  void namesWithNewlinesControlCharactersAndInvalidUtf8AreSkippedAndTheReplStillStops()
+      throws Exception {
     try (HostileWorkspace.Repl repl = hw.repl()) {
-      repl.shOk("printf x > $'new\\nline.txt' && printf x > $'ctl\\001.txt' && printf x > $'esc\\e[31m.txt'"
-          + " && printf x > $'bad\\xff.txt' && printf x > $'bad\\xc3\\x28.txt' && printf x > $'del\\x7f.txt'"
-          + " && mkdir -p $'dir\\nname' && printf x > $'dir\\nname/inside.txt'");
+      repl.shOk(
+          "printf x > $'new\\nline.txt' && printf x > $'ctl\\001.txt' && printf x > $'esc\\e[31m.txt'"
+              + " && printf x > $'bad\\xff.txt' && printf x > $'bad\\xc3\\x28.txt' && printf x > $'del\\x7f.txt'"
+              + " && mkdir -p $'dir\\nname' && printf x > $'dir\\nname/inside.txt'");
       repl.saveAndAwaitStored("legit.txt", "the user's own work\n");
       repl.saveAndAwaitStored("src/ok-ünïcödé.txt", "valid UTF-8 names are fine\n");
       assertNothingRetriedForever(repl);
       hw.assertHealthy();
       repl.stopWithinBound();
       assertOnlySafeKeys(repl);
-      assertEquals("the user's own work\n", new String(hw.stored(repl.key("legit.txt")).orElseThrow(),
-          StandardCharsets.UTF_8));
+      assertEquals(
+          "the user's own work\n",
+          new String(hw.stored(repl.key("legit.txt")).orElseThrow(), StandardCharsets.UTF_8));
     }
   }
 
@@ -146,7 +189,8 @@ class RedTeamStorageIT {
   void aPathTooLongForAStorageKeyIsSkippedAndTheReplStillStops() throws Exception {
     try (HostileWorkspace.Repl repl = hw.repl()) {
       // 1,400 bytes: deeper than any key S3 takes, shallower than the host's PATH_MAX.
-      repl.shOk("p=long; for i in $(seq 1 127); do p=$p/dddddddddd; done; mkdir -p $p && echo long > $p/f.txt");
+      repl.shOk(
+          "p=long; for i in $(seq 1 127); do p=$p/dddddddddd; done; mkdir -p $p && echo long > $p/f.txt");
       repl.saveAndAwaitStored("legit.txt", "the user's own work\n");
       assertNothingRetriedForever(repl);
       hw.assertHealthy();
@@ -164,8 +208,9 @@ class RedTeamStorageIT {
       assertNothingRetriedForever(repl);
       hw.assertHealthy();
       repl.stopWithinBound();
-      assertEquals("the user's own work\n", new String(hw.stored(repl.key("legit.txt")).orElseThrow(),
-          StandardCharsets.UTF_8));
+      assertEquals(
+          "the user's own work\n",
+          new String(hw.stored(repl.key("legit.txt")).orElseThrow(), StandardCharsets.UTF_8));
     }
   }
 
@@ -173,13 +218,21 @@ class RedTeamStorageIT {
   @Test
   void tenThousandFilesInOneFolderListSyncAndStop() throws Exception {
     try (HostileWorkspace.Repl repl = hw.repl()) {
-      repl.shOk("mkdir many && (cd many && seq 1 10000 | sed 's/^/f/' | xargs touch)", Duration.ofMinutes(2));
-      JsonObject listed = repl.requestWithin("fs.list", new JsonObject().put("path", "many"), Duration.ofSeconds(30));
-      assertTrue(listed.getBoolean("ok", false), listed.encode().substring(0, Math.min(300, listed.encode().length())));
+      repl.shOk(
+          "mkdir many && (cd many && seq 1 10000 | sed 's/^/f/' | xargs touch)",
+          Duration.ofMinutes(2));
+      JsonObject listed =
+          repl.requestWithin(
+              "fs.list", new JsonObject().put("path", "many"), Duration.ofSeconds(30));
+      assertTrue(
+          listed.getBoolean("ok", false),
+          listed.encode().substring(0, Math.min(300, listed.encode().length())));
       assertEquals(10_000, listed.getJsonArray("entries").size());
       repl.saveAndAwaitStored("legit.txt", "the user's own work\n");
-      HostileWorkspace.eventually(Duration.ofMinutes(3),
-          () -> hw.pier.store.list(repl.key("many/")).size() == 10_000, "10,000 files reach storage");
+      HostileWorkspace.eventually(
+          Duration.ofMinutes(3),
+          () -> hw.pier.store.list(repl.key("many/")).size() == 10_000,
+          "10,000 files reach storage");
       hw.assertHealthy();
       repl.stopWithinBound();
       assertEquals(10_000, hw.pier.store.list(repl.key("many/")).size());
@@ -194,15 +247,21 @@ class RedTeamStorageIT {
   void veryDeepTreesLeaveTheNodeHealthyAndTheReplStoppable() throws Exception {
     try (HostileWorkspace.Repl repl = hw.repl()) {
       String deep = "deep" + "/d".repeat(300) + "/f.txt";
-      repl.shOk("p=deep; for i in $(seq 1 300); do p=$p/d; done; mkdir -p $p && echo deep > $p/f.txt");
+      repl.shOk(
+          "p=deep; for i in $(seq 1 300); do p=$p/d; done; mkdir -p $p && echo deep > $p/f.txt");
       // node, not bash: bash's cd builds an absolute path, which stops working past PATH_MAX.
-      repl.shOk("node -e \"const fs = require('fs'); for (let i = 0; i < 2000; i++) { fs.mkdirSync('abyss');"
-          + " process.chdir('abyss'); } fs.writeFileSync('f.txt', 'bottom')\"", Duration.ofMinutes(2));
+      repl.shOk(
+          "node -e \"const fs = require('fs'); for (let i = 0; i < 2000; i++) { fs.mkdirSync('abyss');"
+              + " process.chdir('abyss'); } fs.writeFileSync('f.txt', 'bottom')\"",
+          Duration.ofMinutes(2));
       repl.awaitStored(deep, "deep\n");
-      JsonObject read = repl.requestWithin("fs.read", new JsonObject().put("path", deep), Duration.ofSeconds(30));
+      JsonObject read =
+          repl.requestWithin("fs.read", new JsonObject().put("path", deep), Duration.ofSeconds(30));
       assertEquals("deep\n", read.getString("content"), read.encode());
       repl.requestWithin("fs.list", new JsonObject().put("path", ""), Duration.ofSeconds(30));
-      repl.requestWithin("fs.read", new JsonObject().put("path", "abyss" + "/abyss".repeat(1999) + "/f.txt"),
+      repl.requestWithin(
+          "fs.read",
+          new JsonObject().put("path", "abyss" + "/abyss".repeat(1999) + "/f.txt"),
           Duration.ofSeconds(30));
       repl.saveAndAwaitStored("legit.txt", "the user's own work\n");
       assertNothingRetriedForever(repl);
@@ -214,10 +273,16 @@ class RedTeamStorageIT {
 
   /** The write-behind queue gives up on what can never be stored: within the sync bound nothing is pending. */
   private static void assertNothingRetriedForever(HostileWorkspace.Repl repl) {
-    HostileWorkspace.eventually(HostileWorkspace.SYNC_BOUND, () -> {
-      JsonObject status = hw.syncStatus(repl.slug);
-      return !status.containsKey("pendingFiles") || status.getInteger("pendingFiles") == 0;
-    }, "the write-behind queue of " + repl.slug + " settles (nothing retried forever): " + hw.syncStatus(repl.slug));
+    HostileWorkspace.eventually(
+        HostileWorkspace.SYNC_BOUND,
+        () -> {
+          JsonObject status = hw.syncStatus(repl.slug);
+          return !status.containsKey("pendingFiles") || status.getInteger("pendingFiles") == 0;
+        },
+        "the write-behind queue of "
+            + repl.slug
+            + " settles (nothing retried forever): "
+            + hw.syncStatus(repl.slug));
   }
 
   /** Every stored key of the repl is a safe name: no control characters, valid UTF-8, no dot segments, ≤ 1 KiB. */
@@ -229,7 +294,8 @@ class RedTeamStorageIT {
       boolean replaced = key.indexOf('\uFFFD') >= 0;
       boolean dots = Arrays.stream(key.split("/")).anyMatch(s -> s.equals(".") || s.equals(".."));
       boolean tooLong = key.getBytes(StandardCharsets.UTF_8).length > 1024;
-      if (control || replaced || dots || tooLong) unsafe.add(key.replace("\n", "\\n").replace("\u001b", "\\e"));
+      if (control || replaced || dots || tooLong)
+        unsafe.add(key.replace("\n", "\\n").replace("\u001b", "\\e"));
     }
     assertEquals(List.of(), unsafe, "only safe keys are stored");
   }

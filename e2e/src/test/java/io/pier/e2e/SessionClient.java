@@ -1,7 +1,6 @@
 package io.pier.e2e;
 
 import io.pier.common.config.Mains;
-import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -30,8 +29,10 @@ final class SessionClient implements AutoCloseable {
    * garbage collected, which dropped idle test sessions after half a minute or so.
    */
   private final WebSocketClient client;
+
   /** Whether closing the session closes the client too (it is the session's own, not shared). */
   private final boolean ownsClient;
+
   private final WebSocket socket;
   private final AtomicInteger ids = new AtomicInteger();
   private final Map<Integer, Promise<JsonObject>> pending = new ConcurrentHashMap<>();
@@ -43,21 +44,24 @@ final class SessionClient implements AutoCloseable {
     this.client = client;
     this.ownsClient = ownsClient;
     this.socket = socket;
-    socket.textMessageHandler(text -> {
-      JsonObject message = new JsonObject(text);
-      Object id = message.getValue("id");
-      if (id instanceof Number n && pending.containsKey(n.intValue())) {
-        pending.remove(n.intValue()).complete(message);
-      } else {
-        events.add(message);
-        signal();
-      }
-    });
-    socket.binaryMessageHandler(frame -> {
-      channels.computeIfAbsent((int) frame.getUnsignedByte(0), c -> new StringBuffer())
-          .append(frame.getString(1, frame.length(), StandardCharsets.UTF_8.name()));
-      signal();
-    });
+    socket.textMessageHandler(
+        text -> {
+          JsonObject message = new JsonObject(text);
+          Object id = message.getValue("id");
+          if (id instanceof Number n && pending.containsKey(n.intValue())) {
+            pending.remove(n.intValue()).complete(message);
+          } else {
+            events.add(message);
+            signal();
+          }
+        });
+    socket.binaryMessageHandler(
+        frame -> {
+          channels
+              .computeIfAbsent((int) frame.getUnsignedByte(0), c -> new StringBuffer())
+              .append(frame.getString(1, frame.length(), StandardCharsets.UTF_8.name()));
+          signal();
+        });
   }
 
   private void signal() {
@@ -76,7 +80,8 @@ final class SessionClient implements AutoCloseable {
   }
 
   /** Connects to an edge-proxy at {@code edgeHost} (an address of another host, say). */
-  static SessionClient connect(Vertx vertx, String edgeHost, int edgePort, String slug, String token) {
+  static SessionClient connect(
+      Vertx vertx, String edgeHost, int edgePort, String slug, String token) {
     return connect(newClient(vertx), true, edgeHost, edgePort, slug, token);
   }
 
@@ -94,19 +99,35 @@ final class SessionClient implements AutoCloseable {
    * client's default is 50 per server; a shared one would queue the rest of a load's sessions behind them).
    */
   static WebSocketClient newClient(Vertx vertx) {
-    return vertx.createWebSocketClient(new WebSocketClientOptions()
-        .setMaxFrameSize(8 * 1024 * 1024).setMaxMessageSize(8 * 1024 * 1024).setMaxConnections(100_000));
+    return vertx.createWebSocketClient(
+        new WebSocketClientOptions()
+            .setMaxFrameSize(8 * 1024 * 1024)
+            .setMaxMessageSize(8 * 1024 * 1024)
+            .setMaxConnections(100_000));
   }
 
-  private static SessionClient connect(WebSocketClient client, boolean owned, String edgeHost, int edgePort,
-                                       String slug, String token) {
-    SessionClient session = Mains.await(client
-        .connect(new WebSocketConnectOptions().setHost(edgeHost).setPort(edgePort)
-            .setURI("/api/repls/" + slug + "/session").putHeader("Host", PierOnLoopback.DOMAIN)
-            // Not a browser page: no Origin (Vert.x would send the address it connects to, not the apex's origin).
-            .setAllowOriginHeader(false)
-            .putHeader("Authorization", "Bearer " + token))
-        .map(socket -> new SessionClient(client, owned, socket)), WAIT);
+  private static SessionClient connect(
+      WebSocketClient client,
+      boolean owned,
+      String edgeHost,
+      int edgePort,
+      String slug,
+      String token) {
+    SessionClient session =
+        Mains.await(
+            client
+                .connect(
+                    new WebSocketConnectOptions()
+                        .setHost(edgeHost)
+                        .setPort(edgePort)
+                        .setURI("/api/repls/" + slug + "/session")
+                        .putHeader("Host", PierOnLoopback.DOMAIN)
+                        // Not a browser page: no Origin (Vert.x would send the address it connects
+                        // to, not the apex's origin).
+                        .setAllowOriginHeader(false)
+                        .putHeader("Authorization", "Bearer " + token))
+                .map(socket -> new SessionClient(client, owned, socket)),
+            WAIT);
     session.awaitEvent(e -> "hello".equals(e.getString("event")));
     return session;
   }
@@ -144,7 +165,8 @@ final class SessionClient implements AutoCloseable {
 
   /** Waits until the channel's output contains {@code text}. */
   String awaitOutput(int channel, String text) {
-    return poll(() -> output(channel).contains(text) ? output(channel) : null,
+    return poll(
+        () -> output(channel).contains(text) ? output(channel) : null,
         "channel " + channel + " to print '" + text + "'; it printed: ");
   }
 
@@ -172,7 +194,6 @@ final class SessionClient implements AutoCloseable {
   boolean isClosed() {
     return socket.isClosed();
   }
-
 
   @Override
   public void close() {

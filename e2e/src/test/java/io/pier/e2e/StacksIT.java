@@ -41,8 +41,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class StacksIT {
   private static final String APEX = PierOnLoopback.DOMAIN;
+
   /** npm install and a first compile take time: the start waits up to 30 s for the app, the test up to 120 s. */
   private static final Duration FIRST_ANSWER = Duration.ofSeconds(120);
+
   private static final Map<String, String> TIMES = new ConcurrentHashMap<>();
   private static PierOnLoopback pier;
   private static Vertx vertx;
@@ -58,7 +60,8 @@ class StacksIT {
   @AfterAll
   static void stopPier() throws Exception {
     System.out.println("StacksIT: create to first byte (start call) per template:");
-    TIMES.entrySet().stream().sorted(Map.Entry.comparingByKey())
+    TIMES.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
         .forEach(e -> System.out.printf("  %-14s %s%n", e.getKey(), e.getValue()));
     try {
       if (vertx != null) Mains.await(vertx.close(), Duration.ofSeconds(10));
@@ -72,7 +75,8 @@ class StacksIT {
     return Stream.of(
         Arguments.of("node", "index.js", "Hello from Pier on Node.js", "/"),
         Arguments.of("node-express", "index.js", "Hello from Pier on Express", "/"),
-        // React renders in the browser: the greeting is in the module Vite compiles (the page itself is checked too).
+        // React renders in the browser: the greeting is in the module Vite compiles (the page
+        // itself is checked too).
         Arguments.of("react-vite", "src/App.jsx", "Hello from Pier on React", "/src/App.jsx"),
         Arguments.of("python-flask", "main.py", "Hello from Pier on Python Flask", "/"),
         Arguments.of("python", "main.py", "Hello from Pier on Python", null),
@@ -84,13 +88,18 @@ class StacksIT {
 
   @Test
   void everyTemplateIsOfferedWithItsMode() throws Exception {
-    JsonArray templates = new JsonObject(api("GET", "/api/templates", null).body()).getJsonArray("templates");
+    JsonArray templates =
+        new JsonObject(api("GET", "/api/templates", null).body()).getJsonArray("templates");
     List<String> names = templates.stream().map(t -> ((JsonObject) t).getString("name")).toList();
     for (Arguments stack : stacks().toList()) {
       String name = (String) stack.get()[0];
       assertTrue(names.contains(name), name + " is not offered: " + names);
-      JsonObject manifest = templates.stream().map(JsonObject.class::cast)
-          .filter(t -> t.getString("name").equals(name)).findFirst().orElseThrow();
+      JsonObject manifest =
+          templates.stream()
+              .map(JsonObject.class::cast)
+              .filter(t -> t.getString("name").equals(name))
+              .findFirst()
+              .orElseThrow();
       boolean console = stack.get()[3] == null;
       assertEquals(console ? "console" : "web", manifest.getString("mode"), manifest.encode());
       assertEquals(stack.get()[1], manifest.getString("open"), manifest.encode());
@@ -99,7 +108,8 @@ class StacksIT {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("stacks")
-  void runsOutOfTheBox(String template, String open, String greeting, String path) throws Exception {
+  void runsOutOfTheBox(String template, String open, String greeting, String path)
+      throws Exception {
     long t0 = System.nanoTime();
     HttpResponse<String> created = api("POST", "/api/repls", "{\"template\":\"" + template + "\"}");
     assertEquals(201, created.statusCode(), created.body());
@@ -113,11 +123,13 @@ class StacksIT {
         JsonObject hello = session.awaitEvent(e -> "hello".equals(e.getString("event")));
         assertEquals(open, hello.getString("open"));
         if (path == null) {
-          // A console program: its output is the point, in the run pane (channel 0); it has no web page.
+          // A console program: its output is the point, in the run pane (channel 0); it has no web
+          // page.
           session.awaitOutput(0, greeting);
           long firstByte = System.nanoTime();
           HttpResponse<String> preview = get(slug + "." + APEX, "/");
-          assertEquals(404, preview.statusCode(), "a console program has no preview: " + preview.body());
+          assertEquals(
+              404, preview.statusCode(), "a console program has no preview: " + preview.body());
           assertTrue(preview.body().contains("console program"), preview.body());
           record(template, t0, startedAt, firstByte, "output");
         } else {
@@ -141,8 +153,8 @@ class StacksIT {
   }
 
   /** The preview through the edge-proxy, asked again until it answers 200 with the greeting. */
-  private static HttpResponse<String> awaitPreview(String slug, String path, String greeting, SessionClient session)
-      throws Exception {
+  private static HttpResponse<String> awaitPreview(
+      String slug, String path, String greeting, SessionClient session) throws Exception {
     long deadline = System.nanoTime() + FIRST_ANSWER.toNanos();
     HttpResponse<String> last = null;
     while (System.nanoTime() < deadline) {
@@ -154,9 +166,17 @@ class StacksIT {
       }
       Thread.sleep(250);
     }
-    return fail("no preview with '" + greeting + "' at " + path + " within " + FIRST_ANSWER + "; last answer: "
-        + (last == null ? "none" : last.statusCode() + " " + tail(last.body(), 500)) + "\nrun pane:\n"
-        + tail(session.output(0), 3000));
+    return fail(
+        "no preview with '"
+            + greeting
+            + "' at "
+            + path
+            + " within "
+            + FIRST_ANSWER
+            + "; last answer: "
+            + (last == null ? "none" : last.statusCode() + " " + tail(last.body(), 500))
+            + "\nrun pane:\n"
+            + tail(session.output(0), 3000));
   }
 
   /**
@@ -167,7 +187,9 @@ class StacksIT {
     String host = slug + "." + APEX;
     HttpResponse<String> page = get(host, "/");
     assertEquals(200, page.statusCode(), page.body());
-    assertTrue(page.body().contains("/@vite/client") && page.body().contains("/src/main.jsx"), page.body());
+    assertTrue(
+        page.body().contains("/@vite/client") && page.body().contains("/src/main.jsx"),
+        page.body());
     HttpResponse<String> client = get(host, "/@vite/client");
     assertEquals(200, client.statusCode());
     Matcher token = Pattern.compile("wsToken\\s*=\\s*\"([^\"]+)\"").matcher(client.body());
@@ -175,13 +197,21 @@ class StacksIT {
     Promise<String> first = Promise.promise();
     // Held until the end: a client that is garbage collected closes its sockets.
     WebSocketClient hmrClient = vertx.createWebSocketClient(new WebSocketClientOptions());
-    WebSocket ws = Mains.await(hmrClient
-        .connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(pier.edgePort)
-            .setURI("/?token=" + token.group(1)).putHeader("Host", host)
-            .putHeader("Origin", "http://" + host + ":" + pier.edgePort).addSubProtocol("vite-hmr"))
-        // Set on the event loop as the socket opens: Vite greets at once, before a later handler would be in place.
-        .map(socket -> socket.textMessageHandler(first::tryComplete)),
-        Duration.ofSeconds(30));
+    WebSocket ws =
+        Mains.await(
+            hmrClient
+                .connect(
+                    new WebSocketConnectOptions()
+                        .setHost("127.0.0.1")
+                        .setPort(pier.edgePort)
+                        .setURI("/?token=" + token.group(1))
+                        .putHeader("Host", host)
+                        .putHeader("Origin", "http://" + host + ":" + pier.edgePort)
+                        .addSubProtocol("vite-hmr"))
+                // Set on the event loop as the socket opens: Vite greets at once, before a later
+                // handler would be in place.
+                .map(socket -> socket.textMessageHandler(first::tryComplete)),
+            Duration.ofSeconds(30));
     try {
       String message = Mains.await(first.future(), Duration.ofSeconds(30));
       assertEquals("connected", new JsonObject(message).getString("type"), message);
@@ -191,9 +221,15 @@ class StacksIT {
     }
   }
 
-  private static void record(String template, long created, long started, long firstByte, String what) {
-    String line = String.format("%5.1f s  (start call %4.1f s, then %4.1f s to the %s)",
-        seconds(firstByte - created), seconds(started - created), seconds(firstByte - started), what);
+  private static void record(
+      String template, long created, long started, long firstByte, String what) {
+    String line =
+        String.format(
+            "%5.1f s  (start call %4.1f s, then %4.1f s to the %s)",
+            seconds(firstByte - created),
+            seconds(started - created),
+            seconds(firstByte - started),
+            what);
     TIMES.put(template, line);
     System.out.println("[" + template + "] create to first byte: " + line);
   }
@@ -206,16 +242,29 @@ class StacksIT {
     return text.length() <= max ? text : "…" + text.substring(text.length() - max);
   }
 
-  private static HttpResponse<String> api(String method, String path, String json) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pier.edgePort + path))
-        .timeout(Duration.ofSeconds(150)).header("Host", APEX).header("Authorization", "Bearer " + pier.userToken);
-    request.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+  private static HttpResponse<String> api(String method, String path, String json)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pier.edgePort + path))
+            .timeout(Duration.ofSeconds(150))
+            .header("Host", APEX)
+            .header("Authorization", "Bearer " + pier.userToken);
+    request.method(
+        method,
+        json == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(json));
     if (json != null) request.header("Content-Type", "application/json");
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static HttpResponse<String> get(String host, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pier.edgePort + path))
-        .timeout(Duration.ofSeconds(30)).header("Host", host).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pier.edgePort + path))
+            .timeout(Duration.ofSeconds(30))
+            .header("Host", host)
+            .GET()
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 }

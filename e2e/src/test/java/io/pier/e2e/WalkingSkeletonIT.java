@@ -31,7 +31,8 @@ class WalkingSkeletonIT {
   @BeforeAll
   static void startPier() throws Exception {
     pier = new PierOnLoopback();
-    // java.net.http refuses to set Host; a restricted-headers opt-out lets the test speak like a browser would.
+    // java.net.http refuses to set Host; a restricted-headers opt-out lets the test speak like a
+    // browser would.
     http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   }
 
@@ -41,20 +42,29 @@ class WalkingSkeletonIT {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource({"node, index.js, Hello from Pier on Node.js", "python-flask, main.py, Hello from Pier on Python Flask"})
-  void templateRunsStopsWithFilesInStorageAndRunsAgain(String template, String mainFile, String greeting)
-      throws Exception {
+  @CsvSource({
+    "node, index.js, Hello from Pier on Node.js",
+    "python-flask, main.py, Hello from Pier on Python Flask"
+  })
+  void templateRunsStopsWithFilesInStorageAndRunsAgain(
+      String template, String mainFile, String greeting) throws Exception {
     HttpResponse<String> created = api("POST", "/api/repls", "{\"template\":\"" + template + "\"}");
     assertEquals(201, created.statusCode(), created.body());
     JsonObject repl = new JsonObject(created.body());
     String slug = repl.getString("slug");
     assertEquals("stopped", repl.getString("state"));
-    assertEquals("http://" + slug + "." + APEX + ":" + pier.edgePort + "/", repl.getString("previewUrl"));
-    assertTrue(pier.store.get("repls/" + slug + "/files/" + mainFile).isPresent(), "template copied into the repl");
-    assertTrue(pier.store.get("repls/" + slug + "/files/pier.json").isEmpty(), "the manifest is not the user's file");
+    assertEquals(
+        "http://" + slug + "." + APEX + ":" + pier.edgePort + "/", repl.getString("previewUrl"));
+    assertTrue(
+        pier.store.get("repls/" + slug + "/files/" + mainFile).isPresent(),
+        "template copied into the repl");
+    assertTrue(
+        pier.store.get("repls/" + slug + "/files/pier.json").isEmpty(),
+        "the manifest is not the user's file");
     assertTrue(pier.store.get("repls/" + slug + "/repl.json").isPresent(), "metadata stored");
 
-    assertEquals(503, preview(slug).statusCode(), "a stopped repl's preview says it is not running");
+    assertEquals(
+        503, preview(slug).statusCode(), "a stopped repl's preview says it is not running");
 
     HttpResponse<String> started = api("POST", "/api/repls/" + slug + "/start", "");
     assertEquals(200, started.statusCode(), started.body());
@@ -66,9 +76,11 @@ class WalkingSkeletonIT {
 
     var containers = pier.containersOf(slug);
     assertEquals(1, containers.size());
-    InspectContainerResponse inspected = pier.docker.inspectContainerCmd(containers.get(0).getId()).exec();
+    InspectContainerResponse inspected =
+        pier.docker.inspectContainerCmd(containers.get(0).getId()).exec();
     assertEquals(512L * 1024 * 1024, inspected.getHostConfig().getMemory());
-    assertEquals(512L * 1024 * 1024, inspected.getHostConfig().getMemorySwap(), "no swap beyond the limit");
+    assertEquals(
+        512L * 1024 * 1024, inspected.getHostConfig().getMemorySwap(), "no swap beyond the limit");
     assertEquals(1_000_000_000L, inspected.getHostConfig().getNanoCPUs());
     assertEquals(256L, inspected.getHostConfig().getPidsLimit());
     assertEquals("1000:1000", inspected.getConfig().getUser());
@@ -82,15 +94,20 @@ class WalkingSkeletonIT {
     assertEquals("stopped", new JsonObject(stopped.body()).getString("state"));
     assertTrue(pier.containersOf(slug).isEmpty(), "container removed on stop");
     assertFalse(Files.exists(pier.workspace(slug)), "workspace removed on stop");
-    assertEquals("written while running\n", new String(
-        pier.store.get("repls/" + slug + "/files/notes.txt").orElseThrow(), StandardCharsets.UTF_8));
+    assertEquals(
+        "written while running\n",
+        new String(
+            pier.store.get("repls/" + slug + "/files/notes.txt").orElseThrow(),
+            StandardCharsets.UTF_8));
     assertEquals(503, preview(slug).statusCode());
 
     assertEquals(200, api("POST", "/api/repls/" + slug + "/start", "").statusCode());
     HttpResponse<String> again = preview(slug);
     assertEquals(200, again.statusCode());
     assertTrue(again.body().contains(greeting));
-    assertEquals("written while running\n", Files.readString(pier.workspace(slug).resolve("notes.txt")),
+    assertEquals(
+        "written while running\n",
+        Files.readString(pier.workspace(slug).resolve("notes.txt")),
         "files come back from storage");
 
     HttpResponse<String> deleted = api("DELETE", "/api/repls/" + slug, null);
@@ -117,8 +134,9 @@ class WalkingSkeletonIT {
   @Test
   void listsTemplatesAndTheNode() throws Exception {
     JsonObject templates = new JsonObject(api("GET", "/api/templates", null).body());
-    assertTrue(templates.getJsonArray("templates").stream()
-        .anyMatch(t -> ((JsonObject) t).getString("name").equals("python-flask")));
+    assertTrue(
+        templates.getJsonArray("templates").stream()
+            .anyMatch(t -> ((JsonObject) t).getString("name").equals("python-flask")));
     JsonObject nodes = new JsonObject(api("GET", "/api/nodes", null).body());
     assertEquals(pier.nodeId, nodes.getJsonArray("nodes").getJsonObject(0).getString("id"));
   }
@@ -130,11 +148,20 @@ class WalkingSkeletonIT {
     assertFalse(body.getString("message").isBlank());
   }
 
-  private static HttpResponse<String> api(String method, String path, String json) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pier.edgePort + path))
-        .timeout(Duration.ofSeconds(90)).header("Host", APEX)
-        .header("Authorization", "Bearer " + (path.startsWith("/api/nodes") ? pier.adminToken : pier.userToken));
-    request.method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+  private static HttpResponse<String> api(String method, String path, String json)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pier.edgePort + path))
+            .timeout(Duration.ofSeconds(90))
+            .header("Host", APEX)
+            .header(
+                "Authorization",
+                "Bearer " + (path.startsWith("/api/nodes") ? pier.adminToken : pier.userToken));
+    request.method(
+        method,
+        json == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(json));
     if (json != null) request.header("Content-Type", "application/json");
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
@@ -144,7 +171,12 @@ class WalkingSkeletonIT {
   }
 
   private static HttpResponse<String> get(String host, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pier.edgePort + path))
-        .timeout(Duration.ofSeconds(30)).header("Host", host).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pier.edgePort + path))
+            .timeout(Duration.ofSeconds(30))
+            .header("Host", host)
+            .GET()
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 }

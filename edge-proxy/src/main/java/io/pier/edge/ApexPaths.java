@@ -7,8 +7,7 @@ package io.pier.edge;
  * and forwards exactly what it classified.
  */
 final class ApexPaths {
-  private ApexPaths() {
-  }
+  private ApexPaths() {}
 
   /**
    * The canonical form of a raw (not decoded) request path: percent-escapes of unreserved characters decoded
@@ -30,7 +29,9 @@ final class ApexPaths {
         if (unreserved(decoded)) {
           out.append(decoded);
         } else {
-          out.append('%').append(Character.toUpperCase(raw.charAt(i + 1))).append(Character.toUpperCase(raw.charAt(i + 2)));
+          out.append('%')
+              .append(Character.toUpperCase(raw.charAt(i + 1)))
+              .append(Character.toUpperCase(raw.charAt(i + 2)));
         }
         i += 2;
       } else if (c == '\\' || c <= 0x20 || c >= 0x7f) {
@@ -50,8 +51,13 @@ final class ApexPaths {
 
   /** RFC 3986's unreserved characters: an escape of one of them means the character itself. */
   private static boolean unreserved(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-        || c == '-' || c == '.' || c == '_' || c == '~';
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || c == '-'
+        || c == '.'
+        || c == '_'
+        || c == '~';
   }
 
   /** Whether the path is the API's ({@code /api} or under {@code /api/}); only for canonical paths. */

@@ -11,19 +11,27 @@ import java.util.function.BooleanSupplier;
 
 /** The apex's routes: health and metrics, IDE sessions, the API (to a scheduler), the IDE's static pages. */
 final class ApexRoutes {
-  private ApexRoutes() {
-  }
+  private ApexRoutes() {}
 
-  static Router router(Vertx vertx, PrometheusMeterRegistry metrics, BooleanSupplier ready, TokenSigner tokens,
-                       SessionUpgrades sessions, ApiProxy api) {
+  static Router router(
+      Vertx vertx,
+      PrometheusMeterRegistry metrics,
+      BooleanSupplier ready,
+      TokenSigner tokens,
+      SessionUpgrades sessions,
+      ApiProxy api) {
     Router apex = Router.router(vertx);
     OpsRoutes.mount(apex, "edge-proxy", metrics, ready, tokens);
-    apex.get("/api/repls/:slug/session").handler(ctx -> sessions.handle(ctx.request(), ctx.pathParam("slug")));
+    apex.get("/api/repls/:slug/session")
+        .handler(ctx -> sessions.handle(ctx.request(), ctx.pathParam("slug")));
     apex.route("/api/*").handler(api::handle);
-    apex.route("/api").handler(ctx -> HttpErrors.send(ctx, 404, "not_found", "the API lives under /api/"));
+    apex.route("/api")
+        .handler(ctx -> HttpErrors.send(ctx, 404, "not_found", "the API lives under /api/"));
     // The IDE is one page for every repl; it reads the slug from its URL.
     apex.get("/ide/:slug").handler(ctx -> ctx.reroute("/ide.html"));
-    apex.route().handler(StaticHandler.create("webroot").setIndexPage("index.html").setCachingEnabled(false));
+    apex.route()
+        .handler(
+            StaticHandler.create("webroot").setIndexPage("index.html").setCachingEnabled(false));
     return apex;
   }
 }

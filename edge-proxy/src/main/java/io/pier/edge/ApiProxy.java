@@ -23,10 +23,13 @@ final class ApiProxy {
   ApiProxy(EdgeClients clients, Schedulers schedulers) {
     this.clients = clients;
     this.schedulers = schedulers;
-    // Any scheduler will do; one that does not answer (it just died, its entry not yet expired) is skipped.
-    this.proxy = HttpProxy.reverseProxy(clients.api()).origin(ctx -> connectToAScheduler(ctx.client(),
-        schedulers.shuffled(), 0)).addInterceptor(OriginFailures.answeringFailuresAsJson("the scheduler"), false)
-        .addInterceptor(forwardingHostAndScheme(), false);
+    // Any scheduler will do; one that does not answer (it just died, its entry not yet expired) is
+    // skipped.
+    this.proxy =
+        HttpProxy.reverseProxy(clients.api())
+            .origin(ctx -> connectToAScheduler(ctx.client(), schedulers.shuffled(), 0))
+            .addInterceptor(OriginFailures.answeringFailuresAsJson("the scheduler"), false)
+            .addInterceptor(forwardingHostAndScheme(), false);
   }
 
   void handle(RoutingContext ctx) {
@@ -37,11 +40,13 @@ final class ApiProxy {
     }
   }
 
-  private Future<HttpClientRequest> connectToAScheduler(HttpClient http, List<String> urls, int index) {
+  private Future<HttpClientRequest> connectToAScheduler(
+      HttpClient http, List<String> urls, int index) {
     if (index >= urls.size()) return Future.failedFuture("no scheduler answered");
     URI scheduler = URI.create(urls.get(index));
-    return http.request(clients.originRequest(SocketAddress.inetSocketAddress(scheduler.getPort(),
-            scheduler.getHost())))
+    return http.request(
+            clients.originRequest(
+                SocketAddress.inetSocketAddress(scheduler.getPort(), scheduler.getHost())))
         .recover(unreachable -> connectToAScheduler(http, urls, index + 1));
   }
 

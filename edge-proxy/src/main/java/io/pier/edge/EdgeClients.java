@@ -22,14 +22,18 @@ final class EdgeClients {
   private static final int APP_KEEP_ALIVE_SECONDS = 4;
 
   private final EdgeConfig.Capacity capacity;
+
   /** Previews' HTTP requests: a pool per repl app, sized on purpose, with a bounded queue. */
   private final HttpClient preview;
+
   /** API requests and wake-ups: a pool per scheduler, sized on purpose, with a bounded queue. */
   private final HttpClient api;
+
   /** WebSocket upgrades: connections of their own, never pooled. */
   private final HttpClientAgent upgrades;
 
-  EdgeClients(EdgeConfig.Capacity capacity, HttpClient preview, HttpClient api, HttpClientAgent upgrades) {
+  EdgeClients(
+      EdgeConfig.Capacity capacity, HttpClient preview, HttpClient api, HttpClientAgent upgrades) {
     this.capacity = capacity;
     this.preview = preview;
     this.api = api;
@@ -38,14 +42,27 @@ final class EdgeClients {
 
   /** Creates the clients for this capacity. */
   static EdgeClients open(Vertx vertx, EdgeConfig.Capacity capacity) {
-    HttpClient preview = pooledClient(vertx, capacity, "edge-preview", capacity.previewPool(), capacity.previewQueue(),
-        APP_KEEP_ALIVE_SECONDS);
-    HttpClient api = pooledClient(vertx, capacity, "edge-api", capacity.apiPool(), capacity.apiQueue(), 30);
-    HttpClientAgent upgrades = vertx.httpClientBuilder().with(new HttpClientOptions().setName("edge-upgrades")
-            .setConnectTimeout((int) capacity.connectTimeout().toMillis())
-            // A relayed WebSocket with no byte either way for this long is closed (the client side has the same).
-            .setIdleTimeout((int) capacity.idleTimeout().toSeconds()))
-        .build();
+    HttpClient preview =
+        pooledClient(
+            vertx,
+            capacity,
+            "edge-preview",
+            capacity.previewPool(),
+            capacity.previewQueue(),
+            APP_KEEP_ALIVE_SECONDS);
+    HttpClient api =
+        pooledClient(vertx, capacity, "edge-api", capacity.apiPool(), capacity.apiQueue(), 30);
+    HttpClientAgent upgrades =
+        vertx
+            .httpClientBuilder()
+            .with(
+                new HttpClientOptions()
+                    .setName("edge-upgrades")
+                    .setConnectTimeout((int) capacity.connectTimeout().toMillis())
+                    // A relayed WebSocket with no byte either way for this long is closed (the
+                    // client side has the same).
+                    .setIdleTimeout((int) capacity.idleTimeout().toSeconds()))
+            .build();
     return new EdgeClients(capacity, preview, api, upgrades);
   }
 
@@ -53,14 +70,24 @@ final class EdgeClients {
    * A pooled HTTP client: {@code size} connections per origin, {@code queue} requests waiting, then 503. An idle
    * pooled connection is dropped after {@code keepAliveSeconds}.
    */
-  private static HttpClient pooledClient(Vertx vertx, EdgeConfig.Capacity capacity, String name, int size,
-                                         int queue, int keepAliveSeconds) {
-    return vertx.httpClientBuilder()
-        .with(new HttpClientOptions().setName(name).setMetricsName(name)
-            .setConnectTimeout((int) capacity.connectTimeout().toMillis())
-            .setKeepAliveTimeout(keepAliveSeconds)
-            // A pooled connection nobody used for this long is closed (as is any the origin leaves silent).
-            .setIdleTimeout((int) capacity.responseTimeout().toSeconds()))
+  private static HttpClient pooledClient(
+      Vertx vertx,
+      EdgeConfig.Capacity capacity,
+      String name,
+      int size,
+      int queue,
+      int keepAliveSeconds) {
+    return vertx
+        .httpClientBuilder()
+        .with(
+            new HttpClientOptions()
+                .setName(name)
+                .setMetricsName(name)
+                .setConnectTimeout((int) capacity.connectTimeout().toMillis())
+                .setKeepAliveTimeout(keepAliveSeconds)
+                // A pooled connection nobody used for this long is closed (as is any the origin
+                // leaves silent).
+                .setIdleTimeout((int) capacity.responseTimeout().toSeconds()))
         .with(new PoolOptions().setHttp1MaxSize(size).setMaxWaitQueueSize(queue))
         .build();
   }
@@ -79,7 +106,9 @@ final class EdgeClients {
 
   /** How a proxied request asks for its origin connection: bounded wait for the pool and for the answer. */
   RequestOptions originRequest(SocketAddress server) {
-    return new RequestOptions().setServer(server).setConnectTimeout(capacity.connectTimeout().toMillis())
+    return new RequestOptions()
+        .setServer(server)
+        .setConnectTimeout(capacity.connectTimeout().toMillis())
         .setIdleTimeout(capacity.responseTimeout().toMillis());
   }
 

@@ -19,18 +19,54 @@ import java.util.List;
  * @param access         origins and private previews
  * @param capacity       limits, pools and timeouts: how much the edge takes on and how long it waits
  */
-public record EdgeConfig(String bindHost, int port, String domain, List<String> schedulerUrls,
-                         Duration wakeTimeout, String authSecret, ClusterConfig cluster, Tls tls, Access access,
-                         Capacity capacity) {
+public record EdgeConfig(
+    String bindHost,
+    int port,
+    String domain,
+    List<String> schedulerUrls,
+    Duration wakeTimeout,
+    String authSecret,
+    ClusterConfig cluster,
+    Tls tls,
+    Access access,
+    Capacity capacity) {
 
-  public EdgeConfig(String bindHost, int port, String domain, List<String> schedulerUrls,
-                    Duration wakeTimeout, String authSecret, ClusterConfig cluster, Tls tls, Access access) {
-    this(bindHost, port, domain, schedulerUrls, wakeTimeout, authSecret, cluster, tls, access, Capacity.defaults());
+  public EdgeConfig(
+      String bindHost,
+      int port,
+      String domain,
+      List<String> schedulerUrls,
+      Duration wakeTimeout,
+      String authSecret,
+      ClusterConfig cluster,
+      Tls tls,
+      Access access) {
+    this(
+        bindHost,
+        port,
+        domain,
+        schedulerUrls,
+        wakeTimeout,
+        authSecret,
+        cluster,
+        tls,
+        access,
+        Capacity.defaults());
   }
 
   /** The same settings with other limits, pools and timeouts. */
   public EdgeConfig withCapacity(Capacity other) {
-    return new EdgeConfig(bindHost, port, domain, schedulerUrls, wakeTimeout, authSecret, cluster, tls, access, other);
+    return new EdgeConfig(
+        bindHost,
+        port,
+        domain,
+        schedulerUrls,
+        wakeTimeout,
+        authSecret,
+        cluster,
+        tls,
+        access,
+        other);
   }
 
   /**
@@ -54,31 +90,90 @@ public record EdgeConfig(String bindHost, int port, String domain, List<String> 
    * @param idleTimeout            a client's connection, or a relayed WebSocket, with no byte either way this long
    *                               is closed (IDE sessions get a keepalive event every 25 s)
    */
-  public record Capacity(int sessionsTotal, int sessionsPerUser, int sessionsPerRepl, int previewSocketsTotal,
-                         int previewSocketsPerRepl, int previewPool, int previewQueue, int apiPool, int apiQueue,
-                         Duration connectTimeout, Duration upgradeTimeout, Duration responseTimeout,
-                         Duration idleTimeout) {
+  public record Capacity(
+      int sessionsTotal,
+      int sessionsPerUser,
+      int sessionsPerRepl,
+      int previewSocketsTotal,
+      int previewSocketsPerRepl,
+      int previewPool,
+      int previewQueue,
+      int apiPool,
+      int apiQueue,
+      Duration connectTimeout,
+      Duration upgradeTimeout,
+      Duration responseTimeout,
+      Duration idleTimeout) {
     public static Capacity defaults() {
-      return new Capacity(2000, 20, 100, 2000, 200, 32, 256, 32, 256, Duration.ofSeconds(5),
-          Duration.ofSeconds(15), Duration.ofSeconds(120), Duration.ofSeconds(300));
+      return new Capacity(
+          2000,
+          20,
+          100,
+          2000,
+          200,
+          32,
+          256,
+          32,
+          256,
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(15),
+          Duration.ofSeconds(120),
+          Duration.ofSeconds(300));
     }
 
     /** The same with other session limits (tests and benchmarks). */
     public Capacity withSessions(int total, int perUser, int perRepl) {
-      return new Capacity(total, perUser, perRepl, previewSocketsTotal, previewSocketsPerRepl, previewPool,
-          previewQueue, apiPool, apiQueue, connectTimeout, upgradeTimeout, responseTimeout, idleTimeout);
+      return new Capacity(
+          total,
+          perUser,
+          perRepl,
+          previewSocketsTotal,
+          previewSocketsPerRepl,
+          previewPool,
+          previewQueue,
+          apiPool,
+          apiQueue,
+          connectTimeout,
+          upgradeTimeout,
+          responseTimeout,
+          idleTimeout);
     }
 
     /** The same with other pool sizes and queues (tests). */
     public Capacity withPools(int preview, int previewWaiting, int api, int apiWaiting) {
-      return new Capacity(sessionsTotal, sessionsPerUser, sessionsPerRepl, previewSocketsTotal, previewSocketsPerRepl,
-          preview, previewWaiting, api, apiWaiting, connectTimeout, upgradeTimeout, responseTimeout, idleTimeout);
+      return new Capacity(
+          sessionsTotal,
+          sessionsPerUser,
+          sessionsPerRepl,
+          previewSocketsTotal,
+          previewSocketsPerRepl,
+          preview,
+          previewWaiting,
+          api,
+          apiWaiting,
+          connectTimeout,
+          upgradeTimeout,
+          responseTimeout,
+          idleTimeout);
     }
 
     /** The same with other timeouts (tests). */
-    public Capacity withTimeouts(Duration connect, Duration upgrade, Duration response, Duration idle) {
-      return new Capacity(sessionsTotal, sessionsPerUser, sessionsPerRepl, previewSocketsTotal, previewSocketsPerRepl,
-          previewPool, previewQueue, apiPool, apiQueue, connect, upgrade, response, idle);
+    public Capacity withTimeouts(
+        Duration connect, Duration upgrade, Duration response, Duration idle) {
+      return new Capacity(
+          sessionsTotal,
+          sessionsPerUser,
+          sessionsPerRepl,
+          previewSocketsTotal,
+          previewSocketsPerRepl,
+          previewPool,
+          previewQueue,
+          apiPool,
+          apiQueue,
+          connect,
+          upgrade,
+          response,
+          idle);
     }
 
     static Capacity fromEnv(Env env) {
@@ -87,23 +182,51 @@ public record EdgeConfig(String bindHost, int port, String domain, List<String> 
       int perUser = env.atLeast("PIER_EDGE_MAX_SESSIONS_PER_USER", d.sessionsPerUser(), 1);
       int perRepl = env.atLeast("PIER_EDGE_MAX_SESSIONS_PER_REPL", d.sessionsPerRepl(), 1);
       int previewTotal = env.atLeast("PIER_EDGE_MAX_PREVIEW_SOCKETS", d.previewSocketsTotal(), 1);
-      int previewPerRepl = env.atLeast("PIER_EDGE_MAX_PREVIEW_SOCKETS_PER_REPL", d.previewSocketsPerRepl(), 1);
-      if (perUser > total) env.problem("PIER_EDGE_MAX_SESSIONS_PER_USER (" + perUser
-          + ") cannot be more than PIER_EDGE_MAX_SESSIONS (" + total + ")");
-      if (perRepl > total) env.problem("PIER_EDGE_MAX_SESSIONS_PER_REPL (" + perRepl
-          + ") cannot be more than PIER_EDGE_MAX_SESSIONS (" + total + ")");
-      if (previewPerRepl > previewTotal) env.problem("PIER_EDGE_MAX_PREVIEW_SOCKETS_PER_REPL (" + previewPerRepl
-          + ") cannot be more than PIER_EDGE_MAX_PREVIEW_SOCKETS (" + previewTotal + ")");
-      return new Capacity(total, perUser, perRepl, previewTotal, previewPerRepl,
+      int previewPerRepl =
+          env.atLeast("PIER_EDGE_MAX_PREVIEW_SOCKETS_PER_REPL", d.previewSocketsPerRepl(), 1);
+      if (perUser > total)
+        env.problem(
+            "PIER_EDGE_MAX_SESSIONS_PER_USER ("
+                + perUser
+                + ") cannot be more than PIER_EDGE_MAX_SESSIONS ("
+                + total
+                + ")");
+      if (perRepl > total)
+        env.problem(
+            "PIER_EDGE_MAX_SESSIONS_PER_REPL ("
+                + perRepl
+                + ") cannot be more than PIER_EDGE_MAX_SESSIONS ("
+                + total
+                + ")");
+      if (previewPerRepl > previewTotal)
+        env.problem(
+            "PIER_EDGE_MAX_PREVIEW_SOCKETS_PER_REPL ("
+                + previewPerRepl
+                + ") cannot be more than PIER_EDGE_MAX_PREVIEW_SOCKETS ("
+                + previewTotal
+                + ")");
+      return new Capacity(
+          total,
+          perUser,
+          perRepl,
+          previewTotal,
+          previewPerRepl,
           env.atLeast("PIER_EDGE_PREVIEW_POOL", d.previewPool(), 1),
           env.atLeast("PIER_EDGE_PREVIEW_QUEUE", d.previewQueue(), 0),
           env.atLeast("PIER_EDGE_API_POOL", d.apiPool(), 1),
           env.atLeast("PIER_EDGE_API_QUEUE", d.apiQueue(), 0),
-          Duration.ofMillis(env.atLeast("PIER_EDGE_CONNECT_TIMEOUT_MS", (int) d.connectTimeout().toMillis(), 100)),
-          Duration.ofSeconds(env.atLeast("PIER_EDGE_UPGRADE_TIMEOUT_S", (int) d.upgradeTimeout().toSeconds(), 1)),
-          Duration.ofSeconds(env.atLeast("PIER_EDGE_RESPONSE_TIMEOUT_S", (int) d.responseTimeout().toSeconds(), 1)),
-          // Longer than the session keepalive (25 s), or idle IDE tabs would be cut and reconnect all the time.
-          Duration.ofSeconds(env.atLeast("PIER_EDGE_IDLE_TIMEOUT_S", (int) d.idleTimeout().toSeconds(), 30)));
+          Duration.ofMillis(
+              env.atLeast(
+                  "PIER_EDGE_CONNECT_TIMEOUT_MS", (int) d.connectTimeout().toMillis(), 100)),
+          Duration.ofSeconds(
+              env.atLeast("PIER_EDGE_UPGRADE_TIMEOUT_S", (int) d.upgradeTimeout().toSeconds(), 1)),
+          Duration.ofSeconds(
+              env.atLeast(
+                  "PIER_EDGE_RESPONSE_TIMEOUT_S", (int) d.responseTimeout().toSeconds(), 1)),
+          // Longer than the session keepalive (25 s), or idle IDE tabs would be cut and reconnect
+          // all the time.
+          Duration.ofSeconds(
+              env.atLeast("PIER_EDGE_IDLE_TIMEOUT_S", (int) d.idleTimeout().toSeconds(), 30)));
     }
   }
 
@@ -111,8 +234,7 @@ public record EdgeConfig(String bindHost, int port, String domain, List<String> 
    * HTTPS on {@code port} with a PEM certificate (a wildcard for {@code *.<domain>} and the domain itself) and key;
    * the plain port then only redirects to it.
    */
-  public record Tls(Path certificate, Path key, int port) {
-  }
+  public record Tls(Path certificate, Path key, int port) {}
 
   /**
    * @param publicUrl         the URL users reach Pier at, or null: then the apex is the domain at the scheme and port
@@ -126,14 +248,45 @@ public record EdgeConfig(String bindHost, int port, String domain, List<String> 
     }
   }
 
-  public EdgeConfig(String bindHost, int port, String domain, List<String> schedulerUrls,
-                    Duration wakeTimeout, String authSecret, ClusterConfig cluster) {
-    this(bindHost, port, domain, schedulerUrls, wakeTimeout, authSecret, cluster, null, Access.defaults());
+  public EdgeConfig(
+      String bindHost,
+      int port,
+      String domain,
+      List<String> schedulerUrls,
+      Duration wakeTimeout,
+      String authSecret,
+      ClusterConfig cluster) {
+    this(
+        bindHost,
+        port,
+        domain,
+        schedulerUrls,
+        wakeTimeout,
+        authSecret,
+        cluster,
+        null,
+        Access.defaults());
   }
 
-  public EdgeConfig(String bindHost, int port, String domain, List<String> schedulerUrls,
-                    Duration wakeTimeout, String authSecret, ClusterConfig cluster, Tls tls) {
-    this(bindHost, port, domain, schedulerUrls, wakeTimeout, authSecret, cluster, tls, Access.defaults());
+  public EdgeConfig(
+      String bindHost,
+      int port,
+      String domain,
+      List<String> schedulerUrls,
+      Duration wakeTimeout,
+      String authSecret,
+      ClusterConfig cluster,
+      Tls tls) {
+    this(
+        bindHost,
+        port,
+        domain,
+        schedulerUrls,
+        wakeTimeout,
+        authSecret,
+        cluster,
+        tls,
+        Access.defaults());
   }
 
   private static Tls tls(Env env) {
@@ -150,15 +303,25 @@ public record EdgeConfig(String bindHost, int port, String domain, List<String> 
   }
 
   private static Access access(Env env) {
-    return new Access(env.url("PIER_PUBLIC_URL", null), OriginPolicy.allowedOrigins(env),
+    return new Access(
+        env.url("PIER_PUBLIC_URL", null),
+        OriginPolicy.allowedOrigins(env),
         Duration.ofHours(env.atLeast("PIER_TOKEN_TTL_H", 12, 1)));
   }
 
   public static EdgeConfig fromEnv(Env env) {
-    EdgeConfig config = new EdgeConfig(env.string("PIER_EDGE_BIND_HOST", "127.0.0.1"), env.port("PIER_EDGE_PORT", 8080),
-        env.string("PIER_DOMAIN", "pier.localhost"), env.list("PIER_SCHEDULER_URLS", ""),
-        Duration.ofSeconds(env.integer("PIER_WAKE_TIMEOUT_S", 60)), env.secret("PIER_AUTH_SECRET"),
-        ClusterConfig.fromEnv(env, true), tls(env), access(env), Capacity.fromEnv(env));
+    EdgeConfig config =
+        new EdgeConfig(
+            env.string("PIER_EDGE_BIND_HOST", "127.0.0.1"),
+            env.port("PIER_EDGE_PORT", 8080),
+            env.string("PIER_DOMAIN", "pier.localhost"),
+            env.list("PIER_SCHEDULER_URLS", ""),
+            Duration.ofSeconds(env.integer("PIER_WAKE_TIMEOUT_S", 60)),
+            env.secret("PIER_AUTH_SECRET"),
+            ClusterConfig.fromEnv(env, true),
+            tls(env),
+            access(env),
+            Capacity.fromEnv(env));
     env.check();
     return config;
   }

@@ -16,46 +16,90 @@ final class EdgeMeters {
   }
 
   /** Registers the gauges and limits operators watch (docs/operations.md, "Edge limits"). */
-  void registerGauges(EdgeConfig.Capacity c, UpgradeRelay sessionRelay, RelayLimits sessionLimits,
-                      UpgradeRelay previewSocketRelay, RelayLimits previewSocketLimits) {
-    for (var kind : Map.of("session", new Object[] {sessionRelay, sessionLimits},
-        "preview", new Object[] {previewSocketRelay, previewSocketLimits}).entrySet()) {
+  void registerGauges(
+      EdgeConfig.Capacity c,
+      UpgradeRelay sessionRelay,
+      RelayLimits sessionLimits,
+      UpgradeRelay previewSocketRelay,
+      RelayLimits previewSocketLimits) {
+    for (var kind :
+        Map.of(
+                "session",
+                new Object[] {sessionRelay, sessionLimits},
+                "preview",
+                new Object[] {previewSocketRelay, previewSocketLimits})
+            .entrySet()) {
       UpgradeRelay relay = (UpgradeRelay) kind.getValue()[0];
       RelayLimits limits = (RelayLimits) kind.getValue()[1];
       Gauge.builder("pier.edge.websockets.open", relay, UpgradeRelay::open)
-          .description("WebSockets relayed by the edge now").tag("kind", kind.getKey()).register(metrics);
+          .description("WebSockets relayed by the edge now")
+          .tag("kind", kind.getKey())
+          .register(metrics);
       Gauge.builder("pier.edge.websockets.pending", relay, UpgradeRelay::pending)
           .description("WebSocket upgrades asked of a node-agent or app and not answered yet")
-          .tag("kind", kind.getKey()).register(metrics);
+          .tag("kind", kind.getKey())
+          .register(metrics);
       Gauge.builder("pier.edge.websockets.counted", limits, RelayLimits::open)
-          .description("WebSockets counted against the limits (open and pending)").tag("kind", kind.getKey())
+          .description("WebSockets counted against the limits (open and pending)")
+          .tag("kind", kind.getKey())
           .register(metrics);
     }
-    Map<String, Integer> configured = Map.of("sessions_total", c.sessionsTotal(), "sessions_per_user", c.sessionsPerUser(),
-        "sessions_per_repl", c.sessionsPerRepl(), "preview_sockets_total", c.previewSocketsTotal(),
-        "preview_sockets_per_repl", c.previewSocketsPerRepl(), "preview_pool", c.previewPool(),
-        "preview_queue", c.previewQueue(), "api_pool", c.apiPool(), "api_queue", c.apiQueue());
-    configured.forEach((name, value) -> Gauge.builder("pier.edge.limit", () -> value)
-        .description("The edge's configured limits").tag("limit", name).register(metrics));
+    Map<String, Integer> configured =
+        Map.of(
+            "sessions_total",
+            c.sessionsTotal(),
+            "sessions_per_user",
+            c.sessionsPerUser(),
+            "sessions_per_repl",
+            c.sessionsPerRepl(),
+            "preview_sockets_total",
+            c.previewSocketsTotal(),
+            "preview_sockets_per_repl",
+            c.previewSocketsPerRepl(),
+            "preview_pool",
+            c.previewPool(),
+            "preview_queue",
+            c.previewQueue(),
+            "api_pool",
+            c.apiPool(),
+            "api_queue",
+            c.apiQueue());
+    configured.forEach(
+        (name, value) ->
+            Gauge.builder("pier.edge.limit", () -> value)
+                .description("The edge's configured limits")
+                .tag("limit", name)
+                .register(metrics));
   }
 
   /** Times every request by kind (api, ide, preview) and outcome (error when the answer is a 5xx). */
   void measure(HttpServerRequest req, HostTarget target) {
     String path = req.path();
-    String kind = target instanceof HostTarget.Preview ? "preview"
-        : path.startsWith("/api/") && !path.endsWith("/session") ? "api" : "ide";
+    String kind =
+        target instanceof HostTarget.Preview
+            ? "preview"
+            : path.startsWith("/api/") && !path.endsWith("/session") ? "api" : "ide";
     Timer.Sample sample = Timer.start(metrics);
-    req.response().endHandler(v -> sample.stop(Timer.builder("pier.proxy.requests")
-        .description("Requests through the edge-proxy by kind and outcome")
-        .tag("kind", kind).tag("outcome", req.response().getStatusCode() >= 500 ? "error" : "ok")
-        .publishPercentileHistogram().register(metrics)));
+    req.response()
+        .endHandler(
+            v ->
+                sample.stop(
+                    Timer.builder("pier.proxy.requests")
+                        .description("Requests through the edge-proxy by kind and outcome")
+                        .tag("kind", kind)
+                        .tag("outcome", req.response().getStatusCode() >= 500 ? "error" : "ok")
+                        .publishPercentileHistogram()
+                        .register(metrics)));
   }
 
   /** Counts a WebSocket upgrade a limit refused. */
   void countRefusal(String kind, String limit) {
     Counter.builder("pier.edge.websockets.refused")
-        .description("WebSocket upgrades refused by a limit of the edge").tag("kind", kind)
-        .tag("limit", limit).register(metrics).increment();
+        .description("WebSocket upgrades refused by a limit of the edge")
+        .tag("kind", kind)
+        .tag("limit", limit)
+        .register(metrics)
+        .increment();
   }
 
   /** The sum of every gauge of that name (the HTTP pools' gauges, one per pool). */

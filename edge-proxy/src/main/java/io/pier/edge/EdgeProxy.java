@@ -44,8 +44,14 @@ public final class EdgeProxy {
    * @param dispatch handles every request on the public port
    * @param load     what the edge holds now, for {@link #load()}
    */
-  EdgeProxy(Vertx vertx, EdgeConfig config, AtomicBoolean ready, Schedulers schedulers, EdgeClients clients,
-            Handler<HttpServerRequest> dispatch, Supplier<Load> load) {
+  EdgeProxy(
+      Vertx vertx,
+      EdgeConfig config,
+      AtomicBoolean ready,
+      Schedulers schedulers,
+      EdgeClients clients,
+      Handler<HttpServerRequest> dispatch,
+      Supplier<Load> load) {
     this.vertx = vertx;
     this.config = config;
     this.ready = ready;
@@ -57,43 +63,69 @@ public final class EdgeProxy {
 
   public Future<EdgeProxy> start() {
     EdgeConfig.Capacity capacity = config.capacity();
-    // No h2c upgrade: requests are relayed as HTTP/1.1, which is what repls' apps and WebSockets speak.
-    // A client connection with no byte either way for the idle timeout is closed: an upgrade abandoned half-sent,
+    // No h2c upgrade: requests are relayed as HTTP/1.1, which is what repls' apps and WebSockets
+    // speak.
+    // A client connection with no byte either way for the idle timeout is closed: an upgrade
+    // abandoned half-sent,
     // a keep-alive connection left open, a relayed WebSocket whose both ends went quiet.
-    HttpServerOptions plain = new HttpServerOptions().setHttp2ClearTextEnabled(false)
-        .setIdleTimeout((int) capacity.idleTimeout().toSeconds());
+    HttpServerOptions plain =
+        new HttpServerOptions()
+            .setHttp2ClearTextEnabled(false)
+            .setIdleTimeout((int) capacity.idleTimeout().toSeconds());
     Future<HttpServer> listening;
     if (config.tls() == null) {
-      listening = vertx.createHttpServer(plain).requestHandler(dispatch)
-          .listen(config.port(), config.bindHost());
+      listening =
+          vertx
+              .createHttpServer(plain)
+              .requestHandler(dispatch)
+              .listen(config.port(), config.bindHost());
     } else {
-      HttpServerOptions secure = new HttpServerOptions().setIdleTimeout((int) capacity.idleTimeout().toSeconds())
-          .setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
-              .setCertPath(config.tls().certificate().toString()).setKeyPath(config.tls().key().toString()));
-      listening = vertx.createHttpServer(secure).requestHandler(dispatch)
-          .listen(config.tls().port(), config.bindHost())
-          .compose(tlsServer -> {
-            this.tlsServer = tlsServer;
-            return vertx.createHttpServer(plain).requestHandler(this::redirectToHttps)
-                .listen(config.port(), config.bindHost());
-          });
+      HttpServerOptions secure =
+          new HttpServerOptions()
+              .setIdleTimeout((int) capacity.idleTimeout().toSeconds())
+              .setSsl(true)
+              .setKeyCertOptions(
+                  new PemKeyCertOptions()
+                      .setCertPath(config.tls().certificate().toString())
+                      .setKeyPath(config.tls().key().toString()));
+      listening =
+          vertx
+              .createHttpServer(secure)
+              .requestHandler(dispatch)
+              .listen(config.tls().port(), config.bindHost())
+              .compose(
+                  tlsServer -> {
+                    this.tlsServer = tlsServer;
+                    return vertx
+                        .createHttpServer(plain)
+                        .requestHandler(this::redirectToHttps)
+                        .listen(config.port(), config.bindHost());
+                  });
     }
-    return schedulers.refresh()
+    return schedulers
+        .refresh()
         .compose(v -> listening)
-        .map(s -> {
-          server = s;
-          schedulers.refreshPeriodically();
-          ready.set(true);
-          LOG.info("edge-proxy on {}:{} for {} and *.{}", config.bindHost(), s.actualPort(), config.domain(), config.domain());
-          return this;
-        });
+        .map(
+            s -> {
+              server = s;
+              schedulers.refreshPeriodically();
+              ready.set(true);
+              LOG.info(
+                  "edge-proxy on {}:{} for {} and *.{}",
+                  config.bindHost(),
+                  s.actualPort(),
+                  config.domain(),
+                  config.domain());
+              return this;
+            });
   }
 
   public Future<Void> stop() {
     ready.set(false);
     schedulers.stopRefreshing();
     Future<Void> secure = tlsServer == null ? Future.succeededFuture() : tlsServer.close();
-    return secure.eventually(() -> server == null ? Future.succeededFuture() : server.close())
+    return secure
+        .eventually(() -> server == null ? Future.succeededFuture() : server.close())
         .eventually(clients::close);
   }
 
@@ -105,19 +137,34 @@ public final class EdgeProxy {
     }
     String host = req.authority() == null ? config.domain() : req.authority().host();
     int port = config.tls().port();
-    req.response().setStatusCode(301)
-        .putHeader("Location", "https://" + host + (port == 443 ? "" : ":" + port) + req.uri()).end();
+    req.response()
+        .setStatusCode(301)
+        .putHeader("Location", "https://" + host + (port == 443 ? "" : ":" + port) + req.uri())
+        .end();
   }
 
   /**
    * What the edge holds now: relayed WebSockets (open, pending upgrade, counted against the limits) by kind, and its
    * HTTP pools' connections in use and requests queued. All zero when nobody uses it.
    */
-  public record Load(int sessionsOpen, int sessionsPending, int sessionsCounted, int previewSocketsOpen,
-                     int previewSocketsPending, int previewSocketsCounted, double poolInUse, double poolQueued) {
+  public record Load(
+      int sessionsOpen,
+      int sessionsPending,
+      int sessionsCounted,
+      int previewSocketsOpen,
+      int previewSocketsPending,
+      int previewSocketsCounted,
+      double poolInUse,
+      double poolQueued) {
     public boolean idle() {
-      return sessionsOpen == 0 && sessionsPending == 0 && sessionsCounted == 0 && previewSocketsOpen == 0
-          && previewSocketsPending == 0 && previewSocketsCounted == 0 && poolInUse == 0 && poolQueued == 0;
+      return sessionsOpen == 0
+          && sessionsPending == 0
+          && sessionsCounted == 0
+          && previewSocketsOpen == 0
+          && previewSocketsPending == 0
+          && previewSocketsCounted == 0
+          && poolInUse == 0
+          && poolQueued == 0;
     }
   }
 

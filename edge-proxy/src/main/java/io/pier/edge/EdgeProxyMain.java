@@ -26,8 +26,7 @@ import org.slf4j.LoggerFactory;
 public final class EdgeProxyMain {
   private static final Logger LOG = LoggerFactory.getLogger(EdgeProxyMain.class);
 
-  private EdgeProxyMain() {
-  }
+  private EdgeProxyMain() {}
 
   public static void main(String[] args) throws Exception {
     Mains.nameInLogs("edge-proxy");
@@ -50,45 +49,85 @@ public final class EdgeProxyMain {
 
   public static Future<Running> start(EdgeConfig config) {
     PrometheusMeterRegistry metrics = ServiceMetrics.create("edge-proxy");
-    return HazelcastCluster.join(config.cluster(), metrics).compose(cluster ->
-        wire(cluster.vertx(), config, cluster.state(), metrics).start()
-            .map(p -> new Running(p, cluster))
-            .recover(err -> cluster.close().transform(v -> Future.failedFuture(err))));
+    return HazelcastCluster.join(config.cluster(), metrics)
+        .compose(
+            cluster ->
+                wire(cluster.vertx(), config, cluster.state(), metrics)
+                    .start()
+                    .map(p -> new Running(p, cluster))
+                    .recover(err -> cluster.close().transform(v -> Future.failedFuture(err))));
   }
 
-  private static EdgeProxy wire(Vertx vertx, EdgeConfig config, ClusterState cluster,
-                                PrometheusMeterRegistry metrics) {
+  private static EdgeProxy wire(
+      Vertx vertx, EdgeConfig config, ClusterState cluster, PrometheusMeterRegistry metrics) {
     Clock clock = Clock.systemUTC();
     // Sign-outs and role changes revoke tokens before they expire: followed through the cluster.
-    TokenSigner tokens = new TokenSigner(config.authSecret(), clock,
-        Revocations.following(vertx, cluster.revocations(), clock));
+    TokenSigner tokens =
+        new TokenSigner(
+            config.authSecret(), clock, Revocations.following(vertx, cluster.revocations(), clock));
     EdgeConfig.Capacity capacity = config.capacity();
-    RelayLimits sessionLimits = new RelayLimits("IDE sessions", capacity.sessionsTotal(), capacity.sessionsPerUser(),
-        capacity.sessionsPerRepl());
-    RelayLimits previewSocketLimits = new RelayLimits("preview WebSockets", capacity.previewSocketsTotal(), 0,
-        capacity.previewSocketsPerRepl());
+    RelayLimits sessionLimits =
+        new RelayLimits(
+            "IDE sessions",
+            capacity.sessionsTotal(),
+            capacity.sessionsPerUser(),
+            capacity.sessionsPerRepl());
+    RelayLimits previewSocketLimits =
+        new RelayLimits(
+            "preview WebSockets",
+            capacity.previewSocketsTotal(),
+            0,
+            capacity.previewSocketsPerRepl());
     EdgeClients clients = EdgeClients.open(vertx, capacity);
-    UpgradeRelay sessionRelay = new UpgradeRelay(vertx, clients.upgrades(), capacity.connectTimeout(),
-        capacity.upgradeTimeout());
-    UpgradeRelay previewSocketRelay = new UpgradeRelay(vertx, clients.upgrades(), capacity.connectTimeout(),
-        capacity.upgradeTimeout());
+    UpgradeRelay sessionRelay =
+        new UpgradeRelay(
+            vertx, clients.upgrades(), capacity.connectTimeout(), capacity.upgradeTimeout());
+    UpgradeRelay previewSocketRelay =
+        new UpgradeRelay(
+            vertx, clients.upgrades(), capacity.connectTimeout(), capacity.upgradeTimeout());
     EdgeMeters meters = new EdgeMeters(metrics);
-    meters.registerGauges(capacity, sessionRelay, sessionLimits, previewSocketRelay, previewSocketLimits);
+    meters.registerGauges(
+        capacity, sessionRelay, sessionLimits, previewSocketRelay, previewSocketLimits);
     UpgradeRefusal refusals = new UpgradeRefusal(meters);
     Schedulers schedulers = new Schedulers(vertx, config.schedulerUrls(), cluster);
 
     PreviewGate gate = new PreviewGate(config, tokens);
-    PreviewRoutes routes = new PreviewRoutes(config, cluster, gate,
-        new ReplWaker(vertx, config, cluster, tokens, clients, schedulers));
-    Previews previews = new Previews(config, clients, gate, routes, previewSocketLimits, previewSocketRelay, refusals);
+    PreviewRoutes routes =
+        new PreviewRoutes(
+            config,
+            cluster,
+            gate,
+            new ReplWaker(vertx, config, cluster, tokens, clients, schedulers));
+    Previews previews =
+        new Previews(
+            config, clients, gate, routes, previewSocketLimits, previewSocketRelay, refusals);
     AtomicBoolean ready = new AtomicBoolean();
-    Router apex = ApexRoutes.router(vertx, metrics, ready::get, tokens,
-        new SessionUpgrades(cluster, tokens, sessionLimits, sessionRelay, refusals), new ApiProxy(clients, schedulers));
-    HostDispatch dispatch = new HostDispatch(config.domain(),
-        new OriginPolicy(config.access().publicUrl(), config.access().allowedOrigins()), meters, previews, apex);
-    Supplier<EdgeProxy.Load> load = () -> new EdgeProxy.Load(sessionRelay.open(), sessionRelay.pending(),
-        sessionLimits.open(), previewSocketRelay.open(), previewSocketRelay.pending(), previewSocketLimits.open(),
-        meters.sum("vertx.pool.in.use"), meters.sum("vertx.pool.queue.pending"));
+    Router apex =
+        ApexRoutes.router(
+            vertx,
+            metrics,
+            ready::get,
+            tokens,
+            new SessionUpgrades(cluster, tokens, sessionLimits, sessionRelay, refusals),
+            new ApiProxy(clients, schedulers));
+    HostDispatch dispatch =
+        new HostDispatch(
+            config.domain(),
+            new OriginPolicy(config.access().publicUrl(), config.access().allowedOrigins()),
+            meters,
+            previews,
+            apex);
+    Supplier<EdgeProxy.Load> load =
+        () ->
+            new EdgeProxy.Load(
+                sessionRelay.open(),
+                sessionRelay.pending(),
+                sessionLimits.open(),
+                previewSocketRelay.open(),
+                previewSocketRelay.pending(),
+                previewSocketLimits.open(),
+                meters.sum("vertx.pool.in.use"),
+                meters.sum("vertx.pool.queue.pending"));
     return new EdgeProxy(vertx, config, ready, schedulers, clients, dispatch, load);
   }
 }

@@ -18,7 +18,8 @@ final class HostDispatch implements Handler<HttpServerRequest> {
   private final Previews previews;
   private final Router apex;
 
-  HostDispatch(String domain, OriginPolicy origins, EdgeMeters meters, Previews previews, Router apex) {
+  HostDispatch(
+      String domain, OriginPolicy origins, EdgeMeters meters, Previews previews, Router apex) {
     this.domain = domain;
     this.origins = origins;
     this.meters = meters;
@@ -38,8 +39,15 @@ final class HostDispatch implements Handler<HttpServerRequest> {
     } else if (!canonicalPath(req)) {
       return;
     } else if (!originAllowed(req)) {
-      HttpErrors.send(req.response(), 403, "forbidden_origin", "a page of " + req.getHeader("Origin")
-          + " may not " + (req.canUpgradeToWebSocket() ? "open a WebSocket" : "call this API") + " here");
+      HttpErrors.send(
+          req.response(),
+          403,
+          "forbidden_origin",
+          "a page of "
+              + req.getHeader("Origin")
+              + " may not "
+              + (req.canUpgradeToWebSocket() ? "open a WebSocket" : "call this API")
+              + " here");
     } else {
       apex.handle(req);
     }
@@ -52,9 +60,14 @@ final class HostDispatch implements Handler<HttpServerRequest> {
   private boolean canonicalPath(HttpServerRequest req) {
     String canonical = ApexPaths.canonical(req.path());
     if (canonical != null && canonical.equals(req.path())) return true;
-    HttpErrors.send(req.response(), 400, "bad_path", canonical == null
-        ? "this path is not accepted (dot segments, malformed escapes, backslashes and control characters are not)"
-        : "this path is spelt in a way that is not accepted; the accepted spelling is " + canonical);
+    HttpErrors.send(
+        req.response(),
+        400,
+        "bad_path",
+        canonical == null
+            ? "this path is not accepted (dot segments, malformed escapes, backslashes and control characters are not)"
+            : "this path is spelt in a way that is not accepted; the accepted spelling is "
+                + canonical);
     return false;
   }
 
@@ -64,8 +77,10 @@ final class HostDispatch implements Handler<HttpServerRequest> {
    * without an Origin (curl, API clients) are not a browser page's.
    */
   private boolean originAllowed(HttpServerRequest req) {
-    boolean guarded = req.canUpgradeToWebSocket()
-        || (ApexPaths.isApi(req.path()) && OriginPolicy.changesState(req.method()));
-    return !guarded || origins.allows(req.getHeader("Origin"), RequestScheme.of(req), req.authority());
+    boolean guarded =
+        req.canUpgradeToWebSocket()
+            || (ApexPaths.isApi(req.path()) && OriginPolicy.changesState(req.method()));
+    return !guarded
+        || origins.allows(req.getHeader("Origin"), RequestScheme.of(req), req.authority());
   }
 }

@@ -7,16 +7,13 @@ import java.util.Locale;
 public sealed interface HostTarget {
 
   /** The apex host (or any address not under the domain): the IDE, the API, health and metrics. */
-  record Apex() implements HostTarget {
-  }
+  record Apex() implements HostTarget {}
 
   /** {@code <slug>.<domain>}: a repl's running app. */
-  record Preview(String slug) implements HostTarget {
-  }
+  record Preview(String slug) implements HostTarget {}
 
   /** Under the domain but not a possible slug, such as {@code a.b.<domain>}. */
-  record Unknown(String host) implements HostTarget {
-  }
+  record Unknown(String host) implements HostTarget {}
 
   /**
    * Classifies a host name (without port) against Pier's domain. Comparison ignores case and a trailing dot.

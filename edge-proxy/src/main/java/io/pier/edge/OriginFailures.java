@@ -16,8 +16,7 @@ import org.slf4j.LoggerFactory;
 final class OriginFailures {
   private static final Logger LOG = LoggerFactory.getLogger(OriginFailures.class);
 
-  private OriginFailures() {
-  }
+  private OriginFailures() {}
 
   /**
    * A proxied request whose origin could not be reached or did not answer in time gets a JSON answer that says so,
@@ -28,31 +27,46 @@ final class OriginFailures {
     return new ProxyInterceptor() {
       @Override
       public Future<ProxyResponse> handleProxyRequest(ProxyContext ctx) {
-        return ctx.sendRequest().recover(err -> {
-          int status;
-          String code;
-          String message;
-          if (err instanceof ConnectionPoolTooBusyException) {
-            status = 503;
-            code = "origin_busy";
-            message = "too many requests are waiting for " + origin + "; try again shortly";
-          } else if (err instanceof TimeoutException) {
-            status = 504;
-            code = "origin_timeout";
-            message = origin + " did not answer in time";
-          } else {
-            status = 502;
-            code = "origin_unreachable";
-            message = "could not reach " + origin;
-          }
-          LOG.debug("{} {}: {}", ctx.request().getMethod(), ctx.request().getURI(), err.toString());
-          ProxyResponse answer = ctx.request().release().response().setStatusCode(status)
-              .putHeader("Content-Type", "application/json")
-              .setBody(Body.body(Buffer.buffer(
-                  new JsonObject().put("error", code).put("message", message).encode())));
-          if (status == 503) answer.putHeader("Retry-After", "1");
-          return Future.succeededFuture(answer);
-        });
+        return ctx.sendRequest()
+            .recover(
+                err -> {
+                  int status;
+                  String code;
+                  String message;
+                  if (err instanceof ConnectionPoolTooBusyException) {
+                    status = 503;
+                    code = "origin_busy";
+                    message = "too many requests are waiting for " + origin + "; try again shortly";
+                  } else if (err instanceof TimeoutException) {
+                    status = 504;
+                    code = "origin_timeout";
+                    message = origin + " did not answer in time";
+                  } else {
+                    status = 502;
+                    code = "origin_unreachable";
+                    message = "could not reach " + origin;
+                  }
+                  LOG.debug(
+                      "{} {}: {}",
+                      ctx.request().getMethod(),
+                      ctx.request().getURI(),
+                      err.toString());
+                  ProxyResponse answer =
+                      ctx.request()
+                          .release()
+                          .response()
+                          .setStatusCode(status)
+                          .putHeader("Content-Type", "application/json")
+                          .setBody(
+                              Body.body(
+                                  Buffer.buffer(
+                                      new JsonObject()
+                                          .put("error", code)
+                                          .put("message", message)
+                                          .encode())));
+                  if (status == 503) answer.putHeader("Retry-After", "1");
+                  return Future.succeededFuture(answer);
+                });
       }
     };
   }

@@ -45,24 +45,44 @@ final class PreviewGate {
    */
   boolean admitted(HttpServerRequest req, String slug, ReplRecord record) {
     List<AuthToken> callers = previewCallers(req, slug);
-    if (callers.stream().anyMatch(c -> c.admin() || c.subject().equals(record.owner()))) return true;
+    if (callers.stream().anyMatch(c -> c.admin() || c.subject().equals(record.owner())))
+      return true;
     req.resume();
-    boolean browser = (HttpMethod.GET.equals(req.method()) || HttpMethod.HEAD.equals(req.method()))
-        && !req.canUpgradeToWebSocket() && HtmlPage.wanted(req.getHeader("Accept"));
+    boolean browser =
+        (HttpMethod.GET.equals(req.method()) || HttpMethod.HEAD.equals(req.method()))
+            && !req.canUpgradeToWebSocket()
+            && HtmlPage.wanted(req.getHeader("Accept"));
     if (browser) {
-      // The apex has the browser's sign-in cookie: it checks whose it is (and answers a stranger 403) or sends the
-      // browser back with a preview token. A preview cookie of another account is sent there too, for the case
+      // The apex has the browser's sign-in cookie: it checks whose it is (and answers a stranger
+      // 403) or sends the
+      // browser back with a preview token. A preview cookie of another account is sent there too,
+      // for the case
       // where the user has switched accounts since.
       String back = PreviewAccess.safeReturnPath(req.uri());
-      req.response().setStatusCode(302).putHeader("Cache-Control", "no-store")
-          .putHeader("Location", apexUrl(req) + PreviewAccess.START + "?slug=" + slug + "&return="
-              + URLEncoder.encode(back, StandardCharsets.UTF_8))
+      req.response()
+          .setStatusCode(302)
+          .putHeader("Cache-Control", "no-store")
+          .putHeader(
+              "Location",
+              apexUrl(req)
+                  + PreviewAccess.START
+                  + "?slug="
+                  + slug
+                  + "&return="
+                  + URLEncoder.encode(back, StandardCharsets.UTF_8))
           .end();
     } else if (!callers.isEmpty()) {
-      HttpErrors.send(req.response(), 403, "forbidden", "the preview of " + slug + " is private to its owner");
+      HttpErrors.send(
+          req.response(), 403, "forbidden", "the preview of " + slug + " is private to its owner");
     } else {
-      HttpErrors.send(req.response(), 401, "unauthenticated", "the preview of " + slug + " is private: open it in a "
-          + "browser signed in to Pier as its owner, or send the owner's token as Authorization: Bearer");
+      HttpErrors.send(
+          req.response(),
+          401,
+          "unauthenticated",
+          "the preview of "
+              + slug
+              + " is private: open it in a "
+              + "browser signed in to Pier as its owner, or send the owner's token as Authorization: Bearer");
     }
     return false;
   }
@@ -114,15 +134,26 @@ final class PreviewGate {
       return;
     }
     Duration ttl = config.access().previewCookieTtl();
-    boolean secure = req.isSSL() || (config.access().publicUrl() != null
-        && "https".equals(config.access().publicUrl().getScheme()));
-    req.response().addCookie(Cookie.cookie(PreviewAccess.COOKIE,
-            tokens.issuePreview(granted.subject(), granted.admin(), slug, ttl))
-            .setPath("/").setHttpOnly(true).setSecure(secure).setSameSite(CookieSameSite.LAX)
-            .setMaxAge(ttl.toSeconds()))
-        .setStatusCode(302).putHeader("Location", back).putHeader("Cache-Control", "no-store")
+    boolean secure =
+        req.isSSL()
+            || (config.access().publicUrl() != null
+                && "https".equals(config.access().publicUrl().getScheme()));
+    req.response()
+        .addCookie(
+            Cookie.cookie(
+                    PreviewAccess.COOKIE,
+                    tokens.issuePreview(granted.subject(), granted.admin(), slug, ttl))
+                .setPath("/")
+                .setHttpOnly(true)
+                .setSecure(secure)
+                .setSameSite(CookieSameSite.LAX)
+                .setMaxAge(ttl.toSeconds()))
+        .setStatusCode(302)
+        .putHeader("Location", back)
+        .putHeader("Cache-Control", "no-store")
         // The token in this URL must not travel on to wherever the page links.
-        .putHeader("Referrer-Policy", "no-referrer").end();
+        .putHeader("Referrer-Policy", "no-referrer")
+        .end();
   }
 
   /** The apex as browsers reach it: the public URL if one is set, else the domain at the request's scheme and port. */
@@ -152,14 +183,17 @@ final class PreviewGate {
   /** Removes Pier's credentials (a valid bearer token, the preview cookie) from headers going to a repl's app. */
   void removePierCredentials(MultiMap headers) {
     String authorization = headers.get("Authorization");
-    if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+    if (authorization != null
+        && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
         && tokens.verify(authorization.substring(7).trim()).isPresent()) {
       headers.remove("Authorization");
     }
     List<String> cookies = headers.getAll("Cookie");
     if (cookies.stream().anyMatch(c -> c.contains(PreviewAccess.COOKIE + "="))) {
-      List<String> kept = cookiePairs(cookies).stream()
-          .filter(p -> !p.startsWith(PreviewAccess.COOKIE + "=")).toList();
+      List<String> kept =
+          cookiePairs(cookies).stream()
+              .filter(p -> !p.startsWith(PreviewAccess.COOKIE + "="))
+              .toList();
       headers.remove("Cookie");
       if (!kept.isEmpty()) headers.set("Cookie", String.join("; ", kept));
     }

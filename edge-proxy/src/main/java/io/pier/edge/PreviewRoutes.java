@@ -43,43 +43,49 @@ final class PreviewRoutes {
     Promise<Route> resolved = Promise.promise();
     Future<Route> route = cluster.routes().get(slug);
     Future<ReplRecord> repl = cluster.repls().get(slug);
-    Future.join(route, repl).onComplete(looked -> {
-      ReplRecord record = repl.succeeded() ? repl.result() : null;
-      Route found = route.succeeded() ? route.result() : null;
-      if (repl.failed() && found != null) {
-        // Without the record nobody knows whether the preview is private: refuse rather than guess.
-        req.resume();
-        LOG.warn("could not read the record of {}: {}", slug, repl.cause().getMessage());
-        HttpErrors.send(req.response(), 503, "registry_unavailable", "try again shortly");
-        resolved.complete(null);
-        return;
-      }
-      if (record != null && record.isPrivate() && !gate.admitted(req, slug, record)) {
-        resolved.complete(null);
-      } else if (found != null) {
-        resolved.complete(toApp(req, slug, found));
-      } else if (record == null) {
-        req.resume();
-        Pages.notFound(req.response(), slug + "." + config.domain());
-        resolved.complete(null);
-      } else if (config.wakeTimeout().isZero()) {
-        req.resume();
-        Pages.notRunning(req.response(), slug);
-        resolved.complete(null);
-      } else {
-        // A stopped repl is woken by its preview being asked for; the request waits for it.
-        waker.wake(slug).onComplete(woken -> {
-          if (woken.succeeded()) {
-            resolved.complete(toApp(req, slug, woken.result()));
-          } else {
-            req.resume();
-            LOG.info("could not wake {}: {}", slug, woken.cause().getMessage());
-            Pages.notRunning(req.response(), slug);
-            resolved.complete(null);
-          }
-        });
-      }
-    });
+    Future.join(route, repl)
+        .onComplete(
+            looked -> {
+              ReplRecord record = repl.succeeded() ? repl.result() : null;
+              Route found = route.succeeded() ? route.result() : null;
+              if (repl.failed() && found != null) {
+                // Without the record nobody knows whether the preview is private: refuse rather
+                // than guess.
+                req.resume();
+                LOG.warn("could not read the record of {}: {}", slug, repl.cause().getMessage());
+                HttpErrors.send(req.response(), 503, "registry_unavailable", "try again shortly");
+                resolved.complete(null);
+                return;
+              }
+              if (record != null && record.isPrivate() && !gate.admitted(req, slug, record)) {
+                resolved.complete(null);
+              } else if (found != null) {
+                resolved.complete(toApp(req, slug, found));
+              } else if (record == null) {
+                req.resume();
+                Pages.notFound(req.response(), slug + "." + config.domain());
+                resolved.complete(null);
+              } else if (config.wakeTimeout().isZero()) {
+                req.resume();
+                Pages.notRunning(req.response(), slug);
+                resolved.complete(null);
+              } else {
+                // A stopped repl is woken by its preview being asked for; the request waits for it.
+                waker
+                    .wake(slug)
+                    .onComplete(
+                        woken -> {
+                          if (woken.succeeded()) {
+                            resolved.complete(toApp(req, slug, woken.result()));
+                          } else {
+                            req.resume();
+                            LOG.info("could not wake {}: {}", slug, woken.cause().getMessage());
+                            Pages.notRunning(req.response(), slug);
+                            resolved.complete(null);
+                          }
+                        });
+              }
+            });
     return resolved.future();
   }
 

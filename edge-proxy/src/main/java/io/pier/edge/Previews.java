@@ -20,6 +20,7 @@ import io.vertx.httpproxy.ProxyResponse;
 final class Previews {
   /** The proxy context's attachment with the route a request goes to. */
   private static final String ROUTE = "pier.route";
+
   /** The proxy context's attachment saying the request was answered here, so the proxy sends nothing. */
   private static final String ANSWERED = "pier.answered";
 
@@ -32,8 +33,14 @@ final class Previews {
   private final UpgradeRefusal refusals;
   private final HttpProxy proxy;
 
-  Previews(EdgeConfig config, EdgeClients clients, PreviewGate gate, PreviewRoutes routes, RelayLimits socketLimits,
-           UpgradeRelay socketRelay, UpgradeRefusal refusals) {
+  Previews(
+      EdgeConfig config,
+      EdgeClients clients,
+      PreviewGate gate,
+      PreviewRoutes routes,
+      RelayLimits socketLimits,
+      UpgradeRelay socketRelay,
+      UpgradeRefusal refusals) {
     this.config = config;
     this.clients = clients;
     this.gate = gate;
@@ -41,10 +48,12 @@ final class Previews {
     this.socketLimits = socketLimits;
     this.socketRelay = socketRelay;
     this.refusals = refusals;
-    this.proxy = HttpProxy.reverseProxy(clients.preview()).origin(toResolvedRouteKeepingHost())
-        .addInterceptor(resolvingRoutes(), false)
-        .addInterceptor(OriginFailures.answeringFailuresAsJson("the repl's app"), false)
-        .addInterceptor(gate.withoutPierCredentials(), false);
+    this.proxy =
+        HttpProxy.reverseProxy(clients.preview())
+            .origin(toResolvedRouteKeepingHost())
+            .addInterceptor(resolvingRoutes(), false)
+            .addInterceptor(OriginFailures.answeringFailuresAsJson("the repl's app"), false)
+            .addInterceptor(gate.withoutPierCredentials(), false);
   }
 
   void handle(HttpServerRequest req, String slug) {
@@ -52,9 +61,12 @@ final class Previews {
       gate.exchange(req, slug);
     } else if (req.canUpgradeToWebSocket()) {
       req.pause();
-      routes.resolve(req, slug).onSuccess(route -> {
-        if (route != null) relaySocket(req, slug, route);
-      });
+      routes
+          .resolve(req, slug)
+          .onSuccess(
+              route -> {
+                if (route != null) relaySocket(req, slug, route);
+              });
     } else {
       proxy.handle(req);
     }
@@ -68,7 +80,10 @@ final class Previews {
     }
     MultiMap headers = UpgradeRelay.forwardedHeaders(req);
     gate.removePierCredentials(headers);
-    socketRelay.relay(req, SocketAddress.inetSocketAddress(route.port(), route.host()), headers,
+    socketRelay.relay(
+        req,
+        SocketAddress.inetSocketAddress(route.port(), route.host()),
+        headers,
         ((RelayLimits.Lease) admission)::release);
   }
 
@@ -82,20 +97,27 @@ final class Previews {
       public Future<ProxyResponse> handleProxyRequest(ProxyContext ctx) {
         HttpServerRequest incoming = ctx.request().proxiedRequest();
         // Only preview hosts are handed to this proxy (HostDispatch), so the Host names a slug.
-        String slug = ((HostTarget.Preview) HostTarget.of(incoming.authority().host(), config.domain())).slug();
-        return routes.resolve(incoming, slug).compose(route -> {
-          if (route == null) {
-            ctx.set(ANSWERED, true);
-            return Future.succeededFuture(ctx.request().response());
-          }
-          ctx.set(ROUTE, route);
-          return ctx.sendRequest();
-        });
+        String slug =
+            ((HostTarget.Preview) HostTarget.of(incoming.authority().host(), config.domain()))
+                .slug();
+        return routes
+            .resolve(incoming, slug)
+            .compose(
+                route -> {
+                  if (route == null) {
+                    ctx.set(ANSWERED, true);
+                    return Future.succeededFuture(ctx.request().response());
+                  }
+                  ctx.set(ROUTE, route);
+                  return ctx.sendRequest();
+                });
       }
 
       @Override
       public Future<Void> handleProxyResponse(ProxyContext ctx) {
-        return Boolean.TRUE.equals(ctx.get(ANSWERED, Boolean.class)) ? Future.succeededFuture() : ctx.sendResponse();
+        return Boolean.TRUE.equals(ctx.get(ANSWERED, Boolean.class))
+            ? Future.succeededFuture()
+            : ctx.sendResponse();
       }
     };
   }
@@ -105,7 +127,9 @@ final class Previews {
     return ctx -> {
       Route route = ctx.get(ROUTE, Route.class);
       if (route == null) return Future.failedFuture("no route resolved for this request");
-      return ctx.client().request(clients.originRequest(SocketAddress.inetSocketAddress(route.port(), route.host())))
+      return ctx.client()
+          .request(
+              clients.originRequest(SocketAddress.inetSocketAddress(route.port(), route.host())))
           .map(out -> out.authority(ctx.request().proxiedRequest().authority()));
     };
   }

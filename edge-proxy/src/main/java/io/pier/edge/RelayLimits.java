@@ -12,12 +12,10 @@ import java.util.Map;
 final class RelayLimits {
 
   /** The answer to {@link #admit}: a {@link Lease} or a {@link Refusal}. */
-  sealed interface Admission permits Lease, Refusal {
-  }
+  sealed interface Admission permits Lease, Refusal {}
 
   /** What a refused client is told: which limit, its value, and the status to answer with. */
-  record Refusal(String limit, int max, int status, String message) implements Admission {
-  }
+  record Refusal(String limit, int max, int status, String message) implements Admission {}
 
   /** One admitted WebSocket's place; give it back with {@link #release()}. */
   final class Lease implements Admission {
@@ -68,14 +66,26 @@ final class RelayLimits {
    */
   synchronized Admission admit(String user, String repl) {
     if (open >= total) {
-      return new Refusal("edge", total, 503, "this edge-proxy relays " + total + " " + what + " at most; try again shortly");
+      return new Refusal(
+          "edge",
+          total,
+          503,
+          "this edge-proxy relays " + total + " " + what + " at most; try again shortly");
     }
     if (user != null && perUser > 0 && byUser.getOrDefault(user, 0) >= perUser) {
-      return new Refusal("user", perUser, 429, "an account may have " + perUser + " " + what
-          + " open at once; close one (another tab or window) first");
+      return new Refusal(
+          "user",
+          perUser,
+          429,
+          "an account may have "
+              + perUser
+              + " "
+              + what
+              + " open at once; close one (another tab or window) first");
     }
     if (byRepl.getOrDefault(repl, 0) >= perRepl) {
-      return new Refusal("repl", perRepl, 429, "a repl may have " + perRepl + " " + what + " open at once");
+      return new Refusal(
+          "repl", perRepl, 429, "a repl may have " + perRepl + " " + what + " open at once");
     }
     open++;
     byRepl.merge(repl, 1, Integer::sum);

@@ -24,8 +24,13 @@ final class ReplWaker {
   private final Schedulers schedulers;
   private final Map<String, Future<Route>> waking = new ConcurrentHashMap<>();
 
-  ReplWaker(Vertx vertx, EdgeConfig config, ClusterState cluster, TokenSigner tokens, EdgeClients clients,
-            Schedulers schedulers) {
+  ReplWaker(
+      Vertx vertx,
+      EdgeConfig config,
+      ClusterState cluster,
+      TokenSigner tokens,
+      EdgeClients clients,
+      Schedulers schedulers) {
     this.vertx = vertx;
     this.config = config;
     this.cluster = cluster;
@@ -36,32 +41,54 @@ final class ReplWaker {
 
   /** Asks a scheduler to start the repl (once, however many requests wait for it) and returns its route. */
   Future<Route> wake(String slug) {
-    return waking.computeIfAbsent(slug, s -> {
-      Future<Route> started = askSchedulerToStart(s, schedulers.shuffled(), 0)
-          .compose(v -> cluster.routes().get(s))
-          .compose(route -> route != null ? Future.succeededFuture(route)
-              : Future.failedFuture("started, but no route yet"))
-          .timeout(config.wakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
-      // Removed later, not inside computeIfAbsent: a future that fails at once would update the map recursively.
-      started.onComplete(done -> vertx.runOnContext(v -> waking.remove(s, started)));
-      return started;
-    });
+    return waking.computeIfAbsent(
+        slug,
+        s -> {
+          Future<Route> started =
+              askSchedulerToStart(s, schedulers.shuffled(), 0)
+                  .compose(v -> cluster.routes().get(s))
+                  .compose(
+                      route ->
+                          route != null
+                              ? Future.succeededFuture(route)
+                              : Future.failedFuture("started, but no route yet"))
+                  .timeout(config.wakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+          // Removed later, not inside computeIfAbsent: a future that fails at once would update the
+          // map recursively.
+          started.onComplete(done -> vertx.runOnContext(v -> waking.remove(s, started)));
+          return started;
+        });
   }
 
   private Future<Void> askSchedulerToStart(String slug, List<String> urls, int index) {
     if (index >= urls.size()) return Future.failedFuture("no scheduler answered");
     URI scheduler = URI.create(urls.get(index));
-    return clients.api().request(new RequestOptions().setMethod(HttpMethod.POST)
-            .setHost(scheduler.getHost()).setPort(scheduler.getPort()).setURI("/api/repls/" + slug + "/start")
-            .setConnectTimeout(config.capacity().connectTimeout().toMillis())
-            .setTimeout(config.wakeTimeout().toMillis())
-            .putHeader("Authorization", "Bearer " + tokens.issue("service:edge", true, Duration.ofMinutes(5))))
+    return clients
+        .api()
+        .request(
+            new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setHost(scheduler.getHost())
+                .setPort(scheduler.getPort())
+                .setURI("/api/repls/" + slug + "/start")
+                .setConnectTimeout(config.capacity().connectTimeout().toMillis())
+                .setTimeout(config.wakeTimeout().toMillis())
+                .putHeader(
+                    "Authorization",
+                    "Bearer " + tokens.issue("service:edge", true, Duration.ofMinutes(5))))
         .compose(request -> request.send())
         .recover(unreachable -> askSchedulerToStart(slug, urls, index + 1).map(v -> null))
-        .compose(response -> {
-          if (response == null) return Future.succeededFuture();
-          return response.body().compose(body -> response.statusCode() == 200 ? Future.<Void>succeededFuture()
-              : Future.failedFuture("the scheduler answered " + response.statusCode() + ": " + body));
-        });
+        .compose(
+            response -> {
+              if (response == null) return Future.succeededFuture();
+              return response
+                  .body()
+                  .compose(
+                      body ->
+                          response.statusCode() == 200
+                              ? Future.<Void>succeededFuture()
+                              : Future.failedFuture(
+                                  "the scheduler answered " + response.statusCode() + ": " + body));
+            });
   }
 }

@@ -37,11 +37,21 @@ final class Schedulers {
       urls.set(configured);
       return Future.succeededFuture();
     }
-    return cluster.services().values()
-        .onSuccess(all -> urls.set(all.stream().filter(s -> s.kind().equals("scheduler"))
-            .map(ServiceEndpoint::url).sorted().toList()))
-        .onFailure(err -> LOG.warn("could not read schedulers from the cluster: {}", err.getMessage()))
-        .<Void>mapEmpty().recover(err -> Future.succeededFuture());
+    return cluster
+        .services()
+        .values()
+        .onSuccess(
+            all ->
+                urls.set(
+                    all.stream()
+                        .filter(s -> s.kind().equals("scheduler"))
+                        .map(ServiceEndpoint::url)
+                        .sorted()
+                        .toList()))
+        .onFailure(
+            err -> LOG.warn("could not read schedulers from the cluster: {}", err.getMessage()))
+        .<Void>mapEmpty()
+        .recover(err -> Future.succeededFuture());
   }
 
   /** From now on, reads the schedulers every couple of seconds. */

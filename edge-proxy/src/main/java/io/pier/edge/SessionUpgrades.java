@@ -21,8 +21,12 @@ final class SessionUpgrades {
   private final UpgradeRelay relay;
   private final UpgradeRefusal refusals;
 
-  SessionUpgrades(ClusterState cluster, TokenSigner tokens, RelayLimits limits, UpgradeRelay relay,
-                  UpgradeRefusal refusals) {
+  SessionUpgrades(
+      ClusterState cluster,
+      TokenSigner tokens,
+      RelayLimits limits,
+      UpgradeRelay relay,
+      UpgradeRefusal refusals) {
     this.cluster = cluster;
     this.tokens = tokens;
     this.limits = limits;
@@ -32,26 +36,34 @@ final class SessionUpgrades {
 
   void handle(HttpServerRequest req, String slug) {
     req.pause();
-    cluster.routes().get(slug).onComplete(found -> {
-      if (found.failed() || found.result() == null) {
-        req.resume();
-        HttpErrors.send(req.response(), 503, "not_running", slug + " is not running; start it first");
-        return;
-      }
-      AuthToken caller = tokens.verify(Credentials.token(req)).orElse(null);
-      if (caller == null) {
-        req.resume();
-        HttpErrors.send(req.response(), 401, "unauthenticated", "sign in first");
-        return;
-      }
-      RelayLimits.Admission admission = limits.admit(caller.subject(), slug);
-      if (admission instanceof RelayLimits.Refusal refusal) {
-        refusals.refuse(req, "session", refusal);
-        return;
-      }
-      URI agent = URI.create(found.result().agentUrl());
-      relay.relay(req, SocketAddress.inetSocketAddress(agent.getPort(), agent.getHost()),
-          UpgradeRelay.forwardedHeaders(req), ((RelayLimits.Lease) admission)::release);
-    });
+    cluster
+        .routes()
+        .get(slug)
+        .onComplete(
+            found -> {
+              if (found.failed() || found.result() == null) {
+                req.resume();
+                HttpErrors.send(
+                    req.response(), 503, "not_running", slug + " is not running; start it first");
+                return;
+              }
+              AuthToken caller = tokens.verify(Credentials.token(req)).orElse(null);
+              if (caller == null) {
+                req.resume();
+                HttpErrors.send(req.response(), 401, "unauthenticated", "sign in first");
+                return;
+              }
+              RelayLimits.Admission admission = limits.admit(caller.subject(), slug);
+              if (admission instanceof RelayLimits.Refusal refusal) {
+                refusals.refuse(req, "session", refusal);
+                return;
+              }
+              URI agent = URI.create(found.result().agentUrl());
+              relay.relay(
+                  req,
+                  SocketAddress.inetSocketAddress(agent.getPort(), agent.getHost()),
+                  UpgradeRelay.forwardedHeaders(req),
+                  ((RelayLimits.Lease) admission)::release);
+            });
   }
 }

@@ -16,10 +16,16 @@ final class UpgradeRefusal {
     meters.countRefusal(kind, refusal.limit());
     req.resume();
     if (req.response().ended() || req.response().closed()) return;
-    req.response().setStatusCode(refusal.status()).putHeader("Content-Type", "application/json")
+    req.response()
+        .setStatusCode(refusal.status())
+        .putHeader("Content-Type", "application/json")
         .putHeader("Retry-After", refusal.status() == 503 ? "5" : "30")
-        .end(new JsonObject().put("error", "too_many_websockets")
-            .put("limit", kind + "s_per_" + refusal.limit()).put("max", refusal.max())
-            .put("message", refusal.message()).encode());
+        .end(
+            new JsonObject()
+                .put("error", "too_many_websockets")
+                .put("limit", kind + "s_per_" + refusal.limit())
+                .put("max", refusal.max())
+                .put("message", refusal.message())
+                .encode());
   }
 }

@@ -38,9 +38,20 @@ import org.slf4j.LoggerFactory;
  */
 final class UpgradeRelay {
   private static final Logger LOG = LoggerFactory.getLogger(UpgradeRelay.class);
+
   /** Not passed on: they describe one hop, not the request (the upgrade's own Connection is set anew). */
-  private static final Set<String> HOP_BY_HOP = Set.of("host", "connection", "keep-alive", "proxy-connection",
-      "proxy-authorization", "proxy-authenticate", "te", "trailer", "transfer-encoding", "content-length");
+  private static final Set<String> HOP_BY_HOP =
+      Set.of(
+          "host",
+          "connection",
+          "keep-alive",
+          "proxy-connection",
+          "proxy-authorization",
+          "proxy-authenticate",
+          "te",
+          "trailer",
+          "transfer-encoding",
+          "content-length");
 
   private final Vertx vertx;
   private final HttpClientAgent agent;
@@ -49,7 +60,8 @@ final class UpgradeRelay {
   private final AtomicInteger pending = new AtomicInteger();
   private final AtomicInteger open = new AtomicInteger();
 
-  UpgradeRelay(Vertx vertx, HttpClientAgent agent, Duration connectTimeout, Duration upgradeTimeout) {
+  UpgradeRelay(
+      Vertx vertx, HttpClientAgent agent, Duration connectTimeout, Duration upgradeTimeout) {
     this.vertx = vertx;
     this.agent = agent;
     this.connectTimeoutMs = connectTimeout.toMillis();
@@ -69,9 +81,12 @@ final class UpgradeRelay {
   /** The client's headers that go to the origin: all but those of this hop; {@code Connection: Upgrade}. */
   static MultiMap forwardedHeaders(HttpServerRequest req) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-    req.headers().forEach(h -> {
-      if (!HOP_BY_HOP.contains(h.getKey().toLowerCase(Locale.ROOT))) headers.add(h.getKey(), h.getValue());
-    });
+    req.headers()
+        .forEach(
+            h -> {
+              if (!HOP_BY_HOP.contains(h.getKey().toLowerCase(Locale.ROOT)))
+                headers.add(h.getKey(), h.getValue());
+            });
     // Firefox sends "keep-alive, Upgrade": origins expect the plain value.
     headers.set(HttpHeaders.CONNECTION, "Upgrade");
     return headers;
@@ -94,8 +109,10 @@ final class UpgradeRelay {
     private NetSocket upstream;
     private NetSocket downstream;
     private long timer = -1;
+
     /** Upgrade asked for and not answered: counted in {@link #pending}. */
     private boolean asking = true;
+
     private boolean upgraded;
     private boolean ended;
 
@@ -108,47 +125,85 @@ final class UpgradeRelay {
 
     void start() {
       pending.incrementAndGet();
-      // Before the upgrade, a client that goes away (killed mid-upgrade, or it gave up) ends the relay here.
-      req.response().closeHandler(v -> {
-        if (downstream == null) end("the client left before the upgrade was through");
-      });
-      timer = vertx.setTimer(upgradeTimeoutMs, t -> {
-        timer = -1;
-        if (!upgraded) fail(504, "upgrade_timeout", "the origin did not answer the WebSocket upgrade within "
-            + upgradeTimeoutMs / 1000 + " s", null);
-      });
-      agent.connect(new HttpConnectOptions().setServer(origin).setConnectTimeout(connectTimeoutMs))
-          .<HttpClientRequest>compose(conn -> {
-            connection = conn;
-            if (ended) {
-              conn.close();
-              return Future.failedFuture("ended");
-            }
-            conn.exceptionHandler(err -> LOG.debug("connection to {} for {}: {}", origin, req.uri(), err.toString()));
-            conn.closeHandler(v -> {
-              if (!upgraded) fail(502, "origin_closed", "the origin closed the connection during the upgrade", null);
-            });
-            return conn.request(new RequestOptions().setMethod(HttpMethod.GET).setURI(req.uri()).setHeaders(headers));
-          })
-          .compose(request -> {
-            // The origin sees the Host the client used (a preview's app, the node-agent's Origin check).
-            if (req.authority() != null) request.authority(req.authority());
-            // Once upgraded, the request ends with its connection: that is no error to log.
-            request.exceptionHandler(err -> LOG.debug("upgrade request {}: {}", req.uri(), err.toString()));
-            return request.connect();
-          })
-          .onComplete(answered -> onRequestContext(() -> {
-            if (ended) {
-              if (answered.succeeded() && answered.result().statusCode() == 101) answered.result().netSocket().close();
-              closeConnection();
-            } else if (answered.failed()) {
-              fail(502, "origin_unreachable", "could not reach the origin: " + answered.cause().getMessage(), null);
-            } else if (answered.result().statusCode() == 101) {
-              upgrade(answered.result());
-            } else {
-              refuse(answered.result());
-            }
-          }));
+      // Before the upgrade, a client that goes away (killed mid-upgrade, or it gave up) ends the
+      // relay here.
+      req.response()
+          .closeHandler(
+              v -> {
+                if (downstream == null) end("the client left before the upgrade was through");
+              });
+      timer =
+          vertx.setTimer(
+              upgradeTimeoutMs,
+              t -> {
+                timer = -1;
+                if (!upgraded)
+                  fail(
+                      504,
+                      "upgrade_timeout",
+                      "the origin did not answer the WebSocket upgrade within "
+                          + upgradeTimeoutMs / 1000
+                          + " s",
+                      null);
+              });
+      agent
+          .connect(new HttpConnectOptions().setServer(origin).setConnectTimeout(connectTimeoutMs))
+          .<HttpClientRequest>compose(
+              conn -> {
+                connection = conn;
+                if (ended) {
+                  conn.close();
+                  return Future.failedFuture("ended");
+                }
+                conn.exceptionHandler(
+                    err ->
+                        LOG.debug(
+                            "connection to {} for {}: {}", origin, req.uri(), err.toString()));
+                conn.closeHandler(
+                    v -> {
+                      if (!upgraded)
+                        fail(
+                            502,
+                            "origin_closed",
+                            "the origin closed the connection during the upgrade",
+                            null);
+                    });
+                return conn.request(
+                    new RequestOptions()
+                        .setMethod(HttpMethod.GET)
+                        .setURI(req.uri())
+                        .setHeaders(headers));
+              })
+          .compose(
+              request -> {
+                // The origin sees the Host the client used (a preview's app, the node-agent's
+                // Origin check).
+                if (req.authority() != null) request.authority(req.authority());
+                // Once upgraded, the request ends with its connection: that is no error to log.
+                request.exceptionHandler(
+                    err -> LOG.debug("upgrade request {}: {}", req.uri(), err.toString()));
+                return request.connect();
+              })
+          .onComplete(
+              answered ->
+                  onRequestContext(
+                      () -> {
+                        if (ended) {
+                          if (answered.succeeded() && answered.result().statusCode() == 101)
+                            answered.result().netSocket().close();
+                          closeConnection();
+                        } else if (answered.failed()) {
+                          fail(
+                              502,
+                              "origin_unreachable",
+                              "could not reach the origin: " + answered.cause().getMessage(),
+                              null);
+                        } else if (answered.result().statusCode() == 101) {
+                          upgrade(answered.result());
+                        } else {
+                          refuse(answered.result());
+                        }
+                      }));
     }
 
     /**
@@ -156,8 +211,8 @@ final class UpgradeRelay {
      * once when already there (so that no byte of the origin's arrives before its handler is set).
      */
     private void onRequestContext(Runnable action) {
-      Context context = req instanceof HttpServerRequestInternal internal
-          ? internal.context() : null;
+      Context context =
+          req instanceof HttpServerRequestInternal internal ? internal.context() : null;
       if (context == null || Vertx.currentContext() == context) {
         action.run();
       } else {
@@ -185,59 +240,70 @@ final class UpgradeRelay {
         end("the client left as it was upgraded: " + clientGone);
         return;
       }
-      switching.onComplete(switched -> {
-        if (switched.failed()) {
-          end("the client left as it was upgraded: " + switched.cause().getMessage());
-          return;
-        }
-        downstream = switched.result();
-        if (ended) {
-          downstream.close();
-          upstream.close();
-          return;
-        }
-        noLongerAsking();
-        open.incrementAndGet();
-        pipe(downstream, upstream);
-        pipe(upstream, downstream);
-        upstream.resume();
-      });
+      switching.onComplete(
+          switched -> {
+            if (switched.failed()) {
+              end("the client left as it was upgraded: " + switched.cause().getMessage());
+              return;
+            }
+            downstream = switched.result();
+            if (ended) {
+              downstream.close();
+              upstream.close();
+              return;
+            }
+            noLongerAsking();
+            open.incrementAndGet();
+            pipe(downstream, upstream);
+            pipe(upstream, downstream);
+            upstream.resume();
+          });
     }
 
     /** Bytes of {@code from} go to {@code to}; {@code from} pauses while {@code to} cannot take more. */
     private void pipe(NetSocket from, NetSocket to) {
-      from.handler(bytes -> {
-        to.write(bytes);
-        if (to.writeQueueFull()) {
-          from.pause();
-          to.drainHandler(v -> from.resume());
-        }
-      });
-      from.exceptionHandler(err -> {
-        LOG.debug("relay of {}: {}", req.uri(), err.toString());
-        from.close();
-      });
-      from.closeHandler(v -> {
-        to.close();
-        end(null);
-      });
+      from.handler(
+          bytes -> {
+            to.write(bytes);
+            if (to.writeQueueFull()) {
+              from.pause();
+              to.drainHandler(v -> from.resume());
+            }
+          });
+      from.exceptionHandler(
+          err -> {
+            LOG.debug("relay of {}: {}", req.uri(), err.toString());
+            from.close();
+          });
+      from.closeHandler(
+          v -> {
+            to.close();
+            end(null);
+          });
     }
 
     /** The origin answered something else than 101 (401, 403, 404, 429, ...): the client gets it as it is. */
     private void refuse(HttpClientResponse response) {
       cancelTimer();
-      response.body().onComplete(body -> {
-        HttpServerResponse answer = req.response();
-        if (!answer.ended() && !answer.closed()) {
-          req.resume();
-          answer.setStatusCode(response.statusCode());
-          response.headers().forEach(h -> {
-            if (!HOP_BY_HOP.contains(h.getKey().toLowerCase(Locale.ROOT))) answer.headers().add(h.getKey(), h.getValue());
-          });
-          answer.end(body.succeeded() ? body.result() : Buffer.buffer());
-        }
-        end(null);
-      });
+      response
+          .body()
+          .onComplete(
+              body -> {
+                HttpServerResponse answer = req.response();
+                if (!answer.ended() && !answer.closed()) {
+                  req.resume();
+                  answer.setStatusCode(response.statusCode());
+                  response
+                      .headers()
+                      .forEach(
+                          h -> {
+                            if (!HOP_BY_HOP.contains(h.getKey().toLowerCase(Locale.ROOT)))
+                              answer.headers().add(h.getKey(), h.getValue());
+                          });
+                  answer.end(body.succeeded() ? body.result() : Buffer.buffer());
+                }
+                end(null);
+              });
     }
 
     private void fail(int status, String code, String message, String retryAfter) {

@@ -39,38 +39,99 @@ class EdgeIdleTimeoutIT {
   @Test
   void aSilentRelayedSessionIsClosedAfterTheIdleTimeoutAndReleased() throws Exception {
     String secret = "edge-idle-it-secret-long-enough";
-    ClusterConfig cluster = new ClusterConfig("edge-idle-" + UUID.randomUUID(), List.of("127.0.0.1"), "127.0.0.1",
-        ThreadLocalRandom.current().nextInt(20000, 40000), false);
-    HazelcastCluster data = Mains.await(HazelcastCluster.join(cluster, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)), WAIT);
+    ClusterConfig cluster =
+        new ClusterConfig(
+            "edge-idle-" + UUID.randomUUID(),
+            List.of("127.0.0.1"),
+            "127.0.0.1",
+            ThreadLocalRandom.current().nextInt(20000, 40000),
+            false);
+    HazelcastCluster data =
+        Mains.await(
+            HazelcastCluster.join(cluster, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)),
+            WAIT);
     int port;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
-    EdgeProxyMain.Running edge = Mains.await(EdgeProxyMain.start(new EdgeConfig("127.0.0.1", port, "pier.localhost",
-        List.of(), Duration.ZERO, secret, new ClusterConfig(cluster.name(), cluster.members(), cluster.host(),
-        cluster.port(), true)).withCapacity(EdgeConfig.Capacity.defaults().withTimeouts(Duration.ofSeconds(2),
-        Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(3)))), WAIT);
+    EdgeProxyMain.Running edge =
+        Mains.await(
+            EdgeProxyMain.start(
+                new EdgeConfig(
+                        "127.0.0.1",
+                        port,
+                        "pier.localhost",
+                        List.of(),
+                        Duration.ZERO,
+                        secret,
+                        new ClusterConfig(
+                            cluster.name(),
+                            cluster.members(),
+                            cluster.host(),
+                            cluster.port(),
+                            true))
+                    .withCapacity(
+                        EdgeConfig.Capacity.defaults()
+                            .withTimeouts(
+                                Duration.ofSeconds(2),
+                                Duration.ofSeconds(2),
+                                Duration.ofSeconds(5),
+                                Duration.ofSeconds(3)))),
+            WAIT);
     Vertx vertx = Vertx.vertx();
     try {
       // A node-agent that accepts the session and then says nothing, ever.
-      HttpServer silent = Mains.await(vertx.createHttpServer().requestHandler(req -> req.toWebSocket())
-          .listen(0, "127.0.0.1"), WAIT);
-      Mains.await(data.state().routes().put("quiet-app",
-          new Route("quiet-app", "n1", "127.0.0.1", 1, "http://127.0.0.1:" + silent.actualPort())), WAIT);
-      // The edge's first look into the cluster's maps can take a while on a busy machine: not part of what is measured.
-      HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + port + "/")).header("Host", "quiet-app.pier.localhost").build(),
-          HttpResponse.BodyHandlers.discarding());
-      WebSocket ws = Mains.await(vertx.createWebSocketClient().connect(new WebSocketConnectOptions()
-          .setHost("127.0.0.1").setPort(port).setURI("/api/repls/quiet-app/session")
-          .putHeader("Host", "pier.localhost").setAllowOriginHeader(false)
-          .putHeader("Authorization", "Bearer " + new TokenSigner(secret, Clock.systemUTC())
-              .issue("ada", false, Duration.ofMinutes(5)))), WAIT);
+      HttpServer silent =
+          Mains.await(
+              vertx
+                  .createHttpServer()
+                  .requestHandler(req -> req.toWebSocket())
+                  .listen(0, "127.0.0.1"),
+              WAIT);
+      Mains.await(
+          data.state()
+              .routes()
+              .put(
+                  "quiet-app",
+                  new Route(
+                      "quiet-app",
+                      "n1",
+                      "127.0.0.1",
+                      1,
+                      "http://127.0.0.1:" + silent.actualPort())),
+          WAIT);
+      // The edge's first look into the cluster's maps can take a while on a busy machine: not part
+      // of what is measured.
+      HttpClient.newHttpClient()
+          .send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                  .header("Host", "quiet-app.pier.localhost")
+                  .build(),
+              HttpResponse.BodyHandlers.discarding());
+      WebSocket ws =
+          Mains.await(
+              vertx
+                  .createWebSocketClient()
+                  .connect(
+                      new WebSocketConnectOptions()
+                          .setHost("127.0.0.1")
+                          .setPort(port)
+                          .setURI("/api/repls/quiet-app/session")
+                          .putHeader("Host", "pier.localhost")
+                          .setAllowOriginHeader(false)
+                          .putHeader(
+                              "Authorization",
+                              "Bearer "
+                                  + new TokenSigner(secret, Clock.systemUTC())
+                                      .issue("ada", false, Duration.ofMinutes(5)))),
+              WAIT);
       CompletableFuture<Void> closed = new CompletableFuture<>();
       ws.closeHandler(v -> closed.complete(null));
       long opened = System.nanoTime();
-      // The edge counts the relay open on its own event loop, a moment after the client has its 101.
-      for (int i = 0; i < 50 && edge.proxy().load().sessionsOpen() == 0 && !closed.isDone(); i++) Thread.sleep(20);
+      // The edge counts the relay open on its own event loop, a moment after the client has its
+      // 101.
+      for (int i = 0; i < 50 && edge.proxy().load().sessionsOpen() == 0 && !closed.isDone(); i++)
+        Thread.sleep(20);
       assertEquals(1, edge.proxy().load().sessionsOpen());
       closed.get(15, TimeUnit.SECONDS);
       long after = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - opened);

@@ -66,53 +66,162 @@ class EdgeProxyIT {
   private static EdgeProxyMain.Running edge;
   private static Vertx backends;
   private static int edgePort;
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private static final String SECRET = "edge-it-secret-long-enough";
   private static final TokenSigner TOKENS = new TokenSigner(SECRET, Clock.systemUTC());
 
   @BeforeAll
   static void start() throws Exception {
-    ClusterConfig cluster = new ClusterConfig("edge-it-" + UUID.randomUUID(), List.of("127.0.0.1"), "127.0.0.1",
-        ThreadLocalRandom.current().nextInt(20000, 40000), false);
-    dataMember = Mains.await(HazelcastCluster.join(cluster, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)), WAIT);
+    ClusterConfig cluster =
+        new ClusterConfig(
+            "edge-it-" + UUID.randomUUID(),
+            List.of("127.0.0.1"),
+            "127.0.0.1",
+            ThreadLocalRandom.current().nextInt(20000, 40000),
+            false);
+    dataMember =
+        Mains.await(
+            HazelcastCluster.join(cluster, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)),
+            WAIT);
     edgePort = freePort();
-    // Small pools and short timeouts, so that the tests below see them at work; session limits above any pool's.
-    edge = Mains.await(EdgeProxyMain.start(new EdgeConfig("127.0.0.1", edgePort, DOMAIN, List.of(), Duration.ZERO, SECRET,
-        new ClusterConfig(cluster.name(), cluster.members(), cluster.host(), cluster.port(), true))
-        .withCapacity(EdgeConfig.Capacity.defaults().withSessions(100, 45, 90).withPools(4, 4, 4, 4)
-            .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(30)))),
-        WAIT);
+    // Small pools and short timeouts, so that the tests below see them at work; session limits
+    // above any pool's.
+    edge =
+        Mains.await(
+            EdgeProxyMain.start(
+                new EdgeConfig(
+                        "127.0.0.1",
+                        edgePort,
+                        DOMAIN,
+                        List.of(),
+                        Duration.ZERO,
+                        SECRET,
+                        new ClusterConfig(
+                            cluster.name(),
+                            cluster.members(),
+                            cluster.host(),
+                            cluster.port(),
+                            true))
+                    .withCapacity(
+                        EdgeConfig.Capacity.defaults()
+                            .withSessions(100, 45, 90)
+                            .withPools(4, 4, 4, 4)
+                            .withTimeouts(
+                                Duration.ofSeconds(2),
+                                Duration.ofSeconds(2),
+                                Duration.ofSeconds(5),
+                                Duration.ofSeconds(30)))),
+            WAIT);
     backends = Vertx.vertx();
 
-    HttpServer app = Mains.await(backends.createHttpServer()
-        .webSocketHandler(ws -> ws.textMessageHandler(m -> ws.writeTextMessage(m + " via " + ws.headers().get("Host"))))
-        .requestHandler(req -> {
-          if (req.path().equals("/slow")) {
-            backends.setTimer(500, t -> req.response().end("slow"));
-          } else {
-            req.response().end("app saw Host " + req.getHeader("Host") + " path " + req.uri());
-          }
-        })
-        .listen(0, "127.0.0.1"), WAIT);
-    Mains.await(dataMember.state().routes().put("live-app",
-        new Route("live-app", "n1", "127.0.0.1", app.actualPort(), "http://127.0.0.1:1")), WAIT);
-    Mains.await(dataMember.state().repls().put("sleepy", new ReplRecord("sleepy", "node", null, ReplState.STOPPED,
-        null, Instant.now(), Instant.now(), new Limits(1, 512, 256))), WAIT);
+    HttpServer app =
+        Mains.await(
+            backends
+                .createHttpServer()
+                .webSocketHandler(
+                    ws ->
+                        ws.textMessageHandler(
+                            m -> ws.writeTextMessage(m + " via " + ws.headers().get("Host"))))
+                .requestHandler(
+                    req -> {
+                      if (req.path().equals("/slow")) {
+                        backends.setTimer(500, t -> req.response().end("slow"));
+                      } else {
+                        req.response()
+                            .end("app saw Host " + req.getHeader("Host") + " path " + req.uri());
+                      }
+                    })
+                .listen(0, "127.0.0.1"),
+            WAIT);
+    Mains.await(
+        dataMember
+            .state()
+            .routes()
+            .put(
+                "live-app",
+                new Route("live-app", "n1", "127.0.0.1", app.actualPort(), "http://127.0.0.1:1")),
+        WAIT);
+    Mains.await(
+        dataMember
+            .state()
+            .repls()
+            .put(
+                "sleepy",
+                new ReplRecord(
+                    "sleepy",
+                    "node",
+                    null,
+                    ReplState.STOPPED,
+                    null,
+                    Instant.now(),
+                    Instant.now(),
+                    new Limits(1, 512, 256))),
+        WAIT);
 
-    // Private repls of ada's: their app tells what reached it, so a test sees which credentials were passed on.
-    HttpServer tattler = Mains.await(backends.createHttpServer()
-        .webSocketHandler(ws -> ws.writeTextMessage("cookie=" + ws.headers().get("Cookie")))
-        .requestHandler(req -> req.response().end("path=" + req.uri() + " authorization="
-            + req.getHeader("Authorization") + " cookie=" + req.getHeader("Cookie")))
-        .listen(0, "127.0.0.1"), WAIT);
+    // Private repls of ada's: their app tells what reached it, so a test sees which credentials
+    // were passed on.
+    HttpServer tattler =
+        Mains.await(
+            backends
+                .createHttpServer()
+                .webSocketHandler(ws -> ws.writeTextMessage("cookie=" + ws.headers().get("Cookie")))
+                .requestHandler(
+                    req ->
+                        req.response()
+                            .end(
+                                "path="
+                                    + req.uri()
+                                    + " authorization="
+                                    + req.getHeader("Authorization")
+                                    + " cookie="
+                                    + req.getHeader("Cookie")))
+                .listen(0, "127.0.0.1"),
+            WAIT);
     for (String slug : List.of("hidden-app", "other-hidden")) {
-      Mains.await(dataMember.state().routes().put(slug,
-          new Route(slug, "n1", "127.0.0.1", tattler.actualPort(), "http://127.0.0.1:1")), WAIT);
-      Mains.await(dataMember.state().repls().put(slug, new ReplRecord(slug, "node", "ada", ReplState.RUNNING, "n1",
-          Instant.now(), Instant.now(), new Limits(1, 512, 256), Visibility.PRIVATE)), WAIT);
+      Mains.await(
+          dataMember
+              .state()
+              .routes()
+              .put(
+                  slug,
+                  new Route(slug, "n1", "127.0.0.1", tattler.actualPort(), "http://127.0.0.1:1")),
+          WAIT);
+      Mains.await(
+          dataMember
+              .state()
+              .repls()
+              .put(
+                  slug,
+                  new ReplRecord(
+                      slug,
+                      "node",
+                      "ada",
+                      ReplState.RUNNING,
+                      "n1",
+                      Instant.now(),
+                      Instant.now(),
+                      new Limits(1, 512, 256),
+                      Visibility.PRIVATE)),
+          WAIT);
     }
-    Mains.await(dataMember.state().repls().put("hidden-sleepy", new ReplRecord("hidden-sleepy", "node", "ada",
-        ReplState.STOPPED, null, Instant.now(), Instant.now(), new Limits(1, 512, 256), Visibility.PRIVATE)), WAIT);
+    Mains.await(
+        dataMember
+            .state()
+            .repls()
+            .put(
+                "hidden-sleepy",
+                new ReplRecord(
+                    "hidden-sleepy",
+                    "node",
+                    "ada",
+                    ReplState.STOPPED,
+                    null,
+                    Instant.now(),
+                    Instant.now(),
+                    new Limits(1, 512, 256),
+                    Visibility.PRIVATE)),
+        WAIT);
   }
 
   @AfterAll
@@ -136,8 +245,17 @@ class EdgeProxyIT {
 
   @Test
   void webSocketUpgradesPassThroughWithTheHostKept() throws Exception {
-    WebSocket ws = Mains.await(backends.createWebSocketClient().connect(new WebSocketConnectOptions()
-        .setHost("127.0.0.1").setPort(edgePort).setURI("/hmr").putHeader("Host", "live-app." + DOMAIN)), WAIT);
+    WebSocket ws =
+        Mains.await(
+            backends
+                .createWebSocketClient()
+                .connect(
+                    new WebSocketConnectOptions()
+                        .setHost("127.0.0.1")
+                        .setPort(edgePort)
+                        .setURI("/hmr")
+                        .putHeader("Host", "live-app." + DOMAIN)),
+            WAIT);
     CompletableFuture<String> echoed = new CompletableFuture<>();
     ws.textMessageHandler(echoed::complete);
     Mains.await(ws.writeTextMessage("ping"), WAIT);
@@ -159,22 +277,50 @@ class EdgeProxyIT {
 
   @Test
   void apiGoesToASchedulerFoundInTheCluster() throws Exception {
-    HttpServer scheduler = Mains.await(backends.createHttpServer()
-        .requestHandler(req -> req.response().putHeader("Content-Type", "application/json")
-            .end(new JsonObject().put("path", req.path()).put("method", req.method().name())
-                .put("host", req.getHeader("Host")).put("proto", req.getHeader("X-Forwarded-Proto")).encode()))
-        .listen(0, "127.0.0.1"), WAIT);
+    HttpServer scheduler =
+        Mains.await(
+            backends
+                .createHttpServer()
+                .requestHandler(
+                    req ->
+                        req.response()
+                            .putHeader("Content-Type", "application/json")
+                            .end(
+                                new JsonObject()
+                                    .put("path", req.path())
+                                    .put("method", req.method().name())
+                                    .put("host", req.getHeader("Host"))
+                                    .put("proto", req.getHeader("X-Forwarded-Proto"))
+                                    .encode()))
+                .listen(0, "127.0.0.1"),
+            WAIT);
     try {
-      Mains.await(dataMember.state().services().put("scheduler/it",
-          new ServiceEndpoint("scheduler", "it", "http://127.0.0.1:" + scheduler.actualPort()), Duration.ofMinutes(1)), WAIT);
+      Mains.await(
+          dataMember
+              .state()
+              .services()
+              .put(
+                  "scheduler/it",
+                  new ServiceEndpoint(
+                      "scheduler", "it", "http://127.0.0.1:" + scheduler.actualPort()),
+                  Duration.ofMinutes(1)),
+          WAIT);
       JsonObject body = awaitApi();
       assertEquals("/api/repls", body.getString("path"));
       assertEquals(DOMAIN, body.getString("host"), "the scheduler sees the Host the browser used");
       assertEquals("http", body.getString("proto"));
-      JsonObject spoofed = new JsonObject(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edgePort
-          + "/api/repls")).header("Host", DOMAIN).header("X-Forwarded-Proto", "https").build(),
-          HttpResponse.BodyHandlers.ofString()).body());
-      assertEquals("http", spoofed.getString("proto"), "a client's own X-Forwarded-Proto is replaced");
+      JsonObject spoofed =
+          new JsonObject(
+              HTTP.send(
+                      HttpRequest.newBuilder(
+                              URI.create("http://127.0.0.1:" + edgePort + "/api/repls"))
+                          .header("Host", DOMAIN)
+                          .header("X-Forwarded-Proto", "https")
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .body());
+      assertEquals(
+          "http", spoofed.getString("proto"), "a client's own X-Forwarded-Proto is replaced");
     } finally {
       Mains.await(dataMember.state().services().remove("scheduler/it"), WAIT);
       Mains.await(scheduler.close(), WAIT);
@@ -189,11 +335,19 @@ class EdgeProxyIT {
     assertEquals(200, get("127.0.0.1:" + edgePort, "/healthz").statusCode());
     get("live-app." + DOMAIN, "/");
     assertEquals(401, get(DOMAIN, "/metrics").statusCode(), "metrics need the metrics token");
-    String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edgePort + "/metrics"))
-        .header("Host", DOMAIN).header("Authorization", "Bearer " + TOKENS.metricsToken())
-        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    String metrics =
+        HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edgePort + "/metrics"))
+                    .header("Host", DOMAIN)
+                    .header("Authorization", "Bearer " + TOKENS.metricsToken())
+                    .timeout(Duration.ofSeconds(10))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
     assertTrue(metrics.contains("vertx_http_server"));
-    assertTrue(metrics.contains("pier_proxy_requests_seconds_count{kind=\"preview\",outcome=\"ok\""), metrics);
+    assertTrue(
+        metrics.contains("pier_proxy_requests_seconds_count{kind=\"preview\",outcome=\"ok\""),
+        metrics);
   }
 
   // ---- the Origin check on the apex ----
@@ -204,13 +358,22 @@ class EdgeProxyIT {
 
   /** A WebSocket to an IDE session path on the apex: the failure (the edge's answer instead of 101), or null. */
   private static Throwable sessionUpgrade(String origin) throws Exception {
-    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(edgePort)
-        .setURI("/api/repls/nowhere-app/session").putHeader("Host", DOMAIN + ":" + edgePort);
+    WebSocketConnectOptions options =
+        new WebSocketConnectOptions()
+            .setHost("127.0.0.1")
+            .setPort(edgePort)
+            .setURI("/api/repls/nowhere-app/session")
+            .putHeader("Host", DOMAIN + ":" + edgePort);
     // Without one of ours, Vert.x would send an Origin of its own: the address it connects to.
     if (origin != null) options.putHeader("Origin", origin);
     else options.setAllowOriginHeader(false);
-    return backends.createWebSocketClient().connect(options).toCompletionStage().toCompletableFuture()
-        .handle((ws, err) -> err).get(10, TimeUnit.SECONDS);
+    return backends
+        .createWebSocketClient()
+        .connect(options)
+        .toCompletionStage()
+        .toCompletableFuture()
+        .handle((ws, err) -> err)
+        .get(10, TimeUnit.SECONDS);
   }
 
   @Test
@@ -232,27 +395,55 @@ class EdgeProxyIT {
 
   @Test
   void aPreviewsPageCannotPostToTheApi() throws Exception {
-    HttpResponse<String> refused = send("POST", DOMAIN + ":" + edgePort, "/api/repls/any-app/stop",
-        "Origin", "http://live-app." + DOMAIN + ":" + edgePort, "Content-Type", "text/plain");
+    HttpResponse<String> refused =
+        send(
+            "POST",
+            DOMAIN + ":" + edgePort,
+            "/api/repls/any-app/stop",
+            "Origin",
+            "http://live-app." + DOMAIN + ":" + edgePort,
+            "Content-Type",
+            "text/plain");
     assertEquals(403, refused.statusCode(), refused.body());
     assertEquals("forbidden_origin", new JsonObject(refused.body()).getString("error"));
     assertTrue(new JsonObject(refused.body()).getString("message").contains("live-app"));
-    assertEquals(403, send("DELETE", DOMAIN + ":" + edgePort, "/api/repls/any-app",
-        "Origin", "null").statusCode());
-    assertEquals(403, send("PATCH", DOMAIN + ":" + edgePort, "/api/repls/any-app",
-        "Origin", "http://" + DOMAIN + ":" + (edgePort + 1)).statusCode(), "another port is another origin");
+    assertEquals(
+        403,
+        send("DELETE", DOMAIN + ":" + edgePort, "/api/repls/any-app", "Origin", "null")
+            .statusCode());
+    assertEquals(
+        403,
+        send(
+                "PATCH",
+                DOMAIN + ":" + edgePort,
+                "/api/repls/any-app",
+                "Origin",
+                "http://" + DOMAIN + ":" + (edgePort + 1))
+            .statusCode(),
+        "another port is another origin");
   }
 
   @Test
   void theApexsOwnPagesReadsAndClientsWithoutAnOriginReachTheApi() throws Exception {
-    // No scheduler is known outside the one test that announces it: reaching the API means 503 no_scheduler here.
-    for (HttpResponse<String> passed : List.of(
-        send("POST", DOMAIN + ":" + edgePort, "/api/repls/any-app/stop", "Origin", apexOrigin()),
-        send("POST", DOMAIN + ":" + edgePort, "/api/repls/any-app/stop"),
-        send("GET", DOMAIN + ":" + edgePort, "/api/repls", "Origin", "http://live-app." + DOMAIN + ":" + edgePort))) {
+    // No scheduler is known outside the one test that announces it: reaching the API means 503
+    // no_scheduler here.
+    for (HttpResponse<String> passed :
+        List.of(
+            send(
+                "POST", DOMAIN + ":" + edgePort, "/api/repls/any-app/stop", "Origin", apexOrigin()),
+            send("POST", DOMAIN + ":" + edgePort, "/api/repls/any-app/stop"),
+            send(
+                "GET",
+                DOMAIN + ":" + edgePort,
+                "/api/repls",
+                "Origin",
+                "http://live-app." + DOMAIN + ":" + edgePort))) {
       assertTrue(passed.statusCode() != 403, passed.body());
     }
-    assertTrue(send("POST", DOMAIN + ":" + edgePort, "/index.html", "Origin", "https://evil.example").statusCode() != 403,
+    assertTrue(
+        send("POST", DOMAIN + ":" + edgePort, "/index.html", "Origin", "https://evil.example")
+                .statusCode()
+            != 403,
         "only the API and WebSockets are guarded");
   }
 
@@ -264,9 +455,15 @@ class EdgeProxyIT {
 
   @Test
   void aBrowserWithoutAPreviewCookieIsSentToTheApexToSignIn() throws Exception {
-    HttpResponse<String> r = send("GET", host("hidden-app"), "/page?x=1", "Accept", "text/html,*/*");
+    HttpResponse<String> r =
+        send("GET", host("hidden-app"), "/page?x=1", "Accept", "text/html,*/*");
     assertEquals(302, r.statusCode(), r.body());
-    assertEquals("http://" + DOMAIN + ":" + edgePort + "/api/auth/preview?slug=hidden-app&return=%2Fpage%3Fx%3D1",
+    assertEquals(
+        "http://"
+            + DOMAIN
+            + ":"
+            + edgePort
+            + "/api/auth/preview?slug=hidden-app&return=%2Fpage%3Fx%3D1",
         r.headers().firstValue("Location").orElseThrow());
   }
 
@@ -275,77 +472,150 @@ class EdgeProxyIT {
     HttpResponse<String> anonymous = send("GET", host("hidden-app"), "/");
     assertEquals(401, anonymous.statusCode(), anonymous.body());
     assertEquals("unauthenticated", new JsonObject(anonymous.body()).getString("error"));
-    assertEquals(401, send("POST", host("hidden-app"), "/form", "Accept", "text/html").statusCode(),
+    assertEquals(
+        401,
+        send("POST", host("hidden-app"), "/form", "Accept", "text/html").statusCode(),
         "a POST cannot be redirected without losing its body");
-    HttpResponse<String> stranger = send("GET", host("hidden-app"), "/",
-        "Authorization", "Bearer " + TOKENS.issue("mallory", false, Duration.ofMinutes(5)));
+    HttpResponse<String> stranger =
+        send(
+            "GET",
+            host("hidden-app"),
+            "/",
+            "Authorization",
+            "Bearer " + TOKENS.issue("mallory", false, Duration.ofMinutes(5)));
     assertEquals(403, stranger.statusCode(), stranger.body());
     assertEquals("forbidden", new JsonObject(stranger.body()).getString("error"));
-    Throwable upgrade = Mains.await(backends.createWebSocketClient().connect(new WebSocketConnectOptions()
-        .setHost("127.0.0.1").setPort(edgePort).setURI("/hmr").putHeader("Host", host("hidden-app")))
-        .map(ws -> (Throwable) null).recover(err -> Future.succeededFuture(err)), WAIT);
+    Throwable upgrade =
+        Mains.await(
+            backends
+                .createWebSocketClient()
+                .connect(
+                    new WebSocketConnectOptions()
+                        .setHost("127.0.0.1")
+                        .setPort(edgePort)
+                        .setURI("/hmr")
+                        .putHeader("Host", host("hidden-app")))
+                .map(ws -> (Throwable) null)
+                .recover(err -> Future.succeededFuture(err)),
+            WAIT);
     assertTrue(upgrade != null && upgrade.getMessage().contains("401"), String.valueOf(upgrade));
   }
 
   @Test
   void theOwnersBearerTokenOpensItAndIsNotPassedToTheApp() throws Exception {
-    HttpResponse<String> r = send("GET", host("hidden-app"), "/x",
-        "Authorization", "Bearer " + TOKENS.issue("ada", false, Duration.ofMinutes(5)));
+    HttpResponse<String> r =
+        send(
+            "GET",
+            host("hidden-app"),
+            "/x",
+            "Authorization",
+            "Bearer " + TOKENS.issue("ada", false, Duration.ofMinutes(5)));
     assertEquals(200, r.statusCode(), r.body());
     assertEquals("path=/x authorization=null cookie=null", r.body());
-    assertEquals(200, send("GET", host("hidden-app"), "/",
-        "Authorization", "Bearer " + TOKENS.issue("root", true, Duration.ofMinutes(5))).statusCode(),
+    assertEquals(
+        200,
+        send(
+                "GET",
+                host("hidden-app"),
+                "/",
+                "Authorization",
+                "Bearer " + TOKENS.issue("root", true, Duration.ofMinutes(5)))
+            .statusCode(),
         "an administrator may");
   }
 
   @Test
   void theHandOverTurnsAPreviewTokenIntoAHostOnlyCookieThatOpensThePreview() throws Exception {
     String link = TOKENS.issuePreview("ada", false, "hidden-app", Duration.ofMinutes(1));
-    HttpResponse<String> exchanged = send("GET", host("hidden-app"), "/__pier/auth?token=" + link
-        + "&return=%2Fdeep%3Fq%3D1");
+    HttpResponse<String> exchanged =
+        send("GET", host("hidden-app"), "/__pier/auth?token=" + link + "&return=%2Fdeep%3Fq%3D1");
     assertEquals(302, exchanged.statusCode(), exchanged.body());
     assertEquals("/deep?q=1", exchanged.headers().firstValue("Location").orElseThrow());
     assertEquals("no-referrer", exchanged.headers().firstValue("Referrer-Policy").orElse(""));
     String setCookie = exchanged.headers().firstValue("Set-Cookie").orElseThrow();
-    assertTrue(setCookie.startsWith("pier_preview=") && setCookie.toLowerCase(Locale.ROOT).contains("httponly") && setCookie.contains("SameSite=Lax")
-        && setCookie.contains("Path=/") && !setCookie.toLowerCase(Locale.ROOT).contains("domain="), setCookie);
+    assertTrue(
+        setCookie.startsWith("pier_preview=")
+            && setCookie.toLowerCase(Locale.ROOT).contains("httponly")
+            && setCookie.contains("SameSite=Lax")
+            && setCookie.contains("Path=/")
+            && !setCookie.toLowerCase(Locale.ROOT).contains("domain="),
+        setCookie);
     String cookie = setCookie.substring(0, setCookie.indexOf(';'));
-    assertFalse(TOKENS.verify(cookie.substring("pier_preview=".length())).isPresent(), "not an API token");
+    assertFalse(
+        TOKENS.verify(cookie.substring("pier_preview=".length())).isPresent(), "not an API token");
 
-    HttpResponse<String> page = send("GET", host("hidden-app"), "/deep?q=1", "Accept", "text/html",
-        "Cookie", "theme=dark; " + cookie);
+    HttpResponse<String> page =
+        send(
+            "GET",
+            host("hidden-app"),
+            "/deep?q=1",
+            "Accept",
+            "text/html",
+            "Cookie",
+            "theme=dark; " + cookie);
     assertEquals(200, page.statusCode(), page.body());
-    assertEquals("path=/deep?q=1 authorization=null cookie=theme=dark", page.body(), "the app never sees the token");
+    assertEquals(
+        "path=/deep?q=1 authorization=null cookie=theme=dark",
+        page.body(),
+        "the app never sees the token");
 
     CompletableFuture<String> first = new CompletableFuture<>();
-    // The handler is set as the socket opens, on its event loop: the app greets at once, before a later one would be.
-    WebSocket ws = Mains.await(backends.createWebSocketClient().connect(new WebSocketConnectOptions()
-        .setHost("127.0.0.1").setPort(edgePort).setURI("/hmr").putHeader("Host", host("hidden-app"))
-        .putHeader("Cookie", cookie)).map(socket -> socket.textMessageHandler(first::complete)), WAIT);
-    assertEquals("cookie=null", first.get(10, TimeUnit.SECONDS), "the owner's WebSocket passes, without the cookie");
+    // The handler is set as the socket opens, on its event loop: the app greets at once, before a
+    // later one would be.
+    WebSocket ws =
+        Mains.await(
+            backends
+                .createWebSocketClient()
+                .connect(
+                    new WebSocketConnectOptions()
+                        .setHost("127.0.0.1")
+                        .setPort(edgePort)
+                        .setURI("/hmr")
+                        .putHeader("Host", host("hidden-app"))
+                        .putHeader("Cookie", cookie))
+                .map(socket -> socket.textMessageHandler(first::complete)),
+            WAIT);
+    assertEquals(
+        "cookie=null",
+        first.get(10, TimeUnit.SECONDS),
+        "the owner's WebSocket passes, without the cookie");
     Mains.await(ws.close(), WAIT);
   }
 
   @Test
   void onePreviewsCookieDoesNotOpenAnother() throws Exception {
-    String forHidden = "pier_preview=" + TOKENS.issuePreview("ada", false, "hidden-app", Duration.ofMinutes(5));
+    String forHidden =
+        "pier_preview=" + TOKENS.issuePreview("ada", false, "hidden-app", Duration.ofMinutes(5));
     assertEquals(401, send("GET", host("other-hidden"), "/", "Cookie", forHidden).statusCode());
-    assertEquals(302, send("GET", host("other-hidden"), "/", "Cookie", forHidden, "Accept", "text/html").statusCode());
+    assertEquals(
+        302,
+        send("GET", host("other-hidden"), "/", "Cookie", forHidden, "Accept", "text/html")
+            .statusCode());
     String apiToken = "pier_preview=" + TOKENS.issue("ada", false, Duration.ofMinutes(5));
-    assertEquals(401, send("GET", host("hidden-app"), "/", "Cookie", apiToken).statusCode(),
+    assertEquals(
+        401,
+        send("GET", host("hidden-app"), "/", "Cookie", apiToken).statusCode(),
         "an API token is not a preview cookie");
-    String strangers = "pier_preview=" + TOKENS.issuePreview("mallory", false, "hidden-app", Duration.ofMinutes(5));
+    String strangers =
+        "pier_preview="
+            + TOKENS.issuePreview("mallory", false, "hidden-app", Duration.ofMinutes(5));
     assertEquals(403, send("GET", host("hidden-app"), "/", "Cookie", strangers).statusCode());
-    assertEquals(200, send("GET", host("hidden-app"), "/", "Cookie", strangers + "; " + forHidden).statusCode(),
+    assertEquals(
+        200,
+        send("GET", host("hidden-app"), "/", "Cookie", strangers + "; " + forHidden).statusCode(),
         "every cookie of the name counts, so one planted for the whole domain cannot shadow the owner's");
   }
 
   @Test
   void aBadHandOverLinkGetsAPageAndNoCookie() throws Exception {
-    for (String token : List.of("garbage", TOKENS.issue("ada", false, Duration.ofMinutes(1)),
-        TOKENS.issuePreview("ada", false, "other-hidden", Duration.ofMinutes(1)),
-        TOKENS.issuePreview("ada", false, "hidden-app", Duration.ofSeconds(-1)))) {
-      HttpResponse<String> r = send("GET", host("hidden-app"), "/__pier/auth?token=" + token + "&return=%2Fa");
+    for (String token :
+        List.of(
+            "garbage",
+            TOKENS.issue("ada", false, Duration.ofMinutes(1)),
+            TOKENS.issuePreview("ada", false, "other-hidden", Duration.ofMinutes(1)),
+            TOKENS.issuePreview("ada", false, "hidden-app", Duration.ofSeconds(-1)))) {
+      HttpResponse<String> r =
+          send("GET", host("hidden-app"), "/__pier/auth?token=" + token + "&return=%2Fa");
       assertEquals(401, r.statusCode(), token);
       assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
       assertTrue(r.headers().firstValue("Set-Cookie").isEmpty(), token);
@@ -356,8 +626,10 @@ class EdgeProxyIT {
   @Test
   void theHandOverNeverSendsTheBrowserToAnotherHost() throws Exception {
     String link = TOKENS.issuePreview("ada", false, "hidden-app", Duration.ofMinutes(1));
-    for (String back : List.of("%2F%2Fevil.example%2F", "https%3A%2F%2Fevil.example", "%2F%5Cevil.example")) {
-      HttpResponse<String> r = send("GET", host("hidden-app"), "/__pier/auth?token=" + link + "&return=" + back);
+    for (String back :
+        List.of("%2F%2Fevil.example%2F", "https%3A%2F%2Fevil.example", "%2F%5Cevil.example")) {
+      HttpResponse<String> r =
+          send("GET", host("hidden-app"), "/__pier/auth?token=" + link + "&return=" + back);
       assertEquals("/", r.headers().firstValue("Location").orElseThrow(), back);
     }
   }
@@ -365,9 +637,15 @@ class EdgeProxyIT {
   @Test
   void aStoppedPrivateReplIsNotWokenOrRevealedToAStranger() throws Exception {
     assertEquals(401, send("GET", host("hidden-sleepy"), "/").statusCode());
-    HttpResponse<String> owner = send("GET", host("hidden-sleepy"), "/",
-        "Authorization", "Bearer " + TOKENS.issue("ada", false, Duration.ofMinutes(5)));
-    assertEquals(503, owner.statusCode(), "waking is off here: the owner gets the not-running page");
+    HttpResponse<String> owner =
+        send(
+            "GET",
+            host("hidden-sleepy"),
+            "/",
+            "Authorization",
+            "Bearer " + TOKENS.issue("ada", false, Duration.ofMinutes(5)));
+    assertEquals(
+        503, owner.statusCode(), "waking is off here: the owner gets the not-running page");
     assertEquals(404, send("GET", host("nobody-here"), "/").statusCode(), "unknown slugs stay 404");
   }
 
@@ -376,30 +654,61 @@ class EdgeProxyIT {
   @Test
   void nonCanonicalPathsOnTheApexAreRefusedAndNeverReachTheScheduler() throws Exception {
     List<String> seen = new CopyOnWriteArrayList<>();
-    HttpServer scheduler = Mains.await(backends.createHttpServer()
-        .requestHandler(req -> {
-          seen.add(req.method() + " " + req.uri());
-          req.response().putHeader("Content-Type", "application/json").end("{}");
-        })
-        .listen(0, "127.0.0.1"), WAIT);
+    HttpServer scheduler =
+        Mains.await(
+            backends
+                .createHttpServer()
+                .requestHandler(
+                    req -> {
+                      seen.add(req.method() + " " + req.uri());
+                      req.response().putHeader("Content-Type", "application/json").end("{}");
+                    })
+                .listen(0, "127.0.0.1"),
+            WAIT);
     try {
-      Mains.await(dataMember.state().services().put("scheduler/paths",
-          new ServiceEndpoint("scheduler", "paths", "http://127.0.0.1:" + scheduler.actualPort()), Duration.ofMinutes(1)), WAIT);
+      Mains.await(
+          dataMember
+              .state()
+              .services()
+              .put(
+                  "scheduler/paths",
+                  new ServiceEndpoint(
+                      "scheduler", "paths", "http://127.0.0.1:" + scheduler.actualPort()),
+                  Duration.ofMinutes(1)),
+          WAIT);
       awaitApi();
       seen.clear();
       String evil = "https://evil.example";
-      for (String[] attempt : new String[][] {{"POST", "//api/repls/x/stop"}, {"POST", "/%61pi/repls/x/stop"},
-          {"POST", "/api//repls/x/stop"}, {"GET", "/api/../metrics"},
-          {"GET", "/api/%2e%2e/metrics"}, {"GET", "/api/repls/%2E%2E/%2E%2E/metrics"}, {"GET", "/api\\..\\metrics"}}) {
-        HttpResponse<String> r = sendRaw(attempt[0], attempt[1], "Host: " + DOMAIN, "Origin: " + evil);
-        assertTrue(r.statusCode() == 400 || r.statusCode() == 403, attempt[1] + " -> " + r.statusCode() + " " + r.body());
-        if (r.statusCode() == 400) assertEquals("bad_path", new JsonObject(r.body()).getString("error"), attempt[1]);
+      for (String[] attempt :
+          new String[][] {
+            {"POST", "//api/repls/x/stop"},
+            {"POST", "/%61pi/repls/x/stop"},
+            {"POST", "/api//repls/x/stop"},
+            {"GET", "/api/../metrics"},
+            {"GET", "/api/%2e%2e/metrics"},
+            {"GET", "/api/repls/%2E%2E/%2E%2E/metrics"},
+            {"GET", "/api\\..\\metrics"}
+          }) {
+        HttpResponse<String> r =
+            sendRaw(attempt[0], attempt[1], "Host: " + DOMAIN, "Origin: " + evil);
+        assertTrue(
+            r.statusCode() == 400 || r.statusCode() == 403,
+            attempt[1] + " -> " + r.statusCode() + " " + r.body());
+        if (r.statusCode() == 400)
+          assertEquals("bad_path", new JsonObject(r.body()).getString("error"), attempt[1]);
       }
-      assertEquals(404, sendRaw("DELETE", "/%2561pi/repls/x", "Host: " + DOMAIN, "Origin: " + evil).statusCode(),
+      assertEquals(
+          404,
+          sendRaw("DELETE", "/%2561pi/repls/x", "Host: " + DOMAIN, "Origin: " + evil).statusCode(),
           "an escaped percent sign is not decoded twice: not the API");
-      assertEquals(400, sendRaw("POST", "//api/repls/x/stop", "Host: " + DOMAIN, "Origin: " + evil).statusCode());
-      assertTrue(new JsonObject(sendRaw("GET", "/%61pi/repls", "Host: " + DOMAIN).body()).getString("message")
-          .contains("/api/repls"), "the answer names the accepted spelling");
+      assertEquals(
+          400,
+          sendRaw("POST", "//api/repls/x/stop", "Host: " + DOMAIN, "Origin: " + evil).statusCode());
+      assertTrue(
+          new JsonObject(sendRaw("GET", "/%61pi/repls", "Host: " + DOMAIN).body())
+              .getString("message")
+              .contains("/api/repls"),
+          "the answer names the accepted spelling");
       get(DOMAIN, "/metrics");
       get(DOMAIN, "/healthz");
       assertEquals(List.of(), seen, "the scheduler saw none of them");
@@ -415,34 +724,59 @@ class EdgeProxyIT {
 
   /** A node-agent's session endpoint: 401 without a bearer token, else "hello" and an echo of each message. */
   private static HttpServer fakeNodeAgent(int port) throws Exception {
-    return Mains.await(backends.createHttpServer().requestHandler(req -> {
-      if (req.getHeader("Authorization") == null) {
-        req.response().setStatusCode(401).putHeader("Content-Type", "application/json")
-            .end("{\"error\":\"unauthenticated\",\"message\":\"sign in first\"}");
-        return;
-      }
-      req.toWebSocket().onSuccess(ws -> {
-        ws.writeTextMessage("hello");
-        ws.textMessageHandler(ws::writeTextMessage);
-      });
-    }).listen(port, "127.0.0.1"), WAIT);
+    return Mains.await(
+        backends
+            .createHttpServer()
+            .requestHandler(
+                req -> {
+                  if (req.getHeader("Authorization") == null) {
+                    req.response()
+                        .setStatusCode(401)
+                        .putHeader("Content-Type", "application/json")
+                        .end("{\"error\":\"unauthenticated\",\"message\":\"sign in first\"}");
+                    return;
+                  }
+                  req.toWebSocket()
+                      .onSuccess(
+                          ws -> {
+                            ws.writeTextMessage("hello");
+                            ws.textMessageHandler(ws::writeTextMessage);
+                          });
+                })
+            .listen(port, "127.0.0.1"),
+        WAIT);
   }
 
   private static void routeSessions(String slug, int agentPort) throws Exception {
-    Mains.await(dataMember.state().routes().put(slug,
-        new Route(slug, "n1", "127.0.0.1", 1, "http://127.0.0.1:" + agentPort)), WAIT);
+    Mains.await(
+        dataMember
+            .state()
+            .routes()
+            .put(slug, new Route(slug, "n1", "127.0.0.1", 1, "http://127.0.0.1:" + agentPort)),
+        WAIT);
   }
 
-  private static final WebSocketClient SOCKETS = Vertx.vertx().createWebSocketClient(
-      new WebSocketClientOptions().setMaxConnections(1000));
+  private static final WebSocketClient SOCKETS =
+      Vertx.vertx().createWebSocketClient(new WebSocketClientOptions().setMaxConnections(1000));
 
   /** An IDE session through the edge as {@code user}, once it has said hello. */
   private static WebSocket session(String slug, String user) throws Exception {
     CompletableFuture<String> hello = new CompletableFuture<>();
-    WebSocket ws = Mains.await(SOCKETS.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(edgePort)
-        .setURI("/api/repls/" + slug + "/session").putHeader("Host", DOMAIN).setAllowOriginHeader(false)
-        .putHeader("Authorization", "Bearer " + TOKENS.issue(user, false, Duration.ofMinutes(5))))
-        .map(socket -> socket.textMessageHandler(hello::complete)), WAIT);
+    WebSocket ws =
+        Mains.await(
+            SOCKETS
+                .connect(
+                    new WebSocketConnectOptions()
+                        .setHost("127.0.0.1")
+                        .setPort(edgePort)
+                        .setURI("/api/repls/" + slug + "/session")
+                        .putHeader("Host", DOMAIN)
+                        .setAllowOriginHeader(false)
+                        .putHeader(
+                            "Authorization",
+                            "Bearer " + TOKENS.issue(user, false, Duration.ofMinutes(5))))
+                .map(socket -> socket.textMessageHandler(hello::complete)),
+            WAIT);
     assertEquals("hello", hello.get(10, TimeUnit.SECONDS));
     return ws;
   }
@@ -474,16 +808,19 @@ class EdgeProxyIT {
     try {
       List<CompletableFuture<WebSocket>> opening = new ArrayList<>();
       for (int i = 0; i < 40; i++) {
-        opening.add(CompletableFuture.supplyAsync(() -> {
-          try {
-            return session("busy-app", "ada");
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-        }));
+        opening.add(
+            CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    return session("busy-app", "ada");
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                }));
       }
       for (CompletableFuture<WebSocket> f : opening) sessions.add(f.get(30, TimeUnit.SECONDS));
-      for (int i = 0; i < sessions.size(); i++) assertEquals("key " + i, echo(sessions.get(i), "key " + i));
+      for (int i = 0; i < sessions.size(); i++)
+        assertEquals("key " + i, echo(sessions.get(i), "key " + i));
       assertEquals(40, edge.proxy().load().sessionsOpen());
       assertEquals(0, edge.proxy().load().sessionsPending());
     } finally {
@@ -501,9 +838,16 @@ class EdgeProxyIT {
     try {
       for (int i = 0; i < 45; i++) sessions.add(session("crowded-app", "bob"));
       long asked = System.nanoTime();
-      HttpResponse<String> refused = sendRaw("GET", "/api/repls/crowded-app/session", "Host: " + DOMAIN,
-          "Authorization: Bearer " + TOKENS.issue("bob", false, Duration.ofMinutes(5)), "Connection: Upgrade",
-          "Upgrade: websocket", "Sec-WebSocket-Version: 13", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==");
+      HttpResponse<String> refused =
+          sendRaw(
+              "GET",
+              "/api/repls/crowded-app/session",
+              "Host: " + DOMAIN,
+              "Authorization: Bearer " + TOKENS.issue("bob", false, Duration.ofMinutes(5)),
+              "Connection: Upgrade",
+              "Upgrade: websocket",
+              "Sec-WebSocket-Version: 13",
+              "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==");
       assertTrue(System.nanoTime() - asked < TimeUnit.SECONDS.toNanos(2), "answered at once");
       assertEquals(429, refused.statusCode(), refused.body());
       JsonObject body = new JsonObject(refused.body());
@@ -511,7 +855,10 @@ class EdgeProxyIT {
       assertEquals("sessions_per_user", body.getString("limit"));
       assertEquals(45, body.getInteger("max"));
       assertTrue(refused.headers().firstValue("Retry-After").isPresent());
-      assertEquals("hello", echo(session("crowded-app", "cy"), "hello").substring(0, 5), "another user still gets in");
+      assertEquals(
+          "hello",
+          echo(session("crowded-app", "cy"), "hello").substring(0, 5),
+          "another user still gets in");
       sessions.add(null);
     } finally {
       for (WebSocket ws : sessions) if (ws != null) Mains.await(ws.close(), WAIT);
@@ -520,12 +867,17 @@ class EdgeProxyIT {
   }
 
   @Test
-  void upgradesAbandonedOrRefusedInEveryWayAreReleasedAndANewSessionStillConnects() throws Exception {
+  void upgradesAbandonedOrRefusedInEveryWayAreReleasedAndANewSessionStillConnects()
+      throws Exception {
     HttpServer agent = fakeNodeAgent(0);
     routeSessions("abandoned-app", agent.actualPort());
-    String upgrade = "GET /api/repls/abandoned-app/session HTTP/1.1\r\nHost: " + DOMAIN + "\r\nAuthorization: Bearer "
-        + TOKENS.issue("dee", false, Duration.ofMinutes(5)) + "\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
-        + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
+    String upgrade =
+        "GET /api/repls/abandoned-app/session HTTP/1.1\r\nHost: "
+            + DOMAIN
+            + "\r\nAuthorization: Bearer "
+            + TOKENS.issue("dee", false, Duration.ofMinutes(5))
+            + "\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+            + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
     List<Socket> held = new ArrayList<>();
     try (ServerSocket mute = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       // Killed mid-upgrade: the whole request sent, then gone before any answer.
@@ -549,22 +901,43 @@ class EdgeProxyIT {
       }
       // A node-agent that accepts the connection and never answers: the upgrade times out with 504.
       routeSessions("mute-app", mute.getLocalPort());
-      HttpResponse<String> timedOut = sendRaw("GET", "/api/repls/mute-app/session", "Host: " + DOMAIN,
-          "Authorization: Bearer " + TOKENS.issue("dee", false, Duration.ofMinutes(5)), "Connection: Upgrade",
-          "Upgrade: websocket", "Sec-WebSocket-Version: 13", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==");
+      HttpResponse<String> timedOut =
+          sendRaw(
+              "GET",
+              "/api/repls/mute-app/session",
+              "Host: " + DOMAIN,
+              "Authorization: Bearer " + TOKENS.issue("dee", false, Duration.ofMinutes(5)),
+              "Connection: Upgrade",
+              "Upgrade: websocket",
+              "Sec-WebSocket-Version: 13",
+              "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==");
       assertEquals(504, timedOut.statusCode(), timedOut.body());
       assertEquals("upgrade_timeout", new JsonObject(timedOut.body()).getString("error"));
       // A node-agent that refuses: its answer reaches the client whole.
-      HttpResponse<String> unauthenticated = sendRaw("GET", "/api/repls/abandoned-app/session", "Host: " + DOMAIN,
-          "Authorization: Bearer " + TOKENS.issue("dee", false, Duration.ofMinutes(5)).substring(1),
-          "Connection: Upgrade", "Upgrade: websocket", "Sec-WebSocket-Version: 13",
-          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==");
+      HttpResponse<String> unauthenticated =
+          sendRaw(
+              "GET",
+              "/api/repls/abandoned-app/session",
+              "Host: " + DOMAIN,
+              "Authorization: Bearer "
+                  + TOKENS.issue("dee", false, Duration.ofMinutes(5)).substring(1),
+              "Connection: Upgrade",
+              "Upgrade: websocket",
+              "Sec-WebSocket-Version: 13",
+              "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==");
       assertEquals(401, unauthenticated.statusCode(), "the edge checks the token too");
       // A node-agent that is gone: 502 at once.
       routeSessions("gone-app", freePort());
-      HttpResponse<String> gone = sendRaw("GET", "/api/repls/gone-app/session", "Host: " + DOMAIN,
-          "Authorization: Bearer " + TOKENS.issue("dee", false, Duration.ofMinutes(5)), "Connection: Upgrade",
-          "Upgrade: websocket", "Sec-WebSocket-Version: 13", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==");
+      HttpResponse<String> gone =
+          sendRaw(
+              "GET",
+              "/api/repls/gone-app/session",
+              "Host: " + DOMAIN,
+              "Authorization: Bearer " + TOKENS.issue("dee", false, Duration.ofMinutes(5)),
+              "Connection: Upgrade",
+              "Upgrade: websocket",
+              "Sec-WebSocket-Version: 13",
+              "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==");
       assertEquals(502, gone.statusCode(), gone.body());
 
       WebSocket fresh = session("abandoned-app", "dee");
@@ -608,8 +981,15 @@ class EdgeProxyIT {
     List<WebSocket> sockets = new ArrayList<>();
     try {
       for (int i = 0; i < 40; i++) {
-        sockets.add(Mains.await(SOCKETS.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(edgePort)
-            .setURI("/hmr").putHeader("Host", "live-app." + DOMAIN)), WAIT));
+        sockets.add(
+            Mains.await(
+                SOCKETS.connect(
+                    new WebSocketConnectOptions()
+                        .setHost("127.0.0.1")
+                        .setPort(edgePort)
+                        .setURI("/hmr")
+                        .putHeader("Host", "live-app." + DOMAIN)),
+                WAIT));
       }
       for (int i = 0; i < sockets.size(); i++) {
         assertEquals("m" + i + " via live-app." + DOMAIN, echo(sockets.get(i), "m" + i));
@@ -618,13 +998,18 @@ class EdgeProxyIT {
     } finally {
       for (WebSocket ws : sockets) Mains.await(ws.close(), WAIT);
     }
-    // The pool to one app holds 4 connections and 4 waiting requests here: of 20 slow requests at once, the rest
+    // The pool to one app holds 4 connections and 4 waiting requests here: of 20 slow requests at
+    // once, the rest
     // are answered 503 at once, with a JSON body and Retry-After.
     List<CompletableFuture<HttpResponse<String>>> slow = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      slow.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edgePort + "/slow"))
-          .header("Host", "live-app." + DOMAIN).timeout(Duration.ofSeconds(10)).build(),
-          HttpResponse.BodyHandlers.ofString()));
+      slow.add(
+          HTTP.sendAsync(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edgePort + "/slow"))
+                  .header("Host", "live-app." + DOMAIN)
+                  .timeout(Duration.ofSeconds(10))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString()));
     }
     int ok = 0;
     int busy = 0;
@@ -653,7 +1038,8 @@ class EdgeProxyIT {
    * One request written by hand (the path exactly as given, which java.net.http would normalise or refuse), and its
    * answer: status, headers and a body of Content-Length bytes.
    */
-  private static HttpResponse<String> sendRaw(String method, String path, String... headers) throws Exception {
+  private static HttpResponse<String> sendRaw(String method, String path, String... headers)
+      throws Exception {
     try (Socket s = rawSocket()) {
       StringBuilder request = new StringBuilder(method + " " + path + " HTTP/1.1\r\n");
       for (String h : headers) request.append(h).append("\r\n");
@@ -667,14 +1053,15 @@ class EdgeProxyIT {
       Map<String, List<String>> map = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
       for (int i = 1; i < lines.length; i++) {
         int colon = lines[i].indexOf(':');
-        if (colon > 0) map.computeIfAbsent(lines[i].substring(0, colon).trim(), k -> new ArrayList<>())
-            .add(lines[i].substring(colon + 1).trim());
+        if (colon > 0)
+          map.computeIfAbsent(lines[i].substring(0, colon).trim(), k -> new ArrayList<>())
+              .add(lines[i].substring(colon + 1).trim());
       }
       int length = Integer.parseInt(map.getOrDefault("Content-Length", List.of("0")).get(0));
       byte[] body = new byte[length];
       in.readFully(body);
-      return new RawResponse(status, HttpHeaders.of(map, (a, b) -> true),
-          new String(body, StandardCharsets.UTF_8));
+      return new RawResponse(
+          status, HttpHeaders.of(map, (a, b) -> true), new String(body, StandardCharsets.UTF_8));
     }
   }
 
@@ -706,9 +1093,13 @@ class EdgeProxyIT {
     }
   }
 
-  private static HttpResponse<String> send(String method, String host, String path, String... headers) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edgePort + path)).header("Host", host)
-        .timeout(Duration.ofSeconds(10)).method(method, HttpRequest.BodyPublishers.noBody());
+  private static HttpResponse<String> send(
+      String method, String host, String path, String... headers) throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edgePort + path))
+            .header("Host", host)
+            .timeout(Duration.ofSeconds(10))
+            .method(method, HttpRequest.BodyPublishers.noBody());
     for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
     return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
@@ -728,8 +1119,12 @@ class EdgeProxyIT {
   }
 
   private static HttpResponse<String> get(String host, String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edgePort + path)).header("Host", host)
-        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edgePort + path))
+            .header("Host", host)
+            .timeout(Duration.ofSeconds(10))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static int freePort() throws Exception {

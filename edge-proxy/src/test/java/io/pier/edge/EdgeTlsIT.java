@@ -53,29 +53,99 @@ class EdgeTlsIT {
   @BeforeAll
   static void start() throws Exception {
     Path dir = Files.createDirectories(Path.of("target", "tls-" + UUID.randomUUID()));
-    Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-        "-subj", "/CN=" + DOMAIN, "-addext", "subjectAltName=DNS:" + DOMAIN + ",DNS:*." + DOMAIN,
-        "-keyout", dir.resolve("key.pem").toString(), "-out", dir.resolve("cert.pem").toString())
-        .redirectErrorStream(true).start();
-    assertEquals(0, openssl.waitFor(), new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-    ClusterConfig cluster = new ClusterConfig("edge-tls-" + UUID.randomUUID(), List.of("127.0.0.1"), "127.0.0.1",
-        ThreadLocalRandom.current().nextInt(20000, 40000), false);
-    dataMember = Mains.await(HazelcastCluster.join(cluster, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)), WAIT);
+    Process openssl =
+        new ProcessBuilder(
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=" + DOMAIN,
+                "-addext",
+                "subjectAltName=DNS:" + DOMAIN + ",DNS:*." + DOMAIN,
+                "-keyout",
+                dir.resolve("key.pem").toString(),
+                "-out",
+                dir.resolve("cert.pem").toString())
+            .redirectErrorStream(true)
+            .start();
+    assertEquals(
+        0,
+        openssl.waitFor(),
+        new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    ClusterConfig cluster =
+        new ClusterConfig(
+            "edge-tls-" + UUID.randomUUID(),
+            List.of("127.0.0.1"),
+            "127.0.0.1",
+            ThreadLocalRandom.current().nextInt(20000, 40000),
+            false);
+    dataMember =
+        Mains.await(
+            HazelcastCluster.join(cluster, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)),
+            WAIT);
     client = Vertx.vertx();
-    HttpServer app = Mains.await(client.createHttpServer()
-        .requestHandler(req -> req.response().end("app over " + req.scheme())).listen(0, "127.0.0.1"), WAIT);
-    Mains.await(dataMember.state().routes().put("secure-app",
-        new Route("secure-app", "n1", "127.0.0.1", app.actualPort(), "http://127.0.0.1:1")), WAIT);
-    Mains.await(dataMember.state().routes().put("secure-hidden",
-        new Route("secure-hidden", "n1", "127.0.0.1", app.actualPort(), "http://127.0.0.1:1")), WAIT);
-    Mains.await(dataMember.state().repls().put("secure-hidden", new ReplRecord("secure-hidden", "node", "ada",
-        ReplState.RUNNING, "n1", Instant.now(), Instant.now(), new Limits(1, 512, 256),
-        Visibility.PRIVATE)), WAIT);
+    HttpServer app =
+        Mains.await(
+            client
+                .createHttpServer()
+                .requestHandler(req -> req.response().end("app over " + req.scheme()))
+                .listen(0, "127.0.0.1"),
+            WAIT);
+    Mains.await(
+        dataMember
+            .state()
+            .routes()
+            .put(
+                "secure-app",
+                new Route("secure-app", "n1", "127.0.0.1", app.actualPort(), "http://127.0.0.1:1")),
+        WAIT);
+    Mains.await(
+        dataMember
+            .state()
+            .routes()
+            .put(
+                "secure-hidden",
+                new Route(
+                    "secure-hidden", "n1", "127.0.0.1", app.actualPort(), "http://127.0.0.1:1")),
+        WAIT);
+    Mains.await(
+        dataMember
+            .state()
+            .repls()
+            .put(
+                "secure-hidden",
+                new ReplRecord(
+                    "secure-hidden",
+                    "node",
+                    "ada",
+                    ReplState.RUNNING,
+                    "n1",
+                    Instant.now(),
+                    Instant.now(),
+                    new Limits(1, 512, 256),
+                    Visibility.PRIVATE)),
+        WAIT);
     plainPort = freePort();
     tlsPort = freePort();
-    edge = Mains.await(EdgeProxyMain.start(new EdgeConfig("127.0.0.1", plainPort, DOMAIN, List.of(), Duration.ZERO,
-        SECRET, new ClusterConfig(cluster.name(), cluster.members(), cluster.host(),
-        cluster.port(), true), new EdgeConfig.Tls(dir.resolve("cert.pem"), dir.resolve("key.pem"), tlsPort))), WAIT);
+    edge =
+        Mains.await(
+            EdgeProxyMain.start(
+                new EdgeConfig(
+                    "127.0.0.1",
+                    plainPort,
+                    DOMAIN,
+                    List.of(),
+                    Duration.ZERO,
+                    SECRET,
+                    new ClusterConfig(
+                        cluster.name(), cluster.members(), cluster.host(), cluster.port(), true),
+                    new EdgeConfig.Tls(dir.resolve("cert.pem"), dir.resolve("key.pem"), tlsPort))),
+            WAIT);
   }
 
   @AfterAll
@@ -87,7 +157,9 @@ class EdgeTlsIT {
 
   @Test
   void httpsServesTheApexAndPreviewsWithTheConfiguredCertificate() throws Exception {
-    var https = client.createHttpClient(new HttpClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false));
+    var https =
+        client.createHttpClient(
+            new HttpClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false));
     assertEquals(200, get(https, tlsPort, DOMAIN, "/healthz").statusCode());
     var preview = get(https, tlsPort, "secure-app." + DOMAIN, "/");
     assertEquals(200, preview.statusCode());
@@ -99,56 +171,93 @@ class EdgeTlsIT {
     var http = client.createHttpClient();
     var redirected = get(http, plainPort, "secure-app." + DOMAIN, "/page?x=1");
     assertEquals(301, redirected.statusCode());
-    assertEquals("https://secure-app." + DOMAIN + ":" + tlsPort + "/page?x=1", redirected.location());
+    assertEquals(
+        "https://secure-app." + DOMAIN + ":" + tlsPort + "/page?x=1", redirected.location());
     assertEquals(200, get(http, plainPort, "127.0.0.1", "/healthz").statusCode());
   }
 
   @Test
   void overHttpsOnlyTheHttpsApexOriginMayCallTheApi() {
-    var https = client.createHttpClient(new HttpClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false));
+    var https =
+        client.createHttpClient(
+            new HttpClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false));
     String apex = DOMAIN + ":" + tlsPort;
-    Response own = send(https, HttpMethod.POST, tlsPort, apex, "/api/repls", "Origin", "https://" + apex);
+    Response own =
+        send(https, HttpMethod.POST, tlsPort, apex, "/api/repls", "Origin", "https://" + apex);
     assertTrue(own.statusCode() != 403, "the apex's own page gets past the check: " + own.body());
-    Response downgraded = send(https, HttpMethod.POST, tlsPort, apex, "/api/repls", "Origin", "http://" + apex);
+    Response downgraded =
+        send(https, HttpMethod.POST, tlsPort, apex, "/api/repls", "Origin", "http://" + apex);
     assertEquals(403, downgraded.statusCode(), "http:// is another origin than https://");
-    Response preview = send(https, HttpMethod.POST, tlsPort, apex, "/api/repls", "Origin", "https://secure-app." + apex);
+    Response preview =
+        send(
+            https,
+            HttpMethod.POST,
+            tlsPort,
+            apex,
+            "/api/repls",
+            "Origin",
+            "https://secure-app." + apex);
     assertEquals(403, preview.statusCode());
   }
 
   @Test
   void aPrivatePreviewsHandOverStaysOnHttpsAndItsCookieIsSecure() {
-    var https = client.createHttpClient(new HttpClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false));
+    var https =
+        client.createHttpClient(
+            new HttpClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false));
     String host = "secure-hidden." + DOMAIN + ":" + tlsPort;
     Response challenge = send(https, HttpMethod.GET, tlsPort, host, "/", "Accept", "text/html");
     assertEquals(302, challenge.statusCode());
-    assertEquals("https://" + DOMAIN + ":" + tlsPort + "/api/auth/preview?slug=secure-hidden&return=%2F",
+    assertEquals(
+        "https://" + DOMAIN + ":" + tlsPort + "/api/auth/preview?slug=secure-hidden&return=%2F",
         challenge.location());
-    String link = new TokenSigner(SECRET, Clock.systemUTC())
-        .issuePreview("ada", false, "secure-hidden", Duration.ofMinutes(1));
-    Response exchanged = send(https, HttpMethod.GET, tlsPort, host, "/__pier/auth?token=" + link + "&return=%2F");
+    String link =
+        new TokenSigner(SECRET, Clock.systemUTC())
+            .issuePreview("ada", false, "secure-hidden", Duration.ofMinutes(1));
+    Response exchanged =
+        send(https, HttpMethod.GET, tlsPort, host, "/__pier/auth?token=" + link + "&return=%2F");
     assertEquals(302, exchanged.statusCode());
-    assertTrue(exchanged.setCookie() != null && exchanged.setCookie().contains("Secure"), exchanged.setCookie());
+    assertTrue(
+        exchanged.setCookie() != null && exchanged.setCookie().contains("Secure"),
+        exchanged.setCookie());
   }
 
   /** A response read whole (the body is taken as it arrives, not after the fact). */
-  private record Response(int statusCode, String location, String body, String setCookie) {
-  }
+  private record Response(int statusCode, String location, String body, String setCookie) {}
 
   private static Response get(HttpClient http, int port, String host, String uri) {
     return send(http, HttpMethod.GET, port, host, uri);
   }
 
-  private static Response send(HttpClient http, HttpMethod method, int port, String host, String uri,
-                               String... headers) {
-    RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(uri)
-        .putHeader("Host", host);
+  private static Response send(
+      HttpClient http, HttpMethod method, int port, String host, String uri, String... headers) {
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(method)
+            .setHost("127.0.0.1")
+            .setPort(port)
+            .setURI(uri)
+            .putHeader("Host", host);
     for (int i = 0; i < headers.length; i += 2) options.putHeader(headers[i], headers[i + 1]);
-    // The whole exchange on one Vert.x context: chained from this test thread, the body's future was sometimes asked
+    // The whole exchange on one Vert.x context: chained from this test thread, the body's future
+    // was sometimes asked
     // for on another event loop after the (empty) body had already ended, and never completed.
     Promise<Response> answered = Promise.promise();
-    client.runOnContext(v -> http.request(options).compose(req -> req.send())
-        .compose(resp -> resp.body().map(body -> new Response(resp.statusCode(), resp.getHeader("Location"),
-            body.toString(), resp.getHeader("Set-Cookie")))).onComplete(answered));
+    client.runOnContext(
+        v ->
+            http.request(options)
+                .compose(req -> req.send())
+                .compose(
+                    resp ->
+                        resp.body()
+                            .map(
+                                body ->
+                                    new Response(
+                                        resp.statusCode(),
+                                        resp.getHeader("Location"),
+                                        body.toString(),
+                                        resp.getHeader("Set-Cookie"))))
+                .onComplete(answered));
     return Mains.await(answered.future(), WAIT);
   }
 

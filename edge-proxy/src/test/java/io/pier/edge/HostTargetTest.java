@@ -21,33 +21,44 @@ class HostTargetTest {
 
   @Test
   void aSlugUnderTheDomainIsItsPreview() {
-    assertEquals(new HostTarget.Preview("brave-otter-3f9a2c"), of("brave-otter-3f9a2c.pier.localhost"));
+    assertEquals(
+        new HostTarget.Preview("brave-otter-3f9a2c"), of("brave-otter-3f9a2c.pier.localhost"));
     assertEquals(new HostTarget.Preview("a"), of("a.pier.localhost"));
   }
 
   @Test
   void caseIsIgnored() {
     assertEquals(new HostTarget.Apex(), of("PIER.Localhost"));
-    assertEquals(new HostTarget.Preview("brave-otter-3f9a2c"), of("Brave-Otter-3F9A2C.PIER.LOCALHOST"));
-    assertEquals(new HostTarget.Preview("brave-otter-3f9a2c"), HostTarget.of("brave-otter-3f9a2c.pier.localhost",
-        "PIER.LOCALHOST"));
+    assertEquals(
+        new HostTarget.Preview("brave-otter-3f9a2c"), of("Brave-Otter-3F9A2C.PIER.LOCALHOST"));
+    assertEquals(
+        new HostTarget.Preview("brave-otter-3f9a2c"),
+        HostTarget.of("brave-otter-3f9a2c.pier.localhost", "PIER.LOCALHOST"));
   }
 
   @Test
   void aTrailingDotIsIgnored() {
     assertEquals(new HostTarget.Apex(), of("pier.localhost."));
-    assertEquals(new HostTarget.Preview("calm-lynx-000001"), of("calm-lynx-000001.pier.localhost."));
+    assertEquals(
+        new HostTarget.Preview("calm-lynx-000001"), of("calm-lynx-000001.pier.localhost."));
   }
 
   @Test
   void aNestedLabelIsUnknown() {
     assertEquals(new HostTarget.Unknown("a.b.pier.localhost"), of("a.b.pier.localhost"));
-    assertEquals(new HostTarget.Unknown("www.brave-otter-3f9a2c.pier.localhost"),
+    assertEquals(
+        new HostTarget.Unknown("www.brave-otter-3f9a2c.pier.localhost"),
         of("WWW.brave-otter-3f9a2c.pier.localhost"));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"-bad.pier.localhost", "bad-.pier.localhost", "a_b.pier.localhost", ".pier.localhost"})
+  @ValueSource(
+      strings = {
+        "-bad.pier.localhost",
+        "bad-.pier.localhost",
+        "a_b.pier.localhost",
+        ".pier.localhost"
+      })
   void anInvalidLabelIsUnknown(String host) {
     assertEquals(new HostTarget.Unknown(host), of(host));
   }
@@ -60,8 +71,17 @@ class HostTargetTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"example.com", "127.0.0.1", "localhost", "evilpier.localhost", "pier.localhost.evil.com",
-      "[::1]", "otter.pier.localhost.com", "10.0.0.5"})
+  @ValueSource(
+      strings = {
+        "example.com",
+        "127.0.0.1",
+        "localhost",
+        "evilpier.localhost",
+        "pier.localhost.evil.com",
+        "[::1]",
+        "otter.pier.localhost.com",
+        "10.0.0.5"
+      })
   void otherHostsAreTheApex(String host) {
     assertEquals(new HostTarget.Apex(), of(host));
   }
@@ -74,7 +94,8 @@ class HostTargetTest {
 
   @Test
   void worksForAnyDomain() {
-    assertEquals(new HostTarget.Preview("s1"), HostTarget.of("s1.apps.example.com", "apps.example.com"));
+    assertEquals(
+        new HostTarget.Preview("s1"), HostTarget.of("s1.apps.example.com", "apps.example.com"));
     assertEquals(new HostTarget.Apex(), HostTarget.of("apps.example.com", "apps.example.com"));
     assertEquals(new HostTarget.Apex(), HostTarget.of("s1.pier.localhost", "apps.example.com"));
   }

@@ -7,8 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** Turns sandboxes' CPU time, which only grows, into how many CPUs each used between two readings. */
 final class CpuRates {
-  private record Reading(long cpuNanos, long atNanos) {
-  }
+  private record Reading(long cpuNanos, long atNanos) {}
 
   private final Map<String, Reading> last = new ConcurrentHashMap<>();
 
@@ -21,7 +20,8 @@ final class CpuRates {
   OptionalDouble rate(String id, long cpuNanos, long atNanos) {
     Reading previous = last.put(id, new Reading(cpuNanos, atNanos));
     if (previous == null || atNanos <= previous.atNanos()) return OptionalDouble.empty();
-    return OptionalDouble.of((double) (cpuNanos - previous.cpuNanos()) / (atNanos - previous.atNanos()));
+    return OptionalDouble.of(
+        (double) (cpuNanos - previous.cpuNanos()) / (atNanos - previous.atNanos()));
   }
 
   /** Forgets the readings of sandboxes other than {@code ids}. */

@@ -30,8 +30,13 @@ final class InternalReplApi {
   private final NodeHeartbeat heartbeat;
   private final DrainingMark draining;
 
-  InternalReplApi(Vertx vertx, NodeAgentConfig config, ReplHost host, RunnerImages runnerImages,
-                  NodeHeartbeat heartbeat, DrainingMark draining) {
+  InternalReplApi(
+      Vertx vertx,
+      NodeAgentConfig config,
+      ReplHost host,
+      RunnerImages runnerImages,
+      NodeHeartbeat heartbeat,
+      DrainingMark draining) {
     this.vertx = vertx;
     this.config = config;
     this.host = host;
@@ -56,13 +61,22 @@ final class InternalReplApi {
       return;
     }
     StartRequest asked = request;
-    // The image set's name for an image becomes its digest here (pulled first if the node lacks it).
-    vertx.executeBlocking(() -> runnerImages.prepare(asked.image()), false)
-        .compose(image -> {
-          heartbeat.imagePrepared(image);
-          return host.start(new StartRequest(asked.slug(), image, asked.run(), asked.port(), asked.limits(),
-              asked.open()));
-        })
+    // The image set's name for an image becomes its digest here (pulled first if the node lacks
+    // it).
+    vertx
+        .executeBlocking(() -> runnerImages.prepare(asked.image()), false)
+        .compose(
+            image -> {
+              heartbeat.imagePrepared(image);
+              return host.start(
+                  new StartRequest(
+                      asked.slug(),
+                      image,
+                      asked.run(),
+                      asked.port(),
+                      asked.limits(),
+                      asked.open()));
+            })
         .compose(route -> heartbeat.beat().map(route))
         .onSuccess(route -> ctx.json(route.toJson()))
         .onFailure(err -> fail(ctx, err));
@@ -74,11 +88,25 @@ final class InternalReplApi {
       HttpErrors.send(ctx, 400, "invalid_slug", "not a valid slug: " + slug);
       return;
     }
-    host.stop(slug).compose(unsaved -> heartbeat.beat().map(unsaved))
-        .onSuccess(unsaved -> ctx.json(new JsonObject().put("slug", slug).put("stopped", true)
-            .put("unsaved", new JsonArray(unsaved.entrySet().stream()
-                .limit(PathReports.MAX_REPORTED)
-                .map(e -> new JsonObject().put("path", e.getKey()).put("reason", e.getValue())).toList()))))
+    host.stop(slug)
+        .compose(unsaved -> heartbeat.beat().map(unsaved))
+        .onSuccess(
+            unsaved ->
+                ctx.json(
+                    new JsonObject()
+                        .put("slug", slug)
+                        .put("stopped", true)
+                        .put(
+                            "unsaved",
+                            new JsonArray(
+                                unsaved.entrySet().stream()
+                                    .limit(PathReports.MAX_REPORTED)
+                                    .map(
+                                        e ->
+                                            new JsonObject()
+                                                .put("path", e.getKey())
+                                                .put("reason", e.getValue()))
+                                    .toList()))))
         .onFailure(err -> fail(ctx, err));
   }
 
@@ -86,21 +114,34 @@ final class InternalReplApi {
     String slug = ctx.pathParam("slug");
     var status = Slugs.isValid(slug) ? host.syncStatus(slug) : Optional.<WriteBehind.Status>empty();
     if (status.isEmpty()) {
-      HttpErrors.send(ctx, 404, "not_running", "repl " + slug + " does not run on node " + config.nodeId());
+      HttpErrors.send(
+          ctx, 404, "not_running", "repl " + slug + " does not run on node " + config.nodeId());
       return;
     }
     var s = status.get();
-    ctx.json(new JsonObject().put("slug", slug).put("pendingFiles", s.pending()).put("lagMs", s.lag().toMillis())
-        .put("uploads", s.uploads()).put("deletes", s.deletes()).put("failures", s.failures())
-        .put("lastError", s.lastError()).put("unstorable", s.unstorable()));
+    ctx.json(
+        new JsonObject()
+            .put("slug", slug)
+            .put("pendingFiles", s.pending())
+            .put("lagMs", s.lag().toMillis())
+            .put("uploads", s.uploads())
+            .put("deletes", s.deletes())
+            .put("failures", s.failures())
+            .put("lastError", s.lastError())
+            .put("unstorable", s.unstorable()));
   }
 
   void setDraining(RoutingContext ctx, boolean drain) {
-    vertx.executeBlocking(() -> {
-      draining.set(drain);
-      return null;
-    }, false).compose(v -> heartbeat.beat())
-        .onSuccess(v -> ctx.json(new JsonObject().put("node", config.nodeId()).put("draining", drain)))
+    vertx
+        .executeBlocking(
+            () -> {
+              draining.set(drain);
+              return null;
+            },
+            false)
+        .compose(v -> heartbeat.beat())
+        .onSuccess(
+            v -> ctx.json(new JsonObject().put("node", config.nodeId()).put("draining", drain)))
         .onFailure(err -> fail(ctx, err));
   }
 
@@ -109,7 +150,8 @@ final class InternalReplApi {
       HttpErrors.sendFailure(ctx, err);
     } else {
       LOG.error("request {} failed", ctx.request().path(), err);
-      HttpErrors.send(ctx, 500, "node_error", err.getMessage() == null ? err.toString() : err.getMessage());
+      HttpErrors.send(
+          ctx, 500, "node_error", err.getMessage() == null ? err.toString() : err.getMessage());
     }
   }
 }

@@ -29,8 +29,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class NodeAgent {
   private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
+
   /** A session frame carries at most a 2 MiB file, JSON-escaped. */
   private static final int SESSION_FRAME_BYTES = 8 * 1024 * 1024;
+
   /** An open IDE session counts as use: the idle stop leaves such a repl alone. */
   private static final Duration ACTIVITY_EVERY = Duration.ofSeconds(10);
 
@@ -51,13 +53,31 @@ public final class NodeAgent {
   private long heartbeatTimer = -1;
   private long activityTimer = -1;
 
-  public NodeAgent(Vertx vertx, NodeAgentConfig config, ClusterState cluster, ImageStore imageStore, ReplHost host,
-                   PrometheusMeterRegistry metrics) {
-    this(vertx, config, cluster, imageStore, host, new RunnerImages(config.images(), imageStore, metrics), metrics);
+  public NodeAgent(
+      Vertx vertx,
+      NodeAgentConfig config,
+      ClusterState cluster,
+      ImageStore imageStore,
+      ReplHost host,
+      PrometheusMeterRegistry metrics) {
+    this(
+        vertx,
+        config,
+        cluster,
+        imageStore,
+        host,
+        new RunnerImages(config.images(), imageStore, metrics),
+        metrics);
   }
 
-  public NodeAgent(Vertx vertx, NodeAgentConfig config, ClusterState cluster, ImageStore imageStore, ReplHost host,
-                   RunnerImages runnerImages, PrometheusMeterRegistry metrics) {
+  public NodeAgent(
+      Vertx vertx,
+      NodeAgentConfig config,
+      ClusterState cluster,
+      ImageStore imageStore,
+      ReplHost host,
+      RunnerImages runnerImages,
+      PrometheusMeterRegistry metrics) {
     this.vertx = vertx;
     this.runnerImages = runnerImages;
     this.config = config;
@@ -66,10 +86,14 @@ public final class NodeAgent {
     this.metrics = metrics;
     this.sessions = new SessionHub(vertx, config.sessions(), metrics);
     // Sign-outs and role changes revoke tokens before they expire: followed through the cluster.
-    this.tokens = new TokenSigner(config.authSecret(), Clock.systemUTC(),
-        Revocations.following(vertx, cluster.revocations(), Clock.systemUTC()));
+    this.tokens =
+        new TokenSigner(
+            config.authSecret(),
+            Clock.systemUTC(),
+            Revocations.following(vertx, cluster.revocations(), Clock.systemUTC()));
     this.draining = new DrainingMark(config.dataDir());
-    this.heartbeat = new NodeHeartbeat(vertx, config, cluster, imageStore, host, runnerImages, draining);
+    this.heartbeat =
+        new NodeHeartbeat(vertx, config, cluster, imageStore, host, runnerImages, draining);
     this.internalApi = new InternalReplApi(vertx, config, host, runnerImages, heartbeat, draining);
     this.sessionUpgrades = new SessionUpgrades(config, cluster, host, sessions, tokens);
   }
@@ -80,15 +104,20 @@ public final class NodeAgent {
     draining.load();
     Router router = Router.router(vertx);
     OpsRoutes.mount(router, "node-agent", metrics, ready::get, tokens);
-    // Only Pier's own services may call the internal API: a short-lived service token signed with the shared secret.
-    router.route("/internal/*").handler(ctx -> {
-      var caller = tokens.verify(Credentials.token(ctx.request()));
-      if (caller.isEmpty() || !caller.get().isService()) {
-        HttpErrors.send(ctx, 401, "unauthenticated", "the internal API answers Pier's services only");
-      } else {
-        ctx.next();
-      }
-    });
+    // Only Pier's own services may call the internal API: a short-lived service token signed with
+    // the shared secret.
+    router
+        .route("/internal/*")
+        .handler(
+            ctx -> {
+              var caller = tokens.verify(Credentials.token(ctx.request()));
+              if (caller.isEmpty() || !caller.get().isService()) {
+                HttpErrors.send(
+                    ctx, 401, "unauthenticated", "the internal API answers Pier's services only");
+              } else {
+                ctx.next();
+              }
+            });
     router.route("/internal/*").handler(BodyHandler.create().setBodyLimit(64 * 1024));
     router.post("/internal/repls/:slug/start").handler(internalApi::startRepl);
     router.post("/internal/repls/:slug/stop").handler(internalApi::stopRepl);
@@ -96,24 +125,38 @@ public final class NodeAgent {
     router.get("/internal/repls/:slug/sync").handler(internalApi::syncStatus);
     router.post("/internal/drain").handler(ctx -> internalApi.setDraining(ctx, true));
     router.post("/internal/undrain").handler(ctx -> internalApi.setDraining(ctx, false));
-    router.get("/internal/repls").handler(ctx -> ctx.json(new JsonArray(host.routes().stream().map(r -> r.toJson()).toList())));
+    router
+        .get("/internal/repls")
+        .handler(
+            ctx -> ctx.json(new JsonArray(host.routes().stream().map(r -> r.toJson()).toList())));
     router.route().failureHandler(ctx -> HttpErrors.sendFailure(ctx, ctx.failure()));
-    HttpServerOptions options = new HttpServerOptions()
-        .setMaxWebSocketFrameSize(SESSION_FRAME_BYTES).setMaxWebSocketMessageSize(SESSION_FRAME_BYTES);
-    return vertx.createHttpServer(options).requestHandler(router).listen(config.port(), config.bindHost())
-        .compose(s -> {
-          server = s;
-          return host.reconcile();
-        })
+    HttpServerOptions options =
+        new HttpServerOptions()
+            .setMaxWebSocketFrameSize(SESSION_FRAME_BYTES)
+            .setMaxWebSocketMessageSize(SESSION_FRAME_BYTES);
+    return vertx
+        .createHttpServer(options)
+        .requestHandler(router)
+        .listen(config.port(), config.bindHost())
+        .compose(
+            s -> {
+              server = s;
+              return host.reconcile();
+            })
         .compose(v -> heartbeat.beat())
-        .map(v -> {
-          heartbeatTimer = vertx.setPeriodic(config.heartbeatInterval().toMillis(), t -> heartbeat.beat());
-          activityTimer = vertx.setPeriodic(ACTIVITY_EVERY.toMillis(), t -> host.recordSessionActivity(cluster.activity()));
-          ready.set(true);
-          LOG.info("node-agent {} ready at {}", config.nodeId(), config.agentUrl());
-          if (runnerImages.pinned()) heartbeat.pullMissingImages(ready::get);
-          return this;
-        });
+        .map(
+            v -> {
+              heartbeatTimer =
+                  vertx.setPeriodic(config.heartbeatInterval().toMillis(), t -> heartbeat.beat());
+              activityTimer =
+                  vertx.setPeriodic(
+                      ACTIVITY_EVERY.toMillis(),
+                      t -> host.recordSessionActivity(cluster.activity()));
+              ready.set(true);
+              LOG.info("node-agent {} ready at {}", config.nodeId(), config.agentUrl());
+              if (runnerImages.pinned()) heartbeat.pullMissingImages(ready::get);
+              return this;
+            });
   }
 
   /** Stops taking work, stops every repl (flushing its files), leaves the cluster's node list. */
@@ -124,10 +167,11 @@ public final class NodeAgent {
     return host.stopAll()
         .eventually(() -> cluster.nodes().remove(config.nodeId()))
         .eventually(() -> server == null ? Future.succeededFuture() : server.close())
-        .eventually(() -> {
-          sessions.close();
-          return Future.succeededFuture();
-        });
+        .eventually(
+            () -> {
+              sessions.close();
+              return Future.succeededFuture();
+            });
   }
 
   /** The IDE sessions' shared state: limits, slots, file pool. */

@@ -54,16 +54,35 @@ import java.util.regex.Pattern;
  * @param replEnv        environment variables given to every repl, besides those Pier sets
  * @param driver         the sandbox driver repls run in ({@link SandboxDrivers#NAMES})
  */
-public record NodeAgentConfig(String nodeId, Path dataDir, String bindHost, int port, String advertiseHost,
-                              NodeCapacity capacity, Duration heartbeatInterval, Duration readyTimeout,
-                              Duration terminalLinger, WriteBehind.Settings sync, Duration drainTimeout,
-                              boolean isolate, List<Cidr> blocked, String authSecret, ClusterConfig cluster,
-                              S3Config s3, DockerConfig docker, long diskMb, Map<String, String> runtimes,
-                              SessionLimits sessions, RunnerImages.Settings images, List<EgressAllow> egressAllow,
-                              Map<String, String> replEnv, String driver) {
+public record NodeAgentConfig(
+    String nodeId,
+    Path dataDir,
+    String bindHost,
+    int port,
+    String advertiseHost,
+    NodeCapacity capacity,
+    Duration heartbeatInterval,
+    Duration readyTimeout,
+    Duration terminalLinger,
+    WriteBehind.Settings sync,
+    Duration drainTimeout,
+    boolean isolate,
+    List<Cidr> blocked,
+    String authSecret,
+    ClusterConfig cluster,
+    S3Config s3,
+    DockerConfig docker,
+    long diskMb,
+    Map<String, String> runtimes,
+    SessionLimits sessions,
+    RunnerImages.Settings images,
+    List<EgressAllow> egressAllow,
+    Map<String, String> replEnv,
+    String driver) {
   private static final Pattern NODE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Pattern RUNTIME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
   /** A workspace's size when neither the template nor PIER_NODE_DISK_MB names one. */
   public static final int DEFAULT_DISK_MB = 1024;
 
@@ -78,38 +97,147 @@ public record NodeAgentConfig(String nodeId, Path dataDir, String bindHost, int 
   }
 
   /** A configuration of repls in Docker containers. */
-  public NodeAgentConfig(String nodeId, Path dataDir, String bindHost, int port, String advertiseHost,
-                         NodeCapacity capacity, Duration heartbeatInterval, Duration readyTimeout,
-                         Duration terminalLinger, WriteBehind.Settings sync, Duration drainTimeout,
-                         boolean isolate, List<Cidr> blocked, String authSecret, ClusterConfig cluster,
-                         S3Config s3, DockerConfig docker, long diskMb, Map<String, String> runtimes,
-                         SessionLimits sessions, RunnerImages.Settings images, List<EgressAllow> egressAllow,
-                         Map<String, String> replEnv) {
-    this(nodeId, dataDir, bindHost, port, advertiseHost, capacity, heartbeatInterval, readyTimeout, terminalLinger,
-        sync, drainTimeout, isolate, blocked, authSecret, cluster, s3, docker, diskMb, runtimes, sessions, images,
-        egressAllow, replEnv, SandboxDrivers.DEFAULT);
+  public NodeAgentConfig(
+      String nodeId,
+      Path dataDir,
+      String bindHost,
+      int port,
+      String advertiseHost,
+      NodeCapacity capacity,
+      Duration heartbeatInterval,
+      Duration readyTimeout,
+      Duration terminalLinger,
+      WriteBehind.Settings sync,
+      Duration drainTimeout,
+      boolean isolate,
+      List<Cidr> blocked,
+      String authSecret,
+      ClusterConfig cluster,
+      S3Config s3,
+      DockerConfig docker,
+      long diskMb,
+      Map<String, String> runtimes,
+      SessionLimits sessions,
+      RunnerImages.Settings images,
+      List<EgressAllow> egressAllow,
+      Map<String, String> replEnv) {
+    this(
+        nodeId,
+        dataDir,
+        bindHost,
+        port,
+        advertiseHost,
+        capacity,
+        heartbeatInterval,
+        readyTimeout,
+        terminalLinger,
+        sync,
+        drainTimeout,
+        isolate,
+        blocked,
+        authSecret,
+        cluster,
+        s3,
+        docker,
+        diskMb,
+        runtimes,
+        sessions,
+        images,
+        egressAllow,
+        replEnv,
+        SandboxDrivers.DEFAULT);
   }
 
   /** A configuration without an image set (repls run the node's own images), allowing nothing extra, with no extra environment. */
-  public NodeAgentConfig(String nodeId, Path dataDir, String bindHost, int port, String advertiseHost,
-                         NodeCapacity capacity, Duration heartbeatInterval, Duration readyTimeout,
-                         Duration terminalLinger, WriteBehind.Settings sync, Duration drainTimeout,
-                         boolean isolate, List<Cidr> blocked, String authSecret, ClusterConfig cluster,
-                         S3Config s3, DockerConfig docker, long diskMb, Map<String, String> runtimes,
-                         SessionLimits sessions) {
-    this(nodeId, dataDir, bindHost, port, advertiseHost, capacity, heartbeatInterval, readyTimeout, terminalLinger,
-        sync, drainTimeout, isolate, blocked, authSecret, cluster, s3, docker, diskMb, runtimes, sessions,
-        RunnerImages.Settings.NONE, List.of(), Map.of());
+  public NodeAgentConfig(
+      String nodeId,
+      Path dataDir,
+      String bindHost,
+      int port,
+      String advertiseHost,
+      NodeCapacity capacity,
+      Duration heartbeatInterval,
+      Duration readyTimeout,
+      Duration terminalLinger,
+      WriteBehind.Settings sync,
+      Duration drainTimeout,
+      boolean isolate,
+      List<Cidr> blocked,
+      String authSecret,
+      ClusterConfig cluster,
+      S3Config s3,
+      DockerConfig docker,
+      long diskMb,
+      Map<String, String> runtimes,
+      SessionLimits sessions) {
+    this(
+        nodeId,
+        dataDir,
+        bindHost,
+        port,
+        advertiseHost,
+        capacity,
+        heartbeatInterval,
+        readyTimeout,
+        terminalLinger,
+        sync,
+        drainTimeout,
+        isolate,
+        blocked,
+        authSecret,
+        cluster,
+        s3,
+        docker,
+        diskMb,
+        runtimes,
+        sessions,
+        RunnerImages.Settings.NONE,
+        List.of(),
+        Map.of());
   }
 
   /** A configuration with the default session limits ({@link SessionLimits#DEFAULT}). */
-  public NodeAgentConfig(String nodeId, Path dataDir, String bindHost, int port, String advertiseHost,
-                         NodeCapacity capacity, Duration heartbeatInterval, Duration readyTimeout,
-                         Duration terminalLinger, WriteBehind.Settings sync, Duration drainTimeout,
-                         boolean isolate, List<Cidr> blocked, String authSecret, ClusterConfig cluster,
-                         S3Config s3, DockerConfig docker, long diskMb, Map<String, String> runtimes) {
-    this(nodeId, dataDir, bindHost, port, advertiseHost, capacity, heartbeatInterval, readyTimeout, terminalLinger,
-        sync, drainTimeout, isolate, blocked, authSecret, cluster, s3, docker, diskMb, runtimes, SessionLimits.DEFAULT);
+  public NodeAgentConfig(
+      String nodeId,
+      Path dataDir,
+      String bindHost,
+      int port,
+      String advertiseHost,
+      NodeCapacity capacity,
+      Duration heartbeatInterval,
+      Duration readyTimeout,
+      Duration terminalLinger,
+      WriteBehind.Settings sync,
+      Duration drainTimeout,
+      boolean isolate,
+      List<Cidr> blocked,
+      String authSecret,
+      ClusterConfig cluster,
+      S3Config s3,
+      DockerConfig docker,
+      long diskMb,
+      Map<String, String> runtimes) {
+    this(
+        nodeId,
+        dataDir,
+        bindHost,
+        port,
+        advertiseHost,
+        capacity,
+        heartbeatInterval,
+        readyTimeout,
+        terminalLinger,
+        sync,
+        drainTimeout,
+        isolate,
+        blocked,
+        authSecret,
+        cluster,
+        s3,
+        docker,
+        diskMb,
+        runtimes,
+        SessionLimits.DEFAULT);
   }
 
   public String agentUrl() {
@@ -121,45 +249,92 @@ public record NodeAgentConfig(String nodeId, Path dataDir, String bindHost, int 
     String advertise = env.string("PIER_NODE_ADVERTISE_HOST", "127.0.0.1");
     String nodeId = env.string("PIER_NODE_ID", null);
     if (nodeId != null && !NODE_ID.matcher(nodeId).matches()) {
-      env.problem("PIER_NODE_ID must be lower-case letters, digits and '-' (at most 40), got '" + nodeId + "'");
+      env.problem(
+          "PIER_NODE_ID must be lower-case letters, digits and '-' (at most 40), got '"
+              + nodeId
+              + "'");
     }
     long hostMemoryMb = hostMemoryMb();
-    NodeCapacity capacity = new NodeCapacity(
-        env.integer("PIER_NODE_SLOTS", 50),
-        env.integer("PIER_NODE_MEMORY_MB", (int) Math.max(512, hostMemoryMb - 2048)),
-        env.decimal("PIER_NODE_CPUS", Runtime.getRuntime().availableProcessors()));
-    NodeAgentConfig config = new NodeAgentConfig(nodeId, data,
-        env.string("PIER_NODE_BIND_HOST", advertise), env.port("PIER_NODE_PORT", 8082), advertise, capacity,
-        Duration.ofMillis(env.integer("PIER_NODE_HEARTBEAT_MS", 2000)),
-        Duration.ofSeconds(env.integer("PIER_NODE_READY_TIMEOUT_S", 30)),
-        Duration.ofSeconds(env.integer("PIER_TERMINAL_LINGER_S", 300)),
-        new WriteBehind.Settings(Duration.ofMillis(env.integer("PIER_SYNC_QUIET_MS", 1000)),
-            Duration.ofMillis(env.integer("PIER_SYNC_MAX_DELAY_MS", 5000)), Duration.ofMillis(500),
-            Duration.ofSeconds(30), Duration.ofMillis(100)),
-        Duration.ofSeconds(env.integer("PIER_SYNC_DRAIN_TIMEOUT_S", 60)),
-        !"false".equalsIgnoreCase(env.string("PIER_NODE_ISOLATE", "true")), blocked(env),
-        env.secret("PIER_AUTH_SECRET"),
-        ClusterConfig.fromEnv(env, false), S3Config.fromEnv(env),
-        new DockerConfig(env.string("PIER_DOCKER_HOST", env.string("DOCKER_HOST", null))),
-        diskMb(env), runtimes(env), SessionLimits.fromEnv(env), new RunnerImages.Settings(ImageSet.fromEnv(env),
-            Duration.ofSeconds(env.atLeast("PIER_IMAGE_PULL_TIMEOUT_S", 600, 1))), egressAllow(env), replEnv(env),
-        driver(env));
+    NodeCapacity capacity =
+        new NodeCapacity(
+            env.integer("PIER_NODE_SLOTS", 50),
+            env.integer("PIER_NODE_MEMORY_MB", (int) Math.max(512, hostMemoryMb - 2048)),
+            env.decimal("PIER_NODE_CPUS", Runtime.getRuntime().availableProcessors()));
+    NodeAgentConfig config =
+        new NodeAgentConfig(
+            nodeId,
+            data,
+            env.string("PIER_NODE_BIND_HOST", advertise),
+            env.port("PIER_NODE_PORT", 8082),
+            advertise,
+            capacity,
+            Duration.ofMillis(env.integer("PIER_NODE_HEARTBEAT_MS", 2000)),
+            Duration.ofSeconds(env.integer("PIER_NODE_READY_TIMEOUT_S", 30)),
+            Duration.ofSeconds(env.integer("PIER_TERMINAL_LINGER_S", 300)),
+            new WriteBehind.Settings(
+                Duration.ofMillis(env.integer("PIER_SYNC_QUIET_MS", 1000)),
+                Duration.ofMillis(env.integer("PIER_SYNC_MAX_DELAY_MS", 5000)),
+                Duration.ofMillis(500),
+                Duration.ofSeconds(30),
+                Duration.ofMillis(100)),
+            Duration.ofSeconds(env.integer("PIER_SYNC_DRAIN_TIMEOUT_S", 60)),
+            !"false".equalsIgnoreCase(env.string("PIER_NODE_ISOLATE", "true")),
+            blocked(env),
+            env.secret("PIER_AUTH_SECRET"),
+            ClusterConfig.fromEnv(env, false),
+            S3Config.fromEnv(env),
+            new DockerConfig(env.string("PIER_DOCKER_HOST", env.string("DOCKER_HOST", null))),
+            diskMb(env),
+            runtimes(env),
+            SessionLimits.fromEnv(env),
+            new RunnerImages.Settings(
+                ImageSet.fromEnv(env),
+                Duration.ofSeconds(env.atLeast("PIER_IMAGE_PULL_TIMEOUT_S", 600, 1))),
+            egressAllow(env),
+            replEnv(env),
+            driver(env));
     env.check();
     return nodeId != null ? config : config.withNodeId(persistentNodeId(data));
   }
 
   public NodeAgentConfig withNodeId(String id) {
-    return new NodeAgentConfig(id, dataDir, bindHost, port, advertiseHost, capacity, heartbeatInterval,
-        readyTimeout, terminalLinger, sync, drainTimeout, isolate, blocked, authSecret, cluster, s3, docker, diskMb,
-        runtimes, sessions, images, egressAllow, replEnv, driver);
+    return new NodeAgentConfig(
+        id,
+        dataDir,
+        bindHost,
+        port,
+        advertiseHost,
+        capacity,
+        heartbeatInterval,
+        readyTimeout,
+        terminalLinger,
+        sync,
+        drainTimeout,
+        isolate,
+        blocked,
+        authSecret,
+        cluster,
+        s3,
+        docker,
+        diskMb,
+        runtimes,
+        sessions,
+        images,
+        egressAllow,
+        replEnv,
+        driver);
   }
 
   /** {@code PIER_NODE_DRIVER}: the name of one of this agent's sandbox drivers. */
   private static String driver(Env env) {
     String name = env.string("PIER_NODE_DRIVER", SandboxDrivers.DEFAULT);
     if (!SandboxDrivers.NAMES.contains(name)) {
-      env.problem("PIER_NODE_DRIVER must name a sandbox driver this node-agent has, one of " + SandboxDrivers.NAMES
-          + ", got '" + name + "'");
+      env.problem(
+          "PIER_NODE_DRIVER must name a sandbox driver this node-agent has, one of "
+              + SandboxDrivers.NAMES
+              + ", got '"
+              + name
+              + "'");
     }
     return name;
   }
@@ -171,12 +346,16 @@ public record NodeAgentConfig(String nodeId, Path dataDir, String bindHost, int 
 
   /** {@code PIER_EGRESS_ALLOW}: comma-separated {@link EgressAllow#FORM}. */
   private static List<EgressAllow> egressAllow(Env env) {
-    return entries(env, "PIER_EGRESS_ALLOW", EgressAllow::parse,
+    return entries(
+        env,
+        "PIER_EGRESS_ALLOW",
+        EgressAllow::parse,
         "PIER_EGRESS_ALLOW entries are " + EgressAllow.FORM + ": ");
   }
 
   /** The entries of a comma-separated list as {@code parse} reads them; one it refuses is a problem, left out. */
-  private static <T> List<T> entries(Env env, String name, Function<String, T> parse, String problemPrefix) {
+  private static <T> List<T> entries(
+      Env env, String name, Function<String, T> parse, String problemPrefix) {
     List<T> parsed = new ArrayList<>();
     for (String entry : env.list(name, "")) {
       try {
@@ -195,8 +374,10 @@ public record NodeAgentConfig(String nodeId, Path dataDir, String bindHost, int 
       int eq = pair.indexOf('=');
       String name = eq < 0 ? pair : pair.substring(0, eq);
       if (eq < 0 || !ENV_NAME.matcher(name).matches()) {
-        env.problem("PIER_REPL_ENV must be NAME=value pairs such as PIP_INDEX_URL=https://mirror/simple, got '"
-            + pair + "'");
+        env.problem(
+            "PIER_REPL_ENV must be NAME=value pairs such as PIP_INDEX_URL=https://mirror/simple, got '"
+                + pair
+                + "'");
       } else if (name.equals("PORT")) {
         env.problem("PIER_REPL_ENV may not set PORT: Pier sets it to the template's port");
       } else if (vars.put(name, pair.substring(eq + 1)) != null) {
@@ -209,8 +390,13 @@ public record NodeAgentConfig(String nodeId, Path dataDir, String bindHost, int 
   private static long diskMb(Env env) {
     int mb = env.integer("PIER_NODE_DISK_MB", DEFAULT_DISK_MB);
     if (mb != 0 && (mb < Limits.MIN_DISK_MB || mb > Limits.MAX_DISK_MB)) {
-      env.problem("PIER_NODE_DISK_MB must be 0 (no workspace sizes) or in [" + Limits.MIN_DISK_MB + ", "
-          + Limits.MAX_DISK_MB + "], got " + mb);
+      env.problem(
+          "PIER_NODE_DISK_MB must be 0 (no workspace sizes) or in ["
+              + Limits.MIN_DISK_MB
+              + ", "
+              + Limits.MAX_DISK_MB
+              + "], got "
+              + mb);
     }
     return mb;
   }
@@ -223,8 +409,10 @@ public record NodeAgentConfig(String nodeId, Path dataDir, String bindHost, int 
       String name = eq < 0 ? "" : pair.substring(0, eq).strip();
       String target = eq < 0 ? "" : pair.substring(eq + 1).strip();
       if (!RUNTIME.matcher(name).matches() || !RUNTIME.matcher(target).matches()) {
-        env.problem("PIER_NODE_RUNTIMES must be name=runtime pairs such as default=runsc or runsc=runsc-kvm, got '"
-            + pair + "'");
+        env.problem(
+            "PIER_NODE_RUNTIMES must be name=runtime pairs such as default=runsc or runsc=runsc-kvm, got '"
+                + pair
+                + "'");
       } else if (mapping.put(name, target) != null) {
         env.problem("PIER_NODE_RUNTIMES maps '" + name + "' twice");
       }

@@ -1,10 +1,10 @@
 package io.pier.node;
 
-import io.pier.common.http.ServiceMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pier.common.cluster.hazelcast.HazelcastCluster;
 import io.pier.common.config.Env;
 import io.pier.common.config.Mains;
+import io.pier.common.http.ServiceMetrics;
 import io.pier.common.store.s3.S3ObjectStore;
 import io.pier.node.runtime.Cidr;
 import io.pier.node.runtime.EgressAllow;
@@ -35,29 +35,38 @@ import org.slf4j.LoggerFactory;
 /** Starts a node-agent from environment variables (see the README's configuration table). */
 public final class NodeAgentMain {
   private static final Logger LOG = LoggerFactory.getLogger(NodeAgentMain.class);
+
   /** The user repls run as, who owns their workspaces. */
   private static final int RUNNER_UID = 1000;
 
-  private NodeAgentMain() {
-  }
+  private NodeAgentMain() {}
 
   public static void main(String[] args) throws Exception {
-    NodeAgentConfig config = Mains.configOrExit("node-agent", () -> NodeAgentConfig.fromEnv(Env.system()));
+    NodeAgentConfig config =
+        Mains.configOrExit("node-agent", () -> NodeAgentConfig.fromEnv(Env.system()));
     Mains.nameInLogs("node-agent " + config.nodeId());
     if (!config.isolate()) {
-      LOG.warn("repl network isolation is OFF (PIER_NODE_ISOLATE=false): repls can reach this host's services and "
-          + "each other; never run a fleet like this");
+      LOG.warn(
+          "repl network isolation is OFF (PIER_NODE_ISOLATE=false): repls can reach this host's services and "
+              + "each other; never run a fleet like this");
     }
     if (!"root".equals(System.getProperty("user.name"))) {
-      LOG.warn("not running as root: workspaces stay owned by {}, so repls (uid 1000) can write them only if that is"
-          + " uid 1000", System.getProperty("user.name"));
+      LOG.warn(
+          "not running as root: workspaces stay owned by {}, so repls (uid 1000) can write them only if that is"
+              + " uid 1000",
+          System.getProperty("user.name"));
     }
     Mains.runUntilStopped(LOG, "node-agent", start(config));
   }
 
   /** A started node-agent with everything it owns, so that it can be stopped as a whole. */
-  public record Running(NodeAgent agent, HazelcastCluster cluster, SandboxDriver driver,
-                        S3ObjectStore store, ExecutorService transfers, ScheduledExecutorService timer)
+  public record Running(
+      NodeAgent agent,
+      HazelcastCluster cluster,
+      SandboxDriver driver,
+      S3ObjectStore store,
+      ExecutorService transfers,
+      ScheduledExecutorService timer)
       implements AutoCloseable {
     /** Stops every repl (flushing its files), leaves the cluster, releases clients. Call from a non-Vert.x thread. */
     @Override
@@ -90,7 +99,8 @@ public final class NodeAgentMain {
     for (String host : hosts) {
       try {
         for (InetAddress address : InetAddress.getAllByName(host)) {
-          if (!address.isLoopbackAddress()) blocked.add(new Cidr(address, address.getAddress().length * 8));
+          if (!address.isLoopbackAddress())
+            blocked.add(new Cidr(address, address.getAddress().length * 8));
         }
       } catch (UnknownHostException e) {
         LOG.warn("cannot resolve {} to block it from repls: {}", host, e.getMessage());
@@ -105,9 +115,11 @@ public final class NodeAgentMain {
   static Runtimes runtimes(NodeAgentConfig config, SandboxDriver driver) {
     Runtimes runtimes = new Runtimes(config.runtimes(), driver.runtimes());
     if (runtimes.defaultMissing()) {
-      throw new IllegalStateException("PIER_NODE_RUNTIMES: " + String.join("; ", runtimes.problems()));
+      throw new IllegalStateException(
+          "PIER_NODE_RUNTIMES: " + String.join("; ", runtimes.problems()));
     }
-    for (String problem : runtimes.problems()) LOG.warn("PIER_NODE_RUNTIMES {}; repls that ask for it go elsewhere", problem);
+    for (String problem : runtimes.problems())
+      LOG.warn("PIER_NODE_RUNTIMES {}; repls that ask for it go elsewhere", problem);
     LOG.info("{} runtimes repls may ask for here: {}", driver.name(), runtimes.offered());
     return runtimes;
   }
@@ -122,24 +134,35 @@ public final class NodeAgentMain {
       LOG.info("workspace sizes are off (PIER_NODE_DISK_MB=0): repls can fill this node's disk");
       return new Workspaces(folders);
     }
-    LoopVolumes volumes = new LoopVolumes(config.dataDir().resolve("volumes"), RUNNER_UID, RUNNER_UID);
+    LoopVolumes volumes =
+        new LoopVolumes(config.dataDir().resolve("volumes"), RUNNER_UID, RUNNER_UID);
     long began = System.nanoTime();
     var problem = volumes.problem();
     if (problem.isEmpty()) {
-      LOG.info("workspaces get a filesystem of their own, {} MiB unless the template says otherwise (checked in {} ms)",
-          config.diskMb(), (System.nanoTime() - began) / 1_000_000);
+      LOG.info(
+          "workspaces get a filesystem of their own, {} MiB unless the template says otherwise (checked in {} ms)",
+          config.diskMb(),
+          (System.nanoTime() - began) / 1_000_000);
       return new Workspaces(folders, volumes, config.diskMb());
     }
     if (!volumes.present().isEmpty()) {
-      // Those workspaces' files are inside images: read as plain folders they would look empty, and saving them
+      // Those workspaces' files are inside images: read as plain folders they would look empty, and
+      // saving them
       // would delete the repls' files from storage.
-      throw new IllegalStateException("the workspaces of " + volumes.present() + " are disk images in "
-          + config.dataDir().resolve("volumes") + ", which this node can no longer mount (" + problem.get()
-          + "); run the node-agent as root with loop devices, or move them away");
+      throw new IllegalStateException(
+          "the workspaces of "
+              + volumes.present()
+              + " are disk images in "
+              + config.dataDir().resolve("volumes")
+              + ", which this node can no longer mount ("
+              + problem.get()
+              + "); run the node-agent as root with loop devices, or move them away");
     }
-    LOG.warn("workspaces have no size limit, so a repl can fill this node's disk: cannot mount a workspace "
-        + "filesystem here ({}). Run the node-agent as root on a machine with loop devices and mkfs.ext4, or set "
-        + "PIER_NODE_DISK_MB=0 to run without sizes on purpose", problem.get());
+    LOG.warn(
+        "workspaces have no size limit, so a repl can fill this node's disk: cannot mount a workspace "
+            + "filesystem here ({}). Run the node-agent as root on a machine with loop devices and mkfs.ext4, or set "
+            + "PIER_NODE_DISK_MB=0 to run without sizes on purpose",
+        problem.get());
     return new Workspaces(folders);
   }
 
@@ -147,19 +170,31 @@ public final class NodeAgentMain {
   public static Future<Running> start(NodeAgentConfig config) {
     PrometheusMeterRegistry metrics = ServiceMetrics.create("node-agent");
     S3ObjectStore store = new S3ObjectStore(config.s3());
-    ExecutorService transfers = Executors.newFixedThreadPool(8, r -> {
-      Thread t = new Thread(r, "s3-transfer");
-      t.setDaemon(true);
-      return t;
-    });
-    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "write-behind");
-      t.setDaemon(true);
-      return t;
-    });
-    Persistence persistence = new Persistence(new WorkspaceSync(store, transfers), store,
-        config.dataDir().resolve("journal"), config.sync(), timer, transfers, Clock.systemUTC(),
-        config.drainTimeout());
+    ExecutorService transfers =
+        Executors.newFixedThreadPool(
+            8,
+            r -> {
+              Thread t = new Thread(r, "s3-transfer");
+              t.setDaemon(true);
+              return t;
+            });
+    ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "write-behind");
+              t.setDaemon(true);
+              return t;
+            });
+    Persistence persistence =
+        new Persistence(
+            new WorkspaceSync(store, transfers),
+            store,
+            config.dataDir().resolve("journal"),
+            config.sync(),
+            timer,
+            transfers,
+            Clock.systemUTC(),
+            config.drainTimeout());
     SandboxDriver driver;
     Runtimes runtimes;
     Workspaces workspaces;
@@ -175,15 +210,32 @@ public final class NodeAgentMain {
       SandboxDrivers.close(driver);
       return Future.failedFuture(e);
     }
-    return HazelcastCluster.join(config.cluster(), metrics).compose(cluster -> {
-      ReplHost host = new ReplHost(cluster.vertx(),
-          new NodeIdentity(config.nodeId(), config.advertiseHost(), config.agentUrl()), driver,
-          new SandboxHandleStore(config.dataDir().resolve("sandboxes")), persistence, workspaces, runtimes,
-          cluster.state().routes(), cluster.state().repls(), config.readyTimeout(), config.terminalLinger(),
-          config.replEnv(), metrics);
-      NodeAgent agent = new NodeAgent(cluster.vertx(), config, cluster.state(), driver.images(), host, metrics);
-      return agent.start().map(a -> new Running(a, cluster, driver, store, transfers, timer))
-          .recover(err -> cluster.close().transform(v -> Future.failedFuture(err)));
-    }).onFailure(err -> SandboxDrivers.close(driver));
+    return HazelcastCluster.join(config.cluster(), metrics)
+        .compose(
+            cluster -> {
+              ReplHost host =
+                  new ReplHost(
+                      cluster.vertx(),
+                      new NodeIdentity(config.nodeId(), config.advertiseHost(), config.agentUrl()),
+                      driver,
+                      new SandboxHandleStore(config.dataDir().resolve("sandboxes")),
+                      persistence,
+                      workspaces,
+                      runtimes,
+                      cluster.state().routes(),
+                      cluster.state().repls(),
+                      config.readyTimeout(),
+                      config.terminalLinger(),
+                      config.replEnv(),
+                      metrics);
+              NodeAgent agent =
+                  new NodeAgent(
+                      cluster.vertx(), config, cluster.state(), driver.images(), host, metrics);
+              return agent
+                  .start()
+                  .map(a -> new Running(a, cluster, driver, store, transfers, timer))
+                  .recover(err -> cluster.close().transform(v -> Future.failedFuture(err)));
+            })
+        .onFailure(err -> SandboxDrivers.close(driver));
   }
 }

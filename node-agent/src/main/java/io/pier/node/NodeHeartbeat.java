@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 final class NodeHeartbeat {
   private static final Logger LOG = LoggerFactory.getLogger(NodeHeartbeat.class);
   private static final Duration IMAGE_REFRESH = Duration.ofSeconds(30);
+
   /**
    * A safety net only: a node that dies is noticed by its cluster member leaving (seconds). A short time to live
    * would make a node that misses a few heartbeats under load look dead, and its repls be moved for nothing.
@@ -39,8 +40,14 @@ final class NodeHeartbeat {
   private final AtomicReference<List<String>> images = new AtomicReference<>(List.of());
   private volatile Instant imagesReadAt = Instant.EPOCH;
 
-  NodeHeartbeat(Vertx vertx, NodeAgentConfig config, ClusterState cluster, ImageStore imageStore, ReplHost host,
-                RunnerImages runnerImages, DrainingMark draining) {
+  NodeHeartbeat(
+      Vertx vertx,
+      NodeAgentConfig config,
+      ClusterState cluster,
+      ImageStore imageStore,
+      ReplHost host,
+      RunnerImages runnerImages,
+      DrainingMark draining) {
     this.vertx = vertx;
     this.config = config;
     this.cluster = cluster;
@@ -61,16 +68,39 @@ final class NodeHeartbeat {
   }
 
   Future<Void> beat() {
-    Future<List<String>> imageList = Instant.now().isAfter(imagesReadAt.plus(IMAGE_REFRESH))
-        ? vertx.executeBlocking(() -> runnerImages.reported(imageStore.images()), false).onSuccess(list -> {
-          images.set(list);
-          imagesReadAt = Instant.now();
-        })
-        : Future.succeededFuture(images.get());
-    return imageList.compose(list -> vertx.executeBlocking(host::load, false).onSuccess(lastLoad::set).compose(load ->
-            cluster.nodes().put(config.nodeId(), new NodeInfo(config.nodeId(), config.agentUrl(), config.capacity(),
-                load, draining.draining(), list, Instant.now(), cluster.membership().self(), host.runtimes()),
-                NODE_ENTRY_TTL)))
+    Future<List<String>> imageList =
+        Instant.now().isAfter(imagesReadAt.plus(IMAGE_REFRESH))
+            ? vertx
+                .executeBlocking(() -> runnerImages.reported(imageStore.images()), false)
+                .onSuccess(
+                    list -> {
+                      images.set(list);
+                      imagesReadAt = Instant.now();
+                    })
+            : Future.succeededFuture(images.get());
+    return imageList
+        .compose(
+            list ->
+                vertx
+                    .executeBlocking(host::load, false)
+                    .onSuccess(lastLoad::set)
+                    .compose(
+                        load ->
+                            cluster
+                                .nodes()
+                                .put(
+                                    config.nodeId(),
+                                    new NodeInfo(
+                                        config.nodeId(),
+                                        config.agentUrl(),
+                                        config.capacity(),
+                                        load,
+                                        draining.draining(),
+                                        list,
+                                        Instant.now(),
+                                        cluster.membership().self(),
+                                        host.runtimes()),
+                                    NODE_ENTRY_TTL)))
         .onFailure(err -> LOG.warn("heartbeat failed: {}", err.getMessage()));
   }
 
@@ -79,13 +109,19 @@ final class NodeHeartbeat {
    * and placement sends its repls elsewhere. Beats once the pulls are over, if the node is {@code ready} by then.
    */
   void pullMissingImages(BooleanSupplier ready) {
-    vertx.executeBlocking(runnerImages::pullMissing, false).onComplete(done -> {
-      imagesReadAt = Instant.EPOCH;
-      if (done.succeeded() && !done.result().isEmpty()) {
-        LOG.warn("node {} runs without the runner images {}: their pulls failed (repls that need them go elsewhere; "
-            + "a start that needs one pulls it again)", config.nodeId(), done.result());
-      }
-      if (ready.getAsBoolean()) beat();
-    });
+    vertx
+        .executeBlocking(runnerImages::pullMissing, false)
+        .onComplete(
+            done -> {
+              imagesReadAt = Instant.EPOCH;
+              if (done.succeeded() && !done.result().isEmpty()) {
+                LOG.warn(
+                    "node {} runs without the runner images {}: their pulls failed (repls that need them go elsewhere; "
+                        + "a start that needs one pulls it again)",
+                    config.nodeId(),
+                    done.result());
+              }
+              if (ready.getAsBoolean()) beat();
+            });
   }
 }

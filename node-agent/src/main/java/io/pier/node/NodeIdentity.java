@@ -17,7 +17,8 @@ public record NodeIdentity(String nodeId, String advertiseHost, String agentUrl)
    * repl without an app (a console program) has the node's address and port 0, which the edge serves no preview for.
    */
   public Route route(String slug, Optional<Endpoint> endpoint) {
-    return endpoint.map(e -> new Route(slug, nodeId, e.host(), e.port(), agentUrl))
+    return endpoint
+        .map(e -> new Route(slug, nodeId, e.host(), e.port(), agentUrl))
         .orElseGet(() -> new Route(slug, nodeId, advertiseHost, 0, agentUrl));
   }
 }

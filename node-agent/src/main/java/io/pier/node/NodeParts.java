@@ -8,6 +8,10 @@ import io.pier.node.workspace.Workspaces;
  * The parts of this node that a repl's start, stop and adoption all go through: where the work runs, who the node
  * is, its sandbox driver and the handles it keeps, storage, and the workspaces.
  */
-record NodeParts(HostContext host, NodeIdentity me, SandboxDriver driver, SandboxHandleStore handles,
-                 Persistence persistence, Workspaces workspaces) {
-}
+record NodeParts(
+    HostContext host,
+    NodeIdentity me,
+    SandboxDriver driver,
+    SandboxHandleStore handles,
+    Persistence persistence,
+    Workspaces workspaces) {}

@@ -16,9 +16,15 @@ import java.util.concurrent.ScheduledExecutorService;
  *
  * @param drainTimeout how long a stop waits for the queue to empty before it gives up (and keeps the repl running)
  */
-public record Persistence(WorkspaceSync sync, ObjectStore store, Path journals,
-                          WriteBehind.Settings settings, ScheduledExecutorService timer, ExecutorService transfers,
-                          Clock clock, Duration drainTimeout) {
+public record Persistence(
+    WorkspaceSync sync,
+    ObjectStore store,
+    Path journals,
+    WriteBehind.Settings settings,
+    ScheduledExecutorService timer,
+    ExecutorService transfers,
+    Clock clock,
+    Duration drainTimeout) {
 
   public Journal journal(String slug) {
     return new Journal(journals.resolve(slug));

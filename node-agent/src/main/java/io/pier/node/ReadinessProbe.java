@@ -30,7 +30,9 @@ final class ReadinessProbe {
     this.host = host;
     this.driver = driver;
     this.readyTimeout = readyTimeout;
-    this.probe = host.vertx().createHttpClient(new HttpClientOptions().setConnectTimeout(1000).setKeepAlive(false));
+    this.probe =
+        host.vertx()
+            .createHttpClient(new HttpClientOptions().setConnectTimeout(1000).setKeepAlive(false));
   }
 
   /** Completes with {@code r} once its app answers, or at once when it has none. */
@@ -42,26 +44,53 @@ final class ReadinessProbe {
   }
 
   private void poll(RunningRepl r, long deadline, Promise<RunningRepl> answered) {
-    probe.request(new RequestOptions().setMethod(HttpMethod.GET).setHost(r.route().host())
-            .setPort(r.route().port()).setURI("/").setTimeout(2000))
+    probe
+        .request(
+            new RequestOptions()
+                .setMethod(HttpMethod.GET)
+                .setHost(r.route().host())
+                .setPort(r.route().port())
+                .setURI("/")
+                .setTimeout(2000))
         .compose(HttpClientRequest::send)
         .onSuccess(resp -> answered.complete(r))
-        .onFailure(err -> host.blocking(() -> driver.running(r.sandboxId())).onComplete(inspected -> {
-          if (inspected.failed() || !inspected.result()) {
-            // Its last output says why; read off the event loop, as every driver call blocks.
-            host.blocking(() -> driver.logTail(r.sandboxId(), 20).strip()).onComplete(tail -> answered.fail(
-                new ApiException(502, "container_exited", "the container of " + r.slug() + " stopped: "
-                    + (tail.succeeded() ? tail.result() : ""))));
-          } else if (r.live().runExited()) {
-            // The app crashed: the repl still runs, so the user can read why in the run pane and fix it.
-            LOG.info("{}'s run command exited before answering on port {}", r.slug(), r.appPort());
-            answered.complete(r);
-          } else if (System.nanoTime() > deadline) {
-            LOG.warn("{} does not answer on port {} after {}; running it anyway", r.slug(), r.appPort(), readyTimeout);
-            answered.complete(r);
-          } else {
-            host.vertx().setTimer(RETRY_MS, t -> poll(r, deadline, answered));
-          }
-        }));
+        .onFailure(
+            err ->
+                host.blocking(() -> driver.running(r.sandboxId()))
+                    .onComplete(
+                        inspected -> {
+                          if (inspected.failed() || !inspected.result()) {
+                            // Its last output says why; read off the event loop, as every driver
+                            // call blocks.
+                            host.blocking(() -> driver.logTail(r.sandboxId(), 20).strip())
+                                .onComplete(
+                                    tail ->
+                                        answered.fail(
+                                            new ApiException(
+                                                502,
+                                                "container_exited",
+                                                "the container of "
+                                                    + r.slug()
+                                                    + " stopped: "
+                                                    + (tail.succeeded() ? tail.result() : ""))));
+                          } else if (r.live().runExited()) {
+                            // The app crashed: the repl still runs, so the user can read why in the
+                            // run pane and fix it.
+                            LOG.info(
+                                "{}'s run command exited before answering on port {}",
+                                r.slug(),
+                                r.appPort());
+                            answered.complete(r);
+                          } else if (System.nanoTime() > deadline) {
+                            LOG.warn(
+                                "{} does not answer on port {} after {}; running it anyway",
+                                r.slug(),
+                                r.appPort(),
+                                readyTimeout);
+                            answered.complete(r);
+                          } else {
+                            host.vertx().setTimer(RETRY_MS, t -> poll(r, deadline, answered));
+                          }
+                        }));
   }
 }

@@ -16,11 +16,11 @@ final class ReplAnnotations {
   static final String PORT = "port";
   static final String OPEN = "open";
 
-  private ReplAnnotations() {
-  }
+  private ReplAnnotations() {}
 
   static Map<String, String> of(StartRequest request) {
-    Map<String, String> annotations = new HashMap<>(Map.of(RUN, request.run(), PORT, String.valueOf(request.port())));
+    Map<String, String> annotations =
+        new HashMap<>(Map.of(RUN, request.run(), PORT, String.valueOf(request.port())));
     if (request.open() != null) annotations.put(OPEN, request.open());
     return annotations;
   }

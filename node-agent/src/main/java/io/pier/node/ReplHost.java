@@ -11,8 +11,8 @@ import io.pier.node.runtime.Runtimes;
 import io.pier.node.sandbox.SandboxDriver;
 import io.pier.node.sandbox.SandboxHandleStore;
 import io.pier.node.session.LiveRepl;
-import io.pier.node.workspace.WriteBehind;
 import io.pier.node.workspace.Workspaces;
+import io.pier.node.workspace.WriteBehind;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -54,10 +54,20 @@ public final class ReplHost {
    * @param terminalLinger how long a terminal that no tab shows lives on
    * @param replEnv        given to every repl's sandbox (PIER_REPL_ENV)
    */
-  public ReplHost(Vertx vertx, NodeIdentity me, SandboxDriver driver, SandboxHandleStore handles,
-                  Persistence persistence, Workspaces workspaces, Runtimes runtimes, SharedMap<Route> routes,
-                  SharedMap<ReplRecord> repls, Duration readyTimeout, Duration terminalLinger,
-                  Map<String, String> replEnv, MeterRegistry metrics) {
+  public ReplHost(
+      Vertx vertx,
+      NodeIdentity me,
+      SandboxDriver driver,
+      SandboxHandleStore handles,
+      Persistence persistence,
+      Workspaces workspaces,
+      Runtimes runtimes,
+      SharedMap<Route> routes,
+      SharedMap<ReplRecord> repls,
+      Duration readyTimeout,
+      Duration terminalLinger,
+      Map<String, String> replEnv,
+      MeterRegistry metrics) {
     this.host = HostContext.of(vertx);
     this.me = me;
     this.runtimes = runtimes;
@@ -72,33 +82,45 @@ public final class ReplHost {
 
   /** Starts the repl (or returns its route if it runs here already) once its app answers or the wait is over. */
   public Future<Route> start(StartRequest request) {
-    return serially(request.slug(), () -> {
-      RunningRepl existing = running.get(request.slug());
-      if (existing != null) return Future.succeededFuture(existing.route());
-      long began = System.nanoTime();
-      AtomicReference<RunningRepl> attached = new AtomicReference<>();
-      return host.blocking(() -> lifecycle.launch(request))
-          .onSuccess(attached::set)
-          .compose(r -> host.onContext(() -> r.live().startRun()).map(r))
-          .compose(readiness::awaitAnswer)
-          .compose(r -> routes.put(r.slug(), r.route()).map(v -> r))
-          .map(r -> {
-            running.put(r.slug(), r);
-            meters.started(Duration.ofNanos(System.nanoTime() - began));
-            LOG.info("started {} on port {}", r.slug(), r.route().port());
-            return r.route();
-          })
-          .recover(err -> {
-            meters.startFailed();
-            LOG.warn("could not start {}: {}", request.slug(), err.getMessage());
-            RunningRepl half = attached.get();
-            Future<Void> detached = half == null ? Future.succeededFuture() : host.onContext(() -> half.live().close());
-            return detached.transform(ignored -> host.blocking(() -> {
-              lifecycle.discard(request.slug(), half);
-              return null;
-            })).transform(ignored -> Future.failedFuture(err));
-          });
-    });
+    return serially(
+        request.slug(),
+        () -> {
+          RunningRepl existing = running.get(request.slug());
+          if (existing != null) return Future.succeededFuture(existing.route());
+          long began = System.nanoTime();
+          AtomicReference<RunningRepl> attached = new AtomicReference<>();
+          return host.blocking(() -> lifecycle.launch(request))
+              .onSuccess(attached::set)
+              .compose(r -> host.onContext(() -> r.live().startRun()).map(r))
+              .compose(readiness::awaitAnswer)
+              .compose(r -> routes.put(r.slug(), r.route()).map(v -> r))
+              .map(
+                  r -> {
+                    running.put(r.slug(), r);
+                    meters.started(Duration.ofNanos(System.nanoTime() - began));
+                    LOG.info("started {} on port {}", r.slug(), r.route().port());
+                    return r.route();
+                  })
+              .recover(
+                  err -> {
+                    meters.startFailed();
+                    LOG.warn("could not start {}: {}", request.slug(), err.getMessage());
+                    RunningRepl half = attached.get();
+                    Future<Void> detached =
+                        half == null
+                            ? Future.succeededFuture()
+                            : host.onContext(() -> half.live().close());
+                    return detached
+                        .transform(
+                            ignored ->
+                                host.blocking(
+                                    () -> {
+                                      lifecycle.discard(request.slug(), half);
+                                      return null;
+                                    }))
+                        .transform(ignored -> Future.failedFuture(err));
+                  });
+        });
   }
 
   /**
@@ -107,24 +129,34 @@ public final class ReplHost {
    * @return the workspace paths that could not be stored, with why (names storage cannot hold, say); they are lost
    */
   public Future<Map<String, String>> stop(String slug) {
-    return serially(slug, () -> {
-      RunningRepl r = running.get(slug);
-      if (r == null) {
-        return routes.removeIf(slug, route -> me.nodeId().equals(route.nodeId())).map(Map.<String, String>of());
-      }
-      // Everything the queue holds must be stored before anything stops; while storage is down the repl stays
-      // fully up here and the stop fails, so nothing is lost and the user keeps working.
-      return host.blocking(() -> {
-        lifecycle.drain(r);
-        return null;
-      }).compose(drained -> host.onContext(() -> r.live().close()))
-          .compose(closed -> host.blocking(() -> lifecycle.retire(r)))
-          .compose(unsaved -> {
-            running.remove(slug);
-            LOG.info("stopped {}", slug);
-            return routes.removeIf(slug, route -> me.nodeId().equals(route.nodeId())).map(unsaved);
-          });
-    });
+    return serially(
+        slug,
+        () -> {
+          RunningRepl r = running.get(slug);
+          if (r == null) {
+            return routes
+                .removeIf(slug, route -> me.nodeId().equals(route.nodeId()))
+                .map(Map.<String, String>of());
+          }
+          // Everything the queue holds must be stored before anything stops; while storage is down
+          // the repl stays
+          // fully up here and the stop fails, so nothing is lost and the user keeps working.
+          return host.blocking(
+                  () -> {
+                    lifecycle.drain(r);
+                    return null;
+                  })
+              .compose(drained -> host.onContext(() -> r.live().close()))
+              .compose(closed -> host.blocking(() -> lifecycle.retire(r)))
+              .compose(
+                  unsaved -> {
+                    running.remove(slug);
+                    LOG.info("stopped {}", slug);
+                    return routes
+                        .removeIf(slug, route -> me.nodeId().equals(route.nodeId()))
+                        .map(unsaved);
+                  });
+        });
   }
 
   /** Stops every repl on this node, flushing each; for a clean shutdown. */
@@ -158,11 +190,14 @@ public final class ReplHost {
 
   /** Marks every repl with an IDE session open as used now. */
   public void recordSessionActivity(SharedMap<ClusterState.Activity> activity) {
-    host.context().runOnContext(v -> {
-      for (RunningRepl r : running.values()) {
-        if (r.live().sessionCount() > 0) activity.put(r.slug(), new ClusterState.Activity(Instant.now(), "session"));
-      }
-    });
+    host.context()
+        .runOnContext(
+            v -> {
+              for (RunningRepl r : running.values()) {
+                if (r.live().sessionCount() > 0)
+                  activity.put(r.slug(), new ClusterState.Activity(Instant.now(), "session"));
+              }
+            });
   }
 
   /** The write-behind state of a repl running here. */
@@ -179,13 +214,14 @@ public final class ReplHost {
     Promise<T> result = Promise.promise();
     Future<?> previous = lastOperation.put(slug, result.future());
     Future<?> before = previous == null ? Future.succeededFuture() : previous;
-    before.onComplete(ignored -> {
-      try {
-        operation.get().onComplete(result);
-      } catch (RuntimeException e) {
-        result.fail(e);
-      }
-    });
+    before.onComplete(
+        ignored -> {
+          try {
+            operation.get().onComplete(result);
+          } catch (RuntimeException e) {
+            result.fail(e);
+          }
+        });
     result.future().onComplete(done -> lastOperation.remove(slug, result.future()));
     return result.future();
   }

@@ -43,6 +43,7 @@ import org.slf4j.LoggerFactory;
 final class ReplLifecycle {
   private static final Logger LOG = LoggerFactory.getLogger(ReplLifecycle.class);
   private static final Duration STOP_GRACE = Duration.ofSeconds(3);
+
   /** The sandbox idles; the run command and terminals are processes started in it, so a crashing app leaves the repl
    * up for the user to fix it. */
   private static final List<String> IDLE = List.of("sleep", "infinity");
@@ -50,12 +51,18 @@ final class ReplLifecycle {
   private final NodeParts parts;
   private final Runtimes runtimes;
   private final Duration terminalLinger;
+
   /** Given to every repl's sandbox (PIER_REPL_ENV); PORT is Pier's. */
   private final Map<String, String> replEnv;
+
   private final ReplMeters meters;
 
-  ReplLifecycle(NodeParts parts, Runtimes runtimes, Duration terminalLinger,
-                Map<String, String> replEnv, ReplMeters meters) {
+  ReplLifecycle(
+      NodeParts parts,
+      Runtimes runtimes,
+      Duration terminalLinger,
+      Map<String, String> replEnv,
+      ReplMeters meters) {
     this.parts = parts;
     this.runtimes = runtimes;
     this.terminalLinger = terminalLinger;
@@ -81,8 +88,15 @@ final class ReplLifecycle {
     } catch (RuntimeException e) {
       if (!DiskFull.causedBy(e)) throw e;
       long sizeMb = parts.workspaces().sizeMb(request.limits());
-      throw new ApiException(507, "disk_full", "the files of " + slug + " do not fit "
-          + (sizeMb > 0 ? "its workspace of " + sizeMb + " MiB" : "on node " + parts.me().nodeId() + "'s disk"));
+      throw new ApiException(
+          507,
+          "disk_full",
+          "the files of "
+              + slug
+              + " do not fit "
+              + (sizeMb > 0
+                  ? "its workspace of " + sizeMb + " MiB"
+                  : "on node " + parts.me().nodeId() + "'s disk"));
     }
     parts.driver().workspaces().prepare(dir);
     Map<String, String> env = new HashMap<>(replEnv);
@@ -90,34 +104,81 @@ final class ReplLifecycle {
     Map<String, String> annotations = ReplAnnotations.of(request);
     StartedSandbox started;
     try {
-      started = parts.driver().start(new SandboxSpec(slug, request.image(), IDLE, env, dir, request.port(),
-          request.limits(), runtime, annotations));
+      started =
+          parts
+              .driver()
+              .start(
+                  new SandboxSpec(
+                      slug,
+                      request.image(),
+                      IDLE,
+                      env,
+                      dir,
+                      request.port(),
+                      request.limits(),
+                      runtime,
+                      annotations));
     } catch (ImageMissing e) {
-      throw new ApiException(422, "image_missing", "runner image " + request.image() + " is not on node "
-          + parts.me().nodeId());
+      throw new ApiException(
+          422,
+          "image_missing",
+          "runner image " + request.image() + " is not on node " + parts.me().nodeId());
     }
     parts.handles().save(new KeptSandbox(started.handle(), annotations));
-    return attach(slug, started.handle().id(), parts.me().route(slug, started.endpoint()),
-        new LiveRepl.RunSpec(request.run(), request.port(), request.open()), request.limits(), stored);
+    return attach(
+        slug,
+        started.handle().id(),
+        parts.me().route(slug, started.endpoint()),
+        new LiveRepl.RunSpec(request.run(), request.port(), request.open()),
+        request.limits(),
+        stored);
   }
 
   /** Puts the session state, the write-behind queue and the watcher that feeds both around a running sandbox. */
-  RunningRepl attach(String slug, String sandboxId, Route route, LiveRepl.RunSpec spec, Limits limits,
-                     WorkspaceSnapshot stored) {
+  RunningRepl attach(
+      String slug,
+      String sandboxId,
+      Route route,
+      LiveRepl.RunSpec spec,
+      Limits limits,
+      WorkspaceSnapshot stored) {
     Path dir = parts.workspaces().of(slug);
     WorkspaceTree tree = parts.workspaces().tree(slug);
     Persistence persistence = parts.persistence();
-    WriteBehind writeBehind = new WriteBehind(slug, tree, persistence.store(), IgnoreList.forWorkspace(tree),
-        persistence.journal(slug), persistence.settings(), persistence.timer(), persistence.transfers(),
-        persistence.clock(), stored);
-    LiveRepl live = new LiveRepl(parts.host().vertx(), parts.host().context(), slug, sandboxId, parts.driver(), dir,
-        spec, terminalLinger, writeBehind::changed);
+    WriteBehind writeBehind =
+        new WriteBehind(
+            slug,
+            tree,
+            persistence.store(),
+            IgnoreList.forWorkspace(tree),
+            persistence.journal(slug),
+            persistence.settings(),
+            persistence.timer(),
+            persistence.transfers(),
+            persistence.clock(),
+            stored);
+    LiveRepl live =
+        new LiveRepl(
+            parts.host().vertx(),
+            parts.host().context(),
+            slug,
+            sandboxId,
+            parts.driver(),
+            dir,
+            spec,
+            terminalLinger,
+            writeBehind::changed);
     WorkspaceWatcher watcher;
     try {
-      watcher = new WorkspaceWatcher(dir, IgnoreList.DEFAULT, live.files(), changes -> {
-        writeBehind.changed(changes.stream().map(FileChange::path).toList());
-        live.context().runOnContext(v -> live.workspaceChanged(changes));
-      });
+      watcher =
+          new WorkspaceWatcher(
+              dir,
+              IgnoreList.DEFAULT,
+              live.files(),
+              changes -> {
+                writeBehind.changed(changes.stream().map(FileChange::path).toList());
+                live.context().runOnContext(v -> live.workspaceChanged(changes));
+              });
     } catch (IOException e) {
       writeBehind.close();
       throw new UncheckedIOException(e);
@@ -132,10 +193,18 @@ final class ReplLifecycle {
    */
   void drain(RunningRepl r) throws InterruptedException, ExecutionException {
     try {
-      r.writeBehind().drain().get(parts.persistence().drainTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      r.writeBehind()
+          .drain()
+          .get(parts.persistence().drainTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      throw new ApiException(503, "storage_unavailable", "cannot store the files of " + r.slug() + " ("
-          + r.writeBehind().status().lastError() + "); it keeps running, try again later");
+      throw new ApiException(
+          503,
+          "storage_unavailable",
+          "cannot store the files of "
+              + r.slug()
+              + " ("
+              + r.writeBehind().status().lastError()
+              + "); it keeps running, try again later");
     }
   }
 
@@ -148,15 +217,24 @@ final class ReplLifecycle {
     String slug = r.slug();
     parts.driver().stop(r.sandboxId(), STOP_GRACE);
     r.watcher().close();
-    // A last full comparison catches what the watcher may have missed (an overflow in a burst of changes).
-    WorkspaceSnapshot flushed = parts.persistence().sync().flush(slug, parts.workspaces().tree(slug),
-        r.writeBehind().storedSnapshot());
+    // A last full comparison catches what the watcher may have missed (an overflow in a burst of
+    // changes).
+    WorkspaceSnapshot flushed =
+        parts
+            .persistence()
+            .sync()
+            .flush(slug, parts.workspaces().tree(slug), r.writeBehind().storedSnapshot());
     Map<String, String> unsaved = new TreeMap<>(r.writeBehind().unstorable());
     unsaved.putAll(flushed.refused());
-    // What was given up earlier but is stored now (renamed, or a folder the repl deleted) is not lost.
+    // What was given up earlier but is stored now (renamed, or a folder the repl deleted) is not
+    // lost.
     unsaved.keySet().removeAll(flushed.files().keySet());
     if (!unsaved.isEmpty()) {
-      LOG.warn("{}: stopped without storing {} paths: {}", slug, unsaved.size(), PathReports.describe(unsaved));
+      LOG.warn(
+          "{}: stopped without storing {} paths: {}",
+          slug,
+          unsaved.size(),
+          PathReports.describe(unsaved));
     }
     r.writeBehind().close();
     meters.retired(r.writeBehind());
@@ -178,7 +256,9 @@ final class ReplLifecycle {
   /** Stops the sandboxes of a repl about to be saved and removed, so that nothing writes its workspace meanwhile. */
   void halt(String slug, String sandboxId) {
     if (sandboxId != null) parts.driver().stop(sandboxId, STOP_GRACE);
-    kept(slug).filter(id -> !id.equals(sandboxId)).ifPresent(id -> parts.driver().stop(id, STOP_GRACE));
+    kept(slug)
+        .filter(id -> !id.equals(sandboxId))
+        .ifPresent(id -> parts.driver().stop(id, STOP_GRACE));
   }
 
   /**
@@ -198,7 +278,11 @@ final class ReplLifecycle {
 
   /** The id of the sandbox the slug's handle names, if this driver made it. */
   private Optional<String> kept(String slug) {
-    return parts.handles().read(slug).map(KeptSandbox::handle).filter(h -> parts.driver().name().equals(h.driver()))
+    return parts
+        .handles()
+        .read(slug)
+        .map(KeptSandbox::handle)
+        .filter(h -> parts.driver().name().equals(h.driver()))
         .map(SandboxHandle::id);
   }
 }

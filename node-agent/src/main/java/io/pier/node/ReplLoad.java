@@ -19,7 +19,11 @@ final class ReplLoad {
   private final ReplMeters meters;
   private final CpuRates cpuRates = new CpuRates();
 
-  ReplLoad(Map<String, RunningRepl> running, SandboxDriver driver, Workspaces workspaces, ReplMeters meters) {
+  ReplLoad(
+      Map<String, RunningRepl> running,
+      SandboxDriver driver,
+      Workspaces workspaces,
+      ReplMeters meters) {
     this.running = running;
     this.driver = driver;
     this.workspaces = workspaces;
@@ -52,6 +56,7 @@ final class ReplLoad {
     }
     meters.publish(new ReplMeters.Readings(cpuBySlug, memoryBySlug, diskBySlug));
     cpuRates.retain(running.values().stream().map(RunningRepl::sandboxId).toList());
-    return new NodeLoad(running.size(), reserved, Math.max(0, cpu), memoryBytes / (1024 * 1024), slugs);
+    return new NodeLoad(
+        running.size(), reserved, Math.max(0, cpu), memoryBytes / (1024 * 1024), slugs);
   }
 }

@@ -11,6 +11,12 @@ import io.pier.node.workspace.WriteBehind;
  *
  * @param appPort the port its app listens on inside the sandbox, 0 for none
  */
-record RunningRepl(String slug, String sandboxId, Route route, int appPort, Limits limits, LiveRepl live,
-                   WriteBehind writeBehind, WorkspaceWatcher watcher) {
-}
+record RunningRepl(
+    String slug,
+    String sandboxId,
+    Route route,
+    int appPort,
+    Limits limits,
+    LiveRepl live,
+    WriteBehind writeBehind,
+    WorkspaceWatcher watcher) {}

@@ -19,25 +19,37 @@ final class SandboxDrivers {
   static final String DEFAULT = DockerSandboxDriver.NAME;
   static final List<String> NAMES = List.of(DockerSandboxDriver.NAME);
 
-  private SandboxDrivers() {
-  }
+  private SandboxDrivers() {}
 
   /**
    * @param egress what repls may not reach, asked for only when the node isolates its repls
    * @throws IllegalStateException when the name is unknown, the driver cannot start, or it cannot serve IDE sessions
    */
   static SandboxDriver open(NodeAgentConfig config, Supplier<EgressPolicy> egress) {
-    SandboxDriver driver = switch (config.driver()) {
-      case DockerSandboxDriver.NAME -> DockerSandboxDriver.open(config.docker(), config.nodeId(),
-          config.advertiseHost(), config.isolate() ? Optional.of(egress.get()) : Optional.empty(),
-          new IptablesReplFirewall());
-      default -> throw new IllegalStateException("PIER_NODE_DRIVER: this node-agent has no sandbox driver '"
-          + config.driver() + "'; it has " + NAMES);
-    };
+    SandboxDriver driver =
+        switch (config.driver()) {
+          case DockerSandboxDriver.NAME ->
+              DockerSandboxDriver.open(
+                  config.docker(),
+                  config.nodeId(),
+                  config.advertiseHost(),
+                  config.isolate() ? Optional.of(egress.get()) : Optional.empty(),
+                  new IptablesReplFirewall());
+          default ->
+              throw new IllegalStateException(
+                  "PIER_NODE_DRIVER: this node-agent has no sandbox driver '"
+                      + config.driver()
+                      + "'; it has "
+                      + NAMES);
+        };
     if (!driver.capabilities().servesSessions()) {
       close(driver);
-      throw new IllegalStateException("the sandbox driver '" + driver.name() + "' cannot serve IDE sessions: it "
-          + "needs exec, terminals and a shared workspace folder, and declares " + driver.capabilities());
+      throw new IllegalStateException(
+          "the sandbox driver '"
+              + driver.name()
+              + "' cannot serve IDE sessions: it "
+              + "needs exec, terminals and a shared workspace folder, and declares "
+              + driver.capabilities());
     }
     return driver;
   }

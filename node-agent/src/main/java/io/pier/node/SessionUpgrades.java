@@ -21,8 +21,10 @@ import org.slf4j.LoggerFactory;
  */
 final class SessionUpgrades {
   private static final Logger LOG = LoggerFactory.getLogger(SessionUpgrades.class);
+
   /** What a refused session upgrade is told to wait before it tries again: a tab of the same repl may close soon. */
   static final int RETRY_AFTER_REPL_S = 10;
+
   /** Likewise when the whole node is full: placement and other nodes take longer to help. */
   static final int RETRY_AFTER_NODE_S = 30;
 
@@ -32,8 +34,12 @@ final class SessionUpgrades {
   private final SessionHub sessions;
   private final TokenSigner tokens;
 
-  SessionUpgrades(NodeAgentConfig config, ClusterState cluster, ReplHost host, SessionHub sessions,
-                  TokenSigner tokens) {
+  SessionUpgrades(
+      NodeAgentConfig config,
+      ClusterState cluster,
+      ReplHost host,
+      SessionHub sessions,
+      TokenSigner tokens) {
     this.config = config;
     this.cluster = cluster;
     this.host = host;
@@ -46,7 +52,8 @@ final class SessionUpgrades {
     String slug = ctx.pathParam("slug");
     var live = Slugs.isValid(slug) ? host.live(slug) : Optional.<LiveRepl>empty();
     if (live.isEmpty()) {
-      HttpErrors.send(ctx, 404, "not_running", "repl " + slug + " does not run on node " + config.nodeId());
+      HttpErrors.send(
+          ctx, 404, "not_running", "repl " + slug + " does not run on node " + config.nodeId());
       return;
     }
     var caller = tokens.verify(Credentials.token(ctx.request()));
@@ -55,16 +62,23 @@ final class SessionUpgrades {
       return;
     }
     ctx.request().pause();
-    cluster.repls().get(slug).onComplete(found -> {
-      ctx.request().resume();
-      var who = caller.get();
-      String owner = found.succeeded() && found.result() != null ? found.result().owner() : null;
-      if (!who.admin() && !who.isService() && (owner == null || !owner.equals(who.subject()))) {
-        HttpErrors.send(ctx, 403, "forbidden", "this repl belongs to someone else");
-        return;
-      }
-      upgrade(ctx, slug, live.get());
-    });
+    cluster
+        .repls()
+        .get(slug)
+        .onComplete(
+            found -> {
+              ctx.request().resume();
+              var who = caller.get();
+              String owner =
+                  found.succeeded() && found.result() != null ? found.result().owner() : null;
+              if (!who.admin()
+                  && !who.isService()
+                  && (owner == null || !owner.equals(who.subject()))) {
+                HttpErrors.send(ctx, 403, "forbidden", "this repl belongs to someone else");
+                return;
+              }
+              upgrade(ctx, slug, live.get());
+            });
   }
 
   /**
@@ -80,22 +94,41 @@ final class SessionUpgrades {
       LOG.info("refused a session of {}: {}", slug, refused.getMessage());
       var response = ctx.response();
       if (response.ended() || response.closed()) return;
-      response.setStatusCode(repl ? 429 : 503).putHeader("Content-Type", "application/json")
+      response
+          .setStatusCode(repl ? 429 : 503)
+          .putHeader("Content-Type", "application/json")
           .putHeader("Retry-After", String.valueOf(repl ? RETRY_AFTER_REPL_S : RETRY_AFTER_NODE_S))
-          .end(new JsonObject().put("error", "too_many_sessions").put("limit", refused.scope().label())
-              .put("max", refused.max())
-              .put("message", repl ? "repl " + slug + " has " + refused.max() + " IDE sessions open, its limit; "
-                  + "close a tab or try again later"
-                  : "node " + config.nodeId() + " has " + refused.max() + " IDE sessions open, its limit; "
-                  + "try again later").encode());
+          .end(
+              new JsonObject()
+                  .put("error", "too_many_sessions")
+                  .put("limit", refused.scope().label())
+                  .put("max", refused.max())
+                  .put(
+                      "message",
+                      repl
+                          ? "repl "
+                              + slug
+                              + " has "
+                              + refused.max()
+                              + " IDE sessions open, its limit; "
+                              + "close a tab or try again later"
+                          : "node "
+                              + config.nodeId()
+                              + " has "
+                              + refused.max()
+                              + " IDE sessions open, its limit; "
+                              + "try again later")
+                  .encode());
       return;
     }
     var connection = ctx.request().connection();
-    ctx.request().toWebSocket()
+    ctx.request()
+        .toWebSocket()
         .onSuccess(ws -> SessionSocket.serve(sessions, ws, connection, live, slot))
-        .onFailure(err -> {
-          slot.release();
-          LOG.debug("session upgrade for {} failed: {}", slug, err.getMessage());
-        });
+        .onFailure(
+            err -> {
+              slot.release();
+              LOG.debug("session upgrade for {} failed: {}", slug, err.getMessage());
+            });
   }
 }

@@ -12,8 +12,12 @@ class CpuRatesTest {
   @Test
   void twoReadingsGiveTheCpusUsedBetweenThem() {
     CpuRates rates = new CpuRates();
-    assertEquals(OptionalDouble.empty(), rates.rate("a", 5 * SECOND, 100 * SECOND), "one reading is no rate");
-    assertEquals(1.5, rates.rate("a", 8 * SECOND, 102 * SECOND).orElseThrow(), 1e-9, "3 s of CPU in 2 s");
+    assertEquals(
+        OptionalDouble.empty(),
+        rates.rate("a", 5 * SECOND, 100 * SECOND),
+        "one reading is no rate");
+    assertEquals(
+        1.5, rates.rate("a", 8 * SECOND, 102 * SECOND).orElseThrow(), 1e-9, "3 s of CPU in 2 s");
     assertEquals(0.0, rates.rate("a", 8 * SECOND, 103 * SECOND).orElseThrow(), 1e-9, "idle");
   }
 

@@ -53,7 +53,8 @@ class ImageSetIT {
   private static final String UNIQUE = UUID.randomUUID().toString().substring(0, 8);
   private static final String NAME = "pier-it-imageset-" + UNIQUE + ":latest";
   private static final String ABSENT = "pier-it-absent-" + UNIQUE + ":latest";
-  private static final Path PUBLISH = Path.of("..", "images", "publish.sh").toAbsolutePath().normalize();
+  private static final Path PUBLISH =
+      Path.of("..", "images", "publish.sh").toAbsolutePath().normalize();
   private static final Limits LIMITS = new Limits(0.5, 256, 128);
 
   private static final String nodeId = "it-" + UNIQUE;
@@ -74,12 +75,18 @@ class ImageSetIT {
 
     Path context = Files.createDirectories(data.resolve("image"));
     Files.writeString(context.resolve("marker"), UNIQUE + "\n");
-    Files.writeString(context.resolve("Dockerfile"),
+    Files.writeString(
+        context.resolve("Dockerfile"),
         "FROM pier-runner-base:latest\nLABEL pier.image=true pier.test=image-set\nCOPY marker /etc/pier-it-marker\n");
     madeRefs.add(NAME);
     docker("build", "-q", "-t", NAME, context.toString());
     String id = docker("image", "inspect", "-f", "{{.Id}}", NAME).strip();
-    madeRefs.add(registry.address() + "/" + NAME.substring(0, NAME.indexOf(':')) + ":" + id.substring(7, 23));
+    madeRefs.add(
+        registry.address()
+            + "/"
+            + NAME.substring(0, NAME.indexOf(':'))
+            + ":"
+            + id.substring(7, 23));
 
     Path published = data.resolve("published.json");
     run(List.of(PUBLISH.toString(), registry.address(), "--out", published.toString(), NAME));
@@ -93,14 +100,37 @@ class ImageSetIT {
 
     metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     node = new ReplHostFixture(nodeId, data, Workspaces::new, metrics);
-    NodeAgentConfig config = new NodeAgentConfig(nodeId, data, "127.0.0.1", 0, "127.0.0.1",
-        new NodeCapacity(10, 4096, 2), Duration.ofMillis(200), Duration.ofSeconds(20), Duration.ofSeconds(60),
-        WriteBehind.Settings.DEFAULT, Duration.ofSeconds(20), false, List.of(), SECRET, null, null, null, 0, Map.of(),
-        SessionLimits.DEFAULT, new RunnerImages.Settings(ImageSet.of(Map.of(NAME, pinned, ABSENT, absentRef)),
-        Duration.ofMinutes(3)), List.of(), Map.of());
+    NodeAgentConfig config =
+        new NodeAgentConfig(
+            nodeId,
+            data,
+            "127.0.0.1",
+            0,
+            "127.0.0.1",
+            new NodeCapacity(10, 4096, 2),
+            Duration.ofMillis(200),
+            Duration.ofSeconds(20),
+            Duration.ofSeconds(60),
+            WriteBehind.Settings.DEFAULT,
+            Duration.ofSeconds(20),
+            false,
+            List.of(),
+            SECRET,
+            null,
+            null,
+            null,
+            0,
+            Map.of(),
+            SessionLimits.DEFAULT,
+            new RunnerImages.Settings(
+                ImageSet.of(Map.of(NAME, pinned, ABSENT, absentRef)), Duration.ofMinutes(3)),
+            List.of(),
+            Map.of());
     agent = new NodeAgent(node.vertx, config, node.cluster, node.runtime, node.host, metrics);
     Mains.await(agent.start(), Duration.ofSeconds(60));
-    token = new TokenSigner(SECRET, Clock.systemUTC()).issue("service:scheduler", true, Duration.ofHours(1));
+    token =
+        new TokenSigner(SECRET, Clock.systemUTC())
+            .issue("service:scheduler", true, Duration.ofHours(1));
   }
 
   @AfterAll
@@ -128,18 +158,26 @@ class ImageSetIT {
     assertTrue(present(pinned), "dockerd holds the image by digest");
     await(() -> counter("failed") >= 1, "the failed pull is counted");
     assertTrue(counter("ok") >= 1);
-    await(() -> metrics.get("pier.node.images.missing").gauge().value() == 1, "one image of the set is missing");
+    await(
+        () -> metrics.get("pier.node.images.missing").gauge().value() == 1,
+        "one image of the set is missing");
   }
 
   @Test
-  void aReplAskedForByNameRunsThePinnedDigestAndOneAskedByDigestIsPulledOnDemand() throws Exception {
+  void aReplAskedForByNameRunsThePinnedDigestAndOneAskedByDigestIsPulledOnDemand()
+      throws Exception {
     String slug = "pinned-" + UNIQUE;
     HttpResponse<String> started = start(slug, NAME);
     assertEquals(200, started.statusCode(), started.body());
     String container = containerOf(slug);
     assertEquals(pinned, docker("inspect", "-f", "{{.Config.Image}}", container).strip());
-    assertEquals(0, node.runtime.execAndWait(container, List.of("grep", "-qx", UNIQUE, "/etc/pier-it-marker"),
-        Duration.ofSeconds(30)), "the repl runs the test image");
+    assertEquals(
+        0,
+        node.runtime.execAndWait(
+            container,
+            List.of("grep", "-qx", UNIQUE, "/etc/pier-it-marker"),
+            Duration.ofSeconds(30)),
+        "the repl runs the test image");
     Mains.await(node.host.stop(slug), Duration.ofSeconds(60));
     node.removeContainers();
 
@@ -161,7 +199,9 @@ class ImageSetIT {
     assertEquals("image_pull_failed", body.getString("error"));
     assertTrue(body.getString("message").contains(absentRef), body.encode());
     assertEquals(failedBefore + 1, counter("failed"));
-    assertTrue(node.runtime.list(Map.of(DockerLabels.SLUG, "absent-" + UNIQUE)).isEmpty(), "no container made");
+    assertTrue(
+        node.runtime.list(Map.of(DockerLabels.SLUG, "absent-" + UNIQUE)).isEmpty(),
+        "no container made");
   }
 
   private static void deleteTree(Path root) throws IOException {
@@ -173,15 +213,22 @@ class ImageSetIT {
 
   private static HttpResponse<String> start(String slug, String image) throws Exception {
     String body = new StartRequest(slug, image, "sleep 3600", 0, LIMITS, null).toJson().encode();
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + agent.port() + "/internal/repls/" + slug + "/start"))
-        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-        .timeout(Duration.ofMinutes(4)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        "http://127.0.0.1:" + agent.port() + "/internal/repls/" + slug + "/start"))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .timeout(Duration.ofMinutes(4))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   private static String containerOf(String slug) {
-    List<ContainerInfo> found = node.runtime.list(Map.of(DockerLabels.SLUG, slug, DockerLabels.NODE, nodeId));
+    List<ContainerInfo> found =
+        node.runtime.list(Map.of(DockerLabels.SLUG, slug, DockerLabels.NODE, nodeId));
     assertEquals(1, found.size(), "one container of " + slug);
     return found.get(0).id();
   }

@@ -19,13 +19,24 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class NodeAgentConfigTest {
-  @TempDir
-  Path data;
+  @TempDir Path data;
 
   private NodeAgentConfig config(Map<String, String> extra) {
-    Map<String, String> vars = new HashMap<>(Map.of("PIER_NODE_DATA", data.toString(), "PIER_NODE_ID", "n1",
-        "PIER_AUTH_SECRET", "a-secret-of-enough-length-for-tests", "PIER_S3_ENDPOINT", "http://127.0.0.1:9000",
-        "PIER_S3_ACCESS_KEY", "k", "PIER_S3_SECRET_KEY", "s"));
+    Map<String, String> vars =
+        new HashMap<>(
+            Map.of(
+                "PIER_NODE_DATA",
+                data.toString(),
+                "PIER_NODE_ID",
+                "n1",
+                "PIER_AUTH_SECRET",
+                "a-secret-of-enough-length-for-tests",
+                "PIER_S3_ENDPOINT",
+                "http://127.0.0.1:9000",
+                "PIER_S3_ACCESS_KEY",
+                "k",
+                "PIER_S3_SECRET_KEY",
+                "s"));
     vars.putAll(extra);
     return NodeAgentConfig.fromEnv(new Env(vars));
   }
@@ -39,8 +50,10 @@ class NodeAgentConfigTest {
 
   @Test
   void readsTheDefaultWorkspaceSizeAndTheRuntimeMapping() {
-    NodeAgentConfig config = config(Map.of("PIER_NODE_DISK_MB", "0",
-        "PIER_NODE_RUNTIMES", "default=runsc, runsc=runsc-kvm"));
+    NodeAgentConfig config =
+        config(
+            Map.of(
+                "PIER_NODE_DISK_MB", "0", "PIER_NODE_RUNTIMES", "default=runsc, runsc=runsc-kvm"));
     assertEquals(0, config.diskMb());
     assertEquals(Map.of("default", "runsc", "runsc", "runsc-kvm"), config.runtimes());
   }
@@ -53,14 +66,20 @@ class NodeAgentConfigTest {
 
   @Test
   void anUnknownDriverFailsTheStartNamingTheDriversThereAre() {
-    ConfigException e = assertThrows(ConfigException.class, () -> config(Map.of("PIER_NODE_DRIVER", "firecracker")));
-    assertTrue(e.getMessage().contains("PIER_NODE_DRIVER") && e.getMessage().contains("'firecracker'")
-        && e.getMessage().contains("[docker]"), e.getMessage());
+    ConfigException e =
+        assertThrows(
+            ConfigException.class, () -> config(Map.of("PIER_NODE_DRIVER", "firecracker")));
+    assertTrue(
+        e.getMessage().contains("PIER_NODE_DRIVER")
+            && e.getMessage().contains("'firecracker'")
+            && e.getMessage().contains("[docker]"),
+        e.getMessage());
   }
 
   @Test
   void refusesAWorkspaceSizeTooSmallForAFilesystem() {
-    ConfigException e = assertThrows(ConfigException.class, () -> config(Map.of("PIER_NODE_DISK_MB", "10")));
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> config(Map.of("PIER_NODE_DISK_MB", "10")));
     assertTrue(e.getMessage().contains("PIER_NODE_DISK_MB"), e.getMessage());
   }
 
@@ -73,9 +92,17 @@ class NodeAgentConfigTest {
 
   @Test
   void readsTheEgressAllowListAndTheReplEnvironment() {
-    NodeAgentConfig config = config(Map.of("PIER_EGRESS_ALLOW", "10.1.2.3/32:443, 10.9.0.0/16:8000-8100",
-        "PIER_REPL_ENV", "PIP_RETRIES=0,GOPROXY=off,EMPTY=", "PIER_NODE_BLOCKED_CIDRS", "203.0.113.7"));
-    assertEquals(List.of(EgressAllow.parse("10.1.2.3/32:443"), EgressAllow.parse("10.9.0.0/16:8000-8100")),
+    NodeAgentConfig config =
+        config(
+            Map.of(
+                "PIER_EGRESS_ALLOW",
+                "10.1.2.3/32:443, 10.9.0.0/16:8000-8100",
+                "PIER_REPL_ENV",
+                "PIP_RETRIES=0,GOPROXY=off,EMPTY=",
+                "PIER_NODE_BLOCKED_CIDRS",
+                "203.0.113.7"));
+    assertEquals(
+        List.of(EgressAllow.parse("10.1.2.3/32:443"), EgressAllow.parse("10.9.0.0/16:8000-8100")),
         config.egressAllow());
     assertEquals(Map.of("PIP_RETRIES", "0", "GOPROXY", "off", "EMPTY", ""), config.replEnv());
     assertEquals(List.of(Cidr.parse("203.0.113.7/32")), config.blocked());
@@ -83,12 +110,19 @@ class NodeAgentConfigTest {
 
   @Test
   void refusesABadAllowanceBlockOrEnvironmentAtStartWithTheSettingsName() {
-    Map<String, String> bad = Map.of("PIER_EGRESS_ALLOW", "mirror.internal:443", "PIER_NODE_BLOCKED_CIDRS", "10.0.0.1/24",
-        "PIER_REPL_ENV", "PIP_RETRIES");
+    Map<String, String> bad =
+        Map.of(
+            "PIER_EGRESS_ALLOW",
+            "mirror.internal:443",
+            "PIER_NODE_BLOCKED_CIDRS",
+            "10.0.0.1/24",
+            "PIER_REPL_ENV",
+            "PIP_RETRIES");
     ConfigException e = assertThrows(ConfigException.class, () -> config(bad));
     for (String name : bad.keySet()) assertTrue(e.getMessage().contains(name), e.getMessage());
     for (String env : new String[] {"1X=a", "PORT=80", "A=1,A=2", "=x"}) {
-      ConfigException refused = assertThrows(ConfigException.class, () -> config(Map.of("PIER_REPL_ENV", env)), env);
+      ConfigException refused =
+          assertThrows(ConfigException.class, () -> config(Map.of("PIER_REPL_ENV", env)), env);
       assertTrue(refused.getMessage().contains("PIER_REPL_ENV"), refused.getMessage());
     }
   }
@@ -96,7 +130,8 @@ class NodeAgentConfigTest {
   @Test
   void refusesARuntimeMappingThatIsNotNamePairs() {
     for (String bad : new String[] {"runsc", "=runsc", "default=", "a b=c", "runsc=x,runsc=y"}) {
-      ConfigException e = assertThrows(ConfigException.class, () -> config(Map.of("PIER_NODE_RUNTIMES", bad)), bad);
+      ConfigException e =
+          assertThrows(ConfigException.class, () -> config(Map.of("PIER_NODE_RUNTIMES", bad)), bad);
       assertTrue(e.getMessage().contains("PIER_NODE_RUNTIMES"), e.getMessage());
     }
   }
@@ -104,42 +139,83 @@ class NodeAgentConfigTest {
   @Test
   void sessionLimitsHaveDefaultsAndAreRead() {
     assertEquals(SessionLimits.DEFAULT, config(Map.of()).sessions());
-    var limits = config(Map.of("PIER_NODE_MAX_SESSIONS", "300", "PIER_REPL_MAX_SESSIONS", "12",
-        "PIER_REPL_MAX_TERMINALS", "4", "PIER_SESSION_MAX_IN_FLIGHT", "16", "PIER_SESSION_MAX_IN_FLIGHT_MB", "8",
-        "PIER_SESSION_SLOW_READER_KB", "512", "PIER_NODE_FILE_THREADS", "3", "PIER_NODE_FILE_QUEUE", "20",
-        "PIER_NODE_FILE_TIMEOUT_MS", "2500")).sessions();
-    assertEquals(new SessionLimits(300, 12, 4, 16, 8L << 20, 512L << 10, 3, 20,
-        Duration.ofMillis(2500)), limits);
+    var limits =
+        config(
+                Map.of(
+                    "PIER_NODE_MAX_SESSIONS",
+                    "300",
+                    "PIER_REPL_MAX_SESSIONS",
+                    "12",
+                    "PIER_REPL_MAX_TERMINALS",
+                    "4",
+                    "PIER_SESSION_MAX_IN_FLIGHT",
+                    "16",
+                    "PIER_SESSION_MAX_IN_FLIGHT_MB",
+                    "8",
+                    "PIER_SESSION_SLOW_READER_KB",
+                    "512",
+                    "PIER_NODE_FILE_THREADS",
+                    "3",
+                    "PIER_NODE_FILE_QUEUE",
+                    "20",
+                    "PIER_NODE_FILE_TIMEOUT_MS",
+                    "2500"))
+            .sessions();
+    assertEquals(
+        new SessionLimits(300, 12, 4, 16, 8L << 20, 512L << 10, 3, 20, Duration.ofMillis(2500)),
+        limits);
   }
 
   @Test
   void refusesSessionLimitsOutOfRange() {
-    Map<String, String> bad = Map.of("PIER_NODE_MAX_SESSIONS", "0", "PIER_REPL_MAX_TERMINALS", "256",
-        "PIER_SESSION_MAX_IN_FLIGHT", "-1", "PIER_NODE_FILE_THREADS", "many", "PIER_NODE_FILE_QUEUE", "0",
-        "PIER_NODE_FILE_TIMEOUT_MS", "5", "PIER_SESSION_SLOW_READER_KB", "1");
+    Map<String, String> bad =
+        Map.of(
+            "PIER_NODE_MAX_SESSIONS",
+            "0",
+            "PIER_REPL_MAX_TERMINALS",
+            "256",
+            "PIER_SESSION_MAX_IN_FLIGHT",
+            "-1",
+            "PIER_NODE_FILE_THREADS",
+            "many",
+            "PIER_NODE_FILE_QUEUE",
+            "0",
+            "PIER_NODE_FILE_TIMEOUT_MS",
+            "5",
+            "PIER_SESSION_SLOW_READER_KB",
+            "1");
     ConfigException e = assertThrows(ConfigException.class, () -> config(bad));
-    for (String name : bad.keySet()) assertTrue(e.getMessage().contains(name), name + " in: " + e.getMessage());
+    for (String name : bad.keySet())
+      assertTrue(e.getMessage().contains(name), name + " in: " + e.getMessage());
   }
 
   @Test
   void refusesMoreSessionsPerReplThanPerNode() {
-    ConfigException e = assertThrows(ConfigException.class,
-        () -> config(Map.of("PIER_NODE_MAX_SESSIONS", "10", "PIER_REPL_MAX_SESSIONS", "20")));
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> config(Map.of("PIER_NODE_MAX_SESSIONS", "10", "PIER_REPL_MAX_SESSIONS", "20")));
     assertTrue(e.getMessage().contains("PIER_REPL_MAX_SESSIONS"), e.getMessage());
   }
 
   @Test
   void anImageSetFileIsReadAndAMalformedOneStopsTheStart() throws Exception {
     String ref = "127.0.0.1:5000/pier-runner-python@sha256:" + "c0".repeat(32);
-    Path file = Files.writeString(data.resolve("images.json"),
-        "{\"pier-runner-python:latest\": \"" + ref + "\"}");
-    NodeAgentConfig config = config(Map.of("PIER_IMAGE_SET", file.toString(), "PIER_IMAGE_PULL_TIMEOUT_S", "120"));
+    Path file =
+        Files.writeString(
+            data.resolve("images.json"), "{\"pier-runner-python:latest\": \"" + ref + "\"}");
+    NodeAgentConfig config =
+        config(Map.of("PIER_IMAGE_SET", file.toString(), "PIER_IMAGE_PULL_TIMEOUT_S", "120"));
     assertEquals(ref, config.images().set().resolve("pier-runner-python:latest"));
     assertEquals(Duration.ofSeconds(120), config.images().pullTimeout());
     assertTrue(config(Map.of()).images().set().isEmpty(), "no image set unless one is configured");
 
     Files.writeString(file, "{\"pier-runner-python:latest\": \"pier-runner-python:latest\"}");
-    ConfigException e = assertThrows(ConfigException.class, () -> config(Map.of("PIER_IMAGE_SET", file.toString())));
-    assertTrue(e.getMessage().contains("PIER_IMAGE_SET") && e.getMessage().contains("by digest"), e.getMessage());
+    ConfigException e =
+        assertThrows(
+            ConfigException.class, () -> config(Map.of("PIER_IMAGE_SET", file.toString())));
+    assertTrue(
+        e.getMessage().contains("PIER_IMAGE_SET") && e.getMessage().contains("by digest"),
+        e.getMessage());
   }
 }

@@ -16,14 +16,26 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class NodeAgentMainTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static NodeAgentConfig config(Map<String, String> extra) {
-    Map<String, String> vars = new HashMap<>(Map.of(
-        "PIER_NODE_ID", "n1", "PIER_AUTH_SECRET", "a-secret-of-at-least-thirty-two-chars!",
-        "PIER_S3_ENDPOINT", "http://203.0.113.9:9000", "PIER_S3_ACCESS_KEY", "k", "PIER_S3_SECRET_KEY", "s",
-        "PIER_CLUSTER_MEMBERS", "203.0.113.1,10.0.0.2:5701,127.0.0.1", "PIER_CLUSTER_HOST", "2001:db8::3"));
+    Map<String, String> vars =
+        new HashMap<>(
+            Map.of(
+                "PIER_NODE_ID",
+                "n1",
+                "PIER_AUTH_SECRET",
+                "a-secret-of-at-least-thirty-two-chars!",
+                "PIER_S3_ENDPOINT",
+                "http://203.0.113.9:9000",
+                "PIER_S3_ACCESS_KEY",
+                "k",
+                "PIER_S3_SECRET_KEY",
+                "s",
+                "PIER_CLUSTER_MEMBERS",
+                "203.0.113.1,10.0.0.2:5701,127.0.0.1",
+                "PIER_CLUSTER_HOST",
+                "2001:db8::3"));
     vars.putAll(extra);
     return NodeAgentConfig.fromEnv(new Env(vars));
   }
@@ -36,22 +48,39 @@ class NodeAgentMainTest {
   @Test
   void clusterMembersAndStorageOutsidePrivateSpaceAreBlockedLoopbackNeedsNoRule() throws Exception {
     EgressPolicy policy = NodeAgentMain.egressPolicy(config(Map.of()), resolvers(""));
-    assertEquals(List.of("203.0.113.1/32", "10.0.0.2/32", "2001:db8:0:0:0:0:0:3/128", "203.0.113.9/32"),
+    assertEquals(
+        List.of("203.0.113.1/32", "10.0.0.2/32", "2001:db8:0:0:0:0:0:3/128", "203.0.113.9/32"),
         policy.blocked().stream().map(Cidr::toString).toList());
     List<Cidr> denied = policy.denied(false);
-    assertEquals(List.copyOf(EgressPolicy.DENIED_IPV4.keySet()), denied.subList(0, EgressPolicy.DENIED_IPV4.size()));
-    assertEquals(List.of("203.0.113.1/32", "203.0.113.9/32"),
-        denied.subList(EgressPolicy.DENIED_IPV4.size(), denied.size()).stream().map(Cidr::toString).toList(),
+    assertEquals(
+        List.copyOf(EgressPolicy.DENIED_IPV4.keySet()),
+        denied.subList(0, EgressPolicy.DENIED_IPV4.size()));
+    assertEquals(
+        List.of("203.0.113.1/32", "203.0.113.9/32"),
+        denied.subList(EgressPolicy.DENIED_IPV4.size(), denied.size()).stream()
+            .map(Cidr::toString)
+            .toList(),
         "10.0.0.2 is inside 10.0.0.0/8 already");
-    assertEquals("2001:db8:0:0:0:0:0:3/128", policy.denied(true).get(policy.denied(true).size() - 1).toString());
+    assertEquals(
+        "2001:db8:0:0:0:0:0:3/128",
+        policy.denied(true).get(policy.denied(true).size() - 1).toString());
   }
 
   @Test
-  void operatorsCanBlockMoreAndAllowSomeAndReplsResolveNamesThroughTheHostsResolvers() throws Exception {
-    EgressPolicy policy = NodeAgentMain.egressPolicy(config(Map.of("PIER_NODE_BLOCKED_CIDRS", "198.51.100.0/24",
-        "PIER_EGRESS_ALLOW", "10.1.2.3/32:443")), resolvers("nameserver 10.0.0.2\nnameserver 127.0.0.53\n"));
+  void operatorsCanBlockMoreAndAllowSomeAndReplsResolveNamesThroughTheHostsResolvers()
+      throws Exception {
+    EgressPolicy policy =
+        NodeAgentMain.egressPolicy(
+            config(
+                Map.of(
+                    "PIER_NODE_BLOCKED_CIDRS",
+                    "198.51.100.0/24",
+                    "PIER_EGRESS_ALLOW",
+                    "10.1.2.3/32:443")),
+            resolvers("nameserver 10.0.0.2\nnameserver 127.0.0.53\n"));
     assertEquals("198.51.100.0/24", policy.blocked().get(0).toString());
-    assertEquals(List.of(EgressAllow.parse("10.1.2.3/32:443"), EgressAllow.parse("10.0.0.2/32:53")),
+    assertEquals(
+        List.of(EgressAllow.parse("10.1.2.3/32:443"), EgressAllow.parse("10.0.0.2/32:53")),
         policy.allowed());
   }
 }

@@ -14,8 +14,11 @@ class ReplAnnotationsTest {
 
   @Test
   void whatAStartKeepsWithItsSandboxGivesItsRunSettingsBack() {
-    var annotations = ReplAnnotations.of(new StartRequest("alpha", "img", "npm start", 3000, LIMITS, "src/index.js"));
-    assertEquals(Optional.of(new LiveRepl.RunSpec("npm start", 3000, "src/index.js")),
+    var annotations =
+        ReplAnnotations.of(
+            new StartRequest("alpha", "img", "npm start", 3000, LIMITS, "src/index.js"));
+    assertEquals(
+        Optional.of(new LiveRepl.RunSpec("npm start", 3000, "src/index.js")),
         ReplAnnotations.runSpec(annotations));
   }
 

@@ -37,8 +37,10 @@ final class ReplHostFixture implements AutoCloseable {
   final String nodeId;
   final EmbeddedS3Server s3;
   final S3ObjectStore store;
+
   /** The driver's dockerd, for what a test does behind the agent's back (containers an earlier agent left). */
   final DockerContainerRuntime runtime;
+
   final DockerSandboxDriver driver;
   final SandboxHandleStore handles;
   final ExecutorService transfers = Executors.newFixedThreadPool(4);
@@ -50,28 +52,62 @@ final class ReplHostFixture implements AutoCloseable {
   final ReplHost host;
 
   /** @param workspacesUnder makes the node's workspaces in the folder it is given */
-  ReplHostFixture(String nodeId, Path data, Function<Path, Workspaces> workspacesUnder, MeterRegistry metrics)
+  ReplHostFixture(
+      String nodeId, Path data, Function<Path, Workspaces> workspacesUnder, MeterRegistry metrics)
       throws Exception {
     this(nodeId, data, workspacesUnder, metrics, Map.of());
   }
 
   /** @param replEnv what the node gives every repl's environment (PIER_REPL_ENV) */
-  ReplHostFixture(String nodeId, Path data, Function<Path, Workspaces> workspacesUnder, MeterRegistry metrics,
-                  Map<String, String> replEnv) throws Exception {
+  ReplHostFixture(
+      String nodeId,
+      Path data,
+      Function<Path, Workspaces> workspacesUnder,
+      MeterRegistry metrics,
+      Map<String, String> replEnv)
+      throws Exception {
     this.nodeId = nodeId;
     s3 = EmbeddedS3Server.start(data.resolve("s3"), "127.0.0.1", 0, "it", "it-secret");
-    store = new S3ObjectStore(new S3Config(URI.create("http://127.0.0.1:" + s3.port()), "us-east-1", "pier", "it",
-        "it-secret"));
+    store =
+        new S3ObjectStore(
+            new S3Config(
+                URI.create("http://127.0.0.1:" + s3.port()),
+                "us-east-1",
+                "pier",
+                "it",
+                "it-secret"));
     store.ensureBucket();
     runtime = new DockerContainerRuntime(new DockerConfig(null));
-    driver = new DockerSandboxDriver(runtime, new DockerSandboxDriver.Settings(nodeId, "127.0.0.1", null));
+    driver =
+        new DockerSandboxDriver(
+            runtime, new DockerSandboxDriver.Settings(nodeId, "127.0.0.1", null));
     handles = new SandboxHandleStore(data.resolve("sandboxes"));
     workspaces = workspacesUnder.apply(data.resolve("workspaces"));
-    persistence = new Persistence(new WorkspaceSync(store, transfers), store, data.resolve("journal"),
-        WriteBehind.Settings.DEFAULT, timer, transfers, Clock.systemUTC(), Duration.ofSeconds(20));
-    host = new ReplHost(vertx, identity(), driver, handles, persistence, workspaces,
-        new Runtimes(Map.of(), driver.runtimes()), cluster.routes(), cluster.repls(),
-        Duration.ofSeconds(20), Duration.ofSeconds(60), replEnv, metrics);
+    persistence =
+        new Persistence(
+            new WorkspaceSync(store, transfers),
+            store,
+            data.resolve("journal"),
+            WriteBehind.Settings.DEFAULT,
+            timer,
+            transfers,
+            Clock.systemUTC(),
+            Duration.ofSeconds(20));
+    host =
+        new ReplHost(
+            vertx,
+            identity(),
+            driver,
+            handles,
+            persistence,
+            workspaces,
+            new Runtimes(Map.of(), driver.runtimes()),
+            cluster.routes(),
+            cluster.repls(),
+            Duration.ofSeconds(20),
+            Duration.ofSeconds(60),
+            replEnv,
+            metrics);
   }
 
   NodeIdentity identity() {

@@ -48,8 +48,13 @@ class ReplHostIT {
 
   @BeforeEach
   void setUp() throws Exception {
-    node = new ReplHostFixture(nodeId, Files.createDirectories(Path.of("target", nodeId).toAbsolutePath()),
-        Workspaces::new, new SimpleMeterRegistry(), Map.of("PIER_IT_GREETING", "from the node", "PORT", "1"));
+    node =
+        new ReplHostFixture(
+            nodeId,
+            Files.createDirectories(Path.of("target", nodeId).toAbsolutePath()),
+            Workspaces::new,
+            new SimpleMeterRegistry(),
+            Map.of("PIER_IT_GREETING", "from the node", "PORT", "1"));
   }
 
   @AfterEach
@@ -59,12 +64,19 @@ class ReplHostIT {
 
   @Test
   void startsFromStorageAndStopFlushesEveryChangeBack() throws Exception {
-    node.store.put("repls/alpha/files/server.js", serverJs("alpha").getBytes(StandardCharsets.UTF_8));
+    node.store.put(
+        "repls/alpha/files/server.js", serverJs("alpha").getBytes(StandardCharsets.UTF_8));
     node.store.put("repls/alpha/files/old.txt", "to be deleted".getBytes(StandardCharsets.UTF_8));
 
-    Route route = Mains.await(node.host.start(new StartRequest("alpha", IMAGE, "node server.js", 3000, LIMITS, null)), Duration.ofSeconds(60));
+    Route route =
+        Mains.await(
+            node.host.start(new StartRequest("alpha", IMAGE, "node server.js", 3000, LIMITS, null)),
+            Duration.ofSeconds(60));
     assertEquals(nodeId, route.nodeId());
-    assertEquals(route, Mains.await(node.cluster.routes().get("alpha"), Duration.ofSeconds(5)), "route published");
+    assertEquals(
+        route,
+        Mains.await(node.cluster.routes().get("alpha"), Duration.ofSeconds(5)),
+        "route published");
     assertEquals("alpha", httpGet(route.port()));
     assertEquals(256, node.host.load().reservedMemoryMb());
 
@@ -77,62 +89,97 @@ class ReplHostIT {
     Mains.await(node.host.stop("alpha"), Duration.ofSeconds(60));
     assertTrue(node.runtime.list(Map.of(DockerLabels.NODE, nodeId)).isEmpty(), "container removed");
     assertFalse(Files.exists(ws), "workspace removed");
-    assertNull(Mains.await(node.cluster.routes().get("alpha"), Duration.ofSeconds(5)), "route removed");
-    assertEquals("new", new String(node.store.get("repls/alpha/files/new.txt").orElseThrow(), StandardCharsets.UTF_8));
+    assertNull(
+        Mains.await(node.cluster.routes().get("alpha"), Duration.ofSeconds(5)), "route removed");
+    assertEquals(
+        "new",
+        new String(
+            node.store.get("repls/alpha/files/new.txt").orElseThrow(), StandardCharsets.UTF_8));
     assertTrue(node.store.get("repls/alpha/files/old.txt").isEmpty(), "deletion reached storage");
-    assertTrue(node.store.list("repls/alpha/files/node_modules/").isEmpty(), "ignored folders stay local");
+    assertTrue(
+        node.store.list("repls/alpha/files/node_modules/").isEmpty(), "ignored folders stay local");
   }
 
   @Test
   void theNodesReplEnvironmentReachesTheRunCommandButPortStaysPiers() throws Exception {
-    node.store.put("repls/envy/files/server.js", ("require('http').createServer((q, s) => s.end("
-        + "process.env.PIER_IT_GREETING)).listen(process.env.PORT, '0.0.0.0');\n").getBytes(StandardCharsets.UTF_8));
-    Route route = Mains.await(node.host.start(new StartRequest("envy", IMAGE, "node server.js", 3000, LIMITS, null)),
-        Duration.ofSeconds(60));
-    assertEquals("from the node", httpGet(route.port()), "the app listens on PORT 3000 and sees the node's variable");
+    node.store.put(
+        "repls/envy/files/server.js",
+        ("require('http').createServer((q, s) => s.end("
+                + "process.env.PIER_IT_GREETING)).listen(process.env.PORT, '0.0.0.0');\n")
+            .getBytes(StandardCharsets.UTF_8));
+    Route route =
+        Mains.await(
+            node.host.start(new StartRequest("envy", IMAGE, "node server.js", 3000, LIMITS, null)),
+            Duration.ofSeconds(60));
+    assertEquals(
+        "from the node",
+        httpGet(route.port()),
+        "the app listens on PORT 3000 and sees the node's variable");
   }
 
   @Test
   void appThatCrashesLeavesTheReplRunningWithTheCrashInTheRunOutput() throws Exception {
-    node.store.put("repls/broken/files/server.js", "console.error('boom: missing config'); process.exit(3);".getBytes(StandardCharsets.UTF_8));
-    Mains.await(node.host.start(new StartRequest("broken", IMAGE, "node server.js", 3000, LIMITS, null)), Duration.ofSeconds(60));
+    node.store.put(
+        "repls/broken/files/server.js",
+        "console.error('boom: missing config'); process.exit(3);".getBytes(StandardCharsets.UTF_8));
+    Mains.await(
+        node.host.start(new StartRequest("broken", IMAGE, "node server.js", 3000, LIMITS, null)),
+        Duration.ofSeconds(60));
     var live = node.host.live("broken").orElseThrow();
     assertTrue(live.runExited(), "the run process ended");
     assertTrue(live.runOutputText().contains("boom: missing config"), live.runOutputText());
-    assertEquals(1, node.runtime.list(Map.of(DockerLabels.NODE, nodeId)).size(), "the repl is still up to be fixed");
+    assertEquals(
+        1,
+        node.runtime.list(Map.of(DockerLabels.NODE, nodeId)).size(),
+        "the repl is still up to be fixed");
     Mains.await(node.host.stop("broken"), Duration.ofSeconds(60));
-    assertTrue(node.runtime.list(Map.of(DockerLabels.NODE, nodeId)).isEmpty(), "no container left behind");
+    assertTrue(
+        node.runtime.list(Map.of(DockerLabels.NODE, nodeId)).isEmpty(), "no container left behind");
   }
 
   @Test
   void missingRunnerImageIsAClearError() {
     node.store.put("repls/noimg/files/a.txt", "a".getBytes(StandardCharsets.UTF_8));
-    ExecutionException failure = failureOf(() -> node.host.start(new StartRequest("noimg", "pier-runner-nonexistent:latest", "true", 3000, LIMITS, null)));
+    ExecutionException failure =
+        failureOf(
+            () ->
+                node.host.start(
+                    new StartRequest(
+                        "noimg", "pier-runner-nonexistent:latest", "true", 3000, LIMITS, null)));
     ApiException api = assertInstanceOf(ApiException.class, failure.getCause());
     assertEquals("image_missing", api.code());
   }
 
   @Test
   void reconcileRemovesOrphansAfterSavingTheirWorkAndAdoptsReplsItOwns() throws Exception {
-    // An orphan: a container of this node for a repl the registry says is stopped, with unsaved work.
+    // An orphan: a container of this node for a repl the registry says is stopped, with unsaved
+    // work.
     Path orphanWs = Files.createDirectories(node.workspaces.of("orphan"));
     Files.writeString(orphanWs.resolve("unsaved.txt"), "do not lose me");
     Workspaces.handOver(orphanWs, 1000, 1000);
     String orphan = createIdleContainer("orphan", orphanWs);
-    Mains.await(node.cluster.repls().put("orphan", record("orphan", ReplState.STOPPED, null)), Duration.ofSeconds(5));
+    Mains.await(
+        node.cluster.repls().put("orphan", record("orphan", ReplState.STOPPED, null)),
+        Duration.ofSeconds(5));
     // A repl the registry says runs here: it must survive the agent's restart.
     Path ownedWs = Files.createDirectories(node.workspaces.of("owned"));
     Workspaces.handOver(ownedWs, 1000, 1000);
     String owned = createIdleContainer("owned", ownedWs);
-    Mains.await(node.cluster.repls().put("owned", record("owned", ReplState.RUNNING, nodeId)), Duration.ofSeconds(5));
+    Mains.await(
+        node.cluster.repls().put("owned", record("owned", ReplState.RUNNING, nodeId)),
+        Duration.ofSeconds(5));
 
     // Not in the registry yet (no scheduler has recovered it) but stored: its work is saved too.
     node.store.put("repls/unlisted/repl.json", "{}".getBytes(StandardCharsets.UTF_8));
     Path unlistedWs = Files.createDirectories(node.workspaces.of("unlisted"));
     Files.writeString(unlistedWs.resolve("work.txt"), "mine");
-    // Moved to another node while this one was away: its newer files stay, this node's edits are kept aside.
-    node.store.put("repls/moved/files/app.js", "newer, from the other node".getBytes(StandardCharsets.UTF_8));
-    Mains.await(node.cluster.repls().put("moved", record("moved", ReplState.RUNNING, "other-node")), Duration.ofSeconds(5));
+    // Moved to another node while this one was away: its newer files stay, this node's edits are
+    // kept aside.
+    node.store.put(
+        "repls/moved/files/app.js", "newer, from the other node".getBytes(StandardCharsets.UTF_8));
+    Mains.await(
+        node.cluster.repls().put("moved", record("moved", ReplState.RUNNING, "other-node")),
+        Duration.ofSeconds(5));
     Path movedWs = Files.createDirectories(node.workspaces.of("moved"));
     Files.writeString(movedWs.resolve("app.js"), "an edit only this node had");
     // Deleted repls leave nothing: their leftovers are not written back.
@@ -141,20 +188,31 @@ class ReplHostIT {
 
     Mains.await(node.host.reconcile(), Duration.ofSeconds(60));
 
-    assertEquals("mine", new String(node.store.get("repls/unlisted/files/work.txt").orElseThrow(), StandardCharsets.UTF_8));
+    assertEquals(
+        "mine",
+        new String(
+            node.store.get("repls/unlisted/files/work.txt").orElseThrow(), StandardCharsets.UTF_8));
     assertFalse(Files.exists(unlistedWs));
     assertTrue(node.store.list("repls/deleted/").isEmpty(), "a deleted repl is not resurrected");
-    assertEquals("newer, from the other node",
-        new String(node.store.get("repls/moved/files/app.js").orElseThrow(), StandardCharsets.UTF_8));
+    assertEquals(
+        "newer, from the other node",
+        new String(
+            node.store.get("repls/moved/files/app.js").orElseThrow(), StandardCharsets.UTF_8));
     var kept = node.store.list("repls/moved/recovered/");
     assertEquals(1, kept.size(), kept.toString());
-    assertEquals("an edit only this node had", new String(node.store.get(kept.get(0).key()).orElseThrow(), StandardCharsets.UTF_8));
+    assertEquals(
+        "an edit only this node had",
+        new String(node.store.get(kept.get(0).key()).orElseThrow(), StandardCharsets.UTF_8));
     assertFalse(Files.exists(movedWs));
     assertFalse(Files.exists(deletedWs));
 
     assertTrue(node.runtime.inspect(orphan).isEmpty(), "orphan container removed");
     assertFalse(Files.exists(orphanWs), "orphan workspace removed");
-    assertEquals("do not lose me", new String(node.store.get("repls/orphan/files/unsaved.txt").orElseThrow(), StandardCharsets.UTF_8));
+    assertEquals(
+        "do not lose me",
+        new String(
+            node.store.get("repls/orphan/files/unsaved.txt").orElseThrow(),
+            StandardCharsets.UTF_8));
     assertTrue(node.runtime.inspect(owned).orElseThrow().running(), "owned container kept");
     Route route = Mains.await(node.cluster.routes().get("owned"), Duration.ofSeconds(5));
     assertNotNull(route, "owned repl's route restored");
@@ -162,10 +220,30 @@ class ReplHostIT {
   }
 
   private String createIdleContainer(String slug, Path workspace) {
-    String id = node.runtime.create(new ContainerSpec("pier-" + slug + "-" + nodeId, slug, IMAGE, List.of("sleep", "300"), Map.of(),
-        Map.of(DockerLabels.SLUG, slug, DockerLabels.NODE, nodeId, DockerLabels.MANAGED, "true",
-            "pier.run", "sleep 300", "pier.port", "3000"),
-        workspace, 3000, "127.0.0.1", LIMITS, null));
+    String id =
+        node.runtime.create(
+            new ContainerSpec(
+                "pier-" + slug + "-" + nodeId,
+                slug,
+                IMAGE,
+                List.of("sleep", "300"),
+                Map.of(),
+                Map.of(
+                    DockerLabels.SLUG,
+                    slug,
+                    DockerLabels.NODE,
+                    nodeId,
+                    DockerLabels.MANAGED,
+                    "true",
+                    "pier.run",
+                    "sleep 300",
+                    "pier.port",
+                    "3000"),
+                workspace,
+                3000,
+                "127.0.0.1",
+                LIMITS,
+                null));
     node.runtime.start(id);
     return id;
   }
@@ -175,13 +253,18 @@ class ReplHostIT {
   }
 
   private static String serverJs(String answer) {
-    return "require('http').createServer((q, s) => s.end('" + answer + "')).listen(process.env.PORT, '0.0.0.0');";
+    return "require('http').createServer((q, s) => s.end('"
+        + answer
+        + "')).listen(process.env.PORT, '0.0.0.0');";
   }
 
   private static String httpGet(int port) throws Exception {
     var client = HttpClient.newHttpClient();
-    return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
+    return client
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   private static ExecutionException failureOf(Supplier<Future<?>> action) {

@@ -57,13 +57,15 @@ class ReplHostTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final String NODE = "n1";
 
-  @TempDir
-  Path data;
+  @TempDir Path data;
   private final Vertx vertx = Vertx.vertx();
-  private final ClusterState cluster = new ClusterState(name -> new InMemoryStringMap(Clock.systemUTC()));
+  private final ClusterState cluster =
+      new ClusterState(name -> new InMemoryStringMap(Clock.systemUTC()));
   private final InMemoryObjectStore store = new InMemoryObjectStore();
+
   /** The threads of every agent started, each agent its own, as each agent process has. */
   private final List<ExecutorService> threads = new ArrayList<>();
+
   private final FakeSandboxDriver driver = new FakeSandboxDriver(IMAGE);
   private Workspaces workspaces;
   private SandboxHandleStore handles;
@@ -86,11 +88,30 @@ class ReplHostTest {
     ExecutorService transfers = Executors.newFixedThreadPool(2);
     ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     threads.addAll(List.of(transfers, timer));
-    Persistence persistence = new Persistence(new WorkspaceSync(store, transfers), store, data.resolve("journal"),
-        WriteBehind.Settings.DEFAULT, timer, transfers, Clock.systemUTC(), Duration.ofSeconds(20));
-    return new ReplHost(vertx, new NodeIdentity(NODE, "127.0.0.1", "http://127.0.0.1:1"), driver, handles,
-        persistence, workspaces, new Runtimes(Map.of(), driver.runtimes()), cluster.routes(), cluster.repls(),
-        Duration.ofSeconds(10), Duration.ofSeconds(60), Map.of(), new SimpleMeterRegistry());
+    Persistence persistence =
+        new Persistence(
+            new WorkspaceSync(store, transfers),
+            store,
+            data.resolve("journal"),
+            WriteBehind.Settings.DEFAULT,
+            timer,
+            transfers,
+            Clock.systemUTC(),
+            Duration.ofSeconds(20));
+    return new ReplHost(
+        vertx,
+        new NodeIdentity(NODE, "127.0.0.1", "http://127.0.0.1:1"),
+        driver,
+        handles,
+        persistence,
+        workspaces,
+        new Runtimes(Map.of(), driver.runtimes()),
+        cluster.routes(),
+        cluster.repls(),
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(60),
+        Map.of(),
+        new SimpleMeterRegistry());
   }
 
   @Test
@@ -105,8 +126,12 @@ class ReplHostTest {
     assertEquals(driver.recover(kept.handle()).endpoint().orElseThrow().port(), route.port());
     assertEquals("127.0.0.1", route.host());
     assertEquals(route, Mains.await(cluster.routes().get("alpha"), WAIT), "route published");
-    assertEquals("the app", Files.readString(workspaces.of("alpha").resolve("server.js")), "restored from storage");
-    assertTrue(driver.prepared.contains(workspaces.of("alpha")), "the driver readied the workspace");
+    assertEquals(
+        "the app",
+        Files.readString(workspaces.of("alpha").resolve("server.js")),
+        "restored from storage");
+    assertTrue(
+        driver.prepared.contains(workspaces.of("alpha")), "the driver readied the workspace");
     assertEquals(Map.of("run", "node server.js", "port", "3000"), kept.annotations());
   }
 
@@ -118,7 +143,8 @@ class ReplHostTest {
 
     Mains.await(agent.stop("alpha"), WAIT);
 
-    assertEquals("written in the repl",
+    assertEquals(
+        "written in the repl",
         new String(store.get("repls/alpha/files/notes.txt").orElseThrow(), StandardCharsets.UTF_8));
     assertTrue(driver.ids().isEmpty(), "sandbox destroyed");
     assertTrue(handles.read("alpha").isEmpty(), "handle forgotten");
@@ -139,20 +165,26 @@ class ReplHostTest {
     assertEquals(1, restarted.load().repls(), "adopted");
     assertEquals(Set.of(sandbox), driver.ids(), "the same sandbox, not a new one");
     assertEquals(before, Mains.await(cluster.routes().get("alpha"), WAIT));
-    assertEquals("running", restarted.live("alpha").orElseThrow().runState(), "its run command started again");
+    assertEquals(
+        "running",
+        restarted.live("alpha").orElseThrow().runState(),
+        "its run command started again");
   }
 
   @Test
   void aSandboxStartedWithoutAHandleIsAdoptedFromItsAnnotationsOnce() throws Exception {
     Mains.await(agent().start(request("alpha")), WAIT);
     runsHere("alpha");
-    // What an agent that kept no handles (the previous version) leaves: the sandbox and its labels only.
+    // What an agent that kept no handles (the previous version) leaves: the sandbox and its labels
+    // only.
     handles.delete("alpha");
     killAgents();
 
     Mains.await(agent().reconcile(), WAIT);
 
-    assertTrue(handles.read("alpha").isPresent(), "adopting it kept its handle, so the labels are not needed again");
+    assertTrue(
+        handles.read("alpha").isPresent(),
+        "adopting it kept its handle, so the labels are not needed again");
     assertEquals(1, driver.ids().size());
   }
 
@@ -160,13 +192,15 @@ class ReplHostTest {
   void aCorruptHandleFileCountsAsNoHandle() throws Exception {
     Mains.await(agent().start(request("alpha")), WAIT);
     runsHere("alpha");
-    Files.writeString(data.resolve("sandboxes/alpha.json"), "{\"version\": 1, \"slug\": \"alpha\", \"id\": [");
+    Files.writeString(
+        data.resolve("sandboxes/alpha.json"), "{\"version\": 1, \"slug\": \"alpha\", \"id\": [");
     killAgents();
 
     ReplHost restarted = agent();
     Mains.await(restarted.reconcile(), WAIT);
 
-    assertTrue(restarted.live("alpha").isPresent(), "adopted by what the driver kept with the sandbox");
+    assertTrue(
+        restarted.live("alpha").isPresent(), "adopted by what the driver kept with the sandbox");
     assertEquals(driver.ids(), Set.of(handles.read("alpha").orElseThrow().handle().id()));
   }
 
@@ -185,7 +219,8 @@ class ReplHostTest {
     assertTrue(handles.read("alpha").isEmpty());
     assertFalse(Files.exists(workspaces.of("alpha")));
     assertNull(Mains.await(cluster.routes().get("alpha"), WAIT), "this node no longer routes it");
-    assertEquals("newer, from n2",
+    assertEquals(
+        "newer, from n2",
         new String(store.get("repls/alpha/files/server.js").orElseThrow(), StandardCharsets.UTF_8));
   }
 
@@ -202,15 +237,19 @@ class ReplHostTest {
 
     assertTrue(restarted.live("alpha").isEmpty());
     assertTrue(driver.ids().isEmpty());
-    assertEquals("saved on the way out",
+    assertEquals(
+        "saved on the way out",
         new String(store.get("repls/alpha/files/late.txt").orElseThrow(), StandardCharsets.UTF_8));
   }
 
   @Test
   void aStartFromAnImageTheNodeLacksIsA422AndLeavesNothing() throws Exception {
     ReplHost agent = agent();
-    ExecutionException failure = failureOf(agent.start(new StartRequest("alpha", "pier-runner-absent:latest",
-        "node server.js", 3000, LIMITS, null)));
+    ExecutionException failure =
+        failureOf(
+            agent.start(
+                new StartRequest(
+                    "alpha", "pier-runner-absent:latest", "node server.js", 3000, LIMITS, null)));
 
     ApiException api = assertInstanceOf(ApiException.class, failure.getCause());
     assertEquals(422, api.status());

@@ -51,8 +51,8 @@ class SessionLimitsIT {
   private static final String IMAGE = "pier-runner-node:latest";
   private static final String SLUG = "bounds";
   private static final String SECRET = "a-secret-of-enough-length-for-the-its";
-  private static final SessionLimits LIMITS = new SessionLimits(20, 6, 8, 8, 32L << 20, 1L << 20, 2, 2,
-      Duration.ofMillis(1500));
+  private static final SessionLimits LIMITS =
+      new SessionLimits(20, 6, 8, 8, 32L << 20, 1L << 20, 2, 2, Duration.ofMillis(1500));
 
   private static final String nodeId = "it-" + UUID.randomUUID().toString().substring(0, 8);
   private static ReplHostFixture node;
@@ -66,14 +66,34 @@ class SessionLimitsIT {
     Path data = Files.createDirectories(Path.of("target", nodeId).toAbsolutePath());
     metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     node = new ReplHostFixture(nodeId, data, Workspaces::new, metrics);
-    NodeAgentConfig config = new NodeAgentConfig(nodeId, data, "127.0.0.1", 0, "127.0.0.1",
-        new NodeCapacity(10, 4096, 2), Duration.ofMillis(200), Duration.ofSeconds(20), Duration.ofSeconds(60),
-        WriteBehind.Settings.DEFAULT, Duration.ofSeconds(20), false, List.of(), SECRET, null, null, null, 0, Map.of(),
-        LIMITS);
+    NodeAgentConfig config =
+        new NodeAgentConfig(
+            nodeId,
+            data,
+            "127.0.0.1",
+            0,
+            "127.0.0.1",
+            new NodeCapacity(10, 4096, 2),
+            Duration.ofMillis(200),
+            Duration.ofSeconds(20),
+            Duration.ofSeconds(60),
+            WriteBehind.Settings.DEFAULT,
+            Duration.ofSeconds(20),
+            false,
+            List.of(),
+            SECRET,
+            null,
+            null,
+            null,
+            0,
+            Map.of(),
+            LIMITS);
     agent = new NodeAgent(node.vertx, config, node.cluster, node.runtime, node.host, metrics);
     Mains.await(agent.start(), Duration.ofSeconds(60));
     token = new TokenSigner(SECRET, Clock.systemUTC()).issue("admin", true, Duration.ofHours(1));
-    Mains.await(node.host.start(new StartRequest(SLUG, IMAGE, "sleep 3600", 0, new Limits(0.5, 256, 128), null)),
+    Mains.await(
+        node.host.start(
+            new StartRequest(SLUG, IMAGE, "sleep 3600", 0, new Limits(0.5, 256, 128), null)),
         Duration.ofSeconds(60));
   }
 
@@ -91,7 +111,10 @@ class SessionLimitsIT {
     await(() -> gauge("pier.session.requests.in.flight") == 0, "requests in flight back to 0");
     await(() -> gauge("pier.session.output.backlog.bytes") == 0, "output backlog back to 0");
     await(() -> gauge("pier.session.output.paused") == 0, "no stream paused");
-    await(() -> gauge("pier.session.file.pool.active") == 0 && gauge("pier.session.file.pool.queued") == 0,
+    await(
+        () ->
+            gauge("pier.session.file.pool.active") == 0
+                && gauge("pier.session.file.pool.queued") == 0,
         "file pool idle");
   }
 
@@ -112,15 +135,24 @@ class SessionLimitsIT {
   }
 
   private HttpResponse<String> upgradeRequest() throws Exception {
-    // The JDK client cannot send an upgrade; a plain GET with the WebSocket headers is what a refusal answers.
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + agent.port() + "/api/repls/" + SLUG + "/session"))
-        .header("Authorization", "Bearer " + token).header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
-        .header("Sec-WebSocket-Version", "13").GET().build(), HttpResponse.BodyHandlers.ofString());
+    // The JDK client cannot send an upgrade; a plain GET with the WebSocket headers is what a
+    // refusal answers.
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        "http://127.0.0.1:" + agent.port() + "/api/repls/" + SLUG + "/session"))
+                .header("Authorization", "Bearer " + token)
+                .header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
+                .header("Sec-WebSocket-Version", "13")
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   private static JsonObject openTerminal(TestSession session) throws Exception {
-    JsonObject reply = session.call(new JsonObject().put("op", "term.open").put("cols", 80).put("rows", 24));
+    JsonObject reply =
+        session.call(new JsonObject().put("op", "term.open").put("cols", 80).put("rows", 24));
     assertTrue(reply.getBoolean("ok"), reply.encode());
     return reply;
   }
@@ -136,7 +168,8 @@ class SessionLimitsIT {
     assertEquals("too_many_sessions", body.getString("error"));
     assertEquals("repl", body.getString("limit"));
     assertEquals(LIMITS.sessionsPerRepl(), body.getInteger("max"));
-    assertEquals(String.valueOf(SessionUpgrades.RETRY_AFTER_REPL_S),
+    assertEquals(
+        String.valueOf(SessionUpgrades.RETRY_AFTER_REPL_S),
         refused.headers().firstValue("Retry-After").orElse(null));
     assertTrue(counter("pier.sessions.refused", "limit", "repl") >= 1);
 
@@ -155,37 +188,46 @@ class SessionLimitsIT {
 
     assertEquals(SessionSocket.TOO_MANY_REQUESTS, Mains.await(flood.closed(), TestSession.WAIT));
     assertEquals(before + 1, counter("pier.sessions.closed", "reason", "too_many_requests"));
-    assertTrue(bystander.call(new JsonObject().put("op", "fs.list").put("path", "")).getBoolean("ok"));
+    assertTrue(
+        bystander.call(new JsonObject().put("op", "fs.list").put("path", "")).getBoolean("ok"));
   }
 
   @Test
-  void aReaderThatStopsReadingYesIsDroppedWhileTheOtherTabOfTheTerminalKeepsGettingIt() throws Exception {
+  void aReaderThatStopsReadingYesIsDroppedWhileTheOtherTabOfTheTerminalKeepsGettingIt()
+      throws Exception {
     TestSession stuck = open();
     TestSession reading = open();
     int term = openTerminal(stuck).getInteger("term");
-    assertTrue(reading.call(new JsonObject().put("op", "term.attach").put("term", term)).getBoolean("ok"));
+    assertTrue(
+        reading.call(new JsonObject().put("op", "term.attach").put("term", term)).getBoolean("ok"));
     double before = counter("pier.sessions.closed", "reason", "slow_reader");
 
     stuck.stopReading();
     reading.input(term, "yes\r");
-    // The node keeps what waits for the stuck tab bounded: its slow-reader limit, what the stream hands over, and
+    // The node keeps what waits for the stuck tab bounded: its slow-reader limit, what the stream
+    // hands over, and
     // what a few chunks in flight add.
     long bound = 2 * LIMITS.slowReaderBytes() + (1 << 20);
     long deadline = System.nanoTime() + TestSession.WAIT.toNanos();
     while (counter("pier.sessions.closed", "reason", "slow_reader") == before) {
-      assertTrue(gauge("pier.session.output.backlog.bytes") <= bound,
+      assertTrue(
+          gauge("pier.session.output.backlog.bytes") <= bound,
           "backlog " + gauge("pier.session.output.backlog.bytes") + " within " + bound);
-      assertTrue(System.nanoTime() < deadline, "the stuck tab was not dropped within " + TestSession.WAIT);
+      assertTrue(
+          System.nanoTime() < deadline, "the stuck tab was not dropped within " + TestSession.WAIT);
       Thread.sleep(5); // sampling the gauge, not waiting for something
     }
     long at = reading.received(term);
     await(() -> reading.received(term) > at + (8 << 20), "the other tab keeps getting output");
     assertTrue(gauge("pier.session.output.backlog.bytes") <= bound);
     assertFalse(reading.isClosed());
-    await(() -> gauge("pier.sessions.slots") == 1, "the stuck tab's connection is cut and its slot given back");
+    await(
+        () -> gauge("pier.sessions.slots") == 1,
+        "the stuck tab's connection is cut and its slot given back");
 
     reading.input(term, "\u0003");
-    assertTrue(reading.call(new JsonObject().put("op", "term.close").put("term", term)).getBoolean("ok"));
+    assertTrue(
+        reading.call(new JsonObject().put("op", "term.close").put("term", term)).getBoolean("ok"));
   }
 
   @Test
@@ -201,7 +243,8 @@ class SessionLimitsIT {
     tab.resumeReading();
     await(() -> tab.received(term) > at + (8 << 20), "output goes on once the tab reads");
     tab.input(term, "\u0003");
-    assertTrue(tab.call(new JsonObject().put("op", "term.close").put("term", term)).getBoolean("ok"));
+    assertTrue(
+        tab.call(new JsonObject().put("op", "term.close").put("term", term)).getBoolean("ok"));
   }
 
   @Test
@@ -216,18 +259,24 @@ class SessionLimitsIT {
     List<TestSession> readers = new ArrayList<>();
     for (int i = 0; i < 4; i++) readers.add(open());
     List<Future<JsonObject>> reads = new ArrayList<>();
-    for (TestSession r : readers) reads.add(r.send(new JsonObject().put("op", "fs.read").put("path", "pipe")));
+    for (TestSession r : readers)
+      reads.add(r.send(new JsonObject().put("op", "fs.read").put("path", "pipe")));
 
     // While they hang: the node is healthy, heartbeats go on, other sessions are answered.
-    HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + agent.port() + "/healthz")).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> health =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.port() + "/healthz"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertEquals(200, health.statusCode());
     Instant seen = heartbeat();
     await(() -> heartbeat().isAfter(seen), "a heartbeat after the reads began");
     shell.input(term, "echo still-$((6*7))\r");
     await(() -> shell.recent(term).contains("still-42"), "the terminal answers");
 
-    // Each read is answered: an error at once (busy, or a refusal of a special file), or timeout at its deadline.
+    // Each read is answered: an error at once (busy, or a refusal of a special file), or timeout at
+    // its deadline.
     List<String> errors = new ArrayList<>();
     for (Future<JsonObject> read : reads) {
       JsonObject reply = Mains.await(read, TestSession.WAIT);
@@ -237,22 +286,28 @@ class SessionLimitsIT {
     }
     if (errors.contains("timeout")) {
       // The reads really blocked: each timed out on a thread the pool gave up on, and counted.
-      assertTrue(counter("pier.session.file.pool.timeouts", "", "") >= errors.stream().filter("timeout"::equals).count());
+      assertTrue(
+          counter("pier.session.file.pool.timeouts", "", "")
+              >= errors.stream().filter("timeout"::equals).count());
     }
     System.out.println("FIFO reads answered: " + errors);
     // The pool takes work again once its stuck threads are let go (a writer opens the FIFO).
-    await(() -> {
-      try (RandomAccessFile writer = new RandomAccessFile(fifo.toFile(), "rw")) {
-        // opening it read-write never blocks, and wakes every reader waiting for a writer
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      return gauge("pier.session.file.pool.abandoned") == 0;
-    }, "stuck threads back");
+    await(
+        () -> {
+          try (RandomAccessFile writer = new RandomAccessFile(fifo.toFile(), "rw")) {
+            // opening it read-write never blocks, and wakes every reader waiting for a writer
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+          return gauge("pier.session.file.pool.abandoned") == 0;
+        },
+        "stuck threads back");
     JsonObject listed = readers.get(0).call(new JsonObject().put("op", "fs.list").put("path", ""));
     assertTrue(listed.getBoolean("ok"), listed.encode());
-    assertTrue(shell.call(new JsonObject().put("op", "fs.delete").put("path", "pipe")).getBoolean("ok"));
-    assertTrue(shell.call(new JsonObject().put("op", "term.close").put("term", term)).getBoolean("ok"));
+    assertTrue(
+        shell.call(new JsonObject().put("op", "fs.delete").put("path", "pipe")).getBoolean("ok"));
+    assertTrue(
+        shell.call(new JsonObject().put("op", "term.close").put("term", term)).getBoolean("ok"));
   }
 
   private static Instant heartbeat() {

@@ -56,9 +56,12 @@ class WorkspaceQuotaIT {
     data = Files.createDirectories(Path.of("target", nodeId).toAbsolutePath());
     volumes = new LoopVolumes(data.resolve("volumes"), 1000, 1000);
     var problem = volumes.problem();
-    assumeTrue(problem.isEmpty(), () -> "this machine cannot mount workspace filesystems: " + problem.orElse(""));
+    assumeTrue(
+        problem.isEmpty(),
+        () -> "this machine cannot mount workspace filesystems: " + problem.orElse(""));
     metrics = new SimpleMeterRegistry();
-    node = new ReplHostFixture(nodeId, data, folder -> new Workspaces(folder, volumes, 1024), metrics);
+    node =
+        new ReplHostFixture(nodeId, data, folder -> new Workspaces(folder, volumes, 1024), metrics);
   }
 
   @AfterEach
@@ -73,24 +76,37 @@ class WorkspaceQuotaIT {
   @Test
   void aReplCannotWriteBeyondItsWorkspaceAndNothingStaysMountedAfterItStops() throws Exception {
     node.store.put("repls/filler/files/server.js", serverJs().getBytes(StandardCharsets.UTF_8));
-    var route = Mains.await(node.host.start(new StartRequest("filler", IMAGE, "node server.js", 3000, SMALL, null)),
-        Duration.ofSeconds(60));
+    var route =
+        Mains.await(
+            node.host.start(new StartRequest("filler", IMAGE, "node server.js", 3000, SMALL, null)),
+            Duration.ofSeconds(60));
     assertNotNull(route);
     Path ws = node.workspaces.of("filler");
     assertTrue(mounted(ws), "the workspace is a filesystem of its own");
     assertEquals(1000, Files.getAttribute(ws, "unix:uid"), "the repl's user owns it");
     assertFalse(Files.exists(ws.resolve("lost+found")));
-    String container = node.runtime.list(Map.of(DockerLabels.NODE, nodeId, DockerLabels.SLUG, "filler")).get(0).id();
+    String container =
+        node.runtime
+            .list(Map.of(DockerLabels.NODE, nodeId, DockerLabels.SLUG, "filler"))
+            .get(0)
+            .id();
 
-    int filled = node.runtime.execAndWait(container, List.of("sh", "-c",
-        "dd if=/dev/zero of=/workspace/fill bs=1M count=512 2>/tmp/dd.err; grep -q 'No space left on device' /tmp/dd.err"),
-        Duration.ofSeconds(60));
+    int filled =
+        node.runtime.execAndWait(
+            container,
+            List.of(
+                "sh",
+                "-c",
+                "dd if=/dev/zero of=/workspace/fill bs=1M count=512 2>/tmp/dd.err; grep -q 'No space left on device' /tmp/dd.err"),
+            Duration.ofSeconds(60));
     assertEquals(0, filled, "dd stops with ENOSPC");
     long written = Files.size(ws.resolve("fill"));
     assertTrue(written > 100 * MIB && written <= 128 * MIB, "stopped at about 128 MiB: " + written);
 
     var files = node.host.live("filler").orElseThrow().files();
-    SessionException full = assertThrows(SessionException.class, () -> files.write("note.txt", "x".repeat(1 << 20), null));
+    SessionException full =
+        assertThrows(
+            SessionException.class, () -> files.write("note.txt", "x".repeat(1 << 20), null));
     assertEquals("disk_full", full.code());
 
     node.host.load();
@@ -105,16 +121,20 @@ class WorkspaceQuotaIT {
     assertFalse(Files.exists(ws), "the workspace folder is gone");
     assertFalse(mountinfo().contains(ws.toString()), "nothing is mounted there");
     assertTrue(volumes.present().isEmpty(), "the image is deleted");
-    assertEquals("saved after making room",
-        new String(node.store.get("repls/filler/files/note.txt").orElseThrow(), StandardCharsets.UTF_8));
+    assertEquals(
+        "saved after making room",
+        new String(
+            node.store.get("repls/filler/files/note.txt").orElseThrow(), StandardCharsets.UTF_8));
     assertTrue(node.store.get("repls/filler/files/fill").isEmpty());
   }
 
   @Test
   void reconcileMountsAWorkspaceLeftUnmountedBeforeSavingIt() throws Exception {
-    // As after a reboot: the image holds the repl's files, but nothing mounts it, so its folder looks empty.
+    // As after a reboot: the image holds the repl's files, but nothing mounts it, so its folder
+    // looks empty.
     node.store.put("repls/rebooted/repl.json", "{}".getBytes(StandardCharsets.UTF_8));
-    node.store.put("repls/rebooted/files/kept.txt", "stored before".getBytes(StandardCharsets.UTF_8));
+    node.store.put(
+        "repls/rebooted/files/kept.txt", "stored before".getBytes(StandardCharsets.UTF_8));
     Path ws = node.workspaces.create("rebooted", SMALL);
     Files.writeString(ws.resolve("kept.txt"), "stored before");
     Files.writeString(ws.resolve("unsaved.txt"), "only on this node");
@@ -123,9 +143,14 @@ class WorkspaceQuotaIT {
 
     Mains.await(node.host.reconcile(), Duration.ofSeconds(60));
 
-    assertEquals("only on this node",
-        new String(node.store.get("repls/rebooted/files/unsaved.txt").orElseThrow(), StandardCharsets.UTF_8));
-    assertTrue(node.store.get("repls/rebooted/files/kept.txt").isPresent(), "an unmounted workspace deletes nothing");
+    assertEquals(
+        "only on this node",
+        new String(
+            node.store.get("repls/rebooted/files/unsaved.txt").orElseThrow(),
+            StandardCharsets.UTF_8));
+    assertTrue(
+        node.store.get("repls/rebooted/files/kept.txt").isPresent(),
+        "an unmounted workspace deletes nothing");
     assertFalse(Files.exists(ws));
     assertTrue(volumes.present().isEmpty());
   }
@@ -135,22 +160,59 @@ class WorkspaceQuotaIT {
     Path ws = node.workspaces.create("owned", SMALL);
     Files.writeString(ws.resolve("work.txt"), "in progress");
     Workspaces.handOver(ws, 1000, 1000);
-    String id = node.runtime.create(new ContainerSpec("pier-owned-" + nodeId, "owned", IMAGE, List.of("sleep", "300"),
-        Map.of(), Map.of(DockerLabels.SLUG, "owned", DockerLabels.NODE, nodeId, DockerLabels.MANAGED, "true",
-            "pier.run", "sleep 300", "pier.port", "3000"),
-        ws, 3000, "127.0.0.1", SMALL, null));
+    String id =
+        node.runtime.create(
+            new ContainerSpec(
+                "pier-owned-" + nodeId,
+                "owned",
+                IMAGE,
+                List.of("sleep", "300"),
+                Map.of(),
+                Map.of(
+                    DockerLabels.SLUG,
+                    "owned",
+                    DockerLabels.NODE,
+                    nodeId,
+                    DockerLabels.MANAGED,
+                    "true",
+                    "pier.run",
+                    "sleep 300",
+                    "pier.port",
+                    "3000"),
+                ws,
+                3000,
+                "127.0.0.1",
+                SMALL,
+                null));
     node.runtime.start(id);
-    Mains.await(node.cluster.repls().put("owned", new ReplRecord("owned", "node", null, ReplState.RUNNING, nodeId,
-        Instant.now(), Instant.now(), SMALL)), Duration.ofSeconds(5));
+    Mains.await(
+        node.cluster
+            .repls()
+            .put(
+                "owned",
+                new ReplRecord(
+                    "owned",
+                    "node",
+                    null,
+                    ReplState.RUNNING,
+                    nodeId,
+                    Instant.now(),
+                    Instant.now(),
+                    SMALL)),
+        Duration.ofSeconds(5));
 
     Mains.await(node.host.reconcile(), Duration.ofSeconds(60));
 
     assertEquals(1, node.host.load().repls(), "adopted");
     assertTrue(mounted(ws));
-    assertEquals("in progress", node.host.live("owned").orElseThrow().files().read("work.txt").content());
+    assertEquals(
+        "in progress", node.host.live("owned").orElseThrow().files().read("work.txt").content());
     Mains.await(node.host.stop("owned"), Duration.ofSeconds(60));
     assertFalse(mountinfo().contains(ws.toString()));
-    assertEquals("in progress", new String(node.store.get("repls/owned/files/work.txt").orElseThrow(), StandardCharsets.UTF_8));
+    assertEquals(
+        "in progress",
+        new String(
+            node.store.get("repls/owned/files/work.txt").orElseThrow(), StandardCharsets.UTF_8));
   }
 
   /** Prints what a workspace filesystem costs: making and mounting one, and a repl's whole start with and without. */
@@ -167,11 +229,29 @@ class WorkspaceQuotaIT {
       drop.add((System.nanoTime() - t1) / 1e6);
     }
     node.store.put("repls/timed/files/server.js", serverJs().getBytes(StandardCharsets.UTF_8));
-    ReplHost plainHost = new ReplHost(node.vertx, node.identity(), node.driver, node.handles,
-        new Persistence(new WorkspaceSync(node.store, node.transfers), node.store, data.resolve("journal"), WriteBehind.Settings.DEFAULT,
-            node.timer, node.transfers, Clock.systemUTC(), Duration.ofSeconds(20)),
-        new Workspaces(data.resolve("workspaces")), new Runtimes(Map.of(), node.driver.runtimes()), node.cluster.routes(),
-        node.cluster.repls(), Duration.ofSeconds(20), Duration.ofSeconds(60), Map.of(), new SimpleMeterRegistry());
+    ReplHost plainHost =
+        new ReplHost(
+            node.vertx,
+            node.identity(),
+            node.driver,
+            node.handles,
+            new Persistence(
+                new WorkspaceSync(node.store, node.transfers),
+                node.store,
+                data.resolve("journal"),
+                WriteBehind.Settings.DEFAULT,
+                node.timer,
+                node.transfers,
+                Clock.systemUTC(),
+                Duration.ofSeconds(20)),
+            new Workspaces(data.resolve("workspaces")),
+            new Runtimes(Map.of(), node.driver.runtimes()),
+            node.cluster.routes(),
+            node.cluster.repls(),
+            Duration.ofSeconds(20),
+            Duration.ofSeconds(60),
+            Map.of(),
+            new SimpleMeterRegistry());
     List<Double> withSize = new ArrayList<>();
     List<Double> folders = new ArrayList<>();
     // Interleaved, so that whatever else the machine does weighs on both alike.
@@ -179,16 +259,20 @@ class WorkspaceQuotaIT {
       withSize.add(startTime(node.host));
       folders.add(startTime(plainHost));
     }
-    System.out.printf("[quota] 1024 MiB workspace: mkfs.ext4 + mount p50 %.1f ms (max %.1f), umount + delete p50 %.1f ms "
+    System.out.printf(
+        "[quota] 1024 MiB workspace: mkfs.ext4 + mount p50 %.1f ms (max %.1f), umount + delete p50 %.1f ms "
             + "over 20; repl start (node, to first HTTP answer, which is polled every 100 ms) p50 %.0f ms with a "
-            + "workspace filesystem, %.0f ms with a plain folder, over 10 each%n", pct(make, 50), pct(make, 100),
-        pct(drop, 50), pct(withSize, 50), pct(folders, 50));
+            + "workspace filesystem, %.0f ms with a plain folder, over 10 each%n",
+        pct(make, 50), pct(make, 100), pct(drop, 50), pct(withSize, 50), pct(folders, 50));
     assertTrue(volumes.present().isEmpty());
   }
 
   private static double startTime(ReplHost on) {
     long t0 = System.nanoTime();
-    Mains.await(on.start(new StartRequest("timed", IMAGE, "node server.js", 3000, new Limits(0.5, 256, 128), null)),
+    Mains.await(
+        on.start(
+            new StartRequest(
+                "timed", IMAGE, "node server.js", 3000, new Limits(0.5, 256, 128), null)),
         Duration.ofSeconds(60));
     double ms = (System.nanoTime() - t0) / 1e6;
     Mains.await(on.stop("timed"), Duration.ofSeconds(60));
@@ -202,7 +286,8 @@ class WorkspaceQuotaIT {
   }
 
   private static boolean mounted(Path dir) throws Exception {
-    return !Files.getAttribute(dir, "unix:dev").equals(Files.getAttribute(dir.getParent(), "unix:dev"));
+    return !Files.getAttribute(dir, "unix:dev")
+        .equals(Files.getAttribute(dir.getParent(), "unix:dev"));
   }
 
   private static String mountinfo() throws Exception {

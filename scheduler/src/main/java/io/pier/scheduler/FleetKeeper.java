@@ -2,8 +2,8 @@ package io.pier.scheduler;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.pier.common.cluster.ClusterState.ServiceEndpoint;
 import io.pier.common.cluster.ClusterState;
+import io.pier.common.cluster.ClusterState.ServiceEndpoint;
 import io.pier.common.node.NodeInfo;
 import io.pier.common.repl.ReplRecord;
 import io.pier.common.repl.ReplState;
@@ -37,6 +37,7 @@ public final class FleetKeeper {
   private static final int SCALE_OUT_LOG_LINES = 20;
   private static final Logger LOG = LoggerFactory.getLogger(FleetKeeper.class);
   private static final Duration FAILURE_MEMORY = Duration.ofMinutes(2);
+
   /** Longer than a start may take (the node-agent's own limits: restore, image, app) with a wide margin. */
   private static final Duration STUCK_AFTER = Duration.ofMinutes(10);
 
@@ -45,9 +46,13 @@ public final class FleetKeeper {
    * @param scaleOutCommand  run with {@code /bin/sh -c} when the fleet wants more nodes; null for none
    * @param scaleOutCooldown at most one scale-out command this often, across all schedulers
    */
-  public record Settings(Duration interval, Duration idleStop, double targetUtilisation, String scaleOutCommand,
-                         Duration scaleOutCooldown, Duration nodeStaleAfter) {
-  }
+  public record Settings(
+      Duration interval,
+      Duration idleStop,
+      double targetUtilisation,
+      String scaleOutCommand,
+      Duration scaleOutCooldown,
+      Duration nodeStaleAfter) {}
 
   private final Vertx vertx;
   private final ClusterState cluster;
@@ -61,25 +66,37 @@ public final class FleetKeeper {
   private long timer = -1;
   private boolean ticking;
 
-  public FleetKeeper(Vertx vertx, ClusterState cluster, ReplService repls, NodeRoom room, Settings settings,
-                     Clock clock, MeterRegistry metrics) {
+  public FleetKeeper(
+      Vertx vertx,
+      ClusterState cluster,
+      ReplService repls,
+      NodeRoom room,
+      Settings settings,
+      Clock clock,
+      MeterRegistry metrics) {
     this.vertx = vertx;
     this.cluster = cluster;
     this.repls = repls;
     this.room = room;
     this.settings = settings;
     this.clock = clock;
-    Gauge.builder("pier.fleet.utilisation", signal, s -> s.get() == null ? 0 : s.get().utilisation())
-        .description("Fleet utilisation (see FleetSignal.RULE)").register(metrics);
-    Gauge.builder("pier.fleet.nodes.desired", signal, s -> s.get() == null ? 0 : s.get().desiredNodes())
+    Gauge.builder(
+            "pier.fleet.utilisation", signal, s -> s.get() == null ? 0 : s.get().utilisation())
+        .description("Fleet utilisation (see FleetSignal.RULE)")
         .register(metrics);
-    Gauge.builder("pier.fleet.nodes.active", signal, s -> s.get() == null ? 0 : s.get().activeNodes())
+    Gauge.builder(
+            "pier.fleet.nodes.desired", signal, s -> s.get() == null ? 0 : s.get().desiredNodes())
+        .register(metrics);
+    Gauge.builder(
+            "pier.fleet.nodes.active", signal, s -> s.get() == null ? 0 : s.get().activeNodes())
         .register(metrics);
     for (ReplState state : ReplState.values()) {
       var count = new AtomicInteger();
       byState.put(state, count);
-      Gauge.builder("pier.repls", count, AtomicInteger::get).tag("state", state.wire())
-          .description("Repls in the registry by state").register(metrics);
+      Gauge.builder("pier.repls", count, AtomicInteger::get)
+          .tag("state", state.wire())
+          .description("Repls in the registry by state")
+          .register(metrics);
     }
   }
 
@@ -93,7 +110,10 @@ public final class FleetKeeper {
 
   /** The fleet as of now (computed on demand, so the API never shows a stale figure). */
   public Future<FleetSignal> signal() {
-    return cluster.nodes().values().map(all -> compute(all.stream().filter(cluster::isAlive).toList()));
+    return cluster
+        .nodes()
+        .values()
+        .map(all -> compute(all.stream().filter(cluster::isAlive).toList()));
   }
 
   /** One round; rounds never overlap. Visible for tests. */
@@ -102,22 +122,38 @@ public final class FleetKeeper {
     ticking = true;
     return room.tidy()
         .transform(v -> cluster.nodes().entries())
-        .compose(nodes -> cluster.repls().values().compose(all -> cluster.activity().entries().map(activity -> {
-          countByState(all);
-          settleStuck(all);
-          restartLost(all, nodes);
-          stopIdle(all, activity);
-          forgetActivityOfDeleted(all, activity.keySet());
-          FleetSignal now = compute(nodes.values().stream().filter(cluster::isAlive).toList());
-          signal.set(now);
-          if (now.scaleOut()) scaleOut(now);
-          return (Void) null;
-        })))
+        .compose(
+            nodes ->
+                cluster
+                    .repls()
+                    .values()
+                    .compose(
+                        all ->
+                            cluster
+                                .activity()
+                                .entries()
+                                .map(
+                                    activity -> {
+                                      countByState(all);
+                                      settleStuck(all);
+                                      restartLost(all, nodes);
+                                      stopIdle(all, activity);
+                                      forgetActivityOfDeleted(all, activity.keySet());
+                                      FleetSignal now =
+                                          compute(
+                                              nodes.values().stream()
+                                                  .filter(cluster::isAlive)
+                                                  .toList());
+                                      signal.set(now);
+                                      if (now.scaleOut()) scaleOut(now);
+                                      return (Void) null;
+                                    })))
         .onFailure(err -> LOG.warn("fleet round failed: {}", err.getMessage()))
-        .eventually(() -> {
-          ticking = false;
-          return Future.succeededFuture();
-        });
+        .eventually(
+            () -> {
+              ticking = false;
+              return Future.succeededFuture();
+            });
   }
 
   /** A repl deleted while a preview or session still reported use would otherwise leave its entry for ever. */
@@ -136,8 +172,13 @@ public final class FleetKeeper {
   }
 
   private FleetSignal compute(List<NodeInfo> nodes) {
-    boolean recentFailure = repls.lastPlacementFailure().plus(FAILURE_MEMORY).isAfter(clock.instant());
-    return FleetSignal.compute(nodes, clock.instant(), settings.nodeStaleAfter(), settings.targetUtilisation(),
+    boolean recentFailure =
+        repls.lastPlacementFailure().plus(FAILURE_MEMORY).isAfter(clock.instant());
+    return FleetSignal.compute(
+        nodes,
+        clock.instant(),
+        settings.nodeStaleAfter(),
+        settings.targetUtilisation(),
         recentFailure);
   }
 
@@ -149,7 +190,14 @@ public final class FleetKeeper {
     Instant cutoff = clock.instant().minus(STUCK_AFTER);
     for (ReplRecord r : all) {
       if (r.state().isBusy() && r.lastActiveAt().isBefore(cutoff)) {
-        act(r.slug(), r.slug() + " has been " + r.state().wire() + " since " + r.lastActiveAt() + "; settling it",
+        act(
+            r.slug(),
+            r.slug()
+                + " has been "
+                + r.state().wire()
+                + " since "
+                + r.lastActiveAt()
+                + "; settling it",
             repls.settle(r.slug(), r.state()).map(settled -> "now " + settled.state().wire()));
       }
     }
@@ -161,8 +209,10 @@ public final class FleetKeeper {
       if (r.state() != ReplState.RUNNING || r.nodeId() == null) continue;
       NodeInfo node = nodes.get(r.nodeId());
       if (node != null && cluster.isAlive(node)) continue;
-      act(r.slug(), "node " + r.nodeId() + " is gone; starting " + r.slug() + " elsewhere", repls.start(r.slug())
-          .map(started -> "now on " + started.nodeId()));
+      act(
+          r.slug(),
+          "node " + r.nodeId() + " is gone; starting " + r.slug() + " elsewhere",
+          repls.start(r.slug()).map(started -> "now on " + started.nodeId()));
     }
   }
 
@@ -172,9 +222,13 @@ public final class FleetKeeper {
     for (ReplRecord r : all) {
       if (r.state() != ReplState.RUNNING) continue;
       ClusterState.Activity last = activity.get(r.slug());
-      Instant lastUse = last == null || last.at().isBefore(r.lastActiveAt()) ? r.lastActiveAt() : last.at();
+      Instant lastUse =
+          last == null || last.at().isBefore(r.lastActiveAt()) ? r.lastActiveAt() : last.at();
       if (lastUse.isBefore(cutoff)) {
-        act(r.slug(), r.slug() + " unused since " + lastUse + "; stopping it", repls.stop(r.slug()).map("stopped"));
+        act(
+            r.slug(),
+            r.slug() + " unused since " + lastUse + "; stopping it",
+            repls.stop(r.slug()).map("stopped"));
       }
     }
   }
@@ -183,46 +237,77 @@ public final class FleetKeeper {
     if (!acting.add(slug)) return;
     LOG.info(why);
     // The action was started by the caller; only its outcome is tracked here.
-    action.onComplete(done -> {
-      acting.remove(slug);
-      if (done.succeeded()) {
-        LOG.info("{}: {}", slug, done.result());
-      } else {
-        LOG.warn("{}: {}", slug, done.cause().getMessage());
-      }
-    });
+    action.onComplete(
+        done -> {
+          acting.remove(slug);
+          if (done.succeeded()) {
+            LOG.info("{}: {}", slug, done.result());
+          } else {
+            LOG.warn("{}: {}", slug, done.cause().getMessage());
+          }
+        });
   }
 
   private void scaleOut(FleetSignal now) {
     if (settings.scaleOutCommand() == null) return;
     // One command per cooldown across every scheduler: whoever puts the marker first runs it.
-    cluster.services().putIfAbsent("scale-out/lock", new ServiceEndpoint("scale-out", "lock", "-"),
-        settings.scaleOutCooldown()).onSuccess(mine -> {
-          if (!mine) return;
-          LOG.info("fleet wants {} nodes, has {} taking work: running the scale-out command", now.desiredNodes(),
-              now.activeNodes());
-          vertx.executeBlocking(() -> {
-            ProcessBuilder command = new ProcessBuilder("/bin/sh", "-c", settings.scaleOutCommand())
-                .redirectErrorStream(true);
-            command.environment().put("PIER_DESIRED_NODES", String.valueOf(now.desiredNodes()));
-            command.environment().put("PIER_ACTIVE_NODES", String.valueOf(now.activeNodes()));
-            Process process = command.start();
-            // The last lines say why a provisioning run failed; the rest would flood the scheduler's log.
-            ArrayDeque<String> tail = new ArrayDeque<>();
-            try (var output = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8))) {
-              for (String line = output.readLine(); line != null; line = output.readLine()) {
-                if (tail.size() == SCALE_OUT_LOG_LINES) tail.removeFirst();
-                tail.addLast(line);
-              }
-            }
-            int exit = process.waitFor();
-            if (exit != 0) {
-              LOG.warn("scale-out command failed with exit {}; its last lines:\n{}", exit, String.join("\n", tail));
-            }
-            return exit;
-          }, false).onComplete(done -> LOG.info("scale-out command ended: {}",
-              done.succeeded() ? "exit " + done.result() : done.cause().getMessage()));
-        });
+    cluster
+        .services()
+        .putIfAbsent(
+            "scale-out/lock",
+            new ServiceEndpoint("scale-out", "lock", "-"),
+            settings.scaleOutCooldown())
+        .onSuccess(
+            mine -> {
+              if (!mine) return;
+              LOG.info(
+                  "fleet wants {} nodes, has {} taking work: running the scale-out command",
+                  now.desiredNodes(),
+                  now.activeNodes());
+              vertx
+                  .executeBlocking(
+                      () -> {
+                        ProcessBuilder command =
+                            new ProcessBuilder("/bin/sh", "-c", settings.scaleOutCommand())
+                                .redirectErrorStream(true);
+                        command
+                            .environment()
+                            .put("PIER_DESIRED_NODES", String.valueOf(now.desiredNodes()));
+                        command
+                            .environment()
+                            .put("PIER_ACTIVE_NODES", String.valueOf(now.activeNodes()));
+                        Process process = command.start();
+                        // The last lines say why a provisioning run failed; the rest would flood
+                        // the scheduler's log.
+                        ArrayDeque<String> tail = new ArrayDeque<>();
+                        try (var output =
+                            new BufferedReader(
+                                new InputStreamReader(
+                                    process.getInputStream(), StandardCharsets.UTF_8))) {
+                          for (String line = output.readLine();
+                              line != null;
+                              line = output.readLine()) {
+                            if (tail.size() == SCALE_OUT_LOG_LINES) tail.removeFirst();
+                            tail.addLast(line);
+                          }
+                        }
+                        int exit = process.waitFor();
+                        if (exit != 0) {
+                          LOG.warn(
+                              "scale-out command failed with exit {}; its last lines:\n{}",
+                              exit,
+                              String.join("\n", tail));
+                        }
+                        return exit;
+                      },
+                      false)
+                  .onComplete(
+                      done ->
+                          LOG.info(
+                              "scale-out command ended: {}",
+                              done.succeeded()
+                                  ? "exit " + done.result()
+                                  : done.cause().getMessage()));
+            });
   }
 }

@@ -14,14 +14,29 @@ import java.util.List;
  * placement found no room, whatever the fractions say. It scales out when desired exceeds active; scaling in is left
  * to operators (drain, then remove the VM).
  */
-public record FleetSignal(int nodes, int activeNodes, int slots, long memoryMb, double cpus, int repls,
-                          long reservedMemoryMb, double cpuUsage, double utilisation, double target,
-                          int desiredNodes, boolean scaleOut) {
-  public static final String RULE = "desired = max(1, ceil(active × utilisation ÷ target)), +1 after a placement "
-      + "failure; utilisation = max(repls/slots, reserved memory/memory, cpu used/cpus) over healthy, non-draining nodes";
+public record FleetSignal(
+    int nodes,
+    int activeNodes,
+    int slots,
+    long memoryMb,
+    double cpus,
+    int repls,
+    long reservedMemoryMb,
+    double cpuUsage,
+    double utilisation,
+    double target,
+    int desiredNodes,
+    boolean scaleOut) {
+  public static final String RULE =
+      "desired = max(1, ceil(active × utilisation ÷ target)), +1 after a placement "
+          + "failure; utilisation = max(repls/slots, reserved memory/memory, cpu used/cpus) over healthy, non-draining nodes";
 
-  public static FleetSignal compute(List<NodeInfo> all, Instant now, Duration staleAfter, double target,
-                                    boolean recentPlacementFailure) {
+  public static FleetSignal compute(
+      List<NodeInfo> all,
+      Instant now,
+      Duration staleAfter,
+      double target,
+      boolean recentPlacementFailure) {
     int active = 0;
     int slots = 0;
     int repls = 0;
@@ -39,11 +54,26 @@ public record FleetSignal(int nodes, int activeNodes, int slots, long memoryMb, 
       reserved += n.load().reservedMemoryMb();
       cpuUsage += n.load().cpuUsage();
     }
-    double utilisation = active == 0 ? 1.0 : Math.max((double) repls / Math.max(1, slots),
-        Math.max((double) reserved / Math.max(1, memory), cpuUsage / Math.max(0.1, cpus)));
+    double utilisation =
+        active == 0
+            ? 1.0
+            : Math.max(
+                (double) repls / Math.max(1, slots),
+                Math.max((double) reserved / Math.max(1, memory), cpuUsage / Math.max(0.1, cpus)));
     int desired = Math.max(1, (int) Math.ceil(Math.max(active, 1) * utilisation / target));
     if (recentPlacementFailure) desired = Math.max(desired, active + 1);
-    return new FleetSignal(all.size(), active, slots, memory, cpus, repls, reserved, cpuUsage, utilisation, target,
-        desired, desired > active);
+    return new FleetSignal(
+        all.size(),
+        active,
+        slots,
+        memory,
+        cpus,
+        repls,
+        reserved,
+        cpuUsage,
+        utilisation,
+        target,
+        desired,
+        desired > active);
   }
 }

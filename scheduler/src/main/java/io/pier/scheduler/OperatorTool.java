@@ -31,8 +31,7 @@ public final class OperatorTool {
   private static final int DEFAULT_OPERATOR_MINUTES = 60;
   private static final int MAX_OPERATOR_MINUTES = 24 * 60;
 
-  private OperatorTool() {
-  }
+  private OperatorTool() {}
 
   public static void main(String[] args) {
     System.exit(run(args, System.getenv(), System.out, System.err));
@@ -51,9 +50,12 @@ public final class OperatorTool {
       return 0;
     }
     if (args.length >= 1 && args.length <= 2 && args[0].equals("operator-token")) {
-      return operatorToken(args.length == 2 ? args[1] : String.valueOf(DEFAULT_OPERATOR_MINUTES), tokens, out, err);
+      return operatorToken(
+          args.length == 2 ? args[1] : String.valueOf(DEFAULT_OPERATOR_MINUTES), tokens, out, err);
     }
-    if (args.length >= 2 && args.length <= 3 && args[0].equals("admin")
+    if (args.length >= 2
+        && args.length <= 3
+        && args[0].equals("admin")
         && (args.length == 2 || args[2].equals("--revoke"))) {
       return admin(args[1], args.length == 2, tokens, env, out, err);
     }
@@ -61,7 +63,8 @@ public final class OperatorTool {
     return 2;
   }
 
-  private static int operatorToken(String minutes, TokenSigner tokens, PrintStream out, PrintStream err) {
+  private static int operatorToken(
+      String minutes, TokenSigner tokens, PrintStream out, PrintStream err) {
     int valid;
     try {
       valid = Integer.parseInt(minutes);
@@ -69,38 +72,70 @@ public final class OperatorTool {
       valid = -1;
     }
     if (valid < 1 || valid > MAX_OPERATOR_MINUTES) {
-      err.println("operator-token: minutes must be a whole number from 1 to " + MAX_OPERATOR_MINUTES);
+      err.println(
+          "operator-token: minutes must be a whole number from 1 to " + MAX_OPERATOR_MINUTES);
       return 2;
     }
     out.println(tokens.issue("service:operator", true, Duration.ofMinutes(valid)));
     return 0;
   }
 
-  private static int admin(String username, boolean admin, TokenSigner tokens, Map<String, String> env,
-                           PrintStream out, PrintStream err) {
-    String base = env.getOrDefault("PIER_SCHEDULER_URL",
-        "http://127.0.0.1:" + env.getOrDefault("PIER_SCHEDULER_PORT", "8081")).replaceAll("/+$", "");
-    HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/accounts/"
-            + URLEncoder.encode(username, StandardCharsets.UTF_8)))
-        .timeout(Duration.ofSeconds(30))
-        .header("Authorization", "Bearer " + tokens.issue("service:operator", true, Duration.ofMinutes(1)))
-        .header("Content-Type", "application/json")
-        .method("PATCH", HttpRequest.BodyPublishers.ofString(new JsonObject().put("admin", admin).encode()))
-        .build();
+  private static int admin(
+      String username,
+      boolean admin,
+      TokenSigner tokens,
+      Map<String, String> env,
+      PrintStream out,
+      PrintStream err) {
+    String base =
+        env.getOrDefault(
+                "PIER_SCHEDULER_URL",
+                "http://127.0.0.1:" + env.getOrDefault("PIER_SCHEDULER_PORT", "8081"))
+            .replaceAll("/+$", "");
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create(
+                    base + "/api/accounts/" + URLEncoder.encode(username, StandardCharsets.UTF_8)))
+            .timeout(Duration.ofSeconds(30))
+            .header(
+                "Authorization",
+                "Bearer " + tokens.issue("service:operator", true, Duration.ofMinutes(1)))
+            .header("Content-Type", "application/json")
+            .method(
+                "PATCH",
+                HttpRequest.BodyPublishers.ofString(new JsonObject().put("admin", admin).encode()))
+            .build();
     try {
-      HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() == 200) {
         JsonObject body = new JsonObject(response.body());
-        out.println(username + (body.getBoolean("admin", false) ? " is an administrator" : " is no administrator")
-            + (body.getBoolean("listedInPierAdmins", false) && !admin ? " by its own flag, but PIER_ADMINS still "
-            + "lists it" : "") + "; its earlier sign-ins were signed out");
+        out.println(
+            username
+                + (body.getBoolean("admin", false)
+                    ? " is an administrator"
+                    : " is no administrator")
+                + (body.getBoolean("listedInPierAdmins", false) && !admin
+                    ? " by its own flag, but PIER_ADMINS still " + "lists it"
+                    : "")
+                + "; its earlier sign-ins were signed out");
         return 0;
       }
-      err.println("the scheduler at " + base + " answered " + response.statusCode() + ": " + response.body());
+      err.println(
+          "the scheduler at "
+              + base
+              + " answered "
+              + response.statusCode()
+              + ": "
+              + response.body());
       return 1;
     } catch (IOException e) {
-      err.println("cannot reach the scheduler at " + base + ": "
-          + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + " (is Pier up?)");
+      err.println(
+          "cannot reach the scheduler at "
+              + base
+              + ": "
+              + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+              + " (is Pier up?)");
       return 1;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

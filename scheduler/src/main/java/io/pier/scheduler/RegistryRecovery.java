@@ -36,11 +36,23 @@ public final class RegistryRecovery {
    * @return how many repls were added
    */
   public Future<Integer> recover() {
-    return vertx.executeBlocking(this::stored, false).compose(stored -> {
-      List<Future<Boolean>> added = stored.stream().map(r -> cluster.repls().putIfAbsent(r.slug(),
-          r.withState(ReplState.STOPPED, null, r.lastActiveAt()))).toList();
-      return Future.all(added).map(all -> (int) added.stream().filter(f -> f.result()).count());
-    });
+    return vertx
+        .executeBlocking(this::stored, false)
+        .compose(
+            stored -> {
+              List<Future<Boolean>> added =
+                  stored.stream()
+                      .map(
+                          r ->
+                              cluster
+                                  .repls()
+                                  .putIfAbsent(
+                                      r.slug(),
+                                      r.withState(ReplState.STOPPED, null, r.lastActiveAt())))
+                      .toList();
+              return Future.all(added)
+                  .map(all -> (int) added.stream().filter(f -> f.result()).count());
+            });
   }
 
   private List<ReplRecord> stored() {
@@ -50,7 +62,8 @@ public final class RegistryRecovery {
       Optional<byte[]> json = store.get(StorageLayout.replMetadata(slug));
       if (json.isEmpty()) continue;
       try {
-        stored.add(ReplRecord.fromJson(new JsonObject(new String(json.get(), StandardCharsets.UTF_8))));
+        stored.add(
+            ReplRecord.fromJson(new JsonObject(new String(json.get(), StandardCharsets.UTF_8))));
       } catch (RuntimeException e) {
         LOG.warn("ignoring unreadable {}: {}", StorageLayout.replMetadata(slug), e.getMessage());
       }

@@ -50,9 +50,17 @@ public final class ReplService {
     public static final Quotas NONE = new Quotas(Integer.MAX_VALUE, Integer.MAX_VALUE);
   }
 
-  public ReplService(ClusterState cluster, ObjectStore store, TemplateCatalog templates, NodeClient nodes,
-                     ReplRegistry registry, ReplStarter starter, Slugs slugs, Clock clock, Quotas quotas,
-                     MeterRegistry metrics) {
+  public ReplService(
+      ClusterState cluster,
+      ObjectStore store,
+      TemplateCatalog templates,
+      NodeClient nodes,
+      ReplRegistry registry,
+      ReplStarter starter,
+      Slugs slugs,
+      Clock clock,
+      Quotas quotas,
+      MeterRegistry metrics) {
     this.cluster = cluster;
     this.store = store;
     this.templates = templates;
@@ -68,7 +76,8 @@ public final class ReplService {
   /** Creates and starts refused for the caps; one counter, whichever refuses. */
   static Counter capRefusals(MeterRegistry metrics) {
     return Counter.builder("pier.repl.cap.refusals")
-        .description("Creates and starts refused because the account is at its cap").register(metrics);
+        .description("Creates and starts refused because the account is at its cap")
+        .register(metrics);
   }
 
   /** Creates a stopped repl with a public preview whose files are a copy of the template's. */
@@ -86,43 +95,87 @@ public final class ReplService {
    *
    * @param capped refuse with {@code 429 repl_limit} when the owner would have more than {@link Quotas#maxRepls}
    */
-  public Future<ReplRecord> create(String template, String owner, Visibility visibility, boolean capped) {
+  public Future<ReplRecord> create(
+      String template, String owner, Visibility visibility, boolean capped) {
     Optional<TemplateManifest> found = templates.find(template);
     if (found.isEmpty()) {
-      return Future.failedFuture(ApiException.badRequest("unknown_template", "no template named '" + template
-          + "'; known: " + templates.all().stream().map(TemplateManifest::name).toList()));
+      return Future.failedFuture(
+          ApiException.badRequest(
+              "unknown_template",
+              "no template named '"
+                  + template
+                  + "'; known: "
+                  + templates.all().stream().map(TemplateManifest::name).toList()));
     }
     TemplateManifest manifest = found.get();
     String slug = slugs.next();
-    ReplRecord creating = new ReplRecord(slug, manifest.name(), owner, ReplState.CREATING, null, clock.instant(),
-        clock.instant(), manifest.limits(), visibility);
-    return cluster.repls().putIfAbsent(slug, creating).compose(fresh -> {
-      if (!fresh) return create(template, owner, visibility, capped);
-      // Counted after the new repl is in the registry, so that concurrent creates all see each other: at most the
-      // cap succeed, whatever the timing.
-      Future<Void> withinCap = !capped ? Future.succeededFuture()
-          : registry.count(owner, r -> true).compose(n -> {
-            if (n <= quotas.maxRepls()) return Future.succeededFuture();
-            capRefusals.increment();
-            return cluster.repls().remove(slug).transform(v -> Future.failedFuture(new ApiException(429, "repl_limit",
-                owner + " has " + (n - 1) + " repls, the most an account may have here is " + quotas.maxRepls()
-                    + "; delete one first")));
-          });
-      return withinCap.compose(ok -> registry.blocking(() -> {
-        String from = StorageLayout.template(manifest.name());
-        for (ObjectStore.ObjectInfo object : store.list(from)) {
-          String relative = object.key().substring(from.length());
-          if (!relative.equals(TemplateManifest.FILE_NAME)) {
-            store.copy(object.key(), StorageLayout.replFiles(slug) + relative);
-          }
-        }
-        ReplRecord stopped = creating.withState(ReplState.STOPPED, null, clock.instant());
-        registry.persist(stopped);
-        return stopped;
-      }).compose(stopped -> cluster.repls().put(slug, stopped).map(stopped))
-          .onSuccess(r -> LOG.info("created {} from template {}", slug, template))
-          .onFailure(err -> cluster.repls().remove(slug)));
-    });
+    ReplRecord creating =
+        new ReplRecord(
+            slug,
+            manifest.name(),
+            owner,
+            ReplState.CREATING,
+            null,
+            clock.instant(),
+            clock.instant(),
+            manifest.limits(),
+            visibility);
+    return cluster
+        .repls()
+        .putIfAbsent(slug, creating)
+        .compose(
+            fresh -> {
+              if (!fresh) return create(template, owner, visibility, capped);
+              // Counted after the new repl is in the registry, so that concurrent creates all see
+              // each other: at most the
+              // cap succeed, whatever the timing.
+              Future<Void> withinCap =
+                  !capped
+                      ? Future.succeededFuture()
+                      : registry
+                          .count(owner, r -> true)
+                          .compose(
+                              n -> {
+                                if (n <= quotas.maxRepls()) return Future.succeededFuture();
+                                capRefusals.increment();
+                                return cluster
+                                    .repls()
+                                    .remove(slug)
+                                    .transform(
+                                        v ->
+                                            Future.failedFuture(
+                                                new ApiException(
+                                                    429,
+                                                    "repl_limit",
+                                                    owner
+                                                        + " has "
+                                                        + (n - 1)
+                                                        + " repls, the most an account may have here is "
+                                                        + quotas.maxRepls()
+                                                        + "; delete one first")));
+                              });
+              return withinCap.compose(
+                  ok ->
+                      registry
+                          .blocking(
+                              () -> {
+                                String from = StorageLayout.template(manifest.name());
+                                for (ObjectStore.ObjectInfo object : store.list(from)) {
+                                  String relative = object.key().substring(from.length());
+                                  if (!relative.equals(TemplateManifest.FILE_NAME)) {
+                                    store.copy(
+                                        object.key(), StorageLayout.replFiles(slug) + relative);
+                                  }
+                                }
+                                ReplRecord stopped =
+                                    creating.withState(ReplState.STOPPED, null, clock.instant());
+                                registry.persist(stopped);
+                                return stopped;
+                              })
+                          .compose(stopped -> cluster.repls().put(slug, stopped).map(stopped))
+                          .onSuccess(r -> LOG.info("created {} from template {}", slug, template))
+                          .onFailure(err -> cluster.repls().remove(slug)));
+            });
   }
 
   public Future<List<ReplRecord>> list() {
@@ -139,14 +192,24 @@ public final class ReplService {
    * matter; only a repl still being created is refused, as its creation would write the old value back.
    */
   public Future<ReplRecord> setVisibility(String slug, Visibility visibility) {
-    return cluster.repls().update(slug, current -> {
-      if (current == null) throw ReplRegistry.unknown(slug);
-      if (current.state() == ReplState.CREATING) throw ApiException.conflict("busy", slug + " is still being created");
-      return current.visibility() == visibility ? null : current.withVisibility(visibility);
-    }).compose(r -> registry.blocking(() -> {
-      registry.persist(r);
-      return r;
-    })).onSuccess(r -> LOG.info("{} is now {}", slug, visibility.wire()));
+    return cluster
+        .repls()
+        .update(
+            slug,
+            current -> {
+              if (current == null) throw ReplRegistry.unknown(slug);
+              if (current.state() == ReplState.CREATING)
+                throw ApiException.conflict("busy", slug + " is still being created");
+              return current.visibility() == visibility ? null : current.withVisibility(visibility);
+            })
+        .compose(
+            r ->
+                registry.blocking(
+                    () -> {
+                      registry.persist(r);
+                      return r;
+                    }))
+        .onSuccess(r -> LOG.info("{} is now {}", slug, visibility.wire()));
   }
 
   /** Starts the repl if it is not running; completes when it runs. No cap applies (failover, drain). */
@@ -169,10 +232,21 @@ public final class ReplService {
    * its route, stopped otherwise.
    */
   public Future<ReplRecord> settle(String slug, ReplState stuckIn) {
-    return registry.runsOnLiveNode(slug).compose(runs -> cluster.repls().update(slug, current ->
-        current == null || current.state() != stuckIn ? null
-            : current.withState(runs ? ReplState.RUNNING : ReplState.STOPPED, runs ? current.nodeId() : null,
-                clock.instant())));
+    return registry
+        .runsOnLiveNode(slug)
+        .compose(
+            runs ->
+                cluster
+                    .repls()
+                    .update(
+                        slug,
+                        current ->
+                            current == null || current.state() != stuckIn
+                                ? null
+                                : current.withState(
+                                    runs ? ReplState.RUNNING : ReplState.STOPPED,
+                                    runs ? current.nodeId() : null,
+                                    clock.instant())));
   }
 
   /** When placement last found no node; the fleet signal asks for more nodes for a while after. */
@@ -186,8 +260,7 @@ public final class ReplService {
   }
 
   /** A stopped repl and the workspace paths its node could not store. */
-  public record Stopped(ReplRecord repl, List<NodeClient.Unsaved> unsaved) {
-  }
+  public record Stopped(ReplRecord repl, List<NodeClient.Unsaved> unsaved) {}
 
   /** {@link #stop}, with what could not be stored. */
   public Future<Stopped> stopReporting(String slug) {
@@ -195,30 +268,59 @@ public final class ReplService {
   }
 
   private Future<Stopped> stop(String slug, long deadline) {
-    return registry.get(slug).compose(record -> {
-      if (record.state().isBusy()) return registry.afterBusy(slug, deadline).compose(r -> stop(slug, deadline));
-      if (record.state() == ReplState.STOPPED) return Future.succeededFuture(new Stopped(record, List.of()));
-      return registry.transition(slug, record.state(), ReplState.STOPPING, record.nodeId()).compose(claimed -> {
-        if (!claimed) return stop(slug, deadline);
-        Future<NodeInfo> node = record.nodeId() == null ? Future.succeededFuture() : cluster.nodes().get(record.nodeId());
-        // A node whose member left the cluster cannot be asked; its entry may outlive it for a while.
-        return node.compose(n -> n == null || !cluster.isAlive(n)
-                ? cluster.routes().remove(slug).map(v -> List.<NodeClient.Unsaved>of()) : nodes.stop(n, slug))
-            .compose(unsaved -> {
-              if (!unsaved.isEmpty()) {
-                LOG.warn("{} stopped without storing {} paths, e.g. {}", slug, unsaved.size(), unsaved.get(0));
-              }
-              return registry.finish(slug, ReplState.STOPPED, null).map(r -> new Stopped(r, unsaved));
-            })
-            .recover(err -> registry.finish(slug, record.state(), record.nodeId())
-                .transform(ignored -> Future.failedFuture(err)));
-      });
-    });
+    return registry
+        .get(slug)
+        .compose(
+            record -> {
+              if (record.state().isBusy())
+                return registry.afterBusy(slug, deadline).compose(r -> stop(slug, deadline));
+              if (record.state() == ReplState.STOPPED)
+                return Future.succeededFuture(new Stopped(record, List.of()));
+              return registry
+                  .transition(slug, record.state(), ReplState.STOPPING, record.nodeId())
+                  .compose(
+                      claimed -> {
+                        if (!claimed) return stop(slug, deadline);
+                        Future<NodeInfo> node =
+                            record.nodeId() == null
+                                ? Future.succeededFuture()
+                                : cluster.nodes().get(record.nodeId());
+                        // A node whose member left the cluster cannot be asked; its entry may
+                        // outlive it for a while.
+                        return node.compose(
+                                n ->
+                                    n == null || !cluster.isAlive(n)
+                                        ? cluster
+                                            .routes()
+                                            .remove(slug)
+                                            .map(v -> List.<NodeClient.Unsaved>of())
+                                        : nodes.stop(n, slug))
+                            .compose(
+                                unsaved -> {
+                                  if (!unsaved.isEmpty()) {
+                                    LOG.warn(
+                                        "{} stopped without storing {} paths, e.g. {}",
+                                        slug,
+                                        unsaved.size(),
+                                        unsaved.get(0));
+                                  }
+                                  return registry
+                                      .finish(slug, ReplState.STOPPED, null)
+                                      .map(r -> new Stopped(r, unsaved));
+                                })
+                            .recover(
+                                err ->
+                                    registry
+                                        .finish(slug, record.state(), record.nodeId())
+                                        .transform(ignored -> Future.failedFuture(err)));
+                      });
+            });
   }
 
   /** Stops the repl, then deletes its files and metadata for good. */
   public Future<Void> delete(String slug) {
-    return stop(slug).compose(stopped -> registry.blocking(() -> store.deletePrefix(StorageLayout.repl(slug))))
+    return stop(slug)
+        .compose(stopped -> registry.blocking(() -> store.deletePrefix(StorageLayout.repl(slug))))
         .compose(count -> cluster.repls().remove(slug))
         .compose(v -> cluster.routes().remove(slug))
         .compose(v -> cluster.activity().remove(slug))

@@ -46,9 +46,19 @@ public final class Scheduler {
   private HttpServer server;
   private long announceTimer = -1;
 
-  public Scheduler(Vertx vertx, SchedulerConfig config, ClusterState cluster, ObjectStore store,
-                   TemplateCatalog templates, RegistryRecovery recovery, FleetKeeper keeper, StoredRevocations revoker,
-                   Accounts accounts, SchedulerApi api, TokenSigner tokens, PrometheusMeterRegistry metrics) {
+  public Scheduler(
+      Vertx vertx,
+      SchedulerConfig config,
+      ClusterState cluster,
+      ObjectStore store,
+      TemplateCatalog templates,
+      RegistryRecovery recovery,
+      FleetKeeper keeper,
+      StoredRevocations revoker,
+      Accounts accounts,
+      SchedulerApi api,
+      TokenSigner tokens,
+      PrometheusMeterRegistry metrics) {
     this.vertx = vertx;
     this.config = config;
     this.cluster = cluster;
@@ -61,65 +71,94 @@ public final class Scheduler {
     this.api = api;
     this.tokens = tokens;
     this.metrics = metrics;
-    this.endpoint = new ServiceEndpoint("scheduler", UUID.randomUUID().toString().substring(0, 8), config.apiUrl());
+    this.endpoint =
+        new ServiceEndpoint(
+            "scheduler", UUID.randomUUID().toString().substring(0, 8), config.apiUrl());
   }
 
   public Future<Scheduler> start() {
     Router router = Router.router(vertx);
     OpsRoutes.mount(router, "scheduler", metrics, ready::get, tokens);
     api.mount(vertx, router);
-    router.route().handler(ctx -> HttpErrors.send(ctx, 404, "not_found", "nothing at " + ctx.request().path()));
-    return vertx.executeBlocking(() -> {
-          store.ensureBucket();
-          new TemplatePublisher(store).publish(templates);
-          return null;
-        }, false)
+    router
+        .route()
+        .handler(
+            ctx -> HttpErrors.send(ctx, 404, "not_found", "nothing at " + ctx.request().path()));
+    return vertx
+        .executeBlocking(
+            () -> {
+              store.ensureBucket();
+              new TemplatePublisher(store).publish(templates);
+              return null;
+            },
+            false)
         .compose(v -> recovery.recover())
         .onSuccess(n -> LOG.info("registry: {} repls recovered from storage", n))
         .compose(n -> revoker.restore())
-        .onSuccess(n -> {
-          if (n > 0) LOG.info("{} token revocations restored from storage", n);
-        })
+        .onSuccess(
+            n -> {
+              if (n > 0) LOG.info("{} token revocations restored from storage", n);
+            })
         .compose(n -> adviseOnAdministrators())
-        .compose(n -> vertx.createHttpServer().requestHandler(router).listen(config.port(), config.bindHost()))
-        .compose(s -> {
-          server = s;
-          return announce();
-        })
-        .map(v -> {
-          announceTimer = vertx.setPeriodic(ANNOUNCE_EVERY.toMillis(), t -> announce());
-          keeper.start();
-          ready.set(true);
-          LOG.info("scheduler {} serving {} templates at {}", endpoint.id(), templates.all().size(), config.apiUrl());
-          return this;
-        });
+        .compose(
+            n ->
+                vertx
+                    .createHttpServer()
+                    .requestHandler(router)
+                    .listen(config.port(), config.bindHost()))
+        .compose(
+            s -> {
+              server = s;
+              return announce();
+            })
+        .map(
+            v -> {
+              announceTimer = vertx.setPeriodic(ANNOUNCE_EVERY.toMillis(), t -> announce());
+              keeper.start();
+              ready.set(true);
+              LOG.info(
+                  "scheduler {} serving {} templates at {}",
+                  endpoint.id(),
+                  templates.all().size(),
+                  config.apiUrl());
+              return this;
+            });
   }
 
   /** Says in the log how the first administrator is made, while nobody has used the setup token. */
   private Future<Void> adviseOnAdministrators() {
-    return accounts.setupUsed().map(used -> {
-      if (used) return null;
-      if (config.auth().setupToken() != null) {
-        LOG.info("no administrator has been set up yet: sign up with the setup token (PIER_SETUP_TOKEN) as "
-            + "\"setupToken\", or run ./pier admin <username> for an existing account");
-      } else if (config.auth().admins().isEmpty()) {
-        LOG.info("no setup token (PIER_SETUP_TOKEN) and no PIER_ADMINS: make an administrator of an existing account "
-            + "with ./pier admin <username>");
-      }
-      return null;
-    });
+    return accounts
+        .setupUsed()
+        .map(
+            used -> {
+              if (used) return null;
+              if (config.auth().setupToken() != null) {
+                LOG.info(
+                    "no administrator has been set up yet: sign up with the setup token (PIER_SETUP_TOKEN) as "
+                        + "\"setupToken\", or run ./pier admin <username> for an existing account");
+              } else if (config.auth().admins().isEmpty()) {
+                LOG.info(
+                    "no setup token (PIER_SETUP_TOKEN) and no PIER_ADMINS: make an administrator of an existing account "
+                        + "with ./pier admin <username>");
+              }
+              return null;
+            });
   }
 
   public Future<Void> stop() {
     ready.set(false);
     keeper.stop();
     if (announceTimer >= 0) vertx.cancelTimer(announceTimer);
-    return cluster.services().remove(endpoint.key())
+    return cluster
+        .services()
+        .remove(endpoint.key())
         .eventually(() -> server == null ? Future.succeededFuture() : server.close());
   }
 
   private Future<Void> announce() {
-    return cluster.services().put(endpoint.key(), endpoint, ANNOUNCE_EVERY.multipliedBy(4))
+    return cluster
+        .services()
+        .put(endpoint.key(), endpoint, ANNOUNCE_EVERY.multipliedBy(4))
         .onFailure(err -> LOG.warn("could not announce the scheduler: {}", err.getMessage()));
   }
 }

@@ -21,17 +21,52 @@ import java.util.Set;
  * @param imageSet   the fleet's pinned runner images ({@code PIER_IMAGE_SET}): a template's image name is placed and
  *                   started as the image the set pins, so a repl goes only to nodes that have that exact image
  */
-public record SchedulerConfig(String bindHost, int port, String advertiseHost, String domain, URI publicUrl,
-                              Path templatesDir, Duration busyWait, Duration nodeTimeout, Duration nodeStaleAfter,
-                              FleetKeeper.Settings fleet, AuthSettings auth, ClusterConfig cluster, S3Config s3,
-                              ImageSet imageSet) {
+public record SchedulerConfig(
+    String bindHost,
+    int port,
+    String advertiseHost,
+    String domain,
+    URI publicUrl,
+    Path templatesDir,
+    Duration busyWait,
+    Duration nodeTimeout,
+    Duration nodeStaleAfter,
+    FleetKeeper.Settings fleet,
+    AuthSettings auth,
+    ClusterConfig cluster,
+    S3Config s3,
+    ImageSet imageSet) {
 
   /** A configuration without an image set: templates' image names are placed and run as they are. */
-  public SchedulerConfig(String bindHost, int port, String advertiseHost, String domain, URI publicUrl,
-                         Path templatesDir, Duration busyWait, Duration nodeTimeout, Duration nodeStaleAfter,
-                         FleetKeeper.Settings fleet, AuthSettings auth, ClusterConfig cluster, S3Config s3) {
-    this(bindHost, port, advertiseHost, domain, publicUrl, templatesDir, busyWait, nodeTimeout, nodeStaleAfter, fleet,
-        auth, cluster, s3, ImageSet.EMPTY);
+  public SchedulerConfig(
+      String bindHost,
+      int port,
+      String advertiseHost,
+      String domain,
+      URI publicUrl,
+      Path templatesDir,
+      Duration busyWait,
+      Duration nodeTimeout,
+      Duration nodeStaleAfter,
+      FleetKeeper.Settings fleet,
+      AuthSettings auth,
+      ClusterConfig cluster,
+      S3Config s3) {
+    this(
+        bindHost,
+        port,
+        advertiseHost,
+        domain,
+        publicUrl,
+        templatesDir,
+        busyWait,
+        nodeTimeout,
+        nodeStaleAfter,
+        fleet,
+        auth,
+        cluster,
+        s3,
+        ImageSet.EMPTY);
   }
 
   /**
@@ -45,13 +80,32 @@ public record SchedulerConfig(String bindHost, int port, String advertiseHost, S
    * @param maxReplsPerUser  repls one account may have; administrators are exempt
    * @param maxRunningPerUser repls of one account that may run (or be starting) at once; administrators are exempt
    */
-  public record AuthSettings(String secret, Duration tokenTtl, Set<String> admins, boolean signupOpen,
-                             int createPerMinute, List<String> allowedOrigins, String setupToken,
-                             int maxReplsPerUser, int maxRunningPerUser) {
+  public record AuthSettings(
+      String secret,
+      Duration tokenTtl,
+      Set<String> admins,
+      boolean signupOpen,
+      int createPerMinute,
+      List<String> allowedOrigins,
+      String setupToken,
+      int maxReplsPerUser,
+      int maxRunningPerUser) {
     /** Settings as code builds them (tests): no setup token and no caps per user. */
-    public AuthSettings(String secret, Duration tokenTtl, Set<String> admins, boolean signupOpen,
-                        int createPerMinute) {
-      this(secret, tokenTtl, admins, signupOpen, createPerMinute, List.of(), null, Integer.MAX_VALUE,
+    public AuthSettings(
+        String secret,
+        Duration tokenTtl,
+        Set<String> admins,
+        boolean signupOpen,
+        int createPerMinute) {
+      this(
+          secret,
+          tokenTtl,
+          admins,
+          signupOpen,
+          createPerMinute,
+          List.of(),
+          null,
+          Integer.MAX_VALUE,
           Integer.MAX_VALUE);
     }
 
@@ -59,18 +113,29 @@ public record SchedulerConfig(String bindHost, int port, String advertiseHost, S
       List<String> origins = OriginPolicy.allowedOrigins(env);
       String setupToken = env.string("PIER_SETUP_TOKEN", null);
       if (setupToken != null && setupToken.length() < 16) {
-        env.problem("PIER_SETUP_TOKEN must have at least 16 characters (e.g. openssl rand -hex 16), or be unset");
+        env.problem(
+            "PIER_SETUP_TOKEN must have at least 16 characters (e.g. openssl rand -hex 16), or be unset");
       }
       int maxRepls = env.atLeast("PIER_MAX_REPLS_PER_USER", 20, 1);
       int maxRunning = env.atLeast("PIER_MAX_RUNNING_PER_USER", 3, 1);
       if (maxRunning > maxRepls) {
-        env.problem("PIER_MAX_RUNNING_PER_USER (" + maxRunning + ") cannot be more than PIER_MAX_REPLS_PER_USER ("
-            + maxRepls + ")");
+        env.problem(
+            "PIER_MAX_RUNNING_PER_USER ("
+                + maxRunning
+                + ") cannot be more than PIER_MAX_REPLS_PER_USER ("
+                + maxRepls
+                + ")");
       }
-      return new AuthSettings(env.secret("PIER_AUTH_SECRET"),
-          Duration.ofHours(env.atLeast("PIER_TOKEN_TTL_H", 12, 1)), Set.copyOf(env.list("PIER_ADMINS", "")),
+      return new AuthSettings(
+          env.secret("PIER_AUTH_SECRET"),
+          Duration.ofHours(env.atLeast("PIER_TOKEN_TTL_H", 12, 1)),
+          Set.copyOf(env.list("PIER_ADMINS", "")),
           env.choice("PIER_SIGNUP", "open", "open", "closed").equals("open"),
-          env.atLeast("PIER_CREATE_PER_MINUTE", 30, 1), origins, setupToken, maxRepls, maxRunning);
+          env.atLeast("PIER_CREATE_PER_MINUTE", 30, 1),
+          origins,
+          setupToken,
+          maxRepls,
+          maxRunning);
     }
   }
 
@@ -79,21 +144,31 @@ public record SchedulerConfig(String bindHost, int port, String advertiseHost, S
     int edgePort = env.port("PIER_EDGE_PORT", 8080);
     URI uri = env.url("PIER_PUBLIC_URL", "http://" + domain + ":" + edgePort);
     String advertise = env.string("PIER_SCHEDULER_ADVERTISE_HOST", "127.0.0.1");
-    SchedulerConfig config = new SchedulerConfig(env.string("PIER_SCHEDULER_BIND_HOST", advertise),
-        env.port("PIER_SCHEDULER_PORT", 8081), advertise, domain, uri,
-        env.path("PIER_TEMPLATES_DIR", "templates"),
-        Duration.ofSeconds(env.integer("PIER_REPL_BUSY_WAIT_S", 120)),
-        Duration.ofSeconds(env.integer("PIER_NODE_TIMEOUT_S", 180)),
-        Duration.ofSeconds(env.integer("PIER_NODE_STALE_S", 8)),
-        new FleetKeeper.Settings(Duration.ofMillis(env.integer("PIER_FLEET_INTERVAL_MS", 1000)),
-            Duration.ofSeconds(env.integer("PIER_IDLE_STOP_S", 900)),
-            env.decimal("PIER_FLEET_TARGET_UTILISATION", 0.7), env.string("PIER_SCALE_OUT_COMMAND", null),
-            Duration.ofSeconds(env.integer("PIER_SCALE_OUT_COOLDOWN_S", 600)),
-            Duration.ofSeconds(env.integer("PIER_NODE_STALE_S", 8))),
-        AuthSettings.fromEnv(env), ClusterConfig.fromEnv(env, false), S3Config.fromEnv(env),
-        ImageSet.fromEnv(env));
+    SchedulerConfig config =
+        new SchedulerConfig(
+            env.string("PIER_SCHEDULER_BIND_HOST", advertise),
+            env.port("PIER_SCHEDULER_PORT", 8081),
+            advertise,
+            domain,
+            uri,
+            env.path("PIER_TEMPLATES_DIR", "templates"),
+            Duration.ofSeconds(env.integer("PIER_REPL_BUSY_WAIT_S", 120)),
+            Duration.ofSeconds(env.integer("PIER_NODE_TIMEOUT_S", 180)),
+            Duration.ofSeconds(env.integer("PIER_NODE_STALE_S", 8)),
+            new FleetKeeper.Settings(
+                Duration.ofMillis(env.integer("PIER_FLEET_INTERVAL_MS", 1000)),
+                Duration.ofSeconds(env.integer("PIER_IDLE_STOP_S", 900)),
+                env.decimal("PIER_FLEET_TARGET_UTILISATION", 0.7),
+                env.string("PIER_SCALE_OUT_COMMAND", null),
+                Duration.ofSeconds(env.integer("PIER_SCALE_OUT_COOLDOWN_S", 600)),
+                Duration.ofSeconds(env.integer("PIER_NODE_STALE_S", 8))),
+            AuthSettings.fromEnv(env),
+            ClusterConfig.fromEnv(env, false),
+            S3Config.fromEnv(env),
+            ImageSet.fromEnv(env));
     double target = config.fleet().targetUtilisation();
-    if (!(target > 0 && target <= 1)) env.problem("PIER_FLEET_TARGET_UTILISATION must be in (0, 1], got " + target);
+    if (!(target > 0 && target <= 1))
+      env.problem("PIER_FLEET_TARGET_UTILISATION must be in (0, 1], got " + target);
     env.check();
     return config;
   }

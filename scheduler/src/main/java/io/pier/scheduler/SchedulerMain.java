@@ -42,29 +42,35 @@ import org.slf4j.LoggerFactory;
  */
 public final class SchedulerMain {
   private static final Logger LOG = LoggerFactory.getLogger(SchedulerMain.class);
+
   /** Two random choices: see {@link BestOfKPlacement} for why not the global best. */
   private static final int PLACEMENT_CHOICES = 2;
+
   /** Sign-in attempts per username and minute: slows guessing a password to a crawl, a typo costs nothing. */
   private static final int SIGN_INS_PER_MINUTE = 10;
 
-  private SchedulerMain() {
-  }
+  private SchedulerMain() {}
 
   public static void main(String[] args) throws Exception {
     Mains.nameInLogs("scheduler");
-    SchedulerConfig config = Mains.configOrExit("scheduler", () -> SchedulerConfig.fromEnv(Env.system()));
-    TemplateCatalog templates = Mains.configOrExit("scheduler", () -> {
-      try {
-        return TemplateCatalog.load(config.templatesDir());
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException("PIER_TEMPLATES_DIR: " + e.getMessage());
-      }
-    });
+    SchedulerConfig config =
+        Mains.configOrExit("scheduler", () -> SchedulerConfig.fromEnv(Env.system()));
+    TemplateCatalog templates =
+        Mains.configOrExit(
+            "scheduler",
+            () -> {
+              try {
+                return TemplateCatalog.load(config.templatesDir());
+              } catch (IllegalArgumentException e) {
+                throw new ConfigException("PIER_TEMPLATES_DIR: " + e.getMessage());
+              }
+            });
     Mains.runUntilStopped(LOG, "scheduler", start(config, templates));
   }
 
   /** A started scheduler with what it owns. */
-  public record Running(Scheduler scheduler, HazelcastCluster cluster, S3ObjectStore store) implements AutoCloseable {
+  public record Running(Scheduler scheduler, HazelcastCluster cluster, S3ObjectStore store)
+      implements AutoCloseable {
     /** Stops serving and leaves the cluster. Call from a non-Vert.x thread. */
     @Override
     public void close() {
@@ -80,17 +86,26 @@ public final class SchedulerMain {
   /** Wires and starts a scheduler with the real cluster, storage and node client. */
   public static Future<Running> start(SchedulerConfig config, TemplateCatalog localTemplates) {
     TemplateCatalog templates = localTemplates.withImages(config.imageSet());
-    if (!config.imageSet().isEmpty()) LOG.info("runner images pinned by PIER_IMAGE_SET: {}", config.imageSet().entries());
+    if (!config.imageSet().isEmpty())
+      LOG.info("runner images pinned by PIER_IMAGE_SET: {}", config.imageSet().entries());
     PrometheusMeterRegistry metrics = ServiceMetrics.create("scheduler");
     S3ObjectStore store = new S3ObjectStore(config.s3());
-    return HazelcastCluster.join(config.cluster(), metrics).compose(cluster ->
-        wire(cluster.vertx(), config, cluster.state(), store, templates, metrics).start()
-            .map(s -> new Running(s, cluster, store))
-            .recover(err -> cluster.close().transform(v -> Future.failedFuture(err))));
+    return HazelcastCluster.join(config.cluster(), metrics)
+        .compose(
+            cluster ->
+                wire(cluster.vertx(), config, cluster.state(), store, templates, metrics)
+                    .start()
+                    .map(s -> new Running(s, cluster, store))
+                    .recover(err -> cluster.close().transform(v -> Future.failedFuture(err))));
   }
 
-  private static Scheduler wire(Vertx vertx, SchedulerConfig config, ClusterState cluster, ObjectStore store,
-                                TemplateCatalog templates, PrometheusMeterRegistry metrics) {
+  private static Scheduler wire(
+      Vertx vertx,
+      SchedulerConfig config,
+      ClusterState cluster,
+      ObjectStore store,
+      TemplateCatalog templates,
+      PrometheusMeterRegistry metrics) {
     Clock clock = Clock.systemUTC();
     SecureRandom random = new SecureRandom();
     SchedulerConfig.AuthSettings auth = config.auth();
@@ -100,30 +115,90 @@ public final class SchedulerMain {
     NodeRoom room = new NodeRoom(cluster, clock);
     NodeClient nodes = new HttpNodeClient(WebClient.create(vertx), config.nodeTimeout(), tokens);
     ReplRegistry registry = new ReplRegistry(vertx, cluster, store, clock, config.busyWait());
-    ReplService.Quotas quotas = new ReplService.Quotas(auth.maxReplsPerUser(), auth.maxRunningPerUser());
-    ReplStarter starter = new ReplStarter(registry, templates,
-        new BestOfKPlacement(Checks.standard(clock, config.nodeStaleAfter()), new LoadScorer(), PLACEMENT_CHOICES, random),
-        nodes, room, clock, quotas, metrics);
-    ReplService repls = new ReplService(cluster, store, templates, nodes, registry, starter, new Slugs(random), clock,
-        quotas, metrics);
-    FleetKeeper keeper = new FleetKeeper(vertx, cluster, repls, room, config.fleet(), clock, metrics);
+    ReplService.Quotas quotas =
+        new ReplService.Quotas(auth.maxReplsPerUser(), auth.maxRunningPerUser());
+    ReplStarter starter =
+        new ReplStarter(
+            registry,
+            templates,
+            new BestOfKPlacement(
+                Checks.standard(clock, config.nodeStaleAfter()),
+                new LoadScorer(),
+                PLACEMENT_CHOICES,
+                random),
+            nodes,
+            room,
+            clock,
+            quotas,
+            metrics);
+    ReplService repls =
+        new ReplService(
+            cluster,
+            store,
+            templates,
+            nodes,
+            registry,
+            starter,
+            new Slugs(random),
+            clock,
+            quotas,
+            metrics);
+    FleetKeeper keeper =
+        new FleetKeeper(vertx, cluster, repls, room, config.fleet(), clock, metrics);
 
-    // A revocation holds as long as the longest token it can refuse (sign-in, preview cookie), plus clock differences.
-    StoredRevocations revoker = new StoredRevocations(vertx, store, revocations, auth.tokenTtl().plusHours(1), clock);
-    Accounts accounts = new Accounts(vertx, store, cluster.accounts(), auth.admins(), auth.signupOpen(),
-        auth.setupToken(), clock);
+    // A revocation holds as long as the longest token it can refuse (sign-in, preview cookie), plus
+    // clock differences.
+    StoredRevocations revoker =
+        new StoredRevocations(vertx, store, revocations, auth.tokenTtl().plusHours(1), clock);
+    Accounts accounts =
+        new Accounts(
+            vertx,
+            store,
+            cluster.accounts(),
+            auth.admins(),
+            auth.signupOpen(),
+            auth.setupToken(),
+            clock);
     RateLimiter logins = new RateLimiter(SIGN_INS_PER_MINUTE, Duration.ofMinutes(1), clock);
-    AuthApi authApi = new AuthApi(accounts, tokens, revoker, auth.tokenTtl(),
-        "https".equals(config.publicUrl().getScheme()), new OriginPolicy(config.publicUrl(), auth.allowedOrigins()),
-        logins);
+    AuthApi authApi =
+        new AuthApi(
+            accounts,
+            tokens,
+            revoker,
+            auth.tokenTtl(),
+            "https".equals(config.publicUrl().getScheme()),
+            new OriginPolicy(config.publicUrl(), auth.allowedOrigins()),
+            logins);
     Gauge.builder("pier.auth.login.limiter.keys", logins, RateLimiter::size)
-        .description("Usernames the sign-in limiter tracks now (bounded)").register(metrics);
+        .description("Usernames the sign-in limiter tracks now (bounded)")
+        .register(metrics);
     Gauge.builder("pier.auth.revocations", revocations, Revocations::size)
-        .description("Accounts whose earlier tokens are revoked (sign-out, role change)").register(metrics);
-    SchedulerApi api = new SchedulerApi(repls, new NodeDrain(cluster, nodes, repls), templates, cluster, keeper,
-        authApi, new PreviewSignIn(authApi, tokens, repls::get, config::previewUrl),
-        new RateLimiter(auth.createPerMinute(), Duration.ofMinutes(1), clock), config::previewUrl, config::ideUrl);
-    return new Scheduler(vertx, config, cluster, store, templates, new RegistryRecovery(vertx, cluster, store), keeper,
-        revoker, accounts, api, tokens, metrics);
+        .description("Accounts whose earlier tokens are revoked (sign-out, role change)")
+        .register(metrics);
+    SchedulerApi api =
+        new SchedulerApi(
+            repls,
+            new NodeDrain(cluster, nodes, repls),
+            templates,
+            cluster,
+            keeper,
+            authApi,
+            new PreviewSignIn(authApi, tokens, repls::get, config::previewUrl),
+            new RateLimiter(auth.createPerMinute(), Duration.ofMinutes(1), clock),
+            config::previewUrl,
+            config::ideUrl);
+    return new Scheduler(
+        vertx,
+        config,
+        cluster,
+        store,
+        templates,
+        new RegistryRecovery(vertx, cluster, store),
+        keeper,
+        revoker,
+        accounts,
+        api,
+        tokens,
+        metrics);
   }
 }

@@ -14,19 +14,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * stop. Set {@link #failStartWith} or {@link #failStopWith} to make calls fail.
  */
 public final class FakeNodeClient implements NodeClient {
-  public record StartCall(NodeInfo node, StartRequest request) {
-  }
+  public record StartCall(NodeInfo node, StartRequest request) {}
 
-  public record StopCall(NodeInfo node, String slug) {
-  }
+  public record StopCall(NodeInfo node, String slug) {}
 
   private final ClusterState cluster;
   public final List<StartCall> starts = new CopyOnWriteArrayList<>();
   public final List<StopCall> stops = new CopyOnWriteArrayList<>();
   public volatile Throwable failStartWith;
   public volatile Throwable failStopWith;
+
   /** When set, a start answers only once this completes. */
   public volatile Future<Void> startGate;
+
   /** When set, a stop answers only once this completes. */
   public volatile Future<Void> stopGate;
 
@@ -38,7 +38,9 @@ public final class FakeNodeClient implements NodeClient {
   public Future<Route> start(NodeInfo node, StartRequest request) {
     starts.add(new StartCall(node, request));
     if (failStartWith != null) return Future.failedFuture(failStartWith);
-    Route route = new Route(request.slug(), node.nodeId(), "127.0.0.1", 30000 + starts.size(), node.agentUrl());
+    Route route =
+        new Route(
+            request.slug(), node.nodeId(), "127.0.0.1", 30000 + starts.size(), node.agentUrl());
     Future<Void> gate = startGate == null ? Future.succeededFuture() : startGate;
     return gate.compose(v -> cluster.routes().put(request.slug(), route)).map(route);
   }
@@ -46,8 +48,22 @@ public final class FakeNodeClient implements NodeClient {
   /** Like a node-agent's next heartbeat: the node's entry says it drains. */
   @Override
   public Future<Void> setDraining(NodeInfo node, boolean draining) {
-    return cluster.nodes().update(node.nodeId(), n -> n == null ? null
-        : new NodeInfo(n.nodeId(), n.agentUrl(), n.capacity(), n.load(), draining, n.images(), n.heartbeatAt())).mapEmpty();
+    return cluster
+        .nodes()
+        .update(
+            node.nodeId(),
+            n ->
+                n == null
+                    ? null
+                    : new NodeInfo(
+                        n.nodeId(),
+                        n.agentUrl(),
+                        n.capacity(),
+                        n.load(),
+                        draining,
+                        n.images(),
+                        n.heartbeatAt()))
+        .mapEmpty();
   }
 
   @Override

@@ -82,16 +82,35 @@ public final class FakeNodes {
   }
 
   public NodeInfo build() {
-    return new NodeInfo(id, "http://127.0.0.1:9/" + id, new NodeCapacity(slots, memoryMb, cpus),
-        new NodeLoad(repls, reservedMb, cpuUsage, 0, List.of()), draining, images, heartbeatAt, null,
+    return new NodeInfo(
+        id,
+        "http://127.0.0.1:9/" + id,
+        new NodeCapacity(slots, memoryMb, cpus),
+        new NodeLoad(repls, reservedMb, cpuUsage, 0, List.of()),
+        draining,
+        images,
+        heartbeatAt,
+        null,
         runtimes);
   }
 
   /** The node with one more repl of {@code memoryMb} on it. */
   public static NodeInfo plusRepl(NodeInfo n, long memoryMb) {
     NodeLoad l = n.load();
-    return new NodeInfo(n.nodeId(), n.agentUrl(), n.capacity(),
-        new NodeLoad(l.repls() + 1, l.reservedMemoryMb() + memoryMb, l.cpuUsage(), l.memoryUsedMb(), l.slugs()), n.draining(),
-        n.images(), n.heartbeatAt(), n.memberId(), n.runtimes());
+    return new NodeInfo(
+        n.nodeId(),
+        n.agentUrl(),
+        n.capacity(),
+        new NodeLoad(
+            l.repls() + 1,
+            l.reservedMemoryMb() + memoryMb,
+            l.cpuUsage(),
+            l.memoryUsedMb(),
+            l.slugs()),
+        n.draining(),
+        n.images(),
+        n.heartbeatAt(),
+        n.memberId(),
+        n.runtimes());
   }
 }

@@ -33,9 +33,21 @@ class FleetTest {
   @BeforeEach
   void setUp() {
     f = new ReplServiceFixture();
-    keeper = new FleetKeeper(f.vertx, f.cluster, f.service, f.room, new FleetKeeper.Settings(Duration.ofHours(1),
-        Duration.ofMinutes(10), 0.7, null, Duration.ofMinutes(10), ReplServiceFixture.STALE_AFTER), f.clock,
-        new SimpleMeterRegistry());
+    keeper =
+        new FleetKeeper(
+            f.vertx,
+            f.cluster,
+            f.service,
+            f.room,
+            new FleetKeeper.Settings(
+                Duration.ofHours(1),
+                Duration.ofMinutes(10),
+                0.7,
+                null,
+                Duration.ofMinutes(10),
+                ReplServiceFixture.STALE_AFTER),
+            f.clock,
+            new SimpleMeterRegistry());
   }
 
   @AfterEach
@@ -45,7 +57,10 @@ class FleetTest {
 
   @Test
   void concurrentStartsNeverOverCommitANodeBetweenHeartbeats() throws Exception {
-    await(f.cluster.nodes().put("small", FakeNodes.node("small", f.clock.instant()).slots(1).build()));
+    await(
+        f.cluster
+            .nodes()
+            .put("small", FakeNodes.node("small", f.clock.instant()).slots(1).build()));
     ReplRecord a = await(f.service.create("node", null));
     ReplRecord b = await(f.service.create("node", null));
     Promise<Void> gate = Promise.promise();
@@ -56,12 +71,16 @@ class FleetTest {
     assertEquals("no_capacity", ((ApiException) refused).code(), refused.getMessage());
     gate.complete();
     assertEquals(ReplState.RUNNING, await(first).state());
-    assertEquals(1, f.nodes.starts.size(), "the node was asked once, though its heartbeat still said empty");
+    assertEquals(
+        1, f.nodes.starts.size(), "the node was asked once, though its heartbeat still said empty");
   }
 
   @Test
   void aFailedStartGivesItsRoomBack() throws Exception {
-    await(f.cluster.nodes().put("small", FakeNodes.node("small", f.clock.instant()).slots(1).build()));
+    await(
+        f.cluster
+            .nodes()
+            .put("small", FakeNodes.node("small", f.clock.instant()).slots(1).build()));
     ReplRecord a = await(f.service.create("node", null));
     f.nodes.failStartWith = new ApiException(502, "node_error", "boom");
     failure(f.service.start(a.slug()));
@@ -101,10 +120,11 @@ class FleetTest {
     f.addNode("survivor");
     await(f.cluster.nodes().remove("doomed"));
     await(keeper.tick());
-    eventually(() -> {
-      ReplRecord now = await(f.service.get(r.slug()));
-      return now.state() == ReplState.RUNNING && "survivor".equals(now.nodeId());
-    });
+    eventually(
+        () -> {
+          ReplRecord now = await(f.service.get(r.slug()));
+          return now.state() == ReplState.RUNNING && "survivor".equals(now.nodeId());
+        });
   }
 
   @Test
@@ -116,7 +136,10 @@ class FleetTest {
     await(f.service.start(idle.slug()));
     f.clock.advance(Duration.ofMinutes(11));
     await(f.cluster.nodes().put("a", FakeNodes.node("a", f.clock.instant()).build()));
-    await(f.cluster.activity().put(used.slug(), new ClusterState.Activity(f.clock.instant(), "session")));
+    await(
+        f.cluster
+            .activity()
+            .put(used.slug(), new ClusterState.Activity(f.clock.instant(), "session")));
     await(keeper.tick());
     eventually(() -> await(f.service.get(idle.slug())).state() == ReplState.STOPPED);
     assertEquals(ReplState.RUNNING, await(f.service.get(used.slug())).state());
@@ -125,8 +148,14 @@ class FleetTest {
   @Test
   void useRecordedForAReplThatNoLongerExistsIsForgotten() throws Exception {
     ReplRecord kept = await(f.service.create("node", null));
-    await(f.cluster.activity().put(kept.slug(), new ClusterState.Activity(f.clock.instant(), "session")));
-    await(f.cluster.activity().put("gone-repl-000001", new ClusterState.Activity(f.clock.instant(), "preview")));
+    await(
+        f.cluster
+            .activity()
+            .put(kept.slug(), new ClusterState.Activity(f.clock.instant(), "session")));
+    await(
+        f.cluster
+            .activity()
+            .put("gone-repl-000001", new ClusterState.Activity(f.clock.instant(), "preview")));
     await(keeper.tick());
     eventually(() -> await(f.cluster.activity().get("gone-repl-000001")) == null);
     assertEquals("session", await(f.cluster.activity().get(kept.slug())).by());
@@ -135,7 +164,10 @@ class FleetTest {
   @Test
   void deletingAReplForgetsItsRecordedUse() throws Exception {
     ReplRecord repl = await(f.service.create("node", null));
-    await(f.cluster.activity().put(repl.slug(), new ClusterState.Activity(f.clock.instant(), "preview")));
+    await(
+        f.cluster
+            .activity()
+            .put(repl.slug(), new ClusterState.Activity(f.clock.instant(), "preview")));
     await(f.service.delete(repl.slug()));
     assertEquals(null, await(f.cluster.activity().get(repl.slug())));
   }
@@ -143,21 +175,38 @@ class FleetTest {
   @Test
   void theSignalAsksForNodesToBringUtilisationDownToTheTarget() {
     var now = Instant.parse("2026-01-01T00:00:00Z");
-    List<NodeInfo> half = List.of(FakeNodes.node("a", now).slots(10).repls(9).build(),
-        FakeNodes.node("b", now).slots(10).repls(9).build());
+    List<NodeInfo> half =
+        List.of(
+            FakeNodes.node("a", now).slots(10).repls(9).build(),
+            FakeNodes.node("b", now).slots(10).repls(9).build());
     FleetSignal busy = FleetSignal.compute(half, now, Duration.ofSeconds(15), 0.7, false);
     assertEquals(0.9, busy.utilisation(), 1e-9);
     assertEquals(3, busy.desiredNodes(), "2 × 0.9 / 0.7 = 2.57 → 3");
     assertTrue(busy.scaleOut());
-    FleetSignal quiet = FleetSignal.compute(List.of(FakeNodes.node("a", now).slots(10).repls(2).build()), now,
-        Duration.ofSeconds(15), 0.7, false);
+    FleetSignal quiet =
+        FleetSignal.compute(
+            List.of(FakeNodes.node("a", now).slots(10).repls(2).build()),
+            now,
+            Duration.ofSeconds(15),
+            0.7,
+            false);
     assertEquals(1, quiet.desiredNodes());
     assertFalse(quiet.scaleOut());
-    FleetSignal afterFailure = FleetSignal.compute(List.of(FakeNodes.node("a", now).slots(10).repls(2).build()), now,
-        Duration.ofSeconds(15), 0.7, true);
+    FleetSignal afterFailure =
+        FleetSignal.compute(
+            List.of(FakeNodes.node("a", now).slots(10).repls(2).build()),
+            now,
+            Duration.ofSeconds(15),
+            0.7,
+            true);
     assertEquals(2, afterFailure.desiredNodes(), "no room was found lately: one more node");
-    FleetSignal draining = FleetSignal.compute(List.of(FakeNodes.node("a", now).draining().build()), now,
-        Duration.ofSeconds(15), 0.7, false);
+    FleetSignal draining =
+        FleetSignal.compute(
+            List.of(FakeNodes.node("a", now).draining().build()),
+            now,
+            Duration.ofSeconds(15),
+            0.7,
+            false);
     assertEquals(0, draining.activeNodes());
     assertTrue(draining.scaleOut(), "a fleet with nothing taking work needs a node");
   }
@@ -166,22 +215,41 @@ class FleetTest {
   void aTransitionLeftBehindByADeadSchedulerIsSettled() throws Exception {
     f.addNode("a");
     ReplRecord stuck = await(f.service.create("node", null));
-    await(f.cluster.repls().update(stuck.slug(), r -> r.withState(ReplState.STARTING, "a", f.clock.instant())));
+    await(
+        f.cluster
+            .repls()
+            .update(stuck.slug(), r -> r.withState(ReplState.STARTING, "a", f.clock.instant())));
     f.clock.advance(Duration.ofMinutes(11));
     await(f.cluster.nodes().put("a", FakeNodes.node("a", f.clock.instant()).build()));
     await(keeper.tick());
     eventually(() -> await(f.service.get(stuck.slug())).state() == ReplState.STOPPED);
-    assertEquals(ReplState.RUNNING, await(f.service.start(stuck.slug())).state(), "and it can start again");
+    assertEquals(
+        ReplState.RUNNING, await(f.service.start(stuck.slug())).state(), "and it can start again");
   }
 
   @Test
   void aFleetThatWantsMoreNodesRunsTheScaleOutCommandOncePerCooldown(@TempDir Path dir)
       throws Exception {
     Path log = dir.resolve("scale-out.log");
-    FleetKeeper scaling = new FleetKeeper(f.vertx, f.cluster, f.service, f.room, new FleetKeeper.Settings(Duration.ofHours(1),
-        Duration.ZERO, 0.7, "echo \"$PIER_ACTIVE_NODES -> $PIER_DESIRED_NODES\" >> " + log, Duration.ofMinutes(10),
-        ReplServiceFixture.STALE_AFTER), f.clock, new SimpleMeterRegistry());
-    await(f.cluster.nodes().put("busy", FakeNodes.node("busy", f.clock.instant()).slots(10).repls(9).build()));
+    FleetKeeper scaling =
+        new FleetKeeper(
+            f.vertx,
+            f.cluster,
+            f.service,
+            f.room,
+            new FleetKeeper.Settings(
+                Duration.ofHours(1),
+                Duration.ZERO,
+                0.7,
+                "echo \"$PIER_ACTIVE_NODES -> $PIER_DESIRED_NODES\" >> " + log,
+                Duration.ofMinutes(10),
+                ReplServiceFixture.STALE_AFTER),
+            f.clock,
+            new SimpleMeterRegistry());
+    await(
+        f.cluster
+            .nodes()
+            .put("busy", FakeNodes.node("busy", f.clock.instant()).slots(10).repls(9).build()));
     await(scaling.tick());
     eventually(() -> Files.exists(log) && !Files.readString(log).isBlank());
     assertEquals("1 -> 2\n", Files.readString(log), "active and desired nodes are passed on");

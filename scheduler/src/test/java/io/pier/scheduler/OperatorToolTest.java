@@ -25,7 +25,10 @@ class OperatorToolTest {
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   private int run(Map<String, String> env, String... args) {
-    return OperatorTool.run(args, env, new PrintStream(out, true, StandardCharsets.UTF_8),
+    return OperatorTool.run(
+        args,
+        env,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
@@ -39,12 +42,16 @@ class OperatorToolTest {
   @Test
   void printsAnAdministratorsTokenForTheMinutesAsked() {
     assertEquals(0, run(Map.of("PIER_AUTH_SECRET", SECRET), "operator-token", "5"));
-    AuthToken token = new TokenSigner(SECRET, Clock.systemUTC()).verify(out.toString(StandardCharsets.UTF_8).strip())
-        .orElseThrow();
+    AuthToken token =
+        new TokenSigner(SECRET, Clock.systemUTC())
+            .verify(out.toString(StandardCharsets.UTF_8).strip())
+            .orElseThrow();
     assertTrue(token.admin() && token.isService(), token.toString());
     // Expiry is kept in whole seconds, the issue time finer.
     Duration lifetime = Duration.between(token.issuedAt(), token.expiresAt());
-    assertTrue(lifetime.compareTo(Duration.ofMinutes(4)) > 0 && lifetime.compareTo(Duration.ofMinutes(5)) <= 0,
+    assertTrue(
+        lifetime.compareTo(Duration.ofMinutes(4)) > 0
+            && lifetime.compareTo(Duration.ofMinutes(5)) <= 0,
         lifetime.toString());
   }
 
@@ -71,14 +78,47 @@ class OperatorToolTest {
     Vertx vertx = Vertx.vertx();
     try {
       AtomicReference<String> seen = new AtomicReference<>();
-      HttpServer server = await(vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
-        AuthToken caller = new TokenSigner(SECRET, Clock.systemUTC()).verify(Credentials.bearer(req)).orElseThrow();
-        seen.set(req.method() + " " + req.path() + " " + caller.subject() + " " + body);
-        req.response().putHeader("Content-Type", "application/json").end(new JsonObject().put("username", "bob")
-            .put("admin", true).encode());
-      })).listen(0, "127.0.0.1"));
-      assertEquals(0, run(Map.of("PIER_AUTH_SECRET", SECRET, "PIER_SCHEDULER_PORT",
-          String.valueOf(server.actualPort())), "admin", "bob"), err.toString(StandardCharsets.UTF_8));
+      HttpServer server =
+          await(
+              vertx
+                  .createHttpServer()
+                  .requestHandler(
+                      req ->
+                          req.body()
+                              .onSuccess(
+                                  body -> {
+                                    AuthToken caller =
+                                        new TokenSigner(SECRET, Clock.systemUTC())
+                                            .verify(Credentials.bearer(req))
+                                            .orElseThrow();
+                                    seen.set(
+                                        req.method()
+                                            + " "
+                                            + req.path()
+                                            + " "
+                                            + caller.subject()
+                                            + " "
+                                            + body);
+                                    req.response()
+                                        .putHeader("Content-Type", "application/json")
+                                        .end(
+                                            new JsonObject()
+                                                .put("username", "bob")
+                                                .put("admin", true)
+                                                .encode());
+                                  }))
+                  .listen(0, "127.0.0.1"));
+      assertEquals(
+          0,
+          run(
+              Map.of(
+                  "PIER_AUTH_SECRET",
+                  SECRET,
+                  "PIER_SCHEDULER_PORT",
+                  String.valueOf(server.actualPort())),
+              "admin",
+              "bob"),
+          err.toString(StandardCharsets.UTF_8));
       assertEquals("PATCH /api/accounts/bob service:operator {\"admin\":true}", seen.get());
       assertTrue(out.toString(StandardCharsets.UTF_8).contains("bob is an administrator"));
     } finally {
@@ -88,8 +128,12 @@ class OperatorToolTest {
 
   @Test
   void saysSoWhenTheSchedulerIsNotThere() {
-    assertEquals(1, run(Map.of("PIER_AUTH_SECRET", SECRET, "PIER_SCHEDULER_URL", "http://127.0.0.1:1"),
-        "admin", "bob"));
+    assertEquals(
+        1,
+        run(
+            Map.of("PIER_AUTH_SECRET", SECRET, "PIER_SCHEDULER_URL", "http://127.0.0.1:1"),
+            "admin",
+            "bob"));
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("cannot reach the scheduler"));
   }
 }

@@ -44,12 +44,15 @@ class ReplCapsTest {
   @Test
   void concurrentCreatesNeverGoPastTheCap() throws Exception {
     List<Future<ReplRecord>> creates = new ArrayList<>();
-    for (int i = 0; i < 12; i++) creates.add(f.service.create("node", "alice", Visibility.PUBLIC, true));
+    for (int i = 0; i < 12; i++)
+      creates.add(f.service.create("node", "alice", Visibility.PUBLIC, true));
     List<ReplRecord> made = settle(creates, "repl_limit");
     assertTrue(made.size() <= 3 && !made.isEmpty(), "made " + made.size());
     long alices = await(f.service.list()).stream().filter(r -> r.owner().equals("alice")).count();
     assertEquals(made.size(), alices, "refused creates leave nothing in the registry");
-    assertEquals(ReplState.STOPPED, await(f.service.create("node", "bob", Visibility.PUBLIC, true)).state(),
+    assertEquals(
+        ReplState.STOPPED,
+        await(f.service.create("node", "bob", Visibility.PUBLIC, true)).state(),
         "another account has its own cap");
     await(f.service.create("node", "alice", Visibility.PUBLIC, false));
   }
@@ -69,8 +72,10 @@ class ReplCapsTest {
     gate.complete();
     List<ReplRecord> running = settle(starts, "running_limit");
     assertTrue(running.size() <= 2, "running " + running.size());
-    long alicesRunning = await(f.service.list()).stream()
-        .filter(r -> r.state() == ReplState.RUNNING || r.state() == ReplState.STARTING).count();
+    long alicesRunning =
+        await(f.service.list()).stream()
+            .filter(r -> r.state() == ReplState.RUNNING || r.state() == ReplState.STARTING)
+            .count();
     assertEquals(running.size(), alicesRunning);
     for (ReplRecord r : await(f.service.list())) {
       assertTrue(r.state() == ReplState.RUNNING || r.state() == ReplState.STOPPED, r.toString());

@@ -61,23 +61,44 @@ public final class ReplServiceFixture implements AutoCloseable {
     this(Duration.ofSeconds(2), m -> m, quotas);
   }
 
-  public ReplServiceFixture(Duration busyWait, UnaryOperator<StringMap> wrapRepls, ReplService.Quotas quotas) {
-    cluster = new ClusterState(name -> {
-      StringMap map = new InMemoryStringMap(clock);
-      if (name.equals(ClusterState.REPLS)) map = wrapRepls.apply(map);
-      rawMaps.put(name, map);
-      return map;
-    });
+  public ReplServiceFixture(
+      Duration busyWait, UnaryOperator<StringMap> wrapRepls, ReplService.Quotas quotas) {
+    cluster =
+        new ClusterState(
+            name -> {
+              StringMap map = new InMemoryStringMap(clock);
+              if (name.equals(ClusterState.REPLS)) map = wrapRepls.apply(map);
+              rawMaps.put(name, map);
+              return map;
+            });
     nodes = new FakeNodeClient(cluster);
     new TemplatePublisher(store).publish(catalog);
     room = new NodeRoom(cluster, clock);
     SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     ReplRegistry registry = new ReplRegistry(vertx, cluster, store, clock, busyWait);
-    ReplStarter starter = new ReplStarter(registry, catalog,
-        new BestOfKPlacement(Checks.standard(clock, STALE_AFTER), new LoadScorer(), 2, new Random(7)), nodes, room,
-        clock, quotas, metrics);
-    service = new ReplService(cluster, store, catalog, nodes, registry, starter, new Slugs(new SecureRandom()), clock,
-        quotas, metrics);
+    ReplStarter starter =
+        new ReplStarter(
+            registry,
+            catalog,
+            new BestOfKPlacement(
+                Checks.standard(clock, STALE_AFTER), new LoadScorer(), 2, new Random(7)),
+            nodes,
+            room,
+            clock,
+            quotas,
+            metrics);
+    service =
+        new ReplService(
+            cluster,
+            store,
+            catalog,
+            nodes,
+            registry,
+            starter,
+            new Slugs(new SecureRandom()),
+            clock,
+            quotas,
+            metrics);
     drain = new NodeDrain(cluster, nodes, service);
     recovery = new RegistryRecovery(vertx, cluster, store);
   }

@@ -53,7 +53,8 @@ class ReplServiceTest {
   }
 
   private JsonObject storedJson(String slug) {
-    return new JsonObject(new String(f.store.get("repls/" + slug + "/repl.json").orElseThrow(), UTF_8));
+    return new JsonObject(
+        new String(f.store.get("repls/" + slug + "/repl.json").orElseThrow(), UTF_8));
   }
 
   private static ApiException apiFailure(Throwable err, int status, String code) {
@@ -68,7 +69,8 @@ class ReplServiceTest {
   @Test
   void createCopiesTemplateFilesExceptTheManifest() throws Exception {
     ReplRecord r = created();
-    List<String> keys = f.store.list("repls/" + r.slug() + "/files/").stream().map(ObjectInfo::key).toList();
+    List<String> keys =
+        f.store.list("repls/" + r.slug() + "/files/").stream().map(ObjectInfo::key).toList();
     List<String> expected = new ArrayList<>();
     for (ObjectInfo o : f.store.list("templates/node/")) {
       String relative = o.key().substring("templates/node/".length());
@@ -77,7 +79,8 @@ class ReplServiceTest {
     assertTrue(expected.contains("repls/" + r.slug() + "/files/index.js"), expected.toString());
     assertEquals(expected, keys);
     assertFalse(f.store.get("repls/" + r.slug() + "/files/pier.json").isPresent());
-    assertEquals(new String(f.store.get("templates/node/index.js").orElseThrow(), UTF_8),
+    assertEquals(
+        new String(f.store.get("templates/node/index.js").orElseThrow(), UTF_8),
         new String(f.store.get("repls/" + r.slug() + "/files/index.js").orElseThrow(), UTF_8));
   }
 
@@ -115,7 +118,8 @@ class ReplServiceTest {
 
   @Test
   void createWithUnknownTemplateFails() throws Exception {
-    ApiException e = apiFailure(failure(service().create("cobol", "alice")), 400, "unknown_template");
+    ApiException e =
+        apiFailure(failure(service().create("cobol", "alice")), 400, "unknown_template");
     assertTrue(e.getMessage().contains("cobol"), e.getMessage());
     assertTrue(f.store.list("repls/").isEmpty());
     assertTrue(await(service().list()).isEmpty());
@@ -128,7 +132,8 @@ class ReplServiceTest {
     ReplRecord second = created();
     f.clock.advance(Duration.ofMinutes(1));
     ReplRecord third = created();
-    assertEquals(List.of(third.slug(), second.slug(), first.slug()),
+    assertEquals(
+        List.of(third.slug(), second.slug(), first.slug()),
         await(service().list()).stream().map(ReplRecord::slug).toList());
   }
 
@@ -146,9 +151,18 @@ class ReplServiceTest {
   @Test
   void startWithOnlyUnfitNodesSaysWhy() throws Exception {
     ReplRecord r = created();
-    await(f.cluster.nodes().put("old", FakeNodes.node("old", f.clock.instant().minusSeconds(60)).build()));
-    await(f.cluster.nodes().put("py", FakeNodes.node("py", f.clock.instant()).images("pier-runner-python:latest")
-        .build()));
+    await(
+        f.cluster
+            .nodes()
+            .put("old", FakeNodes.node("old", f.clock.instant().minusSeconds(60)).build()));
+    await(
+        f.cluster
+            .nodes()
+            .put(
+                "py",
+                FakeNodes.node("py", f.clock.instant())
+                    .images("pier-runner-python:latest")
+                    .build()));
     ApiException e = apiFailure(failure(service().start(r.slug())), 503, "no_capacity");
     assertTrue(e.getMessage().contains("1 with no recent heartbeat"), e.getMessage());
     assertTrue(e.getMessage().contains("1 with no runner image"), e.getMessage());
@@ -171,7 +185,14 @@ class ReplServiceTest {
     FakeNodeClient.StartCall call = f.nodes.starts.get(0);
     assertEquals(node, call.node());
     TemplateManifest manifest = f.catalog.find("node").orElseThrow();
-    assertEquals(new StartRequest(r.slug(), manifest.image(), manifest.runCommand(), manifest.port(), manifest.limits(), manifest.open()),
+    assertEquals(
+        new StartRequest(
+            r.slug(),
+            manifest.image(),
+            manifest.runCommand(),
+            manifest.port(),
+            manifest.limits(),
+            manifest.open()),
         call.request());
     assertEquals("pier-runner-node:latest", call.request().image());
     assertEquals("node index.js", call.request().run());
@@ -192,8 +213,14 @@ class ReplServiceTest {
 
   @Test
   void startPicksOnlyANodeWithTheImage() throws Exception {
-    await(f.cluster.nodes().put("py", FakeNodes.node("py", f.clock.instant()).images("pier-runner-python:latest")
-        .build()));
+    await(
+        f.cluster
+            .nodes()
+            .put(
+                "py",
+                FakeNodes.node("py", f.clock.instant())
+                    .images("pier-runner-python:latest")
+                    .build()));
     f.addNode("both");
     for (int i = 0; i < 10; i++) {
       ReplRecord r = created();
@@ -251,8 +278,20 @@ class ReplServiceTest {
   void startOfAReplWhoseTemplateIsGoneIsAConflict() throws Exception {
     f.addNode("node-a");
     Instant now = f.clock.instant();
-    await(f.cluster.repls().put("old-one", new ReplRecord("old-one", "cobol", null, ReplState.STOPPED, null, now, now,
-        new Limits(1, 512, 256))));
+    await(
+        f.cluster
+            .repls()
+            .put(
+                "old-one",
+                new ReplRecord(
+                    "old-one",
+                    "cobol",
+                    null,
+                    ReplState.STOPPED,
+                    null,
+                    now,
+                    now,
+                    new Limits(1, 512, 256))));
     apiFailure(failure(service().start("old-one")), 409, "unknown_template");
     assertTrue(f.nodes.starts.isEmpty());
   }
@@ -263,7 +302,10 @@ class ReplServiceTest {
     f = new ReplServiceFixture(Duration.ZERO, m -> m);
     f.addNode("node-a");
     ReplRecord r = created();
-    await(f.cluster.repls().put(r.slug(), r.withState(ReplState.STARTING, "node-a", f.clock.instant())));
+    await(
+        f.cluster
+            .repls()
+            .put(r.slug(), r.withState(ReplState.STARTING, "node-a", f.clock.instant())));
     apiFailure(failure(service().start(r.slug())), 409, "busy");
     assertTrue(f.nodes.starts.isEmpty());
   }
@@ -368,10 +410,26 @@ class ReplServiceTest {
   void recoverRegistryRebuildsStoppedReplsFromStorage() throws Exception {
     Instant created = Instant.parse("2024-01-01T00:00:00Z");
     Instant active = Instant.parse("2024-02-01T00:00:00Z");
-    ReplRecord a = new ReplRecord("calm-otter-000001", "node", "alice", ReplState.RUNNING, "gone-node", created,
-        active, new Limits(1, 512, 256));
-    ReplRecord b = new ReplRecord("keen-lynx-000002", "python-flask", null, ReplState.STOPPED, null, created,
-        active, new Limits(0.5, 256, 128));
+    ReplRecord a =
+        new ReplRecord(
+            "calm-otter-000001",
+            "node",
+            "alice",
+            ReplState.RUNNING,
+            "gone-node",
+            created,
+            active,
+            new Limits(1, 512, 256));
+    ReplRecord b =
+        new ReplRecord(
+            "keen-lynx-000002",
+            "python-flask",
+            null,
+            ReplState.STOPPED,
+            null,
+            created,
+            active,
+            new Limits(0.5, 256, 128));
     storeMetadata(a);
     storeMetadata(b);
     f.store.put("repls/" + a.slug() + "/files/index.js", "x".getBytes(UTF_8));
@@ -397,7 +455,9 @@ class ReplServiceTest {
     f.store.put("repls/broken/repl.json", "{not json".getBytes(UTF_8));
     f.store.put("repls/partial/repl.json", "{\"slug\":\"partial\"}".getBytes(UTF_8));
     Instant t = f.clock.instant();
-    storeMetadata(new ReplRecord("fine", "node", null, ReplState.STOPPED, null, t, t, new Limits(1, 512, 256)));
+    storeMetadata(
+        new ReplRecord(
+            "fine", "node", null, ReplState.STOPPED, null, t, t, new Limits(1, 512, 256)));
     assertEquals(1, await(f.recovery.recover()));
     assertNull(registered("broken"));
     assertNull(registered("partial"));
@@ -433,8 +493,10 @@ class ReplServiceTest {
     assertEquals("private", storedJson(r.slug()).getString("visibility"));
     await(service().setVisibility(r.slug(), Visibility.PUBLIC));
     assertEquals("public", storedJson(r.slug()).getString("visibility"));
-    ApiException unknown = assertInstanceOf(ApiException.class,
-        failure(service().setVisibility("no-such-repl", Visibility.PRIVATE)));
+    ApiException unknown =
+        assertInstanceOf(
+            ApiException.class,
+            failure(service().setVisibility("no-such-repl", Visibility.PRIVATE)));
     assertEquals(404, unknown.status());
   }
 

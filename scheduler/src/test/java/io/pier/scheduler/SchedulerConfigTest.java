@@ -24,8 +24,10 @@ class SchedulerConfigTest {
 
   @Test
   void aMistypedSignUpSettingOrANonPositiveTokenLifetimeStopsTheSchedulerAtStart() {
-    ConfigException e = assertThrows(ConfigException.class,
-        () -> config(Map.of("PIER_SIGNUP", "close", "PIER_TOKEN_TTL_H", "0")));
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> config(Map.of("PIER_SIGNUP", "close", "PIER_TOKEN_TTL_H", "0")));
     assertTrue(e.getMessage().contains("PIER_SIGNUP must be one of open, closed"), e.getMessage());
     assertTrue(e.getMessage().contains("PIER_TOKEN_TTL_H must be at least 1"), e.getMessage());
     assertEquals(false, config(Map.of("PIER_SIGNUP", "closed")).auth().signupOpen());
@@ -34,22 +36,31 @@ class SchedulerConfigTest {
   @Test
   void urlsCarryThePublicPort() {
     SchedulerConfig c = config(Map.of("PIER_PUBLIC_URL", "http://pier.localhost:8080"));
-    assertEquals("http://brave-otter-3f9a2c.pier.localhost:8080/", c.previewUrl("brave-otter-3f9a2c"));
-    assertEquals("http://pier.localhost:8080/ide/brave-otter-3f9a2c", c.ideUrl("brave-otter-3f9a2c"));
+    assertEquals(
+        "http://brave-otter-3f9a2c.pier.localhost:8080/", c.previewUrl("brave-otter-3f9a2c"));
+    assertEquals(
+        "http://pier.localhost:8080/ide/brave-otter-3f9a2c", c.ideUrl("brave-otter-3f9a2c"));
   }
 
   @Test
   void urlsWithoutAPortHaveNone() {
-    SchedulerConfig c = config(Map.of("PIER_DOMAIN", "pier.example.com", "PIER_PUBLIC_URL",
-        "https://pier.example.com"));
+    SchedulerConfig c =
+        config(
+            Map.of(
+                "PIER_DOMAIN", "pier.example.com", "PIER_PUBLIC_URL", "https://pier.example.com"));
     assertEquals("https://calm-lynx-000001.pier.example.com/", c.previewUrl("calm-lynx-000001"));
     assertEquals("https://pier.example.com/ide/calm-lynx-000001", c.ideUrl("calm-lynx-000001"));
   }
 
   @Test
   void previewsUseTheDomainAndIdeUsesThePublicHost() {
-    SchedulerConfig c = config(Map.of("PIER_DOMAIN", "apps.example.com", "PIER_PUBLIC_URL",
-        "https://ide.example.com:8443"));
+    SchedulerConfig c =
+        config(
+            Map.of(
+                "PIER_DOMAIN",
+                "apps.example.com",
+                "PIER_PUBLIC_URL",
+                "https://ide.example.com:8443"));
     assertEquals("https://s.apps.example.com:8443/", c.previewUrl("s"));
     assertEquals("https://ide.example.com:8443/ide/s", c.ideUrl("s"));
   }
@@ -83,29 +94,43 @@ class SchedulerConfigTest {
 
   @Test
   void apiUrlUsesTheAdvertisedHostAndPort() {
-    SchedulerConfig c = config(Map.of("PIER_SCHEDULER_ADVERTISE_HOST", "10.0.0.5", "PIER_SCHEDULER_PORT", "9001"));
+    SchedulerConfig c =
+        config(Map.of("PIER_SCHEDULER_ADVERTISE_HOST", "10.0.0.5", "PIER_SCHEDULER_PORT", "9001"));
     assertEquals("http://10.0.0.5:9001", c.apiUrl());
     assertEquals("10.0.0.5", c.bindHost());
   }
 
   @Test
   void rejectsAPublicUrlWithoutScheme() {
-    ConfigException e = assertThrows(ConfigException.class,
-        () -> config(Map.of("PIER_PUBLIC_URL", "pier.localhost:8080")));
+    ConfigException e =
+        assertThrows(
+            ConfigException.class, () -> config(Map.of("PIER_PUBLIC_URL", "pier.localhost:8080")));
     assertTrue(e.getMessage().contains("PIER_PUBLIC_URL"), e.getMessage());
   }
 
   @Test
   void rejectsAPublicUrlThatIsNotAUri() {
-    ConfigException e = assertThrows(ConfigException.class,
-        () -> config(Map.of("PIER_PUBLIC_URL", "http://pier local host")));
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> config(Map.of("PIER_PUBLIC_URL", "http://pier local host")));
     assertTrue(e.getMessage().contains("PIER_PUBLIC_URL"), e.getMessage());
   }
 
   @Test
   void reportsEveryBadSettingAtOnce() {
-    ConfigException e = assertThrows(ConfigException.class, () -> config(Map.of(
-        "PIER_SCHEDULER_PORT", "eighty", "PIER_NODE_TIMEOUT_S", "soon", "PIER_EDGE_PORT", "70000")));
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                config(
+                    Map.of(
+                        "PIER_SCHEDULER_PORT",
+                        "eighty",
+                        "PIER_NODE_TIMEOUT_S",
+                        "soon",
+                        "PIER_EDGE_PORT",
+                        "70000")));
     assertTrue(e.getMessage().contains("PIER_SCHEDULER_PORT"), e.getMessage());
     assertTrue(e.getMessage().contains("PIER_NODE_TIMEOUT_S"), e.getMessage());
     assertTrue(e.getMessage().contains("PIER_EDGE_PORT"), e.getMessage());
@@ -117,37 +142,73 @@ class SchedulerConfigTest {
     assertEquals(20, c.auth().maxReplsPerUser());
     assertEquals(3, c.auth().maxRunningPerUser());
     assertEquals(null, c.auth().setupToken());
-    SchedulerConfig set = config(Map.of("PIER_MAX_REPLS_PER_USER", "50", "PIER_MAX_RUNNING_PER_USER", "5",
-        "PIER_SETUP_TOKEN", "a-setup-token-long-enough"));
+    SchedulerConfig set =
+        config(
+            Map.of(
+                "PIER_MAX_REPLS_PER_USER",
+                "50",
+                "PIER_MAX_RUNNING_PER_USER",
+                "5",
+                "PIER_SETUP_TOKEN",
+                "a-setup-token-long-enough"));
     assertEquals(50, set.auth().maxReplsPerUser());
     assertEquals(5, set.auth().maxRunningPerUser());
     assertEquals("a-setup-token-long-enough", set.auth().setupToken());
-    ConfigException e = assertThrows(ConfigException.class, () -> config(Map.of(
-        "PIER_MAX_REPLS_PER_USER", "0", "PIER_MAX_RUNNING_PER_USER", "many", "PIER_SETUP_TOKEN", "short")));
-    assertTrue(e.getMessage().contains("PIER_MAX_REPLS_PER_USER must be at least 1"), e.getMessage());
-    assertTrue(e.getMessage().contains("PIER_MAX_RUNNING_PER_USER must be an integer"), e.getMessage());
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                config(
+                    Map.of(
+                        "PIER_MAX_REPLS_PER_USER",
+                        "0",
+                        "PIER_MAX_RUNNING_PER_USER",
+                        "many",
+                        "PIER_SETUP_TOKEN",
+                        "short")));
+    assertTrue(
+        e.getMessage().contains("PIER_MAX_REPLS_PER_USER must be at least 1"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("PIER_MAX_RUNNING_PER_USER must be an integer"), e.getMessage());
     assertTrue(e.getMessage().contains("PIER_SETUP_TOKEN must have at least 16"), e.getMessage());
-    e = assertThrows(ConfigException.class, () -> config(Map.of(
-        "PIER_MAX_REPLS_PER_USER", "2", "PIER_MAX_RUNNING_PER_USER", "3")));
-    assertTrue(e.getMessage().contains("cannot be more than PIER_MAX_REPLS_PER_USER"), e.getMessage());
+    e =
+        assertThrows(
+            ConfigException.class,
+            () -> config(Map.of("PIER_MAX_REPLS_PER_USER", "2", "PIER_MAX_RUNNING_PER_USER", "3")));
+    assertTrue(
+        e.getMessage().contains("cannot be more than PIER_MAX_REPLS_PER_USER"), e.getMessage());
   }
 
   @Test
   void aRotatingSecretListIsAcceptedAndAShortPartIsNot() {
-    assertEquals("a-new-secret-long-enough,a-test-secret-long-enough",
-        config(Map.of("PIER_AUTH_SECRET", "a-new-secret-long-enough,a-test-secret-long-enough")).auth().secret());
-    assertThrows(ConfigException.class, () -> config(Map.of("PIER_AUTH_SECRET", "a-new-secret-long-enough,old")));
+    assertEquals(
+        "a-new-secret-long-enough,a-test-secret-long-enough",
+        config(Map.of("PIER_AUTH_SECRET", "a-new-secret-long-enough,a-test-secret-long-enough"))
+            .auth()
+            .secret());
+    assertThrows(
+        ConfigException.class,
+        () -> config(Map.of("PIER_AUTH_SECRET", "a-new-secret-long-enough,old")));
   }
 
   @Test
-  void anImageSetIsReadAndAMalformedOneStopsTheSchedulerAtStart(@TempDir Path dir) throws Exception {
+  void anImageSetIsReadAndAMalformedOneStopsTheSchedulerAtStart(@TempDir Path dir)
+      throws Exception {
     String ref = "127.0.0.1:5000/pier-runner-node@sha256:" + "9a".repeat(32);
-    Path file = Files.writeString(dir.resolve("images.json"), "{\"pier-runner-node:latest\": \"" + ref + "\"}");
-    assertEquals(ref, config(Map.of("PIER_IMAGE_SET", file.toString())).imageSet().resolve("pier-runner-node:latest"));
+    Path file =
+        Files.writeString(
+            dir.resolve("images.json"), "{\"pier-runner-node:latest\": \"" + ref + "\"}");
+    assertEquals(
+        ref,
+        config(Map.of("PIER_IMAGE_SET", file.toString()))
+            .imageSet()
+            .resolve("pier-runner-node:latest"));
     assertTrue(config(Map.of()).imageSet().isEmpty());
 
     Files.writeString(file, "not json");
-    ConfigException e = assertThrows(ConfigException.class, () -> config(Map.of("PIER_IMAGE_SET", file.toString())));
+    ConfigException e =
+        assertThrows(
+            ConfigException.class, () -> config(Map.of("PIER_IMAGE_SET", file.toString())));
     assertTrue(e.getMessage().contains("PIER_IMAGE_SET: image set " + file), e.getMessage());
   }
 }

@@ -6,8 +6,7 @@ import io.vertx.core.http.HttpServerRequest;
 public final class Credentials {
   public static final String COOKIE = "pier_token";
 
-  private Credentials() {
-  }
+  private Credentials() {}
 
   /** The token the request carries, or null. The header wins when both are there. */
   public static String token(HttpServerRequest request) {
@@ -20,7 +19,8 @@ public final class Credentials {
   /** The token of an {@code Authorization: Bearer} header, or null. */
   public static String bearer(HttpServerRequest request) {
     String header = request.getHeader("Authorization");
-    if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) return header.substring(7).trim();
+    if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7))
+      return header.substring(7).trim();
     return null;
   }
 

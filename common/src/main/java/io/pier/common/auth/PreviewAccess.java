@@ -12,17 +12,19 @@ import java.time.Duration;
 public final class PreviewAccess {
   /** The apex path that starts the hand-over: {@code ?slug=<slug>&return=<path>}. */
   public static final String START = "/api/auth/preview";
+
   /** The preview-host path that ends it: {@code ?token=<preview token>&return=<path>}; reserved on every preview. */
   public static final String EXCHANGE = "/__pier/auth";
+
   /** The host-only cookie on a preview host that holds a preview token for that slug. */
   public static final String COOKIE = "pier_preview";
+
   /** How long the token in the hand-over URL lasts: only the redirects in between, as it may show in logs. */
   public static final Duration LINK_TTL = Duration.ofSeconds(60);
 
   private static final int MAX_PATH = 2048;
 
-  private PreviewAccess() {
-  }
+  private PreviewAccess() {}
 
   /**
    * {@code raw} when it is a path on the same host ({@code /…}, not {@code //host} or a backslash trick, printable

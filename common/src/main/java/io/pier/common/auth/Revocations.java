@@ -27,8 +27,10 @@ import org.slf4j.LoggerFactory;
 public final class Revocations {
   /** The event-bus address revocations are published on. */
   public static final String ADDRESS = "pier.revocations";
+
   private static final Logger LOG = LoggerFactory.getLogger(Revocations.class);
   static final Duration REFRESH = Duration.ofSeconds(5);
+
   /** A revocation learnt locally is kept this long even when the map does not show it (yet). */
   private static final Duration LOCAL_GRACE = Duration.ofMinutes(1);
 
@@ -55,12 +57,18 @@ public final class Revocations {
    */
   public static Revocations following(Vertx vertx, SharedMap<JsonObject> shared, Clock clock) {
     Revocations revocations = new Revocations(vertx, shared, clock);
-    vertx.eventBus().<JsonObject>consumer(ADDRESS, message -> {
-      JsonObject body = message.body();
-      if (body != null && body.getValue("subject") instanceof String subject && body.getValue("after") instanceof Number at) {
-        revocations.learn(subject, at.longValue());
-      }
-    });
+    vertx
+        .eventBus()
+        .<JsonObject>consumer(
+            ADDRESS,
+            message -> {
+              JsonObject body = message.body();
+              if (body != null
+                  && body.getValue("subject") instanceof String subject
+                  && body.getValue("after") instanceof Number at) {
+                revocations.learn(subject, at.longValue());
+              }
+            });
     revocations.refresh();
     vertx.setPeriodic(REFRESH.toMillis(), t -> revocations.refresh());
     return revocations;
@@ -83,10 +91,13 @@ public final class Revocations {
     learn(subject, now);
     if (shared == null) return Future.succeededFuture(Instant.ofEpochMilli(now));
     JsonObject entry = new JsonObject().put("after", now);
-    return shared.put(subject, entry, keep).map(v -> {
-      vertx.eventBus().publish(ADDRESS, entry.copy().put("subject", subject));
-      return Instant.ofEpochMilli(now);
-    });
+    return shared
+        .put(subject, entry, keep)
+        .map(
+            v -> {
+              vertx.eventBus().publish(ADDRESS, entry.copy().put("subject", subject));
+              return Instant.ofEpochMilli(now);
+            });
   }
 
   /**
@@ -96,7 +107,9 @@ public final class Revocations {
   public Future<Void> restore(String subject, Instant upTo, Duration remaining) {
     learn(subject, upTo.toEpochMilli());
     if (shared == null) return Future.succeededFuture();
-    return shared.putIfAbsent(subject, new JsonObject().put("after", upTo.toEpochMilli()), remaining).mapEmpty();
+    return shared
+        .putIfAbsent(subject, new JsonObject().put("after", upTo.toEpochMilli()), remaining)
+        .mapEmpty();
   }
 
   /** Takes in a revocation another member made. */
@@ -108,17 +121,25 @@ public final class Revocations {
   /** Reads the whole map again: entries that expired there are dropped here, unless learnt a moment ago. */
   Future<Void> refresh() {
     if (shared == null) return Future.succeededFuture();
-    return shared.entries().map(entries -> {
-      long now = clock.millis();
-      for (Map.Entry<String, JsonObject> e : entries.entrySet()) {
-        Object at = e.getValue().getValue("after");
-        if (at instanceof Number n) after.merge(e.getKey(), n.longValue(), Math::max);
-      }
-      after.keySet().removeIf(subject -> !entries.containsKey(subject)
-          && now - learntAt.getOrDefault(subject, 0L) > LOCAL_GRACE.toMillis());
-      learntAt.keySet().retainAll(after.keySet());
-      return (Void) null;
-    }).onFailure(err -> LOG.warn("could not read the token revocations: {}", err.getMessage()));
+    return shared
+        .entries()
+        .map(
+            entries -> {
+              long now = clock.millis();
+              for (Map.Entry<String, JsonObject> e : entries.entrySet()) {
+                Object at = e.getValue().getValue("after");
+                if (at instanceof Number n) after.merge(e.getKey(), n.longValue(), Math::max);
+              }
+              after
+                  .keySet()
+                  .removeIf(
+                      subject ->
+                          !entries.containsKey(subject)
+                              && now - learntAt.getOrDefault(subject, 0L) > LOCAL_GRACE.toMillis());
+              learntAt.keySet().retainAll(after.keySet());
+              return (Void) null;
+            })
+        .onFailure(err -> LOG.warn("could not read the token revocations: {}", err.getMessage()));
   }
 
   /** How many subjects have revoked tokens now (a gauge). */

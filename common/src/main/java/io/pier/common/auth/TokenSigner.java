@@ -47,6 +47,7 @@ public final class TokenSigner {
 
   /** Key id to key, the signing key first. */
   private final Map<String, SecretKeySpec> keys = new LinkedHashMap<>();
+
   private final String signingKid;
   private final Clock clock;
   private final Revocations revocations;
@@ -64,7 +65,8 @@ public final class TokenSigner {
     List<String> problems = problems(secrets);
     if (!problems.isEmpty()) throw new IllegalArgumentException(String.join("; ", problems));
     for (String secret : split(secrets)) {
-      keys.putIfAbsent(keyId(secret), new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      keys.putIfAbsent(
+          keyId(secret), new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
     }
     this.signingKid = keys.keySet().iterator().next();
     this.clock = clock;
@@ -80,8 +82,11 @@ public final class TokenSigner {
     }
     for (String secret : secrets.split(",", -1)) {
       if (secret.trim().length() < MIN_SECRET) {
-        problems.add("the token secret must have at least " + MIN_SECRET + " characters"
-            + (secrets.contains(",") ? " in each of its comma-separated parts" : ""));
+        problems.add(
+            "the token secret must have at least "
+                + MIN_SECRET
+                + " characters"
+                + (secrets.contains(",") ? " in each of its comma-separated parts" : ""));
         break;
       }
     }
@@ -99,8 +104,9 @@ public final class TokenSigner {
   /** The key id of a secret: the first 8 bytes of SHA-256 over it, base64url. */
   static String keyId(String secret) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256")
-          .digest(("pier-token-key:" + secret).getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest(("pier-token-key:" + secret).getBytes(StandardCharsets.UTF_8));
       return ENCODER.encodeToString(Arrays.copyOf(digest, 8));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
@@ -132,7 +138,8 @@ public final class TokenSigner {
 
   /** @return the claims of a valid, current, unrevoked preview token for {@code slug}; empty for anything else */
   public Optional<AuthToken> verifyPreview(String token, String slug) {
-    return valid(token).filter(claims -> (PREVIEW_AUDIENCE + slug).equals(claims.getValue("aud")))
+    return valid(token)
+        .filter(claims -> (PREVIEW_AUDIENCE + slug).equals(claims.getValue("aud")))
         .map(TokenSigner::toAuthToken);
   }
 
@@ -147,23 +154,30 @@ public final class TokenSigner {
 
   /** True when {@code token} is the metrics token of one of our secrets. */
   public boolean isMetricsToken(String token) {
-    if (token == null || !token.startsWith(METRICS_PREFIX) || token.length() > MAX_TOKEN) return false;
+    if (token == null || !token.startsWith(METRICS_PREFIX) || token.length() > MAX_TOKEN)
+      return false;
     boolean match = false;
     for (SecretKeySpec key : keys.values()) {
-      match |= MessageDigest.isEqual(metricsToken(key).getBytes(StandardCharsets.US_ASCII),
-          token.getBytes(StandardCharsets.US_ASCII));
+      match |=
+          MessageDigest.isEqual(
+              metricsToken(key).getBytes(StandardCharsets.US_ASCII),
+              token.getBytes(StandardCharsets.US_ASCII));
     }
     return match;
   }
 
   private static String metricsToken(SecretKeySpec key) {
-    // No '.' in the input: it can never be the signature of a token, whose signed text always has one.
+    // No '.' in the input: it can never be the signature of a token, whose signed text always has
+    // one.
     return METRICS_PREFIX + mac(key, "pier metrics token");
   }
 
   private JsonObject claims(String subject, boolean admin, Duration ttl) {
     Instant now = clock.instant();
-    return new JsonObject().put("sub", subject).put("adm", admin).put("iat", now.toEpochMilli())
+    return new JsonObject()
+        .put("sub", subject)
+        .put("adm", admin)
+        .put("iat", now.toEpochMilli())
         .put("exp", now.plus(ttl).getEpochSecond());
   }
 
@@ -181,14 +195,18 @@ public final class TokenSigner {
     if (key == null) return Optional.empty();
     String signed = parts[0] + "." + parts[1] + "." + parts[2];
     byte[] expected = mac(key, signed).getBytes(StandardCharsets.US_ASCII);
-    if (!MessageDigest.isEqual(expected, parts[3].getBytes(StandardCharsets.US_ASCII))) return Optional.empty();
+    if (!MessageDigest.isEqual(expected, parts[3].getBytes(StandardCharsets.US_ASCII)))
+      return Optional.empty();
     try {
-      JsonObject claims = new JsonObject(new String(DECODER.decode(parts[2]), StandardCharsets.UTF_8));
+      JsonObject claims =
+          new JsonObject(new String(DECODER.decode(parts[2]), StandardCharsets.UTF_8));
       if (!(claims.getValue("sub") instanceof String subject)) return Optional.empty();
       claims.getBoolean("adm", false); // throws when it is not a boolean
-      if (!Instant.ofEpochSecond(claims.getLong("exp")).isAfter(clock.instant())) return Optional.empty();
+      if (!Instant.ofEpochSecond(claims.getLong("exp")).isAfter(clock.instant()))
+        return Optional.empty();
       if (!(claims.getValue("iat") instanceof Number iat)) return Optional.empty();
-      if (!revocations.allows(subject, Instant.ofEpochMilli(iat.longValue()))) return Optional.empty();
+      if (!revocations.allows(subject, Instant.ofEpochMilli(iat.longValue())))
+        return Optional.empty();
       return Optional.of(claims);
     } catch (RuntimeException malformed) {
       return Optional.empty();
@@ -196,8 +214,11 @@ public final class TokenSigner {
   }
 
   private static AuthToken toAuthToken(JsonObject claims) {
-    return new AuthToken(claims.getString("sub"), claims.getBoolean("adm", false),
-        Instant.ofEpochSecond(claims.getLong("exp")), Instant.ofEpochMilli(claims.getLong("iat")));
+    return new AuthToken(
+        claims.getString("sub"),
+        claims.getBoolean("adm", false),
+        Instant.ofEpochSecond(claims.getLong("exp")),
+        Instant.ofEpochMilli(claims.getLong("iat")));
   }
 
   private static String mac(SecretKeySpec key, String text) {

@@ -15,8 +15,10 @@ import java.util.List;
  *                many members may be lost at once without losing data. Two by default, so that a member crashing
  *                while another is down for an upgrade loses nothing.
  */
-public record ClusterConfig(String name, List<String> members, String host, int port, boolean lite, int backups) {
+public record ClusterConfig(
+    String name, List<String> members, String host, int port, boolean lite, int backups) {
   public static final int DEFAULT_BACKUPS = 2;
+
   /** Hazelcast keeps at most six backups of a map entry. */
   public static final int MAX_BACKUPS = 6;
 
@@ -36,8 +38,12 @@ public record ClusterConfig(String name, List<String> members, String host, int 
       env.problem("PIER_CLUSTER_BACKUPS must be 1.." + MAX_BACKUPS + ", got " + backups);
       backups = DEFAULT_BACKUPS;
     }
-    return new ClusterConfig(env.string("PIER_CLUSTER_NAME", "pier"),
-        env.list("PIER_CLUSTER_MEMBERS", "127.0.0.1"), env.string("PIER_CLUSTER_HOST", "127.0.0.1"),
-        env.port("PIER_CLUSTER_PORT", 5701), lite, backups);
+    return new ClusterConfig(
+        env.string("PIER_CLUSTER_NAME", "pier"),
+        env.list("PIER_CLUSTER_MEMBERS", "127.0.0.1"),
+        env.string("PIER_CLUSTER_HOST", "127.0.0.1"),
+        env.port("PIER_CLUSTER_PORT", 5701),
+        lite,
+        backups);
   }
 }

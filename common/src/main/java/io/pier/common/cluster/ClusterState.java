@@ -57,9 +57,14 @@ public final class ClusterState {
     this.repls = new SharedMap<>(mapsByName.apply(REPLS), ReplRecord::toJson, ReplRecord::fromJson);
     this.nodes = new SharedMap<>(mapsByName.apply(NODES), NodeInfo::toJson, NodeInfo::fromJson);
     this.routes = new SharedMap<>(mapsByName.apply(ROUTES), Route::toJson, Route::fromJson);
-    this.services = new SharedMap<>(mapsByName.apply(SERVICES), ServiceEndpoint::toJson, ServiceEndpoint::fromJson);
-    this.activity = new SharedMap<>(mapsByName.apply(ACTIVITY), Activity::toJson, Activity::fromJson);
-    this.reservations = new SharedMap<>(mapsByName.apply(RESERVATIONS), Reservations::toJson, Reservations::fromJson);
+    this.services =
+        new SharedMap<>(
+            mapsByName.apply(SERVICES), ServiceEndpoint::toJson, ServiceEndpoint::fromJson);
+    this.activity =
+        new SharedMap<>(mapsByName.apply(ACTIVITY), Activity::toJson, Activity::fromJson);
+    this.reservations =
+        new SharedMap<>(
+            mapsByName.apply(RESERVATIONS), Reservations::toJson, Reservations::fromJson);
     this.accounts = new SharedMap<>(mapsByName.apply(ACCOUNTS), json -> json, json -> json);
     this.revocations = new SharedMap<>(mapsByName.apply(REVOCATIONS), json -> json, json -> json);
   }
@@ -148,7 +153,10 @@ public final class ClusterState {
 
     public JsonObject toJson() {
       JsonObject entries = new JsonObject();
-      memoryMb.forEach((slug, mb) -> entries.put(slug, new JsonObject().put("memoryMb", mb).put("at", at.get(slug).toString())));
+      memoryMb.forEach(
+          (slug, mb) ->
+              entries.put(
+                  slug, new JsonObject().put("memoryMb", mb).put("at", at.get(slug).toString())));
       return new JsonObject().put("entries", entries);
     }
 
@@ -171,7 +179,8 @@ public final class ClusterState {
     }
 
     public static ServiceEndpoint fromJson(JsonObject json) {
-      return new ServiceEndpoint(json.getString("kind"), json.getString("id"), json.getString("url"));
+      return new ServiceEndpoint(
+          json.getString("kind"), json.getString("id"), json.getString("url"));
     }
 
     public String key() {

@@ -10,8 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** A {@link StringMap} in this JVM only: for unit tests and single-process tools. */
 public final class InMemoryStringMap implements StringMap {
-  private record Entry(String value, Instant expiresAt) {
-  }
+  private record Entry(String value, Instant expiresAt) {}
 
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
   private final Clock clock;

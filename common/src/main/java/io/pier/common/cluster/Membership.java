@@ -6,17 +6,18 @@ package io.pier.common.cluster;
  */
 public interface Membership {
   /** For maps that are not a cluster (tests, one process): everyone is a member. */
-  Membership EVERYONE = new Membership() {
-    @Override
-    public String self() {
-      return null;
-    }
+  Membership EVERYONE =
+      new Membership() {
+        @Override
+        public String self() {
+          return null;
+        }
 
-    @Override
-    public boolean isMember(String memberId) {
-      return true;
-    }
-  };
+        @Override
+        public boolean isMember(String memberId) {
+          return true;
+        }
+      };
 
   /** This process's member id; null when there is no cluster. */
   String self();

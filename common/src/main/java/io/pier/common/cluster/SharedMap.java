@@ -66,20 +66,25 @@ public final class SharedMap<V> {
   }
 
   private Future<V> update(String key, UnaryOperator<V> change, int attemptsLeft) {
-    if (attemptsLeft == 0) return Future.failedFuture(new IllegalStateException("too much contention on " + key));
-    return raw.get(key).compose(text -> {
-      V current = text == null ? null : decode.apply(new JsonObject(text));
-      V next;
-      try {
-        next = change.apply(current);
-      } catch (RuntimeException e) {
-        return Future.failedFuture(e);
-      }
-      if (next == null) return Future.succeededFuture(current);
-      String nextText = encode.apply(next).encode();
-      Future<Boolean> stored = text == null ? raw.putIfAbsent(key, nextText) : raw.replace(key, text, nextText);
-      return stored.compose(ok -> ok ? Future.succeededFuture(next) : update(key, change, attemptsLeft - 1));
-    });
+    if (attemptsLeft == 0)
+      return Future.failedFuture(new IllegalStateException("too much contention on " + key));
+    return raw.get(key)
+        .compose(
+            text -> {
+              V current = text == null ? null : decode.apply(new JsonObject(text));
+              V next;
+              try {
+                next = change.apply(current);
+              } catch (RuntimeException e) {
+                return Future.failedFuture(e);
+              }
+              if (next == null) return Future.succeededFuture(current);
+              String nextText = encode.apply(next).encode();
+              Future<Boolean> stored =
+                  text == null ? raw.putIfAbsent(key, nextText) : raw.replace(key, text, nextText);
+              return stored.compose(
+                  ok -> ok ? Future.succeededFuture(next) : update(key, change, attemptsLeft - 1));
+            });
   }
 
   /**
@@ -88,26 +93,35 @@ public final class SharedMap<V> {
    * @return true when an entry was removed
    */
   public Future<Boolean> removeIf(String key, Predicate<V> shouldRemove) {
-    return raw.get(key).compose(text -> {
-      if (text == null || !shouldRemove.test(decode.apply(new JsonObject(text)))) return Future.succeededFuture(false);
-      return raw.remove(key, text);
-    });
+    return raw.get(key)
+        .compose(
+            text -> {
+              if (text == null || !shouldRemove.test(decode.apply(new JsonObject(text))))
+                return Future.succeededFuture(false);
+              return raw.remove(key, text);
+            });
   }
 
   /** Every entry, by key. */
   public Future<Map<String, V>> entries() {
-    return raw.entries().map(entries -> {
-      Map<String, V> decoded = new TreeMap<>();
-      for (Map.Entry<String, String> e : entries.entrySet()) decoded.put(e.getKey(), decode.apply(new JsonObject(e.getValue())));
-      return decoded;
-    });
+    return raw.entries()
+        .map(
+            entries -> {
+              Map<String, V> decoded = new TreeMap<>();
+              for (Map.Entry<String, String> e : entries.entrySet())
+                decoded.put(e.getKey(), decode.apply(new JsonObject(e.getValue())));
+              return decoded;
+            });
   }
 
   public Future<List<V>> values() {
-    return raw.entries().map(entries -> {
-      List<V> values = new ArrayList<>(entries.size());
-      for (Map.Entry<String, String> e : entries.entrySet()) values.add(decode.apply(new JsonObject(e.getValue())));
-      return values;
-    });
+    return raw.entries()
+        .map(
+            entries -> {
+              List<V> values = new ArrayList<>(entries.size());
+              for (Map.Entry<String, String> e : entries.entrySet())
+                values.add(decode.apply(new JsonObject(e.getValue())));
+              return values;
+            });
   }
 }

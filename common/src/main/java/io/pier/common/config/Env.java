@@ -45,8 +45,13 @@ public final class Env {
     if (value == null) return null;
     for (String part : value.split(",", -1)) {
       if (part.trim().length() < MIN_SECRET) {
-        problems.add(name + " must have at least " + MIN_SECRET + " characters" + (value.contains(",")
-            ? " in each comma-separated part" : "") + " (e.g. openssl rand -hex 32)");
+        problems.add(
+            name
+                + " must have at least "
+                + MIN_SECRET
+                + " characters"
+                + (value.contains(",") ? " in each comma-separated part" : "")
+                + " (e.g. openssl rand -hex 32)");
         break;
       }
     }
@@ -89,7 +94,8 @@ public final class Env {
 
   public int port(String name, int fallback) {
     int port = integer(name, fallback);
-    if (port < 0 || port > 65535) problems.add(name + " must be a port number 0..65535, got " + port);
+    if (port < 0 || port > 65535)
+      problems.add(name + " must be a port number 0..65535, got " + port);
     return port;
   }
 
@@ -118,7 +124,9 @@ public final class Env {
   }
 
   public List<String> list(String name, String fallback) {
-    return List.of(string(name, fallback).split("\\s*,\\s*")).stream().filter(s -> !s.isEmpty()).toList();
+    return List.of(string(name, fallback).split("\\s*,\\s*")).stream()
+        .filter(s -> !s.isEmpty())
+        .toList();
   }
 
   /** Records a problem found while checking values together. */

@@ -11,8 +11,7 @@ import org.slf4j.Logger;
 
 /** What every service's {@code main} does alike: fail fast on bad configuration, stop cleanly on SIGTERM. */
 public final class Mains {
-  private Mains() {
-  }
+  private Mains() {}
 
   /**
    * Names this process in every line it logs (logback's {@code %property{pier.origin}}): the service and, for a
@@ -39,8 +38,8 @@ public final class Mains {
    * Waits for {@code started}; exits with 1 if it fails. Then, on SIGTERM/SIGINT, closes what it started, and keeps
    * the process alive until that is done.
    */
-  public static <S extends AutoCloseable> void runUntilStopped(Logger log, String service, Future<S> started)
-      throws InterruptedException {
+  public static <S extends AutoCloseable> void runUntilStopped(
+      Logger log, String service, Future<S> started) throws InterruptedException {
     S running;
     try {
       running = started.toCompletionStage().toCompletableFuture().get();
@@ -50,16 +49,20 @@ public final class Mains {
       return;
     }
     CountDownLatch done = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      log.info("{} stopping", service);
-      try {
-        running.close();
-        log.info("{} stopped", service);
-      } catch (Exception e) {
-        log.warn("{} did not stop cleanly", service, e);
-      }
-      done.countDown();
-    }, service + "-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  log.info("{} stopping", service);
+                  try {
+                    running.close();
+                    log.info("{} stopped", service);
+                  } catch (Exception e) {
+                    log.warn("{} did not stop cleanly", service, e);
+                  }
+                  done.countDown();
+                },
+                service + "-shutdown"));
     done.await();
   }
 
@@ -70,7 +73,10 @@ public final class Mains {
    */
   public static <T> T await(Future<T> future, Duration timeout) {
     try {
-      return future.toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return future
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
     } catch (TimeoutException e) {

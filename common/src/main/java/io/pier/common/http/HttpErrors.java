@@ -6,8 +6,7 @@ import io.vertx.ext.web.RoutingContext;
 
 /** The one shape of every API error: {@code {"error": code, "message": text}} with a fitting status. */
 public final class HttpErrors {
-  private HttpErrors() {
-  }
+  private HttpErrors() {}
 
   public static void send(RoutingContext ctx, int status, String code, String message) {
     send(ctx.response(), status, code, message);
@@ -15,7 +14,9 @@ public final class HttpErrors {
 
   public static void send(HttpServerResponse response, int status, String code, String message) {
     if (response.ended() || response.closed()) return;
-    response.setStatusCode(status).putHeader("Content-Type", "application/json")
+    response
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("error", code).put("message", message).encode());
   }
 

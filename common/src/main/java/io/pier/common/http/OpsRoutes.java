@@ -10,8 +10,7 @@ import java.util.function.BooleanSupplier;
 
 /** The routes every Pier service answers for operators: liveness, readiness and Prometheus metrics. */
 public final class OpsRoutes {
-  private OpsRoutes() {
-  }
+  private OpsRoutes() {}
 
   /**
    * Mounts {@code GET /healthz} (the process answers), {@code GET /readyz} (it can do its job now, per
@@ -19,23 +18,43 @@ public final class OpsRoutes {
    * answer only {@code Authorization: Bearer <metrics token>} ({@link TokenSigner#metricsToken()}, which every
    * service derives from the auth secret and {@code ./pier metrics-token} prints); anything else gets {@code 401}.
    */
-  public static void mount(Router router, String service, PrometheusMeterRegistry registry, BooleanSupplier ready,
-                           TokenSigner tokens) {
-    router.get("/healthz").handler(ctx -> ctx.json(new JsonObject().put("status", "ok").put("service", service)));
-    router.get("/readyz").handler(ctx -> {
-      boolean isReady = ready.getAsBoolean();
-      ctx.response().setStatusCode(isReady ? 200 : 503);
-      ctx.json(new JsonObject().put("status", isReady ? "ready" : "not ready").put("service", service));
-    });
-    io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> scrape = PrometheusScrapingHandler.create(registry);
-    router.get("/metrics").handler(ctx -> {
-      if (tokens.isMetricsToken(Credentials.bearer(ctx.request()))) {
-        scrape.handle(ctx);
-      } else {
-        ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"pier-metrics\"");
-        HttpErrors.send(ctx, 401, "unauthenticated", "/metrics needs the metrics token as Authorization: Bearer "
-            + "(./pier metrics-token prints it; see docs/operations.md#health-and-metrics)");
-      }
-    });
+  public static void mount(
+      Router router,
+      String service,
+      PrometheusMeterRegistry registry,
+      BooleanSupplier ready,
+      TokenSigner tokens) {
+    router
+        .get("/healthz")
+        .handler(ctx -> ctx.json(new JsonObject().put("status", "ok").put("service", service)));
+    router
+        .get("/readyz")
+        .handler(
+            ctx -> {
+              boolean isReady = ready.getAsBoolean();
+              ctx.response().setStatusCode(isReady ? 200 : 503);
+              ctx.json(
+                  new JsonObject()
+                      .put("status", isReady ? "ready" : "not ready")
+                      .put("service", service));
+            });
+    io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> scrape =
+        PrometheusScrapingHandler.create(registry);
+    router
+        .get("/metrics")
+        .handler(
+            ctx -> {
+              if (tokens.isMetricsToken(Credentials.bearer(ctx.request()))) {
+                scrape.handle(ctx);
+              } else {
+                ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"pier-metrics\"");
+                HttpErrors.send(
+                    ctx,
+                    401,
+                    "unauthenticated",
+                    "/metrics needs the metrics token as Authorization: Bearer "
+                        + "(./pier metrics-token prints it; see docs/operations.md#health-and-metrics)");
+              }
+            });
   }
 }

@@ -30,13 +30,21 @@ public final class OriginPolicy {
    * @throws IllegalArgumentException when an extra origin is not an {@code http(s)://host[:port]} origin
    */
   public OriginPolicy(URI publicUrl, Collection<String> extraOrigins) {
-    this.publicOrigin = publicUrl == null ? null
-        : normalise(publicUrl.getScheme() + "://" + publicUrl.getRawAuthority());
-    this.extra = extraOrigins.stream().map(o -> {
-      String n = normalise(o);
-      if (n == null) throw new IllegalArgumentException("not an origin (scheme://host[:port]): " + o);
-      return n;
-    }).collect(Collectors.toUnmodifiableSet());
+    this.publicOrigin =
+        publicUrl == null
+            ? null
+            : normalise(publicUrl.getScheme() + "://" + publicUrl.getRawAuthority());
+    this.extra =
+        extraOrigins.stream()
+            .map(
+                o -> {
+                  String n = normalise(o);
+                  if (n == null)
+                    throw new IllegalArgumentException(
+                        "not an origin (scheme://host[:port]): " + o);
+                  return n;
+                })
+            .collect(Collectors.toUnmodifiableSet());
   }
 
   /**
@@ -46,14 +54,17 @@ public final class OriginPolicy {
   public static List<String> allowedOrigins(Env env) {
     List<String> origins = env.list("PIER_ALLOWED_ORIGINS", "");
     for (String origin : origins) {
-      if (normalise(origin) == null) env.problem("PIER_ALLOWED_ORIGINS: not an origin (scheme://host[:port]): " + origin);
+      if (normalise(origin) == null)
+        env.problem("PIER_ALLOWED_ORIGINS: not an origin (scheme://host[:port]): " + origin);
     }
     return origins;
   }
 
   /** True for the methods that may change state, which are the ones a foreign page must not send with cookies. */
   public static boolean changesState(HttpMethod method) {
-    return !(HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method) || HttpMethod.OPTIONS.equals(method));
+    return !(HttpMethod.GET.equals(method)
+        || HttpMethod.HEAD.equals(method)
+        || HttpMethod.OPTIONS.equals(method));
   }
 
   /**
@@ -85,7 +96,9 @@ public final class OriginPolicy {
       URI uri = new URI(origin);
       String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
       if (!"http".equals(scheme) && !"https".equals(scheme)) return null;
-      if (uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawQuery() != null
+      if (uri.getHost() == null
+          || uri.getRawUserInfo() != null
+          || uri.getRawQuery() != null
           || uri.getRawFragment() != null) {
         return null;
       }

@@ -12,8 +12,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /** The metrics registry of one Pier service: its own meters plus the JVM and process ones operators expect. */
 public final class ServiceMetrics {
-  private ServiceMetrics() {
-  }
+  private ServiceMetrics() {}
 
   /**
    * A Prometheus registry with JVM memory, GC, threads, class loading, CPU, open files and uptime bound, every

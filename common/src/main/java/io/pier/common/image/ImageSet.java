@@ -24,10 +24,13 @@ public final class ImageSet {
   public static final ImageSet EMPTY = new ImageSet(Map.of());
 
   /** A local image name with an optional tag, as templates write them. */
-  private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._/-]{0,199}(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?");
+  private static final Pattern NAME =
+      Pattern.compile("[a-z0-9][a-z0-9._/-]{0,199}(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?");
+
   /** {@code [host[:port]/]path@sha256:<64 hex>}: a reference that names one image and nothing else. */
   private static final Pattern DIGEST_REF =
-      Pattern.compile("([a-zA-Z0-9.-]+(:[0-9]{1,5})?/)?[a-z0-9][a-z0-9._/-]{0,199}@sha256:[0-9a-f]{64}");
+      Pattern.compile(
+          "([a-zA-Z0-9.-]+(:[0-9]{1,5})?/)?[a-z0-9][a-z0-9._/-]{0,199}@sha256:[0-9a-f]{64}");
 
   private final Map<String, String> refs;
 
@@ -41,16 +44,22 @@ public final class ImageSet {
    */
   public static ImageSet of(Map<String, String> refs) {
     Map<String, String> checked = new TreeMap<>();
-    refs.forEach((name, ref) -> {
-      if (name == null || !NAME.matcher(name).matches()) {
-        throw new IllegalArgumentException("'" + name + "' is not an image name such as pier-runner-python:latest");
-      }
-      if (!isDigestRef(ref)) {
-        throw new IllegalArgumentException(name + " → '" + ref + "' is not a reference by digest such as "
-            + "host:5000/pier-runner-python@sha256:<64 hex digits>");
-      }
-      checked.put(name, ref);
-    });
+    refs.forEach(
+        (name, ref) -> {
+          if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException(
+                "'" + name + "' is not an image name such as pier-runner-python:latest");
+          }
+          if (!isDigestRef(ref)) {
+            throw new IllegalArgumentException(
+                name
+                    + " → '"
+                    + ref
+                    + "' is not a reference by digest such as "
+                    + "host:5000/pier-runner-python@sha256:<64 hex digits>");
+          }
+          checked.put(name, ref);
+        });
     return new ImageSet(checked);
   }
 
@@ -65,7 +74,8 @@ public final class ImageSet {
     Map<String, String> refs = new TreeMap<>();
     for (Map.Entry<String, Object> entry : object) {
       if (!(entry.getValue() instanceof String ref)) {
-        throw new IllegalArgumentException(entry.getKey() + " must map to a string, not " + entry.getValue());
+        throw new IllegalArgumentException(
+            entry.getKey() + " must map to a string, not " + entry.getValue());
       }
       refs.put(entry.getKey(), ref);
     }
@@ -78,7 +88,8 @@ public final class ImageSet {
     try {
       return parse(Files.readString(file));
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read the image set " + file + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot read the image set " + file + ": " + e.getMessage(), e);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("image set " + file + ": " + e.getMessage(), e);
     }

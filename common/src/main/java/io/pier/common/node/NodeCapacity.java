@@ -10,6 +10,7 @@ public record NodeCapacity(int slots, long memoryMb, double cpus) {
   }
 
   public static NodeCapacity fromJson(JsonObject json) {
-    return new NodeCapacity(json.getInteger("slots"), json.getLong("memoryMb"), json.getDouble("cpus"));
+    return new NodeCapacity(
+        json.getInteger("slots"), json.getLong("memoryMb"), json.getDouble("cpus"));
   }
 }

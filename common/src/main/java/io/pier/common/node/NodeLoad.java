@@ -13,7 +13,8 @@ import java.util.List;
  * @param memoryUsedMb     memory in use by repls, measured
  * @param slugs            the repls on the node: tells placement which of its reservations the node has taken up
  */
-public record NodeLoad(int repls, long reservedMemoryMb, double cpuUsage, long memoryUsedMb, List<String> slugs) {
+public record NodeLoad(
+    int repls, long reservedMemoryMb, double cpuUsage, long memoryUsedMb, List<String> slugs) {
   public static final NodeLoad EMPTY = new NodeLoad(0, 0, 0, 0, List.of());
 
   public NodeLoad {
@@ -28,13 +29,20 @@ public record NodeLoad(int repls, long reservedMemoryMb, double cpuUsage, long m
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("repls", repls).put("reservedMemoryMb", reservedMemoryMb)
-        .put("cpuUsage", cpuUsage).put("memoryUsedMb", memoryUsedMb).put("slugs", new JsonArray(slugs));
+    return new JsonObject()
+        .put("repls", repls)
+        .put("reservedMemoryMb", reservedMemoryMb)
+        .put("cpuUsage", cpuUsage)
+        .put("memoryUsedMb", memoryUsedMb)
+        .put("slugs", new JsonArray(slugs));
   }
 
   public static NodeLoad fromJson(JsonObject json) {
-    return new NodeLoad(json.getInteger("repls"), json.getLong("reservedMemoryMb"),
-        json.getDouble("cpuUsage"), json.getLong("memoryUsedMb"),
+    return new NodeLoad(
+        json.getInteger("repls"),
+        json.getLong("reservedMemoryMb"),
+        json.getDouble("cpuUsage"),
+        json.getLong("memoryUsedMb"),
         json.getJsonArray("slugs", new JsonArray()).stream().map(String::valueOf).toList());
   }
 }

@@ -18,14 +18,19 @@ public record Limits(double cpus, long memoryMb, long pids, long diskMb, String 
   private static final Pattern RUNTIME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
   public Limits {
-    if (!(cpus > 0 && cpus <= 64)) throw new IllegalArgumentException("limits.cpus must be in (0, 64], got " + cpus);
-    if (memoryMb < 32 || memoryMb > 65536) throw new IllegalArgumentException("limits.memoryMb must be in [32, 65536], got " + memoryMb);
-    if (pids < 16 || pids > 65536) throw new IllegalArgumentException("limits.pids must be in [16, 65536], got " + pids);
+    if (!(cpus > 0 && cpus <= 64))
+      throw new IllegalArgumentException("limits.cpus must be in (0, 64], got " + cpus);
+    if (memoryMb < 32 || memoryMb > 65536)
+      throw new IllegalArgumentException("limits.memoryMb must be in [32, 65536], got " + memoryMb);
+    if (pids < 16 || pids > 65536)
+      throw new IllegalArgumentException("limits.pids must be in [16, 65536], got " + pids);
     if (diskMb != 0 && (diskMb < MIN_DISK_MB || diskMb > MAX_DISK_MB)) {
-      throw new IllegalArgumentException("limits.diskMb must be in [" + MIN_DISK_MB + ", " + MAX_DISK_MB + "], got " + diskMb);
+      throw new IllegalArgumentException(
+          "limits.diskMb must be in [" + MIN_DISK_MB + ", " + MAX_DISK_MB + "], got " + diskMb);
     }
     if (runtime != null && !RUNTIME.matcher(runtime).matches()) {
-      throw new IllegalArgumentException("runtime must be letters, digits, '.', '_' and '-' (at most 64), got '" + runtime + "'");
+      throw new IllegalArgumentException(
+          "runtime must be letters, digits, '.', '_' and '-' (at most 64), got '" + runtime + "'");
     }
   }
 
@@ -35,7 +40,8 @@ public record Limits(double cpus, long memoryMb, long pids, long diskMb, String 
   }
 
   public JsonObject toJson() {
-    JsonObject json = new JsonObject().put("cpus", cpus).put("memoryMb", memoryMb).put("pids", pids);
+    JsonObject json =
+        new JsonObject().put("cpus", cpus).put("memoryMb", memoryMb).put("pids", pids);
     // Left out when unset, so records and requests of repls without them read exactly as before.
     if (diskMb > 0) json.put("diskMb", diskMb);
     if (runtime != null) json.put("runtime", runtime);
@@ -43,7 +49,11 @@ public record Limits(double cpus, long memoryMb, long pids, long diskMb, String 
   }
 
   public static Limits fromJson(JsonObject json) {
-    return new Limits(json.getDouble("cpus"), json.getLong("memoryMb"), json.getLong("pids"),
-        json.getLong("diskMb", 0L), json.getString("runtime"));
+    return new Limits(
+        json.getDouble("cpus"),
+        json.getLong("memoryMb"),
+        json.getLong("pids"),
+        json.getLong("diskMb", 0L),
+        json.getString("runtime"));
   }
 }

@@ -11,7 +11,12 @@ import java.util.Locale;
  * </pre>
  */
 public enum ReplState {
-  CREATING, STOPPED, STARTING, RUNNING, STOPPING, FAILED;
+  CREATING,
+  STOPPED,
+  STARTING,
+  RUNNING,
+  STOPPING,
+  FAILED;
 
   /** True while a transition is under way; another one must wait for it. */
   public boolean isBusy() {

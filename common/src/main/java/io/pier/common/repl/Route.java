@@ -10,12 +10,20 @@ import io.vertx.core.json.JsonObject;
 public record Route(String slug, String nodeId, String host, int port, String agentUrl) {
 
   public JsonObject toJson() {
-    return new JsonObject().put("slug", slug).put("node", nodeId).put("host", host).put("port", port)
+    return new JsonObject()
+        .put("slug", slug)
+        .put("node", nodeId)
+        .put("host", host)
+        .put("port", port)
         .put("agentUrl", agentUrl);
   }
 
   public static Route fromJson(JsonObject json) {
-    return new Route(json.getString("slug"), json.getString("node"), json.getString("host"),
-        json.getInteger("port"), json.getString("agentUrl"));
+    return new Route(
+        json.getString("slug"),
+        json.getString("node"),
+        json.getString("host"),
+        json.getInteger("port"),
+        json.getString("agentUrl"));
   }
 }

@@ -10,12 +10,16 @@ import java.util.regex.Pattern;
  */
 public final class Slugs {
   private static final Pattern VALID = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?");
-  private static final List<String> ADJECTIVES = List.of(
-      "amber", "brave", "calm", "deft", "eager", "fair", "gentle", "happy", "icy", "jolly", "keen", "lucid",
-      "merry", "neat", "odd", "proud", "quick", "rapid", "sunny", "tidy", "vivid", "witty", "young", "zesty");
-  private static final List<String> NOUNS = List.of(
-      "otter", "falcon", "maple", "harbor", "comet", "lynx", "cedar", "delta", "ember", "fjord", "heron", "iris",
-      "koala", "lagoon", "meadow", "nebula", "orca", "pier", "quartz", "river", "summit", "tundra", "willow", "yak");
+  private static final List<String> ADJECTIVES =
+      List.of(
+          "amber", "brave", "calm", "deft", "eager", "fair", "gentle", "happy", "icy", "jolly",
+          "keen", "lucid", "merry", "neat", "odd", "proud", "quick", "rapid", "sunny", "tidy",
+          "vivid", "witty", "young", "zesty");
+  private static final List<String> NOUNS =
+      List.of(
+          "otter", "falcon", "maple", "harbor", "comet", "lynx", "cedar", "delta", "ember", "fjord",
+          "heron", "iris", "koala", "lagoon", "meadow", "nebula", "orca", "pier", "quartz", "river",
+          "summit", "tundra", "willow", "yak");
 
   private final SecureRandom random;
 
@@ -25,8 +29,11 @@ public final class Slugs {
 
   /** A fresh, readable, hard-to-guess slug such as {@code brave-otter-3f9a2c}. */
   public String next() {
-    return ADJECTIVES.get(random.nextInt(ADJECTIVES.size())) + "-" + NOUNS.get(random.nextInt(NOUNS.size()))
-        + "-" + String.format("%06x", random.nextInt(1 << 24));
+    return ADJECTIVES.get(random.nextInt(ADJECTIVES.size()))
+        + "-"
+        + NOUNS.get(random.nextInt(NOUNS.size()))
+        + "-"
+        + String.format("%06x", random.nextInt(1 << 24));
   }
 
   /** True when {@code slug} is a single lower-case DNS label. */

@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /** Who may open a repl's preview: anyone with the link, or only its owner (and administrators), signed in. */
 public enum Visibility {
-  PUBLIC, PRIVATE;
+  PUBLIC,
+  PRIVATE;
 
   public String wire() {
     return name().toLowerCase(Locale.ROOT);

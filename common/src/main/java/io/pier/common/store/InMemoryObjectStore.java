@@ -21,8 +21,7 @@ public final class InMemoryObjectStore implements ObjectStore {
   private final ConcurrentSkipListMap<String, byte[]> objects = new ConcurrentSkipListMap<>();
 
   @Override
-  public void ensureBucket() {
-  }
+  public void ensureBucket() {}
 
   @Override
   public void put(String key, byte[] content) {
@@ -48,7 +47,8 @@ public final class InMemoryObjectStore implements ObjectStore {
     if (StorageKeys.hasDotSegment(key)) throw new Refused("refused key " + key, null);
     try (InputStream in = content.get()) {
       byte[] bytes = in.readNBytes((int) Math.min(length, Integer.MAX_VALUE));
-      if (bytes.length != length) throw new IllegalStateException("the content ended after " + bytes.length + " bytes");
+      if (bytes.length != length)
+        throw new IllegalStateException("the content ended after " + bytes.length + " bytes");
       objects.put(key, bytes);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -63,9 +63,12 @@ public final class InMemoryObjectStore implements ObjectStore {
   @Override
   public List<ObjectInfo> list(String prefix) {
     List<ObjectInfo> found = new ArrayList<>();
-    objects.tailMap(prefix).forEach((k, v) -> {
-      if (k.startsWith(prefix)) found.add(new ObjectInfo(k, v.length, md5(v)));
-    });
+    objects
+        .tailMap(prefix)
+        .forEach(
+            (k, v) -> {
+              if (k.startsWith(prefix)) found.add(new ObjectInfo(k, v.length, md5(v)));
+            });
     return found;
   }
 

@@ -11,8 +11,7 @@ package io.pier.common.store;
 public final class StorageLayout {
   public static final String REPLS = "repls/";
 
-  private StorageLayout() {
-  }
+  private StorageLayout() {}
 
   public static String template(String name) {
     return "templates/" + name + "/";

@@ -29,10 +29,12 @@ public final class TemplateCatalog {
    *     manifest's name differ
    */
   public static TemplateCatalog load(Path root) {
-    if (!Files.isDirectory(root)) throw new IllegalArgumentException("templates folder not found: " + root);
+    if (!Files.isDirectory(root))
+      throw new IllegalArgumentException("templates folder not found: " + root);
     Map<String, TemplateManifest> found = new TreeMap<>();
     try (Stream<Path> dirs = Files.list(root)) {
-      for (Path dir : dirs.filter(d -> Files.isRegularFile(d.resolve(TemplateManifest.FILE_NAME))).toList()) {
+      for (Path dir :
+          dirs.filter(d -> Files.isRegularFile(d.resolve(TemplateManifest.FILE_NAME))).toList()) {
         Path file = dir.resolve(TemplateManifest.FILE_NAME);
         TemplateManifest manifest;
         try {
@@ -41,14 +43,16 @@ public final class TemplateCatalog {
           throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
         if (!manifest.name().equals(dir.getFileName().toString())) {
-          throw new IllegalArgumentException(file + ": name '" + manifest.name() + "' differs from its folder");
+          throw new IllegalArgumentException(
+              file + ": name '" + manifest.name() + "' differs from its folder");
         }
         found.put(manifest.name(), manifest);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    if (found.isEmpty()) throw new IllegalArgumentException("no template (a folder with pier.json) under " + root);
+    if (found.isEmpty())
+      throw new IllegalArgumentException("no template (a folder with pier.json) under " + root);
     return new TemplateCatalog(root, found);
   }
 
@@ -59,8 +63,20 @@ public final class TemplateCatalog {
   public TemplateCatalog withImages(ImageSet images) {
     if (images.isEmpty()) return this;
     Map<String, TemplateManifest> pinned = new TreeMap<>();
-    byName.forEach((name, m) -> pinned.put(name, new TemplateManifest(m.name(), m.title(), m.description(),
-        images.resolve(m.image()), m.run(), m.port(), m.open(), m.limits(), m.install())));
+    byName.forEach(
+        (name, m) ->
+            pinned.put(
+                name,
+                new TemplateManifest(
+                    m.name(),
+                    m.title(),
+                    m.description(),
+                    images.resolve(m.image()),
+                    m.run(),
+                    m.port(),
+                    m.open(),
+                    m.limits(),
+                    m.install())));
     return new TemplateCatalog(root, pinned);
   }
 

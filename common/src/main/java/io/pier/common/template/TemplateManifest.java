@@ -14,15 +14,25 @@ import java.util.regex.Pattern;
  *                the run pane shows and which has no preview
  * @param install a command run before {@code run} each time the repl runs (e.g. {@code npm install}), or null
  */
-public record TemplateManifest(String name, String title, String description, String image, String run, int port,
-                               String open, Limits limits, String install) {
+public record TemplateManifest(
+    String name,
+    String title,
+    String description,
+    String image,
+    String run,
+    int port,
+    String open,
+    Limits limits,
+    String install) {
   /** The manifest's file name inside a template folder; it is not copied into repls. */
   public static final String FILE_NAME = "pier.json";
+
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
 
   public TemplateManifest {
     if (name == null || !NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException("name must be lower-case letters, digits and '-', got " + name);
+      throw new IllegalArgumentException(
+          "name must be lower-case letters, digits and '-', got " + name);
     }
     require(image, "image");
     require(run, "run");
@@ -60,13 +70,23 @@ public record TemplateManifest(String name, String title, String description, St
     }
     Object limitsValue = json.getValue("limits");
     if (limitsValue == null) throw new IllegalArgumentException("limits is missing");
-    if (!(limitsValue instanceof JsonObject limits)) throw new IllegalArgumentException("limits must be an object");
+    if (!(limitsValue instanceof JsonObject limits))
+      throw new IllegalArgumentException("limits must be an object");
     String name = text(json, "name", true);
-    return new TemplateManifest(name, orElse(text(json, "title", false), name),
-        orElse(text(json, "description", false), ""), text(json, "image", true), text(json, "run", true),
-        port(json), text(json, "open", false),
-        new Limits(number(limits, "cpus"), whole(limits, "memoryMb", "limits.memoryMb"),
-            whole(limits, "pids", "limits.pids"), diskMb(limits), text(json, "runtime", false)),
+    return new TemplateManifest(
+        name,
+        orElse(text(json, "title", false), name),
+        orElse(text(json, "description", false), ""),
+        text(json, "image", true),
+        text(json, "run", true),
+        port(json),
+        text(json, "open", false),
+        new Limits(
+            number(limits, "cpus"),
+            whole(limits, "memoryMb", "limits.memoryMb"),
+            whole(limits, "pids", "limits.pids"),
+            diskMb(limits),
+            text(json, "runtime", false)),
         text(json, "install", false));
   }
 
@@ -75,7 +95,8 @@ public record TemplateManifest(String name, String title, String description, St
     if (limits.getValue("diskMb") == null) return 0;
     long mb = whole(limits, "diskMb", "limits.diskMb");
     if (mb < Limits.MIN_DISK_MB) {
-      throw new IllegalArgumentException("limits.diskMb must be at least " + Limits.MIN_DISK_MB + ", got " + mb);
+      throw new IllegalArgumentException(
+          "limits.diskMb must be at least " + Limits.MIN_DISK_MB + ", got " + mb);
     }
     return mb;
   }
@@ -84,11 +105,14 @@ public record TemplateManifest(String name, String title, String description, St
     String mode = text(json, "mode", false);
     if (mode == null || mode.equals("web")) {
       long port = whole(json, "port", "port");
-      if (port < 1 || port > 65535) throw new IllegalArgumentException("port must be in 1..65535, got " + port);
+      if (port < 1 || port > 65535)
+        throw new IllegalArgumentException("port must be in 1..65535, got " + port);
       return (int) port;
     }
-    if (!mode.equals("console")) throw new IllegalArgumentException("mode must be \"web\" or \"console\", got " + mode);
-    if (json.getValue("port") != null) throw new IllegalArgumentException("a console program has no port");
+    if (!mode.equals("console"))
+      throw new IllegalArgumentException("mode must be \"web\" or \"console\", got " + mode);
+    if (json.getValue("port") != null)
+      throw new IllegalArgumentException("a console program has no port");
     return 0;
   }
 
@@ -109,14 +133,16 @@ public record TemplateManifest(String name, String title, String description, St
   private static double number(JsonObject json, String key) {
     Object value = json.getValue(key);
     if (value == null) throw new IllegalArgumentException("limits." + key + " is missing");
-    if (!(value instanceof Number n)) throw new IllegalArgumentException("limits." + key + " must be a number");
+    if (!(value instanceof Number n))
+      throw new IllegalArgumentException("limits." + key + " must be a number");
     return n.doubleValue();
   }
 
   private static long whole(JsonObject json, String key, String label) {
     Object value = json.getValue(key);
     if (value == null) throw new IllegalArgumentException(label + " is missing");
-    if (!(value instanceof Number n)) throw new IllegalArgumentException(label + " must be a number");
+    if (!(value instanceof Number n))
+      throw new IllegalArgumentException(label + " must be a number");
     double d = n.doubleValue();
     if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE) {
       throw new IllegalArgumentException(label + " must be a whole number, got " + value);
@@ -125,9 +151,17 @@ public record TemplateManifest(String name, String title, String description, St
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("name", name).put("title", title).put("description", description)
-        .put("image", image).put("install", install).put("run", run).put("mode", isConsole() ? "console" : "web")
-        .put("port", isConsole() ? null : port).put("open", open).put("runtime", limits.runtime())
+    return new JsonObject()
+        .put("name", name)
+        .put("title", title)
+        .put("description", description)
+        .put("image", image)
+        .put("install", install)
+        .put("run", run)
+        .put("mode", isConsole() ? "console" : "web")
+        .put("port", isConsole() ? null : port)
+        .put("open", open)
+        .put("runtime", limits.runtime())
         .put("limits", withoutRuntime(limits.toJson()));
   }
 

@@ -16,8 +16,17 @@ class PreviewAccessTest {
 
   @ParameterizedTest
   @NullAndEmptySource
-  @ValueSource(strings = {"//evil.example/", "/\\evil.example/", "https://evil.example/", "evil", "/a\\b",
-      "/with space", "/new\nline", "/caf\u00e9"})
+  @ValueSource(
+      strings = {
+        "//evil.example/",
+        "/\\evil.example/",
+        "https://evil.example/",
+        "evil",
+        "/a\\b",
+        "/with space",
+        "/new\nline",
+        "/caf\u00e9"
+      })
   void anythingThatCouldLeaveTheHostBecomesTheRoot(String path) {
     assertEquals("/", PreviewAccess.safeReturnPath(path));
   }

@@ -24,7 +24,8 @@ class RevocationsTest {
   private static final Instant NOW = Instant.parse("2026-11-22T00:00:00Z");
   private final TokenSignerTest.MutableClock clock = new TokenSignerTest.MutableClock(NOW);
   private final Vertx vertx = Vertx.vertx();
-  private final SharedMap<JsonObject> map = new SharedMap<>(new InMemoryStringMap(clock), j -> j, j -> j);
+  private final SharedMap<JsonObject> map =
+      new SharedMap<>(new InMemoryStringMap(clock), j -> j, j -> j);
 
   @AfterEach
   void close() throws Exception {
@@ -48,7 +49,9 @@ class RevocationsTest {
     Revocations scheduler = Revocations.following(vertx, map, clock);
     Revocations edge = Revocations.following(vertx, map, clock);
     TokenSigner edgeSigner = new TokenSigner("a-secret-of-enough-length", clock, edge);
-    String token = new TokenSigner("a-secret-of-enough-length", clock).issue("ada", false, Duration.ofHours(1));
+    String token =
+        new TokenSigner("a-secret-of-enough-length", clock)
+            .issue("ada", false, Duration.ofHours(1));
     assertTrue(edgeSigner.verify(token).isPresent());
     clock.advance(Duration.ofMillis(1));
     await(scheduler.revoke("ada", Duration.ofHours(2)));
@@ -59,12 +62,16 @@ class RevocationsTest {
 
   @Test
   void aServiceStartedLaterReadsTheRevocationsFromTheMap() throws Exception {
-    String token = new TokenSigner("a-secret-of-enough-length", clock).issue("ada", false, Duration.ofHours(1));
+    String token =
+        new TokenSigner("a-secret-of-enough-length", clock)
+            .issue("ada", false, Duration.ofHours(1));
     clock.advance(Duration.ofMillis(1));
     await(Revocations.following(vertx, map, clock).revoke("ada", Duration.ofHours(2)));
     Revocations late = Revocations.following(vertx, map, clock);
     TokenSigner lateSigner = new TokenSigner("a-secret-of-enough-length", clock, late);
-    eventually(() -> lateSigner.verify(token).isEmpty(), "a member that joined later accepts a revoked token");
+    eventually(
+        () -> lateSigner.verify(token).isEmpty(),
+        "a member that joined later accepts a revoked token");
   }
 
   @Test
@@ -95,7 +102,9 @@ class RevocationsTest {
   void aMalformedMessageOnTheBusIsIgnored() throws Exception {
     Revocations one = Revocations.following(vertx, map, clock);
     vertx.eventBus().publish(Revocations.ADDRESS, new JsonObject().put("subject", 5));
-    vertx.eventBus().publish(Revocations.ADDRESS, new JsonObject().put("subject", "ada").put("after", "soon"));
+    vertx
+        .eventBus()
+        .publish(Revocations.ADDRESS, new JsonObject().put("subject", "ada").put("after", "soon"));
     Thread.sleep(100);
     assertEquals(0, one.size());
   }

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 class TokenSignerTest {
   private static final Instant NOW = Instant.parse("2026-11-22T00:00:00Z");
-  private final TokenSigner signer = new TokenSigner("a-secret-of-enough-length", Clock.fixed(NOW, ZoneOffset.UTC));
+  private final TokenSigner signer =
+      new TokenSigner("a-secret-of-enough-length", Clock.fixed(NOW, ZoneOffset.UTC));
 
   @Test
   void aTokenItIssuedVerifiesWithItsClaims() {
@@ -29,13 +30,22 @@ class TokenSignerTest {
   @Test
   void expiredAlteredForeignAndMalformedTokensAreRefused() {
     String token = signer.issue("ada", false, Duration.ofHours(1));
-    TokenSigner later = new TokenSigner("a-secret-of-enough-length", Clock.fixed(NOW.plusSeconds(3601), ZoneOffset.UTC));
+    TokenSigner later =
+        new TokenSigner(
+            "a-secret-of-enough-length", Clock.fixed(NOW.plusSeconds(3601), ZoneOffset.UTC));
     assertFalse(later.verify(token).isPresent(), "expired");
     String[] parts = token.split("\\.");
-    String forged = parts[0] + "." + parts[1] + "." + signer.issue("root", true, Duration.ofHours(1)).split("\\.")[2]
-        + "." + parts[3];
+    String forged =
+        parts[0]
+            + "."
+            + parts[1]
+            + "."
+            + signer.issue("root", true, Duration.ofHours(1)).split("\\.")[2]
+            + "."
+            + parts[3];
     assertFalse(signer.verify(forged).isPresent(), "claims swapped under another signature");
-    TokenSigner other = new TokenSigner("another-secret-entirely", Clock.fixed(NOW, ZoneOffset.UTC));
+    TokenSigner other =
+        new TokenSigner("another-secret-entirely", Clock.fixed(NOW, ZoneOffset.UTC));
     assertFalse(other.verify(token).isPresent(), "signed with another secret");
     assertFalse(signer.verify("v1.nonsense").isPresent());
     assertFalse(signer.verify("v2.a.b.c").isPresent());
@@ -54,7 +64,8 @@ class TokenSignerTest {
     String token = signer.issuePreview("ada", false, "brave-otter-3f9a2c", Duration.ofMinutes(1));
     AuthToken claims = signer.verifyPreview(token, "brave-otter-3f9a2c").orElseThrow();
     assertEquals("ada", claims.subject());
-    assertFalse(signer.verifyPreview(token, "calm-lynx-000001").isPresent(), "another repl's preview");
+    assertFalse(
+        signer.verifyPreview(token, "calm-lynx-000001").isPresent(), "another repl's preview");
   }
 
   @Test
@@ -68,7 +79,9 @@ class TokenSignerTest {
   @Test
   void anExpiredPreviewTokenIsRefused() {
     String token = signer.issuePreview("ada", false, "s", Duration.ofSeconds(60));
-    TokenSigner later = new TokenSigner("a-secret-of-enough-length", Clock.fixed(NOW.plusSeconds(61), ZoneOffset.UTC));
+    TokenSigner later =
+        new TokenSigner(
+            "a-secret-of-enough-length", Clock.fixed(NOW.plusSeconds(61), ZoneOffset.UTC));
     assertFalse(later.verifyPreview(token, "s").isPresent());
   }
 
@@ -85,22 +98,35 @@ class TokenSignerTest {
   @Test
   void anOldV1TokenWithoutKeyIdOrIssueTimeIsRefused() {
     // v1.<payload>.<HMAC over payload>, as the previous version signed them.
-    String payload = Base64.getUrlEncoder().withoutPadding().encodeToString(
-        ("{\"sub\":\"ada\",\"adm\":true,\"exp\":" + NOW.plusSeconds(3600).getEpochSecond() + "}")
-            .getBytes(StandardCharsets.UTF_8));
+    String payload =
+        Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(
+                ("{\"sub\":\"ada\",\"adm\":true,\"exp\":"
+                        + NOW.plusSeconds(3600).getEpochSecond()
+                        + "}")
+                    .getBytes(StandardCharsets.UTF_8));
     assertFalse(signer.verify("v1." + payload + ".c2ln").isPresent());
   }
 
   @Test
   void aRotatedSecretStillVerifiesUntilItIsDroppedAndNewTokensUseTheNewOne() {
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-    String old = new TokenSigner("the-old-secret-of-length", clock).issue("ada", false, Duration.ofHours(1));
-    TokenSigner rotating = new TokenSigner("the-new-secret-of-length, the-old-secret-of-length", clock);
-    assertEquals("ada", rotating.verify(old).orElseThrow().subject(), "signed with the previous secret");
+    String old =
+        new TokenSigner("the-old-secret-of-length", clock).issue("ada", false, Duration.ofHours(1));
+    TokenSigner rotating =
+        new TokenSigner("the-new-secret-of-length, the-old-secret-of-length", clock);
+    assertEquals(
+        "ada", rotating.verify(old).orElseThrow().subject(), "signed with the previous secret");
     String fresh = rotating.issue("ada", false, Duration.ofHours(1));
-    assertEquals(TokenSigner.keyId("the-new-secret-of-length"), fresh.split("\\.")[1], "signed with the first");
+    assertEquals(
+        TokenSigner.keyId("the-new-secret-of-length"),
+        fresh.split("\\.")[1],
+        "signed with the first");
     assertTrue(new TokenSigner("the-new-secret-of-length", clock).verify(fresh).isPresent());
-    assertFalse(new TokenSigner("the-new-secret-of-length", clock).verify(old).isPresent(), "old secret dropped");
+    assertFalse(
+        new TokenSigner("the-new-secret-of-length", clock).verify(old).isPresent(),
+        "old secret dropped");
   }
 
   @Test
@@ -108,13 +134,22 @@ class TokenSignerTest {
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     TokenSigner both = new TokenSigner("the-new-secret-of-length,the-old-secret-of-length", clock);
     String[] parts = both.issue("ada", false, Duration.ofHours(1)).split("\\.");
-    String relabelled = parts[0] + "." + TokenSigner.keyId("the-old-secret-of-length") + "." + parts[2] + "." + parts[3];
+    String relabelled =
+        parts[0]
+            + "."
+            + TokenSigner.keyId("the-old-secret-of-length")
+            + "."
+            + parts[2]
+            + "."
+            + parts[3];
     assertFalse(both.verify(relabelled).isPresent());
   }
 
   @Test
   void secretsThatAreTooShortAreRefusedEachOne() {
-    assertThrows(IllegalArgumentException.class, () -> new TokenSigner("a-secret-of-enough-length,short", Clock.systemUTC()));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new TokenSigner("a-secret-of-enough-length,short", Clock.systemUTC()));
     assertThrows(IllegalArgumentException.class, () -> new TokenSigner(" , ", Clock.systemUTC()));
     assertTrue(TokenSigner.problems("a-secret-of-enough-length,another-long-secret").isEmpty());
   }
@@ -130,10 +165,13 @@ class TokenSignerTest {
     clock.advance(Duration.ofMillis(5));
     revocations.revoke("ada", Duration.ofHours(2));
     assertFalse(signer.verify(before).isPresent(), "signed out: the token no longer counts");
-    assertFalse(signer.verifyPreview(preview, "s").isPresent(), "nor does a preview token issued before");
+    assertFalse(
+        signer.verifyPreview(preview, "s").isPresent(), "nor does a preview token issued before");
     assertTrue(signer.verify(someoneElse).isPresent(), "only that user's tokens");
     clock.advance(Duration.ofMillis(1));
-    assertTrue(signer.verify(signer.issue("ada", false, Duration.ofHours(1))).isPresent(), "a new sign-in works");
+    assertTrue(
+        signer.verify(signer.issue("ada", false, Duration.ofHours(1))).isPresent(),
+        "a new sign-in works");
   }
 
   @Test
@@ -142,13 +180,20 @@ class TokenSignerTest {
     String metrics = signer.metricsToken();
     assertTrue(metrics.startsWith("pm1."), metrics);
     assertTrue(signer.isMetricsToken(metrics));
-    assertEquals(metrics, new TokenSigner("a-secret-of-enough-length", clock).metricsToken(), "every service agrees");
+    assertEquals(
+        metrics,
+        new TokenSigner("a-secret-of-enough-length", clock).metricsToken(),
+        "every service agrees");
     assertFalse(new TokenSigner("another-secret-entirely", clock).isMetricsToken(metrics));
     assertFalse(signer.verify(metrics).isPresent(), "not an API token");
-    assertFalse(signer.isMetricsToken(signer.issue("ada", true, Duration.ofHours(1))), "an API token is no metrics token");
+    assertFalse(
+        signer.isMetricsToken(signer.issue("ada", true, Duration.ofHours(1))),
+        "an API token is no metrics token");
     assertFalse(signer.isMetricsToken(null));
     assertFalse(signer.isMetricsToken("pm1.x"));
-    assertTrue(new TokenSigner("the-new-secret-of-length,a-secret-of-enough-length", clock).isMetricsToken(metrics),
+    assertTrue(
+        new TokenSigner("the-new-secret-of-length,a-secret-of-enough-length", clock)
+            .isMetricsToken(metrics),
         "the previous secret's during a rotation");
   }
 

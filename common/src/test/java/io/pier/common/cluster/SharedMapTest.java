@@ -92,7 +92,9 @@ class SharedMapTest {
     @Override
     public Future<Boolean> replace(String key, String expected, String value) {
       if (replaces.getAndIncrement() == 0) {
-        return inner.set(key, interferingValue, null).compose(v -> inner.replace(key, expected, value));
+        return inner
+            .set(key, interferingValue, null)
+            .compose(v -> inner.replace(key, expected, value));
       }
       return inner.replace(key, expected, value);
     }
@@ -140,7 +142,8 @@ class SharedMapTest {
   @Test
   void valuesAreStoredAsJsonText() throws Exception {
     await(map.put("a", new Counter("a", 1)));
-    assertEquals(new JsonObject().put("name", "a").put("count", 1), new JsonObject(await(raw.get("a"))));
+    assertEquals(
+        new JsonObject().put("name", "a").put("count", 1), new JsonObject(await(raw.get("a"))));
   }
 
   @Test
@@ -174,10 +177,14 @@ class SharedMapTest {
 
   @Test
   void updateOfMissingKeySeesNullAndCreatesTheEntry() throws Exception {
-    Counter stored = await(map.update("a", c -> {
-      assertNull(c);
-      return new Counter("a", 1);
-    }));
+    Counter stored =
+        await(
+            map.update(
+                "a",
+                c -> {
+                  assertNull(c);
+                  return new Counter("a", 1);
+                }));
     assertEquals(new Counter("a", 1), stored);
     assertEquals(new Counter("a", 1), await(map.get("a")));
   }
@@ -201,9 +208,14 @@ class SharedMapTest {
   void updateThatThrowsFailsAndLeavesTheMapUnchanged() throws Exception {
     await(map.put("a", new Counter("a", 1)));
     IllegalStateException boom = new IllegalStateException("no");
-    assertSame(boom, failure(map.update("a", c -> {
-      throw boom;
-    })));
+    assertSame(
+        boom,
+        failure(
+            map.update(
+                "a",
+                c -> {
+                  throw boom;
+                })));
     assertEquals(new Counter("a", 1), await(map.get("a")));
   }
 
@@ -213,11 +225,16 @@ class SharedMapTest {
     SharedMap<Counter> contended = new SharedMap<>(interfering, Counter::toJson, Counter::fromJson);
     await(contended.put("a", new Counter("a", 1)));
     AtomicInteger calls = new AtomicInteger();
-    Counter stored = await(contended.update("a", c -> {
-      calls.incrementAndGet();
-      return new Counter(c.name(), c.count() + 1);
-    }));
-    // The first attempt computed 2 from 1 and lost; the retry computed 101 from the other member's 100.
+    Counter stored =
+        await(
+            contended.update(
+                "a",
+                c -> {
+                  calls.incrementAndGet();
+                  return new Counter(c.name(), c.count() + 1);
+                }));
+    // The first attempt computed 2 from 1 and lost; the retry computed 101 from the other member's
+    // 100.
     assertEquals(new Counter("a", 101), stored);
     assertEquals(new Counter("a", 101), await(contended.get("a")));
     assertEquals(2, calls.get());
@@ -226,12 +243,13 @@ class SharedMapTest {
 
   @Test
   void updateGivesUpUnderEndlessContention() throws Exception {
-    StringMap alwaysLoses = new InterferingMap(raw, "unused") {
-      @Override
-      public Future<Boolean> replace(String key, String expected, String value) {
-        return Future.succeededFuture(false);
-      }
-    };
+    StringMap alwaysLoses =
+        new InterferingMap(raw, "unused") {
+          @Override
+          public Future<Boolean> replace(String key, String expected, String value) {
+            return Future.succeededFuture(false);
+          }
+        };
     SharedMap<Counter> contended = new SharedMap<>(alwaysLoses, Counter::toJson, Counter::fromJson);
     await(contended.put("a", new Counter("a", 1)));
     Throwable err = failure(contended.update("a", c -> new Counter("a", c.count() + 1)));

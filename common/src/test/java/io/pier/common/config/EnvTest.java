@@ -72,12 +72,15 @@ class EnvTest {
     Env typo = new Env(Map.of("C", "close"));
     typo.choice("C", "open", "open", "closed");
     ConfigException e = assertThrows(ConfigException.class, typo::check);
-    assertTrue(e.getMessage().contains("C must be one of open, closed, got 'close'"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("C must be one of open, closed, got 'close'"), e.getMessage());
   }
 
   @Test
   void aUrlNeedsASchemeAndAHost() {
-    assertEquals("https://pier.example.com", new Env(Map.of("U", "https://pier.example.com")).url("U", null).toString());
+    assertEquals(
+        "https://pier.example.com",
+        new Env(Map.of("U", "https://pier.example.com")).url("U", null).toString());
     assertNull(new Env(Map.of()).url("U", null));
     Env bad = new Env(Map.of("U", "pier.localhost:8080"));
     assertNull(bad.url("U", null));
@@ -141,7 +144,15 @@ class EnvTest {
 
   @Test
   void everyProblemIsReportedTogether() {
-    Env env = new Env(Map.of("PIER_SCHEDULER_PORT", "http", "PIER_EDGE_PORT", "99999", "PIER_START_TIMEOUT_S", "2m"));
+    Env env =
+        new Env(
+            Map.of(
+                "PIER_SCHEDULER_PORT",
+                "http",
+                "PIER_EDGE_PORT",
+                "99999",
+                "PIER_START_TIMEOUT_S",
+                "2m"));
     env.port("PIER_SCHEDULER_PORT", 8081);
     env.port("PIER_EDGE_PORT", 8080);
     env.integer("PIER_START_TIMEOUT_S", 120);
@@ -150,7 +161,8 @@ class EnvTest {
     ConfigException e = assertThrows(ConfigException.class, env::check);
     String message = e.getMessage();
     assertTrue(message.contains("PIER_SCHEDULER_PORT must be an integer, got 'http'"), message);
-    assertTrue(message.contains("PIER_EDGE_PORT must be a port number 0..65535, got 99999"), message);
+    assertTrue(
+        message.contains("PIER_EDGE_PORT must be a port number 0..65535, got 99999"), message);
     assertTrue(message.contains("PIER_START_TIMEOUT_S must be an integer, got '2m'"), message);
     assertTrue(message.contains("PIER_S3_ACCESS_KEY is required"), message);
     assertTrue(message.contains("custom problem"), message);

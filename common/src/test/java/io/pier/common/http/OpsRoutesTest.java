@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 
 class OpsRoutesTest {
   private final Vertx vertx = Vertx.vertx();
-  private final TokenSigner tokens = new TokenSigner("a-secret-of-enough-length", Clock.systemUTC());
+  private final TokenSigner tokens =
+      new TokenSigner("a-secret-of-enough-length", Clock.systemUTC());
   private final HttpClient http = HttpClient.newHttpClient();
   private HttpServer server;
 
@@ -43,7 +44,8 @@ class OpsRoutesTest {
   }
 
   private HttpResponse<String> get(String path, String... headers) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + path));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + path));
     for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
@@ -55,13 +57,29 @@ class OpsRoutesTest {
     assertEquals("unauthenticated", new JsonObject(none.body()).getString("error"));
     assertTrue(none.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"));
     assertEquals(401, get("/metrics", "Authorization", "Bearer pm1.wrong").statusCode());
-    assertEquals(401, get("/metrics", "Authorization", "Bearer " + tokens.issue("root", true, Duration.ofHours(1)))
-        .statusCode(), "an administrator's API token is not the metrics token");
-    assertEquals(401, get("/metrics", "Cookie", "pier_token=" + tokens.metricsToken()).statusCode(),
+    assertEquals(
+        401,
+        get(
+                "/metrics",
+                "Authorization",
+                "Bearer " + tokens.issue("root", true, Duration.ofHours(1)))
+            .statusCode(),
+        "an administrator's API token is not the metrics token");
+    assertEquals(
+        401,
+        get("/metrics", "Cookie", "pier_token=" + tokens.metricsToken()).statusCode(),
         "only as a bearer header, never a cookie");
-    assertEquals(401, get("/metrics", "Authorization", "Bearer " + new TokenSigner("another-secret-entirely",
-        Clock.systemUTC()).metricsToken()).statusCode(), "another fleet's");
-    HttpResponse<String> scraped = get("/metrics", "Authorization", "Bearer " + tokens.metricsToken());
+    assertEquals(
+        401,
+        get(
+                "/metrics",
+                "Authorization",
+                "Bearer "
+                    + new TokenSigner("another-secret-entirely", Clock.systemUTC()).metricsToken())
+            .statusCode(),
+        "another fleet's");
+    HttpResponse<String> scraped =
+        get("/metrics", "Authorization", "Bearer " + tokens.metricsToken());
     assertEquals(200, scraped.statusCode());
     assertTrue(scraped.body().contains("jvm_memory_used_bytes"), "Prometheus text");
   }

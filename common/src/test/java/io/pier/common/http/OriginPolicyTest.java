@@ -41,14 +41,24 @@ class OriginPolicyTest {
 
   @Test
   void defaultPortsMatchWhetherWrittenOrNot() {
-    assertTrue(policy.allows("https://pier.example.com", "https", HostAndPort.authority("pier.example.com", -1)));
-    assertTrue(policy.allows("https://pier.example.com:443", "https", HostAndPort.authority("pier.example.com", -1)));
-    assertTrue(policy.allows("http://pier.example.com", "http", HostAndPort.authority("pier.example.com", 80)));
+    assertTrue(
+        policy.allows(
+            "https://pier.example.com", "https", HostAndPort.authority("pier.example.com", -1)));
+    assertTrue(
+        policy.allows(
+            "https://pier.example.com:443",
+            "https",
+            HostAndPort.authority("pier.example.com", -1)));
+    assertTrue(
+        policy.allows(
+            "http://pier.example.com", "http", HostAndPort.authority("pier.example.com", 80)));
   }
 
   @Test
   void opaqueAndMalformedOriginsAreRefused() {
-    assertFalse(policy.allows("null", "http", APEX), "sandboxed frames and some redirects send Origin: null");
+    assertFalse(
+        policy.allows("null", "http", APEX),
+        "sandboxed frames and some redirects send Origin: null");
     assertFalse(policy.allows("", "http", APEX));
     assertFalse(policy.allows("file://", "http", APEX));
     assertFalse(policy.allows("http://user@pier.localhost:8080", "http", APEX));
@@ -63,16 +73,23 @@ class OriginPolicyTest {
   @Test
   void thePublicUrlsOriginPassesBehindATlsTerminator() {
     OriginPolicy behindTls = new OriginPolicy(URI.create("https://pier.example.com/"), List.of());
-    assertTrue(behindTls.allows("https://pier.example.com", "http", HostAndPort.authority("pier.example.com", -1)));
-    assertFalse(behindTls.allows("https://app.pier.example.com", "http", HostAndPort.authority("pier.example.com", -1)));
+    assertTrue(
+        behindTls.allows(
+            "https://pier.example.com", "http", HostAndPort.authority("pier.example.com", -1)));
+    assertFalse(
+        behindTls.allows(
+            "https://app.pier.example.com", "http", HostAndPort.authority("pier.example.com", -1)));
   }
 
   @Test
   void configuredExtraOriginsPassAndMustBeOrigins() {
     OriginPolicy extra = new OriginPolicy(null, List.of("https://ide.example.com"));
     assertTrue(extra.allows("https://ide.example.com:443", "http", APEX));
-    assertThrows(IllegalArgumentException.class, () -> new OriginPolicy(null, List.of("ide.example.com")));
-    assertThrows(IllegalArgumentException.class, () -> new OriginPolicy(null, List.of("https://x.example/path")));
+    assertThrows(
+        IllegalArgumentException.class, () -> new OriginPolicy(null, List.of("ide.example.com")));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new OriginPolicy(null, List.of("https://x.example/path")));
   }
 
   @Test
@@ -94,7 +111,8 @@ class OriginPolicyTest {
 
   @Test
   void originsNormaliseToSchemeHostAndPort() {
-    assertEquals("https://pier.example.com:443", OriginPolicy.normalise("https://PIER.example.com."));
+    assertEquals(
+        "https://pier.example.com:443", OriginPolicy.normalise("https://PIER.example.com."));
     assertNull(OriginPolicy.normalise("ftp://pier.example.com"));
   }
 }

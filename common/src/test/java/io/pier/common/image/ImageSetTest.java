@@ -37,22 +37,32 @@ class ImageSetTest {
 
   @Test
   void referencesByTagAreRefused() {
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> ImageSet.parse("{\"pier-runner-python:latest\": \"127.0.0.1:5000/pier-runner-python:latest\"}"));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                ImageSet.parse(
+                    "{\"pier-runner-python:latest\": \"127.0.0.1:5000/pier-runner-python:latest\"}"));
     assertTrue(e.getMessage().contains("not a reference by digest"), e.getMessage());
   }
 
   @Test
   void shortDigestsAreRefused() {
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> ImageSet.parse("{\"pier-runner-python:latest\": \"127.0.0.1:5000/x@sha256:abc\"}"));
   }
 
   @Test
   void malformedFilesAreRefusedNamingTheFile(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("images.json");
-    for (String text : List.of("[1, 2]", "not json", "{}", "{\"pier-runner-python:latest\": 5}",
-        "{\"Bad Name\": \"" + PYTHON + "\"}")) {
+    for (String text :
+        List.of(
+            "[1, 2]",
+            "not json",
+            "{}",
+            "{\"pier-runner-python:latest\": 5}",
+            "{\"Bad Name\": \"" + PYTHON + "\"}")) {
       Files.writeString(file, text);
       var e = assertThrows(IllegalArgumentException.class, () -> ImageSet.load(file), text);
       assertTrue(e.getMessage().startsWith("image set " + file + ": "), e.getMessage());
@@ -61,7 +71,9 @@ class ImageSetTest {
 
   @Test
   void aMissingFileIsRefusedNamingIt(@TempDir Path dir) {
-    var e = assertThrows(IllegalArgumentException.class, () -> ImageSet.load(dir.resolve("absent.json")));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class, () -> ImageSet.load(dir.resolve("absent.json")));
     assertTrue(e.getMessage().contains("absent.json"), e.getMessage());
   }
 
@@ -94,7 +106,9 @@ class ImageSetTest {
   void aValidImageSetIsRead(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("images.json");
     Files.writeString(file, "{\"pier-runner-python:latest\": \"" + PYTHON + "\"}");
-    assertEquals(PYTHON, ImageSet.fromEnv(new Env(Map.of("PIER_IMAGE_SET", file.toString())))
-        .resolve("pier-runner-python:latest"));
+    assertEquals(
+        PYTHON,
+        ImageSet.fromEnv(new Env(Map.of("PIER_IMAGE_SET", file.toString())))
+            .resolve("pier-runner-python:latest"));
   }
 }

@@ -12,15 +12,32 @@ class NodeInfoTest {
 
   @Test
   void roundTripsThroughJsonWithItsRuntimes() {
-    NodeInfo node = new NodeInfo("n1", "http://10.0.0.1:8082", new NodeCapacity(50, 8192, 4), NodeLoad.EMPTY, false,
-        List.of("pier-runner-node:latest"), AT, "member-1", List.of("runc", "runsc"));
+    NodeInfo node =
+        new NodeInfo(
+            "n1",
+            "http://10.0.0.1:8082",
+            new NodeCapacity(50, 8192, 4),
+            NodeLoad.EMPTY,
+            false,
+            List.of("pier-runner-node:latest"),
+            AT,
+            "member-1",
+            List.of("runc", "runsc"));
     assertEquals(node, NodeInfo.fromJson(new JsonObject(node.toJson().encode())));
   }
 
   @Test
   void aHeartbeatWithoutRuntimesOffersNone() {
-    NodeInfo node = new NodeInfo("n1", "http://10.0.0.1:8082", new NodeCapacity(50, 8192, 4), NodeLoad.EMPTY, false,
-        List.of(), AT, "member-1");
+    NodeInfo node =
+        new NodeInfo(
+            "n1",
+            "http://10.0.0.1:8082",
+            new NodeCapacity(50, 8192, 4),
+            NodeLoad.EMPTY,
+            false,
+            List.of(),
+            AT,
+            "member-1");
     JsonObject older = node.toJson();
     older.remove("runtimes");
     assertEquals(List.of(), NodeInfo.fromJson(older).runtimes());

@@ -28,6 +28,8 @@ class LimitsTest {
   void rejectsADiskSizeOutOfRange() {
     assertThrows(IllegalArgumentException.class, () -> new Limits(1, 512, 256, 63, null));
     assertThrows(IllegalArgumentException.class, () -> new Limits(1, 512, 256, -1, null));
-    assertThrows(IllegalArgumentException.class, () -> new Limits(1, 512, 256, Limits.MAX_DISK_MB + 1, null));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new Limits(1, 512, 256, Limits.MAX_DISK_MB + 1, null));
   }
 }

@@ -14,7 +14,14 @@ class ReplRecordTest {
   private static final Instant ACTIVE = Instant.parse("2024-05-01T11:30:15.123Z");
 
   private static ReplRecord running() {
-    return new ReplRecord("brave-otter-3f9a2c", "node", "alice", ReplState.RUNNING, "node-7", CREATED, ACTIVE,
+    return new ReplRecord(
+        "brave-otter-3f9a2c",
+        "node",
+        "alice",
+        ReplState.RUNNING,
+        "node-7",
+        CREATED,
+        ACTIVE,
         new Limits(1.5, 512, 256));
   }
 
@@ -26,8 +33,9 @@ class ReplRecordTest {
 
   @Test
   void roundTripsWithNullNodeAndOwner() {
-    ReplRecord record = new ReplRecord("s", "node", null, ReplState.FAILED, null, CREATED, ACTIVE,
-        new Limits(1, 64, 16));
+    ReplRecord record =
+        new ReplRecord(
+            "s", "node", null, ReplState.FAILED, null, CREATED, ACTIVE, new Limits(1, 64, 16));
     assertEquals(record, ReplRecord.fromJson(new JsonObject(record.toJson().encode())));
   }
 
@@ -91,7 +99,10 @@ class ReplRecordTest {
     assertEquals("private", hidden.toJson().getString("visibility"));
     assertEquals(hidden, ReplRecord.fromJson(new JsonObject(hidden.toJson().encode())));
     ReplRecord stored = ReplRecord.fromJson(new JsonObject(hidden.toStoredJson().encode()));
-    assertEquals(Visibility.PRIVATE, stored.visibility(), "a registry rebuilt from repl.json keeps it private");
+    assertEquals(
+        Visibility.PRIVATE,
+        stored.visibility(),
+        "a registry rebuilt from repl.json keeps it private");
     assertEquals(Visibility.PRIVATE, stored.withState(ReplState.RUNNING, "n", ACTIVE).visibility());
   }
 

@@ -40,8 +40,21 @@ class SlugsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"Brave-otter", "UPPER", "a.b", "brave.otter-1", "-abc", "abc-", "-", "a_b", "a b",
-      "ä", "a/b", "../x"})
+  @ValueSource(
+      strings = {
+        "Brave-otter",
+        "UPPER",
+        "a.b",
+        "brave.otter-1",
+        "-abc",
+        "abc-",
+        "-",
+        "a_b",
+        "a b",
+        "ä",
+        "a/b",
+        "../x"
+      })
   void rejectsWhatIsNotALowerCaseDnsLabel(String slug) {
     assertFalse(Slugs.isValid(slug));
   }

@@ -44,10 +44,12 @@ class InMemoryObjectStoreTest {
   @Test
   void listsByPrefixInKeyOrderWithSizes() {
     List<ObjectInfo> found = store.list("repls/a/");
-    assertEquals(List.of("repls/a/files/index.js", "repls/a/files/lib/util.js", "repls/a/repl.json"),
+    assertEquals(
+        List.of("repls/a/files/index.js", "repls/a/files/lib/util.js", "repls/a/repl.json"),
         found.stream().map(ObjectInfo::key).toList());
     assertEquals(List.of(14L, 1L, 2L), found.stream().map(ObjectInfo::size).toList());
-    assertTrue(found.stream().allMatch(ObjectInfo::etagIsMd5), "single-PUT objects carry their MD5");
+    assertTrue(
+        found.stream().allMatch(ObjectInfo::etagIsMd5), "single-PUT objects carry their MD5");
   }
 
   @Test
@@ -134,7 +136,10 @@ class InMemoryObjectStoreTest {
   @Test
   void aMissingObjectHasNoStreamAndDotSegmentKeysAreRefused() {
     assertTrue(store.openStream("nope").isEmpty());
-    assertThrows(ObjectStore.Refused.class,
-        () -> store.putStream("repls/a/files/../../b/x", 1, () -> new ByteArrayInputStream(new byte[1])));
+    assertThrows(
+        ObjectStore.Refused.class,
+        () ->
+            store.putStream(
+                "repls/a/files/../../b/x", 1, () -> new ByteArrayInputStream(new byte[1])));
   }
 }

@@ -13,17 +13,38 @@ class StorageKeysTest {
 
   @Test
   void ordinaryPathsAreKeysAsTheyAre() {
-    for (String path : List.of("index.js", "src/app/Main.java", ".pierignore", "dir with spaces/é ü 漢字.txt", "a..b",
-        "...", "emoji-😀.md")) {
+    for (String path :
+        List.of(
+            "index.js",
+            "src/app/Main.java",
+            ".pierignore",
+            "dir with spaces/é ü 漢字.txt",
+            "a..b",
+            "...",
+            "emoji-😀.md")) {
       assertEquals(Optional.empty(), StorageKeys.problem(PREFIX, path), path);
     }
   }
 
   @Test
   void pathsThatCouldMeanSomethingElseAreRefused() {
-    for (String path : List.of("", "/etc/passwd", "a//b", "a/", "../x", "a/../../x", "./x", "l\\..\\..\\v\\files\\x",
-        "new\nline", "tab\there", "bell\u0007", "del\u007f", "c1\u0085", "lone\ud800surrogate",
-        "x".repeat(StorageKeys.MAX_KEY_BYTES))) {
+    for (String path :
+        List.of(
+            "",
+            "/etc/passwd",
+            "a//b",
+            "a/",
+            "../x",
+            "a/../../x",
+            "./x",
+            "l\\..\\..\\v\\files\\x",
+            "new\nline",
+            "tab\there",
+            "bell\u0007",
+            "del\u007f",
+            "c1\u0085",
+            "lone\ud800surrogate",
+            "x".repeat(StorageKeys.MAX_KEY_BYTES))) {
       assertTrue(StorageKeys.problem(PREFIX, path).isPresent(), path);
     }
   }

@@ -12,8 +12,12 @@ class TemplateManifestConsoleTest {
 
   @Test
   void aConsoleProgramHasNoPortAndAnInstallStepRunsFirst() {
-    TemplateManifest m = TemplateManifest.parse("{\"name\":\"cpp\",\"image\":\"pier-runner-cpp:latest\","
-        + "\"install\":\"make\",\"run\":\"./main\",\"mode\":\"console\"," + LIMITS + "}");
+    TemplateManifest m =
+        TemplateManifest.parse(
+            "{\"name\":\"cpp\",\"image\":\"pier-runner-cpp:latest\","
+                + "\"install\":\"make\",\"run\":\"./main\",\"mode\":\"console\","
+                + LIMITS
+                + "}");
     assertTrue(m.isConsole());
     assertEquals(0, m.port());
     assertEquals("(make) && ./main", m.runCommand());
@@ -23,18 +27,33 @@ class TemplateManifestConsoleTest {
 
   @Test
   void aWebAppWithoutInstallRunsItsCommandAsIs() {
-    TemplateManifest m = TemplateManifest.parse("{\"name\":\"web\",\"image\":\"i\",\"run\":\"node a.js\",\"port\":3000,"
-        + LIMITS + "}");
+    TemplateManifest m =
+        TemplateManifest.parse(
+            "{\"name\":\"web\",\"image\":\"i\",\"run\":\"node a.js\",\"port\":3000,"
+                + LIMITS
+                + "}");
     assertEquals("node a.js", m.runCommand());
     assertEquals("web", m.toJson().getString("mode"));
   }
 
   @Test
   void aConsoleProgramWithAPortOrAnUnknownModeIsRefused() {
-    assertThrows(IllegalArgumentException.class, () -> TemplateManifest.parse("{\"name\":\"c\",\"image\":\"i\","
-        + "\"run\":\"x\",\"mode\":\"console\",\"port\":3000," + LIMITS + "}"));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TemplateManifest.parse(
-        "{\"name\":\"c\",\"image\":\"i\",\"run\":\"x\",\"mode\":\"daemon\"," + LIMITS + "}"));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            TemplateManifest.parse(
+                "{\"name\":\"c\",\"image\":\"i\","
+                    + "\"run\":\"x\",\"mode\":\"console\",\"port\":3000,"
+                    + LIMITS
+                    + "}"));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                TemplateManifest.parse(
+                    "{\"name\":\"c\",\"image\":\"i\",\"run\":\"x\",\"mode\":\"daemon\","
+                        + LIMITS
+                        + "}"));
     assertTrue(e.getMessage().contains("mode"));
   }
 }

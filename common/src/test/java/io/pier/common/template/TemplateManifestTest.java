@@ -15,8 +15,12 @@ class TemplateManifestTest {
 
   private static JsonObject valid() {
     return new JsonObject()
-        .put("name", "node").put("title", "Node.js").put("description", "A server")
-        .put("image", "pier-runner-node:latest").put("run", "node index.js").put("port", 3000)
+        .put("name", "node")
+        .put("title", "Node.js")
+        .put("description", "A server")
+        .put("image", "pier-runner-node:latest")
+        .put("run", "node index.js")
+        .put("port", 3000)
         .put("open", "index.js")
         .put("limits", new JsonObject().put("cpus", 1.0).put("memoryMb", 512).put("pids", 256));
   }
@@ -46,10 +50,13 @@ class TemplateManifestTest {
 
   @Test
   void titleDefaultsToNameAndDescriptionToEmpty() {
-    TemplateManifest m = TemplateManifest.parse(with(j -> {
-      j.remove("title");
-      j.remove("description");
-    }));
+    TemplateManifest m =
+        TemplateManifest.parse(
+            with(
+                j -> {
+                  j.remove("title");
+                  j.remove("description");
+                }));
     assertEquals("node", m.title());
     assertEquals("", m.description());
   }
@@ -120,7 +127,8 @@ class TemplateManifestTest {
 
   @Test
   void rejectsTooManyPids() {
-    IllegalArgumentException e = rejects(with(j -> j.getJsonObject("limits").put("pids", 1_000_000)));
+    IllegalArgumentException e =
+        rejects(with(j -> j.getJsonObject("limits").put("pids", 1_000_000)));
     assertTrue(e.getMessage().contains("limits.pids"), e.getMessage());
   }
 
@@ -165,7 +173,8 @@ class TemplateManifestTest {
 
   @Test
   void rejectsNonStringRun() {
-    String text = valid().encode().replace("\"run\":\"node index.js\"", "\"run\":[\"node\",\"index.js\"]");
+    String text =
+        valid().encode().replace("\"run\":\"node index.js\"", "\"run\":[\"node\",\"index.js\"]");
     IllegalArgumentException e = rejects(text);
     assertTrue(e.getMessage().contains("run"), e.getMessage());
   }
@@ -185,14 +194,18 @@ class TemplateManifestTest {
 
   @Test
   void readsTheWorkspaceSizeFromLimitsAndTheRuntimeFromTheTopLevel() {
-    TemplateManifest m = TemplateManifest.parse(with(j -> {
-      j.getJsonObject("limits").put("diskMb", 2048);
-      j.put("runtime", "runsc");
-    }));
+    TemplateManifest m =
+        TemplateManifest.parse(
+            with(
+                j -> {
+                  j.getJsonObject("limits").put("diskMb", 2048);
+                  j.put("runtime", "runsc");
+                }));
     assertEquals(new Limits(1.0, 512, 256, 2048, "runsc"), m.limits());
     assertEquals(m, TemplateManifest.parse(m.toJson().encode()));
     assertEquals("runsc", m.toJson().getString("runtime"));
-    assertTrue(!m.toJson().getJsonObject("limits").containsKey("runtime"), "said once, at the top level");
+    assertTrue(
+        !m.toJson().getJsonObject("limits").containsKey("runtime"), "said once, at the top level");
   }
 
   @Test

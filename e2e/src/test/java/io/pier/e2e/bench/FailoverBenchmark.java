@@ -10,8 +10,7 @@ import java.util.List;
  * Prints its figures; run with {@code bench/run.sh failover}.
  */
 public final class FailoverBenchmark {
-  private FailoverBenchmark() {
-  }
+  private FailoverBenchmark() {}
 
   public static void main(String[] args) throws Exception {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
@@ -19,12 +18,14 @@ public final class FailoverBenchmark {
     for (int round = 1; round <= rounds; round++) {
       FleetHarness.Failover result = FleetHarness.killTheBusiestNode(3, 9);
       times.add(result.millis());
-      System.out.printf("round %d: %d repls of the SIGKILLed node serving elsewhere after %d ms%n", round,
-          result.repls(), result.millis());
+      System.out.printf(
+          "round %d: %d repls of the SIGKILLed node serving elsewhere after %d ms%n",
+          round, result.repls(), result.millis());
     }
     times.sort(Long::compare);
-    System.out.printf("failover: n=%d  min %d ms  median %d ms  max %d ms%n", times.size(), times.get(0),
-        times.get(times.size() / 2), times.get(times.size() - 1));
+    System.out.printf(
+        "failover: n=%d  min %d ms  median %d ms  max %d ms%n",
+        times.size(), times.get(0), times.get(times.size() / 2), times.get(times.size() - 1));
     System.exit(0);
   }
 }

@@ -13,8 +13,7 @@ import java.time.Duration;
  * the constant mix instead (typing, saves, terminals, previews, starts and stops) and checks no save was lost.
  */
 public final class ManySessionsBenchmark {
-  private ManySessionsBenchmark() {
-  }
+  private ManySessionsBenchmark() {}
 
   public static void main(String[] args) throws Exception {
     boolean soak = args.length > 0 && args[0].equals("soak");
@@ -33,11 +32,16 @@ public final class ManySessionsBenchmark {
         System.out.println("[sessions] " + report);
       }
       boolean fresh = load.aNewSessionWorks();
-      boolean idle = report.lastEdgeLoad() != null && report.lastEdgeLoad().idle() && report.lastNodeSessions() == 0;
+      boolean idle =
+          report.lastEdgeLoad() != null
+              && report.lastEdgeLoad().idle()
+              && report.lastNodeSessions() == 0;
       boolean memory = Math.abs(report.idleHeapDrift()) <= 0.10;
       report.failures().stream().limit(50).forEach(f -> System.out.println("  failure: " + f));
-      System.out.printf("checks: no failures %s, edge and node-agent idle %s, idle heap within 10%% %s,"
-          + " a new session works %s%n", report.failures().isEmpty(), idle, memory, fresh);
+      System.out.printf(
+          "checks: no failures %s, edge and node-agent idle %s, idle heap within 10%% %s,"
+              + " a new session works %s%n",
+          report.failures().isEmpty(), idle, memory, fresh);
       ok = report.failures().isEmpty() && idle && memory && fresh;
     }
     System.exit(ok ? 0 : 1);

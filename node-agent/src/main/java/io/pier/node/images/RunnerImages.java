@@ -41,18 +41,26 @@ public final class RunnerImages {
   private final Counter pulled;
   private final Counter pullFailed;
   private final AtomicInteger missing = new AtomicInteger();
+
   /** One pull per reference at a time: concurrent starts of the same image wait for the pull under way. */
   private final Map<String, Object> pullLocks = new ConcurrentHashMap<>();
 
   public RunnerImages(Settings settings, ImageStore runtime, MeterRegistry metrics) {
     this.settings = settings;
     this.runtime = runtime;
-    this.pulled = Counter.builder("pier.node.image.pulls").tag("result", "ok")
-        .description("Runner images pulled from the fleet's registry").register(metrics);
-    this.pullFailed = Counter.builder("pier.node.image.pulls").tag("result", "failed")
-        .description("Runner images pulled from the fleet's registry").register(metrics);
+    this.pulled =
+        Counter.builder("pier.node.image.pulls")
+            .tag("result", "ok")
+            .description("Runner images pulled from the fleet's registry")
+            .register(metrics);
+    this.pullFailed =
+        Counter.builder("pier.node.image.pulls")
+            .tag("result", "failed")
+            .description("Runner images pulled from the fleet's registry")
+            .register(metrics);
     Gauge.builder("pier.node.images.missing", missing, AtomicInteger::get)
-        .description("Images of the image set this node does not hold (repls that need them go elsewhere)")
+        .description(
+            "Images of the image set this node does not hold (repls that need them go elsewhere)")
         .register(metrics);
     missing.set(settings.set().refs().size());
   }
@@ -105,10 +113,14 @@ public final class RunnerImages {
    */
   public List<String> reported(List<String> present) {
     Set<String> names = new LinkedHashSet<>(present);
-    settings.set().entries().forEach((name, ref) -> {
-      if (present.contains(ref)) names.add(name);
-      else names.remove(name);
-    });
+    settings
+        .set()
+        .entries()
+        .forEach(
+            (name, ref) -> {
+              if (present.contains(ref)) names.add(name);
+              else names.remove(name);
+            });
     countMissing(present);
     return List.copyOf(names);
   }
@@ -127,8 +139,10 @@ public final class RunnerImages {
       } catch (RuntimeException e) {
         pullFailed.increment();
         LOG.warn("cannot pull runner image {}: {}", ref, e.getMessage());
-        throw new ApiException(502, "image_pull_failed", "cannot pull runner image " + ref
-            + " from its registry: " + e.getMessage());
+        throw new ApiException(
+            502,
+            "image_pull_failed",
+            "cannot pull runner image " + ref + " from its registry: " + e.getMessage());
       }
       pulled.increment();
       LOG.info("pulled runner image {} in {} ms", ref, (System.nanoTime() - began) / 1_000_000);

@@ -56,23 +56,33 @@ public final class BlockingPool implements AutoCloseable {
    */
   public BlockingPool(String name, int threads, int queue, Duration timeout) {
     if (threads < 1 || queue < 1 || timeout.isNegative() || timeout.isZero()) {
-      throw new IllegalArgumentException("a pool needs threads >= 1, queue >= 1 and a positive timeout");
+      throw new IllegalArgumentException(
+          "a pool needs threads >= 1, queue >= 1 and a positive timeout");
     }
     this.name = name;
     this.threads = threads;
     this.timeout = timeout;
     AtomicInteger numbers = new AtomicInteger();
-    this.executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(queue), r -> {
-          Thread t = new Thread(r, name + "-" + numbers.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        }, new ThreadPoolExecutor.AbortPolicy());
-    this.deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, name + "-deadlines");
-      t.setDaemon(true);
-      return t;
-    });
+    this.executor =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            30,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(queue),
+            r -> {
+              Thread t = new Thread(r, name + "-" + numbers.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            },
+            new ThreadPoolExecutor.AbortPolicy());
+    this.deadlines =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, name + "-deadlines");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /** Runs {@code work} on the pool; the result fails with {@link Busy} at once, or {@link TimedOut} at the deadline. */
@@ -82,11 +92,21 @@ public final class BlockingPool implements AutoCloseable {
       executor.execute(task);
     } catch (RejectedExecutionException e) {
       rejected.incrementAndGet();
-      task.result.completeExceptionally(new Busy(executor.isShutdown() ? name + " is shut down"
-          : "the node's " + name + " pool is full (" + threads + " running, " + queued() + " waiting); try again"));
+      task.result.completeExceptionally(
+          new Busy(
+              executor.isShutdown()
+                  ? name + " is shut down"
+                  : "the node's "
+                      + name
+                      + " pool is full ("
+                      + threads
+                      + " running, "
+                      + queued()
+                      + " waiting); try again"));
       return task.result;
     }
-    ScheduledFuture<?> deadline = deadlines.schedule(task::expire, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    ScheduledFuture<?> deadline =
+        deadlines.schedule(task::expire, timeout.toMillis(), TimeUnit.MILLISECONDS);
     task.result.whenComplete((v, err) -> deadline.cancel(false));
     return task.result;
   }
@@ -141,8 +161,10 @@ public final class BlockingPool implements AutoCloseable {
   private final class Task<T> implements Runnable {
     final CompletableFuture<T> result = new CompletableFuture<>();
     private final Callable<T> work;
+
     /** The thread running the work, while it runs; guarded by {@code this}. */
     private Thread runner;
+
     private boolean stuck;
 
     Task(Callable<T> work) {
@@ -182,7 +204,8 @@ public final class BlockingPool implements AutoCloseable {
         if (result.isDone()) return;
         Thread thread = runner;
         if (thread != null) {
-          // Its thread is given up on and replaced before anyone hears of the timeout, so that whoever does can
+          // Its thread is given up on and replaced before anyone hears of the timeout, so that
+          // whoever does can
           // use the pool again at once.
           stuck = true;
           running.decrementAndGet();
@@ -191,8 +214,8 @@ public final class BlockingPool implements AutoCloseable {
         }
         // Counted first, so that whoever hears of the timeout sees it counted.
         timedOut.incrementAndGet();
-        if (!result.completeExceptionally(new TimedOut(name + " operation took longer than " + timeout.toMillis()
-            + " ms"))) {
+        if (!result.completeExceptionally(
+            new TimedOut(name + " operation took longer than " + timeout.toMillis() + " ms"))) {
           timedOut.decrementAndGet();
         } else if (thread != null) {
           thread.interrupt();

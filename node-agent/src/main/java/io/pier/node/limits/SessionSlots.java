@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class SessionSlots {
   /** Which limit refused a session. */
   public enum Scope {
-    NODE("node"), REPL("repl");
+    NODE("node"),
+    REPL("repl");
 
     private final String label;
 
@@ -31,7 +32,11 @@ public final class SessionSlots {
     private final int max;
 
     Refused(Scope scope, int max) {
-      super("this " + scope.label() + " has " + max + " IDE sessions open, its limit", null, false, false);
+      super(
+          "this " + scope.label() + " has " + max + " IDE sessions open, its limit",
+          null,
+          false,
+          false);
       this.scope = scope;
       this.max = max;
     }

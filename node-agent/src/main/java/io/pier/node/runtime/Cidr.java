@@ -19,7 +19,8 @@ public record Cidr(InetAddress network, int prefix) {
     // Without a scope (fe80::1%eth0) or a host name: a firewall rule names the bare address.
     network = bare(network);
     int bits = network.getAddress().length * 8;
-    if (prefix < 0 || prefix > bits) throw new IllegalArgumentException("prefix /" + prefix + " out of 0.." + bits);
+    if (prefix < 0 || prefix > bits)
+      throw new IllegalArgumentException("prefix /" + prefix + " out of 0.." + bits);
   }
 
   /** {@code address/prefix}, or a bare address for that one address (/32, /128). */
@@ -33,14 +34,25 @@ public record Cidr(InetAddress network, int prefix) {
     if (slash >= 0) {
       String length = trimmed.substring(slash + 1);
       if (!length.matches("\\d{1,3}") || Integer.parseInt(length) > bits) {
-        throw new IllegalArgumentException("'" + text + "' has no prefix length 0.." + bits + " after '/'");
+        throw new IllegalArgumentException(
+            "'" + text + "' has no prefix length 0.." + bits + " after '/'");
       }
       prefix = Integer.parseInt(length);
     }
     Cidr cidr = new Cidr(parsed, prefix);
     if (!cidr.hostBits().equals(BigInteger.ZERO)) {
-      throw new IllegalArgumentException("'" + text + "' has bits set after its /" + prefix + " prefix; write "
-          + cidr.masked() + " for the block or " + address + "/" + bits + " for the one address");
+      throw new IllegalArgumentException(
+          "'"
+              + text
+              + "' has bits set after its /"
+              + prefix
+              + " prefix; write "
+              + cidr.masked()
+              + " for the block or "
+              + address
+              + "/"
+              + bits
+              + " for the one address");
     }
     return cidr;
   }
@@ -62,13 +74,16 @@ public record Cidr(InetAddress network, int prefix) {
 
   private static InetAddress literal(String address, String text) {
     if (!IPV4.matcher(address).matches() && !IPV6.matcher(address).matches()) {
-      throw new IllegalArgumentException("'" + text + "' is not an IPv4 or IPv6 address (no host names here)");
+      throw new IllegalArgumentException(
+          "'" + text + "' is not an IPv4 or IPv6 address (no host names here)");
     }
     try {
       InetAddress parsed = InetAddress.getByName(address);
-      // Java reads ::ffff:a.b.c.d as the IPv4 address; say so rather than block something else than was written.
+      // Java reads ::ffff:a.b.c.d as the IPv4 address; say so rather than block something else than
+      // was written.
       if (address.contains(":") && parsed instanceof Inet4Address) {
-        throw new IllegalArgumentException("'" + text + "' is an IPv4-mapped address; write it as IPv4");
+        throw new IllegalArgumentException(
+            "'" + text + "' is an IPv4-mapped address; write it as IPv4");
       }
       return parsed;
     } catch (UnknownHostException e) {
@@ -92,8 +107,9 @@ public record Cidr(InetAddress network, int prefix) {
 
   private Cidr masked() {
     int bits = network.getAddress().length * 8;
-    BigInteger value = new BigInteger(1, network.getAddress()).andNot(
-        BigInteger.ONE.shiftLeft(bits - prefix).subtract(BigInteger.ONE));
+    BigInteger value =
+        new BigInteger(1, network.getAddress())
+            .andNot(BigInteger.ONE.shiftLeft(bits - prefix).subtract(BigInteger.ONE));
     byte[] raw = value.toByteArray();
     byte[] bytes = new byte[bits / 8];
     int copy = Math.min(raw.length, bytes.length);

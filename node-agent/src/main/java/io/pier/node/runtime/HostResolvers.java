@@ -23,13 +23,15 @@ public final class HostResolvers {
   }
 
   public static HostResolvers system() {
-    return new HostResolvers(Path.of("/etc/resolv.conf"), Path.of("/run/systemd/resolve/resolv.conf"));
+    return new HostResolvers(
+        Path.of("/etc/resolv.conf"), Path.of("/run/systemd/resolve/resolv.conf"));
   }
 
   /** DNS (port 53, TCP and UDP) to each non-loopback server repls' lookups go to. */
   public List<EgressAllow> allowances() {
     List<Cidr> servers = nameservers(resolvConf);
-    if (servers.isEmpty() && Files.isReadable(systemdResolvConf)) servers = nameservers(systemdResolvConf);
+    if (servers.isEmpty() && Files.isReadable(systemdResolvConf))
+      servers = nameservers(systemdResolvConf);
     List<EgressAllow> allowed = new ArrayList<>();
     for (Cidr server : servers) allowed.add(new EgressAllow(server, 53, 53));
     return allowed;
@@ -43,8 +45,10 @@ public final class HostResolvers {
       for (String line : Files.readAllLines(file)) {
         String[] words = line.strip().split("\\s+");
         if (words.length < 2 || !words[0].equals("nameserver")) continue;
-        // A link-local IPv6 server carries its interface (fe80::1%eth0), which means nothing in a container.
-        String address = words[1].contains("%") ? words[1].substring(0, words[1].indexOf('%')) : words[1];
+        // A link-local IPv6 server carries its interface (fe80::1%eth0), which means nothing in a
+        // container.
+        String address =
+            words[1].contains("%") ? words[1].substring(0, words[1].indexOf('%')) : words[1];
         try {
           Cidr server = Cidr.parse(address);
           if (!server.network().isLoopbackAddress()) servers.add(server);

@@ -34,10 +34,11 @@ public final class Runtimes {
   /** The names a repl may ask for here: the engine's own runtimes, and the mapped names whose runtime it has. */
   public List<String> offered() {
     Set<String> names = new TreeSet<>(engine);
-    mapping.forEach((name, target) -> {
-      if (engine.contains(target)) names.add(name);
-      else names.remove(name);
-    });
+    mapping.forEach(
+        (name, target) -> {
+          if (engine.contains(target)) names.add(name);
+          else names.remove(name);
+        });
     names.remove(DEFAULT);
     return List.copyOf(names);
   }
@@ -53,17 +54,33 @@ public final class Runtimes {
     if (requested == null) return Optional.ofNullable(mapping.get(DEFAULT));
     String target = mapping.getOrDefault(requested, requested);
     if (!engine.contains(target)) {
-      throw new ApiException(422, "runtime_missing", "this node has no container runtime '" + requested + "'"
-          + (target.equals(requested) ? "" : " (mapped to '" + target + "')") + "; it offers " + offered());
+      throw new ApiException(
+          422,
+          "runtime_missing",
+          "this node has no container runtime '"
+              + requested
+              + "'"
+              + (target.equals(requested) ? "" : " (mapped to '" + target + "')")
+              + "; it offers "
+              + offered());
     }
     return Optional.of(target);
   }
 
   /** What is wrong with the mapping: names mapped to runtimes the engine lacks. Empty when all is well. */
   public List<String> problems() {
-    return mapping.entrySet().stream().filter(e -> !engine.contains(e.getValue()))
-        .map(e -> e.getKey() + "=" + e.getValue() + ": the container engine has no runtime '" + e.getValue()
-            + "' (it has " + engine + ")")
+    return mapping.entrySet().stream()
+        .filter(e -> !engine.contains(e.getValue()))
+        .map(
+            e ->
+                e.getKey()
+                    + "="
+                    + e.getValue()
+                    + ": the container engine has no runtime '"
+                    + e.getValue()
+                    + "' (it has "
+                    + engine
+                    + ")")
         .toList();
   }
 

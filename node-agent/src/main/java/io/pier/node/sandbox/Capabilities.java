@@ -13,8 +13,12 @@ import java.util.Set;
  * @param networkModes          how the edge can reach a sandbox's app
  * @param pause                 sandboxes can be frozen and thawed in place
  */
-public record Capabilities(boolean exec, boolean tty, boolean sharedWorkspaceFolder, Set<NetworkMode> networkModes,
-                           boolean pause) {
+public record Capabilities(
+    boolean exec,
+    boolean tty,
+    boolean sharedWorkspaceFolder,
+    Set<NetworkMode> networkModes,
+    boolean pause) {
 
   public Capabilities {
     networkModes = Set.copyOf(networkModes);

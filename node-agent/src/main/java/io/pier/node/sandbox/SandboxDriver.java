@@ -73,6 +73,5 @@ public interface SandboxDriver extends SandboxExec, AutoCloseable {
   Optional<Usage> usage(String id);
 
   /** A sandbox's resource use. {@code cpuNanos} only grows: two readings give a rate. */
-  record Usage(long cpuNanos, long memoryBytes) {
-  }
+  record Usage(long cpuNanos, long memoryBytes) {}
 }

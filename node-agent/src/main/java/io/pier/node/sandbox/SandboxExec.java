@@ -12,8 +12,13 @@ import java.util.Map;
 public interface SandboxExec {
 
   /** Starts {@code command} in the sandbox on a pseudo-terminal of {@code cols}×{@code rows}. */
-  TtyProcess execTty(String id, List<String> command, Map<String, String> env, int cols, int rows,
-                     TtyProcess.Listener listener);
+  TtyProcess execTty(
+      String id,
+      List<String> command,
+      Map<String, String> env,
+      int cols,
+      int rows,
+      TtyProcess.Listener listener);
 
   /** Runs {@code command} in the sandbox to completion. @return its exit code, -1 when it did not end in time */
   int execAndWait(String id, List<String> command, Duration timeout);

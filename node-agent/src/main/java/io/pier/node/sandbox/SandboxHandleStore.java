@@ -30,8 +30,10 @@ public final class SandboxHandleStore {
   private static final Logger LOG = LoggerFactory.getLogger(SandboxHandleStore.class);
   private static final int VERSION = 1;
   private static final String SUFFIX = ".json";
+
   /** Far larger than any handle; a bigger file is not one. */
   private static final long MAX_BYTES = 64 * 1024;
+
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}");
   private static final int MAX_ENTRIES = 32;
@@ -46,10 +48,16 @@ public final class SandboxHandleStore {
   /** Keeps the handle of {@code kept}'s sandbox, replacing the slug's earlier one. */
   public void save(KeptSandbox kept) {
     SandboxHandle handle = kept.handle();
-    if (!Slugs.isValid(handle.slug())) throw new IllegalArgumentException("not a slug: " + handle.slug());
-    JsonObject json = new JsonObject().put("version", VERSION).put("driver", handle.driver())
-        .put("slug", handle.slug()).put("id", handle.id()).put("state", new JsonObject(new HashMap<>(handle.state())))
-        .put("annotations", new JsonObject(new HashMap<>(kept.annotations())));
+    if (!Slugs.isValid(handle.slug()))
+      throw new IllegalArgumentException("not a slug: " + handle.slug());
+    JsonObject json =
+        new JsonObject()
+            .put("version", VERSION)
+            .put("driver", handle.driver())
+            .put("slug", handle.slug())
+            .put("id", handle.id())
+            .put("state", new JsonObject(new HashMap<>(handle.state())))
+            .put("annotations", new JsonObject(new HashMap<>(kept.annotations())));
     try {
       Files.createDirectories(dir);
       Path partial = Files.createTempFile(dir, "." + handle.slug() + "-", ".partial");
@@ -60,7 +68,8 @@ public final class SandboxHandleStore {
         Files.deleteIfExists(partial);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot keep the handle of " + handle.slug() + " in " + dir, e);
+      throw new UncheckedIOException(
+          "cannot keep the handle of " + handle.slug() + " in " + dir, e);
     }
   }
 
@@ -70,8 +79,10 @@ public final class SandboxHandleStore {
     Path file = file(slug);
     try {
       if (!Files.isRegularFile(file)) return Optional.empty();
-      if (Files.size(file) > MAX_BYTES) throw new IllegalArgumentException("larger than " + MAX_BYTES + " bytes");
-      return Optional.of(parse(slug, new JsonObject(Files.readString(file, StandardCharsets.UTF_8))));
+      if (Files.size(file) > MAX_BYTES)
+        throw new IllegalArgumentException("larger than " + MAX_BYTES + " bytes");
+      return Optional.of(
+          parse(slug, new JsonObject(Files.readString(file, StandardCharsets.UTF_8))));
     } catch (IOException | DecodeException | IllegalArgumentException | ClassCastException e) {
       LOG.warn("ignoring the handle file {}: {}", file, e.getMessage());
       return Optional.empty();
@@ -93,8 +104,11 @@ public final class SandboxHandleStore {
     Set<String> slugs = new TreeSet<>();
     if (!Files.isDirectory(dir)) return slugs;
     try (Stream<Path> files = Files.list(dir)) {
-      files.map(f -> f.getFileName().toString()).filter(name -> name.endsWith(SUFFIX))
-          .map(name -> name.substring(0, name.length() - SUFFIX.length())).filter(Slugs::isValid)
+      files
+          .map(f -> f.getFileName().toString())
+          .filter(name -> name.endsWith(SUFFIX))
+          .map(name -> name.substring(0, name.length() - SUFFIX.length()))
+          .filter(Slugs::isValid)
           .forEach(slugs::add);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list the handles in " + dir, e);
@@ -108,12 +122,15 @@ public final class SandboxHandleStore {
 
   private static KeptSandbox parse(String slug, JsonObject json) {
     if (!Integer.valueOf(VERSION).equals(json.getValue("version"))) {
-      throw new IllegalArgumentException("version " + json.getValue("version") + ", expected " + VERSION);
+      throw new IllegalArgumentException(
+          "version " + json.getValue("version") + ", expected " + VERSION);
     }
-    if (!slug.equals(json.getValue("slug"))) throw new IllegalArgumentException("it names another slug");
+    if (!slug.equals(json.getValue("slug")))
+      throw new IllegalArgumentException("it names another slug");
     String driver = matching(json.getValue("driver"), NAME, "driver");
     String id = matching(json.getValue("id"), ID, "id");
-    return new KeptSandbox(new SandboxHandle(driver, slug, id, strings(json.getJsonObject("state"), "state")),
+    return new KeptSandbox(
+        new SandboxHandle(driver, slug, id, strings(json.getJsonObject("state"), "state")),
         strings(json.getJsonObject("annotations"), "annotations"));
   }
 
@@ -129,10 +146,13 @@ public final class SandboxHandleStore {
     if (object.size() > MAX_ENTRIES) throw new IllegalArgumentException("too many " + what);
     Map<String, String> values = new HashMap<>();
     for (String key : object.fieldNames()) {
-      // getString would turn a number into text: only what was written as a string is what this store wrote.
-      if (!(object.getValue(key) instanceof String value) || value.length() > MAX_VALUE_CHARS
+      // getString would turn a number into text: only what was written as a string is what this
+      // store wrote.
+      if (!(object.getValue(key) instanceof String value)
+          || value.length() > MAX_VALUE_CHARS
           || key.length() > MAX_VALUE_CHARS) {
-        throw new IllegalArgumentException(what + " " + key + " is not a string of at most " + MAX_VALUE_CHARS);
+        throw new IllegalArgumentException(
+            what + " " + key + " is not a string of at most " + MAX_VALUE_CHARS);
       }
       values.put(key, value);
     }

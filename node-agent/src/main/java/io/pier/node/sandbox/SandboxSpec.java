@@ -16,12 +16,21 @@ import java.util.Map;
  * @param annotations what the agent keeps with the sandbox, returned by {@link SandboxDriver#list()}; a fallback for
  *                    when the agent has no handle for it
  */
-public record SandboxSpec(String slug, String image, List<String> command, Map<String, String> env, Path workspace,
-                          int appPort, Limits limits, String runtime, Map<String, String> annotations) {
+public record SandboxSpec(
+    String slug,
+    String image,
+    List<String> command,
+    Map<String, String> env,
+    Path workspace,
+    int appPort,
+    Limits limits,
+    String runtime,
+    Map<String, String> annotations) {
   public SandboxSpec {
     command = List.copyOf(command);
     env = Map.copyOf(env);
     annotations = Map.copyOf(annotations);
-    if (appPort < 0 || appPort > 65535) throw new IllegalArgumentException("not a port: " + appPort);
+    if (appPort < 0 || appPort > 65535)
+      throw new IllegalArgumentException("not a port: " + appPort);
   }
 }

@@ -7,5 +7,4 @@ import java.util.Optional;
  *
  * @param endpoint where the edge reaches its app; empty when the spec's app port was 0
  */
-public record StartedSandbox(SandboxHandle handle, Optional<Endpoint> endpoint) {
-}
+public record StartedSandbox(SandboxHandle handle, Optional<Endpoint> endpoint) {}

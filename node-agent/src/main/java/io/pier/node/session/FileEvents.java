@@ -16,6 +16,7 @@ final class FileEvents {
   private static final int REMEMBERED = 1000;
 
   private final ReplSessions sessions;
+
   /** Versions this node announced itself, so the watcher does not announce the same change again. */
   private final Map<String, String> announced = new LinkedHashMap<>();
 
@@ -44,8 +45,10 @@ final class FileEvents {
   }
 
   private static JsonObject fsEvent(List<FileChange> changes, String origin) {
-    JsonObject event = new JsonObject().put("event", "fs")
-        .put("changes", new JsonArray(changes.stream().map(FileChange::toJson).toList()));
+    JsonObject event =
+        new JsonObject()
+            .put("event", "fs")
+            .put("changes", new JsonArray(changes.stream().map(FileChange::toJson).toList()));
     if (origin != null) event.put("origin", origin);
     return event;
   }

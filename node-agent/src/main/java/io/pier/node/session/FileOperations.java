@@ -19,8 +19,10 @@ import java.util.concurrent.Callable;
 final class FileOperations {
   private final LiveRepl repl;
   private final WorkspaceFiles files;
+
   /** The node's file pool: file work never runs on Vert.x's threads. */
   private final BlockingPool pool;
+
   /** The session asking, named as the origin of the changes it makes. */
   private final SessionSocket origin;
 
@@ -32,32 +34,50 @@ final class FileOperations {
   }
 
   Future<JsonObject> list(JsonObject r) {
-    return blocking(() -> {
-      WorkspaceFiles.Listing listing = files.list(text(r, "path"));
-      return new JsonObject().put("entries", new JsonArray(listing.entries().stream()
-          .map(e -> new JsonObject().put("name", e.name()).put("path", e.path()).put("type", e.type())
-              .put("size", e.size())).toList())).put("truncated", listing.truncated());
-    });
+    return blocking(
+        () -> {
+          WorkspaceFiles.Listing listing = files.list(text(r, "path"));
+          return new JsonObject()
+              .put(
+                  "entries",
+                  new JsonArray(
+                      listing.entries().stream()
+                          .map(
+                              e ->
+                                  new JsonObject()
+                                      .put("name", e.name())
+                                      .put("path", e.path())
+                                      .put("type", e.type())
+                                      .put("size", e.size()))
+                          .toList()))
+              .put("truncated", listing.truncated());
+        });
   }
 
   Future<JsonObject> read(JsonObject r) {
-    return blocking(() -> {
-      String path = text(r, "path");
-      WorkspaceFiles.Text t = files.read(path);
-      return new JsonObject().put("path", path).put("content", t.content()).put("version", t.version())
-          .put("size", t.size());
-    });
+    return blocking(
+        () -> {
+          String path = text(r, "path");
+          WorkspaceFiles.Text t = files.read(path);
+          return new JsonObject()
+              .put("path", path)
+              .put("content", t.content())
+              .put("version", t.version())
+              .put("size", t.size());
+        });
   }
 
   Future<JsonObject> write(JsonObject r) {
     String path = text(r, "path");
     String content = text(r, "content");
     String base = optionalText(r, "baseVersion");
-    return blocking(() -> {
-      boolean existed = files.exists(path);
-      String version = saving(List.of(path), files.write(path, content, base));
-      return new FileChange(path, "file", existed ? "modified" : "created", version);
-    }).map(this::changed);
+    return blocking(
+            () -> {
+              boolean existed = files.exists(path);
+              String version = saving(List.of(path), files.write(path, content, base));
+              return new FileChange(path, "file", existed ? "modified" : "created", version);
+            })
+        .map(this::changed);
   }
 
   Future<JsonObject> edit(JsonObject r) {
@@ -80,27 +100,33 @@ final class FileOperations {
   Future<JsonObject> rename(JsonObject r) {
     String from = text(r, "from");
     String to = text(r, "to");
-    return blocking(() -> {
-      boolean directory = files.isDirectory(from);
-      files.rename(from, to);
-      repl.saved(List.of(from, to));
-      String type = directory ? "dir" : "file";
-      return List.of(new FileChange(from, type, "deleted", null),
-          new FileChange(to, type, "created", directory ? null : files.versionOf(to)));
-    }).map(list -> {
-      repl.announce(list, origin);
-      return new JsonObject();
-    });
+    return blocking(
+            () -> {
+              boolean directory = files.isDirectory(from);
+              files.rename(from, to);
+              repl.saved(List.of(from, to));
+              String type = directory ? "dir" : "file";
+              return List.of(
+                  new FileChange(from, type, "deleted", null),
+                  new FileChange(to, type, "created", directory ? null : files.versionOf(to)));
+            })
+        .map(
+            list -> {
+              repl.announce(list, origin);
+              return new JsonObject();
+            });
   }
 
   Future<JsonObject> delete(JsonObject r) {
     String path = text(r, "path");
-    return blocking(() -> {
-      boolean directory = files.isDirectory(path);
-      files.delete(path);
-      repl.saved(List.of(path));
-      return directory ? "dir" : "file";
-    }).map(type -> changed(new FileChange(path, type, "deleted", null)));
+    return blocking(
+            () -> {
+              boolean directory = files.isDirectory(path);
+              files.delete(path);
+              repl.saved(List.of(path));
+              return directory ? "dir" : "file";
+            })
+        .map(type -> changed(new FileChange(path, type, "deleted", null)));
   }
 
   /** Journals the change for storage before the session is told it is saved. */

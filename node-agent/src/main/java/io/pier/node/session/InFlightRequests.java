@@ -13,8 +13,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class InFlightRequests {
   private final SessionHub hub;
+
   /** What happens, once, when the session goes past its limits: it is closed. */
   private final Runnable overLimit;
+
   private final AtomicInteger frames = new AtomicInteger();
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicBoolean over = new AtomicBoolean();

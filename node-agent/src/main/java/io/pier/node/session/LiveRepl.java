@@ -21,17 +21,18 @@ import java.util.function.Consumer;
 public final class LiveRepl {
   /** Where the shells and the run process write their process ids in the container, so that they can be ended. */
   static final String PID_DIR = "/tmp/.pier";
+
   /**
    * The threads that run the container runtime's calls for terminals and the run process (exec, resize, kill), all
    * repls of the node together. Sessions ask for these, so they run apart from Vert.x's shared worker pool, where the
    * heartbeat and the cluster's work run. A session asks one at a time (its requests are answered in order).
    */
   static final String RUNTIME_POOL = "pier-session-runtime";
+
   static final int RUNTIME_THREADS = 8;
 
   /** The repl's run settings: the command, the port its app listens on, the file the IDE opens first. */
-  public record RunSpec(String command, int port, String open) {
-  }
+  public record RunSpec(String command, int port, String open) {}
 
   private final Context context;
   private final String slug;
@@ -51,8 +52,16 @@ public final class LiveRepl {
    * @param saved   told (on a worker thread, before the session hears "ok") of every path a session changed, so that
    *                the change is journalled for storage before the user is told it is saved
    */
-  public LiveRepl(Vertx vertx, Context context, String slug, String containerId, SandboxExec runtime,
-                  Path workspace, RunSpec runSpec, Duration terminalLinger, Consumer<Collection<String>> saved) {
+  public LiveRepl(
+      Vertx vertx,
+      Context context,
+      String slug,
+      String containerId,
+      SandboxExec runtime,
+      Path workspace,
+      RunSpec runSpec,
+      Duration terminalLinger,
+      Consumer<Collection<String>> saved) {
     this.context = context;
     this.slug = slug;
     this.files = new WorkspaceFiles(workspace);
@@ -61,8 +70,9 @@ public final class LiveRepl {
     this.runtimeWork = vertx.createSharedWorkerExecutor(RUNTIME_POOL, RUNTIME_THREADS);
     this.output = new OutputRegulator(context);
     this.fileEvents = new FileEvents(sessions);
-    this.terminals = new ReplTerminals(vertx, context, slug, containerId, runtime, runtimeWork, output,
-        terminalLinger);
+    this.terminals =
+        new ReplTerminals(
+            vertx, context, slug, containerId, runtime, runtimeWork, output, terminalLinger);
     this.run = new RunProcess(containerId, runtime, runtimeWork, output, sessions, runSpec);
   }
 
@@ -108,7 +118,8 @@ public final class LiveRepl {
     return context;
   }
 
-  // --- sessions -------------------------------------------------------------------------------------------------
+  // --- sessions
+  // -------------------------------------------------------------------------------------------------
 
   void join(SessionSocket session) {
     if (closed) {
@@ -116,9 +127,15 @@ public final class LiveRepl {
       return;
     }
     sessions.add(session);
-    session.sendEvent(new JsonObject().put("event", "hello").put("protocol", 1).put("slug", slug)
-        .put("session", session.id()).put("open", runSpec.open()).put("terminals", terminals.running())
-        .put("run", run.status()));
+    session.sendEvent(
+        new JsonObject()
+            .put("event", "hello")
+            .put("protocol", 1)
+            .put("slug", slug)
+            .put("session", session.id())
+            .put("open", runSpec.open())
+            .put("terminals", terminals.running())
+            .put("run", run.status()));
     byte[] replay = run.replay();
     if (replay.length > 0) session.sendBinary(0, replay);
   }
@@ -148,7 +165,8 @@ public final class LiveRepl {
     fileEvents.workspaceChanged(changes);
   }
 
-  // --- terminals ------------------------------------------------------------------------------------------------
+  // --- terminals
+  // ------------------------------------------------------------------------------------------------
 
   Future<Integer> openTerminal(SessionSocket session, int maxTerminals, int cols, int rows) {
     return terminals.open(session, maxTerminals, cols, rows);
@@ -171,7 +189,8 @@ public final class LiveRepl {
     return terminals.close(channel);
   }
 
-  // --- run ------------------------------------------------------------------------------------------------------
+  // --- run
+  // ------------------------------------------------------------------------------------------------------
 
   /** Starts the run command, stopping the one that runs first (Run again restarts). */
   public Future<Void> startRun() {
@@ -193,7 +212,8 @@ public final class LiveRepl {
     return run.outputText();
   }
 
-  // --- life -----------------------------------------------------------------------------------------------------
+  // --- life
+  // -----------------------------------------------------------------------------------------------------
 
   /** Ends terminals and the run process, disconnects every session and stops watching. */
   public Future<Void> close() {
@@ -202,10 +222,14 @@ public final class LiveRepl {
     List<Future<Void>> ending = new ArrayList<>();
     ending.add(run.stop());
     ending.addAll(terminals.endAll());
-    return Future.join(ending).<Void>mapEmpty().recover(err -> Future.succeededFuture()).onComplete(ar -> {
-      sessions.closeAll(SessionSocket.REPL_STOPPED, "the repl stopped");
-      // Shared by name: the threads go once the last repl using them closes.
-      runtimeWork.close();
-    });
+    return Future.join(ending)
+        .<Void>mapEmpty()
+        .recover(err -> Future.succeededFuture())
+        .onComplete(
+            ar -> {
+              sessions.closeAll(SessionSocket.REPL_STOPPED, "the repl stopped");
+              // Shared by name: the threads go once the last repl using them closes.
+              runtimeWork.close();
+            });
   }
 }

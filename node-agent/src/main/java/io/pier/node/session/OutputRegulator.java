@@ -15,8 +15,10 @@ import java.util.function.IntConsumer;
  */
 final class OutputRegulator {
   private final Context context;
+
   /** Streams paused because every session showing them has a full write queue. */
   private final AtomicInteger pausedStreams = new AtomicInteger();
+
   /** Output read from streams and not yet sent to the sessions. */
   private final AtomicLong outputInHop = new AtomicLong();
 
@@ -66,14 +68,15 @@ final class OutputRegulator {
       public void output(byte[] data) {
         if (!flow.enter(data.length)) return;
         outputInHop.addAndGet(data.length);
-        context.runOnContext(v -> {
-          try {
-            deliver.accept(data);
-          } finally {
-            outputInHop.addAndGet(-data.length);
-            flow.delivered(data.length);
-          }
-        });
+        context.runOnContext(
+            v -> {
+              try {
+                deliver.accept(data);
+              } finally {
+                outputInHop.addAndGet(-data.length);
+                flow.delivered(data.length);
+              }
+            });
       }
 
       @Override

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ReplSessions {
   private final Set<SessionSocket> sessions = new LinkedHashSet<>();
   private final Collection<SessionSocket> view = Collections.unmodifiableSet(sessions);
+
   /** Kept in step with the set, for the metrics. */
   private final AtomicInteger count = new AtomicInteger();
 

@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ReplTerminals {
   private static final Logger LOG = LoggerFactory.getLogger(ReplTerminals.class);
+
   /** How often terminals are checked for having lingered detached too long. */
   private static final long REAP_EVERY_MS = 5000;
 
@@ -29,15 +30,20 @@ final class ReplTerminals {
   private final String slug;
   private final String containerId;
   private final SandboxExec runtime;
+
   /** Where the runtime's calls (exec, resize, kill) run: they block. */
   private final WorkerExecutor runtimeWork;
+
   private final OutputRegulator output;
   private final Duration linger;
   private final Map<Integer, Terminal> terminals = new LinkedHashMap<>();
+
   /** Kept in step with the map, for the metrics. */
   private final AtomicInteger count = new AtomicInteger();
+
   /** Terminals opened so far: each one's serial. */
   private long opened;
+
   private final long reaper;
 
   /**
@@ -45,8 +51,15 @@ final class ReplTerminals {
    * @param runtimeWork the repl's pool for calls into the container runtime
    * @param linger      how long a terminal nobody is attached to lives on
    */
-  ReplTerminals(Vertx vertx, Context context, String slug, String containerId, SandboxExec runtime,
-                WorkerExecutor runtimeWork, OutputRegulator output, Duration linger) {
+  ReplTerminals(
+      Vertx vertx,
+      Context context,
+      String slug,
+      String containerId,
+      SandboxExec runtime,
+      WorkerExecutor runtimeWork,
+      OutputRegulator output,
+      Duration linger) {
     this.vertx = vertx;
     this.slug = slug;
     this.containerId = containerId;
@@ -65,7 +78,9 @@ final class ReplTerminals {
   /** The terminals whose shell still runs, as the hello event lists them. */
   JsonArray running() {
     JsonArray terms = new JsonArray();
-    terminals.values().stream().filter(t -> !t.exited).forEach(t -> terms.add(new JsonObject().put("term", t.channel)));
+    terminals.values().stream()
+        .filter(t -> !t.exited)
+        .forEach(t -> terms.add(new JsonObject().put("term", t.channel)));
     return terms;
   }
 
@@ -88,30 +103,52 @@ final class ReplTerminals {
 
   Future<Integer> open(SessionSocket session, int maxTerminals, int cols, int rows) {
     if (terminals.values().stream().filter(t -> !t.exited).count() >= maxTerminals) {
-      return Future.failedFuture(new SessionException("too_many_terminals", "at most " + maxTerminals + " terminals"));
+      return Future.failedFuture(
+          new SessionException("too_many_terminals", "at most " + maxTerminals + " terminals"));
     }
     int free = 1;
     while (terminals.containsKey(free)) free++;
     int channel = free;
-    if (channel > 255) return Future.failedFuture(new SessionException("too_many_terminals", "no free channel"));
+    if (channel > 255)
+      return Future.failedFuture(new SessionException("too_many_terminals", "no free channel"));
     Terminal terminal = new Terminal(channel, ++opened);
     terminals.put(channel, terminal);
     count.set(terminals.size());
     terminal.attached.add(session);
-    List<String> shell = List.of("/bin/sh", "-c",
-        "mkdir -p " + LiveRepl.PID_DIR + " && echo $$ > " + terminal.pidFile() + " && exec bash -l");
-    return runtimeWork.executeBlocking(() -> runtime.execTty(containerId, shell, Map.of("TERM", "xterm-256color"),
-                cols, rows, output.listener(terminal.flow, data -> output(terminal, data), code -> exited(terminal, code))),
+    List<String> shell =
+        List.of(
+            "/bin/sh",
+            "-c",
+            "mkdir -p "
+                + LiveRepl.PID_DIR
+                + " && echo $$ > "
+                + terminal.pidFile()
+                + " && exec bash -l");
+    return runtimeWork
+        .executeBlocking(
+            () ->
+                runtime.execTty(
+                    containerId,
+                    shell,
+                    Map.of("TERM", "xterm-256color"),
+                    cols,
+                    rows,
+                    output.listener(
+                        terminal.flow,
+                        data -> output(terminal, data),
+                        code -> exited(terminal, code))),
             false)
-        .map(process -> {
-          terminal.process = process;
-          return channel;
-        })
-        .onFailure(err -> {
-          terminals.remove(channel);
-          count.set(terminals.size());
-          output.release(terminal.flow);
-        });
+        .map(
+            process -> {
+              terminal.process = process;
+              return channel;
+            })
+        .onFailure(
+            err -> {
+              terminals.remove(channel);
+              count.set(terminals.size());
+              output.release(terminal.flow);
+            });
   }
 
   Future<Void> attach(SessionSocket session, int channel) {
@@ -121,7 +158,9 @@ final class ReplTerminals {
     byte[] replay = t.output.snapshot();
     if (replay.length > 0) session.sendBinary(channel, replay);
     output.regulate(t.flow, t.attached);
-    if (t.exited) session.sendEvent(new JsonObject().put("event", "term.exit").put("term", channel).put("code", -1));
+    if (t.exited)
+      session.sendEvent(
+          new JsonObject().put("event", "term.exit").put("term", channel).put("code", -1));
     return Future.succeededFuture();
   }
 
@@ -135,10 +174,12 @@ final class ReplTerminals {
   Future<Void> resize(int channel, int cols, int rows) {
     Terminal t = terminal(channel);
     if (t.process == null || t.exited) return Future.succeededFuture();
-    return runtimeWork.executeBlocking(() -> {
-      t.process.resize(cols, rows);
-      return null;
-    }, false);
+    return runtimeWork.executeBlocking(
+        () -> {
+          t.process.resize(cols, rows);
+          return null;
+        },
+        false);
   }
 
   Future<Void> close(int channel) {
@@ -174,20 +215,31 @@ final class ReplTerminals {
     t.exited = true;
     output.release(t.flow);
     for (SessionSocket s : List.copyOf(t.attached)) {
-      s.sendEvent(new JsonObject().put("event", "term.exit").put("term", t.channel).put("code", code));
+      s.sendEvent(
+          new JsonObject().put("event", "term.exit").put("term", t.channel).put("code", code));
     }
   }
 
   private Future<Void> end(Terminal t) {
     output.release(t.flow);
     if (t.exited || t.process == null) return Future.succeededFuture();
-    return runtimeWork.executeBlocking(() -> {
-      runtime.execAndWait(containerId, List.of("/bin/sh", "-c",
-          "p=$(cat " + t.pidFile() + " 2>/dev/null) && kill -HUP -$p 2>/dev/null; rm -f " + t.pidFile() + "; true"),
-          Duration.ofSeconds(5));
-      t.process.close();
-      return null;
-    }, false);
+    return runtimeWork.executeBlocking(
+        () -> {
+          runtime.execAndWait(
+              containerId,
+              List.of(
+                  "/bin/sh",
+                  "-c",
+                  "p=$(cat "
+                      + t.pidFile()
+                      + " 2>/dev/null) && kill -HUP -$p 2>/dev/null; rm -f "
+                      + t.pidFile()
+                      + "; true"),
+              Duration.ofSeconds(5));
+          t.process.close();
+          return null;
+        },
+        false);
   }
 
   private void reapDetached() {

@@ -7,8 +7,7 @@ import java.util.List;
 
 /** Reads a session request's fields, refusing the request with {@code bad_request} when one is not as it must be. */
 final class RequestFields {
-  private RequestFields() {
-  }
+  private RequestFields() {}
 
   static SessionException bad(String message) {
     return new SessionException("bad_request", message);
@@ -43,11 +42,14 @@ final class RequestFields {
   }
 
   static List<WorkspaceFiles.Change> changes(JsonObject r) {
-    if (!(r.getValue("changes") instanceof JsonArray array)) throw bad("\"changes\" must be an array");
+    if (!(r.getValue("changes") instanceof JsonArray array))
+      throw bad("\"changes\" must be an array");
     List<WorkspaceFiles.Change> changes = new ArrayList<>(array.size());
     for (Object item : array) {
-      if (!(item instanceof JsonObject c) || !(c.getValue("from") instanceof Number from)
-          || !(c.getValue("to") instanceof Number to) || !(c.getValue("insert") instanceof String insert)) {
+      if (!(item instanceof JsonObject c)
+          || !(c.getValue("from") instanceof Number from)
+          || !(c.getValue("to") instanceof Number to)
+          || !(c.getValue("insert") instanceof String insert)) {
         throw bad("each change needs numeric \"from\" and \"to\" and a string \"insert\"");
       }
       changes.add(new WorkspaceFiles.Change(from.intValue(), to.intValue(), insert));

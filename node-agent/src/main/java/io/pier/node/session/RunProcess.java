@@ -1,7 +1,7 @@
 package io.pier.node.session;
 
-import io.pier.node.sandbox.SandboxExec;
 import io.pier.node.runtime.TtyProcess;
+import io.pier.node.sandbox.SandboxExec;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.WorkerExecutor;
@@ -21,8 +21,10 @@ final class RunProcess {
 
   private final String containerId;
   private final SandboxExec runtime;
+
   /** Where the runtime's calls (exec, kill) run: they block. */
   private final WorkerExecutor runtimeWork;
+
   private final OutputRegulator output;
   private final ReplSessions sessions;
   private final LiveRepl.RunSpec spec;
@@ -34,8 +36,13 @@ final class RunProcess {
   private Promise<Void> ended;
 
   /** @param runtimeWork the repl's pool for calls into the container runtime */
-  RunProcess(String containerId, SandboxExec runtime, WorkerExecutor runtimeWork, OutputRegulator output,
-             ReplSessions sessions, LiveRepl.RunSpec spec) {
+  RunProcess(
+      String containerId,
+      SandboxExec runtime,
+      WorkerExecutor runtimeWork,
+      OutputRegulator output,
+      ReplSessions sessions,
+      LiveRepl.RunSpec spec) {
     this.containerId = containerId;
     this.runtime = runtime;
     this.runtimeWork = runtimeWork;
@@ -46,42 +53,81 @@ final class RunProcess {
 
   /** Starts the run command, stopping the one that runs first (Run again restarts). */
   Future<Void> start() {
-    // With no run process of its own (an adopted repl), one an earlier agent started may still hold the port.
-    Future<Void> cleared = process == null ? runtimeWork.executeBlocking(() -> {
-      runtime.execAndWait(containerId, killGroup(), Duration.ofSeconds(10));
-      return (Void) null;
-    }, false).recover(err -> Future.succeededFuture()) : stop();
-    return cleared.compose(v -> {
-      recent.clear();
-      exitCode = null;
-      OutputFlow started = new OutputFlow();
-      flow = started;
-      Promise<Void> end = Promise.promise();
-      ended = end;
-      // Announced before the process can print, so a tab knows the output that follows is the new run's.
-      state = "running";
-      sessions.broadcast(new JsonObject().put("event", "run").mergeIn(status()));
-      List<String> command = List.of("/bin/sh", "-c",
-          "mkdir -p " + LiveRepl.PID_DIR + " && echo $$ > " + RUN_PID + " && exec /bin/sh -c \"$PIER_RUN\"");
-      Map<String, String> env = Map.of("PIER_RUN", spec.command(), "PORT", String.valueOf(spec.port()),
-          "TERM", "xterm-256color");
-      return runtimeWork.executeBlocking(() -> runtime.execTty(containerId, command, env, 120, 30,
-          output.listener(started, data -> {
-            recent.append(data);
-            sessions.sendBinary(0, data);
-            if (started == flow) output.regulate(started, sessions.readers());
-          }, code -> {
-            output.release(started);
-            exited(end, code);
-          })), false).map(running -> {
-            process = running;
-            return (Void) null;
-          }).onFailure(err -> {
-            output.release(started);
-            state = "stopped";
-            sessions.broadcast(new JsonObject().put("event", "run").mergeIn(status()));
-          });
-    });
+    // With no run process of its own (an adopted repl), one an earlier agent started may still hold
+    // the port.
+    Future<Void> cleared =
+        process == null
+            ? runtimeWork
+                .executeBlocking(
+                    () -> {
+                      runtime.execAndWait(containerId, killGroup(), Duration.ofSeconds(10));
+                      return (Void) null;
+                    },
+                    false)
+                .recover(err -> Future.succeededFuture())
+            : stop();
+    return cleared.compose(
+        v -> {
+          recent.clear();
+          exitCode = null;
+          OutputFlow started = new OutputFlow();
+          flow = started;
+          Promise<Void> end = Promise.promise();
+          ended = end;
+          // Announced before the process can print, so a tab knows the output that follows is the
+          // new run's.
+          state = "running";
+          sessions.broadcast(new JsonObject().put("event", "run").mergeIn(status()));
+          List<String> command =
+              List.of(
+                  "/bin/sh",
+                  "-c",
+                  "mkdir -p "
+                      + LiveRepl.PID_DIR
+                      + " && echo $$ > "
+                      + RUN_PID
+                      + " && exec /bin/sh -c \"$PIER_RUN\"");
+          Map<String, String> env =
+              Map.of(
+                  "PIER_RUN",
+                  spec.command(),
+                  "PORT",
+                  String.valueOf(spec.port()),
+                  "TERM",
+                  "xterm-256color");
+          return runtimeWork
+              .executeBlocking(
+                  () ->
+                      runtime.execTty(
+                          containerId,
+                          command,
+                          env,
+                          120,
+                          30,
+                          output.listener(
+                              started,
+                              data -> {
+                                recent.append(data);
+                                sessions.sendBinary(0, data);
+                                if (started == flow) output.regulate(started, sessions.readers());
+                              },
+                              code -> {
+                                output.release(started);
+                                exited(end, code);
+                              })),
+                  false)
+              .map(
+                  running -> {
+                    process = running;
+                    return (Void) null;
+                  })
+              .onFailure(
+                  err -> {
+                    output.release(started);
+                    state = "stopped";
+                    sessions.broadcast(new JsonObject().put("event", "run").mergeIn(status()));
+                  });
+        });
   }
 
   /** Stops the run process and everything it started (its process group): TERM, then KILL after 3 s. */
@@ -91,21 +137,27 @@ final class RunProcess {
     state = "stopping";
     // A paused stream would hide the end of the process until the stop gives up waiting.
     output.release(flow);
-    return runtimeWork.executeBlocking(() -> runtime.execAndWait(containerId, killGroup(), Duration.ofSeconds(10)),
-            false)
+    return runtimeWork
+        .executeBlocking(
+            () -> runtime.execAndWait(containerId, killGroup(), Duration.ofSeconds(10)), false)
         .compose(code -> end.timeout(5, TimeUnit.SECONDS).recover(err -> Future.succeededFuture()))
-        .onComplete(ar -> {
-          if (process != null) process.close();
-          process = null;
-          state = "stopped";
-          sessions.broadcast(new JsonObject().put("event", "run").mergeIn(status()));
-        });
+        .onComplete(
+            ar -> {
+              if (process != null) process.close();
+              process = null;
+              state = "stopped";
+              sessions.broadcast(new JsonObject().put("event", "run").mergeIn(status()));
+            });
   }
 
   /** The run process's group, by the id it wrote at start: TERM, then KILL if it lingers 3 s. */
   private static List<String> killGroup() {
-    return List.of("/bin/sh", "-c",
-        "p=$(cat " + RUN_PID + " 2>/dev/null) || exit 0; kill -TERM -$p 2>/dev/null || exit 0; "
+    return List.of(
+        "/bin/sh",
+        "-c",
+        "p=$(cat "
+            + RUN_PID
+            + " 2>/dev/null) || exit 0; kill -TERM -$p 2>/dev/null || exit 0; "
             + "for i in $(seq 30); do kill -0 -$p 2>/dev/null || exit 0; sleep 0.1; done; kill -KILL -$p 2>/dev/null; true");
   }
 

@@ -20,12 +20,17 @@ final class SessionRequests {
   private final SessionSocket session;
   private final InFlightRequests inFlight;
   private final OperationTable operations;
+
   /** Requests are answered in the order they came: each waits for the one before. */
   private Future<?> previous = Future.succeededFuture();
 
   /** @param inFlight where each request is counted out once it is answered */
-  SessionRequests(SessionSocket session, LiveRepl repl, SessionLimits limits, InFlightRequests inFlight,
-                  FileOperations files) {
+  SessionRequests(
+      SessionSocket session,
+      LiveRepl repl,
+      SessionLimits limits,
+      InFlightRequests inFlight,
+      FileOperations files) {
     this.session = session;
     this.inFlight = inFlight;
     this.operations = OperationTable.of(files, new TerminalRequests(session, repl, limits), repl);
@@ -47,21 +52,25 @@ final class SessionRequests {
       session.sendError("bad_request", "a request needs a numeric \"id\"");
       return;
     }
-    Future<JsonObject> answered = previous.transform(ignored -> {
-      // A closed session's queued requests are not done: nobody would hear the answer.
-      if (session.closed()) return Future.failedFuture(new SessionException("closed", "the session is closed"));
-      try {
-        return operations.answer(request);
-      } catch (RuntimeException e) {
-        return Future.failedFuture(e);
-      }
-    });
+    Future<JsonObject> answered =
+        previous.transform(
+            ignored -> {
+              // A closed session's queued requests are not done: nobody would hear the answer.
+              if (session.closed())
+                return Future.failedFuture(new SessionException("closed", "the session is closed"));
+              try {
+                return operations.answer(request);
+              } catch (RuntimeException e) {
+                return Future.failedFuture(e);
+              }
+            });
     previous = answered;
-    answered.onComplete(ar -> {
-      inFlight.handled(size);
-      JsonObject reply = ar.succeeded() ? ar.result().put("ok", true) : failure(ar.cause());
-      session.sendEvent(reply.put("id", id));
-    });
+    answered.onComplete(
+        ar -> {
+          inFlight.handled(size);
+          JsonObject reply = ar.succeeded() ? ar.result().put("ok", true) : failure(ar.cause());
+          session.sendEvent(reply.put("id", id));
+        });
   }
 
   private static JsonObject failure(Throwable err) {

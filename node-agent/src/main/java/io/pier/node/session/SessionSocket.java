@@ -24,10 +24,13 @@ import org.slf4j.LoggerFactory;
 public final class SessionSocket {
   /** Close code: the client sent more than the node takes at once without waiting for answers. */
   public static final short TOO_MANY_REQUESTS = 4008;
+
   /** Close code: the client did not read its output while others showing the same output did. */
   public static final short SLOW_READER = 4009;
+
   /** Close code of every session when its repl stops here. */
   public static final short REPL_STOPPED = 1001;
+
   private static final Logger LOG = LoggerFactory.getLogger(SessionSocket.class);
   private static final long PING_EVERY_MS = 25_000;
   private static final JsonObject KEEPALIVE = new JsonObject().put("event", "keepalive");
@@ -40,24 +43,33 @@ public final class SessionSocket {
   private final SocketCloser closer;
   private final InFlightRequests inFlight;
   private final SessionRequests requests;
+
   /** No more writes: the socket closed or is closing. On the repl's context. */
   private boolean closed;
+
   /** Left the repl and gave back what it held. On the repl's context. */
   private boolean ended;
+
   /** Bytes written while the socket's write queue was full, since it last drained. On the repl's context. */
   private long backlog;
+
   private long pinger = -1;
 
-  private SessionSocket(SessionHub hub, ServerWebSocket socket, HttpConnection connection, LiveRepl repl,
-                        SessionSlots.Slot slot) {
+  private SessionSocket(
+      SessionHub hub,
+      ServerWebSocket socket,
+      HttpConnection connection,
+      LiveRepl repl,
+      SessionSlots.Slot slot) {
     this.hub = hub;
     this.socket = socket;
     this.repl = repl;
     this.slot = slot;
     this.closer = new SocketCloser(hub.vertx(), socket, connection, id, repl.slug());
     this.inFlight = new InFlightRequests(hub, this::tooManyRequests);
-    this.requests = new SessionRequests(this, repl, hub.limits(), inFlight,
-        new FileOperations(repl, hub.files(), this));
+    this.requests =
+        new SessionRequests(
+            this, repl, hub.limits(), inFlight, new FileOperations(repl, hub.files(), this));
   }
 
   /**
@@ -66,39 +78,55 @@ public final class SessionSocket {
    *
    * @param connection the upgraded request's connection: what a close that cannot get through cuts
    */
-  public static SessionSocket serve(SessionHub hub, ServerWebSocket socket, HttpConnection connection, LiveRepl repl,
-                                    SessionSlots.Slot slot) {
+  public static SessionSocket serve(
+      SessionHub hub,
+      ServerWebSocket socket,
+      HttpConnection connection,
+      LiveRepl repl,
+      SessionSlots.Slot slot) {
     SessionSocket session = new SessionSocket(hub, socket, connection, repl, slot);
     hub.opened(repl);
-    // The socket's events arrive on its connection's event loop; the repl's state lives on the repl's context.
-    // Frames are counted here, before the hop, so that a flood cannot pile up tasks on the repl's context.
-    socket.textMessageHandler(text -> {
-      int size = text.length();
-      if (session.inFlight.admit(size)) repl.context().runOnContext(v -> session.requests.onText(text, size));
-    });
-    socket.binaryMessageHandler(frame -> {
-      int size = frame.length();
-      if (session.inFlight.admit(size)) {
-        repl.context().runOnContext(v -> {
-          try {
-            session.onBinary(frame);
-          } finally {
-            session.inFlight.handled(size);
+    // The socket's events arrive on its connection's event loop; the repl's state lives on the
+    // repl's context.
+    // Frames are counted here, before the hop, so that a flood cannot pile up tasks on the repl's
+    // context.
+    socket.textMessageHandler(
+        text -> {
+          int size = text.length();
+          if (session.inFlight.admit(size))
+            repl.context().runOnContext(v -> session.requests.onText(text, size));
+        });
+    socket.binaryMessageHandler(
+        frame -> {
+          int size = frame.length();
+          if (session.inFlight.admit(size)) {
+            repl.context()
+                .runOnContext(
+                    v -> {
+                      try {
+                        session.onBinary(frame);
+                      } finally {
+                        session.inFlight.handled(size);
+                      }
+                    });
           }
         });
-      }
-    });
     socket.drainHandler(v -> repl.context().runOnContext(x -> session.drained()));
-    socket.exceptionHandler(err -> LOG.debug("session {} of {}: {}", session.id, repl.slug(), err.toString()));
-    socket.closeHandler(v -> {
-      session.closer.disconnected();
-      if (session.pinger >= 0) hub.vertx().cancelTimer(session.pinger);
-      repl.context().runOnContext(x -> session.onClosed());
-    });
-    // Traffic now and then keeps idle sessions alive through proxies and load balancers that cut quiet
-    // connections. A text event, not a WebSocket ping: the edge's relay does not pass control frames through.
-    session.pinger = hub.vertx().setPeriodic(PING_EVERY_MS,
-        t -> repl.context().runOnContext(v -> session.keepalive()));
+    socket.exceptionHandler(
+        err -> LOG.debug("session {} of {}: {}", session.id, repl.slug(), err.toString()));
+    socket.closeHandler(
+        v -> {
+          session.closer.disconnected();
+          if (session.pinger >= 0) hub.vertx().cancelTimer(session.pinger);
+          repl.context().runOnContext(x -> session.onClosed());
+        });
+    // Traffic now and then keeps idle sessions alive through proxies and load balancers that cut
+    // quiet
+    // connections. A text event, not a WebSocket ping: the edge's relay does not pass control
+    // frames through.
+    session.pinger =
+        hub.vertx()
+            .setPeriodic(PING_EVERY_MS, t -> repl.context().runOnContext(v -> session.keepalive()));
     repl.context().runOnContext(v -> repl.join(session));
     return session;
   }
@@ -116,8 +144,12 @@ public final class SessionSocket {
   private void tooManyRequests() {
     SessionLimits limits = hub.limits();
     hub.closedTooMany();
-    LOG.info("closing session {} of {}: more than {} requests or {} bytes in flight", id, repl.slug(),
-        limits.requestsInFlight(), limits.requestBytesInFlight());
+    LOG.info(
+        "closing session {} of {}: more than {} requests or {} bytes in flight",
+        id,
+        repl.slug(),
+        limits.requestsInFlight(),
+        limits.requestBytesInFlight());
     closer.close(TOO_MANY_REQUESTS, "too many requests in flight");
   }
 
@@ -159,7 +191,8 @@ public final class SessionSocket {
     hub.backlog(bytes);
     if (backlog > hub.limits().slowReaderBytes()) {
       hub.closedSlowReader();
-      LOG.info("closing session {} of {}: it did not read {} bytes of output", id, repl.slug(), backlog);
+      LOG.info(
+          "closing session {} of {}: it did not read {} bytes of output", id, repl.slug(), backlog);
       close(SLOW_READER, "output not read");
       return false;
     }
@@ -221,7 +254,9 @@ public final class SessionSocket {
     int dropped = repl.terminalInput(channel, frame.getBytes(1, frame.length()));
     if (dropped > 0) {
       hub.inputDropped(dropped);
-      sendError("busy", "terminal " + channel + " is not reading its input; " + dropped + " bytes were dropped");
+      sendError(
+          "busy",
+          "terminal " + channel + " is not reading its input; " + dropped + " bytes were dropped");
     }
   }
 }

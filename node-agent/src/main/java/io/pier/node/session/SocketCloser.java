@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
  */
 final class SocketCloser {
   private static final Logger LOG = LoggerFactory.getLogger(SocketCloser.class);
+
   /**
    * How long a close the node started may wait for the peer. A close frame waits behind the output the peer has not
    * read, and Vert.x counts its closing timeout only once the frame is written: a peer that reads nothing would keep
@@ -26,15 +27,19 @@ final class SocketCloser {
 
   private final Vertx vertx;
   private final ServerWebSocket socket;
+
   /** The connection under the socket, to cut it when a close cannot get through. */
   private final HttpConnection connection;
+
   private final String session;
   private final String slug;
+
   /** The connection is gone (the socket's close handler ran). */
   private final AtomicBoolean disconnected = new AtomicBoolean();
 
   /** @param session and {@code slug}: the session's id and its repl, for the log */
-  SocketCloser(Vertx vertx, ServerWebSocket socket, HttpConnection connection, String session, String slug) {
+  SocketCloser(
+      Vertx vertx, ServerWebSocket socket, HttpConnection connection, String session, String slug) {
     this.vertx = vertx;
     this.socket = socket;
     this.connection = connection;
@@ -50,12 +55,17 @@ final class SocketCloser {
   /** Sends a close frame, and cuts the connection if the peer has not closed it {@link #FORCE_CLOSE_MS} later. */
   void close(short code, String reason) {
     socket.close(code, reason);
-    vertx.setTimer(FORCE_CLOSE_MS, t -> {
-      if (disconnected.get()) return;
-      LOG.info("session {} of {} did not take its close frame in {} ms; cutting its connection", session, slug,
-          FORCE_CLOSE_MS);
-      cut();
-    });
+    vertx.setTimer(
+        FORCE_CLOSE_MS,
+        t -> {
+          if (disconnected.get()) return;
+          LOG.info(
+              "session {} of {} did not take its close frame in {} ms; cutting its connection",
+              session,
+              slug,
+              FORCE_CLOSE_MS);
+          cut();
+        });
   }
 
   /**
@@ -72,7 +82,9 @@ final class SocketCloser {
       channel = internal.channelHandlerContext().channel();
     }
     if (channel == null) {
-      LOG.warn("cannot cut the connection of session {} ({}); it closes when its peer goes", session,
+      LOG.warn(
+          "cannot cut the connection of session {} ({}); it closes when its peer goes",
+          session,
           connection == null ? socket.getClass().getName() : connection.getClass().getName());
       return;
     }

@@ -9,14 +9,19 @@ final class Terminal {
   static final int REPLAY_BYTES = 64 * 1024;
 
   final int channel;
+
   /** This terminal among all the repl's terminals so far: channels are reused, shells' pid files must not be. */
   final long serial;
+
   final OutputBuffer output = new OutputBuffer(REPLAY_BYTES);
+
   /** Backpressure on the shell's output: paused while no attached tab reads. */
   final OutputFlow flow = new OutputFlow();
+
   final Set<SessionSocket> attached = new LinkedHashSet<>();
   TtyProcess process;
   boolean exited;
+
   /** When the last tab detached (nanoTime), or -1 while one is attached. */
   long detachedSince = -1;
 

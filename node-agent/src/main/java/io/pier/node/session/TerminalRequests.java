@@ -23,7 +23,10 @@ final class TerminalRequests {
   }
 
   Future<JsonObject> open(JsonObject r) {
-    return repl.openTerminal(session, limits.terminalsPerRepl(), size(r, "cols", DEFAULT_COLS),
+    return repl.openTerminal(
+            session,
+            limits.terminalsPerRepl(),
+            size(r, "cols", DEFAULT_COLS),
             size(r, "rows", DEFAULT_ROWS))
         .map(term -> new JsonObject().put("term", term));
   }
@@ -34,7 +37,8 @@ final class TerminalRequests {
   }
 
   Future<JsonObject> resize(JsonObject r) {
-    return repl.resizeTerminal(channel(r), size(r, "cols", DEFAULT_COLS), size(r, "rows", DEFAULT_ROWS))
+    return repl.resizeTerminal(
+            channel(r), size(r, "cols", DEFAULT_COLS), size(r, "rows", DEFAULT_ROWS))
         .map(v -> new JsonObject());
   }
 

@@ -4,8 +4,7 @@ import io.pier.node.workspace.WorkspaceAccessException;
 
 /** A workspace tree's refusals ({@link WorkspaceAccessException}) as the session protocol's errors. */
 final class TreeRefusals {
-  private TreeRefusals() {
-  }
+  private TreeRefusals() {}
 
   interface Operation<T> {
     T run();
@@ -37,8 +36,10 @@ final class TreeRefusals {
 
   private static String message(WorkspaceAccessException e, String path) {
     return switch (e.reason()) {
-      case TOO_LARGE -> path + " is larger than " + WorkspaceFiles.MAX_FILE_BYTES / (1024 * 1024) + " MiB";
-      case DISK_FULL -> "the workspace is full (no space left on device): delete files to make room, then try again";
+      case TOO_LARGE ->
+          path + " is larger than " + WorkspaceFiles.MAX_FILE_BYTES / (1024 * 1024) + " MiB";
+      case DISK_FULL ->
+          "the workspace is full (no space left on device): delete files to make room, then try again";
       case NOT_EMPTY -> "a process keeps adding files to " + path + "; try again";
       case NOT_A_FILE -> path + " is a FIFO, socket or device, which the IDE does not open";
       default -> e.getMessage();

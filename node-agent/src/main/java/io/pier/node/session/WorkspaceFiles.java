@@ -27,12 +27,14 @@ import org.slf4j.LoggerFactory;
 public final class WorkspaceFiles {
   /** The largest file the IDE reads or writes. */
   public static final int MAX_FILE_BYTES = 2 * 1024 * 1024;
+
   /** The most entries one folder listing returns; a larger folder's listing says it is truncated. */
   public static final int MAX_LIST_ENTRIES = 20_000;
 
   private static final Logger LOG = LoggerFactory.getLogger(WorkspaceFiles.class);
 
   private final WorkspaceTree tree;
+
   /** The storage key prefix of this workspace's files: a name that cannot follow it is not saved at all. */
   private final String keyPrefix;
 
@@ -55,16 +57,13 @@ public final class WorkspaceFiles {
   }
 
   /** One entry of a folder listing. Type {@code link} or {@code other} entries cannot be opened. */
-  public record Entry(String name, String path, String type, long size) {
-  }
+  public record Entry(String name, String path, String type, long size) {}
 
   /** A folder's entries, folders first, and whether there were more than {@link #MAX_LIST_ENTRIES}. */
-  public record Listing(List<Entry> entries, boolean truncated) {
-  }
+  public record Listing(List<Entry> entries, boolean truncated) {}
 
   /** A file's text and version. */
-  public record Text(String content, String version, long size) {
-  }
+  public record Text(String content, String version, long size) {}
 
   public Text read(String path) {
     byte[] bytes = readBytes(path);
@@ -78,7 +77,8 @@ public final class WorkspaceFiles {
 
   /** True when the path names a folder itself (not a link to one). */
   public boolean isDirectory(String path) {
-    return TreeRefusals.guarded(path, () -> tree.stat(path).map(s -> s.kind() == Kind.DIR).orElse(false));
+    return TreeRefusals.guarded(
+        path, () -> tree.stat(path).map(s -> s.kind() == Kind.DIR).orElse(false));
   }
 
   /**
@@ -95,10 +95,12 @@ public final class WorkspaceFiles {
       String current = exists(path) ? version(readBytes(path)) : null;
       if (!baseVersion.equals(current)) throw conflict(path, current);
     }
-    TreeRefusals.guarded(path, () -> {
-      tree.write(path, bytes);
-      return null;
-    });
+    TreeRefusals.guarded(
+        path,
+        () -> {
+          tree.write(path, bytes);
+          return null;
+        });
     return version(bytes);
   }
 
@@ -116,7 +118,8 @@ public final class WorkspaceFiles {
     int at = 0;
     for (Change change : changes) {
       if (change.from() < at || change.to() < change.from() || change.to() > text.length()) {
-        throw new SessionException("bad_request", "changes must be sorted, not overlapping and inside the text");
+        throw new SessionException(
+            "bad_request", "changes must be sorted, not overlapping and inside the text");
       }
       result.append(text, at, change.from()).append(change.insert());
       at = change.to();
@@ -124,16 +127,17 @@ public final class WorkspaceFiles {
     result.append(text, at, text.length());
     byte[] bytes = result.toString().getBytes(StandardCharsets.UTF_8);
     if (bytes.length > MAX_FILE_BYTES) throw tooLarge(path);
-    TreeRefusals.guarded(path, () -> {
-      tree.write(path, bytes);
-      return null;
-    });
+    TreeRefusals.guarded(
+        path,
+        () -> {
+          tree.write(path, bytes);
+          return null;
+        });
     return version(bytes);
   }
 
   /** One replacement in an {@link #edit}. */
-  public record Change(int from, int to, String insert) {
-  }
+  public record Change(int from, int to, String insert) {}
 
   /** Creates a file (with optional content) or a folder. @return the file's version, or null for a folder */
   public synchronized String create(String path, boolean directory, String content) {
@@ -141,34 +145,43 @@ public final class WorkspaceFiles {
     requireStorable(path);
     byte[] bytes = (content == null ? "" : content).getBytes(StandardCharsets.UTF_8);
     if (bytes.length > MAX_FILE_BYTES) throw tooLarge(path);
-    return TreeRefusals.guarded(path, () -> {
-      if (directory) {
-        tree.createDirectory(path);
-        return null;
-      }
-      tree.write(path, new ByteArrayInputStream(bytes), false);
-      return version(bytes);
-    });
+    return TreeRefusals.guarded(
+        path,
+        () -> {
+          if (directory) {
+            tree.createDirectory(path);
+            return null;
+          }
+          tree.write(path, new ByteArrayInputStream(bytes), false);
+          return version(bytes);
+        });
   }
 
   public synchronized void rename(String from, String to) {
-    if (from.isEmpty() || to.isEmpty()) throw new SessionException("bad_path", "the workspace itself cannot move");
-    if (to.startsWith(from + "/")) throw new SessionException("bad_path", "cannot move a folder into itself");
+    if (from.isEmpty() || to.isEmpty())
+      throw new SessionException("bad_path", "the workspace itself cannot move");
+    if (to.startsWith(from + "/"))
+      throw new SessionException("bad_path", "cannot move a folder into itself");
     requireStorable(to);
     if (!exists(from)) throw new SessionException("not_found", "no such file: " + from);
-    TreeRefusals.guarded(to, () -> {
-      tree.rename(from, to);
-      return null;
-    });
+    TreeRefusals.guarded(
+        to,
+        () -> {
+          tree.rename(from, to);
+          return null;
+        });
   }
 
   public synchronized void delete(String path) {
-    if (path.isEmpty()) throw new SessionException("bad_path", "the workspace itself cannot be deleted");
+    if (path.isEmpty())
+      throw new SessionException("bad_path", "the workspace itself cannot be deleted");
     if (!exists(path)) throw new SessionException("not_found", "no such file: " + path);
-    TreeRefusals.guarded(path, () -> {
-      tree.delete(path);
-      return null;
-    });
+    TreeRefusals.guarded(
+        path,
+        () -> {
+          tree.delete(path);
+          return null;
+        });
   }
 
   /** The version of some content: a short hash of its bytes. */
@@ -192,10 +205,12 @@ public final class WorkspaceFiles {
 
   /** Every folder and regular file below {@code path}, for a watcher; see {@link WorkspaceTree#walk}. */
   public void walk(String path, TreeWalk.Visitor visitor) {
-    TreeRefusals.guarded(path, () -> {
-      tree.walk(path, visitor);
-      return null;
-    });
+    TreeRefusals.guarded(
+        path,
+        () -> {
+          tree.walk(path, visitor);
+          return null;
+        });
   }
 
   public Optional<Kind> kindOf(String path) {
@@ -208,14 +223,18 @@ public final class WorkspaceFiles {
 
   /** Refuses a name that storage could not hold: saved here, it would be lost when the repl stops. */
   private void requireStorable(String path) {
-    TreeRefusals.guarded(path, () -> {
-      WorkspaceTree.check(path);
-      return null;
-    });
-    StorageKeys.problem(keyPrefix, path).ifPresent(problem -> {
-      LOG.warn("refused a save of {}: {}", PathReports.printable(path), problem);
-      throw new SessionException("bad_name", "this name cannot be saved: " + problem);
-    });
+    TreeRefusals.guarded(
+        path,
+        () -> {
+          WorkspaceTree.check(path);
+          return null;
+        });
+    StorageKeys.problem(keyPrefix, path)
+        .ifPresent(
+            problem -> {
+              LOG.warn("refused a save of {}: {}", PathReports.printable(path), problem);
+              throw new SessionException("bad_name", "this name cannot be saved: " + problem);
+            });
   }
 
   private byte[] readBytes(String path) {
@@ -223,7 +242,8 @@ public final class WorkspaceFiles {
   }
 
   private static SessionException tooLarge(String path) {
-    return new SessionException("too_large", path + " is larger than " + MAX_FILE_BYTES / (1024 * 1024) + " MiB");
+    return new SessionException(
+        "too_large", path + " is larger than " + MAX_FILE_BYTES / (1024 * 1024) + " MiB");
   }
 
   private static SessionException conflict(String path, String current) {

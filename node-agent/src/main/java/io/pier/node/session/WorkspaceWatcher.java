@@ -41,13 +41,16 @@ public final class WorkspaceWatcher implements AutoCloseable {
   private final Consumer<List<FileChange>> listener;
   private final WatchService watchService;
   private final Map<WatchKey, String> keys = new HashMap<>();
+
   /** Paths known to exist, files and folders: tells a creation from a modification, and what a deletion removes. */
   private final Set<String> known = new HashSet<>();
+
   private final Set<String> pending = new LinkedHashSet<>();
   private final Thread thread;
   private volatile boolean closed;
 
-  public WorkspaceWatcher(Path root, IgnoreList ignoreList, WorkspaceFiles files, Consumer<List<FileChange>> listener)
+  public WorkspaceWatcher(
+      Path root, IgnoreList ignoreList, WorkspaceFiles files, Consumer<List<FileChange>> listener)
       throws IOException {
     this.ignoreList = ignoreList;
     this.files = files;
@@ -91,7 +94,8 @@ public final class WorkspaceWatcher implements AutoCloseable {
       String relative = dir.isEmpty() ? name : dir + "/" + name;
       if (relative.endsWith(WorkspaceTree.TEMP_SUFFIX) || ignoreList.ignores(relative)) continue;
       pending.add(relative);
-      if (event.kind() == StandardWatchEventKinds.ENTRY_CREATE && files.kindOf(relative).orElse(null) == Kind.DIR) {
+      if (event.kind() == StandardWatchEventKinds.ENTRY_CREATE
+          && files.kindOf(relative).orElse(null) == Kind.DIR) {
         // Files may land in a new folder before it is watched: take them from a walk.
         watchFolder(relative, true);
       }
@@ -109,8 +113,12 @@ public final class WorkspaceWatcher implements AutoCloseable {
       if (kind.isPresent()) {
         boolean created = known.add(relative);
         if (directory && !created) continue;
-        changes.add(new FileChange(relative, type, created ? "created" : "modified",
-            kind.get() == Kind.FILE ? files.versionOf(relative) : null));
+        changes.add(
+            new FileChange(
+                relative,
+                type,
+                created ? "created" : "modified",
+                kind.get() == Kind.FILE ? files.versionOf(relative) : null));
       } else if (known.remove(relative)) {
         boolean wasDirectory = known.removeIf(k -> k.startsWith(relative + "/"));
         changes.add(new FileChange(relative, wasDirectory ? "dir" : "file", "deleted", null));
@@ -182,8 +190,13 @@ public final class WorkspaceWatcher implements AutoCloseable {
   /** Adds a watch on the folder that {@code open} names now. */
   private Void watch(Path open, String relative) {
     try {
-      keys.put(open.register(watchService, StandardWatchEventKinds.ENTRY_CREATE,
-          StandardWatchEventKinds.ENTRY_DELETE, StandardWatchEventKinds.ENTRY_MODIFY), relative);
+      keys.put(
+          open.register(
+              watchService,
+              StandardWatchEventKinds.ENTRY_CREATE,
+              StandardWatchEventKinds.ENTRY_DELETE,
+              StandardWatchEventKinds.ENTRY_MODIFY),
+          relative);
     } catch (IOException e) {
       LOG.debug("cannot watch {}: {}", relative, e.getMessage());
     }

@@ -41,7 +41,8 @@ final class BeneathRoot {
     try {
       rootFd = Syscalls.openRoot(root.toString());
     } catch (SyscallException e) {
-      throw new WorkspaceAccessException(Reason.IO, "the workspace " + root + " cannot be opened: errno " + e.errno());
+      throw new WorkspaceAccessException(
+          Reason.IO, "the workspace " + root + " cannot be opened: errno " + e.errno());
     }
     try {
       return work.apply(rootFd);
@@ -59,15 +60,17 @@ final class BeneathRoot {
 
   <T> T inDir(String path, WithFd<T> work, String reported) {
     byte[] relative = WorkspacePaths.relative(path, true);
-    return inRoot(rootFd -> {
-      if (path.isEmpty()) return work.apply(rootFd);
-      int dir = openDir(rootFd, relative);
-      try {
-        return work.apply(dir);
-      } finally {
-        Syscalls.close(dir);
-      }
-    }, reported);
+    return inRoot(
+        rootFd -> {
+          if (path.isEmpty()) return work.apply(rootFd);
+          int dir = openDir(rootFd, relative);
+          try {
+            return work.apply(dir);
+          } finally {
+            Syscalls.close(dir);
+          }
+        },
+        reported);
   }
 
   <T> T inParent(String path, WithEntry<T> work) {
@@ -78,32 +81,34 @@ final class BeneathRoot {
   /** Runs {@code work} on the open folder {@code path}, making it and the folders leading to it as needed. */
   <T> T withDirs(String path, WithFd<T> work, String reported) {
     WorkspacePaths.check(path);
-    return inRoot(rootFd -> {
-      int dir = rootFd;
-      try {
-        for (String segment : path.isEmpty() ? new String[0] : path.split("/")) {
-          byte[] name = Syscalls.bytes(segment);
-          int next;
+    return inRoot(
+        rootFd -> {
+          int dir = rootFd;
           try {
-            next = openDir(dir, name);
-          } catch (SyscallException e) {
-            if (e.errno() != Syscalls.ENOENT) throw e;
-            try {
-              Syscalls.mkdirAt(dir, name, 0755);
-              if (owner != null) Syscalls.chownAt(dir, name, owner.uid(), owner.gid());
-            } catch (SyscallException raced) {
-              if (raced.errno() != Syscalls.EEXIST) throw raced;
+            for (String segment : path.isEmpty() ? new String[0] : path.split("/")) {
+              byte[] name = Syscalls.bytes(segment);
+              int next;
+              try {
+                next = openDir(dir, name);
+              } catch (SyscallException e) {
+                if (e.errno() != Syscalls.ENOENT) throw e;
+                try {
+                  Syscalls.mkdirAt(dir, name, 0755);
+                  if (owner != null) Syscalls.chownAt(dir, name, owner.uid(), owner.gid());
+                } catch (SyscallException raced) {
+                  if (raced.errno() != Syscalls.EEXIST) throw raced;
+                }
+                next = Syscalls.openDirBeneath(dir, name);
+              }
+              if (dir != rootFd) Syscalls.close(dir);
+              dir = next;
             }
-            next = Syscalls.openDirBeneath(dir, name);
+            return work.apply(dir);
+          } finally {
+            if (dir != rootFd) Syscalls.close(dir);
           }
-          if (dir != rootFd) Syscalls.close(dir);
-          dir = next;
-        }
-        return work.apply(dir);
-      } finally {
-        if (dir != rootFd) Syscalls.close(dir);
-      }
-    }, reported);
+        },
+        reported);
   }
 
   /**
@@ -123,7 +128,8 @@ final class BeneathRoot {
       if (slash == 0) {
         link = Syscalls.statAt(dirFd, name).kind() == Kind.LINK;
       } else {
-        int parent = Syscalls.openDirBeneath(dirFd, Syscalls.terminated(Arrays.copyOf(relative, slash - 1)));
+        int parent =
+            Syscalls.openDirBeneath(dirFd, Syscalls.terminated(Arrays.copyOf(relative, slash - 1)));
         try {
           link = Syscalls.statAt(parent, name).kind() == Kind.LINK;
         } finally {

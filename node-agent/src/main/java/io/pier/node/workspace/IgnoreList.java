@@ -16,9 +16,22 @@ public final class IgnoreList {
   public static final String FILE_NAME = ".pierignore";
 
   /** What every repl ignores. */
-  public static final IgnoreList DEFAULT = new IgnoreList(Set.of(
-      "node_modules", "__pycache__", ".cache", ".npm", ".venv", "venv", ".pytest_cache", ".mypy_cache",
-      ".gradle", ".next", ".parcel-cache", ".turbo"), Set.of());
+  public static final IgnoreList DEFAULT =
+      new IgnoreList(
+          Set.of(
+              "node_modules",
+              "__pycache__",
+              ".cache",
+              ".npm",
+              ".venv",
+              "venv",
+              ".pytest_cache",
+              ".mypy_cache",
+              ".gradle",
+              ".next",
+              ".parcel-cache",
+              ".turbo"),
+          Set.of());
 
   private final Set<String> names;
   private final Set<String> paths;

@@ -42,7 +42,12 @@ public final class Journal implements AutoCloseable {
     try {
       if (channel == null) {
         Files.createDirectories(file.getParent());
-        channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        channel =
+            FileChannel.open(
+                file,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND);
       }
       channel.write(ByteBuffer.wrap((path + "\n").getBytes(StandardCharsets.UTF_8)));
       channel.force(false);

@@ -1,8 +1,8 @@
 package io.pier.node.workspace;
 
+import io.pier.node.workspace.linux.SyscallException;
 import io.pier.node.workspace.linux.Syscalls;
 import io.pier.node.workspace.linux.Syscalls.Stat;
-import io.pier.node.workspace.linux.SyscallException;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -17,40 +17,41 @@ public final class OpenFile implements AutoCloseable {
   OpenFile(int fd, Stat stat) {
     this.fd = fd;
     this.stat = stat;
-    this.stream = new InputStream() {
-      private long left = stat.size();
+    this.stream =
+        new InputStream() {
+          private long left = stat.size();
 
-      @Override
-      public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-      }
+          @Override
+          public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+          }
 
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        if (left <= 0 || len == 0) return left <= 0 ? -1 : 0;
-        int want = (int) Math.min(len, Math.min(left, 64 * 1024));
-        byte[] chunk = off == 0 ? b : new byte[want];
-        int n;
-        try {
-          n = Syscalls.read(fd, chunk, want);
-        } catch (SyscallException e) {
-          throw new IOException(e.getMessage());
-        }
-        if (n <= 0) {
-          left = 0;
-          return -1;
-        }
-        if (chunk != b) System.arraycopy(chunk, 0, b, off, n);
-        left -= n;
-        return n;
-      }
+          @Override
+          public int read(byte[] b, int off, int len) throws IOException {
+            if (left <= 0 || len == 0) return left <= 0 ? -1 : 0;
+            int want = (int) Math.min(len, Math.min(left, 64 * 1024));
+            byte[] chunk = off == 0 ? b : new byte[want];
+            int n;
+            try {
+              n = Syscalls.read(fd, chunk, want);
+            } catch (SyscallException e) {
+              throw new IOException(e.getMessage());
+            }
+            if (n <= 0) {
+              left = 0;
+              return -1;
+            }
+            if (chunk != b) System.arraycopy(chunk, 0, b, off, n);
+            left -= n;
+            return n;
+          }
 
-      @Override
-      public void close() {
-        OpenFile.this.close();
-      }
-    };
+          @Override
+          public void close() {
+            OpenFile.this.close();
+          }
+        };
   }
 
   public long size() {

@@ -1,9 +1,9 @@
 package io.pier.node.workspace;
 
+import io.pier.node.workspace.linux.SyscallException;
 import io.pier.node.workspace.linux.Syscalls;
 import io.pier.node.workspace.linux.Syscalls.Dirent;
 import io.pier.node.workspace.linux.Syscalls.Kind;
-import io.pier.node.workspace.linux.SyscallException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
@@ -63,7 +63,9 @@ final class TreeDeletion {
           return;
         }
         if (depth >= MAX_DEPTH) {
-          byte[] temp = Syscalls.bytes(".pier-delete-" + WorkspaceTree.randomHex() + WorkspaceTree.TEMP_SUFFIX);
+          byte[] temp =
+              Syscalls.bytes(
+                  ".pier-delete-" + WorkspaceTree.randomHex() + WorkspaceTree.TEMP_SUFFIX);
           Syscalls.renameAt(dirFd, name, rootFd, temp, false);
           movedUp.add(temp);
           return;
@@ -78,9 +80,14 @@ final class TreeDeletion {
         return;
       } catch (SyscallException e) {
         if (e.errno() == Syscalls.ENOENT) return;
-        // Swapped for something else (a link, a file, a folder) or refilled by a process: look again.
-        boolean raced = e.errno() == Syscalls.ELOOP || e.errno() == Syscalls.ENOTDIR || e.errno() == Syscalls.EISDIR
-            || e.errno() == Syscalls.ENOTEMPTY || e.errno() == Syscalls.EEXIST;
+        // Swapped for something else (a link, a file, a folder) or refilled by a process: look
+        // again.
+        boolean raced =
+            e.errno() == Syscalls.ELOOP
+                || e.errno() == Syscalls.ENOTDIR
+                || e.errno() == Syscalls.EISDIR
+                || e.errno() == Syscalls.ENOTEMPTY
+                || e.errno() == Syscalls.EEXIST;
         if (!raced || attempt == ATTEMPTS - 1) throw e;
       }
     }

@@ -1,10 +1,10 @@
 package io.pier.node.workspace;
 
+import io.pier.node.workspace.linux.SyscallException;
 import io.pier.node.workspace.linux.Syscalls;
 import io.pier.node.workspace.linux.Syscalls.Dirent;
 import io.pier.node.workspace.linux.Syscalls.Kind;
 import io.pier.node.workspace.linux.Syscalls.Stat;
-import io.pier.node.workspace.linux.SyscallException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -35,12 +35,10 @@ public final class TreeWalk {
     void file(String path, Stat stat);
 
     /** A link, FIFO, socket or device: never opened. */
-    default void other(String path, Kind kind) {
-    }
+    default void other(String path, Kind kind) {}
 
     /** Something skipped that the user should hear of: a name that is not UTF-8, a tree too deep or too large. */
-    default void refused(String path, String reason) {
-    }
+    default void refused(String path, String reason) {}
   }
 
   private final Visitor visitor;
@@ -61,7 +59,9 @@ public final class TreeWalk {
       if (full) return;
       if (++seen > MAX_ENTRIES) {
         full = true;
-        visitor.refused(path, "the workspace has more than " + MAX_ENTRIES + " entries; the rest is not synced");
+        visitor.refused(
+            path,
+            "the workspace has more than " + MAX_ENTRIES + " entries; the rest is not synced");
         return;
       }
       String name = decode(entry.name());
@@ -113,8 +113,12 @@ public final class TreeWalk {
   /** The name as text, or null when it is not valid UTF-8. */
   static String decode(byte[] name) {
     try {
-      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(name)).toString();
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(name))
+          .toString();
     } catch (CharacterCodingException e) {
       return null;
     }

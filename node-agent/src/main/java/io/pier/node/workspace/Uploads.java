@@ -10,8 +10,7 @@ import java.util.List;
 
 /** One workspace file to storage, and whether storage holds a file's content already. */
 final class Uploads {
-  private Uploads() {
-  }
+  private Uploads() {}
 
   /**
    * Stores the regular file {@code relative} of the tree under {@code key}. The storage client may ask for the
@@ -27,13 +26,17 @@ final class Uploads {
     try {
       OpenFile file = tree.open(relative);
       opened.add(file);
-      store.putStream(key, file.size(), () -> {
-        synchronized (opened) {
-          OpenFile next = opened.size() == 1 && !file.streamTaken() ? file : tree.open(relative);
-          if (next != file) opened.add(next);
-          return next.takeStream();
-        }
-      });
+      store.putStream(
+          key,
+          file.size(),
+          () -> {
+            synchronized (opened) {
+              OpenFile next =
+                  opened.size() == 1 && !file.streamTaken() ? file : tree.open(relative);
+              if (next != file) opened.add(next);
+              return next.takeStream();
+            }
+          });
       return new FileStamp(file.size(), file.modifiedMillis());
     } finally {
       synchronized (opened) {

@@ -46,8 +46,11 @@ public final class WorkspaceSync {
    */
   public WorkspaceSnapshot restore(String slug, WorkspaceTree tree) {
     String prefix = StorageLayout.replFiles(slug);
-    IgnoreList ignoreList = store.get(prefix + IgnoreList.FILE_NAME).map(IgnoreList.DEFAULT::plus)
-        .orElse(IgnoreList.DEFAULT);
+    IgnoreList ignoreList =
+        store
+            .get(prefix + IgnoreList.FILE_NAME)
+            .map(IgnoreList.DEFAULT::plus)
+            .orElse(IgnoreList.DEFAULT);
     List<Future<?>> pending = new ArrayList<>();
     for (ObjectStore.ObjectInfo object : store.list(prefix)) {
       String relative = object.key().substring(prefix.length());
@@ -57,17 +60,25 @@ public final class WorkspaceSync {
         LOG.warn("{}: not restoring stored object {}: {}", slug, object.key(), problem.get());
         continue;
       }
-      pending.add(transfers.submit(() -> {
-        try (InputStream in = store.openStream(object.key()).orElseThrow(
-            () -> new IllegalStateException(object.key() + " vanished from storage during the restore"))) {
-          tree.write(relative, in, true);
-        } catch (WorkspaceAccessException e) {
-          // Two stored paths that cannot both be (a file "a" and a file "a/b"): keep the first, say so.
-          if (e.reason() == WorkspaceAccessException.Reason.DISK_FULL) throw e;
-          LOG.warn("{}: not restoring {}: {}", slug, relative, e.getMessage());
-        }
-        return null;
-      }));
+      pending.add(
+          transfers.submit(
+              () -> {
+                try (InputStream in =
+                    store
+                        .openStream(object.key())
+                        .orElseThrow(
+                            () ->
+                                new IllegalStateException(
+                                    object.key() + " vanished from storage during the restore"))) {
+                  tree.write(relative, in, true);
+                } catch (WorkspaceAccessException e) {
+                  // Two stored paths that cannot both be (a file "a" and a file "a/b"): keep the
+                  // first, say so.
+                  if (e.reason() == WorkspaceAccessException.Reason.DISK_FULL) throw e;
+                  LOG.warn("{}: not restoring {}: {}", slug, relative, e.getMessage());
+                }
+                return null;
+              }));
     }
     awaitAll(pending);
     return WorkspaceSnapshot.of(tree, ignoreList, prefix);
@@ -88,15 +99,18 @@ public final class WorkspaceSync {
     List<Future<?>> pending = new ArrayList<>();
     for (Map.Entry<String, FileStamp> file : now.files().entrySet()) {
       if (since != null && file.getValue().equals(since.files().get(file.getKey()))) continue;
-      pending.add(transfers.submit(() -> upload(tree, file.getKey(), prefix + file.getKey(), refused)));
+      pending.add(
+          transfers.submit(() -> upload(tree, file.getKey(), prefix + file.getKey(), refused)));
     }
     for (ObjectStore.ObjectInfo stored : store.list(prefix)) {
       String relative = stored.key().substring(prefix.length());
       if (!now.files().containsKey(relative) && !ignoreList.ignores(relative)) {
-        pending.add(transfers.submit(() -> {
-          store.delete(stored.key());
-          return null;
-        }));
+        pending.add(
+            transfers.submit(
+                () -> {
+                  store.delete(stored.key());
+                  return null;
+                }));
       }
     }
     awaitAll(pending);
@@ -122,36 +136,46 @@ public final class WorkspaceSync {
    * @return how many files were kept
    */
   public int keepAside(String slug, WorkspaceTree tree, Set<String> journalled, String label) {
-    return compareAndUpload(slug, tree, journalled, StorageLayout.repl(slug) + "recovered/" + label + "/", false)
+    return compareAndUpload(
+            slug, tree, journalled, StorageLayout.repl(slug) + "recovered/" + label + "/", false)
         .uploaded();
   }
 
-  private record Comparison(WorkspaceSnapshot snapshot, int uploaded) {
-  }
+  private record Comparison(WorkspaceSnapshot snapshot, int uploaded) {}
 
-  private Comparison compareAndUpload(String slug, WorkspaceTree tree, Set<String> journalled, String target,
-                                      boolean deleteMissing) {
+  private Comparison compareAndUpload(
+      String slug,
+      WorkspaceTree tree,
+      Set<String> journalled,
+      String target,
+      boolean deleteMissing) {
     String prefix = StorageLayout.replFiles(slug);
     IgnoreList ignoreList = IgnoreList.forWorkspace(tree);
     WorkspaceSnapshot now = WorkspaceSnapshot.of(tree, ignoreList, target);
     Map<String, ObjectStore.ObjectInfo> storedObjects = new HashMap<>();
-    for (ObjectStore.ObjectInfo o : store.list(prefix)) storedObjects.put(o.key().substring(prefix.length()), o);
+    for (ObjectStore.ObjectInfo o : store.list(prefix))
+      storedObjects.put(o.key().substring(prefix.length()), o);
     Map<String, String> refused = new ConcurrentHashMap<>(now.refused());
     List<Future<?>> pending = new ArrayList<>();
     for (Map.Entry<String, FileStamp> file : now.files().entrySet()) {
       ObjectStore.ObjectInfo stored = storedObjects.remove(file.getKey());
-      boolean same = stored != null && !journalled.contains(file.getKey())
-          && Uploads.sameContent(stored, tree, file.getKey());
+      boolean same =
+          stored != null
+              && !journalled.contains(file.getKey())
+              && Uploads.sameContent(stored, tree, file.getKey());
       if (same) continue;
-      pending.add(transfers.submit(() -> upload(tree, file.getKey(), target + file.getKey(), refused)));
+      pending.add(
+          transfers.submit(() -> upload(tree, file.getKey(), target + file.getKey(), refused)));
     }
     int uploads = pending.size();
     for (String gone : deleteMissing ? storedObjects.keySet() : Set.<String>of()) {
       if (ignoreList.ignores(gone)) continue;
-      pending.add(transfers.submit(() -> {
-        store.delete(prefix + gone);
-        return null;
-      }));
+      pending.add(
+          transfers.submit(
+              () -> {
+                store.delete(prefix + gone);
+                return null;
+              }));
     }
     awaitAll(pending);
     if (!refused.isEmpty()) LOG.warn("{}: not stored: {}", slug, PathReports.describe(refused));
@@ -159,13 +183,15 @@ public final class WorkspaceSync {
   }
 
   /** Uploads one file as it is now; what can never be stored lands in {@code refused}. */
-  private Void upload(WorkspaceTree tree, String relative, String key, Map<String, String> refused) {
+  private Void upload(
+      WorkspaceTree tree, String relative, String key, Map<String, String> refused) {
     try {
       Uploads.upload(store, tree, relative, key);
     } catch (ObjectStore.Refused e) {
       refused.put(relative, e.getMessage());
     } catch (WorkspaceAccessException e) {
-      // Gone, or no longer a regular file, since the walk: the next change or flush sees what it is now.
+      // Gone, or no longer a regular file, since the walk: the next change or flush sees what it is
+      // now.
       if (e.reason() == WorkspaceAccessException.Reason.IO) throw e;
     }
     return null;
@@ -178,7 +204,10 @@ public final class WorkspaceSync {
         f.get();
       } catch (ExecutionException e) {
         if (first == null) {
-          first = e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+          first =
+              e.getCause() instanceof RuntimeException re
+                  ? re
+                  : new IllegalStateException(e.getCause());
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

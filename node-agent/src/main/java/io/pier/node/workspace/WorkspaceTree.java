@@ -1,10 +1,10 @@
 package io.pier.node.workspace;
 
 import io.pier.node.workspace.WorkspaceAccessException.Reason;
+import io.pier.node.workspace.linux.SyscallException;
 import io.pier.node.workspace.linux.Syscalls;
 import io.pier.node.workspace.linux.Syscalls.Kind;
 import io.pier.node.workspace.linux.Syscalls.Stat;
-import io.pier.node.workspace.linux.SyscallException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,6 +29,7 @@ import java.util.function.Function;
 public final class WorkspaceTree {
   /** The suffix of the temporary names saves and deletions use; walks skip them. */
   public static final String TEMP_SUFFIX = ".pier-tmp";
+
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Path root;
@@ -39,7 +40,9 @@ public final class WorkspaceTree {
   public record Owner(int uid, int gid) {
     /** The repl's user when this process may give files away (it is root), else none. */
     public static Optional<Owner> replUser() {
-      return "root".equals(System.getProperty("user.name")) ? Optional.of(new Owner(1000, 1000)) : Optional.empty();
+      return "root".equals(System.getProperty("user.name"))
+          ? Optional.of(new Owner(1000, 1000))
+          : Optional.empty();
     }
   }
 
@@ -87,9 +90,11 @@ public final class WorkspaceTree {
   /** A regular file's bytes. @throws WorkspaceAccessException {@code TOO_LARGE} past {@code maxBytes} */
   public byte[] read(String path, int maxBytes) {
     try (OpenFile file = open(path)) {
-      if (file.size() > maxBytes) throw new WorkspaceAccessException(Reason.TOO_LARGE, path + " is too large");
+      if (file.size() > maxBytes)
+        throw new WorkspaceAccessException(Reason.TOO_LARGE, path + " is too large");
       byte[] bytes = file.stream().readNBytes(maxBytes + 1);
-      if (bytes.length > maxBytes) throw new WorkspaceAccessException(Reason.TOO_LARGE, path + " is too large");
+      if (bytes.length > maxBytes)
+        throw new WorkspaceAccessException(Reason.TOO_LARGE, path + " is too large");
       return bytes;
     } catch (IOException e) {
       throw new WorkspaceAccessException(Reason.IO, "reading " + path + ": " + e.getMessage(), e);
@@ -105,8 +110,10 @@ public final class WorkspaceTree {
     int fd = beneath.inRoot(rootFd -> Syscalls.openReadBeneath(rootFd, relative), path);
     try {
       Stat stat = Syscalls.stat(fd);
-      if (stat.kind() == Kind.DIR) throw new WorkspaceAccessException(Reason.IS_A_DIR, "a folder: " + path);
-      if (stat.kind() != Kind.FILE) throw new WorkspaceAccessException(Reason.NOT_A_FILE, "not a regular file: " + path);
+      if (stat.kind() == Kind.DIR)
+        throw new WorkspaceAccessException(Reason.IS_A_DIR, "a folder: " + path);
+      if (stat.kind() != Kind.FILE)
+        throw new WorkspaceAccessException(Reason.NOT_A_FILE, "not a regular file: " + path);
       return new OpenFile(fd, stat);
     } catch (RuntimeException e) {
       Syscalls.close(fd);
@@ -128,55 +135,70 @@ public final class WorkspaceTree {
   public void write(String path, InputStream content, boolean replace) {
     String parent = WorkspacePaths.parentOf(path);
     byte[] name = Syscalls.terminated(WorkspacePaths.lastName(path));
-    beneath.withDirs(parent, dir -> {
-      int mode = 0644;
-      try {
-        Stat existing = Syscalls.statAt(dir, name);
-        if (existing.kind() == Kind.DIR) throw new WorkspaceAccessException(Reason.IS_A_DIR, "a folder is there: " + path);
-        if (existing.kind() == Kind.FILE) mode = existing.mode();
-      } catch (SyscallException e) {
-        if (e.errno() != Syscalls.ENOENT) throw e;
-      }
-      byte[] temp = Syscalls.bytes(".pier-" + randomHex() + TEMP_SUFFIX);
-      int fd = Syscalls.createExclusive(dir, temp, 0600);
-      boolean renamed = false;
-      try {
-        byte[] buffer = new byte[64 * 1024];
-        for (int n; (n = content.read(buffer)) > 0; ) Syscalls.writeFully(fd, buffer, n);
-        if (owner != null) Syscalls.chown(fd, owner.uid(), owner.gid());
-        Syscalls.chmod(fd, mode);
-        Syscalls.fsync(fd);
-        Syscalls.renameAt(dir, temp, dir, name, replace);
-        renamed = true;
-      } catch (IOException e) {
-        throw new WorkspaceAccessException(Reason.IO, "writing " + path + ": " + e.getMessage(), e);
-      } finally {
-        Syscalls.close(fd);
-        if (!renamed) unlinkQuietly(dir, temp);
-      }
-      return null;
-    }, path);
+    beneath.withDirs(
+        parent,
+        dir -> {
+          int mode = 0644;
+          try {
+            Stat existing = Syscalls.statAt(dir, name);
+            if (existing.kind() == Kind.DIR)
+              throw new WorkspaceAccessException(Reason.IS_A_DIR, "a folder is there: " + path);
+            if (existing.kind() == Kind.FILE) mode = existing.mode();
+          } catch (SyscallException e) {
+            if (e.errno() != Syscalls.ENOENT) throw e;
+          }
+          byte[] temp = Syscalls.bytes(".pier-" + randomHex() + TEMP_SUFFIX);
+          int fd = Syscalls.createExclusive(dir, temp, 0600);
+          boolean renamed = false;
+          try {
+            byte[] buffer = new byte[64 * 1024];
+            for (int n; (n = content.read(buffer)) > 0; ) Syscalls.writeFully(fd, buffer, n);
+            if (owner != null) Syscalls.chown(fd, owner.uid(), owner.gid());
+            Syscalls.chmod(fd, mode);
+            Syscalls.fsync(fd);
+            Syscalls.renameAt(dir, temp, dir, name, replace);
+            renamed = true;
+          } catch (IOException e) {
+            throw new WorkspaceAccessException(
+                Reason.IO, "writing " + path + ": " + e.getMessage(), e);
+          } finally {
+            Syscalls.close(fd);
+            if (!renamed) unlinkQuietly(dir, temp);
+          }
+          return null;
+        },
+        path);
   }
 
   /** Creates a folder (and the folders leading to it) that must not exist yet. */
   public void createDirectory(String path) {
     String parent = WorkspacePaths.parentOf(path);
     byte[] name = Syscalls.terminated(WorkspacePaths.lastName(path));
-    beneath.withDirs(parent, dir -> {
-      Syscalls.mkdirAt(dir, name, 0755);
-      if (owner != null) Syscalls.chownAt(dir, name, owner.uid(), owner.gid());
-      return null;
-    }, path);
+    beneath.withDirs(
+        parent,
+        dir -> {
+          Syscalls.mkdirAt(dir, name, 0755);
+          if (owner != null) Syscalls.chownAt(dir, name, owner.uid(), owner.gid());
+          return null;
+        },
+        path);
   }
 
   /** Moves an entry (a link moves as a link) to a name that must be free; missing folders of the target are made. */
   public void rename(String from, String to) {
     byte[] fromName = Syscalls.terminated(WorkspacePaths.lastName(from));
     byte[] toName = Syscalls.terminated(WorkspacePaths.lastName(to));
-    beneath.inDir(WorkspacePaths.parentOf(from), fromDir -> beneath.withDirs(WorkspacePaths.parentOf(to), toDir -> {
-      Syscalls.renameAt(fromDir, fromName, toDir, toName, false);
-      return null;
-    }, to), from);
+    beneath.inDir(
+        WorkspacePaths.parentOf(from),
+        fromDir ->
+            beneath.withDirs(
+                WorkspacePaths.parentOf(to),
+                toDir -> {
+                  Syscalls.renameAt(fromDir, fromName, toDir, toName, false);
+                  return null;
+                },
+                to),
+        from);
   }
 
   /** Deletes an entry, a folder with everything in it; links are removed, never followed. */
@@ -185,10 +207,15 @@ public final class WorkspaceTree {
       beneath.inRoot(rootFd -> new TreeDeletion(rootFd).deleteContents(rootFd), "");
       return;
     }
-    beneath.inParent(path, (dir, name) -> beneath.inRoot(rootFd -> {
-      new TreeDeletion(rootFd).delete(dir, name);
-      return null;
-    }, path));
+    beneath.inParent(
+        path,
+        (dir, name) ->
+            beneath.inRoot(
+                rootFd -> {
+                  new TreeDeletion(rootFd).delete(dir, name);
+                  return null;
+                },
+                path));
   }
 
   /**
@@ -207,10 +234,12 @@ public final class WorkspaceTree {
 
   /** Visits what is below the folder {@code path} (not the folder itself); see {@link TreeWalk}. */
   public void walk(String path, TreeWalk.Visitor visitor) {
-    beneath.inDir(path, dir -> {
-      new TreeWalk(visitor).walk(dir, path);
-      return null;
-    });
+    beneath.inDir(
+        path,
+        dir -> {
+          new TreeWalk(visitor).walk(dir, path);
+          return null;
+        });
   }
 
   static String randomHex() {

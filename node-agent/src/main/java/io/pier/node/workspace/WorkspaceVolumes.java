@@ -44,6 +44,5 @@ public interface WorkspaceVolumes {
   boolean limited();
 
   /** A workspace filesystem's use and size, in bytes. */
-  record Usage(long usedBytes, long sizeBytes) {
-  }
+  record Usage(long usedBytes, long sizeBytes) {}
 }

@@ -11,8 +11,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.List;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -39,9 +39,15 @@ public final class WriteBehind implements AutoCloseable {
    * @param quiet    a path is uploaded once it has not changed for this long
    * @param maxDelay … or once it has been pending this long, even if it keeps changing
    */
-  public record Settings(Duration quiet, Duration maxDelay, Duration retryMin, Duration retryMax, Duration tick) {
-    public static final Settings DEFAULT = new Settings(Duration.ofSeconds(1), Duration.ofSeconds(5),
-        Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofMillis(100));
+  public record Settings(
+      Duration quiet, Duration maxDelay, Duration retryMin, Duration retryMax, Duration tick) {
+    public static final Settings DEFAULT =
+        new Settings(
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(5),
+            Duration.ofMillis(500),
+            Duration.ofSeconds(30),
+            Duration.ofMillis(100));
   }
 
   /**
@@ -49,12 +55,18 @@ public final class WriteBehind implements AutoCloseable {
    *
    * @param lag how long the oldest pending change has waited (zero when nothing is pending)
    */
-  public record Status(int pending, Duration lag, long uploads, long deletes, long failures, String lastError,
-                       int unstorable) {
-  }
+  public record Status(
+      int pending,
+      Duration lag,
+      long uploads,
+      long deletes,
+      long failures,
+      String lastError,
+      int unstorable) {}
 
   /** How often reading a workspace file may fail before it is given up (storage failures are retried forever). */
   static final int MAX_READ_FAILURES = 3;
+
   /** How many unstorable paths are remembered (and named in a stop's answer). */
   static final int MAX_UNSTORABLE = 1000;
 
@@ -78,16 +90,21 @@ public final class WriteBehind implements AutoCloseable {
   private final ExecutorService transfers;
   private final Clock clock;
   private final Map<String, Dirty> pending = new HashMap<>();
+
   /** What storage holds of each file, as far as this node knows: lets the final flush skip what is stored. */
   private final Map<String, FileStamp> stored = new ConcurrentHashMap<>();
+
   private final List<CompletableFuture<Void>> drainWaiters = new ArrayList<>();
+
   /** Paths given up, with why; the oldest are forgotten past {@link #MAX_UNSTORABLE}. */
-  private final Map<String, String> unstorable = new LinkedHashMap<>(16, 0.75f, false) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-      return size() > MAX_UNSTORABLE;
-    }
-  };
+  private final Map<String, String> unstorable =
+      new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+          return size() > MAX_UNSTORABLE;
+        }
+      };
+
   private final ScheduledFuture<?> ticker;
   private long uploads;
   private long deletes;
@@ -95,9 +112,17 @@ public final class WriteBehind implements AutoCloseable {
   private String lastError;
   private boolean forceAll;
 
-  public WriteBehind(String slug, WorkspaceTree tree, ObjectStore store, IgnoreList ignoreList, Journal journal,
-                     Settings settings, ScheduledExecutorService timer, ExecutorService transfers, Clock clock,
-                     WorkspaceSnapshot restored) {
+  public WriteBehind(
+      String slug,
+      WorkspaceTree tree,
+      ObjectStore store,
+      IgnoreList ignoreList,
+      Journal journal,
+      Settings settings,
+      ScheduledExecutorService timer,
+      ExecutorService transfers,
+      Clock clock,
+      WorkspaceSnapshot restored) {
     this.slug = slug;
     this.tree = tree;
     this.prefix = StorageLayout.replFiles(slug);
@@ -156,9 +181,16 @@ public final class WriteBehind implements AutoCloseable {
   }
 
   public synchronized Status status() {
-    Instant oldest = pending.values().stream().map(d -> d.first).min(Instant::compareTo).orElse(null);
-    return new Status(pending.size(), oldest == null ? Duration.ZERO : Duration.between(oldest, clock.instant()),
-        uploads, deletes, failures, lastError, unstorable.size());
+    Instant oldest =
+        pending.values().stream().map(d -> d.first).min(Instant::compareTo).orElse(null);
+    return new Status(
+        pending.size(),
+        oldest == null ? Duration.ZERO : Duration.between(oldest, clock.instant()),
+        uploads,
+        deletes,
+        failures,
+        lastError,
+        unstorable.size());
   }
 
   /** The paths given up since the repl started here, with why. */
@@ -194,7 +226,8 @@ public final class WriteBehind implements AutoCloseable {
       }
       forceAll = false;
     }
-    for (Map.Entry<String, Long> item : due) transfers.execute(() -> transfer(item.getKey(), item.getValue()));
+    for (Map.Entry<String, Long> item : due)
+      transfers.execute(() -> transfer(item.getKey(), item.getValue()));
   }
 
   private void transfer(String path, long generation) {
@@ -235,7 +268,8 @@ public final class WriteBehind implements AutoCloseable {
       if (d == null) return;
       d.inFlight = false;
       if (failure instanceof ObjectStore.Refused
-          || (failure instanceof WorkspaceAccessException && ++d.readFailures >= MAX_READ_FAILURES)) {
+          || (failure instanceof WorkspaceAccessException
+              && ++d.readFailures >= MAX_READ_FAILURES)) {
         giveUp(path, failure.getMessage());
         failure = null;
         generation = d.generation;
@@ -244,11 +278,19 @@ public final class WriteBehind implements AutoCloseable {
         failures++;
         d.failures++;
         lastError = failure.getClass().getSimpleName() + ": " + failure.getMessage();
-        long backoff = Math.min(settings.retryMax().toMillis(),
-            settings.retryMin().toMillis() << Math.min(16, d.failures - 1));
+        long backoff =
+            Math.min(
+                settings.retryMax().toMillis(),
+                settings.retryMin().toMillis() << Math.min(16, d.failures - 1));
         d.retryAt = clock.instant().plusMillis(backoff);
         if (d.failures == 1 || d.failures % 10 == 0) {
-          LOG.warn("{}: storing {} failed ({} times), retrying in {} ms: {}", slug, path, d.failures, backoff, lastError);
+          LOG.warn(
+              "{}: storing {} failed ({} times), retrying in {} ms: {}",
+              slug,
+              path,
+              d.failures,
+              backoff,
+              lastError);
         }
         if (!drainWaiters.isEmpty()) forceAll = false;
         return;

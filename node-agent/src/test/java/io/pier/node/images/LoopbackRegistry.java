@@ -33,24 +33,32 @@ public final class LoopbackRegistry implements AutoCloseable {
   public static LoopbackRegistry start(Path dir) throws IOException, InterruptedException {
     Path binary = Path.of("/usr/bin/docker-registry");
     if (!Files.isExecutable(binary)) {
-      throw new IllegalStateException("docker-registry is missing: apt-get install docker-registry (./pier test does)");
+      throw new IllegalStateException(
+          "docker-registry is missing: apt-get install docker-registry (./pier test does)");
     }
     int port;
     try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = probe.getLocalPort();
     }
-    Path config = Files.writeString(Files.createDirectories(dir).resolve("config.yml"), String.join("\n",
-        "version: 0.1",
-        "log:",
-        "  level: warn",
-        "storage:",
-        "  filesystem:",
-        "    rootdirectory: " + dir.resolve("storage"),
-        "http:",
-        "  addr: 127.0.0.1:" + port,
-        ""));
-    Process process = new ProcessBuilder(binary.toString(), "serve", config.toString())
-        .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
+    Path config =
+        Files.writeString(
+            Files.createDirectories(dir).resolve("config.yml"),
+            String.join(
+                "\n",
+                "version: 0.1",
+                "log:",
+                "  level: warn",
+                "storage:",
+                "  filesystem:",
+                "    rootdirectory: " + dir.resolve("storage"),
+                "http:",
+                "  addr: 127.0.0.1:" + port,
+                ""));
+    Process process =
+        new ProcessBuilder(binary.toString(), "serve", config.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("registry.log").toFile())
+            .start();
     LoopbackRegistry registry = new LoopbackRegistry(process, port);
     try {
       registry.awaitAnswer(dir.resolve("registry.log"));
@@ -74,15 +82,18 @@ public final class LoopbackRegistry implements AutoCloseable {
         throw new IllegalStateException("docker-registry exited: " + Files.readString(log));
       }
       try {
-        var response = http.send(HttpRequest.newBuilder(URI.create("http://" + address() + "/v2/")).GET().build(),
-            HttpResponse.BodyHandlers.discarding());
+        var response =
+            http.send(
+                HttpRequest.newBuilder(URI.create("http://" + address() + "/v2/")).GET().build(),
+                HttpResponse.BodyHandlers.discarding());
         if (response.statusCode() == 200) return;
       } catch (IOException notYetListening) {
         // polled again below
       }
       process.waitFor(100, TimeUnit.MILLISECONDS);
     }
-    throw new IllegalStateException("docker-registry did not answer on " + address() + " within " + START_TIMEOUT);
+    throw new IllegalStateException(
+        "docker-registry did not answer on " + address() + " within " + START_TIMEOUT);
   }
 
   @Override

@@ -19,15 +19,18 @@ import org.junit.jupiter.api.Test;
 class RunnerImagesTest {
   private static final String PYTHON = "pier-runner-python:latest";
   private static final String NODE = "pier-runner-node:latest";
-  private static final String PYTHON_REF = "127.0.0.1:5000/pier-runner-python@sha256:" + "aa".repeat(32);
-  private static final String NODE_REF = "127.0.0.1:5000/pier-runner-node@sha256:" + "bb".repeat(32);
+  private static final String PYTHON_REF =
+      "127.0.0.1:5000/pier-runner-python@sha256:" + "aa".repeat(32);
+  private static final String NODE_REF =
+      "127.0.0.1:5000/pier-runner-node@sha256:" + "bb".repeat(32);
   private static final ImageSet SET = ImageSet.of(Map.of(PYTHON, PYTHON_REF, NODE, NODE_REF));
 
   private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
   private final ImageRuntime runtime = new ImageRuntime();
 
   private RunnerImages images(ImageSet set) {
-    return new RunnerImages(new RunnerImages.Settings(set, Duration.ofMinutes(1)), runtime, metrics);
+    return new RunnerImages(
+        new RunnerImages.Settings(set, Duration.ofMinutes(1)), runtime, metrics);
   }
 
   private double pulls(String result) {
@@ -68,7 +71,9 @@ class RunnerImagesTest {
     ApiException e = assertThrows(ApiException.class, () -> images.prepare(PYTHON));
     assertEquals(502, e.status());
     assertEquals("image_pull_failed", e.code());
-    assertTrue(e.getMessage().contains(PYTHON_REF) && e.getMessage().contains("manifest unknown"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains(PYTHON_REF) && e.getMessage().contains("manifest unknown"),
+        e.getMessage());
     assertEquals(1, pulls("failed"));
   }
 
@@ -85,7 +90,8 @@ class RunnerImagesTest {
   void aPinnedNameIsReportedOnlyWhileItsDigestIsHere() {
     RunnerImages images = images(SET);
     // A local build of the same name is not the fleet's image: placement must not count it.
-    List<String> reported = images.reported(List.of(PYTHON, NODE, NODE_REF, "pier-runner-go:latest"));
+    List<String> reported =
+        images.reported(List.of(PYTHON, NODE, NODE_REF, "pier-runner-go:latest"));
     assertEquals(Set.of(NODE, NODE_REF, "pier-runner-go:latest"), Set.copyOf(reported));
     assertEquals(1, missing());
   }

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 class BlockingPoolTest {
   /** Long enough never to be reached when a test goes right; it only bounds a test that goes wrong. */
   private static final Duration LONG = Duration.ofSeconds(30);
+
   private final List<BlockingPool> pools = new ArrayList<>();
   private final CountDownLatch release = new CountDownLatch(1);
 
@@ -50,7 +51,9 @@ class BlockingPoolTest {
   }
 
   private static Throwable failure(CompletableFuture<?> future) throws Exception {
-    ExecutionException e = assertThrows(ExecutionException.class, () -> future.get(LONG.toSeconds(), TimeUnit.SECONDS));
+    ExecutionException e =
+        assertThrows(
+            ExecutionException.class, () -> future.get(LONG.toSeconds(), TimeUnit.SECONDS));
     return e.getCause();
   }
 
@@ -68,9 +71,13 @@ class BlockingPoolTest {
     BlockingPool pool = pool(2, 4, LONG);
     assertEquals(42, pool.submit(() -> 42).get(LONG.toSeconds(), TimeUnit.SECONDS));
     IllegalStateException thrown = new IllegalStateException("no");
-    assertEquals(thrown, failure(pool.submit(() -> {
-      throw thrown;
-    })));
+    assertEquals(
+        thrown,
+        failure(
+            pool.submit(
+                () -> {
+                  throw thrown;
+                })));
     await(() -> pool.active() == 0);
     assertEquals(0, pool.rejected());
     assertEquals(0, pool.timedOut());
@@ -118,13 +125,15 @@ class BlockingPoolTest {
   }
 
   @Test
-  void abandonedThreadsAreReplacedOnlyUpToThePoolsSizeAndQueuedWorkTimesOutWithoutRunning() throws Exception {
+  void abandonedThreadsAreReplacedOnlyUpToThePoolsSizeAndQueuedWorkTimesOutWithoutRunning()
+      throws Exception {
     BlockingPool pool = pool(1, 1, Duration.ofMillis(200));
     CountDownLatch firstStarted = new CountDownLatch(1);
     assertInstanceOf(BlockingPool.TimedOut.class, failure(pool.submit(() -> stuck(firstStarted))));
     assertEquals(1, pool.abandoned());
 
-    // The replacement thread gets stuck too; what waits behind it times out in the queue and never runs.
+    // The replacement thread gets stuck too; what waits behind it times out in the queue and never
+    // runs.
     CountDownLatch secondStarted = new CountDownLatch(1);
     var second = pool.submit(() -> stuck(secondStarted));
     assertTrue(secondStarted.await(LONG.toSeconds(), TimeUnit.SECONDS));
@@ -135,7 +144,8 @@ class BlockingPoolTest {
     assertEquals(2, pool.abandoned());
     assertEquals(3, pool.timedOut());
 
-    // Two stuck threads, one of them replaced: no thread is left, and the pool does not grow past that.
+    // Two stuck threads, one of them replaced: no thread is left, and the pool does not grow past
+    // that.
     CountDownLatch never = new CountDownLatch(1);
     pool.submit(() -> stuck(never)); // waits in the queue
     assertInstanceOf(BlockingPool.Busy.class, failure(pool.submit(() -> "refused")));
@@ -150,18 +160,23 @@ class BlockingPoolTest {
   void anInterruptibleTaskIsInterruptedAtItsDeadlineAndGivesItsThreadBack() throws Exception {
     BlockingPool pool = pool(1, 1, Duration.ofMillis(200));
     CountDownLatch interrupted = new CountDownLatch(1);
-    var sleeping = pool.submit(() -> {
-      try {
-        Thread.sleep(LONG.toMillis());
-      } catch (InterruptedException e) {
-        interrupted.countDown();
-      }
-      return null;
-    });
+    var sleeping =
+        pool.submit(
+            () -> {
+              try {
+                Thread.sleep(LONG.toMillis());
+              } catch (InterruptedException e) {
+                interrupted.countDown();
+              }
+              return null;
+            });
     assertInstanceOf(BlockingPool.TimedOut.class, failure(sleeping));
     assertTrue(interrupted.await(LONG.toSeconds(), TimeUnit.SECONDS));
     await(() -> pool.abandoned() == 0);
     // The interrupt was for that task only.
-    assertEquals(false, pool.submit(() -> Thread.currentThread().isInterrupted()).get(LONG.toSeconds(), TimeUnit.SECONDS));
+    assertEquals(
+        false,
+        pool.submit(() -> Thread.currentThread().isInterrupted())
+            .get(LONG.toSeconds(), TimeUnit.SECONDS));
   }
 }

@@ -13,7 +13,8 @@ class SessionSlotsTest {
     SessionSlots slots = new SessionSlots(10, 2);
     slots.acquire("a");
     slots.acquire("a");
-    SessionSlots.Refused refused = assertThrows(SessionSlots.Refused.class, () -> slots.acquire("a"));
+    SessionSlots.Refused refused =
+        assertThrows(SessionSlots.Refused.class, () -> slots.acquire("a"));
     assertEquals(SessionSlots.Scope.REPL, refused.scope());
     assertEquals(2, refused.max());
     slots.acquire("b");
@@ -29,7 +30,8 @@ class SessionSlotsTest {
     slots.acquire("a");
     slots.acquire("b");
     slots.acquire("c");
-    SessionSlots.Refused refused = assertThrows(SessionSlots.Refused.class, () -> slots.acquire("d"));
+    SessionSlots.Refused refused =
+        assertThrows(SessionSlots.Refused.class, () -> slots.acquire("d"));
     assertEquals(SessionSlots.Scope.NODE, refused.scope());
     assertEquals(3, refused.max());
     assertEquals(1, slots.refused(SessionSlots.Scope.NODE));

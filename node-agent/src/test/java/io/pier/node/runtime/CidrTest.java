@@ -20,19 +20,23 @@ class CidrTest {
 
   @Test
   void aScopedAddressBecomesTheBareAddress() throws Exception {
-    InetAddress scoped = Inet6Address.getByAddress(null, InetAddress.getByName("fe80::1").getAddress(), 2);
+    InetAddress scoped =
+        Inet6Address.getByAddress(null, InetAddress.getByName("fe80::1").getAddress(), 2);
     assertEquals("fe80:0:0:0:0:0:0:1/128", new Cidr(scoped, 128).toString());
   }
 
   @Test
   void refusesHostNamesTyposAndBitsPastThePrefix() {
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> Cidr.parse("mirror.internal/32")).getMessage()
-        .contains("no host names"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> Cidr.parse("mirror.internal/32"))
+            .getMessage()
+            .contains("no host names"));
     assertThrows(IllegalArgumentException.class, () -> Cidr.parse("10.0.0.0/33"));
     assertThrows(IllegalArgumentException.class, () -> Cidr.parse("10.0.0.0/"));
     assertThrows(IllegalArgumentException.class, () -> Cidr.parse("300.0.0.1"));
     assertThrows(IllegalArgumentException.class, () -> Cidr.parse("::ffff:10.0.0.1"));
-    String message = assertThrows(IllegalArgumentException.class, () -> Cidr.parse("10.1.2.3/24")).getMessage();
+    String message =
+        assertThrows(IllegalArgumentException.class, () -> Cidr.parse("10.1.2.3/24")).getMessage();
     assertTrue(message.contains("10.1.2.0/24") && message.contains("10.1.2.3/32"), message);
   }
 

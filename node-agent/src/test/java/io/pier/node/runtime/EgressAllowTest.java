@@ -9,10 +9,14 @@ import org.junit.jupiter.api.Test;
 class EgressAllowTest {
   @Test
   void readsABlockWithAPortARangeOrNone() {
-    assertEquals(new EgressAllow(Cidr.parse("10.1.2.3/32"), 443, 443), EgressAllow.parse("10.1.2.3/32:443"));
-    assertEquals(new EgressAllow(Cidr.parse("10.1.2.0/24"), 8000, 8100), EgressAllow.parse("10.1.2.0/24:8000-8100"));
+    assertEquals(
+        new EgressAllow(Cidr.parse("10.1.2.3/32"), 443, 443), EgressAllow.parse("10.1.2.3/32:443"));
+    assertEquals(
+        new EgressAllow(Cidr.parse("10.1.2.0/24"), 8000, 8100),
+        EgressAllow.parse("10.1.2.0/24:8000-8100"));
     assertTrue(EgressAllow.parse("10.1.2.0/24").anyPort());
-    assertEquals(new EgressAllow(Cidr.parse("fd12::/64"), 3128, 3128), EgressAllow.parse("fd12::/64:3128"));
+    assertEquals(
+        new EgressAllow(Cidr.parse("fd12::/64"), 3128, 3128), EgressAllow.parse("fd12::/64:3128"));
     assertEquals("10.1.2.0/24:8000-8100", EgressAllow.parse("10.1.2.0/24:8000-8100").toString());
   }
 

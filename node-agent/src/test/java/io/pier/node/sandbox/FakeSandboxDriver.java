@@ -44,8 +44,10 @@ public final class FakeSandboxDriver implements SandboxDriver {
   private final Map<String, Sandbox> sandboxes = new ConcurrentHashMap<>();
   private final AtomicInteger ids = new AtomicInteger();
   private final Set<String> images = ConcurrentHashMap.newKeySet();
+
   /** Every command run in a sandbox, as {@code id: command}. */
   public final List<String> commands = new CopyOnWriteArrayList<>();
+
   public final List<Path> prepared = new CopyOnWriteArrayList<>();
 
   /** @param images the images present on the fake node */
@@ -60,7 +62,8 @@ public final class FakeSandboxDriver implements SandboxDriver {
 
   @Override
   public Capabilities capabilities() {
-    return new Capabilities(true, true, true, Set.of(Capabilities.NetworkMode.PUBLISHED_PORT), false);
+    return new Capabilities(
+        true, true, true, Set.of(Capabilities.NetworkMode.PUBLISHED_PORT), false);
   }
 
   @Override
@@ -100,7 +103,9 @@ public final class FakeSandboxDriver implements SandboxDriver {
   @Override
   public Recovered recover(SandboxHandle handle) {
     Sandbox sandbox = sandboxes.get(handle.id());
-    if (!NAME.equals(handle.driver()) || sandbox == null || !sandbox.spec.slug().equals(handle.slug())) {
+    if (!NAME.equals(handle.driver())
+        || sandbox == null
+        || !sandbox.spec.slug().equals(handle.slug())) {
       return Recovered.GONE;
     }
     return new Recovered(sandbox.running, endpoint(sandbox));
@@ -109,7 +114,8 @@ public final class FakeSandboxDriver implements SandboxDriver {
   @Override
   public List<FoundSandbox> list() {
     List<FoundSandbox> found = new ArrayList<>();
-    for (Sandbox s : sandboxes.values()) found.add(new FoundSandbox(handleOf(s), s.running, s.spec.annotations()));
+    for (Sandbox s : sandboxes.values())
+      found.add(new FoundSandbox(handleOf(s), s.running, s.spec.annotations()));
     return found;
   }
 
@@ -140,16 +146,25 @@ public final class FakeSandboxDriver implements SandboxDriver {
 
   @Override
   public Optional<Usage> usage(String id) {
-    return running(id) ? Optional.of(new Usage(1_000_000L * commands.size(), 64L << 20)) : Optional.empty();
+    return running(id)
+        ? Optional.of(new Usage(1_000_000L * commands.size(), 64L << 20))
+        : Optional.empty();
   }
 
   @Override
-  public TtyProcess execTty(String id, List<String> command, Map<String, String> env, int cols, int rows,
-                            TtyProcess.Listener listener) {
+  public TtyProcess execTty(
+      String id,
+      List<String> command,
+      Map<String, String> env,
+      int cols,
+      int rows,
+      TtyProcess.Listener listener) {
     int code = run(id, command);
     if (code >= 0) {
       if (command.get(0).equals("echo")) {
-        listener.output((String.join(" ", command.subList(1, command.size())) + "\r\n").getBytes(StandardCharsets.UTF_8));
+        listener.output(
+            (String.join(" ", command.subList(1, command.size())) + "\r\n")
+                .getBytes(StandardCharsets.UTF_8));
       }
       listener.exited(code);
     }
@@ -165,14 +180,23 @@ public final class FakeSandboxDriver implements SandboxDriver {
   /** @return the exit code of a short program, -1 for anything else (which idles until closed) */
   private int run(String id, List<String> command) {
     Sandbox sandbox = sandboxes.get(id);
-    if (sandbox == null || !sandbox.running) throw new SandboxException("no running sandbox " + id, null);
+    if (sandbox == null || !sandbox.running)
+      throw new SandboxException("no running sandbox " + id, null);
     commands.add(id + ": " + String.join(" ", command));
     return switch (command.get(0)) {
       case "true", "echo" -> 0;
       case "false" -> 1;
-      case "test" -> command.size() == 3 && command.get(1).equals("-f") && command.get(2).startsWith("/workspace/")
-          && Files.isRegularFile(sandbox.spec.workspace().resolve(command.get(2).substring("/workspace/".length())))
-          ? 0 : 1;
+      case "test" ->
+          command.size() == 3
+                  && command.get(1).equals("-f")
+                  && command.get(2).startsWith("/workspace/")
+                  && Files.isRegularFile(
+                      sandbox
+                          .spec
+                          .workspace()
+                          .resolve(command.get(2).substring("/workspace/".length())))
+              ? 0
+              : 1;
       default -> -1;
     };
   }
@@ -197,19 +221,22 @@ public final class FakeSandboxDriver implements SandboxDriver {
   }
 
   private static Optional<Endpoint> endpoint(Sandbox sandbox) {
-    return sandbox.app == null || !sandbox.running ? Optional.empty()
+    return sandbox.app == null || !sandbox.running
+        ? Optional.empty()
         : Optional.of(new Endpoint("127.0.0.1", sandbox.app.getAddress().getPort()));
   }
 
   private static HttpServer serve(String slug) {
     try {
       HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-      server.createContext("/", exchange -> {
-        byte[] body = slug.getBytes(StandardCharsets.UTF_8);
-        exchange.sendResponseHeaders(200, body.length);
-        exchange.getResponseBody().write(body);
-        exchange.close();
-      });
+      server.createContext(
+          "/",
+          exchange -> {
+            byte[] body = slug.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+          });
       server.start();
       return server;
     } catch (IOException e) {

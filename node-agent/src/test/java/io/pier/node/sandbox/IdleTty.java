@@ -10,10 +10,8 @@ public final class IdleTty implements TtyProcess {
   }
 
   @Override
-  public void resize(int cols, int rows) {
-  }
+  public void resize(int cols, int rows) {}
 
   @Override
-  public void close() {
-  }
+  public void close() {}
 }

@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pier.common.repl.Limits;
 import io.pier.node.runtime.TtyProcess;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,8 +32,7 @@ public abstract class SandboxDriverContract {
   private static final Limits LIMITS = new Limits(0.5, 256, 128);
   private static final Duration WAIT = Duration.ofSeconds(60);
 
-  @TempDir
-  Path workspaces;
+  @TempDir Path workspaces;
   private final List<String> started = new ArrayList<>();
 
   /** The driver under test; the same instance for every call of one test. */
@@ -63,7 +62,8 @@ public abstract class SandboxDriverContract {
     assertTrue(driver().name().matches("[a-z0-9][a-z0-9-]*"), driver().name());
     assertTrue(driver().capabilities().servesSessions(), driver().capabilities().toString());
     assertFalse(driver().capabilities().networkModes().isEmpty());
-    if (runtime() != null) assertTrue(driver().runtimes().contains(runtime()), driver().runtimes().toString());
+    if (runtime() != null)
+      assertTrue(driver().runtimes().contains(runtime()), driver().runtimes().toString());
   }
 
   @Test
@@ -71,7 +71,8 @@ public abstract class SandboxDriverContract {
     StartedSandbox sandbox = start(slug(), 3000);
     assertEquals(driver().name(), sandbox.handle().driver());
     assertTrue(driver().running(sandbox.handle().id()));
-    Endpoint endpoint = sandbox.endpoint().orElseThrow(() -> new AssertionError("no endpoint for port 3000"));
+    Endpoint endpoint =
+        sandbox.endpoint().orElseThrow(() -> new AssertionError("no endpoint for port 3000"));
     assertTrue(endpoint.port() > 0);
   }
 
@@ -87,8 +88,15 @@ public abstract class SandboxDriverContract {
     Files.writeString(folder.resolve("hello.txt"), "hi");
     driver().workspaces().prepare(folder);
     StartedSandbox sandbox = start(slug, 0, folder);
-    assertEquals(0, driver().execAndWait(sandbox.handle().id(), List.of("test", "-f", "/workspace/hello.txt"), WAIT));
-    assertNotEquals(0, driver().execAndWait(sandbox.handle().id(), List.of("test", "-f", "/workspace/absent"), WAIT));
+    assertEquals(
+        0,
+        driver()
+            .execAndWait(
+                sandbox.handle().id(), List.of("test", "-f", "/workspace/hello.txt"), WAIT));
+    assertNotEquals(
+        0,
+        driver()
+            .execAndWait(sandbox.handle().id(), List.of("test", "-f", "/workspace/absent"), WAIT));
   }
 
   @Test
@@ -103,24 +111,33 @@ public abstract class SandboxDriverContract {
     String id = start(slug(), 0).handle().id();
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     CompletableFuture<Integer> exited = new CompletableFuture<>();
-    TtyProcess process = driver().execTty(id, List.of("echo", "from-the-sandbox"), Map.of(), 80, 24,
-        new TtyProcess.Listener() {
-          @Override
-          public void output(byte[] data) {
-            synchronized (printed) {
-              printed.writeBytes(data);
-            }
-          }
+    TtyProcess process =
+        driver()
+            .execTty(
+                id,
+                List.of("echo", "from-the-sandbox"),
+                Map.of(),
+                80,
+                24,
+                new TtyProcess.Listener() {
+                  @Override
+                  public void output(byte[] data) {
+                    synchronized (printed) {
+                      printed.writeBytes(data);
+                    }
+                  }
 
-          @Override
-          public void exited(int code) {
-            exited.complete(code);
-          }
-        });
+                  @Override
+                  public void exited(int code) {
+                    exited.complete(code);
+                  }
+                });
     assertEquals(0, exited.get(WAIT.toSeconds(), TimeUnit.SECONDS));
     process.close();
     synchronized (printed) {
-      assertTrue(printed.toString(StandardCharsets.UTF_8).contains("from-the-sandbox"), printed.toString(StandardCharsets.UTF_8));
+      assertTrue(
+          printed.toString(StandardCharsets.UTF_8).contains("from-the-sandbox"),
+          printed.toString(StandardCharsets.UTF_8));
     }
   }
 
@@ -131,8 +148,11 @@ public abstract class SandboxDriverContract {
     SandboxDriver.Recovered recovered = driver().recover(sandbox.handle());
     assertTrue(recovered.running());
     assertEquals(sandbox.endpoint(), recovered.endpoint());
-    FoundSandbox found = driver().list().stream().filter(f -> f.handle().slug().equals(slug)).findFirst()
-        .orElseThrow(() -> new AssertionError(slug + " not listed"));
+    FoundSandbox found =
+        driver().list().stream()
+            .filter(f -> f.handle().slug().equals(slug))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError(slug + " not listed"));
     assertEquals(sandbox.handle().id(), found.handle().id());
     assertTrue(found.running());
     assertEquals("node server.js", found.annotations().get("run"));
@@ -160,8 +180,9 @@ public abstract class SandboxDriverContract {
   @Test
   void aHandleIsOnlyRecoveredByTheDriverThatMadeIt() throws Exception {
     StartedSandbox sandbox = start(slug(), 0);
-    SandboxHandle foreign = new SandboxHandle("another-driver", sandbox.handle().slug(), sandbox.handle().id(),
-        Map.of());
+    SandboxHandle foreign =
+        new SandboxHandle(
+            "another-driver", sandbox.handle().slug(), sandbox.handle().id(), Map.of());
     assertFalse(driver().recover(foreign).running());
   }
 
@@ -169,8 +190,10 @@ public abstract class SandboxDriverContract {
   void aMissingImageIsImageMissingAndLeavesNothing() throws Exception {
     String slug = slug();
     Path folder = Files.createDirectories(workspaces.resolve(slug));
-    ImageMissing missing = assertThrows(ImageMissing.class, () -> driver().start(spec(slug,
-        "pier-runner-nonexistent:latest", 0, folder)));
+    ImageMissing missing =
+        assertThrows(
+            ImageMissing.class,
+            () -> driver().start(spec(slug, "pier-runner-nonexistent:latest", 0, folder)));
     assertEquals("pier-runner-nonexistent:latest", missing.image());
     assertTrue(driver().list().stream().noneMatch(f -> f.handle().slug().equals(slug)));
   }
@@ -186,8 +209,16 @@ public abstract class SandboxDriverContract {
   }
 
   private SandboxSpec spec(String slug, String image, int appPort, Path folder) {
-    return new SandboxSpec(slug, image, List.of("sleep", "infinity"), Map.of("PORT", String.valueOf(appPort)),
-        folder, appPort, LIMITS, runtime(), Map.of("run", "node server.js", "port", String.valueOf(appPort)));
+    return new SandboxSpec(
+        slug,
+        image,
+        List.of("sleep", "infinity"),
+        Map.of("PORT", String.valueOf(appPort)),
+        folder,
+        appPort,
+        LIMITS,
+        runtime(),
+        Map.of("run", "node server.js", "port", String.valueOf(appPort)));
   }
 
   private static String slug() {

@@ -13,11 +13,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SandboxHandleStoreTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
-  private static final KeptSandbox ALPHA = new KeptSandbox(new SandboxHandle("docker", "alpha", "3f9a2c01",
-      Map.of("name", "pier-alpha-n1")), Map.of("run", "node server.js", "port", "3000"));
+  private static final KeptSandbox ALPHA =
+      new KeptSandbox(
+          new SandboxHandle("docker", "alpha", "3f9a2c01", Map.of("name", "pier-alpha-n1")),
+          Map.of("run", "node server.js", "port", "3000"));
 
   @Test
   void aKeptHandleReadsBackAsItWasAndLeavesNoPartialFile() throws Exception {
@@ -44,13 +45,19 @@ class SandboxHandleStoreTest {
   @Test
   void aFileThatIsNotAValidHandleIsNoneNotAFailure() throws Exception {
     SandboxHandleStore store = new SandboxHandleStore(dir);
-    for (String content : new String[] {"", "not json", "[1, 2]", "{\"version\": 2, \"slug\": \"alpha\"}",
-        "{\"version\": 1, \"slug\": \"beta\", \"driver\": \"docker\", \"id\": \"x\", \"state\": {}, \"annotations\": {}}",
-        "{\"version\": 1, \"slug\": \"alpha\", \"driver\": \"docker\", \"id\": \"../../etc\", \"state\": {}, "
-            + "\"annotations\": {}}",
-        "{\"version\": 1, \"slug\": \"alpha\", \"driver\": \"docker\", \"id\": \"x\", \"state\": [], \"annotations\": {}}",
-        "{\"version\": 1, \"slug\": \"alpha\", \"driver\": \"docker\", \"id\": \"x\", \"state\": {}, "
-            + "\"annotations\": {\"port\": 3000}}"}) {
+    for (String content :
+        new String[] {
+          "",
+          "not json",
+          "[1, 2]",
+          "{\"version\": 2, \"slug\": \"alpha\"}",
+          "{\"version\": 1, \"slug\": \"beta\", \"driver\": \"docker\", \"id\": \"x\", \"state\": {}, \"annotations\": {}}",
+          "{\"version\": 1, \"slug\": \"alpha\", \"driver\": \"docker\", \"id\": \"../../etc\", \"state\": {}, "
+              + "\"annotations\": {}}",
+          "{\"version\": 1, \"slug\": \"alpha\", \"driver\": \"docker\", \"id\": \"x\", \"state\": [], \"annotations\": {}}",
+          "{\"version\": 1, \"slug\": \"alpha\", \"driver\": \"docker\", \"id\": \"x\", \"state\": {}, "
+              + "\"annotations\": {\"port\": 3000}}"
+        }) {
       Files.writeString(dir.resolve("alpha.json"), content);
       assertEquals(Optional.empty(), store.read("alpha"), content);
     }
@@ -62,8 +69,12 @@ class SandboxHandleStoreTest {
   void onlySlugsNameHandleFiles() throws Exception {
     SandboxHandleStore store = new SandboxHandleStore(dir);
     assertEquals(Optional.empty(), store.read("../alpha"));
-    assertThrows(IllegalArgumentException.class, () -> store.save(new KeptSandbox(
-        new SandboxHandle("docker", "../escape", "x", Map.of()), Map.of())));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            store.save(
+                new KeptSandbox(
+                    new SandboxHandle("docker", "../escape", "x", Map.of()), Map.of())));
     Files.writeString(dir.resolve("Not A Slug.json"), "{}");
     assertTrue(store.slugs().isEmpty());
   }

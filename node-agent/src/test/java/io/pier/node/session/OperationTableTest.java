@@ -9,21 +9,33 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class OperationTableTest {
-  private final OperationTable table = new OperationTable(Map.of(
-      "fs.list", r -> Future.succeededFuture(new JsonObject().put("answeredBy", "fs.list").put("path", r.getString("path"))),
-      "run.start", r -> Future.succeededFuture(new JsonObject().put("answeredBy", "run.start"))));
+  private final OperationTable table =
+      new OperationTable(
+          Map.of(
+              "fs.list",
+                  r ->
+                      Future.succeededFuture(
+                          new JsonObject()
+                              .put("answeredBy", "fs.list")
+                              .put("path", r.getString("path"))),
+              "run.start",
+                  r -> Future.succeededFuture(new JsonObject().put("answeredBy", "run.start"))));
 
   @Test
   void aRequestIsAnsweredByTheHandlerOfItsOperation() {
-    assertEquals(new JsonObject().put("answeredBy", "fs.list").put("path", "src"),
+    assertEquals(
+        new JsonObject().put("answeredBy", "fs.list").put("path", "src"),
         table.answer(new JsonObject().put("op", "fs.list").put("path", "src")).result());
-    assertEquals("run.start", table.answer(new JsonObject().put("op", "run.start")).result().getString("answeredBy"));
+    assertEquals(
+        "run.start",
+        table.answer(new JsonObject().put("op", "run.start")).result().getString("answeredBy"));
   }
 
   @Test
   void anUnknownOperationIsABadRequestThatNamesIt() {
-    SessionException e = assertThrows(SessionException.class,
-        () -> table.answer(new JsonObject().put("op", "fs.format")));
+    SessionException e =
+        assertThrows(
+            SessionException.class, () -> table.answer(new JsonObject().put("op", "fs.format")));
     assertEquals("bad_request", e.code());
     assertEquals("unknown op \"fs.format\"", e.getMessage());
   }
@@ -39,7 +51,10 @@ class OperationTableTest {
 
   @Test
   void anOperationNameIsMatchedExactly() {
-    assertEquals("bad_request", assertThrows(SessionException.class,
-        () -> table.answer(new JsonObject().put("op", "FS.LIST"))).code());
+    assertEquals(
+        "bad_request",
+        assertThrows(
+                SessionException.class, () -> table.answer(new JsonObject().put("op", "FS.LIST")))
+            .code());
   }
 }

@@ -64,13 +64,17 @@ class OutputFlowTest {
 
   /** True once no thread but a waiting one could complete {@code future}: it is still open after a look. */
   private static boolean thread(String what, CompletableFuture<Boolean> future) {
-    return !future.isDone() && Thread.getAllStackTraces().keySet().stream()
-        .anyMatch(t -> t.getState() == Thread.State.WAITING && stackHas(t, "OutputFlow.enter"));
+    return !future.isDone()
+        && Thread.getAllStackTraces().keySet().stream()
+            .anyMatch(t -> t.getState() == Thread.State.WAITING && stackHas(t, "OutputFlow.enter"));
   }
 
   private static boolean stackHas(Thread t, String frame) {
     for (StackTraceElement e : t.getStackTrace()) {
-      if ((e.getClassName().substring(e.getClassName().lastIndexOf('.') + 1) + "." + e.getMethodName()).equals(frame)) {
+      if ((e.getClassName().substring(e.getClassName().lastIndexOf('.') + 1)
+              + "."
+              + e.getMethodName())
+          .equals(frame)) {
         return true;
       }
     }

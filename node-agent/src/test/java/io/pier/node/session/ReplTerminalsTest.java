@@ -31,10 +31,20 @@ class ReplTerminalsTest {
   private final Vertx vertx = Vertx.vertx();
   private final Context context = vertx.getOrCreateContext();
   private final WorkerExecutor runtimeWork = vertx.createSharedWorkerExecutor("terminals-test", 2);
+
   /** Every command the terminals ran in the container, in order. */
   private final List<String> commands = new CopyOnWriteArrayList<>();
-  private final ReplTerminals terminals = new ReplTerminals(vertx, context, "demo", "container", recordingRuntime(),
-      runtimeWork, new OutputRegulator(context), Duration.ofMinutes(5));
+
+  private final ReplTerminals terminals =
+      new ReplTerminals(
+          vertx,
+          context,
+          "demo",
+          "container",
+          recordingRuntime(),
+          runtimeWork,
+          new OutputRegulator(context),
+          Duration.ofMinutes(5));
 
   @AfterEach
   void tearDown() {
@@ -47,22 +57,33 @@ class ReplTerminalsTest {
   void closingATerminalNeverSignalsTheShellThatReusesItsChannel() {
     int first = Mains.await(onContext(() -> terminals.open(null, 8, 80, 24)), WAIT);
     // Another tab opens a terminal while the first one is being closed: it gets the freed channel.
-    int second = Mains.await(onContext(() -> {
-      Future<Void> closing = terminals.close(first);
-      return terminals.open(null, 8, 80, 24).compose(channel -> closing.map(channel));
-    }), WAIT);
+    int second =
+        Mains.await(
+            onContext(
+                () -> {
+                  Future<Void> closing = terminals.close(first);
+                  return terminals.open(null, 8, 80, 24).compose(channel -> closing.map(channel));
+                }),
+            WAIT);
 
     assertEquals(first, second, "the channel is reused");
     List<String> written = matches(PID_FILE_WRITTEN);
     List<String> signalled = matches(PID_FILE_SIGNALLED);
     assertEquals(2, written.size(), "two shells started: " + commands);
-    assertEquals(List.of(written.get(0)), signalled, "only the closed shell is signalled: " + commands);
+    assertEquals(
+        List.of(written.get(0)), signalled, "only the closed shell is signalled: " + commands);
     assertNotEquals(written.get(0), written.get(1), "each shell has a pid file of its own");
-    assertTrue(commands.stream().anyMatch(c -> c.contains("rm -f " + written.get(0))), "the closed one's is removed");
+    assertTrue(
+        commands.stream().anyMatch(c -> c.contains("rm -f " + written.get(0))),
+        "the closed one's is removed");
   }
 
   private List<String> matches(Pattern pattern) {
-    return commands.stream().map(pattern::matcher).filter(Matcher::find).map(m -> m.group(1)).toList();
+    return commands.stream()
+        .map(pattern::matcher)
+        .filter(Matcher::find)
+        .map(m -> m.group(1))
+        .toList();
   }
 
   private <T> Future<T> onContext(Supplier<Future<T>> work) {
@@ -73,17 +94,21 @@ class ReplTerminalsTest {
 
   @SuppressWarnings("unchecked")
   private SandboxExec recordingRuntime() {
-    return (SandboxExec) Proxy.newProxyInstance(getClass().getClassLoader(),
-        new Class<?>[] {SandboxExec.class}, (proxy, method, args) -> switch (method.getName()) {
-          case "execTty" -> {
-            commands.add(String.join(" ", (List<String>) args[1]));
-            yield new IdleTty();
-          }
-          case "execAndWait" -> {
-            commands.add(String.join(" ", (List<String>) args[1]));
-            yield 0;
-          }
-          default -> throw new UnsupportedOperationException(method.getName());
-        });
+    return (SandboxExec)
+        Proxy.newProxyInstance(
+            getClass().getClassLoader(),
+            new Class<?>[] {SandboxExec.class},
+            (proxy, method, args) ->
+                switch (method.getName()) {
+                  case "execTty" -> {
+                    commands.add(String.join(" ", (List<String>) args[1]));
+                    yield new IdleTty();
+                  }
+                  case "execAndWait" -> {
+                    commands.add(String.join(" ", (List<String>) args[1]));
+                    yield 0;
+                  }
+                  default -> throw new UnsupportedOperationException(method.getName());
+                });
   }
 }

@@ -17,7 +17,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import java.lang.reflect.Proxy;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,15 +37,17 @@ import org.junit.jupiter.api.io.TempDir;
  * flight, the file pool's busy and timeout answers, backpressure on terminal output, slots given back.
  */
 class SessionBoundsTest {
-  @TempDir
-  Path workspace;
+  @TempDir Path workspace;
 
   private final Vertx vertx = Vertx.vertx();
   private final List<AutoCloseable> closing = new ArrayList<>();
+
   /** Released at the end: whatever the test made block. */
   private final CountDownLatch release = new CountDownLatch(1);
+
   /** What "saving" a change waits for: the journal, here. */
   private volatile CountDownLatch journal = new CountDownLatch(0);
+
   private final List<FakeTty> ttys = new CopyOnWriteArrayList<>();
   private SessionHub hub;
   private LiveRepl repl;
@@ -71,40 +72,63 @@ class SessionBoundsTest {
 
   private void start(SessionLimits limits) throws Exception {
     hub = new SessionHub(vertx, limits, new SimpleMeterRegistry());
-    SandboxExec runtime = (SandboxExec) Proxy.newProxyInstance(getClass().getClassLoader(),
-        new Class<?>[] {SandboxExec.class}, (proxy, method, args) -> switch (method.getName()) {
-          case "execTty" -> {
-            FakeTty tty = new FakeTty((TtyProcess.Listener) args[5]);
-            ttys.add(tty);
-            yield tty;
-          }
-          case "execAndWait" -> 0;
-          default -> throw new UnsupportedOperationException(method.getName());
-        });
-    repl = new LiveRepl(vertx, vertx.getOrCreateContext(), "demo", "container", runtime, workspace,
-        new LiveRepl.RunSpec("true", 0, null), Duration.ofSeconds(60), paths -> {
-          // Like a read of a FIFO: an interrupt does not end the wait.
-          boolean done = false;
-          while (!done) {
-            try {
-              done = journal.await(1, TimeUnit.DAYS);
-            } catch (InterruptedException ignored) {
-              // keep waiting
-            }
-          }
-        });
-    HttpServer server = Mains.await(vertx.createHttpServer().requestHandler(request -> {
-      SessionSlots.Slot slot;
-      try {
-        slot = hub.slots().acquire("demo");
-      } catch (SessionSlots.Refused refused) {
-        request.response().setStatusCode(429).end();
-        return;
-      }
-      var connection = request.connection();
-      request.toWebSocket().onSuccess(ws -> SessionSocket.serve(hub, ws, connection, repl, slot))
-          .onFailure(err -> slot.release());
-    }).listen(0, "127.0.0.1"), TestSession.WAIT);
+    SandboxExec runtime =
+        (SandboxExec)
+            Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {SandboxExec.class},
+                (proxy, method, args) ->
+                    switch (method.getName()) {
+                      case "execTty" -> {
+                        FakeTty tty = new FakeTty((TtyProcess.Listener) args[5]);
+                        ttys.add(tty);
+                        yield tty;
+                      }
+                      case "execAndWait" -> 0;
+                      default -> throw new UnsupportedOperationException(method.getName());
+                    });
+    repl =
+        new LiveRepl(
+            vertx,
+            vertx.getOrCreateContext(),
+            "demo",
+            "container",
+            runtime,
+            workspace,
+            new LiveRepl.RunSpec("true", 0, null),
+            Duration.ofSeconds(60),
+            paths -> {
+              // Like a read of a FIFO: an interrupt does not end the wait.
+              boolean done = false;
+              while (!done) {
+                try {
+                  done = journal.await(1, TimeUnit.DAYS);
+                } catch (InterruptedException ignored) {
+                  // keep waiting
+                }
+              }
+            });
+    HttpServer server =
+        Mains.await(
+            vertx
+                .createHttpServer()
+                .requestHandler(
+                    request -> {
+                      SessionSlots.Slot slot;
+                      try {
+                        slot = hub.slots().acquire("demo");
+                      } catch (SessionSlots.Refused refused) {
+                        request.response().setStatusCode(429).end();
+                        return;
+                      }
+                      var connection = request.connection();
+                      request
+                          .toWebSocket()
+                          .onSuccess(ws -> SessionSocket.serve(hub, ws, connection, repl, slot))
+                          .onFailure(err -> slot.release());
+                    })
+                .listen(0, "127.0.0.1"),
+            TestSession.WAIT);
     port = server.actualPort();
   }
 
@@ -114,19 +138,22 @@ class SessionBoundsTest {
     return session;
   }
 
-  private static SessionLimits limits(int inFlight, int fileThreads, int fileQueue, Duration fileTimeout,
-                                      long slowReaderBytes) {
-    return new SessionLimits(100, 10, 8, inFlight, 32L << 20, slowReaderBytes, fileThreads, fileQueue, fileTimeout);
+  private static SessionLimits limits(
+      int inFlight, int fileThreads, int fileQueue, Duration fileTimeout, long slowReaderBytes) {
+    return new SessionLimits(
+        100, 10, 8, inFlight, 32L << 20, slowReaderBytes, fileThreads, fileQueue, fileTimeout);
   }
 
   /** Holds the only thread of the session file pool until the test ends. */
   private void occupyFilePool() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
-    hub.files().submit(() -> {
-      started.countDown();
-      release.await();
-      return null;
-    });
+    hub.files()
+        .submit(
+            () -> {
+              started.countDown();
+              release.await();
+              return null;
+            });
     assertTrue(started.await(30, TimeUnit.SECONDS));
   }
 
@@ -178,7 +205,9 @@ class SessionBoundsTest {
     journal = new CountDownLatch(1); // saving hangs, as a write to a stuck disk would
     TestSession session = connect();
 
-    JsonObject stuck = session.call(new JsonObject().put("op", "fs.write").put("path", "a.txt").put("content", "x"));
+    JsonObject stuck =
+        session.call(
+            new JsonObject().put("op", "fs.write").put("path", "a.txt").put("content", "x"));
     assertEquals("timeout", stuck.getString("error"), stuck.encode());
     assertEquals(1, hub.files().timedOut());
     assertEquals(1, hub.files().abandoned());
@@ -194,7 +223,10 @@ class SessionBoundsTest {
     long slowReader = 16 << 20;
     start(limits(64, 2, 10, Duration.ofSeconds(60), slowReader));
     TestSession reader = connect();
-    int term = reader.call(new JsonObject().put("op", "term.open").put("cols", 80).put("rows", 24)).getInteger("term");
+    int term =
+        reader
+            .call(new JsonObject().put("op", "term.open").put("cols", 80).put("rows", 24))
+            .getInteger("term");
     FakeTty tty = ttys.get(0);
     tty.pump();
     await(() -> reader.received(term) > 0, "output arrives");
@@ -219,8 +251,11 @@ class SessionBoundsTest {
     start(limits(64, 2, 10, Duration.ofSeconds(60), slowReader));
     TestSession slow = connect();
     TestSession fast = connect();
-    int term = slow.call(new JsonObject().put("op", "term.open").put("cols", 80).put("rows", 24)).getInteger("term");
-    assertTrue(fast.call(new JsonObject().put("op", "term.attach").put("term", term)).getBoolean("ok"));
+    int term =
+        slow.call(new JsonObject().put("op", "term.open").put("cols", 80).put("rows", 24))
+            .getInteger("term");
+    assertTrue(
+        fast.call(new JsonObject().put("op", "term.attach").put("term", term)).getBoolean("ok"));
     FakeTty tty = ttys.get(0);
     slow.stopReading();
     tty.pump();
@@ -230,21 +265,39 @@ class SessionBoundsTest {
     long at = fast.received(term);
     await(() -> fast.received(term) > at + slowReader, "the other reader keeps getting output");
     assertFalse(fast.isClosed());
-    await(() -> hub.slots().used() == 1, "the dropped session's slot given back once its connection closed");
+    await(
+        () -> hub.slots().used() == 1,
+        "the dropped session's slot given back once its connection closed");
     tty.stop();
-    // Says which part is held if it fails: output handed to the repl's context, or output beyond a socket's queue.
-    await(() -> hub.outputBacklog() == 0, () -> "its backlog forgotten (backlog " + hub.outputBacklog() + ", in hop "
-        + repl.outputInHop() + ", paused " + hub.pausedStreams() + ", fast closed " + fast.isClosed() + ")");
+    // Says which part is held if it fails: output handed to the repl's context, or output beyond a
+    // socket's queue.
+    await(
+        () -> hub.outputBacklog() == 0,
+        () ->
+            "its backlog forgotten (backlog "
+                + hub.outputBacklog()
+                + ", in hop "
+                + repl.outputInHop()
+                + ", paused "
+                + hub.pausedStreams()
+                + ", fast closed "
+                + fast.isClosed()
+                + ")");
   }
 
   @Test
   void terminalInputThatIsNotReadIsDroppedVisiblyNotKept() throws Exception {
     start(limits(64, 2, 10, Duration.ofSeconds(60), 4 << 20));
     TestSession session = connect();
-    int term = session.call(new JsonObject().put("op", "term.open").put("cols", 80).put("rows", 24)).getInteger("term");
+    int term =
+        session
+            .call(new JsonObject().put("op", "term.open").put("cols", 80).put("rows", 24))
+            .getInteger("term");
     ttys.get(0).refuseInput.set(true);
     session.input(term, "ls\r");
-    await(() -> session.events.stream().anyMatch(e -> "busy".equals(e.getString("error"))), "an error event");
+    await(
+        () -> session.events.stream().anyMatch(e -> "busy".equals(e.getString("error"))),
+        "an error event");
     await(() -> hub.requestsInFlight() == 0);
   }
 
@@ -272,7 +325,9 @@ class SessionBoundsTest {
     session.call(new JsonObject().put("op", "term.open").put("cols", 80).put("rows", 24));
     assertEquals(1, hub.slots().used());
     session.close();
-    await(() -> hub.slots().used() == 0 && repl.sessionCount() == 0, "slot and membership given back");
+    await(
+        () -> hub.slots().used() == 0 && repl.sessionCount() == 0,
+        "slot and membership given back");
   }
 
   /** A terminal process that prints as fast as it is let, like {@code yes}. */
@@ -290,14 +345,17 @@ class SessionBoundsTest {
     void pump() {
       byte[] chunk = new byte[8192];
       Arrays.fill(chunk, (byte) 'y');
-      pump = new Thread(() -> {
-        while (!Thread.currentThread().isInterrupted()) {
-          blocked.set(true);
-          listener.output(chunk.clone());
-          blocked.set(false);
-          pumped.addAndGet(chunk.length);
-        }
-      }, "fake-tty");
+      pump =
+          new Thread(
+              () -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                  blocked.set(true);
+                  listener.output(chunk.clone());
+                  blocked.set(false);
+                  pumped.addAndGet(chunk.length);
+                }
+              },
+              "fake-tty");
       pump.setDaemon(true);
       pump.start();
     }
@@ -307,7 +365,8 @@ class SessionBoundsTest {
       if (t != null) {
         t.interrupt();
         t.join(TimeUnit.SECONDS.toMillis(30));
-        // What is awaited after a stop presumes no more output comes: a pump still running would fail it wrongly.
+        // What is awaited after a stop presumes no more output comes: a pump still running would
+        // fail it wrongly.
         assertFalse(t.isAlive(), "the fake terminal stopped printing");
       }
     }
@@ -318,8 +377,7 @@ class SessionBoundsTest {
     }
 
     @Override
-    public void resize(int cols, int rows) {
-    }
+    public void resize(int cols, int rows) {}
 
     @Override
     public void close() {

@@ -40,42 +40,55 @@ public final class TestSession implements AutoCloseable {
   private TestSession(WebSocketClient client, WebSocket socket) {
     this.client = client;
     this.socket = socket;
-    socket.textMessageHandler(message -> {
-      JsonObject json = new JsonObject(message);
-      Object id = json.getValue("id");
-      Promise<JsonObject> waiting = id instanceof Number n ? pending.remove(n.intValue()) : null;
-      if (waiting != null) {
-        waiting.complete(json);
-      } else {
-        events.add(json);
-      }
-    });
-    socket.binaryMessageHandler(frame -> {
-      int channel = frame.getUnsignedByte(0);
-      received.computeIfAbsent(channel, c -> new AtomicLong()).addAndGet(frame.length() - 1L);
-      StringBuffer recent = text.computeIfAbsent(channel, c -> new StringBuffer());
-      recent.append(frame.getString(1, frame.length()));
-      if (recent.length() > 64 * 1024) recent.delete(0, recent.length() - 32 * 1024);
-    });
+    socket.textMessageHandler(
+        message -> {
+          JsonObject json = new JsonObject(message);
+          Object id = json.getValue("id");
+          Promise<JsonObject> waiting =
+              id instanceof Number n ? pending.remove(n.intValue()) : null;
+          if (waiting != null) {
+            waiting.complete(json);
+          } else {
+            events.add(json);
+          }
+        });
+    socket.binaryMessageHandler(
+        frame -> {
+          int channel = frame.getUnsignedByte(0);
+          received.computeIfAbsent(channel, c -> new AtomicLong()).addAndGet(frame.length() - 1L);
+          StringBuffer recent = text.computeIfAbsent(channel, c -> new StringBuffer());
+          recent.append(frame.getString(1, frame.length()));
+          if (recent.length() > 64 * 1024) recent.delete(0, recent.length() - 32 * 1024);
+        });
     socket.closeHandler(v -> closed.tryComplete(socket.closeStatusCode()));
   }
 
   /** Connects and waits for the hello event. */
-  public static TestSession connect(Vertx vertx, int port, String slug, String token) throws Exception {
+  public static TestSession connect(Vertx vertx, int port, String slug, String token)
+      throws Exception {
     return connect(vertx, port, slug, token, true);
   }
 
   /** Connects, and waits for the hello event if {@code hello}. */
   public static TestSession connect(Vertx vertx, int port, String slug, String token, boolean hello)
       throws Exception {
-    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(8 << 20)
-        .setMaxMessageSize(8 << 20));
-    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-        .setURI("/api/repls/" + slug + "/session");
+    WebSocketClient client =
+        vertx.createWebSocketClient(
+            new WebSocketClientOptions().setMaxFrameSize(8 << 20).setMaxMessageSize(8 << 20));
+    WebSocketConnectOptions options =
+        new WebSocketConnectOptions()
+            .setHost("127.0.0.1")
+            .setPort(port)
+            .setURI("/api/repls/" + slug + "/session");
     if (token != null) options.putHeader("Authorization", "Bearer " + token);
-    // Handlers are set as the socket arrives, on its event loop, so that no frame comes before them.
-    TestSession session = Mains.await(client.connect(options).map(socket -> new TestSession(client, socket)), WAIT);
-    if (hello) await(() -> session.events.stream().anyMatch(e -> "hello".equals(e.getString("event"))), "hello");
+    // Handlers are set as the socket arrives, on its event loop, so that no frame comes before
+    // them.
+    TestSession session =
+        Mains.await(client.connect(options).map(socket -> new TestSession(client, socket)), WAIT);
+    if (hello)
+      await(
+          () -> session.events.stream().anyMatch(e -> "hello".equals(e.getString("event"))),
+          "hello");
     return session;
   }
 
@@ -141,7 +154,8 @@ public final class TestSession implements AutoCloseable {
   public static void await(BooleanSupplier condition, Supplier<String> what) {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) throw new AssertionError(what.get() + " not met within " + WAIT);
+      if (System.nanoTime() > deadline)
+        throw new AssertionError(what.get() + " not met within " + WAIT);
       try {
         Thread.sleep(5);
       } catch (InterruptedException e) {

@@ -14,8 +14,12 @@ class DiskFullTest {
   @Test
   void recognisesAFullDiskHoweverDeepItIsWrapped() {
     assertTrue(DiskFull.causedBy(new IOException("No space left on device")));
-    assertTrue(DiskFull.causedBy(new FileSystemException("/w/a.txt", null, "No space left on device")));
-    assertTrue(DiskFull.causedBy(new ExecutionException(new UncheckedIOException(new IOException("Disk quota exceeded")))));
+    assertTrue(
+        DiskFull.causedBy(new FileSystemException("/w/a.txt", null, "No space left on device")));
+    assertTrue(
+        DiskFull.causedBy(
+            new ExecutionException(
+                new UncheckedIOException(new IOException("Disk quota exceeded")))));
   }
 
   @Test

@@ -22,7 +22,8 @@ class IgnoreListTest {
 
   @Test
   void pierignoreAddsNamesAndPathsAndSkipsCommentsAndEscapes() {
-    IgnoreList list = IgnoreList.DEFAULT.plus(List.of("# build output", "", "dist", "/web/build/", "../etc"));
+    IgnoreList list =
+        IgnoreList.DEFAULT.plus(List.of("# build output", "", "dist", "/web/build/", "../etc"));
     assertTrue(list.ignores("dist/app.js"));
     assertTrue(list.ignores("pkg/dist"));
     assertTrue(list.ignores("web/build/x.js"));
@@ -39,14 +40,17 @@ class IgnoreListTest {
   }
 
   @Test
-  void aPierignoreThatIsALinkIsNotReadAndOneThatIsNotUtf8IsReadAnyway(@TempDir Path dir) throws Exception {
+  void aPierignoreThatIsALinkIsNotReadAndOneThatIsNotUtf8IsReadAnyway(@TempDir Path dir)
+      throws Exception {
     Path ws = Files.createDirectory(dir.resolve("ws"));
     Files.writeString(dir.resolve("host-file"), "secret\n");
     Files.createSymbolicLink(ws.resolve(".pierignore"), dir.resolve("host-file"));
     WorkspaceTree tree = new WorkspaceTree(ws, null);
     assertSame(IgnoreList.DEFAULT, IgnoreList.forWorkspace(tree));
     Files.delete(ws.resolve(".pierignore"));
-    Files.write(ws.resolve(".pierignore"), new byte[] {'d', 'i', 's', 't', '\n', (byte) 0xff, (byte) 0xfe, '\n'});
+    Files.write(
+        ws.resolve(".pierignore"),
+        new byte[] {'d', 'i', 's', 't', '\n', (byte) 0xff, (byte) 0xfe, '\n'});
     assertTrue(IgnoreList.forWorkspace(tree).ignores("dist/x.js"));
   }
 }

@@ -25,8 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The workspace tree on a real folder: links at any level are never followed, special files never opened. */
 class WorkspaceTreeTest {
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
   private Path ws;
   private Path outside;
   private WorkspaceTree tree;
@@ -46,7 +45,9 @@ class WorkspaceTreeTest {
     Files.createSymbolicLink(ws.resolve("main.py"), victim);
     tree.write("main.py", "print(1)".getBytes(StandardCharsets.UTF_8));
     assertFalse(Files.exists(victim), "nothing written outside");
-    assertTrue(Files.isRegularFile(ws.resolve("main.py"), LinkOption.NOFOLLOW_LINKS), "the link was replaced");
+    assertTrue(
+        Files.isRegularFile(ws.resolve("main.py"), LinkOption.NOFOLLOW_LINKS),
+        "the link was replaced");
     assertEquals("print(1)", Files.readString(ws.resolve("main.py")));
   }
 
@@ -59,11 +60,19 @@ class WorkspaceTreeTest {
     Files.createSymbolicLink(ws.resolve("rel"), Path.of("../host"));
     Files.createSymbolicLink(ws.resolve("loop1"), Path.of("loop2"));
     Files.createSymbolicLink(ws.resolve("loop2"), Path.of("loop1"));
-    for (String path : List.of("first/secret.env", "a/middle/secret.env", "a/b/last.env", "rel/secret.env",
-        "loop1/x", "loop1")) {
-      WorkspaceAccessException e = assertThrows(WorkspaceAccessException.class, () -> tree.read(path, 1024), path);
+    for (String path :
+        List.of(
+            "first/secret.env",
+            "a/middle/secret.env",
+            "a/b/last.env",
+            "rel/secret.env",
+            "loop1/x",
+            "loop1")) {
+      WorkspaceAccessException e =
+          assertThrows(WorkspaceAccessException.class, () -> tree.read(path, 1024), path);
       assertEquals(Reason.LINK, e.reason(), path);
-      assertThrows(WorkspaceAccessException.class, () -> tree.write(path + "/x", new byte[1]), path);
+      assertThrows(
+          WorkspaceAccessException.class, () -> tree.write(path + "/x", new byte[1]), path);
     }
     assertEquals("S3_SECRET=hunter2", Files.readString(outside.resolve("secret.env")));
     try (Stream<Path> left = Files.list(outside)) {
@@ -73,8 +82,10 @@ class WorkspaceTreeTest {
 
   @Test
   void dotSegmentsAndAbsolutePathsAreRefusedBeforeAnyCall() {
-    for (String path : List.of("../host/secret.env", "a/../../x", "/etc/passwd", "a//b", "./x", "a/.", "x\0y")) {
-      WorkspaceAccessException e = assertThrows(WorkspaceAccessException.class, () -> tree.read(path, 10), path);
+    for (String path :
+        List.of("../host/secret.env", "a/../../x", "/etc/passwd", "a//b", "./x", "a/.", "x\0y")) {
+      WorkspaceAccessException e =
+          assertThrows(WorkspaceAccessException.class, () -> tree.read(path, 10), path);
       assertEquals(Reason.BAD_PATH, e.reason(), path);
     }
   }
@@ -83,7 +94,8 @@ class WorkspaceTreeTest {
   @Timeout(value = 10, unit = TimeUnit.SECONDS)
   void aFifoIsRefusedWithoutWaitingForAWriter() throws Exception {
     assertEquals(0, new ProcessBuilder("mkfifo", ws.resolve("pipe").toString()).start().waitFor());
-    WorkspaceAccessException e = assertThrows(WorkspaceAccessException.class, () -> tree.read("pipe", 10));
+    WorkspaceAccessException e =
+        assertThrows(WorkspaceAccessException.class, () -> tree.read("pipe", 10));
     assertEquals(Reason.NOT_A_FILE, e.reason());
     assertEquals(Kind.OTHER, tree.stat("pipe").orElseThrow().kind());
   }
@@ -91,7 +103,8 @@ class WorkspaceTreeTest {
   @Test
   void readsStopAtTheLimit() throws Exception {
     Files.write(ws.resolve("big"), new byte[2048]);
-    assertEquals(Reason.TOO_LARGE,
+    assertEquals(
+        Reason.TOO_LARGE,
         assertThrows(WorkspaceAccessException.class, () -> tree.read("big", 1024)).reason());
     assertEquals(2048, tree.read("big", 4096).length);
   }
@@ -124,32 +137,37 @@ class WorkspaceTreeTest {
     Files.writeString(ws.resolve("src/a.js"), "a");
     Files.createSymbolicLink(ws.resolve("src/host"), outside);
     Files.createSymbolicLink(ws.resolve("linked.env"), outside.resolve("secret.env"));
-    assertEquals(0, new ProcessBuilder("sh", "-c", "touch \"$(printf 'bad\\377name')\"").directory(ws.toFile())
-        .start().waitFor());
+    assertEquals(
+        0,
+        new ProcessBuilder("sh", "-c", "touch \"$(printf 'bad\\377name')\"")
+            .directory(ws.toFile())
+            .start()
+            .waitFor());
     List<String> files = new ArrayList<>();
     List<String> refused = new ArrayList<>();
     List<String> others = new ArrayList<>();
-    tree.walk(new TreeWalk.Visitor() {
-      @Override
-      public boolean directory(String path, Path open) {
-        return true;
-      }
+    tree.walk(
+        new TreeWalk.Visitor() {
+          @Override
+          public boolean directory(String path, Path open) {
+            return true;
+          }
 
-      @Override
-      public void file(String path, Stat stat) {
-        files.add(path);
-      }
+          @Override
+          public void file(String path, Stat stat) {
+            files.add(path);
+          }
 
-      @Override
-      public void other(String path, Kind kind) {
-        others.add(path + ":" + kind);
-      }
+          @Override
+          public void other(String path, Kind kind) {
+            others.add(path + ":" + kind);
+          }
 
-      @Override
-      public void refused(String path, String reason) {
-        refused.add(reason);
-      }
-    });
+          @Override
+          public void refused(String path, String reason) {
+            refused.add(reason);
+          }
+        });
     assertEquals(List.of("src/a.js"), files);
     assertEquals(List.of("the name is not valid UTF-8"), refused);
     assertTrue(others.containsAll(List.of("src/host:LINK", "linked.env:LINK")), others.toString());
@@ -162,8 +180,10 @@ class WorkspaceTreeTest {
     tree.write("run.sh", "echo 2".getBytes(StandardCharsets.UTF_8));
     assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(script)));
     Files.writeString(ws.resolve("other"), "keep");
-    assertEquals(Reason.EXISTS,
-        assertThrows(WorkspaceAccessException.class, () -> tree.rename("run.sh", "other")).reason());
+    assertEquals(
+        Reason.EXISTS,
+        assertThrows(WorkspaceAccessException.class, () -> tree.rename("run.sh", "other"))
+            .reason());
     tree.rename("run.sh", "bin/run.sh");
     assertArrayEquals("echo 2".getBytes(StandardCharsets.UTF_8), tree.read("bin/run.sh", 100));
     assertEquals("keep", Files.readString(ws.resolve("other")));

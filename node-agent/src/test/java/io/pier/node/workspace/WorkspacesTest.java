@@ -11,8 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class WorkspacesTest {
-  @TempDir
-  Path data;
+  @TempDir Path data;
 
   /** Volumes that remember the size asked for and name the slugs they hold. */
   private static final class SizedVolumes implements WorkspaceVolumes {
@@ -29,8 +28,7 @@ class WorkspacesTest {
     }
 
     @Override
-    public void remove(String slug, Path dir) {
-    }
+    public void remove(String slug, Path dir) {}
 
     @Override
     public Set<String> present() {
@@ -64,7 +62,8 @@ class WorkspacesTest {
     Workspaces workspaces = new Workspaces(data.resolve("workspaces"));
 
     assertEquals(0, workspaces.sizeMb(new Limits(1, 512, 256, 300, null)));
-    assertEquals(true, Files.isDirectory(workspaces.create("plain", new Limits(1, 512, 256, 300, null))));
+    assertEquals(
+        true, Files.isDirectory(workspaces.create("plain", new Limits(1, 512, 256, 300, null))));
   }
 
   @Test

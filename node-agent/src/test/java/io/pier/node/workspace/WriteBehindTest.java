@@ -1,7 +1,6 @@
 package io.pier.node.workspace;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pier.common.store.InMemoryObjectStore;
@@ -36,8 +35,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class WriteBehindTest {
-  private static final WriteBehind.Settings SETTINGS = new WriteBehind.Settings(Duration.ofSeconds(1),
-      Duration.ofSeconds(5), Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofMillis(5));
+  private static final WriteBehind.Settings SETTINGS =
+      new WriteBehind.Settings(
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(5),
+          Duration.ofMillis(200),
+          Duration.ofSeconds(2),
+          Duration.ofMillis(5));
 
   @TempDir Path dir;
   @TempDir Path journals;
@@ -51,8 +55,18 @@ class WriteBehindTest {
   void setUp() {
     timer = Executors.newSingleThreadScheduledExecutor();
     transfers = Executors.newFixedThreadPool(4);
-    queue = new WriteBehind("r1", new WorkspaceTree(dir, null), store, IgnoreList.DEFAULT, new Journal(journals.resolve("r1")), SETTINGS,
-        timer, transfers, clock, null);
+    queue =
+        new WriteBehind(
+            "r1",
+            new WorkspaceTree(dir, null),
+            store,
+            IgnoreList.DEFAULT,
+            new Journal(journals.resolve("r1")),
+            SETTINGS,
+            timer,
+            transfers,
+            clock,
+            null);
   }
 
   @AfterEach
@@ -85,7 +99,9 @@ class WriteBehindTest {
       clock.advance(Duration.ofMillis(500));
     }
     eventually(() -> store.puts.get() >= 1);
-    assertTrue(stored("log.txt").startsWith("line "), "stored within the maximum delay though it never went quiet");
+    assertTrue(
+        stored("log.txt").startsWith("line "),
+        "stored within the maximum delay though it never went quiet");
   }
 
   @Test
@@ -114,13 +130,17 @@ class WriteBehindTest {
     eventually(() -> queue.status().failures() >= 1);
     assertEquals(1, queue.status().pending());
     assertTrue(queue.status().lastError().contains("storage is down"));
-    assertEquals(List.of("main.py"), List.copyOf(Journal.read(journals.resolve("r1"))), "the journal keeps it");
+    assertEquals(
+        List.of("main.py"),
+        List.copyOf(Journal.read(journals.resolve("r1"))),
+        "the journal keeps it");
 
     store.down.set(false);
     clock.advance(Duration.ofSeconds(3));
     eventually(() -> queue.status().pending() == 0);
     assertEquals("print(1)", stored("main.py"));
-    assertTrue(Journal.read(journals.resolve("r1")).isEmpty(), "the journal is emptied once stored");
+    assertTrue(
+        Journal.read(journals.resolve("r1")).isEmpty(), "the journal is emptied once stored");
   }
 
   @Test
@@ -129,12 +149,16 @@ class WriteBehindTest {
     write("l\\..\\..\\victim\\files\\index.js", "owned");
     write("refused.bin", "x");
     store.refused.add("repls/r1/files/refused.bin");
-    queue.changed(List.of("ok.txt", "l\\..\\..\\victim\\files\\index.js", "refused.bin", "new\nline"));
+    queue.changed(
+        List.of("ok.txt", "l\\..\\..\\victim\\files\\index.js", "refused.bin", "new\nline"));
     queue.drain().get(5, TimeUnit.SECONDS);
     assertEquals("fine", stored("ok.txt"));
-    assertEquals(Set.of("l\\..\\..\\victim\\files\\index.js", "refused.bin", "new\nline"),
+    assertEquals(
+        Set.of("l\\..\\..\\victim\\files\\index.js", "refused.bin", "new\nline"),
         queue.unstorable().keySet());
-    assertEquals(List.of("repls/r1/files/ok.txt"), store.list("").stream().map(ObjectStore.ObjectInfo::key).toList());
+    assertEquals(
+        List.of("repls/r1/files/ok.txt"),
+        store.list("").stream().map(ObjectStore.ObjectInfo::key).toList());
   }
 
   @Test
@@ -171,8 +195,7 @@ class WriteBehindTest {
     Path file = dir.resolve(path);
     Files.createDirectories(file.getParent());
     Path temp = Files.writeString(file.resolveSibling(file.getFileName() + ".next"), content);
-    Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING,
-        StandardCopyOption.ATOMIC_MOVE);
+    Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   private String stored(String path) {
@@ -227,12 +250,31 @@ class WriteBehindTest {
       if (down.get()) throw new IllegalStateException("storage is down");
     }
 
-    @Override public void ensureBucket() { }
-    @Override public void put(String key, byte[] content) { check(); inner.put(key, content); }
+    @Override
+    public void ensureBucket() {}
+
+    @Override
+    public void put(String key, byte[] content) {
+      check();
+      inner.put(key, content);
+    }
+
     // Counted once stored: a test that sees the count may read the object at once.
-    @Override public void putFile(String key, Path file) { check(); inner.putFile(key, file); puts.incrementAndGet(); }
-    @Override public Optional<byte[]> get(String key) { check(); return inner.get(key); }
-    @Override public void putStream(String key, long length, Supplier<InputStream> content) {
+    @Override
+    public void putFile(String key, Path file) {
+      check();
+      inner.putFile(key, file);
+      puts.incrementAndGet();
+    }
+
+    @Override
+    public Optional<byte[]> get(String key) {
+      check();
+      return inner.get(key);
+    }
+
+    @Override
+    public void putStream(String key, long length, Supplier<InputStream> content) {
       check();
       if (refused.contains(key)) throw new Refused("refused " + key, null);
       if (readsTwice.get()) {
@@ -246,11 +288,41 @@ class WriteBehindTest {
       inner.putStream(key, length, content);
       puts.incrementAndGet();
     }
-    @Override public Optional<InputStream> openStream(String key) { check(); return inner.openStream(key); }
-    @Override public List<ObjectInfo> list(String prefix) { check(); return inner.list(prefix); }
-    @Override public List<String> listFolders(String prefix) { check(); return inner.listFolders(prefix); }
-    @Override public void copy(String from, String to) { check(); inner.copy(from, to); }
-    @Override public void delete(String key) { check(); inner.delete(key); }
-    @Override public int deletePrefix(String prefix) { check(); return inner.deletePrefix(prefix); }
+
+    @Override
+    public Optional<InputStream> openStream(String key) {
+      check();
+      return inner.openStream(key);
+    }
+
+    @Override
+    public List<ObjectInfo> list(String prefix) {
+      check();
+      return inner.list(prefix);
+    }
+
+    @Override
+    public List<String> listFolders(String prefix) {
+      check();
+      return inner.listFolders(prefix);
+    }
+
+    @Override
+    public void copy(String from, String to) {
+      check();
+      inner.copy(from, to);
+    }
+
+    @Override
+    public void delete(String key) {
+      check();
+      inner.delete(key);
+    }
+
+    @Override
+    public int deletePrefix(String prefix) {
+      check();
+      return inner.deletePrefix(prefix);
+    }
   }
 }

@@ -22,11 +22,15 @@ final class ApiViews {
 
   /** A repl with the addresses of its preview and of its IDE. */
   JsonObject repl(ReplRecord record) {
-    return record.toJson().put("previewUrl", previewUrl.apply(record.slug())).put("ideUrl", ideUrl.apply(record.slug()));
+    return record
+        .toJson()
+        .put("previewUrl", previewUrl.apply(record.slug()))
+        .put("ideUrl", ideUrl.apply(record.slug()));
   }
 
   JsonObject stopped(ReplService.Stopped stopped) {
-    return repl(stopped.repl()).put("unsaved", new JsonArray(stopped.unsaved().stream().map(ApiViews::unsaved).toList()));
+    return repl(stopped.repl())
+        .put("unsaved", new JsonArray(stopped.unsaved().stream().map(ApiViews::unsaved).toList()));
   }
 
   static JsonObject unsaved(NodeClient.Unsaved unsaved) {
@@ -35,7 +39,8 @@ final class ApiViews {
 
   /** An undrain says only that; a drain adds what moved and what could not. */
   static JsonObject drain(NodeDrain.Outcome outcome) {
-    JsonObject json = new JsonObject().put("node", outcome.node()).put("draining", outcome.draining());
+    JsonObject json =
+        new JsonObject().put("node", outcome.node()).put("draining", outcome.draining());
     if (!outcome.draining()) return json;
     JsonObject failed = new JsonObject();
     outcome.failed().forEach(failed::put);
@@ -44,12 +49,27 @@ final class ApiViews {
 
   /** The fleet signal, and whether the cluster may lose a member now (a rolling upgrade waits for it). */
   static JsonObject fleet(FleetSignal s, Membership cluster) {
-    return new JsonObject().put("nodes", s.nodes()).put("activeNodes", s.activeNodes())
-        .put("capacity", new JsonObject().put("slots", s.slots()).put("memoryMb", s.memoryMb()).put("cpus", s.cpus()))
-        .put("used", new JsonObject().put("repls", s.repls()).put("reservedMemoryMb", s.reservedMemoryMb())
-            .put("cpus", s.cpuUsage()))
-        .put("utilisation", s.utilisation()).put("targetUtilisation", s.target()).put("desiredNodes", s.desiredNodes())
-        .put("scaleOut", s.scaleOut()).put("rule", FleetSignal.RULE)
-        .put("cluster", new JsonObject().put("members", cluster.size()).put("safe", cluster.safe()));
+    return new JsonObject()
+        .put("nodes", s.nodes())
+        .put("activeNodes", s.activeNodes())
+        .put(
+            "capacity",
+            new JsonObject()
+                .put("slots", s.slots())
+                .put("memoryMb", s.memoryMb())
+                .put("cpus", s.cpus()))
+        .put(
+            "used",
+            new JsonObject()
+                .put("repls", s.repls())
+                .put("reservedMemoryMb", s.reservedMemoryMb())
+                .put("cpus", s.cpuUsage()))
+        .put("utilisation", s.utilisation())
+        .put("targetUtilisation", s.target())
+        .put("desiredNodes", s.desiredNodes())
+        .put("scaleOut", s.scaleOut())
+        .put("rule", FleetSignal.RULE)
+        .put(
+            "cluster", new JsonObject().put("members", cluster.size()).put("safe", cluster.safe()));
   }
 }

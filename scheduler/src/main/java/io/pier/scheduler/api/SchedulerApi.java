@@ -1,5 +1,7 @@
 package io.pier.scheduler.api;
 
+import io.pier.common.auth.AuthToken;
+import io.pier.common.auth.PreviewAccess;
 import io.pier.common.cluster.ClusterState;
 import io.pier.common.http.ApiException;
 import io.pier.common.http.HttpErrors;
@@ -8,8 +10,6 @@ import io.pier.common.repl.Slugs;
 import io.pier.common.repl.Visibility;
 import io.pier.common.template.TemplateCatalog;
 import io.pier.common.template.TemplateManifest;
-import io.pier.common.auth.AuthToken;
-import io.pier.common.auth.PreviewAccess;
 import io.pier.scheduler.FleetKeeper;
 import io.pier.scheduler.NodeDrain;
 import io.pier.scheduler.ReplService;
@@ -44,9 +44,17 @@ public final class SchedulerApi {
   private final PreviewSignIn previewSignIn;
   private final ApiViews views;
 
-  public SchedulerApi(ReplService repls, NodeDrain drains, TemplateCatalog templates, ClusterState cluster,
-                      FleetKeeper keeper, AuthApi auth, PreviewSignIn previewSignIn, RateLimiter creations,
-                      Function<String, String> previewUrl, Function<String, String> ideUrl) {
+  public SchedulerApi(
+      ReplService repls,
+      NodeDrain drains,
+      TemplateCatalog templates,
+      ClusterState cluster,
+      FleetKeeper keeper,
+      AuthApi auth,
+      PreviewSignIn previewSignIn,
+      RateLimiter creations,
+      Function<String, String> previewUrl,
+      Function<String, String> ideUrl) {
     this.repls = repls;
     this.drains = drains;
     this.templates = templates;
@@ -60,48 +68,131 @@ public final class SchedulerApi {
 
   /** Adds the API's routes to {@code router}. */
   public void mount(Vertx vertx, Router router) {
-    router.route("/api/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false));
-    router.get("/api/templates").handler(ctx -> ctx.json(new JsonObject().put("templates", new JsonArray(
-        templates.all().stream().map(TemplateManifest::toJson).toList()))));
+    router
+        .route("/api/*")
+        .handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false));
+    router
+        .get("/api/templates")
+        .handler(
+            ctx ->
+                ctx.json(
+                    new JsonObject()
+                        .put(
+                            "templates",
+                            new JsonArray(
+                                templates.all().stream().map(TemplateManifest::toJson).toList()))));
     auth.mount(router);
     router.get(PreviewAccess.START).handler(previewSignIn::handle);
     // Everything below needs a signed-in caller.
     router.route("/api/*").handler(auth::requireCaller);
     router.post("/api/repls").handler(this::create);
-    router.get("/api/repls").handler(ctx -> {
-      AuthToken caller = ctx.get(AuthApi.CALLER);
-      boolean everyone = caller.admin() || caller.isService();
-      respond(ctx, repls.list().map(all -> new JsonObject().put("repls", new JsonArray(all.stream()
-          .filter(r -> everyone || caller.subject().equals(r.owner())).map(views::repl).toList()))));
-    });
-    router.get("/api/repls/:slug").handler(ctx -> withSlug(ctx, slug -> repls.get(slug).map(views::repl)));
+    router
+        .get("/api/repls")
+        .handler(
+            ctx -> {
+              AuthToken caller = ctx.get(AuthApi.CALLER);
+              boolean everyone = caller.admin() || caller.isService();
+              respond(
+                  ctx,
+                  repls
+                      .list()
+                      .map(
+                          all ->
+                              new JsonObject()
+                                  .put(
+                                      "repls",
+                                      new JsonArray(
+                                          all.stream()
+                                              .filter(
+                                                  r ->
+                                                      everyone
+                                                          || caller.subject().equals(r.owner()))
+                                              .map(views::repl)
+                                              .toList()))));
+            });
+    router
+        .get("/api/repls/:slug")
+        .handler(ctx -> withSlug(ctx, slug -> repls.get(slug).map(views::repl)));
     router.patch("/api/repls/:slug").handler(this::patch);
-    router.post("/api/repls/:slug/start").handler(ctx -> withSlug(ctx, slug ->
-        repls.start(slug, capped(ctx.get(AuthApi.CALLER))).map(views::repl)));
-    router.post("/api/repls/:slug/stop").handler(ctx -> withSlug(ctx, slug -> repls.stopReporting(slug)
-        .map(views::stopped)));
-    router.delete("/api/repls/:slug").handler(ctx -> withSlug(ctx, slug -> repls.delete(slug)
-        .map(v -> new JsonObject().put("slug", slug).put("deleted", true))));
+    router
+        .post("/api/repls/:slug/start")
+        .handler(
+            ctx ->
+                withSlug(
+                    ctx,
+                    slug -> repls.start(slug, capped(ctx.get(AuthApi.CALLER))).map(views::repl)));
+    router
+        .post("/api/repls/:slug/stop")
+        .handler(ctx -> withSlug(ctx, slug -> repls.stopReporting(slug).map(views::stopped)));
+    router
+        .delete("/api/repls/:slug")
+        .handler(
+            ctx ->
+                withSlug(
+                    ctx,
+                    slug ->
+                        repls
+                            .delete(slug)
+                            .map(v -> new JsonObject().put("slug", slug).put("deleted", true))));
     router.patch("/api/accounts/:username").handler(auth::changeAdmin);
-    router.route("/api/nodes*").handler(ctx -> {
-      AuthApi.requireAdmin(ctx.get(AuthApi.CALLER));
-      ctx.next();
-    });
-    router.route("/api/fleet").handler(ctx -> {
-      AuthApi.requireAdmin(ctx.get(AuthApi.CALLER));
-      ctx.next();
-    });
-    router.get("/api/nodes").handler(ctx -> respond(ctx, cluster.nodes().values().map(all -> new JsonObject()
-        .put("nodes", new JsonArray(all.stream().sorted(Comparator.comparing(NodeInfo::nodeId))
-            .map(n -> n.toJson().put("alive", cluster.isAlive(n))).toList())))));
-    router.post("/api/nodes/:id/drain").handler(ctx -> respond(ctx, drains.drain(ctx.pathParam("id"), true)
-        .map(ApiViews::drain)));
-    router.post("/api/nodes/:id/undrain").handler(ctx -> respond(ctx, drains.drain(ctx.pathParam("id"), false)
-        .map(ApiViews::drain)));
-    router.get("/api/fleet").handler(ctx -> respond(ctx, keeper.signal()
-        .map(signal -> ApiViews.fleet(signal, cluster.membership()))));
-    router.route("/api/*").handler(ctx ->
-        HttpErrors.send(ctx, 404, "not_found", "no API at " + ctx.request().method() + " " + ctx.request().path()));
+    router
+        .route("/api/nodes*")
+        .handler(
+            ctx -> {
+              AuthApi.requireAdmin(ctx.get(AuthApi.CALLER));
+              ctx.next();
+            });
+    router
+        .route("/api/fleet")
+        .handler(
+            ctx -> {
+              AuthApi.requireAdmin(ctx.get(AuthApi.CALLER));
+              ctx.next();
+            });
+    router
+        .get("/api/nodes")
+        .handler(
+            ctx ->
+                respond(
+                    ctx,
+                    cluster
+                        .nodes()
+                        .values()
+                        .map(
+                            all ->
+                                new JsonObject()
+                                    .put(
+                                        "nodes",
+                                        new JsonArray(
+                                            all.stream()
+                                                .sorted(Comparator.comparing(NodeInfo::nodeId))
+                                                .map(
+                                                    n ->
+                                                        n.toJson().put("alive", cluster.isAlive(n)))
+                                                .toList())))));
+    router
+        .post("/api/nodes/:id/drain")
+        .handler(ctx -> respond(ctx, drains.drain(ctx.pathParam("id"), true).map(ApiViews::drain)));
+    router
+        .post("/api/nodes/:id/undrain")
+        .handler(
+            ctx -> respond(ctx, drains.drain(ctx.pathParam("id"), false).map(ApiViews::drain)));
+    router
+        .get("/api/fleet")
+        .handler(
+            ctx ->
+                respond(
+                    ctx,
+                    keeper.signal().map(signal -> ApiViews.fleet(signal, cluster.membership()))));
+    router
+        .route("/api/*")
+        .handler(
+            ctx ->
+                HttpErrors.send(
+                    ctx,
+                    404,
+                    "not_found",
+                    "no API at " + ctx.request().method() + " " + ctx.request().path()));
     router.route("/api/*").failureHandler(this::failure);
   }
 
@@ -110,16 +201,25 @@ public final class SchedulerApi {
     try {
       body = ctx.body().asJsonObject();
     } catch (DecodeException | ClassCastException e) {
-      HttpErrors.send(ctx, 400, "malformed_json", "the body must be a JSON object such as {\"template\":\"node\"}");
+      HttpErrors.send(
+          ctx,
+          400,
+          "malformed_json",
+          "the body must be a JSON object such as {\"template\":\"node\"}");
       return;
     }
     if (body == null) {
-      HttpErrors.send(ctx, 400, "malformed_json", "the body must be a JSON object such as {\"template\":\"node\"}");
+      HttpErrors.send(
+          ctx,
+          400,
+          "malformed_json",
+          "the body must be a JSON object such as {\"template\":\"node\"}");
       return;
     }
     Object template = body.getValue("template");
     if (!(template instanceof String name) || name.isBlank()) {
-      HttpErrors.send(ctx, 400, "invalid_request", "\"template\" must name a template; see GET /api/templates");
+      HttpErrors.send(
+          ctx, 400, "invalid_request", "\"template\" must name a template; see GET /api/templates");
       return;
     }
     if (!TemplateManifest.isValidName(name)) {
@@ -136,10 +236,14 @@ public final class SchedulerApi {
       HttpErrors.send(ctx, 429, "rate_limited", "too many new repls; wait a minute");
       return;
     }
-    repls.create(name, caller.subject(), visibility, capped(caller)).onSuccess(r -> {
-      ctx.response().setStatusCode(201).putHeader("Location", "/api/repls/" + r.slug());
-      ctx.json(views.repl(r));
-    }).onFailure(err -> fail(ctx, err));
+    repls
+        .create(name, caller.subject(), visibility, capped(caller))
+        .onSuccess(
+            r -> {
+              ctx.response().setStatusCode(201).putHeader("Location", "/api/repls/" + r.slug());
+              ctx.json(views.repl(r));
+            })
+        .onFailure(err -> fail(ctx, err));
   }
 
   /**
@@ -159,16 +263,28 @@ public final class SchedulerApi {
       body = null;
     }
     if (body == null) {
-      HttpErrors.send(ctx, 400, "malformed_json", "the body must be a JSON object such as {\"visibility\":\"private\"}");
+      HttpErrors.send(
+          ctx,
+          400,
+          "malformed_json",
+          "the body must be a JSON object such as {\"visibility\":\"private\"}");
       return;
     }
     if (body.isEmpty()) {
-      HttpErrors.send(ctx, 400, "invalid_request", "nothing to change; send {\"visibility\":\"public\"|\"private\"}");
+      HttpErrors.send(
+          ctx,
+          400,
+          "invalid_request",
+          "nothing to change; send {\"visibility\":\"public\"|\"private\"}");
       return;
     }
     for (String field : body.fieldNames()) {
       if (!field.equals("visibility")) {
-        HttpErrors.send(ctx, 400, "invalid_request", "'" + field + "' cannot be changed; only \"visibility\" can");
+        HttpErrors.send(
+            ctx,
+            400,
+            "invalid_request",
+            "'" + field + "' cannot be changed; only \"visibility\" can");
         return;
       }
     }
@@ -186,7 +302,8 @@ public final class SchedulerApi {
         // answered below
       }
     }
-    HttpErrors.send(ctx, 400, "invalid_request", "\"visibility\" must be \"public\" or \"private\"");
+    HttpErrors.send(
+        ctx, 400, "invalid_request", "\"visibility\" must be \"public\" or \"private\"");
     return null;
   }
 
@@ -198,10 +315,15 @@ public final class SchedulerApi {
     }
     AuthToken caller = ctx.get(AuthApi.CALLER);
     // Another user's repl is refused before anything is done to it.
-    respond(ctx, repls.get(slug).compose(record -> {
-      AuthApi.requireOwner(caller, record.owner());
-      return action.apply(slug);
-    }));
+    respond(
+        ctx,
+        repls
+            .get(slug)
+            .compose(
+                record -> {
+                  AuthApi.requireOwner(caller, record.owner());
+                  return action.apply(slug);
+                }));
   }
 
   private void respond(RoutingContext ctx, Future<JsonObject> result) {
@@ -209,7 +331,8 @@ public final class SchedulerApi {
   }
 
   private void fail(RoutingContext ctx, Throwable err) {
-    if (!(err instanceof ApiException)) LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), err);
+    if (!(err instanceof ApiException))
+      LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), err);
     HttpErrors.sendFailure(ctx, err);
   }
 
@@ -218,11 +341,17 @@ public final class SchedulerApi {
     if (ctx.failure() != null) {
       fail(ctx, ctx.failure());
     } else if (status == 413) {
-      HttpErrors.send(ctx, 413, "too_large", "the body is larger than " + MAX_BODY_BYTES + " bytes");
+      HttpErrors.send(
+          ctx, 413, "too_large", "the body is larger than " + MAX_BODY_BYTES + " bytes");
     } else if (status == 405) {
-      HttpErrors.send(ctx, 405, "method_not_allowed", ctx.request().method() + " is not allowed on " + ctx.request().path());
+      HttpErrors.send(
+          ctx,
+          405,
+          "method_not_allowed",
+          ctx.request().method() + " is not allowed on " + ctx.request().path());
     } else {
-      HttpErrors.send(ctx, status < 400 ? 500 : status, "error", "request failed with status " + status);
+      HttpErrors.send(
+          ctx, status < 400 ? 500 : status, "error", "request failed with status " + status);
     }
   }
 }

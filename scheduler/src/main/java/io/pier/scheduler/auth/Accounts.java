@@ -45,20 +45,32 @@ public final class Accounts {
    * the {@code admin} field of accounts made by earlier versions (a copy of {@code PIER_ADMINS} at sign-up) is
    * ignored, so for them the list alone decides, as it did.
    */
-  public record Account(String username, String salt, String hash, int iterations, boolean admin, String createdAt) {
+  public record Account(
+      String username, String salt, String hash, int iterations, boolean admin, String createdAt) {
     JsonObject toJson() {
-      return new JsonObject().put("username", username).put("salt", salt).put("hash", hash)
-          .put("iterations", iterations).put("administrator", admin).put("createdAt", createdAt);
+      return new JsonObject()
+          .put("username", username)
+          .put("salt", salt)
+          .put("hash", hash)
+          .put("iterations", iterations)
+          .put("administrator", admin)
+          .put("createdAt", createdAt);
     }
 
     static Account fromJson(JsonObject json) {
-      return new Account(json.getString("username"), json.getString("salt"), json.getString("hash"),
-          json.getInteger("iterations"), json.getBoolean("administrator", false), json.getString("createdAt"));
+      return new Account(
+          json.getString("username"),
+          json.getString("salt"),
+          json.getString("hash"),
+          json.getInteger("iterations"),
+          json.getBoolean("administrator", false),
+          json.getString("createdAt"));
     }
   }
 
   /** Where the use of the setup token is recorded. */
   public static final String SETUP_USED = "auth/setup-token-used.json";
+
   /** The cluster-map key that makes two sign-ups with the setup token race safely (not a valid username). */
   static final String SETUP_LOCK = "!setup";
 
@@ -72,8 +84,13 @@ public final class Accounts {
   private final SecureRandom random = new SecureRandom();
 
   /** Accounts without a setup token: no sign-up makes an administrator. */
-  public Accounts(Vertx vertx, ObjectStore store, SharedMap<JsonObject> cache, Set<String> admins, boolean signupOpen,
-                  Clock clock) {
+  public Accounts(
+      Vertx vertx,
+      ObjectStore store,
+      SharedMap<JsonObject> cache,
+      Set<String> admins,
+      boolean signupOpen,
+      Clock clock) {
     this(vertx, store, cache, admins, signupOpen, null, clock);
   }
 
@@ -82,8 +99,14 @@ public final class Accounts {
    *                   setup token
    * @param setupToken the one-time token whose sign-up becomes the first administrator; null: none
    */
-  public Accounts(Vertx vertx, ObjectStore store, SharedMap<JsonObject> cache, Set<String> admins, boolean signupOpen,
-                  String setupToken, Clock clock) {
+  public Accounts(
+      Vertx vertx,
+      ObjectStore store,
+      SharedMap<JsonObject> cache,
+      Set<String> admins,
+      boolean signupOpen,
+      String setupToken,
+      Clock clock) {
     this.vertx = vertx;
     this.store = store;
     this.cache = cache;
@@ -113,38 +136,61 @@ public final class Accounts {
       return Future.failedFuture(new ApiException(403, "signup_closed", "sign-up is closed here"));
     }
     if (username == null || !USERNAME.matcher(username).matches()) {
-      return Future.failedFuture(ApiException.badRequest("invalid_username",
-          "a username has 3 to 32 lower-case letters, digits, '_' or '-'"));
+      return Future.failedFuture(
+          ApiException.badRequest(
+              "invalid_username", "a username has 3 to 32 lower-case letters, digits, '_' or '-'"));
     }
     if (password == null || password.length() < MIN_PASSWORD || password.length() > 1024) {
-      return Future.failedFuture(ApiException.badRequest("weak_password",
-          "a password has at least " + MIN_PASSWORD + " characters"));
+      return Future.failedFuture(
+          ApiException.badRequest(
+              "weak_password", "a password has at least " + MIN_PASSWORD + " characters"));
     }
     if (presentedSetupToken == null) {
       if (admins.contains(username)) {
-        return Future.failedFuture(new ApiException(403, "setup_token_required", "'" + username + "' is an "
-            + "administrator's name here: signing up under it needs the setup token (\"setupToken\")"));
+        return Future.failedFuture(
+            new ApiException(
+                403,
+                "setup_token_required",
+                "'"
+                    + username
+                    + "' is an "
+                    + "administrator's name here: signing up under it needs the setup token (\"setupToken\")"));
       }
       return create(username, password, false);
     }
-    if (setupToken == null || !MessageDigest.isEqual(setupToken.getBytes(StandardCharsets.UTF_8),
-        presentedSetupToken.getBytes(StandardCharsets.UTF_8))) {
-      return Future.failedFuture(new ApiException(403, "bad_setup_token", "that is not this Pier's setup token"));
+    if (setupToken == null
+        || !MessageDigest.isEqual(
+            setupToken.getBytes(StandardCharsets.UTF_8),
+            presentedSetupToken.getBytes(StandardCharsets.UTF_8))) {
+      return Future.failedFuture(
+          new ApiException(403, "bad_setup_token", "that is not this Pier's setup token"));
     }
-    JsonObject use = new JsonObject().put("username", username).put("at", clock.instant().toString());
-    ApiException used = new ApiException(403, "setup_token_used",
-        "the setup token has been used; an administrator can make other accounts administrators");
-    return vertx.executeBlocking(() -> store.get(SETUP_USED).isPresent(), false)
-        .compose(stored -> stored ? Future.succeededFuture(false) : cache.putIfAbsent(SETUP_LOCK, use))
-        .compose(claimed -> {
-          if (!claimed) return Future.failedFuture(used);
-          return create(username, password, true)
-              .recover(err -> cache.remove(SETUP_LOCK).transform(v -> Future.failedFuture(err)))
-              .compose(account -> vertx.executeBlocking(() -> {
-                store.put(SETUP_USED, use.encode().getBytes(StandardCharsets.UTF_8));
-                return account;
-              }, false));
-        });
+    JsonObject use =
+        new JsonObject().put("username", username).put("at", clock.instant().toString());
+    ApiException used =
+        new ApiException(
+            403,
+            "setup_token_used",
+            "the setup token has been used; an administrator can make other accounts administrators");
+    return vertx
+        .executeBlocking(() -> store.get(SETUP_USED).isPresent(), false)
+        .compose(
+            stored -> stored ? Future.succeededFuture(false) : cache.putIfAbsent(SETUP_LOCK, use))
+        .compose(
+            claimed -> {
+              if (!claimed) return Future.failedFuture(used);
+              return create(username, password, true)
+                  .recover(err -> cache.remove(SETUP_LOCK).transform(v -> Future.failedFuture(err)))
+                  .compose(
+                      account ->
+                          vertx.executeBlocking(
+                              () -> {
+                                store.put(
+                                    SETUP_USED, use.encode().getBytes(StandardCharsets.UTF_8));
+                                return account;
+                              },
+                              false));
+            });
   }
 
   /** True once the setup token has made an administrator (so the scheduler stops advertising it). */
@@ -153,21 +199,42 @@ public final class Accounts {
   }
 
   private Future<Account> create(String username, String password, boolean admin) {
-    return vertx.executeBlocking(() -> {
-      byte[] salt = new byte[16];
-      random.nextBytes(salt);
-      Account account = new Account(username, Base64.getEncoder().encodeToString(salt),
-          Base64.getEncoder().encodeToString(hash(password, salt, ITERATIONS)), ITERATIONS,
-          admin, clock.instant().toString());
-      if (store.get(key(username)).isPresent()) throw new ApiException(409, "username_taken", "that name is taken");
-      return account;
-    }, false).compose(account -> cache.putIfAbsent(username, account.toJson()).compose(fresh -> {
-      if (!fresh) return Future.failedFuture(new ApiException(409, "username_taken", "that name is taken"));
-      return vertx.executeBlocking(() -> {
-        store.put(key(username), account.toJson().encode().getBytes(StandardCharsets.UTF_8));
-        return withConfiguredRole(account);
-      }, false);
-    }));
+    return vertx
+        .executeBlocking(
+            () -> {
+              byte[] salt = new byte[16];
+              random.nextBytes(salt);
+              Account account =
+                  new Account(
+                      username,
+                      Base64.getEncoder().encodeToString(salt),
+                      Base64.getEncoder().encodeToString(hash(password, salt, ITERATIONS)),
+                      ITERATIONS,
+                      admin,
+                      clock.instant().toString());
+              if (store.get(key(username)).isPresent())
+                throw new ApiException(409, "username_taken", "that name is taken");
+              return account;
+            },
+            false)
+        .compose(
+            account ->
+                cache
+                    .putIfAbsent(username, account.toJson())
+                    .compose(
+                        fresh -> {
+                          if (!fresh)
+                            return Future.failedFuture(
+                                new ApiException(409, "username_taken", "that name is taken"));
+                          return vertx.executeBlocking(
+                              () -> {
+                                store.put(
+                                    key(username),
+                                    account.toJson().encode().getBytes(StandardCharsets.UTF_8));
+                                return withConfiguredRole(account);
+                              },
+                              false);
+                        }));
   }
 
   /**
@@ -179,25 +246,51 @@ public final class Accounts {
    */
   public Future<Account> setAdmin(String username, boolean admin) {
     if (username == null || !USERNAME.matcher(username).matches()) {
-      return Future.failedFuture(ApiException.notFound("unknown_account", "no account named '" + username + "'"));
+      return Future.failedFuture(
+          ApiException.notFound("unknown_account", "no account named '" + username + "'"));
     }
-    return find(username).compose(account -> {
-      if (account == null) {
-        return Future.failedFuture(ApiException.notFound("unknown_account", "no account named '" + username + "'"));
-      }
-      Account changed = new Account(account.username(), account.salt(), account.hash(), account.iterations(), admin,
-          account.createdAt());
-      return vertx.executeBlocking(() -> {
-        store.put(key(username), changed.toJson().encode().getBytes(StandardCharsets.UTF_8));
-        return changed;
-      }, false).compose(stored -> cache.put(username, stored.toJson()).map(v -> withConfiguredRole(stored)));
-    });
+    return find(username)
+        .compose(
+            account -> {
+              if (account == null) {
+                return Future.failedFuture(
+                    ApiException.notFound(
+                        "unknown_account", "no account named '" + username + "'"));
+              }
+              Account changed =
+                  new Account(
+                      account.username(),
+                      account.salt(),
+                      account.hash(),
+                      account.iterations(),
+                      admin,
+                      account.createdAt());
+              return vertx
+                  .executeBlocking(
+                      () -> {
+                        store.put(
+                            key(username),
+                            changed.toJson().encode().getBytes(StandardCharsets.UTF_8));
+                        return changed;
+                      },
+                      false)
+                  .compose(
+                      stored ->
+                          cache
+                              .put(username, stored.toJson())
+                              .map(v -> withConfiguredRole(stored)));
+            });
   }
 
   /** The account with its administrator flag in effect: stored, or given by {@code PIER_ADMINS}. */
   private Account withConfiguredRole(Account account) {
-    return new Account(account.username(), account.salt(), account.hash(), account.iterations(),
-        account.admin() || admins.contains(account.username()), account.createdAt());
+    return new Account(
+        account.username(),
+        account.salt(),
+        account.hash(),
+        account.iterations(),
+        account.admin() || admins.contains(account.username()),
+        account.createdAt());
   }
 
   /** True when {@code PIER_ADMINS} lists the name, whatever its stored flag. */
@@ -208,37 +301,70 @@ public final class Accounts {
   /** @return the account when the password is right; a failure with {@code bad_credentials} otherwise */
   public Future<Account> logIn(String username, String password) {
     if (username == null || password == null || !USERNAME.matcher(username).matches()) {
-      return Future.failedFuture(new ApiException(401, "bad_credentials", "wrong username or password"));
+      return Future.failedFuture(
+          new ApiException(401, "bad_credentials", "wrong username or password"));
     }
-    return find(username).compose(account -> vertx.executeBlocking(() -> {
-      // Without an account the hash is still computed, so timing does not tell which names exist.
-      Account against = account != null ? account
-          : new Account(username, "AAAAAAAAAAAAAAAAAAAAAA==", "", ITERATIONS, false, "");
-      byte[] expected = Base64.getDecoder().decode(against.hash());
-      byte[] actual = hash(password, Base64.getDecoder().decode(against.salt()), against.iterations());
-      if (account == null || !MessageDigest.isEqual(expected, actual)) {
-        throw new ApiException(401, "bad_credentials", "wrong username or password");
-      }
-      // The stored flag (setup token, an administrator's change) or PIER_ADMINS: a name taken off the list keeps only
-      // its stored flag at its next sign-in.
-      return withConfiguredRole(account);
-    }, false));
+    return find(username)
+        .compose(
+            account ->
+                vertx.executeBlocking(
+                    () -> {
+                      // Without an account the hash is still computed, so timing does not tell
+                      // which names exist.
+                      Account against =
+                          account != null
+                              ? account
+                              : new Account(
+                                  username, "AAAAAAAAAAAAAAAAAAAAAA==", "", ITERATIONS, false, "");
+                      byte[] expected = Base64.getDecoder().decode(against.hash());
+                      byte[] actual =
+                          hash(
+                              password,
+                              Base64.getDecoder().decode(against.salt()),
+                              against.iterations());
+                      if (account == null || !MessageDigest.isEqual(expected, actual)) {
+                        throw new ApiException(
+                            401, "bad_credentials", "wrong username or password");
+                      }
+                      // The stored flag (setup token, an administrator's change) or PIER_ADMINS: a
+                      // name taken off the list keeps only
+                      // its stored flag at its next sign-in.
+                      return withConfiguredRole(account);
+                    },
+                    false));
   }
 
   private Future<Account> find(String username) {
-    return cache.get(username).compose(cached -> {
-      if (cached != null) return Future.succeededFuture(Account.fromJson(cached));
-      return vertx.executeBlocking(() -> store.get(key(username))
-          .map(bytes -> Account.fromJson(new JsonObject(new String(bytes, StandardCharsets.UTF_8)))).orElse(null), false)
-          .compose(stored -> stored == null ? Future.succeededFuture(null)
-              : cache.putIfAbsent(username, stored.toJson()).map(stored));
-    });
+    return cache
+        .get(username)
+        .compose(
+            cached -> {
+              if (cached != null) return Future.succeededFuture(Account.fromJson(cached));
+              return vertx
+                  .executeBlocking(
+                      () ->
+                          store
+                              .get(key(username))
+                              .map(
+                                  bytes ->
+                                      Account.fromJson(
+                                          new JsonObject(
+                                              new String(bytes, StandardCharsets.UTF_8))))
+                              .orElse(null),
+                      false)
+                  .compose(
+                      stored ->
+                          stored == null
+                              ? Future.succeededFuture(null)
+                              : cache.putIfAbsent(username, stored.toJson()).map(stored));
+            });
   }
 
   static byte[] hash(String password, byte[] salt, int iterations) {
     try {
       return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
-          .generateSecret(new PBEKeySpec(password.toCharArray(), salt, iterations, 256)).getEncoded();
+          .generateSecret(new PBEKeySpec(password.toCharArray(), salt, iterations, 256))
+          .getEncoded();
     } catch (NoSuchAlgorithmException | InvalidKeySpecException e) {
       throw new IllegalStateException(e);
     }

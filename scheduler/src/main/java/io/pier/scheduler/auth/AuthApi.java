@@ -6,9 +6,9 @@ import io.pier.common.auth.TokenSigner;
 import io.pier.common.http.ApiException;
 import io.pier.common.http.HttpErrors;
 import io.pier.common.http.OriginPolicy;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -39,8 +39,14 @@ public final class AuthApi {
    *                consult the same revocations
    * @param logins  limits sign-in attempts per username
    */
-  public AuthApi(Accounts accounts, TokenSigner tokens, StoredRevocations revoker, Duration ttl, boolean secureCookie,
-                 OriginPolicy origins, RateLimiter logins) {
+  public AuthApi(
+      Accounts accounts,
+      TokenSigner tokens,
+      StoredRevocations revoker,
+      Duration ttl,
+      boolean secureCookie,
+      OriginPolicy origins,
+      RateLimiter logins) {
     this.accounts = accounts;
     this.tokens = tokens;
     this.revoker = revoker;
@@ -52,59 +58,88 @@ public final class AuthApi {
 
   /** Mounts the {@code /api/auth} routes (the body handler must already be in place). */
   public void mount(Router router) {
-    router.post("/api/auth/signup").handler(ctx -> {
-      JsonObject body = credentials(ctx);
-      if (body == null) return;
-      Object setup = body.getValue("setupToken");
-      if (setup != null && !(setup instanceof String)) {
-        HttpErrors.send(ctx, 400, "invalid_request", "\"setupToken\" must be a string");
-        return;
-      }
-      accounts.signUp(body.getString("username"), body.getString("password"), (String) setup)
-          .onSuccess(account -> signedIn(ctx, 201, account))
-          .onFailure(err -> HttpErrors.sendFailure(ctx, err));
-    });
-    router.post("/api/auth/login").handler(ctx -> {
-      JsonObject body = credentials(ctx);
-      if (body == null) return;
-      // Per account, not per address: behind the edge-proxy every caller has the edge's address.
-      RateLimiter.Outcome allowed = logins.acquire(body.getString("username"));
-      if (allowed != RateLimiter.Outcome.ALLOWED) {
-        ctx.response().putHeader("Retry-After", "60");
-        HttpErrors.send(ctx, 429, "rate_limited", allowed == RateLimiter.Outcome.FULL
-            ? "too many sign-in attempts under too many names; wait a minute"
-            : "too many sign-in attempts; wait a minute");
-        return;
-      }
-      accounts.logIn(body.getString("username"), body.getString("password"))
-          .onSuccess(account -> signedIn(ctx, 200, account))
-          .onFailure(err -> HttpErrors.sendFailure(ctx, err));
-    });
-    // Signs the user out everywhere: every token of theirs issued until now stops working on every service at once.
-    router.post("/api/auth/logout").handler(ctx -> {
-      AuthToken caller = caller(ctx);
-      if (caller != null && !originAllowed(ctx.request())) {
-        HttpErrors.send(ctx, 403, "forbidden_origin", "a page of " + ctx.request().getHeader("Origin")
-            + " may not sign you out");
-        return;
-      }
-      ctx.response().addCookie(cookie("").setMaxAge(0));
-      if (caller == null || caller.isService()) {
-        ctx.json(new JsonObject().put("signedOut", true).put("revoked", false));
-        return;
-      }
-      revoker.revoke(caller.subject())
-          .onSuccess(upTo -> ctx.json(new JsonObject().put("signedOut", true).put("revoked", true)))
-          .onFailure(err -> HttpErrors.sendFailure(ctx, err));
-    });
-    router.get("/api/auth/me").handler(ctx -> {
-      AuthToken caller = caller(ctx);
-      if (caller == null) {
-        HttpErrors.send(ctx, 401, "unauthenticated", "sign in first");
-      } else {
-        ctx.json(new JsonObject().put("username", caller.subject()).put("admin", caller.admin()));
-      }
-    });
+    router
+        .post("/api/auth/signup")
+        .handler(
+            ctx -> {
+              JsonObject body = credentials(ctx);
+              if (body == null) return;
+              Object setup = body.getValue("setupToken");
+              if (setup != null && !(setup instanceof String)) {
+                HttpErrors.send(ctx, 400, "invalid_request", "\"setupToken\" must be a string");
+                return;
+              }
+              accounts
+                  .signUp(body.getString("username"), body.getString("password"), (String) setup)
+                  .onSuccess(account -> signedIn(ctx, 201, account))
+                  .onFailure(err -> HttpErrors.sendFailure(ctx, err));
+            });
+    router
+        .post("/api/auth/login")
+        .handler(
+            ctx -> {
+              JsonObject body = credentials(ctx);
+              if (body == null) return;
+              // Per account, not per address: behind the edge-proxy every caller has the edge's
+              // address.
+              RateLimiter.Outcome allowed = logins.acquire(body.getString("username"));
+              if (allowed != RateLimiter.Outcome.ALLOWED) {
+                ctx.response().putHeader("Retry-After", "60");
+                HttpErrors.send(
+                    ctx,
+                    429,
+                    "rate_limited",
+                    allowed == RateLimiter.Outcome.FULL
+                        ? "too many sign-in attempts under too many names; wait a minute"
+                        : "too many sign-in attempts; wait a minute");
+                return;
+              }
+              accounts
+                  .logIn(body.getString("username"), body.getString("password"))
+                  .onSuccess(account -> signedIn(ctx, 200, account))
+                  .onFailure(err -> HttpErrors.sendFailure(ctx, err));
+            });
+    // Signs the user out everywhere: every token of theirs issued until now stops working on every
+    // service at once.
+    router
+        .post("/api/auth/logout")
+        .handler(
+            ctx -> {
+              AuthToken caller = caller(ctx);
+              if (caller != null && !originAllowed(ctx.request())) {
+                HttpErrors.send(
+                    ctx,
+                    403,
+                    "forbidden_origin",
+                    "a page of " + ctx.request().getHeader("Origin") + " may not sign you out");
+                return;
+              }
+              ctx.response().addCookie(cookie("").setMaxAge(0));
+              if (caller == null || caller.isService()) {
+                ctx.json(new JsonObject().put("signedOut", true).put("revoked", false));
+                return;
+              }
+              revoker
+                  .revoke(caller.subject())
+                  .onSuccess(
+                      upTo ->
+                          ctx.json(new JsonObject().put("signedOut", true).put("revoked", true)))
+                  .onFailure(err -> HttpErrors.sendFailure(ctx, err));
+            });
+    router
+        .get("/api/auth/me")
+        .handler(
+            ctx -> {
+              AuthToken caller = caller(ctx);
+              if (caller == null) {
+                HttpErrors.send(ctx, 401, "unauthenticated", "sign in first");
+              } else {
+                ctx.json(
+                    new JsonObject()
+                        .put("username", caller.subject())
+                        .put("admin", caller.admin()));
+              }
+            });
   }
 
   /**
@@ -118,8 +153,13 @@ public final class AuthApi {
       return;
     }
     if (!originAllowed(ctx.request())) {
-      HttpErrors.send(ctx, 403, "forbidden_origin", "a page of " + ctx.request().getHeader("Origin")
-          + " may not call this API with your sign-in cookie");
+      HttpErrors.send(
+          ctx,
+          403,
+          "forbidden_origin",
+          "a page of "
+              + ctx.request().getHeader("Origin")
+              + " may not call this API with your sign-in cookie");
       return;
     }
     ctx.put(CALLER, caller);
@@ -128,9 +168,13 @@ public final class AuthApi {
 
   /** Behind the edge-proxy, the Host is the one the browser used and X-Forwarded-Proto its scheme. */
   private boolean originAllowed(HttpServerRequest request) {
-    if (!Credentials.fromCookie(request) || !OriginPolicy.changesState(request.method())) return true;
+    if (!Credentials.fromCookie(request) || !OriginPolicy.changesState(request.method()))
+      return true;
     String forwarded = request.getHeader("X-Forwarded-Proto");
-    String scheme = "https".equalsIgnoreCase(forwarded) ? "https" : forwarded != null ? "http" : request.scheme();
+    String scheme =
+        "https".equalsIgnoreCase(forwarded)
+            ? "https"
+            : forwarded != null ? "http" : request.scheme();
     return origins.allows(request.getHeader("Origin"), scheme, request.authority());
   }
 
@@ -154,14 +198,21 @@ public final class AuthApi {
       body = null;
     }
     if (body == null || body.size() != 1 || !(body.getValue("admin") instanceof Boolean admin)) {
-      HttpErrors.send(ctx, 400, "invalid_request", "the body must be {\"admin\": true} or {\"admin\": false}");
+      HttpErrors.send(
+          ctx, 400, "invalid_request", "the body must be {\"admin\": true} or {\"admin\": false}");
       return;
     }
     String username = ctx.pathParam("username");
-    accounts.setAdmin(username, admin)
+    accounts
+        .setAdmin(username, admin)
         .compose(account -> revoker.revoke(username).map(account))
-        .onSuccess(account -> ctx.json(new JsonObject().put("username", account.username())
-            .put("admin", account.admin()).put("listedInPierAdmins", accounts.listedAdmin(username))))
+        .onSuccess(
+            account ->
+                ctx.json(
+                    new JsonObject()
+                        .put("username", account.username())
+                        .put("admin", account.admin())
+                        .put("listedInPierAdmins", accounts.listedAdmin(username))))
         .onFailure(err -> HttpErrors.sendFailure(ctx, err));
   }
 
@@ -180,25 +231,35 @@ public final class AuthApi {
   private void signedIn(RoutingContext ctx, int status, Accounts.Account account) {
     String token = tokens.issue(account.username(), account.admin(), ttl);
     ctx.response().setStatusCode(status).addCookie(cookie(token).setMaxAge(ttl.toSeconds()));
-    ctx.json(new JsonObject().put("username", account.username()).put("admin", account.admin())
-        .put("token", token).put("expiresInSeconds", ttl.toSeconds()));
+    ctx.json(
+        new JsonObject()
+            .put("username", account.username())
+            .put("admin", account.admin())
+            .put("token", token)
+            .put("expiresInSeconds", ttl.toSeconds()));
   }
 
   private Cookie cookie(String value) {
-    return Cookie.cookie(Credentials.COOKIE, value).setPath("/").setHttpOnly(true).setSecure(secureCookie)
+    return Cookie.cookie(Credentials.COOKIE, value)
+        .setPath("/")
+        .setHttpOnly(true)
+        .setSecure(secureCookie)
         .setSameSite(CookieSameSite.LAX);
   }
 
   private static JsonObject credentials(RoutingContext ctx) {
     try {
       JsonObject body = ctx.body().asJsonObject();
-      if (body != null && body.getValue("username") instanceof String && body.getValue("password") instanceof String) {
+      if (body != null
+          && body.getValue("username") instanceof String
+          && body.getValue("password") instanceof String) {
         return body;
       }
     } catch (DecodeException | ClassCastException malformed) {
       // answered below
     }
-    HttpErrors.send(ctx, 400, "invalid_request", "the body must be {\"username\": ..., \"password\": ...}");
+    HttpErrors.send(
+        ctx, 400, "invalid_request", "the body must be {\"username\": ..., \"password\": ...}");
     return null;
   }
 }

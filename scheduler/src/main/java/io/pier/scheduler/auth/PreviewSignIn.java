@@ -37,8 +37,11 @@ public final class PreviewSignIn {
    * @param repls      the repl of a slug; fails with a 404 {@link ApiException} when there is none
    * @param previewUrl the preview's URL, {@code <scheme>://<slug>.<domain>[:port]/}
    */
-  public PreviewSignIn(AuthApi auth, TokenSigner tokens, Function<String, Future<ReplRecord>> repls,
-                       Function<String, String> previewUrl) {
+  public PreviewSignIn(
+      AuthApi auth,
+      TokenSigner tokens,
+      Function<String, Future<ReplRecord>> repls,
+      Function<String, String> previewUrl) {
     this.auth = auth;
     this.tokens = tokens;
     this.repls = repls;
@@ -56,49 +59,80 @@ public final class PreviewSignIn {
     AuthToken caller = auth.caller(ctx);
     if (caller == null) {
       if (page) {
-        redirect(ctx, "/?next=" + encode(PreviewAccess.START + "?slug=" + slug + "&return=" + encode(back)));
+        redirect(
+            ctx,
+            "/?next=" + encode(PreviewAccess.START + "?slug=" + slug + "&return=" + encode(back)));
       } else {
         HttpErrors.send(ctx, 401, "unauthenticated", "sign in first (POST /api/auth/login)");
       }
       return;
     }
-    repls.apply(slug).onSuccess(record -> {
-      String preview = previewUrl.apply(slug).replaceAll("/+$", "");
-      if (!record.isPrivate()) {
-        // Public (again) meanwhile: nothing to hand over.
-        redirect(ctx, preview + back);
-      } else if (caller.admin() || caller.subject().equals(record.owner())) {
-        String token = tokens.issuePreview(caller.subject(), caller.admin(), slug, PreviewAccess.LINK_TTL);
-        redirect(ctx, preview + PreviewAccess.EXCHANGE + "?token=" + encode(token) + "&return=" + encode(back));
-      } else if (page) {
-        HtmlPage.send(ctx.response(), 403, "This preview is private", "Only the owner of <code>" + escape(slug)
-            + "</code> can open its preview, and you are signed in to Pier as <code>" + escape(caller.subject())
-            + "</code>. <a href=\"/\">Switch account</a>, or ask the owner to make the preview public.");
-      } else {
-        HttpErrors.send(ctx, 403, "forbidden", "the preview of " + slug + " is private to its owner");
-      }
-    }).onFailure(err -> {
-      if (err instanceof ApiException api && api.status() == 404) {
-        notFound(ctx, page, slug);
-      } else {
-        LOG.error("preview sign-in for {} failed", slug, err);
-        HttpErrors.sendFailure(ctx, err);
-      }
-    });
+    repls
+        .apply(slug)
+        .onSuccess(
+            record -> {
+              String preview = previewUrl.apply(slug).replaceAll("/+$", "");
+              if (!record.isPrivate()) {
+                // Public (again) meanwhile: nothing to hand over.
+                redirect(ctx, preview + back);
+              } else if (caller.admin() || caller.subject().equals(record.owner())) {
+                String token =
+                    tokens.issuePreview(
+                        caller.subject(), caller.admin(), slug, PreviewAccess.LINK_TTL);
+                redirect(
+                    ctx,
+                    preview
+                        + PreviewAccess.EXCHANGE
+                        + "?token="
+                        + encode(token)
+                        + "&return="
+                        + encode(back));
+              } else if (page) {
+                HtmlPage.send(
+                    ctx.response(),
+                    403,
+                    "This preview is private",
+                    "Only the owner of <code>"
+                        + escape(slug)
+                        + "</code> can open its preview, and you are signed in to Pier as <code>"
+                        + escape(caller.subject())
+                        + "</code>. <a href=\"/\">Switch account</a>, or ask the owner to make the preview public.");
+              } else {
+                HttpErrors.send(
+                    ctx, 403, "forbidden", "the preview of " + slug + " is private to its owner");
+              }
+            })
+        .onFailure(
+            err -> {
+              if (err instanceof ApiException api && api.status() == 404) {
+                notFound(ctx, page, slug);
+              } else {
+                LOG.error("preview sign-in for {} failed", slug, err);
+                HttpErrors.sendFailure(ctx, err);
+              }
+            });
   }
 
   private static void notFound(RoutingContext ctx, boolean page, String slug) {
     if (page) {
-      HtmlPage.send(ctx.response(), 404, "No repl here", "There is no repl named <code>" + escape(slug) + "</code>.");
+      HtmlPage.send(
+          ctx.response(),
+          404,
+          "No repl here",
+          "There is no repl named <code>" + escape(slug) + "</code>.");
     } else {
       HttpErrors.send(ctx, 404, "unknown_repl", "no repl named '" + slug + "'");
     }
   }
 
   private static void redirect(RoutingContext ctx, String location) {
-    ctx.response().setStatusCode(302).putHeader("Location", location).putHeader("Cache-Control", "no-store")
+    ctx.response()
+        .setStatusCode(302)
+        .putHeader("Location", location)
+        .putHeader("Cache-Control", "no-store")
         // The preview token in the location must not travel on in a Referer.
-        .putHeader("Referrer-Policy", "no-referrer").end();
+        .putHeader("Referrer-Policy", "no-referrer")
+        .end();
   }
 
   private static String encode(String text) {

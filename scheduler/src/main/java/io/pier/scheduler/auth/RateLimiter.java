@@ -25,6 +25,7 @@ public final class RateLimiter {
   private final Duration window;
   private final Clock clock;
   private final int maxKeys;
+
   /** Key to the instants (epoch ms) of its counted events; iteration order is the order of the last event. */
   private final LinkedHashMap<String, ArrayDeque<Long>> events = new LinkedHashMap<>();
 
@@ -33,7 +34,8 @@ public final class RateLimiter {
   }
 
   public RateLimiter(int limit, Duration window, Clock clock, int maxKeys) {
-    if (limit < 1 || maxKeys < 1) throw new IllegalArgumentException("limit and maxKeys must be positive");
+    if (limit < 1 || maxKeys < 1)
+      throw new IllegalArgumentException("limit and maxKeys must be positive");
     this.limit = limit;
     this.window = window;
     this.clock = clock;

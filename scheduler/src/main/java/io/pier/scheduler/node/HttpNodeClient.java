@@ -48,9 +48,14 @@ public final class HttpNodeClient implements NodeClient {
         .putHeader("Authorization", bearer())
         .send()
         .recover(err -> Future.failedFuture(unreachable(node, err)))
-        .compose(resp -> ok(node, resp)).map(body -> body.getJsonArray("unsaved", new JsonArray()).stream()
-            .filter(JsonObject.class::isInstance).map(JsonObject.class::cast)
-            .map(o -> new Unsaved(o.getString("path", ""), o.getString("reason", ""))).toList());
+        .compose(resp -> ok(node, resp))
+        .map(
+            body ->
+                body.getJsonArray("unsaved", new JsonArray()).stream()
+                    .filter(JsonObject.class::isInstance)
+                    .map(JsonObject.class::cast)
+                    .map(o -> new Unsaved(o.getString("path", ""), o.getString("reason", "")))
+                    .toList());
   }
 
   @Override
@@ -60,11 +65,13 @@ public final class HttpNodeClient implements NodeClient {
         .putHeader("Authorization", bearer())
         .send()
         .recover(err -> Future.failedFuture(unreachable(node, err)))
-        .compose(resp -> ok(node, resp)).mapEmpty();
+        .compose(resp -> ok(node, resp))
+        .mapEmpty();
   }
 
   private static ApiException unreachable(NodeInfo node, Throwable err) {
-    return new ApiException(502, "node_unreachable", "node " + node.nodeId() + " did not answer: " + err.getMessage());
+    return new ApiException(
+        502, "node_unreachable", "node " + node.nodeId() + " did not answer: " + err.getMessage());
   }
 
   private static Future<JsonObject> ok(NodeInfo node, HttpResponse<Buffer> resp) {
@@ -76,10 +83,16 @@ public final class HttpNodeClient implements NodeClient {
     }
     if (resp.statusCode() == 200 && body != null) return Future.succeededFuture(body);
     String code = body == null ? "node_error" : body.getString("error", "node_error");
-    String message = body == null ? "node " + node.nodeId() + " answered " + resp.statusCode()
-        : body.getString("message", "node " + node.nodeId() + " answered " + resp.statusCode());
-    // The node's own 4xx and 503 (storage unavailable) mean the same to the client; other failures are a bad gateway.
-    int status = (resp.statusCode() >= 400 && resp.statusCode() < 500) || resp.statusCode() == 503 ? resp.statusCode() : 502;
+    String message =
+        body == null
+            ? "node " + node.nodeId() + " answered " + resp.statusCode()
+            : body.getString("message", "node " + node.nodeId() + " answered " + resp.statusCode());
+    // The node's own 4xx and 503 (storage unavailable) mean the same to the client; other failures
+    // are a bad gateway.
+    int status =
+        (resp.statusCode() >= 400 && resp.statusCode() < 500) || resp.statusCode() == 503
+            ? resp.statusCode()
+            : 502;
     return Future.failedFuture(new ApiException(status, code, message));
   }
 }

@@ -20,8 +20,7 @@ public interface NodeClient {
   Future<List<Unsaved>> stop(NodeInfo node, String slug);
 
   /** A workspace path that a stop could not store, and why. */
-  record Unsaved(String path, String reason) {
-  }
+  record Unsaved(String path, String reason) {}
 
   /** Marks the node as draining (it takes no new repls) or takes the mark away. */
   Future<Void> setDraining(NodeInfo node, boolean draining);

@@ -27,15 +27,19 @@ import java.util.random.RandomGenerator;
 public final class BestOfKPlacement implements Placement {
   /** Up to this many nodes, every node is checked: it costs a few microseconds. */
   static final int FULL_SCAN_UP_TO = 512;
+
   /** How many random draws look for {@code k} feasible nodes on a larger fleet before checking them all. */
   static final int PROBES = 64;
+
   private final List<FeasibilityCheck> checks;
   private final Scorer scorer;
   private final int k;
   private final RandomGenerator random;
 
-  public BestOfKPlacement(List<FeasibilityCheck> checks, Scorer scorer, int k, RandomGenerator random) {
-    if (k < 1 || k > PROBES) throw new IllegalArgumentException("k must be 1.." + PROBES + ", got " + k);
+  public BestOfKPlacement(
+      List<FeasibilityCheck> checks, Scorer scorer, int k, RandomGenerator random) {
+    if (k < 1 || k > PROBES)
+      throw new IllegalArgumentException("k must be 1.." + PROBES + ", got " + k);
     this.checks = List.copyOf(checks);
     this.scorer = scorer;
     this.k = k;
@@ -98,7 +102,8 @@ public final class BestOfKPlacement implements Placement {
         rejections.merge(failed.reason(), 1, Integer::sum);
       }
     }
-    if (feasible.isEmpty()) return new Decision(Optional.empty(), Collections.unmodifiableMap(rejections));
+    if (feasible.isEmpty())
+      return new Decision(Optional.empty(), Collections.unmodifiableMap(rejections));
     NodeInfo best = null;
     double bestScore = Double.POSITIVE_INFINITY;
     int draws = Math.min(k, feasible.size());

@@ -10,8 +10,9 @@ public final class LoadScorer implements Scorer {
   @Override
   public double score(NodeInfo node, PlacementRequest request) {
     double slots = (node.load().repls() + 1.0) / Math.max(1, node.capacity().slots());
-    double memory = (double) (node.load().reservedMemoryMb() + request.limits().memoryMb())
-        / Math.max(1, node.capacity().memoryMb());
+    double memory =
+        (double) (node.load().reservedMemoryMb() + request.limits().memoryMb())
+            / Math.max(1, node.capacity().memoryMb());
     double cpu = node.load().cpuUsage() / Math.max(0.1, node.capacity().cpus());
     return Math.max(slots, Math.max(memory, cpu));
   }

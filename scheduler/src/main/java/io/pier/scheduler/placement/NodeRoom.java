@@ -1,7 +1,7 @@
 package io.pier.scheduler.placement;
 
-import io.pier.common.cluster.ClusterState.Reservations;
 import io.pier.common.cluster.ClusterState;
+import io.pier.common.cluster.ClusterState.Reservations;
 import io.pier.common.cluster.SharedMap;
 import io.pier.common.node.NodeInfo;
 import io.pier.common.node.NodeLoad;
@@ -35,13 +35,22 @@ public final class NodeRoom {
 
   /** The nodes as placement should see them: each with its reservations not yet confirmed added to its load. */
   public Future<List<NodeInfo>> candidates() {
-    return cluster.nodes().values().compose(nodes -> reservations.entries().map(all -> {
-      List<NodeInfo> adjusted = new ArrayList<>(nodes.size());
-      for (NodeInfo node : nodes) {
-        if (cluster.isAlive(node)) adjusted.add(withPending(node, all.get(node.nodeId())));
-      }
-      return adjusted;
-    }));
+    return cluster
+        .nodes()
+        .values()
+        .compose(
+            nodes ->
+                reservations
+                    .entries()
+                    .map(
+                        all -> {
+                          List<NodeInfo> adjusted = new ArrayList<>(nodes.size());
+                          for (NodeInfo node : nodes) {
+                            if (cluster.isAlive(node))
+                              adjusted.add(withPending(node, all.get(node.nodeId())));
+                          }
+                          return adjusted;
+                        }));
   }
 
   /**
@@ -49,45 +58,83 @@ public final class NodeRoom {
    * it. @return false when another start took it first
    */
   public Future<Boolean> reserve(String nodeId, String slug, long memoryMb) {
-    return cluster.nodes().get(nodeId).compose(node -> {
-      if (node == null) return Future.succeededFuture(false);
-      boolean[] reserved = new boolean[1];
-      return reservations.update(nodeId, current -> {
-        Reservations now = current == null ? Reservations.NONE : current;
-        NodeLoad load = withPending(node, now).load();
-        reserved[0] = load.repls() < node.capacity().slots()
-            && load.reservedMemoryMb() + memoryMb <= node.capacity().memoryMb();
-        return reserved[0] ? now.with(slug, memoryMb, clock.instant()) : null;
-      }).map(r -> reserved[0]);
-    });
+    return cluster
+        .nodes()
+        .get(nodeId)
+        .compose(
+            node -> {
+              if (node == null) return Future.succeededFuture(false);
+              boolean[] reserved = new boolean[1];
+              return reservations
+                  .update(
+                      nodeId,
+                      current -> {
+                        Reservations now = current == null ? Reservations.NONE : current;
+                        NodeLoad load = withPending(node, now).load();
+                        reserved[0] =
+                            load.repls() < node.capacity().slots()
+                                && load.reservedMemoryMb() + memoryMb <= node.capacity().memoryMb();
+                        return reserved[0] ? now.with(slug, memoryMb, clock.instant()) : null;
+                      })
+                  .map(r -> reserved[0]);
+            });
   }
 
   /** Gives the room back: the start failed. */
   public Future<Void> release(String nodeId, String slug) {
-    return reservations.update(nodeId, current -> current == null || !current.memoryMb().containsKey(slug)
-        ? null : current.without(slug::equals)).mapEmpty();
+    return reservations
+        .update(
+            nodeId,
+            current ->
+                current == null || !current.memoryMb().containsKey(slug)
+                    ? null
+                    : current.without(slug::equals))
+        .mapEmpty();
   }
 
   /** Drops reservations the node has confirmed (its heartbeat lists the repl), or that are too old to matter. */
   public Future<Void> tidy() {
-    return cluster.nodes().entries().compose(nodes -> reservations.entries().compose(all -> {
-      List<Future<?>> updates = new ArrayList<>();
-      for (Map.Entry<String, Reservations> e : all.entrySet()) {
-        NodeInfo node = nodes.get(e.getKey());
-        Instant expired = clock.instant().minus(EXPIRY);
-        if (node == null) {
-          updates.add(reservations.remove(e.getKey()));
-          continue;
-        }
-        boolean stale = e.getValue().memoryMb().keySet().stream().anyMatch(slug -> node.load().slugs().contains(slug)
-            || e.getValue().at().get(slug).isBefore(expired));
-        if (stale) {
-          updates.add(reservations.update(e.getKey(), current -> current == null ? null : current.without(slug ->
-              node.load().slugs().contains(slug) || current.at().get(slug).isBefore(expired))));
-        }
-      }
-      return Future.join(updates).mapEmpty();
-    }));
+    return cluster
+        .nodes()
+        .entries()
+        .compose(
+            nodes ->
+                reservations
+                    .entries()
+                    .compose(
+                        all -> {
+                          List<Future<?>> updates = new ArrayList<>();
+                          for (Map.Entry<String, Reservations> e : all.entrySet()) {
+                            NodeInfo node = nodes.get(e.getKey());
+                            Instant expired = clock.instant().minus(EXPIRY);
+                            if (node == null) {
+                              updates.add(reservations.remove(e.getKey()));
+                              continue;
+                            }
+                            boolean stale =
+                                e.getValue().memoryMb().keySet().stream()
+                                    .anyMatch(
+                                        slug ->
+                                            node.load().slugs().contains(slug)
+                                                || e.getValue().at().get(slug).isBefore(expired));
+                            if (stale) {
+                              updates.add(
+                                  reservations.update(
+                                      e.getKey(),
+                                      current ->
+                                          current == null
+                                              ? null
+                                              : current.without(
+                                                  slug ->
+                                                      node.load().slugs().contains(slug)
+                                                          || current
+                                                              .at()
+                                                              .get(slug)
+                                                              .isBefore(expired))));
+                            }
+                          }
+                          return Future.join(updates).mapEmpty();
+                        }));
   }
 
   private static NodeInfo withPending(NodeInfo node, Reservations pending) {

@@ -21,7 +21,9 @@ public interface Placement {
       if (node.isPresent()) return "placed on " + node.get().nodeId();
       if (rejections.isEmpty()) return "no node-agent is in the cluster";
       StringBuilder text = new StringBuilder("no node can take it:");
-      rejections.forEach((reason, count) -> text.append(' ').append(count).append(" with ").append(reason).append(';'));
+      rejections.forEach(
+          (reason, count) ->
+              text.append(' ').append(count).append(" with ").append(reason).append(';'));
       return text.substring(0, text.length() - 1);
     }
   }

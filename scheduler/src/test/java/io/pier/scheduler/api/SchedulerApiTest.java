@@ -63,24 +63,49 @@ class SchedulerApiTest {
   private void serve(ReplService.Quotas quotas) throws Exception {
     f = new ReplServiceFixture(quotas);
     Router router = Router.router(f.vertx);
-    FleetKeeper keeper = new FleetKeeper(f.vertx, f.cluster, f.service, f.room,
-        new FleetKeeper.Settings(Duration.ofSeconds(1), Duration.ZERO, 0.7, null,
-            Duration.ofMinutes(10), Duration.ofSeconds(15)), Clock.systemUTC(),
-        new SimpleMeterRegistry());
-    revocations = Revocations.following(f.vertx, f.cluster.revocations(),
-        Clock.systemUTC());
+    FleetKeeper keeper =
+        new FleetKeeper(
+            f.vertx,
+            f.cluster,
+            f.service,
+            f.room,
+            new FleetKeeper.Settings(
+                Duration.ofSeconds(1),
+                Duration.ZERO,
+                0.7,
+                null,
+                Duration.ofMinutes(10),
+                Duration.ofSeconds(15)),
+            Clock.systemUTC(),
+            new SimpleMeterRegistry());
+    revocations = Revocations.following(f.vertx, f.cluster.revocations(), Clock.systemUTC());
     tokens = new TokenSigner("a-test-secret-long-enough", Clock.systemUTC(), revocations);
-    var accounts = new Accounts(f.vertx, f.store, f.cluster.accounts(), Set.of("root"),
-        true, SETUP, Clock.systemUTC());
-    var auth = new AuthApi(accounts, tokens, new StoredRevocations(
-        f.vertx, f.store, revocations, Duration.ofHours(2), Clock.systemUTC()), Duration.ofHours(1), false,
-        new OriginPolicy(URI.create("http://pier.localhost:8080"), List.of()),
-        new RateLimiter(10, Duration.ofMinutes(1), Clock.systemUTC()));
+    var accounts =
+        new Accounts(
+            f.vertx, f.store, f.cluster.accounts(), Set.of("root"), true, SETUP, Clock.systemUTC());
+    var auth =
+        new AuthApi(
+            accounts,
+            tokens,
+            new StoredRevocations(
+                f.vertx, f.store, revocations, Duration.ofHours(2), Clock.systemUTC()),
+            Duration.ofHours(1),
+            false,
+            new OriginPolicy(URI.create("http://pier.localhost:8080"), List.of()),
+            new RateLimiter(10, Duration.ofMinutes(1), Clock.systemUTC()));
     Function<String, String> previewUrl = slug -> "http://" + slug + ".pier.localhost:8080/";
-    new SchedulerApi(f.service, f.drain, f.catalog, f.cluster, keeper, auth, new PreviewSignIn(auth,
-        tokens, f.service::get, previewUrl), new RateLimiter(5,
-        Duration.ofMinutes(1), Clock.systemUTC()), previewUrl,
-        slug -> "http://pier.localhost:8080/ide/" + slug).mount(f.vertx, router);
+    new SchedulerApi(
+            f.service,
+            f.drain,
+            f.catalog,
+            f.cluster,
+            keeper,
+            auth,
+            new PreviewSignIn(auth, tokens, f.service::get, previewUrl),
+            new RateLimiter(5, Duration.ofMinutes(1), Clock.systemUTC()),
+            previewUrl,
+            slug -> "http://pier.localhost:8080/ide/" + slug)
+        .mount(f.vertx, router);
     bearer = tokens.issue("alice", false, Duration.ofHours(1));
     server = await(f.vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
     base = "http://127.0.0.1:" + server.actualPort();
@@ -95,27 +120,40 @@ class SchedulerApiTest {
 
   private TokenSigner tokens;
   private Revocations revocations;
+
   /** The token requests carry; tests of access control change it. */
   private String bearer;
 
   private HttpResponse<String> send(String method, String path, String body) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(5));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(5));
     if (bearer != null) b.header("Authorization", "Bearer " + bearer);
-    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    b.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
     if (body != null) b.header("Content-Type", "application/json");
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString(UTF_8));
   }
 
   /** A request with the given headers (name, value, …) and no bearer token unless one is among them. */
-  private HttpResponse<String> sendWith(String method, String path, String body, String... headers) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(5));
+  private HttpResponse<String> sendWith(String method, String path, String body, String... headers)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(5));
     for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
-    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    b.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
     if (body != null) b.header("Content-Type", "application/json");
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString(UTF_8));
   }
 
-  private static JsonObject assertError(HttpResponse<String> resp, int status, String code, String why) {
+  private static JsonObject assertError(
+      HttpResponse<String> resp, int status, String code, String why) {
     assertEquals(status, resp.statusCode(), why + ": " + resp.body());
     return assertError(resp, status, code);
   }
@@ -123,7 +161,8 @@ class SchedulerApiTest {
   /** Asserts the one error shape: JSON with {@code error} and {@code message}. */
   private static JsonObject assertError(HttpResponse<String> resp, int status, String code) {
     assertEquals(status, resp.statusCode(), resp.body());
-    assertTrue(resp.headers().firstValue("Content-Type").orElse("").startsWith("application/json"),
+    assertTrue(
+        resp.headers().firstValue("Content-Type").orElse("").startsWith("application/json"),
         resp.headers().toString());
     JsonObject body = new JsonObject(resp.body());
     assertEquals(code, body.getString("error"), resp.body());
@@ -240,7 +279,8 @@ class SchedulerApiTest {
   @Test
   void startWithoutNodesIs503NoCapacity() throws Exception {
     String slug = createNode().getString("slug");
-    JsonObject err = assertError(send("POST", "/api/repls/" + slug + "/start", null), 503, "no_capacity");
+    JsonObject err =
+        assertError(send("POST", "/api/repls/" + slug + "/start", null), 503, "no_capacity");
     assertTrue(err.getString("message").contains("no node-agent"), err.encode());
   }
 
@@ -264,8 +304,8 @@ class SchedulerApiTest {
     f.addNode("node-a");
     String slug = createNode().getString("slug");
     assertEquals(200, send("POST", "/api/repls/" + slug + "/start", null).statusCode());
-    f.nodes.unsaved = List.of(new NodeClient.Unsaved("new\nline.txt",
-        "a control character in the name"));
+    f.nodes.unsaved =
+        List.of(new NodeClient.Unsaved("new\nline.txt", "a control character in the name"));
     HttpResponse<String> stopped = send("POST", "/api/repls/" + slug + "/stop", null);
     assertEquals(200, stopped.statusCode(), stopped.body());
     JsonObject body = new JsonObject(stopped.body());
@@ -286,7 +326,8 @@ class SchedulerApiTest {
     f.addNode("node-a");
     f.nodes.failStartWith = new IllegalStateException("secret internals");
     String slug = createNode().getString("slug");
-    JsonObject err = assertError(send("POST", "/api/repls/" + slug + "/start", null), 500, "internal");
+    JsonObject err =
+        assertError(send("POST", "/api/repls/" + slug + "/start", null), 500, "internal");
     assertFalse(err.getString("message").contains("secret"), err.encode());
   }
 
@@ -295,7 +336,8 @@ class SchedulerApiTest {
     String slug = createNode().getString("slug");
     HttpResponse<String> resp = send("DELETE", "/api/repls/" + slug, null);
     assertEquals(200, resp.statusCode(), resp.body());
-    assertEquals(new JsonObject().put("slug", slug).put("deleted", true), new JsonObject(resp.body()));
+    assertEquals(
+        new JsonObject().put("slug", slug).put("deleted", true), new JsonObject(resp.body()));
     assertError(send("GET", "/api/repls/" + slug, null), 404, "unknown_repl");
   }
 
@@ -320,7 +362,9 @@ class SchedulerApiTest {
     HttpResponse<String> resp = send("GET", "/api/nodes", null);
     assertEquals(200, resp.statusCode(), resp.body());
     JsonArray nodes = new JsonObject(resp.body()).getJsonArray("nodes");
-    assertEquals(List.of("node-a", "node-b"), nodes.stream().map(o -> ((JsonObject) o).getString("id")).toList());
+    assertEquals(
+        List.of("node-a", "node-b"),
+        nodes.stream().map(o -> ((JsonObject) o).getString("id")).toList());
   }
 
   @Test
@@ -330,8 +374,9 @@ class SchedulerApiTest {
     assertError(send("POST", "/api/repls", "{\"template\":\"node\"}"), 401, "unauthenticated");
     assertError(send("GET", "/api/nodes", null), 401, "unauthenticated");
     assertEquals(200, send("GET", "/api/templates", null).statusCode());
-    bearer = new TokenSigner("another-secret-entirely", Clock.systemUTC())
-        .issue("alice", true, Duration.ofHours(1));
+    bearer =
+        new TokenSigner("another-secret-entirely", Clock.systemUTC())
+            .issue("alice", true, Duration.ofHours(1));
     assertError(send("GET", "/api/repls", null), 401, "unauthenticated");
     bearer = tokens.issue("alice", false, Duration.ofSeconds(-1));
     assertError(send("GET", "/api/repls", null), 401, "unauthenticated");
@@ -339,75 +384,113 @@ class SchedulerApiTest {
 
   @Test
   void anotherUsersReplIsForbiddenAndNotListed() throws Exception {
-    String slug = new JsonObject(send("POST", "/api/repls", "{\"template\":\"node\"}").body()).getString("slug");
+    String slug =
+        new JsonObject(send("POST", "/api/repls", "{\"template\":\"node\"}").body())
+            .getString("slug");
     bearer = tokens.issue("mallory", false, Duration.ofHours(1));
     assertError(send("GET", "/api/repls/" + slug, null), 403, "forbidden");
     assertError(send("POST", "/api/repls/" + slug + "/start", ""), 403, "forbidden");
     assertError(send("DELETE", "/api/repls/" + slug, null), 403, "forbidden");
-    assertEquals(0, new JsonObject(send("GET", "/api/repls", null).body()).getJsonArray("repls").size());
+    assertEquals(
+        0, new JsonObject(send("GET", "/api/repls", null).body()).getJsonArray("repls").size());
     assertError(send("GET", "/api/nodes", null), 403, "forbidden");
     bearer = tokens.issue("root", true, Duration.ofHours(1));
-    assertEquals(200, send("GET", "/api/repls/" + slug, null).statusCode(), "an administrator sees every repl");
+    assertEquals(
+        200,
+        send("GET", "/api/repls/" + slug, null).statusCode(),
+        "an administrator sees every repl");
   }
 
   @Test
   void signUpSignInAndTheCookieItSets() throws Exception {
     bearer = null;
-    HttpResponse<String> signup = send("POST", "/api/auth/signup", "{\"username\":\"bob\",\"password\":\"correct horse\"}");
+    HttpResponse<String> signup =
+        send("POST", "/api/auth/signup", "{\"username\":\"bob\",\"password\":\"correct horse\"}");
     assertEquals(201, signup.statusCode(), signup.body());
     String cookie = signup.headers().firstValue("set-cookie").orElseThrow();
-    assertTrue(cookie.startsWith("pier_token=") && cookie.toLowerCase(Locale.ROOT).contains("httponly")
-        && cookie.contains("SameSite=Lax"), cookie);
-    assertTrue(!cookie.toLowerCase(Locale.ROOT).contains("domain="), "host-only: previews on subdomains never see it");
-    assertError(send("POST", "/api/auth/signup", "{\"username\":\"bob\",\"password\":\"another one\"}"), 409,
+    assertTrue(
+        cookie.startsWith("pier_token=")
+            && cookie.toLowerCase(Locale.ROOT).contains("httponly")
+            && cookie.contains("SameSite=Lax"),
+        cookie);
+    assertTrue(
+        !cookie.toLowerCase(Locale.ROOT).contains("domain="),
+        "host-only: previews on subdomains never see it");
+    assertError(
+        send("POST", "/api/auth/signup", "{\"username\":\"bob\",\"password\":\"another one\"}"),
+        409,
         "username_taken");
-    assertError(send("POST", "/api/auth/signup", "{\"username\":\"Bob!\",\"password\":\"correct horse\"}"), 400,
+    assertError(
+        send("POST", "/api/auth/signup", "{\"username\":\"Bob!\",\"password\":\"correct horse\"}"),
+        400,
         "invalid_username");
-    assertError(send("POST", "/api/auth/signup", "{\"username\":\"carol\",\"password\":\"short\"}"), 400,
+    assertError(
+        send("POST", "/api/auth/signup", "{\"username\":\"carol\",\"password\":\"short\"}"),
+        400,
         "weak_password");
-    assertError(send("POST", "/api/auth/login", "{\"username\":\"bob\",\"password\":\"wrong horse\"}"), 401,
+    assertError(
+        send("POST", "/api/auth/login", "{\"username\":\"bob\",\"password\":\"wrong horse\"}"),
+        401,
         "bad_credentials");
-    HttpResponse<String> login = send("POST", "/api/auth/login", "{\"username\":\"bob\",\"password\":\"correct horse\"}");
+    HttpResponse<String> login =
+        send("POST", "/api/auth/login", "{\"username\":\"bob\",\"password\":\"correct horse\"}");
     assertEquals(200, login.statusCode());
     bearer = new JsonObject(login.body()).getString("token");
-    assertEquals("bob", new JsonObject(send("GET", "/api/auth/me", null).body()).getString("username"));
+    assertEquals(
+        "bob", new JsonObject(send("GET", "/api/auth/me", null).body()).getString("username"));
   }
 
   @Test
   void guessingOnesPasswordIsSlowedToTenTriesAMinuteAndThenEvenTheRightOneWaits() throws Exception {
     bearer = null;
-    assertEquals(201, send("POST", "/api/auth/signup", "{\"username\":\"dave\",\"password\":\"correct horse\"}")
-        .statusCode());
+    assertEquals(
+        201,
+        send("POST", "/api/auth/signup", "{\"username\":\"dave\",\"password\":\"correct horse\"}")
+            .statusCode());
     for (int i = 0; i < 10; i++) {
-      assertError(send("POST", "/api/auth/login", "{\"username\":\"dave\",\"password\":\"guess " + i + "\"}"), 401,
+      assertError(
+          send(
+              "POST",
+              "/api/auth/login",
+              "{\"username\":\"dave\",\"password\":\"guess " + i + "\"}"),
+          401,
           "bad_credentials");
     }
-    assertError(send("POST", "/api/auth/login", "{\"username\":\"dave\",\"password\":\"correct horse\"}"), 429,
+    assertError(
+        send("POST", "/api/auth/login", "{\"username\":\"dave\",\"password\":\"correct horse\"}"),
+        429,
         "rate_limited");
-    assertError(send("POST", "/api/auth/login", "{\"username\":\"erin\",\"password\":\"whatever it is\"}"), 401,
+    assertError(
+        send("POST", "/api/auth/login", "{\"username\":\"erin\",\"password\":\"whatever it is\"}"),
+        401,
         "bad_credentials");
   }
 
   @Test
   void anAdministratorTakenOffTheListIsNoAdministratorAtTheNextSignIn() throws Exception {
-    var listed = new Accounts(f.vertx, f.store, f.cluster.accounts(), Set.of("ops"),
-        true, Clock.systemUTC());
+    var listed =
+        new Accounts(
+            f.vertx, f.store, f.cluster.accounts(), Set.of("ops"), true, Clock.systemUTC());
     assertTrue(await(listed.signUp("plain", "correct horse")) != null);
-    var before = new Accounts(f.vertx, f.store, f.cluster.accounts(),
-        Set.of("plain"), true, Clock.systemUTC());
-    assertTrue(await(before.logIn("plain", "correct horse")).admin(), "listed in PIER_ADMINS: an administrator");
-    var after = new Accounts(f.vertx, f.store, f.cluster.accounts(), Set.of(),
-        true, Clock.systemUTC());
+    var before =
+        new Accounts(
+            f.vertx, f.store, f.cluster.accounts(), Set.of("plain"), true, Clock.systemUTC());
+    assertTrue(
+        await(before.logIn("plain", "correct horse")).admin(),
+        "listed in PIER_ADMINS: an administrator");
+    var after =
+        new Accounts(f.vertx, f.store, f.cluster.accounts(), Set.of(), true, Clock.systemUTC());
     assertFalse(await(after.logIn("plain", "correct horse")).admin());
   }
 
   @Test
   void anAccountOfAnEarlierVersionKeepsOnlyWhatTheListSays() throws Exception {
     // Earlier versions stored "admin": a copy of PIER_ADMINS at sign-up. It no longer counts.
-    var hashed = new Accounts(f.vertx, f.store, f.cluster.accounts(), Set.of(),
-        true, Clock.systemUTC());
+    var hashed =
+        new Accounts(f.vertx, f.store, f.cluster.accounts(), Set.of(), true, Clock.systemUTC());
     await(hashed.signUp("admin", "correct horse"));
-    JsonObject stored = new JsonObject(new String(f.store.get("accounts/admin.json").orElseThrow(), UTF_8));
+    JsonObject stored =
+        new JsonObject(new String(f.store.get("accounts/admin.json").orElseThrow(), UTF_8));
     stored.remove("administrator");
     stored.put("admin", true);
     f.store.put("accounts/admin.json", stored.encode().getBytes(UTF_8));
@@ -431,15 +514,22 @@ class SchedulerApiTest {
     assertFalse(f.store.get("accounts/root.json").isPresent(), "nothing was created");
     HttpResponse<String> admin = signUp("admin", null);
     assertEquals(201, admin.statusCode(), "'admin' is just a name now");
-    assertFalse(new JsonObject(admin.body()).getBoolean("admin"), "and signing up as admin makes no administrator");
+    assertFalse(
+        new JsonObject(admin.body()).getBoolean("admin"),
+        "and signing up as admin makes no administrator");
   }
 
   @Test
   void theSetupTokenMakesTheFirstAdministratorOnceAndOnlyOnce() throws Exception {
     bearer = null;
     assertError(signUp("ada", "not-the-setup-token-at-all"), 403, "bad_setup_token");
-    assertError(send("POST", "/api/auth/signup",
-        "{\"username\":\"ada\",\"password\":\"correct horse\",\"setupToken\":5}"), 400, "invalid_request");
+    assertError(
+        send(
+            "POST",
+            "/api/auth/signup",
+            "{\"username\":\"ada\",\"password\":\"correct horse\",\"setupToken\":5}"),
+        400,
+        "invalid_request");
     HttpResponse<String> first = signUp("ada", SETUP);
     assertEquals(201, first.statusCode(), first.body());
     assertTrue(new JsonObject(first.body()).getBoolean("admin"));
@@ -447,7 +537,8 @@ class SchedulerApiTest {
     assertError(signUp("eve", SETUP), 403, "setup_token_used");
     assertError(signUp("root", SETUP), 403, "setup_token_used");
     bearer = new JsonObject(first.body()).getString("token");
-    assertEquals(200, send("GET", "/api/nodes", null).statusCode(), "the administrator administers");
+    assertEquals(
+        200, send("GET", "/api/nodes", null).statusCode(), "the administrator administers");
   }
 
   @Test
@@ -463,11 +554,19 @@ class SchedulerApiTest {
     bearer = null;
     List<CompletableFuture<HttpResponse<String>>> racing = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
-      String body = new JsonObject().put("username", "racer" + i).put("password", "correct horse")
-          .put("setupToken", SETUP).encode();
-      racing.add(http.sendAsync(HttpRequest.newBuilder(URI.create(base + "/api/auth/signup"))
-          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-          HttpResponse.BodyHandlers.ofString()));
+      String body =
+          new JsonObject()
+              .put("username", "racer" + i)
+              .put("password", "correct horse")
+              .put("setupToken", SETUP)
+              .encode();
+      racing.add(
+          http.sendAsync(
+              HttpRequest.newBuilder(URI.create(base + "/api/auth/signup"))
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(body))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString()));
     }
     long made = 0;
     for (var r : racing) {
@@ -488,7 +587,8 @@ class SchedulerApiTest {
     bearer = null;
     String first = new JsonObject(signUp("bob", null).body()).getString("token");
     Thread.sleep(2);
-    HttpResponse<String> login = send("POST", "/api/auth/login", "{\"username\":\"bob\",\"password\":\"correct horse\"}");
+    HttpResponse<String> login =
+        send("POST", "/api/auth/login", "{\"username\":\"bob\",\"password\":\"correct horse\"}");
     String second = new JsonObject(login.body()).getString("token");
     bearer = second;
     assertEquals(200, send("GET", "/api/repls", null).statusCode());
@@ -497,16 +597,20 @@ class SchedulerApiTest {
     assertTrue(new JsonObject(out.body()).getBoolean("revoked"), out.body());
     assertError(send("GET", "/api/repls", null), 401, "unauthenticated");
     bearer = first;
-    assertError(send("GET", "/api/repls", null), 401, "unauthenticated", "the other device's token too");
-    assertTrue(f.store.get(StoredRevocations.PREFIX + "bob.json").isPresent(),
+    assertError(
+        send("GET", "/api/repls", null), 401, "unauthenticated", "the other device's token too");
+    assertTrue(
+        f.store.get(StoredRevocations.PREFIX + "bob.json").isPresent(),
         "kept in storage for a restart of the whole cluster");
     Thread.sleep(2);
     bearer = null;
-    login = send("POST", "/api/auth/login", "{\"username\":\"bob\",\"password\":\"correct horse\"}");
+    login =
+        send("POST", "/api/auth/login", "{\"username\":\"bob\",\"password\":\"correct horse\"}");
     bearer = new JsonObject(login.body()).getString("token");
     assertEquals(200, send("GET", "/api/repls", null).statusCode(), "signing in again works");
     bearer = tokens.issue("alice", false, Duration.ofHours(1));
-    assertEquals(200, send("GET", "/api/repls", null).statusCode(), "other users are not signed out");
+    assertEquals(
+        200, send("GET", "/api/repls", null).statusCode(), "other users are not signed out");
   }
 
   @Test
@@ -520,8 +624,17 @@ class SchedulerApiTest {
 
   @Test
   void aPreviewsPageCannotSignTheVisitorOut() throws Exception {
-    assertError(sendWith("POST", "/api/auth/logout", "", "Cookie", "pier_token=" + bearer,
-        "Origin", "http://evil-app.pier.localhost:8080"), 403, "forbidden_origin");
+    assertError(
+        sendWith(
+            "POST",
+            "/api/auth/logout",
+            "",
+            "Cookie",
+            "pier_token=" + bearer,
+            "Origin",
+            "http://evil-app.pier.localhost:8080"),
+        403,
+        "forbidden_origin");
     assertEquals(200, send("GET", "/api/repls", null).statusCode(), "still signed in");
   }
 
@@ -538,7 +651,8 @@ class SchedulerApiTest {
     assertError(send("GET", "/api/repls", null), 401, "unauthenticated");
     Thread.sleep(2);
     bearer = null;
-    HttpResponse<String> login = send("POST", "/api/auth/login", "{\"username\":\"bob\",\"password\":\"correct horse\"}");
+    HttpResponse<String> login =
+        send("POST", "/api/auth/login", "{\"username\":\"bob\",\"password\":\"correct horse\"}");
     assertTrue(new JsonObject(login.body()).getBoolean("admin"), login.body());
     String adminBobs = new JsonObject(login.body()).getString("token");
 
@@ -546,7 +660,11 @@ class SchedulerApiTest {
     Thread.sleep(2);
     assertEquals(200, send("PATCH", "/api/accounts/bob", "{\"admin\":false}").statusCode());
     bearer = adminBobs;
-    assertError(send("GET", "/api/nodes", null), 401, "unauthenticated", "demoted: its admin token is gone");
+    assertError(
+        send("GET", "/api/nodes", null),
+        401,
+        "unauthenticated",
+        "demoted: its admin token is gone");
   }
 
   @Test
@@ -555,8 +673,10 @@ class SchedulerApiTest {
     bearer = tokens.issue("root", true, Duration.ofHours(1));
     assertError(send("PATCH", "/api/accounts/nobody", "{\"admin\":true}"), 404, "unknown_account");
     assertError(send("PATCH", "/api/accounts/NO!", "{\"admin\":true}"), 404, "unknown_account");
-    assertError(send("PATCH", "/api/accounts/alice", "{\"admin\":\"yes\"}"), 400, "invalid_request");
-    assertError(send("PATCH", "/api/accounts/alice", "{\"admin\":true,\"x\":1}"), 400, "invalid_request");
+    assertError(
+        send("PATCH", "/api/accounts/alice", "{\"admin\":\"yes\"}"), 400, "invalid_request");
+    assertError(
+        send("PATCH", "/api/accounts/alice", "{\"admin\":true,\"x\":1}"), 400, "invalid_request");
     assertError(send("PATCH", "/api/accounts/alice", "nope"), 400, "invalid_request");
     bearer = null;
     assertError(send("PATCH", "/api/accounts/alice", "{\"admin\":true}"), 401, "unauthenticated");
@@ -574,8 +694,10 @@ class SchedulerApiTest {
   @Test
   void aSignInLimitedByManyNamesSaysSoAndWhenToRetry() throws Exception {
     bearer = null;
-    for (int i = 0; i < 10; i++) send("POST", "/api/auth/login", "{\"username\":\"dave\",\"password\":\"guess\"}");
-    HttpResponse<String> limited = send("POST", "/api/auth/login", "{\"username\":\"dave\",\"password\":\"guess\"}");
+    for (int i = 0; i < 10; i++)
+      send("POST", "/api/auth/login", "{\"username\":\"dave\",\"password\":\"guess\"}");
+    HttpResponse<String> limited =
+        send("POST", "/api/auth/login", "{\"username\":\"dave\",\"password\":\"guess\"}");
     assertError(limited, 429, "rate_limited");
     assertEquals("60", limited.headers().firstValue("Retry-After").orElse(""));
   }
@@ -588,9 +710,12 @@ class SchedulerApiTest {
     serve(new ReplService.Quotas(2, 1));
     createNode();
     createNode();
-    JsonObject err = assertError(send("POST", "/api/repls", "{\"template\":\"node\"}"), 429, "repl_limit");
+    JsonObject err =
+        assertError(send("POST", "/api/repls", "{\"template\":\"node\"}"), 429, "repl_limit");
     assertTrue(err.getString("message").contains("2"), err.encode());
-    assertEquals(2, new JsonObject(send("GET", "/api/repls", null).body()).getJsonArray("repls").size(),
+    assertEquals(
+        2,
+        new JsonObject(send("GET", "/api/repls", null).body()).getJsonArray("repls").size(),
         "the refused one left nothing behind");
     bearer = tokens.issue("root", true, Duration.ofHours(1));
     for (int i = 0; i < 3; i++) createNode();
@@ -606,22 +731,32 @@ class SchedulerApiTest {
     String one = createNode().getString("slug");
     String two = createNode().getString("slug");
     assertEquals(200, send("POST", "/api/repls/" + one + "/start", null).statusCode());
-    JsonObject err = assertError(send("POST", "/api/repls/" + two + "/start", null), 429, "running_limit");
+    JsonObject err =
+        assertError(send("POST", "/api/repls/" + two + "/start", null), 429, "running_limit");
     assertTrue(err.getString("message").contains("1"), err.encode());
-    assertEquals("stopped", new JsonObject(send("GET", "/api/repls/" + two, null).body()).getString("state"));
+    assertEquals(
+        "stopped",
+        new JsonObject(send("GET", "/api/repls/" + two, null).body()).getString("state"));
     String alices = bearer;
     bearer = tokens.issue("service:edge", true, Duration.ofMinutes(5));
     assertError(send("POST", "/api/repls/" + two + "/start", null), 429, "running_limit");
     bearer = alices;
     assertEquals(200, send("POST", "/api/repls/" + one + "/stop", null).statusCode());
-    assertEquals(200, send("POST", "/api/repls/" + two + "/start", null).statusCode(), "room again after a stop");
+    assertEquals(
+        200,
+        send("POST", "/api/repls/" + two + "/start", null).statusCode(),
+        "room again after a stop");
     bearer = tokens.issue("root", true, Duration.ofHours(1));
-    assertEquals(200, send("POST", "/api/repls/" + one + "/start", null).statusCode(), "an administrator is exempt");
+    assertEquals(
+        200,
+        send("POST", "/api/repls/" + one + "/start", null).statusCode(),
+        "an administrator is exempt");
   }
 
   @Test
   void creatingReplsTooFastIsRateLimited() throws Exception {
-    for (int i = 0; i < 5; i++) assertEquals(201, send("POST", "/api/repls", "{\"template\":\"node\"}").statusCode());
+    for (int i = 0; i < 5; i++)
+      assertEquals(201, send("POST", "/api/repls", "{\"template\":\"node\"}").statusCode());
     assertError(send("POST", "/api/repls", "{\"template\":\"node\"}"), 429, "rate_limited");
   }
 
@@ -630,34 +765,103 @@ class SchedulerApiTest {
   @Test
   void aCookieCarryingCallFromAPreviewsPageIsRefused() throws Exception {
     String cookie = "pier_token=" + bearer;
-    assertError(sendWith("POST", "/api/repls", "{\"template\":\"node\"}", "Cookie", cookie,
-        "Origin", "http://brave-otter-3f9a2c.pier.localhost:8080"), 403, "forbidden_origin");
-    assertError(sendWith("POST", "/api/repls", "{\"template\":\"node\"}", "Cookie", cookie,
-        "Origin", "null"), 403, "forbidden_origin");
+    assertError(
+        sendWith(
+            "POST",
+            "/api/repls",
+            "{\"template\":\"node\"}",
+            "Cookie",
+            cookie,
+            "Origin",
+            "http://brave-otter-3f9a2c.pier.localhost:8080"),
+        403,
+        "forbidden_origin");
+    assertError(
+        sendWith(
+            "POST", "/api/repls", "{\"template\":\"node\"}", "Cookie", cookie, "Origin", "null"),
+        403,
+        "forbidden_origin");
     assertTrue(f.store.list("repls/").isEmpty(), "nothing was created");
-    assertEquals(200, sendWith("GET", "/api/repls", null, "Cookie", cookie,
-        "Origin", "http://brave-otter-3f9a2c.pier.localhost:8080").statusCode(), "reading changes nothing");
+    assertEquals(
+        200,
+        sendWith(
+                "GET",
+                "/api/repls",
+                null,
+                "Cookie",
+                cookie,
+                "Origin",
+                "http://brave-otter-3f9a2c.pier.localhost:8080")
+            .statusCode(),
+        "reading changes nothing");
   }
 
   @Test
   void aCookieCarryingCallFromPiersOwnOriginOrWithoutOnePasses() throws Exception {
     String cookie = "pier_token=" + bearer;
     String body = "{\"template\":\"node\"}";
-    assertEquals(201, sendWith("POST", "/api/repls", body, "Cookie", cookie, "Origin", "http://pier.localhost:8080")
-        .statusCode(), "the public URL's origin");
-    assertEquals(201, sendWith("POST", "/api/repls", body, "Cookie", cookie, "Origin", base).statusCode(),
+    assertEquals(
+        201,
+        sendWith(
+                "POST",
+                "/api/repls",
+                body,
+                "Cookie",
+                cookie,
+                "Origin",
+                "http://pier.localhost:8080")
+            .statusCode(),
+        "the public URL's origin");
+    assertEquals(
+        201,
+        sendWith("POST", "/api/repls", body, "Cookie", cookie, "Origin", base).statusCode(),
         "the origin the request itself was addressed to");
-    assertEquals(201, sendWith("POST", "/api/repls", body, "Cookie", cookie, "Origin", base.replace("http:", "https:"),
-        "X-Forwarded-Proto", "https").statusCode(), "the scheme the edge-proxy says the browser used");
-    assertEquals(201, sendWith("POST", "/api/repls", body, "Cookie", cookie).statusCode(), "no Origin: not a page");
-    assertError(sendWith("POST", "/api/repls", body, "Cookie", cookie, "Origin", base, "X-Forwarded-Proto", "https"),
-        403, "forbidden_origin");
+    assertEquals(
+        201,
+        sendWith(
+                "POST",
+                "/api/repls",
+                body,
+                "Cookie",
+                cookie,
+                "Origin",
+                base.replace("http:", "https:"),
+                "X-Forwarded-Proto",
+                "https")
+            .statusCode(),
+        "the scheme the edge-proxy says the browser used");
+    assertEquals(
+        201,
+        sendWith("POST", "/api/repls", body, "Cookie", cookie).statusCode(),
+        "no Origin: not a page");
+    assertError(
+        sendWith(
+            "POST",
+            "/api/repls",
+            body,
+            "Cookie",
+            cookie,
+            "Origin",
+            base,
+            "X-Forwarded-Proto",
+            "https"),
+        403,
+        "forbidden_origin");
   }
 
   @Test
   void aBearerTokenIsNotAttachedByBrowsersSoItsOriginDoesNotMatter() throws Exception {
-    assertEquals(201, sendWith("POST", "/api/repls", "{\"template\":\"node\"}", "Authorization", "Bearer " + bearer,
-        "Origin", "http://evil.example").statusCode());
+    assertEquals(
+        201,
+        sendWith(
+                "POST",
+                "/api/repls",
+                "{\"template\":\"node\"}",
+                "Authorization",
+                "Bearer " + bearer,
+                "Origin",
+                "http://evil.example")
+            .statusCode());
   }
 
   // ---- visibility ----
@@ -665,42 +869,61 @@ class SchedulerApiTest {
   @Test
   void aReplIsCreatedPublicOrPrivateAndItsVisibilityChangedByItsOwner() throws Exception {
     assertEquals("public", createNode().getString("visibility"));
-    HttpResponse<String> created = send("POST", "/api/repls", "{\"template\":\"node\",\"visibility\":\"private\"}");
+    HttpResponse<String> created =
+        send("POST", "/api/repls", "{\"template\":\"node\",\"visibility\":\"private\"}");
     assertEquals(201, created.statusCode(), created.body());
     String slug = new JsonObject(created.body()).getString("slug");
     assertEquals("private", new JsonObject(created.body()).getString("visibility"));
-    assertTrue(new String(f.store.get("repls/" + slug + "/repl.json").orElseThrow(), UTF_8).contains("\"private\""));
+    assertTrue(
+        new String(f.store.get("repls/" + slug + "/repl.json").orElseThrow(), UTF_8)
+            .contains("\"private\""));
 
-    HttpResponse<String> opened = send("PATCH", "/api/repls/" + slug, "{\"visibility\":\"public\"}");
+    HttpResponse<String> opened =
+        send("PATCH", "/api/repls/" + slug, "{\"visibility\":\"public\"}");
     assertEquals(200, opened.statusCode(), opened.body());
     assertEquals("public", new JsonObject(opened.body()).getString("visibility"));
-    assertEquals("public", new JsonObject(send("GET", "/api/repls/" + slug, null).body()).getString("visibility"));
+    assertEquals(
+        "public",
+        new JsonObject(send("GET", "/api/repls/" + slug, null).body()).getString("visibility"));
 
     bearer = tokens.issue("mallory", false, Duration.ofHours(1));
-    assertError(send("PATCH", "/api/repls/" + slug, "{\"visibility\":\"private\"}"), 403, "forbidden");
+    assertError(
+        send("PATCH", "/api/repls/" + slug, "{\"visibility\":\"private\"}"), 403, "forbidden");
   }
 
   @Test
   void aPatchWithAnUnknownFieldOrValueIsRefused() throws Exception {
     String slug = createNode().getString("slug");
     assertError(send("PATCH", "/api/repls/" + slug, "{}"), 400, "invalid_request");
-    assertError(send("PATCH", "/api/repls/" + slug, "{\"visibility\":\"secret\"}"), 400, "invalid_request");
-    assertError(send("PATCH", "/api/repls/" + slug, "{\"visibility\":true}"), 400, "invalid_request");
-    assertError(send("PATCH", "/api/repls/" + slug, "{\"visibility\":\"private\",\"owner\":\"mallory\"}"), 400,
+    assertError(
+        send("PATCH", "/api/repls/" + slug, "{\"visibility\":\"secret\"}"), 400, "invalid_request");
+    assertError(
+        send("PATCH", "/api/repls/" + slug, "{\"visibility\":true}"), 400, "invalid_request");
+    assertError(
+        send("PATCH", "/api/repls/" + slug, "{\"visibility\":\"private\",\"owner\":\"mallory\"}"),
+        400,
         "invalid_request");
     assertError(send("PATCH", "/api/repls/" + slug, "[\"private\"]"), 400, "malformed_json");
     assertError(send("PATCH", "/api/repls/" + slug, "{\"visibility\":"), 400, "malformed_json");
     assertError(send("PATCH", "/api/repls/" + slug, ""), 400, "malformed_json");
-    assertError(send("POST", "/api/repls", "{\"template\":\"node\",\"visibility\":\"hidden\"}"), 400,
+    assertError(
+        send("POST", "/api/repls", "{\"template\":\"node\",\"visibility\":\"hidden\"}"),
+        400,
         "invalid_request");
-    assertError(send("PATCH", "/api/repls/no-such-repl", "{\"visibility\":\"private\"}"), 404, "unknown_repl");
-    assertEquals("public", new JsonObject(send("GET", "/api/repls/" + slug, null).body()).getString("visibility"));
+    assertError(
+        send("PATCH", "/api/repls/no-such-repl", "{\"visibility\":\"private\"}"),
+        404,
+        "unknown_repl");
+    assertEquals(
+        "public",
+        new JsonObject(send("GET", "/api/repls/" + slug, null).body()).getString("visibility"));
   }
 
   // ---- private previews ----
 
   private String createPrivate() throws Exception {
-    HttpResponse<String> created = send("POST", "/api/repls", "{\"template\":\"node\",\"visibility\":\"private\"}");
+    HttpResponse<String> created =
+        send("POST", "/api/repls", "{\"template\":\"node\",\"visibility\":\"private\"}");
     assertEquals(201, created.statusCode(), created.body());
     return new JsonObject(created.body()).getString("slug");
   }
@@ -708,8 +931,15 @@ class SchedulerApiTest {
   @Test
   void theOwnerIsSentBackToThePreviewWithATokenForThatSlugOnly() throws Exception {
     String slug = createPrivate();
-    HttpResponse<String> r = sendWith("GET", "/api/auth/preview?slug=" + slug + "&return=%2Fpage%3Fx%3D1", null,
-        "Cookie", "pier_token=" + bearer, "Accept", "text/html");
+    HttpResponse<String> r =
+        sendWith(
+            "GET",
+            "/api/auth/preview?slug=" + slug + "&return=%2Fpage%3Fx%3D1",
+            null,
+            "Cookie",
+            "pier_token=" + bearer,
+            "Accept",
+            "text/html");
     assertEquals(302, r.statusCode(), r.body());
     URI location = URI.create(r.headers().firstValue("Location").orElseThrow());
     assertEquals(slug + ".pier.localhost", location.getHost());
@@ -728,22 +958,34 @@ class SchedulerApiTest {
   @Test
   void aReturnPathToAnotherHostIsReplacedByTheRoot() throws Exception {
     String slug = createPrivate();
-    HttpResponse<String> r = sendWith("GET", "/api/auth/preview?slug=" + slug + "&return=%2F%2Fevil.example%2F", null,
-        "Authorization", "Bearer " + bearer);
+    HttpResponse<String> r =
+        sendWith(
+            "GET",
+            "/api/auth/preview?slug=" + slug + "&return=%2F%2Fevil.example%2F",
+            null,
+            "Authorization",
+            "Bearer " + bearer);
     assertEquals(302, r.statusCode(), r.body());
-    assertTrue(r.headers().firstValue("Location").orElseThrow().endsWith("&return=%2F"),
+    assertTrue(
+        r.headers().firstValue("Location").orElseThrow().endsWith("&return=%2F"),
         r.headers().firstValue("Location").orElseThrow());
   }
 
   @Test
   void aSignedOutBrowserIsSentToSignInAndComesBackHere() throws Exception {
     String slug = createPrivate();
-    HttpResponse<String> page = sendWith("GET", "/api/auth/preview?slug=" + slug + "&return=%2Fa", null,
-        "Accept", "text/html,application/xhtml+xml");
+    HttpResponse<String> page =
+        sendWith(
+            "GET",
+            "/api/auth/preview?slug=" + slug + "&return=%2Fa",
+            null,
+            "Accept",
+            "text/html,application/xhtml+xml");
     assertEquals(302, page.statusCode());
     String location = page.headers().firstValue("Location").orElseThrow();
     assertTrue(location.startsWith("/?next="), location);
-    assertEquals("/api/auth/preview?slug=" + slug + "&return=%2Fa",
+    assertEquals(
+        "/api/auth/preview?slug=" + slug + "&return=%2Fa",
         URLDecoder.decode(location.substring("/?next=".length()), UTF_8));
     assertError(sendWith("GET", "/api/auth/preview?slug=" + slug, null), 401, "unauthenticated");
   }
@@ -752,33 +994,67 @@ class SchedulerApiTest {
   void anotherUserGetsAPageThatSaysThePreviewIsPrivate() throws Exception {
     String slug = createPrivate();
     String mallory = tokens.issue("mallory", false, Duration.ofHours(1));
-    HttpResponse<String> page = sendWith("GET", "/api/auth/preview?slug=" + slug, null,
-        "Cookie", "pier_token=" + mallory, "Accept", "text/html");
+    HttpResponse<String> page =
+        sendWith(
+            "GET",
+            "/api/auth/preview?slug=" + slug,
+            null,
+            "Cookie",
+            "pier_token=" + mallory,
+            "Accept",
+            "text/html");
     assertEquals(403, page.statusCode());
     assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
     assertTrue(page.body().contains("private") && page.body().contains("mallory"), page.body());
-    assertError(sendWith("GET", "/api/auth/preview?slug=" + slug, null, "Authorization", "Bearer " + mallory), 403,
+    assertError(
+        sendWith(
+            "GET", "/api/auth/preview?slug=" + slug, null, "Authorization", "Bearer " + mallory),
+        403,
         "forbidden");
     String root = tokens.issue("root", true, Duration.ofHours(1));
-    assertEquals(302, sendWith("GET", "/api/auth/preview?slug=" + slug, null, "Authorization", "Bearer " + root)
-        .statusCode(), "an administrator may");
+    assertEquals(
+        302,
+        sendWith("GET", "/api/auth/preview?slug=" + slug, null, "Authorization", "Bearer " + root)
+            .statusCode(),
+        "an administrator may");
   }
 
   @Test
   void anUnknownOrInvalidSlugIs404AndAPublicReplNeedsNoToken() throws Exception {
-    assertError(sendWith("GET", "/api/auth/preview?slug=no-such-repl", null, "Authorization", "Bearer " + bearer), 404,
+    assertError(
+        sendWith(
+            "GET",
+            "/api/auth/preview?slug=no-such-repl",
+            null,
+            "Authorization",
+            "Bearer " + bearer),
+        404,
         "unknown_repl");
     assertError(sendWith("GET", "/api/auth/preview?slug=NOPE", null), 404, "unknown_repl");
     assertError(sendWith("GET", "/api/auth/preview", null), 404, "unknown_repl");
-    HttpResponse<String> page = sendWith("GET", "/api/auth/preview?slug=no-such-repl", null,
-        "Authorization", "Bearer " + bearer, "Accept", "text/html");
+    HttpResponse<String> page =
+        sendWith(
+            "GET",
+            "/api/auth/preview?slug=no-such-repl",
+            null,
+            "Authorization",
+            "Bearer " + bearer,
+            "Accept",
+            "text/html");
     assertEquals(404, page.statusCode());
     assertTrue(page.body().contains("No repl here"), page.body());
     String slug = createNode().getString("slug");
-    HttpResponse<String> open = sendWith("GET", "/api/auth/preview?slug=" + slug + "&return=%2Fx", null,
-        "Authorization", "Bearer " + bearer);
+    HttpResponse<String> open =
+        sendWith(
+            "GET",
+            "/api/auth/preview?slug=" + slug + "&return=%2Fx",
+            null,
+            "Authorization",
+            "Bearer " + bearer);
     assertEquals(302, open.statusCode());
-    assertEquals("http://" + slug + ".pier.localhost:8080/x", open.headers().firstValue("Location").orElseThrow());
+    assertEquals(
+        "http://" + slug + ".pier.localhost:8080/x",
+        open.headers().firstValue("Location").orElseThrow());
   }
 
   @Test
@@ -788,6 +1064,9 @@ class SchedulerApiTest {
     assertError(send("GET", "/api/repls", null), 401, "unauthenticated");
     assertError(send("GET", "/api/repls/" + slug, null), 401, "unauthenticated");
     assertError(send("GET", "/api/auth/me", null), 401, "unauthenticated");
-    assertError(sendWith("GET", "/api/repls", null, "Cookie", "pier_token=" + bearer), 401, "unauthenticated");
+    assertError(
+        sendWith("GET", "/api/repls", null, "Cookie", "pier_token=" + bearer),
+        401,
+        "unauthenticated");
   }
 }

@@ -43,7 +43,8 @@ import org.junit.jupiter.api.Test;
 class SchedulerApiWireTest {
   private ReplServiceFixture f;
   private HttpServer server;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private String base;
   private String bearer;
 
@@ -51,21 +52,48 @@ class SchedulerApiWireTest {
   void serve() throws Exception {
     f = new ReplServiceFixture(ReplService.Quotas.NONE);
     Clock clock = Clock.systemUTC();
-    FleetKeeper keeper = new FleetKeeper(f.vertx, f.cluster, f.service, f.room, new FleetKeeper.Settings(
-        Duration.ofSeconds(1), Duration.ZERO, 0.7, null, Duration.ofMinutes(10), Duration.ofSeconds(15)), f.clock,
-        new SimpleMeterRegistry());
+    FleetKeeper keeper =
+        new FleetKeeper(
+            f.vertx,
+            f.cluster,
+            f.service,
+            f.room,
+            new FleetKeeper.Settings(
+                Duration.ofSeconds(1),
+                Duration.ZERO,
+                0.7,
+                null,
+                Duration.ofMinutes(10),
+                Duration.ofSeconds(15)),
+            f.clock,
+            new SimpleMeterRegistry());
     Revocations revocations = Revocations.following(f.vertx, f.cluster.revocations(), clock);
     TokenSigner tokens = new TokenSigner("a-test-secret-long-enough", clock, revocations);
-    Accounts accounts = new Accounts(f.vertx, f.store, f.cluster.accounts(), Set.of("root"), true, null, clock);
-    AuthApi auth = new AuthApi(accounts, tokens, new StoredRevocations(f.vertx, f.store, revocations,
-        Duration.ofHours(2), clock), Duration.ofHours(1), false,
-        new OriginPolicy(URI.create("http://pier.localhost:8080"), List.of()),
-        new RateLimiter(10, Duration.ofMinutes(1), clock));
+    Accounts accounts =
+        new Accounts(f.vertx, f.store, f.cluster.accounts(), Set.of("root"), true, null, clock);
+    AuthApi auth =
+        new AuthApi(
+            accounts,
+            tokens,
+            new StoredRevocations(f.vertx, f.store, revocations, Duration.ofHours(2), clock),
+            Duration.ofHours(1),
+            false,
+            new OriginPolicy(URI.create("http://pier.localhost:8080"), List.of()),
+            new RateLimiter(10, Duration.ofMinutes(1), clock));
     Function<String, String> previewUrl = slug -> "http://" + slug + ".pier.localhost:8080/";
     Router router = Router.router(f.vertx);
-    new SchedulerApi(f.service, f.drain, f.catalog, f.cluster, keeper, auth, new PreviewSignIn(auth, tokens, f.service::get,
-        previewUrl), new RateLimiter(5, Duration.ofMinutes(1), clock), previewUrl,
-        slug -> "http://pier.localhost:8080/ide/" + slug).mount(f.vertx, router);
+    new SchedulerApi(
+            f.service,
+            f.drain,
+            f.catalog,
+            f.cluster,
+            keeper,
+            auth,
+            new PreviewSignIn(auth, tokens, f.service::get, previewUrl),
+            new RateLimiter(5, Duration.ofMinutes(1), clock),
+            previewUrl,
+            slug -> "http://pier.localhost:8080/ide/" + slug)
+        .mount(f.vertx, router);
     bearer = tokens.issue("root", true, Duration.ofHours(1));
     server = await(f.vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
     base = "http://127.0.0.1:" + server.actualPort();
@@ -78,12 +106,21 @@ class SchedulerApiWireTest {
   }
 
   private HttpResponse<String> send(String method, String path, String body) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(5))
-        .header("Authorization", "Bearer " + bearer);
-    b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(Duration.ofSeconds(5))
+            .header("Authorization", "Bearer " + bearer);
+    b.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
     if (body != null) b.header("Content-Type", "application/json");
     HttpResponse<String> resp = http.send(b.build(), HttpResponse.BodyHandlers.ofString(UTF_8));
-    assertEquals(method.equals("POST") && path.equals("/api/repls") ? 201 : 200, resp.statusCode(), resp.body());
+    assertEquals(
+        method.equals("POST") && path.equals("/api/repls") ? 201 : 200,
+        resp.statusCode(),
+        resp.body());
     return resp;
   }
 
@@ -93,19 +130,31 @@ class SchedulerApiWireTest {
 
   /** The repl as the API shows it, with the fields a test expects next. */
   private static String repl(JsonObject shown, String state, String node) {
-    return "{\"slug\":\"" + shown.getString("slug") + "\",\"template\":\"node\",\"owner\":\"root\",\"state\":\""
-        + state + "\",\"node\":" + (node == null ? "null" : "\"" + node + "\"") + ",\"createdAt\":\""
-        + shown.getString("createdAt") + "\",\"lastActiveAt\":\"" + shown.getString("lastActiveAt") + "\",\"limits\":"
-        + shown.getJsonObject("limits").encode() + ",\"visibility\":\"public\",\"previewUrl\":\"http://"
-        + shown.getString("slug") + ".pier.localhost:8080/\",\"ideUrl\":\"http://pier.localhost:8080/ide/"
-        + shown.getString("slug") + "\"";
+    return "{\"slug\":\""
+        + shown.getString("slug")
+        + "\",\"template\":\"node\",\"owner\":\"root\",\"state\":\""
+        + state
+        + "\",\"node\":"
+        + (node == null ? "null" : "\"" + node + "\"")
+        + ",\"createdAt\":\""
+        + shown.getString("createdAt")
+        + "\",\"lastActiveAt\":\""
+        + shown.getString("lastActiveAt")
+        + "\",\"limits\":"
+        + shown.getJsonObject("limits").encode()
+        + ",\"visibility\":\"public\",\"previewUrl\":\"http://"
+        + shown.getString("slug")
+        + ".pier.localhost:8080/\",\"ideUrl\":\"http://pier.localhost:8080/ide/"
+        + shown.getString("slug")
+        + "\"";
   }
 
   @Test
   void aCreatedReplShowsItsFieldsInOrderWithItsUrls() throws Exception {
     JsonObject created = create();
-    assertEquals(repl(created, "stopped", null) + "}", send("GET", "/api/repls/" + created.getString("slug"),
-        null).body());
+    assertEquals(
+        repl(created, "stopped", null) + "}",
+        send("GET", "/api/repls/" + created.getString("slug"), null).body());
   }
 
   @Test
@@ -114,10 +163,13 @@ class SchedulerApiWireTest {
     String slug = create().getString("slug");
     String started = send("POST", "/api/repls/" + slug + "/start", null).body();
     assertEquals(repl(new JsonObject(started), "running", "node-a") + "}", started);
-    f.nodes.unsaved = List.of(new NodeClient.Unsaved("a\nb.txt", "a control character in the name"));
+    f.nodes.unsaved =
+        List.of(new NodeClient.Unsaved("a\nb.txt", "a control character in the name"));
     String stopped = send("POST", "/api/repls/" + slug + "/stop", null).body();
-    assertEquals(repl(new JsonObject(stopped), "stopped", null)
-        + ",\"unsaved\":[{\"path\":\"a\\nb.txt\",\"reason\":\"a control character in the name\"}]}", stopped);
+    assertEquals(
+        repl(new JsonObject(stopped), "stopped", null)
+            + ",\"unsaved\":[{\"path\":\"a\\nb.txt\",\"reason\":\"a control character in the name\"}]}",
+        stopped);
   }
 
   @Test
@@ -130,7 +182,9 @@ class SchedulerApiWireTest {
   @Test
   void aDeleteSaysWhatWasDeleted() throws Exception {
     String slug = create().getString("slug");
-    assertEquals("{\"slug\":\"" + slug + "\",\"deleted\":true}", send("DELETE", "/api/repls/" + slug, null).body());
+    assertEquals(
+        "{\"slug\":\"" + slug + "\",\"deleted\":true}",
+        send("DELETE", "/api/repls/" + slug, null).body());
   }
 
   @Test
@@ -139,28 +193,39 @@ class SchedulerApiWireTest {
     String slug = create().getString("slug");
     send("POST", "/api/repls/" + slug + "/start", null);
     f.addNode("node-b");
-    assertEquals("{\"node\":\"node-a\",\"draining\":true,\"moved\":[\"" + slug + "\"],\"failed\":{}}",
+    assertEquals(
+        "{\"node\":\"node-a\",\"draining\":true,\"moved\":[\"" + slug + "\"],\"failed\":{}}",
         send("POST", "/api/nodes/node-a/drain", null).body());
     String stuck = send("POST", "/api/nodes/node-b/drain", null).body();
     String why = new JsonObject(stuck).getJsonObject("failed").getString(slug);
     assertTrue(why.startsWith("cannot start " + slug + ": "), why);
-    assertEquals("{\"node\":\"node-b\",\"draining\":true,\"moved\":[],\"failed\":{\"" + slug + "\":"
-        + Json.encode(why) + "}}", stuck);
+    assertEquals(
+        "{\"node\":\"node-b\",\"draining\":true,\"moved\":[],\"failed\":{\""
+            + slug
+            + "\":"
+            + Json.encode(why)
+            + "}}",
+        stuck);
   }
 
   @Test
   void anUndrainSaysOnlyThatTheNodeTakesWorkAgain() throws Exception {
     f.addNode("node-a");
-    assertEquals("{\"node\":\"node-a\",\"draining\":false}", send("POST", "/api/nodes/node-a/undrain", null).body());
+    assertEquals(
+        "{\"node\":\"node-a\",\"draining\":false}",
+        send("POST", "/api/nodes/node-a/undrain", null).body());
   }
 
   @Test
   void theFleetSignalShowsCapacityUseTheRuleAndWhetherTheClusterIsSafe() throws Exception {
     f.addNode("node-a");
-    assertEquals("{\"nodes\":1,\"activeNodes\":1,\"capacity\":{\"slots\":20,\"memoryMb\":16384,\"cpus\":8.0},"
-        + "\"used\":{\"repls\":0,\"reservedMemoryMb\":0,\"cpus\":0.0},\"utilisation\":0.0,\"targetUtilisation\":0.7,"
-        + "\"desiredNodes\":1,\"scaleOut\":false,\"rule\":\"" + FleetSignal.RULE + "\","
-        + "\"cluster\":{\"members\":1,\"safe\":true}}",
+    assertEquals(
+        "{\"nodes\":1,\"activeNodes\":1,\"capacity\":{\"slots\":20,\"memoryMb\":16384,\"cpus\":8.0},"
+            + "\"used\":{\"repls\":0,\"reservedMemoryMb\":0,\"cpus\":0.0},\"utilisation\":0.0,\"targetUtilisation\":0.7,"
+            + "\"desiredNodes\":1,\"scaleOut\":false,\"rule\":\""
+            + FleetSignal.RULE
+            + "\","
+            + "\"cluster\":{\"members\":1,\"safe\":true}}",
         send("GET", "/api/fleet", null).body());
   }
 }

@@ -36,7 +36,8 @@ class RateLimiterTest {
     }
     assertEquals(1000, limiter.size());
     assertTrue(allowed >= 16_000, "names whose window had passed made room: " + allowed);
-    assertTrue(full > 0, "and new names were refused while every tracked one was still inside its window");
+    assertTrue(
+        full > 0, "and new names were refused while every tracked one was still inside its window");
   }
 
   @Test
@@ -53,7 +54,10 @@ class RateLimiterTest {
     assertTrue(limiter.tryAcquire("victim"));
     for (int i = 0; i < 10_000; i++) limiter.tryAcquire("spray-" + i);
     assertEquals(100, limiter.size());
-    assertEquals(RateLimiter.Outcome.KEY_LIMITED, limiter.acquire("victim"), "spraying other names reset nothing");
+    assertEquals(
+        RateLimiter.Outcome.KEY_LIMITED,
+        limiter.acquire("victim"),
+        "spraying other names reset nothing");
     clock.advance(Duration.ofSeconds(61));
     assertTrue(limiter.tryAcquire("newcomer"), "room again once the window passed");
     assertTrue(limiter.size() <= 100);

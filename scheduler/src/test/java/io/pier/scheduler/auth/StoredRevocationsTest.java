@@ -30,7 +30,8 @@ class StoredRevocationsTest {
   }
 
   private Revocations freshCluster() {
-    return Revocations.following(vertx, new SharedMap<JsonObject>(new InMemoryStringMap(clock), j -> j, j -> j), clock);
+    return Revocations.following(
+        vertx, new SharedMap<JsonObject>(new InMemoryStringMap(clock), j -> j, j -> j), clock);
   }
 
   @Test
@@ -43,12 +44,22 @@ class StoredRevocationsTest {
 
     Revocations afterRestart = freshCluster();
     assertTrue(afterRestart.allows("bob", before), "an empty map knows nothing");
-    assertEquals(1, await(new StoredRevocations(vertx, store, afterRestart, Duration.ofHours(13), clock).restore()));
+    assertEquals(
+        1,
+        await(
+            new StoredRevocations(vertx, store, afterRestart, Duration.ofHours(13), clock)
+                .restore()));
     assertFalse(afterRestart.allows("bob", before), "bob's earlier token is refused again");
 
     store.put(StoredRevocations.PREFIX + "carol.json", "not json".getBytes(StandardCharsets.UTF_8));
     clock.advance(Duration.ofHours(14));
-    assertEquals(0, await(new StoredRevocations(vertx, store, freshCluster(), Duration.ofHours(13), clock).restore()));
-    assertFalse(store.get(StoredRevocations.PREFIX + "bob.json").isPresent(), "expired: nothing left to refuse");
+    assertEquals(
+        0,
+        await(
+            new StoredRevocations(vertx, store, freshCluster(), Duration.ofHours(13), clock)
+                .restore()));
+    assertFalse(
+        store.get(StoredRevocations.PREFIX + "bob.json").isPresent(),
+        "expired: nothing left to refuse");
   }
 }

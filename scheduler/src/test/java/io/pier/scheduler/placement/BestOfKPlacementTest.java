@@ -26,13 +26,15 @@ import org.junit.jupiter.api.Test;
 class BestOfKPlacementTest {
   private static final String IMAGE = "pier-runner-node:latest";
   private static final Duration STALE_AFTER = Duration.ofSeconds(15);
-  private static final PlacementRequest REQUEST = new PlacementRequest("brave-otter-1", new Limits(1, 512, 256), IMAGE);
+  private static final PlacementRequest REQUEST =
+      new PlacementRequest("brave-otter-1", new Limits(1, 512, 256), IMAGE);
 
   private final MutableClock clock = new MutableClock();
   private final Instant now = clock.instant();
 
   private BestOfKPlacement placement(int k, long seed) {
-    return new BestOfKPlacement(Checks.standard(clock, STALE_AFTER), new LoadScorer(), k, new Random(seed));
+    return new BestOfKPlacement(
+        Checks.standard(clock, STALE_AFTER), new LoadScorer(), k, new Random(seed));
   }
 
   private List<NodeInfo> nodes(String prefix, int count, Function<FakeNodes, FakeNodes> shape) {
@@ -61,8 +63,19 @@ class BestOfKPlacementTest {
     for (int i = 0; i < 200; i++) {
       Placement.Decision d = placement.place(fleet, REQUEST);
       assertTrue(d.node().orElseThrow().nodeId().startsWith("ok-"), d.node().get().nodeId());
-      assertEquals(Map.of("no recent heartbeat", 100, "draining", 90, "no free slot", 80, "no free memory", 70,
-          "no runner image", 100), d.rejections());
+      assertEquals(
+          Map.of(
+              "no recent heartbeat",
+              100,
+              "draining",
+              90,
+              "no free slot",
+              80,
+              "no free memory",
+              70,
+              "no runner image",
+              100),
+          d.rejections());
     }
   }
 
@@ -74,7 +87,8 @@ class BestOfKPlacementTest {
     fleet.addAll(nodes("local-build", 20, b -> b.images(IMAGE)));
     fleet.addAll(nodes("older-set", 20, b -> b.images(IMAGE, older)));
     fleet.addAll(nodes("pulled", 3, b -> b.images(IMAGE, pinned)));
-    PlacementRequest request = new PlacementRequest("brave-otter-1", new Limits(1, 512, 256), pinned);
+    PlacementRequest request =
+        new PlacementRequest("brave-otter-1", new Limits(1, 512, 256), pinned);
     BestOfKPlacement placement = placement(2, 5);
     for (int i = 0; i < 50; i++) {
       Placement.Decision d = placement.place(fleet, request);
@@ -93,8 +107,13 @@ class BestOfKPlacementTest {
     assertTrue(d.node().isEmpty());
     String explain = d.explain();
     assertTrue(explain.startsWith("no node can take it:"), explain);
-    for (String part : List.of("100 with no recent heartbeat", "90 with draining", "80 with no free slot",
-        "70 with no free memory", "100 with no runner image")) {
+    for (String part :
+        List.of(
+            "100 with no recent heartbeat",
+            "90 with draining",
+            "80 with no free slot",
+            "70 with no free memory",
+            "100 with no runner image")) {
       assertTrue(explain.contains(part), explain);
     }
     assertTrue(!explain.endsWith(";"), explain);
@@ -108,16 +127,18 @@ class BestOfKPlacementTest {
     unfit.put("no free slot", node("n", now).slots(3).repls(3).build());
     unfit.put("no free memory", node("n", now).memoryMb(1024).reservedMb(600).build());
     unfit.put("no runner image", node("n", now).images().build());
-    unfit.forEach((reason, n) -> {
-      Placement.Decision d = placement(2, 1).place(List.of(n), REQUEST);
-      assertTrue(d.node().isEmpty(), reason);
-      assertEquals(Map.of(reason, 1), d.rejections());
-    });
+    unfit.forEach(
+        (reason, n) -> {
+          Placement.Decision d = placement(2, 1).place(List.of(n), REQUEST);
+          assertTrue(d.node().isEmpty(), reason);
+          assertEquals(Map.of(reason, 1), d.rejections());
+        });
   }
 
   @Test
   void aReplThatNamesARuntimeGoesOnlyToNodesThatOfferIt() {
-    PlacementRequest gvisor = new PlacementRequest("sandboxed-1", new Limits(1, 512, 256, 0, "runsc"), IMAGE);
+    PlacementRequest gvisor =
+        new PlacementRequest("sandboxed-1", new Limits(1, 512, 256, 0, "runsc"), IMAGE);
     List<NodeInfo> fleet = new ArrayList<>(nodes("plain", 30, b -> b));
     fleet.addAll(nodes("gvisor", 3, b -> b.runtimes("runc", "runsc")));
     BestOfKPlacement placement = placement(2, 5);
@@ -132,28 +153,38 @@ class BestOfKPlacementTest {
 
   @Test
   void aReplThatNamesARuntimeNoNodeOffersIsRefusedWithTheReason() {
-    PlacementRequest kata = new PlacementRequest("sandboxed-2", new Limits(1, 512, 256, 0, "kata"), IMAGE);
-    Placement.Decision d = placement(2, 1).place(nodes("n", 4, b -> b.runtimes("runc", "runsc")), kata);
+    PlacementRequest kata =
+        new PlacementRequest("sandboxed-2", new Limits(1, 512, 256, 0, "kata"), IMAGE);
+    Placement.Decision d =
+        placement(2, 1).place(nodes("n", 4, b -> b.runtimes("runc", "runsc")), kata);
     assertTrue(d.node().isEmpty());
     assertTrue(d.explain().contains("4 with no such container runtime"), d.explain());
   }
 
   @Test
   void aReplThatNamesNoRuntimeRunsOnNodesWhateverTheyOffer() {
-    Placement.Decision d = placement(2, 1).place(List.of(node("bare", now).runtimes().build()), REQUEST);
+    Placement.Decision d =
+        placement(2, 1).place(List.of(node("bare", now).runtimes().build()), REQUEST);
     assertEquals("bare", d.node().orElseThrow().nodeId());
   }
 
   @Test
   void aNodeFailingSeveralChecksCountsOnceForTheFirst() {
     NodeInfo n = node("n", now).heartbeatAt(now.minusSeconds(60)).draining().images().build();
-    assertEquals(Map.of("no recent heartbeat", 1), placement(2, 1).place(List.of(n), REQUEST).rejections());
+    assertEquals(
+        Map.of("no recent heartbeat", 1), placement(2, 1).place(List.of(n), REQUEST).rejections());
   }
 
   @Test
   void boundaryNodesAreFeasible() {
-    NodeInfo n = node("edge", now).heartbeatAt(now.minus(STALE_AFTER).plusMillis(1)).slots(4).repls(3)
-        .memoryMb(2048).reservedMb(2048 - 512).build();
+    NodeInfo n =
+        node("edge", now)
+            .heartbeatAt(now.minus(STALE_AFTER).plusMillis(1))
+            .slots(4)
+            .repls(3)
+            .memoryMb(2048)
+            .reservedMb(2048 - 512)
+            .build();
     Placement.Decision d = placement(2, 1).place(List.of(n), REQUEST);
     assertEquals("edge", d.node().orElseThrow().nodeId());
     assertEquals("placed on edge", d.explain());
@@ -175,11 +206,12 @@ class BestOfKPlacementTest {
 
   @Test
   void withKAtLeastTheFleetSizeTheLeastLoadedNodeWins() {
-    List<NodeInfo> fleet = List.of(
-        node("busy", now).repls(10).build(),
-        node("idle", now).repls(1).build(),
-        node("hot-cpu", now).repls(0).cpuUsage(7.5).build(),
-        node("mem", now).repls(0).reservedMb(15_000).build());
+    List<NodeInfo> fleet =
+        List.of(
+            node("busy", now).repls(10).build(),
+            node("idle", now).repls(1).build(),
+            node("hot-cpu", now).repls(0).cpuUsage(7.5).build(),
+            node("mem", now).repls(0).reservedMb(15_000).build());
     for (long seed = 0; seed < 20; seed++) {
       assertEquals("idle", placement(10, seed).place(fleet, REQUEST).node().orElseThrow().nodeId());
     }
@@ -198,7 +230,8 @@ class BestOfKPlacementTest {
     List<NodeInfo> fleet = mixedFleet();
     BestOfKPlacement placement = placement(1, 11);
     Set<String> chosen = new HashSet<>();
-    for (int i = 0; i < 2000; i++) chosen.add(placement.place(fleet, REQUEST).node().orElseThrow().nodeId());
+    for (int i = 0; i < 2000; i++)
+      chosen.add(placement.place(fleet, REQUEST).node().orElseThrow().nodeId());
     assertEquals(40, chosen.size());
     assertTrue(chosen.stream().allMatch(id -> id.startsWith("ok-")), chosen.toString());
   }
@@ -210,15 +243,21 @@ class BestOfKPlacementTest {
     Map<String, Integer> index = new HashMap<>();
     for (int i = 0; i < current.size(); i++) index.put(current.get(i).nodeId(), i);
     for (int r = 0; r < count; r++) {
-      NodeInfo chosen = placement.place(current, REQUEST).node().orElseThrow(() -> new AssertionError("no node"));
+      NodeInfo chosen =
+          placement.place(current, REQUEST).node().orElseThrow(() -> new AssertionError("no node"));
       int i = index.get(chosen.nodeId());
       current.set(i, FakeNodes.plusRepl(current.get(i), REQUEST.limits().memoryMb()));
     }
-    return current.stream().mapToInt(n -> {
-      assertTrue(n.load().repls() <= n.capacity().slots(), n.nodeId() + " over capacity");
-      assertTrue(n.load().reservedMemoryMb() <= n.capacity().memoryMb(), n.nodeId() + " over memory");
-      return n.load().repls();
-    }).toArray();
+    return current.stream()
+        .mapToInt(
+            n -> {
+              assertTrue(n.load().repls() <= n.capacity().slots(), n.nodeId() + " over capacity");
+              assertTrue(
+                  n.load().reservedMemoryMb() <= n.capacity().memoryMb(),
+                  n.nodeId() + " over memory");
+              return n.load().repls();
+            })
+        .toArray();
   }
 
   private static int spread(int[] perNode) {
@@ -258,7 +297,8 @@ class BestOfKPlacementTest {
     BestOfKPlacement placement = placement(2, 9);
     List<NodeInfo> current = new ArrayList<>(fleet);
     for (int r = 0; r < 1000; r++) {
-      NodeInfo chosen = placement.place(current, REQUEST).node().orElseThrow(() -> new AssertionError("refused"));
+      NodeInfo chosen =
+          placement.place(current, REQUEST).node().orElseThrow(() -> new AssertionError("refused"));
       int i = current.indexOf(chosen);
       current.set(i, FakeNodes.plusRepl(chosen, 512));
     }
@@ -274,7 +314,8 @@ class BestOfKPlacementTest {
     List<NodeInfo> fleet = nodes("n", 50, b -> b.slots(100).memoryMb(4 * 512));
     int[] perNode = fill(2, 3, fleet, 200);
     assertTrue(Arrays.stream(perNode).allMatch(c -> c == 4));
-    List<NodeInfo> full = nodes("n", 50, b -> b.slots(100).memoryMb(4 * 512).repls(4).reservedMb(4 * 512));
+    List<NodeInfo> full =
+        nodes("n", 50, b -> b.slots(100).memoryMb(4 * 512).repls(4).reservedMb(4 * 512));
     assertEquals(Map.of("no free memory", 50), placement(2, 3).place(full, REQUEST).rejections());
   }
 
@@ -305,7 +346,9 @@ class BestOfKPlacementTest {
     // Two of 64 draws miss a 10 % share about once in a hundred placements: those check every node.
     assertTrue(sampled > 2900, sampled + " of 3000 placements decided by draws alone");
     assertTrue(chosen.stream().allMatch(id -> id.startsWith("ok-")), chosen.toString());
-    assertTrue(chosen.size() > 450, "the draws reach the feasible nodes: " + chosen.size() + " of 500 chosen");
+    assertTrue(
+        chosen.size() > 450,
+        "the draws reach the feasible nodes: " + chosen.size() + " of 500 chosen");
   }
 
   @Test
@@ -326,7 +369,16 @@ class BestOfKPlacementTest {
     fleet.removeIf(n -> n.nodeId().startsWith("ok-"));
     Placement.Decision d = placement(2, 1).place(fleet, REQUEST);
     assertTrue(d.node().isEmpty());
-    assertEquals(Map.of("no recent heartbeat", 1500, "draining", 1000, "no free slot", 1000, "no runner image", 1000),
+    assertEquals(
+        Map.of(
+            "no recent heartbeat",
+            1500,
+            "draining",
+            1000,
+            "no free slot",
+            1000,
+            "no runner image",
+            1000),
         d.rejections());
   }
 
@@ -336,8 +388,11 @@ class BestOfKPlacementTest {
     List<NodeInfo> fleet = nodes("n", 2000, b -> b.slots(40).memoryMb(40 * 512));
     int[] two = fill(2, 5, fleet, 20_000);
     int[] one = fill(1, 5, fleet, 20_000);
-    assertTrue(Arrays.stream(two).max().orElseThrow() <= 14, "fullest node with two choices: "
-        + Arrays.stream(two).max().orElseThrow());
-    assertTrue(spread(one) >= 2 * spread(two), "k=1 spread " + spread(one) + ", k=2 spread " + spread(two));
+    assertTrue(
+        Arrays.stream(two).max().orElseThrow() <= 14,
+        "fullest node with two choices: " + Arrays.stream(two).max().orElseThrow());
+    assertTrue(
+        spread(one) >= 2 * spread(two),
+        "k=1 spread " + spread(one) + ", k=2 spread " + spread(two));
   }
 }

@@ -10,24 +10,31 @@ import org.junit.jupiter.api.Test;
 
 class LoadScorerTest {
   private static final Instant NOW = Instant.parse("2024-05-01T12:00:00Z");
-  private static final PlacementRequest REQUEST = new PlacementRequest("s", new Limits(1, 512, 256), "img");
+  private static final PlacementRequest REQUEST =
+      new PlacementRequest("s", new Limits(1, 512, 256), "img");
   private final LoadScorer scorer = new LoadScorer();
 
   @Test
   void scoresTheSlotFractionAfterAddingTheRepl() {
     // 10 slots, 4 used -> 5/10 after; memory (1024+512)/16384 and CPU 0 are lower.
-    assertEquals(0.5, scorer.score(node("n", NOW).slots(10).repls(4).reservedMb(1024).build(), REQUEST), 1e-9);
+    assertEquals(
+        0.5,
+        scorer.score(node("n", NOW).slots(10).repls(4).reservedMb(1024).build(), REQUEST),
+        1e-9);
   }
 
   @Test
   void scoresTheMemoryFractionWhenItIsTheMostUsed() {
-    assertEquals(0.75, scorer.score(node("n", NOW).slots(100).memoryMb(2048).reservedMb(1024).build(), REQUEST),
+    assertEquals(
+        0.75,
+        scorer.score(node("n", NOW).slots(100).memoryMb(2048).reservedMb(1024).build(), REQUEST),
         1e-9);
   }
 
   @Test
   void scoresMeasuredCpuWhenItIsTheMostUsed() {
-    assertEquals(0.9, scorer.score(node("n", NOW).slots(100).cpus(10).cpuUsage(9).build(), REQUEST), 1e-9);
+    assertEquals(
+        0.9, scorer.score(node("n", NOW).slots(100).cpus(10).cpuUsage(9).build(), REQUEST), 1e-9);
   }
 
   @Test

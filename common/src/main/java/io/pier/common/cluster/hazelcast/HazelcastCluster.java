@@ -1,8 +1,8 @@
 package io.pier.common.cluster.hazelcast;
 
+import com.hazelcast.cluster.Member;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.NetworkConfig;
-import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pier.common.cluster.ClusterConfig;
@@ -29,41 +29,50 @@ public final class HazelcastCluster {
   private HazelcastCluster(Vertx vertx, HazelcastInstance hazelcast) {
     this.vertx = vertx;
     this.hazelcast = hazelcast;
-    this.state = new ClusterState(name -> new HazelcastStringMap(vertx, hazelcast.getMap(name)), new Membership() {
-      @Override
-      public String self() {
-        return hazelcast.getCluster().getLocalMember().getUuid().toString();
-      }
+    this.state =
+        new ClusterState(
+            name -> new HazelcastStringMap(vertx, hazelcast.getMap(name)),
+            new Membership() {
+              @Override
+              public String self() {
+                return hazelcast.getCluster().getLocalMember().getUuid().toString();
+              }
 
-      @Override
-      public boolean isMember(String memberId) {
-        for (Member member : hazelcast.getCluster().getMembers()) {
-          if (member.getUuid().toString().equals(memberId)) return true;
-        }
-        return false;
-      }
+              @Override
+              public boolean isMember(String memberId) {
+                for (Member member : hazelcast.getCluster().getMembers()) {
+                  if (member.getUuid().toString().equals(memberId)) return true;
+                }
+                return false;
+              }
 
-      @Override
-      public int size() {
-        return hazelcast.getCluster().getMembers().size();
-      }
+              @Override
+              public int size() {
+                return hazelcast.getCluster().getMembers().size();
+              }
 
-      @Override
-      public boolean safe() {
-        return hazelcast.getPartitionService().isClusterSafe();
-      }
-    });
+              @Override
+              public boolean safe() {
+                return hazelcast.getPartitionService().isClusterSafe();
+              }
+            });
   }
 
   /** Starts a clustered Vert.x that records its metrics in {@code registry}, and joins the cluster. */
   public static Future<HazelcastCluster> join(ClusterConfig config, MeterRegistry registry) {
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(config));
-    VertxOptions options = new VertxOptions()
-        // Vert.x keeps metrics backends by registry name; a name of its own keeps services sharing a JVM (tests) apart.
-        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
-            .setRegistryName("pier-" + UUID.randomUUID()))
-        .setEventBusOptions(new EventBusOptions().setHost(config.host()).setClusterPublicHost(config.host()));
-    return Vertx.builder().with(options)
+    VertxOptions options =
+        new VertxOptions()
+            // Vert.x keeps metrics backends by registry name; a name of its own keeps services
+            // sharing a JVM (tests) apart.
+            .setMetricsOptions(
+                new MicrometerMetricsOptions()
+                    .setEnabled(true)
+                    .setRegistryName("pier-" + UUID.randomUUID()))
+            .setEventBusOptions(
+                new EventBusOptions().setHost(config.host()).setClusterPublicHost(config.host()));
+    return Vertx.builder()
+        .with(options)
         .withMetrics(new MicrometerMetricsFactory(registry))
         .withClusterManager(manager)
         .buildClustered()
@@ -83,7 +92,8 @@ public final class HazelcastCluster {
     hz.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
     // A member listed without a port is looked for on this many ports from the first one.
     hz.setProperty("hazelcast.tcp.join.port.try.count", "10");
-    // Every map Pier uses (no map has a configuration of its own) keeps its entries on this many other members.
+    // Every map Pier uses (no map has a configuration of its own) keeps its entries on this many
+    // other members.
     hz.getMapConfig("default").setBackupCount(config.backups());
     NetworkConfig network = hz.getNetworkConfig();
     network.setPort(config.port()).setPortAutoIncrement(true).setPortCount(100);

@@ -26,9 +26,11 @@ final class HazelcastStringMap implements StringMap {
 
   @Override
   public Future<Void> set(String key, String value, Duration ttl) {
-    return Future.fromCompletionStage(ttl == null
-        ? map.setAsync(key, value)
-        : map.setAsync(key, value, ttl.toMillis(), TimeUnit.MILLISECONDS), vertx.getOrCreateContext());
+    return Future.fromCompletionStage(
+        ttl == null
+            ? map.setAsync(key, value)
+            : map.setAsync(key, value, ttl.toMillis(), TimeUnit.MILLISECONDS),
+        vertx.getOrCreateContext());
   }
 
   @Override
@@ -38,7 +40,8 @@ final class HazelcastStringMap implements StringMap {
 
   @Override
   public Future<Boolean> putIfAbsent(String key, String value, Duration ttl) {
-    return vertx.executeBlocking(() -> map.putIfAbsent(key, value, ttl.toMillis(), TimeUnit.MILLISECONDS) == null, false);
+    return vertx.executeBlocking(
+        () -> map.putIfAbsent(key, value, ttl.toMillis(), TimeUnit.MILLISECONDS) == null, false);
   }
 
   @Override

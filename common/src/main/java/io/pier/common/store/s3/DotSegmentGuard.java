@@ -31,7 +31,8 @@ final class DotSegmentGuard extends ForwardingBlobStore {
 
   private static String checked(String key) {
     if (key != null && StorageKeys.hasDotSegment(key)) {
-      throw S3Exceptions.invalidArgument("object keys with '.' or '..' segments are refused: " + key);
+      throw S3Exceptions.invalidArgument(
+          "object keys with '.' or '..' segments are refused: " + key);
     }
     return key;
   }

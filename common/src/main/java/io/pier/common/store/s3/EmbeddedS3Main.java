@@ -11,8 +11,7 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedS3Main {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedS3Main.class);
 
-  private EmbeddedS3Main() {
-  }
+  private EmbeddedS3Main() {}
 
   public static void main(String[] args) throws Exception {
     Env env = Env.system();
@@ -30,14 +29,18 @@ public final class EmbeddedS3Main {
     EmbeddedS3Server server = EmbeddedS3Server.start(dir, host, port, accessKey, secretKey);
     LOG.info("embedded S3 serving {} on http://{}:{}", dir, host, server.port());
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        server.close();
-      } catch (Exception e) {
-        LOG.warn("stopping embedded S3", e);
-      }
-      stopped.countDown();
-    }, "s3-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    server.close();
+                  } catch (Exception e) {
+                    LOG.warn("stopping embedded S3", e);
+                  }
+                  stopped.countDown();
+                },
+                "s3-shutdown"));
     stopped.await();
   }
 }

@@ -22,19 +22,22 @@ public final class EmbeddedS3Server implements AutoCloseable {
   /**
    * Serves the folder {@code dir} (one sub-folder per bucket) on {@code host:port}; port 0 picks a free one.
    */
-  public static EmbeddedS3Server start(Path dir, String host, int port, String accessKey, String secretKey)
-      throws Exception {
+  public static EmbeddedS3Server start(
+      Path dir, String host, int port, String accessKey, String secretKey) throws Exception {
     Files.createDirectories(dir);
-    S3Proxy proxy = S3Proxy.builder()
-        .blobStore(new DotSegmentGuard(new FilesystemNio2BlobStore(dir.toAbsolutePath().toString())))
-        .endpoint(URI.create("http://" + host + ":" + port))
-        .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
-        .stopTimeout(0)
-        .build();
+    S3Proxy proxy =
+        S3Proxy.builder()
+            .blobStore(
+                new DotSegmentGuard(new FilesystemNio2BlobStore(dir.toAbsolutePath().toString())))
+            .endpoint(URI.create("http://" + host + ":" + port))
+            .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
+            .stopTimeout(0)
+            .build();
     proxy.start();
     long deadline = System.nanoTime() + 30_000_000_000L;
     while (!"STARTED".equals(proxy.getState())) {
-      if (System.nanoTime() > deadline) throw new IllegalStateException("embedded S3 did not start in 30 s");
+      if (System.nanoTime() > deadline)
+        throw new IllegalStateException("embedded S3 did not start in 30 s");
       Thread.sleep(10);
     }
     return new EmbeddedS3Server(proxy);

@@ -9,7 +9,8 @@ import java.net.URI;
  * @param endpoint an S3-compatible endpoint (embedded server, MinIO), or null for AWS S3 itself
  * @param accessKey null to use the AWS SDK's default credential chain
  */
-public record S3Config(URI endpoint, String region, String bucket, String accessKey, String secretKey) {
+public record S3Config(
+    URI endpoint, String region, String bucket, String accessKey, String secretKey) {
 
   public static S3Config fromEnv(Env env) {
     String endpoint = env.string("PIER_S3_ENDPOINT", null);
@@ -22,13 +23,19 @@ public record S3Config(URI endpoint, String region, String bucket, String access
     if (endpoint != null) {
       try {
         uri = URI.create(endpoint);
-        if (uri.getScheme() == null || uri.getHost() == null) throw new IllegalArgumentException("no scheme or host");
+        if (uri.getScheme() == null || uri.getHost() == null)
+          throw new IllegalArgumentException("no scheme or host");
       } catch (IllegalArgumentException e) {
-        env.problem("PIER_S3_ENDPOINT must be a URL such as http://127.0.0.1:9000, got '" + endpoint + "'");
+        env.problem(
+            "PIER_S3_ENDPOINT must be a URL such as http://127.0.0.1:9000, got '" + endpoint + "'");
       }
     }
-    return new S3Config(uri, env.string("PIER_S3_REGION", "us-east-1"), env.string("PIER_S3_BUCKET", "pier"),
-        accessKey, secretKey);
+    return new S3Config(
+        uri,
+        env.string("PIER_S3_REGION", "us-east-1"),
+        env.string("PIER_S3_BUCKET", "pier"),
+        accessKey,
+        secretKey);
   }
 
   @Override

@@ -32,15 +32,18 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
   private final String bucket;
 
   public S3ObjectStore(S3Config config) {
-    S3ClientBuilder builder = S3Client.builder()
-        .region(Region.of(config.region()))
-        .httpClient(UrlConnectionHttpClient.create())
-        // S3-compatible servers do not all speak the newer default checksums.
-        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-        .credentialsProvider(config.accessKey() == null
-            ? DefaultCredentialsProvider.builder().build()
-            : StaticCredentialsProvider.create(AwsBasicCredentials.create(config.accessKey(), config.secretKey())));
+    S3ClientBuilder builder =
+        S3Client.builder()
+            .region(Region.of(config.region()))
+            .httpClient(UrlConnectionHttpClient.create())
+            // S3-compatible servers do not all speak the newer default checksums.
+            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+            .credentialsProvider(
+                config.accessKey() == null
+                    ? DefaultCredentialsProvider.builder().build()
+                    : StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(config.accessKey(), config.secretKey())));
     if (config.endpoint() != null) builder.endpointOverride(config.endpoint()).forcePathStyle(true);
     this.s3 = builder.build();
     this.bucket = config.bucket();
@@ -71,7 +74,8 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
   @Override
   public void putStream(String key, long length, Supplier<InputStream> content) {
     try {
-      s3.putObject(b -> b.bucket(bucket).key(key).contentLength(length),
+      s3.putObject(
+          b -> b.bucket(bucket).key(key).contentLength(length),
           RequestBody.fromContentProvider(content::get, length, "application/octet-stream"));
     } catch (S3Exception e) {
       // 4xx but for throttling, timeouts and credentials: this key or content will never be taken.
@@ -105,7 +109,8 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
   public List<ObjectInfo> list(String prefix) {
     List<ObjectInfo> found = new ArrayList<>();
     for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()) {
-      found.add(new ObjectInfo(o.key(), o.size(), o.eTag() == null ? null : o.eTag().replace("\"", "")));
+      found.add(
+          new ObjectInfo(o.key(), o.size(), o.eTag() == null ? null : o.eTag().replace("\"", "")));
     }
     return found;
   }
@@ -113,7 +118,8 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
   @Override
   public List<String> listFolders(String prefix) {
     List<String> folders = new ArrayList<>();
-    for (var page : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix).delimiter("/"))) {
+    for (var page :
+        s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix).delimiter("/"))) {
       page.commonPrefixes().forEach(p -> folders.add(p.prefix()));
     }
     return folders;
@@ -121,7 +127,12 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
 
   @Override
   public void copy(String fromKey, String toKey) {
-    s3.copyObject(b -> b.sourceBucket(bucket).sourceKey(fromKey).destinationBucket(bucket).destinationKey(toKey));
+    s3.copyObject(
+        b ->
+            b.sourceBucket(bucket)
+                .sourceKey(fromKey)
+                .destinationBucket(bucket)
+                .destinationKey(toKey));
   }
 
   @Override
@@ -133,9 +144,12 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
   public int deletePrefix(String prefix) {
     List<ObjectInfo> objects = list(prefix);
     for (int i = 0; i < objects.size(); i += DELETE_BATCH) {
-      List<ObjectIdentifier> batch = objects.subList(i, Math.min(objects.size(), i + DELETE_BATCH)).stream()
-          .map(o -> ObjectIdentifier.builder().key(o.key()).build()).toList();
-      s3.deleteObjects(b -> b.bucket(bucket).delete(Delete.builder().objects(batch).quiet(true).build()));
+      List<ObjectIdentifier> batch =
+          objects.subList(i, Math.min(objects.size(), i + DELETE_BATCH)).stream()
+              .map(o -> ObjectIdentifier.builder().key(o.key()).build())
+              .toList();
+      s3.deleteObjects(
+          b -> b.bucket(bucket).delete(Delete.builder().objects(batch).quiet(true).build()));
     }
     return objects.size();
   }

@@ -32,8 +32,10 @@ class HazelcastBackupsIT {
   @Test
   void twoMembersLostAtOnceLoseNoEntryWithTwoBackups() throws Exception {
     String cluster = "backups-it-" + UUID.randomUUID();
-    ClusterConfig config = new ClusterConfig(cluster, List.of("127.0.0.1"), "127.0.0.1", 5701, false);
-    for (int i = 0; i < 4; i++) members.add(Hazelcast.newHazelcastInstance(HazelcastCluster.hazelcastConfig(config)));
+    ClusterConfig config =
+        new ClusterConfig(cluster, List.of("127.0.0.1"), "127.0.0.1", 5701, false);
+    for (int i = 0; i < 4; i++)
+      members.add(Hazelcast.newHazelcastInstance(HazelcastCluster.hazelcastConfig(config)));
     awaitMembers(4);
     IMap<String, String> repls = members.get(0).getMap("pier.repls");
     for (int i = 0; i < ENTRIES; i++) repls.put("repl-" + i, "record-" + i);
@@ -52,13 +54,16 @@ class HazelcastBackupsIT {
 
   @Test
   void theMapsKeepTheConfiguredNumberOfBackups() {
-    ClusterConfig three = new ClusterConfig("backups-" + UUID.randomUUID(), List.of("127.0.0.1"), "127.0.0.1", 5701,
-        false, 3);
-    assertEquals(3, HazelcastCluster.hazelcastConfig(three).getMapConfig("pier.repls").getBackupCount());
+    ClusterConfig three =
+        new ClusterConfig(
+            "backups-" + UUID.randomUUID(), List.of("127.0.0.1"), "127.0.0.1", 5701, false, 3);
+    assertEquals(
+        3, HazelcastCluster.hazelcastConfig(three).getMapConfig("pier.repls").getBackupCount());
   }
 
   private void awaitMembers(int count) throws InterruptedException {
-    await(() -> members.stream().allMatch(m -> m.getCluster().getMembers().size() == count),
+    await(
+        () -> members.stream().allMatch(m -> m.getCluster().getMembers().size() == count),
         count + " members in the cluster");
   }
 

@@ -10,8 +10,12 @@ import java.util.Optional;
  * cgroupfs driver), which is instant, unlike Docker's stats endpoint that samples for a second.
  */
 enum CgroupUsage {
-  V1("/sys/fs/cgroup/cpuacct/docker/%s/cpuacct.usage", "/sys/fs/cgroup/memory/docker/%s/memory.usage_in_bytes", false),
-  V2_SYSTEMD("/sys/fs/cgroup/system.slice/docker-%s.scope/cpu.stat", "/sys/fs/cgroup/system.slice/docker-%s.scope/memory.current", true),
+  V1(
+      "/sys/fs/cgroup/cpuacct/docker/%s/cpuacct.usage",
+      "/sys/fs/cgroup/memory/docker/%s/memory.usage_in_bytes", false),
+  V2_SYSTEMD(
+      "/sys/fs/cgroup/system.slice/docker-%s.scope/cpu.stat",
+      "/sys/fs/cgroup/system.slice/docker-%s.scope/memory.current", true),
   V2_CGROUPFS("/sys/fs/cgroup/docker/%s/cpu.stat", "/sys/fs/cgroup/docker/%s/memory.current", true);
 
   private final String cpu;
@@ -40,12 +44,17 @@ enum CgroupUsage {
       long cpuNanos;
       if (cpuStat) {
         // cgroup v2: "usage_usec N" in cpu.stat
-        cpuNanos = Files.readAllLines(cpuFile).stream().filter(l -> l.startsWith("usage_usec "))
-            .mapToLong(l -> Long.parseLong(l.substring(11).trim()) * 1000).findFirst().orElse(0);
+        cpuNanos =
+            Files.readAllLines(cpuFile).stream()
+                .filter(l -> l.startsWith("usage_usec "))
+                .mapToLong(l -> Long.parseLong(l.substring(11).trim()) * 1000)
+                .findFirst()
+                .orElse(0);
       } else {
         cpuNanos = Long.parseLong(Files.readString(cpuFile).trim());
       }
-      long memoryBytes = Long.parseLong(Files.readString(Path.of(String.format(memory, id))).trim());
+      long memoryBytes =
+          Long.parseLong(Files.readString(Path.of(String.format(memory, id))).trim());
       return Optional.of(new ContainerRuntime.Usage(cpuNanos, memoryBytes));
     } catch (IOException | NumberFormatException e) {
       return Optional.empty();

@@ -9,6 +9,9 @@ import java.util.OptionalInt;
  * @param publishedPort the host port the repl's port is published on, if any
  * @param exitCode      the exit code when it is not running
  */
-public record ContainerInfo(String id, Map<String, String> labels, boolean running, OptionalInt publishedPort,
-                            Integer exitCode) {
-}
+public record ContainerInfo(
+    String id,
+    Map<String, String> labels,
+    boolean running,
+    OptionalInt publishedPort,
+    Integer exitCode) {}

@@ -37,8 +37,7 @@ public interface ContainerRuntime extends SandboxExec, ImageStore {
   Optional<Usage> usage(String id);
 
   /** A container's resource use. {@code cpuNanos} only grows: two readings give a rate. */
-  record Usage(long cpuNanos, long memoryBytes) {
-  }
+  record Usage(long cpuNanos, long memoryBytes) {}
 
   /** Names of the runtimes the engine can run containers in (such as {@code runc} and {@code runsc}). */
   Set<String> runtimes();

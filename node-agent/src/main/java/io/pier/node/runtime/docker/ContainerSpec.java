@@ -17,14 +17,45 @@ import java.util.Map;
  * @param network       the network to join (see {@link ReplNetwork}); null for the runtime's default
  * @param runtime       the engine's runtime to run it in (see {@link Runtimes#resolve}); null for the engine's default
  */
-public record ContainerSpec(String name, String hostname, String image, List<String> command, Map<String, String> env,
-                            Map<String, String> labels, Path workspace, int containerPort, String publishHost,
-                            Limits limits, String network, String runtime) {
+public record ContainerSpec(
+    String name,
+    String hostname,
+    String image,
+    List<String> command,
+    Map<String, String> env,
+    Map<String, String> labels,
+    Path workspace,
+    int containerPort,
+    String publishHost,
+    Limits limits,
+    String network,
+    String runtime) {
 
   /** A container in the engine's default runtime. */
-  public ContainerSpec(String name, String hostname, String image, List<String> command, Map<String, String> env,
-                       Map<String, String> labels, Path workspace, int containerPort, String publishHost,
-                       Limits limits, String network) {
-    this(name, hostname, image, command, env, labels, workspace, containerPort, publishHost, limits, network, null);
+  public ContainerSpec(
+      String name,
+      String hostname,
+      String image,
+      List<String> command,
+      Map<String, String> env,
+      Map<String, String> labels,
+      Path workspace,
+      int containerPort,
+      String publishHost,
+      Limits limits,
+      String network) {
+    this(
+        name,
+        hostname,
+        image,
+        command,
+        env,
+        labels,
+        workspace,
+        containerPort,
+        publishHost,
+        limits,
+        network,
+        null);
   }
 }

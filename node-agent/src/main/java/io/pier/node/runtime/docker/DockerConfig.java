@@ -5,5 +5,4 @@ package io.pier.node.runtime.docker;
  *
  * @param host a Docker host URI such as {@code unix:///var/run/docker.sock}
  */
-public record DockerConfig(String host) {
-}
+public record DockerConfig(String host) {}

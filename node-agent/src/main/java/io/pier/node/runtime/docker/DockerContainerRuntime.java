@@ -38,6 +38,7 @@ import java.util.concurrent.TimeUnit;
 public final class DockerContainerRuntime implements ContainerRuntime, AutoCloseable {
   /** The user repls run as: never root, and the owner of the workspace on the host. */
   public static final String RUNNER_USER = "1000:1000";
+
   private static final long MIB = 1024L * 1024L;
 
   private final DockerClient docker;
@@ -46,9 +47,15 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     var builder = DefaultDockerClientConfig.createDefaultConfigBuilder();
     if (config.host() != null) builder.withDockerHost(config.host());
     var clientConfig = builder.build();
-    this.docker = DockerClientImpl.getInstance(clientConfig, new ApacheDockerHttpClient.Builder()
-        .dockerHost(clientConfig.getDockerHost()).sslConfig(clientConfig.getSSLConfig())
-        .connectionTimeout(Duration.ofSeconds(5)).responseTimeout(Duration.ofSeconds(120)).build());
+    this.docker =
+        DockerClientImpl.getInstance(
+            clientConfig,
+            new ApacheDockerHttpClient.Builder()
+                .dockerHost(clientConfig.getDockerHost())
+                .sslConfig(clientConfig.getSSLConfig())
+                .connectionTimeout(Duration.ofSeconds(5))
+                .responseTimeout(Duration.ofSeconds(120))
+                .build());
   }
 
   /** The container's address on a network, or null when it is not on it. */
@@ -68,7 +75,8 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     try {
       docker.pingCmd().exec();
     } catch (RuntimeException e) {
-      throw new IllegalStateException("dockerd does not answer (" + e.getMessage() + "); is Docker running?", e);
+      throw new IllegalStateException(
+          "dockerd does not answer (" + e.getMessage() + "); is Docker running?", e);
     }
   }
 
@@ -76,25 +84,31 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
   public String create(ContainerSpec spec) {
     // A console program (port 0) publishes nothing.
     ExposedPort port = spec.containerPort() == 0 ? null : ExposedPort.tcp(spec.containerPort());
-    HostConfig host = HostConfig.newHostConfig()
-        .withMemory(spec.limits().memoryMb() * MIB)
-        .withMemorySwap(spec.limits().memoryMb() * MIB)
-        .withNanoCPUs((long) (spec.limits().cpus() * 1_000_000_000L))
-        .withPidsLimit(spec.limits().pids())
-        .withCapDrop(Capability.ALL)
-        .withSecurityOpts(List.of("no-new-privileges"))
-        .withReadonlyRootfs(true)
-        // exec: toolchains (go run, npm) run binaries from /tmp; a writable $HOME is needed by npm and pip.
-        .withTmpFs(Map.of(
-            "/tmp", "rw,exec,nosuid,nodev,size=256m",
-            "/home/runner", "rw,exec,nosuid,nodev,size=256m,uid=1000,gid=1000"))
-        .withBinds(new Bind(spec.workspace().toString(), new Volume("/workspace")))
-        // No IPv6 inside: the repl network has no IPv6 addresses, and a link-local one would still reach the host and
-        // neighbours on the bridge. Said here rather than left to the engine, whose default has changed over versions.
-        .withSysctls(Map.of("net.ipv6.conf.all.disable_ipv6", "1"));
+    HostConfig host =
+        HostConfig.newHostConfig()
+            .withMemory(spec.limits().memoryMb() * MIB)
+            .withMemorySwap(spec.limits().memoryMb() * MIB)
+            .withNanoCPUs((long) (spec.limits().cpus() * 1_000_000_000L))
+            .withPidsLimit(spec.limits().pids())
+            .withCapDrop(Capability.ALL)
+            .withSecurityOpts(List.of("no-new-privileges"))
+            .withReadonlyRootfs(true)
+            // exec: toolchains (go run, npm) run binaries from /tmp; a writable $HOME is needed by
+            // npm and pip.
+            .withTmpFs(
+                Map.of(
+                    "/tmp", "rw,exec,nosuid,nodev,size=256m",
+                    "/home/runner", "rw,exec,nosuid,nodev,size=256m,uid=1000,gid=1000"))
+            .withBinds(new Bind(spec.workspace().toString(), new Volume("/workspace")))
+            // No IPv6 inside: the repl network has no IPv6 addresses, and a link-local one would
+            // still reach the host and
+            // neighbours on the bridge. Said here rather than left to the engine, whose default has
+            // changed over versions.
+            .withSysctls(Map.of("net.ipv6.conf.all.disable_ipv6", "1"));
     if (spec.network() != null) host.withNetworkMode(spec.network());
     if (spec.runtime() != null) host.withRuntime(spec.runtime());
-    if (port != null) host.withPortBindings(new PortBinding(Ports.Binding.bindIp(spec.publishHost()), port));
+    if (port != null)
+      host.withPortBindings(new PortBinding(Ports.Binding.bindIp(spec.publishHost()), port));
     List<String> env = new ArrayList<>();
     spec.env().forEach((k, v) -> env.add(k + "=" + v));
     var create = docker.createContainerCmd(spec.image());
@@ -108,7 +122,8 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
         .withEnv(env)
         .withCmd(spec.command())
         .withHostConfig(host)
-        .exec().getId();
+        .exec()
+        .getId();
   }
 
   @Override
@@ -142,15 +157,22 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
       Ports ports = r.getNetworkSettings() == null ? null : r.getNetworkSettings().getPorts();
       if (ports != null) {
         for (Map.Entry<ExposedPort, Ports.Binding[]> e : ports.getBindings().entrySet()) {
-          if (e.getValue() != null && e.getValue().length > 0 && e.getValue()[0].getHostPortSpec() != null) {
+          if (e.getValue() != null
+              && e.getValue().length > 0
+              && e.getValue()[0].getHostPortSpec() != null) {
             published = OptionalInt.of(Integer.parseInt(e.getValue()[0].getHostPortSpec()));
           }
         }
       }
       boolean running = Boolean.TRUE.equals(r.getState().getRunning());
       Long exit = r.getState().getExitCodeLong();
-      return Optional.of(new ContainerInfo(r.getId(), r.getConfig().getLabels(), running, published,
-          running || exit == null ? null : exit.intValue()));
+      return Optional.of(
+          new ContainerInfo(
+              r.getId(),
+              r.getConfig().getLabels(),
+              running,
+              published,
+              running || exit == null ? null : exit.intValue()));
     } catch (NotFoundException e) {
       return Optional.empty();
     }
@@ -159,14 +181,17 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
   @Override
   public List<ContainerInfo> list(Map<String, String> labels) {
     List<ContainerInfo> found = new ArrayList<>();
-    for (Container c : docker.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec()) {
+    for (Container c :
+        docker.listContainersCmd().withShowAll(true).withLabelFilter(labels).exec()) {
       OptionalInt published = OptionalInt.empty();
       if (c.getPorts() != null) {
         for (var p : c.getPorts()) {
           if (p.getPublicPort() != null) published = OptionalInt.of(p.getPublicPort());
         }
       }
-      found.add(new ContainerInfo(c.getId(), c.getLabels(), "running".equals(c.getState()), published, null));
+      found.add(
+          new ContainerInfo(
+              c.getId(), c.getLabels(), "running".equals(c.getState()), published, null));
     }
     return found;
   }
@@ -175,13 +200,19 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
   public String logTail(String id, int lines) {
     StringBuilder out = new StringBuilder();
     try {
-      docker.logContainerCmd(id).withStdOut(true).withStdErr(true).withTail(lines)
-          .exec(new ResultCallback.Adapter<Frame>() {
-            @Override
-            public void onNext(Frame frame) {
-              out.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
-            }
-          }).awaitCompletion(5, TimeUnit.SECONDS);
+      docker
+          .logContainerCmd(id)
+          .withStdOut(true)
+          .withStdErr(true)
+          .withTail(lines)
+          .exec(
+              new ResultCallback.Adapter<Frame>() {
+                @Override
+                public void onNext(Frame frame) {
+                  out.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                }
+              })
+          .awaitCompletion(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (NotFoundException e) {
@@ -191,41 +222,57 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
   }
 
   @Override
-  public TtyProcess execTty(String id, List<String> command, Map<String, String> env, int cols, int rows,
-                            TtyProcess.Listener listener) {
+  public TtyProcess execTty(
+      String id,
+      List<String> command,
+      Map<String, String> env,
+      int cols,
+      int rows,
+      TtyProcess.Listener listener) {
     List<String> envList = new ArrayList<>();
     env.forEach((k, v) -> envList.add(k + "=" + v));
-    String execId = docker.execCreateCmd(id).withTty(true).withAttachStdin(true).withAttachStdout(true)
-        .withAttachStderr(true).withUser(RUNNER_USER).withWorkingDir("/workspace").withEnv(envList)
-        .withCmd(command.toArray(String[]::new)).exec().getId();
+    String execId =
+        docker
+            .execCreateCmd(id)
+            .withTty(true)
+            .withAttachStdin(true)
+            .withAttachStdout(true)
+            .withAttachStderr(true)
+            .withUser(RUNNER_USER)
+            .withWorkingDir("/workspace")
+            .withEnv(envList)
+            .withCmd(command.toArray(String[]::new))
+            .exec()
+            .getId();
     QueueInputStream stdin = new QueueInputStream();
-    ResultCallback.Adapter<Frame> stream = new ResultCallback.Adapter<>() {
-      @Override
-      public void onNext(Frame frame) {
-        listener.output(frame.getPayload());
-      }
+    ResultCallback.Adapter<Frame> stream =
+        new ResultCallback.Adapter<>() {
+          @Override
+          public void onNext(Frame frame) {
+            listener.output(frame.getPayload());
+          }
 
-      @Override
-      public void onComplete() {
-        finished();
-      }
+          @Override
+          public void onComplete() {
+            finished();
+          }
 
-      @Override
-      public void onError(Throwable throwable) {
-        finished();
-      }
+          @Override
+          public void onError(Throwable throwable) {
+            finished();
+          }
 
-      private void finished() {
-        stdin.close();
-        Integer code = null;
-        try {
-          code = docker.inspectExecCmd(execId).exec().getExitCode();
-        } catch (RuntimeException e) {
-          // the container is gone; there is no exit code to tell
-        }
-        listener.exited(code == null ? -1 : code);
-      }
-    };
+          private void finished() {
+            stdin.close();
+            Integer code = null;
+            try {
+              code = docker.inspectExecCmd(execId).exec().getExitCode();
+            } catch (RuntimeException e) {
+              // the container is gone; there is no exit code to tell
+            }
+            listener.exited(code == null ? -1 : code);
+          }
+        };
     docker.execStartCmd(execId).withTty(true).withStdIn(stdin).exec(stream);
     DockerTty tty = new DockerTty(docker, execId, stdin, stream);
     tty.resize(cols, rows);
@@ -234,11 +281,20 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
 
   @Override
   public int execAndWait(String id, List<String> command, Duration timeout) {
-    String execId = docker.execCreateCmd(id).withUser(RUNNER_USER).withAttachStdout(true).withAttachStderr(true)
-        .withCmd(command.toArray(String[]::new)).exec().getId();
+    String execId =
+        docker
+            .execCreateCmd(id)
+            .withUser(RUNNER_USER)
+            .withAttachStdout(true)
+            .withAttachStderr(true)
+            .withCmd(command.toArray(String[]::new))
+            .exec()
+            .getId();
     try {
-      docker.execStartCmd(execId).exec(new ResultCallback.Adapter<Frame>()).awaitCompletion(timeout.toMillis(),
-          TimeUnit.MILLISECONDS);
+      docker
+          .execStartCmd(execId)
+          .exec(new ResultCallback.Adapter<Frame>())
+          .awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -260,7 +316,8 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
         for (String tag : image.getRepoTags()) if (!tag.startsWith("<none>")) names.add(tag);
       }
       if (image.getRepoDigests() != null) {
-        for (String digest : image.getRepoDigests()) if (!digest.startsWith("<none>")) names.add(digest);
+        for (String digest : image.getRepoDigests())
+          if (!digest.startsWith("<none>")) names.add(digest);
       }
     }
     return names;
@@ -270,10 +327,14 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
   @Override
   public void pull(String ref, Duration timeout) {
     int at = ref.indexOf('@');
-    var pull = at < 0 ? docker.pullImageCmd(ref) : docker.pullImageCmd(ref.substring(0, at)).withTag(ref.substring(at + 1));
+    var pull =
+        at < 0
+            ? docker.pullImageCmd(ref)
+            : docker.pullImageCmd(ref.substring(0, at)).withTag(ref.substring(at + 1));
     try (var progress = pull.exec(new PullImageResultCallback())) {
       if (!progress.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new IllegalStateException("the pull of " + ref + " took longer than " + timeout.toSeconds() + " s");
+        throw new IllegalStateException(
+            "the pull of " + ref + " took longer than " + timeout.toSeconds() + " s");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

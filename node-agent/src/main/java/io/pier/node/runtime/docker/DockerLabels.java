@@ -15,11 +15,11 @@ public final class DockerLabels {
   public static final String MANAGED = "pier.managed";
   private static final String PREFIX = "pier.";
 
-  private DockerLabels() {
-  }
+  private DockerLabels() {}
 
   /** The labels of a new container of {@code nodeId}'s sandbox for {@code slug}. */
-  public static Map<String, String> of(String nodeId, String slug, Map<String, String> annotations) {
+  public static Map<String, String> of(
+      String nodeId, String slug, Map<String, String> annotations) {
     Map<String, String> labels = new HashMap<>();
     annotations.forEach((key, value) -> labels.put(PREFIX + key, value));
     labels.putAll(Map.of(SLUG, slug, NODE, nodeId, MANAGED, "true"));
@@ -40,12 +40,16 @@ public final class DockerLabels {
   public static Map<String, String> annotations(Map<String, String> labels) {
     Map<String, String> annotations = new HashMap<>();
     if (labels == null) return annotations;
-    labels.forEach((label, value) -> {
-      if (label.startsWith(PREFIX) && !label.equals(SLUG) && !label.equals(NODE) && !label.equals(MANAGED)
-          && value != null) {
-        annotations.put(label.substring(PREFIX.length()), value);
-      }
-    });
+    labels.forEach(
+        (label, value) -> {
+          if (label.startsWith(PREFIX)
+              && !label.equals(SLUG)
+              && !label.equals(NODE)
+              && !label.equals(MANAGED)
+              && value != null) {
+            annotations.put(label.substring(PREFIX.length()), value);
+          }
+        });
     return annotations;
   }
 }

@@ -46,23 +46,43 @@ public final class DockerReplNetwork implements ReplNetwork {
     try {
       docker.inspectNetworkCmd().withNetworkId(name).exec();
     } catch (NotFoundException missing) {
-      // No IPv6 on the network (no --ipv6): containers get no IPv6 address, and create() turns IPv6 off in them.
-      docker.createNetworkCmd().withName(name).withDriver("bridge")
+      // No IPv6 on the network (no --ipv6): containers get no IPv6 address, and create() turns IPv6
+      // off in them.
+      docker
+          .createNetworkCmd()
+          .withName(name)
+          .withDriver("bridge")
           .withLabels(Map.of("pier.managed", "true", "pier.network", name))
-          .withOptions(Map.of("com.docker.network.bridge.enable_icc", "false",
-              "com.docker.network.bridge.name", bridge))
+          .withOptions(
+              Map.of(
+                  "com.docker.network.bridge.enable_icc",
+                  "false",
+                  "com.docker.network.bridge.name",
+                  bridge))
           .exec();
-      LOG.info("created repl network {} (bridge {}), containers isolated from each other", name, bridge);
+      LOG.info(
+          "created repl network {} (bridge {}), containers isolated from each other", name, bridge);
     }
     firewall.apply(bridge, policy);
-    LOG.info("repls on {} may not open connections to {} {} (allowed: {})", bridge, policy.denied(false),
-        policy.denied(true), policy.allowed());
+    LOG.info(
+        "repls on {} may not open connections to {} {} (allowed: {})",
+        bridge,
+        policy.denied(false),
+        policy.denied(true),
+        policy.allowed());
     return name;
   }
 
   /** The address of the host on the repl network (its gateway), as containers see it. */
   public String gateway() {
-    return docker.inspectNetworkCmd().withNetworkId(name).exec().getIpam().getConfig().get(0).getGateway();
+    return docker
+        .inspectNetworkCmd()
+        .withNetworkId(name)
+        .exec()
+        .getIpam()
+        .getConfig()
+        .get(0)
+        .getGateway();
   }
 
   /** Removes the network and the rules naming its bridge: for tests and for taking a node out for good. */

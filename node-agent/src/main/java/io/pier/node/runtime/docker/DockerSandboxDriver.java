@@ -30,8 +30,8 @@ import java.util.Set;
  */
 public final class DockerSandboxDriver implements SandboxDriver {
   public static final String NAME = "docker";
-  private static final Capabilities CAPABILITIES = new Capabilities(true, true, true,
-      Set.of(Capabilities.NetworkMode.PUBLISHED_PORT), false);
+  private static final Capabilities CAPABILITIES =
+      new Capabilities(true, true, true, Set.of(Capabilities.NetworkMode.PUBLISHED_PORT), false);
 
   /**
    * The Docker driver's configuration.
@@ -39,8 +39,7 @@ public final class DockerSandboxDriver implements SandboxDriver {
    * @param publishHost the address of this node the edge reaches published ports on
    * @param network     the Docker network sandboxes join (see {@link DockerReplNetwork}); null for dockerd's default
    */
-  public record Settings(String nodeId, String publishHost, String network) {
-  }
+  public record Settings(String nodeId, String publishHost, String network) {}
 
   private final DockerContainerRuntime engine;
   private final Settings settings;
@@ -58,12 +57,17 @@ public final class DockerSandboxDriver implements SandboxDriver {
    *
    * @throws IllegalStateException when dockerd does not answer or the network cannot be made
    */
-  public static DockerSandboxDriver open(DockerConfig config, String nodeId, String publishHost,
-                                         Optional<EgressPolicy> isolation, ReplFirewall firewall) {
+  public static DockerSandboxDriver open(
+      DockerConfig config,
+      String nodeId,
+      String publishHost,
+      Optional<EgressPolicy> isolation,
+      ReplFirewall firewall) {
     DockerContainerRuntime engine = new DockerContainerRuntime(config);
     try {
       engine.ping();
-      String network = isolation.map(policy -> engine.network(nodeId, firewall).ensure(policy)).orElse(null);
+      String network =
+          isolation.map(policy -> engine.network(nodeId, firewall).ensure(policy)).orElse(null);
       return new DockerSandboxDriver(engine, new Settings(nodeId, publishHost, network));
     } catch (RuntimeException e) {
       try {
@@ -104,10 +108,21 @@ public final class DockerSandboxDriver implements SandboxDriver {
   public StartedSandbox start(SandboxSpec spec) {
     String id;
     try {
-      id = engine.create(new ContainerSpec("pier-" + spec.slug() + "-" + settings.nodeId(), spec.slug(), spec.image(),
-          spec.command(), spec.env(), DockerLabels.of(settings.nodeId(), spec.slug(), spec.annotations()),
-          spec.workspace(), spec.appPort(), settings.publishHost(), spec.limits(), settings.network(),
-          spec.runtime()));
+      id =
+          engine.create(
+              new ContainerSpec(
+                  "pier-" + spec.slug() + "-" + settings.nodeId(),
+                  spec.slug(),
+                  spec.image(),
+                  spec.command(),
+                  spec.env(),
+                  DockerLabels.of(settings.nodeId(), spec.slug(), spec.annotations()),
+                  spec.workspace(),
+                  spec.appPort(),
+                  settings.publishHost(),
+                  spec.limits(),
+                  settings.network(),
+                  spec.runtime()));
     } catch (NotFoundException e) {
       throw new ImageMissing(spec.image(), e);
     } catch (DockerException e) {
@@ -117,8 +132,16 @@ public final class DockerSandboxDriver implements SandboxDriver {
       engine.start(id);
       Optional<Endpoint> endpoint = Optional.empty();
       if (spec.appPort() != 0) {
-        endpoint = Optional.of(engine.inspect(id).flatMap(this::endpoint).orElseThrow(
-            () -> new SandboxException("the container of " + spec.slug() + " has no published port", null)));
+        endpoint =
+            Optional.of(
+                engine
+                    .inspect(id)
+                    .flatMap(this::endpoint)
+                    .orElseThrow(
+                        () ->
+                            new SandboxException(
+                                "the container of " + spec.slug() + " has no published port",
+                                null)));
       }
       return new StartedSandbox(new SandboxHandle(NAME, spec.slug(), id, Map.of()), endpoint);
     } catch (RuntimeException e) {
@@ -130,9 +153,12 @@ public final class DockerSandboxDriver implements SandboxDriver {
   @Override
   public Recovered recover(SandboxHandle handle) {
     if (!NAME.equals(handle.driver())) return Recovered.GONE;
-    return engine.inspect(handle.id())
-        .filter(c -> settings.nodeId().equals(c.labels().get(DockerLabels.NODE))
-            && handle.slug().equals(c.labels().get(DockerLabels.SLUG)))
+    return engine
+        .inspect(handle.id())
+        .filter(
+            c ->
+                settings.nodeId().equals(c.labels().get(DockerLabels.NODE))
+                    && handle.slug().equals(c.labels().get(DockerLabels.SLUG)))
         .map(c -> new Recovered(c.running(), endpoint(c)))
         .orElse(Recovered.GONE);
   }
@@ -143,8 +169,11 @@ public final class DockerSandboxDriver implements SandboxDriver {
     for (ContainerInfo c : engine.list(DockerLabels.ofNode(settings.nodeId()))) {
       String slug = c.labels().get(DockerLabels.SLUG);
       if (slug == null) continue;
-      found.add(new FoundSandbox(new SandboxHandle(NAME, slug, c.id(), Map.of()), c.running(),
-          DockerLabels.annotations(c.labels())));
+      found.add(
+          new FoundSandbox(
+              new SandboxHandle(NAME, slug, c.id(), Map.of()),
+              c.running(),
+              DockerLabels.annotations(c.labels())));
     }
     return found;
   }
@@ -175,8 +204,13 @@ public final class DockerSandboxDriver implements SandboxDriver {
   }
 
   @Override
-  public TtyProcess execTty(String id, List<String> command, Map<String, String> env, int cols, int rows,
-                            TtyProcess.Listener listener) {
+  public TtyProcess execTty(
+      String id,
+      List<String> command,
+      Map<String, String> env,
+      int cols,
+      int rows,
+      TtyProcess.Listener listener) {
     return engine.execTty(id, command, env, cols, rows, listener);
   }
 

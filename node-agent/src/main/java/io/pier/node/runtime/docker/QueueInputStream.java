@@ -12,11 +12,14 @@ import java.util.concurrent.LinkedBlockingQueue;
 final class QueueInputStream extends InputStream {
   /** Bytes offered and not yet read, at most: a large paste, many times over. */
   static final int CAPACITY = 1024 * 1024;
+
   private static final byte[] END = new byte[0];
   private final LinkedBlockingQueue<byte[]> chunks = new LinkedBlockingQueue<>();
   private final int capacity;
+
   /** Bytes queued and not yet taken by the reader; guarded by {@code this}. */
   private long queued;
+
   private byte[] current = new byte[0];
   private int position;
   private volatile boolean closed;

@@ -75,8 +75,16 @@ final class Iptables {
     StringBuilder output = new StringBuilder();
     int code = run(command, output);
     if (code != 0) {
-      throw new IllegalStateException("cannot change the firewall: " + String.join(" ", command) + " (exit " + code
-          + ": " + output.toString().strip() + "); the node-agent must run as root with " + binary + " installed");
+      throw new IllegalStateException(
+          "cannot change the firewall: "
+              + String.join(" ", command)
+              + " (exit "
+              + code
+              + ": "
+              + output.toString().strip()
+              + "); the node-agent must run as root with "
+              + binary
+              + " installed");
     }
   }
 

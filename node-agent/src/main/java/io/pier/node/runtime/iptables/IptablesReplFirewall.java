@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class IptablesReplFirewall implements ReplFirewall {
   private static final Logger LOG = LoggerFactory.getLogger(IptablesReplFirewall.class);
-  private static final List<String> REPLIES = List.of("-m", "conntrack", "--ctstate", "ESTABLISHED,RELATED");
+  private static final List<String> REPLIES =
+      List.of("-m", "conntrack", "--ctstate", "ESTABLISHED,RELATED");
 
   private final Iptables ipv4;
   private final Iptables ipv6;
@@ -33,7 +34,10 @@ public final class IptablesReplFirewall implements ReplFirewall {
 
   /** The host's iptables and ip6tables; IPv6 rules only where the kernel has IPv6. */
   public IptablesReplFirewall() {
-    this(new Iptables("iptables"), new Iptables("ip6tables"), Files.exists(Path.of("/proc/net/if_inet6")));
+    this(
+        new Iptables("iptables"),
+        new Iptables("ip6tables"),
+        Files.exists(Path.of("/proc/net/if_inet6")));
   }
 
   IptablesReplFirewall(Iptables ipv4, Iptables ipv6, boolean hostHasIpv6) {
@@ -57,7 +61,9 @@ public final class IptablesReplFirewall implements ReplFirewall {
   public void remove(String bridge) {
     for (Iptables table : hostHasIpv6 ? List.of(ipv4, ipv6) : List.of(ipv4)) {
       table.deleteAll("INPUT", replies(bridge, "ACCEPT"));
-      table.deleteAll("INPUT", List.of("-i", bridge, "-j", "REJECT", "--reject-with", rejectWith(table == ipv6)));
+      table.deleteAll(
+          "INPUT",
+          List.of("-i", bridge, "-j", "REJECT", "--reject-with", rejectWith(table == ipv6)));
       for (String chain : chains(bridge)) {
         for (String hook : List.of("DOCKER-USER", "FORWARD")) {
           if (table.chainExists(hook)) table.deleteAll(hook, jump(bridge, chain));
@@ -88,17 +94,30 @@ public final class IptablesReplFirewall implements ReplFirewall {
   /** The bridge's chain: replies, then allowed destinations, then denied ones. */
   static List<List<String>> rules(EgressPolicy policy, boolean v6, String reject) {
     List<List<String>> rules = new ArrayList<>();
-    // A repl answering a connection opened to its published port (by an edge-proxy on a private address) passes.
+    // A repl answering a connection opened to its published port (by an edge-proxy on a private
+    // address) passes.
     rules.add(with(REPLIES, "-j", "RETURN"));
     for (EgressAllow allowed : policy.allowed(v6)) {
-      // RETURN, not ACCEPT: allowed traffic still goes through Docker's own rules (no inter-container traffic).
+      // RETURN, not ACCEPT: allowed traffic still goes through Docker's own rules (no
+      // inter-container traffic).
       if (allowed.anyPort()) {
         rules.add(List.of("-d", allowed.destination().toString(), "-j", "RETURN"));
         continue;
       }
-      String ports = allowed.fromPort() + (allowed.toPort() == allowed.fromPort() ? "" : ":" + allowed.toPort());
+      String ports =
+          allowed.fromPort()
+              + (allowed.toPort() == allowed.fromPort() ? "" : ":" + allowed.toPort());
       for (String protocol : List.of("tcp", "udp")) {
-        rules.add(List.of("-d", allowed.destination().toString(), "-p", protocol, "--dport", ports, "-j", "RETURN"));
+        rules.add(
+            List.of(
+                "-d",
+                allowed.destination().toString(),
+                "-p",
+                protocol,
+                "--dport",
+                ports,
+                "-j",
+                "RETURN"));
       }
     }
     for (Cidr denied : policy.denied(v6)) {
@@ -114,8 +133,19 @@ public final class IptablesReplFirewall implements ReplFirewall {
     earlier.addAll(policy.blocked());
     for (Cidr destination : earlier) {
       if (destination.ipv6()) continue;
-      ipv4.deleteAll("DOCKER-USER", List.of("-i", bridge, "-d", destination.toString(), "-m", "conntrack",
-          "--ctstate", "NEW", "-j", "REJECT"));
+      ipv4.deleteAll(
+          "DOCKER-USER",
+          List.of(
+              "-i",
+              bridge,
+              "-d",
+              destination.toString(),
+              "-m",
+              "conntrack",
+              "--ctstate",
+              "NEW",
+              "-j",
+              "REJECT"));
     }
   }
 

@@ -33,7 +33,8 @@ interface LibC extends Library {
 
   int unlinkat(int dirfd, byte[] path, int flags) throws LastErrorException;
 
-  int renameat2(int fromDirfd, byte[] from, int toDirfd, byte[] to, int flags) throws LastErrorException;
+  int renameat2(int fromDirfd, byte[] from, int toDirfd, byte[] to, int flags)
+      throws LastErrorException;
 
   int statx(int dirfd, byte[] path, int flags, int mask, byte[] statx) throws LastErrorException;
 

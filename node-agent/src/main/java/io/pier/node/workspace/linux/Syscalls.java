@@ -46,8 +46,10 @@ public final class Syscalls {
   private static final int O_EXCL = 0200;
   private static final int O_NONBLOCK = 04000;
   private static final int O_CLOEXEC = 02000000;
+
   /** The two flags whose values differ between the architectures Pier runs on. */
   private static final int O_DIRECTORY;
+
   private static final int O_NOFOLLOW;
 
   static {
@@ -58,7 +60,8 @@ public final class Syscalls {
       O_DIRECTORY = 040000;
       O_NOFOLLOW = 0100000;
     } else {
-      throw new IllegalStateException("workspace file access supports Linux on x86_64 and aarch64 only");
+      throw new IllegalStateException(
+          "workspace file access supports Linux on x86_64 and aarch64 only");
     }
   }
 
@@ -69,15 +72,18 @@ public final class Syscalls {
 
   private static final LibC C = LibC.INSTANCE;
 
-  private Syscalls() {
-  }
+  private Syscalls() {}
 
   /** What a directory entry is. {@code OTHER} is a FIFO, socket or device: never opened. */
-  public enum Kind { FILE, DIR, LINK, OTHER }
+  public enum Kind {
+    FILE,
+    DIR,
+    LINK,
+    OTHER
+  }
 
   /** {@code statx} of one entry, never of what a link points to. */
-  public record Stat(Kind kind, long size, long modifiedMillis, int mode) {
-  }
+  public record Stat(Kind kind, long size, long modifiedMillis, int mode) {}
 
   /** A raw directory entry: its name's bytes (not always UTF-8) and its type as {@code getdents64} gives it. */
   public record Dirent(byte[] name, Kind kind) {
@@ -88,8 +94,9 @@ public final class Syscalls {
 
   /** Opens a folder by absolute path, not following a link in its last element: a workspace root. */
   public static int openRoot(String absolutePath) {
-    return call("open " + absolutePath, () -> C.openat(AT_FDCWD, bytes(absolutePath),
-        O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0));
+    return call(
+        "open " + absolutePath,
+        () -> C.openat(AT_FDCWD, bytes(absolutePath), O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0));
   }
 
   /** Opens a folder below {@code dirfd}; every element of {@code relative} must be a real folder. */
@@ -104,7 +111,9 @@ public final class Syscalls {
 
   /** Creates a new file named {@code name} in {@code dirfd}, failing if anything (a link too) has that name. */
   public static int createExclusive(int dirfd, byte[] name, int mode) {
-    return call("create", () -> C.openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode));
+    return call(
+        "create",
+        () -> C.openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode));
   }
 
   private static int openat2(int dirfd, byte[] relative, int flags) {
@@ -134,12 +143,13 @@ public final class Syscalls {
     int mode = b.getShort(0x1c) & 0xffff;
     long size = b.getLong(0x28);
     long modified = b.getLong(0x70) * 1000 + b.getInt(0x78) / 1_000_000;
-    Kind kind = switch (mode & S_IFMT) {
-      case S_IFREG -> Kind.FILE;
-      case S_IFDIR -> Kind.DIR;
-      case S_IFLNK -> Kind.LINK;
-      default -> Kind.OTHER;
-    };
+    Kind kind =
+        switch (mode & S_IFMT) {
+          case S_IFREG -> Kind.FILE;
+          case S_IFDIR -> Kind.DIR;
+          case S_IFLNK -> Kind.LINK;
+          default -> Kind.OTHER;
+        };
     return new Stat(kind, size, modified, mode & 07777);
   }
 
@@ -159,20 +169,24 @@ public final class Syscalls {
         byte[] name = Arrays.copyOfRange(buffer, at + 19, end);
         at += length;
         if (isDotOrDotDot(name)) continue;
-        entries.add(new Dirent(name, switch (type) {
-          case 4 -> Kind.DIR;
-          case 8 -> Kind.FILE;
-          case 10 -> Kind.LINK;
-          case 0 -> statAt(dirfd, terminated(name)).kind();
-          default -> Kind.OTHER;
-        }));
+        entries.add(
+            new Dirent(
+                name,
+                switch (type) {
+                  case 4 -> Kind.DIR;
+                  case 8 -> Kind.FILE;
+                  case 10 -> Kind.LINK;
+                  case 0 -> statAt(dirfd, terminated(name)).kind();
+                  default -> Kind.OTHER;
+                }));
       }
     }
     return entries;
   }
 
   private static boolean isDotOrDotDot(byte[] name) {
-    return (name.length == 1 && name[0] == '.') || (name.length == 2 && name[0] == '.' && name[1] == '.');
+    return (name.length == 1 && name[0] == '.')
+        || (name.length == 2 && name[0] == '.' && name[1] == '.');
   }
 
   /** Reads up to {@code length} bytes; returns 0 at the end, -1 when a non-blocking read would wait. */
@@ -224,7 +238,9 @@ public final class Syscalls {
 
   /** Renames an entry; with {@code replace} false, fails with EEXIST when the target name is taken. */
   public static void renameAt(int fromDirfd, byte[] from, int toDirfd, byte[] to, boolean replace) {
-    call("renameat2", () -> C.renameat2(fromDirfd, from, toDirfd, to, replace ? 0 : RENAME_NOREPLACE));
+    call(
+        "renameat2",
+        () -> C.renameat2(fromDirfd, from, toDirfd, to, replace ? 0 : RENAME_NOREPLACE));
   }
 
   public static void close(int fd) {

@@ -29,13 +29,16 @@ public final class LoopVolumes implements WorkspaceVolumes {
   private static final Logger LOG = LoggerFactory.getLogger(LoopVolumes.class);
   private static final long MIB = 1024L * 1024L;
   private static final String SUFFIX = ".img";
+
   /**
    * {@code nosuid,nodev}: nothing in a workspace may gain privileges or reach devices. {@code discard}: space freed
    * in the workspace is punched out of the image, so the node gets it back.
    */
   private static final String OPTIONS = "nosuid,nodev,noatime,discard";
+
   /** e2fsck -p exit codes below 4 mean the filesystem is fine or was repaired. */
   private static final int FSCK_UNCORRECTED = 4;
+
   private static final int PROBE_MB = 16;
 
   private final Path images;
@@ -43,6 +46,7 @@ public final class LoopVolumes implements WorkspaceVolumes {
   private final int gid;
   private final Shell shell;
   private final Predicate<Path> mountPoint;
+
   /** Loop devices are handed out by the kernel one at a time; concurrent mounts could race for the same one. */
   private final Object mounting = new Object();
 
@@ -101,28 +105,45 @@ public final class LoopVolumes implements WorkspaceVolumes {
       } catch (RuntimeException cleanup) {
         e.addSuppressed(cleanup);
       }
-      throw new IllegalStateException("cannot make the " + sizeMb + " MiB workspace of " + slug + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot make the " + sizeMb + " MiB workspace of " + slug + ": " + e.getMessage(), e);
     }
   }
 
   private void make(Path image, Path dir, long sizeMb) {
     mkdirs(images);
     try (RandomAccessFile file = new RandomAccessFile(image.toFile(), "rw")) {
-      // setLength on a new file makes it sparse: blocks are taken from the node's disk only as the repl writes.
+      // setLength on a new file makes it sparse: blocks are taken from the node's disk only as the
+      // repl writes.
       file.setLength(sizeMb * MIB);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot make " + image, e);
     }
-    // No journal: the files also live in storage, and a workspace outlives a crash only until it is saved; an
-    // inode per 8 KiB because node_modules is many small files; nothing reserved for root, who never writes there.
-    run(List.of("mkfs.ext4", "-q", "-F", "-m", "0", "-O", "^has_journal", "-i", "8192",
-        "-E", "root_owner=" + uid + ":" + gid, image.toString()));
+    // No journal: the files also live in storage, and a workspace outlives a crash only until it is
+    // saved; an
+    // inode per 8 KiB because node_modules is many small files; nothing reserved for root, who
+    // never writes there.
+    run(
+        List.of(
+            "mkfs.ext4",
+            "-q",
+            "-F",
+            "-m",
+            "0",
+            "-O",
+            "^has_journal",
+            "-i",
+            "8192",
+            "-E",
+            "root_owner=" + uid + ":" + gid,
+            image.toString()));
     mkdirs(dir);
     synchronized (mounting) {
       run(List.of("mount", "-o", "loop," + OPTIONS, image.toString(), dir.toString()));
     }
     try {
-      // The workspace starts empty, as a plain folder would: the repl's files, not the filesystem's.
+      // The workspace starts empty, as a plain folder would: the repl's files, not the
+      // filesystem's.
       Files.deleteIfExists(dir.resolve("lost+found"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -139,28 +160,39 @@ public final class LoopVolumes implements WorkspaceVolumes {
       synchronized (mounting) {
         String device = loopDeviceOf(image);
         if (device != null) {
-          // Still attached (a container of the old agent holds it): mounting that device shares its filesystem;
+          // Still attached (a container of the old agent holds it): mounting that device shares its
+          // filesystem;
           // a second loop device on the same file would mount it twice and corrupt it.
           run(List.of("mount", "-o", OPTIONS, device, dir.toString()));
         } else {
-          // Not mounted since the machine restarted: without a journal, a crash may have left it to repair.
+          // Not mounted since the machine restarted: without a journal, a crash may have left it to
+          // repair.
           Shell.Result fsck = shell.run(List.of("e2fsck", "-p", image.toString()));
           if (fsck.exit() < 0 || fsck.exit() >= FSCK_UNCORRECTED) {
-            throw new IllegalStateException("e2fsck found errors it cannot repair: " + fsck.output());
+            throw new IllegalStateException(
+                "e2fsck found errors it cannot repair: " + fsck.output());
           }
           run(List.of("mount", "-o", "loop," + OPTIONS, image.toString(), dir.toString()));
         }
       }
       return true;
     } catch (RuntimeException e) {
-      Path aside = image.resolveSibling(image.getFileName() + ".unreadable-" + Instant.now().getEpochSecond());
+      Path aside =
+          image.resolveSibling(
+              image.getFileName() + ".unreadable-" + Instant.now().getEpochSecond());
       try {
         Files.move(image, aside);
       } catch (IOException moveFailed) {
         e.addSuppressed(moveFailed);
       }
-      throw new IllegalStateException("cannot mount the workspace of " + slug + " (" + e.getMessage()
-          + "); its image is kept as " + aside, e);
+      throw new IllegalStateException(
+          "cannot mount the workspace of "
+              + slug
+              + " ("
+              + e.getMessage()
+              + "); its image is kept as "
+              + aside,
+          e);
     }
   }
 
@@ -184,10 +216,12 @@ public final class LoopVolumes implements WorkspaceVolumes {
     synchronized (mounting) {
       result = shell.run(List.of("umount", dir.toString()));
       if (result.ok()) return;
-      // Something on the node still has a file open in it. Detaching it now frees the folder; the kernel lets go of
+      // Something on the node still has a file open in it. Detaching it now frees the folder; the
+      // kernel lets go of
       // the filesystem, and of the image's space, once that file is closed.
       Shell.Result lazy = shell.run(List.of("umount", "-l", dir.toString()));
-      if (!lazy.ok()) throw new IllegalStateException("cannot unmount " + dir + ": " + lazy.output());
+      if (!lazy.ok())
+        throw new IllegalStateException("cannot unmount " + dir + ": " + lazy.output());
     }
     LOG.warn("{} was busy ({}); detached it lazily", dir, result.output());
   }
@@ -197,7 +231,8 @@ public final class LoopVolumes implements WorkspaceVolumes {
     Set<String> slugs = new TreeSet<>();
     if (!Files.isDirectory(images)) return slugs;
     try (Stream<Path> files = Files.list(images)) {
-      files.map(f -> f.getFileName().toString())
+      files
+          .map(f -> f.getFileName().toString())
           .filter(name -> name.endsWith(SUFFIX) && !name.startsWith("."))
           .forEach(name -> slugs.add(name.substring(0, name.length() - SUFFIX.length())));
     } catch (IOException e) {
@@ -242,8 +277,12 @@ public final class LoopVolumes implements WorkspaceVolumes {
   private void run(List<String> command) {
     Shell.Result result = shell.run(command);
     if (!result.ok()) {
-      throw new IllegalStateException(command.get(0) + " failed" + (result.exit() >= 0 ? " (exit " + result.exit() + ")" : "")
-          + ": " + result.output());
+      throw new IllegalStateException(
+          command.get(0)
+              + " failed"
+              + (result.exit() >= 0 ? " (exit " + result.exit() + ")" : "")
+              + ": "
+              + result.output());
     }
   }
 

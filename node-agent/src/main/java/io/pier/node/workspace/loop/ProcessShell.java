@@ -22,22 +22,28 @@ final class ProcessShell implements Shell {
   public Result run(List<String> command) {
     Path output = null;
     try {
-      // Output goes to a file rather than a pipe, so a command that hangs cannot also hang the read.
+      // Output goes to a file rather than a pipe, so a command that hangs cannot also hang the
+      // read.
       output = Files.createTempFile("pier-cmd", ".out");
-      Process process = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(output.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-          .start();
+      Process process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(output.toFile())
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+              .start();
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
         return new Result(-1, command.get(0) + " did not finish within " + timeout);
       }
-      return new Result(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8).strip());
+      return new Result(
+          process.exitValue(), Files.readString(output, StandardCharsets.UTF_8).strip());
     } catch (IOException e) {
       // Typically the command is not installed.
       return new Result(-1, "cannot run " + command.get(0) + ": " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new UncheckedIOException(new IOException("interrupted while running " + command.get(0), e));
+      throw new UncheckedIOException(
+          new IOException("interrupted while running " + command.get(0), e));
     } finally {
       if (output != null) {
         try {

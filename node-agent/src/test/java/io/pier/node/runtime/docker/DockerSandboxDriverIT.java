@@ -16,7 +16,9 @@ class DockerSandboxDriverIT extends SandboxDriverContract {
   @BeforeEach
   void openDriver() {
     engine = new DockerContainerRuntime(new DockerConfig(null));
-    driver = new DockerSandboxDriver(engine, new DockerSandboxDriver.Settings(nodeId, "127.0.0.1", null));
+    driver =
+        new DockerSandboxDriver(
+            engine, new DockerSandboxDriver.Settings(nodeId, "127.0.0.1", null));
   }
 
   /** Also whatever a failed test left: every container of this test's node. */

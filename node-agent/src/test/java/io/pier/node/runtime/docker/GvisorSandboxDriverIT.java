@@ -14,7 +14,9 @@ class GvisorSandboxDriverIT extends DockerSandboxDriverIT {
   @BeforeAll
   static void needsGvisor() throws Exception {
     try (DockerContainerRuntime docker = new DockerContainerRuntime(new DockerConfig(null))) {
-      assumeTrue(docker.runtimes().contains(RUNSC), "dockerd has no runsc runtime: install gVisor and register it");
+      assumeTrue(
+          docker.runtimes().contains(RUNSC),
+          "dockerd has no runsc runtime: install gVisor and register it");
     }
   }
 

@@ -49,13 +49,16 @@ class NetworkIsolationIT {
     runtime = new DockerContainerRuntime(new DockerConfig(null));
     network = runtime.network(nodeId, new IptablesReplFirewall());
     networkName = network.ensure(policy());
-    // A platform service as on a fleet VM: listening on an address of the host that containers can route to.
+    // A platform service as on a fleet VM: listening on an address of the host that containers can
+    // route to.
     platform = HttpServer.create(new InetSocketAddress(network.gateway(), 0), 0);
-    platform.createContext("/", exchange -> {
-      exchange.sendResponseHeaders(200, 8);
-      exchange.getResponseBody().write("platform".getBytes(StandardCharsets.UTF_8));
-      exchange.close();
-    });
+    platform.createContext(
+        "/",
+        exchange -> {
+          exchange.sendResponseHeaders(200, 8);
+          exchange.getResponseBody().write("platform".getBytes(StandardCharsets.UTF_8));
+          exchange.close();
+        });
     platform.start();
   }
 
@@ -70,49 +73,101 @@ class NetworkIsolationIT {
 
   @Test
   void aReplReachesThePackageRegistryButNeitherThePlatformNorItsNeighbour() throws Exception {
-    String neighbour = start("neighbour", List.of("node", "-e",
-        "require('http').createServer((q, s) => s.end('neighbour')).listen(8000, '0.0.0.0')"));
+    String neighbour =
+        start(
+            "neighbour",
+            List.of(
+                "node",
+                "-e",
+                "require('http').createServer((q, s) => s.end('neighbour')).listen(8000, '0.0.0.0')"));
     String repl = start("repl", List.of("sleep", "300"));
     String neighbourIp = runtime.inspectAddress(neighbour, networkName);
     int platformPort = platform.getAddress().getPort();
 
-    // Controls: the platform answers the host, the neighbour answers itself; so a refusal below is the firewall's.
-    assertEquals(200, HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-        URI.create("http://" + network.gateway() + ":" + platformPort + "/")).build(),
-        HttpResponse.BodyHandlers.ofString()).statusCode());
-    assertEquals(0, runtime.execAndWait(neighbour, List.of("curl", "-sf", "-m", "5", "http://127.0.0.1:8000/"),
-        Duration.ofSeconds(10)));
+    // Controls: the platform answers the host, the neighbour answers itself; so a refusal below is
+    // the firewall's.
+    assertEquals(
+        200,
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://" + network.gateway() + ":" + platformPort + "/"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .statusCode());
+    assertEquals(
+        0,
+        runtime.execAndWait(
+            neighbour,
+            List.of("curl", "-sf", "-m", "5", "http://127.0.0.1:8000/"),
+            Duration.ofSeconds(10)));
 
-    assertNotEquals(0, runtime.execAndWait(repl, List.of("curl", "-sf", "-m", "3",
-        "http://" + network.gateway() + ":" + platformPort + "/"), Duration.ofSeconds(10)), "the platform is out of reach");
-    assertNotEquals(0, runtime.execAndWait(repl, List.of("curl", "-sf", "-m", "3", "http://" + neighbourIp + ":8000/"),
-        Duration.ofSeconds(10)), "a neighbour repl is out of reach");
-    assertEquals(0, runtime.execAndWait(repl, List.of("npm", "view", "--fetch-timeout=20000", "is-number", "version"),
-        Duration.ofSeconds(60)), "the package registry answers");
+    assertNotEquals(
+        0,
+        runtime.execAndWait(
+            repl,
+            List.of(
+                "curl", "-sf", "-m", "3", "http://" + network.gateway() + ":" + platformPort + "/"),
+            Duration.ofSeconds(10)),
+        "the platform is out of reach");
+    assertNotEquals(
+        0,
+        runtime.execAndWait(
+            repl,
+            List.of("curl", "-sf", "-m", "3", "http://" + neighbourIp + ":8000/"),
+            Duration.ofSeconds(10)),
+        "a neighbour repl is out of reach");
+    assertEquals(
+        0,
+        runtime.execAndWait(
+            repl,
+            List.of("npm", "view", "--fetch-timeout=20000", "is-number", "version"),
+            Duration.ofSeconds(60)),
+        "the package registry answers");
   }
 
   @Test
-  void aBlockedHostThatConnectsToAReplGetsItsAnswerWhileTheReplCannotConnectToIt() throws Exception {
-    // A host off the node, as an edge-proxy on another VM would be: a network namespace of this test's own, joined
+  void aBlockedHostThatConnectsToAReplGetsItsAnswerWhileTheReplCannotConnectToIt()
+      throws Exception {
+    // A host off the node, as an edge-proxy on another VM would be: a network namespace of this
+    // test's own, joined
     // to the host by a veth pair, serving HTTP itself.
     offNode = OffNodeHost.create(nodeId);
     blocked.add(Cidr.parse(offNode.address() + "/32"));
     network.ensure(policy());
-    String repl = start("served", List.of("node", "-e",
-        "require('http').createServer((q, s) => s.end('from the repl')).listen(3000, '0.0.0.0')"), 3000,
-        offNode.hostAddress());
+    String repl =
+        start(
+            "served",
+            List.of(
+                "node",
+                "-e",
+                "require('http').createServer((q, s) => s.end('from the repl')).listen(3000, '0.0.0.0')"),
+            3000,
+            offNode.hostAddress());
     int published = runtime.inspect(repl).orElseThrow().publishedPort().orElseThrow();
     Duration wait = Duration.ofSeconds(20);
 
     String offNodeServer = "http://" + offNode.address() + ":" + OffNodeHost.PORT + "/";
-    assertEquals(0, curlUntilAnswered(List.of(), offNodeServer, wait).code(),
+    assertEquals(
+        0,
+        curlUntilAnswered(List.of(), offNodeServer, wait).code(),
         "control: the blocked host's server answers the node itself");
-    Curl fromOffNode = curlUntilAnswered(List.of("ip", "netns", "exec", offNode.namespace()),
-        "http://" + offNode.hostAddress() + ":" + published + "/", wait);
-    assertEquals("from the repl", fromOffNode.body(),
-        "the blocked host's own connection to the repl's published port is answered (exit " + fromOffNode.code() + ")");
-    assertNotEquals(0, runtime.execAndWait(repl, List.of("curl", "-sf", "-m", "3",
-        offNodeServer), Duration.ofSeconds(10)), "the repl cannot open a connection to the blocked host");
+    Curl fromOffNode =
+        curlUntilAnswered(
+            List.of("ip", "netns", "exec", offNode.namespace()),
+            "http://" + offNode.hostAddress() + ":" + published + "/",
+            wait);
+    assertEquals(
+        "from the repl",
+        fromOffNode.body(),
+        "the blocked host's own connection to the repl's published port is answered (exit "
+            + fromOffNode.code()
+            + ")");
+    assertNotEquals(
+        0,
+        runtime.execAndWait(
+            repl, List.of("curl", "-sf", "-m", "3", offNodeServer), Duration.ofSeconds(10)),
+        "the repl cannot open a connection to the blocked host");
   }
 
   /** The node-agent's policy: the blocked hosts, DNS to the host's resolvers (the registry's name must resolve). */
@@ -121,7 +176,8 @@ class NetworkIsolationIT {
   }
 
   /** A network namespace with one veth link to the host, a /30 of its own, and a tiny HTTP server inside. */
-  private record OffNodeHost(String namespace, String hostLink, String hostAddress, String address, Process server)
+  private record OffNodeHost(
+      String namespace, String hostLink, String hostAddress, String address, Process server)
       implements AutoCloseable {
     static final int PORT = 8765;
 
@@ -133,21 +189,54 @@ class NetworkIsolationIT {
       String nsLink = "pvn" + suffix;
       String hostAddress = "10.254." + subnet + ".1";
       String address = "10.254." + subnet + ".2";
-      for (List<String> step : List.of(
-          List.of("ip", "netns", "add", namespace),
-          List.of("ip", "link", "add", hostLink, "type", "veth", "peer", "name", nsLink),
-          List.of("ip", "link", "set", nsLink, "netns", namespace),
-          List.of("ip", "addr", "add", hostAddress + "/30", "dev", hostLink),
-          List.of("ip", "link", "set", hostLink, "up"),
-          List.of("ip", "netns", "exec", namespace, "ip", "addr", "add", address + "/30", "dev", nsLink),
-          List.of("ip", "netns", "exec", namespace, "ip", "link", "set", nsLink, "up"),
-          List.of("ip", "netns", "exec", namespace, "ip", "link", "set", "lo", "up"),
-          List.of("ip", "netns", "exec", namespace, "ip", "route", "add", "default", "via", hostAddress))) {
+      for (List<String> step :
+          List.of(
+              List.of("ip", "netns", "add", namespace),
+              List.of("ip", "link", "add", hostLink, "type", "veth", "peer", "name", nsLink),
+              List.of("ip", "link", "set", nsLink, "netns", namespace),
+              List.of("ip", "addr", "add", hostAddress + "/30", "dev", hostLink),
+              List.of("ip", "link", "set", hostLink, "up"),
+              List.of(
+                  "ip",
+                  "netns",
+                  "exec",
+                  namespace,
+                  "ip",
+                  "addr",
+                  "add",
+                  address + "/30",
+                  "dev",
+                  nsLink),
+              List.of("ip", "netns", "exec", namespace, "ip", "link", "set", nsLink, "up"),
+              List.of("ip", "netns", "exec", namespace, "ip", "link", "set", "lo", "up"),
+              List.of(
+                  "ip",
+                  "netns",
+                  "exec",
+                  namespace,
+                  "ip",
+                  "route",
+                  "add",
+                  "default",
+                  "via",
+                  hostAddress))) {
         assertEquals(0, run(step, Duration.ofSeconds(10)), String.join(" ", step));
       }
-      Process server = new ProcessBuilder("ip", "netns", "exec", namespace, "/usr/bin/python3", "-m", "http.server",
-          String.valueOf(PORT), "--bind", address).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      Process server =
+          new ProcessBuilder(
+                  "ip",
+                  "netns",
+                  "exec",
+                  namespace,
+                  "/usr/bin/python3",
+                  "-m",
+                  "http.server",
+                  String.valueOf(PORT),
+                  "--bind",
+                  address)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
       return new OffNodeHost(namespace, hostLink, hostAddress, address, server);
     }
 
@@ -160,11 +249,11 @@ class NetworkIsolationIT {
     }
   }
 
-  private record Curl(int code, String body) {
-  }
+  private record Curl(int code, String body) {}
 
   /** GETs {@code url} with curl, run after {@code prefix} (e.g. in a namespace), until it answers or time is up. */
-  private static Curl curlUntilAnswered(List<String> prefix, String url, Duration wait) throws Exception {
+  private static Curl curlUntilAnswered(List<String> prefix, String url, Duration wait)
+      throws Exception {
     long deadline = System.nanoTime() + wait.toNanos();
     List<String> command = new ArrayList<>(prefix);
     command.addAll(List.of("curl", "-sf", "-m", "3", url));
@@ -178,8 +267,11 @@ class NetworkIsolationIT {
   }
 
   private static int run(List<String> command, Duration timeout) throws Exception {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .start();
+    Process p =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
     if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       p.destroyForcibly();
       return -1;
@@ -191,12 +283,24 @@ class NetworkIsolationIT {
     return start(name, command, 0, "127.0.0.1");
   }
 
-  private String start(String name, List<String> command, int port, String publishHost) throws Exception {
+  private String start(String name, List<String> command, int port, String publishHost)
+      throws Exception {
     Path workspace = Files.createTempDirectory(Path.of("target"), name);
     Workspaces.handOver(workspace, 1000, 1000);
-    String id = runtime.create(new ContainerSpec(nodeId + "-" + name, name, IMAGE, command, Map.of(),
-        Map.of("pier.node", nodeId, "pier.test", "isolation"), workspace.toAbsolutePath(), port, publishHost,
-        new Limits(0.5, 256, 128), networkName));
+    String id =
+        runtime.create(
+            new ContainerSpec(
+                nodeId + "-" + name,
+                name,
+                IMAGE,
+                command,
+                Map.of(),
+                Map.of("pier.node", nodeId, "pier.test", "isolation"),
+                workspace.toAbsolutePath(),
+                port,
+                publishHost,
+                new Limits(0.5, 256, 128),
+                networkName));
     containers.add(id);
     runtime.start(id);
     return id;

@@ -48,7 +48,8 @@ final class PrivateHosts implements AutoCloseable {
   /** Creates the namespace, its addresses and routes, and starts the servers; undoes what it did if a step fails. */
   static PrivateHosts create(String uniqueSuffix) throws Exception {
     // Below 169 so the link-local pick is never 169.254.169.x, the metadata service's own.
-    PrivateHosts hosts = new PrivateHosts(uniqueSuffix, ThreadLocalRandom.current().nextInt(1, 169));
+    PrivateHosts hosts =
+        new PrivateHosts(uniqueSuffix, ThreadLocalRandom.current().nextInt(1, 169));
     try {
       hosts.build();
       return hosts;
@@ -63,36 +64,52 @@ final class PrivateHosts implements AutoCloseable {
     targets.add(publicAddress);
     for (String address : targets) {
       String routed = output(List.of("ip", "-o", "route", "show", "to", "match", address));
-      assertTrue(routed.lines().allMatch(line -> line.startsWith("default")),
+      assertTrue(
+          routed.lines().allMatch(line -> line.startsWith("default")),
           "test address " + address + " is already routed on this host: " + routed);
     }
     String nsLink = "pen" + hostLink.substring(3);
     String hostLinkAddress = nsLinkAddress.substring(0, nsLinkAddress.lastIndexOf('.')) + ".1";
     String linkPrefix = uniqueLocal.substring(0, uniqueLocal.length() - 1);
-    List<List<String>> steps = new ArrayList<>(List.of(
-        List.of("ip", "netns", "add", namespace),
-        List.of("ip", "link", "add", hostLink, "type", "veth", "peer", "name", nsLink),
-        List.of("ip", "link", "set", nsLink, "netns", namespace),
-        List.of("ip", "addr", "add", hostLinkAddress + "/30", "dev", hostLink),
-        List.of("ip", "-6", "addr", "add", linkPrefix + "1/64", "dev", hostLink, "nodad"),
-        List.of("ip", "link", "set", hostLink, "up"),
-        in(List.of("ip", "addr", "add", nsLinkAddress + "/30", "dev", nsLink)),
-        in(List.of("ip", "-6", "addr", "add", uniqueLocal + "/64", "dev", nsLink, "nodad")),
-        in(List.of("ip", "link", "set", nsLink, "up")),
-        in(List.of("ip", "link", "set", "lo", "up")),
-        in(List.of("ip", "route", "add", "default", "via", hostLinkAddress))));
+    List<List<String>> steps =
+        new ArrayList<>(
+            List.of(
+                List.of("ip", "netns", "add", namespace),
+                List.of("ip", "link", "add", hostLink, "type", "veth", "peer", "name", nsLink),
+                List.of("ip", "link", "set", nsLink, "netns", namespace),
+                List.of("ip", "addr", "add", hostLinkAddress + "/30", "dev", hostLink),
+                List.of("ip", "-6", "addr", "add", linkPrefix + "1/64", "dev", hostLink, "nodad"),
+                List.of("ip", "link", "set", hostLink, "up"),
+                in(List.of("ip", "addr", "add", nsLinkAddress + "/30", "dev", nsLink)),
+                in(List.of("ip", "-6", "addr", "add", uniqueLocal + "/64", "dev", nsLink, "nodad")),
+                in(List.of("ip", "link", "set", nsLink, "up")),
+                in(List.of("ip", "link", "set", "lo", "up")),
+                in(List.of("ip", "route", "add", "default", "via", hostLinkAddress))));
     for (String address : targets) {
       steps.add(in(List.of("ip", "addr", "add", address + "/32", "dev", "lo")));
-      steps.add(List.of("ip", "route", "add", address + "/32", "via", nsLinkAddress, "dev", hostLink));
+      steps.add(
+          List.of("ip", "route", "add", address + "/32", "via", nsLinkAddress, "dev", hostLink));
     }
     for (List<String> step : steps) {
       assertEquals(0, run(step), String.join(" ", step));
-      if (step.size() > 3 && step.get(1).equals("route") && step.get(2).equals("add")) routes.add(step.get(3));
+      if (step.size() > 3 && step.get(1).equals("route") && step.get(2).equals("add"))
+        routes.add(step.get(3));
     }
     for (int port : List.of(PORT, OTHER_PORT)) {
       // Bound to "::", http.server listens on IPv4 and IPv6 alike: every address of the namespace.
-      servers.add(new ProcessBuilder(in(List.of("/usr/bin/python3", "-m", "http.server", String.valueOf(port),
-          "--bind", "::"))).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+      servers.add(
+          new ProcessBuilder(
+                  in(
+                      List.of(
+                          "/usr/bin/python3",
+                          "-m",
+                          "http.server",
+                          String.valueOf(port),
+                          "--bind",
+                          "::")))
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start());
     }
   }
 
@@ -130,8 +147,11 @@ final class PrivateHosts implements AutoCloseable {
   }
 
   static int run(List<String> command) throws Exception {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .start();
+    Process p =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
     if (!p.waitFor(20, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       return -1;

@@ -23,8 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LoopVolumesTest {
   private static final String OPTIONS = "nosuid,nodev,noatime,discard";
 
-  @TempDir
-  Path data;
+  @TempDir Path data;
 
   /** Answers commands by name, as scripted; "mounts" by remembering the folder and making lost+found in it. */
   private static final class FakeShell implements Shell {
@@ -76,10 +75,17 @@ class LoopVolumesTest {
     List<String> mkfs = shell.ran.get(0);
     assertTrue(mkfs.contains("root_owner=1000:1000"), mkfs.toString());
     assertEquals(image("brave-otter-1").toString(), mkfs.get(mkfs.size() - 1));
-    assertEquals(List.of("mount", "-o", "loop," + OPTIONS, image("brave-otter-1").toString(),
-        dir("brave-otter-1").toString()), shell.ran.get(1));
+    assertEquals(
+        List.of(
+            "mount",
+            "-o",
+            "loop," + OPTIONS,
+            image("brave-otter-1").toString(),
+            dir("brave-otter-1").toString()),
+        shell.ran.get(1));
     assertTrue(shell.mounted.contains(dir("brave-otter-1")));
-    assertFalse(Files.exists(dir("brave-otter-1").resolve("lost+found")), "the workspace starts empty");
+    assertFalse(
+        Files.exists(dir("brave-otter-1").resolve("lost+found")), "the workspace starts empty");
   }
 
   @Test
@@ -95,11 +101,16 @@ class LoopVolumesTest {
   void aWorkspaceThatCannotBeMountedLeavesNothingBehind() {
     shell.answers.put("mount", new Shell.Result(32, "mount: failed to setup loop device"));
 
-    IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> volumes().create("brave-otter-2", dir("brave-otter-2"), 256));
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () -> volumes().create("brave-otter-2", dir("brave-otter-2"), 256));
 
-    assertTrue(e.getMessage().contains("brave-otter-2") && e.getMessage().contains("mount failed (exit 32)")
-        && e.getMessage().contains("failed to setup loop device"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("brave-otter-2")
+            && e.getMessage().contains("mount failed (exit 32)")
+            && e.getMessage().contains("failed to setup loop device"),
+        e.getMessage());
     assertFalse(Files.exists(image("brave-otter-2")));
     assertFalse(Files.exists(dir("brave-otter-2")));
   }
@@ -142,8 +153,14 @@ class LoopVolumesTest {
     assertTrue(volumes.reopen("rebooted-1", dir("rebooted-1")));
 
     assertEquals(List.of("losetup", "e2fsck", "mount"), shell.names());
-    assertEquals(List.of("mount", "-o", "loop," + OPTIONS, image("rebooted-1").toString(),
-        dir("rebooted-1").toString()), shell.ran.get(2));
+    assertEquals(
+        List.of(
+            "mount",
+            "-o",
+            "loop," + OPTIONS,
+            image("rebooted-1").toString(),
+            dir("rebooted-1").toString()),
+        shell.ran.get(2));
   }
 
   @Test
@@ -151,13 +168,17 @@ class LoopVolumesTest {
     LoopVolumes volumes = volumes();
     volumes.create("held-1", dir("held-1"), 128);
     shell.mounted.clear();
-    shell.answers.put("losetup", new Shell.Result(0, "/dev/loop3: [65024]:2154599 (" + image("held-1") + ")"));
+    shell.answers.put(
+        "losetup", new Shell.Result(0, "/dev/loop3: [65024]:2154599 (" + image("held-1") + ")"));
     shell.ran.clear();
 
     assertTrue(volumes.reopen("held-1", dir("held-1")));
 
-    assertEquals(List.of(List.of("losetup", "-j", image("held-1").toString()),
-        List.of("mount", "-o", OPTIONS, "/dev/loop3", dir("held-1").toString())), shell.ran);
+    assertEquals(
+        List.of(
+            List.of("losetup", "-j", image("held-1").toString()),
+            List.of("mount", "-o", OPTIONS, "/dev/loop3", dir("held-1").toString())),
+        shell.ran);
   }
 
   @Test
@@ -180,14 +201,23 @@ class LoopVolumesTest {
     LoopVolumes volumes = volumes();
     volumes.create("broken-1", dir("broken-1"), 128);
     shell.mounted.clear();
-    shell.answers.put("e2fsck", new Shell.Result(4, "UNEXPECTED INCONSISTENCY; RUN fsck MANUALLY."));
+    shell.answers.put(
+        "e2fsck", new Shell.Result(4, "UNEXPECTED INCONSISTENCY; RUN fsck MANUALLY."));
 
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> volumes.reopen("broken-1", dir("broken-1")));
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class, () -> volumes.reopen("broken-1", dir("broken-1")));
 
-    assertTrue(e.getMessage().contains("UNEXPECTED INCONSISTENCY") && e.getMessage().contains("kept as"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("UNEXPECTED INCONSISTENCY") && e.getMessage().contains("kept as"),
+        e.getMessage());
     assertFalse(Files.exists(image("broken-1")));
     try (Stream<Path> files = Files.list(data.resolve("volumes"))) {
-      assertEquals(1, files.filter(f -> f.getFileName().toString().startsWith("broken-1.img.unreadable-")).count());
+      assertEquals(
+          1,
+          files
+              .filter(f -> f.getFileName().toString().startsWith("broken-1.img.unreadable-"))
+              .count());
     }
     assertFalse(volumes.present().contains("broken-1"));
   }
@@ -204,7 +234,8 @@ class LoopVolumesTest {
 
   @Test
   void theProbeSaysWhyTheNodeCannotMountAndLeavesNothingBehind() throws IOException {
-    shell.answers.put("mount", new Shell.Result(1, "mount: only root can use \"--options\" option"));
+    shell.answers.put(
+        "mount", new Shell.Result(1, "mount: only root can use \"--options\" option"));
 
     var problem = volumes().problem();
 
