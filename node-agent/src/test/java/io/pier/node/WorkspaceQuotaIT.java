@@ -13,21 +13,16 @@ import io.pier.common.node.StartRequest;
 import io.pier.common.repl.Limits;
 import io.pier.common.repl.ReplRecord;
 import io.pier.common.repl.ReplState;
-import io.pier.node.runtime.Runtimes;
 import io.pier.node.runtime.docker.ContainerSpec;
 import io.pier.node.runtime.docker.DockerLabels;
 import io.pier.node.session.SessionException;
-import io.pier.node.workspace.WorkspaceSync;
 import io.pier.node.workspace.Workspaces;
-import io.pier.node.workspace.WriteBehind;
 import io.pier.node.workspace.loop.LoopVolumes;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -213,76 +208,6 @@ class WorkspaceQuotaIT {
         "in progress",
         new String(
             node.store.get("repls/owned/files/work.txt").orElseThrow(), StandardCharsets.UTF_8));
-  }
-
-  /** Prints what a workspace filesystem costs: making and mounting one, and a repl's whole start with and without. */
-  @Test
-  void printsWhatAWorkspaceFilesystemAddsToAStart() throws Exception {
-    List<Double> make = new ArrayList<>();
-    List<Double> drop = new ArrayList<>();
-    for (int i = 0; i < 20; i++) {
-      long t0 = System.nanoTime();
-      node.workspaces.create("timing", new Limits(1, 512, 256));
-      long t1 = System.nanoTime();
-      node.workspaces.remove("timing");
-      make.add((t1 - t0) / 1e6);
-      drop.add((System.nanoTime() - t1) / 1e6);
-    }
-    node.store.put("repls/timed/files/server.js", serverJs().getBytes(StandardCharsets.UTF_8));
-    ReplHost plainHost =
-        new ReplHost(
-            node.vertx,
-            node.identity(),
-            node.driver,
-            node.handles,
-            new Persistence(
-                new WorkspaceSync(node.store, node.transfers),
-                node.store,
-                data.resolve("journal"),
-                WriteBehind.Settings.DEFAULT,
-                node.timer,
-                node.transfers,
-                Clock.systemUTC(),
-                Duration.ofSeconds(20)),
-            new Workspaces(data.resolve("workspaces")),
-            new Runtimes(Map.of(), node.driver.runtimes()),
-            node.cluster.routes(),
-            node.cluster.repls(),
-            Duration.ofSeconds(20),
-            Duration.ofSeconds(60),
-            Map.of(),
-            new SimpleMeterRegistry());
-    List<Double> withSize = new ArrayList<>();
-    List<Double> folders = new ArrayList<>();
-    // Interleaved, so that whatever else the machine does weighs on both alike.
-    for (int i = 0; i < 10; i++) {
-      withSize.add(startTime(node.host));
-      folders.add(startTime(plainHost));
-    }
-    System.out.printf(
-        "[quota] 1024 MiB workspace: mkfs.ext4 + mount p50 %.1f ms (max %.1f), umount + delete p50 %.1f ms "
-            + "over 20; repl start (node, to first HTTP answer, which is polled every 100 ms) p50 %.0f ms with a "
-            + "workspace filesystem, %.0f ms with a plain folder, over 10 each%n",
-        pct(make, 50), pct(make, 100), pct(drop, 50), pct(withSize, 50), pct(folders, 50));
-    assertTrue(volumes.present().isEmpty());
-  }
-
-  private static double startTime(ReplHost on) {
-    long t0 = System.nanoTime();
-    Mains.await(
-        on.start(
-            new StartRequest(
-                "timed", IMAGE, "node server.js", 3000, new Limits(0.5, 256, 128), null)),
-        Duration.ofSeconds(60));
-    double ms = (System.nanoTime() - t0) / 1e6;
-    Mains.await(on.stop("timed"), Duration.ofSeconds(60));
-    return ms;
-  }
-
-  private static double pct(List<Double> values, int p) {
-    List<Double> sorted = new ArrayList<>(values);
-    sorted.sort(Double::compare);
-    return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
   }
 
   private static boolean mounted(Path dir) throws Exception {
