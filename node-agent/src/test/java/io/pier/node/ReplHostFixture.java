@@ -83,31 +83,46 @@ final class ReplHostFixture implements AutoCloseable {
             runtime, new DockerSandboxDriver.Settings(nodeId, "127.0.0.1", null));
     handles = new SandboxHandleStore(data.resolve("sandboxes"));
     workspaces = workspacesUnder.apply(data.resolve("workspaces"));
-    persistence =
-        new Persistence(
-            new WorkspaceSync(store, transfers),
-            store,
-            data.resolve("journal"),
-            WriteBehind.Settings.DEFAULT,
-            timer,
-            transfers,
-            Clock.systemUTC(),
-            Duration.ofSeconds(20));
-    host =
-        new ReplHost(
-            vertx,
-            identity(),
-            driver,
-            handles,
-            persistence,
-            workspaces,
-            new Runtimes(Map.of(), driver.runtimes()),
-            cluster.routes(),
-            cluster.repls(),
-            Duration.ofSeconds(20),
-            Duration.ofSeconds(60),
-            replEnv,
-            metrics);
+    persistence = newPersistence(data);
+    host = newHost(workspaces, persistence, replEnv, metrics);
+  }
+
+  /**
+   * Another host on this node's driver, store and cluster maps, over {@code otherWorkspaces}, with a persistence of
+   * its own on the same journal folder.
+   */
+  ReplHost hostOver(Workspaces otherWorkspaces, Path data, MeterRegistry metrics) {
+    return newHost(otherWorkspaces, newPersistence(data), Map.of(), metrics);
+  }
+
+  private Persistence newPersistence(Path data) {
+    return new Persistence(
+        new WorkspaceSync(store, transfers),
+        store,
+        data.resolve("journal"),
+        WriteBehind.Settings.DEFAULT,
+        timer,
+        transfers,
+        Clock.systemUTC(),
+        Duration.ofSeconds(20));
+  }
+
+  private ReplHost newHost(
+      Workspaces on, Persistence saving, Map<String, String> replEnv, MeterRegistry metrics) {
+    return new ReplHost(
+        vertx,
+        identity(),
+        driver,
+        handles,
+        saving,
+        on,
+        new Runtimes(Map.of(), driver.runtimes()),
+        cluster.routes(),
+        cluster.repls(),
+        Duration.ofSeconds(20),
+        Duration.ofSeconds(60),
+        replEnv,
+        metrics);
   }
 
   NodeIdentity identity() {

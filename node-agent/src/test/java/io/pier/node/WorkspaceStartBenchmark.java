@@ -4,19 +4,14 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pier.common.config.Mains;
 import io.pier.common.node.StartRequest;
 import io.pier.common.repl.Limits;
-import io.pier.node.runtime.Runtimes;
-import io.pier.node.workspace.WorkspaceSync;
 import io.pier.node.workspace.Workspaces;
-import io.pier.node.workspace.WriteBehind;
 import io.pier.node.workspace.loop.LoopVolumes;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -61,7 +56,9 @@ public final class WorkspaceStartBenchmark {
           "repls/timed/files/server.js",
           "require('http').createServer((q, s) => s.end('ok')).listen(process.env.PORT, '0.0.0.0');"
               .getBytes(StandardCharsets.UTF_8));
-      ReplHost plainHost = plainFolderHost(node, data);
+      ReplHost plainHost =
+          node.hostOver(
+              new Workspaces(data.resolve("workspaces")), data, new SimpleMeterRegistry());
       List<Double> withSize = new ArrayList<>();
       List<Double> folders = new ArrayList<>();
       for (int i = 0; i < rounds; i++) {
@@ -84,32 +81,6 @@ public final class WorkspaceStartBenchmark {
       for (String slug : volumes.present()) volumes.remove(slug, node.workspaces.of(slug));
       node.close();
     }
-  }
-
-  /** The same node, with workspaces as plain folders. */
-  private static ReplHost plainFolderHost(ReplHostFixture node, Path data) {
-    return new ReplHost(
-        node.vertx,
-        node.identity(),
-        node.driver,
-        node.handles,
-        new Persistence(
-            new WorkspaceSync(node.store, node.transfers),
-            node.store,
-            data.resolve("journal"),
-            WriteBehind.Settings.DEFAULT,
-            node.timer,
-            node.transfers,
-            Clock.systemUTC(),
-            Duration.ofSeconds(20)),
-        new Workspaces(data.resolve("workspaces")),
-        new Runtimes(Map.of(), node.driver.runtimes()),
-        node.cluster.routes(),
-        node.cluster.repls(),
-        Duration.ofSeconds(20),
-        Duration.ofSeconds(60),
-        Map.of(),
-        new SimpleMeterRegistry());
   }
 
   private static double startTime(ReplHost on) {

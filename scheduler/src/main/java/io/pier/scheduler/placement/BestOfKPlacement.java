@@ -71,17 +71,10 @@ public final class BestOfKPlacement implements Placement {
       }
     }
     if (found < k) return null;
-    NodeInfo best = null;
-    double bestScore = Double.POSITIVE_INFINITY;
-    for (int i = 0; i < found; i++) {
-      NodeInfo node = nodes.get(chosen[i]);
-      double score = scorer.score(node, request);
-      if (score < bestScore) {
-        bestScore = score;
-        best = node;
-      }
-    }
-    return new Decision(Optional.of(best), Collections.unmodifiableMap(rejections));
+    List<NodeInfo> candidates = new ArrayList<>(found);
+    for (int i = 0; i < found; i++) candidates.add(nodes.get(chosen[i]));
+    return new Decision(
+        Optional.of(best(candidates, request)), Collections.unmodifiableMap(rejections));
   }
 
   private static boolean alreadyChosen(int[] chosen, int found, int index) {
@@ -104,20 +97,28 @@ public final class BestOfKPlacement implements Placement {
     }
     if (feasible.isEmpty())
       return new Decision(Optional.empty(), Collections.unmodifiableMap(rejections));
-    NodeInfo best = null;
-    double bestScore = Double.POSITIVE_INFINITY;
     int draws = Math.min(k, feasible.size());
     // Partial Fisher-Yates: the first `draws` positions become a uniform sample without repeats.
     for (int i = 0; i < draws; i++) {
-      int j = i + random.nextInt(feasible.size() - i);
-      Collections.swap(feasible, i, j);
-      double score = scorer.score(feasible.get(i), request);
+      Collections.swap(feasible, i, i + random.nextInt(feasible.size() - i));
+    }
+    return new Decision(
+        Optional.of(best(feasible.subList(0, draws), request)),
+        Collections.unmodifiableMap(rejections));
+  }
+
+  /** The candidate with the lowest score; the first of equals. */
+  private NodeInfo best(List<NodeInfo> candidates, PlacementRequest request) {
+    NodeInfo best = null;
+    double bestScore = Double.POSITIVE_INFINITY;
+    for (NodeInfo node : candidates) {
+      double score = scorer.score(node, request);
       if (score < bestScore) {
         bestScore = score;
-        best = feasible.get(i);
+        best = node;
       }
     }
-    return new Decision(Optional.of(best), Collections.unmodifiableMap(rejections));
+    return best;
   }
 
   private FeasibilityCheck firstFailed(NodeInfo node, PlacementRequest request) {
