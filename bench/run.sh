@@ -2,6 +2,8 @@
 # Runs one benchmark and prints its figures (docs/benchmarks.md records them with this command).
 #   bench/run.sh skeleton|terminal|sync|stacks [args]  start a throwaway Pier on spare ports (its own data folder and
 #                                               cluster name), run the benchmark against it, stop it
+#   bench/run.sh memory [--repls N]             the node-agent's resident memory with N idle repls (50), each idle
+#                                               repl's memory beside the same app under bare `docker run`
 #   bench/run.sh placement [nodes] [placements] the real placement code over fake nodes, no Pier needed
 #   bench/run.sh workspace-start [rounds]        a repl's start with a workspace filesystem against a plain folder
 #   bench/run.sh failover [rounds]              SIGKILL a node-agent of a 3-node fleet on loopback, time recovery
@@ -14,7 +16,7 @@
 # Build first (./pier up once, or mvn -DskipTests install).
 set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-bench=${1:?usage: bench/run.sh skeleton|terminal|sync|stacks|placement|workspace-start|failover|sessions|soak|isolation [args]}
+bench=${1:?usage: bench/run.sh skeleton|terminal|sync|stacks|memory|placement|workspace-start|failover|sessions|soak|isolation [args]}
 shift
 
 # The test classpath of a module, for benchmarks that use its test code.
@@ -68,6 +70,11 @@ case $bench in
       grep -E '^\[(hostile|gvisor)\]|Tests run:.*Fail|BUILD'
     exit "${PIPESTATUS[0]}" ;;
   skeleton|terminal|sync|stacks) ;;
+  memory)
+    # One user and one node with room for the repls (the product's per-user limits are far lower); limits are caps,
+    # so the node may promise more memory than it has to hold 50 idle repls of 512 MiB.
+    export PIER_MAX_REPLS_PER_USER=100 PIER_MAX_RUNNING_PER_USER=100 PIER_CREATE_PER_MINUTE=1000
+    export PIER_NODE_SLOTS=100 PIER_NODE_MEMORY_MB=65536 ;;
   *) echo "unknown benchmark: $bench" >&2; exit 2 ;;
 esac
 
@@ -77,7 +84,13 @@ export PIER_NODE_PORT=${PIER_NODE_PORT:-18082} PIER_S3_PORT=${PIER_S3_PORT:-1900
 export PIER_CLUSTER_NAME=pier-bench-$$ PIER_CLUSTER_PORT=${PIER_CLUSTER_PORT:-15701}
 "$REPO/pier" up > "$PIER_DATA/pier-up.log" 2>&1 &
 pier_pid=$!
-trap 'kill -TERM $pier_pid 2>/dev/null; wait $pier_pid 2>/dev/null || true' EXIT
+# On exit: stop that Pier, then drop its node's repl network (a throwaway node's id is new each run, so its network
+# would never be used again and the daemon's address pools would run out).
+stop_pier() {
+  kill -TERM $pier_pid 2>/dev/null; wait $pier_pid 2>/dev/null || true
+  [[ -s $PIER_DATA/node/node-id ]] && docker network rm "pier-$(cat "$PIER_DATA/node/node-id")" >/dev/null 2>&1 || true
+}
+trap stop_pier EXIT
 for _ in $(seq 600); do
   grep -q "Pier is up" "$PIER_DATA/pier-up.log" 2>/dev/null && break
   kill -0 $pier_pid 2>/dev/null || { cat "$PIER_DATA/pier-up.log"; exit 1; }
@@ -94,6 +107,7 @@ case $bench in
   skeleton) python3 "$REPO/bench/skeleton.py" --port "$PIER_EDGE_PORT" "$@" ;;
   terminal) node --experimental-websocket "$REPO/bench/terminal.mjs" --port "$PIER_EDGE_PORT" "$@" ;;
   stacks) node "$REPO/bench/stacks.mjs" "$@" ;;
+  memory) python3 "$REPO/bench/memory.py" --port "$PIER_EDGE_PORT" --node-port "$PIER_NODE_PORT" "$@" ;;
   sync)
     PIER_S3_SECRET_KEY=$(cat "$PIER_DATA/s3-secret") PIER_S3_ACCESS_KEY=pier \
       PIER_S3_ENDPOINT=http://127.0.0.1:$PIER_S3_PORT node --experimental-websocket "$REPO/bench/sync.mjs" "$@" ;;

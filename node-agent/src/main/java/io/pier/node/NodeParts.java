@@ -2,11 +2,12 @@ package io.pier.node;
 
 import io.pier.node.sandbox.SandboxDriver;
 import io.pier.node.sandbox.SandboxHandleStore;
+import io.pier.node.session.WatchTicker;
 import io.pier.node.workspace.Workspaces;
 
 /**
  * The parts of this node that a repl's start, stop and adoption all go through: where the work runs, who the node
- * is, its sandbox driver and the handles it keeps, storage, and the workspaces.
+ * is, its sandbox driver and the handles it keeps, storage, the workspaces and the thread that watches them.
  */
 record NodeParts(
     HostContext host,
@@ -14,4 +15,5 @@ record NodeParts(
     SandboxDriver driver,
     SandboxHandleStore handles,
     Persistence persistence,
-    Workspaces workspaces) {}
+    Workspaces workspaces,
+    WatchTicker watchers) {}

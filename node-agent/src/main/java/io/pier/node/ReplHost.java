@@ -11,6 +11,7 @@ import io.pier.node.runtime.Runtimes;
 import io.pier.node.sandbox.SandboxDriver;
 import io.pier.node.sandbox.SandboxHandleStore;
 import io.pier.node.session.LiveRepl;
+import io.pier.node.session.WatchTicker;
 import io.pier.node.workspace.Workspaces;
 import io.pier.node.workspace.WriteBehind;
 import io.vertx.core.Future;
@@ -73,7 +74,8 @@ public final class ReplHost {
     this.runtimes = runtimes;
     this.routes = routes;
     this.meters = new ReplMeters(metrics, running);
-    NodeParts parts = new NodeParts(host, me, driver, handles, persistence, workspaces);
+    NodeParts parts =
+        new NodeParts(host, me, driver, handles, persistence, workspaces, new WatchTicker());
     this.lifecycle = new ReplLifecycle(parts, runtimes, terminalLinger, replEnv, meters);
     this.adoption = new ReplAdoption(parts, routes, repls, lifecycle, running);
     this.readiness = new ReadinessProbe(host, driver, readyTimeout);

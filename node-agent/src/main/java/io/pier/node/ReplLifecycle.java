@@ -175,6 +175,7 @@ final class ReplLifecycle {
               dir,
               IgnoreList.DEFAULT,
               live.files(),
+              parts.watchers(),
               changes -> {
                 writeBehind.changed(changes.stream().map(FileChange::path).toList());
                 live.context().runOnContext(v -> live.workspaceChanged(changes));

@@ -1,21 +1,38 @@
 package io.pier.node.session;
 
-/** The most recent output of a terminal or run process, replayed to a tab that attaches late or reconnects. */
+import java.util.Arrays;
+
+/**
+ * The most recent output of a terminal or run process, replayed to a tab that attaches late or reconnects. The ring
+ * grows with the output up to its capacity: most repls print a few lines, and a node holds one per run process and
+ * terminal.
+ */
 final class OutputBuffer {
-  private final byte[] ring;
+  private static final int FIRST_SIZE = 1024;
+
+  private final int capacity;
+  private byte[] ring = new byte[0];
   private long written;
 
   OutputBuffer(int capacity) {
-    this.ring = new byte[capacity];
+    this.capacity = capacity;
   }
 
   void append(byte[] data) {
+    growFor(written + data.length);
     int start = Math.max(0, data.length - ring.length);
     written += start;
     for (int i = start; i < data.length; i++) {
       ring[(int) (written % ring.length)] = data[i];
       written++;
     }
+  }
+
+  /** Below capacity nothing has wrapped yet, so each byte's place is its offset and a copy keeps it there. */
+  private void growFor(long total) {
+    if (ring.length == capacity || total <= ring.length) return;
+    long doubled = Math.max(FIRST_SIZE, 2L * ring.length);
+    ring = Arrays.copyOf(ring, (int) Math.min(capacity, Math.max(total, doubled)));
   }
 
   byte[] snapshot() {
@@ -26,7 +43,13 @@ final class OutputBuffer {
     return copy;
   }
 
+  /** Bytes held for replay, whatever was written. */
+  int allocated() {
+    return ring.length;
+  }
+
   void clear() {
     written = 0;
+    ring = new byte[0];
   }
 }

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,8 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class WorkspaceWatcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WorkspaceWatcher.class);
-  private static final long BATCH_MS = 150;
-
   private final IgnoreList ignoreList;
   private final WorkspaceFiles files;
   private final Consumer<List<FileChange>> listener;
@@ -46,38 +43,54 @@ public final class WorkspaceWatcher implements AutoCloseable {
   private final Set<String> known = new HashSet<>();
 
   private final Set<String> pending = new LinkedHashSet<>();
-  private final Thread thread;
+  private final WatchTicker ticker;
   private volatile boolean closed;
 
+  /**
+   * @param ticker the node's one thread that takes this workspace's events and reports its changes
+   */
   public WorkspaceWatcher(
-      Path root, IgnoreList ignoreList, WorkspaceFiles files, Consumer<List<FileChange>> listener)
+      Path root,
+      IgnoreList ignoreList,
+      WorkspaceFiles files,
+      WatchTicker ticker,
+      Consumer<List<FileChange>> listener)
       throws IOException {
     this.ignoreList = ignoreList;
     this.files = files;
     this.listener = listener;
+    this.ticker = ticker;
     this.watchService = root.getFileSystem().newWatchService();
-    watchFolder("", false);
-    this.thread = new Thread(this::loop, "watch-" + root.getFileName());
-    this.thread.setDaemon(true);
-    this.thread.start();
+    synchronized (this) {
+      watchFolder("", false);
+    }
+    ticker.add(this);
   }
 
-  private void loop() {
-    long nextFlush = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BATCH_MS);
-    while (!closed) {
+  /**
+   * Takes the events queued since the last tick and reports what changed. Only the ticker's thread calls it; the
+   * lock orders it after the first walk.
+   */
+  void tick() {
+    if (closed) return;
+    List<FileChange> changes;
+    synchronized (this) {
       try {
-        WatchKey key = watchService.poll(BATCH_MS, TimeUnit.MILLISECONDS);
-        if (key != null) {
+        for (WatchKey key = watchService.poll(); key != null; key = watchService.poll()) {
           handle(key);
         }
-        if (System.nanoTime() >= nextFlush) {
-          flush();
-          nextFlush = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BATCH_MS);
-        }
-      } catch (ClosedWatchServiceException | InterruptedException e) {
+      } catch (ClosedWatchServiceException e) {
         return;
       } catch (RuntimeException e) {
         LOG.warn("watching {} failed once: {}", files.tree().root(), e.toString());
+      }
+      changes = changes();
+    }
+    if (!changes.isEmpty()) {
+      try {
+        listener.accept(changes);
+      } catch (RuntimeException e) {
+        LOG.warn("a file change listener failed", e);
       }
     }
   }
@@ -103,8 +116,8 @@ public final class WorkspaceWatcher implements AutoCloseable {
     if (!key.reset()) keys.remove(key);
   }
 
-  private void flush() {
-    if (pending.isEmpty()) return;
+  private List<FileChange> changes() {
+    if (pending.isEmpty()) return List.of();
     List<FileChange> changes = new ArrayList<>();
     for (String relative : pending) {
       Optional<Kind> kind = files.kindOf(relative);
@@ -125,13 +138,7 @@ public final class WorkspaceWatcher implements AutoCloseable {
       }
     }
     pending.clear();
-    if (!changes.isEmpty()) {
-      try {
-        listener.accept(changes);
-      } catch (RuntimeException e) {
-        LOG.warn("a file change listener failed", e);
-      }
-    }
+    return changes;
   }
 
   /**
@@ -206,6 +213,7 @@ public final class WorkspaceWatcher implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    ticker.remove(this);
     try {
       watchService.close();
     } catch (IOException e) {

@@ -19,15 +19,17 @@ class WorkspaceWatcherTest {
     Path ws = Files.createDirectory(temp.resolve("calm-lake-123456"));
     Path host = Files.createDirectory(temp.resolve("host"));
     Set<String> created = ConcurrentHashMap.newKeySet();
-    try (WorkspaceWatcher watcher =
-        new WorkspaceWatcher(
-            ws,
-            IgnoreList.DEFAULT,
-            new WorkspaceFiles(ws),
-            changes ->
-                changes.stream()
-                    .filter(c -> c.kind().equals("created"))
-                    .forEach(c -> created.add(c.path())))) {
+    try (WatchTicker ticker = new WatchTicker();
+        WorkspaceWatcher watcher =
+            new WorkspaceWatcher(
+                ws,
+                IgnoreList.DEFAULT,
+                new WorkspaceFiles(ws),
+                ticker,
+                changes ->
+                    changes.stream()
+                        .filter(c -> c.kind().equals("created"))
+                        .forEach(c -> created.add(c.path())))) {
       Files.createSymbolicLink(ws.resolve("linked"), host);
       Path many = Files.createDirectory(ws.resolve("many"));
       // More events than a watch key holds (512): the watcher overflows and must rescan.
