@@ -7,6 +7,9 @@ import io.pier.common.node.NodeLoad;
 import io.pier.common.node.StartRequest;
 import io.pier.common.repl.ReplRecord;
 import io.pier.common.repl.Route;
+import io.pier.node.pool.PoolMeters;
+import io.pier.node.pool.PoolSettings;
+import io.pier.node.pool.WarmPool;
 import io.pier.node.runtime.Runtimes;
 import io.pier.node.sandbox.SandboxDriver;
 import io.pier.node.sandbox.SandboxHandleStore;
@@ -16,6 +19,7 @@ import io.pier.node.workspace.WriteBehind;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -36,6 +41,9 @@ import org.slf4j.LoggerFactory;
 public final class ReplHost {
   private static final Logger LOG = LoggerFactory.getLogger(ReplHost.class);
 
+  /** How often spares beyond recent demand are thrown away. */
+  private static final Duration TIDY_EVERY = Duration.ofSeconds(30);
+
   private final HostContext host;
   private final NodeIdentity me;
   private final Runtimes runtimes;
@@ -47,6 +55,14 @@ public final class ReplHost {
   private final ReplAdoption adoption;
   private final ReadinessProbe readiness;
   private final ReplLoad load;
+  private final ReplSandboxes sandboxes;
+  private final ExecutorService refills;
+  private final WarmPool pool;
+
+  /** Repls being started, with the memory they reserve: not running yet, but spares must leave room for them. */
+  private final Map<String, Long> starting = new ConcurrentHashMap<>();
+
+  private volatile long tidyTimer = -1;
 
   /**
    * @param handles        where the handles of this node's sandboxes are kept
@@ -68,16 +84,60 @@ public final class ReplHost {
       Duration terminalLinger,
       Map<String, String> replEnv,
       MeterRegistry metrics) {
+    this(
+        vertx,
+        me,
+        driver,
+        handles,
+        persistence,
+        workspaces,
+        runtimes,
+        routes,
+        repls,
+        readyTimeout,
+        terminalLinger,
+        replEnv,
+        PoolSettings.OFF,
+        metrics);
+  }
+
+  /** @param pool how many spare sandboxes this node keeps ready for starts (PIER_POOL_*) */
+  public ReplHost(
+      Vertx vertx,
+      NodeIdentity me,
+      SandboxDriver driver,
+      SandboxHandleStore handles,
+      Persistence persistence,
+      Workspaces workspaces,
+      Runtimes runtimes,
+      SharedMap<Route> routes,
+      SharedMap<ReplRecord> repls,
+      Duration readyTimeout,
+      Duration terminalLinger,
+      Map<String, String> replEnv,
+      PoolSettings pool,
+      MeterRegistry metrics) {
     this.host = HostContext.of(vertx);
     this.me = me;
     this.runtimes = runtimes;
     this.routes = routes;
     this.meters = new ReplMeters(metrics, running);
     NodeParts parts = new NodeParts(host, me, driver, handles, persistence, workspaces);
-    this.lifecycle = new ReplLifecycle(parts, runtimes, terminalLinger, replEnv, meters);
+    this.sandboxes = new ReplSandboxes(parts, runtimes, replEnv);
+    this.refills = WarmPool.refillQueue();
+    this.pool =
+        new WarmPool(
+            pool, sandboxes, this::reservedMb, Clock.systemUTC(), refills, new PoolMeters(metrics));
+    this.lifecycle =
+        new ReplLifecycle(
+            parts,
+            sandboxes,
+            new SandboxStarts(parts, sandboxes, this.pool),
+            terminalLinger,
+            meters);
     this.adoption = new ReplAdoption(parts, routes, repls, lifecycle, running);
     this.readiness = new ReadinessProbe(host, driver, readyTimeout);
-    this.load = new ReplLoad(running, driver, workspaces, meters);
+    this.load = new ReplLoad(running, driver, workspaces, meters, this.pool::pooledMemoryMb);
   }
 
   /** Starts the repl (or returns its route if it runs here already) once its app answers or the wait is over. */
@@ -89,6 +149,7 @@ public final class ReplHost {
           if (existing != null) return Future.succeededFuture(existing.route());
           long began = System.nanoTime();
           AtomicReference<RunningRepl> attached = new AtomicReference<>();
+          starting.put(request.slug(), request.limits().memoryMb());
           return host.blocking(() -> lifecycle.launch(request))
               .onSuccess(attached::set)
               .compose(r -> host.onContext(() -> r.live().startRun()).map(r))
@@ -119,8 +180,19 @@ public final class ReplHost {
                                       return null;
                                     }))
                         .transform(ignored -> Future.failedFuture(err));
-                  });
+                  })
+              .onComplete(done -> starting.remove(request.slug()));
         });
+  }
+
+  /** What the repls running or starting here reserve of the node's memory, in MiB. */
+  private long reservedMb() {
+    long mb = 0;
+    for (RunningRepl r : running.values()) mb += r.limits().memoryMb();
+    for (Map.Entry<String, Long> s : starting.entrySet()) {
+      if (!running.containsKey(s.getKey())) mb += s.getValue();
+    }
+    return mb;
   }
 
   /**
@@ -161,9 +233,22 @@ public final class ReplHost {
 
   /** Stops every repl on this node, flushing each; for a clean shutdown. */
   public Future<Void> stopAll() {
+    if (tidyTimer >= 0) host.vertx().cancelTimer(tidyTimer);
     List<Future<Void>> stops = new ArrayList<>();
     for (String slug : running.keySet()) stops.add(stop(slug).mapEmpty());
+    stops.add(
+        host.blocking(
+            () -> {
+              refills.shutdown();
+              pool.close();
+              return null;
+            }));
     return Future.join(stops).mapEmpty();
+  }
+
+  /** This node's spare sandboxes. */
+  public WarmPool pool() {
+    return pool;
   }
 
   /**
@@ -171,7 +256,17 @@ public final class ReplHost {
    * here are adopted; others are removed, after saving their workspace when no other node runs the repl.
    */
   public Future<Void> reconcile() {
-    return adoption.reconcile();
+    return host.blocking(
+            () -> {
+              sandboxes.removeLeftovers();
+              return null;
+            })
+        .compose(v -> adoption.reconcile())
+        .onSuccess(
+            v -> {
+              if (pool.enabled())
+                tidyTimer = host.vertx().setPeriodic(TIDY_EVERY.toMillis(), t -> pool.tidySoon());
+            });
   }
 
   /** What this node's repls reserve and use now. Blocking (reads the sandboxes' counters); call off the event loop. */

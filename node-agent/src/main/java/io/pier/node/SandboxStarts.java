@@ -1,0 +1,85 @@
+package io.pier.node;
+
+import io.pier.common.http.ApiException;
+import io.pier.node.pool.PoolKey;
+import io.pier.node.pool.Spare;
+import io.pier.node.pool.WarmPool;
+import io.pier.node.sandbox.ImageMissing;
+import io.pier.node.sandbox.KeptSandbox;
+import io.pier.node.sandbox.SandboxHandle;
+import io.pier.node.sandbox.StartedSandbox;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A repl's sandbox, either way: a spare of its kind taken from the pool (warm), or one created for it (cold). Both
+ * keep the sandbox's handle under the slug.
+ */
+final class SandboxStarts {
+  private static final Logger LOG = LoggerFactory.getLogger(SandboxStarts.class);
+
+  private final NodeParts parts;
+  private final ReplSandboxes sandboxes;
+  private final WarmPool pool;
+
+  SandboxStarts(NodeParts parts, ReplSandboxes sandboxes, WarmPool pool) {
+    this.parts = parts;
+    this.sandboxes = sandboxes;
+    this.pool = pool;
+  }
+
+  /**
+   * Takes a spare of the kind for the slug: the sandbox becomes the slug's and its empty workspace the slug's
+   * workspace ({@link io.pier.node.workspace.Workspaces#of}). Empty when the pool has none, or the spare cannot be
+   * taken (it is thrown away then, and the repl starts cold).
+   */
+  Optional<StartedSandbox> warm(String slug, PoolKey key, Map<String, String> annotations) {
+    Optional<Spare> claimed = pool.claim(key);
+    if (claimed.isEmpty()) return Optional.empty();
+    Spare spare = claimed.get();
+    String id = spare.sandbox().handle().id();
+    try {
+      SandboxHandle handle = parts.driver().claim(id, slug);
+      parts.handles().save(new KeptSandbox(handle, annotations));
+      parts.workspaces().adoptSpare(spare.id(), slug);
+      return Optional.of(new StartedSandbox(handle, spare.sandbox().endpoint()));
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "{}: cannot take spare {} ({}); creating a sandbox", slug, spare.id(), e.getMessage());
+      parts.driver().destroy(id);
+      parts.workspaces().removeSpare(spare.id());
+      parts.workspaces().remove(slug);
+      parts.handles().delete(slug);
+      return Optional.empty();
+    }
+  }
+
+  /** Makes room among the spares for a sandbox the slug's kind needs, then its empty workspace. */
+  Path coldWorkspace(String slug, PoolKey key) {
+    pool.makeRoom(key.limits().memoryMb());
+    try {
+      return parts.workspaces().create(slug, key.limits());
+    } catch (RuntimeException e) {
+      throw new ApiException(503, "workspace_unavailable", e.getMessage());
+    }
+  }
+
+  /** Creates and starts the slug's sandbox over its restored workspace {@code dir}, and keeps its handle. */
+  StartedSandbox cold(String slug, PoolKey key, Path dir, Map<String, String> annotations) {
+    parts.driver().workspaces().prepare(dir);
+    StartedSandbox started;
+    try {
+      started = parts.driver().start(sandboxes.spec(slug, key, dir, annotations));
+    } catch (ImageMissing e) {
+      throw new ApiException(
+          422,
+          "image_missing",
+          "runner image " + key.image() + " is not on node " + parts.me().nodeId());
+    }
+    parts.handles().save(new KeptSandbox(started.handle(), annotations));
+    return started;
+  }
+}
