@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -233,17 +234,31 @@ public final class ReplHost {
 
   /** Stops every repl on this node, flushing each; for a clean shutdown. */
   public Future<Void> stopAll() {
-    if (tidyTimer >= 0) host.vertx().cancelTimer(tidyTimer);
     List<Future<Void>> stops = new ArrayList<>();
     for (String slug : running.keySet()) stops.add(stop(slug).mapEmpty());
     stops.add(
         host.blocking(
             () -> {
-              refills.shutdown();
-              pool.close();
+              closePool();
               return null;
             }));
     return Future.join(stops).mapEmpty();
+  }
+
+  /**
+   * Lets a refill under way finish, then throws every spare away. Blocking: call off the event loop.
+   *
+   * @throws InterruptedException when interrupted while a refill finishes; the spares are thrown away all the same
+   */
+  public void closePool() throws InterruptedException {
+    if (tidyTimer >= 0) host.vertx().cancelTimer(tidyTimer);
+    pool.close();
+    refills.shutdown();
+    try {
+      refills.awaitTermination(2, TimeUnit.MINUTES);
+    } finally {
+      pool.close();
+    }
   }
 
   /** This node's spare sandboxes. */
