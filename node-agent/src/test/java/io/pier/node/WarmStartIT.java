@@ -3,6 +3,7 @@ package io.pier.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pier.common.config.Mains;
@@ -16,6 +17,7 @@ import io.pier.node.runtime.docker.ContainerInfo;
 import io.pier.node.runtime.docker.DockerLabels;
 import io.pier.node.sandbox.SandboxSpec;
 import io.pier.node.workspace.Workspaces;
+import io.pier.node.workspace.loop.LoopVolumes;
 import io.vertx.core.Future;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -163,6 +165,69 @@ class WarmStartIT {
             .toList(),
         "unclaimed spares are removed");
     assertEquals(2, left.size(), "the two repls' sandboxes remain");
+  }
+
+  @Test
+  void aSparesWorkspaceFilesystemBecomesTheReplsAndGoesWithIt() throws Exception {
+    Path data = Files.createDirectories(Path.of("target", nodeId + "-sized").toAbsolutePath());
+    LoopVolumes volumes = new LoopVolumes(data.resolve("volumes"), 1000, 1000);
+    assumeTrue(volumes.problem().isEmpty(), "this machine cannot mount workspace filesystems");
+    Limits sized = new Limits(0.5, 256, 128, 128, null);
+    try (ReplHostFixture sizedNode =
+        new ReplHostFixture(
+            nodeId + "-sized",
+            data,
+            folder -> new Workspaces(folder, volumes, 1024),
+            new SimpleMeterRegistry(),
+            Map.of(),
+            new PoolSettings(2, 4, Duration.ofMinutes(10), 100_000))) {
+      sizedNode.store.put(
+          "repls/first/files/server.js", serverJs("first").getBytes(StandardCharsets.UTF_8));
+      sizedNode.store.put(
+          "repls/sized/files/server.js", serverJs("sized").getBytes(StandardCharsets.UTF_8));
+      Mains.await(
+          sizedNode.host.start(
+              new StartRequest("first", IMAGE, "node server.js", 3000, sized, null)),
+          WAIT);
+      eventually(() -> sizedNode.host.pool().size() >= 1, "a spare with a filesystem of its own");
+      Route route =
+          Mains.await(
+              sizedNode.host.start(
+                  new StartRequest("sized", IMAGE, "node server.js", 3000, sized, null)),
+              WAIT);
+      String id = sizedNode.handles.read("sized").orElseThrow().handle().id();
+      assertTrue(
+          sizedNode.runtime.inspect(id).orElseThrow().labels().containsKey(SPARE_LABEL),
+          "sized started from a spare");
+      assertEquals("sized", httpGet(route.port()));
+
+      Path ws = sizedNode.workspaces.of("sized");
+      assertTrue(volumes.present().contains("sized"), "the image is named after the repl now");
+      assertTrue(sizedNode.workspaces.usage("sized").isPresent(), "its folder is its filesystem");
+      assertEquals(
+          0,
+          sizedNode.driver.execAndWait(
+              id,
+              List.of(
+                  "sh",
+                  "-c",
+                  "echo mine > /workspace/mine.txt && dd if=/dev/zero of=/workspace/fill bs=1M"
+                      + " count=512 2>/tmp/dd.err; grep -q 'No space left on device' /tmp/dd.err"),
+              Duration.ofSeconds(60)),
+          "the repl is held to its size");
+      assertEquals("mine\n", Files.readString(ws.resolve("mine.txt")), "the host sees its files");
+
+      Mains.await(sizedNode.host.stop("sized"), WAIT);
+      assertTrue(Files.notExists(ws));
+      assertTrue(!volumes.present().contains("sized"), "its image is deleted");
+      assertEquals(
+          "mine\n",
+          new String(
+              sizedNode.store.get("repls/sized/files/mine.txt").orElseThrow(),
+              StandardCharsets.UTF_8));
+      sizedNode.removeContainers();
+      for (String slug : volumes.present()) volumes.remove(slug, sizedNode.workspaces.of(slug));
+    }
   }
 
   private void store(String slug, String serverJs) {
