@@ -61,6 +61,7 @@ final class ReplLifecycle {
 
   /** Restores the repl's workspace from storage into a spare sandbox or a new one, and keeps its handle. */
   RunningRepl launch(StartRequest request) {
+    long began = System.nanoTime();
     String slug = request.slug();
     PoolKey key = sandboxes.keyOf(request);
     remove(slug, null);
@@ -86,6 +87,7 @@ final class ReplLifecycle {
     }
     StartedSandbox started =
         warm.isPresent() ? warm.get() : starts.cold(slug, key, dir, annotations);
+    meters.launched(Duration.ofNanos(System.nanoTime() - began), warm.isPresent());
     return attach(
         slug,
         started.handle().id(),

@@ -99,7 +99,7 @@ final class ReplHostFixture implements AutoCloseable {
     handles = new SandboxHandleStore(data.resolve("sandboxes"));
     workspaces = workspacesUnder.apply(data.resolve("workspaces"));
     persistence = newPersistence(data);
-    host = newHost(workspaces, persistence, replEnv, metrics);
+    host = newHost(workspaces, persistence, replEnv, pool, metrics);
   }
 
   /**
@@ -107,7 +107,13 @@ final class ReplHostFixture implements AutoCloseable {
    * its own on the same journal folder.
    */
   ReplHost hostOver(Workspaces otherWorkspaces, Path data, MeterRegistry metrics) {
-    return newHost(otherWorkspaces, newPersistence(data), Map.of(), metrics);
+    return newHost(otherWorkspaces, newPersistence(data), Map.of(), pool, metrics);
+  }
+
+  /** The same with pool settings of its own. */
+  ReplHost hostOver(
+      Workspaces otherWorkspaces, Path data, MeterRegistry metrics, PoolSettings otherPool) {
+    return newHost(otherWorkspaces, newPersistence(data), Map.of(), otherPool, metrics);
   }
 
   private Persistence newPersistence(Path data) {
@@ -123,7 +129,11 @@ final class ReplHostFixture implements AutoCloseable {
   }
 
   private ReplHost newHost(
-      Workspaces on, Persistence saving, Map<String, String> replEnv, MeterRegistry metrics) {
+      Workspaces on,
+      Persistence saving,
+      Map<String, String> replEnv,
+      PoolSettings pool,
+      MeterRegistry metrics) {
     return new ReplHost(
         vertx,
         identity(),
