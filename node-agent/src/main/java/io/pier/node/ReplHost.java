@@ -7,7 +7,6 @@ import io.pier.common.node.NodeLoad;
 import io.pier.common.node.StartRequest;
 import io.pier.common.repl.ReplRecord;
 import io.pier.common.repl.Route;
-import io.pier.node.pool.PoolMeters;
 import io.pier.node.pool.PoolSettings;
 import io.pier.node.pool.WarmPool;
 import io.pier.node.runtime.Runtimes;
@@ -19,7 +18,6 @@ import io.pier.node.workspace.WriteBehind;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,8 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -42,9 +38,6 @@ import org.slf4j.LoggerFactory;
 public final class ReplHost {
   private static final Logger LOG = LoggerFactory.getLogger(ReplHost.class);
 
-  /** How often spares beyond recent demand are thrown away. */
-  private static final Duration TIDY_EVERY = Duration.ofSeconds(30);
-
   private final HostContext host;
   private final NodeIdentity me;
   private final Runtimes runtimes;
@@ -56,14 +49,7 @@ public final class ReplHost {
   private final ReplAdoption adoption;
   private final ReadinessProbe readiness;
   private final ReplLoad load;
-  private final ReplSandboxes sandboxes;
-  private final ExecutorService refills;
-  private final WarmPool pool;
-
-  /** Repls being started, with the memory they reserve: not running yet, but spares must leave room for them. */
-  private final Map<String, Long> starting = new ConcurrentHashMap<>();
-
-  private volatile long tidyTimer = -1;
+  private final NodeSpares spares;
 
   /**
    * @param handles        where the handles of this node's sandboxes are kept
@@ -124,21 +110,18 @@ public final class ReplHost {
     this.routes = routes;
     this.meters = new ReplMeters(metrics, running);
     NodeParts parts = new NodeParts(host, me, driver, handles, persistence, workspaces);
-    this.sandboxes = new ReplSandboxes(parts, runtimes, replEnv);
-    this.refills = WarmPool.refillQueue();
-    this.pool =
-        new WarmPool(
-            pool, sandboxes, this::reservedMb, Clock.systemUTC(), refills, new PoolMeters(metrics));
+    ReplSandboxes sandboxes = new ReplSandboxes(parts, runtimes, replEnv);
+    this.spares = new NodeSpares(host, pool, sandboxes, running, metrics);
     this.lifecycle =
         new ReplLifecycle(
             parts,
             sandboxes,
-            new SandboxStarts(parts, sandboxes, this.pool),
+            new SandboxStarts(parts, sandboxes, spares.pool()),
             terminalLinger,
             meters);
     this.adoption = new ReplAdoption(parts, routes, repls, lifecycle, running);
     this.readiness = new ReadinessProbe(host, driver, readyTimeout);
-    this.load = new ReplLoad(running, driver, workspaces, meters, this.pool::pooledMemoryMb);
+    this.load = new ReplLoad(running, driver, workspaces, meters, spares.pool()::pooledMemoryMb);
   }
 
   /** Starts the repl (or returns its route if it runs here already) once its app answers or the wait is over. */
@@ -150,7 +133,7 @@ public final class ReplHost {
           if (existing != null) return Future.succeededFuture(existing.route());
           long began = System.nanoTime();
           AtomicReference<RunningRepl> attached = new AtomicReference<>();
-          starting.put(request.slug(), request.limits().memoryMb());
+          spares.starting(request.slug(), request.limits().memoryMb());
           return host.blocking(() -> lifecycle.launch(request))
               .onSuccess(attached::set)
               .compose(r -> host.onContext(() -> r.live().startRun()).map(r))
@@ -182,18 +165,8 @@ public final class ReplHost {
                                     }))
                         .transform(ignored -> Future.failedFuture(err));
                   })
-              .onComplete(done -> starting.remove(request.slug()));
+              .onComplete(done -> spares.startEnded(request.slug()));
         });
-  }
-
-  /** What the repls running or starting here reserve of the node's memory, in MiB. */
-  private long reservedMb() {
-    long mb = 0;
-    for (RunningRepl r : running.values()) mb += r.limits().memoryMb();
-    for (Map.Entry<String, Long> s : starting.entrySet()) {
-      if (!running.containsKey(s.getKey())) mb += s.getValue();
-    }
-    return mb;
   }
 
   /**
@@ -245,25 +218,14 @@ public final class ReplHost {
     return Future.join(stops).mapEmpty();
   }
 
-  /**
-   * Lets a refill under way finish, then throws every spare away. Blocking: call off the event loop.
-   *
-   * @throws InterruptedException when interrupted while a refill finishes; the spares are thrown away all the same
-   */
+  /** Throws every spare away, once a refill under way is done. Blocking: call off the event loop. */
   public void closePool() throws InterruptedException {
-    if (tidyTimer >= 0) host.vertx().cancelTimer(tidyTimer);
-    pool.close();
-    refills.shutdown();
-    try {
-      refills.awaitTermination(2, TimeUnit.MINUTES);
-    } finally {
-      pool.close();
-    }
+    spares.close();
   }
 
   /** This node's spare sandboxes. */
   public WarmPool pool() {
-    return pool;
+    return spares.pool();
   }
 
   /**
@@ -273,15 +235,11 @@ public final class ReplHost {
   public Future<Void> reconcile() {
     return host.blocking(
             () -> {
-              sandboxes.removeLeftovers();
+              spares.removeLeftovers();
               return null;
             })
         .compose(v -> adoption.reconcile())
-        .onSuccess(
-            v -> {
-              if (pool.enabled())
-                tidyTimer = host.vertx().setPeriodic(TIDY_EVERY.toMillis(), t -> pool.tidySoon());
-            });
+        .onSuccess(v -> spares.tidyPeriodically());
   }
 
   /** What this node's repls reserve and use now. Blocking (reads the sandboxes' counters); call off the event loop. */

@@ -57,9 +57,12 @@ final class SandboxStarts {
     }
   }
 
-  /** Makes room among the spares for a sandbox the slug's kind needs, then its empty workspace. */
+  /**
+   * Makes room among the spares for the sandbox the slug needs (its start's reservation is counted already), then its
+   * empty workspace.
+   */
   Path coldWorkspace(String slug, PoolKey key) {
-    pool.makeRoom(key.limits().memoryMb());
+    pool.makeRoom();
     try {
       return parts.workspaces().create(slug, key.limits());
     } catch (RuntimeException e) {

@@ -42,7 +42,7 @@ public final class WarmPool implements AutoCloseable {
   private volatile boolean closed;
 
   /**
-   * @param reservedMb what the repls running on this node reserve, in MiB
+   * @param reservedMb what the repls running or starting on this node reserve, in MiB
    * @param refills    where spares are made and thrown away (blocking work, one at a time in production)
    */
   public WarmPool(
@@ -99,11 +99,11 @@ public final class WarmPool implements AutoCloseable {
   }
 
   /**
-   * Throws spares away until a repl needing {@code needMb} more fits the node's memory beside the running repls.
-   * Blocking: call off the event loop.
+   * Throws spares away until the repls running and starting here (the reservation of a start that needs memory
+   * included) and the spares fit the node's memory. Blocking: call off the event loop.
    */
-  public void makeRoom(long needMb) {
-    while (reservedMb.getAsLong() + needMb + pooledMemoryMb() > settings.capacityMb()) {
+  public void makeRoom() {
+    while (reservedMb.getAsLong() + pooledMemoryMb() > settings.capacityMb()) {
       Spare spare = takeAny();
       if (spare == null) return;
       LOG.info("memory needed for a repl: throwing away spare {}", spare.id());
