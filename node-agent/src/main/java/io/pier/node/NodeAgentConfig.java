@@ -391,10 +391,12 @@ public record NodeAgentConfig(
    * demand. Spares only take the memory running repls leave.
    */
   private static PoolSettings pool(Env env, long capacityMb) {
+    // Out of range values are reported by env.check(), with every other problem; until then they
+    // are clamped.
     return new PoolSettings(
-        env.atLeast("PIER_POOL_SIZE", 2, 0),
-        env.atLeast("PIER_POOL_TOTAL", 8, 0),
-        Duration.ofSeconds(env.atLeast("PIER_POOL_DEMAND_WINDOW_S", 600, 1)),
+        Math.max(0, env.atLeast("PIER_POOL_SIZE", 2, 0)),
+        Math.max(0, env.atLeast("PIER_POOL_TOTAL", 8, 0)),
+        Duration.ofSeconds(Math.max(1, env.atLeast("PIER_POOL_DEMAND_WINDOW_S", 600, 1))),
         capacityMb);
   }
 
