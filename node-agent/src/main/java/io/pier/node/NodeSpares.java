@@ -7,8 +7,10 @@ import io.pier.node.pool.WarmPool;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,6 +29,25 @@ final class NodeSpares {
   private final Map<String, Long> starting = new ConcurrentHashMap<>();
 
   private final ExecutorService refills = WarmPool.refillQueue();
+
+  /**
+   * Where warm starts make their spare the slug's while their files are restored: two threads, 16 waiting; beyond
+   * that a start does it itself, so that a claim is never dropped (even after {@link #close}).
+   */
+  private final ExecutorService claims =
+      new ThreadPoolExecutor(
+          2,
+          2,
+          0,
+          TimeUnit.MILLISECONDS,
+          new ArrayBlockingQueue<>(16),
+          r -> {
+            Thread t = new Thread(r, "spare-claim");
+            t.setDaemon(true);
+            return t;
+          },
+          (task, executor) -> task.run());
+
   private final WarmPool pool;
   private volatile long tidyTimer = -1;
 
@@ -51,6 +72,10 @@ final class NodeSpares {
 
   WarmPool pool() {
     return pool;
+  }
+
+  ExecutorService claims() {
+    return claims;
   }
 
   /** A start of the slug begins, reserving {@code memoryMb}. */
@@ -83,6 +108,7 @@ final class NodeSpares {
     if (tidyTimer >= 0) host.vertx().cancelTimer(tidyTimer);
     pool.close();
     refills.shutdown();
+    claims.shutdown();
     try {
       refills.awaitTermination(2, TimeUnit.MINUTES);
     } finally {

@@ -116,7 +116,7 @@ public final class ReplHost {
         new ReplLifecycle(
             parts,
             sandboxes,
-            new SandboxStarts(parts, sandboxes, spares.pool()),
+            new SandboxStarts(parts, sandboxes, spares.pool(), spares.claims()),
             terminalLinger,
             meters);
     this.adoption = new ReplAdoption(parts, routes, repls, lifecycle, running);

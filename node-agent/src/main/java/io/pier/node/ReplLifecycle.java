@@ -67,11 +67,31 @@ final class ReplLifecycle {
     remove(slug, null);
     parts.persistence().journal(slug).delete();
     Map<String, String> annotations = ReplAnnotations.of(request);
-    Optional<StartedSandbox> warm = starts.warm(slug, key, annotations);
+    Optional<SandboxStarts.WarmClaim> warm = starts.warm(slug, key, annotations);
     Path dir = warm.isPresent() ? parts.workspaces().of(slug) : starts.coldWorkspace(slug, key);
     WorkspaceSnapshot stored;
     try {
-      stored = parts.persistence().sync().restore(slug, parts.workspaces().tree(slug));
+      stored = restore(slug, request);
+    } catch (RuntimeException e) {
+      warm.ifPresent(starts::settle);
+      throw e;
+    }
+    StartedSandbox started =
+        warm.isPresent() ? starts.finish(warm.get()) : starts.cold(slug, key, dir, annotations);
+    meters.launched(Duration.ofNanos(System.nanoTime() - began), warm.isPresent());
+    return attach(
+        slug,
+        started.handle().id(),
+        parts.me().route(slug, started.endpoint()),
+        new LiveRepl.RunSpec(request.run(), request.port(), request.open()),
+        request.limits(),
+        stored);
+  }
+
+  /** Restores the repl's files from storage into its workspace. */
+  private WorkspaceSnapshot restore(String slug, StartRequest request) {
+    try {
+      return parts.persistence().sync().restore(slug, parts.workspaces().tree(slug));
     } catch (RuntimeException e) {
       if (!DiskFull.causedBy(e)) throw e;
       long sizeMb = parts.workspaces().sizeMb(request.limits());
@@ -85,16 +105,6 @@ final class ReplLifecycle {
                   ? "its workspace of " + sizeMb + " MiB"
                   : "on node " + parts.me().nodeId() + "'s disk"));
     }
-    StartedSandbox started =
-        warm.isPresent() ? warm.get() : starts.cold(slug, key, dir, annotations);
-    meters.launched(Duration.ofNanos(System.nanoTime() - began), warm.isPresent());
-    return attach(
-        slug,
-        started.handle().id(),
-        parts.me().route(slug, started.endpoint()),
-        new LiveRepl.RunSpec(request.run(), request.port(), request.open()),
-        request.limits(),
-        stored);
   }
 
   /** Puts the session state, the write-behind queue and the watcher that feeds both around a running sandbox. */

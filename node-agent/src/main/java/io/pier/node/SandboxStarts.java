@@ -6,11 +6,15 @@ import io.pier.node.pool.Spare;
 import io.pier.node.pool.WarmPool;
 import io.pier.node.sandbox.ImageMissing;
 import io.pier.node.sandbox.KeptSandbox;
+import io.pier.node.sandbox.SandboxException;
 import io.pier.node.sandbox.SandboxHandle;
 import io.pier.node.sandbox.StartedSandbox;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,36 +28,78 @@ final class SandboxStarts {
   private final NodeParts parts;
   private final ReplSandboxes sandboxes;
   private final WarmPool pool;
+  private final ExecutorService claims;
 
-  SandboxStarts(NodeParts parts, ReplSandboxes sandboxes, WarmPool pool) {
+  /** @param claims where spares are made the slugs' while their files are restored */
+  SandboxStarts(NodeParts parts, ReplSandboxes sandboxes, WarmPool pool, ExecutorService claims) {
     this.parts = parts;
     this.sandboxes = sandboxes;
     this.pool = pool;
+    this.claims = claims;
   }
 
   /**
-   * Takes a spare of the kind for the slug: the sandbox becomes the slug's and its empty workspace the slug's
-   * workspace ({@link io.pier.node.workspace.Workspaces#of}). Empty when the pool has none, or the spare cannot be
-   * taken (it is thrown away then, and the repl starts cold).
+   * A spare being made the slug's: its workspace is the slug's already, while the driver's claim (a rename, for
+   * Docker) and the handle's save run beside the restore.
    */
-  Optional<StartedSandbox> warm(String slug, PoolKey key, Map<String, String> annotations) {
+  record WarmClaim(String sandboxId, Future<StartedSandbox> claim) {}
+
+  /**
+   * Takes a spare of the kind for the slug: its empty workspace becomes the slug's workspace
+   * ({@link io.pier.node.workspace.Workspaces#of}) at once, and the sandbox becomes the slug's in the background
+   * ({@link #finish}). Empty when the pool has none, or the spare's workspace cannot be taken (the spare is thrown away
+   * then, and the repl starts cold).
+   */
+  Optional<WarmClaim> warm(String slug, PoolKey key, Map<String, String> annotations) {
     Optional<Spare> claimed = pool.claim(key);
     if (claimed.isEmpty()) return Optional.empty();
     Spare spare = claimed.get();
     String id = spare.sandbox().handle().id();
     try {
-      SandboxHandle handle = parts.driver().claim(id, slug);
-      parts.handles().save(new KeptSandbox(handle, annotations));
       parts.workspaces().adoptSpare(spare.id(), slug);
-      return Optional.of(new StartedSandbox(handle, spare.sandbox().endpoint()));
     } catch (RuntimeException e) {
       LOG.warn(
           "{}: cannot take spare {} ({}); creating a sandbox", slug, spare.id(), e.getMessage());
       parts.driver().destroy(id);
       parts.workspaces().removeSpare(spare.id());
       parts.workspaces().remove(slug);
-      parts.handles().delete(slug);
       return Optional.empty();
+    }
+    Future<StartedSandbox> claim =
+        claims.submit(
+            () -> {
+              SandboxHandle handle = parts.driver().claim(id, slug);
+              parts.handles().save(new KeptSandbox(handle, annotations));
+              return new StartedSandbox(handle, spare.sandbox().endpoint());
+            });
+    return Optional.of(new WarmClaim(id, claim));
+  }
+
+  /**
+   * Waits for the claim of a warm start.
+   *
+   * @throws SandboxException when the sandbox could not be made the slug's; it is destroyed then
+   */
+  StartedSandbox finish(WarmClaim warm) {
+    try {
+      return warm.claim().get();
+    } catch (ExecutionException e) {
+      parts.driver().destroy(warm.sandboxId());
+      throw new SandboxException(
+          "cannot take the spare: " + e.getCause().getMessage(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      parts.driver().destroy(warm.sandboxId());
+      throw new SandboxException("interrupted while taking the spare", e);
+    }
+  }
+
+  /** Waits for the claim of a warm start that failed otherwise, so that removing the slug finds its sandbox. */
+  void settle(WarmClaim warm) {
+    try {
+      finish(warm);
+    } catch (SandboxException e) {
+      LOG.warn("{}", e.getMessage());
     }
   }
 
