@@ -59,12 +59,11 @@ def docker_mem_mib(ids):
 
 
 def pier_containers(slugs):
-    """The running containers of these repls (by their pier.slug label; other Piers on this machine have others)."""
-    out = subprocess.check_output(
-        ["docker", "ps", "--no-trunc", "--filter", "label=pier.slug", "--format", '{{.ID}} {{.Label "pier.slug"}}'],
-        text=True)
-    wanted = set(slugs)
-    return [line.split()[0] for line in out.splitlines() if line.split()[1] in wanted]
+    """The running containers of these repls, by name (pier-<slug>-<node>): a repl started from a spare keeps the
+    spare's pier.slug label, and other Piers on this machine have other repls."""
+    out = subprocess.check_output(["docker", "ps", "--no-trunc", "--format", "{{.ID}} {{.Names}}"], text=True)
+    prefixes = tuple("pier-%s-" % slug for slug in slugs)
+    return [line.split()[0] for line in out.splitlines() if line.split()[1].startswith(prefixes)]
 
 
 def bare_repls(template, n):

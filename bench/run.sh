@@ -6,6 +6,8 @@
 #                                               repl's memory beside the same app under bare `docker run`
 #   bench/run.sh placement [nodes] [placements] the real placement code over fake nodes, no Pier needed
 #   bench/run.sh workspace-start [rounds]        a repl's start with a workspace filesystem against a plain folder
+#   bench/run.sh warm-start [rounds]             a repl's start from the node's pool of spare containers beside a cold
+#                                               start, docker exec into a running container and a bare docker run
 #   bench/run.sh failover [rounds]              SIGKILL a node-agent of a 3-node fleet on loopback, time recovery
 #   bench/run.sh sessions [n] [cycles] [repls]  n IDE sessions with terminals through one edge to repls on one node,
 #                                               previews alongside, ended in every way, back to idle (issue 13)
@@ -16,7 +18,7 @@
 # Build first (./pier up once, or mvn -DskipTests install).
 set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-bench=${1:?usage: bench/run.sh skeleton|terminal|sync|stacks|memory|placement|workspace-start|failover|sessions|soak|isolation [args]}
+bench=${1:?usage: bench/run.sh skeleton|terminal|sync|stacks|memory|placement|workspace-start|warm-start|failover|sessions|soak|isolation [args]}
 shift
 
 # The test classpath of a module, for benchmarks that use its test code.
@@ -48,6 +50,11 @@ case $bench in
     exec java --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED \
       -Djna.tmpdir=/tmp/pier-bench-pty -Dhazelcast.phone.home.enabled=false \
       -cp "$(reactor_test_classpath node-agent)" io.pier.node.WorkspaceStartBenchmark "$@" ;;
+  warm-start)
+    # A node-agent's ReplHost on this machine's dockerd with a pool of spares, beside one without.
+    exec java --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED \
+      -Djna.tmpdir=/tmp/pier-bench-pty -Dhazelcast.phone.home.enabled=false \
+      -cp "$(reactor_test_classpath node-agent)" io.pier.node.WarmStartBenchmark "$@" ;;
   failover)
     exec java --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED \
       -Dhazelcast.phone.home.enabled=false -Dpier.repo.root="$REPO" -Djdk.httpclient.allowRestrictedHeaders=host \

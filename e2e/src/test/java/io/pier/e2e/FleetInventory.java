@@ -65,6 +65,9 @@ final class FleetInventory {
         // the other node.
         .put("node_agent_cpus", 16)
         .put("node_agent_sync_quiet_ms", 300)
+        // No spare containers: the fleet tests find a repl's container by its pier.slug label,
+        // which a repl started from a spare does not carry (its name does).
+        .put("node_agent_pool_size", 0)
         .put("node_agent_stop_timeout_s", settings.nodeAgentStop().toSeconds())
         .put("node_agent_java_opts", String.join(" ", settings.jvmOptions()));
   }

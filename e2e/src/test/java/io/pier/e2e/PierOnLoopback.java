@@ -458,6 +458,9 @@ public final class PierOnLoopback implements AutoCloseable {
     options.runtimes().forEach((name, runtime) -> mapping.add(name + "=" + runtime));
     env.put("PIER_NODE_RUNTIMES", String.join(",", mapping));
     env.put("PIER_REPL_ENV", REPL_ENV);
+    // No spare containers, as in process (the tests find a repl's container by its pier.slug label,
+    // which a repl started from a spare does not carry); WarmStartIT covers the pool.
+    env.put("PIER_POOL_SIZE", "0");
     node.process = builder.start();
     // A test JVM that ends early (a timeout, a crash) must not leave a root node-agent behind.
     Process started = node.process;

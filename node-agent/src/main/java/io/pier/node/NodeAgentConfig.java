@@ -9,6 +9,7 @@ import io.pier.common.repl.Limits;
 import io.pier.common.store.s3.S3Config;
 import io.pier.node.images.RunnerImages;
 import io.pier.node.limits.SessionLimits;
+import io.pier.node.pool.PoolSettings;
 import io.pier.node.runtime.Cidr;
 import io.pier.node.runtime.EgressAllow;
 import io.pier.node.runtime.docker.DockerConfig;
@@ -53,6 +54,7 @@ import java.util.regex.Pattern;
  * @param egressAllow    destinations repls may reach although private or blocked (a package mirror, say)
  * @param replEnv        environment variables given to every repl, besides those Pier sets
  * @param driver         the sandbox driver repls run in ({@link SandboxDrivers#NAMES})
+ * @param pool           how many spare sandboxes the node keeps ready for starts ({@code PIER_POOL_*})
  */
 public record NodeAgentConfig(
     String nodeId,
@@ -78,7 +80,8 @@ public record NodeAgentConfig(
     RunnerImages.Settings images,
     List<EgressAllow> egressAllow,
     Map<String, String> replEnv,
-    String driver) {
+    String driver,
+    PoolSettings pool) {
   private static final Pattern NODE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final Pattern RUNTIME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
@@ -94,6 +97,61 @@ public record NodeAgentConfig(
     egressAllow = List.copyOf(egressAllow);
     replEnv = Map.copyOf(replEnv);
     Objects.requireNonNull(driver, "driver");
+    Objects.requireNonNull(pool, "pool");
+  }
+
+  /** A configuration without spare sandboxes. */
+  public NodeAgentConfig(
+      String nodeId,
+      Path dataDir,
+      String bindHost,
+      int port,
+      String advertiseHost,
+      NodeCapacity capacity,
+      Duration heartbeatInterval,
+      Duration readyTimeout,
+      Duration terminalLinger,
+      WriteBehind.Settings sync,
+      Duration drainTimeout,
+      boolean isolate,
+      List<Cidr> blocked,
+      String authSecret,
+      ClusterConfig cluster,
+      S3Config s3,
+      DockerConfig docker,
+      long diskMb,
+      Map<String, String> runtimes,
+      SessionLimits sessions,
+      RunnerImages.Settings images,
+      List<EgressAllow> egressAllow,
+      Map<String, String> replEnv,
+      String driver) {
+    this(
+        nodeId,
+        dataDir,
+        bindHost,
+        port,
+        advertiseHost,
+        capacity,
+        heartbeatInterval,
+        readyTimeout,
+        terminalLinger,
+        sync,
+        drainTimeout,
+        isolate,
+        blocked,
+        authSecret,
+        cluster,
+        s3,
+        docker,
+        diskMb,
+        runtimes,
+        sessions,
+        images,
+        egressAllow,
+        replEnv,
+        driver,
+        PoolSettings.OFF);
   }
 
   /** A configuration of repls in Docker containers. */
@@ -292,7 +350,8 @@ public record NodeAgentConfig(
                 Duration.ofSeconds(env.atLeast("PIER_IMAGE_PULL_TIMEOUT_S", 600, 1))),
             egressAllow(env),
             replEnv(env),
-            driver(env));
+            driver(env),
+            pool(env, capacity.memoryMb()));
     env.check();
     return nodeId != null ? config : config.withNodeId(persistentNodeId(data));
   }
@@ -322,7 +381,23 @@ public record NodeAgentConfig(
         images,
         egressAllow,
         replEnv,
-        driver);
+        driver,
+        pool);
+  }
+
+  /**
+   * {@code PIER_POOL_SIZE} spares at most of each kind (template image, port and limits), 0 for none;
+   * {@code PIER_POOL_TOTAL} at most on the node; {@code PIER_POOL_DEMAND_WINDOW_S}: starts this far back count as
+   * demand. Spares only take the memory running repls leave.
+   */
+  private static PoolSettings pool(Env env, long capacityMb) {
+    // Out of range values are reported by env.check(), with every other problem; until then they
+    // are clamped.
+    return new PoolSettings(
+        Math.max(0, env.atLeast("PIER_POOL_SIZE", 2, 0)),
+        Math.max(0, env.atLeast("PIER_POOL_TOTAL", 8, 0)),
+        Duration.ofSeconds(Math.max(1, env.atLeast("PIER_POOL_DEMAND_WINDOW_S", 600, 1))),
+        capacityMb);
   }
 
   /** {@code PIER_NODE_DRIVER}: the name of one of this agent's sandbox drivers. */

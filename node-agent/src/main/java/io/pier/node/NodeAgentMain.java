@@ -227,6 +227,7 @@ public final class NodeAgentMain {
                       config.readyTimeout(),
                       config.terminalLinger(),
                       config.replEnv(),
+                      config.pool(),
                       metrics);
               NodeAgent agent =
                   new NodeAgent(

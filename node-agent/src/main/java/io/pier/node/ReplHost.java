@@ -7,6 +7,8 @@ import io.pier.common.node.NodeLoad;
 import io.pier.common.node.StartRequest;
 import io.pier.common.repl.ReplRecord;
 import io.pier.common.repl.Route;
+import io.pier.node.pool.PoolSettings;
+import io.pier.node.pool.WarmPool;
 import io.pier.node.runtime.Runtimes;
 import io.pier.node.sandbox.SandboxDriver;
 import io.pier.node.sandbox.SandboxHandleStore;
@@ -48,6 +50,7 @@ public final class ReplHost {
   private final ReplAdoption adoption;
   private final ReadinessProbe readiness;
   private final ReplLoad load;
+  private final NodeSpares spares;
 
   /**
    * @param handles        where the handles of this node's sandboxes are kept
@@ -69,6 +72,39 @@ public final class ReplHost {
       Duration terminalLinger,
       Map<String, String> replEnv,
       MeterRegistry metrics) {
+    this(
+        vertx,
+        me,
+        driver,
+        handles,
+        persistence,
+        workspaces,
+        runtimes,
+        routes,
+        repls,
+        readyTimeout,
+        terminalLinger,
+        replEnv,
+        PoolSettings.OFF,
+        metrics);
+  }
+
+  /** @param pool how many spare sandboxes this node keeps ready for starts (PIER_POOL_*) */
+  public ReplHost(
+      Vertx vertx,
+      NodeIdentity me,
+      SandboxDriver driver,
+      SandboxHandleStore handles,
+      Persistence persistence,
+      Workspaces workspaces,
+      Runtimes runtimes,
+      SharedMap<Route> routes,
+      SharedMap<ReplRecord> repls,
+      Duration readyTimeout,
+      Duration terminalLinger,
+      Map<String, String> replEnv,
+      PoolSettings pool,
+      MeterRegistry metrics) {
     this.host = HostContext.of(vertx);
     this.me = me;
     this.runtimes = runtimes;
@@ -76,10 +112,18 @@ public final class ReplHost {
     this.meters = new ReplMeters(metrics, running);
     NodeParts parts =
         new NodeParts(host, me, driver, handles, persistence, workspaces, new WatchTicker());
-    this.lifecycle = new ReplLifecycle(parts, runtimes, terminalLinger, replEnv, meters);
+    ReplSandboxes sandboxes = new ReplSandboxes(parts, runtimes, replEnv);
+    this.spares = new NodeSpares(host, pool, sandboxes, running, metrics);
+    this.lifecycle =
+        new ReplLifecycle(
+            parts,
+            sandboxes,
+            new SandboxStarts(parts, sandboxes, spares.pool(), spares.claims()),
+            terminalLinger,
+            meters);
     this.adoption = new ReplAdoption(parts, routes, repls, lifecycle, running);
     this.readiness = new ReadinessProbe(host, driver, readyTimeout);
-    this.load = new ReplLoad(running, driver, workspaces, meters);
+    this.load = new ReplLoad(running, driver, workspaces, meters, spares.pool()::pooledMemoryMb);
   }
 
   /** Starts the repl (or returns its route if it runs here already) once its app answers or the wait is over. */
@@ -91,6 +135,7 @@ public final class ReplHost {
           if (existing != null) return Future.succeededFuture(existing.route());
           long began = System.nanoTime();
           AtomicReference<RunningRepl> attached = new AtomicReference<>();
+          spares.starting(request.slug(), request.limits().memoryMb());
           return host.blocking(() -> lifecycle.launch(request))
               .onSuccess(attached::set)
               .compose(r -> host.onContext(() -> r.live().startRun()).map(r))
@@ -121,7 +166,8 @@ public final class ReplHost {
                                       return null;
                                     }))
                         .transform(ignored -> Future.failedFuture(err));
-                  });
+                  })
+              .onComplete(done -> spares.startEnded(request.slug()));
         });
   }
 
@@ -165,7 +211,23 @@ public final class ReplHost {
   public Future<Void> stopAll() {
     List<Future<Void>> stops = new ArrayList<>();
     for (String slug : running.keySet()) stops.add(stop(slug).mapEmpty());
+    stops.add(
+        host.blocking(
+            () -> {
+              closePool();
+              return null;
+            }));
     return Future.join(stops).mapEmpty();
+  }
+
+  /** Throws every spare away, once a refill under way is done. Blocking: call off the event loop. */
+  public void closePool() throws InterruptedException {
+    spares.close();
+  }
+
+  /** This node's spare sandboxes. */
+  public WarmPool pool() {
+    return spares.pool();
   }
 
   /**
@@ -173,7 +235,13 @@ public final class ReplHost {
    * here are adopted; others are removed, after saving their workspace when no other node runs the repl.
    */
   public Future<Void> reconcile() {
-    return adoption.reconcile();
+    return host.blocking(
+            () -> {
+              spares.removeLeftovers();
+              return null;
+            })
+        .compose(v -> adoption.reconcile())
+        .onSuccess(v -> spares.tidyPeriodically());
   }
 
   /** What this node's repls reserve and use now. Blocking (reads the sandboxes' counters); call off the event loop. */

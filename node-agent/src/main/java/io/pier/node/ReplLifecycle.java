@@ -4,12 +4,10 @@ import io.pier.common.http.ApiException;
 import io.pier.common.node.StartRequest;
 import io.pier.common.repl.Limits;
 import io.pier.common.repl.Route;
-import io.pier.node.runtime.Runtimes;
+import io.pier.node.pool.PoolKey;
 import io.pier.node.sandbox.FoundSandbox;
-import io.pier.node.sandbox.ImageMissing;
 import io.pier.node.sandbox.KeptSandbox;
 import io.pier.node.sandbox.SandboxHandle;
-import io.pier.node.sandbox.SandboxSpec;
 import io.pier.node.sandbox.StartedSandbox;
 import io.pier.node.session.FileChange;
 import io.pier.node.session.LiveRepl;
@@ -24,8 +22,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -44,47 +40,58 @@ final class ReplLifecycle {
   private static final Logger LOG = LoggerFactory.getLogger(ReplLifecycle.class);
   private static final Duration STOP_GRACE = Duration.ofSeconds(3);
 
-  /** The sandbox idles; the run command and terminals are processes started in it, so a crashing app leaves the repl
-   * up for the user to fix it. */
-  private static final List<String> IDLE = List.of("sleep", "infinity");
-
   private final NodeParts parts;
-  private final Runtimes runtimes;
+  private final ReplSandboxes sandboxes;
+  private final SandboxStarts starts;
   private final Duration terminalLinger;
-
-  /** Given to every repl's sandbox (PIER_REPL_ENV); PORT is Pier's. */
-  private final Map<String, String> replEnv;
-
   private final ReplMeters meters;
 
   ReplLifecycle(
       NodeParts parts,
-      Runtimes runtimes,
+      ReplSandboxes sandboxes,
+      SandboxStarts starts,
       Duration terminalLinger,
-      Map<String, String> replEnv,
       ReplMeters meters) {
     this.parts = parts;
-    this.runtimes = runtimes;
+    this.sandboxes = sandboxes;
+    this.starts = starts;
     this.terminalLinger = terminalLinger;
-    this.replEnv = Map.copyOf(replEnv);
     this.meters = meters;
   }
 
-  /** Restores the repl's workspace from storage, starts its sandbox and keeps its handle. */
+  /** Restores the repl's workspace from storage into a spare sandbox or a new one, and keeps its handle. */
   RunningRepl launch(StartRequest request) {
+    long began = System.nanoTime();
     String slug = request.slug();
-    String runtime = runtimes.resolve(request.limits().runtime()).orElse(null);
+    PoolKey key = sandboxes.keyOf(request);
     remove(slug, null);
     parts.persistence().journal(slug).delete();
-    Path dir;
-    try {
-      dir = parts.workspaces().create(slug, request.limits());
-    } catch (RuntimeException e) {
-      throw new ApiException(503, "workspace_unavailable", e.getMessage());
-    }
+    Map<String, String> annotations = ReplAnnotations.of(request);
+    Optional<SandboxStarts.WarmClaim> warm = starts.warm(slug, key, annotations);
+    Path dir = warm.isPresent() ? parts.workspaces().of(slug) : starts.coldWorkspace(slug, key);
     WorkspaceSnapshot stored;
     try {
-      stored = parts.persistence().sync().restore(slug, parts.workspaces().tree(slug));
+      stored = restore(slug, request);
+    } catch (RuntimeException e) {
+      warm.ifPresent(starts::settle);
+      throw e;
+    }
+    StartedSandbox started =
+        warm.isPresent() ? starts.finish(warm.get()) : starts.cold(slug, key, dir, annotations);
+    meters.launched(Duration.ofNanos(System.nanoTime() - began), warm.isPresent());
+    return attach(
+        slug,
+        started.handle().id(),
+        parts.me().route(slug, started.endpoint()),
+        new LiveRepl.RunSpec(request.run(), request.port(), request.open()),
+        request.limits(),
+        stored);
+  }
+
+  /** Restores the repl's files from storage into its workspace. */
+  private WorkspaceSnapshot restore(String slug, StartRequest request) {
+    try {
+      return parts.persistence().sync().restore(slug, parts.workspaces().tree(slug));
     } catch (RuntimeException e) {
       if (!DiskFull.causedBy(e)) throw e;
       long sizeMb = parts.workspaces().sizeMb(request.limits());
@@ -98,40 +105,6 @@ final class ReplLifecycle {
                   ? "its workspace of " + sizeMb + " MiB"
                   : "on node " + parts.me().nodeId() + "'s disk"));
     }
-    parts.driver().workspaces().prepare(dir);
-    Map<String, String> env = new HashMap<>(replEnv);
-    env.put("PORT", String.valueOf(request.port()));
-    Map<String, String> annotations = ReplAnnotations.of(request);
-    StartedSandbox started;
-    try {
-      started =
-          parts
-              .driver()
-              .start(
-                  new SandboxSpec(
-                      slug,
-                      request.image(),
-                      IDLE,
-                      env,
-                      dir,
-                      request.port(),
-                      request.limits(),
-                      runtime,
-                      annotations));
-    } catch (ImageMissing e) {
-      throw new ApiException(
-          422,
-          "image_missing",
-          "runner image " + request.image() + " is not on node " + parts.me().nodeId());
-    }
-    parts.handles().save(new KeptSandbox(started.handle(), annotations));
-    return attach(
-        slug,
-        started.handle().id(),
-        parts.me().route(slug, started.endpoint()),
-        new LiveRepl.RunSpec(request.run(), request.port(), request.open()),
-        request.limits(),
-        stored);
   }
 
   /** Puts the session state, the write-behind queue and the watcher that feeds both around a running sandbox. */

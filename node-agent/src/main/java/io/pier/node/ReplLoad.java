@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.function.LongSupplier;
 
 /** Reads what this node's repls reserve and use, for the heartbeat and the per-repl meters. */
 final class ReplLoad {
@@ -18,12 +19,16 @@ final class ReplLoad {
   private final Workspaces workspaces;
   private final ReplMeters meters;
   private final CpuRates cpuRates = new CpuRates();
+  private final LongSupplier pooledMb;
 
+  /** @param pooledMb what the node's spare sandboxes hold of its memory */
   ReplLoad(
       Map<String, RunningRepl> running,
       SandboxDriver driver,
       Workspaces workspaces,
-      ReplMeters meters) {
+      ReplMeters meters,
+      LongSupplier pooledMb) {
+    this.pooledMb = pooledMb;
     this.running = running;
     this.driver = driver;
     this.workspaces = workspaces;
@@ -57,6 +62,11 @@ final class ReplLoad {
     meters.publish(new ReplMeters.Readings(cpuBySlug, memoryBySlug, diskBySlug));
     cpuRates.retain(running.values().stream().map(RunningRepl::sandboxId).toList());
     return new NodeLoad(
-        running.size(), reserved, Math.max(0, cpu), memoryBytes / (1024 * 1024), slugs);
+        running.size(),
+        reserved,
+        Math.max(0, cpu),
+        memoryBytes / (1024 * 1024),
+        slugs,
+        pooledMb.getAsLong());
   }
 }

@@ -24,6 +24,8 @@ final class ReplMeters {
       Map<String, WorkspaceVolumes.Usage> disk) {}
 
   private final Timer startTimer;
+  private final Timer warmLaunch;
+  private final Timer coldLaunch;
   private final Counter startFailures;
 
   /** Upload failures of repls that left this node, so the failure counter never goes down. */
@@ -43,6 +45,8 @@ final class ReplMeters {
             .description("Time to start a repl on this node")
             .publishPercentileHistogram()
             .register(metrics);
+    this.warmLaunch = launchTimer(metrics, "warm");
+    this.coldLaunch = launchTimer(metrics, "cold");
     this.startFailures = Counter.builder("pier.node.repl.start.failures").register(metrics);
     metrics.gauge("pier.node.repls.running", running, Map::size);
     Gauge.builder(
@@ -102,6 +106,20 @@ final class ReplMeters {
                         .mapToLong(r -> r.writeBehind().status().failures())
                         .sum())
         .description("Failed uploads and deletes, retried")
+        .register(metrics);
+  }
+
+  /** The sandbox of a start runs with the repl's files in its workspace: from a spare ({@code warm}) or created. */
+  void launched(Duration took, boolean warm) {
+    (warm ? warmLaunch : coldLaunch).record(took);
+  }
+
+  private static Timer launchTimer(MeterRegistry metrics, String sandbox) {
+    return Timer.builder("pier.node.repl.launch")
+        .description(
+            "Time from a start's call to its sandbox running with the repl's files, before the run command")
+        .tag("sandbox", sandbox)
+        .publishPercentileHistogram()
         .register(metrics);
   }
 

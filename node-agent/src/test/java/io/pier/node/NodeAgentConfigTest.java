@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pier.common.config.ConfigException;
 import io.pier.common.config.Env;
 import io.pier.node.limits.SessionLimits;
+import io.pier.node.pool.PoolSettings;
 import io.pier.node.runtime.Cidr;
 import io.pier.node.runtime.EgressAllow;
 import java.nio.file.Files;
@@ -74,6 +75,21 @@ class NodeAgentConfigTest {
             && e.getMessage().contains("'firecracker'")
             && e.getMessage().contains("[docker]"),
         e.getMessage());
+  }
+
+  @Test
+  void aNodeKeepsTwoSparesOfAKindAndEightInAllWithinItsMemoryByDefault() {
+    PoolSettings pool = config(Map.of("PIER_NODE_MEMORY_MB", "4096")).pool();
+    assertEquals(new PoolSettings(2, 8, Duration.ofMinutes(10), 4096), pool);
+    assertEquals(
+        false, config(Map.of("PIER_POOL_SIZE", "0")).pool().enabled(), "0 turns the pool off");
+  }
+
+  @Test
+  void refusesANegativePoolSize() {
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> config(Map.of("PIER_POOL_SIZE", "-1")));
+    assertTrue(e.getMessage().contains("PIER_POOL_SIZE"), e.getMessage());
   }
 
   @Test

@@ -7,6 +7,7 @@ import io.pier.common.config.Mains;
 import io.pier.common.store.s3.EmbeddedS3Server;
 import io.pier.common.store.s3.S3Config;
 import io.pier.common.store.s3.S3ObjectStore;
+import io.pier.node.pool.PoolSettings;
 import io.pier.node.runtime.Runtimes;
 import io.pier.node.runtime.docker.ContainerInfo;
 import io.pier.node.runtime.docker.DockerConfig;
@@ -50,6 +51,7 @@ final class ReplHostFixture implements AutoCloseable {
   final Workspaces workspaces;
   final Persistence persistence;
   final ReplHost host;
+  final PoolSettings pool;
 
   /** @param workspacesUnder makes the node's workspaces in the folder it is given */
   ReplHostFixture(
@@ -66,7 +68,20 @@ final class ReplHostFixture implements AutoCloseable {
       MeterRegistry metrics,
       Map<String, String> replEnv)
       throws Exception {
+    this(nodeId, data, workspacesUnder, metrics, replEnv, PoolSettings.OFF);
+  }
+
+  /** @param pool the spare sandboxes the node keeps ready */
+  ReplHostFixture(
+      String nodeId,
+      Path data,
+      Function<Path, Workspaces> workspacesUnder,
+      MeterRegistry metrics,
+      Map<String, String> replEnv,
+      PoolSettings pool)
+      throws Exception {
     this.nodeId = nodeId;
+    this.pool = pool;
     s3 = EmbeddedS3Server.start(data.resolve("s3"), "127.0.0.1", 0, "it", "it-secret");
     store =
         new S3ObjectStore(
@@ -84,7 +99,7 @@ final class ReplHostFixture implements AutoCloseable {
     handles = new SandboxHandleStore(data.resolve("sandboxes"));
     workspaces = workspacesUnder.apply(data.resolve("workspaces"));
     persistence = newPersistence(data);
-    host = newHost(workspaces, persistence, replEnv, metrics);
+    host = newHost(workspaces, persistence, replEnv, pool, metrics);
   }
 
   /**
@@ -92,7 +107,13 @@ final class ReplHostFixture implements AutoCloseable {
    * its own on the same journal folder.
    */
   ReplHost hostOver(Workspaces otherWorkspaces, Path data, MeterRegistry metrics) {
-    return newHost(otherWorkspaces, newPersistence(data), Map.of(), metrics);
+    return newHost(otherWorkspaces, newPersistence(data), Map.of(), pool, metrics);
+  }
+
+  /** The same with pool settings of its own. */
+  ReplHost hostOver(
+      Workspaces otherWorkspaces, Path data, MeterRegistry metrics, PoolSettings otherPool) {
+    return newHost(otherWorkspaces, newPersistence(data), Map.of(), otherPool, metrics);
   }
 
   private Persistence newPersistence(Path data) {
@@ -108,7 +129,11 @@ final class ReplHostFixture implements AutoCloseable {
   }
 
   private ReplHost newHost(
-      Workspaces on, Persistence saving, Map<String, String> replEnv, MeterRegistry metrics) {
+      Workspaces on,
+      Persistence saving,
+      Map<String, String> replEnv,
+      PoolSettings pool,
+      MeterRegistry metrics) {
     return new ReplHost(
         vertx,
         identity(),
@@ -122,6 +147,7 @@ final class ReplHostFixture implements AutoCloseable {
         Duration.ofSeconds(20),
         Duration.ofSeconds(60),
         replEnv,
+        pool,
         metrics);
   }
 
@@ -136,6 +162,7 @@ final class ReplHostFixture implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    host.closePool();
     removeContainers();
     Mains.await(vertx.close(), Duration.ofSeconds(10));
     timer.shutdownNow();

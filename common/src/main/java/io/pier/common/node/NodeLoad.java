@@ -12,20 +12,34 @@ import java.util.List;
  * @param cpuUsage         CPUs in use by repls, measured (1.0 = one core busy)
  * @param memoryUsedMb     memory in use by repls, measured
  * @param slugs            the repls on the node: tells placement which of its reservations the node has taken up
+ * @param pooledMemoryMb   memory limits of the node's spare sandboxes, kept ready for fast starts; not in
+ *                         {@code reservedMemoryMb}, as the node throws spares away when a repl needs their memory
  */
 public record NodeLoad(
-    int repls, long reservedMemoryMb, double cpuUsage, long memoryUsedMb, List<String> slugs) {
+    int repls,
+    long reservedMemoryMb,
+    double cpuUsage,
+    long memoryUsedMb,
+    List<String> slugs,
+    long pooledMemoryMb) {
   public static final NodeLoad EMPTY = new NodeLoad(0, 0, 0, 0, List.of());
 
   public NodeLoad {
     slugs = List.copyOf(slugs);
   }
 
+  /** A load without spare sandboxes. */
+  public NodeLoad(
+      int repls, long reservedMemoryMb, double cpuUsage, long memoryUsedMb, List<String> slugs) {
+    this(repls, reservedMemoryMb, cpuUsage, memoryUsedMb, slugs, 0);
+  }
+
   /** This load plus a repl not yet counted: a reservation placement made on the node. */
   public NodeLoad plus(String slug, long memoryMb) {
     List<String> more = new ArrayList<>(slugs);
     more.add(slug);
-    return new NodeLoad(repls + 1, reservedMemoryMb + memoryMb, cpuUsage, memoryUsedMb, more);
+    return new NodeLoad(
+        repls + 1, reservedMemoryMb + memoryMb, cpuUsage, memoryUsedMb, more, pooledMemoryMb);
   }
 
   public JsonObject toJson() {
@@ -34,7 +48,8 @@ public record NodeLoad(
         .put("reservedMemoryMb", reservedMemoryMb)
         .put("cpuUsage", cpuUsage)
         .put("memoryUsedMb", memoryUsedMb)
-        .put("slugs", new JsonArray(slugs));
+        .put("slugs", new JsonArray(slugs))
+        .put("pooledMemoryMb", pooledMemoryMb);
   }
 
   public static NodeLoad fromJson(JsonObject json) {
@@ -43,6 +58,7 @@ public record NodeLoad(
         json.getLong("reservedMemoryMb"),
         json.getDouble("cpuUsage"),
         json.getLong("memoryUsedMb"),
-        json.getJsonArray("slugs", new JsonArray()).stream().map(String::valueOf).toList());
+        json.getJsonArray("slugs", new JsonArray()).stream().map(String::valueOf).toList(),
+        json.getLong("pooledMemoryMb", 0L));
   }
 }

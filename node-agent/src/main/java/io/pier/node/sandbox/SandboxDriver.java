@@ -38,6 +38,14 @@ public interface SandboxDriver extends SandboxExec, AutoCloseable {
   StartedSandbox start(SandboxSpec spec);
 
   /**
+   * Gives a started spare sandbox (one whose spec's annotations hold {@link SandboxSpec#SPARE}) to the slug: from now
+   * on {@link #list} and {@link #recover} know it as the slug's, as if it had been started for it.
+   *
+   * @throws SandboxException when it cannot; the spare must then be destroyed
+   */
+  SandboxHandle claim(String id, String slug);
+
+  /**
    * Adopts a sandbox a previous agent started, after this one (re)started.
    *
    * @return whether it still runs, and where the edge reaches its app now ({@link Recovered#GONE} when it is gone)

@@ -26,6 +26,12 @@ public record SandboxSpec(
     Limits limits,
     String runtime,
     Map<String, String> annotations) {
+  /**
+   * The annotation of a spare sandbox, made before any repl asked for it; its slug is then the spare's name (not a
+   * slug: it holds a dot) until {@link SandboxDriver#claim} gives it to a repl.
+   */
+  public static final String SPARE = "spare";
+
   public SandboxSpec {
     command = List.copyOf(command);
     env = Map.copyOf(env);

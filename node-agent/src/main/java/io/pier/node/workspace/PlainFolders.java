@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import java.util.Set;
 
@@ -16,6 +17,16 @@ public final class PlainFolders implements WorkspaceVolumes {
       Files.createDirectories(dir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A rename: a bind mount of the folder follows it, as it holds the folder, not its path. */
+  @Override
+  public void adopt(String fromSlug, Path fromDir, String slug, Path dir) {
+    try {
+      Files.move(fromDir, dir, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot move " + fromDir + " to " + dir + ": " + e, e);
     }
   }
 

@@ -31,6 +31,16 @@ public interface WorkspaceVolumes {
    */
   boolean reopen(String slug, Path dir);
 
+  /**
+   * Makes the workspace made for {@code fromSlug} at {@code fromDir} the slug's, at {@code dir}, while a sandbox may
+   * have it mounted: the sandbox keeps seeing the same files, and from now on they are the slug's ({@link #remove},
+   * {@link #reopen} and {@link #usage} by the slug and {@code dir}). {@code dir} must not exist; both folders are on
+   * the same filesystem.
+   *
+   * @throws IllegalStateException when it cannot be moved; {@code fromDir} is then still {@code fromSlug}'s
+   */
+  void adopt(String fromSlug, Path fromDir, String slug, Path dir);
+
   /** Deletes the workspace and everything in it: unmounts it, deletes its volume and the folder. No error when none. */
   void remove(String slug, Path dir);
 

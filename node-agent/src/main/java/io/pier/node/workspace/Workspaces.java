@@ -16,6 +16,9 @@ import java.util.stream.Stream;
  * node's {@link WorkspaceVolumes} can give it one.
  */
 public final class Workspaces {
+  /** The folder of spare sandboxes' workspaces, under the root: a dot keeps it apart from slugs. */
+  private static final String SPARES = ".spare";
+
   private final Path root;
   private final WorkspaceVolumes volumes;
   private final long defaultDiskMb;
@@ -64,12 +67,62 @@ public final class Workspaces {
     volumes.remove(slug, of(slug));
   }
 
+  /**
+   * Makes a new, empty workspace for a spare sandbox, {@code <root>/.spare/<id>}: on the slugs' filesystem, so that
+   * {@link #adoptSpare} is a rename, and apart from them (names starting with a dot are no slug's).
+   *
+   * @return its folder
+   */
+  public Path createSpare(String id, Limits limits) {
+    Path dir = spareOf(id);
+    try {
+      Files.createDirectories(dir.getParent());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    volumes.create(spareName(id), dir, sizeMb(limits));
+    return dir;
+  }
+
+  /** Makes a spare's workspace the slug's, while its sandbox runs on (see {@link WorkspaceVolumes#adopt}). */
+  public Path adoptSpare(String id, String slug) {
+    volumes.adopt(spareName(id), spareOf(id), slug, of(slug));
+    return of(slug);
+  }
+
+  /** Deletes a spare's workspace. No error when there is none. */
+  public void removeSpare(String id) {
+    volumes.remove(spareName(id), spareOf(id));
+  }
+
+  /** Deletes the spares' workspaces an earlier agent left. */
+  public void removeSpares() {
+    Path spares = root.resolve(SPARES);
+    if (!Files.isDirectory(spares)) return;
+    try (Stream<Path> dirs = Files.list(spares)) {
+      for (Path dir : dirs.toList()) removeSpare(dir.getFileName().toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private Path spareOf(String id) {
+    return root.resolve(SPARES).resolve(id);
+  }
+
+  /** What the volumes know a spare's workspace by: not a slug, and left out of {@link #present}. */
+  private static String spareName(String id) {
+    return SPARES + "-" + id;
+  }
+
   /** Slugs that have a workspace folder or volume on this node. */
   public Set<String> present() {
     Set<String> slugs = new TreeSet<>(volumes.present());
     if (Files.isDirectory(root)) {
       try (Stream<Path> dirs = Files.list(root)) {
-        dirs.forEach(d -> slugs.add(d.getFileName().toString()));
+        dirs.map(d -> d.getFileName().toString())
+            .filter(name -> !name.startsWith("."))
+            .forEach(slugs::add);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

@@ -32,12 +32,14 @@ public final class FakeSandboxDriver implements SandboxDriver {
   private static final class Sandbox {
     final SandboxSpec spec;
     final String id;
+    volatile String slug;
     volatile boolean running = true;
     HttpServer app;
 
     Sandbox(SandboxSpec spec, String id) {
       this.spec = spec;
       this.id = id;
+      this.slug = spec.slug();
     }
   }
 
@@ -95,17 +97,29 @@ public final class FakeSandboxDriver implements SandboxDriver {
   public StartedSandbox start(SandboxSpec spec) {
     if (!images.contains(spec.image())) throw new ImageMissing(spec.image(), null);
     Sandbox sandbox = new Sandbox(spec, "fake-" + ids.incrementAndGet());
-    if (spec.appPort() != 0) sandbox.app = serve(spec.slug());
+    if (spec.appPort() != 0) sandbox.app = serve(sandbox);
     sandboxes.put(sandbox.id, sandbox);
     return new StartedSandbox(handleOf(sandbox), endpoint(sandbox));
   }
 
   @Override
+  public SandboxHandle claim(String id, String slug) {
+    Sandbox sandbox = sandboxes.get(id);
+    if (sandbox == null || !sandbox.running)
+      throw new SandboxException("no running sandbox " + id, null);
+    sandbox.slug = slug;
+    return handleOf(sandbox);
+  }
+
+  /** The spec the sandbox was started with. */
+  public SandboxSpec spec(String id) {
+    return sandboxes.get(id).spec;
+  }
+
+  @Override
   public Recovered recover(SandboxHandle handle) {
     Sandbox sandbox = sandboxes.get(handle.id());
-    if (!NAME.equals(handle.driver())
-        || sandbox == null
-        || !sandbox.spec.slug().equals(handle.slug())) {
+    if (!NAME.equals(handle.driver()) || sandbox == null || !sandbox.slug.equals(handle.slug())) {
       return Recovered.GONE;
     }
     return new Recovered(sandbox.running, endpoint(sandbox));
@@ -217,7 +231,7 @@ public final class FakeSandboxDriver implements SandboxDriver {
   }
 
   private static SandboxHandle handleOf(Sandbox sandbox) {
-    return new SandboxHandle(NAME, sandbox.spec.slug(), sandbox.id, Map.of());
+    return new SandboxHandle(NAME, sandbox.slug, sandbox.id, Map.of());
   }
 
   private static Optional<Endpoint> endpoint(Sandbox sandbox) {
@@ -226,13 +240,13 @@ public final class FakeSandboxDriver implements SandboxDriver {
         : Optional.of(new Endpoint("127.0.0.1", sandbox.app.getAddress().getPort()));
   }
 
-  private static HttpServer serve(String slug) {
+  private static HttpServer serve(Sandbox sandbox) {
     try {
       HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
       server.createContext(
           "/",
           exchange -> {
-            byte[] body = slug.getBytes(StandardCharsets.UTF_8);
+            byte[] body = sandbox.slug.getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();

@@ -28,6 +28,9 @@ class WorkspacesTest {
     }
 
     @Override
+    public void adopt(String fromSlug, Path fromDir, String slug, Path dir) {}
+
+    @Override
     public void remove(String slug, Path dir) {}
 
     @Override
@@ -72,5 +75,31 @@ class WorkspacesTest {
     Workspaces workspaces = new Workspaces(data.resolve("workspaces"), new SizedVolumes(), 1024);
 
     assertEquals(Set.of("in-a-folder", "in-an-image"), workspaces.present());
+  }
+
+  @Test
+  void aSparesWorkspaceIsNoSlugsUntilAReplAdoptsItAndThenIsThatSlugsFolder() throws Exception {
+    Workspaces workspaces = new Workspaces(data.resolve("workspaces"));
+    Path spare = workspaces.createSpare("ab12", new Limits(1, 512, 256));
+    // what a sandbox holding the folder would see: the same folder after the move
+    Object folder = Files.getAttribute(spare, "unix:ino");
+
+    assertEquals(Set.of(), workspaces.present(), "a spare is not a repl left from before");
+    Path adopted = workspaces.adoptSpare("ab12", "alpha");
+
+    assertEquals(workspaces.of("alpha"), adopted);
+    assertEquals(folder, Files.getAttribute(adopted, "unix:ino"));
+    assertEquals(false, Files.exists(spare));
+    assertEquals(Set.of("alpha"), workspaces.present());
+  }
+
+  @Test
+  void sparesAnEarlierAgentLeftAreRemoved() {
+    Workspaces workspaces = new Workspaces(data.resolve("workspaces"));
+    Path spare = workspaces.createSpare("ab12", new Limits(1, 512, 256));
+
+    workspaces.removeSpares();
+
+    assertEquals(false, Files.exists(spare));
   }
 }

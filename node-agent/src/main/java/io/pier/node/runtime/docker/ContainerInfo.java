@@ -6,11 +6,13 @@ import java.util.OptionalInt;
 /**
  * What the runtime reports about one container.
  *
+ * @param name          its name, without the leading slash the engine reports
  * @param publishedPort the host port the repl's port is published on, if any
  * @param exitCode      the exit code when it is not running
  */
 public record ContainerInfo(
     String id,
+    String name,
     Map<String, String> labels,
     boolean running,
     OptionalInt publishedPort,

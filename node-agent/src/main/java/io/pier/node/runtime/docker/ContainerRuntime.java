@@ -18,6 +18,9 @@ public interface ContainerRuntime extends SandboxExec, ImageStore {
 
   void start(String id);
 
+  /** Gives the container a new name. */
+  void rename(String id, String name);
+
   /** Stops the container, giving its processes {@code graceSeconds} to exit. No error if it is not running. */
   void stop(String id, int graceSeconds);
 

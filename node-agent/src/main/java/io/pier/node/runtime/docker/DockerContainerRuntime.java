@@ -132,6 +132,11 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
   }
 
   @Override
+  public void rename(String id, String name) {
+    docker.renameContainerCmd(id).withName(name).exec();
+  }
+
+  @Override
   public void stop(String id, int graceSeconds) {
     try {
       docker.stopContainerCmd(id).withTimeout(graceSeconds).exec();
@@ -169,6 +174,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
       return Optional.of(
           new ContainerInfo(
               r.getId(),
+              withoutSlash(r.getName()),
               r.getConfig().getLabels(),
               running,
               published,
@@ -191,7 +197,14 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
       }
       found.add(
           new ContainerInfo(
-              c.getId(), c.getLabels(), "running".equals(c.getState()), published, null));
+              c.getId(),
+              c.getNames() == null || c.getNames().length == 0
+                  ? null
+                  : withoutSlash(c.getNames()[0]),
+              c.getLabels(),
+              "running".equals(c.getState()),
+              published,
+              null));
     }
     return found;
   }
@@ -354,5 +367,9 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
   @Override
   public void close() throws Exception {
     docker.close();
+  }
+
+  private static String withoutSlash(String name) {
+    return name != null && name.startsWith("/") ? name.substring(1) : name;
   }
 }

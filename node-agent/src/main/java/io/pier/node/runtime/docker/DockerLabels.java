@@ -26,6 +26,11 @@ public final class DockerLabels {
     return labels;
   }
 
+  /** The label that carries the annotation {@code key}. */
+  public static String annotationLabel(String key) {
+    return PREFIX + key;
+  }
+
   /** What selects every container of {@code nodeId}. */
   public static Map<String, String> ofNode(String nodeId) {
     return Map.of(NODE, nodeId);

@@ -41,6 +41,11 @@ public final class DockerSandboxDriver implements SandboxDriver {
    */
   public record Settings(String nodeId, String publishHost, String network) {}
 
+  /** What a spare's shell prompt shows: it is made before the repl it will be is known. */
+  private static final String SPARE_HOSTNAME = "repl";
+
+  private static final String SPARE_LABEL = DockerLabels.annotationLabel(SandboxSpec.SPARE);
+
   private final DockerContainerRuntime engine;
   private final Settings settings;
   private final WorkspacePort workspaces = new BindMountedWorkspaces();
@@ -111,8 +116,8 @@ public final class DockerSandboxDriver implements SandboxDriver {
       id =
           engine.create(
               new ContainerSpec(
-                  "pier-" + spec.slug() + "-" + settings.nodeId(),
-                  spec.slug(),
+                  containerName(spec.slug()),
+                  spec.annotations().containsKey(SandboxSpec.SPARE) ? SPARE_HOSTNAME : spec.slug(),
                   spec.image(),
                   spec.command(),
                   spec.env(),
@@ -150,6 +155,20 @@ public final class DockerSandboxDriver implements SandboxDriver {
     }
   }
 
+  /**
+   * Labels cannot change, so a claimed spare keeps the spare's {@value DockerLabels#SLUG} label: its new name, which
+   * {@link #slugOf} reads, says whose it is.
+   */
+  @Override
+  public SandboxHandle claim(String id, String slug) {
+    try {
+      engine.rename(id, containerName(slug));
+    } catch (DockerException e) {
+      throw new SandboxException(e.getMessage(), e);
+    }
+    return new SandboxHandle(NAME, slug, id, Map.of());
+  }
+
   @Override
   public Recovered recover(SandboxHandle handle) {
     if (!NAME.equals(handle.driver())) return Recovered.GONE;
@@ -158,7 +177,7 @@ public final class DockerSandboxDriver implements SandboxDriver {
         .filter(
             c ->
                 settings.nodeId().equals(c.labels().get(DockerLabels.NODE))
-                    && handle.slug().equals(c.labels().get(DockerLabels.SLUG)))
+                    && handle.slug().equals(slugOf(c)))
         .map(c -> new Recovered(c.running(), endpoint(c)))
         .orElse(Recovered.GONE);
   }
@@ -167,7 +186,7 @@ public final class DockerSandboxDriver implements SandboxDriver {
   public List<FoundSandbox> list() {
     List<FoundSandbox> found = new ArrayList<>();
     for (ContainerInfo c : engine.list(DockerLabels.ofNode(settings.nodeId()))) {
-      String slug = c.labels().get(DockerLabels.SLUG);
+      String slug = slugOf(c);
       if (slug == null) continue;
       found.add(
           new FoundSandbox(
@@ -222,6 +241,22 @@ public final class DockerSandboxDriver implements SandboxDriver {
   @Override
   public void close() throws Exception {
     engine.close();
+  }
+
+  private String containerName(String slug) {
+    return "pier-" + slug + "-" + settings.nodeId();
+  }
+
+  /** Whose the container is: its slug label's, or for a spare, the slug its name says (see {@link #claim}). */
+  private String slugOf(ContainerInfo c) {
+    String labelled = c.labels() == null ? null : c.labels().get(DockerLabels.SLUG);
+    if (labelled == null || !c.labels().containsKey(SPARE_LABEL) || c.name() == null)
+      return labelled;
+    String prefix = "pier-";
+    String suffix = "-" + settings.nodeId();
+    String name = c.name();
+    if (!name.startsWith(prefix) || !name.endsWith(suffix)) return labelled;
+    return name.substring(prefix.length(), name.length() - suffix.length());
   }
 
   private Optional<Endpoint> endpoint(ContainerInfo container) {

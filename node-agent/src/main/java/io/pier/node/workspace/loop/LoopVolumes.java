@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -193,6 +194,52 @@ public final class LoopVolumes implements WorkspaceVolumes {
               + "); its image is kept as "
               + aside,
           e);
+    }
+  }
+
+  /**
+   * Mounts the spare's filesystem (its loop device, so the kernel shares the one mounted filesystem, as in
+   * {@link #reopen}) at {@code dir}, names its image after the slug, then unmounts it from {@code fromDir}. A sandbox's
+   * bind mount of it is its own and stays. Without an image, {@code fromDir} is a plain folder and is renamed.
+   */
+  @Override
+  public void adopt(String fromSlug, Path fromDir, String slug, Path dir) {
+    Path from = imageOf(fromSlug);
+    if (!Files.isRegularFile(from)) {
+      try {
+        Files.move(fromDir, dir, StandardCopyOption.ATOMIC_MOVE);
+        return;
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot move " + fromDir + " to " + dir + ": " + e, e);
+      }
+    }
+    synchronized (mounting) {
+      String device = loopDeviceOf(from);
+      if (device == null)
+        throw new IllegalStateException(from + " is not attached to a loop device");
+      mkdirs(dir);
+      try {
+        run(List.of("mount", "-o", OPTIONS, device, dir.toString()));
+      } catch (RuntimeException e) {
+        deleteEmpty(dir);
+        throw e;
+      }
+      try {
+        Files.move(from, imageOf(slug), StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    unmount(fromDir);
+    deleteEmpty(fromDir);
+  }
+
+  /** Deletes a folder that nothing is mounted on any more: never its contents, which would be a workspace's. */
+  private static void deleteEmpty(Path dir) {
+    try {
+      Files.deleteIfExists(dir);
+    } catch (IOException e) {
+      LOG.warn("cannot delete {}: {}", dir, e.getMessage());
     }
   }
 

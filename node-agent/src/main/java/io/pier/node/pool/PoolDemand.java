@@ -1,0 +1,52 @@
+package io.pier.node.pool;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The pool's sizing policy: each kind of sandbox gets as many spares as it had starts in the last {@code window}, up to
+ * {@code perKey}. Only the newest {@code perKey} starts of a kind are kept (more would not change its size), and at most
+ * {@link #MAX_KINDS} kinds: the one started longest ago is forgotten first.
+ */
+final class PoolDemand {
+  static final int MAX_KINDS = 64;
+
+  private final int perKey;
+  private final Duration window;
+  private final Clock clock;
+  private final Map<PoolKey, Deque<Long>> starts = new LinkedHashMap<>(16, 0.75f, true);
+
+  PoolDemand(int perKey, Duration window, Clock clock) {
+    this.perKey = perKey;
+    this.window = window;
+    this.clock = clock;
+  }
+
+  /** A repl of this kind was asked to start here. */
+  synchronized void started(PoolKey key) {
+    Deque<Long> times = starts.computeIfAbsent(key, k -> new ArrayDeque<>());
+    times.addLast(clock.millis());
+    while (times.size() > perKey) times.removeFirst();
+    if (starts.size() > MAX_KINDS) {
+      PoolKey eldest = starts.keySet().iterator().next();
+      starts.remove(eldest);
+    }
+  }
+
+  /** How many spares of this kind the node should hold now. */
+  synchronized int target(PoolKey key) {
+    Deque<Long> times = starts.get(key);
+    if (times == null) return 0;
+    long since = clock.millis() - window.toMillis();
+    while (!times.isEmpty() && times.peekFirst() < since) times.removeFirst();
+    if (times.isEmpty()) {
+      starts.remove(key);
+      return 0;
+    }
+    return Math.min(perKey, times.size());
+  }
+}

@@ -1,0 +1,280 @@
+package io.pier.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pier.common.config.Mains;
+import io.pier.common.node.StartRequest;
+import io.pier.common.repl.Limits;
+import io.pier.common.repl.ReplRecord;
+import io.pier.common.repl.ReplState;
+import io.pier.common.repl.Route;
+import io.pier.node.pool.PoolSettings;
+import io.pier.node.runtime.docker.ContainerInfo;
+import io.pier.node.runtime.docker.DockerLabels;
+import io.pier.node.sandbox.SandboxSpec;
+import io.pier.node.workspace.Workspaces;
+import io.pier.node.workspace.loop.LoopVolumes;
+import io.vertx.core.Future;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Starts from the node's pool of spare containers against the real dockerd: a spare goes to one repl only, carries
+ * nothing of anyone before it, and a restarted agent keeps the repls spares became while it throws unclaimed ones away.
+ */
+class WarmStartIT {
+  private static final String IMAGE = "pier-runner-node:latest";
+  private static final Limits LIMITS = new Limits(0.5, 256, 128);
+  private static final Duration WAIT = Duration.ofSeconds(90);
+  private static final String SPARE_LABEL = DockerLabels.annotationLabel(SandboxSpec.SPARE);
+
+  private final String nodeId = "it-" + UUID.randomUUID().toString().substring(0, 8);
+  private ReplHostFixture node;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    node =
+        new ReplHostFixture(
+            nodeId,
+            Files.createDirectories(Path.of("target", nodeId).toAbsolutePath()),
+            Workspaces::new,
+            new SimpleMeterRegistry(),
+            Map.of(),
+            new PoolSettings(2, 4, Duration.ofMinutes(10), 100_000));
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    node.close();
+  }
+
+  @Test
+  void aSpareGoesToOneReplAndCarriesNothingOfTheReplBeforeIt() throws Exception {
+    store("user-a", serverJs("a"));
+    Route a = start("user-a");
+    assertEquals("a", httpGet(a.port()));
+    String aId = sandboxOf("user-a");
+    // User A leaves traces everywhere a process can write: the workspace, /tmp, $HOME's shell
+    // start-up.
+    assertEquals(
+        0,
+        exec(
+            aId,
+            "echo a > /workspace/a-secret.txt && echo a > /tmp/a-secret"
+                + " && echo 'export A_SECRET=1' >> $HOME/.bashrc"));
+    eventually(() -> node.host.pool().size() >= 1, "a spare made after user A's start");
+
+    // Two starts at once with spares of their kind: each gets a sandbox of its own.
+    store("user-b", serverJs("b"));
+    store("user-c", serverJs("c"));
+    Future<Route> b = node.host.start(request("user-b"));
+    Future<Route> c = node.host.start(request("user-c"));
+    Route bRoute = Mains.await(b, WAIT);
+    Route cRoute = Mains.await(c, WAIT);
+    Mains.await(node.host.stop("user-a"), WAIT);
+
+    String bId = sandboxOf("user-b");
+    String cId = sandboxOf("user-c");
+    assertNotEquals(bId, cId, "never one sandbox for two repls");
+    assertNotEquals(aId, bId);
+    assertNotEquals(aId, cId);
+    ContainerInfo bContainer = node.runtime.inspect(bId).orElseThrow();
+    ContainerInfo cContainer = node.runtime.inspect(cId).orElseThrow();
+    assertTrue(
+        bContainer.labels().containsKey(SPARE_LABEL)
+            || cContainer.labels().containsKey(SPARE_LABEL),
+        "one of them was a spare");
+    assertEquals("pier-user-b-" + nodeId, bContainer.name());
+    assertEquals("pier-user-c-" + nodeId, cContainer.name());
+    assertEquals("b", httpGet(bRoute.port()), "the app is B's, run from B's restored files");
+    assertEquals("c", httpGet(cRoute.port()));
+    for (String id : List.of(bId, cId)) {
+      assertEquals(1, exec(id, "test -e /workspace/a-secret.txt"), "A's workspace file");
+      assertEquals(1, exec(id, "test -e /tmp/a-secret"), "A's /tmp");
+      assertNotEquals(0, exec(id, "grep -q A_SECRET $HOME/.bashrc"), "A's shell start-up");
+      assertEquals(1, exec(id, "env | grep -q A_SECRET"), "A's environment");
+    }
+    assertEquals(
+        List.of("server.js"),
+        listing(node.workspaces.of("user-b")),
+        "B's workspace holds B's files only");
+    assertTrue(node.runtime.inspect(aId).isEmpty(), "A's sandbox is thrown away, not pooled");
+  }
+
+  @Test
+  void aRestartedAgentKeepsTheReplASpareBecameAndRemovesUnclaimedSpares() throws Exception {
+    store("first", serverJs("first"));
+    start("first");
+    eventually(() -> node.host.pool().size() >= 1, "a spare");
+    store("warm", serverJs("warm"));
+    start("warm");
+    String warmId = sandboxOf("warm");
+    assertTrue(
+        node.runtime.inspect(warmId).orElseThrow().labels().containsKey(SPARE_LABEL),
+        "warm started from a spare");
+    eventually(() -> node.host.pool().size() >= 1, "the pool refilled");
+    for (String slug : List.of("first", "warm")) {
+      Mains.await(
+          node.cluster
+              .repls()
+              .put(
+                  slug,
+                  new ReplRecord(
+                      slug,
+                      "node",
+                      null,
+                      ReplState.RUNNING,
+                      nodeId,
+                      Instant.now(),
+                      Instant.now(),
+                      LIMITS)),
+          WAIT);
+    }
+
+    // The agent dies without stopping anything: a new one over the same dockerd and data.
+    ReplHost restarted =
+        node.hostOver(
+            node.workspaces, Path.of("target", nodeId).toAbsolutePath(), new SimpleMeterRegistry());
+    Mains.await(restarted.reconcile(), WAIT);
+
+    assertEquals(warmId, sandboxOf("warm"), "the repl a spare became is adopted, not replaced");
+    assertTrue(restarted.live("warm").isPresent());
+    List<ContainerInfo> left = node.runtime.list(DockerLabels.ofNode(nodeId));
+    assertEquals(
+        List.of(),
+        left.stream()
+            .filter(c -> c.labels().containsKey(SPARE_LABEL) && c.name().contains("spare."))
+            .toList(),
+        "unclaimed spares are removed");
+    assertEquals(2, left.size(), "the two repls' sandboxes remain");
+  }
+
+  @Test
+  void aSparesWorkspaceFilesystemBecomesTheReplsAndGoesWithIt() throws Exception {
+    Path data = Files.createDirectories(Path.of("target", nodeId + "-sized").toAbsolutePath());
+    LoopVolumes volumes = new LoopVolumes(data.resolve("volumes"), 1000, 1000);
+    assumeTrue(volumes.problem().isEmpty(), "this machine cannot mount workspace filesystems");
+    Limits sized = new Limits(0.5, 256, 128, 128, null);
+    try (ReplHostFixture sizedNode =
+        new ReplHostFixture(
+            nodeId + "-sized",
+            data,
+            folder -> new Workspaces(folder, volumes, 1024),
+            new SimpleMeterRegistry(),
+            Map.of(),
+            new PoolSettings(2, 4, Duration.ofMinutes(10), 100_000))) {
+      sizedNode.store.put(
+          "repls/first/files/server.js", serverJs("first").getBytes(StandardCharsets.UTF_8));
+      sizedNode.store.put(
+          "repls/sized/files/server.js", serverJs("sized").getBytes(StandardCharsets.UTF_8));
+      Mains.await(
+          sizedNode.host.start(
+              new StartRequest("first", IMAGE, "node server.js", 3000, sized, null)),
+          WAIT);
+      eventually(() -> sizedNode.host.pool().size() >= 1, "a spare with a filesystem of its own");
+      Route route =
+          Mains.await(
+              sizedNode.host.start(
+                  new StartRequest("sized", IMAGE, "node server.js", 3000, sized, null)),
+              WAIT);
+      String id = sizedNode.handles.read("sized").orElseThrow().handle().id();
+      assertTrue(
+          sizedNode.runtime.inspect(id).orElseThrow().labels().containsKey(SPARE_LABEL),
+          "sized started from a spare");
+      assertEquals("sized", httpGet(route.port()));
+
+      Path ws = sizedNode.workspaces.of("sized");
+      assertTrue(volumes.present().contains("sized"), "the image is named after the repl now");
+      assertTrue(sizedNode.workspaces.usage("sized").isPresent(), "its folder is its filesystem");
+      assertEquals(
+          0,
+          sizedNode.driver.execAndWait(
+              id,
+              List.of(
+                  "sh",
+                  "-c",
+                  "echo mine > /workspace/mine.txt && dd if=/dev/zero of=/workspace/fill bs=1M"
+                      + " count=512 2>/tmp/dd.err; grep -q 'No space left on device' /tmp/dd.err"),
+              Duration.ofSeconds(60)),
+          "the repl is held to its size");
+      assertEquals("mine\n", Files.readString(ws.resolve("mine.txt")), "the host sees its files");
+
+      Mains.await(sizedNode.host.stop("sized"), WAIT);
+      assertTrue(Files.notExists(ws));
+      assertTrue(!volumes.present().contains("sized"), "its image is deleted");
+      assertEquals(
+          "mine\n",
+          new String(
+              sizedNode.store.get("repls/sized/files/mine.txt").orElseThrow(),
+              StandardCharsets.UTF_8));
+      sizedNode.removeContainers();
+      for (String slug : volumes.present()) volumes.remove(slug, sizedNode.workspaces.of(slug));
+    }
+  }
+
+  private void store(String slug, String serverJs) {
+    node.store.put("repls/" + slug + "/files/server.js", serverJs.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private Route start(String slug) {
+    return Mains.await(node.host.start(request(slug)), WAIT);
+  }
+
+  private static StartRequest request(String slug) {
+    return new StartRequest(slug, IMAGE, "node server.js", 3000, LIMITS, null);
+  }
+
+  private String sandboxOf(String slug) {
+    return node.handles.read(slug).orElseThrow().handle().id();
+  }
+
+  private int exec(String id, String script) {
+    return node.driver.execAndWait(id, List.of("bash", "-c", script), Duration.ofSeconds(30));
+  }
+
+  private static List<String> listing(Path dir) throws Exception {
+    try (var files = Files.list(dir)) {
+      return files.map(f -> f.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  private static void eventually(BooleanSupplier condition, String what) throws Exception {
+    Instant deadline = Instant.now().plus(WAIT);
+    while (!condition.getAsBoolean()) {
+      if (Instant.now().isAfter(deadline)) throw new AssertionError("never happened: " + what);
+      Thread.sleep(100);
+    }
+  }
+
+  private static String serverJs(String answer) {
+    return "require('http').createServer((q, s) => s.end('"
+        + answer
+        + "')).listen(process.env.PORT, '0.0.0.0');";
+  }
+
+  private static String httpGet(int port) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+}
