@@ -7,6 +7,7 @@ import io.pier.common.node.NodeLoad;
 import io.pier.common.node.StartRequest;
 import io.pier.common.repl.ReplRecord;
 import io.pier.common.repl.Route;
+import io.pier.node.StartSteps.Step;
 import io.pier.node.runtime.Runtimes;
 import io.pier.node.sandbox.SandboxDriver;
 import io.pier.node.sandbox.SandboxHandleStore;
@@ -91,9 +92,9 @@ public final class ReplHost {
           AtomicReference<RunningRepl> attached = new AtomicReference<>();
           return host.blocking(() -> lifecycle.launch(request))
               .onSuccess(attached::set)
-              .compose(r -> host.onContext(() -> r.live().startRun()).map(r))
-              .compose(readiness::awaitAnswer)
-              .compose(r -> routes.put(r.slug(), r.route()).map(v -> r))
+              .compose(r -> timed(Step.RUN, () -> host.onContext(() -> r.live().startRun())).map(r))
+              .compose(r -> timed(Step.PROBE, () -> readiness.awaitAnswer(r)))
+              .compose(r -> timed(Step.ROUTE, () -> routes.put(r.slug(), r.route())).map(v -> r))
               .map(
                   r -> {
                     running.put(r.slug(), r);
@@ -121,6 +122,12 @@ public final class ReplHost {
                         .transform(ignored -> Future.failedFuture(err));
                   });
         });
+  }
+
+  /** Times an asynchronous step of a start, from now until it completes either way. */
+  private <T> Future<T> timed(Step step, Supplier<Future<T>> work) {
+    long began = System.nanoTime();
+    return work.get().onComplete(ignored -> meters.steps().record(step, began));
   }
 
   /**

@@ -4,6 +4,7 @@ import io.pier.common.http.ApiException;
 import io.pier.common.node.StartRequest;
 import io.pier.common.repl.Limits;
 import io.pier.common.repl.Route;
+import io.pier.node.StartSteps.Step;
 import io.pier.node.runtime.Runtimes;
 import io.pier.node.sandbox.FoundSandbox;
 import io.pier.node.sandbox.ImageMissing;
@@ -74,17 +75,25 @@ final class ReplLifecycle {
   RunningRepl launch(StartRequest request) {
     String slug = request.slug();
     String runtime = runtimes.resolve(request.limits().runtime()).orElse(null);
-    remove(slug, null);
-    parts.persistence().journal(slug).delete();
+    StartSteps steps = meters.steps();
+    steps.time(
+        Step.CLEAR,
+        () -> {
+          remove(slug, null);
+          parts.persistence().journal(slug).delete();
+        });
     Path dir;
     try {
-      dir = parts.workspaces().create(slug, request.limits());
+      dir = steps.time(Step.WORKSPACE, () -> parts.workspaces().create(slug, request.limits()));
     } catch (RuntimeException e) {
       throw new ApiException(503, "workspace_unavailable", e.getMessage());
     }
     WorkspaceSnapshot stored;
     try {
-      stored = parts.persistence().sync().restore(slug, parts.workspaces().tree(slug));
+      stored =
+          steps.time(
+              Step.RESTORE,
+              () -> parts.persistence().sync().restore(slug, parts.workspaces().tree(slug)));
     } catch (RuntimeException e) {
       if (!DiskFull.causedBy(e)) throw e;
       long sizeMb = parts.workspaces().sizeMb(request.limits());
@@ -98,6 +107,7 @@ final class ReplLifecycle {
                   ? "its workspace of " + sizeMb + " MiB"
                   : "on node " + parts.me().nodeId() + "'s disk"));
     }
+    long sandboxBegan = System.nanoTime();
     parts.driver().workspaces().prepare(dir);
     Map<String, String> env = new HashMap<>(replEnv);
     env.put("PORT", String.valueOf(request.port()));
@@ -125,13 +135,17 @@ final class ReplLifecycle {
           "runner image " + request.image() + " is not on node " + parts.me().nodeId());
     }
     parts.handles().save(new KeptSandbox(started.handle(), annotations));
-    return attach(
-        slug,
-        started.handle().id(),
-        parts.me().route(slug, started.endpoint()),
-        new LiveRepl.RunSpec(request.run(), request.port(), request.open()),
-        request.limits(),
-        stored);
+    steps.record(Step.SANDBOX, sandboxBegan);
+    return steps.time(
+        Step.ATTACH,
+        () ->
+            attach(
+                slug,
+                started.handle().id(),
+                parts.me().route(slug, started.endpoint()),
+                new LiveRepl.RunSpec(request.run(), request.port(), request.open()),
+                request.limits(),
+                stored));
   }
 
   /** Puts the session state, the write-behind queue and the watcher that feeds both around a running sandbox. */

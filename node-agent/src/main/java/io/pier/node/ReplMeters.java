@@ -24,6 +24,7 @@ final class ReplMeters {
       Map<String, WorkspaceVolumes.Usage> disk) {}
 
   private final Timer startTimer;
+  private final StartSteps steps;
   private final Counter startFailures;
 
   /** Upload failures of repls that left this node, so the failure counter never goes down. */
@@ -44,6 +45,7 @@ final class ReplMeters {
             .publishPercentileHistogram()
             .register(metrics);
     this.startFailures = Counter.builder("pier.node.repl.start.failures").register(metrics);
+    this.steps = new StartSteps(metrics);
     metrics.gauge("pier.node.repls.running", running, Map::size);
     Gauge.builder(
             "pier.sessions.open",
@@ -107,6 +109,11 @@ final class ReplMeters {
 
   void started(Duration took) {
     startTimer.record(took);
+  }
+
+  /** The timers of a start's steps. */
+  StartSteps steps() {
+    return steps;
   }
 
   void startFailed() {
