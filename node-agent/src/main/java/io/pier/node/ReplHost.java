@@ -92,7 +92,8 @@ public final class ReplHost {
           AtomicReference<RunningRepl> attached = new AtomicReference<>();
           return host.blocking(() -> lifecycle.launch(request))
               .onSuccess(attached::set)
-              .compose(r -> timed(Step.RUN, () -> host.onContext(() -> r.live().startRun())).map(r))
+              .compose(
+                  r -> timed(Step.RUN, () -> host.onContext(() -> r.live().startFirstRun())).map(r))
               .compose(r -> timed(Step.PROBE, () -> readiness.awaitAnswer(r)))
               .compose(r -> timed(Step.ROUTE, () -> routes.put(r.slug(), r.route())).map(v -> r))
               .map(
