@@ -18,6 +18,7 @@ import io.pier.node.session.WorkspaceWatcher;
 import io.pier.node.workspace.DiskFull;
 import io.pier.node.workspace.IgnoreList;
 import io.pier.node.workspace.PathReports;
+import io.pier.node.workspace.RestoreMark;
 import io.pier.node.workspace.WorkspaceSnapshot;
 import io.pier.node.workspace.WorkspaceTree;
 import io.pier.node.workspace.WriteBehind;
@@ -89,11 +90,14 @@ final class ReplLifecycle {
       throw new ApiException(503, "workspace_unavailable", e.getMessage());
     }
     WorkspaceSnapshot stored;
+    RestoreMark restoring = parts.persistence().restoreMark(slug);
     try {
+      restoring.set();
       stored =
           steps.time(
               Step.RESTORE,
               () -> parts.persistence().sync().restore(slug, parts.workspaces().tree(slug)));
+      restoring.clear();
     } catch (RuntimeException e) {
       if (!DiskFull.causedBy(e)) throw e;
       long sizeMb = parts.workspaces().sizeMb(request.limits());
@@ -287,6 +291,7 @@ final class ReplLifecycle {
     kept(slug).ifPresent(parts.driver()::destroy);
     // Only once no sandbox holds the workspace: then unmounting it frees its filesystem.
     parts.workspaces().remove(slug);
+    parts.persistence().restoreMark(slug).clear();
     parts.handles().delete(slug);
   }
 
