@@ -5,12 +5,16 @@ Against a running Pier (./pier up, or bench/run.sh which starts one on spare por
   create->first byte : POST /api/repls, POST /api/repls/<slug>/start, then GET the preview until its first byte
   start->running     : POST /api/repls/<slug>/start until it returns (the node waits for the app to answer)
 and, as the floor, the same image run bare with `docker run` (workspace bind mount, same limits): from
-`docker run` to the app's first byte. Prints p50/p95 in milliseconds. Talks to 127.0.0.1 only.
+`docker run` to the app's first byte. Prints p50/p95 in milliseconds, and where Pier's time goes: create, start and
+the first preview byte after the start as the client sees them, and the start's steps on the node-agent
+(pier.node.repl.start.step in its /metrics; needs PIER_DATA and PIER_NODE_PORT, which bench/run.sh sets).
+Talks to 127.0.0.1 only.
 """
 import argparse
 import http.client
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -51,6 +55,36 @@ def first_byte(port, host, deadline_s=60):
     raise RuntimeError("no answer from %s within %ss" % (host, deadline_s))
 
 
+def step_times():
+    """The node-agent's start-step timers: {step: (count, seconds)}, or {} when its metrics cannot be read."""
+    data = os.environ.get("PIER_DATA")
+    node_port = os.environ.get("PIER_NODE_PORT")
+    if not data or not node_port:
+        return {}
+    with open(os.path.join(data, "metrics-token")) as f:
+        token = f.read().strip()
+    conn = http.client.HTTPConnection("127.0.0.1", int(node_port), timeout=10)
+    conn.request("GET", "/metrics", headers={"Authorization": "Bearer " + token})
+    text = conn.getresponse().read().decode()
+    conn.close()
+    steps = {}
+    for kind, labels, value in re.findall(
+            r'^pier_node_repl_start_step_seconds_(count|sum)\{([^}]*)\} (\S+)$', text, re.M):
+        step = re.search(r'step="([^"]+)"', labels).group(1)
+        count, seconds = steps.get(step, (0.0, 0.0))
+        steps[step] = (float(value), seconds) if kind == "count" else (count, float(value))
+    return steps
+
+
+def step_breakdown(before, after):
+    """Mean milliseconds per start step between two readings."""
+    parts = []
+    for step, (count, seconds) in after.items():
+        n = count - before.get(step, (0, 0))[0]
+        parts.append("%s %s" % (step, "%.0f" % ((seconds - before.get(step, (0, 0))[1]) * 1000 / n) if n else "-"))
+    return ", ".join(parts)
+
+
 def pct(values, p):
     ordered = sorted(values)
     k = max(0, min(len(ordered) - 1, int(round(p / 100.0 * len(ordered) + 0.5)) - 1))
@@ -64,7 +98,7 @@ def summary(name, ms):
 
 def bench_pier(port, domain, template, n):
     apex = domain
-    create_to_byte, start_to_running = [], []
+    create_to_byte, start_to_running, created, preview_after_start = [], [], [], []
     for _ in range(n):
         t0 = time.monotonic()
         status, data = request(port, "POST", "/api/repls", apex, {"template": template})
@@ -78,8 +112,10 @@ def bench_pier(port, domain, template, n):
         t3 = time.monotonic()
         create_to_byte.append((t3 - t0) * 1000)
         start_to_running.append((t2 - t1) * 1000)
+        created.append((t1 - t0) * 1000)
+        preview_after_start.append((t3 - t2) * 1000)
         request(port, "DELETE", "/api/repls/%s" % slug, apex)
-    return create_to_byte, start_to_running
+    return create_to_byte, start_to_running, created, preview_after_start
 
 
 def bench_docker(template, n):
@@ -124,12 +160,17 @@ def main():
     args = parser.parse_args()
     print("# %d repls per template, edge-proxy on 127.0.0.1:%d, %d cores" % (args.repls, args.port, os.cpu_count()))
     for template in args.templates.split(","):
-        create_to_byte, start_to_running = bench_pier(args.port, args.domain, template, args.repls)
+        before = step_times()
+        create_to_byte, start_to_running, created, preview_after_start = bench_pier(
+            args.port, args.domain, template, args.repls)
+        steps = step_breakdown(before, step_times())
         floor = bench_docker(template, args.repls)
         print("## %s" % template)
         print(summary("pier create -> first preview byte", create_to_byte))
         print(summary("pier start -> running", start_to_running))
         print(summary("bare docker run -> first byte", floor))
+        print("  pier, mean ms: create %.0f, start %.0f, preview after start %.0f; start steps on the node: %s" % (
+            statistics.mean(created), statistics.mean(start_to_running), statistics.mean(preview_after_start), steps))
 
 
 if __name__ == "__main__":

@@ -4,13 +4,16 @@
 //     prefix from the same S3 server to a local folder (Debian's awscli);
 //  2. PUTs during steady typing: one edit every 100 ms for 20 s in one file; how many uploads the node made;
 //  3. edit-to-durable lag: single edits 3 s apart; time until the node reports nothing pending, p50/p99.
-// Needs PIER_S3_ENDPOINT, PIER_S3_ACCESS_KEY, PIER_S3_SECRET_KEY, PIER_S3_BUCKET and PIER_NODE_PORT (run.sh sets them).
+// With the start's steps as the node-agent timed them (pier.node.repl.start.step in its /metrics), so that the restore
+// alone shows beside the whole start. Arguments: [rounds of the restore, default 1] [--restore-only: skip 2 and 3].
+// Needs PIER_S3_ENDPOINT, PIER_S3_ACCESS_KEY, PIER_S3_SECRET_KEY, PIER_S3_BUCKET, PIER_NODE_PORT and PIER_DATA (run.sh
+// sets them).
 // Talks to 127.0.0.1 only.
 import { createRequire } from "node:module";
 // The ws package (a dev dependency of web/) can send the session's bearer token; Node's own WebSocket cannot.
 const WsClient = createRequire(new URL("../web/package.json", import.meta.url))("ws");
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from "node:fs";
+import { mkdtempSync, writeFileSync, mkdirSync, rmSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -43,6 +46,23 @@ function serviceToken() {
 }
 const syncStatus = async (slug) => (await fetch(`http://127.0.0.1:${nodePort}/internal/repls/${slug}/sync`,
   { headers: { Authorization: `Bearer ${serviceToken()}` } })).json();
+// The node-agent's start-step timers: step -> [count, seconds], from its Prometheus text.
+async function stepTimes() {
+  const token = readFileSync(join(process.env.PIER_DATA, "metrics-token"), "utf8").trim();
+  const text = await (await fetch(`http://127.0.0.1:${nodePort}/metrics`, { headers: { Authorization: `Bearer ${token}` } })).text();
+  const steps = {};
+  for (const m of text.matchAll(/^pier_node_repl_start_step_seconds_(count|sum)\{([^}]*)\} (\S+)$/gm)) {
+    const step = /step="([^"]+)"/.exec(m[2])[1];
+    steps[step] ??= [0, 0];
+    steps[step][m[1] === "count" ? 0 : 1] = Number(m[3]);
+  }
+  return steps;
+}
+// Mean milliseconds per step between two readings, in the order the node runs them.
+const stepBreakdown = (before, after) => Object.keys(after).map((step) => {
+  const n = after[step][0] - (before[step]?.[0] ?? 0);
+  return `${step} ${n ? ((after[step][1] - (before[step]?.[1] ?? 0)) * 1000 / n).toFixed(0) : "-"}`;
+}).join(", ");
 const pct = (v, p) => { const s = [...v].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil(p / 100 * s.length) - 1)]; };
 // Debian's awscli (a pip-installed "aws" earlier on PATH may be another version).
 const aws = (...args) => execFileSync(process.env.AWS_CLI ?? "/usr/bin/aws", ["--endpoint-url", process.env.PIER_S3_ENDPOINT, ...args],
@@ -67,7 +87,7 @@ function session(slug) {
   });
 }
 
-async function restore() {
+async function restore(rounds) {
   const { slug } = await api("POST", "/api/repls", { template: "node" });
   const dir = mkdtempSync(join(tmpdir(), "pier-bench-src-"));
   const chunk = Buffer.alloc(50 * 1024, "p");
@@ -77,16 +97,22 @@ async function restore() {
   }
   aws("s3", "sync", "--only-show-errors", dir, `s3://${bucket}/repls/${slug}/files/`);
   rmSync(dir, { recursive: true, force: true });
-  const t0 = performance.now();
-  await api("POST", `/api/repls/${slug}/start`);
-  const pierMs = performance.now() - t0;
-  const out = mkdtempSync(join(tmpdir(), "pier-bench-dl-"));
-  const t1 = performance.now();
-  aws("s3", "sync", "--only-show-errors", `s3://${bucket}/repls/${slug}/files/`, out);
-  const awsMs = performance.now() - t1;
-  rmSync(out, { recursive: true, force: true });
+  const pierMs = [], awsMs = [];
+  const before = await stepTimes();
+  for (let i = 0; i < rounds; i++) {
+    const t0 = performance.now();
+    await api("POST", `/api/repls/${slug}/start`);
+    pierMs.push(performance.now() - t0);
+    await api("POST", `/api/repls/${slug}/stop`);
+    const out = mkdtempSync(join(tmpdir(), "pier-bench-dl-"));
+    const t1 = performance.now();
+    aws("s3", "sync", "--only-show-errors", `s3://${bucket}/repls/${slug}/files/`, out);
+    awsMs.push(performance.now() - t1);
+    rmSync(out, { recursive: true, force: true });
+  }
+  const steps = stepBreakdown(before, await stepTimes());
   await api("DELETE", `/api/repls/${slug}`);
-  return { pierMs, awsMs };
+  return { pierMs, awsMs, steps };
 }
 
 async function typing() {
@@ -125,9 +151,13 @@ async function typing() {
   return { edits, uploads, lags };
 }
 
+const rounds = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 1);
 console.log(`# edge-proxy 127.0.0.1:${port}, node-agent 127.0.0.1:${nodePort}`);
-const r = await restore();
-console.log(`restore 1000 files / 50 MB: pier start ${r.pierMs.toFixed(0)} ms   aws s3 sync ${r.awsMs.toFixed(0)} ms`);
-const t = await typing();
-console.log(`steady typing 20 s: ${t.edits} edits -> ${t.uploads} PUTs`);
-console.log(`edit -> durable (n=${t.lags.length}): p50 ${pct(t.lags, 50).toFixed(0)} ms  p99 ${pct(t.lags, 99).toFixed(0)} ms`);
+const r = await restore(rounds);
+console.log(`restore 1000 files / 50 MB (n=${rounds}): pier start p50 ${pct(r.pierMs, 50).toFixed(0)} ms   aws s3 sync p50 ${pct(r.awsMs, 50).toFixed(0)} ms`);
+console.log(`  pier start steps on the node (mean ms): ${r.steps}`);
+if (!process.argv.includes("--restore-only")) {
+  const t = await typing();
+  console.log(`steady typing 20 s: ${t.edits} edits -> ${t.uploads} PUTs`);
+  console.log(`edit -> durable (n=${t.lags.length}): p50 ${pct(t.lags, 50).toFixed(0)} ms  p99 ${pct(t.lags, 99).toFixed(0)} ms`);
+}

@@ -1,5 +1,6 @@
 package io.pier.node;
 
+import io.micrometer.core.instrument.binder.jvm.ExecutorServiceMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pier.common.cluster.hazelcast.HazelcastCluster;
 import io.pier.common.config.Env;
@@ -178,6 +179,9 @@ public final class NodeAgentMain {
               t.setDaemon(true);
               return t;
             });
+    // Restores, flushes and the write-behind queues share it: its queue and busy threads are in the
+    // metrics.
+    new ExecutorServiceMetrics(transfers, "s3-transfers", List.of()).bindTo(metrics);
     ScheduledExecutorService timer =
         Executors.newSingleThreadScheduledExecutor(
             r -> {

@@ -2,6 +2,7 @@ package io.pier.node;
 
 import io.pier.common.store.ObjectStore;
 import io.pier.node.workspace.Journal;
+import io.pier.node.workspace.RestoreMark;
 import io.pier.node.workspace.WorkspaceSync;
 import io.pier.node.workspace.WriteBehind;
 import java.nio.file.Path;
@@ -28,6 +29,11 @@ public record Persistence(
 
   public Journal journal(String slug) {
     return new Journal(journals.resolve(slug));
+  }
+
+  /** The mark of a restore of {@code slug} that has begun and not finished. */
+  public RestoreMark restoreMark(String slug) {
+    return RestoreMark.of(journals, slug);
   }
 
   public Path journalFile(String slug) {

@@ -19,7 +19,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ReadinessProbe {
   private static final Logger LOG = LoggerFactory.getLogger(ReadinessProbe.class);
-  private static final long RETRY_MS = 100;
 
   private final HostContext host;
   private final SandboxDriver driver;
@@ -39,11 +38,13 @@ final class ReadinessProbe {
   Future<RunningRepl> awaitAnswer(RunningRepl r) {
     if (r.appPort() == 0) return Future.succeededFuture(r);
     Promise<RunningRepl> answered = Promise.promise();
-    poll(r, System.nanoTime() + readyTimeout.toNanos(), answered);
+    long now = System.nanoTime();
+    poll(r, now + readyTimeout.toNanos(), new ProbeSchedule(now), answered);
     return answered.future();
   }
 
-  private void poll(RunningRepl r, long deadline, Promise<RunningRepl> answered) {
+  private void poll(
+      RunningRepl r, long deadline, ProbeSchedule schedule, Promise<RunningRepl> answered) {
     probe
         .request(
             new RequestOptions()
@@ -54,43 +55,51 @@ final class ReadinessProbe {
                 .setTimeout(2000))
         .compose(HttpClientRequest::send)
         .onSuccess(resp -> answered.complete(r))
-        .onFailure(
-            err ->
-                host.blocking(() -> driver.running(r.sandboxId()))
+        .onFailure(err -> refused(r, deadline, schedule, answered));
+  }
+
+  /** The app did not answer: try again soon, and now and then (or when its run ended) see whether it can still. */
+  private void refused(
+      RunningRepl r, long deadline, ProbeSchedule schedule, Promise<RunningRepl> answered) {
+    long now = System.nanoTime();
+    if (!schedule.inspectNow(now) && !r.live().runExited() && now <= deadline) {
+      host.vertx().setTimer(schedule.nextDelayMs(), t -> poll(r, deadline, schedule, answered));
+      return;
+    }
+    host.blocking(() -> driver.running(r.sandboxId()))
+        .onComplete(
+            inspected -> {
+              if (inspected.failed() || !inspected.result()) {
+                // Its last output says why; read off the event loop, as every driver
+                // call blocks.
+                host.blocking(() -> driver.logTail(r.sandboxId(), 20).strip())
                     .onComplete(
-                        inspected -> {
-                          if (inspected.failed() || !inspected.result()) {
-                            // Its last output says why; read off the event loop, as every driver
-                            // call blocks.
-                            host.blocking(() -> driver.logTail(r.sandboxId(), 20).strip())
-                                .onComplete(
-                                    tail ->
-                                        answered.fail(
-                                            new ApiException(
-                                                502,
-                                                "container_exited",
-                                                "the container of "
-                                                    + r.slug()
-                                                    + " stopped: "
-                                                    + (tail.succeeded() ? tail.result() : ""))));
-                          } else if (r.live().runExited()) {
-                            // The app crashed: the repl still runs, so the user can read why in the
-                            // run pane and fix it.
-                            LOG.info(
-                                "{}'s run command exited before answering on port {}",
-                                r.slug(),
-                                r.appPort());
-                            answered.complete(r);
-                          } else if (System.nanoTime() > deadline) {
-                            LOG.warn(
-                                "{} does not answer on port {} after {}; running it anyway",
-                                r.slug(),
-                                r.appPort(),
-                                readyTimeout);
-                            answered.complete(r);
-                          } else {
-                            host.vertx().setTimer(RETRY_MS, t -> poll(r, deadline, answered));
-                          }
-                        }));
+                        tail ->
+                            answered.fail(
+                                new ApiException(
+                                    502,
+                                    "container_exited",
+                                    "the container of "
+                                        + r.slug()
+                                        + " stopped: "
+                                        + (tail.succeeded() ? tail.result() : ""))));
+              } else if (r.live().runExited()) {
+                // The app crashed: the repl still runs, so the user can read why in the
+                // run pane and fix it.
+                LOG.info(
+                    "{}'s run command exited before answering on port {}", r.slug(), r.appPort());
+                answered.complete(r);
+              } else if (System.nanoTime() > deadline) {
+                LOG.warn(
+                    "{} does not answer on port {} after {}; running it anyway",
+                    r.slug(),
+                    r.appPort(),
+                    readyTimeout);
+                answered.complete(r);
+              } else {
+                host.vertx()
+                    .setTimer(schedule.nextDelayMs(), t -> poll(r, deadline, schedule, answered));
+              }
+            });
   }
 }

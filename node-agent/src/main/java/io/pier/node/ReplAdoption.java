@@ -198,7 +198,13 @@ final class ReplAdoption {
                       // A repl missing from the registry may only be waiting for a scheduler to
                       // recover it from storage.
                       boolean exists = record != null || parts.persistence().sync().isStored(slug);
-                      if (exists && readable && Files.isDirectory(parts.workspaces().of(slug))) {
+                      // A restore cut short left part of the stored files: storage has them all.
+                      boolean halfRestored = parts.persistence().restoreMark(slug).isSet();
+                      if (halfRestored) LOG.info("{}: not saving a restore cut short", slug);
+                      if (exists
+                          && readable
+                          && !halfRestored
+                          && Files.isDirectory(parts.workspaces().of(slug))) {
                         lifecycle.halt(slug, listed == null ? null : listed.handle().id());
                         Set<String> journalled =
                             Journal.read(parts.persistence().journalFile(slug));

@@ -7,6 +7,7 @@ import io.pier.common.node.NodeLoad;
 import io.pier.common.node.StartRequest;
 import io.pier.common.repl.ReplRecord;
 import io.pier.common.repl.Route;
+import io.pier.node.StartSteps.Step;
 import io.pier.node.pool.PoolSettings;
 import io.pier.node.pool.WarmPool;
 import io.pier.node.runtime.Runtimes;
@@ -138,9 +139,10 @@ public final class ReplHost {
           spares.starting(request.slug(), request.limits().memoryMb());
           return host.blocking(() -> lifecycle.launch(request))
               .onSuccess(attached::set)
-              .compose(r -> host.onContext(() -> r.live().startRun()).map(r))
-              .compose(readiness::awaitAnswer)
-              .compose(r -> routes.put(r.slug(), r.route()).map(v -> r))
+              .compose(
+                  r -> timed(Step.RUN, () -> host.onContext(() -> r.live().startFirstRun())).map(r))
+              .compose(r -> timed(Step.PROBE, () -> readiness.awaitAnswer(r)))
+              .compose(r -> timed(Step.ROUTE, () -> routes.put(r.slug(), r.route())).map(v -> r))
               .map(
                   r -> {
                     running.put(r.slug(), r);
@@ -169,6 +171,12 @@ public final class ReplHost {
                   })
               .onComplete(done -> spares.startEnded(request.slug()));
         });
+  }
+
+  /** Times an asynchronous step of a start, from now until it completes either way. */
+  private <T> Future<T> timed(Step step, Supplier<Future<T>> work) {
+    long began = System.nanoTime();
+    return work.get().onComplete(ignored -> meters.steps().record(step, began));
   }
 
   /**

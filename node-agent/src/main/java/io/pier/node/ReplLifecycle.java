@@ -4,6 +4,7 @@ import io.pier.common.http.ApiException;
 import io.pier.common.node.StartRequest;
 import io.pier.common.repl.Limits;
 import io.pier.common.repl.Route;
+import io.pier.node.StartSteps.Step;
 import io.pier.node.pool.PoolKey;
 import io.pier.node.sandbox.FoundSandbox;
 import io.pier.node.sandbox.KeptSandbox;
@@ -15,6 +16,7 @@ import io.pier.node.session.WorkspaceWatcher;
 import io.pier.node.workspace.DiskFull;
 import io.pier.node.workspace.IgnoreList;
 import io.pier.node.workspace.PathReports;
+import io.pier.node.workspace.RestoreMark;
 import io.pier.node.workspace.WorkspaceSnapshot;
 import io.pier.node.workspace.WorkspaceTree;
 import io.pier.node.workspace.WriteBehind;
@@ -64,34 +66,55 @@ final class ReplLifecycle {
     long began = System.nanoTime();
     String slug = request.slug();
     PoolKey key = sandboxes.keyOf(request);
-    remove(slug, null);
-    parts.persistence().journal(slug).delete();
+    StartSteps steps = meters.steps();
+    steps.time(
+        Step.CLEAR,
+        () -> {
+          remove(slug, null);
+          parts.persistence().journal(slug).delete();
+        });
     Map<String, String> annotations = ReplAnnotations.of(request);
     Optional<SandboxStarts.WarmClaim> warm = starts.warm(slug, key, annotations);
-    Path dir = warm.isPresent() ? parts.workspaces().of(slug) : starts.coldWorkspace(slug, key);
+    Path dir =
+        warm.isPresent()
+            ? parts.workspaces().of(slug)
+            : steps.time(Step.WORKSPACE, () -> starts.coldWorkspace(slug, key));
     WorkspaceSnapshot stored;
     try {
-      stored = restore(slug, request);
+      stored = steps.time(Step.RESTORE, () -> restore(slug, request));
     } catch (RuntimeException e) {
       warm.ifPresent(starts::settle);
       throw e;
     }
+    long sandboxBegan = System.nanoTime();
     StartedSandbox started =
         warm.isPresent() ? starts.finish(warm.get()) : starts.cold(slug, key, dir, annotations);
+    steps.record(Step.SANDBOX, sandboxBegan);
     meters.launched(Duration.ofNanos(System.nanoTime() - began), warm.isPresent());
-    return attach(
-        slug,
-        started.handle().id(),
-        parts.me().route(slug, started.endpoint()),
-        new LiveRepl.RunSpec(request.run(), request.port(), request.open()),
-        request.limits(),
-        stored);
+    return steps.time(
+        Step.ATTACH,
+        () ->
+            attach(
+                slug,
+                started.handle().id(),
+                parts.me().route(slug, started.endpoint()),
+                new LiveRepl.RunSpec(request.run(), request.port(), request.open()),
+                request.limits(),
+                stored));
   }
 
-  /** Restores the repl's files from storage into its workspace. */
+  /**
+   * Restores the repl's files from storage into its workspace. A mark in the journal folder says a restore is under
+   * way: an agent that dies before it ends removes the half-restored workspace on restart instead of storing it.
+   */
   private WorkspaceSnapshot restore(String slug, StartRequest request) {
+    RestoreMark restoring = parts.persistence().restoreMark(slug);
     try {
-      return parts.persistence().sync().restore(slug, parts.workspaces().tree(slug));
+      restoring.set();
+      WorkspaceSnapshot stored =
+          parts.persistence().sync().restore(slug, parts.workspaces().tree(slug));
+      restoring.clear();
+      return stored;
     } catch (RuntimeException e) {
       if (!DiskFull.causedBy(e)) throw e;
       long sizeMb = parts.workspaces().sizeMb(request.limits());
@@ -247,6 +270,7 @@ final class ReplLifecycle {
     kept(slug).ifPresent(parts.driver()::destroy);
     // Only once no sandbox holds the workspace: then unmounting it frees its filesystem.
     parts.workspaces().remove(slug);
+    parts.persistence().restoreMark(slug).clear();
     parts.handles().delete(slug);
   }
 

@@ -26,6 +26,7 @@ final class ReplMeters {
   private final Timer startTimer;
   private final Timer warmLaunch;
   private final Timer coldLaunch;
+  private final StartSteps steps;
   private final Counter startFailures;
 
   /** Upload failures of repls that left this node, so the failure counter never goes down. */
@@ -48,6 +49,7 @@ final class ReplMeters {
     this.warmLaunch = launchTimer(metrics, "warm");
     this.coldLaunch = launchTimer(metrics, "cold");
     this.startFailures = Counter.builder("pier.node.repl.start.failures").register(metrics);
+    this.steps = new StartSteps(metrics);
     metrics.gauge("pier.node.repls.running", running, Map::size);
     Gauge.builder(
             "pier.sessions.open",
@@ -125,6 +127,11 @@ final class ReplMeters {
 
   void started(Duration took) {
     startTimer.record(took);
+  }
+
+  /** The timers of a start's steps. */
+  StartSteps steps() {
+    return steps;
   }
 
   void startFailed() {

@@ -21,6 +21,7 @@ import io.pier.node.runtime.Runtimes;
 import io.pier.node.sandbox.FakeSandboxDriver;
 import io.pier.node.sandbox.KeptSandbox;
 import io.pier.node.sandbox.SandboxHandleStore;
+import io.pier.node.workspace.RestoreMark;
 import io.pier.node.workspace.WorkspaceSync;
 import io.pier.node.workspace.Workspaces;
 import io.pier.node.workspace.WriteBehind;
@@ -240,6 +241,39 @@ class ReplHostTest {
     assertEquals(
         "saved on the way out",
         new String(store.get("repls/alpha/files/late.txt").orElseThrow(), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aWorkspaceWhoseRestoreWasCutShortIsRemovedWithoutBeingSavedOverStorage() throws Exception {
+    store.put("repls/alpha/files/a.txt", "stored a".getBytes(StandardCharsets.UTF_8));
+    store.put("repls/alpha/files/b.txt", "stored b".getBytes(StandardCharsets.UTF_8));
+    Mains.await(cluster.repls().put("alpha", record("alpha", ReplState.STARTING, NODE)), WAIT);
+    // What a node that went down in the middle of a restore finds: the mark, a torn file, one
+    // missing.
+    RestoreMark.of(data.resolve("journal"), "alpha").set();
+    Path workspace = workspaces.create("alpha", LIMITS);
+    Files.writeString(workspace.resolve("a.txt"), "sto");
+
+    ReplHost restarted = agent();
+    Mains.await(restarted.reconcile(), WAIT);
+
+    assertEquals(
+        "stored a",
+        new String(store.get("repls/alpha/files/a.txt").orElseThrow(), StandardCharsets.UTF_8));
+    assertEquals(
+        "stored b",
+        new String(store.get("repls/alpha/files/b.txt").orElseThrow(), StandardCharsets.UTF_8));
+    assertFalse(Files.exists(workspaces.of("alpha")));
+    assertFalse(RestoreMark.of(data.resolve("journal"), "alpha").isSet());
+  }
+
+  @Test
+  void aFinishedRestoreLeavesNoMark() throws Exception {
+    store.put("repls/alpha/files/a.txt", "stored a".getBytes(StandardCharsets.UTF_8));
+    Mains.await(agent().start(request("alpha")), WAIT);
+
+    assertFalse(RestoreMark.of(data.resolve("journal"), "alpha").isSet());
+    assertEquals("stored a", Files.readString(workspaces.of("alpha").resolve("a.txt")));
   }
 
   @Test

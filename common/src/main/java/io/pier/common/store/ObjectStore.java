@@ -4,6 +4,7 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -34,6 +35,14 @@ public interface ObjectStore {
 
   /** Every object whose key starts with {@code prefix}, in key order, all pages of them. */
   List<ObjectInfo> list(String prefix);
+
+  /**
+   * Hands every object whose key starts with {@code prefix} to {@code each}, in key order, a page at a time as the
+   * store answers: work on the first page can start while the next one is fetched.
+   */
+  default void listEach(String prefix, Consumer<ObjectInfo> each) {
+    list(prefix).forEach(each);
+  }
 
   /** The immediate "sub-folders" of {@code prefix}: for {@code repls/} that is {@code repls/<slug>/} for each slug. */
   List<String> listFolders(String prefix);

@@ -197,6 +197,14 @@ public final class LiveRepl {
     return run.start();
   }
 
+  /**
+   * Starts the run command in a sandbox this agent has just started, where no earlier run can hold the port: without
+   * the call into the container that clears one away.
+   */
+  public Future<Void> startFirstRun() {
+    return run.startFirst();
+  }
+
   /** Stops the run process and everything it started (its process group): TERM, then KILL after 3 s. */
   public Future<Void> stopRun() {
     return run.stop();

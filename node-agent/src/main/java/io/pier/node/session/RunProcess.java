@@ -55,7 +55,7 @@ final class RunProcess {
   Future<Void> start() {
     // With no run process of its own (an adopted repl), one an earlier agent started may still hold
     // the port.
-    Future<Void> cleared =
+    return launch(
         process == null
             ? runtimeWork
                 .executeBlocking(
@@ -65,7 +65,15 @@ final class RunProcess {
                     },
                     false)
                 .recover(err -> Future.succeededFuture())
-            : stop();
+            : stop());
+  }
+
+  /** Starts the first run in a new sandbox: nothing runs there yet, nothing to clear away. */
+  Future<Void> startFirst() {
+    return process == null ? launch(Future.succeededFuture()) : start();
+  }
+
+  private Future<Void> launch(Future<Void> cleared) {
     return cleared.compose(
         v -> {
           recent.clear();

@@ -3,6 +3,7 @@ package io.pier.node.workspace;
 import io.pier.common.store.ObjectStore;
 import io.pier.common.store.StorageKeys;
 import io.pier.common.store.StorageLayout;
+import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,7 +41,9 @@ public final class WorkspaceSync {
 
   /**
    * Downloads every stored file of the repl into the workspace, which must be empty. Stored keys that are not
-   * workspace paths (written by older versions, or by hand) are skipped and logged.
+   * workspace paths (written by older versions, or by hand) are skipped and logged. Downloads start as the first page
+   * of the listing arrives; the files are written without an {@code fsync} each and put on disk together at the end,
+   * before this returns.
    *
    * @return the state of the workspace right after, for {@link #flush}
    */
@@ -52,36 +55,44 @@ public final class WorkspaceSync {
             .map(IgnoreList.DEFAULT::plus)
             .orElse(IgnoreList.DEFAULT);
     List<Future<?>> pending = new ArrayList<>();
-    for (ObjectStore.ObjectInfo object : store.list(prefix)) {
-      String relative = object.key().substring(prefix.length());
-      if (relative.isEmpty() || relative.endsWith("/") || ignoreList.ignores(relative)) continue;
-      Optional<String> problem = StorageKeys.problem(prefix, relative);
-      if (problem.isPresent()) {
-        LOG.warn("{}: not restoring stored object {}: {}", slug, object.key(), problem.get());
-        continue;
-      }
-      pending.add(
-          transfers.submit(
-              () -> {
-                try (InputStream in =
-                    store
-                        .openStream(object.key())
-                        .orElseThrow(
-                            () ->
-                                new IllegalStateException(
-                                    object.key() + " vanished from storage during the restore"))) {
-                  tree.write(relative, in, true);
-                } catch (WorkspaceAccessException e) {
-                  // Two stored paths that cannot both be (a file "a" and a file "a/b"): keep the
-                  // first, say so.
-                  if (e.reason() == WorkspaceAccessException.Reason.DISK_FULL) throw e;
-                  LOG.warn("{}: not restoring {}: {}", slug, relative, e.getMessage());
-                }
-                return null;
-              }));
+    try {
+      store.listEach(
+          prefix,
+          object -> {
+            String relative = object.key().substring(prefix.length());
+            if (relative.isEmpty() || relative.endsWith("/") || ignoreList.ignores(relative))
+              return;
+            Optional<String> problem = StorageKeys.problem(prefix, relative);
+            if (problem.isPresent()) {
+              LOG.warn("{}: not restoring stored object {}: {}", slug, object.key(), problem.get());
+              return;
+            }
+            pending.add(transfers.submit(() -> download(slug, tree, object.key(), relative)));
+          });
+    } finally {
+      // A listing that fails half-way leaves no download running into the workspace behind it.
+      awaitAll(pending);
     }
-    awaitAll(pending);
+    tree.syncAll();
     return WorkspaceSnapshot.of(tree, ignoreList, prefix);
+  }
+
+  /** Writes one stored object to the workspace, not yet on disk (the restore syncs them all). */
+  private Void download(String slug, WorkspaceTree tree, String key, String relative)
+      throws IOException {
+    try (InputStream in =
+        store
+            .openStream(key)
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(key + " vanished from storage during the restore"))) {
+      tree.write(relative, in, true, false);
+    } catch (WorkspaceAccessException e) {
+      // Two stored paths that cannot both be (a file "a" and a file "a/b"): keep the first, say so.
+      if (e.reason() == WorkspaceAccessException.Reason.DISK_FULL) throw e;
+      LOG.warn("{}: not restoring {}: {}", slug, relative, e.getMessage());
+    }
+    return null;
   }
 
   /**

@@ -133,6 +133,16 @@ public final class WorkspaceTree {
    * @param replace false to fail with {@code EXISTS} when something has the name already
    */
   public void write(String path, InputStream content, boolean replace) {
+    write(path, content, replace, true);
+  }
+
+  /**
+   * {@link #write(String, InputStream, boolean)}, with the choice to leave the data to the kernel's writeback: for
+   * many files written at once (a restore), which then {@link #syncAll} once instead of one {@code fsync} each.
+   *
+   * @param durable false to skip the {@code fsync} before the rename
+   */
+  public void write(String path, InputStream content, boolean replace, boolean durable) {
     String parent = WorkspacePaths.parentOf(path);
     byte[] name = Syscalls.terminated(WorkspacePaths.lastName(path));
     beneath.withDirs(
@@ -155,7 +165,7 @@ public final class WorkspaceTree {
             for (int n; (n = content.read(buffer)) > 0; ) Syscalls.writeFully(fd, buffer, n);
             if (owner != null) Syscalls.chown(fd, owner.uid(), owner.gid());
             Syscalls.chmod(fd, mode);
-            Syscalls.fsync(fd);
+            if (durable) Syscalls.fsync(fd);
             Syscalls.renameAt(dir, temp, dir, name, replace);
             renamed = true;
           } catch (IOException e) {
@@ -168,6 +178,15 @@ public final class WorkspaceTree {
           return null;
         },
         path);
+  }
+
+  /** Puts on disk everything written to the workspace's filesystem so far ({@code syncfs}). */
+  public void syncAll() {
+    beneath.inRoot(
+        rootFd -> {
+          Syscalls.syncfs(rootFd);
+          return null;
+        });
   }
 
   /** Creates a folder (and the folders leading to it) that must not exist yet. */

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -108,11 +109,17 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
   @Override
   public List<ObjectInfo> list(String prefix) {
     List<ObjectInfo> found = new ArrayList<>();
+    listEach(prefix, found::add);
+    return found;
+  }
+
+  @Override
+  public void listEach(String prefix, Consumer<ObjectInfo> each) {
+    // The paginator fetches the next page only once this one has been handed out.
     for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()) {
-      found.add(
+      each.accept(
           new ObjectInfo(o.key(), o.size(), o.eTag() == null ? null : o.eTag().replace("\"", "")));
     }
-    return found;
   }
 
   @Override

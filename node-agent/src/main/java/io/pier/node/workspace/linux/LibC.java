@@ -23,6 +23,8 @@ interface LibC extends Library {
 
   int fsync(int fd) throws LastErrorException;
 
+  int syncfs(int fd) throws LastErrorException;
+
   int fchown(int fd, int uid, int gid) throws LastErrorException;
 
   int fchmod(int fd, int mode) throws LastErrorException;

@@ -215,6 +215,11 @@ public final class Syscalls {
     call("fsync", () -> C.fsync(fd));
   }
 
+  /** Writes out everything of the filesystem {@code fd} is on that is not on disk yet. */
+  public static void syncfs(int fd) {
+    call("syncfs", () -> C.syncfs(fd));
+  }
+
   public static void chown(int fd, int uid, int gid) {
     call("fchown", () -> C.fchown(fd, uid, gid));
   }

@@ -1,0 +1,195 @@
+package io.pier.node.workspace;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pier.common.store.InMemoryObjectStore;
+import io.pier.common.store.ObjectStore;
+import io.pier.common.store.StorageLayout;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A restore from storage into a workspace, on a store in memory that lists in pages as S3 does. */
+class WorkspaceSyncTest {
+  private static final String PREFIX = StorageLayout.replFiles("r1");
+
+  @TempDir Path workspace;
+  private final InMemoryObjectStore objects = new InMemoryObjectStore();
+  private final ExecutorService transfers = Executors.newFixedThreadPool(4);
+
+  @AfterEach
+  void tearDown() {
+    transfers.shutdownNow();
+  }
+
+  @Test
+  void aRestoreBringsEveryFileOfAManyPagedListingIntoManyFolders() throws Exception {
+    for (int i = 0; i < 2500; i++) {
+      objects.put(PREFIX + path(i), content(i));
+    }
+    PagedStore paged = new PagedStore(objects, 1000, null);
+
+    WorkspaceSnapshot restored =
+        new WorkspaceSync(paged, transfers).restore("r1", WorkspaceTree.of(workspace));
+
+    assertEquals(3, paged.pages.get(), "the listing came in pages");
+    assertEquals(2500, restored.files().size());
+    for (int i = 0; i < 2500; i++) {
+      assertArrayEquals(content(i), Files.readAllBytes(workspace.resolve(path(i))), path(i));
+    }
+    try (Stream<Path> left = Files.walk(workspace)) {
+      assertTrue(
+          left.noneMatch(p -> p.toString().endsWith(WorkspaceTree.TEMP_SUFFIX)),
+          "no temporary file is left");
+    }
+  }
+
+  @Test
+  void downloadsStartBeforeTheListingHasEnded() {
+    for (int i = 0; i < 300; i++) {
+      objects.put(PREFIX + path(i), content(i));
+    }
+    // The store hands out its second page only once a download of the first has begun.
+    CountDownLatch downloading = new CountDownLatch(1);
+    PagedStore paged = new PagedStore(objects, 100, downloading);
+
+    WorkspaceSnapshot restored =
+        new WorkspaceSync(paged, transfers).restore("r1", WorkspaceTree.of(workspace));
+
+    assertEquals(300, restored.files().size());
+  }
+
+  @Test
+  void aListingThatFailsHalfWayFailsTheRestore() {
+    for (int i = 0; i < 300; i++) {
+      objects.put(PREFIX + path(i), content(i));
+    }
+    PagedStore paged = new PagedStore(objects, 100, null);
+    paged.failAfterPages = 1;
+
+    assertThrows(
+        IllegalStateException.class,
+        () -> new WorkspaceSync(paged, transfers).restore("r1", WorkspaceTree.of(workspace)));
+    assertFalse(Files.exists(workspace.resolve(path(299))), "nothing of the later pages came");
+  }
+
+  /** Folders of ten files each, two levels deep: 2500 files make 250 folders. */
+  private static String path(int i) {
+    return "pkg" + (i / 100) + "/sub" + (i / 10 % 10) + "/file" + i + ".txt";
+  }
+
+  private static byte[] content(int i) {
+    return ("file " + i + " ").repeat(1 + i % 50).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Lists {@code pageSize} objects a page. With {@code downloading} set, waits before each later page until a
+   * download has begun, and fails the listing if none begins: a restore that waits for the whole listing fails.
+   */
+  private static final class PagedStore implements ObjectStore {
+    private final ObjectStore objects;
+    private final int pageSize;
+    private final CountDownLatch downloading;
+    final AtomicInteger pages = new AtomicInteger();
+    int failAfterPages = Integer.MAX_VALUE;
+
+    PagedStore(ObjectStore objects, int pageSize, CountDownLatch downloading) {
+      this.objects = objects;
+      this.pageSize = pageSize;
+      this.downloading = downloading;
+    }
+
+    @Override
+    public void listEach(String prefix, Consumer<ObjectInfo> each) {
+      List<ObjectInfo> all = objects.list(prefix);
+      for (int from = 0; from < all.size(); from += pageSize) {
+        if (pages.get() >= failAfterPages) throw new IllegalStateException("the listing broke");
+        if (from > 0 && downloading != null) await(downloading);
+        pages.incrementAndGet();
+        all.subList(from, Math.min(all.size(), from + pageSize)).forEach(each);
+      }
+    }
+
+    private static void await(CountDownLatch latch) {
+      try {
+        if (!latch.await(30, TimeUnit.SECONDS))
+          throw new IllegalStateException("no download began while the listing went on");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+
+    @Override
+    public Optional<InputStream> openStream(String key) {
+      if (downloading != null) downloading.countDown();
+      return objects.openStream(key);
+    }
+
+    @Override
+    public List<ObjectInfo> list(String prefix) {
+      return objects.list(prefix);
+    }
+
+    @Override
+    public Optional<byte[]> get(String key) {
+      return objects.get(key);
+    }
+
+    @Override
+    public void ensureBucket() {}
+
+    @Override
+    public void put(String key, byte[] content) {
+      objects.put(key, content);
+    }
+
+    @Override
+    public void putFile(String key, Path file) {
+      objects.putFile(key, file);
+    }
+
+    @Override
+    public void putStream(String key, long length, Supplier<InputStream> content) {
+      objects.putStream(key, length, content);
+    }
+
+    @Override
+    public List<String> listFolders(String prefix) {
+      return objects.listFolders(prefix);
+    }
+
+    @Override
+    public void copy(String fromKey, String toKey) {
+      objects.copy(fromKey, toKey);
+    }
+
+    @Override
+    public void delete(String key) {
+      objects.delete(key);
+    }
+
+    @Override
+    public int deletePrefix(String prefix) {
+      return objects.deletePrefix(prefix);
+    }
+  }
+}
