@@ -2,8 +2,17 @@ package io.pier.common.cluster.hazelcast;
 
 import com.hazelcast.cluster.Member;
 import com.hazelcast.config.Config;
+import com.hazelcast.config.EvictionConfig;
+import com.hazelcast.config.EvictionPolicy;
+import com.hazelcast.config.InMemoryFormat;
+import com.hazelcast.config.MaxSizePolicy;
+import com.hazelcast.config.NearCacheConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import com.hazelcast.nearcache.NearCacheStats;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pier.common.cluster.ClusterConfig;
 import io.pier.common.cluster.ClusterState;
@@ -22,6 +31,9 @@ import java.util.UUID;
  * A clustered Vert.x whose cluster manager is Hazelcast: the one place that knows Pier's cluster is Hazelcast.
  */
 public final class HazelcastCluster {
+  /** Entries an edge-proxy keeps per near-cached map: the repls with recent traffic. */
+  static final int NEAR_CACHE_ENTRIES = 100_000;
+
   private final Vertx vertx;
   private final HazelcastInstance hazelcast;
   private final ClusterState state;
@@ -76,7 +88,34 @@ public final class HazelcastCluster {
         .withMetrics(new MicrometerMetricsFactory(registry))
         .withClusterManager(manager)
         .buildClustered()
-        .map(vertx -> new HazelcastCluster(vertx, manager.getHazelcastInstance()));
+        .map(
+            vertx -> {
+              HazelcastInstance hazelcast = manager.getHazelcastInstance();
+              for (String map : config.nearCachedMaps()) nearCacheMeters(hazelcast, map, registry);
+              return new HazelcastCluster(vertx, hazelcast);
+            });
+  }
+
+  /** A near-cached map's entries, hits and misses, as {@code pier_cluster_near_cache_*{map}}. */
+  private static void nearCacheMeters(
+      HazelcastInstance hazelcast, String name, MeterRegistry registry) {
+    IMap<String, String> map = hazelcast.getMap(name);
+    Gauge.builder("pier.cluster.near_cache.entries", map, m -> nearCache(m).getOwnedEntryCount())
+        .description("Entries of a cluster map kept on this member")
+        .tag("map", name)
+        .register(registry);
+    FunctionCounter.builder("pier.cluster.near_cache.hits", map, m -> nearCache(m).getHits())
+        .description("Reads of a cluster map answered from this member's near cache")
+        .tag("map", name)
+        .register(registry);
+    FunctionCounter.builder("pier.cluster.near_cache.misses", map, m -> nearCache(m).getMisses())
+        .description("Reads of a cluster map that went to the member owning the entry")
+        .tag("map", name)
+        .register(registry);
+  }
+
+  private static NearCacheStats nearCache(IMap<String, String> map) {
+    return map.getLocalMapStats().getNearCacheStats();
   }
 
   static Config hazelcastConfig(ClusterConfig config) {
@@ -95,6 +134,21 @@ public final class HazelcastCluster {
     // Every map Pier uses (no map has a configuration of its own) keeps its entries on this many
     // other members.
     hz.getMapConfig("default").setBackupCount(config.backups());
+    // A change reaches the near caches at once rather than in batches (every 10 s by default): an
+    // edge-proxy must not route to a repl's old address for long after it moved.
+    hz.setProperty("hazelcast.map.invalidation.batch.enabled", "false");
+    for (String map : config.nearCachedMaps()) {
+      hz.getMapConfig(map)
+          .setNearCacheConfig(
+              new NearCacheConfig(map)
+                  .setInvalidateOnChange(true)
+                  .setInMemoryFormat(InMemoryFormat.OBJECT)
+                  .setEvictionConfig(
+                      new EvictionConfig()
+                          .setEvictionPolicy(EvictionPolicy.LRU)
+                          .setMaxSizePolicy(MaxSizePolicy.ENTRY_COUNT)
+                          .setSize(NEAR_CACHE_ENTRIES)));
+    }
     NetworkConfig network = hz.getNetworkConfig();
     network.setPort(config.port()).setPortAutoIncrement(true).setPortCount(100);
     network.getInterfaces().setEnabled(true).addInterface(config.host());
