@@ -67,6 +67,13 @@ class EdgeProxyIT {
   private static HazelcastCluster dataMember;
   private static EdgeProxyMain.Running edge;
   private static Vertx backends;
+
+  /**
+   * Held for the whole class: Vert.x closes a client nobody references any more when the garbage collector finds it,
+   * which would cut a WebSocket whose handshake is in flight ("Connection closed while handshake in process").
+   */
+  private static WebSocketClient webSockets;
+
   private static int edgePort;
   private static final HttpClient HTTP =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -116,6 +123,7 @@ class EdgeProxyIT {
                                 Duration.ofSeconds(30)))),
             WAIT);
     backends = Vertx.vertx();
+    webSockets = backends.createWebSocketClient();
 
     HttpServer app =
         Mains.await(
@@ -229,6 +237,7 @@ class EdgeProxyIT {
   @AfterAll
   static void stop() throws Exception {
     if (edge != null) edge.close();
+    if (webSockets != null) Mains.await(webSockets.close(), WAIT);
     if (backends != null) Mains.await(backends.close(), WAIT);
     if (dataMember != null) Mains.await(dataMember.close(), WAIT);
   }
@@ -249,14 +258,12 @@ class EdgeProxyIT {
   void webSocketUpgradesPassThroughWithTheHostKept() throws Exception {
     WebSocket ws =
         Mains.await(
-            backends
-                .createWebSocketClient()
-                .connect(
-                    new WebSocketConnectOptions()
-                        .setHost("127.0.0.1")
-                        .setPort(edgePort)
-                        .setURI("/hmr")
-                        .putHeader("Host", "live-app." + DOMAIN)),
+            webSockets.connect(
+                new WebSocketConnectOptions()
+                    .setHost("127.0.0.1")
+                    .setPort(edgePort)
+                    .setURI("/hmr")
+                    .putHeader("Host", "live-app." + DOMAIN)),
             WAIT);
     CompletableFuture<String> echoed = new CompletableFuture<>();
     ws.textMessageHandler(echoed::complete);
@@ -442,8 +449,7 @@ class EdgeProxyIT {
     // Without one of ours, Vert.x would send an Origin of its own: the address it connects to.
     if (origin != null) options.putHeader("Origin", origin);
     else options.setAllowOriginHeader(false);
-    return backends
-        .createWebSocketClient()
+    return webSockets
         .connect(options)
         .toCompletionStage()
         .toCompletableFuture()
@@ -562,8 +568,7 @@ class EdgeProxyIT {
     assertEquals("forbidden", new JsonObject(stranger.body()).getString("error"));
     Throwable upgrade =
         Mains.await(
-            backends
-                .createWebSocketClient()
+            webSockets
                 .connect(
                     new WebSocketConnectOptions()
                         .setHost("127.0.0.1")
@@ -639,8 +644,7 @@ class EdgeProxyIT {
     // later one would be.
     WebSocket ws =
         Mains.await(
-            backends
-                .createWebSocketClient()
+            webSockets
                 .connect(
                     new WebSocketConnectOptions()
                         .setHost("127.0.0.1")
