@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.pier.common.cluster.ClusterConfig;
 import io.pier.common.cluster.ClusterState;
 import io.pier.common.cluster.Membership;
+import io.pier.common.cluster.SharedMap;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -92,7 +93,10 @@ public final class HazelcastCluster {
             vertx -> {
               HazelcastInstance hazelcast = manager.getHazelcastInstance();
               for (String map : config.nearCachedMaps()) nearCacheMeters(hazelcast, map, registry);
-              return new HazelcastCluster(vertx, hazelcast);
+              HazelcastCluster cluster = new HazelcastCluster(vertx, hazelcast);
+              lastReadMeter(cluster.state().routes(), ClusterState.ROUTES, registry);
+              lastReadMeter(cluster.state().repls(), ClusterState.REPLS, registry);
+              return cluster;
             });
   }
 
@@ -110,6 +114,16 @@ public final class HazelcastCluster {
         .register(registry);
     FunctionCounter.builder("pier.cluster.near_cache.misses", map, m -> nearCache(m).getMisses())
         .description("Reads of a cluster map that went to the member owning the entry")
+        .tag("map", name)
+        .register(registry);
+  }
+
+  /** How many values of a map are kept decoded after a read, as {@code pier_cluster_last_read_entries{map}}. */
+  private static void lastReadMeter(SharedMap<?> map, String name, MeterRegistry registry) {
+    Gauge.builder("pier.cluster.last_read.entries", map, SharedMap::lastReadKept)
+        .description(
+            "Values of a cluster map kept decoded after a read, at most "
+                + ClusterState.LAST_READ_ENTRIES)
         .tag("map", name)
         .register(registry);
   }
