@@ -80,9 +80,10 @@ measure() {
 idle_before=$(cpu_ms "$edge_pid")
 sleep 5
 echo "[edge] edge CPU with no requests: $((($(cpu_ms "$edge_pid") - idle_before) / 5)) ms per second"
-# Warm both (JIT, pools, near cache) before measuring.
-wrk -t2 -c32 -d3s -H "Host: $preview" "http://127.0.0.1:$port/" >/dev/null
-wrk -t2 -c32 -d3s -H "Host: $preview" "http://127.0.0.1:$nginx_port/" >/dev/null
+# Warm both (the JIT compiles the edge's hot path for its first ten seconds or so on a busy machine; pools, near
+# cache) before measuring.
+wrk -t2 -c32 -d10s -H "Host: $preview" "http://127.0.0.1:$port/" >/dev/null
+wrk -t2 -c32 -d10s -H "Host: $preview" "http://127.0.0.1:$nginx_port/" >/dev/null
 nginx_pids=("$nginx_pid" $(pgrep -P "$nginx_pid"))
 for round in 1 2; do
   read -r e_rps e_p99 e_bad e_cpu < <(measure "$port" "$preview" "$edge_pid")
