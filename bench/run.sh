@@ -14,12 +14,15 @@
 #                                               previews alongside, ended in every way, back to idle (issue 13)
 #   bench/run.sh soak [minutes] [users] [repls] the same edge under a constant mix (typing, saves, terminals, previews,
 #                                               starts and stops); every save must equal what S3 holds after
+#   bench/run.sh edge [sessions] [seconds] [rounds]  preview throughput and p99 through the edge beside nginx proxying
+#                                               to the same container, the edge's RSS with idle IDE sessions open, and
+#                                               how fast a moved route reaches the edge (issue 16; bench/edge.sh)
 #   bench/run.sh isolation                      the hostile-repl, workspace-quota and gVisor integration tests
 #                                               (real Docker), printing the figures they measure on the way
 # Build first (./pier up once, or mvn -DskipTests install).
 set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-bench=${1:?usage: bench/run.sh skeleton|terminal|sync|stacks|memory|placement|workspace-start|warm-start|restore|failover|sessions|soak|isolation [args]}
+bench=${1:?usage: bench/run.sh skeleton|terminal|sync|stacks|memory|edge|placement|workspace-start|warm-start|restore|failover|sessions|soak|isolation [args]}
 shift
 
 # The test classpath of a module, for benchmarks that use its test code.
@@ -86,6 +89,12 @@ case $bench in
     # so the node may promise more memory than it has to hold 50 idle repls of 512 MiB.
     export PIER_MAX_REPLS_PER_USER=100 PIER_MAX_RUNNING_PER_USER=100 PIER_CREATE_PER_MINUTE=1000
     export PIER_NODE_SLOTS=100 PIER_NODE_MEMORY_MB=65536 ;;
+  edge)
+    # The benchmark's own Java programs, and limits that let one user hold that many IDE sessions on one repl
+    # (machine-only settings: the product's defaults stay as they are).
+    PIER_BENCH_CLASSPATH=$(reactor_test_classpath edge-proxy)
+    export PIER_BENCH_CLASSPATH PIER_EDGE_MAX_SESSIONS=20000 PIER_EDGE_MAX_SESSIONS_PER_USER=20000 \
+      PIER_EDGE_MAX_SESSIONS_PER_REPL=20000 PIER_NODE_MAX_SESSIONS=20000 PIER_REPL_MAX_SESSIONS=20000 ;;
   *) echo "unknown benchmark: $bench" >&2; exit 2 ;;
 esac
 
@@ -119,6 +128,7 @@ case $bench in
   terminal) node --experimental-websocket "$REPO/bench/terminal.mjs" --port "$PIER_EDGE_PORT" "$@" ;;
   stacks) node "$REPO/bench/stacks.mjs" "$@" ;;
   memory) python3 "$REPO/bench/memory.py" --port "$PIER_EDGE_PORT" --node-port "$PIER_NODE_PORT" "$@" ;;
+  edge) bash "$REPO/bench/edge.sh" "$@" ;;
   sync)
     PIER_S3_SECRET_KEY=$(cat "$PIER_DATA/s3-secret") PIER_S3_ACCESS_KEY=pier \
       PIER_S3_ENDPOINT=http://127.0.0.1:$PIER_S3_PORT node --experimental-websocket "$REPO/bench/sync.mjs" "$@" ;;

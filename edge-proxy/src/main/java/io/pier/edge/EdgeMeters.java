@@ -5,14 +5,37 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.http.HttpServerRequest;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /** The edge's meters: requests timed by kind, relayed WebSockets and their limits, refusals (docs/operations.md). */
 final class EdgeMeters {
+  private static final List<String> KINDS = List.of("api", "ide", "preview");
+
   private final PrometheusMeterRegistry metrics;
+
+  /** The request timers by kind, each for "ok" and "error": made once, not looked up per request. */
+  private final Map<String, Timer> okTimers = new HashMap<>();
+
+  private final Map<String, Timer> errorTimers = new HashMap<>();
 
   EdgeMeters(PrometheusMeterRegistry metrics) {
     this.metrics = metrics;
+    for (String kind : KINDS) {
+      okTimers.put(kind, requestTimer(kind, "ok"));
+      errorTimers.put(kind, requestTimer(kind, "error"));
+    }
+  }
+
+  private Timer requestTimer(String kind, String outcome) {
+    return Timer.builder("pier.proxy.requests")
+        .description("Requests through the edge-proxy by kind and outcome")
+        .tag("kind", kind)
+        .tag("outcome", outcome)
+        .publishPercentileHistogram()
+        .register(metrics);
   }
 
   /** Registers the gauges and limits operators watch (docs/operations.md, "Edge limits"). */
@@ -79,17 +102,13 @@ final class EdgeMeters {
         target instanceof HostTarget.Preview
             ? "preview"
             : path.startsWith("/api/") && !path.endsWith("/session") ? "api" : "ide";
-    Timer.Sample sample = Timer.start(metrics);
+    long start = System.nanoTime();
     req.response()
         .endHandler(
             v ->
-                sample.stop(
-                    Timer.builder("pier.proxy.requests")
-                        .description("Requests through the edge-proxy by kind and outcome")
-                        .tag("kind", kind)
-                        .tag("outcome", req.response().getStatusCode() >= 500 ? "error" : "ok")
-                        .publishPercentileHistogram()
-                        .register(metrics)));
+                (req.response().getStatusCode() >= 500 ? errorTimers : okTimers)
+                    .get(kind)
+                    .record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
   }
 
   /** Counts a WebSocket upgrade a limit refused. */

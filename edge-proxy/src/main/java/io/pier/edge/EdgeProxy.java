@@ -2,13 +2,19 @@ package io.pier.edge;
 
 import io.pier.common.auth.PreviewAccess;
 import io.pier.common.http.OriginPolicy;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.PemKeyCertOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -36,8 +42,12 @@ public final class EdgeProxy {
   private final EdgeClients clients;
   private final Handler<HttpServerRequest> dispatch;
   private final Supplier<Load> load;
+
+  /** The servers of the public port, one per event loop; the plain port's redirect server last with TLS on. */
+  private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
+
+  private final List<String> deployments = new CopyOnWriteArrayList<>();
   private HttpServer server;
-  private HttpServer tlsServer;
 
   /**
    * @param ready    set once it serves, cleared when it stops; its health checks and the apex's report it
@@ -74,11 +84,7 @@ public final class EdgeProxy {
             .setIdleTimeout((int) capacity.idleTimeout().toSeconds());
     Future<HttpServer> listening;
     if (config.tls() == null) {
-      listening =
-          vertx
-              .createHttpServer(plain)
-              .requestHandler(dispatch)
-              .listen(config.port(), config.bindHost());
+      listening = listenOnEveryEventLoop(plain, dispatch, config.port());
     } else {
       HttpServerOptions secure =
           new HttpServerOptions()
@@ -89,18 +95,14 @@ public final class EdgeProxy {
                       .setCertPath(config.tls().certificate().toString())
                       .setKeyPath(config.tls().key().toString()));
       listening =
-          vertx
-              .createHttpServer(secure)
-              .requestHandler(dispatch)
-              .listen(config.tls().port(), config.bindHost())
+          listenOnEveryEventLoop(secure, dispatch, config.tls().port())
               .compose(
-                  tlsServer -> {
-                    this.tlsServer = tlsServer;
-                    return vertx
-                        .createHttpServer(plain)
-                        .requestHandler(this::redirectToHttps)
-                        .listen(config.port(), config.bindHost());
-                  });
+                  tlsServer ->
+                      vertx
+                          .createHttpServer(plain)
+                          .requestHandler(this::redirectToHttps)
+                          .listen(config.port(), config.bindHost())
+                          .onSuccess(servers::add));
     }
     return schedulers
         .refresh()
@@ -123,10 +125,39 @@ public final class EdgeProxy {
   public Future<Void> stop() {
     ready.set(false);
     schedulers.stopRefreshing();
-    Future<Void> secure = tlsServer == null ? Future.succeededFuture() : tlsServer.close();
-    return secure
-        .eventually(() -> server == null ? Future.succeededFuture() : server.close())
-        .eventually(clients::close);
+    List<Future<?>> closing = new ArrayList<>();
+    for (HttpServer s : servers) closing.add(s.close());
+    for (String id : deployments) closing.add(vertx.undeploy(id));
+    return Future.join(closing).<Void>mapEmpty().eventually(clients::close);
+  }
+
+  /**
+   * Listens with one server per event loop, all on the same port, Vert.x handing each new connection to the next: a
+   * single server would serve every connection on the one event loop it was made on, so on one core. The handlers are
+   * shared and safe to call from any event loop. @return the first of them
+   */
+  private Future<HttpServer> listenOnEveryEventLoop(
+      HttpServerOptions options, Handler<HttpServerRequest> handler, int port) {
+    List<HttpServer> started = new CopyOnWriteArrayList<>();
+    return vertx
+        .deployVerticle(
+            () ->
+                new VerticleBase() {
+                  @Override
+                  public Future<?> start() {
+                    return vertx
+                        .createHttpServer(options)
+                        .requestHandler(handler)
+                        .listen(port, config.bindHost())
+                        .onSuccess(started::add);
+                  }
+                },
+            new DeploymentOptions().setInstances(VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE))
+        .map(
+            id -> {
+              deployments.add(id);
+              return started.get(0);
+            });
   }
 
   /** With TLS on, the plain port answers health checks and sends everything else to HTTPS. */

@@ -13,6 +13,7 @@ import io.pier.common.repl.Route;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -79,6 +80,9 @@ class EdgeIdleTimeoutIT {
                                 Duration.ofSeconds(3)))),
             WAIT);
     Vertx vertx = Vertx.vertx();
+    // Closed at the end, and so held until then: Vert.x closes a client the garbage collector finds
+    // unreferenced, which would close the session early.
+    WebSocketClient client = vertx.createWebSocketClient();
     try {
       // A node-agent that accepts the session and then says nothing, ever.
       HttpServer silent =
@@ -110,20 +114,18 @@ class EdgeIdleTimeoutIT {
               HttpResponse.BodyHandlers.discarding());
       WebSocket ws =
           Mains.await(
-              vertx
-                  .createWebSocketClient()
-                  .connect(
-                      new WebSocketConnectOptions()
-                          .setHost("127.0.0.1")
-                          .setPort(port)
-                          .setURI("/api/repls/quiet-app/session")
-                          .putHeader("Host", "pier.localhost")
-                          .setAllowOriginHeader(false)
-                          .putHeader(
-                              "Authorization",
-                              "Bearer "
-                                  + new TokenSigner(secret, Clock.systemUTC())
-                                      .issue("ada", false, Duration.ofMinutes(5)))),
+              client.connect(
+                  new WebSocketConnectOptions()
+                      .setHost("127.0.0.1")
+                      .setPort(port)
+                      .setURI("/api/repls/quiet-app/session")
+                      .putHeader("Host", "pier.localhost")
+                      .setAllowOriginHeader(false)
+                      .putHeader(
+                          "Authorization",
+                          "Bearer "
+                              + new TokenSigner(secret, Clock.systemUTC())
+                                  .issue("ada", false, Duration.ofMinutes(5)))),
               WAIT);
       CompletableFuture<Void> closed = new CompletableFuture<>();
       ws.closeHandler(v -> closed.complete(null));
@@ -139,6 +141,7 @@ class EdgeIdleTimeoutIT {
       for (int i = 0; i < 50 && !edge.proxy().load().idle(); i++) Thread.sleep(100);
       assertTrue(edge.proxy().load().idle(), String.valueOf(edge.proxy().load()));
     } finally {
+      Mains.await(client.close(), WAIT);
       Mains.await(vertx.close(), WAIT);
       edge.close();
       Mains.await(data.close(), WAIT);

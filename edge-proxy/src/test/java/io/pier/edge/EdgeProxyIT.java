@@ -8,7 +8,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pier.common.auth.TokenSigner;
 import io.pier.common.cluster.ClusterConfig;
+import io.pier.common.cluster.ClusterState;
 import io.pier.common.cluster.ClusterState.ServiceEndpoint;
+import io.pier.common.cluster.SharedMap;
 import io.pier.common.cluster.hazelcast.HazelcastCluster;
 import io.pier.common.config.Mains;
 import io.pier.common.repl.Limits;
@@ -65,6 +67,13 @@ class EdgeProxyIT {
   private static HazelcastCluster dataMember;
   private static EdgeProxyMain.Running edge;
   private static Vertx backends;
+
+  /**
+   * Held for the whole class: Vert.x closes a client nobody references any more when the garbage collector finds it,
+   * which would cut a WebSocket whose handshake is in flight ("Connection closed while handshake in process").
+   */
+  private static WebSocketClient webSockets;
+
   private static int edgePort;
   private static final HttpClient HTTP =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -114,6 +123,7 @@ class EdgeProxyIT {
                                 Duration.ofSeconds(30)))),
             WAIT);
     backends = Vertx.vertx();
+    webSockets = backends.createWebSocketClient();
 
     HttpServer app =
         Mains.await(
@@ -227,6 +237,7 @@ class EdgeProxyIT {
   @AfterAll
   static void stop() throws Exception {
     if (edge != null) edge.close();
+    if (webSockets != null) Mains.await(webSockets.close(), WAIT);
     if (backends != null) Mains.await(backends.close(), WAIT);
     if (dataMember != null) Mains.await(dataMember.close(), WAIT);
   }
@@ -247,14 +258,12 @@ class EdgeProxyIT {
   void webSocketUpgradesPassThroughWithTheHostKept() throws Exception {
     WebSocket ws =
         Mains.await(
-            backends
-                .createWebSocketClient()
-                .connect(
-                    new WebSocketConnectOptions()
-                        .setHost("127.0.0.1")
-                        .setPort(edgePort)
-                        .setURI("/hmr")
-                        .putHeader("Host", "live-app." + DOMAIN)),
+            webSockets.connect(
+                new WebSocketConnectOptions()
+                    .setHost("127.0.0.1")
+                    .setPort(edgePort)
+                    .setURI("/hmr")
+                    .putHeader("Host", "live-app." + DOMAIN)),
             WAIT);
     CompletableFuture<String> echoed = new CompletableFuture<>();
     ws.textMessageHandler(echoed::complete);
@@ -335,19 +344,92 @@ class EdgeProxyIT {
     assertEquals(200, get("127.0.0.1:" + edgePort, "/healthz").statusCode());
     get("live-app." + DOMAIN, "/");
     assertEquals(401, get(DOMAIN, "/metrics").statusCode(), "metrics need the metrics token");
-    String metrics =
-        HTTP.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edgePort + "/metrics"))
-                    .header("Host", DOMAIN)
-                    .header("Authorization", "Bearer " + TOKENS.metricsToken())
-                    .timeout(Duration.ofSeconds(10))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString())
-            .body();
+    String metrics = metrics();
     assertTrue(metrics.contains("vertx_http_server"));
     assertTrue(
         metrics.contains("pier_proxy_requests_seconds_count{kind=\"preview\",outcome=\"ok\""),
         metrics);
+  }
+
+  @Test
+  void repeatedPreviewsTakeTheRouteFromTheEdgesNearCacheNotTheNetwork() throws Exception {
+    assertEquals(200, get("live-app." + DOMAIN, "/").statusCode());
+    double before = nearCacheHits(ClusterState.ROUTES);
+    for (int i = 0; i < 20; i++) assertEquals(200, get("live-app." + DOMAIN, "/").statusCode());
+    double after = nearCacheHits(ClusterState.ROUTES);
+    assertTrue(after >= before + 20, "near-cache hits of routes: " + before + " -> " + after);
+  }
+
+  @Test
+  void aMovedOrRemovedRouteIsFollowedByTheNextPreviews() throws Exception {
+    HttpServer first =
+        Mains.await(
+            backends
+                .createHttpServer()
+                .requestHandler(req -> req.response().end("first"))
+                .listen(0, "127.0.0.1"),
+            WAIT);
+    HttpServer second =
+        Mains.await(
+            backends
+                .createHttpServer()
+                .requestHandler(req -> req.response().end("second"))
+                .listen(0, "127.0.0.1"),
+            WAIT);
+    SharedMap<Route> routes = dataMember.state().routes();
+    Mains.await(
+        routes.put(
+            "mover",
+            new Route("mover", "n1", "127.0.0.1", first.actualPort(), "http://127.0.0.1:1")),
+        WAIT);
+    assertEquals("first", get("mover." + DOMAIN, "/").body());
+    assertEquals("first", get("mover." + DOMAIN, "/").body());
+
+    Mains.await(
+        routes.put(
+            "mover",
+            new Route("mover", "n2", "127.0.0.1", second.actualPort(), "http://127.0.0.1:1")),
+        WAIT);
+    eventually(() -> "second".equals(get("mover." + DOMAIN, "/").body()), "the moved route");
+    Mains.await(routes.remove("mover"), WAIT);
+    eventually(() -> get("mover." + DOMAIN, "/").statusCode() == 404, "the removed route");
+    Mains.await(first.close(), WAIT);
+    Mains.await(second.close(), WAIT);
+  }
+
+  /** Polls until the condition holds (the cluster drops the edge's cached entry in the background). */
+  private static void eventually(Check condition, String what) throws Exception {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!condition.holds()) {
+      assertTrue(System.nanoTime() < deadline, what + " not followed within " + WAIT);
+      Thread.sleep(20);
+    }
+  }
+
+  /** A condition that may fail to be checked. */
+  private interface Check {
+    boolean holds() throws Exception;
+  }
+
+  private static double nearCacheHits(String map) throws Exception {
+    String prefix = "pier_cluster_near_cache_hits_total{map=\"" + map + "\"";
+    return metrics()
+        .lines()
+        .filter(line -> line.startsWith(prefix))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no " + prefix + " in the edge's metrics"));
+  }
+
+  private static String metrics() throws Exception {
+    return HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edgePort + "/metrics"))
+                .header("Host", DOMAIN)
+                .header("Authorization", "Bearer " + TOKENS.metricsToken())
+                .timeout(Duration.ofSeconds(10))
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   // ---- the Origin check on the apex ----
@@ -367,8 +449,7 @@ class EdgeProxyIT {
     // Without one of ours, Vert.x would send an Origin of its own: the address it connects to.
     if (origin != null) options.putHeader("Origin", origin);
     else options.setAllowOriginHeader(false);
-    return backends
-        .createWebSocketClient()
+    return webSockets
         .connect(options)
         .toCompletionStage()
         .toCompletableFuture()
@@ -487,8 +568,7 @@ class EdgeProxyIT {
     assertEquals("forbidden", new JsonObject(stranger.body()).getString("error"));
     Throwable upgrade =
         Mains.await(
-            backends
-                .createWebSocketClient()
+            webSockets
                 .connect(
                     new WebSocketConnectOptions()
                         .setHost("127.0.0.1")
@@ -564,8 +644,7 @@ class EdgeProxyIT {
     // later one would be.
     WebSocket ws =
         Mains.await(
-            backends
-                .createWebSocketClient()
+            webSockets
                 .connect(
                     new WebSocketConnectOptions()
                         .setHost("127.0.0.1")

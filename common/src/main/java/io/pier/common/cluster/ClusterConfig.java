@@ -32,6 +32,15 @@ public record ClusterConfig(
     this(name, members, host, port, lite, DEFAULT_BACKUPS);
   }
 
+  /**
+   * The maps this member keeps a near cache of: a lite member (an edge-proxy) reads a repl's route and record on every
+   * request, so it keeps them locally, dropped by the cluster on every change of an entry; a data member holds its
+   * own partitions and caches nothing.
+   */
+  public List<String> nearCachedMaps() {
+    return lite ? List.of(ClusterState.ROUTES, ClusterState.REPLS) : List.of();
+  }
+
   public static ClusterConfig fromEnv(Env env, boolean lite) {
     int backups = env.integer("PIER_CLUSTER_BACKUPS", DEFAULT_BACKUPS);
     if (backups < 1 || backups > MAX_BACKUPS) {

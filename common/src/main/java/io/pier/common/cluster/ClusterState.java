@@ -36,6 +36,12 @@ public final class ClusterState {
   public static final String ACCOUNTS = "pier.accounts";
   public static final String REVOCATIONS = "pier.revocations";
 
+  /**
+   * Repls whose record and route are kept decoded after a read: an edge-proxy reads both on every preview request,
+   * and most of those read an unchanged value again.
+   */
+  public static final int LAST_READ_ENTRIES = 10_000;
+
   private final SharedMap<ReplRecord> repls;
   private final SharedMap<NodeInfo> nodes;
   private final SharedMap<Route> routes;
@@ -54,9 +60,13 @@ public final class ClusterState {
 
   public ClusterState(Function<String, StringMap> mapsByName, Membership membership) {
     this.membership = membership;
-    this.repls = new SharedMap<>(mapsByName.apply(REPLS), ReplRecord::toJson, ReplRecord::fromJson);
+    this.repls =
+        new SharedMap<>(
+            mapsByName.apply(REPLS), ReplRecord::toJson, ReplRecord::fromJson, LAST_READ_ENTRIES);
     this.nodes = new SharedMap<>(mapsByName.apply(NODES), NodeInfo::toJson, NodeInfo::fromJson);
-    this.routes = new SharedMap<>(mapsByName.apply(ROUTES), Route::toJson, Route::fromJson);
+    this.routes =
+        new SharedMap<>(
+            mapsByName.apply(ROUTES), Route::toJson, Route::fromJson, LAST_READ_ENTRIES);
     this.services =
         new SharedMap<>(
             mapsByName.apply(SERVICES), ServiceEndpoint::toJson, ServiceEndpoint::fromJson);

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
@@ -23,16 +24,56 @@ public final class SharedMap<V> {
   private final Function<V, JsonObject> encode;
   private final Function<JsonObject, V> decode;
 
+  /**
+   * The value last read of each key, with the text it was decoded from; null when values are not kept. A key read
+   * again with the same text (the same string, when the map answers from a near cache) is not parsed again.
+   */
+  private final Map<String, Decoded<V>> lastRead;
+
+  private final int lastReadEntries;
+
   public SharedMap(StringMap raw, Function<V, JsonObject> encode, Function<JsonObject, V> decode) {
+    this(raw, encode, decode, 0);
+  }
+
+  /**
+   * @param lastReadEntries how many keys' last-read values are kept, so that a value read again unchanged is not
+   *     decoded again (all are dropped when that many are kept); 0 for none. Only for immutable values, since every
+   *     reader gets the same object.
+   */
+  public SharedMap(
+      StringMap raw,
+      Function<V, JsonObject> encode,
+      Function<JsonObject, V> decode,
+      int lastReadEntries) {
     this.raw = raw;
     this.encode = encode;
     this.decode = decode;
+    this.lastReadEntries = lastReadEntries;
+    this.lastRead = lastReadEntries > 0 ? new ConcurrentHashMap<>() : null;
   }
 
   /** @return the value, or null when there is none */
   public Future<V> get(String key) {
-    return raw.get(key).map(text -> text == null ? null : decode.apply(new JsonObject(text)));
+    return raw.get(key).map(text -> text == null ? null : decoded(key, text));
   }
+
+  /** Keys whose last-read value is kept now (at most {@code lastReadEntries}). */
+  public int lastReadKept() {
+    return lastRead == null ? 0 : lastRead.size();
+  }
+
+  private V decoded(String key, String text) {
+    if (lastRead == null) return decode.apply(new JsonObject(text));
+    Decoded<V> last = lastRead.get(key);
+    if (last != null && last.text.equals(text)) return last.value;
+    V value = decode.apply(new JsonObject(text));
+    if (lastRead.size() >= lastReadEntries) lastRead.clear();
+    lastRead.put(key, new Decoded<>(text, value));
+    return value;
+  }
+
+  private record Decoded<V>(String text, V value) {}
 
   public Future<Void> put(String key, V value) {
     return raw.set(key, encode.apply(value).encode(), null);

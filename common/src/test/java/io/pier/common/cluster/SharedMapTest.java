@@ -147,6 +147,39 @@ class SharedMapTest {
   }
 
   @Test
+  void aValueReadAgainUnchangedIsNotDecodedAgainAndAChangedOneIs() throws Exception {
+    AtomicInteger decodes = new AtomicInteger();
+    SharedMap<Counter> kept =
+        new SharedMap<>(
+            raw,
+            Counter::toJson,
+            json -> {
+              decodes.incrementAndGet();
+              return Counter.fromJson(json);
+            },
+            2);
+    await(kept.put("a", new Counter("a", 1)));
+    Counter first = await(kept.get("a"));
+    assertSame(first, await(kept.get("a")), "the value kept from the last read");
+    assertEquals(1, decodes.get());
+    await(map.put("a", new Counter("a", 2)));
+    assertEquals(new Counter("a", 2), await(kept.get("a")), "a change is read, not the kept value");
+    await(map.remove("a"));
+    assertNull(await(kept.get("a")), "nor is a removed entry");
+  }
+
+  @Test
+  void noMoreLastReadValuesAreKeptThanAsked() throws Exception {
+    SharedMap<Counter> kept = new SharedMap<>(raw, Counter::toJson, Counter::fromJson, 2);
+    for (String key : List.of("a", "b", "c", "d", "e")) {
+      await(kept.put(key, new Counter(key, 1)));
+      await(kept.get(key));
+      assertTrue(kept.lastReadKept() <= 2, String.valueOf(kept.lastReadKept()));
+    }
+    assertEquals(0, map.lastReadKept(), "a map asked to keep none keeps none");
+  }
+
+  @Test
   void removeDeletesTheEntry() throws Exception {
     await(map.put("a", new Counter("a", 1)));
     await(map.remove("a"));

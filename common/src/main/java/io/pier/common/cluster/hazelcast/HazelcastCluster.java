@@ -2,12 +2,22 @@ package io.pier.common.cluster.hazelcast;
 
 import com.hazelcast.cluster.Member;
 import com.hazelcast.config.Config;
+import com.hazelcast.config.EvictionConfig;
+import com.hazelcast.config.EvictionPolicy;
+import com.hazelcast.config.InMemoryFormat;
+import com.hazelcast.config.MaxSizePolicy;
+import com.hazelcast.config.NearCacheConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import com.hazelcast.nearcache.NearCacheStats;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pier.common.cluster.ClusterConfig;
 import io.pier.common.cluster.ClusterState;
 import io.pier.common.cluster.Membership;
+import io.pier.common.cluster.SharedMap;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -22,6 +32,9 @@ import java.util.UUID;
  * A clustered Vert.x whose cluster manager is Hazelcast: the one place that knows Pier's cluster is Hazelcast.
  */
 public final class HazelcastCluster {
+  /** Entries an edge-proxy keeps per near-cached map: the repls with recent traffic. */
+  static final int NEAR_CACHE_ENTRIES = 100_000;
+
   private final Vertx vertx;
   private final HazelcastInstance hazelcast;
   private final ClusterState state;
@@ -76,7 +89,47 @@ public final class HazelcastCluster {
         .withMetrics(new MicrometerMetricsFactory(registry))
         .withClusterManager(manager)
         .buildClustered()
-        .map(vertx -> new HazelcastCluster(vertx, manager.getHazelcastInstance()));
+        .map(
+            vertx -> {
+              HazelcastInstance hazelcast = manager.getHazelcastInstance();
+              for (String map : config.nearCachedMaps()) nearCacheMeters(hazelcast, map, registry);
+              HazelcastCluster cluster = new HazelcastCluster(vertx, hazelcast);
+              lastReadMeter(cluster.state().routes(), ClusterState.ROUTES, registry);
+              lastReadMeter(cluster.state().repls(), ClusterState.REPLS, registry);
+              return cluster;
+            });
+  }
+
+  /** A near-cached map's entries, hits and misses, as {@code pier_cluster_near_cache_*{map}}. */
+  private static void nearCacheMeters(
+      HazelcastInstance hazelcast, String name, MeterRegistry registry) {
+    IMap<String, String> map = hazelcast.getMap(name);
+    Gauge.builder("pier.cluster.near_cache.entries", map, m -> nearCache(m).getOwnedEntryCount())
+        .description("Entries of a cluster map kept on this member")
+        .tag("map", name)
+        .register(registry);
+    FunctionCounter.builder("pier.cluster.near_cache.hits", map, m -> nearCache(m).getHits())
+        .description("Reads of a cluster map answered from this member's near cache")
+        .tag("map", name)
+        .register(registry);
+    FunctionCounter.builder("pier.cluster.near_cache.misses", map, m -> nearCache(m).getMisses())
+        .description("Reads of a cluster map that went to the member owning the entry")
+        .tag("map", name)
+        .register(registry);
+  }
+
+  /** How many values of a map are kept decoded after a read, as {@code pier_cluster_last_read_entries{map}}. */
+  private static void lastReadMeter(SharedMap<?> map, String name, MeterRegistry registry) {
+    Gauge.builder("pier.cluster.last_read.entries", map, SharedMap::lastReadKept)
+        .description(
+            "Values of a cluster map kept decoded after a read, at most "
+                + ClusterState.LAST_READ_ENTRIES)
+        .tag("map", name)
+        .register(registry);
+  }
+
+  private static NearCacheStats nearCache(IMap<String, String> map) {
+    return map.getLocalMapStats().getNearCacheStats();
   }
 
   static Config hazelcastConfig(ClusterConfig config) {
@@ -95,6 +148,21 @@ public final class HazelcastCluster {
     // Every map Pier uses (no map has a configuration of its own) keeps its entries on this many
     // other members.
     hz.getMapConfig("default").setBackupCount(config.backups());
+    // A change reaches the near caches at once rather than in batches (every 10 s by default): an
+    // edge-proxy must not route to a repl's old address for long after it moved.
+    hz.setProperty("hazelcast.map.invalidation.batch.enabled", "false");
+    for (String map : config.nearCachedMaps()) {
+      hz.getMapConfig(map)
+          .setNearCacheConfig(
+              new NearCacheConfig(map)
+                  .setInvalidateOnChange(true)
+                  .setInMemoryFormat(InMemoryFormat.OBJECT)
+                  .setEvictionConfig(
+                      new EvictionConfig()
+                          .setEvictionPolicy(EvictionPolicy.LRU)
+                          .setMaxSizePolicy(MaxSizePolicy.ENTRY_COUNT)
+                          .setSize(NEAR_CACHE_ENTRIES)));
+    }
     NetworkConfig network = hz.getNetworkConfig();
     network.setPort(config.port()).setPortAutoIncrement(true).setPortCount(100);
     network.getInterfaces().setEnabled(true).addInterface(config.host());

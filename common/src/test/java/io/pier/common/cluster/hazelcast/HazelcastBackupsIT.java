@@ -1,17 +1,14 @@
 package io.pier.common.cluster.hazelcast;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import io.pier.common.cluster.ClusterConfig;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -62,20 +59,12 @@ class HazelcastBackupsIT {
   }
 
   private void awaitMembers(int count) throws InterruptedException {
-    await(
+    Eventually.holds(
         () -> members.stream().allMatch(m -> m.getCluster().getMembers().size() == count),
         count + " members in the cluster");
   }
 
   private static void awaitSafe(HazelcastInstance member) throws InterruptedException {
-    await(() -> member.getPartitionService().isClusterSafe(), "every backup in place");
-  }
-
-  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    while (!condition.getAsBoolean()) {
-      assertTrue(System.nanoTime() < deadline, "not within 90 s: " + what);
-      Thread.sleep(100);
-    }
+    Eventually.holds(() -> member.getPartitionService().isClusterSafe(), "every backup in place");
   }
 }
