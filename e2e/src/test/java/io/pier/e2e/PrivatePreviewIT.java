@@ -10,6 +10,7 @@ import io.pier.common.config.Mains;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -218,14 +219,19 @@ class PrivatePreviewIT {
             .putHeader("Cookie", "pier_token=" + owner.cookie(PierOnLoopback.DOMAIN, "pier_token"));
     if (origin != null) options.putHeader("Origin", origin);
     else options.setAllowOriginHeader(false);
-    return Mains.await(
-        vertx
-            .createWebSocketClient()
-            .connect(options)
-            .compose(WebSocket::close)
-            .map(v -> (Throwable) null)
-            .recover(Future::succeededFuture),
-        Duration.ofSeconds(30));
+    // Held until the answer is in: Vert.x closes a client the garbage collector finds unreferenced.
+    WebSocketClient client = vertx.createWebSocketClient();
+    try {
+      return Mains.await(
+          client
+              .connect(options)
+              .compose(WebSocket::close)
+              .map(v -> (Throwable) null)
+              .recover(Future::succeededFuture),
+          Duration.ofSeconds(30));
+    } finally {
+      client.close();
+    }
   }
 
   private static String withoutQuery(String url) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pier.common.auth.TokenSigner;
 import io.pier.common.config.Mains;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -320,16 +321,21 @@ class SessionProtocolIT {
             .putHeader("Host", PierOnLoopback.DOMAIN)
             .setAllowOriginHeader(false);
     if (token != null) options.putHeader("Authorization", "Bearer " + token);
-    Throwable failure =
-        vertx
-            .createWebSocketClient()
-            .connect(options)
-            .toCompletionStage()
-            .toCompletableFuture()
-            .handle((ws, err) -> err)
-            .get();
-    if (failure == null) throw new AssertionError("the session was let in");
-    return failure;
+    // Held until the answer is in: Vert.x closes a client the garbage collector finds unreferenced.
+    WebSocketClient client = vertx.createWebSocketClient();
+    try {
+      Throwable failure =
+          client
+              .connect(options)
+              .toCompletionStage()
+              .toCompletableFuture()
+              .handle((ws, err) -> err)
+              .get();
+      if (failure == null) throw new AssertionError("the session was let in");
+      return failure;
+    } finally {
+      client.close();
+    }
   }
 
   @Test
@@ -337,18 +343,25 @@ class SessionProtocolIT {
     String stopped =
         new JsonObject(api("POST", "/api/repls", "{\"template\":\"node\"}").body())
             .getString("slug");
-    var refused =
-        vertx
-            .createWebSocketClient()
-            .connect(
-                new WebSocketConnectOptions()
-                    .setHost("127.0.0.1")
-                    .setPort(pier.edgePort)
-                    .setURI("/api/repls/" + stopped + "/session")
-                    .putHeader("Host", PierOnLoopback.DOMAIN)
-                    .setAllowOriginHeader(false));
-    Throwable failure =
-        refused.toCompletionStage().toCompletableFuture().handle((ws, err) -> err).get();
+    WebSocketClient client = vertx.createWebSocketClient();
+    Throwable failure;
+    try {
+      failure =
+          client
+              .connect(
+                  new WebSocketConnectOptions()
+                      .setHost("127.0.0.1")
+                      .setPort(pier.edgePort)
+                      .setURI("/api/repls/" + stopped + "/session")
+                      .putHeader("Host", PierOnLoopback.DOMAIN)
+                      .setAllowOriginHeader(false))
+              .toCompletionStage()
+              .toCompletableFuture()
+              .handle((ws, err) -> err)
+              .get();
+    } finally {
+      client.close();
+    }
     assertTrue(failure != null && failure.getMessage().contains("503"), String.valueOf(failure));
   }
 
