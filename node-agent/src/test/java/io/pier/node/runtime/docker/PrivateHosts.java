@@ -32,13 +32,13 @@ final class PrivateHosts implements AutoCloseable {
   private final List<Process> servers = new ArrayList<>();
   private final List<String> routes = new ArrayList<>();
 
-  private PrivateHosts(String suffix, int n) {
+  private PrivateHosts(String suffix, int n, String in192168) {
     this.namespace = "pier-eg-" + suffix;
     this.hostLink = "peh" + suffix;
     this.nsLinkAddress = "10.253." + n + ".2";
     addresses.put("10.0.0.0/8", "10.250." + n + ".1");
     addresses.put("172.16.0.0/12", "172.16." + n + ".1");
-    addresses.put("192.168.0.0/16", "192.168.250." + n);
+    addresses.put("192.168.0.0/16", in192168);
     addresses.put("100.64.0.0/10 (carrier-grade NAT)", "100.64." + n + ".1");
     addresses.put("169.254.0.0/16 (link-local, cloud metadata)", "169.254." + n + ".1");
     this.publicAddress = "198.51.100." + n;
@@ -48,8 +48,8 @@ final class PrivateHosts implements AutoCloseable {
   /** Creates the namespace, its addresses and routes, and starts the servers; undoes what it did if a step fails. */
   static PrivateHosts create(String uniqueSuffix) throws Exception {
     // Below 169 so the link-local pick is never 169.254.169.x, the metadata service's own.
-    PrivateHosts hosts =
-        new PrivateHosts(uniqueSuffix, ThreadLocalRandom.current().nextInt(1, 169));
+    int n = ThreadLocalRandom.current().nextInt(1, 169);
+    PrivateHosts hosts = new PrivateHosts(uniqueSuffix, n, unrouted192168(n));
     try {
       hosts.build();
       return hosts;
@@ -57,6 +57,20 @@ final class PrivateHosts implements AutoCloseable {
       hosts.close();
       throw e;
     }
+  }
+
+  /**
+   * An address in 192.168.0.0/16 that nothing on this host routes yet. Docker hands out that range in /20 blocks to
+   * its networks, so on a host with many networks a fixed pick may be one of theirs; one address of each block is
+   * tried.
+   */
+  private static String unrouted192168(int n) throws IOException, InterruptedException {
+    for (int block = 250; block > 0; block -= 16) {
+      String address = "192.168." + block + "." + n;
+      String routed = output(List.of("ip", "-o", "route", "show", "to", "match", address));
+      if (routed.lines().allMatch(line -> line.startsWith("default"))) return address;
+    }
+    return "192.168.250." + n; // build() says which network holds it
   }
 
   private void build() throws Exception {
