@@ -9,7 +9,10 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.util.function.BooleanSupplier;
 
-/** The apex's routes: health and metrics, IDE sessions, the API (to a scheduler), the IDE's static pages. */
+/**
+ * The apex's routes: health and metrics, IDE sessions and the programs' API of a running repl (to its node-agent), the
+ * rest of the API (to a scheduler), the IDE's static pages.
+ */
 final class ApexRoutes {
   private ApexRoutes() {}
 
@@ -19,11 +22,13 @@ final class ApexRoutes {
       BooleanSupplier ready,
       TokenSigner tokens,
       SessionUpgrades sessions,
+      ReplApiProxy replApi,
       ApiProxy api) {
     Router apex = Router.router(vertx);
     OpsRoutes.mount(apex, "edge-proxy", metrics, ready, tokens);
     apex.get("/api/repls/:slug/session")
         .handler(ctx -> sessions.handle(ctx.request(), ctx.pathParam("slug")));
+    apex.routeWithRegex(ReplApiProxy.PATHS.pattern()).handler(replApi::handle);
     apex.route("/api/*").handler(api::handle);
     apex.route("/api")
         .handler(ctx -> HttpErrors.send(ctx, 404, "not_found", "the API lives under /api/"));

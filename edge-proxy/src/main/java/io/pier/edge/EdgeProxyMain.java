@@ -109,6 +109,7 @@ public final class EdgeProxyMain {
             ready::get,
             tokens,
             new SessionUpgrades(cluster, tokens, sessionLimits, sessionRelay, refusals),
+            new ReplApiProxy(clients, cluster),
             new ApiProxy(clients, schedulers));
     HostDispatch dispatch =
         new HostDispatch(

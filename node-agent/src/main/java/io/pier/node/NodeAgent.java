@@ -47,6 +47,7 @@ public final class NodeAgent {
   private final DrainingMark draining;
   private final NodeHeartbeat heartbeat;
   private final InternalReplApi internalApi;
+  private final ReplCallers replCallers;
   private final SessionUpgrades sessionUpgrades;
   private final AtomicBoolean ready = new AtomicBoolean();
   private HttpServer server;
@@ -95,7 +96,8 @@ public final class NodeAgent {
     this.heartbeat =
         new NodeHeartbeat(vertx, config, cluster, imageStore, host, runnerImages, draining);
     this.internalApi = new InternalReplApi(vertx, config, host, runnerImages, heartbeat, draining);
-    this.sessionUpgrades = new SessionUpgrades(config, cluster, host, sessions, tokens);
+    this.replCallers = new ReplCallers(config, cluster, host, tokens);
+    this.sessionUpgrades = new SessionUpgrades(config, sessions);
   }
 
   /** Listens, reconciles its containers with the registry, then starts publishing its heartbeat. */
@@ -121,6 +123,9 @@ public final class NodeAgent {
     router.route("/internal/*").handler(BodyHandler.create().setBodyLimit(64 * 1024));
     router.post("/internal/repls/:slug/start").handler(internalApi::startRepl);
     router.post("/internal/repls/:slug/stop").handler(internalApi::stopRepl);
+    // A repl's user-facing routes (the IDE session, the programs' API), relayed by the edge-proxy:
+    // its owner only.
+    router.route("/api/repls/:slug/*").handler(replCallers::admit);
     router.get("/api/repls/:slug/session").handler(sessionUpgrades::session);
     router.get("/internal/repls/:slug/sync").handler(internalApi::syncStatus);
     router.post("/internal/drain").handler(ctx -> internalApi.setDraining(ctx, true));

@@ -1,23 +1,18 @@
 package io.pier.node;
 
-import io.pier.common.auth.Credentials;
-import io.pier.common.auth.TokenSigner;
-import io.pier.common.cluster.ClusterState;
-import io.pier.common.http.HttpErrors;
-import io.pier.common.repl.Slugs;
 import io.pier.node.limits.SessionSlots;
 import io.pier.node.session.LiveRepl;
 import io.pier.node.session.SessionHub;
 import io.pier.node.session.SessionSocket;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns an IDE tab's request into its session WebSocket (docs/protocol.md), relayed here by the edge-proxy: for a repl
- * running here, a signed-in caller who owns it (or an admin or Pier service), and a free session slot.
+ * Turns an IDE tab's request into its session WebSocket (docs/protocol.md), relayed here by the edge-proxy: for a
+ * caller {@link ReplCallers} admitted (a repl running here, its owner, an admin or a Pier service), with a free
+ * session slot.
  */
 final class SessionUpgrades {
   private static final Logger LOG = LoggerFactory.getLogger(SessionUpgrades.class);
@@ -29,56 +24,16 @@ final class SessionUpgrades {
   static final int RETRY_AFTER_NODE_S = 30;
 
   private final NodeAgentConfig config;
-  private final ClusterState cluster;
-  private final ReplHost host;
   private final SessionHub sessions;
-  private final TokenSigner tokens;
 
-  SessionUpgrades(
-      NodeAgentConfig config,
-      ClusterState cluster,
-      ReplHost host,
-      SessionHub sessions,
-      TokenSigner tokens) {
+  SessionUpgrades(NodeAgentConfig config, SessionHub sessions) {
     this.config = config;
-    this.cluster = cluster;
-    this.host = host;
     this.sessions = sessions;
-    this.tokens = tokens;
   }
 
-  /** An IDE tab's WebSocket (docs/protocol.md), relayed here by the edge-proxy. */
+  /** An IDE tab's WebSocket (docs/protocol.md), relayed here by the edge-proxy: after {@link ReplCallers}. */
   void session(RoutingContext ctx) {
-    String slug = ctx.pathParam("slug");
-    var live = Slugs.isValid(slug) ? host.live(slug) : Optional.<LiveRepl>empty();
-    if (live.isEmpty()) {
-      HttpErrors.send(
-          ctx, 404, "not_running", "repl " + slug + " does not run on node " + config.nodeId());
-      return;
-    }
-    var caller = tokens.verify(Credentials.token(ctx.request()));
-    if (caller.isEmpty()) {
-      HttpErrors.send(ctx, 401, "unauthenticated", "sign in first");
-      return;
-    }
-    ctx.request().pause();
-    cluster
-        .repls()
-        .get(slug)
-        .onComplete(
-            found -> {
-              ctx.request().resume();
-              var who = caller.get();
-              String owner =
-                  found.succeeded() && found.result() != null ? found.result().owner() : null;
-              if (!who.admin()
-                  && !who.isService()
-                  && (owner == null || !owner.equals(who.subject()))) {
-                HttpErrors.send(ctx, 403, "forbidden", "this repl belongs to someone else");
-                return;
-              }
-              upgrade(ctx, slug, live.get());
-            });
+    upgrade(ctx, ctx.pathParam("slug"), ReplCallers.live(ctx));
   }
 
   /**

@@ -1,0 +1,86 @@
+package io.pier.node;
+
+import io.pier.common.auth.AuthToken;
+import io.pier.common.auth.Credentials;
+import io.pier.common.auth.TokenSigner;
+import io.pier.common.cluster.ClusterState;
+import io.pier.common.http.HttpErrors;
+import io.pier.common.repl.Slugs;
+import io.pier.node.session.LiveRepl;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
+
+/**
+ * The gate of every user-facing route of a repl running here ({@code /api/repls/<slug>/...}: the IDE session and the
+ * programs' API), reached through the edge-proxy: the repl must run on this node, the caller must be signed in and own
+ * it (or be an administrator or a Pier service). What passes is kept in the routing context for the next handler
+ * ({@link #live}, {@link #caller}); anything else is answered here with a JSON error.
+ */
+final class ReplCallers {
+  private static final String LIVE = "pier.live";
+  private static final String CALLER = "pier.caller";
+
+  private final NodeAgentConfig config;
+  private final ClusterState cluster;
+  private final ReplHost host;
+  private final TokenSigner tokens;
+
+  ReplCallers(NodeAgentConfig config, ClusterState cluster, ReplHost host, TokenSigner tokens) {
+    this.config = config;
+    this.cluster = cluster;
+    this.host = host;
+    this.tokens = tokens;
+  }
+
+  /** A route handler: passes the owner's request on to the next handler, refuses everyone else's. */
+  void admit(RoutingContext ctx) {
+    String slug = ctx.pathParam("slug");
+    Optional<LiveRepl> live = Slugs.isValid(slug) ? host.live(slug) : Optional.empty();
+    if (live.isEmpty()) {
+      HttpErrors.send(
+          ctx, 404, "not_running", "repl " + slug + " does not run on node " + config.nodeId());
+      return;
+    }
+    Optional<AuthToken> caller = tokens.verify(Credentials.token(ctx.request()));
+    if (caller.isEmpty()) {
+      HttpErrors.send(ctx, 401, "unauthenticated", "sign in first");
+      return;
+    }
+    // The owner is read from the cluster: the request's body waits, unread, until it is known
+    // (resumed below just
+    // before the next handler runs, which sets its own handlers before any byte is delivered, as
+    // Vert.x's own
+    // authentication handler does).
+    boolean ended = ctx.request().isEnded();
+    if (!ended) ctx.request().pause();
+    cluster
+        .repls()
+        .get(slug)
+        .onComplete(
+            found -> {
+              if (!ended) ctx.request().resume();
+              AuthToken who = caller.get();
+              String owner =
+                  found.succeeded() && found.result() != null ? found.result().owner() : null;
+              if (!who.admin()
+                  && !who.isService()
+                  && (owner == null || !owner.equals(who.subject()))) {
+                HttpErrors.send(ctx, 403, "forbidden", "this repl belongs to someone else");
+                return;
+              }
+              ctx.put(LIVE, live.get());
+              ctx.put(CALLER, who);
+              ctx.next();
+            });
+  }
+
+  /** The repl a request {@link #admit admitted} is for. */
+  static LiveRepl live(RoutingContext ctx) {
+    return ctx.get(LIVE);
+  }
+
+  /** Who sent a request {@link #admit admitted}. */
+  static AuthToken caller(RoutingContext ctx) {
+    return ctx.get(CALLER);
+  }
+}
