@@ -9,7 +9,10 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** A {@link StringMap} backed by a Hazelcast {@link IMap}; blocking calls run on Vert.x worker threads. */
+/**
+ * A {@link StringMap} backed by a Hazelcast {@link IMap}: Hazelcast's asynchronous calls where it has them (see
+ * {@link HazelcastFutures}), blocking calls on Vert.x worker threads.
+ */
 final class HazelcastStringMap implements StringMap {
   private final Vertx vertx;
   private final IMap<String, String> map;
@@ -21,12 +24,12 @@ final class HazelcastStringMap implements StringMap {
 
   @Override
   public Future<String> get(String key) {
-    return Future.fromCompletionStage(map.getAsync(key), vertx.getOrCreateContext());
+    return HazelcastFutures.onContext(map.getAsync(key), vertx.getOrCreateContext());
   }
 
   @Override
   public Future<Void> set(String key, String value, Duration ttl) {
-    return Future.fromCompletionStage(
+    return HazelcastFutures.onContext(
         ttl == null
             ? map.setAsync(key, value)
             : map.setAsync(key, value, ttl.toMillis(), TimeUnit.MILLISECONDS),
@@ -56,7 +59,7 @@ final class HazelcastStringMap implements StringMap {
 
   @Override
   public Future<Void> delete(String key) {
-    return Future.fromCompletionStage(map.removeAsync(key), vertx.getOrCreateContext()).mapEmpty();
+    return HazelcastFutures.onContext(map.removeAsync(key), vertx.getOrCreateContext()).mapEmpty();
   }
 
   @Override
