@@ -76,6 +76,9 @@ public final class HazelcastCluster {
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(config));
     VertxOptions options =
         new VertxOptions()
+            // Netty's epoll transport where a service ships it (the edge-proxy), Java NIO
+            // elsewhere.
+            .setPreferNativeTransport(true)
             // Vert.x keeps metrics backends by registry name; a name of its own keeps services
             // sharing a JVM (tests) apart.
             .setMetricsOptions(
