@@ -20,6 +20,10 @@ export interface Repl {
   ideUrl: string;
   /** Absent from Pier versions before private previews: public. */
   visibility?: Visibility;
+  /** Names and values its owner gave it (POST /api/repls, PATCH). */
+  labels?: Record<string, string>;
+  /** A timeout after which it is stopped or deleted; null: none. */
+  lifetime?: { timeoutS: number; deadline: string; onTimeout: 'stop' | 'delete' } | null;
 }
 
 export interface Template {

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.pier.common.cluster.ClusterState;
 import io.pier.common.cluster.ClusterState.ServiceEndpoint;
 import io.pier.common.node.NodeInfo;
+import io.pier.common.repl.Lifetime;
 import io.pier.common.repl.ReplRecord;
 import io.pier.common.repl.ReplState;
 import io.pier.scheduler.placement.NodeRoom;
@@ -138,6 +139,7 @@ public final class FleetKeeper {
                                       settleStuck(all);
                                       restartLost(all, nodes);
                                       stopIdle(all, activity);
+                                      endExpired(all);
                                       forgetActivityOfDeleted(all, activity.keySet());
                                       FleetSignal now =
                                           compute(
@@ -228,6 +230,27 @@ public final class FleetKeeper {
         act(
             r.slug(),
             r.slug() + " unused since " + lastUse + "; stopping it",
+            repls.stop(r.slug()).map("stopped"));
+      }
+    }
+  }
+
+  /** Repls past their lifetime ({@link Lifetime}) are stopped, or deleted when their owner asked for that. */
+  private void endExpired(List<ReplRecord> all) {
+    Instant now = clock.instant();
+    for (ReplRecord r : all) {
+      Lifetime lifetime = r.lifetime();
+      if (lifetime == null || !lifetime.expired(r, now)) continue;
+      if (lifetime.onTimeout() == Lifetime.OnTimeout.DELETE
+          && (r.state() == ReplState.RUNNING || r.state() == ReplState.STOPPED)) {
+        act(
+            r.slug(),
+            r.slug() + " reached its timeout; deleting it",
+            repls.delete(r.slug()).map("deleted"));
+      } else if (r.state() == ReplState.RUNNING) {
+        act(
+            r.slug(),
+            r.slug() + " reached its timeout; stopping it",
             repls.stop(r.slug()).map("stopped"));
       }
     }

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.pier.common.cluster.ClusterState;
 import io.pier.common.http.ApiException;
 import io.pier.common.node.NodeInfo;
+import io.pier.common.repl.Lifetime;
 import io.pier.common.repl.ReplRecord;
 import io.pier.common.repl.ReplState;
 import io.pier.common.repl.Slugs;
@@ -16,8 +17,10 @@ import io.pier.common.template.TemplateManifest;
 import io.pier.scheduler.node.NodeClient;
 import io.vertx.core.Future;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +43,7 @@ public final class ReplService {
   private final Clock clock;
   private final Quotas quotas;
   private final Counter capRefusals;
+  private final ReplChanges changes;
 
   /**
    * How much one account may take, so that it cannot fill the fleet (or make the fleet signal ask for nodes in a
@@ -71,6 +75,7 @@ public final class ReplService {
     this.clock = clock;
     this.quotas = quotas;
     this.capRefusals = capRefusals(metrics);
+    this.changes = new ReplChanges(cluster, registry, clock);
   }
 
   /** Creates and starts refused for the caps; one counter, whichever refuses. */
@@ -97,6 +102,32 @@ public final class ReplService {
    */
   public Future<ReplRecord> create(
       String template, String owner, Visibility visibility, boolean capped) {
+    return create(template, owner, new NewRepl(visibility, Map.of(), null, null), capped);
+  }
+
+  /**
+   * What a new repl is given besides its template: its preview's visibility, its labels, and a timeout after which it
+   * is stopped or deleted ({@link Lifetime}; null: none).
+   */
+  public record NewRepl(
+      Visibility visibility,
+      Map<String, String> labels,
+      Duration timeout,
+      Lifetime.OnTimeout onTimeout) {
+    public NewRepl {
+      if (visibility == null) visibility = Visibility.PUBLIC;
+      labels = labels == null ? Map.of() : Map.copyOf(labels);
+      if (timeout != null && onTimeout == null) onTimeout = Lifetime.OnTimeout.STOP;
+    }
+  }
+
+  /**
+   * Creates a stopped repl whose files are a copy of the template's.
+   *
+   * @param capped refuse with {@code 429 repl_limit} when the owner would have more than {@link Quotas#maxRepls}
+   */
+  public Future<ReplRecord> create(
+      String template, String owner, NewRepl settings, boolean capped) {
     Optional<TemplateManifest> found = templates.find(template);
     if (found.isEmpty()) {
       return Future.failedFuture(
@@ -119,13 +150,17 @@ public final class ReplService {
             clock.instant(),
             clock.instant(),
             manifest.limits(),
-            visibility);
+            settings.visibility(),
+            settings.labels(),
+            settings.timeout() == null
+                ? null
+                : Lifetime.startingAt(clock.instant(), settings.timeout(), settings.onTimeout()));
     return cluster
         .repls()
         .putIfAbsent(slug, creating)
         .compose(
             fresh -> {
-              if (!fresh) return create(template, owner, visibility, capped);
+              if (!fresh) return create(template, owner, settings, capped);
               // Counted after the new repl is in the registry, so that concurrent creates all see
               // each other: at most the
               // cap succeed, whatever the timing.
@@ -186,30 +221,20 @@ public final class ReplService {
     return registry.get(slug);
   }
 
-  /**
-   * Makes the repl's preview public or private, in the registry (which edge-proxies read on every preview request,
-   * so it holds at once) and in {@code repl.json} (so it survives a rebuild of the registry). Whether it runs does not
-   * matter; only a repl still being created is refused, as its creation would write the old value back.
-   */
+  /** Makes the repl's preview public or private ({@link ReplChanges}). */
   public Future<ReplRecord> setVisibility(String slug, Visibility visibility) {
-    return cluster
-        .repls()
-        .update(
-            slug,
-            current -> {
-              if (current == null) throw ReplRegistry.unknown(slug);
-              if (current.state() == ReplState.CREATING)
-                throw ApiException.conflict("busy", slug + " is still being created");
-              return current.visibility() == visibility ? null : current.withVisibility(visibility);
-            })
-        .compose(
-            r ->
-                registry.blocking(
-                    () -> {
-                      registry.persist(r);
-                      return r;
-                    }))
-        .onSuccess(r -> LOG.info("{} is now {}", slug, visibility.wire()));
+    return changes.setVisibility(slug, visibility);
+  }
+
+  /** Replaces the repl's labels ({@link ReplChanges}). */
+  public Future<ReplRecord> setLabels(String slug, Map<String, String> labels) {
+    return changes.setLabels(slug, labels);
+  }
+
+  /** Gives the repl a timeout counted from now, or none ({@link ReplChanges}). */
+  public Future<ReplRecord> setTimeout(
+      String slug, Duration timeout, Lifetime.OnTimeout onTimeout) {
+    return changes.setTimeout(slug, timeout, onTimeout);
   }
 
   /** Starts the repl if it is not running; completes when it runs. No cap applies (failover, drain). */

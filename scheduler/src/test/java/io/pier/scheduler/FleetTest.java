@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pier.common.cluster.ClusterState;
 import io.pier.common.http.ApiException;
 import io.pier.common.node.NodeInfo;
+import io.pier.common.repl.Lifetime;
 import io.pier.common.repl.ReplRecord;
 import io.pier.common.repl.ReplState;
 import io.vertx.core.Future;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -143,6 +145,58 @@ class FleetTest {
     await(keeper.tick());
     eventually(() -> await(f.service.get(idle.slug())).state() == ReplState.STOPPED);
     assertEquals(ReplState.RUNNING, await(f.service.get(used.slug())).state());
+  }
+
+  @Test
+  void aReplPastItsTimeoutIsStoppedAndOneThatAskedForItIsDeleted() throws Exception {
+    f.addNode("a");
+    ReplRecord stopping =
+        await(
+            f.service.create(
+                "node",
+                "ci",
+                new ReplService.NewRepl(
+                    null, Map.of(), Duration.ofMinutes(5), Lifetime.OnTimeout.STOP),
+                false));
+    ReplRecord deleting =
+        await(
+            f.service.create(
+                "node",
+                "ci",
+                new ReplService.NewRepl(
+                    null, Map.of(), Duration.ofMinutes(5), Lifetime.OnTimeout.DELETE),
+                false));
+    ReplRecord forever = await(f.service.create("node", "ci"));
+    for (ReplRecord r : List.of(stopping, deleting, forever)) await(f.service.start(r.slug()));
+    f.clock.advance(Duration.ofMinutes(4));
+    await(keeper.tick());
+    assertEquals(ReplState.RUNNING, await(f.service.get(stopping.slug())).state());
+
+    f.clock.advance(Duration.ofMinutes(2));
+    await(f.cluster.nodes().put("a", FakeNodes.node("a", f.clock.instant()).build()));
+    await(keeper.tick());
+    eventually(() -> await(f.service.get(stopping.slug())).state() == ReplState.STOPPED);
+    eventually(() -> await(f.cluster.repls().get(deleting.slug())) == null);
+    assertEquals(ReplState.RUNNING, await(f.service.get(forever.slug())).state());
+  }
+
+  @Test
+  void settingATimeoutCountsFromNowAndRemovingItKeepsTheReplRunning() throws Exception {
+    f.addNode("a");
+    ReplRecord repl = await(f.service.create("node", "ci"));
+    await(f.service.start(repl.slug()));
+    await(f.service.setTimeout(repl.slug(), Duration.ofMinutes(1), null));
+    await(f.service.setTimeout(repl.slug(), null, null));
+    f.clock.advance(Duration.ofMinutes(2));
+    await(f.cluster.nodes().put("a", FakeNodes.node("a", f.clock.instant()).build()));
+    await(keeper.tick());
+    assertEquals(ReplState.RUNNING, await(f.service.get(repl.slug())).state());
+
+    await(f.service.setTimeout(repl.slug(), Duration.ofMinutes(1), Lifetime.OnTimeout.STOP));
+    f.clock.advance(Duration.ofSeconds(61));
+    await(f.cluster.nodes().put("a", FakeNodes.node("a", f.clock.instant()).build()));
+    await(keeper.tick());
+    eventually(() -> await(f.service.get(repl.slug())).state() == ReplState.STOPPED);
   }
 
   @Test

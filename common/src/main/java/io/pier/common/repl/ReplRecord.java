@@ -2,6 +2,7 @@ package io.pier.common.repl;
 
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * Everything the platform knows about one repl. Kept in the cluster registry and, without the run-time fields
@@ -9,6 +10,8 @@ import java.time.Instant;
  *
  * @param nodeId     the node-agent the repl runs on, or null when it runs nowhere
  * @param visibility who may open its preview; a record stored before previews could be private reads as public
+ * @param labels     names and values its owner gave it to find it again ({@link Labels}); never null
+ * @param lifetime   how long it may run before the scheduler stops (or deletes) it; null: as long as it is used
  */
 public record ReplRecord(
     String slug,
@@ -19,10 +22,38 @@ public record ReplRecord(
     Instant createdAt,
     Instant lastActiveAt,
     Limits limits,
-    Visibility visibility) {
+    Visibility visibility,
+    Map<String, String> labels,
+    Lifetime lifetime) {
 
   public ReplRecord {
     if (visibility == null) visibility = Visibility.PUBLIC;
+    labels = labels == null ? Map.of() : Map.copyOf(labels);
+  }
+
+  /** A record without labels or lifetime. */
+  public ReplRecord(
+      String slug,
+      String template,
+      String owner,
+      ReplState state,
+      String nodeId,
+      Instant createdAt,
+      Instant lastActiveAt,
+      Limits limits,
+      Visibility visibility) {
+    this(
+        slug,
+        template,
+        owner,
+        state,
+        nodeId,
+        createdAt,
+        lastActiveAt,
+        limits,
+        visibility,
+        Map.of(),
+        null);
   }
 
   /** A record with a public preview. */
@@ -40,12 +71,63 @@ public record ReplRecord(
 
   public ReplRecord withState(ReplState newState, String newNodeId, Instant now) {
     return new ReplRecord(
-        slug, template, owner, newState, newNodeId, createdAt, now, limits, visibility);
+        slug,
+        template,
+        owner,
+        newState,
+        newNodeId,
+        createdAt,
+        now,
+        limits,
+        visibility,
+        labels,
+        lifetime);
   }
 
   public ReplRecord withVisibility(Visibility newVisibility) {
     return new ReplRecord(
-        slug, template, owner, state, nodeId, createdAt, lastActiveAt, limits, newVisibility);
+        slug,
+        template,
+        owner,
+        state,
+        nodeId,
+        createdAt,
+        lastActiveAt,
+        limits,
+        newVisibility,
+        labels,
+        lifetime);
+  }
+
+  public ReplRecord withLabels(Map<String, String> newLabels) {
+    return new ReplRecord(
+        slug,
+        template,
+        owner,
+        state,
+        nodeId,
+        createdAt,
+        lastActiveAt,
+        limits,
+        visibility,
+        newLabels,
+        lifetime);
+  }
+
+  /** @param newLifetime null: no timeout */
+  public ReplRecord withLifetime(Lifetime newLifetime) {
+    return new ReplRecord(
+        slug,
+        template,
+        owner,
+        state,
+        nodeId,
+        createdAt,
+        lastActiveAt,
+        limits,
+        visibility,
+        labels,
+        newLifetime);
   }
 
   public boolean isPrivate() {
@@ -62,7 +144,9 @@ public record ReplRecord(
         .put("createdAt", createdAt.toString())
         .put("lastActiveAt", lastActiveAt.toString())
         .put("limits", limits.toJson())
-        .put("visibility", visibility.wire());
+        .put("visibility", visibility.wire())
+        .put("labels", Labels.toJson(labels))
+        .put("lifetime", lifetime == null ? null : lifetime.toJson());
   }
 
   /** The durable part, as stored in {@code repl.json}. */
@@ -77,6 +161,8 @@ public record ReplRecord(
   public static ReplRecord fromJson(JsonObject json) {
     String state = json.getString("state");
     String visibility = json.getString("visibility");
+    JsonObject labels = json.getJsonObject("labels");
+    JsonObject lifetime = json.getJsonObject("lifetime");
     return new ReplRecord(
         json.getString("slug"),
         json.getString("template"),
@@ -86,6 +172,8 @@ public record ReplRecord(
         Instant.parse(json.getString("createdAt")),
         Instant.parse(json.getString("lastActiveAt")),
         Limits.fromJson(json.getJsonObject("limits")),
-        visibility == null ? Visibility.PUBLIC : Visibility.fromWire(visibility));
+        visibility == null ? Visibility.PUBLIC : Visibility.fromWire(visibility),
+        labels == null ? Map.of() : Labels.fromJson(labels),
+        lifetime == null ? null : Lifetime.fromJson(lifetime));
   }
 }

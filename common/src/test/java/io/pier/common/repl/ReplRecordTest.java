@@ -4,9 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ReplRecordTest {
@@ -29,6 +33,43 @@ class ReplRecordTest {
   void roundTripsThroughJson() {
     ReplRecord record = running();
     assertEquals(record, ReplRecord.fromJson(new JsonObject(record.toJson().encode())));
+  }
+
+  @Test
+  void roundTripsWithLabelsAndALifetime() {
+    ReplRecord record =
+        running()
+            .withLabels(Map.of("ci", "run-42"))
+            .withLifetime(
+                Lifetime.startingAt(ACTIVE, Duration.ofMinutes(10), Lifetime.OnTimeout.DELETE));
+    assertEquals(record, ReplRecord.fromJson(new JsonObject(record.toJson().encode())));
+    assertEquals(
+        record,
+        ReplRecord.fromJson(record.toStoredJson()).withState(ReplState.RUNNING, "node-7", ACTIVE));
+  }
+
+  @Test
+  void aLifetimeEndsAtTheLaterOfItsDeadlineAndTheLastStartPlusTheTimeout() {
+    Lifetime lifetime =
+        Lifetime.startingAt(CREATED, Duration.ofMinutes(10), Lifetime.OnTimeout.STOP);
+    ReplRecord stopped =
+        running().withState(ReplState.STOPPED, null, CREATED).withLifetime(lifetime);
+    assertFalse(lifetime.expired(stopped, CREATED.plus(Duration.ofMinutes(9))));
+    assertTrue(lifetime.expired(stopped, CREATED.plus(Duration.ofMinutes(10))));
+    // Started again long after the deadline: it may run its timeout from that start.
+    Instant restart = CREATED.plus(Duration.ofHours(1));
+    ReplRecord restarted = stopped.withState(ReplState.RUNNING, "node-7", restart);
+    assertFalse(lifetime.expired(restarted, restart.plus(Duration.ofMinutes(9))));
+    assertTrue(lifetime.expired(restarted, restart.plus(Duration.ofMinutes(10))));
+  }
+
+  @Test
+  void aTimeoutOutsideOneSecondToThirtyDaysIsRefused() {
+    for (Duration bad : List.of(Duration.ZERO, Duration.ofMillis(999), Duration.ofDays(31))) {
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> Lifetime.startingAt(CREATED, bad, Lifetime.OnTimeout.STOP));
+    }
   }
 
   @Test

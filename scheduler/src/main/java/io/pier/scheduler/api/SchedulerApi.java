@@ -6,6 +6,8 @@ import io.pier.common.cluster.ClusterState;
 import io.pier.common.http.ApiException;
 import io.pier.common.http.HttpErrors;
 import io.pier.common.node.NodeInfo;
+import io.pier.common.repl.Labels;
+import io.pier.common.repl.Lifetime;
 import io.pier.common.repl.Slugs;
 import io.pier.common.repl.Visibility;
 import io.pier.common.template.TemplateCatalog;
@@ -24,7 +26,12 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,6 +99,13 @@ public final class SchedulerApi {
             ctx -> {
               AuthToken caller = ctx.get(AuthApi.CALLER);
               boolean everyone = caller.admin() || caller.isService();
+              List<Map.Entry<String, String>> selectors = new ArrayList<>();
+              try {
+                for (String label : ctx.queryParam("label")) selectors.add(Labels.selector(label));
+              } catch (IllegalArgumentException e) {
+                HttpErrors.send(ctx, 400, "invalid_labels", e.getMessage());
+                return;
+              }
               respond(
                   ctx,
                   repls
@@ -105,8 +119,9 @@ public final class SchedulerApi {
                                           all.stream()
                                               .filter(
                                                   r ->
-                                                      everyone
-                                                          || caller.subject().equals(r.owner()))
+                                                      (everyone
+                                                              || caller.subject().equals(r.owner()))
+                                                          && Labels.matchAll(r.labels(), selectors))
                                               .map(views::repl)
                                               .toList()))));
             });
@@ -114,6 +129,7 @@ public final class SchedulerApi {
         .get("/api/repls/:slug")
         .handler(ctx -> withSlug(ctx, slug -> repls.get(slug).map(views::repl)));
     router.patch("/api/repls/:slug").handler(this::patch);
+    router.post("/api/repls/:slug/timeout").handler(this::setTimeout);
     router
         .post("/api/repls/:slug/start")
         .handler(
@@ -226,10 +242,12 @@ public final class SchedulerApi {
       HttpErrors.send(ctx, 400, "unknown_template", "no template named '" + name + "'");
       return;
     }
-    Visibility visibility = Visibility.PUBLIC;
-    if (body.containsKey("visibility")) {
-      visibility = visibility(ctx, body.getValue("visibility"));
-      if (visibility == null) return;
+    ReplService.NewRepl settings;
+    try {
+      settings = ReplSettingsBodies.newRepl(body);
+    } catch (ApiException e) {
+      fail(ctx, e);
+      return;
     }
     AuthToken caller = ctx.get(AuthApi.CALLER);
     if (!creations.tryAcquire(caller.subject())) {
@@ -237,7 +255,7 @@ public final class SchedulerApi {
       return;
     }
     repls
-        .create(name, caller.subject(), visibility, capped(caller))
+        .create(name, caller.subject(), settings, capped(caller))
         .onSuccess(
             r -> {
               ctx.response().setStatusCode(201).putHeader("Location", "/api/repls/" + r.slug());
@@ -254,7 +272,7 @@ public final class SchedulerApi {
     return !caller.admin() || caller.isService();
   }
 
-  /** {@code PATCH /api/repls/<slug>}: changes what may be changed of a repl, today its preview's visibility. */
+  /** {@code PATCH /api/repls/<slug>}: changes what may be changed of a repl: its preview's visibility, its labels. */
   private void patch(RoutingContext ctx) {
     JsonObject body;
     try {
@@ -275,36 +293,65 @@ public final class SchedulerApi {
           ctx,
           400,
           "invalid_request",
-          "nothing to change; send {\"visibility\":\"public\"|\"private\"}");
+          "nothing to change; send {\"visibility\":\"public\"|\"private\"} or {\"labels\":{...}}");
       return;
     }
-    for (String field : body.fieldNames()) {
-      if (!field.equals("visibility")) {
-        HttpErrors.send(
-            ctx,
-            400,
-            "invalid_request",
-            "'" + field + "' cannot be changed; only \"visibility\" can");
-        return;
-      }
+    Visibility visibility;
+    Map<String, String> labels;
+    try {
+      ReplSettingsBodies.unknownFields(body, ReplSettingsBodies.PATCH_FIELDS);
+      visibility =
+          body.containsKey("visibility")
+              ? ReplSettingsBodies.visibility(body.getValue("visibility"))
+              : null;
+      labels =
+          body.containsKey("labels") ? ReplSettingsBodies.labels(body.getValue("labels")) : null;
+    } catch (ApiException e) {
+      fail(ctx, e);
+      return;
     }
-    Visibility visibility = visibility(ctx, body.getValue("visibility"));
-    if (visibility == null) return;
-    withSlug(ctx, slug -> repls.setVisibility(slug, visibility).map(views::repl));
+    withSlug(
+        ctx,
+        slug ->
+            (visibility == null ? repls.get(slug) : repls.setVisibility(slug, visibility))
+                .compose(
+                    r -> labels == null ? Future.succeededFuture(r) : repls.setLabels(slug, labels))
+                .map(views::repl));
   }
 
-  /** The visibility a request asks for, or null once it has been answered 400. */
-  private static Visibility visibility(RoutingContext ctx, Object value) {
-    if (value instanceof String text) {
-      try {
-        return Visibility.fromWire(text);
-      } catch (IllegalArgumentException e) {
-        // answered below
-      }
+  /**
+   * {@code POST /api/repls/<slug>/timeout}: {@code {"timeoutS": n}} gives the repl n seconds from now (and from each
+   * start) before it is stopped, or deleted with {@code "onTimeout": "delete"}; {@code {"timeoutS": null}} removes it.
+   */
+  private void setTimeout(RoutingContext ctx) {
+    JsonObject body;
+    try {
+      body = ctx.body().asJsonObject();
+    } catch (DecodeException | ClassCastException e) {
+      body = null;
     }
-    HttpErrors.send(
-        ctx, 400, "invalid_request", "\"visibility\" must be \"public\" or \"private\"");
-    return null;
+    if (body == null || !body.containsKey("timeoutS")) {
+      HttpErrors.send(
+          ctx,
+          400,
+          "malformed_json",
+          "the body must be a JSON object such as {\"timeoutS\":600,\"onTimeout\":\"delete\"}");
+      return;
+    }
+    Duration timeout;
+    Lifetime.OnTimeout onTimeout;
+    try {
+      ReplSettingsBodies.unknownFields(body, Set.of("timeoutS", "onTimeout"));
+      timeout =
+          body.getValue("timeoutS") == null
+              ? null
+              : ReplSettingsBodies.timeout(body.getValue("timeoutS"));
+      onTimeout = ReplSettingsBodies.onTimeout(body.getValue("onTimeout"));
+    } catch (ApiException e) {
+      fail(ctx, e);
+      return;
+    }
+    withSlug(ctx, slug -> repls.setTimeout(slug, timeout, onTimeout).map(views::repl));
   }
 
   private void withSlug(RoutingContext ctx, Function<String, Future<JsonObject>> action) {

@@ -264,8 +264,9 @@ class SchedulerApiTest {
 
   @Test
   void aBodyJustUnder16KibIsAccepted() throws Exception {
-    String prefix = "{\"template\":\"node\",\"pad\":\"";
-    String body = prefix + "x".repeat(16 * 1024 - prefix.length() - 2) + "\"}";
+    // Padded with white space: the API refuses fields it does not know.
+    String prefix = "{\"template\":\"node\"";
+    String body = prefix + " ".repeat(16 * 1024 - prefix.length() - 1) + "}";
     assertEquals(16 * 1024, body.length());
     assertEquals(201, send("POST", "/api/repls", body).statusCode());
   }
@@ -917,6 +918,106 @@ class SchedulerApiTest {
     assertEquals(
         "public",
         new JsonObject(send("GET", "/api/repls/" + slug, null).body()).getString("visibility"));
+  }
+
+  // ---- labels and timeouts, for repls made by programs ----
+
+  @Test
+  void aReplIsCreatedWithLabelsAndATimeoutAndFoundByItsLabels() throws Exception {
+    HttpResponse<String> created =
+        send(
+            "POST",
+            "/api/repls",
+            "{\"template\":\"node\",\"labels\":{\"ci\":\"run-42\",\"suite\":\"unit\"},"
+                + "\"timeoutS\":600,\"onTimeout\":\"delete\"}");
+    assertEquals(201, created.statusCode(), created.body());
+    JsonObject repl = new JsonObject(created.body());
+    assertEquals("run-42", repl.getJsonObject("labels").getString("ci"));
+    assertEquals(600, repl.getJsonObject("lifetime").getInteger("timeoutS"));
+    assertEquals("delete", repl.getJsonObject("lifetime").getString("onTimeout"));
+    String other = createNode().getString("slug");
+
+    JsonArray found =
+        new JsonObject(send("GET", "/api/repls?label=ci=run-42&label=suite", null).body())
+            .getJsonArray("repls");
+    assertEquals(1, found.size(), found.encode());
+    assertEquals(repl.getString("slug"), found.getJsonObject(0).getString("slug"));
+    assertEquals(
+        0,
+        new JsonObject(send("GET", "/api/repls?label=ci=run-43", null).body())
+            .getJsonArray("repls")
+            .size());
+    assertEquals(
+        2, new JsonObject(send("GET", "/api/repls", null).body()).getJsonArray("repls").size());
+
+    HttpResponse<String> relabelled =
+        send("PATCH", "/api/repls/" + other, "{\"labels\":{\"ci\":\"run-42\"}}");
+    assertEquals(200, relabelled.statusCode(), relabelled.body());
+    assertEquals(
+        2,
+        new JsonObject(send("GET", "/api/repls?label=ci=run-42", null).body())
+            .getJsonArray("repls")
+            .size());
+  }
+
+  @Test
+  void theTimeoutIsSetAndRemovedByItsOwnerOnly() throws Exception {
+    String slug = createNode().getString("slug");
+    HttpResponse<String> set = send("POST", "/api/repls/" + slug + "/timeout", "{\"timeoutS\":30}");
+    assertEquals(200, set.statusCode(), set.body());
+    JsonObject lifetime = new JsonObject(set.body()).getJsonObject("lifetime");
+    assertEquals(30, lifetime.getInteger("timeoutS"));
+    assertEquals("stop", lifetime.getString("onTimeout"));
+    HttpResponse<String> removed =
+        send("POST", "/api/repls/" + slug + "/timeout", "{\"timeoutS\":null}");
+    assertEquals(200, removed.statusCode(), removed.body());
+    assertTrue(new JsonObject(removed.body()).getValue("lifetime") == null, removed.body());
+
+    bearer = tokens.issue("mallory", false, Duration.ofHours(1));
+    assertError(
+        send("POST", "/api/repls/" + slug + "/timeout", "{\"timeoutS\":1}"), 403, "forbidden");
+  }
+
+  @Test
+  void badLabelsTimeoutsAndUnknownFieldsAreRefusedByName() throws Exception {
+    String slug = createNode().getString("slug");
+    assertError(
+        send("POST", "/api/repls", "{\"template\":\"node\",\"labels\":{\"bad name\":\"x\"}}"),
+        400,
+        "invalid_labels");
+    assertError(
+        send("POST", "/api/repls", "{\"template\":\"node\",\"labels\":[\"x\"]}"),
+        400,
+        "invalid_labels");
+    assertError(
+        send("POST", "/api/repls", "{\"template\":\"node\",\"timeoutS\":0}"),
+        400,
+        "invalid_timeout");
+    assertError(
+        send("POST", "/api/repls", "{\"template\":\"node\",\"timeoutS\":1.5}"),
+        400,
+        "invalid_timeout");
+    assertError(
+        send("POST", "/api/repls", "{\"template\":\"node\",\"onTimeout\":\"delete\"}"),
+        400,
+        "invalid_request");
+    assertError(
+        send("POST", "/api/repls", "{\"template\":\"node\",\"timeout\":60}"),
+        400,
+        "invalid_request");
+    assertError(
+        send("POST", "/api/repls/" + slug + "/timeout", "{\"timeoutS\":9999999999}"),
+        400,
+        "invalid_timeout");
+    assertError(
+        send(
+            "POST",
+            "/api/repls/" + slug + "/timeout",
+            "{\"timeoutS\":60,\"onTimeout\":\"explode\"}"),
+        400,
+        "invalid_request");
+    assertError(send("POST", "/api/repls/" + slug + "/timeout", "{}"), 400, "malformed_json");
+    assertError(send("GET", "/api/repls?label=a%20b", null), 400, "invalid_labels");
   }
 
   // ---- private previews ----

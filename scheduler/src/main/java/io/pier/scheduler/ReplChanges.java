@@ -1,0 +1,102 @@
+package io.pier.scheduler;
+
+import io.pier.common.cluster.ClusterState;
+import io.pier.common.http.ApiException;
+import io.pier.common.repl.Lifetime;
+import io.pier.common.repl.ReplRecord;
+import io.pier.common.repl.ReplState;
+import io.pier.common.repl.Visibility;
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Changes to what a repl is besides its state: its preview's visibility, its labels, its timeout. Each is made whatever
+ * the repl's state, in the registry and in {@code repl.json}.
+ */
+final class ReplChanges {
+  private static final Logger LOG = LoggerFactory.getLogger(ReplChanges.class);
+
+  private final ClusterState cluster;
+  private final ReplRegistry registry;
+  private final Clock clock;
+
+  ReplChanges(ClusterState cluster, ReplRegistry registry, Clock clock) {
+    this.cluster = cluster;
+    this.registry = registry;
+    this.clock = clock;
+  }
+
+  /**
+   * Makes the repl's preview public or private, in the registry (which edge-proxies read on every preview request,
+   * so it holds at once) and in {@code repl.json} (so it survives a rebuild of the registry). Whether it runs does not
+   * matter; only a repl still being created is refused, as its creation would write the old value back.
+   */
+  Future<ReplRecord> setVisibility(String slug, Visibility visibility) {
+    return change(
+            slug,
+            current ->
+                current.visibility() == visibility ? null : current.withVisibility(visibility))
+        .onSuccess(r -> LOG.info("{} is now {}", slug, visibility.wire()));
+  }
+
+  /** Replaces the repl's labels, in the registry and in {@code repl.json}. */
+  Future<ReplRecord> setLabels(String slug, Map<String, String> labels) {
+    return change(
+        slug, current -> current.labels().equals(labels) ? null : current.withLabels(labels));
+  }
+
+  /**
+   * Gives the repl a timeout counted from now (null: none), after which the fleet round stops it, or deletes it when
+   * asked ({@link Lifetime}).
+   */
+  Future<ReplRecord> setTimeout(String slug, Duration timeout, Lifetime.OnTimeout onTimeout) {
+    Instant now = clock.instant();
+    return change(
+        slug,
+        current ->
+            current.withLifetime(
+                timeout == null
+                    ? null
+                    : Lifetime.startingAt(
+                        now,
+                        timeout,
+                        onTimeout != null
+                            ? onTimeout
+                            : current.lifetime() != null
+                                ? current.lifetime().onTimeout()
+                                : Lifetime.OnTimeout.STOP)));
+  }
+
+  /**
+   * Changes what may change of a repl whatever its state, in the registry (which edge-proxies read on every preview
+   * request, so it holds at once) and in {@code repl.json} (so it survives a rebuild of the registry). Only a repl
+   * still being created is refused, as its creation would write the old value back.
+   *
+   * @param change the new record, or null when nothing changes
+   */
+  private Future<ReplRecord> change(String slug, UnaryOperator<ReplRecord> change) {
+    return cluster
+        .repls()
+        .update(
+            slug,
+            current -> {
+              if (current == null) throw ReplRegistry.unknown(slug);
+              if (current.state() == ReplState.CREATING)
+                throw ApiException.conflict("busy", slug + " is still being created");
+              return change.apply(current);
+            })
+        .compose(
+            r ->
+                registry.blocking(
+                    () -> {
+                      registry.persist(r);
+                      return r;
+                    }));
+  }
+}
