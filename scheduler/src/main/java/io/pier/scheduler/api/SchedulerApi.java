@@ -5,7 +5,6 @@ import io.pier.common.auth.PreviewAccess;
 import io.pier.common.cluster.ClusterState;
 import io.pier.common.http.ApiException;
 import io.pier.common.http.HttpErrors;
-import io.pier.common.node.NodeInfo;
 import io.pier.common.repl.Labels;
 import io.pier.common.repl.Lifetime;
 import io.pier.common.repl.Slugs;
@@ -28,7 +27,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -151,55 +149,7 @@ public final class SchedulerApi {
                             .delete(slug)
                             .map(v -> new JsonObject().put("slug", slug).put("deleted", true))));
     router.patch("/api/accounts/:username").handler(auth::changeAdmin);
-    router
-        .route("/api/nodes*")
-        .handler(
-            ctx -> {
-              AuthApi.requireAdmin(ctx.get(AuthApi.CALLER));
-              ctx.next();
-            });
-    router
-        .route("/api/fleet")
-        .handler(
-            ctx -> {
-              AuthApi.requireAdmin(ctx.get(AuthApi.CALLER));
-              ctx.next();
-            });
-    router
-        .get("/api/nodes")
-        .handler(
-            ctx ->
-                respond(
-                    ctx,
-                    cluster
-                        .nodes()
-                        .values()
-                        .map(
-                            all ->
-                                new JsonObject()
-                                    .put(
-                                        "nodes",
-                                        new JsonArray(
-                                            all.stream()
-                                                .sorted(Comparator.comparing(NodeInfo::nodeId))
-                                                .map(
-                                                    n ->
-                                                        n.toJson().put("alive", cluster.isAlive(n)))
-                                                .toList())))));
-    router
-        .post("/api/nodes/:id/drain")
-        .handler(ctx -> respond(ctx, drains.drain(ctx.pathParam("id"), true).map(ApiViews::drain)));
-    router
-        .post("/api/nodes/:id/undrain")
-        .handler(
-            ctx -> respond(ctx, drains.drain(ctx.pathParam("id"), false).map(ApiViews::drain)));
-    router
-        .get("/api/fleet")
-        .handler(
-            ctx ->
-                respond(
-                    ctx,
-                    keeper.signal().map(signal -> ApiViews.fleet(signal, cluster.membership()))));
+    new FleetRoutes(cluster, drains, keeper).mount(router);
     router
         .route("/api/*")
         .handler(
