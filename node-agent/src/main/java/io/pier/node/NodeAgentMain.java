@@ -2,10 +2,12 @@ package io.pier.node;
 
 import io.micrometer.core.instrument.binder.jvm.ExecutorServiceMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.pier.common.auth.EnvCipher;
 import io.pier.common.cluster.hazelcast.HazelcastCluster;
 import io.pier.common.config.Env;
 import io.pier.common.config.Mains;
 import io.pier.common.http.ServiceMetrics;
+import io.pier.common.repl.ReplEnvStore;
 import io.pier.common.store.s3.S3ObjectStore;
 import io.pier.node.runtime.Cidr;
 import io.pier.node.runtime.EgressAllow;
@@ -198,7 +200,8 @@ public final class NodeAgentMain {
             timer,
             transfers,
             Clock.systemUTC(),
-            config.drainTimeout());
+            config.drainTimeout(),
+            new ReplEnvStore(store, new EnvCipher(config.authSecret())));
     SandboxDriver driver;
     Runtimes runtimes;
     Workspaces workspaces;

@@ -1,5 +1,6 @@
 package io.pier.node;
 
+import io.pier.common.repl.ReplEnvStore;
 import io.pier.common.store.ObjectStore;
 import io.pier.node.workspace.Journal;
 import io.pier.node.workspace.RestoreMark;
@@ -15,6 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * How this node keeps repls' files in storage: restore and full flush ({@link WorkspaceSync}), the write-behind
  * queue's settings and threads, and where its journals live.
  *
+ * @param environments the variables repls' owners set, sealed in storage next to their files
  * @param drainTimeout how long a stop waits for the queue to empty before it gives up (and keeps the repl running)
  */
 public record Persistence(
@@ -25,7 +27,8 @@ public record Persistence(
     ScheduledExecutorService timer,
     ExecutorService transfers,
     Clock clock,
-    Duration drainTimeout) {
+    Duration drainTimeout,
+    ReplEnvStore environments) {
 
   public Journal journal(String slug) {
     return new Journal(journals.resolve(slug));

@@ -163,6 +163,7 @@ final class ReplLifecycle {
             dir,
             spec,
             terminalLinger,
+            () -> parts.persistence().environments().environment(slug),
             writeBehind::changed);
     WorkspaceWatcher watcher;
     try {

@@ -1,9 +1,11 @@
 package io.pier.node;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.pier.common.auth.EnvCipher;
 import io.pier.common.cluster.ClusterState;
 import io.pier.common.cluster.InMemoryStringMap;
 import io.pier.common.config.Mains;
+import io.pier.common.repl.ReplEnvStore;
 import io.pier.common.store.s3.EmbeddedS3Server;
 import io.pier.common.store.s3.S3Config;
 import io.pier.common.store.s3.S3ObjectStore;
@@ -125,7 +127,8 @@ final class ReplHostFixture implements AutoCloseable {
         timer,
         transfers,
         Clock.systemUTC(),
-        Duration.ofSeconds(20));
+        Duration.ofSeconds(20),
+        new ReplEnvStore(store, new EnvCipher("a-test-secret-of-enough-length")));
   }
 
   private ReplHost newHost(

@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pier.common.auth.EnvCipher;
 import io.pier.common.cluster.ClusterState;
 import io.pier.common.cluster.InMemoryStringMap;
 import io.pier.common.config.Mains;
 import io.pier.common.http.ApiException;
 import io.pier.common.node.StartRequest;
 import io.pier.common.repl.Limits;
+import io.pier.common.repl.ReplEnvStore;
 import io.pier.common.repl.ReplRecord;
 import io.pier.common.repl.ReplState;
 import io.pier.common.repl.Route;
@@ -98,7 +100,8 @@ class ReplHostTest {
             timer,
             transfers,
             Clock.systemUTC(),
-            Duration.ofSeconds(20));
+            Duration.ofSeconds(20),
+            new ReplEnvStore(store, new EnvCipher("a-test-secret-of-enough-length")));
     return new ReplHost(
         vertx,
         new NodeIdentity(NODE, "127.0.0.1", "http://127.0.0.1:1"),

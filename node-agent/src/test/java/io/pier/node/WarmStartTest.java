@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pier.common.auth.EnvCipher;
 import io.pier.common.cluster.ClusterState;
 import io.pier.common.cluster.InMemoryStringMap;
 import io.pier.common.config.Mains;
 import io.pier.common.node.StartRequest;
 import io.pier.common.repl.Limits;
+import io.pier.common.repl.ReplEnvStore;
 import io.pier.common.store.InMemoryObjectStore;
 import io.pier.node.pool.PoolSettings;
 import io.pier.node.runtime.Runtimes;
@@ -72,7 +74,8 @@ class WarmStartTest {
                 timer,
                 transfers,
                 Clock.systemUTC(),
-                WAIT),
+                WAIT,
+                new ReplEnvStore(store, new EnvCipher("a-test-secret-of-enough-length"))),
             workspaces,
             new Runtimes(Map.of(), driver.runtimes()),
             cluster.routes(),

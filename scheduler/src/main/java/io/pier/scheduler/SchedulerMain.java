@@ -2,6 +2,7 @@ package io.pier.scheduler;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.pier.common.auth.EnvCipher;
 import io.pier.common.auth.Revocations;
 import io.pier.common.auth.TokenSigner;
 import io.pier.common.cluster.ClusterState;
@@ -11,6 +12,7 @@ import io.pier.common.config.Env;
 import io.pier.common.config.Mains;
 import io.pier.common.http.OriginPolicy;
 import io.pier.common.http.ServiceMetrics;
+import io.pier.common.repl.ReplEnvStore;
 import io.pier.common.repl.Slugs;
 import io.pier.common.store.ObjectStore;
 import io.pier.common.store.s3.S3ObjectStore;
@@ -186,7 +188,8 @@ public final class SchedulerMain {
             new PreviewSignIn(authApi, tokens, repls::get, config::previewUrl),
             new RateLimiter(auth.createPerMinute(), Duration.ofMinutes(1), clock),
             config::previewUrl,
-            config::ideUrl);
+            config::ideUrl,
+            new ReplEnvStore(store, new EnvCipher(auth.secret())));
     return new Scheduler(
         vertx,
         config,

@@ -93,7 +93,7 @@ public final class TokenSigner {
     return problems;
   }
 
-  private static List<String> split(String secrets) {
+  static List<String> split(String secrets) {
     List<String> parts = new ArrayList<>();
     for (String part : secrets.split(",")) {
       if (!part.isBlank()) parts.add(part.trim());

@@ -26,6 +26,11 @@ public final class StorageLayout {
     return repl(slug) + "files/";
   }
 
+  /** A repl's environment variables, one sealed object each ({@code ReplEnvStore}). */
+  public static String replEnv(String slug) {
+    return repl(slug) + "env/";
+  }
+
   public static String replMetadata(String slug) {
     return repl(slug) + "repl.json";
   }

@@ -45,6 +45,7 @@ public final class LiveRepl {
   private final FileEvents fileEvents;
   private final ReplTerminals terminals;
   private final RunProcess run;
+  private final ReplEnvironment environment;
   private boolean closed;
 
   /**
@@ -61,6 +62,7 @@ public final class LiveRepl {
       Path workspace,
       RunSpec runSpec,
       Duration terminalLinger,
+      ReplEnvironment environment,
       Consumer<Collection<String>> saved) {
     this.context = context;
     this.slug = slug;
@@ -72,12 +74,27 @@ public final class LiveRepl {
     this.fileEvents = new FileEvents(sessions);
     this.terminals =
         new ReplTerminals(
-            vertx, context, slug, containerId, runtime, runtimeWork, output, terminalLinger);
-    this.run = new RunProcess(containerId, runtime, runtimeWork, output, sessions, runSpec);
+            vertx,
+            context,
+            slug,
+            containerId,
+            runtime,
+            runtimeWork,
+            output,
+            environment,
+            terminalLinger);
+    this.run =
+        new RunProcess(containerId, runtime, runtimeWork, output, sessions, runSpec, environment);
+    this.environment = environment;
   }
 
   public String slug() {
     return slug;
+  }
+
+  /** The variables its owner set, for a process started in it. */
+  public ReplEnvironment environment() {
+    return environment;
   }
 
   public WorkspaceFiles files() {

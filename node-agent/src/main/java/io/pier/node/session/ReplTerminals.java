@@ -35,6 +35,7 @@ final class ReplTerminals {
   private final WorkerExecutor runtimeWork;
 
   private final OutputRegulator output;
+  private final ReplEnvironment environment;
   private final Duration linger;
   private final Map<Integer, Terminal> terminals = new LinkedHashMap<>();
 
@@ -59,6 +60,7 @@ final class ReplTerminals {
       SandboxExec runtime,
       WorkerExecutor runtimeWork,
       OutputRegulator output,
+      ReplEnvironment environment,
       Duration linger) {
     this.vertx = vertx;
     this.slug = slug;
@@ -66,6 +68,7 @@ final class ReplTerminals {
     this.runtime = runtime;
     this.runtimeWork = runtimeWork;
     this.output = output;
+    this.environment = environment;
     this.linger = linger;
     this.reaper = vertx.setPeriodic(REAP_EVERY_MS, t -> context.runOnContext(v -> reapDetached()));
   }
@@ -130,7 +133,7 @@ final class ReplTerminals {
                 runtime.execTty(
                     containerId,
                     shell,
-                    Map.of("TERM", "xterm-256color"),
+                    environment.with(Map.of("TERM", "xterm-256color")),
                     cols,
                     rows,
                     output.listener(

@@ -28,6 +28,7 @@ final class RunProcess {
   private final OutputRegulator output;
   private final ReplSessions sessions;
   private final LiveRepl.RunSpec spec;
+  private final ReplEnvironment environment;
   private final OutputBuffer recent = new OutputBuffer(Terminal.REPLAY_BYTES);
   private OutputFlow flow = new OutputFlow();
   private TtyProcess process;
@@ -42,13 +43,15 @@ final class RunProcess {
       WorkerExecutor runtimeWork,
       OutputRegulator output,
       ReplSessions sessions,
-      LiveRepl.RunSpec spec) {
+      LiveRepl.RunSpec spec,
+      ReplEnvironment environment) {
     this.containerId = containerId;
     this.runtime = runtime;
     this.runtimeWork = runtimeWork;
     this.output = output;
     this.sessions = sessions;
     this.spec = spec;
+    this.environment = environment;
   }
 
   /** Starts the run command, stopping the one that runs first (Run again restarts). */
@@ -95,7 +98,7 @@ final class RunProcess {
                       + " && echo $$ > "
                       + RUN_PID
                       + " && exec /bin/sh -c \"$PIER_RUN\"");
-          Map<String, String> env =
+          Map<String, String> pierOwn =
               Map.of(
                   "PIER_RUN",
                   spec.command(),
@@ -109,7 +112,7 @@ final class RunProcess {
                       runtime.execTty(
                           containerId,
                           command,
-                          env,
+                          environment.with(pierOwn),
                           120,
                           30,
                           output.listener(

@@ -15,6 +15,7 @@ import io.vertx.core.WorkerExecutor;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -35,6 +36,9 @@ class ReplTerminalsTest {
   /** Every command the terminals ran in the container, in order. */
   private final List<String> commands = new CopyOnWriteArrayList<>();
 
+  /** The environment of every terminal started, in order. */
+  private final List<Map<String, String>> environments = new CopyOnWriteArrayList<>();
+
   private final ReplTerminals terminals =
       new ReplTerminals(
           vertx,
@@ -44,6 +48,7 @@ class ReplTerminalsTest {
           recordingRuntime(),
           runtimeWork,
           new OutputRegulator(context),
+          () -> Map.of("API_TOKEN", "t0k3n", "TERM", "dumb"),
           Duration.ofMinutes(5));
 
   @AfterEach
@@ -51,6 +56,12 @@ class ReplTerminalsTest {
     Mains.await(onContext(() -> Future.all(terminals.endAll()).mapEmpty()), WAIT);
     runtimeWork.close();
     Mains.await(vertx.close(), WAIT);
+  }
+
+  @Test
+  void aTerminalGetsTheOwnersVariablesWithPiersTermOverThem() {
+    Mains.await(onContext(() -> terminals.open(null, 8, 80, 24)), WAIT);
+    assertEquals(Map.of("API_TOKEN", "t0k3n", "TERM", "xterm-256color"), environments.get(0));
   }
 
   @Test
@@ -102,6 +113,7 @@ class ReplTerminalsTest {
                 switch (method.getName()) {
                   case "execTty" -> {
                     commands.add(String.join(" ", (List<String>) args[1]));
+                    environments.add((Map<String, String>) args[2]);
                     yield new IdleTty();
                   }
                   case "execAndWait" -> {

@@ -97,6 +97,7 @@ class SessionBoundsTest {
             workspace,
             new LiveRepl.RunSpec("true", 0, null),
             Duration.ofSeconds(60),
+            ReplEnvironment.NONE,
             paths -> {
               // Like a read of a FIFO: an interrupt does not end the wait.
               boolean done = false;

@@ -7,6 +7,7 @@ import io.pier.common.http.ApiException;
 import io.pier.common.http.HttpErrors;
 import io.pier.common.repl.Labels;
 import io.pier.common.repl.Lifetime;
+import io.pier.common.repl.ReplEnvStore;
 import io.pier.common.repl.Slugs;
 import io.pier.common.repl.Visibility;
 import io.pier.common.template.TemplateCatalog;
@@ -25,6 +26,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +50,7 @@ public final class SchedulerApi {
   private final RateLimiter creations;
   private final PreviewSignIn previewSignIn;
   private final ApiViews views;
+  private final ReplEnvStore environments;
 
   public SchedulerApi(
       ReplService repls,
@@ -59,7 +62,8 @@ public final class SchedulerApi {
       PreviewSignIn previewSignIn,
       RateLimiter creations,
       Function<String, String> previewUrl,
-      Function<String, String> ideUrl) {
+      Function<String, String> ideUrl,
+      ReplEnvStore environments) {
     this.repls = repls;
     this.drains = drains;
     this.templates = templates;
@@ -69,6 +73,7 @@ public final class SchedulerApi {
     this.previewSignIn = previewSignIn;
     this.creations = creations;
     this.views = new ApiViews(previewUrl, ideUrl);
+    this.environments = environments;
   }
 
   /** Adds the API's routes to {@code router}. */
@@ -128,6 +133,7 @@ public final class SchedulerApi {
         .handler(ctx -> withSlug(ctx, slug -> repls.get(slug).map(views::repl)));
     router.patch("/api/repls/:slug").handler(this::patch);
     router.post("/api/repls/:slug/timeout").handler(this::setTimeout);
+    new EnvRoutes(vertx, repls, environments, Clock.systemUTC()).mount(router);
     router
         .post("/api/repls/:slug/start")
         .handler(

@@ -8,10 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pier.common.auth.EnvCipher;
 import io.pier.common.auth.Revocations;
 import io.pier.common.auth.TokenSigner;
 import io.pier.common.http.ApiException;
 import io.pier.common.http.OriginPolicy;
+import io.pier.common.repl.EnvVar;
+import io.pier.common.repl.ReplEnvStore;
 import io.pier.common.repl.Slugs;
 import io.pier.scheduler.FleetKeeper;
 import io.pier.scheduler.ReplService;
@@ -104,7 +107,8 @@ class SchedulerApiTest {
             new PreviewSignIn(auth, tokens, f.service::get, previewUrl),
             new RateLimiter(5, Duration.ofMinutes(1), Clock.systemUTC()),
             previewUrl,
-            slug -> "http://pier.localhost:8080/ide/" + slug)
+            slug -> "http://pier.localhost:8080/ide/" + slug,
+            new ReplEnvStore(f.store, new EnvCipher("a-test-secret-long-enough")))
         .mount(f.vertx, router);
     bearer = tokens.issue("alice", false, Duration.ofHours(1));
     server = await(f.vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
@@ -1169,5 +1173,87 @@ class SchedulerApiTest {
         sendWith("GET", "/api/repls", null, "Cookie", "pier_token=" + bearer),
         401,
         "unauthenticated");
+  }
+
+  @Test
+  void aSecretIsListedByNameAndItsValueIsNeverAnsweredAgain() throws Exception {
+    String slug = createNode().getString("slug");
+    HttpResponse<String> set =
+        send("PUT", "/api/repls/" + slug + "/env/API_TOKEN", "{\"value\":\"t0k3n-s3cr3t\"}");
+    assertEquals(200, set.statusCode(), set.body());
+    assertFalse(set.body().contains("t0k3n-s3cr3t"), set.body());
+    assertEquals(true, new JsonObject(set.body()).getBoolean("secret"), "a secret by default");
+    send("PUT", "/api/repls/" + slug + "/env/MODE", "{\"value\":\"dev\",\"secret\":false}");
+    HttpResponse<String> list = send("GET", "/api/repls/" + slug + "/env", null);
+    assertEquals(200, list.statusCode(), list.body());
+    assertFalse(list.body().contains("t0k3n-s3cr3t"), list.body());
+    JsonArray env = new JsonObject(list.body()).getJsonArray("env");
+    assertEquals("API_TOKEN", env.getJsonObject(0).getString("name"), "by name");
+    assertFalse(env.getJsonObject(0).containsKey("value"));
+    assertEquals("MODE", env.getJsonObject(1).getString("name"));
+    assertEquals("dev", env.getJsonObject(1).getString("value"), "a plain variable shows");
+    for (var info : f.store.list("repls/" + slug + "/env/")) {
+      String stored = new String(f.store.get(info.key()).orElseThrow(), UTF_8);
+      assertFalse(stored.contains("t0k3n-s3cr3t"), "sealed in storage: " + stored);
+    }
+  }
+
+  @Test
+  void aDeletedVariableIsGoneAndDeletingItAgainIs404() throws Exception {
+    String slug = createNode().getString("slug");
+    send("PUT", "/api/repls/" + slug + "/env/A", "{\"value\":\"1\"}");
+    assertEquals(200, send("DELETE", "/api/repls/" + slug + "/env/A", null).statusCode());
+    assertError(send("DELETE", "/api/repls/" + slug + "/env/A", null), 404, "unknown_variable");
+    assertEquals(
+        0,
+        new JsonObject(send("GET", "/api/repls/" + slug + "/env", null).body())
+            .getJsonArray("env")
+            .size());
+  }
+
+  @Test
+  void badVariablesAreRefusedNamingTheProblem() throws Exception {
+    String slug = createNode().getString("slug");
+    String env = "/api/repls/" + slug + "/env/";
+    assertError(send("PUT", env + "PIER_RUN", "{\"value\":\"x\"}"), 400, "invalid_variable");
+    assertError(send("PUT", env + "1A", "{\"value\":\"x\"}"), 400, "invalid_variable");
+    assertError(send("PUT", env + "A", "{\"value\":3}"), 400, "invalid_variable");
+    assertError(
+        send("PUT", env + "A", "{\"value\":\"x\",\"secret\":\"yes\"}"), 400, "invalid_variable");
+    assertError(send("PUT", env + "A", "{\"value\":\"x\",\"other\":1}"), 400, "invalid_request");
+    assertError(send("PUT", env + "A", "[1]"), 400, "malformed_json");
+    assertError(
+        send("PUT", env + "A", "{\"value\":\"" + "x".repeat(9000) + "\"}"),
+        400,
+        "invalid_variable");
+  }
+
+  @Test
+  void anotherUsersReplsVariablesAreForbidden() throws Exception {
+    String slug = createNode().getString("slug");
+    send("PUT", "/api/repls/" + slug + "/env/A", "{\"value\":\"mine\"}");
+    bearer = tokens.issue("mallory", false, Duration.ofHours(1));
+    assertError(send("GET", "/api/repls/" + slug + "/env", null), 403, "forbidden");
+    assertError(
+        send("PUT", "/api/repls/" + slug + "/env/A", "{\"value\":\"theirs\"}"), 403, "forbidden");
+    assertError(send("DELETE", "/api/repls/" + slug + "/env/A", null), 403, "forbidden");
+    assertError(send("GET", "/api/repls/nosuchrepl/env", null), 404, "unknown_repl");
+  }
+
+  @Test
+  void aReplHoldsAtMostAHundredVariables() throws Exception {
+    String slug = createNode().getString("slug");
+    for (int i = 0; i < EnvVar.MAX_VARS; i++) {
+      assertEquals(
+          200, send("PUT", "/api/repls/" + slug + "/env/V" + i, "{\"value\":\"x\"}").statusCode());
+    }
+    assertError(
+        send("PUT", "/api/repls/" + slug + "/env/ONE_MORE", "{\"value\":\"x\"}"),
+        409,
+        "too_many_variables");
+    assertEquals(
+        200,
+        send("PUT", "/api/repls/" + slug + "/env/V0", "{\"value\":\"y\"}").statusCode(),
+        "an existing one may change");
   }
 }

@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pier.common.auth.EnvCipher;
 import io.pier.common.auth.Revocations;
 import io.pier.common.auth.TokenSigner;
 import io.pier.common.http.OriginPolicy;
+import io.pier.common.repl.ReplEnvStore;
 import io.pier.scheduler.FleetKeeper;
 import io.pier.scheduler.FleetSignal;
 import io.pier.scheduler.ReplService;
@@ -92,7 +94,8 @@ class SchedulerApiWireTest {
             new PreviewSignIn(auth, tokens, f.service::get, previewUrl),
             new RateLimiter(5, Duration.ofMinutes(1), clock),
             previewUrl,
-            slug -> "http://pier.localhost:8080/ide/" + slug)
+            slug -> "http://pier.localhost:8080/ide/" + slug,
+            new ReplEnvStore(f.store, new EnvCipher("a-test-secret-long-enough")))
         .mount(f.vertx, router);
     bearer = tokens.issue("root", true, Duration.ofHours(1));
     server = await(f.vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
