@@ -1,41 +1,8 @@
 // The REST API of the scheduler, reached through the edge-proxy on the same origin.
 
-export interface Limits { cpus: number; memoryMb: number; pids: number }
-
-export type ReplState = 'creating' | 'stopped' | 'starting' | 'running' | 'stopping' | 'failed';
-
-/** Who may open a repl's preview: anyone with the link, or only its owner, signed in. */
-export type Visibility = 'public' | 'private';
-
-export interface Repl {
-  slug: string;
-  template: string;
-  owner: string | null;
-  state: ReplState;
-  node: string | null;
-  createdAt: string;
-  lastActiveAt: string;
-  limits?: Limits;
-  previewUrl: string;
-  ideUrl: string;
-  /** Absent from Pier versions before private previews: public. */
-  visibility?: Visibility;
-  /** Names and values its owner gave it (POST /api/repls, PATCH). */
-  labels?: Record<string, string>;
-  /** A timeout after which it is stopped or deleted; null: none. */
-  lifetime?: { timeoutS: number; deadline: string; onTimeout: 'stop' | 'delete' } | null;
-}
-
-export interface Template {
-  name: string;
-  title?: string;
-  description?: string;
-  image?: string;
-  run?: string;
-  port?: number;
-  open?: string;
-  limits?: Limits;
-}
+// The wire's types come from the OpenAPI document (api-types.ts is generated from it).
+import type { Caller, EnvVar, Limits, Repl, ReplState, Template, Visibility } from './api-types';
+export type { EnvVar, Limits, Repl, ReplState, Template, Visibility };
 
 export interface NodeInfo { id?: string; nodeId?: string; [key: string]: unknown }
 
@@ -49,7 +16,7 @@ export class ApiError extends Error {
 }
 
 /** The signed-in user, as `/api/auth/me`, login and signup answer. */
-export interface User { username: string; admin: boolean }
+export type User = Caller;
 
 /**
  * What to do when an API call (other than `/api/auth/*`) answers 401: the session cookie is missing, expired or

@@ -17,6 +17,7 @@ import io.pier.common.repl.Slugs;
 import io.pier.common.store.ObjectStore;
 import io.pier.common.store.s3.S3ObjectStore;
 import io.pier.common.template.TemplateCatalog;
+import io.pier.scheduler.api.ApiContract;
 import io.pier.scheduler.api.SchedulerApi;
 import io.pier.scheduler.auth.Accounts;
 import io.pier.scheduler.auth.AuthApi;
@@ -95,8 +96,18 @@ public final class SchedulerMain {
     return HazelcastCluster.join(config.cluster(), metrics)
         .compose(
             cluster ->
-                wire(cluster.vertx(), config, cluster.state(), store, templates, metrics)
-                    .start()
+                ApiContract.load(cluster.vertx())
+                    .compose(
+                        contract ->
+                            wire(
+                                    cluster.vertx(),
+                                    config,
+                                    cluster.state(),
+                                    store,
+                                    templates,
+                                    metrics,
+                                    contract)
+                                .start())
                     .map(s -> new Running(s, cluster, store))
                     .recover(err -> cluster.close().transform(v -> Future.failedFuture(err))));
   }
@@ -107,7 +118,8 @@ public final class SchedulerMain {
       ClusterState cluster,
       ObjectStore store,
       TemplateCatalog templates,
-      PrometheusMeterRegistry metrics) {
+      PrometheusMeterRegistry metrics,
+      ApiContract contract) {
     Clock clock = Clock.systemUTC();
     SecureRandom random = new SecureRandom();
     SchedulerConfig.AuthSettings auth = config.auth();
@@ -189,7 +201,8 @@ public final class SchedulerMain {
             new RateLimiter(auth.createPerMinute(), Duration.ofMinutes(1), clock),
             config::previewUrl,
             config::ideUrl,
-            new ReplEnvStore(store, new EnvCipher(auth.secret())));
+            new ReplEnvStore(store, new EnvCipher(auth.secret())),
+            contract);
     return new Scheduler(
         vertx,
         config,

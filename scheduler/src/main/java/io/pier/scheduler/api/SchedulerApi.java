@@ -51,6 +51,7 @@ public final class SchedulerApi {
   private final PreviewSignIn previewSignIn;
   private final ApiViews views;
   private final ReplEnvStore environments;
+  private final ApiContract contract;
 
   public SchedulerApi(
       ReplService repls,
@@ -63,7 +64,8 @@ public final class SchedulerApi {
       RateLimiter creations,
       Function<String, String> previewUrl,
       Function<String, String> ideUrl,
-      ReplEnvStore environments) {
+      ReplEnvStore environments,
+      ApiContract contract) {
     this.repls = repls;
     this.drains = drains;
     this.templates = templates;
@@ -74,6 +76,7 @@ public final class SchedulerApi {
     this.creations = creations;
     this.views = new ApiViews(previewUrl, ideUrl);
     this.environments = environments;
+    this.contract = contract;
   }
 
   /** Adds the API's routes to {@code router}. */
@@ -81,6 +84,8 @@ public final class SchedulerApi {
     router
         .route("/api/*")
         .handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES).setHandleFileUploads(false));
+    router.get("/api/openapi.json").handler(ctx -> ctx.json(contract.document()));
+    router.route("/api/*").handler(contract::validate);
     router
         .get("/api/templates")
         .handler(

@@ -25,9 +25,11 @@ import io.pier.scheduler.auth.PreviewSignIn;
 import io.pier.scheduler.auth.RateLimiter;
 import io.pier.scheduler.auth.StoredRevocations;
 import io.pier.scheduler.node.NodeClient;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -42,6 +44,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -52,6 +55,7 @@ import org.junit.jupiter.api.Test;
 class SchedulerApiTest {
   private ReplServiceFixture f;
   private HttpServer server;
+  private Router router;
   private HttpClient http;
   private String base;
 
@@ -65,7 +69,7 @@ class SchedulerApiTest {
 
   private void serve(ReplService.Quotas quotas) throws Exception {
     f = new ReplServiceFixture(quotas);
-    Router router = Router.router(f.vertx);
+    router = Router.router(f.vertx);
     FleetKeeper keeper =
         new FleetKeeper(
             f.vertx,
@@ -108,7 +112,8 @@ class SchedulerApiTest {
             new RateLimiter(5, Duration.ofMinutes(1), Clock.systemUTC()),
             previewUrl,
             slug -> "http://pier.localhost:8080/ide/" + slug,
-            new ReplEnvStore(f.store, new EnvCipher("a-test-secret-long-enough")))
+            new ReplEnvStore(f.store, new EnvCipher("a-test-secret-long-enough")),
+            await(ApiContract.load(f.vertx)))
         .mount(f.vertx, router);
     bearer = tokens.issue("alice", false, Duration.ofHours(1));
     server = await(f.vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
@@ -682,7 +687,7 @@ class SchedulerApiTest {
         send("PATCH", "/api/accounts/alice", "{\"admin\":\"yes\"}"), 400, "invalid_request");
     assertError(
         send("PATCH", "/api/accounts/alice", "{\"admin\":true,\"x\":1}"), 400, "invalid_request");
-    assertError(send("PATCH", "/api/accounts/alice", "nope"), 400, "invalid_request");
+    assertError(send("PATCH", "/api/accounts/alice", "nope"), 400, "malformed_json");
     bearer = null;
     assertError(send("PATCH", "/api/accounts/alice", "{\"admin\":true}"), 401, "unauthenticated");
   }
@@ -1255,5 +1260,50 @@ class SchedulerApiTest {
         200,
         send("PUT", "/api/repls/" + slug + "/env/V0", "{\"value\":\"y\"}").statusCode(),
         "an existing one may change");
+  }
+
+  /** Every route of the API is in the OpenAPI document and every operation the scheduler serves has a route. */
+  @Test
+  void theRoutesAndTheOpenApiDocumentAgree() throws Exception {
+    Set<String> routes = new TreeSet<>();
+    for (Route route : router.getRoutes()) {
+      String path = route.getPath();
+      if (path == null || path.contains("*") || route.methods() == null) continue;
+      for (HttpMethod method : route.methods()) {
+        routes.add(method.name() + " " + path.replaceAll(":([A-Za-z]+)", "{$1}"));
+      }
+    }
+    Set<String> documented = new TreeSet<>();
+    JsonObject paths = ApiContract.read().getJsonObject("paths");
+    for (String path : paths.fieldNames()) {
+      JsonObject item = paths.getJsonObject(path);
+      for (String method : List.of("get", "put", "post", "patch", "delete")) {
+        JsonObject operation = item.getJsonObject(method);
+        // Routes another service serves behind the edge (the IDE session, exec, files) are
+        // documented only.
+        if (operation != null && operation.getString("x-pier-served-by") == null) {
+          documented.add(method.toUpperCase(Locale.ROOT) + " " + path);
+        }
+      }
+    }
+    assertEquals(documented, routes);
+  }
+
+  @Test
+  void theDocumentIsServedAndABodyThatBreaksItIsRefusedNamingTheField() throws Exception {
+    HttpResponse<String> document = sendWith("GET", "/api/openapi.json", null);
+    assertEquals(200, document.statusCode());
+    assertEquals("3.1.0", new JsonObject(document.body()).getString("openapi"));
+    JsonObject refused =
+        assertError(
+            send("POST", "/api/repls", "{\"template\":\"node\",\"timeoutS\":\"soon\"}"),
+            400,
+            "invalid_timeout");
+    assertTrue(refused.getString("message").contains("timeoutS"), refused.encode());
+    assertError(
+        send("POST", "/api/repls", "{\"template\":7}"),
+        400,
+        "invalid_request",
+        "a template is a name");
   }
 }

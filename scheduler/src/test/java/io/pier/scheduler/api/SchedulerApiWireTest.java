@@ -95,7 +95,8 @@ class SchedulerApiWireTest {
             new RateLimiter(5, Duration.ofMinutes(1), clock),
             previewUrl,
             slug -> "http://pier.localhost:8080/ide/" + slug,
-            new ReplEnvStore(f.store, new EnvCipher("a-test-secret-long-enough")))
+            new ReplEnvStore(f.store, new EnvCipher("a-test-secret-long-enough")),
+            await(ApiContract.load(f.vertx)))
         .mount(f.vertx, router);
     bearer = tokens.issue("root", true, Duration.ofHours(1));
     server = await(f.vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));

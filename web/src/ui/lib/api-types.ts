@@ -1,0 +1,88 @@
+// Generated from scheduler/src/main/resources/openapi.yaml by ApiTypesTest: do not edit.
+// After changing the document: mvn -pl scheduler -am test -Dtest=ApiTypesTest -Dpier.writeApiTypes=true
+
+export interface ErrorBody {
+  /** A stable code, such as unknown_repl. */
+  error: string;
+  /** What went wrong, for people. */
+  message: string;
+}
+
+export interface Caller {
+  username: string;
+  admin: boolean;
+}
+
+/** A template a repl is made from (its pier.json). */
+export interface Template {
+  name: string;
+  title: string;
+  description?: string | null;
+  /** The runner image its repls run in. */
+  image: string;
+  /** Run before each run, such as npm install. */
+  install?: string | null;
+  run: string;
+  mode: 'web' | 'console';
+  /** Where a web template's app listens; null for a console one. */
+  port?: number | null;
+  /** The file the IDE opens first. */
+  open?: string | null;
+  runtime?: string | null;
+  limits: Limits;
+}
+
+export type ReplState = 'creating' | 'stopped' | 'starting' | 'running' | 'stopping' | 'failed';
+
+/** Who may open a repl's preview: anyone with the link, or only its owner, signed in. */
+export type Visibility = 'public' | 'private';
+
+export type OnTimeout = 'stop' | 'delete';
+
+export type Labels = Record<string, string>;
+
+export interface NewRepl {
+  template: string;
+  visibility?: Visibility;
+  labels?: Labels;
+  timeoutS?: number;
+  onTimeout?: OnTimeout;
+}
+
+export interface Limits {
+  cpus: number;
+  memoryMb: number;
+  pids: number;
+  diskMb?: number;
+  runtime?: string;
+}
+
+export interface Lifetime {
+  timeoutS: number;
+  deadline: string;
+  onTimeout: OnTimeout;
+}
+
+export interface Repl {
+  slug: string;
+  template: string;
+  owner: string;
+  state: ReplState;
+  node?: string | null;
+  createdAt: string;
+  lastActiveAt: string;
+  limits: Limits;
+  visibility: Visibility;
+  labels: Labels;
+  lifetime?: Lifetime | null;
+  previewUrl: string;
+  ideUrl: string;
+}
+
+export interface EnvVar {
+  name: string;
+  secret: boolean;
+  updatedAt: string;
+  /** A plain variable's value; never a secret's. */
+  value?: string;
+}
