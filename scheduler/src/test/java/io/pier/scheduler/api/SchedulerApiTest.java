@@ -157,7 +157,8 @@ class SchedulerApiTest {
         body == null
             ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofString(body));
-    if (body != null) b.header("Content-Type", "application/json");
+    if (body != null && !List.of(headers).contains("Content-Type"))
+      b.header("Content-Type", "application/json");
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString(UTF_8));
   }
 
@@ -1305,5 +1306,19 @@ class SchedulerApiTest {
         400,
         "invalid_request",
         "a template is a name");
+  }
+
+  @Test
+  void aJsonBodySentWithoutItsContentTypeIsStillRead() throws Exception {
+    HttpResponse<String> created =
+        sendWith(
+            "POST",
+            "/api/repls",
+            "{\"template\":\"node\"}",
+            "Authorization",
+            "Bearer " + bearer,
+            "Content-Type",
+            "application/x-www-form-urlencoded");
+    assertEquals(201, created.statusCode(), created.body());
   }
 }
