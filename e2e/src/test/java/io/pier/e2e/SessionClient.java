@@ -40,6 +40,12 @@ final class SessionClient implements AutoCloseable {
   private final Map<Integer, StringBuffer> channels = new ConcurrentHashMap<>();
   private final Object arrivals = new Object();
 
+  /** The protocol's schema, checked against every text frame the server sends. */
+  private static final SessionSchema SCHEMA = SessionSchema.load();
+
+  /** Frames the server sent that do not fit the schema: the session fails when it closes. */
+  private final List<String> misfits = new CopyOnWriteArrayList<>();
+
   private SessionClient(WebSocketClient client, boolean ownsClient, WebSocket socket) {
     this.client = client;
     this.ownsClient = ownsClient;
@@ -47,6 +53,7 @@ final class SessionClient implements AutoCloseable {
     socket.textMessageHandler(
         text -> {
           JsonObject message = new JsonObject(text);
+          SCHEMA.problemWithServerMessage(message).ifPresent(misfits::add);
           Object id = message.getValue("id");
           if (id instanceof Number n && pending.containsKey(n.intValue())) {
             pending.remove(n.intValue()).complete(message);
@@ -199,5 +206,10 @@ final class SessionClient implements AutoCloseable {
   public void close() {
     if (!socket.isClosed()) Mains.await(socket.close(), WAIT);
     if (ownsClient) Mains.await(client.close(), WAIT);
+    if (!misfits.isEmpty()) {
+      throw new AssertionError(
+          "frames that do not fit docs/session-protocol.schema.json:\n"
+              + String.join("\n", misfits));
+    }
   }
 }
