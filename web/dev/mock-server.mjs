@@ -314,6 +314,28 @@ async function api(req, res, url) {
     repls.delete(r.slug);
     return send(res, 200, { slug: r.slug, deleted: true });
   }
+  if (parts[3] === 'env') {
+    // The repl's variables; a secret's value is never answered (as the real API).
+    r.env ??= new Map();
+    const view = (v) => (v.secret ? { name: v.name, secret: true, updatedAt: v.updatedAt } : { ...v });
+    if (parts.length === 4 && method === 'GET') {
+      return send(res, 200, { env: [...r.env.values()].sort((a, b) => a.name.localeCompare(b.name)).map(view) });
+    }
+    const name = parts[4];
+    if (parts.length === 5 && method === 'PUT') {
+      let body;
+      try { body = JSON.parse(await readBody(req)); } catch { return fail(res, 400, 'malformed_json', 'the body is not JSON'); }
+      if (!/^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(name) || name.startsWith('PIER_')) return fail(res, 400, 'invalid_variable', `'${name}' is not a variable name: letters, digits and '_', not starting with a digit`);
+      if (typeof body?.value !== 'string') return fail(res, 400, 'invalid_variable', '"value" must be a string');
+      const v = { name, value: body.value, secret: body.secret !== false, updatedAt: now() };
+      r.env.set(name, v);
+      return send(res, 200, view(v));
+    }
+    if (parts.length === 5 && method === 'DELETE') {
+      if (!r.env.delete(name)) return fail(res, 404, 'unknown_variable', `no variable named '${name}'`);
+      return send(res, 200, { name, deleted: true });
+    }
+  }
   if (parts[3] === 'start' && method === 'POST') {
     if (r.state === 'running') return send(res, 200, replJson(r, req));
     if (r.state === 'starting') {

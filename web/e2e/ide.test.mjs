@@ -294,6 +294,38 @@ test('the IDE edits, saves, runs, previews and opens a terminal', { timeout: 15 
     await page.screenshot({ path: path.join(SHOTS, 'ide.png'), animations: 'disabled' });
   });
 
+  await step('a secret set in the IDE is listed by name only and reaches a new terminal', async () => {
+    const secretValue = `s3cr3t-${Date.now().toString(36)}`;
+    await page.click('[data-testid="secrets-button"]');
+    await page.locator('[data-testid="env-dialog"]').waitFor({ timeout: STEP_MS });
+    await page.fill('[data-testid="env-name"]', '1BAD');
+    await page.click('[data-testid="env-save"]');
+    await page.locator('[data-testid="env-problem"]:has-text("letters")').waitFor({ timeout: STEP_MS });
+    await page.fill('[data-testid="env-name"]', 'API_TOKEN');
+    await page.fill('[data-testid="env-value"]', secretValue);
+    await page.click('[data-testid="env-save"]');
+    await page.locator('[data-testid="env-row-API_TOKEN"]').waitFor({ timeout: STEP_MS });
+    assert.ok(!(await page.locator('[data-testid="env-dialog"]').innerText()).includes(secretValue), 'the secret is not shown');
+    const listed = await apiCall('GET', `/api/repls/${slug}/env`);
+    assert.deepEqual(listed.body.env.map((v) => [v.name, v.secret, v.value]), [['API_TOKEN', true, undefined]]);
+    await page.screenshot({ path: path.join(SHOTS, 'ide-secrets.png'), animations: 'disabled' });
+    await page.click('[data-testid="env-close"]');
+    if (mock) return; // the mock's shell has no environment
+    await page.click('[data-testid="new-terminal"]');
+    const term = page.locator('[data-testid^="terminal-"]:visible').last();
+    await term.waitFor({ timeout: STEP_MS });
+    const id = await term.getAttribute('data-testid');
+    await term.click();
+    // Printed reversed, so that the typed command line cannot be what matches.
+    await page.keyboard.type('echo "$API_TOKEN" | rev');
+    await page.keyboard.press('Enter');
+    const reversed = [...secretValue].reverse().join('');
+    await until(([sel, text]) => {
+      const rows = document.querySelector(`[data-testid="${sel}"] .xterm-rows`);
+      return rows && [...rows.children].some((row) => row.textContent.trim() === text);
+    }, [id, reversed]);
+  });
+
   await step('after a reload the editor shows the saved edit', async () => {
     await page.reload();
     await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: START_MS });

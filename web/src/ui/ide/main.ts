@@ -1,6 +1,7 @@
 // The IDE page (/ide/<slug>): start progress, then the session, file tree, editor, terminals, run and preview.
 import '../styles/base.css';
 import '../styles/ide.css';
+import { openSecrets } from './secrets';
 import { h, clear, isMac } from '../lib/dom';
 import { icon, logo } from '../lib/icons';
 import {
@@ -151,7 +152,10 @@ class Ide {
           h('span', { class: 'repl-name mono', testid: 'repl-slug' }, slug)),
         this.templateChip),
       h('div', { class: 'header-center' }, this.runButton, this.stopButton),
-      h('div', { class: 'header-right' }, this.conn));
+      h('div', { class: 'header-right' },
+        h('button', { class: 'btn btn-ghost btn-sm', testid: 'secrets-button', title: 'Environment variables and secrets', onclick: () => openSecrets(slug) },
+          icon('lock', 13), 'Secrets'),
+        this.conn));
 
     // Layout: tree | editor over panel | preview, with draggable splitters.
     const main = h('div', { class: 'ide-main' });

@@ -69,6 +69,10 @@ export const startRepl = (slug: string) => api<Repl>('POST', `/api/repls/${encod
 export const stopRepl = (slug: string) => api<Repl>('POST', `/api/repls/${encodeURIComponent(slug)}/stop`);
 export const setVisibility = (slug: string, visibility: Visibility) => api<Repl>('PATCH', `/api/repls/${encodeURIComponent(slug)}`, { visibility });
 export const deleteRepl = (slug: string) => api<{ slug: string; deleted: boolean }>('DELETE', `/api/repls/${encodeURIComponent(slug)}`);
+const envPath = (slug: string, name?: string) => `/api/repls/${encodeURIComponent(slug)}/env${name === undefined ? '' : `/${encodeURIComponent(name)}`}`;
+export const listEnv = (slug: string) => api<{ env: EnvVar[] }>('GET', envPath(slug)).then((r) => r.env ?? []);
+export const setEnv = (slug: string, name: string, value: string, secret: boolean) => api<EnvVar>('PUT', envPath(slug, name), { value, secret });
+export const deleteEnv = (slug: string, name: string) => api<{ name: string; deleted: boolean }>('DELETE', envPath(slug, name));
 export const listTemplates = () => api<{ templates: Template[] }>('GET', '/api/templates').then((r) => r.templates ?? []);
 export const me = () => api<User>('GET', '/api/auth/me');
 export const signIn = (username: string, password: string) => api<User>('POST', '/api/auth/login', { username, password });
@@ -93,6 +97,9 @@ export function errorTitle(code: string): string {
     too_large: 'Too large',
     unauthenticated: 'Not signed in',
     forbidden: 'Not your repl',
+    invalid_variable: 'Invalid variable',
+    too_many_variables: 'Too many variables',
+    unknown_variable: 'No such variable',
     forbidden_origin: 'Refused: another site sent this',
     rate_limited: 'Too many requests',
     bad_credentials: 'Wrong username or password',
