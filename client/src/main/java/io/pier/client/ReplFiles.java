@@ -70,6 +70,13 @@ public final class ReplFiles {
     return entries;
   }
 
+  /** What is at {@code path}: its name, {@code type} ({@code file}, {@code dir}, …) and size. */
+  public Entry stat(String path) {
+    JsonNode stat = http.call("GET", files(path) + "?stat=true", null);
+    return new Entry(
+        stat.path("name").asText(), stat.path("type").asText(), stat.path("size").asLong());
+  }
+
   public void delete(String path) {
     http.call("DELETE", files(path), null);
   }
