@@ -109,11 +109,11 @@ final class Commands {
 
   private int exec(List<String> args) {
     Arguments a =
-        Arguments.parse(args, Set.of("--cwd", "--env", "--timeout"), Set.of("--background"))
-            .atMost(1);
+        Arguments.parse(args, Set.of("--cwd", "--env", "--timeout"), Set.of("--background"));
     String slug = a.required(0, "repl slug");
     if (a.rest().isEmpty())
       throw new UsageError("exec needs the command after --: pierctl exec SLUG -- CMD ARGS...");
+    a.atMost(1);
     ExecRequest request = ExecRequest.of(a.rest());
     if (a.option("--cwd") != null) request.cwd(a.option("--cwd"));
     if (a.option("--timeout") != null) request.timeout(Durations.parse(a.option("--timeout")));
