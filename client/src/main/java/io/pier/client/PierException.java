@@ -33,8 +33,7 @@ public final class PierException extends RuntimeException {
   }
 
   /** One readable line: the message, then status and code, e.g. {@code no such repl (404 unknown_repl)}. */
-  @Override
-  public String toString() {
+  public String line() {
     return getMessage() + " (" + (status == 0 ? "" : status + " ") + code + ")";
   }
 }

@@ -78,7 +78,7 @@ class PierClientTest {
     assertEquals(404, e.status());
     assertEquals("unknown_repl", e.code());
     assertEquals("no repl named 'nope'", e.getMessage());
-    assertEquals("no repl named 'nope' (404 unknown_repl)", e.toString());
+    assertEquals("no repl named 'nope' (404 unknown_repl)", e.line());
   }
 
   @Test

@@ -103,7 +103,7 @@ class ClientIT {
     PierException gone = assertThrows(PierException.class, () -> client.repls().get(repl.slug()));
     assertEquals(404, gone.status());
     assertEquals("unknown_repl", gone.code());
-    assertTrue(gone.toString().endsWith("(404 unknown_repl)"), gone.toString());
+    assertTrue(gone.line().endsWith("(404 unknown_repl)"), gone.line());
   }
 
   @Test
@@ -186,7 +186,7 @@ class ClientIT {
     } catch (PierException e) {
       assumeTrue(
           e.status() != 404 && e.status() != 405 || e.code().equals("unknown_repl"),
-          route + " is not in this build: " + e);
+          route + " is not in this build: " + e.line());
       throw e;
     }
   }
