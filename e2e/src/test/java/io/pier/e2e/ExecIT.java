@@ -112,6 +112,33 @@ class ExecIT {
   }
 
   @Test
+  void aStreamedCommandWhoseClientLeavesIsKilled() throws Exception {
+    HttpRequest request =
+        request("/api/repls/" + slug + "/exec")
+            .header("Accept", "text/event-stream")
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    cmd("sh", "-c", "echo up; exec sleep 299").encode()))
+            .build();
+    HttpResponse<InputStream> response =
+        HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    BufferedReader reader =
+        new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
+    assertEquals("start", nextEvent(reader)[0]);
+    assertEquals("stdout", nextEvent(reader)[0]);
+    assertTrue(exec(cmd("ps", "-eo", "args")).getString("stdout").contains("sleep 299"));
+    reader.close();
+    // The edge passes the disconnect on; the node-agent then kills the process group. Each look is
+    // an exec.
+    String left = "";
+    for (int look = 0; look < 100; look++) {
+      left = exec(cmd("ps", "-eo", "args")).getString("stdout");
+      if (!left.contains("sleep 299")) break;
+    }
+    assertFalse(left.contains("sleep 299"), left);
+  }
+
+  @Test
   void aBackgroundProcessIsListedReadWaitedForAndKilled() throws Exception {
     HttpResponse<String> started =
         api(
