@@ -77,6 +77,23 @@ class ExecIT {
   }
 
   @Test
+  void theOwnersVariablesReachTheCommandAndTheRequestsGoOverThem() throws Exception {
+    for (String name : List.of("OWNER_SECRET", "OWNER_PLAIN")) {
+      HttpResponse<String> set =
+          api(
+              "PUT",
+              "/api/repls/" + slug + "/env/" + name,
+              new JsonObject().put("value", name.toLowerCase()).encode());
+      assertEquals(200, set.statusCode(), set.body());
+    }
+    JsonObject done =
+        exec(
+            cmd("sh", "-c", "echo \"$OWNER_SECRET $OWNER_PLAIN\"")
+                .put("env", new JsonObject().put("OWNER_PLAIN", "from the request")));
+    assertEquals("owner_secret from the request\n", done.getString("stdout"), done.encode());
+  }
+
+  @Test
   void aCommandPastItsTimeoutIsKilledWithItsChildren() throws Exception {
     JsonObject done = exec(cmd("sh", "-c", "sleep 101 & sleep 100; echo never").put("timeoutS", 1));
     assertTrue(done.getBoolean("timedOut"), done.encode());

@@ -86,7 +86,8 @@ final class ProcessStarter {
                     .execPiped(
                         repl.sandboxId(),
                         ExecCommand.argv(request),
-                        ExecCommand.env(request),
+                        // The owner's variables, read afresh, with the request's over them.
+                        repl.environment().with(ExecCommand.env(request)),
                         request.cwd(),
                         process.listener()),
             false)
