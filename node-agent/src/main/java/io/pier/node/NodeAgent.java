@@ -7,6 +7,8 @@ import io.pier.common.auth.TokenSigner;
 import io.pier.common.cluster.ClusterState;
 import io.pier.common.http.HttpErrors;
 import io.pier.common.http.OpsRoutes;
+import io.pier.node.exec.ExecLimits;
+import io.pier.node.exec.ExecRoutes;
 import io.pier.node.images.RunnerImages;
 import io.pier.node.sandbox.ImageStore;
 import io.pier.node.session.SessionHub;
@@ -126,6 +128,7 @@ public final class NodeAgent {
     // A repl's user-facing routes (the IDE session, the programs' API), relayed by the edge-proxy:
     // its owner only.
     router.route("/api/repls/:slug/*").handler(replCallers::admit);
+    new ExecRoutes(vertx, ExecLimits.defaults(), metrics, ReplCallers::live).mount(router);
     router.get("/api/repls/:slug/session").handler(sessionUpgrades::session);
     router.get("/internal/repls/:slug/sync").handler(internalApi::syncStatus);
     router.post("/internal/drain").handler(ctx -> internalApi.setDraining(ctx, true));

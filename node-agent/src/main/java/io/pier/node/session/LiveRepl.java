@@ -36,6 +36,8 @@ public final class LiveRepl {
 
   private final Context context;
   private final String slug;
+  private final String sandboxId;
+  private final SandboxExec sandbox;
   private final WorkspaceFiles files;
   private final RunSpec runSpec;
   private final Consumer<Collection<String>> saved;
@@ -66,6 +68,8 @@ public final class LiveRepl {
       Consumer<Collection<String>> saved) {
     this.context = context;
     this.slug = slug;
+    this.sandboxId = containerId;
+    this.sandbox = runtime;
     this.files = new WorkspaceFiles(workspace);
     this.runSpec = runSpec;
     this.saved = saved;
@@ -95,6 +99,16 @@ public final class LiveRepl {
   /** The variables its owner set, for a process started in it. */
   public ReplEnvironment environment() {
     return environment;
+  }
+
+  /** The id of the repl's sandbox, for {@link #sandbox()}. */
+  public String sandboxId() {
+    return sandboxId;
+  }
+
+  /** Starts processes in the repl's sandbox, as its user (the programs' exec). */
+  public SandboxExec sandbox() {
+    return sandbox;
   }
 
   public WorkspaceFiles files() {

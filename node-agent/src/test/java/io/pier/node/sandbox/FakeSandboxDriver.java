@@ -1,6 +1,7 @@
 package io.pier.node.sandbox;
 
 import com.sun.net.httpserver.HttpServer;
+import io.pier.node.runtime.PipedProcess;
 import io.pier.node.runtime.TtyProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -183,6 +184,27 @@ public final class FakeSandboxDriver implements SandboxDriver {
       listener.exited(code);
     }
     return new IdleTty();
+  }
+
+  /** The short programs as {@link #execTty} runs them, {@code echo}'s words on stdout; the rest idles until closed. */
+  @Override
+  public PipedProcess execPiped(
+      String id,
+      List<String> command,
+      Map<String, String> env,
+      String workingDir,
+      PipedProcess.Listener listener) {
+    int code = run(id, command);
+    if (code >= 0) {
+      if (command.get(0).equals("echo")) {
+        listener.output(
+            PipedProcess.Stream.STDOUT,
+            (String.join(" ", command.subList(1, command.size())) + "\n")
+                .getBytes(StandardCharsets.UTF_8));
+      }
+      listener.exited(code);
+    }
+    return () -> {};
   }
 
   @Override

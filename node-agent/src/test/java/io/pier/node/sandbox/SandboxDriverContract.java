@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pier.common.repl.Limits;
+import io.pier.node.runtime.PipedProcess;
 import io.pier.node.runtime.TtyProcess;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -104,6 +105,39 @@ public abstract class SandboxDriverContract {
     String id = start(slug(), 0).handle().id();
     assertEquals(0, driver().execAndWait(id, List.of("true"), WAIT));
     assertNotEquals(0, driver().execAndWait(id, List.of("false"), WAIT));
+  }
+
+  @Test
+  void aPipedProcessPrintsOnStdoutAndItsEndIsReported() throws Exception {
+    String id = start(slug(), 0).handle().id();
+    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    CompletableFuture<Integer> exited = new CompletableFuture<>();
+    PipedProcess process =
+        driver()
+            .execPiped(
+                id,
+                List.of("echo", "from-the-sandbox"),
+                Map.of(),
+                "/workspace",
+                new PipedProcess.Listener() {
+                  @Override
+                  public void output(PipedProcess.Stream stream, byte[] data) {
+                    if (stream != PipedProcess.Stream.STDOUT) return;
+                    synchronized (stdout) {
+                      stdout.writeBytes(data);
+                    }
+                  }
+
+                  @Override
+                  public void exited(int code) {
+                    exited.complete(code);
+                  }
+                });
+    assertEquals(0, exited.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+    process.close();
+    synchronized (stdout) {
+      assertEquals("from-the-sandbox\n", stdout.toString(StandardCharsets.UTF_8));
+    }
   }
 
   @Test

@@ -15,10 +15,12 @@ import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Image;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.StreamType;
 import com.github.dockerjava.api.model.Volume;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import io.pier.node.runtime.PipedProcess;
 import io.pier.node.runtime.ReplFirewall;
 import io.pier.node.runtime.TtyProcess;
 import java.io.IOException;
@@ -290,6 +292,67 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     DockerTty tty = new DockerTty(docker, execId, stdin, stream);
     tty.resize(cols, rows);
     return tty;
+  }
+
+  @Override
+  public PipedProcess execPiped(
+      String id,
+      List<String> command,
+      Map<String, String> env,
+      String workingDir,
+      PipedProcess.Listener listener) {
+    List<String> envList = new ArrayList<>();
+    env.forEach((k, v) -> envList.add(k + "=" + v));
+    String execId =
+        docker
+            .execCreateCmd(id)
+            .withAttachStdout(true)
+            .withAttachStderr(true)
+            .withUser(RUNNER_USER)
+            .withWorkingDir(workingDir)
+            .withEnv(envList)
+            .withCmd(command.toArray(String[]::new))
+            .exec()
+            .getId();
+    ResultCallback.Adapter<Frame> stream =
+        new ResultCallback.Adapter<>() {
+          @Override
+          public void onNext(Frame frame) {
+            listener.output(
+                frame.getStreamType() == StreamType.STDERR
+                    ? PipedProcess.Stream.STDERR
+                    : PipedProcess.Stream.STDOUT,
+                frame.getPayload());
+          }
+
+          @Override
+          public void onComplete() {
+            finished();
+          }
+
+          @Override
+          public void onError(Throwable throwable) {
+            finished();
+          }
+
+          private void finished() {
+            Integer code = null;
+            try {
+              code = docker.inspectExecCmd(execId).exec().getExitCode();
+            } catch (RuntimeException e) {
+              // the container is gone; there is no exit code to tell
+            }
+            listener.exited(code == null ? -1 : code);
+          }
+        };
+    docker.execStartCmd(execId).exec(stream);
+    return () -> {
+      try {
+        stream.close();
+      } catch (IOException e) {
+        // already closed
+      }
+    };
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.pier.node.runtime.docker;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import io.pier.node.runtime.EgressPolicy;
+import io.pier.node.runtime.PipedProcess;
 import io.pier.node.runtime.ReplFirewall;
 import io.pier.node.runtime.TtyProcess;
 import io.pier.node.sandbox.Capabilities;
@@ -231,6 +232,16 @@ public final class DockerSandboxDriver implements SandboxDriver {
       int rows,
       TtyProcess.Listener listener) {
     return engine.execTty(id, command, env, cols, rows, listener);
+  }
+
+  @Override
+  public PipedProcess execPiped(
+      String id,
+      List<String> command,
+      Map<String, String> env,
+      String workingDir,
+      PipedProcess.Listener listener) {
+    return engine.execPiped(id, command, env, workingDir, listener);
   }
 
   @Override
