@@ -2,8 +2,8 @@ package io.pier.scheduler;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.pier.common.auth.EnvCipher;
 import io.pier.common.auth.ApiKeyTable;
+import io.pier.common.auth.EnvCipher;
 import io.pier.common.auth.Revocations;
 import io.pier.common.auth.TokenSigner;
 import io.pier.common.cluster.ClusterState;

@@ -10,9 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pier.common.auth.ApiKeyTable;
 import io.pier.common.auth.ApiKeyText;
+import io.pier.common.auth.EnvCipher;
 import io.pier.common.auth.Revocations;
 import io.pier.common.auth.TokenSigner;
 import io.pier.common.http.OriginPolicy;
+import io.pier.common.repl.ReplEnvStore;
 import io.pier.common.store.ObjectStore;
 import io.pier.scheduler.FleetKeeper;
 import io.pier.scheduler.ReplService;
@@ -104,7 +106,9 @@ class ApiKeysApiTest {
             new PreviewSignIn(auth, tokens, f.service::get, previewUrl),
             new RateLimiter(5, Duration.ofMinutes(1), f.clock),
             previewUrl,
-            slug -> "http://pier.localhost:8080/ide/" + slug)
+            slug -> "http://pier.localhost:8080/ide/" + slug,
+            new ReplEnvStore(f.store, new EnvCipher(SECRET)),
+            await(ApiContract.load(f.vertx)))
         .mount(f.vertx, router);
     alice = tokens.issue("alice", false, Duration.ofDays(30));
     root = tokens.issue("root", true, Duration.ofDays(30));

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.pier.common.auth.EnvCipher;
 import io.pier.common.auth.ApiKeyTable;
+import io.pier.common.auth.EnvCipher;
 import io.pier.common.auth.Revocations;
 import io.pier.common.auth.TokenSigner;
 import io.pier.common.http.OriginPolicy;
