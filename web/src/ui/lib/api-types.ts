@@ -11,7 +11,26 @@ export interface ErrorBody {
 export interface Caller {
   username: string;
   admin: boolean;
+  /** The id of the API key the call carried (GET /api/auth/me). */
+  apiKey?: string | null;
 }
+
+/** An API key as its owner sees it, never with its secret. */
+export interface ApiKey {
+  id: string;
+  name: string;
+  owner: string;
+  createdAt: string;
+  expiresAt: string | null;
+  expired: boolean;
+  /** To the minute. */
+  lastUsedAt: string | null;
+}
+
+export type NewApiKey = ApiKey & {
+  /** pier_<id>_<secret>; send it as Authorization: Bearer. */
+  key: string;
+};
 
 /** A template a repl is made from (its pier.json). */
 export interface Template {

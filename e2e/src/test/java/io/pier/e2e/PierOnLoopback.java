@@ -230,6 +230,9 @@ public final class PierOnLoopback implements AutoCloseable {
   /** The first scheduler's API port (its /metrics and health endpoints live there too). */
   final int schedulerPort;
 
+  /** Every scheduler's API port, the first one's first. */
+  final List<Integer> schedulerPorts = new ArrayList<>();
+
   final S3ObjectStore store;
   final DockerClient docker;
   final List<Node> nodes = new ArrayList<>();
@@ -282,7 +285,6 @@ public final class PierOnLoopback implements AutoCloseable {
     serviceToken = signer.issue("service:e2e", true, Duration.ofHours(2));
     metricsToken = signer.metricsToken();
 
-    List<Integer> schedulerPorts = new ArrayList<>();
     for (int i = 0; i < options.schedulers(); i++) {
       schedulerPorts.add(freePort());
       schedulers.add(

@@ -1,6 +1,8 @@
 package io.pier.edge;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.pier.common.auth.ApiKeyTable;
 import io.pier.common.auth.Revocations;
 import io.pier.common.auth.TokenSigner;
 import io.pier.common.cluster.ClusterState;
@@ -61,10 +63,18 @@ public final class EdgeProxyMain {
   private static EdgeProxy wire(
       Vertx vertx, EdgeConfig config, ClusterState cluster, PrometheusMeterRegistry metrics) {
     Clock clock = Clock.systemUTC();
-    // Sign-outs and role changes revoke tokens before they expire: followed through the cluster.
+    // Sign-outs and role changes revoke tokens before they expire, and API keys come and go:
+    // both followed through the cluster.
+    ApiKeyTable apiKeys = ApiKeyTable.following(vertx, cluster.apiKeys(), clock);
     TokenSigner tokens =
         new TokenSigner(
-            config.authSecret(), clock, Revocations.following(vertx, cluster.revocations(), clock));
+            config.authSecret(),
+            clock,
+            Revocations.following(vertx, cluster.revocations(), clock),
+            apiKeys);
+    Gauge.builder("pier.auth.api_keys", apiKeys, ApiKeyTable::size)
+        .description("API keys in this service's table (every account's)")
+        .register(metrics);
     EdgeConfig.Capacity capacity = config.capacity();
     RelayLimits sessionLimits =
         new RelayLimits(

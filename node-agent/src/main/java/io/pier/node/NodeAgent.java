@@ -1,6 +1,8 @@
 package io.pier.node;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.pier.common.auth.ApiKeyTable;
 import io.pier.common.auth.Credentials;
 import io.pier.common.auth.Revocations;
 import io.pier.common.auth.TokenSigner;
@@ -88,12 +90,18 @@ public final class NodeAgent {
     this.host = host;
     this.metrics = metrics;
     this.sessions = new SessionHub(vertx, config.sessions(), metrics);
-    // Sign-outs and role changes revoke tokens before they expire: followed through the cluster.
+    // Sign-outs and role changes revoke tokens before they expire, and API keys come and go:
+    // both followed through the cluster.
+    ApiKeyTable apiKeys = ApiKeyTable.following(vertx, cluster.apiKeys(), Clock.systemUTC());
+    Gauge.builder("pier.auth.api_keys", apiKeys, ApiKeyTable::size)
+        .description("API keys in this service's table (every account's)")
+        .register(metrics);
     this.tokens =
         new TokenSigner(
             config.authSecret(),
             Clock.systemUTC(),
-            Revocations.following(vertx, cluster.revocations(), Clock.systemUTC()));
+            Revocations.following(vertx, cluster.revocations(), Clock.systemUTC()),
+            apiKeys);
     this.draining = new DrainingMark(config.dataDir());
     this.heartbeat =
         new NodeHeartbeat(vertx, config, cluster, imageStore, host, runnerImages, draining);

@@ -10,6 +10,7 @@ import io.pier.common.store.ObjectStore;
 import io.pier.common.template.TemplateCatalog;
 import io.pier.scheduler.api.SchedulerApi;
 import io.pier.scheduler.auth.Accounts;
+import io.pier.scheduler.auth.ApiKeys;
 import io.pier.scheduler.auth.StoredRevocations;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -38,6 +39,7 @@ public final class Scheduler {
   private final FleetKeeper keeper;
   private final StoredRevocations revoker;
   private final Accounts accounts;
+  private final ApiKeys apiKeys;
   private final SchedulerApi api;
   private final TokenSigner tokens;
   private final PrometheusMeterRegistry metrics;
@@ -56,6 +58,7 @@ public final class Scheduler {
       FleetKeeper keeper,
       StoredRevocations revoker,
       Accounts accounts,
+      ApiKeys apiKeys,
       SchedulerApi api,
       TokenSigner tokens,
       PrometheusMeterRegistry metrics) {
@@ -68,6 +71,7 @@ public final class Scheduler {
     this.keeper = keeper;
     this.revoker = revoker;
     this.accounts = accounts;
+    this.apiKeys = apiKeys;
     this.api = api;
     this.tokens = tokens;
     this.metrics = metrics;
@@ -98,6 +102,11 @@ public final class Scheduler {
         .onSuccess(
             n -> {
               if (n > 0) LOG.info("{} token revocations restored from storage", n);
+            })
+        .compose(n -> apiKeys.restore())
+        .onSuccess(
+            n -> {
+              if (n > 0) LOG.info("{} API keys published from storage", n);
             })
         .compose(n -> adviseOnAdministrators())
         .compose(

@@ -2,6 +2,7 @@ package io.pier.scheduler;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.pier.common.auth.ApiKeyTable;
 import io.pier.common.auth.EnvCipher;
 import io.pier.common.auth.Revocations;
 import io.pier.common.auth.TokenSigner;
@@ -18,8 +19,10 @@ import io.pier.common.store.ObjectStore;
 import io.pier.common.store.s3.S3ObjectStore;
 import io.pier.common.template.TemplateCatalog;
 import io.pier.scheduler.api.ApiContract;
+import io.pier.scheduler.api.ApiKeysRoutes;
 import io.pier.scheduler.api.SchedulerApi;
 import io.pier.scheduler.auth.Accounts;
+import io.pier.scheduler.auth.ApiKeys;
 import io.pier.scheduler.auth.AuthApi;
 import io.pier.scheduler.auth.PreviewSignIn;
 import io.pier.scheduler.auth.RateLimiter;
@@ -124,7 +127,9 @@ public final class SchedulerMain {
     SecureRandom random = new SecureRandom();
     SchedulerConfig.AuthSettings auth = config.auth();
     Revocations revocations = Revocations.following(vertx, cluster.revocations(), clock);
-    TokenSigner tokens = new TokenSigner(auth.secret(), clock, revocations);
+    // API keys are checked against a local table that follows the cluster map of keys.
+    ApiKeyTable keyTable = ApiKeyTable.following(vertx, cluster.apiKeys(), clock);
+    TokenSigner tokens = new TokenSigner(auth.secret(), clock, revocations, keyTable);
 
     NodeRoom room = new NodeRoom(cluster, clock);
     NodeClient nodes = new HttpNodeClient(WebClient.create(vertx), config.nodeTimeout(), tokens);
@@ -173,12 +178,15 @@ public final class SchedulerMain {
             auth.signupOpen(),
             auth.setupToken(),
             clock);
+    ApiKeys apiKeys =
+        new ApiKeys(vertx, store, cluster.apiKeys(), keyTable, accounts, clock, random);
     RateLimiter logins = new RateLimiter(SIGN_INS_PER_MINUTE, Duration.ofMinutes(1), clock);
     AuthApi authApi =
         new AuthApi(
             accounts,
             tokens,
             revoker,
+            apiKeys,
             auth.tokenTtl(),
             "https".equals(config.publicUrl().getScheme()),
             new OriginPolicy(config.publicUrl(), auth.allowedOrigins()),
@@ -189,6 +197,9 @@ public final class SchedulerMain {
     Gauge.builder("pier.auth.revocations", revocations, Revocations::size)
         .description("Accounts whose earlier tokens are revoked (sign-out, role change)")
         .register(metrics);
+    Gauge.builder("pier.auth.api_keys", keyTable, ApiKeyTable::size)
+        .description("API keys in this service's table (every account's)")
+        .register(metrics);
     SchedulerApi api =
         new SchedulerApi(
             repls,
@@ -197,6 +208,7 @@ public final class SchedulerMain {
             cluster,
             keeper,
             authApi,
+            new ApiKeysRoutes(apiKeys, clock),
             new PreviewSignIn(authApi, tokens, repls::get, config::previewUrl),
             new RateLimiter(auth.createPerMinute(), Duration.ofMinutes(1), clock),
             config::previewUrl,
@@ -213,6 +225,7 @@ public final class SchedulerMain {
         keeper,
         revoker,
         accounts,
+        apiKeys,
         api,
         tokens,
         metrics);

@@ -8,12 +8,15 @@ public final class Credentials {
 
   private Credentials() {}
 
-  /** The token the request carries, or null. The header wins when both are there. */
+  /**
+   * The token the request carries, or null. The header wins when both are there. An API key counts only in the header:
+   * Pier never sets one in a cookie, so a cookie holding one was planted (by a page on a preview subdomain, say).
+   */
   public static String token(HttpServerRequest request) {
     String bearer = bearer(request);
     if (bearer != null) return bearer;
     var cookie = request.getCookie(COOKIE);
-    return cookie == null ? null : cookie.getValue();
+    return cookie == null || ApiKeyText.looksLikeKey(cookie.getValue()) ? null : cookie.getValue();
   }
 
   /** The token of an {@code Authorization: Bearer} header, or null. */

@@ -35,6 +35,9 @@ import javax.crypto.spec.SecretKeySpec;
  * the other is expected, so a preview token that a repl's app sees in its cookies cannot be used against the API.
  * The metrics token ({@link #metricsToken()}) is not a signed claim set but a value derived from the secret; it opens
  * only {@code /metrics}.
+ *
+ * <p>Wherever an API token is accepted, so is an API key ({@code pier_<id>_<secret>}, see {@link ApiKeyTable}): it
+ * names its account with the account's current role, and sign-outs do not revoke it (deleting it does).
  */
 public final class TokenSigner {
   private static final String VERSION = "v2";
@@ -51,6 +54,7 @@ public final class TokenSigner {
   private final String signingKid;
   private final Clock clock;
   private final Revocations revocations;
+  private final ApiKeyTable apiKeys;
 
   /** A signer whose revocations live in this process only (tests, tools). */
   public TokenSigner(String secrets, Clock clock) {
@@ -62,6 +66,15 @@ public final class TokenSigner {
    * @param revocations the revocations every verification consults
    */
   public TokenSigner(String secrets, Clock clock, Revocations revocations) {
+    this(secrets, clock, revocations, ApiKeyTable.local(clock));
+  }
+
+  /**
+   * @param secrets     one secret, or several separated by commas: the first signs, all of them verify
+   * @param revocations the revocations every verification consults
+   * @param apiKeys     the API keys {@link #verify} accepts besides signed tokens
+   */
+  public TokenSigner(String secrets, Clock clock, Revocations revocations, ApiKeyTable apiKeys) {
     List<String> problems = problems(secrets);
     if (!problems.isEmpty()) throw new IllegalArgumentException(String.join("; ", problems));
     for (String secret : split(secrets)) {
@@ -71,6 +84,7 @@ public final class TokenSigner {
     this.signingKid = keys.keySet().iterator().next();
     this.clock = clock;
     this.revocations = revocations;
+    this.apiKeys = apiKeys;
   }
 
   /** What is wrong with a {@code PIER_AUTH_SECRET} value; empty when it is fine. */
@@ -129,10 +143,11 @@ public final class TokenSigner {
   }
 
   /**
-   * @return the claims of an API token, or empty when it is not a valid, current, unrevoked API token signed with one
-   *     of our secrets (preview tokens included)
+   * @return the claims of an API token, or the caller of an API key; empty when it is not a valid, current, unrevoked
+   *     API token signed with one of our secrets (preview tokens included) nor a current API key
    */
   public Optional<AuthToken> verify(String token) {
+    if (ApiKeyText.looksLikeKey(token)) return apiKeys.verify(token);
     return valid(token).filter(claims -> !claims.containsKey("aud")).map(TokenSigner::toAuthToken);
   }
 

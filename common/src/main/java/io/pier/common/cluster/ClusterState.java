@@ -1,5 +1,6 @@
 package io.pier.common.cluster;
 
+import io.pier.common.auth.ApiKeyEntry;
 import io.pier.common.node.NodeInfo;
 import io.pier.common.repl.ReplRecord;
 import io.pier.common.repl.Route;
@@ -24,6 +25,10 @@ import java.util.function.Predicate;
  *   <li>{@code pier.accounts} username → account: the schedulers' cache of stored accounts.</li>
  *   <li>{@code pier.revocations} subject → the instant up to which its tokens are revoked: schedulers write it
  *       (sign-out, a change of the administrator flag), every service reads it when it checks a token.</li>
+ *   <li>{@code pier.apikeys} key id → {@link ApiKeyEntry} (a hash of the secret, never the key): schedulers write it
+ *       (create, revoke, a role change) and every service follows it into a local table
+ *       ({@link io.pier.common.auth.ApiKeyTable}); any service may record a key's last use, at most once a
+ *       minute.</li>
  * </ul>
  */
 public final class ClusterState {
@@ -35,6 +40,7 @@ public final class ClusterState {
   public static final String RESERVATIONS = "pier.reservations";
   public static final String ACCOUNTS = "pier.accounts";
   public static final String REVOCATIONS = "pier.revocations";
+  public static final String API_KEYS = "pier.apikeys";
 
   /**
    * Repls whose record and route are kept decoded after a read: an edge-proxy reads both on every preview request,
@@ -50,6 +56,7 @@ public final class ClusterState {
   private final SharedMap<Reservations> reservations;
   private final SharedMap<JsonObject> accounts;
   private final SharedMap<JsonObject> revocations;
+  private final SharedMap<ApiKeyEntry> apiKeys;
 
   private final Membership membership;
 
@@ -77,6 +84,8 @@ public final class ClusterState {
             mapsByName.apply(RESERVATIONS), Reservations::toJson, Reservations::fromJson);
     this.accounts = new SharedMap<>(mapsByName.apply(ACCOUNTS), json -> json, json -> json);
     this.revocations = new SharedMap<>(mapsByName.apply(REVOCATIONS), json -> json, json -> json);
+    this.apiKeys =
+        new SharedMap<>(mapsByName.apply(API_KEYS), ApiKeyEntry::toJson, ApiKeyEntry::fromJson);
   }
 
   /** Which members are in the cluster now: a node whose member left is gone, whatever its last heartbeat says. */
@@ -125,6 +134,11 @@ public final class ClusterState {
    */
   public SharedMap<JsonObject> revocations() {
     return revocations;
+  }
+
+  /** API keys by id, as every service checks them (see {@link io.pier.common.auth.ApiKeyTable}). */
+  public SharedMap<ApiKeyEntry> apiKeys() {
+    return apiKeys;
   }
 
   /** When a repl was last used, and by what ("session" or "preview"). */

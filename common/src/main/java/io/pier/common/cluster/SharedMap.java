@@ -8,9 +8,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A typed view of a cluster-wide map whose values are stored as JSON text.
@@ -18,6 +21,7 @@ import java.util.function.UnaryOperator;
  * @param <V> the value type
  */
 public final class SharedMap<V> {
+  private static final Logger LOG = LoggerFactory.getLogger(SharedMap.class);
   private static final int MAX_UPDATE_ATTEMPTS = 50;
 
   private final StringMap raw;
@@ -164,5 +168,25 @@ public final class SharedMap<V> {
                 values.add(decode.apply(new JsonObject(e.getValue())));
               return values;
             });
+  }
+
+  /**
+   * Follows every change of the map (see {@link StringMap#listen}): {@code changed} gets the decoded new value, or null
+   * when the entry is gone. A value that cannot be decoded is reported as gone, so a table kept from these events
+   * never holds what it cannot read.
+   */
+  public StringMap.Subscription listen(BiConsumer<String, V> changed) {
+    return raw.listen(
+        (key, text) -> {
+          V value = null;
+          if (text != null) {
+            try {
+              value = decode.apply(new JsonObject(text));
+            } catch (RuntimeException unreadable) {
+              LOG.warn("ignoring an unreadable value of {}: {}", key, unreadable.getMessage());
+            }
+          }
+          changed.accept(key, value);
+        });
   }
 }

@@ -29,4 +29,30 @@ public interface StringMap {
   Future<Void> delete(String key);
 
   Future<Map<String, String>> entries();
+
+  /**
+   * Follows every change of the map made on any member from now on, so a member can keep a local table of it instead
+   * of reading the map per request. The listener runs on a thread of the cluster technology's: it must be quick and
+   * thread-safe. Changes of one key arrive in order; nothing is said about the order across keys.
+   *
+   * @return what stops the listening
+   */
+  default Subscription listen(Listener listener) {
+    throw new UnsupportedOperationException("this map cannot be followed");
+  }
+
+  /** Told of each change of one entry. */
+  @FunctionalInterface
+  interface Listener {
+    /**
+     * @param value the entry's new value, or null when it is gone (removed, expired or evicted)
+     */
+    void changed(String key, String value);
+  }
+
+  /** A listening that can be stopped. */
+  @FunctionalInterface
+  interface Subscription {
+    void cancel();
+  }
 }

@@ -52,6 +52,7 @@ public final class SchedulerApi {
   private final ApiViews views;
   private final ReplEnvStore environments;
   private final ApiContract contract;
+  private final ApiKeysRoutes apiKeys;
 
   public SchedulerApi(
       ReplService repls,
@@ -60,6 +61,7 @@ public final class SchedulerApi {
       ClusterState cluster,
       FleetKeeper keeper,
       AuthApi auth,
+      ApiKeysRoutes apiKeys,
       PreviewSignIn previewSignIn,
       RateLimiter creations,
       Function<String, String> previewUrl,
@@ -72,6 +74,7 @@ public final class SchedulerApi {
     this.cluster = cluster;
     this.keeper = keeper;
     this.auth = auth;
+    this.apiKeys = apiKeys;
     this.previewSignIn = previewSignIn;
     this.creations = creations;
     this.views = new ApiViews(previewUrl, ideUrl);
@@ -160,6 +163,7 @@ public final class SchedulerApi {
                             .delete(slug)
                             .map(v -> new JsonObject().put("slug", slug).put("deleted", true))));
     router.patch("/api/accounts/:username").handler(auth::changeAdmin);
+    apiKeys.mount(router);
     new FleetRoutes(cluster, drains, keeper).mount(router);
     router
         .route("/api/*")

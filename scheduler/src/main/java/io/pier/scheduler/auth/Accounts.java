@@ -334,6 +334,13 @@ public final class Accounts {
                     false));
   }
 
+  /** The account with its administrator flag in effect, or null when there is none. */
+  public Future<Account> lookUp(String username) {
+    if (username == null || !USERNAME.matcher(username).matches())
+      return Future.succeededFuture(null);
+    return find(username).map(account -> account == null ? null : withConfiguredRole(account));
+  }
+
   private Future<Account> find(String username) {
     return cache
         .get(username)

@@ -29,6 +29,7 @@ public final class AuthApi {
   private final Accounts accounts;
   private final TokenSigner tokens;
   private final StoredRevocations revoker;
+  private final ApiKeys apiKeys;
   private final Duration ttl;
   private final boolean secureCookie;
   private final RateLimiter logins;
@@ -37,12 +38,14 @@ public final class AuthApi {
   /**
    * @param revoker revokes a user's tokens at sign-out and when its administrator flag changes; {@code tokens} must
    *                consult the same revocations
+   * @param apiKeys the accounts' API keys, which take on an account's new role when it changes
    * @param logins  limits sign-in attempts per username
    */
   public AuthApi(
       Accounts accounts,
       TokenSigner tokens,
       StoredRevocations revoker,
+      ApiKeys apiKeys,
       Duration ttl,
       boolean secureCookie,
       OriginPolicy origins,
@@ -50,6 +53,7 @@ public final class AuthApi {
     this.accounts = accounts;
     this.tokens = tokens;
     this.revoker = revoker;
+    this.apiKeys = apiKeys;
     this.ttl = ttl;
     this.secureCookie = secureCookie;
     this.origins = origins;
@@ -137,7 +141,8 @@ public final class AuthApi {
                 ctx.json(
                     new JsonObject()
                         .put("username", caller.subject())
-                        .put("admin", caller.admin()));
+                        .put("admin", caller.admin())
+                        .put("apiKey", caller.apiKeyId()));
               }
             });
   }
@@ -206,6 +211,7 @@ public final class AuthApi {
     accounts
         .setAdmin(username, admin)
         .compose(account -> revoker.revoke(username).map(account))
+        .compose(account -> apiKeys.setRole(username, account.admin()).map(account))
         .onSuccess(
             account ->
                 ctx.json(

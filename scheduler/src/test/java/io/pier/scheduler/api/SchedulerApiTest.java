@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pier.common.auth.ApiKeyTable;
 import io.pier.common.auth.EnvCipher;
 import io.pier.common.auth.Revocations;
 import io.pier.common.auth.TokenSigner;
@@ -20,6 +21,7 @@ import io.pier.scheduler.FleetKeeper;
 import io.pier.scheduler.ReplService;
 import io.pier.scheduler.ReplServiceFixture;
 import io.pier.scheduler.auth.Accounts;
+import io.pier.scheduler.auth.ApiKeys;
 import io.pier.scheduler.auth.AuthApi;
 import io.pier.scheduler.auth.PreviewSignIn;
 import io.pier.scheduler.auth.RateLimiter;
@@ -36,6 +38,7 @@ import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -86,16 +89,27 @@ class SchedulerApiTest {
             Clock.systemUTC(),
             new SimpleMeterRegistry());
     revocations = Revocations.following(f.vertx, f.cluster.revocations(), Clock.systemUTC());
-    tokens = new TokenSigner("a-test-secret-long-enough", Clock.systemUTC(), revocations);
+    ApiKeyTable keyTable = ApiKeyTable.local(Clock.systemUTC());
+    tokens = new TokenSigner("a-test-secret-long-enough", Clock.systemUTC(), revocations, keyTable);
     var accounts =
         new Accounts(
             f.vertx, f.store, f.cluster.accounts(), Set.of("root"), true, SETUP, Clock.systemUTC());
+    ApiKeys apiKeys =
+        new ApiKeys(
+            f.vertx,
+            f.store,
+            f.cluster.apiKeys(),
+            keyTable,
+            accounts,
+            Clock.systemUTC(),
+            new SecureRandom());
     var auth =
         new AuthApi(
             accounts,
             tokens,
             new StoredRevocations(
                 f.vertx, f.store, revocations, Duration.ofHours(2), Clock.systemUTC()),
+            apiKeys,
             Duration.ofHours(1),
             false,
             new OriginPolicy(URI.create("http://pier.localhost:8080"), List.of()),
@@ -108,6 +122,7 @@ class SchedulerApiTest {
             f.cluster,
             keeper,
             auth,
+            new ApiKeysRoutes(apiKeys, Clock.systemUTC()),
             new PreviewSignIn(auth, tokens, f.service::get, previewUrl),
             new RateLimiter(5, Duration.ofMinutes(1), Clock.systemUTC()),
             previewUrl,

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pier.common.auth.ApiKeyTable;
 import io.pier.common.auth.EnvCipher;
 import io.pier.common.auth.Revocations;
 import io.pier.common.auth.TokenSigner;
@@ -16,6 +17,7 @@ import io.pier.scheduler.FleetSignal;
 import io.pier.scheduler.ReplService;
 import io.pier.scheduler.ReplServiceFixture;
 import io.pier.scheduler.auth.Accounts;
+import io.pier.scheduler.auth.ApiKeys;
 import io.pier.scheduler.auth.AuthApi;
 import io.pier.scheduler.auth.PreviewSignIn;
 import io.pier.scheduler.auth.RateLimiter;
@@ -29,6 +31,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -70,14 +73,19 @@ class SchedulerApiWireTest {
             f.clock,
             new SimpleMeterRegistry());
     Revocations revocations = Revocations.following(f.vertx, f.cluster.revocations(), clock);
-    TokenSigner tokens = new TokenSigner("a-test-secret-long-enough", clock, revocations);
+    ApiKeyTable keyTable = ApiKeyTable.local(clock);
+    TokenSigner tokens = new TokenSigner("a-test-secret-long-enough", clock, revocations, keyTable);
     Accounts accounts =
         new Accounts(f.vertx, f.store, f.cluster.accounts(), Set.of("root"), true, null, clock);
+    ApiKeys apiKeys =
+        new ApiKeys(
+            f.vertx, f.store, f.cluster.apiKeys(), keyTable, accounts, clock, new SecureRandom());
     AuthApi auth =
         new AuthApi(
             accounts,
             tokens,
             new StoredRevocations(f.vertx, f.store, revocations, Duration.ofHours(2), clock),
+            apiKeys,
             Duration.ofHours(1),
             false,
             new OriginPolicy(URI.create("http://pier.localhost:8080"), List.of()),
@@ -91,6 +99,7 @@ class SchedulerApiWireTest {
             f.cluster,
             keeper,
             auth,
+            new ApiKeysRoutes(apiKeys, clock),
             new PreviewSignIn(auth, tokens, f.service::get, previewUrl),
             new RateLimiter(5, Duration.ofMinutes(1), clock),
             previewUrl,

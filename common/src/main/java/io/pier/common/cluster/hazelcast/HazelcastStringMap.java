@@ -1,12 +1,19 @@
 package io.pier.common.cluster.hazelcast;
 
+import com.hazelcast.core.EntryEvent;
 import com.hazelcast.map.IMap;
+import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryEvictedListener;
+import com.hazelcast.map.listener.EntryExpiredListener;
+import com.hazelcast.map.listener.EntryRemovedListener;
+import com.hazelcast.map.listener.EntryUpdatedListener;
 import io.pier.common.cluster.StringMap;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -65,5 +72,45 @@ final class HazelcastStringMap implements StringMap {
   @Override
   public Future<Map<String, String>> entries() {
     return vertx.executeBlocking(() -> new HashMap<>(map), false);
+  }
+
+  /** An entry listener on the whole map (not only this member's entries), with values. */
+  @Override
+  public Subscription listen(Listener listener) {
+    UUID id = map.addEntryListener(new Forwarder(listener), true);
+    return () -> map.removeEntryListener(id);
+  }
+
+  /** Hands Hazelcast's entry events to a {@link Listener}: a value for a set, null for anything that ends an entry. */
+  private record Forwarder(Listener listener)
+      implements EntryAddedListener<String, String>,
+          EntryUpdatedListener<String, String>,
+          EntryRemovedListener<String, String>,
+          EntryExpiredListener<String, String>,
+          EntryEvictedListener<String, String> {
+    @Override
+    public void entryAdded(EntryEvent<String, String> event) {
+      listener.changed(event.getKey(), event.getValue());
+    }
+
+    @Override
+    public void entryUpdated(EntryEvent<String, String> event) {
+      listener.changed(event.getKey(), event.getValue());
+    }
+
+    @Override
+    public void entryRemoved(EntryEvent<String, String> event) {
+      listener.changed(event.getKey(), null);
+    }
+
+    @Override
+    public void entryExpired(EntryEvent<String, String> event) {
+      listener.changed(event.getKey(), null);
+    }
+
+    @Override
+    public void entryEvicted(EntryEvent<String, String> event) {
+      listener.changed(event.getKey(), null);
+    }
   }
 }
