@@ -43,8 +43,9 @@ record ByteRange(long first, long length) {
       }
       long first = Long.parseLong(a);
       long last = b.isEmpty() ? size - 1 : Long.parseLong(b);
-      if (first < 0 || last < first) return Optional.empty();
+      if (first < 0) return Optional.empty();
       if (first >= size) throw new Unsatisfiable("the range starts past the end (" + size + ")");
+      if (last < first) return Optional.empty();
       last = Math.min(last, size - 1);
       return Optional.of(new ByteRange(first, last - first + 1));
     } catch (NumberFormatException e) {
