@@ -17,12 +17,14 @@
 #   bench/run.sh edge [sessions] [seconds] [rounds]  preview throughput and p99 through the edge beside nginx proxying
 #                                               to the same container, the edge's RSS with idle IDE sessions open, and
 #                                               how fast a moved route reaches the edge (issue 16; bench/edge.sh)
+#   bench/run.sh files [rounds]                 a 100 MiB tar up into a repl and down through the edge's archive API
+#                                               beside docker cp into and out of the same container (issue 17)
 #   bench/run.sh isolation                      the hostile-repl, workspace-quota and gVisor integration tests
 #                                               (real Docker), printing the figures they measure on the way
 # Build first (./pier up once, or mvn -DskipTests install).
 set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-bench=${1:?usage: bench/run.sh skeleton|terminal|sync|stacks|memory|edge|placement|workspace-start|warm-start|restore|failover|sessions|soak|isolation [args]}
+bench=${1:?usage: bench/run.sh skeleton|terminal|sync|stacks|memory|edge|files|placement|workspace-start|warm-start|restore|failover|sessions|soak|isolation [args]}
 shift
 
 # The test classpath of a module, for benchmarks that use its test code.
@@ -62,6 +64,11 @@ case $bench in
   restore)
     # The embedded S3 server and a node-agent's restore in one JVM, as root (loop-mounted workspaces).
     exec java -cp "$(reactor_test_classpath node-agent)" io.pier.node.RestoreBenchmark "$@" ;;
+  files)
+    exec java --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED \
+      -Dhazelcast.phone.home.enabled=false -Dhazelcast.logging.type=slf4j -Dpier.repo.root="$REPO" \
+      -Djdk.httpclient.allowRestrictedHeaders=host -Djna.tmpdir=/tmp/pier-bench-pty \
+      -cp "$(reactor_test_classpath e2e)" io.pier.e2e.FilesTransferBenchmark "$@" ;;
   failover)
     exec java --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED \
       -Dhazelcast.phone.home.enabled=false -Dpier.repo.root="$REPO" -Djdk.httpclient.allowRestrictedHeaders=host \
