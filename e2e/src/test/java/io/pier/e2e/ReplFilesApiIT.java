@@ -81,13 +81,13 @@ class ReplFilesApiIT {
     Path host = hw.canaryFolder("api-links", Map.of("secret.txt", secret + "\n", "keep", "x\n"));
     Map<String, String> before = contents(host);
     repl.shOk(
-        "mkdir -p atk && cd atk && ln -s "
+        "mkdir -p /workspace/atk && cd /workspace/atk && ln -s "
             + host
             + " hostdir && ln -s "
             + host.resolve("secret.txt")
             + " secret.txt && ln -s /etc etc && mkfifo fifo && ln -s "
             + HostileWorkspace.relativeLink(repl.workspace().resolve("atk"), host)
-            + " rel");
+            + " rel && cd /workspace");
 
     for (String path :
         new String[] {
@@ -140,7 +140,7 @@ class ReplFilesApiIT {
   void aFolderSwappedForALinkDuringAnUploadNeverReceivesIt() throws Exception {
     Path host = hw.canaryFolder("api-swap", Map.of("keep", "x\n"));
     Map<String, String> before = contents(host);
-    repl.shOk("mkdir -p up");
+    repl.shOk("cd /workspace && mkdir -p up");
     CountDownLatch rest = new CountDownLatch(1);
     byte[] first = new byte[1 << 20];
     InputStream body =
@@ -187,7 +187,7 @@ class ReplFilesApiIT {
           }
         },
         "the upload's temporary file appears");
-    repl.shOk("mv up up.old && ln -s " + host + " up");
+    repl.shOk("cd /workspace && mv up up.old && ln -s " + host + " up");
     rest.countDown();
     HttpResponse<String> done = upload.get(60, TimeUnit.SECONDS);
     assertTrue(done.statusCode() / 100 == 2 || done.statusCode() / 100 == 4, done.body());
@@ -230,7 +230,7 @@ class ReplFilesApiIT {
     assertArrayEquals(Arrays.copyOfRange(data, 1000, 2000), range.body());
     // What the container sees is what was sent, owned by the repl's user.
     repl.shOk(
-        "test $(stat -c %u bin/data.bin) = 1000 && test $(stat -c %s bin/data.bin) = "
+        "cd /workspace && test $(stat -c %u bin/data.bin) = 1000 && test $(stat -c %s bin/data.bin) = "
             + data.length);
     JsonObject listing = json(call("GET", "/files/bin", null, null));
     assertEquals("data.bin", listing.getJsonArray("entries").getJsonObject(0).getString("name"));
@@ -321,7 +321,7 @@ class ReplFilesApiIT {
   @Test
   @Order(7)
   void aChangeStreamReportsWhatTheReplWrites() throws Exception {
-    repl.shOk("mkdir -p watched");
+    repl.shOk("cd /workspace && mkdir -p watched");
     CompletableFuture<HttpResponse<Stream<String>>> stream =
         HTTP.sendAsync(
             request("GET", "/files/watched?watch=true", null).build(),
