@@ -19,12 +19,14 @@
 #                                               how fast a moved route reaches the edge (issue 16; bench/edge.sh)
 #   bench/run.sh exec [rounds]                  an exec of `true` through the edge (POST /api/repls/<slug>/exec) beside
 #                                               `docker exec <container> true` into the same repl container (issue 17)
+#   bench/run.sh files [rounds]                 a 100 MiB tar up into a repl and down through the edge's archive API
+#                                               beside docker cp into and out of the same container (issue 17)
 #   bench/run.sh isolation                      the hostile-repl, workspace-quota and gVisor integration tests
 #                                               (real Docker), printing the figures they measure on the way
 # Build first (./pier up once, or mvn -DskipTests install).
 set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-bench=${1:?usage: bench/run.sh skeleton|terminal|sync|stacks|memory|edge|placement|workspace-start|warm-start|restore|failover|exec|sessions|soak|isolation [args]}
+bench=${1:?usage: bench/run.sh skeleton|terminal|sync|stacks|memory|edge|files|placement|workspace-start|warm-start|restore|failover|exec|sessions|soak|isolation [args]}
 shift
 
 # The test classpath of a module, for benchmarks that use its test code.
@@ -70,6 +72,11 @@ case $bench in
       -Dhazelcast.phone.home.enabled=false -Dhazelcast.logging.type=slf4j -Dpier.repo.root="$REPO" \
       -Djdk.httpclient.allowRestrictedHeaders=host -Djna.tmpdir=/tmp/pier-bench-pty \
       -cp "$(reactor_test_classpath e2e)" io.pier.e2e.ExecBenchmark "$@" ;;
+  files)
+    exec java --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED \
+      -Dhazelcast.phone.home.enabled=false -Dhazelcast.logging.type=slf4j -Dpier.repo.root="$REPO" \
+      -Djdk.httpclient.allowRestrictedHeaders=host -Djna.tmpdir=/tmp/pier-bench-pty \
+      -cp "$(reactor_test_classpath e2e)" io.pier.e2e.FilesTransferBenchmark "$@" ;;
   failover)
     exec java --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED \
       -Dhazelcast.phone.home.enabled=false -Dpier.repo.root="$REPO" -Djdk.httpclient.allowRestrictedHeaders=host \

@@ -11,6 +11,8 @@ import io.pier.common.http.HttpErrors;
 import io.pier.common.http.OpsRoutes;
 import io.pier.node.exec.ExecLimits;
 import io.pier.node.exec.ExecRoutes;
+import io.pier.node.files.FileApiSettings;
+import io.pier.node.files.FileRoutes;
 import io.pier.node.images.RunnerImages;
 import io.pier.node.sandbox.ImageStore;
 import io.pier.node.session.SessionHub;
@@ -53,6 +55,7 @@ public final class NodeAgent {
   private final InternalReplApi internalApi;
   private final ReplCallers replCallers;
   private final SessionUpgrades sessionUpgrades;
+  private final FileRoutes fileRoutes;
   private final AtomicBoolean ready = new AtomicBoolean();
   private HttpServer server;
   private long heartbeatTimer = -1;
@@ -108,6 +111,9 @@ public final class NodeAgent {
     this.internalApi = new InternalReplApi(vertx, config, host, runnerImages, heartbeat, draining);
     this.replCallers = new ReplCallers(config, cluster, host, tokens);
     this.sessionUpgrades = new SessionUpgrades(config, sessions);
+    this.fileRoutes =
+        new FileRoutes(
+            vertx, sessions.files(), FileApiSettings.fromSystemEnv(), metrics, ReplCallers::live);
   }
 
   /** Listens, reconciles its containers with the registry, then starts publishing its heartbeat. */
@@ -137,6 +143,7 @@ public final class NodeAgent {
     // its owner only.
     router.route("/api/repls/:slug/*").handler(replCallers::admit);
     new ExecRoutes(vertx, ExecLimits.defaults(), metrics, ReplCallers::live).mount(router);
+    fileRoutes.mount(router);
     router.get("/api/repls/:slug/session").handler(sessionUpgrades::session);
     router.get("/internal/repls/:slug/sync").handler(internalApi::syncStatus);
     router.post("/internal/drain").handler(ctx -> internalApi.setDraining(ctx, true));

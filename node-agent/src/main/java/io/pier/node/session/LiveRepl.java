@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -34,6 +36,14 @@ public final class LiveRepl {
   /** The repl's run settings: the command, the port its app listens on, the file the IDE opens first. */
   public record RunSpec(String command, int port, String open) {}
 
+  /** Hears of the workspace's changes besides the IDE sessions (the programs' API watch streams), on {@link #context()}. */
+  public interface ChangeListener {
+    void changed(List<FileChange> changes);
+
+    /** The repl stopped: no more changes come. */
+    void ended();
+  }
+
   private final Context context;
   private final String slug;
   private final String sandboxId;
@@ -48,6 +58,7 @@ public final class LiveRepl {
   private final ReplTerminals terminals;
   private final RunProcess run;
   private final ReplEnvironment environment;
+  private final Set<ChangeListener> changeListeners = new LinkedHashSet<>();
   private boolean closed;
 
   /**
@@ -115,8 +126,11 @@ public final class LiveRepl {
     return files;
   }
 
-  /** Records that a session changed {@code paths}. Blocking: call on a worker thread. */
-  void saved(Collection<String> paths) {
+  /**
+   * Records that a session or the programs' API changed {@code paths}, so that the change is journalled for storage
+   * before the caller is told it is done. Blocking: call on a worker thread.
+   */
+  public void saved(Collection<String> paths) {
     saved.accept(paths);
   }
 
@@ -193,7 +207,20 @@ public final class LiveRepl {
    * announced already. Call on {@link #context()}.
    */
   public void workspaceChanged(List<FileChange> changes) {
+    for (ChangeListener listener : List.copyOf(changeListeners)) listener.changed(changes);
     fileEvents.workspaceChanged(changes);
+  }
+
+  /** Adds a listener of the workspace's changes. Call on {@link #context()}. @return false once the repl stopped */
+  public boolean listen(ChangeListener listener) {
+    if (closed) return false;
+    changeListeners.add(listener);
+    return true;
+  }
+
+  /** Call on {@link #context()}. */
+  public void unlisten(ChangeListener listener) {
+    changeListeners.remove(listener);
   }
 
   // --- terminals
@@ -258,6 +285,8 @@ public final class LiveRepl {
   public Future<Void> close() {
     if (closed) return Future.succeededFuture();
     closed = true;
+    for (ChangeListener listener : List.copyOf(changeListeners)) listener.ended();
+    changeListeners.clear();
     List<Future<Void>> ending = new ArrayList<>();
     ending.add(run.stop());
     ending.addAll(terminals.endAll());

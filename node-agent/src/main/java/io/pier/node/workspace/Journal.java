@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -39,6 +40,14 @@ public final class Journal implements AutoCloseable {
   }
 
   public synchronized void record(String path) {
+    recordAll(List.of(path));
+  }
+
+  /** Records many paths with one write to disk (an extracted archive's files). */
+  public synchronized void recordAll(List<String> paths) {
+    if (paths.isEmpty()) return;
+    StringBuilder lines = new StringBuilder();
+    for (String path : paths) lines.append(path).append('\n');
     try {
       if (channel == null) {
         Files.createDirectories(file.getParent());
@@ -49,7 +58,8 @@ public final class Journal implements AutoCloseable {
                 StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND);
       }
-      channel.write(ByteBuffer.wrap((path + "\n").getBytes(StandardCharsets.UTF_8)));
+      ByteBuffer bytes = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
+      while (bytes.hasRemaining()) channel.write(bytes);
       channel.force(false);
     } catch (IOException e) {
       throw new UncheckedIOException("writing the journal " + file, e);

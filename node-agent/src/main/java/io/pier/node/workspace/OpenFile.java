@@ -47,6 +47,20 @@ public final class OpenFile implements AutoCloseable {
             return n;
           }
 
+          /** Moves the offset without reading what is skipped (a ranged download of a large file). */
+          @Override
+          public long skip(long n) throws IOException {
+            long skipped = Math.max(0, Math.min(n, left));
+            if (skipped == 0) return 0;
+            try {
+              Syscalls.skip(fd, skipped);
+            } catch (SyscallException e) {
+              throw new IOException(e.getMessage());
+            }
+            left -= skipped;
+            return skipped;
+          }
+
           @Override
           public void close() {
             OpenFile.this.close();

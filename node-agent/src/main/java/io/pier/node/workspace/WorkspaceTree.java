@@ -143,12 +143,23 @@ public final class WorkspaceTree {
    * @param durable false to skip the {@code fsync} before the rename
    */
   public void write(String path, InputStream content, boolean replace, boolean durable) {
+    write(path, content, replace, durable, 0644);
+  }
+
+  /**
+   * {@link #write(String, InputStream, boolean, boolean)} with the permissions a new file gets (an archive's
+   * executable scripts); a replaced file keeps its own.
+   *
+   * @param newFileMode permission bits only (at most 0777)
+   */
+  public void write(
+      String path, InputStream content, boolean replace, boolean durable, int newFileMode) {
     String parent = WorkspacePaths.parentOf(path);
     byte[] name = Syscalls.terminated(WorkspacePaths.lastName(path));
     beneath.withDirs(
         parent,
         dir -> {
-          int mode = 0644;
+          int mode = newFileMode & 0777;
           try {
             Stat existing = Syscalls.statAt(dir, name);
             if (existing.kind() == Kind.DIR)

@@ -142,6 +142,7 @@ public final class WriteBehind implements AutoCloseable {
     Instant now = clock.instant();
     synchronized (this) {
       if (paths.contains(IgnoreList.FILE_NAME)) ignoreList = IgnoreList.forWorkspace(tree);
+      List<String> fresh = new ArrayList<>();
       for (String path : paths) {
         if (path.isEmpty() || ignoreList.ignores(path)) continue;
         Optional<String> problem = StorageKeys.problem(prefix, path);
@@ -155,11 +156,13 @@ public final class WriteBehind implements AutoCloseable {
           d = new Dirty();
           d.first = now;
           pending.put(path, d);
-          journal.record(path);
+          fresh.add(path);
         }
         d.last = now;
         d.generation++;
       }
+      // One write to disk for a batch (an extracted archive names thousands of paths at once).
+      journal.recordAll(fresh);
     }
   }
 

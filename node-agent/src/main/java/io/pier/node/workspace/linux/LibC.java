@@ -21,6 +21,8 @@ interface LibC extends Library {
 
   long write(int fd, byte[] buffer, long count) throws LastErrorException;
 
+  long lseek(int fd, long offset, int whence) throws LastErrorException;
+
   int fsync(int fd) throws LastErrorException;
 
   int syncfs(int fd) throws LastErrorException;

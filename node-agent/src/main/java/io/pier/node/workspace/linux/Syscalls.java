@@ -199,6 +199,11 @@ public final class Syscalls {
     }
   }
 
+  /** Moves the file offset of {@code fd} forward by {@code bytes} ({@code SEEK_CUR}). */
+  public static void skip(int fd, long bytes) {
+    call("lseek", () -> C.lseek(fd, bytes, 1));
+  }
+
   public static void writeFully(int fd, byte[] bytes, int length) {
     byte[] rest = bytes;
     int left = length;
