@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.pier.client.CreateRepl;
 import io.pier.client.Env;
@@ -46,10 +45,8 @@ class ClientIT {
   @BeforeAll
   static void start() throws Exception {
     pier = new PierOnLoopback();
-    // TODO(keys17): once POST /api/keys is on main, act through a key made by the user instead of
-    // the harness's
-    // sign-in token: client = as(as(pier.userToken).keys().create("client-it").key()).
-    client = as(pier.userToken);
+    // A program acts through an API key its user made (with a sign-in token), never the token.
+    client = as(as(pier.userToken).keys().create("client-it").key());
   }
 
   @AfterAll
@@ -118,10 +115,8 @@ class ClientIT {
       Files.createDirectories(project.resolve("lib"));
       Files.writeString(project.resolve("lib/util.js"), "module.exports = 42;\n");
 
-      assumeRoute(() -> repl.files().uploadArchive(project, "app"), "PUT /archive (files17)");
-      ExecResult passing =
-          assumeRoute(
-              () -> repl.exec(ExecRequest.of("npm", "test").cwd("app")), "POST /exec (exec17)");
+      repl.files().uploadArchive(project, "app");
+      ExecResult passing = repl.exec(ExecRequest.of("npm", "test").cwd("app"));
       assertEquals(0, passing.exitCode(), passing.stderr());
       assertTrue(passing.stdout().contains("1 passing"), passing.stdout());
       assertFalse(passing.timedOut());
@@ -151,8 +146,7 @@ class ClientIT {
 
   @Test
   void aRevokedKeyStopsWorking() {
-    Keys.ApiKey key =
-        assumeRoute(() -> client.keys().create("client-it"), "POST /api/keys (keys17)");
+    Keys.ApiKey key = client.keys().create("client-it");
     PierClient program = as(key.key());
     String who = program.whoAmI();
     assertEquals(client.whoAmI(), who);
@@ -177,22 +171,5 @@ class ClientIT {
     try (Stream<Path> walk = Files.walk(root)) {
       return walk.filter(Files::isRegularFile).map(root::relativize).collect(Collectors.toList());
     }
-  }
-
-  /** Runs a call to a route that may not be in this build yet; a 404 or 405 from it skips the test, naming it. */
-  private static <T> T assumeRoute(ThrowingCall<T> call, String route) throws RuntimeException {
-    try {
-      return call.run();
-    } catch (PierException e) {
-      assumeTrue(
-          e.status() != 404 && e.status() != 405 || e.code().equals("unknown_repl"),
-          route + " is not in this build: " + e.line());
-      throw e;
-    }
-  }
-
-  /** A client call. */
-  private interface ThrowingCall<T> {
-    T run();
   }
 }
