@@ -1,6 +1,8 @@
 package io.pier.common.auth;
 
 import io.pier.common.cluster.SharedMap;
+import io.pier.common.cluster.StringMap;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -59,12 +62,29 @@ public final class ApiKeyTable {
    */
   public static ApiKeyTable following(Vertx vertx, SharedMap<ApiKeyEntry> shared, Clock clock) {
     ApiKeyTable table = new ApiKeyTable(clock, new ApiKeyUses(shared));
-    shared.listen(
-        (id, entry) -> {
-          if (entry != null && id.equals(entry.id())) table.learn(entry);
-          else table.forget(id);
-        });
-    table.resync(shared);
+    Callable<StringMap.Subscription> listen =
+        () ->
+            shared.listen(
+                (id, entry) -> {
+                  if (entry != null && id.equals(entry.id())) table.learn(entry);
+                  else table.forget(id);
+                });
+    if (Context.isOnEventLoopThread()) {
+      // Registering a listener waits for every member of the cluster, which may take long while
+      // members join (it held an edge's start past its deadline): never on an event loop. Keys are
+      // known once it is registered and read, a moment after the service starts.
+      vertx
+          .executeBlocking(listen, false)
+          .onSuccess(registered -> table.resync(shared))
+          .onFailure(err -> LOG.warn("could not follow the API keys: {}", err.getMessage()));
+    } else {
+      try {
+        listen.call();
+      } catch (Exception e) {
+        throw new IllegalStateException("could not follow the API keys", e);
+      }
+      table.resync(shared);
+    }
     vertx.setPeriodic(RESYNC.toMillis(), t -> table.resync(shared));
     return table;
   }
