@@ -179,7 +179,10 @@ test('the IDE edits, saves, runs, previews and opens a terminal', { timeout: 15 
     assert.ok(cookie.httpOnly && cookie.sameSite === 'Lax' && cookie.path === '/', `cookie flags: ${JSON.stringify(cookie)}`);
     assert.ok(!cookie.domain.startsWith('.'), `the cookie is host-only (previews must not get it): ${cookie.domain}`);
     assert.ok(!(await page.evaluate(() => document.cookie)).includes('pier_token'), 'scripts cannot read the cookie');
-    assert.deepEqual((await apiCall('GET', '/api/auth/me')).body, { username: USERNAME, admin: false });
+    const me = (await apiCall('GET', '/api/auth/me')).body;
+    assert.equal(me.username, USERNAME);
+    assert.equal(me.admin, false);
+    assert.ok(!me.apiKey, 'signed in with a password, not a key');
   });
 
   await step('home page lists the templates and no repls yet', async () => {
