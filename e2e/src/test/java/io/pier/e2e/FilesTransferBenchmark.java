@@ -91,7 +91,13 @@ public final class FilesTransferBenchmark {
         run(
             "sh",
             "-c",
-            "docker exec " + container + " rm -rf /workspace/cp" + r + " /workspace/" + folder);
+            // docker cp wrote its files as the tar's owner (root): only root removes them.
+            "docker exec -u 0 "
+                + container
+                + " rm -rf /workspace/cp"
+                + r
+                + " /workspace/"
+                + folder);
       }
       double mib = size / 1048576.0;
       System.out.printf(
