@@ -1,4 +1,4 @@
-// Generated from scheduler/src/main/resources/openapi.yaml by ApiTypesTest: do not edit.
+// Generated from common/src/main/resources/openapi.yaml by ApiTypesTest: do not edit.
 // After changing the document: mvn -pl scheduler -am test -Dtest=ApiTypesTest -Dpier.writeApiTypes=true
 
 export interface ErrorBody {

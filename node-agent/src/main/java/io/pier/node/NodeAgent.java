@@ -9,6 +9,7 @@ import io.pier.common.auth.TokenSigner;
 import io.pier.common.cluster.ClusterState;
 import io.pier.common.http.HttpErrors;
 import io.pier.common.http.OpsRoutes;
+import io.pier.node.api.NodeApiContract;
 import io.pier.node.exec.ExecLimits;
 import io.pier.node.exec.ExecRoutes;
 import io.pier.node.files.FileApiSettings;
@@ -56,6 +57,7 @@ public final class NodeAgent {
   private final ReplCallers replCallers;
   private final SessionUpgrades sessionUpgrades;
   private final FileRoutes fileRoutes;
+  private final NodeApiContract apiContract;
   private final AtomicBoolean ready = new AtomicBoolean();
   private HttpServer server;
   private long heartbeatTimer = -1;
@@ -109,7 +111,8 @@ public final class NodeAgent {
     this.heartbeat =
         new NodeHeartbeat(vertx, config, cluster, imageStore, host, runnerImages, draining);
     this.internalApi = new InternalReplApi(vertx, config, host, runnerImages, heartbeat, draining);
-    this.replCallers = new ReplCallers(config, cluster, host, tokens);
+    this.apiContract = new NodeApiContract(vertx);
+    this.replCallers = new ReplCallers(config, cluster, host, tokens, apiContract);
     this.sessionUpgrades = new SessionUpgrades(config, sessions);
     this.fileRoutes =
         new FileRoutes(
@@ -141,10 +144,12 @@ public final class NodeAgent {
     router.post("/internal/repls/:slug/stop").handler(internalApi::stopRepl);
     // A repl's user-facing routes (the IDE session, the programs' API), relayed by the edge-proxy:
     // its owner only.
-    router.route("/api/repls/:slug/*").handler(replCallers::admit);
-    new ExecRoutes(vertx, ExecLimits.defaults(), metrics, ReplCallers::live).mount(router);
-    fileRoutes.mount(router);
-    router.get("/api/repls/:slug/session").handler(sessionUpgrades::session);
+    ReplApiRoutes.mount(
+        router,
+        replCallers::admit,
+        new ExecRoutes(vertx, ExecLimits.defaults(), metrics, ReplCallers::live, apiContract),
+        fileRoutes,
+        sessionUpgrades::session);
     router.get("/internal/repls/:slug/sync").handler(internalApi::syncStatus);
     router.post("/internal/drain").handler(ctx -> internalApi.setDraining(ctx, true));
     router.post("/internal/undrain").handler(ctx -> internalApi.setDraining(ctx, false));
@@ -157,10 +162,14 @@ public final class NodeAgent {
         new HttpServerOptions()
             .setMaxWebSocketFrameSize(SESSION_FRAME_BYTES)
             .setMaxWebSocketMessageSize(SESSION_FRAME_BYTES);
-    return vertx
-        .createHttpServer(options)
-        .requestHandler(router)
-        .listen(config.port(), config.bindHost())
+    return apiContract
+        .loaded()
+        .compose(
+            loaded ->
+                vertx
+                    .createHttpServer(options)
+                    .requestHandler(router)
+                    .listen(config.port(), config.bindHost()))
         .compose(
             s -> {
               server = s;

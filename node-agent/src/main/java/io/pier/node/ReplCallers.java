@@ -6,6 +6,7 @@ import io.pier.common.auth.TokenSigner;
 import io.pier.common.cluster.ClusterState;
 import io.pier.common.http.HttpErrors;
 import io.pier.common.repl.Slugs;
+import io.pier.node.api.NodeApiContract;
 import io.pier.node.session.LiveRepl;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
@@ -14,7 +15,8 @@ import java.util.Optional;
  * The gate of every user-facing route of a repl running here ({@code /api/repls/<slug>/...}: the IDE session and the
  * programs' API), reached through the edge-proxy: the repl must run on this node, the caller must be signed in and own
  * it (or be an administrator or a Pier service). What passes is kept in the routing context for the next handler
- * ({@link #live}, {@link #caller}); anything else is answered here with a JSON error.
+ * ({@link #live}, {@link #caller}); anything else is answered here with a JSON error, as is a request whose parameters
+ * do not fit the API document ({@link NodeApiContract}).
  */
 final class ReplCallers {
   private static final String LIVE = "pier.live";
@@ -24,12 +26,19 @@ final class ReplCallers {
   private final ClusterState cluster;
   private final ReplHost host;
   private final TokenSigner tokens;
+  private final NodeApiContract contract;
 
-  ReplCallers(NodeAgentConfig config, ClusterState cluster, ReplHost host, TokenSigner tokens) {
+  ReplCallers(
+      NodeAgentConfig config,
+      ClusterState cluster,
+      ReplHost host,
+      TokenSigner tokens,
+      NodeApiContract contract) {
     this.config = config;
     this.cluster = cluster;
     this.host = host;
     this.tokens = tokens;
+    this.contract = contract;
   }
 
   /** A route handler: passes the owner's request on to the next handler, refuses everyone else's. */
@@ -66,6 +75,12 @@ final class ReplCallers {
                   && !who.isService()
                   && (owner == null || !owner.equals(who.subject()))) {
                 HttpErrors.send(ctx, 403, "forbidden", "this repl belongs to someone else");
+                return;
+              }
+              // Checked before the next handler takes the body (an upload streams, unread here).
+              String problem = contract.parameterProblem(ctx.request());
+              if (problem != null) {
+                HttpErrors.send(ctx, 400, "invalid_request", problem);
                 return;
               }
               ctx.put(LIVE, live.get());

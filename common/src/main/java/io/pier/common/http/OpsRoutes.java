@@ -24,6 +24,23 @@ public final class OpsRoutes {
       PrometheusMeterRegistry registry,
       BooleanSupplier ready,
       TokenSigner tokens) {
+    // What no route serves is answered in JSON like every other error, not with Vert.x's HTML page.
+    router.errorHandler(
+        404,
+        ctx ->
+            HttpErrors.send(
+                ctx,
+                404,
+                "not_found",
+                "no route " + ctx.request().method() + " " + ctx.request().path()));
+    router.errorHandler(
+        405,
+        ctx ->
+            HttpErrors.send(
+                ctx,
+                405,
+                "method_not_allowed",
+                ctx.request().method() + " is not allowed on " + ctx.request().path()));
     router
         .get("/healthz")
         .handler(ctx -> ctx.json(new JsonObject().put("status", "ok").put("service", service)));

@@ -89,4 +89,22 @@ class OpsRoutesTest {
     assertEquals(200, get("/healthz").statusCode());
     assertEquals(200, get("/readyz").statusCode());
   }
+
+  @Test
+  void whatNoRouteServesIsAnsweredInJson() throws Exception {
+    HttpResponse<String> missing = get("/no/such/thing");
+    assertEquals(404, missing.statusCode());
+    JsonObject error = new JsonObject(missing.body());
+    assertEquals("not_found", error.getString("error"));
+    assertTrue(error.getString("message").contains("/no/such/thing"), missing.body());
+    HttpResponse<String> wrongMethod =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.actualPort() + "/healthz"))
+                .DELETE()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(405, wrongMethod.statusCode());
+    assertEquals("method_not_allowed", new JsonObject(wrongMethod.body()).getString("error"));
+  }
 }

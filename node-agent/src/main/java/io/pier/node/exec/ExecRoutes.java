@@ -2,6 +2,7 @@ package io.pier.node.exec;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pier.common.http.HttpErrors;
+import io.pier.node.api.NodeApiContract;
 import io.pier.node.session.LiveRepl;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -28,15 +29,21 @@ public final class ExecRoutes {
   private final NodeProcesses tables;
   private final ExecHandler exec;
   private final ProcessHandlers processes;
+  private final NodeApiContract contract;
 
-  /** @param live the repl an admitted request is for */
+  /**
+   * @param live the repl an admitted request is for
+   * @param contract checks an exec's body against the API document
+   */
   public ExecRoutes(
       Vertx vertx,
       ExecLimits limits,
       MeterRegistry metrics,
-      Function<RoutingContext, LiveRepl> live) {
+      Function<RoutingContext, LiveRepl> live,
+      NodeApiContract contract) {
     this.vertx = vertx;
     this.limits = limits;
+    this.contract = contract;
     this.tables = new NodeProcesses(limits, Clock.systemUTC());
     ExecMeters meters = new ExecMeters(metrics, tables::running);
     ProcessStarter starter =
@@ -56,6 +63,7 @@ public final class ExecRoutes {
     router
         .post(repl + "/exec")
         .handler(BodyHandler.create(false).setBodyLimit(limits.maxBodyBytes()))
+        .handler(contract::checkWhole)
         .handler(exec::exec)
         .failureHandler(ExecRoutes::bodyRefused);
     router.get(repl + "/processes").handler(processes::list);

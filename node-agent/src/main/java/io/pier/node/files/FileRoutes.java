@@ -63,8 +63,18 @@ public final class FileRoutes {
 
   /** Adds the routes; mount after the gate of {@code /api/repls/:slug/*}. */
   public void mount(Router router) {
-    router.routeWithRegex("/api/repls/[^/]+/files(/.*)?").handler(this::files);
-    router.routeWithRegex("/api/repls/[^/]+/archive(/.*)?").handler(this::archive);
+    // The workspace itself (read only), and below it a path that holds slashes (the wildcard takes
+    // it whole).
+    router.get("/api/repls/:slug/files").handler(this::files);
+    String files = "/api/repls/:slug/files/*";
+    router.get(files).handler(this::files);
+    router.put(files).handler(this::files);
+    router.post(files).handler(this::files);
+    router.delete(files).handler(this::files);
+    for (String archive : List.of("/api/repls/:slug/archive", "/api/repls/:slug/archive/*")) {
+      router.get(archive).handler(this::archive);
+      router.put(archive).handler(this::archive);
+    }
   }
 
   private void files(RoutingContext ctx) {

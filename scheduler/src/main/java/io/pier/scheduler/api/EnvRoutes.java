@@ -1,13 +1,9 @@
 package io.pier.scheduler.api;
 
-import io.pier.common.auth.AuthToken;
 import io.pier.common.http.ApiException;
 import io.pier.common.http.HttpErrors;
 import io.pier.common.repl.EnvVar;
 import io.pier.common.repl.ReplEnvStore;
-import io.pier.common.repl.Slugs;
-import io.pier.scheduler.ReplService;
-import io.pier.scheduler.auth.AuthApi;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -16,9 +12,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A repl's environment variables and secrets ({@code /api/repls/<slug>/env}): its owner sets them, every process
@@ -26,17 +19,16 @@ import org.slf4j.LoggerFactory;
  * name, and a change answers with the name only.
  */
 final class EnvRoutes {
-  private static final Logger LOG = LoggerFactory.getLogger(EnvRoutes.class);
   private static final Set<String> FIELDS = Set.of("value", "secret");
 
   private final Vertx vertx;
-  private final ReplService repls;
+  private final OwnedRepls owners;
   private final ReplEnvStore environments;
   private final Clock clock;
 
-  EnvRoutes(Vertx vertx, ReplService repls, ReplEnvStore environments, Clock clock) {
+  EnvRoutes(Vertx vertx, OwnedRepls owners, ReplEnvStore environments, Clock clock) {
     this.vertx = vertx;
-    this.repls = repls;
+    this.owners = owners;
     this.environments = environments;
     this.clock = clock;
   }
@@ -143,28 +135,7 @@ final class EnvRoutes {
 
   /** Runs {@code action} (blocking, on a worker) for the repl of the path, if the caller owns it. */
   private void owned(RoutingContext ctx, SlugAction action) {
-    String slug = ctx.pathParam("slug");
-    if (!Slugs.isValid(slug)) {
-      HttpErrors.send(ctx, 404, "unknown_repl", "no repl named '" + slug + "'");
-      return;
-    }
-    AuthToken caller = ctx.get(AuthApi.CALLER);
-    repls
-        .get(slug)
-        .compose(
-            record -> {
-              AuthApi.requireOwner(caller, record.owner());
-              Callable<JsonObject> work = () -> action.apply(slug);
-              return vertx.executeBlocking(work, false);
-            })
-        .onSuccess(ctx::json)
-        .onFailure(
-            err -> {
-              // Storage's errors name keys, never values.
-              if (!(err instanceof ApiException))
-                LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), err);
-              HttpErrors.sendFailure(ctx, err);
-            });
+    owners.answer(ctx, slug -> vertx.executeBlocking(() -> action.apply(slug), false));
   }
 
   @FunctionalInterface

@@ -8,7 +8,6 @@ import io.pier.common.http.HttpErrors;
 import io.pier.common.repl.Labels;
 import io.pier.common.repl.Lifetime;
 import io.pier.common.repl.ReplEnvStore;
-import io.pier.common.repl.Slugs;
 import io.pier.common.repl.Visibility;
 import io.pier.common.template.TemplateCatalog;
 import io.pier.common.template.TemplateManifest;
@@ -33,15 +32,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** The public REST API under {@code /api}: JSON in, JSON out, every error as {@code {"error", "message"}}. */
 public final class SchedulerApi {
-  private static final Logger LOG = LoggerFactory.getLogger(SchedulerApi.class);
   private static final int MAX_BODY_BYTES = 16 * 1024;
 
   private final ReplService repls;
+  private final OwnedRepls owners;
   private final NodeDrain drains;
   private final TemplateCatalog templates;
   private final ClusterState cluster;
@@ -69,6 +66,7 @@ public final class SchedulerApi {
       ReplEnvStore environments,
       ApiContract contract) {
     this.repls = repls;
+    this.owners = new OwnedRepls(repls);
     this.drains = drains;
     this.templates = templates;
     this.cluster = cluster;
@@ -141,7 +139,7 @@ public final class SchedulerApi {
         .handler(ctx -> withSlug(ctx, slug -> repls.get(slug).map(views::repl)));
     router.patch("/api/repls/:slug").handler(this::patch);
     router.post("/api/repls/:slug/timeout").handler(this::setTimeout);
-    new EnvRoutes(vertx, repls, environments, Clock.systemUTC()).mount(router);
+    new EnvRoutes(vertx, owners, environments, Clock.systemUTC()).mount(router);
     router
         .post("/api/repls/:slug/start")
         .handler(
@@ -320,32 +318,15 @@ public final class SchedulerApi {
   }
 
   private void withSlug(RoutingContext ctx, Function<String, Future<JsonObject>> action) {
-    String slug = ctx.pathParam("slug");
-    if (!Slugs.isValid(slug)) {
-      HttpErrors.send(ctx, 404, "unknown_repl", "no repl named '" + slug + "'");
-      return;
-    }
-    AuthToken caller = ctx.get(AuthApi.CALLER);
-    // Another user's repl is refused before anything is done to it.
-    respond(
-        ctx,
-        repls
-            .get(slug)
-            .compose(
-                record -> {
-                  AuthApi.requireOwner(caller, record.owner());
-                  return action.apply(slug);
-                }));
+    owners.answer(ctx, action);
   }
 
   private void respond(RoutingContext ctx, Future<JsonObject> result) {
-    result.onSuccess(ctx::json).onFailure(err -> fail(ctx, err));
+    OwnedRepls.respond(ctx, result);
   }
 
   private void fail(RoutingContext ctx, Throwable err) {
-    if (!(err instanceof ApiException))
-      LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), err);
-    HttpErrors.sendFailure(ctx, err);
+    OwnedRepls.fail(ctx, err);
   }
 
   private void failure(RoutingContext ctx) {

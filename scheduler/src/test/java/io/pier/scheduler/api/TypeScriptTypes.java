@@ -16,7 +16,7 @@ final class TypeScriptTypes {
   static String of(JsonObject document) {
     StringBuilder out = new StringBuilder();
     out.append(
-            "// Generated from scheduler/src/main/resources/openapi.yaml by ApiTypesTest: do not edit.\n")
+            "// Generated from common/src/main/resources/openapi.yaml by ApiTypesTest: do not edit.\n")
         .append("// After changing the document: mvn -pl scheduler -am test -Dtest=ApiTypesTest")
         .append(" -Dpier.writeApiTypes=true\n");
     JsonObject schemas = document.getJsonObject("components").getJsonObject("schemas");

@@ -1,0 +1,61 @@
+package io.pier.scheduler.api;
+
+import io.pier.common.auth.AuthToken;
+import io.pier.common.http.ApiException;
+import io.pier.common.http.HttpErrors;
+import io.pier.common.repl.Slugs;
+import io.pier.scheduler.ReplService;
+import io.pier.scheduler.auth.AuthApi;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The owner's gate of the routes of one repl ({@code /api/repls/<slug>/...}): a name no repl can have is {@code 404},
+ * another user's repl is refused ({@code 403}) before anything is done to it, and what the action answers (or the
+ * error it fails with) is the answer.
+ */
+final class OwnedRepls {
+  private static final Logger LOG = LoggerFactory.getLogger(OwnedRepls.class);
+
+  private final ReplService repls;
+
+  OwnedRepls(ReplService repls) {
+    this.repls = repls;
+  }
+
+  /** Runs {@code action} on the path's repl if the caller owns it (or administers), and answers its JSON. */
+  void answer(RoutingContext ctx, Function<String, Future<JsonObject>> action) {
+    String slug = ctx.pathParam("slug");
+    if (!Slugs.isValid(slug)) {
+      HttpErrors.send(ctx, 404, "unknown_repl", "no repl named '" + slug + "'");
+      return;
+    }
+    AuthToken caller = ctx.get(AuthApi.CALLER);
+    respond(
+        ctx,
+        repls
+            .get(slug)
+            .compose(
+                record -> {
+                  AuthApi.requireOwner(caller, record.owner());
+                  return action.apply(slug);
+                }));
+  }
+
+  /** Answers the JSON {@code result} completes with, or its error (logged when it is no API error). */
+  static void respond(RoutingContext ctx, Future<JsonObject> result) {
+    result.onSuccess(ctx::json).onFailure(err -> fail(ctx, err));
+  }
+
+  /** Answers {@code err}: an {@link ApiException} as it says, anything else 500 after a log line. */
+  static void fail(RoutingContext ctx, Throwable err) {
+    // Errors name keys and routes, never values (a secret's, for one).
+    if (!(err instanceof ApiException))
+      LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), err);
+    HttpErrors.sendFailure(ctx, err);
+  }
+}
