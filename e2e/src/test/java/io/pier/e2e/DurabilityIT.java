@@ -94,7 +94,8 @@ class DurabilityIT {
         JsonObject status = syncStatus(pier, slug);
         assertTrue(status.getInteger("pendingFiles") > 0, status.encode());
         assertTrue(status.getLong("failures") > 0, status.encode());
-        HttpResponse<String> refused = api(pier, "POST", "/api/repls/" + slug + "/stop", "");
+        HttpResponse<String> refused =
+            EdgeApi.send(pier, "POST", "/api/repls/" + slug + "/stop", "");
         assertEquals(503, refused.statusCode(), refused.body());
         assertEquals("storage_unavailable", new JsonObject(refused.body()).getString("error"));
         assertFalse(s.isClosed(), "a stop refused for want of storage leaves the IDE session open");
@@ -107,7 +108,8 @@ class DurabilityIT {
         for (int i = 1; i <= last; i++)
           assertEquals("edit " + i, stored(pier, slug, "outage/edit-" + i + ".txt"));
         assertEquals("revision " + last, stored(pier, slug, "journal.md"));
-        assertEquals(200, api(pier, "POST", "/api/repls/" + slug + "/stop", "").statusCode());
+        assertEquals(
+            200, EdgeApi.send(pier, "POST", "/api/repls/" + slug + "/stop", "").statusCode());
       }
     }
   }
@@ -140,17 +142,19 @@ class DurabilityIT {
   void aProjectOf1500FilesRestoresCompletely() throws Exception {
     try (PierOnLoopback pier = new PierOnLoopback()) {
       String slug =
-          new JsonObject(api(pier, "POST", "/api/repls", "{\"template\":\"node\"}").body())
+          new JsonObject(EdgeApi.send(pier, "POST", "/api/repls", "{\"template\":\"node\"}").body())
               .getString("slug");
       byte[] content = "x".repeat(100).getBytes(StandardCharsets.UTF_8);
       for (int i = 0; i < 1500; i++) {
         pier.store.put("repls/" + slug + "/files/data/d" + (i % 15) + "/f" + i + ".txt", content);
       }
-      assertEquals(200, api(pier, "POST", "/api/repls/" + slug + "/start", "").statusCode());
+      assertEquals(
+          200, EdgeApi.send(pier, "POST", "/api/repls/" + slug + "/start", "").statusCode());
       try (Stream<Path> files = Files.walk(pier.workspace(slug).resolve("data"))) {
         assertEquals(1500, files.filter(Files::isRegularFile).count());
       }
-      assertEquals(200, api(pier, "POST", "/api/repls/" + slug + "/stop", "").statusCode());
+      assertEquals(
+          200, EdgeApi.send(pier, "POST", "/api/repls/" + slug + "/stop", "").statusCode());
       assertEquals(1500, pier.store.list("repls/" + slug + "/files/data/").size());
     }
   }
@@ -165,7 +169,9 @@ class DurabilityIT {
         new PierOnLoopback(PierOnLoopback.Options.fresh().inFolder(data, false, 1000))) {
       edited = createAndStart(pier);
       untouched =
-          new JsonObject(api(pier, "POST", "/api/repls", "{\"template\":\"python-flask\"}").body())
+          new JsonObject(
+                  EdgeApi.send(pier, "POST", "/api/repls", "{\"template\":\"python-flask\"}")
+                      .body())
               .getString("slug");
       try (SessionClient s = SessionClient.connect(vertx, pier, edited)) {
         s.request(
@@ -178,14 +184,16 @@ class DurabilityIT {
     try (PierOnLoopback again =
         new PierOnLoopback(PierOnLoopback.Options.fresh().inFolder(data, false, 1000))) {
       JsonArray repls =
-          new JsonObject(api(again, "GET", "/api/repls", null).body()).getJsonArray("repls");
+          new JsonObject(EdgeApi.send(again, "GET", "/api/repls", null).body())
+              .getJsonArray("repls");
       assertTrue(
           repls.stream().anyMatch(r -> ((JsonObject) r).getString("slug").equals(edited)),
           repls.encode());
       assertTrue(
           repls.stream().anyMatch(r -> ((JsonObject) r).getString("slug").equals(untouched)),
           repls.encode());
-      assertEquals(200, api(again, "POST", "/api/repls/" + edited + "/start", "").statusCode());
+      assertEquals(
+          200, EdgeApi.send(again, "POST", "/api/repls/" + edited + "/start", "").statusCode());
       assertEquals(
           "// rewritten before the restart\n",
           Files.readString(again.workspace(edited).resolve("index.js")));
@@ -195,9 +203,9 @@ class DurabilityIT {
 
   private static String createAndStart(PierOnLoopback pier) throws Exception {
     String slug =
-        new JsonObject(api(pier, "POST", "/api/repls", "{\"template\":\"node\"}").body())
+        new JsonObject(EdgeApi.send(pier, "POST", "/api/repls", "{\"template\":\"node\"}").body())
             .getString("slug");
-    HttpResponse<String> started = api(pier, "POST", "/api/repls/" + slug + "/start", "");
+    HttpResponse<String> started = EdgeApi.send(pier, "POST", "/api/repls/" + slug + "/start", "");
     assertEquals(200, started.statusCode(), started.body());
     return slug;
   }
@@ -240,26 +248,5 @@ class DurabilityIT {
       if (System.nanoTime() > deadline) throw new AssertionError("not within 60 s");
       TimeUnit.MILLISECONDS.sleep(100);
     }
-  }
-
-  static HttpResponse<String> api(PierOnLoopback pier, String method, String path, String json)
-      throws Exception {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pier.edgePort + path))
-            .timeout(Duration.ofSeconds(120))
-            .header("Host", PierOnLoopback.DOMAIN)
-            .header("Content-Type", "application/json")
-            .header(
-                "Authorization",
-                "Bearer "
-                    + (path.startsWith("/api/nodes") || path.startsWith("/api/fleet")
-                        ? pier.adminToken
-                        : pier.userToken));
-    request.method(
-        method,
-        json == null
-            ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(json));
-    return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -34,11 +34,10 @@ public final class FilesTransferBenchmark {
     try (PierOnLoopback pier =
         new PierOnLoopback(PierOnLoopback.Options.fresh().withDiskMb(1024))) {
       String slug =
-          new JsonObject(
-                  DurabilityIT.api(pier, "POST", "/api/repls", "{\"template\":\"node\"}").body())
+          new JsonObject(EdgeApi.send(pier, "POST", "/api/repls", "{\"template\":\"node\"}").body())
               .getString("slug");
       HttpResponse<String> started =
-          DurabilityIT.api(pier, "POST", "/api/repls/" + slug + "/start", "");
+          EdgeApi.send(pier, "POST", "/api/repls/" + slug + "/start", "");
       if (started.statusCode() != 200) throw new IllegalStateException(started.body());
       String container = pier.containersOf(slug).get(0).getId();
       HttpClient http = HttpClient.newHttpClient();

@@ -1,7 +1,5 @@
 package io.pier.e2e;
 
-import static io.pier.e2e.DurabilityIT.api;
-
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,10 +27,11 @@ public final class FleetHarness {
       Map<String, List<String>> byNode = new HashMap<>();
       for (int i = 0; i < repls; i++) {
         String slug =
-            new JsonObject(api(pier, "POST", "/api/repls", "{\"template\":\"node\"}").body())
+            new JsonObject(
+                    EdgeApi.send(pier, "POST", "/api/repls", "{\"template\":\"node\"}").body())
                 .getString("slug");
         JsonObject started =
-            new JsonObject(api(pier, "POST", "/api/repls/" + slug + "/start", "").body());
+            new JsonObject(EdgeApi.send(pier, "POST", "/api/repls/" + slug + "/start", "").body());
         byNode.computeIfAbsent(started.getString("node"), n -> new ArrayList<>()).add(slug);
       }
       String busiest =
@@ -48,7 +47,8 @@ public final class FleetHarness {
       HttpClient http = HttpClient.newHttpClient();
       for (String slug : lost) {
         while (true) {
-          JsonObject repl = new JsonObject(api(pier, "GET", "/api/repls/" + slug, null).body());
+          JsonObject repl =
+              new JsonObject(EdgeApi.send(pier, "GET", "/api/repls/" + slug, null).body());
           if ("running".equals(repl.getString("state"))
               && !busiest.equals(repl.getString("node"))) {
             HttpResponse<String> page =

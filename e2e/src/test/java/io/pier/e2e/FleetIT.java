@@ -1,6 +1,5 @@
 package io.pier.e2e;
 
-import static io.pier.e2e.DurabilityIT.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -52,9 +51,11 @@ class FleetIT {
       List<String> slugs = new ArrayList<>();
       for (int i = 0; i < 12; i++) {
         String slug =
-            new JsonObject(api(pier, "POST", "/api/repls", "{\"template\":\"node\"}").body())
+            new JsonObject(
+                    EdgeApi.send(pier, "POST", "/api/repls", "{\"template\":\"node\"}").body())
                 .getString("slug");
-        HttpResponse<String> started = api(pier, "POST", "/api/repls/" + slug + "/start", "");
+        HttpResponse<String> started =
+            EdgeApi.send(pier, "POST", "/api/repls/" + slug + "/start", "");
         assertEquals(200, started.statusCode(), started.body());
         slugs.add(slug);
         try (SessionClient s = SessionClient.connect(vertx, pier, slug)) {
@@ -83,7 +84,8 @@ class FleetIT {
         eventually(
             Duration.ofSeconds(15).minusNanos(System.nanoTime() - killedAt),
             () -> {
-              JsonObject repl = new JsonObject(api(pier, "GET", "/api/repls/" + slug, null).body());
+              JsonObject repl =
+                  new JsonObject(EdgeApi.send(pier, "GET", "/api/repls/" + slug, null).body());
               if (!"running".equals(repl.getString("state"))
                   || victim.id.equals(repl.getString("node"))) return false;
               HttpResponse<String> page = preview(pier, slug);
@@ -106,21 +108,22 @@ class FleetIT {
       }
 
       PierOnLoopback.Node drained = pier.nodes.get(0);
-      HttpResponse<String> drain = api(pier, "POST", "/api/nodes/" + drained.id + "/drain", "");
+      HttpResponse<String> drain =
+          EdgeApi.send(pier, "POST", "/api/nodes/" + drained.id + "/drain", "");
       assertEquals(200, drain.statusCode(), drain.body());
       assertTrue(new JsonObject(drain.body()).getJsonObject("failed").isEmpty(), drain.body());
       Map<String, List<String>> afterDrain = placement(pier, slugs);
       assertFalse(afterDrain.containsKey(drained.id), "the drained node is empty: " + afterDrain);
       String fresh =
-          new JsonObject(api(pier, "POST", "/api/repls", "{\"template\":\"node\"}").body())
+          new JsonObject(EdgeApi.send(pier, "POST", "/api/repls", "{\"template\":\"node\"}").body())
               .getString("slug");
       JsonObject placed =
-          new JsonObject(api(pier, "POST", "/api/repls/" + fresh + "/start", "").body());
+          new JsonObject(EdgeApi.send(pier, "POST", "/api/repls/" + fresh + "/start", "").body());
       assertNotEquals(drained.id, placed.getString("node"), "a draining node takes no new repls");
       for (String slug : afterDrain.values().stream().flatMap(List::stream).toList()) {
         assertEquals(200, preview(pier, slug).statusCode());
       }
-      JsonObject fleet = new JsonObject(api(pier, "GET", "/api/fleet", null).body());
+      JsonObject fleet = new JsonObject(EdgeApi.send(pier, "GET", "/api/fleet", null).body());
       assertEquals(1, fleet.getInteger("activeNodes"), fleet.encode());
     }
   }
@@ -131,9 +134,12 @@ class FleetIT {
         new PierOnLoopback.Options(null, false, 1000, 1, 2, Duration.ofSeconds(3), true);
     try (PierOnLoopback pier = new PierOnLoopback(options)) {
       String slug =
-          new JsonObject(api(pier, "POST", "/api/repls", "{\"template\":\"python-flask\"}").body())
+          new JsonObject(
+                  EdgeApi.send(pier, "POST", "/api/repls", "{\"template\":\"python-flask\"}")
+                      .body())
               .getString("slug");
-      assertEquals(200, api(pier, "POST", "/api/repls/" + slug + "/start", "").statusCode());
+      assertEquals(
+          200, EdgeApi.send(pier, "POST", "/api/repls/" + slug + "/start", "").statusCode());
       eventually(Duration.ofSeconds(20), () -> "stopped".equals(state(pier, slug)));
       assertTrue(pier.containersOf(slug).isEmpty(), "the idle repl's container is gone");
 
@@ -147,10 +153,12 @@ class FleetIT {
 
       pier.stopScheduler(0);
       for (int i = 0; i < 3; i++) {
-        HttpResponse<String> created = api(pier, "POST", "/api/repls", "{\"template\":\"node\"}");
+        HttpResponse<String> created =
+            EdgeApi.send(pier, "POST", "/api/repls", "{\"template\":\"node\"}");
         assertEquals(201, created.statusCode(), "the other scheduler answers: " + created.body());
         String other = new JsonObject(created.body()).getString("slug");
-        assertEquals(200, api(pier, "POST", "/api/repls/" + other + "/start", "").statusCode());
+        assertEquals(
+            200, EdgeApi.send(pier, "POST", "/api/repls/" + other + "/start", "").statusCode());
       }
     }
   }
@@ -158,7 +166,7 @@ class FleetIT {
   private static Map<String, List<String>> placement(PierOnLoopback pier, List<String> slugs)
       throws Exception {
     JsonArray all =
-        new JsonObject(api(pier, "GET", "/api/repls", null).body()).getJsonArray("repls");
+        new JsonObject(EdgeApi.send(pier, "GET", "/api/repls", null).body()).getJsonArray("repls");
     Map<String, List<String>> byNode = new HashMap<>();
     for (Object o : all) {
       JsonObject r = (JsonObject) o;
@@ -172,7 +180,8 @@ class FleetIT {
   }
 
   private static String state(PierOnLoopback pier, String slug) throws Exception {
-    return new JsonObject(api(pier, "GET", "/api/repls/" + slug, null).body()).getString("state");
+    return new JsonObject(EdgeApi.send(pier, "GET", "/api/repls/" + slug, null).body())
+        .getString("state");
   }
 
   private static String stored(PierOnLoopback pier, String slug, String path) {

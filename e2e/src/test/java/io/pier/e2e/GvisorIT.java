@@ -1,6 +1,5 @@
 package io.pier.e2e;
 
-import static io.pier.e2e.DurabilityIT.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -40,16 +39,19 @@ class GvisorIT {
     try (PierOnLoopback pier =
         new PierOnLoopback(PierOnLoopback.Options.fresh().withTemplates(templates))) {
       JsonArray nodes =
-          new JsonObject(api(pier, "GET", "/api/nodes", null).body()).getJsonArray("nodes");
+          new JsonObject(EdgeApi.send(pier, "GET", "/api/nodes", null).body())
+              .getJsonArray("nodes");
       assertTrue(nodes.getJsonObject(0).getJsonArray("runtimes").contains("runsc"), nodes.encode());
 
       String plain = create(pier, "node");
       long t0 = System.nanoTime();
-      assertEquals(200, api(pier, "POST", "/api/repls/" + plain + "/start", "").statusCode());
+      assertEquals(
+          200, EdgeApi.send(pier, "POST", "/api/repls/" + plain + "/start", "").statusCode());
       long runcMs = (System.nanoTime() - t0) / 1_000_000;
       String slug = create(pier, "node-gvisor");
       long t1 = System.nanoTime();
-      HttpResponse<String> started = api(pier, "POST", "/api/repls/" + slug + "/start", "");
+      HttpResponse<String> started =
+          EdgeApi.send(pier, "POST", "/api/repls/" + slug + "/start", "");
       assertEquals(200, started.statusCode(), started.body());
       System.out.printf(
           "[gvisor] node template, start to first HTTP answer: %d ms in runsc, %d ms in runc%n",
@@ -78,11 +80,13 @@ class GvisorIT {
         String out = s.awaitOutput(term, "kernel-42");
         assertTrue(out.contains("gVisor"), out);
       }
-      assertEquals(200, api(pier, "POST", "/api/repls/" + slug + "/stop", "").statusCode());
+      assertEquals(
+          200, EdgeApi.send(pier, "POST", "/api/repls/" + slug + "/stop", "").statusCode());
       assertTrue(pier.containersOf(slug).isEmpty());
 
       String nowhere = create(pier, "node-nowhere");
-      HttpResponse<String> refused = api(pier, "POST", "/api/repls/" + nowhere + "/start", "");
+      HttpResponse<String> refused =
+          EdgeApi.send(pier, "POST", "/api/repls/" + nowhere + "/start", "");
       assertEquals(503, refused.statusCode(), refused.body());
       JsonObject error = new JsonObject(refused.body());
       assertEquals("no_capacity", error.getString("error"), refused.body());
@@ -94,7 +98,8 @@ class GvisorIT {
 
   private static String create(PierOnLoopback pier, String template) throws Exception {
     HttpResponse<String> created =
-        api(pier, "POST", "/api/repls", new JsonObject().put("template", template).encode());
+        EdgeApi.send(
+            pier, "POST", "/api/repls", new JsonObject().put("template", template).encode());
     assertEquals(201, created.statusCode(), created.body());
     return new JsonObject(created.body()).getString("slug");
   }

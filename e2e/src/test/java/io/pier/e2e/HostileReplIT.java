@@ -1,6 +1,5 @@
 package io.pier.e2e;
 
-import static io.pier.e2e.DurabilityIT.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -68,7 +67,7 @@ class HostileReplIT {
       }
       assertEquals(
           200,
-          api(pier, "POST", "/api/repls/" + hostile + "/stop", "").statusCode(),
+          EdgeApi.send(pier, "POST", "/api/repls/" + hostile + "/stop", "").statusCode(),
           "the hostile repl can still be stopped");
       assertTrue(pier.containersOf(hostile).isEmpty());
       assertEquals(
@@ -160,9 +159,9 @@ class HostileReplIT {
 
   private static String start(PierOnLoopback pier) throws Exception {
     String slug =
-        new JsonObject(api(pier, "POST", "/api/repls", "{\"template\":\"node\"}").body())
+        new JsonObject(EdgeApi.send(pier, "POST", "/api/repls", "{\"template\":\"node\"}").body())
             .getString("slug");
-    assertEquals(200, api(pier, "POST", "/api/repls/" + slug + "/start", "").statusCode());
+    assertEquals(200, EdgeApi.send(pier, "POST", "/api/repls/" + slug + "/start", "").statusCode());
     return slug;
   }
 

@@ -1,6 +1,5 @@
 package io.pier.e2e;
 
-import static io.pier.e2e.DurabilityIT.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -101,7 +100,8 @@ final class HostileWorkspace implements AutoCloseable {
 
   /** Creates a repl from the node template, without starting it. */
   String create() throws Exception {
-    HttpResponse<String> created = api(pier, "POST", "/api/repls", "{\"template\":\"node\"}");
+    HttpResponse<String> created =
+        EdgeApi.send(pier, "POST", "/api/repls", "{\"template\":\"node\"}");
     assertTrue(created.statusCode() / 100 == 2, created.statusCode() + " " + created.body());
     return new JsonObject(created.body()).getString("slug");
   }
@@ -109,7 +109,7 @@ final class HostileWorkspace implements AutoCloseable {
   /** Creates and starts a repl, with an IDE session and a terminal open on it. */
   Repl repl() throws Exception {
     String slug = create();
-    HttpResponse<String> started = api(pier, "POST", "/api/repls/" + slug + "/start", "");
+    HttpResponse<String> started = EdgeApi.send(pier, "POST", "/api/repls/" + slug + "/start", "");
     assertEquals(200, started.statusCode(), started.body());
     Repl repl = new Repl(slug);
     repls.add(repl);
@@ -279,7 +279,7 @@ final class HostileWorkspace implements AutoCloseable {
     /** Stops the repl through the API and says how it went. */
     Stop stop() throws Exception {
       long t0 = System.nanoTime();
-      HttpResponse<String> answer = api(pier, "POST", "/api/repls/" + slug + "/stop", "");
+      HttpResponse<String> answer = EdgeApi.send(pier, "POST", "/api/repls/" + slug + "/stop", "");
       Stop stop =
           new Stop(answer.statusCode(), answer.body(), Duration.ofNanos(System.nanoTime() - t0));
       if (stop.ok()) closeSession();
@@ -296,7 +296,8 @@ final class HostileWorkspace implements AutoCloseable {
 
     /** Starts the (stopped) repl again and reconnects. */
     void startAgain() throws Exception {
-      HttpResponse<String> started = api(pier, "POST", "/api/repls/" + slug + "/start", "");
+      HttpResponse<String> started =
+          EdgeApi.send(pier, "POST", "/api/repls/" + slug + "/start", "");
       assertEquals(200, started.statusCode(), started.body());
       connect();
     }

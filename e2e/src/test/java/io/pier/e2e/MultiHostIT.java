@@ -91,12 +91,13 @@ class MultiHostIT {
           slug + " runs on one node host only");
       try (SessionClient session = fleet.session(vertx, slug)) {
         int term =
-            ok(session.request("term.open", new JsonObject().put("cols", 80).put("rows", 24)))
+            SessionClient.ok(
+                    session.request("term.open", new JsonObject().put("cols", 80).put("rows", 24)))
                 .getInteger("term");
         // Computed, so that the terminal's echo of the typed line cannot match.
         session.sendInput(term, "echo typed-on-$((6*7))\n");
         session.awaitOutput(term, "typed-on-42");
-        ok(
+        SessionClient.ok(
             session.request(
                 "fs.write", new JsonObject().put("path", "whoami.txt").put("content", slug)));
       }
@@ -223,7 +224,7 @@ class MultiHostIT {
   void aFileSavedOnOneNodeHostIsInStorageAfterStopAndComesBackOnTheOther() throws Exception {
     String content = "saved on " + nodeA.id();
     try (SessionClient session = fleet.session(vertx, onA)) {
-      ok(
+      SessionClient.ok(
           session.request(
               "fs.write", new JsonObject().put("path", "notes/saved.txt").put("content", content)));
     }
@@ -250,7 +251,8 @@ class MultiHostIT {
       try (SessionClient session = fleet.session(vertx, onA)) {
         assertEquals(
             content,
-            ok(session.request("fs.read", new JsonObject().put("path", "notes/saved.txt")))
+            SessionClient.ok(
+                    session.request("fs.read", new JsonObject().put("path", "notes/saved.txt")))
                 .getString("content"),
             "the file came back on the other node host");
       }
@@ -277,7 +279,7 @@ class MultiHostIT {
     for (String slug : List.of(onA, onB, third, stopped)) {
       String content = "written before the upgrade to " + slug;
       try (SessionClient session = fleet.session(vertx, slug)) {
-        ok(
+        SessionClient.ok(
             session.request(
                 "fs.write", new JsonObject().put("path", "upgrade.txt").put("content", content)));
       }
@@ -389,10 +391,5 @@ class MultiHostIT {
     HttpResponse<String> started = fleet.api("POST", "/api/repls/" + slug + "/start", "");
     assertEquals(200, started.statusCode(), started.body());
     return new JsonObject(started.body()).getString("node");
-  }
-
-  private static JsonObject ok(JsonObject reply) {
-    assertTrue(reply.getBoolean("ok", false), reply.encode());
-    return reply;
   }
 }

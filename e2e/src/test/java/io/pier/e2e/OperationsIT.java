@@ -399,7 +399,7 @@ class OperationsIT {
 
   private HttpResponse<String> api(PierOnLoopback pier, String method, String path, String json)
       throws Exception {
-    return DurabilityIT.api(pier, method, path, json);
+    return EdgeApi.send(pier, method, path, json);
   }
 
   private HttpResponse<String> get(PierOnLoopback pier, String host, String path) throws Exception {

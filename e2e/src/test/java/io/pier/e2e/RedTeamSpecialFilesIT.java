@@ -122,8 +122,7 @@ class RedTeamSpecialFilesIT {
       HostileWorkspace.sleep(Math.max(0, 18_000 - (System.nanoTime() - began) / 1_000_000));
       hw.assertHealthy();
       String state =
-          new JsonObject(
-                  DurabilityIT.api(hw.pier, "GET", "/api/repls/" + neighbour.slug, null).body())
+          new JsonObject(EdgeApi.send(hw.pier, "GET", "/api/repls/" + neighbour.slug, null).body())
               .getString("state");
       assertEquals("running", state, "the node's heartbeats went on: its repls are not lost");
       for (int i = 0; i < sessions.size(); i++) {

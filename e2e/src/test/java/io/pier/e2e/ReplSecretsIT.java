@@ -11,9 +11,6 @@ import ch.qos.logback.core.AppenderBase;
 import io.pier.common.config.Mains;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -48,9 +45,9 @@ class ReplSecretsIT {
     pier = new PierOnLoopback();
     vertx = Vertx.vertx();
     slug =
-        new JsonObject(api("POST", "/api/repls", "{\"template\":\"node\"}").body())
+        new JsonObject(EdgeApi.send(pier, "POST", "/api/repls", "{\"template\":\"node\"}").body())
             .getString("slug");
-    assertEquals(200, api("POST", "/api/repls/" + slug + "/start", "").statusCode());
+    assertEquals(200, EdgeApi.send(pier, "POST", "/api/repls/" + slug + "/start", "").statusCode());
   }
 
   @AfterAll
@@ -69,24 +66,32 @@ class ReplSecretsIT {
     String secret = "s3cr3t-" + UUID.randomUUID();
     assertEquals(
         200,
-        api("PUT", "/api/repls/" + slug + "/env/API_TOKEN", "{\"value\":\"" + secret + "\"}")
+        EdgeApi.send(
+                pier,
+                "PUT",
+                "/api/repls/" + slug + "/env/API_TOKEN",
+                "{\"value\":\"" + secret + "\"}")
             .statusCode());
     assertEquals(
         200,
-        api("PUT", "/api/repls/" + slug + "/env/MODE", "{\"value\":\"dev\",\"secret\":false}")
+        EdgeApi.send(
+                pier,
+                "PUT",
+                "/api/repls/" + slug + "/env/MODE",
+                "{\"value\":\"dev\",\"secret\":false}")
             .statusCode());
 
     // Set while the repl runs: the next terminal has it, no restart needed. Printed reversed, so
     // that the terminal's echo of the typed command cannot be what matches.
     try (SessionClient s = SessionClient.connect(vertx, pier, slug)) {
-      int term = ok(s.request("term.open", new JsonObject())).getInteger("term");
+      int term = SessionClient.ok(s.request("term.open", new JsonObject())).getInteger("term");
       s.sendInput(term, "env | grep -E '^(API_TOKEN|MODE)=' | sort | rev | tr '\\n' ' '; id -u\n");
       s.awaitOutput(term, reverse("API_TOKEN=" + secret) + " " + reverse("MODE=dev"));
-      ok(s.request("term.close", new JsonObject().put("term", term)));
+      SessionClient.ok(s.request("term.close", new JsonObject().put("term", term)));
     }
 
     for (String path : List.of("/api/repls/" + slug + "/env", "/api/repls/" + slug, "/api/repls")) {
-      HttpResponse<String> answer = api("GET", path, null);
+      HttpResponse<String> answer = EdgeApi.send(pier, "GET", path, null);
       assertEquals(200, answer.statusCode(), path);
       assertFalse(answer.body().contains(secret), path + " answers the secret: " + answer.body());
     }
@@ -100,17 +105,25 @@ class ReplSecretsIT {
 
   @Test
   void aChangedValueReachesTheNextTerminal() throws Exception {
-    api("PUT", "/api/repls/" + slug + "/env/GREETING", "{\"value\":\"one\",\"secret\":false}");
+    EdgeApi.send(
+        pier,
+        "PUT",
+        "/api/repls/" + slug + "/env/GREETING",
+        "{\"value\":\"one\",\"secret\":false}");
     try (SessionClient s = SessionClient.connect(vertx, pier, slug)) {
-      int first = ok(s.request("term.open", new JsonObject())).getInteger("term");
+      int first = SessionClient.ok(s.request("term.open", new JsonObject())).getInteger("term");
       s.sendInput(first, "echo \"[$GREETING]\" | rev\n");
       s.awaitOutput(first, "]eno[");
-      api("PUT", "/api/repls/" + slug + "/env/GREETING", "{\"value\":\"two\",\"secret\":false}");
-      int second = ok(s.request("term.open", new JsonObject())).getInteger("term");
+      EdgeApi.send(
+          pier,
+          "PUT",
+          "/api/repls/" + slug + "/env/GREETING",
+          "{\"value\":\"two\",\"secret\":false}");
+      int second = SessionClient.ok(s.request("term.open", new JsonObject())).getInteger("term");
       s.sendInput(second, "echo \"[$GREETING]\" | rev\n");
       s.awaitOutput(second, "]owt[");
-      api("DELETE", "/api/repls/" + slug + "/env/GREETING", null);
-      int third = ok(s.request("term.open", new JsonObject())).getInteger("term");
+      EdgeApi.send(pier, "DELETE", "/api/repls/" + slug + "/env/GREETING", null);
+      int third = SessionClient.ok(s.request("term.open", new JsonObject())).getInteger("term");
       s.sendInput(third, "echo \"[${GREETING-unset}]\" | rev\n");
       s.awaitOutput(third, "]tesnu[");
     }
@@ -118,27 +131,6 @@ class ReplSecretsIT {
 
   private static String reverse(String text) {
     return new StringBuilder(text).reverse().toString();
-  }
-
-  private static JsonObject ok(JsonObject reply) {
-    assertEquals(true, reply.getBoolean("ok"), reply.encode());
-    return reply;
-  }
-
-  private static HttpResponse<String> api(String method, String path, String json)
-      throws Exception {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pier.edgePort + path))
-            .timeout(Duration.ofSeconds(90))
-            .header("Host", PierOnLoopback.DOMAIN)
-            .header("Content-Type", "application/json")
-            .header("Authorization", "Bearer " + pier.userToken);
-    request.method(
-        method,
-        json == null
-            ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(json));
-    return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** Every line logged in this JVM (the services run in it), with its exception. */

@@ -1,5 +1,7 @@
 package io.pier.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.pier.common.config.Mains;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -211,5 +213,11 @@ final class SessionClient implements AutoCloseable {
           "frames that do not fit docs/session-protocol.schema.json:\n"
               + String.join("\n", misfits));
     }
+  }
+
+  /** {@code reply}, after checking that it says ok (naming it when not). */
+  static JsonObject ok(JsonObject reply) {
+    assertTrue(reply.getBoolean("ok", false), reply.encode());
+    return reply;
   }
 }

@@ -34,9 +34,9 @@ class SessionProtocolIT {
     pier = new PierOnLoopback();
     vertx = Vertx.vertx();
     JsonObject created =
-        new JsonObject(api("POST", "/api/repls", "{\"template\":\"node\"}").body());
+        new JsonObject(EdgeApi.send(pier, "POST", "/api/repls", "{\"template\":\"node\"}").body());
     slug = created.getString("slug");
-    assertEquals(200, api("POST", "/api/repls/" + slug + "/start", "").statusCode());
+    assertEquals(200, EdgeApi.send(pier, "POST", "/api/repls/" + slug + "/start", "").statusCode());
   }
 
   @AfterAll
@@ -66,37 +66,44 @@ class SessionProtocolIT {
   void filesAreListedReadCreatedRenamedAndDeleted() {
     try (SessionClient s = SessionClient.connect(vertx, pier, slug)) {
       JsonArray root =
-          ok(s.request("fs.list", new JsonObject().put("path", ""))).getJsonArray("entries");
+          SessionClient.ok(s.request("fs.list", new JsonObject().put("path", "")))
+              .getJsonArray("entries");
       assertTrue(
           root.stream().anyMatch(e -> ((JsonObject) e).getString("path").equals("index.js")),
           root.encode());
-      JsonObject index = ok(s.request("fs.read", new JsonObject().put("path", "index.js")));
+      JsonObject index =
+          SessionClient.ok(s.request("fs.read", new JsonObject().put("path", "index.js")));
       assertTrue(index.getString("content").contains("Hello from Pier on Node.js"));
 
-      ok(s.request("fs.create", new JsonObject().put("path", "lib").put("type", "dir")));
+      SessionClient.ok(
+          s.request("fs.create", new JsonObject().put("path", "lib").put("type", "dir")));
       String v1 =
-          ok(s.request(
-                  "fs.create",
-                  new JsonObject()
-                      .put("path", "lib/a.txt")
-                      .put("type", "file")
-                      .put("content", "one")))
+          SessionClient.ok(
+                  s.request(
+                      "fs.create",
+                      new JsonObject()
+                          .put("path", "lib/a.txt")
+                          .put("type", "file")
+                          .put("content", "one")))
               .getString("version");
       assertEquals(
           "exists",
           error(
               s.request(
                   "fs.create", new JsonObject().put("path", "lib/a.txt").put("type", "file"))));
-      ok(s.request("fs.rename", new JsonObject().put("from", "lib/a.txt").put("to", "lib/b.txt")));
-      JsonObject b = ok(s.request("fs.read", new JsonObject().put("path", "lib/b.txt")));
+      SessionClient.ok(
+          s.request("fs.rename", new JsonObject().put("from", "lib/a.txt").put("to", "lib/b.txt")));
+      JsonObject b =
+          SessionClient.ok(s.request("fs.read", new JsonObject().put("path", "lib/b.txt")));
       assertEquals("one", b.getString("content"));
       assertEquals(v1, b.getString("version"), "a version names content, not a path");
       assertEquals(
           "not_found", error(s.request("fs.read", new JsonObject().put("path", "lib/a.txt"))));
       JsonArray lib =
-          ok(s.request("fs.list", new JsonObject().put("path", "lib"))).getJsonArray("entries");
+          SessionClient.ok(s.request("fs.list", new JsonObject().put("path", "lib")))
+              .getJsonArray("entries");
       assertEquals(1, lib.size());
-      ok(s.request("fs.delete", new JsonObject().put("path", "lib")));
+      SessionClient.ok(s.request("fs.delete", new JsonObject().put("path", "lib")));
       assertEquals("not_found", error(s.request("fs.list", new JsonObject().put("path", "lib"))));
       assertTrue(pier.docker != null);
     }
@@ -106,7 +113,7 @@ class SessionProtocolIT {
   void editsTravelAsChangesAndAStaleSaveIsRefusedNotLost() {
     try (SessionClient a = SessionClient.connect(vertx, pier, slug);
         SessionClient b = SessionClient.connect(vertx, pier, slug)) {
-      ok(
+      SessionClient.ok(
           a.request(
               "fs.create",
               new JsonObject()
@@ -114,10 +121,11 @@ class SessionProtocolIT {
                   .put("type", "file")
                   .put("content", "hello world\n")));
       String base =
-          ok(a.request("fs.read", new JsonObject().put("path", "notes.md"))).getString("version");
+          SessionClient.ok(a.request("fs.read", new JsonObject().put("path", "notes.md")))
+              .getString("version");
 
       JsonObject edited =
-          ok(
+          SessionClient.ok(
               a.request(
                   "fs.edit",
                   new JsonObject()
@@ -138,7 +146,8 @@ class SessionProtocolIT {
                                       .put("insert", "!")))));
       assertEquals(
           "goodbye world!\n",
-          ok(b.request("fs.read", new JsonObject().put("path", "notes.md"))).getString("content"));
+          SessionClient.ok(b.request("fs.read", new JsonObject().put("path", "notes.md")))
+              .getString("content"));
 
       JsonObject stale =
           b.request(
@@ -166,14 +175,16 @@ class SessionProtocolIT {
                       .put("baseVersion", base))));
       assertEquals(
           "goodbye world!\n",
-          ok(a.request("fs.read", new JsonObject().put("path", "notes.md"))).getString("content"),
+          SessionClient.ok(a.request("fs.read", new JsonObject().put("path", "notes.md")))
+              .getString("content"),
           "refused saves write nothing");
-      ok(
+      SessionClient.ok(
           b.request(
               "fs.write", new JsonObject().put("path", "notes.md").put("content", "overwritten")));
       assertEquals(
           "overwritten",
-          ok(a.request("fs.read", new JsonObject().put("path", "notes.md"))).getString("content"));
+          SessionClient.ok(a.request("fs.read", new JsonObject().put("path", "notes.md")))
+              .getString("content"));
     }
   }
 
@@ -182,7 +193,7 @@ class SessionProtocolIT {
     try (SessionClient a = SessionClient.connect(vertx, pier, slug);
         SessionClient b = SessionClient.connect(vertx, pier, slug)) {
       String aId = a.awaitEvent(e -> "hello".equals(e.getString("event"))).getString("session");
-      ok(
+      SessionClient.ok(
           a.request(
               "fs.write", new JsonObject().put("path", "shared.txt").put("content", "from a")));
       JsonObject seen =
@@ -190,7 +201,7 @@ class SessionProtocolIT {
       assertEquals(aId, seen.getString("origin"));
 
       int term =
-          ok(a.request("term.open", new JsonObject().put("cols", 80).put("rows", 24)))
+          SessionClient.ok(a.request("term.open", new JsonObject().put("cols", 80).put("rows", 24)))
               .getInteger("term");
       a.sendInput(term, "mkdir -p out && echo made > out/by-shell.txt\n");
       JsonObject fromShell =
@@ -198,9 +209,9 @@ class SessionProtocolIT {
       assertNull(fromShell.getString("origin"), "a process's change has no session origin");
       assertEquals(
           "made\n",
-          ok(b.request("fs.read", new JsonObject().put("path", "out/by-shell.txt")))
+          SessionClient.ok(b.request("fs.read", new JsonObject().put("path", "out/by-shell.txt")))
               .getString("content"));
-      ok(a.request("term.close", new JsonObject().put("term", term)));
+      SessionClient.ok(a.request("term.close", new JsonObject().put("term", term)));
     }
   }
 
@@ -209,11 +220,12 @@ class SessionProtocolIT {
     int term;
     try (SessionClient first = SessionClient.connect(vertx, pier, slug)) {
       term =
-          ok(first.request("term.open", new JsonObject().put("cols", 80).put("rows", 24)))
+          SessionClient.ok(
+                  first.request("term.open", new JsonObject().put("cols", 80).put("rows", 24)))
               .getInteger("term");
       first.sendInput(term, "echo $((6*7))\n");
       first.awaitOutput(term, "42");
-      ok(
+      SessionClient.ok(
           first.request(
               "term.resize", new JsonObject().put("term", term).put("cols", 101).put("rows", 33)));
       first.sendInput(term, "stty size\n");
@@ -225,23 +237,23 @@ class SessionProtocolIT {
           hello.getJsonArray("terminals").stream()
               .anyMatch(t -> ((JsonObject) t).getInteger("term") == term),
           "the terminal outlived the connection: " + hello.encode());
-      ok(again.request("term.attach", new JsonObject().put("term", term)));
+      SessionClient.ok(again.request("term.attach", new JsonObject().put("term", term)));
       assertTrue(again.awaitOutput(term, "42").contains("33 101"), "recent output replayed");
       again.sendInput(term, "echo still-here\n");
       again.awaitOutput(term, "still-here");
-      ok(again.request("term.close", new JsonObject().put("term", term)));
+      SessionClient.ok(again.request("term.close", new JsonObject().put("term", term)));
     }
   }
 
   @Test
   void runRestartsAndItsOutputStreams() throws Exception {
     try (SessionClient s = SessionClient.connect(vertx, pier, slug)) {
-      ok(s.request("run.stop"));
+      SessionClient.ok(s.request("run.stop"));
       s.awaitEvent(
           e -> "run".equals(e.getString("event")) && "stopped".equals(e.getString("state")));
       assertEquals(502, preview().statusCode(), "nothing answers while the run is stopped");
       s.clearOutput(0);
-      ok(s.request("run.start"));
+      SessionClient.ok(s.request("run.start"));
       s.awaitEvent(
           e -> "run".equals(e.getString("event")) && "running".equals(e.getString("state")));
       s.awaitOutput(0, "Listening on");
@@ -267,7 +279,7 @@ class SessionProtocolIT {
           "bad_path",
           error(
               s.request("fs.write", new JsonObject().put("path", "a/../../x").put("content", ""))));
-      int term = ok(s.request("term.open", new JsonObject())).getInteger("term");
+      int term = SessionClient.ok(s.request("term.open", new JsonObject())).getInteger("term");
       // The marker is computed, so the terminal's echo of the command line cannot match it.
       s.sendInput(term, "ln -s / rootlink && echo linked-$((40+2))\n");
       s.awaitOutput(term, "linked-42");
@@ -279,7 +291,7 @@ class SessionProtocolIT {
           error(
               s.request(
                   "fs.write", new JsonObject().put("path", "rootlink/tmp/x").put("content", "x"))));
-      ok(s.request("fs.delete", new JsonObject().put("path", "rootlink")));
+      SessionClient.ok(s.request("fs.delete", new JsonObject().put("path", "rootlink")));
       assertEquals(
           "too_large",
           error(
@@ -290,9 +302,9 @@ class SessionProtocolIT {
                       .put("content", "x".repeat(3 * 1024 * 1024)))));
       assertEquals(
           "no_such_terminal", error(s.request("term.resize", new JsonObject().put("term", 200))));
-      ok(s.request("term.close", new JsonObject().put("term", term)));
+      SessionClient.ok(s.request("term.close", new JsonObject().put("term", term)));
       assertFalse(s.isClosed());
-      ok(s.request("fs.list", new JsonObject().put("path", "")));
+      SessionClient.ok(s.request("fs.list", new JsonObject().put("path", "")));
     }
   }
 
@@ -341,7 +353,7 @@ class SessionProtocolIT {
   @Test
   void aSessionToAReplThatDoesNotRunIsRefusedBeforeTheUpgrade() throws Exception {
     String stopped =
-        new JsonObject(api("POST", "/api/repls", "{\"template\":\"node\"}").body())
+        new JsonObject(EdgeApi.send(pier, "POST", "/api/repls", "{\"template\":\"node\"}").body())
             .getString("slug");
     WebSocketClient client = vertx.createWebSocketClient();
     Throwable failure;
@@ -370,11 +382,6 @@ class SessionProtocolIT {
         .anyMatch(c -> ((JsonObject) c).getString("path").equals(path));
   }
 
-  private static JsonObject ok(JsonObject reply) {
-    assertTrue(reply.getBoolean("ok"), reply.encode());
-    return reply;
-  }
-
   private static String error(JsonObject reply) {
     assertEquals(Boolean.FALSE, reply.getBoolean("ok"), reply.encode());
     assertNotEquals(null, reply.getString("message"));
@@ -388,21 +395,5 @@ class SessionProtocolIT {
                 .header("Host", slug + "." + PierOnLoopback.DOMAIN)
                 .build(),
             HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static HttpResponse<String> api(String method, String path, String json)
-      throws Exception {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pier.edgePort + path))
-            .timeout(Duration.ofSeconds(90))
-            .header("Host", PierOnLoopback.DOMAIN)
-            .header("Content-Type", "application/json")
-            .header("Authorization", "Bearer " + pier.userToken);
-    request.method(
-        method,
-        json == null
-            ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(json));
-    return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -89,7 +89,8 @@ class StacksIT {
   @Test
   void everyTemplateIsOfferedWithItsMode() throws Exception {
     JsonArray templates =
-        new JsonObject(api("GET", "/api/templates", null).body()).getJsonArray("templates");
+        new JsonObject(EdgeApi.send(pier, "GET", "/api/templates", null).body())
+            .getJsonArray("templates");
     List<String> names = templates.stream().map(t -> ((JsonObject) t).getString("name")).toList();
     for (Arguments stack : stacks().toList()) {
       String name = (String) stack.get()[0];
@@ -111,11 +112,13 @@ class StacksIT {
   void runsOutOfTheBox(String template, String open, String greeting, String path)
       throws Exception {
     long t0 = System.nanoTime();
-    HttpResponse<String> created = api("POST", "/api/repls", "{\"template\":\"" + template + "\"}");
+    HttpResponse<String> created =
+        EdgeApi.send(pier, "POST", "/api/repls", "{\"template\":\"" + template + "\"}");
     assertEquals(201, created.statusCode(), created.body());
     String slug = new JsonObject(created.body()).getString("slug");
     try {
-      HttpResponse<String> started = api("POST", "/api/repls/" + slug + "/start", "");
+      HttpResponse<String> started =
+          EdgeApi.send(pier, "POST", "/api/repls/" + slug + "/start", "");
       assertEquals(200, started.statusCode(), template + " did not start: " + started.body());
       long startedAt = System.nanoTime();
       String output;
@@ -142,11 +145,11 @@ class StacksIT {
         output = session.output(0);
       }
       System.out.println("[" + template + "] run pane:\n" + tail(output, 1200));
-      HttpResponse<String> stopped = api("POST", "/api/repls/" + slug + "/stop", "");
+      HttpResponse<String> stopped = EdgeApi.send(pier, "POST", "/api/repls/" + slug + "/stop", "");
       assertEquals(200, stopped.statusCode(), stopped.body());
       assertTrue(pier.containersOf(slug).isEmpty(), "container removed on stop");
     } finally {
-      HttpResponse<String> deleted = api("DELETE", "/api/repls/" + slug, null);
+      HttpResponse<String> deleted = EdgeApi.send(pier, "DELETE", "/api/repls/" + slug, null);
       assertEquals(200, deleted.statusCode(), deleted.body());
     }
     assertTrue(pier.containersOf(slug).isEmpty(), "no container left behind");
@@ -240,22 +243,6 @@ class StacksIT {
 
   private static String tail(String text, int max) {
     return text.length() <= max ? text : "…" + text.substring(text.length() - max);
-  }
-
-  private static HttpResponse<String> api(String method, String path, String json)
-      throws Exception {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pier.edgePort + path))
-            .timeout(Duration.ofSeconds(150))
-            .header("Host", APEX)
-            .header("Authorization", "Bearer " + pier.userToken);
-    request.method(
-        method,
-        json == null
-            ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(json));
-    if (json != null) request.header("Content-Type", "application/json");
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static HttpResponse<String> get(String host, String path) throws Exception {

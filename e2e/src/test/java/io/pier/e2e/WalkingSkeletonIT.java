@@ -48,7 +48,8 @@ class WalkingSkeletonIT {
   })
   void templateRunsStopsWithFilesInStorageAndRunsAgain(
       String template, String mainFile, String greeting) throws Exception {
-    HttpResponse<String> created = api("POST", "/api/repls", "{\"template\":\"" + template + "\"}");
+    HttpResponse<String> created =
+        EdgeApi.send(pier, "POST", "/api/repls", "{\"template\":\"" + template + "\"}");
     assertEquals(201, created.statusCode(), created.body());
     JsonObject repl = new JsonObject(created.body());
     String slug = repl.getString("slug");
@@ -66,7 +67,7 @@ class WalkingSkeletonIT {
     assertEquals(
         503, preview(slug).statusCode(), "a stopped repl's preview says it is not running");
 
-    HttpResponse<String> started = api("POST", "/api/repls/" + slug + "/start", "");
+    HttpResponse<String> started = EdgeApi.send(pier, "POST", "/api/repls/" + slug + "/start", "");
     assertEquals(200, started.statusCode(), started.body());
     assertEquals("running", new JsonObject(started.body()).getString("state"));
 
@@ -89,7 +90,7 @@ class WalkingSkeletonIT {
     assertEquals(pier.nodeId, inspected.getConfig().getLabels().get("pier.node"));
 
     Files.writeString(pier.workspace(slug).resolve("notes.txt"), "written while running\n");
-    HttpResponse<String> stopped = api("POST", "/api/repls/" + slug + "/stop", "");
+    HttpResponse<String> stopped = EdgeApi.send(pier, "POST", "/api/repls/" + slug + "/stop", "");
     assertEquals(200, stopped.statusCode(), stopped.body());
     assertEquals("stopped", new JsonObject(stopped.body()).getString("state"));
     assertTrue(pier.containersOf(slug).isEmpty(), "container removed on stop");
@@ -101,7 +102,7 @@ class WalkingSkeletonIT {
             StandardCharsets.UTF_8));
     assertEquals(503, preview(slug).statusCode());
 
-    assertEquals(200, api("POST", "/api/repls/" + slug + "/start", "").statusCode());
+    assertEquals(200, EdgeApi.send(pier, "POST", "/api/repls/" + slug + "/start", "").statusCode());
     HttpResponse<String> again = preview(slug);
     assertEquals(200, again.statusCode());
     assertTrue(again.body().contains(greeting));
@@ -110,34 +111,40 @@ class WalkingSkeletonIT {
         Files.readString(pier.workspace(slug).resolve("notes.txt")),
         "files come back from storage");
 
-    HttpResponse<String> deleted = api("DELETE", "/api/repls/" + slug, null);
+    HttpResponse<String> deleted = EdgeApi.send(pier, "DELETE", "/api/repls/" + slug, null);
     assertEquals(200, deleted.statusCode(), deleted.body());
     assertTrue(pier.containersOf(slug).isEmpty(), "no container left behind");
     assertTrue(pier.store.list("repls/" + slug + "/").isEmpty(), "storage emptied");
-    assertEquals(404, api("GET", "/api/repls/" + slug, null).statusCode());
+    assertEquals(404, EdgeApi.send(pier, "GET", "/api/repls/" + slug, null).statusCode());
     assertEquals(404, preview(slug).statusCode());
   }
 
   @Test
   void badInputGetsJsonErrors() throws Exception {
-    assertError(api("POST", "/api/repls", "{not json"), 400, "malformed_json");
-    assertError(api("POST", "/api/repls", "{\"template\":\"cobol\"}"), 400, "unknown_template");
-    assertError(api("POST", "/api/repls", "{\"template\":42}"), 400, "invalid_request");
-    assertError(api("GET", "/api/repls/no-such-repl", null), 404, "unknown_repl");
-    assertError(api("POST", "/api/repls/no-such-repl/start", ""), 404, "unknown_repl");
-    assertError(api("POST", "/api/repls/no-such-repl/stop", ""), 404, "unknown_repl");
-    assertError(api("DELETE", "/api/repls/no-such-repl", null), 404, "unknown_repl");
+    assertError(EdgeApi.send(pier, "POST", "/api/repls", "{not json"), 400, "malformed_json");
+    assertError(
+        EdgeApi.send(pier, "POST", "/api/repls", "{\"template\":\"cobol\"}"),
+        400,
+        "unknown_template");
+    assertError(
+        EdgeApi.send(pier, "POST", "/api/repls", "{\"template\":42}"), 400, "invalid_request");
+    assertError(EdgeApi.send(pier, "GET", "/api/repls/no-such-repl", null), 404, "unknown_repl");
+    assertError(
+        EdgeApi.send(pier, "POST", "/api/repls/no-such-repl/start", ""), 404, "unknown_repl");
+    assertError(
+        EdgeApi.send(pier, "POST", "/api/repls/no-such-repl/stop", ""), 404, "unknown_repl");
+    assertError(EdgeApi.send(pier, "DELETE", "/api/repls/no-such-repl", null), 404, "unknown_repl");
     assertEquals(404, preview("no-such-repl").statusCode());
     assertEquals(404, get("a.b." + APEX, "/").statusCode());
   }
 
   @Test
   void listsTemplatesAndTheNode() throws Exception {
-    JsonObject templates = new JsonObject(api("GET", "/api/templates", null).body());
+    JsonObject templates = new JsonObject(EdgeApi.send(pier, "GET", "/api/templates", null).body());
     assertTrue(
         templates.getJsonArray("templates").stream()
             .anyMatch(t -> ((JsonObject) t).getString("name").equals("python-flask")));
-    JsonObject nodes = new JsonObject(api("GET", "/api/nodes", null).body());
+    JsonObject nodes = new JsonObject(EdgeApi.send(pier, "GET", "/api/nodes", null).body());
     assertEquals(pier.nodeId, nodes.getJsonArray("nodes").getJsonObject(0).getString("id"));
   }
 
@@ -146,24 +153,6 @@ class WalkingSkeletonIT {
     JsonObject body = new JsonObject(response.body());
     assertEquals(code, body.getString("error"));
     assertFalse(body.getString("message").isBlank());
-  }
-
-  private static HttpResponse<String> api(String method, String path, String json)
-      throws Exception {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pier.edgePort + path))
-            .timeout(Duration.ofSeconds(90))
-            .header("Host", APEX)
-            .header(
-                "Authorization",
-                "Bearer " + (path.startsWith("/api/nodes") ? pier.adminToken : pier.userToken));
-    request.method(
-        method,
-        json == null
-            ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(json));
-    if (json != null) request.header("Content-Type", "application/json");
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static HttpResponse<String> preview(String slug) throws Exception {

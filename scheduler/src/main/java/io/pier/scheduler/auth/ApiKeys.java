@@ -17,11 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Accounts' API keys: made, listed and revoked here, checked everywhere. A key is kept in storage
@@ -40,7 +36,6 @@ public final class ApiKeys {
   public static final int MAX_NAME = 64;
   public static final int MAX_EXPIRY_DAYS = 3650;
 
-  private static final Logger LOG = LoggerFactory.getLogger(ApiKeys.class);
   private static final Pattern OWNER = Pattern.compile("[a-z0-9_-]{3,32}");
   private static final Pattern ID = Pattern.compile("[0-9a-f]{16}");
 
@@ -221,86 +216,13 @@ public final class ApiKeys {
   }
 
   /**
-   * Puts the stored keys back into the cluster map (after a restart of the whole cluster it starts empty), each with
-   * its account's role now; a key whose account no longer exists is deleted instead. Keys already in the map stay as
-   * they are.
+   * Puts the stored keys back into the cluster map (after a restart of the whole cluster it starts empty); see {@link
+   * ApiKeyRestore}.
    *
    * @return how many keys are published
    */
   public Future<Integer> restore() {
-    return vertx
-        .executeBlocking(
-            () -> {
-              Map<String, List<ApiKeyEntry>> byOwner = new TreeMap<>();
-              for (ObjectStore.ObjectInfo object : store.list(PREFIX)) {
-                try {
-                  ApiKeyEntry entry =
-                      ApiKeyEntry.fromJson(
-                          new JsonObject(
-                              new String(
-                                  store.get(object.key()).orElse(new byte[0]),
-                                  StandardCharsets.UTF_8)));
-                  if (!object.key().equals(storageKey(entry)))
-                    throw new IllegalArgumentException("stored under another name");
-                  byOwner.computeIfAbsent(entry.owner(), o -> new ArrayList<>()).add(entry);
-                } catch (RuntimeException unreadable) {
-                  LOG.warn("ignoring unreadable {}: {}", object.key(), unreadable.getMessage());
-                }
-              }
-              return byOwner;
-            },
-            false)
-        .compose(
-            byOwner -> {
-              List<Future<Integer>> owners = new ArrayList<>();
-              byOwner.forEach((owner, keys) -> owners.add(restore(owner, keys)));
-              return Future.all(owners)
-                  .map(
-                      all -> {
-                        int published = 0;
-                        for (int i = 0; i < all.size(); i++) published += all.<Integer>resultAt(i);
-                        return published;
-                      });
-            });
-  }
-
-  private Future<Integer> restore(String owner, List<ApiKeyEntry> keys) {
-    return accounts
-        .lookUp(owner)
-        .compose(
-            account -> {
-              if (account == null) {
-                LOG.info(
-                    "deleting the {} API keys of '{}', an account that is gone",
-                    keys.size(),
-                    owner);
-                return revokeAllOf(owner).map(0);
-              }
-              List<Future<Boolean>> published = new ArrayList<>();
-              for (ApiKeyEntry key : keys) {
-                ApiKeyEntry entry = key.withAdmin(account.admin());
-                published.add(
-                    shared
-                        .putIfAbsent(entry.id(), entry)
-                        .compose(
-                            fresh -> fresh ? stillStored(entry) : Future.succeededFuture(true)));
-              }
-              return Future.all(published).map(all -> keys.size());
-            });
-  }
-
-  /** A key put back while it was being revoked is taken out again, so a restore never revives a revoked key. */
-  private Future<Boolean> stillStored(ApiKeyEntry entry) {
-    return vertx
-        .executeBlocking(() -> store.get(storageKey(entry)).isPresent(), false)
-        .compose(
-            stored -> {
-              if (stored) {
-                table.learn(entry);
-                return Future.succeededFuture(true);
-              }
-              return shared.remove(entry.id()).map(false);
-            });
+    return new ApiKeyRestore(vertx, store, shared, table, accounts, this::revokeAllOf).restore();
   }
 
   private Future<Void> remove(ApiKeyEntry entry) {
@@ -315,7 +237,7 @@ public final class ApiKeys {
         .onSuccess(v -> table.forget(entry.id()));
   }
 
-  private static String storageKey(ApiKeyEntry entry) {
+  static String storageKey(ApiKeyEntry entry) {
     return PREFIX + entry.owner() + "/" + entry.id() + ".json";
   }
 
