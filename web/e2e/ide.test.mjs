@@ -36,6 +36,8 @@ let context = null;
 let page = null;
 let slug = null;
 const problems = [];
+/** The paths of every request the page made. */
+const asked = [];
 
 before(async () => {
   if (!base) {
@@ -60,6 +62,7 @@ before(async () => {
   context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
   page = await context.newPage();
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('request', (r) => asked.push(new URL(r.url()).pathname));
   page.on('console', (m) => {
     // The browser logs every 401/403 answer and refused session; signed out, those are expected.
     if (m.type() === 'error' && !/status of 40[13]|HTTP Authentication failed/.test(m.text())) problems.push(`console error: ${m.text()}`);
@@ -189,6 +192,8 @@ test('the IDE edits, saves, runs, previews and opens a terminal', { timeout: 15 
     await page.locator('[data-testid="template-node"]:not([disabled])').waitFor({ timeout: STEP_MS });
     await until(() => !document.querySelector('.skeleton'));
     await page.locator('[data-testid="repls-empty"]').waitFor({ timeout: STEP_MS });
+    assert.ok(!asked.includes('/api/nodes'), 'a user who administers nothing never asks for the nodes (a 403 each time)');
+    assert.equal(await page.locator('[data-testid="fleet-status"]:visible').count(), 0, 'nor sees the fleet');
   });
 
   await step('the node template creates a repl and opens it in the IDE', async () => {

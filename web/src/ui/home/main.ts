@@ -207,6 +207,12 @@ let nodeCount: number | null = null;
 
 async function refreshFleet(): Promise<void> {
   if (!user) return;
+  // The nodes are the administrators' business: the API refuses them to anyone else, so nobody else asks.
+  if (!user.admin) {
+    nodeCount = null;
+    renderFleet();
+    return;
+  }
   const mine = epoch;
   try {
     nodeCount = (await listNodes()).length;
