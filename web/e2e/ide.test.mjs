@@ -283,6 +283,13 @@ test('the IDE edits, saves, runs, previews and opens a terminal', { timeout: 15 
     await page.click('[data-testid="preview-visibility"]');
     await page.locator('[data-testid="preview-visibility"][data-visibility="public"]:not([disabled])').waitFor({ timeout: STEP_MS });
     assert.equal((await apiCall('GET', `/api/repls/${slug}`)).body.visibility, 'public');
+    // Toggled back and forth at once: one answer stays on screen, the last one, not two that disagree.
+    for (const v of ['private', 'public']) {
+      await page.click('[data-testid="preview-visibility"]');
+      await page.locator(`[data-testid="preview-visibility"][data-visibility="${v}"]:not([disabled])`).waitFor({ timeout: STEP_MS });
+    }
+    const shown = await page.locator('[data-testid="toast"]:not(.leaving)', { hasText: 'The preview is' }).allTextContents();
+    assert.deepEqual(shown.map((t) => t.includes('public')), [true], `toasts: ${JSON.stringify(shown)}`);
   });
 
   await step('a terminal evaluates echo $((6*7))', async () => {

@@ -288,7 +288,8 @@ class Ide {
       throw e;
     }
     toast('success', v === 'private' ? 'The preview is private' : 'The preview is public',
-      v === 'private' ? 'Only you can open it, signed in to Pier.' : 'Anyone with the link can open it.');
+      v === 'private' ? 'Only you can open it, signed in to Pier.' : 'Anyone with the link can open it.',
+      undefined, 'preview-visibility');
   }
 
   private async run(): Promise<void> {

@@ -13,13 +13,21 @@ function container(): HTMLElement {
   return host;
 }
 
-/** Shows a toast in the corner; errors stay longer. Returns a function that dismisses it. */
-export function toast(kind: ToastKind, title: string, message?: string, ms = kind === 'error' ? 9000 : 4000): () => void {
+/**
+ * Shows a toast in the corner; errors stay longer. Returns a function that dismisses it. A toast of a `topic` takes
+ * the place of the one before it on that topic (toggling a setting twice leaves one answer, not two that disagree).
+ */
+export function toast(kind: ToastKind, title: string, message?: string, ms = kind === 'error' ? 9000 : 4000, topic?: string): () => void {
+  if (topic) {
+    for (const earlier of container().querySelectorAll<HTMLElement>('.toast')) {
+      if (earlier.dataset.topic === topic) earlier.remove();
+    }
+  }
   const close = () => {
     el.classList.add('leaving');
     window.setTimeout(() => el.remove(), 180);
   };
-  const el = h('div', { class: `toast toast-${kind}`, role: kind === 'error' ? 'alert' : 'status', testid: 'toast', dataset: { kind } },
+  const el = h('div', { class: `toast toast-${kind}`, role: kind === 'error' ? 'alert' : 'status', testid: 'toast', dataset: topic ? { kind, topic } : { kind } },
     h('span', { class: 'toast-icon' }, icon(kind === 'error' ? 'alert' : kind === 'success' ? 'check' : 'sparkles', 16)),
     h('div', { class: 'toast-body' },
       h('div', { class: 'toast-title' }, title),
