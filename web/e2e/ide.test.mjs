@@ -348,6 +348,20 @@ test('the IDE edits, saves, runs, previews and opens a terminal', { timeout: 15 
     await page.locator('[data-testid="tab-index.js"]').waitFor({ timeout: STEP_MS });
   });
 
+  await step('Stop repl in the IDE shows it stopped and keeps it so; Start brings it back with the edit', async () => {
+    await page.click('[data-testid="repl-stop"]');
+    await page.locator('[data-testid="start-progress"][data-step="stopped"]').waitFor({ timeout: START_MS });
+    await page.locator('[data-testid="start-repl"]').waitFor({ timeout: STEP_MS });
+    await page.locator('[data-testid="connection"]:not([data-state="connected"])').waitFor({ timeout: STEP_MS });
+    // The session tried to reconnect meanwhile (the socket dropped): the repl must still be stopped.
+    assert.equal((await apiCall('GET', `/api/repls/${slug}`)).body.state, 'stopped');
+    await page.screenshot({ path: path.join(SHOTS, 'ide-stopped.png'), animations: 'disabled' });
+    await page.click('[data-testid="start-repl"]');
+    await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: START_MS });
+    assert.equal((await apiCall('GET', `/api/repls/${slug}`)).body.state, 'running');
+    await editorHas(GREETING_NEW);
+  });
+
   await step('the home page lists the new repl', async () => {
     await page.goto(`${base}/`);
     await page.locator(`[data-testid="repl-${slug}"]`).waitFor({ timeout: STEP_MS });
@@ -357,6 +371,12 @@ test('the IDE edits, saves, runs, previews and opens a terminal', { timeout: 15 
     await page.mouse.move(0, 0);
     // The whole page: with many templates, "Your repls" is below the fold.
     await page.screenshot({ path: path.join(SHOTS, 'home.png'), animations: 'disabled', fullPage: true });
+    // Stop from the list: the row says stopped and offers no Stop any more.
+    const row = page.locator(`[data-testid="repl-${slug}"]`);
+    await row.locator('[data-testid="repl-stop"]').click();
+    await page.locator(`[data-testid="repl-${slug}"][data-state="stopped"]`).waitFor({ timeout: START_MS });
+    assert.equal(await row.locator('[data-testid="repl-stop"]').count(), 0);
+    assert.equal((await apiCall('GET', `/api/repls/${slug}`)).body.state, 'stopped');
   });
 
   await step('another account neither lists nor opens the repl', async () => {

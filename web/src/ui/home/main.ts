@@ -5,6 +5,7 @@ import { h, clear } from '../lib/dom';
 import { icon, logo } from '../lib/icons';
 import {
   ApiError, Repl, Template, User, createRepl, deleteRepl, listNodes, listRepls, listTemplates, errorTitle, me, signOut,
+  stopRepl,
   onUnauthenticated, isUnauthenticated,
 } from '../lib/api';
 import { nextFromQuery } from '../lib/auth';
@@ -26,6 +27,7 @@ let templatesLoad: Promise<Template[]> | null = null;
 let repls: Repl[] | null = null;
 let creating: string | null = null;
 const deleting = new Set<string>();
+const stopping = new Set<string>();
 
 const fleet = h('div', { class: 'fleet', testid: 'fleet-status', hidden: true });
 const templateGrid = h('div', { class: 'template-grid', testid: 'templates' });
@@ -136,6 +138,12 @@ function renderRepls(): void {
       h('span', { class: `badge badge-${r.state}`, testid: 'repl-state' }, STATE_LABEL[r.state] ?? r.state),
       h('span', { class: 'repl-time', title: `Last active ${absoluteTime(r.lastActiveAt)}` }, icon('clock', 13), relativeTime(r.lastActiveAt)),
       h('div', { class: 'repl-actions' },
+        r.state === 'running'
+          ? h('button', {
+            class: 'btn btn-sm btn-ghost', testid: 'repl-stop', disabled: gone || stopping.has(r.slug),
+            title: 'Stop the repl: its container ends, its files stay', onclick: () => void stop(r),
+          }, stopping.has(r.slug) ? h('div', { class: 'spinner' }) : icon('stop', 12), 'Stop')
+          : null,
         h('a', { class: 'btn btn-sm', href: ideHref(r.slug), testid: 'repl-open' }, icon('code', 14), 'Open'),
         h('button', {
           class: 'icon-button', title: 'Delete repl', 'aria-label': `Delete ${r.slug}`, testid: 'repl-delete', disabled: gone,
@@ -160,6 +168,21 @@ async function create(t: Template): Promise<void> {
     renderTemplates();
     if (isUnauthenticated(e)) return;
     toastError(e instanceof ApiError ? `Could not create the repl: ${errorTitle(e.code).toLowerCase()}` : 'Could not create the repl', e);
+  }
+}
+
+/** Stops a running repl (its files stay in storage; Open starts it again). */
+async function stop(r: Repl): Promise<void> {
+  stopping.add(r.slug);
+  renderRepls();
+  try {
+    await stopRepl(r.slug);
+    toast('success', 'Repl stopped', `${r.slug}: its files are kept; open it to start it again.`, undefined, `stop-${r.slug}`);
+  } catch (e) {
+    if (!isUnauthenticated(e)) toastError('Could not stop the repl', e);
+  } finally {
+    stopping.delete(r.slug);
+    if (user) await refreshRepls();
   }
 }
 

@@ -5,8 +5,8 @@ import { openSecrets } from './secrets';
 import { h, clear, isMac } from '../lib/dom';
 import { icon, logo } from '../lib/icons';
 import {
-  ApiError, Repl, Template, Visibility, getRepl, listTemplates, startRepl, me, onUnauthenticated, isUnauthenticated,
-  setVisibility,
+  ApiError, Repl, Template, Visibility, getRepl, listTemplates, startRepl, stopRepl, me, onUnauthenticated,
+  isUnauthenticated, setVisibility,
 } from '../lib/api';
 import { signInHref } from '../lib/auth';
 import { toast, toastError } from '../lib/toast';
@@ -105,6 +105,8 @@ class Ide {
   private runState: RunState | null = null;
   private editorStatus: EditorStatus = { path: null, line: 0, col: 0, language: '', save: 'saved' };
   private restarting: Promise<void> | null = null;
+  private stoppedWait: Promise<void> | null = null;
+  private replStopButton: HTMLButtonElement;
 
   constructor(private repl: Repl, private readonly progress: StartProgress) {
     const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -137,6 +139,10 @@ class Ide {
       icon('play', 14), h('span', { class: 'run-label' }, 'Run'));
     this.stopButton = h('button', { class: 'btn btn-ghost stop-button', testid: 'stop-button', title: 'Stop the app', disabled: true, onclick: () => void this.stop() },
       icon('stop', 13), 'Stop');
+    this.replStopButton = h('button', {
+      class: 'btn btn-ghost btn-sm', testid: 'repl-stop', title: 'Stop the repl: its container ends, its files stay',
+      onclick: () => void this.stopRepl(),
+    }, icon('stop', 11), 'Stop repl');
     this.nodeChip = h('span', { class: 'status-item', title: 'The node this repl runs on' });
     this.templateChip = h('span', { class: 'template-chip' }, repl.template);
     this.statusLeft = h('div', { class: 'status-left' });
@@ -155,6 +161,7 @@ class Ide {
       h('div', { class: 'header-right' },
         h('button', { class: 'btn btn-ghost btn-sm', testid: 'secrets-button', title: 'Environment variables and secrets', onclick: () => openSecrets(slug) },
           icon('lock', 13), 'Secrets'),
+        this.replStopButton,
         this.conn));
 
     // Layout: tree | editor over panel | preview, with draggable splitters.
@@ -241,6 +248,7 @@ class Ide {
    * ask the scheduler whether the repl still runs, and start it again if it does not.
    */
   private async beforeReconnect(failures: number, neverOpened: boolean): Promise<void> {
+    if (this.stoppedWait) return this.stoppedWait;
     if (!neverOpened && failures <= 1) return;
     if (this.restarting) return this.restarting;
     // A refused upgrade looks like any failed connect: first make sure the session cookie is still good.
@@ -262,6 +270,8 @@ class Ide {
       }
       throw e;
     }
+    // Stopped on purpose (here, on the home page or through the API): started again only when the user says so.
+    if (r.state === 'stopped' || r.state === 'stopping') return this.waitWhileStopped();
     if (r.state === 'running') {
       // The record can say running while the repl has no route (its node-agent restarted): a start fixes that, and
       // answers at once when the repl really runs.
@@ -277,6 +287,37 @@ class Ide {
       this.progress.connecting();
     })().finally(() => { this.restarting = null; });
     return this.restarting;
+  }
+
+  /** Stops the repl itself (not only its app): the IDE shows it stopped until the user starts it again. */
+  private async stopRepl(): Promise<void> {
+    this.replStopButton.disabled = true;
+    try {
+      this.repl = await stopRepl(slug);
+    } catch (e) {
+      toastError('Could not stop the repl', e);
+      this.replStopButton.disabled = false;
+      return;
+    }
+    void this.waitWhileStopped();
+  }
+
+  /**
+   * Shows the repl as stopped until Start is pressed, then starts it; the session's reconnection waits on this, so it
+   * reconnects once the repl runs again.
+   */
+  private waitWhileStopped(): Promise<void> {
+    this.stoppedWait ??= (async () => {
+      await this.progress.stopped();
+      this.progress.show('Starting your repl');
+      const repl = await this.progress.ensureRunning();
+      this.repl = repl;
+      this.preview.setVisibility(repl.visibility ?? 'public');
+      this.preview.setUrl(repl.previewUrl);
+      this.progress.connecting();
+      this.replStopButton.disabled = false;
+    })().finally(() => { this.stoppedWait = null; });
+    return this.stoppedWait;
   }
 
   /** Makes the preview public or private; the preview pane reloads once Pier has it. */

@@ -18,6 +18,7 @@ export class StartProgress {
   private stepsEl: HTMLElement;
   private detail: HTMLElement;
   private errorBox: HTMLElement;
+  private stoppedActions: HTMLElement;
   private elapsed: HTMLElement;
   private head: HTMLElement;
   private steps = new Map<StepId, { el: HTMLElement; label: HTMLElement; state: StepState }>();
@@ -35,6 +36,7 @@ export class StartProgress {
     }
     this.detail = h('div', { class: 'start-detail' });
     this.errorBox = h('div', { class: 'start-error', hidden: true });
+    this.stoppedActions = h('div', { class: 'start-actions', hidden: true });
     this.elapsed = h('span', { class: 'start-elapsed mono' });
     this.head = h('div', { class: 'start-head' },
       templateTile('', 44),
@@ -42,7 +44,7 @@ export class StartProgress {
         h('div', { class: 'start-title' }, 'Starting your repl'),
         h('div', { class: 'start-slug mono' }, slug)),
       this.elapsed);
-    this.card = h('div', { class: 'start-card' }, this.head, this.stepsEl, this.detail, this.errorBox);
+    this.card = h('div', { class: 'start-card' }, this.head, this.stepsEl, this.detail, this.errorBox, this.stoppedActions);
     this.el = h('div', { class: 'start-overlay', testid: 'start-progress', dataset: { step: 'loading' }, role: 'status', 'aria-live': 'polite' },
       h('a', { class: 'brand start-brand', href: '/' }, logo(24), 'Pier'),
       this.card);
@@ -113,6 +115,29 @@ export class StartProgress {
   }
 
   note(text: string): void { this.detail.textContent = text; }
+
+  /** Shows that the repl is stopped (its files kept) with a Start button; resolves when Start is pressed. */
+  stopped(): Promise<void> {
+    (this.head.querySelector('.start-title') as HTMLElement).textContent = 'This repl is stopped';
+    if (this.clock !== undefined) { clearInterval(this.clock); this.clock = undefined; }
+    this.elapsed.textContent = '';
+    this.el.hidden = false;
+    this.el.classList.remove('leaving');
+    this.el.dataset.step = 'stopped';
+    this.stepsEl.hidden = true;
+    this.note('Its container has ended; its files are kept in storage. Start it to edit, run and open terminals.');
+    this.errorBox.hidden = true;
+    clear(this.stoppedActions);
+    this.stoppedActions.hidden = false;
+    return new Promise((resolve) => {
+      this.stoppedActions.append(
+        h('a', { class: 'btn btn-ghost', href: '/' }, icon('arrowLeft', 14), 'All repls'),
+        h('button', {
+          class: 'btn btn-primary', testid: 'start-repl',
+          onclick: () => { this.stoppedActions.hidden = true; this.stepsEl.hidden = false; resolve(); },
+        }, icon('play', 14), 'Start'));
+    });
+  }
 
   /** Shows an error with Retry; resolves when Retry is pressed. */
   error(err: unknown, retryLabel = 'Retry'): Promise<void> {
