@@ -682,6 +682,16 @@ function startRun(r) {
   const t = templates.get(r.template)?.manifest;
   r.run = { state: 'running', code: null, buffer: [], snapshot: new Map(r.files), timers: [], startedAt: now() };
   const port = t?.port ?? 3000;
+  if (t?.mode === 'console') {
+    // A console program prints and ends, successfully.
+    runOutput(r, 'Hello from Pier!\r\n');
+    broadcast(r, { event: 'run', state: 'running' });
+    r.run.timers.push(setTimeout(() => {
+      r.run.state = 'exited'; r.run.code = 0;
+      broadcast(r, { event: 'run', state: 'exited', code: 0 });
+    }, 150));
+    return;
+  }
   const lines = r.template.includes('python')
     ? [' * Serving Flask app \'main\'', ' * Debug mode: off', `\x1b[31m\x1b[1mWARNING: This is a development server.\x1b[0m`, ` * Running on all addresses (0.0.0.0)`, ` * Running on http://127.0.0.1:${port}`]
     : [`Listening on http://0.0.0.0:${port}`];

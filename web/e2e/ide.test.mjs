@@ -379,6 +379,25 @@ test('the IDE edits, saves, runs, previews and opens a terminal', { timeout: 15 
     assert.equal((await apiCall('GET', `/api/repls/${slug}`)).body.state, 'stopped');
   });
 
+  await step('a console program\'s run says it finished, with no app to preview', async () => {
+    const created = await apiCall('POST', '/api/repls', { template: 'python' });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const program = created.body.slug;
+    try {
+      await page.goto(`${base}/ide/${program}`);
+      await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: START_MS });
+      await page.locator('[data-testid="preview-console"]').waitFor({ timeout: STEP_MS });
+      await page.click('[data-testid="run-button"]');
+      await page.locator('[data-testid="run-state"]', { hasText: 'Program finished' }).waitFor({ timeout: START_MS });
+      assert.equal(await page.locator('text=The app is not running').count(), 0);
+      assert.equal(await page.locator('[data-testid="run-state"].run-exited').count(), 0, 'no red "exited" for a run that succeeded');
+      await page.screenshot({ path: path.join(SHOTS, 'ide-console.png'), animations: 'disabled' });
+    } finally {
+      await apiCall('DELETE', `/api/repls/${program}`);
+      await page.goto(`${base}/`); // where the next steps begin
+    }
+  });
+
   await step('another account neither lists nor opens the repl', async () => {
     const other = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     try {

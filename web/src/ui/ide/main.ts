@@ -106,6 +106,8 @@ class Ide {
   private editorStatus: EditorStatus = { path: null, line: 0, col: 0, language: '', save: 'saved' };
   private restarting: Promise<void> | null = null;
   private stoppedWait: Promise<void> | null = null;
+  /** A console program (no app to preview): a run that ends with code 0 has finished, not failed. */
+  private consoleProgram = false;
   private replStopButton: HTMLButtonElement;
 
   constructor(private repl: Repl, private readonly progress: StartProgress) {
@@ -215,6 +217,11 @@ class Ide {
   private showTemplate(ts: Template[]): void {
     const t = ts.find((x) => x.name === this.repl.template);
     if (t?.title) this.templateChip.textContent = t.title;
+    if (t?.mode === 'console') {
+      this.consoleProgram = true;
+      this.preview.showConsole();
+      this.renderStatus();
+    }
   }
 
   private async onHello(hello: HelloEvent): Promise<void> {
@@ -377,6 +384,19 @@ class Ide {
     this.stopButton.disabled = !running;
   }
 
+  /** The status bar's word on the run: an app runs until stopped; a console program finishes. */
+  private runStatusItem(run: RunState | null): HTMLElement {
+    const code = this.panel?.runCode ?? null;
+    const what = this.consoleProgram ? 'Program' : 'App';
+    if (this.consoleProgram && run === 'exited' && code === 0) {
+      return h('span', { class: 'status-item run-finished', testid: 'run-state' }, icon('check', 11), 'Program finished');
+    }
+    const label = run === 'running' ? `${what} running`
+      : run === 'exited' ? `${what} exited${code != null ? ` (${code})` : ''}`
+        : run === 'stopped' ? `${what} stopped` : what;
+    return h('span', { class: `status-item run-${run ?? 'none'}`, testid: 'run-state' }, icon(run === 'running' ? 'play' : 'stop', 11), label);
+  }
+
   private renderConn(s: ConnState): void {
     const state = s === 'connected' ? 'connected' : s === 'offline' ? 'offline' : 'reconnecting';
     this.conn.dataset.state = state;
@@ -393,8 +413,7 @@ class Ide {
     this.statusLeft.append(
       h('span', { class: `status-item conn-${this.session?.state ?? 'connecting'}` }, icon(this.session?.connected ? 'plug' : 'wifiOff', 12), CONN_LABEL[this.session?.state ?? 'connecting']),
       this.nodeChip,
-      h('span', { class: `status-item run-${run ?? 'none'}` }, icon(run === 'running' ? 'play' : 'stop', 11),
-        run === 'running' ? 'App running' : run === 'exited' ? `App exited${this.panel?.runCode != null ? ` (${this.panel.runCode})` : ''}` : run === 'stopped' ? 'App stopped' : 'App'));
+      this.runStatusItem(run));
     clear(this.statusRight);
     const s = this.editorStatus;
     if (s.path) {

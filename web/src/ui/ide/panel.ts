@@ -315,12 +315,15 @@ export class BottomPanel {
       // A run that ended keeps its output on screen until the next one starts.
       this.clearOnNextRun = state !== null;
     }
-    if (fromEvent && wasRunning && state === 'exited') {
+    if (fromEvent && wasRunning && state === 'exited' && code === 0) {
+      this.run.xterm.write('\r\n\x1b[2m[finished: exit code 0]\x1b[0m\r\n');
+    } else if (fromEvent && wasRunning && state === 'exited') {
       this.run.xterm.write(`\r\n\x1b[2m[exited${code !== null ? ` with code ${code}` : ''}]\x1b[0m\r\n`);
     } else if (fromEvent && wasRunning && state === 'stopped') {
       this.run.xterm.write('\r\n\x1b[2m[stopped]\x1b[0m\r\n');
     }
-    this.runStatus.className = `run-status run-${state ?? 'none'}`;
+    // A run that ended with code 0 succeeded (a console program's normal end): not shown as a failure.
+    this.runStatus.className = `run-status run-${state === 'exited' && code === 0 ? 'finished' : state ?? 'none'}`;
     this.runStatus.title = state === 'running' ? 'Running' : state === 'exited' ? `Exited${code !== null ? ` with code ${code}` : ''}` : state === 'stopped' ? 'Stopped' : '';
     this.opts.onRunState(state, code);
   }

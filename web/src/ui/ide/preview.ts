@@ -15,9 +15,10 @@ export class Preview {
   private url = '';
   private visibility: Visibility = 'public';
   private reloadTimer: number | undefined;
+  private consoleProgram = false;
 
   /** `onVisibility` changes who may open the preview; it settles once Pier has it (or throws). */
-  constructor(onRun: () => void, private readonly onVisibility: (v: Visibility) => Promise<void>) {
+  constructor(private readonly onRun: () => void, private readonly onVisibility: (v: Visibility) => Promise<void>) {
     this.frame = h('iframe', {
       class: 'preview-frame', testid: 'preview-frame', title: 'Preview of the app',
       // The app is another origin already; the sandbox only keeps it from navigating the IDE away.
@@ -70,7 +71,7 @@ export class Preview {
 
   /** Loads the app again. Assigning src navigates even to the same URL. */
   reload(): void {
-    if (!this.url) return;
+    if (!this.url || this.consoleProgram) return;
     if (this.reloadTimer !== undefined) { clearTimeout(this.reloadTimer); this.reloadTimer = undefined; }
     this.loading.hidden = false;
     this.frame.src = this.url;
@@ -83,7 +84,25 @@ export class Preview {
   }
 
   setRunState(state: RunState | null): void {
+    if (this.consoleProgram) return;
     this.notice.hidden = state !== 'exited' && state !== 'stopped';
+  }
+
+  /** A console program has no page: the pane says where its output goes, whatever the run does. */
+  showConsole(): void {
+    this.consoleProgram = true;
+    // No page: no address to show or share.
+    (this.address.parentElement as HTMLElement).hidden = true;
+    this.visibilityButton.hidden = true;
+    (this.el.querySelector('[data-testid="preview-open"]') as HTMLElement).hidden = true;
+    this.frame.removeAttribute('src');
+    this.loading.hidden = true;
+    this.notice.replaceChildren(h('div', { class: 'preview-notice-card', testid: 'preview-console' },
+      h('div', { class: 'empty-icon' }, icon('terminal', 22)),
+      h('div', { class: 'preview-notice-title' }, 'A console program'),
+      h('div', { class: 'preview-notice-text' }, 'It prints to the Run tab below; there is no page to preview. Press Run to run it again.'),
+      h('button', { class: 'btn btn-run btn-sm', onclick: this.onRun }, icon('play', 13), 'Run')));
+    this.notice.hidden = false;
   }
 
   private async toggle(): Promise<void> {
