@@ -368,6 +368,7 @@ test('the IDE edits, saves, runs, previews and opens a terminal', { timeout: 15 
     await until(() => !document.querySelector('.skeleton'));
     const list = await apiCall('GET', '/api/repls');
     assert.deepEqual(list.body.repls.map((r) => r.slug), [slug], 'a fresh account lists only its own repl');
+    assert.equal(await page.locator(`[data-testid="repl-${slug}"] .repl-node`).count(), 0, 'no node id for a user who administers nothing');
     await page.mouse.move(0, 0);
     // The whole page: with many templates, "Your repls" is below the fold.
     await page.screenshot({ path: path.join(SHOTS, 'home.png'), animations: 'disabled', fullPage: true });

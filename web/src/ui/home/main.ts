@@ -131,7 +131,9 @@ function renderRepls(): void {
       templateTile(r.template, 34),
       h('div', { class: 'repl-main' },
         h('a', { class: 'repl-slug mono', href: ideHref(r.slug) }, r.slug),
-        h('div', { class: 'repl-sub' }, t?.title ?? r.template, r.node ? h('span', { class: 'repl-node' }, ` · ${r.node}`) : null,
+        h('div', { class: 'repl-sub' }, t?.title ?? r.template,
+          // Which node runs a repl is the administrators' business.
+          r.node && user?.admin ? h('span', { class: 'repl-node' }, ` · ${r.node}`) : null,
           r.visibility === 'private'
             ? h('span', { class: 'repl-private', testid: 'repl-private', title: 'Private preview: only you can open it' }, icon('lock', 11), 'private')
             : null)),
