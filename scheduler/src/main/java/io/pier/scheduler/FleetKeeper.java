@@ -223,6 +223,9 @@ public final class FleetKeeper {
     Instant cutoff = clock.instant().minus(settings.idleStop());
     for (ReplRecord r : all) {
       if (r.state() != ReplState.RUNNING) continue;
+      // A repl given a lifetime (a program's, an E2B sandbox's timeout) runs until it ends, used or
+      // not: its owner said how long.
+      if (r.lifetime() != null) continue;
       ClusterState.Activity last = activity.get(r.slug());
       Instant lastUse =
           last == null || last.at().isBefore(r.lastActiveAt()) ? r.lastActiveAt() : last.at();

@@ -148,6 +148,27 @@ class FleetTest {
   }
 
   @Test
+  void aReplGivenALifetimeIsNotStoppedForIdlenessBeforeItEnds() throws Exception {
+    f.addNode("a");
+    ReplRecord timed =
+        await(
+            f.service.create(
+                "node",
+                "ci",
+                new ReplService.NewRepl(
+                    null, Map.of(), Duration.ofMinutes(60), Lifetime.OnTimeout.DELETE),
+                false));
+    ReplRecord untimed = await(f.service.create("node", "ci"));
+    await(f.service.start(timed.slug()));
+    await(f.service.start(untimed.slug()));
+    f.clock.advance(Duration.ofMinutes(30));
+    await(f.cluster.nodes().put("a", FakeNodes.node("a", f.clock.instant()).build()));
+    await(keeper.tick());
+    eventually(() -> await(f.service.get(untimed.slug())).state() == ReplState.STOPPED);
+    assertEquals(ReplState.RUNNING, await(f.service.get(timed.slug())).state());
+  }
+
+  @Test
   void aReplPastItsTimeoutIsStoppedAndOneThatAskedForItIsDeleted() throws Exception {
     f.addNode("a");
     ReplRecord stopping =
