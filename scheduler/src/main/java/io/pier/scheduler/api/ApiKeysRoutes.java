@@ -6,6 +6,7 @@ import io.pier.common.http.ApiException;
 import io.pier.common.http.HttpErrors;
 import io.pier.scheduler.auth.ApiKeys;
 import io.pier.scheduler.auth.AuthApi;
+import io.pier.scheduler.e2b.E2bKeys;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -93,7 +94,11 @@ public final class ApiKeysRoutes {
                     .putHeader("Cache-Control", "no-store")
                     .putHeader("Location", "/api/keys/" + created.entry().id())
                     .putHeader("Content-Type", "application/json")
-                    .end(view(created.entry()).put("key", created.key()).encode()))
+                    .end(
+                        view(created.entry())
+                            .put("key", created.key())
+                            .put("e2bKey", E2bKeys.fromPier(created.key()).orElseThrow())
+                            .encode()))
         .onFailure(err -> fail(ctx, err));
   }
 

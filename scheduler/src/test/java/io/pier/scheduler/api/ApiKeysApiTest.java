@@ -25,6 +25,7 @@ import io.pier.scheduler.auth.AuthApi;
 import io.pier.scheduler.auth.PreviewSignIn;
 import io.pier.scheduler.auth.RateLimiter;
 import io.pier.scheduler.auth.StoredRevocations;
+import io.pier.scheduler.e2b.E2bKeys;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -164,6 +165,8 @@ class ApiKeysApiTest {
     String key = created.getString("key");
     String id = created.getString("id");
     assertEquals(id, ApiKeyText.parse(key).orElseThrow().id());
+    assertEquals(key, E2bKeys.toPier(created.getString("e2bKey")), "the same key in E2B's form");
+    assertTrue(created.getString("e2bKey").matches("e2b_[0-9a-f]+"), created.getString("e2bKey"));
     assertEquals("ci", created.getString("name"));
     assertEquals("alice", created.getString("owner"));
     assertEquals(f.clock.instant().toString(), created.getString("createdAt"));
@@ -177,6 +180,7 @@ class ApiKeysApiTest {
     JsonObject shown = keys.getJsonObject(0);
     assertEquals(id, shown.getString("id"));
     assertFalse(shown.containsKey("key"));
+    assertFalse(shown.containsKey("e2bKey"));
     assertFalse(shown.containsKey("secretHash"));
     assertFalse(listed.body().contains(ApiKeyText.parse(key).orElseThrow().secret()));
     assertEquals(
