@@ -77,15 +77,20 @@ public final class EnvdFiles implements Handler<RoutingContext> {
     ResponseBodyStream out =
         new ResponseBodyStream(
             ctx.response(), context, settings.idleTimeout(), transfers::countOut);
-    transfers
-        .run(
-            context,
-            () -> {
-              FileReads.download(
-                  repl.files().tree(), path.relative(), ctx.request().getHeader("Range"), out);
-              return null;
-            })
-        .onFailure(e -> failed(ctx, e, path.relative(), null));
+    String range = ctx.request().getHeader("Range");
+    // After the stream's own handlers are on the response (queued by its constructor): a transfer
+    // that fails at once
+    // answers an error that must find them there, not be ended before they are set.
+    context.runOnContext(
+        v ->
+            transfers
+                .run(
+                    context,
+                    () -> {
+                      FileReads.download(repl.files().tree(), path.relative(), range, out);
+                      return null;
+                    })
+                .onFailure(e -> failed(ctx, e, path.relative(), null)));
   }
 
   private void upload(RoutingContext ctx) {
