@@ -390,11 +390,14 @@ class EnvdFilesystemIT {
         if (token != null) request.header("X-Access-Token", token);
         HttpResponse<String> refused =
             HTTP.send(
-                path.startsWith("/files")
+                path.startsWith("/files?")
                     ? request.GET().build()
                     : request.POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
                 HttpResponse.BodyHandlers.ofString());
-        assertEquals(401, refused.statusCode(), path + " with " + token + ": " + refused.body());
+        assertEquals(
+            401,
+            refused.statusCode(),
+            path + " with " + token + ": " + refused.headers().map() + " " + refused.body());
         assertFalse(refused.body().contains("print"));
       }
     }
