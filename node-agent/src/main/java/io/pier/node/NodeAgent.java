@@ -10,6 +10,10 @@ import io.pier.common.cluster.ClusterState;
 import io.pier.common.http.HttpErrors;
 import io.pier.common.http.OpsRoutes;
 import io.pier.node.api.NodeApiContract;
+import io.pier.node.envd.EnvdGate;
+import io.pier.node.envd.EnvdRoutes;
+import io.pier.node.envd.filesystem.EnvdFiles;
+import io.pier.node.envd.filesystem.FilesystemService;
 import io.pier.node.exec.ExecLimits;
 import io.pier.node.exec.ExecRoutes;
 import io.pier.node.files.FileApiSettings;
@@ -56,8 +60,10 @@ public final class NodeAgent {
   private final InternalReplApi internalApi;
   private final ReplCallers replCallers;
   private final SessionUpgrades sessionUpgrades;
+  private final FileApiSettings fileApi;
   private final FileRoutes fileRoutes;
   private final NodeApiContract apiContract;
+  private final FilesystemService envdFilesystem;
   private final AtomicBoolean ready = new AtomicBoolean();
   private HttpServer server;
   private long heartbeatTimer = -1;
@@ -114,9 +120,9 @@ public final class NodeAgent {
     this.apiContract = new NodeApiContract(vertx);
     this.replCallers = new ReplCallers(config, cluster, host, tokens, apiContract);
     this.sessionUpgrades = new SessionUpgrades(config, sessions);
-    this.fileRoutes =
-        new FileRoutes(
-            vertx, sessions.files(), FileApiSettings.fromSystemEnv(), metrics, ReplCallers::live);
+    this.fileApi = FileApiSettings.fromSystemEnv();
+    this.fileRoutes = new FileRoutes(vertx, sessions.files(), fileApi, metrics, ReplCallers::live);
+    this.envdFilesystem = new FilesystemService(vertx, sessions.files(), metrics);
   }
 
   /** Listens, reconciles its containers with the registry, then starts publishing its heartbeat. */
@@ -150,6 +156,18 @@ public final class NodeAgent {
         new ExecRoutes(vertx, ExecLimits.defaults(), metrics, ReplCallers::live, apiContract),
         fileRoutes,
         sessionUpgrades::session);
+    // The in-sandbox API E2B's SDKs speak (docs/e2b.md), gated by each repl's access token.
+    EnvdRoutes envd =
+        EnvdRoutes.forNode(
+                vertx, config.nodeId(), host::live, cluster.repls(), config.authSecret(), metrics)
+            .register(envdFilesystem);
+    envd.mount(router);
+    router
+        .route("/envd/:slug/files")
+        .handler(envd.gate()::admit)
+        .handler(
+            new EnvdFiles(
+                vertx, fileRoutes.transfers(), fileApi, ctx -> EnvdGate.call(ctx).repl()));
     router.get("/internal/repls/:slug/sync").handler(internalApi::syncStatus);
     router.post("/internal/drain").handler(ctx -> internalApi.setDraining(ctx, true));
     router.post("/internal/undrain").handler(ctx -> internalApi.setDraining(ctx, false));
@@ -201,6 +219,7 @@ public final class NodeAgent {
         .eventually(() -> server == null ? Future.succeededFuture() : server.close())
         .eventually(
             () -> {
+              envdFilesystem.close();
               sessions.close();
               return Future.succeededFuture();
             });
