@@ -16,6 +16,7 @@ import io.pier.common.repl.ReplState;
 import io.pier.common.repl.Visibility;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
@@ -145,20 +146,27 @@ class PortProxyTest {
     }
   }
 
+  /**
+   * One exchange, run whole on a Vert.x context: chained from the test thread, a response's body future may be asked
+   * for on another event loop after a short body has ended already, and never complete.
+   */
   private Answer send(HttpMethod method, String uri, MultiMap headers, String body) {
-    return Mains.await(
-        http.request(
-                new RequestOptions()
-                    .setMethod(method)
-                    .setHost("127.0.0.1")
-                    .setPort(agentPort)
-                    .setURI(uri)
-                    .setHeaders(headers))
-            .compose(req -> body == null ? req.send() : req.send(body))
-            .compose(
-                (HttpClientResponse r) ->
-                    r.body().map(b -> new Answer(r.statusCode(), b.toString()))),
-        WAIT);
+    Promise<Answer> answered = Promise.promise();
+    vertx.runOnContext(
+        v ->
+            http.request(
+                    new RequestOptions()
+                        .setMethod(method)
+                        .setHost("127.0.0.1")
+                        .setPort(agentPort)
+                        .setURI(uri)
+                        .setHeaders(headers))
+                .compose(req -> body == null ? req.send() : req.send(body))
+                .compose(
+                    (HttpClientResponse r) ->
+                        r.body().map(b -> new Answer(r.statusCode(), b.toString())))
+                .onComplete(answered));
+    return Mains.await(answered.future(), WAIT);
   }
 
   private Answer get(String uri, String... namesAndValues) {
