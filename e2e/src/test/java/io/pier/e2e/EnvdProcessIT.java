@@ -187,6 +187,39 @@ class EnvdProcessIT {
   }
 
   @Test
+  void aPtyProcessHasItsTerminalSizeTakesTerminalInputAndIsResized() throws Exception {
+    JsonObject request =
+        new JsonObject()
+            .put(
+                "process",
+                new JsonObject()
+                    .put("cmd", "/bin/bash")
+                    .put(
+                        "args",
+                        new JsonArray(
+                            List.of(
+                                "-c",
+                                "stty size; read line; echo got:$line; read again; stty size")))
+                    .put("envs", new JsonObject().put("TERM", "xterm-256color")))
+            .put(
+                "pty",
+                new JsonObject().put("size", new JsonObject().put("cols", 100).put("rows", 30)));
+    try (Stream s = start(request, token)) {
+      int pid = s.startPid();
+      assertTrue(s.ptyUntil("30 100").contains("30 100"));
+      JsonObject input = new JsonObject().put("pty", encode("hello\n"));
+      assertEquals(200, unary("SendInput", byPid(pid).put("input", input), token).statusCode());
+      assertTrue(s.ptyUntil("got:hello").contains("got:hello"));
+      JsonObject size =
+          new JsonObject().put("size", new JsonObject().put("cols", 90).put("rows", 20));
+      HttpResponse<String> resized = unary("Update", byPid(pid).put("pty", size), token);
+      assertEquals(200, resized.statusCode(), resized.body());
+      unary("SendInput", byPid(pid).put("input", new JsonObject().put("pty", encode("\n"))), token);
+      assertTrue(s.ptyUntil("20 90").contains("20 90"));
+    }
+  }
+
+  @Test
   void aMissingWrongOrOtherReplsTokenIsRefusedAsUnauthenticated() throws Exception {
     for (String presented : new String[] {null, "not-the-token", otherReplsToken}) {
       HttpResponse<String> refused = unary("List", new JsonObject(), presented);
@@ -333,6 +366,18 @@ class EnvdProcessIT {
       JsonObject event = nextEvent();
       assertTrue(event.containsKey("start"), event.encode());
       return event.getJsonObject("start").getInteger("pid");
+    }
+
+    /** Terminal output until it holds {@code wanted} (or the process ends). */
+    String ptyUntil(String wanted) throws Exception {
+      StringBuilder seen = new StringBuilder();
+      while (!seen.toString().contains(wanted)) {
+        JsonObject event = nextEvent();
+        if (event.containsKey("end")) break;
+        JsonObject data = event.getJsonObject("data");
+        if (data != null && data.containsKey("pty")) seen.append(decode(data.getString("pty")));
+      }
+      return seen.toString();
     }
 
     /** Everything to the end. */

@@ -18,6 +18,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,6 +42,7 @@ class ConnectDispatchTest {
   private static SimpleMeterRegistry metrics;
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final CountDownLatch FOREVER_RELEASED = new CountDownLatch(1);
+  private static final CountDownLatch LEFT_RELEASED = new CountDownLatch(1);
 
   /** One envelope of a streamed answer. */
   record Envelope(int flags, JsonObject json) {}
@@ -214,6 +216,18 @@ class ConnectDispatchTest {
   }
 
   @Test
+  void aStreamWhoseCallerLeavesIsReleased() throws Exception {
+    HttpResponse<InputStream> answer =
+        HTTP.send(
+            post("test.Fake/UntilLeft", "application/connect+json", envelope(0, "{}")),
+            HttpResponse.BodyHandlers.ofInputStream());
+    assertEquals(200, answer.statusCode());
+    answer.body().readNBytes(5);
+    answer.body().close();
+    assertTrue(LEFT_RELEASED.await(60, TimeUnit.SECONDS), "the stream's close actions ran");
+  }
+
+  @Test
   void aCompressedOrMalformedRequestEnvelopeIsRefused() throws Exception {
     HttpResponse<byte[]> compressed =
         HTTP.send(
@@ -280,7 +294,13 @@ class ConnectDispatchTest {
             out.fail(new ConnectException(ConnectCode.FAILED_PRECONDITION, "it broke"));
           },
           "Forever",
-          (ServerStreaming) ConnectDispatchTest::forever);
+          (ServerStreaming) ConnectDispatchTest::forever,
+          "UntilLeft",
+          (ServerStreaming)
+              (call, request, out) -> {
+                out.send(new JsonObject().put("hello", true));
+                out.onClose(LEFT_RELEASED::countDown);
+              });
     }
   }
 

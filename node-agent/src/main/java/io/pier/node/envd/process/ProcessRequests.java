@@ -50,6 +50,8 @@ final class ProcessRequests {
   record Input(boolean pty, byte[] data) {}
 
   private static final int MAX_TAG = 256;
+  private static final String E2B_HOME = "/home/user";
+  private static final String WORKSPACE = "/workspace";
   private static final int MAX_PTY_SIDE = 1000;
 
   private final ExecLimits limits;
@@ -85,7 +87,7 @@ final class ProcessRequests {
     String cwd = string(process, "cwd");
     if (cwd != null) {
       noNul(cwd, "process.cwd");
-      if (cwd.isEmpty()) cwd = null;
+      cwd = cwd.isEmpty() ? null : inWorkspace(cwd);
     }
     String tag = string(request, "tag");
     if (tag != null && tag.length() > MAX_TAG) throw invalid("tag is longer than " + MAX_TAG);
@@ -164,6 +166,17 @@ final class ProcessRequests {
       throw invalid("process.envs is larger than " + limits.maxEnvBytes() + " bytes");
     }
     return envs;
+  }
+
+  /**
+   * E2B's home of its default user ({@code /home/user}, where E2B programs keep their files) is the repl's workspace,
+   * as the in-sandbox filesystem serves it: a working directory there is the same directory of {@code /workspace}.
+   */
+  static String inWorkspace(String cwd) {
+    if (cwd.equals(E2B_HOME) || cwd.equals("~")) return WORKSPACE;
+    if (cwd.startsWith(E2B_HOME + "/")) return WORKSPACE + cwd.substring(E2B_HOME.length());
+    if (cwd.startsWith("~/")) return WORKSPACE + cwd.substring(1);
+    return cwd;
   }
 
   private static byte[] bytes(JsonObject json, String field) {

@@ -33,6 +33,16 @@ class ProcessRequestsTest {
   }
 
   @Test
+  void e2bsHomeAsWorkingDirectoryIsTheWorkspaceAsTheFilesystemServesIt() {
+    assertEquals("/workspace", ProcessRequests.inWorkspace("/home/user"));
+    assertEquals("/workspace/src", ProcessRequests.inWorkspace("/home/user/src"));
+    assertEquals("/workspace/src", ProcessRequests.inWorkspace("~/src"));
+    assertEquals("/home/username", ProcessRequests.inWorkspace("/home/username"));
+    assertEquals("/tmp", ProcessRequests.inWorkspace("/tmp"));
+    assertEquals("sub", ProcessRequests.inWorkspace("sub"));
+  }
+
+  @Test
   void aPtyStartCarriesItsSize() {
     JsonObject sent =
         new JsonObject(
