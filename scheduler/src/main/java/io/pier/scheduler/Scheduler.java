@@ -12,6 +12,7 @@ import io.pier.scheduler.api.SchedulerApi;
 import io.pier.scheduler.auth.Accounts;
 import io.pier.scheduler.auth.ApiKeys;
 import io.pier.scheduler.auth.StoredRevocations;
+import io.pier.scheduler.e2b.E2bApi;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -41,6 +42,7 @@ public final class Scheduler {
   private final Accounts accounts;
   private final ApiKeys apiKeys;
   private final SchedulerApi api;
+  private final E2bApi e2b;
   private final TokenSigner tokens;
   private final PrometheusMeterRegistry metrics;
   private final ServiceEndpoint endpoint;
@@ -60,6 +62,7 @@ public final class Scheduler {
       Accounts accounts,
       ApiKeys apiKeys,
       SchedulerApi api,
+      E2bApi e2b,
       TokenSigner tokens,
       PrometheusMeterRegistry metrics) {
     this.vertx = vertx;
@@ -73,6 +76,7 @@ public final class Scheduler {
     this.accounts = accounts;
     this.apiKeys = apiKeys;
     this.api = api;
+    this.e2b = e2b;
     this.tokens = tokens;
     this.metrics = metrics;
     this.endpoint =
@@ -84,6 +88,7 @@ public final class Scheduler {
     Router router = Router.router(vertx);
     OpsRoutes.mount(router, "scheduler", metrics, ready::get, tokens);
     api.mount(vertx, router);
+    e2b.mount(vertx, router);
     router
         .route()
         .handler(

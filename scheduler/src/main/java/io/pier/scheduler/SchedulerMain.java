@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pier.common.auth.ApiKeyTable;
 import io.pier.common.auth.EnvCipher;
 import io.pier.common.auth.Revocations;
+import io.pier.common.auth.SandboxAccessTokens;
 import io.pier.common.auth.TokenSigner;
 import io.pier.common.cluster.ClusterState;
 import io.pier.common.cluster.hazelcast.HazelcastCluster;
@@ -27,6 +28,7 @@ import io.pier.scheduler.auth.AuthApi;
 import io.pier.scheduler.auth.PreviewSignIn;
 import io.pier.scheduler.auth.RateLimiter;
 import io.pier.scheduler.auth.StoredRevocations;
+import io.pier.scheduler.e2b.E2bApi;
 import io.pier.scheduler.node.HttpNodeClient;
 import io.pier.scheduler.node.NodeClient;
 import io.pier.scheduler.placement.BestOfKPlacement;
@@ -200,6 +202,9 @@ public final class SchedulerMain {
     Gauge.builder("pier.auth.api_keys", keyTable, ApiKeyTable::size)
         .description("API keys in this service's table (every account's)")
         .register(metrics);
+    // One limit of new repls per account, whichever API makes them.
+    RateLimiter creations = new RateLimiter(auth.createPerMinute(), Duration.ofMinutes(1), clock);
+    ReplEnvStore environments = new ReplEnvStore(store, new EnvCipher(auth.secret()));
     SchedulerApi api =
         new SchedulerApi(
             repls,
@@ -210,11 +215,22 @@ public final class SchedulerMain {
             authApi,
             new ApiKeysRoutes(apiKeys, clock),
             new PreviewSignIn(authApi, tokens, repls::get, config::previewUrl),
-            new RateLimiter(auth.createPerMinute(), Duration.ofMinutes(1), clock),
+            creations,
             config::previewUrl,
             config::ideUrl,
-            new ReplEnvStore(store, new EnvCipher(auth.secret())),
+            environments,
             contract);
+    E2bApi e2b =
+        new E2bApi(
+            vertx,
+            repls,
+            templates,
+            environments,
+            tokens,
+            new SandboxAccessTokens(auth.secret()),
+            creations,
+            config.domain(),
+            clock);
     return new Scheduler(
         vertx,
         config,
@@ -227,6 +243,7 @@ public final class SchedulerMain {
         accounts,
         apiKeys,
         api,
+        e2b,
         tokens,
         metrics);
   }
