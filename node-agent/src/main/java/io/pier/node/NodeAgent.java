@@ -9,6 +9,7 @@ import io.pier.common.auth.TokenSigner;
 import io.pier.common.cluster.ClusterState;
 import io.pier.common.http.HttpErrors;
 import io.pier.common.http.OpsRoutes;
+import io.pier.node.envd.EnvdRoutes;
 import io.pier.node.exec.ExecLimits;
 import io.pier.node.exec.ExecRoutes;
 import io.pier.node.files.FileApiSettings;
@@ -145,6 +146,10 @@ public final class NodeAgent {
     new ExecRoutes(vertx, ExecLimits.defaults(), metrics, ReplCallers::live).mount(router);
     fileRoutes.mount(router);
     router.get("/api/repls/:slug/session").handler(sessionUpgrades::session);
+    // The in-sandbox API E2B's SDKs speak (docs/e2b.md), gated by each repl's access token.
+    EnvdRoutes.forNode(
+            vertx, config.nodeId(), host::live, cluster.repls(), config.authSecret(), metrics)
+        .mount(router);
     router.get("/internal/repls/:slug/sync").handler(internalApi::syncStatus);
     router.post("/internal/drain").handler(ctx -> internalApi.setDraining(ctx, true));
     router.post("/internal/undrain").handler(ctx -> internalApi.setDraining(ctx, false));
