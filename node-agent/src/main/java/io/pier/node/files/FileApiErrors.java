@@ -10,13 +10,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** What a failure of the programs' file API says to its caller: an {@link ApiException} with status and code. */
-final class FileApiErrors {
+public final class FileApiErrors {
   private static final Logger LOG = LoggerFactory.getLogger(FileApiErrors.class);
 
   private FileApiErrors() {}
 
   /** The failure as the API answers it; what is not the caller's doing becomes a 500 that hides the internals. */
-  static ApiException of(Throwable failure, String path) {
+  public static ApiException of(Throwable failure, String path) {
     Throwable e = failure;
     while (e instanceof CompletionException && e.getCause() != null) e = e.getCause();
     if (e instanceof ApiException api) return api;

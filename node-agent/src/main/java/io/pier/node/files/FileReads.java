@@ -24,14 +24,14 @@ import java.util.Optional;
  * link it is), a folder's listing (bounded), and a regular file's bytes streamed, whole or one range. Blocking; call on
  * a worker thread.
  */
-final class FileReads {
+public final class FileReads {
   /** The most entries a listing holds; a larger folder's listing says it is truncated. */
-  static final int MAX_LIST_ENTRIES = 20_000;
+  public static final int MAX_LIST_ENTRIES = 20_000;
 
   private FileReads() {}
 
   /** The entry itself, or 404. */
-  static Stat stat(WorkspaceTree tree, String path) {
+  public static Stat stat(WorkspaceTree tree, String path) {
     return tree.stat(path)
         .orElseThrow(
             () -> new ApiException(404, "not_found", "no such file or folder: " + shown(path)));
@@ -82,7 +82,8 @@ final class FileReads {
    * Streams a regular file (or the range {@code rangeHeader} asks for) into {@code out}: the size is the file's when
    * it was opened; a file that shrinks meanwhile breaks the transfer off instead of sending less than announced.
    */
-  static void download(WorkspaceTree tree, String path, String rangeHeader, ResponseBodyStream out)
+  public static void download(
+      WorkspaceTree tree, String path, String rangeHeader, ResponseBodyStream out)
       throws IOException {
     try (OpenFile file = tree.open(path)) {
       long size = file.size();

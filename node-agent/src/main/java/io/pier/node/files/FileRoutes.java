@@ -364,6 +364,11 @@ public final class FileRoutes {
     }
   }
 
+  /** The threads streamed transfers run on, shared with the in-sandbox API's {@code /files}. */
+  public TransferPool transfers() {
+    return transfers;
+  }
+
   /** Transfers running now. */
   public int openTransfers() {
     return transfers.open();

@@ -19,7 +19,7 @@ import java.util.Optional;
  * deleted. Each returns the paths it changed, for the write-behind journal. Names storage cannot hold are refused
  * before anything is written: saved here, they would be lost when the repl stops. Blocking; call on a worker thread.
  */
-final class FileWrites {
+public final class FileWrites {
   /** The most files of a moved folder named to the journal one by one; a larger one is left to the watcher. */
   static final int MAX_JOURNALLED = 100_000;
 
@@ -27,13 +27,13 @@ final class FileWrites {
   private final String keyPrefix;
 
   /** @param keyPrefix the storage key prefix of the workspace's files */
-  FileWrites(WorkspaceTree tree, String keyPrefix) {
+  public FileWrites(WorkspaceTree tree, String keyPrefix) {
     this.tree = tree;
     this.keyPrefix = keyPrefix;
   }
 
   /** A file uploaded whole: what it became. */
-  record Upload(long bytes, boolean created) {}
+  public record Upload(long bytes, boolean created) {}
 
   /**
    * Writes {@code body} to {@code path} atomically (a temporary name in the same folder, renamed over the old file;
@@ -41,7 +41,7 @@ final class FileWrites {
    *
    * @param parents make missing folders on the way; otherwise the parent must exist
    */
-  Upload upload(String path, boolean parents, InputStream body, long maxBytes) {
+  public Upload upload(String path, boolean parents, InputStream body, long maxBytes) {
     requireStorable(path);
     if (!parents) requireParent(path);
     Optional<Stat> existing = tree.stat(path);
@@ -53,7 +53,7 @@ final class FileWrites {
   }
 
   /** @return whether the folder was made (false: with {@code parents}, it existed) */
-  boolean mkdir(String path, boolean parents) {
+  public boolean mkdir(String path, boolean parents) {
     requireStorable(path);
     if (parents) {
       Optional<Stat> existing = tree.stat(path);
@@ -70,7 +70,7 @@ final class FileWrites {
    *
    * @return the paths changed: both names, and the files of a moved folder
    */
-  List<String> move(String from, String to) {
+  public List<String> move(String from, String to) {
     if (from.isEmpty() || to.isEmpty())
       throw new ApiException(400, "bad_path", "the workspace itself cannot move");
     if (to.equals(from) || to.startsWith(from + "/"))
@@ -86,7 +86,7 @@ final class FileWrites {
   }
 
   /** Deletes an entry; a folder with something in it only when {@code recursive}. */
-  void delete(String path, boolean recursive) {
+  public void delete(String path, boolean recursive) {
     if (path.isEmpty())
       throw new ApiException(400, "bad_path", "the workspace itself cannot be deleted");
     Stat stat =
@@ -121,7 +121,7 @@ final class FileWrites {
     return files;
   }
 
-  void requireStorable(String path) {
+  public void requireStorable(String path) {
     if (path.isEmpty()) throw new ApiException(400, "bad_path", "a file or folder name is needed");
     StorageKeys.problem(keyPrefix, path)
         .ifPresent(

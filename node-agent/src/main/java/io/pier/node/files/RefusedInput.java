@@ -8,15 +8,15 @@ import java.io.IOException;
  * archive entry): an {@link IOException}, so that a half-written file is removed as for any failed read, carrying
  * the answer the client gets.
  */
-final class RefusedInput extends IOException {
+public final class RefusedInput extends IOException {
   private final ApiException answer;
 
-  RefusedInput(ApiException answer) {
+  public RefusedInput(ApiException answer) {
     super(answer.getMessage());
     this.answer = answer;
   }
 
-  ApiException answer() {
+  public ApiException answer() {
     return answer;
   }
 }

@@ -20,7 +20,7 @@ import java.util.function.LongConsumer;
  *
  * <p>Create it on the request's context, in the handler that receives the request: it takes the body's handlers.
  */
-final class RequestBodyStream extends InputStream {
+public final class RequestBodyStream extends InputStream {
   static final int HIGH_WATER = 4 * 1024 * 1024;
   static final int LOW_WATER = 1024 * 1024;
 
@@ -39,7 +39,7 @@ final class RequestBodyStream extends InputStream {
   private Throwable failure;
 
   /** @param received told of each chunk's size as it arrives (the API's bytes-in counter) */
-  RequestBodyStream(
+  public RequestBodyStream(
       HttpServerRequest request, Context context, Duration idle, LongConsumer received) {
     this.request = request;
     this.context = context;
@@ -145,7 +145,7 @@ final class RequestBodyStream extends InputStream {
    * thrown away (so the client reads the answer), or the connection is closed if the client keeps sending past
    * the idle timeout. Call on the request's context.
    */
-  void discardRest(Vertx vertx) {
+  public void discardRest(Vertx vertx) {
     lock.lock();
     try {
       abandoned = true;

@@ -18,7 +18,7 @@ import java.util.function.LongConsumer;
  * an {@link IOException}. Headers are set by {@link #begin} before the first byte; {@link #finish} ends the response,
  * {@link #abort} resets it so that the client sees a broken transfer, never a short one that looks whole.
  */
-final class ResponseBodyStream extends OutputStream {
+public final class ResponseBodyStream extends OutputStream {
   static final int CHUNK = 256 * 1024;
   static final long IN_FLIGHT = 4L * 1024 * 1024;
 
@@ -34,7 +34,7 @@ final class ResponseBodyStream extends OutputStream {
   private Throwable failure;
 
   /** @param sent told of each chunk's size as the connection writes it (the API's bytes-out counter) */
-  ResponseBodyStream(
+  public ResponseBodyStream(
       HttpServerResponse response, Context context, Duration idle, LongConsumer sent) {
     this.response = response;
     this.context = context;
@@ -49,7 +49,7 @@ final class ResponseBodyStream extends OutputStream {
   }
 
   /** Sets status and headers on the request's context before any byte of the body. */
-  void begin(Consumer<HttpServerResponse> headers) {
+  public void begin(Consumer<HttpServerResponse> headers) {
     context.runOnContext(v -> headers.accept(response));
   }
 
@@ -124,13 +124,13 @@ final class ResponseBodyStream extends OutputStream {
   }
 
   /** Writes what is buffered and ends the response. */
-  void finish() throws IOException {
+  public void finish() throws IOException {
     flush();
     context.runOnContext(v -> response.end());
   }
 
   /** Breaks the response off: a reset, so that a client never takes a cut transfer for a whole one. */
-  void abort() {
+  public void abort() {
     context.runOnContext(
         v -> {
           if (!response.ended() && !response.closed()) response.reset();

@@ -22,14 +22,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * never waits on its client without a deadline ({@link FileApiSettings#idleTimeout()}), so a thread is always given
  * back. Its meters: transfers open, refused, and bytes in and out.
  */
-final class TransferPool implements AutoCloseable {
+public final class TransferPool implements AutoCloseable {
   private final ThreadPoolExecutor executor;
   private final AtomicInteger open = new AtomicInteger();
   private final AtomicLong refused = new AtomicLong();
   private final Counter bytesIn;
   private final Counter bytesOut;
 
-  TransferPool(int threads, MeterRegistry metrics) {
+  public TransferPool(int threads, MeterRegistry metrics) {
     AtomicInteger numbers = new AtomicInteger();
     this.executor =
         new ThreadPoolExecutor(
@@ -71,7 +71,7 @@ final class TransferPool implements AutoCloseable {
    *
    * @throws ApiException 503 {@code busy} at once when every thread is taken
    */
-  <T> Future<T> run(Context context, Callable<T> transfer) {
+  public <T> Future<T> run(Context context, Callable<T> transfer) {
     CompletableFuture<T> result = new CompletableFuture<>();
     try {
       executor.execute(
@@ -98,11 +98,11 @@ final class TransferPool implements AutoCloseable {
     return Future.fromCompletionStage(result, context);
   }
 
-  void countIn(long bytes) {
+  public void countIn(long bytes) {
     bytesIn.increment(bytes);
   }
 
-  void countOut(long bytes) {
+  public void countOut(long bytes) {
     bytesOut.increment(bytes);
   }
 

@@ -82,8 +82,8 @@ public final class Syscalls {
     OTHER
   }
 
-  /** {@code statx} of one entry, never of what a link points to. */
-  public record Stat(Kind kind, long size, long modifiedMillis, int mode) {}
+  /** {@code statx} of one entry, never of what a link points to; {@code mode} holds the permission bits only. */
+  public record Stat(Kind kind, long size, long modifiedMillis, int mode, int uid, int gid) {}
 
   /** A raw directory entry: its name's bytes (not always UTF-8) and its type as {@code getdents64} gives it. */
   public record Dirent(byte[] name, Kind kind) {
@@ -141,6 +141,8 @@ public final class Syscalls {
   private static Stat stat(byte[] statx) {
     ByteBuffer b = ByteBuffer.wrap(statx).order(ByteOrder.LITTLE_ENDIAN);
     int mode = b.getShort(0x1c) & 0xffff;
+    int uid = b.getInt(0x14);
+    int gid = b.getInt(0x18);
     long size = b.getLong(0x28);
     long modified = b.getLong(0x70) * 1000 + b.getInt(0x78) / 1_000_000;
     Kind kind =
@@ -150,7 +152,7 @@ public final class Syscalls {
           case S_IFLNK -> Kind.LINK;
           default -> Kind.OTHER;
         };
-    return new Stat(kind, size, modified, mode & 07777);
+    return new Stat(kind, size, modified, mode & 07777, uid, gid);
   }
 
   /** Every entry of the open folder but {@code .} and {@code ..}, at most {@code max} of them. */
