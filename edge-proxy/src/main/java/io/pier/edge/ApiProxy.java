@@ -14,11 +14,18 @@ import io.vertx.httpproxy.ProxyResponse;
 import java.net.URI;
 import java.util.List;
 
-/** The apex's {@code /api/}: proxied to a scheduler, any of them, with the Host and scheme the browser used. */
+/**
+ * The apex's {@code /api/}, and E2B's control plane on {@code api.<domain>} (its path {@code /X} becomes the
+ * scheduler's {@code /e2b/X}): proxied to a scheduler, any of them, with the Host and scheme the client used.
+ */
 final class ApiProxy {
+  /** Where a scheduler serves E2B's control plane. */
+  static final String E2B_PREFIX = "/e2b";
+
   private final EdgeClients clients;
   private final Schedulers schedulers;
   private final HttpProxy proxy;
+  private final HttpProxy e2bProxy;
 
   ApiProxy(EdgeClients clients, Schedulers schedulers) {
     this.clients = clients;
@@ -30,6 +37,12 @@ final class ApiProxy {
             .origin(ctx -> connectToAScheduler(ctx.client(), schedulers.shuffled(), 0))
             .addInterceptor(OriginFailures.answeringFailuresAsJson("the scheduler"), false)
             .addInterceptor(forwardingHostAndScheme(), false);
+    this.e2bProxy =
+        HttpProxy.reverseProxy(clients.api())
+            .origin(ctx -> connectToAScheduler(ctx.client(), schedulers.shuffled(), 0))
+            .addInterceptor(OriginFailures.answeringFailuresAsJson("the scheduler"), false)
+            .addInterceptor(forwardingHostAndScheme(), false)
+            .addInterceptor(underE2bPrefix(), false);
   }
 
   void handle(RoutingContext ctx) {
@@ -38,6 +51,40 @@ final class ApiProxy {
     } else {
       proxy.handle(ctx.request());
     }
+  }
+
+  /**
+   * A request to {@code api.<domain>}: its canonical path only (as on the apex, so that no dot segment climbs out of
+   * {@code /e2b} at the scheduler), proxied to a scheduler's {@code /e2b} + path.
+   */
+  void handleE2b(HttpServerRequest req) {
+    String canonical = ApexPaths.canonical(req.path());
+    if (canonical == null || !canonical.equals(req.path())) {
+      HttpErrors.send(
+          req.response(),
+          400,
+          "bad_path",
+          canonical == null
+              ? "this path is not accepted (dot segments, malformed escapes, backslashes and control characters are not)"
+              : "this path is spelt in a way that is not accepted; the accepted spelling is "
+                  + canonical);
+    } else if (schedulers.none()) {
+      HttpErrors.send(
+          req.response(), 503, "no_scheduler", "no scheduler is available; try again shortly");
+    } else {
+      e2bProxy.handle(req);
+    }
+  }
+
+  /** The scheduler serves E2B's control plane under {@link #E2B_PREFIX}. */
+  private static ProxyInterceptor underE2bPrefix() {
+    return new ProxyInterceptor() {
+      @Override
+      public Future<ProxyResponse> handleProxyRequest(ProxyContext ctx) {
+        ctx.request().setURI(E2B_PREFIX + ctx.request().proxiedRequest().uri());
+        return ctx.sendRequest();
+      }
+    };
   }
 
   private Future<HttpClientRequest> connectToAScheduler(

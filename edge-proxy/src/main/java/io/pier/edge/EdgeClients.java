@@ -11,7 +11,8 @@ import io.vertx.core.net.SocketAddress;
 
 /**
  * The edge's HTTP clients, each sized on purpose: a pool per repl app for previews, a pool per scheduler for API
- * requests and wake-ups, and an agent for WebSocket upgrades, whose connections are their own and never pooled.
+ * requests and wake-ups, a pool per node-agent for E2B's sandbox hosts, and an agent for WebSocket upgrades, whose
+ * connections are their own and never pooled.
  */
 final class EdgeClients {
   /**
@@ -29,14 +30,25 @@ final class EdgeClients {
   /** API requests and wake-ups: a pool per scheduler, sized on purpose, with a bounded queue. */
   private final HttpClient api;
 
+  /**
+   * E2B's sandbox hosts (the in-sandbox API and sandboxes' ports): a pool per node-agent, apart from the API's, since
+   * the in-sandbox API's streams (a running command, a watched folder) hold their connection for their whole life.
+   */
+  private final HttpClient sandbox;
+
   /** WebSocket upgrades: connections of their own, never pooled. */
   private final HttpClientAgent upgrades;
 
   EdgeClients(
-      EdgeConfig.Capacity capacity, HttpClient preview, HttpClient api, HttpClientAgent upgrades) {
+      EdgeConfig.Capacity capacity,
+      HttpClient preview,
+      HttpClient api,
+      HttpClient sandbox,
+      HttpClientAgent upgrades) {
     this.capacity = capacity;
     this.preview = preview;
     this.api = api;
+    this.sandbox = sandbox;
     this.upgrades = upgrades;
   }
 
@@ -52,6 +64,9 @@ final class EdgeClients {
             APP_KEEP_ALIVE_SECONDS);
     HttpClient api =
         pooledClient(vertx, capacity, "edge-api", capacity.apiPool(), capacity.apiQueue(), 30);
+    HttpClient sandbox =
+        pooledClient(
+            vertx, capacity, "edge-sandbox", capacity.sandboxPool(), capacity.sandboxQueue(), 30);
     HttpClientAgent upgrades =
         vertx
             .httpClientBuilder()
@@ -63,7 +78,7 @@ final class EdgeClients {
                     // client side has the same).
                     .setIdleTimeout((int) capacity.idleTimeout().toSeconds()))
             .build();
-    return new EdgeClients(capacity, preview, api, upgrades);
+    return new EdgeClients(capacity, preview, api, sandbox, upgrades);
   }
 
   /**
@@ -100,6 +115,10 @@ final class EdgeClients {
     return api;
   }
 
+  HttpClient sandbox() {
+    return sandbox;
+  }
+
   HttpClientAgent upgrades() {
     return upgrades;
   }
@@ -112,9 +131,9 @@ final class EdgeClients {
         .setIdleTimeout(capacity.responseTimeout().toMillis());
   }
 
-  /** Closes all three; done when each has closed (or failed to). */
+  /** Closes them all; done when each has closed (or failed to). */
   Future<?> close() {
-    return Future.join(close(preview), close(api), close(upgrades));
+    return Future.join(close(preview), close(api), close(sandbox), close(upgrades));
   }
 
   private static Future<Void> close(HttpClient client) {

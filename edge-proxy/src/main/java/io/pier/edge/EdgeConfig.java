@@ -83,6 +83,9 @@ public record EdgeConfig(
    * @param previewQueue           preview requests waiting for one of those connections; past it: 503
    * @param apiPool                HTTP connections to one scheduler
    * @param apiQueue               API requests waiting for one of those; past it: 503
+   * @param sandboxPool            HTTP connections to one node-agent for E2B's sandbox hosts ({@code <port>-<slug>}):
+   *                               the in-sandbox API's long streams and requests to sandboxes' ports each hold one
+   * @param sandboxQueue           such requests waiting for one of those; past it: 503
    * @param connectTimeout         to open a TCP connection to a node-agent, an app or a scheduler, or to wait in a
    *                               pool's queue for one
    * @param upgradeTimeout         from asking the node-agent or app for a WebSocket to its answer
@@ -100,6 +103,8 @@ public record EdgeConfig(
       int previewQueue,
       int apiPool,
       int apiQueue,
+      int sandboxPool,
+      int sandboxQueue,
       Duration connectTimeout,
       Duration upgradeTimeout,
       Duration responseTimeout,
@@ -114,6 +119,8 @@ public record EdgeConfig(
           32,
           256,
           32,
+          256,
+          256,
           256,
           Duration.ofSeconds(5),
           Duration.ofSeconds(15),
@@ -133,6 +140,8 @@ public record EdgeConfig(
           previewQueue,
           apiPool,
           apiQueue,
+          sandboxPool,
+          sandboxQueue,
           connectTimeout,
           upgradeTimeout,
           responseTimeout,
@@ -151,6 +160,8 @@ public record EdgeConfig(
           previewWaiting,
           api,
           apiWaiting,
+          sandboxPool,
+          sandboxQueue,
           connectTimeout,
           upgradeTimeout,
           responseTimeout,
@@ -170,6 +181,8 @@ public record EdgeConfig(
           previewQueue,
           apiPool,
           apiQueue,
+          sandboxPool,
+          sandboxQueue,
           connect,
           upgrade,
           response,
@@ -215,6 +228,8 @@ public record EdgeConfig(
           env.atLeast("PIER_EDGE_PREVIEW_QUEUE", d.previewQueue(), 0),
           env.atLeast("PIER_EDGE_API_POOL", d.apiPool(), 1),
           env.atLeast("PIER_EDGE_API_QUEUE", d.apiQueue(), 0),
+          env.atLeast("PIER_EDGE_SANDBOX_POOL", d.sandboxPool(), 1),
+          env.atLeast("PIER_EDGE_SANDBOX_QUEUE", d.sandboxQueue(), 0),
           Duration.ofMillis(
               env.atLeast(
                   "PIER_EDGE_CONNECT_TIMEOUT_MS", (int) d.connectTimeout().toMillis(), 100)),

@@ -4,15 +4,17 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.pier.common.http.UpgradeRelay;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** The edge's meters: requests timed by kind, relayed WebSockets and their limits, refusals (docs/operations.md). */
 final class EdgeMeters {
-  private static final List<String> KINDS = List.of("api", "ide", "preview");
+  private static final List<String> KINDS = List.of("api", "ide", "preview", "sandbox");
 
   private final PrometheusMeterRegistry metrics;
 
@@ -44,49 +46,24 @@ final class EdgeMeters {
       UpgradeRelay sessionRelay,
       RelayLimits sessionLimits,
       UpgradeRelay previewSocketRelay,
-      RelayLimits previewSocketLimits) {
-    for (var kind :
-        Map.of(
-                "session",
-                new Object[] {sessionRelay, sessionLimits},
-                "preview",
-                new Object[] {previewSocketRelay, previewSocketLimits})
-            .entrySet()) {
-      UpgradeRelay relay = (UpgradeRelay) kind.getValue()[0];
-      RelayLimits limits = (RelayLimits) kind.getValue()[1];
-      Gauge.builder("pier.edge.websockets.open", relay, UpgradeRelay::open)
-          .description("WebSockets relayed by the edge now")
-          .tag("kind", kind.getKey())
-          .register(metrics);
-      Gauge.builder("pier.edge.websockets.pending", relay, UpgradeRelay::pending)
-          .description("WebSocket upgrades asked of a node-agent or app and not answered yet")
-          .tag("kind", kind.getKey())
-          .register(metrics);
-      Gauge.builder("pier.edge.websockets.counted", limits, RelayLimits::open)
-          .description("WebSockets counted against the limits (open and pending)")
-          .tag("kind", kind.getKey())
-          .register(metrics);
-    }
-    Map<String, Integer> configured =
-        Map.of(
-            "sessions_total",
-            c.sessionsTotal(),
-            "sessions_per_user",
-            c.sessionsPerUser(),
-            "sessions_per_repl",
-            c.sessionsPerRepl(),
-            "preview_sockets_total",
-            c.previewSocketsTotal(),
-            "preview_sockets_per_repl",
-            c.previewSocketsPerRepl(),
-            "preview_pool",
-            c.previewPool(),
-            "preview_queue",
-            c.previewQueue(),
-            "api_pool",
-            c.apiPool(),
-            "api_queue",
-            c.apiQueue());
+      RelayLimits previewSocketLimits,
+      UpgradeRelay sandboxSocketRelay,
+      RelayLimits sandboxSocketLimits) {
+    registerRelay("session", sessionRelay, sessionLimits);
+    registerRelay("preview", previewSocketRelay, previewSocketLimits);
+    registerRelay("sandbox_socket", sandboxSocketRelay, sandboxSocketLimits);
+    Map<String, Integer> configured = new LinkedHashMap<>();
+    configured.put("sessions_total", c.sessionsTotal());
+    configured.put("sessions_per_user", c.sessionsPerUser());
+    configured.put("sessions_per_repl", c.sessionsPerRepl());
+    configured.put("preview_sockets_total", c.previewSocketsTotal());
+    configured.put("preview_sockets_per_repl", c.previewSocketsPerRepl());
+    configured.put("preview_pool", c.previewPool());
+    configured.put("preview_queue", c.previewQueue());
+    configured.put("api_pool", c.apiPool());
+    configured.put("api_queue", c.apiQueue());
+    configured.put("sandbox_pool", c.sandboxPool());
+    configured.put("sandbox_queue", c.sandboxQueue());
     configured.forEach(
         (name, value) ->
             Gauge.builder("pier.edge.limit", () -> value)
@@ -95,13 +72,39 @@ final class EdgeMeters {
                 .register(metrics));
   }
 
-  /** Times every request by kind (api, ide, preview) and outcome (error when the answer is a 5xx). */
+  /** The gauges of one kind of relayed WebSocket: open, pending, counted against its limits. */
+  private void registerRelay(String kind, UpgradeRelay relay, RelayLimits limits) {
+    Gauge.builder("pier.edge.websockets.open", relay, UpgradeRelay::open)
+        .description("WebSockets relayed by the edge now")
+        .tag("kind", kind)
+        .register(metrics);
+    Gauge.builder("pier.edge.websockets.pending", relay, UpgradeRelay::pending)
+        .description("WebSocket upgrades asked of a node-agent or app and not answered yet")
+        .tag("kind", kind)
+        .register(metrics);
+    Gauge.builder("pier.edge.websockets.counted", limits, RelayLimits::open)
+        .description("WebSockets counted against the limits (open and pending)")
+        .tag("kind", kind)
+        .register(metrics);
+  }
+
+  /**
+   * Times every request by kind (api, ide, preview, sandbox: E2B's sandbox hosts) and outcome (error when the answer
+   * is a 5xx). E2B's control plane on {@code api.<domain>} counts as api.
+   */
   void measure(HttpServerRequest req, HostTarget target) {
     String path = req.path();
-    String kind =
-        target instanceof HostTarget.Preview
-            ? "preview"
-            : path.startsWith("/api/") && !path.endsWith("/session") ? "api" : "ide";
+    String kind;
+    if (target instanceof HostTarget.Preview) {
+      kind = "preview";
+    } else if (target instanceof HostTarget.SandboxPort
+        || target instanceof HostTarget.SandboxByHeaders) {
+      kind = "sandbox";
+    } else if (target instanceof HostTarget.Api) {
+      kind = "api";
+    } else {
+      kind = path != null && path.startsWith("/api/") && !path.endsWith("/session") ? "api" : "ide";
+    }
     long start = System.nanoTime();
     req.response()
         .endHandler(

@@ -175,7 +175,8 @@ public final class EdgeProxy {
   }
 
   /**
-   * What the edge holds now: relayed WebSockets (open, pending upgrade, counted against the limits) by kind, and its
+   * What the edge holds now: relayed WebSockets (open, pending upgrade, counted against the limits) by kind (IDE
+   * sessions, previews' own, sandbox ports' own), and its
    * HTTP pools' connections in use and requests queued. All zero when nobody uses it.
    */
   public record Load(
@@ -185,6 +186,9 @@ public final class EdgeProxy {
       int previewSocketsOpen,
       int previewSocketsPending,
       int previewSocketsCounted,
+      int sandboxSocketsOpen,
+      int sandboxSocketsPending,
+      int sandboxSocketsCounted,
       double poolInUse,
       double poolQueued) {
     public boolean idle() {
@@ -194,6 +198,9 @@ public final class EdgeProxy {
           && previewSocketsOpen == 0
           && previewSocketsPending == 0
           && previewSocketsCounted == 0
+          && sandboxSocketsOpen == 0
+          && sandboxSocketsPending == 0
+          && sandboxSocketsCounted == 0
           && poolInUse == 0
           && poolQueued == 0;
     }

@@ -11,6 +11,7 @@ import io.pier.common.config.Env;
 import io.pier.common.config.Mains;
 import io.pier.common.http.OriginPolicy;
 import io.pier.common.http.ServiceMetrics;
+import io.pier.common.http.UpgradeRelay;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -88,6 +89,14 @@ public final class EdgeProxyMain {
             capacity.previewSocketsTotal(),
             0,
             capacity.previewSocketsPerRepl());
+    // A sandbox port's WebSockets are its app's, as a preview's are: the same limits, counted
+    // apart.
+    RelayLimits sandboxSocketLimits =
+        new RelayLimits(
+            "sandbox port WebSockets",
+            capacity.previewSocketsTotal(),
+            0,
+            capacity.previewSocketsPerRepl());
     EdgeClients clients = EdgeClients.open(vertx, capacity);
     UpgradeRelay sessionRelay =
         new UpgradeRelay(
@@ -95,9 +104,18 @@ public final class EdgeProxyMain {
     UpgradeRelay previewSocketRelay =
         new UpgradeRelay(
             vertx, clients.upgrades(), capacity.connectTimeout(), capacity.upgradeTimeout());
+    UpgradeRelay sandboxSocketRelay =
+        new UpgradeRelay(
+            vertx, clients.upgrades(), capacity.connectTimeout(), capacity.upgradeTimeout());
     EdgeMeters meters = new EdgeMeters(metrics);
     meters.registerGauges(
-        capacity, sessionRelay, sessionLimits, previewSocketRelay, previewSocketLimits);
+        capacity,
+        sessionRelay,
+        sessionLimits,
+        previewSocketRelay,
+        previewSocketLimits,
+        sandboxSocketRelay,
+        sandboxSocketLimits);
     UpgradeRefusal refusals = new UpgradeRefusal(meters);
     Schedulers schedulers = new Schedulers(vertx, config.schedulerUrls(), cluster);
 
@@ -111,6 +129,10 @@ public final class EdgeProxyMain {
     Previews previews =
         new Previews(
             config, clients, gate, routes, previewSocketLimits, previewSocketRelay, refusals);
+    ApiProxy api = new ApiProxy(clients, schedulers);
+    SandboxProxy sandboxes =
+        new SandboxProxy(
+            config.domain(), cluster, clients, sandboxSocketLimits, sandboxSocketRelay, refusals);
     AtomicBoolean ready = new AtomicBoolean();
     Router apex =
         ApexRoutes.router(
@@ -120,13 +142,15 @@ public final class EdgeProxyMain {
             tokens,
             new SessionUpgrades(cluster, tokens, sessionLimits, sessionRelay, refusals),
             new ReplApiProxy(clients, cluster),
-            new ApiProxy(clients, schedulers));
+            api);
     HostDispatch dispatch =
         new HostDispatch(
             config.domain(),
             new OriginPolicy(config.access().publicUrl(), config.access().allowedOrigins()),
             meters,
             previews,
+            api,
+            sandboxes,
             apex);
     Supplier<EdgeProxy.Load> load =
         () ->
@@ -137,6 +161,9 @@ public final class EdgeProxyMain {
                 previewSocketRelay.open(),
                 previewSocketRelay.pending(),
                 previewSocketLimits.open(),
+                sandboxSocketRelay.open(),
+                sandboxSocketRelay.pending(),
+                sandboxSocketLimits.open(),
                 meters.sum("vertx.pool.in.use"),
                 meters.sum("vertx.pool.queue.pending"));
     return new EdgeProxy(vertx, config, ready, schedulers, clients, dispatch, load);

@@ -7,8 +7,9 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 
 /**
- * Sends each request where its Host says: a repl's preview, the "no repl here" page, or the apex. On the apex it
- * serves canonical paths only, and refuses WebSocket upgrades and state-changing API calls sent by pages of another
+ * Sends each request where its Host says: a repl's preview, E2B's control plane ({@code api.<domain>}) or sandbox
+ * hosts ({@code <port>-<slug>.<domain>}, {@code sandbox.<domain>}), the "no repl here" page, or the apex. On the apex
+ * it serves canonical paths only, and refuses WebSocket upgrades and state-changing API calls sent by pages of another
  * origin ({@link OriginPolicy}).
  */
 final class HostDispatch implements Handler<HttpServerRequest> {
@@ -16,14 +17,24 @@ final class HostDispatch implements Handler<HttpServerRequest> {
   private final OriginPolicy origins;
   private final EdgeMeters meters;
   private final Previews previews;
+  private final ApiProxy api;
+  private final SandboxProxy sandboxes;
   private final Router apex;
 
   HostDispatch(
-      String domain, OriginPolicy origins, EdgeMeters meters, Previews previews, Router apex) {
+      String domain,
+      OriginPolicy origins,
+      EdgeMeters meters,
+      Previews previews,
+      ApiProxy api,
+      SandboxProxy sandboxes,
+      Router apex) {
     this.domain = domain;
     this.origins = origins;
     this.meters = meters;
     this.previews = previews;
+    this.api = api;
+    this.sandboxes = sandboxes;
     this.apex = apex;
   }
 
@@ -34,6 +45,11 @@ final class HostDispatch implements Handler<HttpServerRequest> {
     meters.measure(req, target);
     if (target instanceof HostTarget.Preview p) {
       previews.handle(req, p.slug());
+    } else if (target instanceof HostTarget.SandboxPort
+        || target instanceof HostTarget.SandboxByHeaders) {
+      sandboxes.handle(req, target);
+    } else if (target instanceof HostTarget.Api) {
+      api.handleE2b(req);
     } else if (target instanceof HostTarget.Unknown u) {
       Pages.notFound(req.response(), u.host());
     } else if (!canonicalPath(req)) {

@@ -7,9 +7,6 @@ import io.pier.common.repl.Route;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpServerRequest;
-import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,19 +17,19 @@ import org.slf4j.LoggerFactory;
  */
 final class PreviewRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(PreviewRoutes.class);
-  private static final long ACTIVITY_EVERY_NANOS = 10_000_000_000L;
 
   private final EdgeConfig config;
   private final ClusterState cluster;
   private final PreviewGate gate;
   private final ReplWaker waker;
-  private final Map<String, Long> lastRecordedUse = new ConcurrentHashMap<>();
+  private final ReplUse use;
 
   PreviewRoutes(EdgeConfig config, ClusterState cluster, PreviewGate gate, ReplWaker waker) {
     this.config = config;
     this.cluster = cluster;
     this.gate = gate;
     this.waker = waker;
+    this.use = new ReplUse(cluster, "preview");
   }
 
   /**
@@ -91,20 +88,10 @@ final class PreviewRoutes {
 
   /** The route, counted as use; null when the repl runs a console program, which has no page to show. */
   private Route toApp(HttpServerRequest req, String slug, Route route) {
-    recordPreviewUse(slug);
+    use.record(slug);
     if (route.port() != 0) return route;
     req.resume();
     Pages.console(req.response(), slug);
     return null;
-  }
-
-  /** Preview traffic counts as use, so the idle stop leaves the repl alone; written at most every few seconds. */
-  private void recordPreviewUse(String slug) {
-    long now = System.nanoTime();
-    Long last = lastRecordedUse.get(slug);
-    if (last != null && now - last < ACTIVITY_EVERY_NANOS) return;
-    lastRecordedUse.put(slug, now);
-    if (lastRecordedUse.size() > 10_000) lastRecordedUse.clear();
-    cluster.activity().put(slug, new ClusterState.Activity(Instant.now(), "preview"));
   }
 }

@@ -1,6 +1,7 @@
 package io.pier.edge;
 
 import io.pier.common.auth.PreviewAccess;
+import io.pier.common.http.UpgradeRelay;
 import io.pier.common.repl.Route;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;

@@ -5,6 +5,7 @@ import io.pier.common.auth.Credentials;
 import io.pier.common.auth.TokenSigner;
 import io.pier.common.cluster.ClusterState;
 import io.pier.common.http.HttpErrors;
+import io.pier.common.http.UpgradeRelay;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
 import java.net.URI;

@@ -21,6 +21,8 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.SocketAddress;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -49,6 +51,7 @@ class EdgeTlsIT {
   private static Vertx client;
   private static int plainPort;
   private static int tlsPort;
+  private static Path certificate;
 
   @BeforeAll
   static void start() throws Exception {
@@ -77,6 +80,7 @@ class EdgeTlsIT {
         0,
         openssl.waitFor(),
         new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    certificate = dir.resolve("cert.pem");
     ClusterConfig cluster =
         new ClusterConfig(
             "edge-tls-" + UUID.randomUUID(),
@@ -220,6 +224,49 @@ class EdgeTlsIT {
     assertTrue(
         exchanged.setCookie() != null && exchanged.setCookie().contains("Secure"),
         exchanged.setCookie());
+  }
+
+  @Test
+  void theWildcardCertificateVerifiesForEveryHostE2bsSdkUses() {
+    var verifying =
+        client.createHttpClient(
+            new HttpClientOptions()
+                .setSsl(true)
+                .setVerifyHost(true)
+                .setTrustOptions(new PemTrustOptions().addCertPath(certificate.toString())));
+    for (String host :
+        List.of(
+            DOMAIN,
+            "api." + DOMAIN,
+            "sandbox." + DOMAIN,
+            "49983-never-was-000000." + DOMAIN,
+            "8000-never-was-000000." + DOMAIN)) {
+      Promise<Integer> answered = Promise.promise();
+      client.runOnContext(
+          v ->
+              verifying
+                  .request(
+                      new RequestOptions()
+                          .setServer(SocketAddress.inetSocketAddress(tlsPort, "127.0.0.1"))
+                          .setHost(host)
+                          .setPort(tlsPort)
+                          .setURI("/healthz"))
+                  .compose(req -> req.send())
+                  .compose(resp -> resp.body().map(body -> resp.statusCode()))
+                  .onComplete(answered));
+      int status = Mains.await(answered.future(), WAIT);
+      assertTrue(status > 0, host);
+    }
+    assertEquals(
+        502,
+        get(
+                client.createHttpClient(
+                    new HttpClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false)),
+                tlsPort,
+                "49983-never-was-000000." + DOMAIN,
+                "/health")
+            .statusCode(),
+        "an unknown sandbox over HTTPS: E2B's 502");
   }
 
   /** A response read whole (the body is taken as it arrives, not after the fact). */

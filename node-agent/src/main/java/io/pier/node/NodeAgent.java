@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pier.common.auth.ApiKeyTable;
 import io.pier.common.auth.Credentials;
 import io.pier.common.auth.Revocations;
+import io.pier.common.auth.SandboxAccessTokens;
 import io.pier.common.auth.TokenSigner;
 import io.pier.common.cluster.ClusterState;
 import io.pier.common.http.HttpErrors;
@@ -15,6 +16,9 @@ import io.pier.node.exec.ExecRoutes;
 import io.pier.node.files.FileApiSettings;
 import io.pier.node.files.FileRoutes;
 import io.pier.node.images.RunnerImages;
+import io.pier.node.ports.PortAccess;
+import io.pier.node.ports.PortProxy;
+import io.pier.node.ports.SandboxAddresses;
 import io.pier.node.sandbox.ImageStore;
 import io.pier.node.session.SessionHub;
 import io.vertx.core.Future;
@@ -149,6 +153,15 @@ public final class NodeAgent {
     // The in-sandbox API E2B's SDKs speak (docs/e2b.md), gated by each repl's access token.
     EnvdRoutes.forNode(
             vertx, config.nodeId(), host::live, cluster.repls(), config.authSecret(), metrics)
+        .mount(router);
+    // Any port of a repl's sandbox (E2B's <port>-<slug> hosts, relayed by the edge-proxy).
+    new PortProxy(
+            vertx,
+            cluster.repls(),
+            new SandboxAddresses(vertx, host::sandboxId, host::sandboxAddress),
+            new PortAccess(tokens, SandboxAccessTokens.forTraffic(config.authSecret())),
+            PortProxy.Settings.defaults(),
+            metrics)
         .mount(router);
     router.get("/internal/repls/:slug/sync").handler(internalApi::syncStatus);
     router.post("/internal/drain").handler(ctx -> internalApi.setDraining(ctx, true));

@@ -52,6 +52,7 @@ public final class ReplHost {
   private final ReadinessProbe readiness;
   private final ReplLoad load;
   private final NodeSpares spares;
+  private final SandboxDriver driver;
 
   /**
    * @param handles        where the handles of this node's sandboxes are kept
@@ -108,6 +109,7 @@ public final class ReplHost {
       MeterRegistry metrics) {
     this.host = HostContext.of(vertx);
     this.me = me;
+    this.driver = driver;
     this.runtimes = runtimes;
     this.routes = routes;
     this.meters = new ReplMeters(metrics, running);
@@ -286,6 +288,19 @@ public final class ReplHost {
   /** The live state of a repl running here, for its IDE sessions. */
   public Optional<LiveRepl> live(String slug) {
     return Optional.ofNullable(running.get(slug)).map(RunningRepl::live);
+  }
+
+  /** The id of the sandbox of a repl running here. */
+  public Optional<String> sandboxId(String slug) {
+    return Optional.ofNullable(running.get(slug)).map(RunningRepl::sandboxId);
+  }
+
+  /**
+   * The address of one of this node's sandboxes, where its every port answers ({@link SandboxDriver#address}); empty
+   * when it has none. Blocking: call off the event loop.
+   */
+  public Optional<String> sandboxAddress(String sandboxId) {
+    return driver.address(sandboxId);
   }
 
   private <T> Future<T> serially(String slug, Supplier<Future<T>> operation) {

@@ -33,6 +33,16 @@ class SandboxAccessTokensTest {
   }
 
   @Test
+  void aTrafficTokenOpensNoInSandboxApiAndTheAccessTokenNoPorts() {
+    SandboxAccessTokens access = new SandboxAccessTokens(NEW);
+    SandboxAccessTokens traffic = SandboxAccessTokens.forTraffic(NEW);
+    String ports = traffic.issue("blue-fox-1a2b3c", 1000);
+    assertTrue(traffic.verify("blue-fox-1a2b3c", 1000, ports));
+    assertFalse(access.verify("blue-fox-1a2b3c", 1000, ports));
+    assertFalse(traffic.verify("blue-fox-1a2b3c", 1000, access.issue("blue-fox-1a2b3c", 1000)));
+  }
+
+  @Test
   void theTokenIsTheSameOnEveryServiceThatHoldsTheSecret() {
     assertEquals(
         new SandboxAccessTokens(NEW).issue("blue-fox-1a2b3c", 7),

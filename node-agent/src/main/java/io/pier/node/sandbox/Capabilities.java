@@ -28,7 +28,11 @@ public record Capabilities(
   public enum NetworkMode {
     /** A port of the node published to the sandbox's port: the endpoint is the node's address and that port. */
     PUBLISHED_PORT,
-    /** An address of the sandbox's own that the node routes to (a microVM's tap device): the endpoint is it. */
+    /**
+     * An address of the sandbox's own that the node routes to (a container's on the repl network, a microVM's tap
+     * device): {@link SandboxDriver#address} answers it, and every port of the sandbox answers there (E2B's
+     * {@code <port>-<id>} hosts). A driver with only this mode returns it as the app's endpoint too.
+     */
     SANDBOX_ADDRESS,
     /** No network at all: console programs only. */
     NONE

@@ -62,6 +62,18 @@ public interface SandboxDriver extends SandboxExec, AutoCloseable {
     public static final Recovered GONE = new Recovered(false, Optional.empty());
   }
 
+  /**
+   * The sandbox's own address, which this node reaches and where every port the sandbox listens on answers (a
+   * container's address on the node's repl network, a microVM's on its tap device): what a driver with
+   * {@link Capabilities.NetworkMode#SANDBOX_ADDRESS} answers. An IP address literal, never a name to resolve.
+   *
+   * @return empty when the sandbox is gone or not running, or the driver reaches sandboxes only through published
+   *     ports
+   */
+  default Optional<String> address(String id) {
+    return Optional.empty();
+  }
+
   /** The sandboxes of this node, running or not, that this driver finds by its own means. */
   List<FoundSandbox> list();
 

@@ -193,6 +193,19 @@ public abstract class SandboxDriverContract {
   }
 
   @Test
+  void aDriverWithSandboxAddressesGivesARunningSandboxsAddressAndNoneOnceItIsGone()
+      throws Exception {
+    if (!driver().capabilities().networkModes().contains(Capabilities.NetworkMode.SANDBOX_ADDRESS))
+      return;
+    String id = start(slug(), 0).handle().id();
+    String address =
+        driver().address(id).orElseThrow(() -> new AssertionError("no address for " + id));
+    assertTrue(address.matches("[0-9a-fA-F:.]+"), "an IP address literal: " + address);
+    driver().destroy(id);
+    assertEquals(Optional.empty(), driver().address(id));
+  }
+
+  @Test
   void aStoppedSandboxIsNotRecoveredAsRunning() throws Exception {
     StartedSandbox sandbox = start(slug(), 0);
     driver().stop(sandbox.handle().id(), Duration.ofSeconds(1));

@@ -32,7 +32,15 @@ import java.util.Set;
 public final class DockerSandboxDriver implements SandboxDriver {
   public static final String NAME = "docker";
   private static final Capabilities CAPABILITIES =
-      new Capabilities(true, true, true, Set.of(Capabilities.NetworkMode.PUBLISHED_PORT), false);
+      new Capabilities(
+          true,
+          true,
+          true,
+          Set.of(Capabilities.NetworkMode.PUBLISHED_PORT, Capabilities.NetworkMode.SANDBOX_ADDRESS),
+          false);
+
+  /** dockerd's own network, which containers join when the node has no repl network of its own. */
+  private static final String DEFAULT_NETWORK = "bridge";
 
   /**
    * The Docker driver's configuration.
@@ -181,6 +189,22 @@ public final class DockerSandboxDriver implements SandboxDriver {
                     && handle.slug().equals(slugOf(c)))
         .map(c -> new Recovered(c.running(), endpoint(c)))
         .orElse(Recovered.GONE);
+  }
+
+  /** The container's address on the network it joined (the node's repl network, or dockerd's default). */
+  @Override
+  public Optional<String> address(String id) {
+    try {
+      if (!running(id)) return Optional.empty();
+      String address =
+          engine.inspectAddress(
+              id, settings.network() == null ? DEFAULT_NETWORK : settings.network());
+      return address == null || address.isBlank() ? Optional.empty() : Optional.of(address);
+    } catch (NotFoundException gone) {
+      return Optional.empty();
+    } catch (DockerException e) {
+      throw new SandboxException(e.getMessage(), e);
+    }
   }
 
   @Override

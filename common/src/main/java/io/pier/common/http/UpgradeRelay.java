@@ -1,4 +1,4 @@
-package io.pier.edge;
+package io.pier.common.http;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -27,7 +27,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Relays WebSocket upgrades (IDE sessions to node-agents, previews' own to apps) over a connection of their own,
+ * Relays WebSocket upgrades (at the edge: IDE sessions to node-agents, previews' own to apps; at a node-agent:
+ * sandbox ports' own to the sandbox) over a connection of their own,
  * opened for the upgrade and closed with it: never one from an HTTP request pool, so the number of WebSockets is
  * bounded by the edge's limits and nothing else. The origin's answer is passed on as it is: its 101 and then the
  * bytes both ways (with backpressure), or its refusal with status, headers and body.
@@ -36,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * upgrade, the origin refusing, not answering in time, closing or being restarted, either side quiet for the idle
  * timeout (set on the server and on the client agent), a network error on either side.
  */
-final class UpgradeRelay {
+public final class UpgradeRelay {
   private static final Logger LOG = LoggerFactory.getLogger(UpgradeRelay.class);
 
   /** Not passed on: they describe one hop, not the request (the upgrade's own Connection is set anew). */
@@ -60,7 +61,7 @@ final class UpgradeRelay {
   private final AtomicInteger pending = new AtomicInteger();
   private final AtomicInteger open = new AtomicInteger();
 
-  UpgradeRelay(
+  public UpgradeRelay(
       Vertx vertx, HttpClientAgent agent, Duration connectTimeout, Duration upgradeTimeout) {
     this.vertx = vertx;
     this.agent = agent;
@@ -69,17 +70,17 @@ final class UpgradeRelay {
   }
 
   /** Upgrades asked of an origin and not answered yet. */
-  int pending() {
+  public int pending() {
     return pending.get();
   }
 
   /** WebSockets relayed now. */
-  int open() {
+  public int open() {
     return open.get();
   }
 
   /** The client's headers that go to the origin: all but those of this hop; {@code Connection: Upgrade}. */
-  static MultiMap forwardedHeaders(HttpServerRequest req) {
+  public static MultiMap forwardedHeaders(HttpServerRequest req) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
     req.headers()
         .forEach(
@@ -96,13 +97,25 @@ final class UpgradeRelay {
    * Relays the (paused) upgrade request {@code req} to {@code origin}, sending {@code headers} and the client's
    * Host. {@code released} runs once, when the relay has ended in whatever way.
    */
-  void relay(HttpServerRequest req, SocketAddress origin, MultiMap headers, Runnable released) {
-    new Relay(req, origin, headers, released).start();
+  public void relay(
+      HttpServerRequest req, SocketAddress origin, MultiMap headers, Runnable released) {
+    relay(req, origin, req.uri(), headers, released);
+  }
+
+  /** The same, asking the origin for {@code uri} instead of the client's. */
+  public void relay(
+      HttpServerRequest req,
+      SocketAddress origin,
+      String uri,
+      MultiMap headers,
+      Runnable released) {
+    new Relay(req, origin, uri, headers, released).start();
   }
 
   private final class Relay {
     private final HttpServerRequest req;
     private final SocketAddress origin;
+    private final String uri;
     private final MultiMap headers;
     private final Runnable released;
     private HttpClientConnection connection;
@@ -116,9 +129,15 @@ final class UpgradeRelay {
     private boolean upgraded;
     private boolean ended;
 
-    Relay(HttpServerRequest req, SocketAddress origin, MultiMap headers, Runnable released) {
+    Relay(
+        HttpServerRequest req,
+        SocketAddress origin,
+        String uri,
+        MultiMap headers,
+        Runnable released) {
       this.req = req;
       this.origin = origin;
+      this.uri = uri;
       this.headers = headers;
       this.released = released;
     }
@@ -169,10 +188,7 @@ final class UpgradeRelay {
                             null);
                     });
                 return conn.request(
-                    new RequestOptions()
-                        .setMethod(HttpMethod.GET)
-                        .setURI(req.uri())
-                        .setHeaders(headers));
+                    new RequestOptions().setMethod(HttpMethod.GET).setURI(uri).setHeaders(headers));
               })
           .compose(
               request -> {
