@@ -13,16 +13,13 @@ import io.pier.scheduler.auth.RateLimiter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -75,8 +72,9 @@ public final class E2bApi {
     e2b.route().handler(this::authenticate);
     Unsupported.mount(e2b);
     e2b.post("/sandboxes").handler(this::create);
-    e2b.get("/sandboxes").handler(this::listRunning);
-    e2b.get("/v2/sandboxes").handler(this::list);
+    SandboxLists lists = new SandboxLists(sandboxes, views);
+    e2b.get("/sandboxes").handler(ctx -> lists.running(ctx, caller(ctx)));
+    e2b.get("/v2/sandboxes").handler(ctx -> lists.page(ctx, caller(ctx)));
     e2b.get("/sandboxes/:sandboxID")
         .handler(ctx -> answer(ctx, id -> sandboxes.owned(caller(ctx), id).map(views::detail)));
     e2b.delete("/sandboxes/:sandboxID")
@@ -146,60 +144,6 @@ public final class E2bApi {
                     .setStatusCode(201)
                     .putHeader("Content-Type", "application/json")
                     .end(views.sandbox(r).encode()))
-        .onFailure(err -> E2bErrors.sendFailure(ctx, err));
-  }
-
-  /** {@code GET /v2/sandboxes}: a page of the caller's sandboxes, the next page's cursor in {@code x-next-token}. */
-  private void list(RoutingContext ctx) {
-    SandboxQuery query;
-    try {
-      query = SandboxQuery.parse(ctx.queryParams());
-    } catch (ApiException e) {
-      E2bErrors.sendFailure(ctx, e);
-      return;
-    }
-    sandboxes
-        .of(caller(ctx))
-        .map(query::page)
-        .onSuccess(
-            page -> {
-              if (page.nextToken() != null)
-                ctx.response().putHeader("x-next-token", page.nextToken());
-              if (query.states().contains("running"))
-                ctx.response().putHeader("x-total-running", Integer.toString(page.totalRunning()));
-              ctx.response()
-                  .putHeader("Content-Type", "application/json")
-                  .end(new JsonArray(page.items().stream().map(views::listed).toList()).encode());
-            })
-        .onFailure(err -> E2bErrors.sendFailure(ctx, err));
-  }
-
-  /** {@code GET /sandboxes} (deprecated by E2B): every running sandbox of the caller, filtered by metadata only. */
-  private void listRunning(RoutingContext ctx) {
-    SandboxQuery query;
-    try {
-      String metadata = ctx.queryParams().get("metadata");
-      query =
-          new SandboxQuery(
-              metadata == null ? Map.of() : SandboxQuery.metadata(metadata),
-              Set.of("running"),
-              null,
-              null,
-              false,
-              Integer.MAX_VALUE,
-              null);
-    } catch (ApiException e) {
-      E2bErrors.sendFailure(ctx, e);
-      return;
-    }
-    sandboxes
-        .of(caller(ctx))
-        .map(query::page)
-        .onSuccess(
-            page ->
-                ctx.response()
-                    .putHeader("Content-Type", "application/json")
-                    .end(new JsonArray(page.items().stream().map(views::listed).toList()).encode()))
         .onFailure(err -> E2bErrors.sendFailure(ctx, err));
   }
 
