@@ -66,9 +66,11 @@ public final class EnvdRoutes {
 
   public void mount(Router router) {
     router.get("/envd/:slug/health").handler(gate::health);
+    String call = "/envd/:slug/:service/:method";
+    // The gate is a route of its own: Vert.x wants the body handler first on a route.
+    router.post(call).handler(gate::admit);
     router
-        .post("/envd/:slug/:service/:method")
-        .handler(gate::admit)
+        .post(call)
         .handler(BodyHandler.create(false).setBodyLimit(limits.maxBodyBytes()))
         .handler(this::serve)
         .failureHandler(EnvdRoutes::bodyRefused);
