@@ -1,13 +1,13 @@
 // Create -> first command, measured in one run against one Pier through one edge (TLS, HTTP/1.1), alternating:
 //   sdk:  Sandbox.create() then sandbox.commands.run('true') through the unchanged `e2b` SDK
-//   pier: Pier's own API with the same key: POST /api/repls, POST /api/repls/<slug>/start, POST .../exec ["true"]
+//   pier: Pier's own API with the same key (PIER_API_KEY, its Pier form): POST /api/repls, POST /api/repls/<slug>/start, POST .../exec ["true"]
 // Each sandbox or repl is removed after its round, untimed. Usage: node latency.mjs [rounds] (default 10, after one
 // untimed warm-up round of each). bench/run.sh e2b starts a Pier and runs this.
 import { Sandbox } from 'e2b'
 
 const rounds = Number(process.argv[2] ?? 10)
 const domain = process.env.E2B_DOMAIN
-const key = process.env.E2B_API_KEY
+const key = process.env.PIER_API_KEY // the same key in Pier's form: Pier's own API takes that one
 const template = 'base'
 
 async function pierApi(method, path, body) {

@@ -1,6 +1,7 @@
 package io.pier.e2e;
 
 import io.pier.edge.EdgeConfig;
+import io.pier.scheduler.e2b.E2bKeys;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -77,7 +78,7 @@ final class E2bSdk {
    * Copies the scripts, package.json and package-lock.json into {@code folder}, installs the locked packages there
    * ({@code npm ci}, from npm's cache when it holds them) and returns a runner for a Pier whose edge is {@code edge}.
    */
-  static E2bSdk install(Path folder, Edge edge, String apiKey) throws Exception {
+  static E2bSdk install(Path folder, Edge edge, String pierKey) throws Exception {
     Files.createDirectories(folder);
     try (Stream<Path> files = Files.list(SOURCES)) {
       for (Path file : files.filter(Files::isRegularFile).toList()) {
@@ -96,13 +97,14 @@ final class E2bSdk {
         Map.of(
             "E2B_DOMAIN",
             PierOnLoopback.DOMAIN,
+            // The key in its E2B form (e2b_ and hex), which the SDK's own format check lets
+            // through.
             "E2B_API_KEY",
-            apiKey,
-            // The SDK refuses, before sending anything, a key that is not "e2b_" and hex; this is
-            // its own switch
-            // for deployments whose keys look otherwise (docs/e2b.md, "What is not compatible").
-            "E2B_VALIDATE_API_KEY",
-            apiKey.matches("e2b_[0-9a-f]+") ? "true" : "false",
+            E2bKeys.fromPier(pierKey).orElseThrow(),
+            // The same key in Pier's form, for latency.mjs's calls of Pier's own API (the SDK never
+            // reads it).
+            "PIER_API_KEY",
+            pierKey,
             "NODE_EXTRA_CA_CERTS",
             edge.certificate().toAbsolutePath().toString(),
             "NODE_OPTIONS",

@@ -10,7 +10,10 @@ import io.pier.common.auth.TokenSigner;
 import io.pier.common.cluster.ClusterState;
 import io.pier.common.http.HttpErrors;
 import io.pier.common.http.OpsRoutes;
+import io.pier.node.envd.EnvdGate;
 import io.pier.node.envd.EnvdRoutes;
+import io.pier.node.envd.filesystem.EnvdFiles;
+import io.pier.node.envd.filesystem.FilesystemService;
 import io.pier.node.exec.ExecLimits;
 import io.pier.node.exec.ExecRoutes;
 import io.pier.node.files.FileApiSettings;
@@ -60,7 +63,9 @@ public final class NodeAgent {
   private final InternalReplApi internalApi;
   private final ReplCallers replCallers;
   private final SessionUpgrades sessionUpgrades;
+  private final FileApiSettings fileApi;
   private final FileRoutes fileRoutes;
+  private final FilesystemService envdFilesystem;
   private final AtomicBoolean ready = new AtomicBoolean();
   private HttpServer server;
   private long heartbeatTimer = -1;
@@ -116,9 +121,9 @@ public final class NodeAgent {
     this.internalApi = new InternalReplApi(vertx, config, host, runnerImages, heartbeat, draining);
     this.replCallers = new ReplCallers(config, cluster, host, tokens);
     this.sessionUpgrades = new SessionUpgrades(config, sessions);
-    this.fileRoutes =
-        new FileRoutes(
-            vertx, sessions.files(), FileApiSettings.fromSystemEnv(), metrics, ReplCallers::live);
+    this.fileApi = FileApiSettings.fromSystemEnv();
+    this.fileRoutes = new FileRoutes(vertx, sessions.files(), fileApi, metrics, ReplCallers::live);
+    this.envdFilesystem = new FilesystemService(vertx, sessions.files(), metrics);
   }
 
   /** Listens, reconciles its containers with the registry, then starts publishing its heartbeat. */
@@ -151,9 +156,17 @@ public final class NodeAgent {
     fileRoutes.mount(router);
     router.get("/api/repls/:slug/session").handler(sessionUpgrades::session);
     // The in-sandbox API E2B's SDKs speak (docs/e2b.md), gated by each repl's access token.
-    EnvdRoutes.forNode(
-            vertx, config.nodeId(), host::live, cluster.repls(), config.authSecret(), metrics)
-        .mount(router);
+    EnvdRoutes envd =
+        EnvdRoutes.forNode(
+                vertx, config.nodeId(), host::live, cluster.repls(), config.authSecret(), metrics)
+            .register(envdFilesystem);
+    envd.mount(router);
+    router
+        .route("/envd/:slug/files")
+        .handler(envd.gate()::admit)
+        .handler(
+            new EnvdFiles(
+                vertx, fileRoutes.transfers(), fileApi, ctx -> EnvdGate.call(ctx).repl()));
     // Any port of a repl's sandbox (E2B's <port>-<slug> hosts, relayed by the edge-proxy).
     new PortProxy(
             vertx,
@@ -210,6 +223,7 @@ public final class NodeAgent {
         .eventually(() -> server == null ? Future.succeededFuture() : server.close())
         .eventually(
             () -> {
+              envdFilesystem.close();
               sessions.close();
               return Future.succeededFuture();
             });

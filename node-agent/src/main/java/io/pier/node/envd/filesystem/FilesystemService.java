@@ -196,7 +196,7 @@ public final class FilesystemService implements ConnectService {
                         if (checked.failed())
                           throw FilesystemErrors.of(
                               checked.cause(), folder.relative(), folder.shown());
-                        watches.stream(call.repl(), folder, recursive, Duration.ZERO, out);
+                        watches.stream(call.repl(), folder, recursive, call.keepalive(), out);
                       } catch (ConnectException e) {
                         out.fail(e);
                       }

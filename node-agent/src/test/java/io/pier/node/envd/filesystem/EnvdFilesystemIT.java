@@ -7,7 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pier.common.auth.SandboxAccessTokens;
+import io.pier.common.cluster.ClusterState;
+import io.pier.common.cluster.InMemoryStringMap;
 import io.pier.common.config.Mains;
+import io.pier.common.repl.Limits;
+import io.pier.common.repl.ReplRecord;
+import io.pier.common.repl.ReplState;
+import io.pier.node.envd.EnvdGate;
+import io.pier.node.envd.EnvdLimits;
+import io.pier.node.envd.EnvdRoutes;
 import io.pier.node.envd.connect.ConnectCode;
 import io.pier.node.envd.connect.ConnectException;
 import io.pier.node.files.FileApiSettings;
@@ -27,10 +36,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -69,6 +81,8 @@ class EnvdFilesystemIT {
   static EnvdFixture fx;
   static HttpServer server;
   static TransferPool transfers;
+  static String accessToken;
+  private static final String SECRET = "envd-filesystem-it-secret-0123456789";
 
   @BeforeAll
   static void start() throws Exception {
@@ -108,6 +122,47 @@ class EnvdFilesystemIT {
     router
         .route("/envd/:slug/files")
         .handler(new EnvdFiles(fx.vertx, transfers, FileApiSettings.DEFAULT, ctx -> fx.repl));
+    // The node-agent's own wiring, under /gated: the real gate (the access token against the repl's
+    // record in the
+    // cluster) and router in front of the same service and /files.
+    String slug = fx.repl.slug();
+    ClusterState cluster = new ClusterState(name -> new InMemoryStringMap(Clock.systemUTC()));
+    Instant created = Instant.now();
+    Mains.await(
+        cluster
+            .repls()
+            .put(
+                slug,
+                new ReplRecord(
+                    slug,
+                    "node",
+                    "alice",
+                    ReplState.RUNNING,
+                    "n1",
+                    created,
+                    created,
+                    new Limits(0.5, 256, 128))),
+        PROMPT);
+    SandboxAccessTokens tokens = new SandboxAccessTokens(SECRET);
+    accessToken = tokens.issue(slug, created.toEpochMilli());
+    EnvdGate gate =
+        new EnvdGate(
+            "n1",
+            s -> s.equals(slug) ? Optional.of(fx.repl) : Optional.empty(),
+            cluster.repls(),
+            tokens);
+    Router gated = Router.router(fx.vertx);
+    EnvdRoutes envd =
+        new EnvdRoutes(fx.vertx, gate, EnvdLimits.defaults(), new SimpleMeterRegistry())
+            .register(fx.service);
+    envd.mount(gated);
+    gated
+        .route("/envd/:slug/files")
+        .handler(envd.gate()::admit)
+        .handler(
+            new EnvdFiles(
+                fx.vertx, transfers, FileApiSettings.DEFAULT, ctx -> EnvdGate.call(ctx).repl()));
+    router.route("/gated/*").subRouter(gated);
     server =
         Mains.await(
             fx.vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"), PROMPT);
@@ -286,6 +341,63 @@ class EnvdFilesystemIT {
     JsonArray entries = fx.unary("ListDir", path("moved")).getJsonArray("entries");
     assertEquals(1, entries.size());
     assertEquals("user", entries.getJsonObject(0).getString("owner"));
+  }
+
+  @Test
+  @Order(5)
+  void throughTheNodeAgentsGateOnlyTheSandboxsAccessTokenOpensItsFiles() throws Exception {
+    String base = "http://127.0.0.1:" + server.actualPort() + "/gated/envd/" + fx.repl.slug();
+    HttpResponse<String> stat =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(base + "/filesystem.Filesystem/Stat"))
+                .timeout(PROMPT)
+                .header("Content-Type", "application/json")
+                .header("X-Access-Token", accessToken)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"path\":\"/home/user/app/main.py\"}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, stat.statusCode(), stat.body());
+    assertEquals(
+        "FILE_TYPE_FILE", new JsonObject(stat.body()).getJsonObject("entry").getString("type"));
+    HttpResponse<String> listed =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(base + "/filesystem.Filesystem/ListDir"))
+                .timeout(PROMPT)
+                .header("Content-Type", "application/json")
+                .header("X-Access-Token", accessToken)
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"path\":\"/home/user/atk\",\"depth\":3}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, listed.statusCode(), listed.body());
+    assertFalse(listed.body().contains(secret));
+    HttpResponse<byte[]> file =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(base + "/files?path=app/main.py"))
+                .timeout(PROMPT)
+                .header("X-Access-Token", accessToken)
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals("print('hi')\n", new String(file.body(), StandardCharsets.UTF_8));
+    for (String token : new String[] {null, "wrong", accessToken + "x"}) {
+      for (String path : List.of("/files?path=app/main.py", "/filesystem.Filesystem/ListDir")) {
+        HttpRequest.Builder request =
+            HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(PROMPT)
+                .header("Content-Type", "application/json");
+        if (token != null) request.header("X-Access-Token", token);
+        HttpResponse<String> refused =
+            HTTP.send(
+                path.startsWith("/files")
+                    ? request.GET().build()
+                    : request.POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, refused.statusCode(), path + " with " + token + ": " + refused.body());
+        assertFalse(refused.body().contains("print"));
+      }
+    }
   }
 
   // --- helpers

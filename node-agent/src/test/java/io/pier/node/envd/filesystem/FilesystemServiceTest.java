@@ -187,8 +187,10 @@ class FilesystemServiceTest {
     List<JsonObject> flatSeen = new ArrayList<>();
     while (!flatSeen.contains(top)) flatSeen.add(flat.nextEvent());
     Files.delete(ws.resolve("w/top.txt"));
-    assertEquals(
-        new JsonObject().put("name", "top.txt").put("type", "EVENT_TYPE_REMOVE"), flat.nextEvent());
+    JsonObject removed = new JsonObject().put("name", "top.txt").put("type", "EVENT_TYPE_REMOVE");
+    while (!flatSeen.contains(removed)) flatSeen.add(flat.nextEvent());
+    assertTrue(
+        flatSeen.stream().noneMatch(e -> e.getString("name").contains("/")), flatSeen.toString());
     flat.leave();
     deep.leave();
     assertEquals(ConnectCode.NOT_FOUND, await(fx.stream("WatchDir", path("nothing"))).code());
