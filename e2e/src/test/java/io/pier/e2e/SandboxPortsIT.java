@@ -64,7 +64,9 @@ class SandboxPortsIT {
         api(
             "POST",
             "/api/repls/" + slug + "/exec",
-            cmd("python3", "-m", "http.server", "8000").put("background", true).encode());
+            cmd("python3", "-m", "http.server", "8000", "--bind", "0.0.0.0")
+                .put("background", true)
+                .encode());
     assertEquals(202, serving.statusCode(), serving.body());
     HttpResponse<String> up =
         api("POST", "/api/repls/" + slug + "/exec", cmd("sh", "-c", SERVER_UP).encode());
