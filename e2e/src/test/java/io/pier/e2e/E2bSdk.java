@@ -52,7 +52,7 @@ final class E2bSdk {
   /** What a script printed (stdout and stderr, in order) and how it ended. */
   record Result(int exitCode, String output) {
     boolean passed(String marker) {
-      return exitCode == 0 && output.lines().anyMatch(l -> l.equals("PASS " + marker));
+      return exitCode == 0 && output.lines().anyMatch(l -> l.startsWith("PASS " + marker));
     }
 
     /** The {@code SANDBOX <id> <sha256>} line survivor.mjs prints, split. */
