@@ -19,6 +19,8 @@
 #                                               how fast a moved route reaches the edge (issue 16; bench/edge.sh)
 #   bench/run.sh exec [rounds]                  an exec of `true` through the edge (POST /api/repls/<slug>/exec) beside
 #                                               `docker exec <container> true` into the same repl container (issue 17)
+#   bench/run.sh e2b [rounds]                   create -> first command through the unchanged E2B SDK (npm e2b, TLS on
+#                                               the edge) beside Pier's own API (create, start, exec) in the same run
 #   bench/run.sh files [rounds]                 a 100 MiB tar up into a repl and down through the edge's archive API
 #                                               beside docker cp into and out of the same container (issue 17)
 #   bench/run.sh isolation                      the hostile-repl, workspace-quota and gVisor integration tests
@@ -26,7 +28,7 @@
 # Build first (./pier up once, or mvn -DskipTests install).
 set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-bench=${1:?usage: bench/run.sh skeleton|terminal|sync|stacks|memory|edge|files|placement|workspace-start|warm-start|restore|failover|exec|sessions|soak|isolation [args]}
+bench=${1:?usage: bench/run.sh skeleton|terminal|sync|stacks|memory|edge|files|e2b|placement|workspace-start|warm-start|restore|failover|exec|sessions|soak|isolation [args]}
 shift
 
 # The test classpath of a module, for benchmarks that use its test code.
@@ -72,6 +74,12 @@ case $bench in
       -Dhazelcast.phone.home.enabled=false -Dhazelcast.logging.type=slf4j -Dpier.repo.root="$REPO" \
       -Djdk.httpclient.allowRestrictedHeaders=host -Djna.tmpdir=/tmp/pier-bench-pty \
       -cp "$(reactor_test_classpath e2e)" io.pier.e2e.ExecBenchmark "$@" ;;
+  e2b)
+    # Scheduler, node-agent and edge (TLS on 443 of a loopback address of its own, as root) in one JVM; Node runs
+    # the SDK (e2e/src/test/e2b-sdk/latency.mjs, npm ci from the lock file).
+    exec java --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED \
+      -Dhazelcast.phone.home.enabled=false -Dhazelcast.logging.type=slf4j -Dpier.repo.root="$REPO" \
+      -Djna.tmpdir=/tmp/pier-bench-pty -cp "$(reactor_test_classpath e2e)" io.pier.e2e.E2bLatencyBenchmark "$@" ;;
   files)
     exec java --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED \
       -Dhazelcast.phone.home.enabled=false -Dhazelcast.logging.type=slf4j -Dpier.repo.root="$REPO" \

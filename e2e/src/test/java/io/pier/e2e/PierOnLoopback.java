@@ -224,6 +224,10 @@ public final class PierOnLoopback implements AutoCloseable {
 
   final Path dataDir;
   final String nodeId;
+
+  /** The address the edge-proxy listens on (its plain port, and its TLS port when it has one). */
+  final String edgeHost;
+
   final int edgePort;
   final int nodePort;
 
@@ -254,7 +258,19 @@ public final class PierOnLoopback implements AutoCloseable {
 
   /** With the edge-proxy's limits, pools and timeouts as given (load tests raise the session limits). */
   PierOnLoopback(Options options, EdgeConfig.Capacity edgeCapacity) throws Exception {
+    this(options, edgeCapacity, "127.0.0.1", null);
+  }
+
+  /**
+   * With the edge-proxy on {@code edgeHost} (any address of 127.0.0.0/8) and, when {@code tls} is given, serving HTTPS
+   * on its port there, the plain port then only redirecting (E2bSdkIT: the E2B SDK's URLs carry no port, so the edge
+   * listens on 443 of an address of the test's own).
+   */
+  PierOnLoopback(
+      Options options, EdgeConfig.Capacity edgeCapacity, String edgeHost, EdgeConfig.Tls tls)
+      throws Exception {
     this.options = options;
+    this.edgeHost = edgeHost;
     String run = UUID.randomUUID().toString().substring(0, 8);
     dataDir =
         options.dataDir() != null
@@ -328,7 +344,7 @@ public final class PierOnLoopback implements AutoCloseable {
         Mains.await(
             EdgeProxyMain.start(
                 new EdgeConfig(
-                        "127.0.0.1",
+                        edgeHost,
                         edgePort,
                         DOMAIN,
                         List.of(),
@@ -339,7 +355,8 @@ public final class PierOnLoopback implements AutoCloseable {
                             cluster.members(),
                             cluster.host(),
                             cluster.port(),
-                            true))
+                            true),
+                        tls)
                     .withCapacity(edgeCapacity)),
             START);
 
