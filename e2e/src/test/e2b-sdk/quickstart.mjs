@@ -149,6 +149,9 @@ await step('write, read, list and remove text files', async () => {
   expect('read()', await sandbox.files.read('hello.txt'), 'Hello from the SDK\n')
   expect('exists()', await sandbox.files.exists('hello.txt'), true)
   expect('the command sees it', (await sandbox.commands.run('cat hello.txt')).stdout, 'Hello from the SDK\n')
+  // E2B's own examples name files by their absolute path in the user's home, for the files API and commands alike.
+  await sandbox.files.write('/home/user/hello.py', 'print(6 * 7)\n')
+  expect('a command runs a file written at /home/user', (await sandbox.commands.run('python3 /home/user/hello.py')).stdout, '42\n')
 
   expect('makeDir()', await sandbox.files.makeDir('docs/nested'), true)
   await sandbox.files.write([
