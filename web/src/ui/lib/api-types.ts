@@ -30,6 +30,8 @@ export interface ApiKey {
 export type NewApiKey = ApiKey & {
   /** pier_<id>_<secret>; send it as Authorization: Bearer. */
   key: string;
+  /** The same key in the form the E2B SDKs accept (e2b_<hex>): E2B_API_KEY (docs/e2b.md). */
+  e2bKey: string;
 };
 
 /** A template a repl is made from (its pier.json). */
