@@ -13,23 +13,19 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import crypto from 'node:crypto';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import {
+  SHOTS, STEP_MS, START_MS, PASSWORD, newUsername, startTarget, stopTarget, launchBrowser, watchPage,
+  apiCall as apiCallFrom, until as untilIn, EDITOR_TEXT, assertNoProblems,
+} from './harness.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const SHOTS = path.resolve(process.env.SCREENSHOT_DIR ?? path.join(here, '..', '..', 'docs', 'screenshots'));
-const STEP_MS = Number(process.env.STEP_TIMEOUT_MS ?? 60000);
-const START_MS = Number(process.env.START_TIMEOUT_MS ?? 120000);
 const GREETING_OLD = 'Hello from Pier on Node.js';
 const GREETING_NEW = 'Hello from the IDE test';
-const USERNAME = `u${crypto.randomBytes(4).toString('hex')}`;
-const PASSWORD = 'correct horse battery';
+const USERNAME = newUsername();
 
-let base = process.env.PIER_URL?.replace(/\/+$/, '');
+let target = null;
+let base = null;
 let mock = null;
 let browser = null;
 let context = null;
@@ -40,33 +36,12 @@ const problems = [];
 const asked = [];
 
 before(async () => {
-  if (!base) {
-    const webroot = path.join(here, '..', 'target', 'classes', 'webroot', 'ide.html');
-    assert.ok(fs.existsSync(webroot), `no PIER_URL and no built webroot (${webroot}): build first (npm run build)`);
-    mock = spawn(process.execPath, [path.join(here, '..', 'dev', 'mock-server.mjs'), '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, MOCK_START_MS: process.env.MOCK_START_MS ?? '1200' } });
-    base = await new Promise((resolve, reject) => {
-      let out = '';
-      mock.stdout.on('data', (d) => {
-        out += d;
-        const m = /mock Pier on (http:\/\/\S+?)\/ /.exec(out);
-        if (m) resolve(m[1]);
-      });
-      mock.once('exit', (code) => reject(new Error(`mock server exited with ${code}`)));
-    });
-    console.log(`no PIER_URL: testing against the mock server at ${base}`);
-  }
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  target = await startTarget();
+  ({ base, mock } = target);
+  browser = await launchBrowser();
   context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
-  page = await context.newPage();
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page = watchPage(await context.newPage(), problems);
   page.on('request', (r) => asked.push(new URL(r.url()).pathname));
-  page.on('console', (m) => {
-    // The browser logs every 401/403 answer and refused session; signed out, those are expected.
-    if (m.type() === 'error' && !/status of 40[13]|HTTP Authentication failed/.test(m.text())) problems.push(`console error: ${m.text()}`);
-  });
   fs.mkdirSync(SHOTS, { recursive: true });
 });
 
@@ -78,22 +53,12 @@ after(async () => {
     await apiCall('DELETE', `/api/repls/${slug}`).catch(() => {});
   }
   await browser?.close();
-  if (mock) mock.kill('SIGTERM');
+  stopTarget(target);
   if (problems.length) console.log(`# browser reported:\n${problems.map((p) => `#   ${p}`).join('\n')}`);
 });
 
 /** A call to Pier's API from the page (`p`, default the test's page), with its cookies: `{status, body}`. */
-const apiCall = (method, url, body, p = page) => p.evaluate(async ([method, url, body]) => {
-  const res = await fetch(url, {
-    method, credentials: 'same-origin',
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  let json = null;
-  try { json = JSON.parse(text); } catch { /* not JSON */ }
-  return { status: res.status, body: json };
-}, [method, url, body]);
+const apiCall = (method, url, body, p = page) => apiCallFrom(p, method, url, body);
 
 /** Fills the sign-in card and submits it (in whichever mode it is). */
 async function submitAuth(username, password, p = page) {
@@ -103,13 +68,8 @@ async function submitAuth(username, password, p = page) {
 }
 
 /** Waits until fn (run in the page) returns a truthy value. */
-const until = (fn, arg, timeout = STEP_MS) => page.waitForFunction(fn, arg, { timeout, polling: 100 });
+const until = (fn, arg, timeout = STEP_MS) => untilIn(page, fn, arg, timeout);
 
-/** The editor's whole text (the IDE's test hook), or what CodeMirror has rendered of it. */
-const EDITOR_TEXT = () => {
-  const host = document.querySelector('[data-testid="editor"]');
-  return host?.editorText ?? host?.querySelector('.cm-content')?.innerText ?? '';
-};
 const editorText = () => page.evaluate(EDITOR_TEXT);
 const editorHas = (text, timeout) => until(`(${EDITOR_TEXT})().includes(${JSON.stringify(text)})`, undefined, timeout);
 
@@ -450,6 +410,10 @@ test('the IDE edits, saves, runs, previews and opens a terminal', { timeout: 15 
     await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: START_MS });
     const leaks = (await apiCall('POST', '/__mock/preview-cookies')).body;
     assert.equal(leaks.count, 0, 'previews never receive the session cookie');
+  });
+
+  await step('the walk left no page error and no console error it did not expect', async () => {
+    assertNoProblems(problems);
   });
 });
 

@@ -5,15 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The IDE in a real browser: Debian's Chromium driven by playwright-core ({@code web/e2e/ide.test.mjs}, Node's test
- * runner) against a whole Pier on loopback. The script creates a repl from the home page, edits, saves, runs, uses
- * a terminal and reloads; it saves screenshots to {@code docs/screenshots/}.
+ * The IDE in a real browser: Debian's Chromium driven by playwright-core (the walks {@code web/e2e/ide*.test.mjs}, Node's
+ * test runner) against a whole Pier on loopback. {@code ide.test.mjs} creates a repl from the home page, edits,
+ * saves, runs, uses a terminal and reloads; the others walk one part of the IDE each. They save screenshots to
+ * {@code docs/screenshots/}.
  */
 class IdeBrowserIT {
   private static PierOnLoopback pier;
@@ -32,8 +36,10 @@ class IdeBrowserIT {
   void aUserCreatesEditsRunsAndFindsTheirWorkAgainInTheBrowser() throws Exception {
     Path web = PierOnLoopback.repo().resolve("web");
     Path log = Files.createDirectories(Path.of("target")).resolve("ide-browser-test.log");
+    List<String> command = new ArrayList<>(List.of("node", "--test", "--test-reporter=spec"));
+    command.addAll(walks(web.resolve("e2e")));
     ProcessBuilder node =
-        new ProcessBuilder("node", "--test", "--test-reporter=spec", "e2e/ide.test.mjs")
+        new ProcessBuilder(command)
             .directory(web.toFile())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
@@ -41,11 +47,23 @@ class IdeBrowserIT {
     node.environment()
         .put("SCREENSHOT_DIR", PierOnLoopback.repo().resolve("docs/screenshots").toString());
     Process process = node.start();
-    boolean finished = process.waitFor(8, TimeUnit.MINUTES);
+    boolean finished = process.waitFor(25, TimeUnit.MINUTES);
     if (!finished) process.destroyForcibly();
     String output = read(log);
     System.out.println(output);
     assertEquals(0, finished ? process.exitValue() : -1, "the browser test failed:\n" + output);
+  }
+
+  /** The browser walks of the IDE: e2e/ide*.test.mjs (the hot-reload walk has its own IT). */
+  private static List<String> walks(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files
+          .map(f -> f.getFileName().toString())
+          .filter(name -> name.startsWith("ide") && name.endsWith(".test.mjs"))
+          .sorted()
+          .map(name -> "e2e/" + name)
+          .toList();
+    }
   }
 
   private static String read(Path log) throws IOException {

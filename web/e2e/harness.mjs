@@ -1,0 +1,137 @@
+// The one harness of the browser tests: a Pier to test (PIER_URL, or dev/mock-server.mjs when it is unset), Debian's
+// Chromium through playwright-core, pages that record every page error, console error and unexpected failed request,
+// and the small helpers every walk needs (API calls with the page's cookies, waits, the editor's text).
+//
+//   PIER_URL=http://pier.localhost:8080 node --test e2e/     # against a real Pier (./pier up)
+//   node --test e2e/                                          # against the mock server (build first: npm run build)
+
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+export const SHOTS = path.resolve(process.env.SCREENSHOT_DIR ?? path.join(here, '..', '..', 'docs', 'screenshots'));
+export const STEP_MS = Number(process.env.STEP_TIMEOUT_MS ?? 60000);
+export const START_MS = Number(process.env.START_TIMEOUT_MS ?? 120000);
+export const PASSWORD = 'correct horse battery';
+
+/** A fresh, unused account name. */
+export const newUsername = () => `u${crypto.randomBytes(4).toString('hex')}`;
+
+/**
+ * The Pier under test: `{base, mock}`, where `mock` is the mock server's process when PIER_URL is unset (stop it with
+ * `stopTarget`).
+ */
+export async function startTarget() {
+  const given = process.env.PIER_URL?.replace(/\/+$/, '');
+  if (given) return { base: given, mock: null };
+  const webroot = path.join(here, '..', 'target', 'classes', 'webroot', 'ide.html');
+  assert.ok(fs.existsSync(webroot), `no PIER_URL and no built webroot (${webroot}): build first (npm run build)`);
+  const mock = spawn(process.execPath, [path.join(here, '..', 'dev', 'mock-server.mjs'), '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, MOCK_START_MS: process.env.MOCK_START_MS ?? '1200' },
+  });
+  const base = await new Promise((resolve, reject) => {
+    let out = '';
+    mock.stdout.on('data', (d) => {
+      out += d;
+      const m = /mock Pier on (http:\/\/\S+?)\/ /.exec(out);
+      if (m) resolve(m[1]);
+    });
+    mock.once('exit', (code) => reject(new Error(`mock server exited with ${code}`)));
+  });
+  console.log(`no PIER_URL: testing against the mock server at ${base}`);
+  return { base, mock };
+}
+
+export function stopTarget(target) {
+  target?.mock?.kill('SIGTERM');
+}
+
+export const launchBrowser = () => chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+
+/**
+ * Records what goes wrong in a page into `problems`: page errors, console errors and failed requests. The browser logs
+ * every 401/403 answer and refused session; `expected` (a RegExp over the console text) says which else the walk
+ * expects.
+ */
+export function watchPage(page, problems, expected = /status of 40[13]|HTTP Authentication failed/) {
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !expected.test(m.text())) problems.push(`console error: ${m.text()}`);
+  });
+  return page;
+}
+
+/** Fails the test when the pages recorded problems (call it at the end of a walk). */
+export function assertNoProblems(problems) {
+  assert.deepEqual(problems, [], `the browser reported:\n${problems.join('\n')}`);
+}
+
+/** A call to Pier's API from the page, with its cookies: `{status, body}` (body is parsed JSON or null). */
+export const apiCall = (page, method, url, body) => page.evaluate(async ([method, url, body]) => {
+  const res = await fetch(url, {
+    method, credentials: 'same-origin',
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json = null;
+  try { json = JSON.parse(text); } catch { /* not JSON */ }
+  return { status: res.status, body: json };
+}, [method, url, body]);
+
+/** Waits until fn (run in the page) returns a truthy value. */
+export const until = (page, fn, arg, timeout = STEP_MS) => page.waitForFunction(fn, arg, { timeout, polling: 100 });
+
+/** The editor's whole text (the IDE's test hook), or what CodeMirror has rendered of it. */
+export const EDITOR_TEXT = () => {
+  const host = document.querySelector('[data-testid="editor"]');
+  return host?.editorText ?? host?.querySelector('.cm-content')?.innerText ?? '';
+};
+export const editorText = (page) => page.evaluate(EDITOR_TEXT);
+export const editorHas = (page, text, timeout) => until(page, `(${EDITOR_TEXT})().includes(${JSON.stringify(text)})`, undefined, timeout);
+
+/**
+ * A new signed-in account in its own browser context: `{context, page, username, problems}`. The page is on the home
+ * page of `base` and watched (see `watchPage`).
+ */
+export async function newUser(browser, base, { viewport = { width: 1440, height: 900 }, colorScheme } = {}) {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1, colorScheme });
+  const problems = [];
+  const page = watchPage(await context.newPage(), problems);
+  const username = newUsername();
+  await page.goto(`${base}/`);
+  const signup = await apiCall(page, 'POST', '/api/auth/signup', { username, password: PASSWORD });
+  assert.equal(signup.status, 201, `signup: ${JSON.stringify(signup.body)}`);
+  return { context, page, username, problems };
+}
+
+/** Creates a repl from `template` through the API and opens its IDE, waiting until the session is connected. */
+export async function openNewRepl(page, base, template) {
+  const created = await apiCall(page, 'POST', '/api/repls', { template });
+  assert.equal(created.status, 201, `create: ${JSON.stringify(created.body)}`);
+  const slug = created.body.slug;
+  await page.goto(`${base}/ide/${slug}`);
+  await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: START_MS });
+  return slug;
+}
+
+/** Opens a file from the tree and waits until its tab has loaded. */
+export async function openFile(page, name) {
+  await page.click(`[data-testid="file-${name}"]`, { timeout: STEP_MS });
+  await page.locator(`[data-testid="tab-${name}"][data-loading="false"]`).waitFor({ timeout: STEP_MS });
+}
+
+export function screenshotPath(name) {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  return path.join(SHOTS, name);
+}
