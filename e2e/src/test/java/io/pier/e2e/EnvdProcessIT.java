@@ -206,16 +206,16 @@ class EnvdProcessIT {
                 new JsonObject().put("size", new JsonObject().put("cols", 100).put("rows", 30)));
     try (Stream s = start(request, token)) {
       int pid = s.startPid();
-      assertTrue(s.ptyUntil("30 100").contains("30 100"));
+      s.assertPtyShows("30 100");
       JsonObject input = new JsonObject().put("pty", encode("hello\n"));
       assertEquals(200, unary("SendInput", byPid(pid).put("input", input), token).statusCode());
-      assertTrue(s.ptyUntil("got:hello").contains("got:hello"));
+      s.assertPtyShows("got:hello");
       JsonObject size =
           new JsonObject().put("size", new JsonObject().put("cols", 90).put("rows", 20));
       HttpResponse<String> resized = unary("Update", byPid(pid).put("pty", size), token);
       assertEquals(200, resized.statusCode(), resized.body());
       unary("SendInput", byPid(pid).put("input", new JsonObject().put("pty", encode("\n"))), token);
-      assertTrue(s.ptyUntil("20 90").contains("20 90"));
+      s.assertPtyShows("20 90");
     }
   }
 
@@ -378,6 +378,13 @@ class EnvdProcessIT {
         if (data != null && data.containsKey("pty")) seen.append(decode(data.getString("pty")));
       }
       return seen.toString();
+    }
+
+    /** Reads the terminal's output until it shows {@code wanted}; fails with what it showed if it ends first. */
+    void assertPtyShows(String wanted) throws Exception {
+      String seen = ptyUntil(wanted);
+      assertTrue(
+          seen.contains(wanted), "the terminal showed " + JsonObject.of("seen", seen).encode());
     }
 
     /** Everything to the end. */

@@ -33,6 +33,14 @@ public final class SessionSocket {
 
   private static final Logger LOG = LoggerFactory.getLogger(SessionSocket.class);
   private static final long PING_EVERY_MS = 25_000;
+
+  /**
+   * How soon a congested socket is looked at again for room. Its drain event is the usual signal, but one can be
+   * missed (the queue emptied between the check that found it full and the write that followed), which would leave
+   * its streams paused for good.
+   */
+  private static final long DRAIN_RECHECK_MS = 500;
+
   private static final JsonObject KEEPALIVE = new JsonObject().put("event", "keepalive");
 
   private final SessionHub hub;
@@ -54,6 +62,9 @@ public final class SessionSocket {
   private long backlog;
 
   private long pinger = -1;
+
+  /** The timer looking again at a congested socket, or -1. On the repl's context. */
+  private long drainRecheck = -1;
 
   private SessionSocket(
       SessionHub hub,
@@ -189,6 +200,7 @@ public final class SessionSocket {
     if (!full) return true;
     backlog += bytes;
     hub.backlog(bytes);
+    recheckForRoom();
     if (backlog > hub.limits().slowReaderBytes()) {
       hub.closedSlowReader();
       LOG.info(
@@ -207,6 +219,24 @@ public final class SessionSocket {
     } catch (IllegalStateException alreadyClosed) {
       return false;
     }
+  }
+
+  /** Looks again at a congested socket soon, in case its drain event does not come. */
+  private void recheckForRoom() {
+    if (drainRecheck >= 0) return;
+    drainRecheck =
+        hub.vertx()
+            .setTimer(
+                DRAIN_RECHECK_MS,
+                t ->
+                    repl.context()
+                        .runOnContext(
+                            v -> {
+                              drainRecheck = -1;
+                              if (ended || backlog == 0) return;
+                              if (congested()) recheckForRoom();
+                              else drained();
+                            }));
   }
 
   private void drained() {
@@ -238,6 +268,7 @@ public final class SessionSocket {
   private void end() {
     if (ended) return;
     ended = true;
+    if (drainRecheck >= 0) hub.vertx().cancelTimer(drainRecheck);
     hub.backlog(-backlog);
     backlog = 0;
     repl.leave(this);

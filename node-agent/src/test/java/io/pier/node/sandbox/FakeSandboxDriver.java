@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A driver without any isolation, for fast tests of the agent: a sandbox is a record in memory, its app an HTTP server
- * on a loopback port that answers its slug, its programs {@code true}, {@code false}, {@code echo} and
+ * on a loopback port that answers its slug, its programs {@code true}, {@code false}, {@code echo}, {@code stty size} (on a terminal) and
  * {@code test -f /workspace/<path>} (which reads the host's workspace folder, as a shared folder would). A long-running
  * process on a terminal (the run command, a shell) idles until it is closed. Sandboxes outlive the agent that started
  * them for as long as the same driver instance lives, as containers outlive a restarted agent.
@@ -181,6 +181,9 @@ public final class FakeSandboxDriver implements SandboxDriver {
             (String.join(" ", command.subList(1, command.size())) + "\r\n")
                 .getBytes(StandardCharsets.UTF_8));
       }
+      if (command.equals(List.of("stty", "size"))) {
+        listener.output((rows + " " + cols + "\r\n").getBytes(StandardCharsets.UTF_8));
+      }
       listener.exited(code);
     }
     return new IdleTty();
@@ -220,7 +223,7 @@ public final class FakeSandboxDriver implements SandboxDriver {
       throw new SandboxException("no running sandbox " + id, null);
     commands.add(id + ": " + String.join(" ", command));
     return switch (command.get(0)) {
-      case "true", "echo" -> 0;
+      case "true", "echo", "stty" -> 0;
       case "false" -> 1;
       case "test" ->
           command.size() == 3

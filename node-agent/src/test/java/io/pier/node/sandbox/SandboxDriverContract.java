@@ -141,6 +141,39 @@ public abstract class SandboxDriverContract {
   }
 
   @Test
+  void aProcessOnATerminalHasItsSizeFromItsFirstInstruction() throws Exception {
+    String id = start(slug(), 0).handle().id();
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    CompletableFuture<Integer> exited = new CompletableFuture<>();
+    TtyProcess process =
+        driver()
+            .execTty(
+                id,
+                List.of("stty", "size"),
+                Map.of(),
+                100,
+                30,
+                new TtyProcess.Listener() {
+                  @Override
+                  public void output(byte[] data) {
+                    synchronized (printed) {
+                      printed.writeBytes(data);
+                    }
+                  }
+
+                  @Override
+                  public void exited(int code) {
+                    exited.complete(code);
+                  }
+                });
+    assertEquals(0, exited.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+    process.close();
+    synchronized (printed) {
+      assertEquals("30 100", printed.toString(StandardCharsets.UTF_8).strip());
+    }
+  }
+
+  @Test
   void aProcessOnATerminalPrintsAndItsEndIsReported() throws Exception {
     String id = start(slug(), 0).handle().id();
     ByteArrayOutputStream printed = new ByteArrayOutputStream();

@@ -256,7 +256,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
             .withUser(RUNNER_USER)
             .withWorkingDir("/workspace")
             .withEnv(envList)
-            .withCmd(command.toArray(String[]::new))
+            .withCmd(sizedTerminal(command, cols, rows).toArray(String[]::new))
             .exec()
             .getId();
     QueueInputStream stdin = new QueueInputStream();
@@ -292,6 +292,26 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     DockerTty tty = new DockerTty(docker, execId, stdin, stream);
     tty.resize(cols, rows);
     return tty;
+  }
+
+  /**
+   * {@code command} run on a terminal that has its size before the command starts. The engine's API (1.41) takes no
+   * size with an exec, and a resize only works once the exec runs: a short command (or a slow machine) would see a
+   * 0×0 terminal. So the terminal sets its own size first; {@code exec} keeps the process id. The resize that follows
+   * covers images without {@code stty}.
+   */
+  static List<String> sizedTerminal(List<String> command, int cols, int rows) {
+    List<String> argv = new ArrayList<>(command.size() + 6);
+    argv.addAll(
+        List.of(
+            "/bin/sh",
+            "-c",
+            "stty rows \"$1\" cols \"$2\" 2>/dev/null; shift 2; exec \"$@\"",
+            "pier-tty",
+            String.valueOf(rows),
+            String.valueOf(cols)));
+    argv.addAll(command);
+    return argv;
   }
 
   @Override
