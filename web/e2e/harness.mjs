@@ -58,15 +58,23 @@ export const launchBrowser = () => chromium.launch({
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 
+/** What the browser logs on every walk and no walk need mention: 401/403 answers and refused sign-ins. */
+const ALWAYS_EXPECTED = /status of 40[13]|HTTP Authentication failed/;
+
 /**
- * Records what goes wrong in a page into `problems`: page errors, console errors and failed requests. The browser logs
- * every 401/403 answer and refused session; `expected` (a RegExp over the console text) says which else the walk
- * expects.
+ * Records what goes wrong in a page into `problems`: page errors and console errors (the browser logs every failed
+ * request and refused WebSocket as one), each with the address it is about. `expected` says which else the walk
+ * expects: a RegExp over the text, or a function returning one (or null) for what a step expects just then.
  */
-export function watchPage(page, problems, expected = /status of 40[13]|HTTP Authentication failed/) {
+export function watchPage(page, problems, expected = null) {
+  const expecting = typeof expected === 'function' ? expected : () => expected;
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => {
-    if (m.type() === 'error' && !expected.test(m.text())) problems.push(`console error: ${m.text()}`);
+    if (m.type() !== 'error') return;
+    const where = m.location()?.url;
+    const text = where && !m.text().includes(where) ? `${m.text()} (${where})` : m.text();
+    if (ALWAYS_EXPECTED.test(text) || expecting()?.test(text)) return;
+    problems.push(`console error: ${text}`);
   });
   return page;
 }
@@ -99,6 +107,53 @@ export const EDITOR_TEXT = () => {
 };
 export const editorText = (page) => page.evaluate(EDITOR_TEXT);
 export const editorHas = (page, text, timeout) => until(page, `(${EDITOR_TEXT})().includes(${JSON.stringify(text)})`, undefined, timeout);
+
+/**
+ * Selects the first occurrence of `needle` in the editor through the DOM selection, as a user's drag would. CodeMirror
+ * draws only the lines in view: the editor is scrolled a screen at a time until one shows it.
+ */
+export async function selectInEditor(page, needle) {
+  await page.evaluate(() => { document.querySelector('[data-testid="editor"] .cm-scroller').scrollTop = 0; });
+  for (;;) {
+    if (await selectDrawn(page, needle)) break;
+    const moved = await page.evaluate(() => {
+      const scroller = document.querySelector('[data-testid="editor"] .cm-scroller');
+      const before = scroller.scrollTop;
+      scroller.scrollTop = before + scroller.clientHeight * 0.8;
+      return scroller.scrollTop > before;
+    });
+    assert.ok(moved, `"${needle}" is not in the editor`);
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  }
+  await until(page, (text) => document.getSelection()?.toString() === text, needle, 5000);
+}
+
+/** Selects `needle` if a line CodeMirror has drawn holds it: whether it did. */
+function selectDrawn(page, needle) {
+  return page.evaluate((text) => {
+    const content = document.querySelector('[data-testid="editor"] .cm-content');
+    for (const line of content.querySelectorAll('.cm-line')) {
+      const nodes = [];
+      const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+      let full = '';
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) { nodes.push([n, full.length]); full += n.data; }
+      const at = full.indexOf(text);
+      if (at < 0) continue;
+      const locate = (offset) => {
+        for (let i = nodes.length - 1; i >= 0; i--) if (nodes[i][1] <= offset) return [nodes[i][0], offset - nodes[i][1]];
+        return [nodes[0][0], 0];
+      };
+      const [startNode, startOffset] = locate(at);
+      const [endNode, endOffset] = locate(at + text.length);
+      const scroller = content.closest('.cm-scroller');
+      scroller.scrollTop = Math.max(0, line.offsetTop - scroller.clientHeight / 2);
+      content.focus();
+      document.getSelection().setBaseAndExtent(startNode, startOffset, endNode, endOffset);
+      return true;
+    }
+    return false;
+  }, needle);
+}
 
 /**
  * A new signed-in account in its own browser context: `{context, page, username, problems}`. The page is on the home

@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   SHOTS, STEP_MS, START_MS, PASSWORD, newUsername, startTarget, stopTarget, launchBrowser, watchPage,
-  apiCall as apiCallFrom, until as untilIn, EDITOR_TEXT, assertNoProblems,
+  apiCall as apiCallFrom, until as untilIn, EDITOR_TEXT, assertNoProblems, selectInEditor as selectIn,
 } from './harness.mjs';
 
 const GREETING_OLD = 'Hello from Pier on Node.js';
@@ -74,33 +74,7 @@ const editorText = () => page.evaluate(EDITOR_TEXT);
 const editorHas = (text, timeout) => until(`(${EDITOR_TEXT})().includes(${JSON.stringify(text)})`, undefined, timeout);
 
 /** Selects the first occurrence of `needle` in the editor through the DOM selection, as a user's drag would. */
-async function selectInEditor(needle) {
-  const found = await page.evaluate((text) => {
-    const content = document.querySelector('[data-testid="editor"] .cm-content');
-    for (const line of content.querySelectorAll('.cm-line')) {
-      const nodes = [];
-      const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
-      let full = '';
-      for (let n = walker.nextNode(); n; n = walker.nextNode()) { nodes.push([n, full.length]); full += n.data; }
-      const at = full.indexOf(text);
-      if (at < 0) continue;
-      const locate = (offset) => {
-        for (let i = nodes.length - 1; i >= 0; i--) if (nodes[i][1] <= offset) return [nodes[i][0], offset - nodes[i][1]];
-        return [nodes[0][0], 0];
-      };
-      const [startNode, startOffset] = locate(at);
-      const [endNode, endOffset] = locate(at + text.length);
-      const scroller = content.closest('.cm-scroller');
-      scroller.scrollTop = Math.max(0, line.offsetTop - scroller.clientHeight / 2);
-      content.focus();
-      document.getSelection().setBaseAndExtent(startNode, startOffset, endNode, endOffset);
-      return true;
-    }
-    return false;
-  }, needle);
-  assert.ok(found, `"${needle}" is not in the editor`);
-  await until((text) => document.getSelection()?.toString() === text, needle, 5000);
-}
+const selectInEditor = (needle) => selectIn(page, needle);
 
 test('the IDE edits, saves, runs, previews and opens a terminal', { timeout: 15 * 60 * 1000 }, async (t) => {
   let failed = false;
@@ -354,8 +328,9 @@ test('the IDE edits, saves, runs, previews and opens a terminal', { timeout: 15 
       assert.equal(await page.locator('[data-testid="run-state"].run-exited').count(), 0, 'no red "exited" for a run that succeeded');
       await page.screenshot({ path: path.join(SHOTS, 'ide-console.png'), animations: 'disabled' });
     } finally {
-      await apiCall('DELETE', `/api/repls/${program}`);
+      // Away from its IDE first: deleted under an open IDE, its next requests would rightly fail.
       await page.goto(`${base}/`); // where the next steps begin
+      await apiCall('DELETE', `/api/repls/${program}`);
     }
   });
 

@@ -106,6 +106,8 @@ class Ide {
   private editorStatus: EditorStatus = { path: null, line: 0, col: 0, language: '', save: 'saved' };
   private restarting: Promise<void> | null = null;
   private stoppedWait: Promise<void> | null = null;
+  /** While the user's Stop is on its way: the session drops meanwhile, and its reconnection waits on this. */
+  private stopping: Promise<void> | null = null;
   /** A console program (no app to preview): a run that ends with code 0 has finished, not failed. */
   private consoleProgram = false;
   private replStopButton: HTMLButtonElement;
@@ -256,6 +258,7 @@ class Ide {
    */
   private async beforeReconnect(failures: number, neverOpened: boolean): Promise<void> {
     if (this.stoppedWait) return this.stoppedWait;
+    if (this.stopping) return this.stopping;
     if (!neverOpened && failures <= 1) return;
     if (this.restarting) return this.restarting;
     // A refused upgrade looks like any failed connect: first make sure the session cookie is still good.
@@ -297,16 +300,22 @@ class Ide {
   }
 
   /** Stops the repl itself (not only its app): the IDE shows it stopped until the user starts it again. */
-  private async stopRepl(): Promise<void> {
+  private stopRepl(): Promise<void> {
     this.replStopButton.disabled = true;
-    try {
-      this.repl = await stopRepl(slug);
-    } catch (e) {
-      toastError('Could not stop the repl', e);
-      this.replStopButton.disabled = false;
-      return;
-    }
-    void this.waitWhileStopped();
+    // Set before the call: the socket drops while the repl stops, and a reconnection that knocked then would be
+    // refused (the repl is not running) instead of waiting for the user's Start.
+    this.stopping = stopRepl(slug).then(
+      (repl) => {
+        this.repl = repl;
+        this.stopping = null;
+        return this.waitWhileStopped();
+      },
+      (e) => {
+        this.stopping = null;
+        toastError('Could not stop the repl', e);
+        this.replStopButton.disabled = false;
+      });
+    return this.stopping;
   }
 
   /**
