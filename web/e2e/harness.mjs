@@ -156,13 +156,19 @@ function selectDrawn(page, needle) {
 }
 
 /**
- * A new signed-in account in its own browser context: `{context, page, username, problems}`. The page is on the home
- * page of `base` and watched (see `watchPage`).
+ * A preview (a repl's own host, `<slug>.<domain>`) answering 502/503 while its app starts or restarts: the preview pane
+ * shows Pier's waiting page and loads again once the app answers.
  */
-export async function newUser(browser, base, { viewport = { width: 1440, height: 900 }, colorScheme } = {}) {
+export const PREVIEW_WAITING = /status of 50[23] \([^)]*\) \(https?:\/\/[a-z]+-[a-z]+-[0-9a-f]{6}\./;
+
+/**
+ * A new signed-in account in its own browser context: `{context, page, username, problems}`. The page is on the home
+ * page of `base` and watched (see `watchPage`; `expected` is passed on).
+ */
+export async function newUser(browser, base, { viewport = { width: 1440, height: 900 }, colorScheme, expected } = {}) {
   const context = await browser.newContext({ viewport, deviceScaleFactor: 1, colorScheme });
   const problems = [];
-  const page = watchPage(await context.newPage(), problems);
+  const page = watchPage(await context.newPage(), problems, expected);
   const username = newUsername();
   await page.goto(`${base}/`);
   const signup = await apiCall(page, 'POST', '/api/auth/signup', { username, password: PASSWORD });

@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  STEP_MS, START_MS, startTarget, stopTarget, launchBrowser, newUser, apiCall, until, editorHas, selectInEditor,
+  STEP_MS, START_MS, startTarget, stopTarget, launchBrowser, newUser, PREVIEW_WAITING, apiCall, until, editorHas, selectInEditor,
   assertNoProblems, screenshotPath,
 } from './harness.mjs';
 
@@ -35,7 +35,7 @@ let user = null;
 before(async () => {
   target = await startTarget();
   browser = await launchBrowser();
-  user = await newUser(browser, target.base);
+  user = await newUser(browser, target.base, { expected: PREVIEW_WAITING });
 });
 
 after(async () => {
