@@ -630,8 +630,9 @@ function handle(r, ws, msg, reply, error) {
       const term = r.terminals.get(msg.term);
       if (!term) return error('no_such_terminal', `no terminal ${msg.term}`);
       term.attached.add(ws);
-      reply({ term: term.ch });
-      return sendChannel(ws, term.ch, Buffer.concat(term.buffer));
+      // As the node-agent: the replay first, then the reply with the sizes it was drawn at (the mock keeps the last).
+      sendChannel(ws, term.ch, Buffer.concat(term.buffer));
+      return reply({ term: term.ch, sizes: [{ at: 0, cols: term.cols, rows: term.rows }] });
     }
     case 'term.resize': {
       if (!need('term', 'cols', 'rows')) return;

@@ -6,6 +6,7 @@ import { h, debounce } from '../lib/dom';
 import { icon } from '../lib/icons';
 import { toast, toastError } from '../lib/toast';
 import { HelloEvent, ProtocolError, RunState, Session } from './session';
+import { TermSize, concatBytes, writeReplay } from './replay';
 
 export const TERMINAL_THEME: ITheme = {
   background: '#0c0f14',
@@ -36,6 +37,8 @@ class TermView {
   exited = false;
   cols = 0;
   rows = 0;
+  /** While attaching: the replay's bytes, held until the reply says which sizes they were drawn at. */
+  replay: Uint8Array[] | null = null;
   private observer: ResizeObserver;
 
   constructor(readonly kind: 'run' | 'shell', onResize: (v: TermView) => void) {
@@ -218,13 +221,20 @@ export class BottomPanel {
   private async attach(v: TermView): Promise<void> {
     if (v.channel === null) return;
     v.xterm.write(RESET);
+    v.replay = [];
+    let sizes: TermSize[] | undefined;
     try {
-      await this.opts.session.request('term.attach', { term: v.channel });
-      if (v.refit() || v.cols) this.sendResize(v);
+      sizes = (await this.opts.session.request<{ term: number; sizes?: TermSize[] }>('term.attach', { term: v.channel })).sizes;
     } catch (e) {
       const err = e as ProtocolError;
       if (err.code === 'no_such_terminal') this.markExited(v, null, 'the terminal is gone');
     }
+    const held = concatBytes(v.replay ?? []);
+    v.replay = null;
+    await writeReplay(v.xterm, held, sizes);
+    // Back to the pane's own size (xterm reflows what was drawn); a hidden pane goes back to the size it last had.
+    if (!v.refit() && v.cols && (v.xterm.cols !== v.cols || v.xterm.rows !== v.rows)) v.xterm.resize(v.cols, v.rows);
+    if (v.cols) this.sendResize(v);
   }
 
   private async closeTerminal(v: TermView): Promise<void> {
@@ -265,6 +275,7 @@ export class BottomPanel {
       return;
     }
     const v = this.shells.find((s) => s.channel === channel && !s.exited);
+    if (v?.replay) { v.replay.push(data.slice()); return; }
     if (v) { v.xterm.write(data); return; }
     // Output for a channel this tab has not bound yet (a reply racing its first output): keep a little.
     const list = this.buffered.get(channel) ?? [];

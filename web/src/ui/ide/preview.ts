@@ -3,11 +3,16 @@ import { h } from '../lib/dom';
 import { icon } from '../lib/icons';
 import type { Visibility } from '../lib/api';
 import type { RunState } from './session';
+import { PreviewHistory, previewPath } from './previewnav';
 
 export class Preview {
   readonly el: HTMLElement;
   private frame: HTMLIFrameElement;
   private address: HTMLElement;
+  private pathInput: HTMLInputElement;
+  private backButton: HTMLButtonElement;
+  private forwardButton: HTMLButtonElement;
+  private readonly history = new PreviewHistory();
   private addressIcon: HTMLElement;
   private visibilityButton: HTMLButtonElement;
   private notice: HTMLElement;
@@ -28,6 +33,19 @@ export class Preview {
       onload: () => { this.loading.hidden = true; },
     });
     this.address = h('span', { class: 'address-text mono', testid: 'preview-url' });
+    this.pathInput = h('input', {
+      class: 'address-path mono', testid: 'preview-path', type: 'text', value: '/', spellcheck: 'false', autocomplete: 'off',
+      'aria-label': 'Path in the app', title: 'A path in the app, e.g. /about; Enter loads it in the preview',
+      onkeydown: (e: KeyboardEvent) => {
+        if (e.key === 'Enter') { e.preventDefault(); this.navigate(this.pathInput.value); }
+        else if (e.key === 'Escape') { this.pathInput.value = this.history.current; this.pathInput.blur(); }
+      },
+      onfocus: () => this.pathInput.select(),
+    }) as HTMLInputElement;
+    const navButton = (testid: string, label: string, name: 'arrowLeft' | 'arrowRight', go: () => void) =>
+      h('button', { class: 'icon-button sm', title: label, 'aria-label': label, testid, disabled: true, onclick: go }, icon(name, 14)) as HTMLButtonElement;
+    this.backButton = navButton('preview-back', 'Back (in the preview)', 'arrowLeft', () => { this.history.back(); this.load(); });
+    this.forwardButton = navButton('preview-forward', 'Forward (in the preview)', 'arrowRight', () => { this.history.forward(); this.load(); });
     this.addressIcon = h('span', { class: 'address-icon' }, icon('globe', 13));
     this.visibilityButton = h('button', {
       class: 'visibility-toggle', testid: 'preview-visibility', dataset: { visibility: 'public' },
@@ -42,8 +60,10 @@ export class Preview {
         h('button', { class: 'btn btn-run btn-sm', onclick: onRun }, icon('play', 13), 'Run')));
     this.el = h('div', { class: 'preview' },
       h('div', { class: 'pane-head preview-head' },
+        this.backButton, this.forwardButton,
         h('button', { class: 'icon-button sm', title: 'Reload preview', 'aria-label': 'Reload preview', testid: 'preview-reload', onclick: () => this.reload() }, icon('refresh', 14)),
-        h('div', { class: 'address' }, this.addressIcon, this.address),
+        h('div', { class: 'address', onclick: (e: MouseEvent) => { if (e.target !== this.pathInput) this.pathInput.focus(); } },
+          this.addressIcon, this.address, this.pathInput),
         this.visibilityButton,
         h('a', {
           class: 'icon-button sm', title: 'Open in a new tab', 'aria-label': 'Open in a new tab', testid: 'preview-open',
@@ -58,9 +78,38 @@ export class Preview {
     if (url === this.url) return;
     this.url = url;
     let shown = url;
-    try { const u = new URL(url); shown = `${u.host}${u.pathname === '/' ? '' : u.pathname}`; } catch { /* keep as is */ }
+    try {
+      const u = new URL(url);
+      shown = u.host;
+      if (this.history.current === '/' && `${u.pathname}${u.search}` !== '/') this.history.go(`${u.pathname}${u.search}`);
+    } catch { /* keep as is */ }
     this.address.textContent = shown;
-    (this.el.querySelector('[data-testid="preview-open"]') as HTMLAnchorElement).href = url;
+    this.load();
+  }
+
+  /** Loads `input` (a path in the app) and makes it the pane's next history entry. */
+  navigate(input: string): void {
+    const path = previewPath(this.url, input);
+    if (path === null) {
+      this.pathInput.setCustomValidity('Only paths of this app open in the preview');
+      this.pathInput.reportValidity();
+      return;
+    }
+    this.pathInput.setCustomValidity('');
+    this.history.go(path);
+    this.load();
+  }
+
+  /** The address of the history's current entry in the app. */
+  private currentUrl(): string {
+    try { return new URL(this.history.current, this.url).href; } catch { return this.url; }
+  }
+
+  private load(): void {
+    this.backButton.disabled = !this.history.canGoBack;
+    this.forwardButton.disabled = !this.history.canGoForward;
+    if (document.activeElement !== this.pathInput || this.pathInput.value !== this.history.current) this.pathInput.value = this.history.current;
+    (this.el.querySelector('[data-testid="preview-open"]') as HTMLAnchorElement).href = this.currentUrl();
     this.reload();
   }
 
@@ -74,7 +123,13 @@ export class Preview {
     if (!this.url || this.consoleProgram) return;
     if (this.reloadTimer !== undefined) { clearTimeout(this.reloadTimer); this.reloadTimer = undefined; }
     this.loading.hidden = false;
-    this.frame.src = this.url;
+    const target = this.currentUrl();
+    // Replaced, not pushed: a load in the frame would otherwise become an entry of the page's own history.
+    const w = this.frame.contentWindow;
+    if (this.frame.getAttribute('src') && w) {
+      try { w.location.replace(target); return; } catch { /* not allowed here: set src */ }
+    }
+    this.frame.src = target;
   }
 
   /** Reloads shortly after the app (re)starts, giving it a moment to listen. */

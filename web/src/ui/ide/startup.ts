@@ -5,6 +5,7 @@ import { icon, logo } from '../lib/icons';
 import { ApiError, Repl, errorTitle, getRepl, signOut, startRepl } from '../lib/api';
 import { signInHref } from '../lib/auth';
 import { templateTile } from '../lib/fileicons';
+import { Stopwatch, elapsedLabel } from './stopwatch';
 
 type StepId = 'place' | 'container' | 'connect';
 type StepState = 'todo' | 'active' | 'done' | 'error';
@@ -22,7 +23,7 @@ export class StartProgress {
   private elapsed: HTMLElement;
   private head: HTMLElement;
   private steps = new Map<StepId, { el: HTMLElement; label: HTMLElement; state: StepState }>();
-  private t0 = Date.now();
+  private readonly watch = new Stopwatch();
   private clock: number | undefined;
 
   constructor(private readonly slug: string) {
@@ -45,7 +46,7 @@ export class StartProgress {
         h('div', { class: 'start-slug mono' }, slug)),
       this.elapsed);
     this.card = h('div', { class: 'start-card' }, this.head, this.stepsEl, this.detail, this.errorBox, this.stoppedActions);
-    this.el = h('div', { class: 'start-overlay', testid: 'start-progress', dataset: { step: 'loading' }, role: 'status', 'aria-live': 'polite' },
+    this.el = h('div', { class: 'start-overlay', testid: 'start-progress', hidden: true, dataset: { step: 'loading' }, role: 'status', 'aria-live': 'polite' },
       h('a', { class: 'brand start-brand', href: '/' }, logo(24), 'Pier'),
       this.card);
   }
@@ -57,24 +58,25 @@ export class StartProgress {
 
   show(title = 'Starting your repl'): void {
     (this.head.querySelector('.start-title') as HTMLElement).textContent = title;
+    // Counted from when the overlay came up: shown again while up (a retry, a reconnection) it keeps counting.
+    const wasUp = !this.el.hidden && !this.el.classList.contains('leaving') && this.el.dataset.step !== 'stopped';
+    if (!wasUp) this.watch.stop();
+    this.watch.start();
     this.el.hidden = false;
     this.el.classList.remove('leaving');
-    this.t0 = Date.now();
     this.errorBox.hidden = true;
     this.el.dataset.step = 'loading';
     for (const [id, label] of STEP_LABELS) this.set(id, 'todo', label);
     this.note('');
     if (this.clock === undefined) {
-      this.clock = window.setInterval(() => {
-        const s = Math.floor((Date.now() - this.t0) / 1000);
-        this.elapsed.textContent = s >= 1 ? `${s}s` : '';
-      }, 250);
+      this.clock = window.setInterval(() => { this.elapsed.textContent = elapsedLabel(this.watch.seconds()); }, 250);
     }
   }
 
   hide(): void {
     this.el.dataset.step = 'ready';
     this.el.classList.add('leaving');
+    this.watch.stop();
     if (this.clock !== undefined) { clearInterval(this.clock); this.clock = undefined; }
     window.setTimeout(() => { if (this.el.classList.contains('leaving')) this.el.hidden = true; }, 260);
   }
@@ -120,6 +122,7 @@ export class StartProgress {
   stopped(): Promise<void> {
     (this.head.querySelector('.start-title') as HTMLElement).textContent = 'This repl is stopped';
     if (this.clock !== undefined) { clearInterval(this.clock); this.clock = undefined; }
+    this.watch.stop();
     this.elapsed.textContent = '';
     this.el.hidden = false;
     this.el.classList.remove('leaving');

@@ -5,6 +5,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -230,7 +231,7 @@ public final class LiveRepl {
     return terminals.open(session, maxTerminals, cols, rows);
   }
 
-  Future<Void> attachTerminal(SessionSocket session, int channel) {
+  Future<JsonArray> attachTerminal(SessionSocket session, int channel) {
     return terminals.attach(session, channel);
   }
 

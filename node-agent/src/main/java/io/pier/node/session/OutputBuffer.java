@@ -43,6 +43,16 @@ final class OutputBuffer {
     return copy;
   }
 
+  /** How many bytes were ever appended (since the last clear): the offset the next byte gets. */
+  long written() {
+    return written;
+  }
+
+  /** The offset of the oldest byte still held: where a snapshot begins. */
+  long oldestHeld() {
+    return written - Math.min(written, ring.length);
+  }
+
   /** Bytes held for replay, whatever was written. */
   int allocated() {
     return ring.length;

@@ -115,6 +115,7 @@ final class ReplTerminals {
     if (channel > 255)
       return Future.failedFuture(new SessionException("too_many_terminals", "no free channel"));
     Terminal terminal = new Terminal(channel, ++opened);
+    terminal.sized(cols, rows);
     terminals.put(channel, terminal);
     count.set(terminals.size());
     terminal.attached.add(session);
@@ -154,17 +155,19 @@ final class ReplTerminals {
             });
   }
 
-  Future<Void> attach(SessionSocket session, int channel) {
+  /** Attaches {@code session} and replays the held output to it. @return the sizes that output was drawn at */
+  Future<JsonArray> attach(SessionSocket session, int channel) {
     Terminal t = terminal(channel);
     t.attached.add(session);
     t.detachedSince = -1;
+    JsonArray sizes = t.sizes.since(t.output.oldestHeld());
     byte[] replay = t.output.snapshot();
     if (replay.length > 0) session.sendBinary(channel, replay);
     output.regulate(t.flow, t.attached);
     if (t.exited)
       session.sendEvent(
           new JsonObject().put("event", "term.exit").put("term", channel).put("code", -1));
-    return Future.succeededFuture();
+    return Future.succeededFuture(sizes);
   }
 
   /** Types {@code data} into a terminal. @return how many bytes were dropped because it does not read its input */
@@ -177,6 +180,9 @@ final class ReplTerminals {
   Future<Void> resize(int channel, int cols, int rows) {
     Terminal t = terminal(channel);
     if (t.process == null || t.exited) return Future.succeededFuture();
+    // Output read from here on was drawn at the new size, or very nearly: the shell redraws once it
+    // has it.
+    t.sized(cols, rows);
     return runtimeWork.executeBlocking(
         () -> {
           t.process.resize(cols, rows);

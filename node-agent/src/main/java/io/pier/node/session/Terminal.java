@@ -15,6 +15,9 @@ final class Terminal {
 
   final OutputBuffer output = new OutputBuffer(REPLAY_BYTES);
 
+  /** The sizes the held output was drawn at, sent with its replay. */
+  final TerminalSizes sizes = new TerminalSizes();
+
   /** Backpressure on the shell's output: paused while no attached tab reads. */
   final OutputFlow flow = new OutputFlow();
 
@@ -28,6 +31,11 @@ final class Terminal {
   Terminal(int channel, long serial) {
     this.channel = channel;
     this.serial = serial;
+  }
+
+  /** From the next byte of output on, the shell draws for {@code cols}×{@code rows}. */
+  void sized(int cols, int rows) {
+    sizes.record(output.written(), cols, rows, output.oldestHeld());
   }
 
   /**

@@ -33,7 +33,8 @@ final class TerminalRequests {
 
   Future<JsonObject> attach(JsonObject r) {
     int term = channel(r);
-    return repl.attachTerminal(session, term).map(v -> new JsonObject().put("term", term));
+    return repl.attachTerminal(session, term)
+        .map(sizes -> new JsonObject().put("term", term).put("sizes", sizes));
   }
 
   Future<JsonObject> resize(JsonObject r) {
