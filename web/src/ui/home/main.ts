@@ -14,6 +14,7 @@ import { toast, toastError } from '../lib/toast';
 import { confirmDialog } from '../lib/modal';
 import { relativeTime, absoluteTime } from '../lib/time';
 import { templateTile } from '../lib/fileicons';
+import { initColorScheme, schemeSwitch } from '../lib/colorscheme';
 
 const STATE_LABEL: Record<string, string> = {
   running: 'Running', stopped: 'Stopped', starting: 'Starting', stopping: 'Stopping', creating: 'Creating', failed: 'Failed',
@@ -46,6 +47,7 @@ function render(): void {
       h('span', { class: 'topbar-tag' }, 'self-hosted'),
       h('div', { class: 'spacer' }),
       fleet,
+      schemeSwitch(),
       h('div', { class: 'account', title: `Signed in as ${u.username}${u.admin ? ' (admin)' : ''}` },
         h('span', { class: 'avatar', 'aria-hidden': 'true' }, u.username.slice(0, 1).toUpperCase()),
         h('span', { class: 'account-name mono', testid: 'user-name' }, u.username),
@@ -336,6 +338,7 @@ function main(): void {
   // Keep states and "last active" fresh while the page is visible.
   window.setInterval(() => { if (user && !document.hidden) { void refreshRepls(); void refreshFleet(); } }, 5000);
   window.addEventListener('pageshow', (e) => { if (e.persisted && user) { creating = null; renderTemplates(); void refreshRepls(); } });
+  initColorScheme();
   clear(app);
   app.append(h('div', { class: 'boot-wait' }, h('div', { class: 'spinner' })));
   void boot();

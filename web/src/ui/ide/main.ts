@@ -19,6 +19,8 @@ import { BottomPanel } from './panel';
 import { Preview } from './preview';
 import { splitter } from './splitter';
 import { recall, remember } from './persist';
+import { initColorScheme, schemeSwitch } from '../lib/colorscheme';
+import { NarrowLayout } from './narrow';
 
 const slug = decodeURIComponent(location.pathname.replace(/^\/ide\/?/, '').split('/')[0] ?? '');
 const app = document.getElementById('app')!;
@@ -50,6 +52,7 @@ function goSignIn(): void {
 }
 
 async function boot(): Promise<void> {
+  initColorScheme();
   document.title = slug ? `${slug} · Pier` : 'Pier';
   if (!slug || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(slug)) { showNotFound(); return; }
   // Any API call answered 401: sign in again. The call never settles, so no error flashes on the way out.
@@ -163,6 +166,7 @@ class Ide {
         this.templateChip),
       h('div', { class: 'header-center' }, this.runButton, this.stopButton),
       h('div', { class: 'header-right' },
+        schemeSwitch(),
         h('button', { class: 'btn btn-ghost btn-sm', testid: 'secrets-button', title: 'Environment variables and secrets', onclick: () => openSecrets(slug) },
           icon('lock', 13), 'Secrets'),
         this.replStopButton,
@@ -184,6 +188,8 @@ class Ide {
       this.preview.el);
 
     this.el = h('div', { class: 'ide' }, header, main, h('footer', { class: 'statusbar' }, this.statusLeft, this.statusRight));
+    const narrow = new NarrowLayout({ ide: this.el, tree: this.tree.el, center, editor: this.editor.el, panel: this.panel.el, preview: this.preview.el, onShow: relayout });
+    this.el.insertBefore(narrow.bar, this.el.lastChild);
 
     this.preview.setVisibility(repl.visibility ?? 'public');
     this.preview.setUrl(repl.previewUrl);
@@ -341,7 +347,7 @@ class Ide {
     try {
       this.repl = await setVisibility(slug, v);
     } catch (e) {
-      toastError('Could not change who can open the preview', e);
+      toastError('Could not change who can open the preview', e, 'preview-visibility');
       throw e;
     }
     toast('success', v === 'private' ? 'The preview is private' : 'The preview is public',

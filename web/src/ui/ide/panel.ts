@@ -7,6 +7,7 @@ import { icon } from '../lib/icons';
 import { toast, toastError } from '../lib/toast';
 import { HelloEvent, ProtocolError, RunState, Session } from './session';
 import { TermSize, concatBytes, writeReplay } from './replay';
+import { isLight, onSchemeChange } from '../lib/colorscheme';
 
 export const TERMINAL_THEME: ITheme = {
   background: '#0c0f14',
@@ -19,6 +20,20 @@ export const TERMINAL_THEME: ITheme = {
   brightBlack: '#5f6b7c', brightRed: '#ff8b92', brightGreen: '#c3e88d', brightYellow: '#ffd98a',
   brightBlue: '#a3c1ff', brightMagenta: '#ddb3ff', brightCyan: '#b2ecff', brightWhite: '#ffffff',
 };
+
+export const TERMINAL_THEME_LIGHT: ITheme = {
+  background: '#ffffff',
+  foreground: '#24292f',
+  cursor: '#2f6fe0',
+  cursorAccent: '#ffffff',
+  selectionBackground: 'rgba(47,111,224,0.25)',
+  black: '#24292f', red: '#cf222e', green: '#116329', yellow: '#8a5a00',
+  blue: '#0969da', magenta: '#8250df', cyan: '#1b7c83', white: '#6e7781',
+  brightBlack: '#57606a', brightRed: '#a40e26', brightGreen: '#1a7f37', brightYellow: '#633c01',
+  brightBlue: '#218bff', brightMagenta: '#a475f9', brightCyan: '#3192aa', brightWhite: '#8c959f',
+};
+
+const terminalTheme = () => (isLight() ? TERMINAL_THEME_LIGHT : TERMINAL_THEME);
 
 const FONT = 'ui-monospace, "SF Mono", "Cascadia Code", "JetBrains Mono", Menlo, Consolas, "DejaVu Sans Mono", "Liberation Mono", monospace';
 const UNKNOWN_CHANNEL_BUFFER = 64 * 1024;
@@ -40,13 +55,14 @@ class TermView {
   /** While attaching: the replay's bytes, held until the reply says which sizes they were drawn at. */
   replay: Uint8Array[] | null = null;
   private observer: ResizeObserver;
+  private stopFollowingScheme: () => void;
 
   constructor(readonly kind: 'run' | 'shell', onResize: (v: TermView) => void) {
     this.xterm = new Terminal({
       fontFamily: FONT,
       fontSize: 13,
       lineHeight: 1.25,
-      theme: TERMINAL_THEME,
+      theme: terminalTheme(),
       cursorBlink: kind === 'shell',
       cursorStyle: kind === 'shell' ? 'bar' : 'underline',
       cursorInactiveStyle: kind === 'shell' ? 'outline' : 'none',
@@ -56,6 +72,7 @@ class TermView {
       drawBoldTextInBrightColors: true,
     });
     this.xterm.loadAddon(this.fit);
+    this.stopFollowingScheme = onSchemeChange(() => { this.xterm.options.theme = terminalTheme(); });
     this.el = h('div', { class: `term term-${kind}` });
     const body = h('div', { class: 'term-body' });
     this.el.appendChild(body);
@@ -77,6 +94,7 @@ class TermView {
 
   dispose(): void {
     this.observer.disconnect();
+    this.stopFollowingScheme();
     this.xterm.dispose();
     this.el.remove();
     this.tab?.remove();

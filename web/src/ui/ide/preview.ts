@@ -1,4 +1,5 @@
 // The preview pane: the repl's app at its own host (<slug>.<domain>), in an iframe, and who may open it.
+import '../styles/chrome.css';
 import { h } from '../lib/dom';
 import { icon } from '../lib/icons';
 import type { Visibility } from '../lib/api';

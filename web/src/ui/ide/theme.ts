@@ -1,24 +1,29 @@
-// The editor's look, matched to the IDE's palette; syntax colors in the spirit of One Dark.
+// The editor's look, matched to the IDE's palette; syntax colors in the spirit of One Dark (and One Light).
 import { EditorView } from '@codemirror/view';
 import { HighlightStyle, syntaxHighlighting } from '@codemirror/language';
 import { tags as t } from '@lezer/highlight';
 
+// Every color is a CSS variable (styles/scheme.css): the editor follows the light or dark scheme without rebuilding.
+const v = (name: string) => `var(--cm-${name})`;
 const c = {
-  bg: '#0f1319',
-  gutter: '#0f1319',
-  fg: '#d5dbe4',
-  dim: '#5c6675',
-  activeLine: 'rgba(255,255,255,0.035)',
-  selection: 'rgba(91,157,255,0.28)',
-  cursor: '#7fb2ff',
-  violet: '#c792ea',
-  blue: '#82aaff',
-  cyan: '#89ddff',
-  green: '#a5d98a',
-  orange: '#f7a86b',
-  yellow: '#ffcb6b',
-  red: '#f07178',
-  comment: '#5f6b7c',
+  bg: v('bg'),
+  gutter: v('bg'),
+  fg: v('fg'),
+  dim: v('dim'),
+  activeLine: v('active-line'),
+  selection: v('selection'),
+  cursor: v('cursor'),
+  violet: v('violet'),
+  blue: v('blue'),
+  cyan: v('cyan'),
+  green: v('green'),
+  orange: v('orange'),
+  yellow: v('yellow'),
+  red: v('red'),
+  comment: v('comment'),
+  panel: v('panel'),
+  line: v('line'),
+  raised: v('raised'),
 };
 
 const editorTheme = EditorView.theme({
@@ -29,20 +34,20 @@ const editorTheme = EditorView.theme({
   '&.cm-focused > .cm-scroller > .cm-selectionLayer .cm-selectionBackground, .cm-selectionBackground, .cm-content ::selection': { backgroundColor: c.selection },
   '.cm-activeLine': { backgroundColor: c.activeLine },
   '.cm-gutters': { backgroundColor: c.gutter, color: c.dim, border: 'none', paddingLeft: '6px' },
-  '.cm-activeLineGutter': { backgroundColor: 'transparent', color: '#aab4c3' },
+  '.cm-activeLineGutter': { backgroundColor: 'transparent', color: v('active-gutter') },
   '.cm-lineNumbers .cm-gutterElement': { padding: '0 12px 0 8px', minWidth: '32px' },
-  '.cm-foldPlaceholder': { backgroundColor: '#1d232d', border: 'none', color: '#8b95a5' },
+  '.cm-foldPlaceholder': { backgroundColor: c.raised, border: 'none', color: c.dim },
   '.cm-matchingBracket, .cm-nonmatchingBracket': { backgroundColor: 'rgba(130,170,255,0.18)', outline: '1px solid rgba(130,170,255,0.35)' },
   '.cm-searchMatch': { backgroundColor: 'rgba(255,203,107,0.22)', outline: '1px solid rgba(255,203,107,0.4)' },
   '.cm-searchMatch.cm-searchMatch-selected': { backgroundColor: 'rgba(255,203,107,0.4)' },
   '.cm-selectionMatch': { backgroundColor: 'rgba(130,170,255,0.12)' },
-  '.cm-panels': { backgroundColor: '#161b23', color: c.fg, borderColor: '#232a35' },
-  '.cm-panels.cm-panels-top': { borderBottom: '1px solid #232a35' },
+  '.cm-panels': { backgroundColor: c.panel, color: c.fg, borderColor: c.line },
+  '.cm-panels.cm-panels-top': { borderBottom: `1px solid ${c.line}` },
   '.cm-panel input, .cm-panel button': { fontFamily: 'inherit' },
-  '.cm-textfield': { backgroundColor: '#0f1319', border: '1px solid #303947', borderRadius: '5px', color: c.fg },
-  '.cm-button': { backgroundImage: 'none', backgroundColor: '#1d232d', border: '1px solid #303947', borderRadius: '5px', color: c.fg },
-  '.cm-tooltip': { backgroundColor: '#161b23', border: '1px solid #303947', borderRadius: '6px', color: c.fg },
-  '.cm-tooltip-autocomplete > ul > li[aria-selected]': { backgroundColor: '#2a3a57', color: c.fg },
+  '.cm-textfield': { backgroundColor: c.bg, border: `1px solid ${c.line}`, borderRadius: '5px', color: c.fg },
+  '.cm-button': { backgroundImage: 'none', backgroundColor: c.raised, border: `1px solid ${c.line}`, borderRadius: '5px', color: c.fg },
+  '.cm-tooltip': { backgroundColor: c.panel, border: `1px solid ${c.line}`, borderRadius: '6px', color: c.fg },
+  '.cm-tooltip-autocomplete > ul > li[aria-selected]': { backgroundColor: v('picked'), color: c.fg },
   '.cm-tooltip-autocomplete > ul': { fontFamily: 'var(--font-mono)' },
 }, { dark: true });
 
@@ -65,7 +70,7 @@ const highlight = HighlightStyle.define([
   { tag: [t.string, t.inserted], color: c.green },
   { tag: [t.tagName], color: c.red },
   { tag: [t.attributeName], color: c.yellow },
-  { tag: t.invalid, color: '#ff5370' },
+  { tag: t.invalid, color: c.red },
 ]);
 
 export const pierEditorTheme = [editorTheme, syntaxHighlighting(highlight)];

@@ -38,9 +38,9 @@ export function toast(kind: ToastKind, title: string, message?: string, ms = kin
   return close;
 }
 
-/** A toast for a failed call: the API's or protocol's code and message. */
-export function toastError(title: string, err: unknown): void {
+/** A toast for a failed call: the API's or protocol's code and message; of a `topic`, it replaces that topic's last toast. */
+export function toastError(title: string, err: unknown, topic?: string): void {
   const e = err as { code?: string; message?: string };
   const message = e?.message || String(err);
-  toast('error', title, e?.code && !message.includes(e.code) ? `${message} (${e.code})` : message);
+  toast('error', title, e?.code && !message.includes(e.code) ? `${message} (${e.code})` : message, undefined, topic);
 }
