@@ -26,7 +26,7 @@ after(async () => {
 /** The text of the rows xterm drew in the element with this test id. */
 const rowsOf = (page, testid) => page.evaluate((sel) => {
   const rows = document.querySelector(`[data-testid="${sel}"] .xterm-rows`);
-  return rows ? [...rows.children].map((row) => row.textContent.replace(/\s+$/, '')) : [];
+  return rows ? [...rows.children].map((row) => row.textContent.replace(/\u00a0/g, ' ').replace(/\s+$/, '')) : [];
 }, testid);
 
 const theme = (page) => page.evaluate(() => document.documentElement.dataset.theme);
@@ -161,13 +161,23 @@ test('the IDE in light and narrow, with a preview address bar', { timeout: 15 * 
 
   await step('a long command the shell wrapped comes back whole after a reload at another width', async () => {
     if (mock) return; // the mock's shell draws no wrapped line
-    await page.setViewportSize({ width: 1100, height: 900 });
+    await page.setViewportSize({ width: 1100, height: 760 });
     const tab = page.locator('[data-testid^="panel-tab-"]:not([data-testid="panel-tab-run"])').first();
     await tab.waitFor({ timeout: STEP_MS });
     await tab.click();
     const term = page.locator('[data-testid^="terminal-"]:visible').first();
     const id = await term.getAttribute('data-testid');
     await term.click();
+    // The shell has the pane's new size before the command is typed: `stty size` says as many rows as xterm shows.
+    const settled = (sel) => {
+      const rows = [...document.querySelector(`[data-testid="${sel}"] .xterm-rows`).children];
+      return rows.some((r) => r.textContent.replace(/\u00a0/g, ' ').trim() === `${rows.length} ${r.textContent.trim().split(/\s+/)[1]}`);
+    };
+    for (let i = 0; ; i++) {
+      await page.keyboard.type('clear; stty size');
+      await page.keyboard.press('Enter');
+      try { await until(page, settled, id, 3000); break; } catch (e) { if (i === 5) throw e; }
+    }
     const word = Array.from({ length: 24 }, (_, i) => `w${String(i).padStart(2, '0')}abcdefgh`).join('');
     const command = `echo ${word} | grep -c w23abcdefgh`;
     await page.keyboard.type(command);
@@ -177,14 +187,14 @@ test('the IDE in light and narrow, with a preview address bar', { timeout: 15 * 
       const rows = document.querySelector(`[data-testid="${sel}"] .xterm-rows`);
       return rows && [...rows.children].some((row) => row.textContent.trim() === '1');
     }, id);
-    assert.ok((await whole()).includes(command), 'the command was drawn wrapped at this width');
+    assert.ok((await whole()).includes(command), `the command is drawn at this width; the terminal shows:\n${(await rowsOf(page, id)).filter(Boolean).join('\n')}`);
     await page.setViewportSize({ width: 1440, height: 900 });
     await page.reload();
     await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: STEP_MS });
     await page.click(`[data-testid="panel-tab-${id.replace('terminal-', '')}"]`, { timeout: STEP_MS });
     await until(page, ([sel, text]) => {
       const rows = document.querySelector(`[data-testid="${sel}"] .xterm-rows`);
-      return rows && [...rows.children].map((r) => r.textContent.replace(/\s+$/, '')).join('').includes(text);
+      return rows && [...rows.children].map((r) => r.textContent.replace(/\u00a0/g, ' ').replace(/\s+$/, '')).join('').includes(text);
     }, [id, command]).catch(async () => assert.fail(`after the reload the terminal shows:\n${(await rowsOf(page, id)).filter(Boolean).join('\n')}`));
   });
 

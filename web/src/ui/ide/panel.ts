@@ -239,7 +239,8 @@ export class BottomPanel {
   private async attach(v: TermView): Promise<void> {
     if (v.channel === null) return;
     v.xterm.write(RESET);
-    v.replay = [];
+    const held: Uint8Array[] = [];
+    v.replay = held;
     let sizes: TermSize[] | undefined;
     try {
       sizes = (await this.opts.session.request<{ term: number; sizes?: TermSize[] }>('term.attach', { term: v.channel })).sizes;
@@ -247,9 +248,14 @@ export class BottomPanel {
       const err = e as ProtocolError;
       if (err.code === 'no_such_terminal') this.markExited(v, null, 'the terminal is gone');
     }
-    const held = concatBytes(v.replay ?? []);
+    // Attached again meanwhile (a new socket): that attach replays.
+    if (v.replay !== held) return;
+    const replay = concatBytes(held.splice(0));
+    // Output that comes while the replay is written waits for it, in order.
+    await writeReplay(v.xterm, replay, sizes);
+    if (v.replay !== held) return;
     v.replay = null;
-    await writeReplay(v.xterm, held, sizes);
+    for (const chunk of held) v.xterm.write(chunk);
     // Back to the pane's own size (xterm reflows what was drawn); a hidden pane goes back to the size it last had.
     if (!v.refit() && v.cols && (v.xterm.cols !== v.cols || v.xterm.rows !== v.rows)) v.xterm.resize(v.cols, v.rows);
     if (v.cols) this.sendResize(v);
