@@ -26,6 +26,7 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
+import { filesApi, keep } from './mock-files.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const arg = (name, dflt) => {
@@ -53,7 +54,7 @@ function readTree(dir, prefix = '') {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
     if (entry.isDirectory()) for (const [k, v] of readTree(path.join(dir, entry.name), rel)) out.set(k, v);
-    else if (rel !== 'pier.json') out.set(rel, fs.readFileSync(path.join(dir, entry.name), 'utf8'));
+    else if (rel !== 'pier.json') out.set(rel, keep(fs.readFileSync(path.join(dir, entry.name))));
   }
   return out;
 }
@@ -314,6 +315,7 @@ async function api(req, res, url) {
     repls.delete(r.slug);
     return send(res, 200, { slug: r.slug, deleted: true });
   }
+  if (parts[3] === 'files' || parts[3] === 'archive') return filesApi(req, res, url, r, parts, { send, fail, addParents, isDir, badPath, broadcast, version });
   if (parts[3] === 'env') {
     // The repl's variables; a secret's value is never answered (as the real API).
     r.env ??= new Map();
@@ -532,7 +534,7 @@ function handle(r, ws, msg, reply, error) {
       if (isDir(r, msg.path)) return error('is_a_dir', `a folder: ${msg.path}`);
       const c = r.files.get(msg.path);
       if (c === undefined) return error('not_found', `no such file: ${msg.path}`);
-      if (c.includes('\0')) return error('binary', 'binary file');
+      if (Buffer.isBuffer(c) || c.includes('\0')) return error('binary', 'binary file');
       return reply({ path: msg.path, content: c, version: version(c), size: Buffer.byteLength(c) });
     }
     case 'fs.write': {

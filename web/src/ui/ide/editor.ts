@@ -64,6 +64,8 @@ class FileTab {
   scrollTop = 0;
   autosaveTimer: number | undefined;
   el!: HTMLElement;
+  /** What the tab shows instead of the editor for an image or a binary file (binaryview.ts). */
+  viewer: HTMLElement | null = null;
 
   constructor(public path: string) {}
 
@@ -85,6 +87,8 @@ export interface EditorOptions {
   onStatus: (s: EditorStatus) => void;
   onTabsChanged: (paths: string[], active: string | null) => void;
   onActivate?: (path: string | null) => void;
+  /** The view of a file that is an image (`isImage`) or not text. */
+  binaryView?: { isImage: (path: string) => boolean; view: (path: string) => HTMLElement };
 }
 
 export class Editor {
@@ -92,6 +96,7 @@ export class Editor {
   private tabsBar: HTMLElement;
   private bannerHost: HTMLElement;
   private viewHost: HTMLElement;
+  private viewerHost = h('div', { class: 'viewer-host' });
   private empty: HTMLElement;
   private view: EditorView;
   private tabs: FileTab[] = [];
@@ -111,7 +116,7 @@ export class Editor {
         h('dt', null, h('kbd', null, mod), h('kbd', null, 'S')), h('dd', null, 'Save now (files also save by themselves)'),
         h('dt', null, h('kbd', null, mod), h('kbd', null, 'F')), h('dd', null, 'Find in file'),
         h('dt', null, h('kbd', null, mod), h('kbd', null, 'Enter')), h('dd', null, 'Run')));
-    this.el = h('div', { class: 'editor' }, this.tabsBar, this.bannerHost, h('div', { class: 'editor-body' }, this.viewHost, this.empty));
+    this.el = h('div', { class: 'editor' }, this.tabsBar, this.bannerHost, h('div', { class: 'editor-body' }, this.viewHost, this.viewerHost, this.empty));
     this.view = new EditorView({ parent: this.viewHost, state: EditorState.create({ doc: '' }) });
     this.viewHost.hidden = true;
     // A hook for browser tests: the whole text, not only the lines CodeMirror has rendered.
@@ -160,6 +165,7 @@ export class Editor {
   }
 
   private async load(tab: FileTab, quiet = false): Promise<void> {
+    if (this.opts.binaryView?.isImage(tab.path)) { this.showViewer(tab); return; }
     try {
       const reply = await this.opts.session.request<{ content: string; version: string }>('fs.read', { path: tab.path });
       if (!this.tabs.includes(tab)) return;
@@ -177,12 +183,20 @@ export class Editor {
       const err = e as ProtocolError;
       const name = basename(tab.path);
       if (quiet) { /* a remembered tab whose file is gone */ }
+      else if (err.code === 'binary' && this.opts.binaryView) { this.showViewer(tab); return; }
       else if (err.code === 'binary') toast('info', `${name} is a binary file`, 'Binary files cannot be edited here.');
       else if (err.code === 'too_large') toast('error', `${name} is too large to edit`, err.message);
       else if (err.code === 'is_a_dir') { /* a folder: nothing to open */ }
       else toastError(`Could not open ${name}`, err);
       this.drop(tab);
     }
+  }
+
+  private showViewer(tab: FileTab): void {
+    tab.viewer = this.opts.binaryView!.view(tab.path);
+    tab.loaded = true;
+    if (this.active === tab) this.showActive();
+    this.renderTabState(tab);
   }
 
   private createState(tab: FileTab, content: string): EditorState {
@@ -333,7 +347,7 @@ export class Editor {
 
   /** Reads the file again: reloads a clean tab, flags a dirty one whose file changed. */
   private async checkDisk(tab: FileTab, forceReload = false): Promise<void> {
-    if (!tab.loaded) return;
+    if (!tab.loaded || tab.viewer) return;
     try {
       const reply = await this.opts.session.request<{ content: string; version: string }>('fs.read', { path: tab.path });
       if (!this.tabs.includes(tab)) return;
@@ -458,7 +472,8 @@ export class Editor {
 
   private showActive(): void {
     const tab = this.active;
-    this.viewHost.hidden = !tab;
+    this.viewHost.hidden = !tab || !!tab.viewer;
+    this.viewerHost.replaceChildren(...(tab?.viewer ? [tab.viewer] : []));
     this.empty.hidden = !!tab;
     if (tab) {
       this.view.setState(tab.state);

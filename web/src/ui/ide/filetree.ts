@@ -27,6 +27,9 @@ export interface FileTreeOptions {
   onRenamed: (from: string, to: string) => void;
   onDeleted: (path: string) => void;
   onExpandedChanged: (expanded: string[]) => void;
+  /** More buttons for the head (upload), and more menu items for a row or the blank space (download). */
+  actions?: HTMLElement[];
+  menuItems?: (row: { path: string; type: FsEntry['type'] } | null) => MenuItem[];
 }
 
 const compareEntries = (a: FsEntry, b: FsEntry) => {
@@ -61,7 +64,7 @@ export class FileTree {
     this.el = h('div', { class: 'sidebar' },
       h('div', { class: 'pane-head' },
         h('span', { class: 'pane-title' }, 'Files'),
-        h('div', { class: 'pane-actions' },
+        h('div', { class: 'pane-actions' }, ...(opts.actions ?? []),
           h('button', { class: 'icon-button sm', title: 'New file', 'aria-label': 'New file', testid: 'tree-new-file', onclick: () => this.startCreate('file', this.targetDir()) }, icon('filePlus', 15)),
           h('button', { class: 'icon-button sm', title: 'New folder', 'aria-label': 'New folder', testid: 'tree-new-folder', onclick: () => this.startCreate('dir', this.targetDir()) }, icon('folderPlus', 15)),
           h('button', { class: 'icon-button sm', title: 'Refresh', 'aria-label': 'Refresh', onclick: () => void this.resync() }, icon('refresh', 14)),
@@ -153,7 +156,8 @@ export class FileTree {
     this.render();
   }
 
-  private targetDir(): string {
+  /** The folder a new entry or an upload goes into: the selected folder, or the selected file's. */
+  targetDir(): string {
     const sel = this.selected;
     if (!sel) return '';
     const entry = this.entryOf(sel);
@@ -258,6 +262,14 @@ export class FileTree {
     }
   }
 
+  /** Follows a move made elsewhere (a drag and drop): the tree and the editor's tabs. */
+  applyMove(from: string, to: string): void {
+    this.moveLocal(from, to, this.entryOf(from)?.type ?? 'file');
+    this.selected = to;
+    this.opts.onRenamed(from, to);
+    this.render();
+  }
+
   private moveLocal(from: string, to: string, type: FsEntry['type']): void {
     const moved = new Map<string, DirState>();
     for (const [key, value] of this.dirs) if (key !== '' && isWithin(key, from)) moved.set(rebase(key, from, to), value);
@@ -307,7 +319,8 @@ export class FileTree {
         '-',
         { label: 'Copy path', icon: 'code', run: () => void navigator.clipboard?.writeText(row.path) });
     }
-    showMenu(x, y, items);
+    const more = this.opts.menuItems?.(row) ?? [];
+    showMenu(x, y, more.length ? [...items, '-', ...more] : items);
   }
 
   // ---- rendering ------------------------------------------------------------------------------------------
@@ -383,7 +396,7 @@ export class FileTree {
       class: { 'tree-row': true, dir: isDir, selected: this.selected === row.path, active: this.activeFile === row.path },
       role: 'treeitem', 'aria-expanded': isDir ? String(open) : undefined, 'aria-level': String(row.depth + 1),
       testid: `file-${row.path}`, dataset: { path: row.path, type: row.type },
-      style: `--depth:${row.depth}`, title: row.path,
+      style: `--depth:${row.depth}`, title: row.path, draggable: renaming ? undefined : 'true',
       onclick: () => {
         this.selected = row.path;
         if (renaming) return;

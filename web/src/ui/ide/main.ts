@@ -14,6 +14,7 @@ import { templateTile } from '../lib/fileicons';
 import { ConnState, HelloEvent, ProtocolError, RunState, Session } from './session';
 import { StartProgress, notFoundView, forbiddenView } from './startup';
 import { FileTree } from './filetree';
+import { fileHooks } from './filehooks';
 import { Editor, EditorStatus, SaveState } from './editor';
 import { BottomPanel } from './panel';
 import { Preview } from './preview';
@@ -122,7 +123,9 @@ class Ide {
       beforeReconnect: (failures, neverOpened) => this.beforeReconnect(failures, neverOpened),
     });
 
+    const files = fileHooks(slug, this.session);
     this.tree = new FileTree({
+      ...files.tree,
       session: this.session,
       onOpen: (path) => void this.editor.open(path),
       onRenamed: (from, to) => this.editor.renamed(from, to),
@@ -134,7 +137,9 @@ class Ide {
       onStatus: (s) => { this.editorStatus = s; this.renderStatus(); },
       onTabsChanged: (tabs, active) => { if (this.booted) remember(slug, { tabs, active }); },
       onActivate: (path) => this.tree.setActive(path),
+      binaryView: files.binaryView,
     });
+    files.attach(this.tree);
     this.panel = new BottomPanel({ session: this.session, onRunState: (state) => this.setRunState(state) });
     this.preview = new Preview(() => void this.run(), (v) => this.changeVisibility(v));
 

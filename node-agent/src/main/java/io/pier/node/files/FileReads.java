@@ -80,10 +80,15 @@ public final class FileReads {
 
   /**
    * Streams a regular file (or the range {@code rangeHeader} asks for) into {@code out}: the size is the file's when
-   * it was opened; a file that shrinks meanwhile breaks the transfer off instead of sending less than announced.
+   * it was opened; a file that shrinks meanwhile breaks the transfer off instead of sending less than announced. With
+   * {@code attachment}, the browser is told to save it under its name.
    */
   public static void download(
-      WorkspaceTree tree, String path, String rangeHeader, ResponseBodyStream out)
+      WorkspaceTree tree,
+      String path,
+      String rangeHeader,
+      boolean attachment,
+      ResponseBodyStream out)
       throws IOException {
     try (OpenFile file = tree.open(path)) {
       long size = file.size();
@@ -106,6 +111,8 @@ public final class FileReads {
                 .putHeader("Accept-Ranges", "bytes")
                 .putHeader("Last-Modified", modified);
             range.ifPresent(r -> response.putHeader("Content-Range", r.contentRange(size)));
+            if (attachment)
+              response.putHeader("Content-Disposition", Attachment.disposition(path, path));
           });
       InputStream in = file.stream();
       if (range.isPresent()) {

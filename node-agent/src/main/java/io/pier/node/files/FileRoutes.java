@@ -159,7 +159,12 @@ public final class FileRoutes {
               return transfers.run(
                   context,
                   () -> {
-                    FileReads.download(tree, path, ctx.request().getHeader("Range"), out);
+                    FileReads.download(
+                        tree,
+                        path,
+                        ctx.request().getHeader("Range"),
+                        "true".equals(ctx.request().getParam("download")),
+                        out);
                     return (JsonObject) null;
                   });
             })
@@ -281,11 +286,7 @@ public final class FileRoutes {
                               .putHeader("Content-Type", format.contentType)
                               .putHeader(
                                   "Content-Disposition",
-                                  "attachment; filename=\""
-                                      + name.replaceAll("[^A-Za-z0-9._-]", "_")
-                                      + "."
-                                      + format.extension
-                                      + "\""));
+                                  Attachment.disposition(name + "." + format.extension, "")));
                   download.write(folder, format, out);
                   out.finish();
                   return null;

@@ -87,7 +87,7 @@ public final class EnvdFiles implements Handler<RoutingContext> {
                 .run(
                     context,
                     () -> {
-                      FileReads.download(repl.files().tree(), path.relative(), range, out);
+                      FileReads.download(repl.files().tree(), path.relative(), range, false, out);
                       return null;
                     })
                 .onFailure(e -> failed(ctx, e, path.relative(), null)));
