@@ -146,7 +146,8 @@ final class FileOperations {
                                       .put("line", h.line())
                                       .put("column", h.column())
                                       .put("length", h.length())
-                                      .put("preview", h.preview()))
+                                      .put("preview", h.preview())
+                                      .put("previewColumn", h.previewColumn()))
                           .toList()))
               .put("truncated", found.truncated());
         });

@@ -45,7 +45,8 @@ final class WorkspaceSearch {
   /** Bytes read to tell a binary file (one with a NUL) from text, as grep does. */
   private static final int BINARY_PROBE = 8 * 1024;
 
-  record Hit(String path, int line, int column, int length, String preview) {}
+  /** {@code previewColumn}: where the match starts in {@code preview}, which may start after the line's start. */
+  record Hit(String path, int line, int column, int length, String preview, int previewColumn) {}
 
   record Found(List<Hit> hits, boolean truncated) {}
 
@@ -157,20 +158,21 @@ final class WorkspaceSearch {
       Matcher m = query.matcher(line, deadline);
       while (m.find() && hits.size() <= MAX_HITS) {
         if (m.end() == m.start()) break;
+        int from = previewStart(line, m.start());
+        String preview = line.substring(from, Math.min(line.length(), from + MAX_PREVIEW_CHARS));
         hits.add(
-            new Hit(path, lineNumber, m.start(), m.end() - m.start(), preview(line, m.start())));
+            new Hit(path, lineNumber, m.start(), m.end() - m.start(), preview, m.start() - from));
       }
       if (end == text.length()) break;
       start = end + 1;
     }
   }
 
-  /** The line around a match, at most {@link #MAX_PREVIEW_CHARS} long, leading spaces left out. */
-  static String preview(String line, int column) {
+  /** Where a match's preview starts: after leading spaces, and shortly before a match far into a long line. */
+  static int previewStart(String line, int column) {
     int from = 0;
     while (from < column && Character.isWhitespace(line.charAt(from))) from++;
     if (column - from > MAX_PREVIEW_CHARS / 2) from = column - MAX_PREVIEW_CHARS / 4;
-    int to = Math.min(line.length(), from + MAX_PREVIEW_CHARS);
-    return line.substring(from, to);
+    return from;
   }
 }

@@ -40,8 +40,8 @@ class WorkspaceSearchTest {
     Files.writeString(workspace.resolve("b.txt"), "no match here");
     List<WorkspaceSearch.Hit> hits = hits("needle", false, true);
     assertEquals(2, hits.size());
-    assertEquals(new WorkspaceSearch.Hit("src/a.js", 2, 8, 6, "let needle = 1;"), hits.get(0));
-    assertEquals(new WorkspaceSearch.Hit("src/a.js", 3, 6, 6, "three needle"), hits.get(1));
+    assertEquals(new WorkspaceSearch.Hit("src/a.js", 2, 8, 6, "let needle = 1;", 4), hits.get(0));
+    assertEquals(new WorkspaceSearch.Hit("src/a.js", 3, 6, 6, "three needle", 6), hits.get(1));
   }
 
   @Test
@@ -78,7 +78,8 @@ class WorkspaceSearchTest {
     WorkspaceSearch.Hit far = hits("target", false, true).get(0);
     assertEquals(5000, far.column());
     assertTrue(far.preview().length() <= WorkspaceSearch.MAX_PREVIEW_CHARS);
-    assertTrue(far.preview().contains("target"));
+    assertEquals(
+        "target", far.preview().substring(far.previewColumn(), far.previewColumn() + far.length()));
   }
 
   @Test
