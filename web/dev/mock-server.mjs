@@ -616,6 +616,30 @@ function handle(r, ws, msg, reply, error) {
       reply({});
       return fsEvent([{ path: p, type: 'dir', kind: 'deleted' }]);
     }
+    case 'fs.search': {
+      // As the node-agent's: literal or regex, case flag, hits capped, node_modules/.git and binary files skipped.
+      if (!need('query')) return;
+      if (!msg.query || msg.query.length > 256) return error('bad_request', 'the query must be 1..256 characters');
+      let re;
+      try {
+        re = new RegExp(msg.regex ? msg.query : msg.query.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), msg.caseSensitive === false ? 'gi' : 'g');
+      } catch (e) { return error('bad_request', `"query" is not a valid regular expression: ${e.message}`); }
+      const hits = [];
+      for (const [path, content] of [...r.files].sort(([a], [b]) => (a < b ? -1 : 1))) {
+        if (/(^|\/)(node_modules|\.git)\//.test(path) || content.includes('\0')) continue;
+        content.split('\n').forEach((text, i) => {
+          for (const m of text.replace(/\r$/, '').matchAll(re)) {
+            if (!m[0] || hits.length > 1000) break;
+            hits.push({ path, line: i + 1, column: m.index, length: m[0].length, preview: text.slice(0, 200), previewColumn: m.index });
+          }
+        });
+      }
+      return reply({ hits: hits.slice(0, 1000), truncated: hits.length > 1000 });
+    }
+    case 'fs.files': {
+      const paths = [...r.files.keys()].filter((p) => !/(^|\/)(node_modules|\.git)\//.test(p)).sort();
+      return reply({ paths: paths.slice(0, 20000), truncated: paths.length > 20000 });
+    }
     case 'term.open': {
       if (!need('cols', 'rows')) return;
       if (r.terminals.size >= MAX_TERMINALS) return error('too_many_terminals', 'a repl can have 8 terminals');

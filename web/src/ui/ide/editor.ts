@@ -164,6 +164,18 @@ export class Editor {
     return p;
   }
 
+  /** Opens a file and selects `length` characters at `line` (1-based) and `column` (0-based): a search hit. */
+  async openAt(path: string, line: number, column: number, length: number): Promise<void> {
+    await this.open(path);
+    const tab = this.find(path);
+    if (!tab?.loaded || this.active !== tab) return;
+    const doc = tab.state.doc;
+    const at = doc.line(Math.min(Math.max(1, line), doc.lines));
+    const from = Math.min(at.from + column, at.to);
+    this.dispatch(tab, { selection: { anchor: from, head: Math.min(from + length, at.to) }, effects: EditorView.scrollIntoView(from, { y: 'center' }) });
+    this.view.focus();
+  }
+
   private async load(tab: FileTab, quiet = false): Promise<void> {
     if (this.opts.binaryView?.isImage(tab.path)) { this.showViewer(tab); return; }
     try {

@@ -22,6 +22,7 @@ import { splitter } from './splitter';
 import { recall, remember } from './persist';
 import { initColorScheme, schemeSwitch } from '../lib/colorscheme';
 import { NarrowLayout } from './narrow';
+import { Finding } from './finding';
 
 const slug = decodeURIComponent(location.pathname.replace(/^\/ide\/?/, '').split('/')[0] ?? '');
 const app = document.getElementById('app')!;
@@ -141,6 +142,11 @@ class Ide {
     });
     files.attach(this.tree);
     this.panel = new BottomPanel({ session: this.session, onRunState: (state) => this.setRunState(state) });
+    const finding = new Finding({
+      session: this.session, tree: this.tree.el, openFile: (path) => void this.editor.open(path),
+      openHit: (hit) => void this.editor.openAt(hit.path, hit.line, hit.column, hit.length),
+      actions: { run: () => void this.run(), stop: () => void this.stop(), newTerminal: () => void this.panel.openTerminal(), saveAll: () => this.editor.saveAll() },
+    });
     this.preview = new Preview(() => void this.run(), (v) => this.changeVisibility(v));
 
     this.conn = h('button', {
@@ -186,7 +192,7 @@ class Ide {
       splitter({ host: center, variable: '--panel-h', axis: 'y', direction: -1, initial: 260, min: 90, max: () => Math.max(120, center.clientHeight - 120), onResize: relayout, testid: 'split-panel' }),
       this.panel.el);
     main.append(
-      this.tree.el,
+      finding.sidebar,
       splitter({ host: main, variable: '--tree-w', axis: 'x', direction: 1, initial: 240, min: 160, max: () => Math.max(200, window.innerWidth * 0.35), onResize: relayout, testid: 'split-tree' }),
       center,
       splitter({ host: main, variable: '--preview-w', axis: 'x', direction: -1, initial: Math.round(Math.min(560, window.innerWidth * 0.34)), min: 240, max: () => Math.max(280, window.innerWidth * 0.6), onResize: relayout, testid: 'split-preview' }),

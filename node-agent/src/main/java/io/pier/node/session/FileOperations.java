@@ -129,6 +129,40 @@ final class FileOperations {
         .map(type -> changed(new FileChange(path, type, "deleted", null)));
   }
 
+  Future<JsonObject> search(JsonObject r) {
+    SearchQuery query = SearchQuery.of(r);
+    return blocking(
+        () -> {
+          WorkspaceSearch.Found found = new WorkspaceSearch(files.tree()).search(query);
+          return new JsonObject()
+              .put(
+                  "hits",
+                  new JsonArray(
+                      found.hits().stream()
+                          .map(
+                              h ->
+                                  new JsonObject()
+                                      .put("path", h.path())
+                                      .put("line", h.line())
+                                      .put("column", h.column())
+                                      .put("length", h.length())
+                                      .put("preview", h.preview())
+                                      .put("previewColumn", h.previewColumn()))
+                          .toList()))
+              .put("truncated", found.truncated());
+        });
+  }
+
+  Future<JsonObject> names(JsonObject r) {
+    return blocking(
+        () -> {
+          WorkspaceSearch.Names names = new WorkspaceSearch(files.tree()).names();
+          return new JsonObject()
+              .put("paths", new JsonArray(names.paths()))
+              .put("truncated", names.truncated());
+        });
+  }
+
   /** Journals the change for storage before the session is told it is saved. */
   private <T> T saving(List<String> paths, T result) {
     repl.saved(paths);

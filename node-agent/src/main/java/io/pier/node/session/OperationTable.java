@@ -25,6 +25,8 @@ final class OperationTable {
     ops.put("fs.create", files::create);
     ops.put("fs.rename", files::rename);
     ops.put("fs.delete", files::delete);
+    ops.put("fs.search", files::search);
+    ops.put("fs.files", files::names);
     ops.put("term.open", terminals::open);
     ops.put("term.attach", terminals::attach);
     ops.put("term.resize", terminals::resize);
