@@ -68,7 +68,15 @@ export interface NewRepl {
   labels?: Labels;
   timeoutS?: number;
   onTimeout?: OnTimeout;
+  title?: Title;
+  description?: Description;
 }
+
+/** What its owner calls the repl: at most 80 characters on one line, trimmed; blank or null: none (400 invalid_title otherwise). */
+export type Title = string | null;
+
+/** What the repl is: at most 500 characters, line breaks allowed, trimmed; blank or null: none (400 invalid_description otherwise). */
+export type Description = string | null;
 
 export interface Limits {
   cpus: number;
@@ -91,6 +99,7 @@ export interface Repl {
   state: ReplState;
   node?: string | null;
   createdAt: string;
+  /** When it was last started, stopped or used (an IDE session, an owner's API call on it); moved at most once a minute. */
   lastActiveAt: string;
   limits: Limits;
   visibility: Visibility;
@@ -98,6 +107,8 @@ export interface Repl {
   lifetime?: Lifetime | null;
   previewUrl: string;
   ideUrl: string;
+  title?: string | null;
+  description?: string | null;
 }
 
 export interface EnvVar {

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +22,9 @@ import org.slf4j.LoggerFactory;
  */
 final class ReplChanges {
   private static final Logger LOG = LoggerFactory.getLogger(ReplChanges.class);
+
+  /** How far a repl's last-active time may lag its last use. */
+  static final Duration ACTIVITY_STEP = Duration.ofMinutes(1);
 
   private final ClusterState cluster;
   private final ReplRegistry registry;
@@ -49,6 +53,47 @@ final class ReplChanges {
   Future<ReplRecord> setLabels(String slug, Map<String, String> labels) {
     return change(
         slug, current -> current.labels().equals(labels) ? null : current.withLabels(labels));
+  }
+
+  /** Gives the repl a title and a description, each null for none. */
+  Future<ReplRecord> setNames(String slug, String title, String description) {
+    return change(
+        slug,
+        current ->
+            Objects.equals(current.title(), title)
+                    && Objects.equals(current.description(), description)
+                ? null
+                : current.withNames(title, description));
+  }
+
+  /**
+   * Moves the repl's last-active time to now if it is older than {@link #ACTIVITY_STEP}: use is noted often (every API
+   * call on the repl), written rarely.
+   */
+  Future<ReplRecord> touch(String slug) {
+    Instant now = clock.instant();
+    boolean[] moved = {false};
+    return cluster
+        .repls()
+        .update(
+            slug,
+            current -> {
+              if (current == null) throw ReplRegistry.unknown(slug);
+              // A repl being created gets its times from its creation.
+              if (current.state() == ReplState.CREATING
+                  || current.lastActiveAt().plus(ACTIVITY_STEP).isAfter(now)) return null;
+              moved[0] = true;
+              return current.withLastActive(now);
+            })
+        .compose(
+            r ->
+                !moved[0]
+                    ? Future.succeededFuture(r)
+                    : registry.blocking(
+                        () -> {
+                          registry.persist(r);
+                          return r;
+                        }));
   }
 
   /**

@@ -102,7 +102,8 @@ public final class ReplService {
    */
   public Future<ReplRecord> create(
       String template, String owner, Visibility visibility, boolean capped) {
-    return create(template, owner, new NewRepl(visibility, Map.of(), null, null), capped);
+    return create(
+        template, owner, new NewRepl(visibility, Map.of(), null, null, null, null), capped);
   }
 
   /**
@@ -113,7 +114,18 @@ public final class ReplService {
       Visibility visibility,
       Map<String, String> labels,
       Duration timeout,
-      Lifetime.OnTimeout onTimeout) {
+      Lifetime.OnTimeout onTimeout,
+      String title,
+      String description) {
+    /** Without a title or description. */
+    public NewRepl(
+        Visibility visibility,
+        Map<String, String> labels,
+        Duration timeout,
+        Lifetime.OnTimeout onTimeout) {
+      this(visibility, labels, timeout, onTimeout, null, null);
+    }
+
     public NewRepl {
       if (visibility == null) visibility = Visibility.PUBLIC;
       labels = labels == null ? Map.of() : Map.copyOf(labels);
@@ -154,7 +166,9 @@ public final class ReplService {
             settings.labels(),
             settings.timeout() == null
                 ? null
-                : Lifetime.startingAt(clock.instant(), settings.timeout(), settings.onTimeout()));
+                : Lifetime.startingAt(clock.instant(), settings.timeout(), settings.onTimeout()),
+            settings.title(),
+            settings.description());
     return cluster
         .repls()
         .putIfAbsent(slug, creating)
@@ -229,6 +243,16 @@ public final class ReplService {
   /** Replaces the repl's labels ({@link ReplChanges}). */
   public Future<ReplRecord> setLabels(String slug, Map<String, String> labels) {
     return changes.setLabels(slug, labels);
+  }
+
+  /** Gives the repl a title and a description (null: none) ({@link ReplChanges}). */
+  public Future<ReplRecord> setNames(String slug, String title, String description) {
+    return changes.setNames(slug, title, description);
+  }
+
+  /** Notes that the repl is being used now; moves its last-active time at most once a minute. */
+  public Future<ReplRecord> touch(String slug) {
+    return changes.touch(slug);
   }
 
   /** Gives the repl a timeout counted from now, or none ({@link ReplChanges}). */

@@ -12,6 +12,10 @@ import java.util.Map;
  * @param visibility who may open its preview; a record stored before previews could be private reads as public
  * @param labels     names and values its owner gave it to find it again ({@link Labels}); never null
  * @param lifetime   how long it may run before the scheduler stops (or deletes) it; null: as long as it is used
+ * @param lastActiveAt when it was last started, stopped or used (an IDE session, an API call on it); moved at most
+ *                     about once a minute by use
+ * @param title       the name its owner gave it ({@link ReplNames}); null: none, it goes by its slug
+ * @param description what its owner says it is ({@link ReplNames}); null: none
  */
 public record ReplRecord(
     String slug,
@@ -24,11 +28,42 @@ public record ReplRecord(
     Limits limits,
     Visibility visibility,
     Map<String, String> labels,
-    Lifetime lifetime) {
+    Lifetime lifetime,
+    String title,
+    String description) {
 
   public ReplRecord {
     if (visibility == null) visibility = Visibility.PUBLIC;
     labels = labels == null ? Map.of() : Map.copyOf(labels);
+  }
+
+  /** A record without a title or description. */
+  public ReplRecord(
+      String slug,
+      String template,
+      String owner,
+      ReplState state,
+      String nodeId,
+      Instant createdAt,
+      Instant lastActiveAt,
+      Limits limits,
+      Visibility visibility,
+      Map<String, String> labels,
+      Lifetime lifetime) {
+    this(
+        slug,
+        template,
+        owner,
+        state,
+        nodeId,
+        createdAt,
+        lastActiveAt,
+        limits,
+        visibility,
+        labels,
+        lifetime,
+        null,
+        null);
   }
 
   /** A record without labels or lifetime. */
@@ -81,7 +116,9 @@ public record ReplRecord(
         limits,
         visibility,
         labels,
-        lifetime);
+        lifetime,
+        title,
+        description);
   }
 
   public ReplRecord withVisibility(Visibility newVisibility) {
@@ -96,7 +133,9 @@ public record ReplRecord(
         limits,
         newVisibility,
         labels,
-        lifetime);
+        lifetime,
+        title,
+        description);
   }
 
   public ReplRecord withLabels(Map<String, String> newLabels) {
@@ -111,7 +150,9 @@ public record ReplRecord(
         limits,
         visibility,
         newLabels,
-        lifetime);
+        lifetime,
+        title,
+        description);
   }
 
   /** @param newLifetime null: no timeout */
@@ -127,7 +168,45 @@ public record ReplRecord(
         limits,
         visibility,
         labels,
-        newLifetime);
+        newLifetime,
+        title,
+        description);
+  }
+
+  /** @param newTitle null: none; @param newDescription null: none */
+  public ReplRecord withNames(String newTitle, String newDescription) {
+    return new ReplRecord(
+        slug,
+        template,
+        owner,
+        state,
+        nodeId,
+        createdAt,
+        lastActiveAt,
+        limits,
+        visibility,
+        labels,
+        lifetime,
+        newTitle,
+        newDescription);
+  }
+
+  /** The record as last used at {@code when}. */
+  public ReplRecord withLastActive(Instant when) {
+    return new ReplRecord(
+        slug,
+        template,
+        owner,
+        state,
+        nodeId,
+        createdAt,
+        when,
+        limits,
+        visibility,
+        labels,
+        lifetime,
+        title,
+        description);
   }
 
   public boolean isPrivate() {
@@ -146,7 +225,9 @@ public record ReplRecord(
         .put("limits", limits.toJson())
         .put("visibility", visibility.wire())
         .put("labels", Labels.toJson(labels))
-        .put("lifetime", lifetime == null ? null : lifetime.toJson());
+        .put("lifetime", lifetime == null ? null : lifetime.toJson())
+        .put("title", title)
+        .put("description", description);
   }
 
   /** The durable part, as stored in {@code repl.json}. */
@@ -174,6 +255,8 @@ public record ReplRecord(
         Limits.fromJson(json.getJsonObject("limits")),
         visibility == null ? Visibility.PUBLIC : Visibility.fromWire(visibility),
         labels == null ? Map.of() : Labels.fromJson(labels),
-        lifetime == null ? null : Lifetime.fromJson(lifetime));
+        lifetime == null ? null : Lifetime.fromJson(lifetime),
+        json.getString("title"),
+        json.getString("description"));
   }
 }

@@ -7,6 +7,7 @@ import io.pier.common.repl.Slugs;
 import io.pier.scheduler.ReplService;
 import io.pier.scheduler.auth.AuthApi;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.Function;
@@ -43,7 +44,18 @@ final class OwnedRepls {
                 record -> {
                   AuthApi.requireOwner(caller, record.owner());
                   return action.apply(slug);
-                }));
+                })
+            .onSuccess(done -> noteUse(ctx, slug)));
+  }
+
+  /**
+   * An owner's call on a repl is use of it (the IDE reads its repl when it opens, and calls these routes while it
+   * works): its last-active time moves, at most once a minute. Noted after the action, so the two never race to write
+   * {@code repl.json}; a failure to note it only loses a timestamp.
+   */
+  private void noteUse(RoutingContext ctx, String slug) {
+    if (ctx.request().method() == HttpMethod.DELETE) return;
+    repls.touch(slug).onFailure(err -> LOG.debug("could not note use of {}", slug, err));
   }
 
   /** Answers the JSON {@code result} completes with, or its error (logged when it is no API error). */

@@ -3,6 +3,7 @@ package io.pier.scheduler.api;
 import io.pier.common.http.ApiException;
 import io.pier.common.repl.Labels;
 import io.pier.common.repl.Lifetime;
+import io.pier.common.repl.ReplNames;
 import io.pier.common.repl.Visibility;
 import io.pier.scheduler.ReplService;
 import io.vertx.core.json.JsonObject;
@@ -18,10 +19,10 @@ import java.util.Set;
 final class ReplSettingsBodies {
   /** The fields {@code POST /api/repls} takes. */
   static final Set<String> CREATE_FIELDS =
-      Set.of("template", "visibility", "labels", "timeoutS", "onTimeout");
+      Set.of("template", "visibility", "labels", "timeoutS", "onTimeout", "title", "description");
 
   /** The fields {@code PATCH /api/repls/<slug>} takes. */
-  static final Set<String> PATCH_FIELDS = Set.of("visibility", "labels");
+  static final Set<String> PATCH_FIELDS = Set.of("visibility", "labels", "title", "description");
 
   private ReplSettingsBodies() {}
 
@@ -39,7 +40,10 @@ final class ReplSettingsBodies {
       throw ApiException.badRequest(
           "invalid_request", "\"onTimeout\" needs a \"timeoutS\" to go with it");
     }
-    return new ReplService.NewRepl(visibility, labels, timeout, onTimeout);
+    String title = body.containsKey("title") ? title(body.getValue("title")) : null;
+    String description =
+        body.containsKey("description") ? description(body.getValue("description")) : null;
+    return new ReplService.NewRepl(visibility, labels, timeout, onTimeout, title, description);
   }
 
   /** @throws ApiException 400 for a field the request may not send */
@@ -104,5 +108,30 @@ final class ReplSettingsBodies {
     }
     throw ApiException.badRequest(
         "invalid_request", "\"onTimeout\" must be \"stop\" or \"delete\"");
+  }
+
+  /** A title: a string (blank or null clears it) within {@link ReplNames}' limits. */
+  static String title(Object value) {
+    if (value != null && !(value instanceof String)) {
+      throw ApiException.badRequest("invalid_title", "\"title\" must be a string or null");
+    }
+    try {
+      return ReplNames.title((String) value);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("invalid_title", e.getMessage());
+    }
+  }
+
+  /** A description: a string (blank or null clears it) within {@link ReplNames}' limits. */
+  static String description(Object value) {
+    if (value != null && !(value instanceof String)) {
+      throw ApiException.badRequest(
+          "invalid_description", "\"description\" must be a string or null");
+    }
+    try {
+      return ReplNames.description((String) value);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("invalid_description", e.getMessage());
+    }
   }
 }

@@ -235,7 +235,8 @@ public final class SchedulerApi {
     return !caller.admin() || caller.isService();
   }
 
-  /** {@code PATCH /api/repls/<slug>}: changes what may be changed of a repl: its preview's visibility, its labels. */
+  /** {@code PATCH /api/repls/<slug>}: changes what may be changed of a repl: its preview's visibility, its labels, its title and description.
+   */
   private void patch(RoutingContext ctx) {
     JsonObject body;
     try {
@@ -256,11 +257,16 @@ public final class SchedulerApi {
           ctx,
           400,
           "invalid_request",
-          "nothing to change; send {\"visibility\":\"public\"|\"private\"} or {\"labels\":{...}}");
+          "nothing to change; send {\"visibility\":\"public\"|\"private\"}, {\"labels\":{...}},"
+              + " {\"title\":\"...\"} or {\"description\":\"...\"}");
       return;
     }
     Visibility visibility;
     Map<String, String> labels;
+    boolean newTitle = body.containsKey("title");
+    boolean newDescription = body.containsKey("description");
+    String title;
+    String description;
     try {
       ReplSettingsBodies.unknownFields(body, ReplSettingsBodies.PATCH_FIELDS);
       visibility =
@@ -269,6 +275,8 @@ public final class SchedulerApi {
               : null;
       labels =
           body.containsKey("labels") ? ReplSettingsBodies.labels(body.getValue("labels")) : null;
+      title = ReplSettingsBodies.title(body.getValue("title"));
+      description = ReplSettingsBodies.description(body.getValue("description"));
     } catch (ApiException e) {
       fail(ctx, e);
       return;
@@ -279,6 +287,14 @@ public final class SchedulerApi {
             (visibility == null ? repls.get(slug) : repls.setVisibility(slug, visibility))
                 .compose(
                     r -> labels == null ? Future.succeededFuture(r) : repls.setLabels(slug, labels))
+                .compose(
+                    r ->
+                        !newTitle && !newDescription
+                            ? Future.succeededFuture(r)
+                            : repls.setNames(
+                                slug,
+                                newTitle ? title : r.title(),
+                                newDescription ? description : r.description()))
                 .map(views::repl));
   }
 

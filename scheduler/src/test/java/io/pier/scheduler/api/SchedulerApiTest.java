@@ -1336,4 +1336,100 @@ class SchedulerApiTest {
             "application/x-www-form-urlencoded");
     assertEquals(201, created.statusCode(), created.body());
   }
+
+  // ---- titles and descriptions ----
+
+  @Test
+  void aTitleAndDescriptionAreSetAtCreateChangedByPatchAndSurviveARestart() throws Exception {
+    HttpResponse<String> created =
+        send(
+            "POST",
+            "/api/repls",
+            "{\"template\":\"node\",\"title\":\"  Shop  \",\"description\":\"A little shop\"}");
+    assertEquals(201, created.statusCode(), created.body());
+    JsonObject repl = new JsonObject(created.body());
+    String slug = repl.getString("slug");
+    assertEquals("Shop", repl.getString("title"));
+    assertEquals("A little shop", repl.getString("description"));
+
+    HttpResponse<String> renamed =
+        send("PATCH", "/api/repls/" + slug, "{\"title\":\"Corner shop\"}");
+    assertEquals(200, renamed.statusCode(), renamed.body());
+    assertEquals("Corner shop", new JsonObject(renamed.body()).getString("title"));
+    assertEquals(
+        "A little shop",
+        new JsonObject(renamed.body()).getString("description"),
+        "a PATCH of the title keeps the description");
+    JsonObject listed =
+        new JsonObject(send("GET", "/api/repls", null).body())
+            .getJsonArray("repls")
+            .getJsonObject(0);
+    assertEquals("Corner shop", listed.getString("title"));
+
+    await(f.cluster.repls().remove(slug)); // the whole cluster restarted
+    await(f.recovery.recover());
+    JsonObject recovered = new JsonObject(send("GET", "/api/repls/" + slug, null).body());
+    assertEquals("Corner shop", recovered.getString("title"));
+    assertEquals("A little shop", recovered.getString("description"));
+
+    HttpResponse<String> cleared =
+        send("PATCH", "/api/repls/" + slug, "{\"title\":\"\",\"description\":null}");
+    assertEquals(200, cleared.statusCode(), cleared.body());
+    assertEquals(null, new JsonObject(cleared.body()).getString("title"));
+    assertEquals(null, new JsonObject(cleared.body()).getString("description"));
+  }
+
+  @Test
+  void aBadTitleOrDescriptionIs400NamingTheField() throws Exception {
+    String slug = createNode().getString("slug");
+    JsonObject tooLong =
+        assertError(
+            send("PATCH", "/api/repls/" + slug, "{\"title\":\"" + "x".repeat(81) + "\"}"),
+            400,
+            "invalid_title");
+    assertTrue(tooLong.getString("message").contains("\"title\""), tooLong.encode());
+    assertError(
+        send("PATCH", "/api/repls/" + slug, "{\"title\":\"two\\nlines\"}"), 400, "invalid_title");
+    assertError(send("PATCH", "/api/repls/" + slug, "{\"title\":7}"), 400, "invalid_title");
+    assertError(
+        send("PATCH", "/api/repls/" + slug, "{\"description\":\"" + "d".repeat(501) + "\"}"),
+        400,
+        "invalid_description");
+    assertError(
+        send("POST", "/api/repls", "{\"template\":\"node\",\"title\":\"" + "x".repeat(81) + "\"}"),
+        400,
+        "invalid_title");
+  }
+
+  @Test
+  void onlyTheOwnerRenamesARepl() throws Exception {
+    String slug = createNode().getString("slug");
+    bearer = tokens.issue("mallory", false, Duration.ofHours(1));
+    assertError(send("PATCH", "/api/repls/" + slug, "{\"title\":\"mine\"}"), 403, "forbidden");
+    assertError(
+        send("PATCH", "/api/repls/calm-otter-999999", "{\"title\":\"x\"}"), 404, "unknown_repl");
+  }
+
+  @Test
+  void useMovesAReplsLastActiveTimeAtMostOnceAMinuteAndItIsStored() throws Exception {
+    JsonObject repl = createNode();
+    String slug = repl.getString("slug");
+    String created = repl.getString("lastActiveAt");
+    f.clock.advance(Duration.ofSeconds(30));
+    await(f.service.touch(slug));
+    assertEquals(created, storedLastActive(slug), "within a minute nothing is written");
+    f.clock.advance(Duration.ofSeconds(45));
+    await(f.service.touch(slug));
+    String moved = f.clock.instant().toString();
+    assertEquals(moved, storedLastActive(slug));
+    assertEquals(
+        moved,
+        new JsonObject(send("GET", "/api/repls/" + slug, null).body()).getString("lastActiveAt"));
+  }
+
+  private String storedLastActive(String slug) {
+    return new JsonObject(
+            new String(f.store.get("repls/" + slug + "/repl.json").orElseThrow(), UTF_8))
+        .getString("lastActiveAt");
+  }
 }

@@ -155,7 +155,7 @@ class SchedulerApiWireTest {
         + shown.getString("lastActiveAt")
         + "\",\"limits\":"
         + shown.getJsonObject("limits").encode()
-        + ",\"visibility\":\"public\",\"labels\":{},\"lifetime\":null,\"previewUrl\":\"http://"
+        + ",\"visibility\":\"public\",\"labels\":{},\"lifetime\":null,\"title\":null,\"description\":null,\"previewUrl\":\"http://"
         + shown.getString("slug")
         + ".pier.localhost:8080/\",\"ideUrl\":\"http://pier.localhost:8080/ide/"
         + shown.getString("slug")
