@@ -157,9 +157,10 @@ function selectDrawn(page, needle) {
 
 /**
  * A preview (a repl's own host, `<slug>.<domain>`) answering 502/503 while its app starts or restarts: the preview pane
- * shows Pier's waiting page and loads again once the app answers.
+ * shows the edge's answer (it could not reach the app) until it loads again. Chromium reports such an answer in a frame that
+ * shows its own error page (after an earlier load failed there) under that page's address, chrome-error://chromewebdata/.
  */
-export const PREVIEW_WAITING = /status of 50[23] \([^)]*\) \(https?:\/\/[a-z]+-[a-z]+-[0-9a-f]{6}\./;
+export const PREVIEW_WAITING = /status of 50[23] \([^)]*\) \((https?:\/\/[a-z]+-[a-z]+-[0-9a-f]{6}\.|chrome-error:\/\/chromewebdata\/\))/;
 
 /**
  * A new signed-in account in its own browser context: `{context, page, username, problems}`. The page is on the home
