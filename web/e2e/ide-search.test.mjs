@@ -112,6 +112,15 @@ test('search, go to file and the command palette', { timeout: 10 * 60 * 1000 }, 
     await until(page, (n) => document.querySelectorAll('[data-testid^="panel-tab-"]:not([data-testid="panel-tab-run"])').length > n, before);
   });
 
+  await step('in a terminal Ctrl+P stays the shell\'s (the previous command), not Go to file', async () => {
+    const term = page.locator('[data-testid^="terminal-"]:visible').last();
+    await term.click();
+    await page.keyboard.press('Control+P');
+    // The IDE's handler runs as the key goes down: had it taken the key, its dialog would be open now.
+    assert.equal(await page.locator('[data-testid="goto-file-input"]').count(), 0);
+    assert.ok(await page.evaluate(() => document.activeElement?.closest('.xterm') !== null), 'the terminal keeps the focus');
+  });
+
   await step('nothing went wrong in the page', async () => {
     assertNoProblems(problems);
   });

@@ -34,6 +34,8 @@ export class Finding {
     window.addEventListener('keydown', (e) => {
       if (!(e.ctrlKey || e.metaKey) || e.altKey) return;
       const key = e.key.toLowerCase();
+      // In a terminal Ctrl+P is the shell's: the previous command.
+      if (!e.shiftKey && key === 'p' && e.target instanceof Element && e.target.closest('.xterm')) return;
       const act = e.shiftKey && key === 'f' ? () => this.showSearch()
         : e.shiftKey && key === 'p' ? () => this.palette()
           : !e.shiftKey && key === 'p' ? () => this.goToFile() : null;
