@@ -23,6 +23,8 @@
 #                                               the edge) beside Pier's own API (create, start, exec) in the same run
 #   bench/run.sh files [rounds]                 a 100 MiB tar up into a repl and down through the edge's archive API
 #                                               beside docker cp into and out of the same container (issue 17)
+#   bench/run.sh search [rounds]                the IDE's search (fs.search) and Go to file (fs.files) over a session on
+#                                               10,000 files, beside docker exec grep -rn / find in the same container
 #   bench/run.sh isolation                      the hostile-repl, workspace-quota and gVisor integration tests
 #                                               (real Docker), printing the figures they measure on the way
 # Build first (./pier up once, or mvn -DskipTests install).
@@ -85,6 +87,11 @@ case $bench in
       -Dhazelcast.phone.home.enabled=false -Dhazelcast.logging.type=slf4j -Dpier.repo.root="$REPO" \
       -Djdk.httpclient.allowRestrictedHeaders=host -Djna.tmpdir=/tmp/pier-bench-pty \
       -cp "$(reactor_test_classpath e2e)" io.pier.e2e.FilesTransferBenchmark "$@" ;;
+  search)
+    exec java --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED \
+      -Dhazelcast.phone.home.enabled=false -Dhazelcast.logging.type=slf4j -Dpier.repo.root="$REPO" \
+      -Djdk.httpclient.allowRestrictedHeaders=host -Djna.tmpdir=/tmp/pier-bench-pty \
+      -cp "$(reactor_test_classpath e2e)" io.pier.e2e.SearchBenchmark "$@" ;;
   failover)
     exec java --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED \
       -Dhazelcast.phone.home.enabled=false -Dpier.repo.root="$REPO" -Djdk.httpclient.allowRestrictedHeaders=host \

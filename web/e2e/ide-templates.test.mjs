@@ -130,6 +130,8 @@ test('every template is created, edited, run, used from a terminal, stopped and 
           assert.ok(stored.includes(NEW) && !stored.includes(OLD), `${file} as the repl got it back from storage:\n${stored.slice(0, 500)}`);
         }
       } finally {
+        // Deleted from the home page's side: an IDE open on it would knock on its session and be refused.
+        await page.goto(`${base}/`);
         if (slug) await apiCall(page, 'DELETE', `/api/repls/${slug}`);
       }
     });

@@ -224,7 +224,8 @@ class Ide {
       }
     }, true);
     this.renderStatus();
-    void listTemplates().then((ts) => this.showTemplate(ts)).catch(() => { /* the name is enough */ });
+    // The preview loads only once the template says it is a web app: a console program's host has no page (a 404).
+    void listTemplates().then((ts) => this.showTemplate(ts)).catch(() => this.preview.setMode('web'));
   }
 
   async start(): Promise<void> {
@@ -238,9 +239,9 @@ class Ide {
     if (t?.title) this.templateChip.textContent = t.title;
     if (t?.mode === 'console') {
       this.consoleProgram = true;
-      this.preview.showConsole();
       this.renderStatus();
     }
+    this.preview.setMode(t?.mode === 'console' ? 'console' : 'web');
   }
 
   private async onHello(hello: HelloEvent): Promise<void> {

@@ -22,6 +22,8 @@ export class Preview {
   private visibility: Visibility = 'public';
   private reloadTimer: number | undefined;
   private consoleProgram = false;
+  /** Whether the repl's template is known to make a web app: until then nothing loads (a console program has no page). */
+  private webApp = false;
 
   /** `onVisibility` changes who may open the preview; it settles once Pier has it (or throws). */
   constructor(private readonly onRun: () => void, private readonly onVisibility: (v: Visibility) => Promise<void>) {
@@ -121,7 +123,7 @@ export class Preview {
 
   /** Loads the app again. Assigning src navigates even to the same URL. */
   reload(): void {
-    if (!this.url || this.consoleProgram) return;
+    if (!this.url || !this.webApp) return;
     if (this.reloadTimer !== undefined) { clearTimeout(this.reloadTimer); this.reloadTimer = undefined; }
     this.loading.hidden = false;
     const target = this.currentUrl();
@@ -145,7 +147,17 @@ export class Preview {
   }
 
   /** A console program has no page: the pane says where its output goes, whatever the run does. */
-  showConsole(): void {
+  /** Once the template is known: a web app's page loads; a console program's pane says where its output goes. */
+  setMode(mode: 'web' | 'console'): void {
+    if (mode === 'console') {
+      this.showConsole();
+    } else {
+      this.webApp = true;
+      this.reload();
+    }
+  }
+
+  private showConsole(): void {
     this.consoleProgram = true;
     // No page: no address to show or share.
     (this.address.parentElement as HTMLElement).hidden = true;

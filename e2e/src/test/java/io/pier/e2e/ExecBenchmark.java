@@ -64,7 +64,8 @@ public final class ExecBenchmark {
     if (p.waitFor() != 0) throw new IllegalStateException("docker exec failed");
   }
 
-  private static void print(String what, List<Long> nanos) {
+  /** Prints p50, p99 and max of the times. */
+  static void print(String what, List<Long> nanos) {
     List<Long> sorted = new ArrayList<>(nanos);
     sorted.sort(Long::compare);
     System.out.printf(
@@ -76,8 +77,9 @@ public final class ExecBenchmark {
         sorted.get(sorted.size() - 1) / 1e6);
   }
 
-  private static HttpResponse<String> send(
-      HttpClient http, PierOnLoopback pier, String path, String json) throws Exception {
+  /** POSTs JSON to the API through the edge as the harness's user. */
+  static HttpResponse<String> send(HttpClient http, PierOnLoopback pier, String path, String json)
+      throws Exception {
     return http.send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pier.edgePort + path))
             .timeout(Duration.ofSeconds(90))
