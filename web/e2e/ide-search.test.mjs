@@ -70,6 +70,12 @@ test('search, go to file and the command palette', { timeout: 10 * 60 * 1000 }, 
     });
   });
 
+  await step('the magnifier above the files opens Search', async () => {
+    assert.equal(await page.locator('[data-testid="search-input"]:visible').count(), 0);
+    await page.click('[data-testid="tree-search"]');
+    await page.locator('[data-testid="search-input"]').waitFor({ state: 'visible', timeout: STEP_MS });
+  });
+
   await step('Ctrl+Shift+F searches the files and groups the hits by file', async () => {
     await page.click('[data-testid="editor"]');
     await page.keyboard.press('Control+Shift+F');

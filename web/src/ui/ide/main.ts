@@ -125,8 +125,15 @@ class Ide {
     });
 
     const files = fileHooks(slug, this.session);
+    // Made below, with the tree it sits beside.
+    let finding: Finding | null = null;
+    const searchButton = h('button', {
+      class: 'icon-button sm', title: 'Search in files (Ctrl+Shift+F)', 'aria-label': 'Search in files', testid: 'tree-search',
+      onclick: () => finding?.showSearch(),
+    }, icon('search', 14));
     this.tree = new FileTree({
       ...files.tree,
+      actions: [searchButton, ...(files.tree.actions ?? [])],
       session: this.session,
       onOpen: (path) => void this.editor.open(path),
       onRenamed: (from, to) => this.editor.renamed(from, to),
@@ -142,7 +149,7 @@ class Ide {
     });
     files.attach(this.tree);
     this.panel = new BottomPanel({ session: this.session, onRunState: (state) => this.setRunState(state) });
-    const finding = new Finding({
+    finding = new Finding({
       session: this.session, tree: this.tree.el, openFile: (path) => void this.editor.open(path),
       openHit: (hit) => void this.editor.openAt(hit.path, hit.line, hit.column, hit.length),
       actions: { run: () => void this.run(), stop: () => void this.stop(), newTerminal: () => void this.panel.openTerminal(), saveAll: () => this.editor.saveAll() },
