@@ -1,10 +1,14 @@
 package io.pier.edge;
 
+import io.pier.common.http.HtmlPage;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.httpproxy.Body;
+import io.vertx.httpproxy.MediaType;
 import io.vertx.httpproxy.ProxyContext;
 import io.vertx.httpproxy.ProxyInterceptor;
 import io.vertx.httpproxy.ProxyResponse;
@@ -16,6 +20,9 @@ import org.slf4j.LoggerFactory;
 final class OriginFailures {
   private static final Logger LOG = LoggerFactory.getLogger(OriginFailures.class);
 
+  /** How often the waiting page loads itself again. */
+  private static final int RETRY_SECONDS = 2;
+
   private OriginFailures() {}
 
   /**
@@ -24,6 +31,19 @@ final class OriginFailures {
    * origin took too long (to connect, to hand out a pooled connection, or to answer), 502 when it is unreachable.
    */
   static ProxyInterceptor answeringFailuresAsJson(String origin) {
+    return answeringFailures(origin, false);
+  }
+
+  /**
+   * As {@link #answeringFailuresAsJson}, except that a browser navigating to a repl's app that does not answer (it is
+   * starting, restarting after Run, or stopped listening) gets a page saying so that loads itself again every {@value
+   * #RETRY_SECONDS} s, in the IDE's preview pane or a tab of its own, instead of JSON it would show as text.
+   */
+  static ProxyInterceptor answeringPreviewFailures() {
+    return answeringFailures("the repl's app", true);
+  }
+
+  private static ProxyInterceptor answeringFailures(String origin, boolean pagesForBrowsers) {
     return new ProxyInterceptor() {
       @Override
       public Future<ProxyResponse> handleProxyRequest(ProxyContext ctx) {
@@ -51,23 +71,46 @@ final class OriginFailures {
                       ctx.request().getMethod(),
                       ctx.request().getURI(),
                       err.toString());
+                  if (pagesForBrowsers
+                      && ctx.request().getMethod() == HttpMethod.GET
+                      && HtmlPage.wanted(ctx.request().headers().get(HttpHeaders.ACCEPT))) {
+                    return Future.succeededFuture(waitingPage(ctx, status));
+                  }
                   ProxyResponse answer =
                       ctx.request()
                           .release()
                           .response()
                           .setStatusCode(status)
-                          .putHeader("Content-Type", "application/json")
+                          // The body's media type is the answer's Content-Type (the proxy sets it).
                           .setBody(
                               Body.body(
                                   Buffer.buffer(
                                       new JsonObject()
                                           .put("error", code)
                                           .put("message", message)
-                                          .encode())));
+                                          .encode()),
+                                  MediaType.APPLICATION_JSON));
                   if (status == 503) answer.putHeader("Retry-After", "1");
                   return Future.succeededFuture(answer);
                 });
       }
     };
+  }
+
+  private static ProxyResponse waitingPage(ProxyContext ctx, int status) {
+    String page =
+        HtmlPage.render(
+            "Waiting for the app",
+            "The repl's app is not answering yet: it may be starting, or restarting after Run. "
+                + "This page tries again every "
+                + RETRY_SECONDS
+                + " seconds; if it never answers, look at the Run pane in the IDE.");
+    return ctx.request()
+        .release()
+        .response()
+        .setStatusCode(status)
+        .putHeader("Cache-Control", "no-store")
+        .putHeader("Refresh", String.valueOf(RETRY_SECONDS))
+        .setBody(Body.body(Buffer.buffer(page), MediaType.parse(HtmlPage.CONTENT_TYPE)));
   }
 }

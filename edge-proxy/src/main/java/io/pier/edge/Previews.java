@@ -53,7 +53,7 @@ final class Previews {
         HttpProxy.reverseProxy(clients.preview())
             .origin(toResolvedRouteKeepingHost())
             .addInterceptor(resolvingRoutes(), false)
-            .addInterceptor(OriginFailures.answeringFailuresAsJson("the repl's app"), false)
+            .addInterceptor(OriginFailures.answeringPreviewFailures(), false)
             .addInterceptor(gate.withoutPierCredentials(), false);
   }
 

@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.httpproxy.Body;
 import io.vertx.httpproxy.HttpProxy;
+import io.vertx.httpproxy.MediaType;
 import io.vertx.httpproxy.OriginRequestProvider;
 import io.vertx.httpproxy.ProxyContext;
 import io.vertx.httpproxy.ProxyInterceptor;
@@ -181,8 +182,7 @@ final class SandboxProxy {
         .release()
         .response()
         .setStatusCode(502)
-        .putHeader("Content-Type", "application/json")
-        .setBody(Body.body(Buffer.buffer(notFoundBody(slug))));
+        .setBody(Body.body(Buffer.buffer(notFoundBody(slug)), MediaType.APPLICATION_JSON));
   }
 
   /** E2B's answer for a sandbox that is gone: 502, which the SDK reads as "not running" (and a timeout error). */

@@ -285,6 +285,42 @@ class EdgeProxyIT {
   }
 
   @Test
+  void anAppThatDoesNotAnswerGivesABrowserAPageThatTriesAgainAndAProgramJson() throws Exception {
+    int closed = freePort();
+    Mains.await(
+        dataMember
+            .state()
+            .routes()
+            .put("waking", new Route("waking", "n1", "127.0.0.1", closed, "http://127.0.0.1:1")),
+        WAIT);
+    HttpResponse<String> browser =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edgePort + "/"))
+                .header("Host", "waking." + DOMAIN)
+                .header("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+                .timeout(Duration.ofSeconds(10))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(502, browser.statusCode(), browser.body());
+    assertTrue(
+        browser.headers().firstValue("Content-Type").orElse("").startsWith("text/html"),
+        browser.headers() + " " + browser.body());
+    assertEquals(
+        "2", browser.headers().firstValue("Refresh").orElse(""), "the page loads itself again");
+    assertTrue(browser.body().contains("Waiting for the app"), browser.body());
+
+    HttpResponse<String> program = get("waking." + DOMAIN, "/");
+    assertEquals(502, program.statusCode());
+    assertTrue(program.body().contains("\"origin_unreachable\""), program.body());
+    assertEquals(
+        "application/json",
+        program.headers().firstValue("Content-Type").orElse(""),
+        "a JSON answer says so");
+    assertTrue(program.headers().firstValue("Refresh").isEmpty());
+    Mains.await(dataMember.state().routes().remove("waking"), WAIT);
+  }
+
+  @Test
   void apiGoesToASchedulerFoundInTheCluster() throws Exception {
     HttpServer scheduler =
         Mains.await(
