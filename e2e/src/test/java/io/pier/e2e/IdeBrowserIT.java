@@ -44,6 +44,9 @@ class IdeBrowserIT {
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
     node.environment().put("PIER_URL", "http://" + PierOnLoopback.DOMAIN + ":" + pier.edgePort);
+    // An administrator's token, as the operator's ./pier admin has: ide-admin.test.mjs makes its
+    // administrator with it.
+    node.environment().put("PIER_ADMIN_TOKEN", pier.adminToken);
     node.environment()
         .put("SCREENSHOT_DIR", PierOnLoopback.repo().resolve("docs/screenshots").toString());
     Process process = node.start();
