@@ -36,7 +36,11 @@ class IdeBrowserIT {
   void aUserCreatesEditsRunsAndFindsTheirWorkAgainInTheBrowser() throws Exception {
     Path web = PierOnLoopback.repo().resolve("web");
     Path log = Files.createDirectories(Path.of("target")).resolve("ide-browser-test.log");
-    List<String> command = new ArrayList<>(List.of("node", "--test", "--test-reporter=spec"));
+    // One walk at a time, on any machine: ide-admin drains this Pier's only node for a moment,
+    // which would stop the repls of a walk running beside it (they cannot move) and refuse its
+    // starts.
+    List<String> command =
+        new ArrayList<>(List.of("node", "--test", "--test-concurrency=1", "--test-reporter=spec"));
     command.addAll(walks(web.resolve("e2e")));
     ProcessBuilder node =
         new ProcessBuilder(command)
