@@ -1,4 +1,4 @@
-// Vite builds the two pages (home and IDE) into target/classes/webroot, where Maven packages them
+// Vite builds the pages (home, IDE and admin) into target/classes/webroot, where Maven packages them
 // into the pier-web jar; the edge-proxy serves them from the classpath.
 import { defineConfig } from 'vite';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,7 @@ export default defineConfig({
       input: {
         index: here('./src/ui/index.html'),
         ide: here('./src/ui/ide.html'),
+        admin: here('./src/ui/admin.html'),
       },
       output: {
         // What both pages use goes into one "common" chunk; each language pack into its own, loaded on demand.

@@ -11,6 +11,7 @@
 // so previews at <slug>.<domain> never get it), 401 `unauthenticated` on every other /api call without it (except
 // GET /api/templates) and on the session upgrade, 403 `forbidden` for another user's repl, 429 `rate_limited` for
 // too many logins or creates. Users live in memory; `demo` / `demo-password` (an admin) owns the two sample repls.
+// Administrators get the admin page's API (dev/mock-admin.mjs) and the node of each repl; nobody else sees node ids.
 //
 // Environment: MOCK_START_MS (how long a start takes, default 1800), MOCK_FAIL_START (an error code the next start
 // answers with once, e.g. no_capacity), PIER_DOMAIN (default pier.localhost), MOCK_SIGNUP_CLOSED=1 (sign-ups answer
@@ -27,6 +28,7 @@ import crypto from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
 import { filesApi, keep } from './mock-files.mjs';
+import { NODES, adminApi, placeNode } from './mock-admin.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const arg = (name, dflt) => {
@@ -43,7 +45,6 @@ let failNextStart = process.env.MOCK_FAIL_START ?? '';
 const SIGNUP_CLOSED = process.env.MOCK_SIGNUP_CLOSED === '1';
 const CREATE_LIMIT = Number(process.env.MOCK_CREATE_LIMIT ?? 10);
 
-const NODE_ID = 'node-7f3a21';
 const MAX_TERMINALS = 8;
 const REPLAY_BYTES = 64 * 1024;
 
@@ -84,7 +85,7 @@ const hashPassword = (password, salt) => crypto.scryptSync(password, salt, 32, {
 
 function addUser(username, password, admin = false) {
   const salt = crypto.randomBytes(12).toString('hex');
-  const user = { username, admin, salt, hash: hashPassword(password, salt) };
+  const user = { username, admin, salt, hash: hashPassword(password, salt), createdAt: new Date().toISOString() };
   users.set(username, user);
   return user;
 }
@@ -103,10 +104,16 @@ function cookies(req) {
   return out;
 }
 
-/** The signed-in user of a request, or null. */
+/** The signed-in user of a request (its cookie, or a bearer token as programs send), or null. */
 function whoIs(req) {
-  const name = tokens.get(cookies(req)[COOKIE] ?? '');
+  const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+  const name = tokens.get(bearer ?? cookies(req)[COOKIE] ?? '');
   return name ? users.get(name) ?? null : null;
+}
+
+/** Signs the user out everywhere: their tokens stop working (sign-out, a change of role). */
+function revoke(username) {
+  for (const [token, name] of tokens) if (name === username) tokens.delete(token);
 }
 
 const userJson = (u) => ({ username: u.username, admin: u.admin });
@@ -149,7 +156,8 @@ function publicUrl(req) {
 function replJson(r, req) {
   const { port } = publicUrl(req);
   return {
-    slug: r.slug, template: r.template, owner: r.owner, state: r.state, node: r.node,
+    // Which node runs a repl is told to administrators only, as Pier does.
+    slug: r.slug, template: r.template, owner: r.owner, state: r.state, node: whoIs(req)?.admin ? r.node : undefined,
     createdAt: r.createdAt, lastActiveAt: r.lastActiveAt, limits: r.limits, visibility: r.visibility,
     previewUrl: `http://${r.slug}.${DOMAIN}:${port}/`, ideUrl: `http://${DOMAIN}:${port}/ide/${r.slug}`,
   };
@@ -178,7 +186,7 @@ if (process.env.MOCK_EMPTY !== '1') {
   a.createdAt = a.lastActiveAt = new Date(Date.now() - 3 * 3600e3).toISOString();
   const b = createRepl(names.includes('node') ? 'node' : names[0], 'demo');
   b.lastActiveAt = new Date(Date.now() - 4 * 60e3).toISOString();
-  b.state = 'running'; b.node = NODE_ID;
+  b.state = 'running'; b.node = NODES[0].id;
   startRun(b);
 }
 
@@ -204,6 +212,7 @@ function readBody(req) {
 function serveStatic(res, urlPath) {
   let file = urlPath === '/' ? '/index.html' : urlPath;
   if (/^\/ide(\/|$)/.test(urlPath)) file = '/ide.html';
+  if (urlPath === '/admin') file = '/admin.html';
   const full = path.normalize(path.join(WEBROOT, file));
   if (!full.startsWith(WEBROOT) || !fs.existsSync(full) || fs.statSync(full).isDirectory()) {
     if (!fs.existsSync(WEBROOT)) return send(res, 500, `webroot not built: ${WEBROOT}\nRun npm run build first.\n`, 'text/plain');
@@ -257,7 +266,7 @@ async function auth(req, res, what) {
     }
     const token = crypto.randomBytes(24).toString('base64url');
     tokens.set(token, user.username);
-    return send(res, what === 'signup' ? 201 : 200, userJson(user), 'application/json', { 'Set-Cookie': sessionCookie(token) });
+    return send(res, what === 'signup' ? 201 : 200, { ...userJson(user), token }, 'application/json', { 'Set-Cookie': sessionCookie(token) });
   }
   return fail(res, 404, 'not_found', 'no such endpoint');
 }
@@ -269,9 +278,7 @@ async function api(req, res, url) {
   if (parts[1] === 'templates' && parts.length === 2 && method === 'GET') return send(res, 200, { templates: [...templates.values()].map((t) => t.manifest) });
   const user = whoIs(req);
   if (!user) return fail(res, 401, 'unauthenticated', 'Sign in first.');
-  if (parts[1] === 'nodes' && method === 'GET') {
-    return send(res, 200, { nodes: [{ id: NODE_ID, capacity: { slots: 50, memoryMb: 8192 }, load: { repls: [...repls.values()].filter((r) => r.state === 'running').length } }] });
-  }
+  if (await adminApi(req, res, parts, user, { send, fail, readJson, users, repls, revoke })) return;
   if (parts[1] !== 'repls') return fail(res, 404, 'not_found', 'no such endpoint');
   if (parts.length === 2) {
     if (method === 'GET') {
@@ -352,7 +359,8 @@ async function api(req, res, url) {
       if (code === 'app_exited') return fail(res, 422, 'app_exited', 'the app exited with code 1 before it answered HTTP; last output:\nnode:internal/modules/cjs/loader:1228\n  throw err;\n  ^\nError: Cannot find module \'/workspace/index.js\'\n    at Module._resolveFilename (node:internal/modules/cjs/loader:1225:15)');
       return fail(res, 503, 'no_capacity', 'no node can take this repl: 1 with no free memory');
     }
-    r.node = NODE_ID;
+    r.node = placeNode(repls);
+    if (!r.node) { r.state = 'failed'; return fail(res, 503, 'no_capacity', 'every node is draining'); }
     await sleep(START_MS * 0.65);
     r.state = 'running'; r.lastActiveAt = now();
     startRun(r);

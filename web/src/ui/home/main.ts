@@ -46,6 +46,7 @@ function render(): void {
       h('a', { class: 'brand', href: '/' }, logo(26), 'Pier'),
       h('span', { class: 'topbar-tag' }, 'self-hosted'),
       h('div', { class: 'spacer' }),
+      u.admin ? h('a', { class: 'btn btn-ghost btn-sm', href: '/admin', testid: 'admin-link' }, icon('shield', 14), 'Admin') : null,
       fleet,
       schemeSwitch(),
       h('div', { class: 'account', title: `Signed in as ${u.username}${u.admin ? ' (admin)' : ''}` },

@@ -440,8 +440,10 @@ class Ide {
   }
 
   private renderStatus(): void {
+    // Only administrators are told which node runs a repl; nobody else gets a chip for it.
     const node = this.repl.node;
-    this.nodeChip.replaceChildren(icon('server', 12), node ?? 'no node');
+    this.nodeChip.replaceChildren(icon('server', 12), node ?? '');
+    this.nodeChip.hidden = !node;
     const run = this.runState;
     clear(this.statusLeft);
     this.statusLeft.append(

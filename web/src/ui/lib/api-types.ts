@@ -97,6 +97,7 @@ export interface Repl {
   template: string;
   owner: string;
   state: ReplState;
+  /** The node that runs it; only administrators (and Pier's services) are told. */
   node?: string | null;
   createdAt: string;
   /** When it was last started, stopped or used (an IDE session, an owner's API call on it); moved at most once a minute. */
@@ -117,4 +118,71 @@ export interface EnvVar {
   updatedAt: string;
   /** A plain variable's value; never a secret's. */
   value?: string;
+}
+
+/** An account as administrators see it (GET /api/accounts). */
+export interface AccountUsage {
+  username: string;
+  admin: boolean;
+  /** PIER_ADMINS lists the name: it stays an administrator whatever its flag says. */
+  listedInPierAdmins: boolean;
+  createdAt: string;
+  /** Repls it owns. */
+  repls: number;
+  /** Of those, running or starting (what the cap on running repls counts). */
+  running: number;
+}
+
+/** A node-agent as it last reported itself (GET /api/nodes). */
+export interface Node {
+  id: string;
+  agentUrl: string;
+  capacity: {
+  slots: number;
+  memoryMb: number;
+  cpus: number;
+};
+  load: {
+  repls: number;
+  reservedMemoryMb: number;
+  /** CPUs in use */
+  cpuUsage: number;
+  memoryUsedMb: number;
+  slugs: string[];
+  pooledMemoryMb?: number;
+};
+  draining: boolean;
+  images: string[];
+  heartbeatAt: string;
+  memberId?: string | null;
+  /** Container runtimes a repl may ask for here (runsc: gVisor). */
+  runtimes: string[];
+  /** Its agent is still a member of the cluster. */
+  alive: boolean;
+}
+
+/** The fleet signal (GET /api/fleet), and whether the cluster may lose a member now. */
+export interface Fleet {
+  nodes: number;
+  /** Nodes that are alive and not draining. */
+  activeNodes: number;
+  capacity: {
+  slots: number;
+  memoryMb: number;
+  cpus: number;
+};
+  used: {
+  repls: number;
+  reservedMemoryMb: number;
+  cpus: number;
+};
+  utilisation: number;
+  targetUtilisation: number;
+  desiredNodes: number;
+  scaleOut: boolean;
+  rule: string;
+  cluster: {
+  members: number;
+  safe: boolean;
+};
 }

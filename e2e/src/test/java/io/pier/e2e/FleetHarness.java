@@ -30,9 +30,8 @@ public final class FleetHarness {
             new JsonObject(
                     EdgeApi.send(pier, "POST", "/api/repls", "{\"template\":\"node\"}").body())
                 .getString("slug");
-        JsonObject started =
-            new JsonObject(EdgeApi.send(pier, "POST", "/api/repls/" + slug + "/start", "").body());
-        byNode.computeIfAbsent(started.getString("node"), n -> new ArrayList<>()).add(slug);
+        EdgeApi.send(pier, "POST", "/api/repls/" + slug + "/start", "");
+        byNode.computeIfAbsent(EdgeApi.nodeOf(pier, slug), n -> new ArrayList<>()).add(slug);
       }
       String busiest =
           byNode.entrySet().stream()
@@ -48,7 +47,7 @@ public final class FleetHarness {
       for (String slug : lost) {
         while (true) {
           JsonObject repl =
-              new JsonObject(EdgeApi.send(pier, "GET", "/api/repls/" + slug, null).body());
+              new JsonObject(EdgeApi.asAdmin(pier, "GET", "/api/repls/" + slug, null).body());
           if ("running".equals(repl.getString("state"))
               && !busiest.equals(repl.getString("node"))) {
             HttpResponse<String> page =

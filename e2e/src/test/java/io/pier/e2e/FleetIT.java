@@ -85,7 +85,7 @@ class FleetIT {
             Duration.ofSeconds(15).minusNanos(System.nanoTime() - killedAt),
             () -> {
               JsonObject repl =
-                  new JsonObject(EdgeApi.send(pier, "GET", "/api/repls/" + slug, null).body());
+                  new JsonObject(EdgeApi.asAdmin(pier, "GET", "/api/repls/" + slug, null).body());
               if (!"running".equals(repl.getString("state"))
                   || victim.id.equals(repl.getString("node"))) return false;
               HttpResponse<String> page = preview(pier, slug);
@@ -117,9 +117,9 @@ class FleetIT {
       String fresh =
           new JsonObject(EdgeApi.send(pier, "POST", "/api/repls", "{\"template\":\"node\"}").body())
               .getString("slug");
-      JsonObject placed =
-          new JsonObject(EdgeApi.send(pier, "POST", "/api/repls/" + fresh + "/start", "").body());
-      assertNotEquals(drained.id, placed.getString("node"), "a draining node takes no new repls");
+      EdgeApi.send(pier, "POST", "/api/repls/" + fresh + "/start", "");
+      assertNotEquals(
+          drained.id, EdgeApi.nodeOf(pier, fresh), "a draining node takes no new repls");
       for (String slug : afterDrain.values().stream().flatMap(List::stream).toList()) {
         assertEquals(200, preview(pier, slug).statusCode());
       }
@@ -166,7 +166,8 @@ class FleetIT {
   private static Map<String, List<String>> placement(PierOnLoopback pier, List<String> slugs)
       throws Exception {
     JsonArray all =
-        new JsonObject(EdgeApi.send(pier, "GET", "/api/repls", null).body()).getJsonArray("repls");
+        new JsonObject(EdgeApi.asAdmin(pier, "GET", "/api/repls", null).body())
+            .getJsonArray("repls");
     Map<String, List<String>> byNode = new HashMap<>();
     for (Object o : all) {
       JsonObject r = (JsonObject) o;

@@ -5,6 +5,7 @@ import io.pier.common.store.s3.S3Config;
 import io.pier.common.store.s3.S3ObjectStore;
 import io.pier.node.workspace.loop.LoopVolumes;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -342,17 +343,28 @@ final class FleetOnNamespaces implements AutoCloseable {
 
   /** A call to the API through the edge; node and fleet calls as the administrator, the rest as the user. */
   HttpResponse<String> api(String method, String path, String json) throws Exception {
+    return api(
+        method,
+        path,
+        json,
+        path.startsWith("/api/nodes") || path.startsWith("/api/fleet") ? adminToken : userToken);
+  }
+
+  /** The node that runs the repl now (null when none): only the administrator is told. */
+  String nodeOf(String slug) throws Exception {
+    HttpResponse<String> repl = api("GET", "/api/repls/" + slug, null, adminToken);
+    if (repl.statusCode() != 200) throw new IllegalStateException(repl.body());
+    return new JsonObject(repl.body()).getString("node");
+  }
+
+  private HttpResponse<String> api(String method, String path, String json, String token)
+      throws Exception {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(edgeUrl() + path))
             .timeout(Duration.ofSeconds(120))
             .header("Host", DOMAIN)
             .header("Content-Type", "application/json")
-            .header(
-                "Authorization",
-                "Bearer "
-                    + (path.startsWith("/api/nodes") || path.startsWith("/api/fleet")
-                        ? adminToken
-                        : userToken));
+            .header("Authorization", "Bearer " + token);
     request.method(
         method,
         json == null

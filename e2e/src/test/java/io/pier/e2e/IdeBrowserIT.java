@@ -36,7 +36,11 @@ class IdeBrowserIT {
   void aUserCreatesEditsRunsAndFindsTheirWorkAgainInTheBrowser() throws Exception {
     Path web = PierOnLoopback.repo().resolve("web");
     Path log = Files.createDirectories(Path.of("target")).resolve("ide-browser-test.log");
-    List<String> command = new ArrayList<>(List.of("node", "--test", "--test-reporter=spec"));
+    // One walk at a time, on any machine: ide-admin drains this Pier's only node for a moment,
+    // which would stop the repls of a walk running beside it (they cannot move) and refuse its
+    // starts.
+    List<String> command =
+        new ArrayList<>(List.of("node", "--test", "--test-concurrency=1", "--test-reporter=spec"));
     command.addAll(walks(web.resolve("e2e")));
     ProcessBuilder node =
         new ProcessBuilder(command)
@@ -44,6 +48,9 @@ class IdeBrowserIT {
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
     node.environment().put("PIER_URL", "http://" + PierOnLoopback.DOMAIN + ":" + pier.edgePort);
+    // An administrator's token, as the operator's ./pier admin has: ide-admin.test.mjs makes its
+    // administrator with it.
+    node.environment().put("PIER_ADMIN_TOKEN", pier.adminToken);
     node.environment()
         .put("SCREENSHOT_DIR", PierOnLoopback.repo().resolve("docs/screenshots").toString());
     Process process = node.start();

@@ -390,6 +390,6 @@ class MultiHostIT {
   private static String start(String slug) throws Exception {
     HttpResponse<String> started = fleet.api("POST", "/api/repls/" + slug + "/start", "");
     assertEquals(200, started.statusCode(), started.body());
-    return new JsonObject(started.body()).getString("node");
+    return fleet.nodeOf(slug);
   }
 }

@@ -19,9 +19,11 @@ import io.pier.common.repl.Slugs;
 import io.pier.common.store.ObjectStore;
 import io.pier.common.store.s3.S3ObjectStore;
 import io.pier.common.template.TemplateCatalog;
+import io.pier.scheduler.api.AccountUsageRoutes;
 import io.pier.scheduler.api.ApiContract;
 import io.pier.scheduler.api.ApiKeysRoutes;
 import io.pier.scheduler.api.SchedulerApi;
+import io.pier.scheduler.auth.AccountList;
 import io.pier.scheduler.auth.Accounts;
 import io.pier.scheduler.auth.ApiKeys;
 import io.pier.scheduler.auth.AuthApi;
@@ -214,6 +216,7 @@ public final class SchedulerMain {
             keeper,
             authApi,
             new ApiKeysRoutes(apiKeys, clock),
+            new AccountUsageRoutes(new AccountList(vertx, store, accounts), repls),
             new PreviewSignIn(authApi, tokens, repls::get, config::previewUrl),
             creations,
             config::previewUrl,

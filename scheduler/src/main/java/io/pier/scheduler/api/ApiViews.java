@@ -1,5 +1,6 @@
 package io.pier.scheduler.api;
 
+import io.pier.common.auth.AuthToken;
 import io.pier.common.cluster.Membership;
 import io.pier.common.repl.ReplRecord;
 import io.pier.scheduler.FleetSignal;
@@ -20,16 +21,27 @@ final class ApiViews {
     this.ideUrl = ideUrl;
   }
 
-  /** A repl with the addresses of its preview and of its IDE. */
-  JsonObject repl(ReplRecord record) {
-    return record
-        .toJson()
-        .put("previewUrl", previewUrl.apply(record.slug()))
-        .put("ideUrl", ideUrl.apply(record.slug()));
+  /**
+   * A repl as {@code caller} sees it, with the addresses of its preview and of its IDE. Which node runs it is the
+   * administrators' business (and Pier's services'): anyone else gets no {@code node}.
+   */
+  JsonObject repl(ReplRecord record, AuthToken caller) {
+    JsonObject json =
+        record
+            .toJson()
+            .put("previewUrl", previewUrl.apply(record.slug()))
+            .put("ideUrl", ideUrl.apply(record.slug()));
+    if (!seesNodes(caller)) json.remove("node");
+    return json;
   }
 
-  JsonObject stopped(ReplService.Stopped stopped) {
-    return repl(stopped.repl())
+  /** Whether {@code caller} may see node ids: administrators and Pier's own services. */
+  static boolean seesNodes(AuthToken caller) {
+    return caller.admin() || caller.isService();
+  }
+
+  JsonObject stopped(ReplService.Stopped stopped, AuthToken caller) {
+    return repl(stopped.repl(), caller)
         .put("unsaved", new JsonArray(stopped.unsaved().stream().map(ApiViews::unsaved).toList()));
   }
 

@@ -8,6 +8,7 @@ import io.pier.common.http.HttpErrors;
 import io.pier.common.repl.Labels;
 import io.pier.common.repl.Lifetime;
 import io.pier.common.repl.ReplEnvStore;
+import io.pier.common.repl.ReplRecord;
 import io.pier.common.repl.Visibility;
 import io.pier.common.template.TemplateCatalog;
 import io.pier.common.template.TemplateManifest;
@@ -50,6 +51,7 @@ public final class SchedulerApi {
   private final ReplEnvStore environments;
   private final ApiContract contract;
   private final ApiKeysRoutes apiKeys;
+  private final AccountUsageRoutes accountUsage;
 
   public SchedulerApi(
       ReplService repls,
@@ -59,6 +61,7 @@ public final class SchedulerApi {
       FleetKeeper keeper,
       AuthApi auth,
       ApiKeysRoutes apiKeys,
+      AccountUsageRoutes accountUsage,
       PreviewSignIn previewSignIn,
       RateLimiter creations,
       Function<String, String> previewUrl,
@@ -73,6 +76,7 @@ public final class SchedulerApi {
     this.keeper = keeper;
     this.auth = auth;
     this.apiKeys = apiKeys;
+    this.accountUsage = accountUsage;
     this.previewSignIn = previewSignIn;
     this.creations = creations;
     this.views = new ApiViews(previewUrl, ideUrl);
@@ -131,12 +135,12 @@ public final class SchedulerApi {
                                                       (everyone
                                                               || caller.subject().equals(r.owner()))
                                                           && Labels.matchAll(r.labels(), selectors))
-                                              .map(views::repl)
+                                              .map(r -> views.repl(r, caller))
                                               .toList()))));
             });
     router
         .get("/api/repls/:slug")
-        .handler(ctx -> withSlug(ctx, slug -> repls.get(slug).map(views::repl)));
+        .handler(ctx -> withSlug(ctx, slug -> repls.get(slug).map(view(ctx))));
     router.patch("/api/repls/:slug").handler(this::patch);
     router.post("/api/repls/:slug/timeout").handler(this::setTimeout);
     new EnvRoutes(vertx, owners, environments, Clock.systemUTC()).mount(router);
@@ -146,10 +150,17 @@ public final class SchedulerApi {
             ctx ->
                 withSlug(
                     ctx,
-                    slug -> repls.start(slug, capped(ctx.get(AuthApi.CALLER))).map(views::repl)));
+                    slug -> repls.start(slug, capped(ctx.get(AuthApi.CALLER))).map(view(ctx))));
     router
         .post("/api/repls/:slug/stop")
-        .handler(ctx -> withSlug(ctx, slug -> repls.stopReporting(slug).map(views::stopped)));
+        .handler(
+            ctx ->
+                withSlug(
+                    ctx,
+                    slug ->
+                        repls
+                            .stopReporting(slug)
+                            .map(stopped -> views.stopped(stopped, ctx.get(AuthApi.CALLER)))));
     router
         .delete("/api/repls/:slug")
         .handler(
@@ -161,6 +172,7 @@ public final class SchedulerApi {
                             .delete(slug)
                             .map(v -> new JsonObject().put("slug", slug).put("deleted", true))));
     router.patch("/api/accounts/:username").handler(auth::changeAdmin);
+    accountUsage.mount(router);
     apiKeys.mount(router);
     new FleetRoutes(cluster, drains, keeper).mount(router);
     router
@@ -222,7 +234,7 @@ public final class SchedulerApi {
         .onSuccess(
             r -> {
               ctx.response().setStatusCode(201).putHeader("Location", "/api/repls/" + r.slug());
-              ctx.json(views.repl(r));
+              ctx.json(views.repl(r, caller));
             })
         .onFailure(err -> fail(ctx, err));
   }
@@ -295,7 +307,7 @@ public final class SchedulerApi {
                                 slug,
                                 newTitle ? title : r.title(),
                                 newDescription ? description : r.description()))
-                .map(views::repl));
+                .map(view(ctx)));
   }
 
   /**
@@ -330,7 +342,13 @@ public final class SchedulerApi {
       fail(ctx, e);
       return;
     }
-    withSlug(ctx, slug -> repls.setTimeout(slug, timeout, onTimeout).map(views::repl));
+    withSlug(ctx, slug -> repls.setTimeout(slug, timeout, onTimeout).map(view(ctx)));
+  }
+
+  /** Repls as the request's caller sees them. */
+  private Function<ReplRecord, JsonObject> view(RoutingContext ctx) {
+    AuthToken caller = ctx.get(AuthApi.CALLER);
+    return record -> views.repl(record, caller);
   }
 
   private void withSlug(RoutingContext ctx, Function<String, Future<JsonObject>> action) {

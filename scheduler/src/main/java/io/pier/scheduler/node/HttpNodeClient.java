@@ -13,9 +13,16 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.time.Duration;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** {@link NodeClient} over the node-agent's internal HTTP API. */
+/**
+ * {@link NodeClient} over the node-agent's internal HTTP API. Its errors reach users who started a repl, so they never
+ * name the node or its address (the log does): which node runs what is the administrators' business.
+ */
 public final class HttpNodeClient implements NodeClient {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpNodeClient.class);
+
   private final WebClient web;
   private final Duration timeout;
   private final TokenSigner tokens;
@@ -70,8 +77,8 @@ public final class HttpNodeClient implements NodeClient {
   }
 
   private static ApiException unreachable(NodeInfo node, Throwable err) {
-    return new ApiException(
-        502, "node_unreachable", "node " + node.nodeId() + " did not answer: " + err.getMessage());
+    LOG.warn("node {} at {} did not answer: {}", node.nodeId(), node.agentUrl(), err.toString());
+    return new ApiException(502, "node_unreachable", "the repl's node did not answer; try again");
   }
 
   private static Future<JsonObject> ok(NodeInfo node, HttpResponse<Buffer> resp) {
@@ -83,10 +90,12 @@ public final class HttpNodeClient implements NodeClient {
     }
     if (resp.statusCode() == 200 && body != null) return Future.succeededFuture(body);
     String code = body == null ? "node_error" : body.getString("error", "node_error");
+    if (body == null || !body.containsKey("message"))
+      LOG.warn("node {} answered {}", node.nodeId(), resp.statusCode());
     String message =
         body == null
-            ? "node " + node.nodeId() + " answered " + resp.statusCode()
-            : body.getString("message", "node " + node.nodeId() + " answered " + resp.statusCode());
+            ? "the repl's node answered " + resp.statusCode()
+            : body.getString("message", "the repl's node answered " + resp.statusCode());
     // The node's own 4xx and 503 (storage unavailable) mean the same to the client; other failures
     // are a bad gateway.
     int status =

@@ -16,6 +16,7 @@ import io.pier.scheduler.FleetKeeper;
 import io.pier.scheduler.FleetSignal;
 import io.pier.scheduler.ReplService;
 import io.pier.scheduler.ReplServiceFixture;
+import io.pier.scheduler.auth.AccountList;
 import io.pier.scheduler.auth.Accounts;
 import io.pier.scheduler.auth.ApiKeys;
 import io.pier.scheduler.auth.AuthApi;
@@ -100,6 +101,7 @@ class SchedulerApiWireTest {
             keeper,
             auth,
             new ApiKeysRoutes(apiKeys, clock),
+            new AccountUsageRoutes(new AccountList(f.vertx, f.store, accounts), f.service),
             new PreviewSignIn(auth, tokens, f.service::get, previewUrl),
             new RateLimiter(5, Duration.ofMinutes(1), clock),
             previewUrl,
