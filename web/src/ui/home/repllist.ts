@@ -38,6 +38,10 @@ export class ReplList {
   /** A refresh was asked for while one was out (after a stop, say): it lists again once that one answers. */
   private again = false;
   private readonly busy = new Map<string, 'deleting' | 'stopping' | 'starting'>();
+  /** When the rows were last drawn: an unchanged list is drawn again only for its "last active" times. */
+  private drawnAt = 0;
+  /** A row's Stop, Start or Delete ended since the last drawing: its spinner must go even if the list is unchanged. */
+  private stale = false;
 
   constructor(private readonly host: ReplListHost) {
     const saved = localStorage.getItem(SORT_KEY);
@@ -80,8 +84,10 @@ export class ReplList {
     try {
       const list = await listRepls();
       if (this.host.session() !== mine) return;
+      // Drawing again drops the focus and hover of a row's buttons: only when something changed, or the times did.
+      const same = JSON.stringify(list) === JSON.stringify(this.repls);
       this.repls = list;
-      this.render();
+      if (!same || this.stale || Date.now() - this.drawnAt > 30_000) this.render();
     } catch (e) {
       if (this.host.session() !== mine || isUnauthenticated(e)) return;
       if (this.repls === null) { this.repls = []; this.render(); }
@@ -95,6 +101,8 @@ export class ReplList {
   }
 
   render(): void {
+    this.drawnAt = Date.now();
+    this.stale = false;
     clear(this.list);
     const repls = this.repls;
     this.tools.hidden = !repls?.length;
@@ -197,6 +205,7 @@ export class ReplList {
       if (!isUnauthenticated(e)) toastError(change === 'stopping' ? 'Could not stop the repl' : 'Could not start the repl', e, `power-${r.slug}`);
     } finally {
       this.busy.delete(r.slug);
+      this.stale = true;
       await this.refresh();
     }
   }
@@ -226,6 +235,7 @@ export class ReplList {
       if (!isUnauthenticated(e)) toastError('Could not delete the repl', e);
     } finally {
       this.busy.delete(r.slug);
+      this.stale = true;
       await this.refresh();
     }
   }
