@@ -59,7 +59,7 @@ export class ReplList {
       h('label', { class: 'repl-sort-label' }, h('span', null, 'Sort'), this.sortSelect),
       h('button', { class: 'icon-button', title: 'Refresh', 'aria-label': 'Refresh', onclick: () => void this.refresh(true) }, icon('refresh', 15)));
     this.el = h('section', { class: 'repls-section' },
-      h('div', { class: 'section-head' }, h('h2', null, 'Your repls', this.count), this.tools),
+      h('div', { class: 'section-head' }, h('h1', null, 'Your repls', this.count), this.tools),
       this.list);
   }
 
@@ -149,8 +149,9 @@ export class ReplList {
       h('div', { class: 'repl-main' },
         h('a', { class: 'repl-title', href: ideHref(r.slug), testid: 'repl-title', title: replName(r) }, replName(r)),
         h('div', { class: 'repl-sub' },
-          h('span', { class: 'repl-slug mono', testid: 'repl-slug' }, r.slug),
-          h('span', { class: 'repl-template' }, ` · ${t?.title ?? r.template}`),
+          // Beneath a title, the slug; a repl without one goes by its slug already.
+          r.title?.trim() ? [h('span', { class: 'repl-slug mono', testid: 'repl-slug' }, r.slug), ' · '] : null,
+          h('span', { class: 'repl-template' }, t?.title ?? r.template),
           // Which node runs a repl is the administrators' business.
           r.node && this.host.isAdmin() ? h('span', { class: 'repl-node' }, ` · ${r.node}`) : null,
           r.visibility === 'private'
