@@ -10,8 +10,10 @@
 // Accounts as in Pier: POST /api/auth/signup|login|logout, GET /api/auth/me, an HttpOnly `pier_token` cookie (host-only,
 // so previews at <slug>.<domain> never get it), 401 `unauthenticated` on every other /api call without it (except
 // GET /api/templates) and on the session upgrade, 403 `forbidden` for another user's repl, 429 `rate_limited` for
-// too many logins or creates. Users live in memory; `demo` / `demo-password` (an admin) owns the two sample repls.
-// Administrators get the admin page's API (dev/mock-admin.mjs) and the node of each repl; nobody else sees node ids.
+// too many logins or creates. Repl titles and descriptions are checked as the real API checks them (mock-names.mjs),
+// and an owner's call on a repl moves its lastActiveAt (at most once a minute). Users live in memory; `demo` /
+// `demo-password` (an admin) owns the two sample repls. Administrators get the admin page's API (dev/mock-admin.mjs)
+// and the node of each repl; nobody else sees node ids.
 //
 // Environment: MOCK_START_MS (how long a start takes, default 1800), MOCK_FAIL_START (an error code the next start
 // answers with once, e.g. no_capacity), PIER_DOMAIN (default pier.localhost), MOCK_SIGNUP_CLOSED=1 (sign-ups answer
@@ -29,6 +31,7 @@ import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
 import { filesApi, keep } from './mock-files.mjs';
 import { NODES, adminApi, placeNode } from './mock-admin.mjs';
+import { NameError, PATCH_FIELDS, checkDescription, checkTitle, touch } from './mock-names.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const arg = (name, dflt) => {
@@ -158,17 +161,19 @@ function replJson(r, req) {
   return {
     // Which node runs a repl is told to administrators only, as Pier does.
     slug: r.slug, template: r.template, owner: r.owner, state: r.state, node: whoIs(req)?.admin ? r.node : undefined,
-    createdAt: r.createdAt, lastActiveAt: r.lastActiveAt, limits: r.limits, visibility: r.visibility,
+    createdAt: r.createdAt, lastActiveAt: r.lastActiveAt, limits: r.limits, visibility: r.visibility, labels: r.labels ?? {},
+    title: r.title ?? null, description: r.description ?? null,
     previewUrl: `http://${r.slug}.${DOMAIN}:${port}/`, ideUrl: `http://${DOMAIN}:${port}/ide/${r.slug}`,
   };
 }
 
-function createRepl(template, owner) {
+function createRepl(template, owner, names = {}) {
   let slug;
   do slug = `${pick(ADJ)}-${pick(NOUN)}-${crypto.randomBytes(3).toString('hex')}`; while (repls.has(slug));
   const t = templates.get(template);
   const r = {
     slug, template, owner, state: 'stopped', node: null, createdAt: now(), lastActiveAt: now(), visibility: 'public',
+    title: names.title ?? null, description: names.description ?? null,
     limits: t.manifest.limits ?? { cpus: 1, memoryMb: 512, pids: 256 },
     files: new Map(t.files), dirs: new Set(),
     terminals: new Map(), sessions: new Set(),
@@ -184,6 +189,7 @@ if (process.env.MOCK_EMPTY !== '1') {
   const names = [...templates.keys()];
   const a = createRepl(names.includes('python-flask') ? 'python-flask' : names[1] ?? names[0], 'demo');
   a.createdAt = a.lastActiveAt = new Date(Date.now() - 3 * 3600e3).toISOString();
+  a.title = 'Todo API'; a.description = 'A small Flask API for the team\'s todo list.';
   const b = createRepl(names.includes('node') ? 'node' : names[0], 'demo');
   b.lastActiveAt = new Date(Date.now() - 4 * 60e3).toISOString();
   b.state = 'running'; b.node = NODES[0].id;
@@ -293,9 +299,16 @@ async function api(req, res, url) {
       if (!body || typeof body !== 'object') return fail(res, 400, 'malformed_json', 'the body is not a JSON object');
       if (typeof body.template !== 'string') return fail(res, 400, 'invalid_request', 'template is missing');
       if (!templates.has(body.template)) return fail(res, 400, 'unknown_template', `no template ${body.template}`);
+      let names;
+      try {
+        names = { title: checkTitle(body.title), description: checkDescription(body.description) };
+      } catch (e) {
+        if (e instanceof NameError) return fail(res, 400, e.code, e.message);
+        throw e;
+      }
       if (!createLimit.hit(user.username)) return send(res, 429, { error: 'rate_limited', message: 'You are creating repls too fast. Wait a minute.' }, 'application/json', { 'Retry-After': '60' });
       await sleep(250);
-      const r = createRepl(body.template, user.username);
+      const r = createRepl(body.template, user.username, names);
       res.setHeader('Location', `/api/repls/${r.slug}`);
       return send(res, 201, replJson(r, req));
     }
@@ -303,18 +316,37 @@ async function api(req, res, url) {
   const r = repls.get(parts[2]);
   if (!r) return fail(res, 404, 'unknown_repl', `no repl ${parts[2]}`);
   if (r.owner !== user.username) return fail(res, 403, 'forbidden', 'This repl belongs to another account.');
+  // An owner's call on a repl is use of it (as the scheduler notes it): its last-active time moves, at most once a minute.
+  if (method !== 'DELETE') touch(r, now());
   if (parts.length === 3 && method === 'GET') return send(res, 200, replJson(r, req));
   if (parts.length === 3 && method === 'PATCH') {
-    // Only the visibility changes; the mock's previews stay open to everyone.
+    // The visibility, labels, title and description, checked as the real API does; the mock's previews stay open to
+    // everyone whatever the visibility.
     let body;
-    try { body = JSON.parse(await readBody(req)); } catch { return fail(res, 400, 'malformed_json', 'the body is not JSON'); }
-    if (!body || typeof body !== 'object' || Array.isArray(body)) return fail(res, 400, 'malformed_json', 'the body is not a JSON object');
+    try { body = JSON.parse(await readBody(req)); } catch { body = null; }
+    if (!body || typeof body !== 'object' || Array.isArray(body)) return fail(res, 400, 'malformed_json', 'the body must be a JSON object such as {"visibility":"private"}');
     const keys = Object.keys(body);
-    if (!keys.length || keys.some((k) => k !== 'visibility') || !['public', 'private'].includes(body.visibility)) {
-      return fail(res, 400, 'invalid_request', 'send {"visibility": "public" | "private"}');
+    if (!keys.length) return fail(res, 400, 'invalid_request', 'nothing to change; send {"visibility":"public"|"private"}, {"labels":{...}}, {"title":"..."} or {"description":"..."}');
+    const unknown = keys.find((k) => !PATCH_FIELDS.includes(k));
+    if (unknown) return fail(res, 400, 'invalid_request', `unknown field '${unknown}'; accepted: [${PATCH_FIELDS.join(', ')}]`);
+    if ('visibility' in body && !['public', 'private'].includes(body.visibility)) return fail(res, 400, 'invalid_request', '"visibility" must be "public" or "private"');
+    if ('labels' in body && (!body.labels || typeof body.labels !== 'object' || Array.isArray(body.labels) || Object.values(body.labels).some((v) => typeof v !== 'string'))) {
+      return fail(res, 400, 'invalid_labels', '"labels" must be an object of names to string values');
+    }
+    let title;
+    let description;
+    try {
+      title = checkTitle(body.title);
+      description = checkDescription(body.description);
+    } catch (e) {
+      if (e instanceof NameError) return fail(res, 400, e.code, e.message);
+      throw e;
     }
     await sleep(150);
-    r.visibility = body.visibility;
+    if ('visibility' in body) r.visibility = body.visibility;
+    if ('labels' in body) r.labels = { ...body.labels };
+    if ('title' in body) r.title = title;
+    if ('description' in body) r.description = description;
     return send(res, 200, replJson(r, req));
   }
   if (parts.length === 3 && method === 'DELETE') {
@@ -368,6 +400,7 @@ async function api(req, res, url) {
   }
   if (parts[3] === 'stop' && method === 'POST') {
     stopRepl(r);
+    r.lastActiveAt = now();
     return send(res, 200, replJson(r, req));
   }
   return fail(res, 404, 'not_found', 'no such endpoint');

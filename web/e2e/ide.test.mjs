@@ -304,7 +304,7 @@ test('the IDE edits, saves, runs, previews and opens a terminal', { timeout: 15 
     assert.deepEqual(list.body.repls.map((r) => r.slug), [slug], 'a fresh account lists only its own repl');
     assert.equal(await page.locator(`[data-testid="repl-${slug}"] .repl-node`).count(), 0, 'no node id for a user who administers nothing');
     await page.mouse.move(0, 0);
-    // The whole page: with many templates, "Your repls" is below the fold.
+    // The whole page: "Your repls" above all the templates.
     await page.screenshot({ path: path.join(SHOTS, 'home.png'), animations: 'disabled', fullPage: true });
     // Stop from the list: the row says stopped and offers no Stop any more.
     const row = page.locator(`[data-testid="repl-${slug}"]`);

@@ -1,39 +1,34 @@
-// The home page: sign in (or create an account), then create a repl from a template, list, open and delete repls.
+// The home page: sign in (or create an account), then the user's repls (repllist.ts) and the templates to create one.
 import '../styles/base.css';
 import '../styles/home.css';
 import { h, clear } from '../lib/dom';
 import { icon, logo } from '../lib/icons';
 import {
-  ApiError, Repl, Template, User, createRepl, deleteRepl, listNodes, listRepls, listTemplates, errorTitle, me, signOut,
-  stopRepl,
+  ApiError, Template, User, createRepl, listNodes, listTemplates, errorTitle, me, signOut,
   onUnauthenticated, isUnauthenticated,
 } from '../lib/api';
 import { nextFromQuery } from '../lib/auth';
 import { authView } from './auth';
-import { toast, toastError } from '../lib/toast';
-import { confirmDialog } from '../lib/modal';
-import { relativeTime, absoluteTime } from '../lib/time';
-import { templateTile } from '../lib/fileicons';
+import { toastError } from '../lib/toast';
+import { templateTile } from '../lib/templateicons';
+import { ReplList, ideHref } from './repllist';
 import { initColorScheme, schemeSwitch } from '../lib/colorscheme';
-
-const STATE_LABEL: Record<string, string> = {
-  running: 'Running', stopped: 'Stopped', starting: 'Starting', stopping: 'Stopping', creating: 'Creating', failed: 'Failed',
-};
 
 let user: User | null = null;
 /** Bumped on every sign-out: answers to calls made for an earlier user are dropped. */
 let epoch = 0;
 let templates: Template[] = [];
 let templatesLoad: Promise<Template[]> | null = null;
-let repls: Repl[] | null = null;
 let creating: string | null = null;
-const deleting = new Set<string>();
-const stopping = new Set<string>();
 
 const fleet = h('div', { class: 'fleet', testid: 'fleet-status', hidden: true });
 const templateGrid = h('div', { class: 'template-grid', testid: 'templates' });
-const replList = h('div', { class: 'repl-list', testid: 'repls' });
-const replCount = h('span', { class: 'section-count' });
+const list = new ReplList({
+  session: () => (user ? epoch : null),
+  isAdmin: () => !!user?.admin,
+  templates: () => templates,
+  onRendered: () => renderFleet(),
+});
 
 const app = document.getElementById('app')!;
 
@@ -55,17 +50,14 @@ function render(): void {
         u.admin ? h('span', { class: 'account-role', testid: 'user-admin' }, 'admin') : null),
       h('button', { class: 'btn btn-ghost btn-sm sign-out', testid: 'sign-out', onclick: () => void leave() }, icon('logOut', 14), 'Sign out')),
     h('main', { class: 'home' },
+      list.el,
       h('section', { class: 'hero' },
-        h('h1', null, 'Create a repl'),
+        h('h2', null, 'Create a repl'),
         h('p', null, 'Pick a template. Every repl is its own container, with a file system, terminals and a live preview, on machines you own.')),
-      templateGrid,
-      h('section', { class: 'section-head' },
-        h('h2', null, 'Your repls', replCount),
-        h('button', { class: 'btn btn-ghost btn-sm', title: 'Refresh', onclick: () => refreshRepls(true) }, icon('refresh', 14), 'Refresh')),
-      replList),
+      templateGrid),
   );
   renderTemplates(true);
-  renderRepls();
+  list.render();
 }
 
 function renderTemplates(loading = false): void {
@@ -102,64 +94,6 @@ function renderTemplates(loading = false): void {
   }
 }
 
-function renderRepls(): void {
-  renderFleet();
-  clear(replList);
-  if (repls === null) {
-    for (let i = 0; i < 2; i++) replList.append(h('div', { class: 'repl-row skeleton' }));
-    replCount.textContent = '';
-    return;
-  }
-  replCount.textContent = repls.length ? String(repls.length) : '';
-  if (!repls.length) {
-    replList.append(h('div', { class: 'empty', testid: 'repls-empty' },
-      h('div', { class: 'empty-icon' }, icon('box', 26)),
-      h('div', { class: 'empty-title' }, 'No repls yet'),
-      h('div', { class: 'empty-text' }, 'Pick a template above to create your first one. It opens in the IDE right away.')));
-    return;
-  }
-  const byName = new Map(templates.map((t) => [t.name, t]));
-  for (const r of repls) {
-    const t = byName.get(r.template);
-    const gone = deleting.has(r.slug);
-    const row = h('div', {
-      class: { 'repl-row': true, deleting: gone },
-      testid: `repl-${r.slug}`,
-      dataset: { state: r.state },
-      onclick: (e: MouseEvent) => {
-        if ((e.target as HTMLElement).closest('button, a')) return;
-        location.href = ideHref(r.slug);
-      },
-    },
-      templateTile(r.template, 34),
-      h('div', { class: 'repl-main' },
-        h('a', { class: 'repl-slug mono', href: ideHref(r.slug) }, r.slug),
-        h('div', { class: 'repl-sub' }, t?.title ?? r.template,
-          // Which node runs a repl is the administrators' business.
-          r.node && user?.admin ? h('span', { class: 'repl-node' }, ` · ${r.node}`) : null,
-          r.visibility === 'private'
-            ? h('span', { class: 'repl-private', testid: 'repl-private', title: 'Private preview: only you can open it' }, icon('lock', 11), 'private')
-            : null)),
-      h('span', { class: `badge badge-${r.state}`, testid: 'repl-state' }, STATE_LABEL[r.state] ?? r.state),
-      h('span', { class: 'repl-time', title: `Last active ${absoluteTime(r.lastActiveAt)}` }, icon('clock', 13), relativeTime(r.lastActiveAt)),
-      h('div', { class: 'repl-actions' },
-        r.state === 'running'
-          ? h('button', {
-            class: 'btn btn-sm btn-ghost', testid: 'repl-stop', disabled: gone || stopping.has(r.slug),
-            title: 'Stop the repl: its container ends, its files stay', onclick: () => void stop(r),
-          }, stopping.has(r.slug) ? h('div', { class: 'spinner' }) : icon('stop', 12), 'Stop')
-          : null,
-        h('a', { class: 'btn btn-sm', href: ideHref(r.slug), testid: 'repl-open' }, icon('code', 14), 'Open'),
-        h('button', {
-          class: 'icon-button', title: 'Delete repl', 'aria-label': `Delete ${r.slug}`, testid: 'repl-delete', disabled: gone,
-          onclick: () => remove(r),
-        }, gone ? h('div', { class: 'spinner' }) : icon('trash', 15))));
-    replList.append(row);
-  }
-}
-
-const ideHref = (slug: string) => `/ide/${encodeURIComponent(slug)}`;
-
 async function create(t: Template): Promise<void> {
   if (creating) return;
   creating = t.name;
@@ -176,60 +110,7 @@ async function create(t: Template): Promise<void> {
   }
 }
 
-/** Stops a running repl (its files stay in storage; Open starts it again). */
-async function stop(r: Repl): Promise<void> {
-  stopping.add(r.slug);
-  renderRepls();
-  try {
-    await stopRepl(r.slug);
-    toast('success', 'Repl stopped', `${r.slug}: its files are kept; open it to start it again.`, undefined, `stop-${r.slug}`);
-  } catch (e) {
-    if (!isUnauthenticated(e)) toastError('Could not stop the repl', e);
-  } finally {
-    stopping.delete(r.slug);
-    if (user) await refreshRepls();
-  }
-}
-
-async function remove(r: Repl): Promise<void> {
-  const ok = await confirmDialog({
-    title: 'Delete this repl?',
-    message: h('span', null, 'The repl ', h('code', null, r.slug), ' will be stopped and its files deleted for good. This cannot be undone.'),
-    confirmLabel: 'Delete repl',
-    danger: true,
-  });
-  if (!ok) return;
-  deleting.add(r.slug);
-  renderRepls();
-  try {
-    await deleteRepl(r.slug);
-    toast('success', 'Repl deleted', r.slug);
-  } catch (e) {
-    if (!isUnauthenticated(e)) toastError('Could not delete the repl', e);
-  } finally {
-    deleting.delete(r.slug);
-    if (user) await refreshRepls();
-  }
-}
-
-let refreshing = false;
-async function refreshRepls(userAsked = false): Promise<void> {
-  if (refreshing || !user) return;
-  refreshing = true;
-  const mine = epoch;
-  try {
-    const list = await listRepls();
-    if (!user || mine !== epoch) return;
-    repls = list;
-    renderRepls();
-  } catch (e) {
-    if (!user || isUnauthenticated(e)) return;
-    if (repls === null) { repls = []; renderRepls(); }
-    if (userAsked || !document.hidden) toastError('Could not list your repls', e);
-  } finally {
-    refreshing = false;
-  }
-}
+const refreshRepls = (userAsked = false) => list.refresh(userAsked);
 
 let nodeCount: number | null = null;
 
@@ -253,7 +134,7 @@ async function refreshFleet(): Promise<void> {
 function renderFleet(): void {
   fleet.hidden = nodeCount === null;
   if (nodeCount === null) return;
-  const running = repls?.filter((r) => r.state === 'running').length ?? 0;
+  const running = list.running();
   clear(fleet);
   fleet.append(
     h('span', { class: { 'fleet-dot': true, down: nodeCount === 0 } }),
@@ -267,7 +148,7 @@ function renderFleet(): void {
 async function showHome(): Promise<void> {
   // A `next` that the IDE sent is for signing in; signed in already, it only clutters the address.
   if (location.search) history.replaceState(null, '', '/');
-  repls = null;
+  list.reset();
   render();
   templatesLoad ??= listTemplates();
   const [tpl] = await Promise.allSettled([templatesLoad, refreshRepls()]);
@@ -275,7 +156,7 @@ async function showHome(): Promise<void> {
   if (tpl.status === 'fulfilled') templates = tpl.value;
   else { templatesLoad = null; toastError('Could not load the templates', tpl.reason); }
   renderTemplates();
-  renderRepls();
+  list.render();
   void refreshFleet();
 }
 
@@ -283,8 +164,7 @@ async function showHome(): Promise<void> {
 function showSignIn(notice?: string): void {
   user = null;
   epoch++;
-  refreshing = false; // a call still out for the last user is dropped when it answers
-  repls = null;
+  list.reset();
   creating = null;
   clear(app);
   document.title = 'Sign in · Pier';

@@ -23,6 +23,7 @@ import { recall, remember } from './persist';
 import { initColorScheme, schemeSwitch } from '../lib/colorscheme';
 import { NarrowLayout } from './narrow';
 import { Finding } from './finding';
+import { ReplName } from './replname';
 
 const slug = decodeURIComponent(location.pathname.replace(/^\/ide\/?/, '').split('/')[0] ?? '');
 const app = document.getElementById('app')!;
@@ -180,7 +181,7 @@ class Ide {
           h('a', { href: '/' }, 'Repls'),
           h('span', { class: 'crumb-sep' }, '/'),
           templateTile(repl.template, 20),
-          h('span', { class: 'repl-name mono', testid: 'repl-slug' }, slug)),
+          new ReplName(repl, (renamed) => { this.repl = renamed; }).el),
         this.templateChip),
       h('div', { class: 'header-center' }, this.runButton, this.stopButton),
       h('div', { class: 'header-right' },

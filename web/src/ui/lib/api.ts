@@ -68,6 +68,9 @@ export const createRepl = (template: string) => api<Repl>('POST', '/api/repls', 
 export const startRepl = (slug: string) => api<Repl>('POST', `/api/repls/${encodeURIComponent(slug)}/start`);
 export const stopRepl = (slug: string) => api<Repl>('POST', `/api/repls/${encodeURIComponent(slug)}/stop`);
 export const setVisibility = (slug: string, visibility: Visibility) => api<Repl>('PATCH', `/api/repls/${encodeURIComponent(slug)}`, { visibility });
+/** Gives the repl a title and a description (blank: none); the API answers 400 invalid_title / invalid_description. */
+export const setNames = (slug: string, title: string, description: string) =>
+  api<Repl>('PATCH', `/api/repls/${encodeURIComponent(slug)}`, { title, description });
 export const deleteRepl = (slug: string) => api<{ slug: string; deleted: boolean }>('DELETE', `/api/repls/${encodeURIComponent(slug)}`);
 const envPath = (slug: string, name?: string) => `/api/repls/${encodeURIComponent(slug)}/env${name === undefined ? '' : `/${encodeURIComponent(name)}`}`;
 export const listEnv = (slug: string) => api<{ env: EnvVar[] }>('GET', envPath(slug)).then((r) => r.env ?? []);
@@ -107,6 +110,8 @@ export function errorTitle(code: string): string {
     invalid_username: 'Invalid username',
     weak_password: 'Password too weak',
     signup_closed: 'Sign-ups are closed',
+    invalid_title: 'Invalid title',
+    invalid_description: 'Invalid description',
   };
   return titles[code] ?? 'Something went wrong';
 }

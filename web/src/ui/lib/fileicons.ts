@@ -41,25 +41,5 @@ export function fileBadge(path: string): HTMLElement {
   return h('span', { class: 'file-icon', style: `color:${badge.color}`, 'data-len': String(badge.label.length) }, badge.label);
 }
 
-/** Look of a template: a colored tile with a short mark. Unknown templates get a monogram. */
-export function templateVisual(name: string): { mark: string; from: string; to: string } {
-  const n = name.toLowerCase();
-  if (n.includes('node') || n.includes('js')) return { mark: 'JS', from: '#3c873a', to: '#6cc24a' };
-  if (n.includes('python') || n.includes('flask') || n.includes('py')) return { mark: 'Py', from: '#306998', to: '#ffd43b' };
-  if (n.includes('go')) return { mark: 'Go', from: '#00add8', to: '#5dc9e2' };
-  if (n.includes('java')) return { mark: 'Jv', from: '#e76f00', to: '#f8b26a' };
-  if (n.includes('rust')) return { mark: 'Rs', from: '#b7410e', to: '#dea584' };
-  if (n.includes('static') || n.includes('html')) return { mark: '<>', from: '#e34c26', to: '#f06529' };
-  let hash = 0;
-  for (const c of n) hash = (hash * 31 + c.charCodeAt(0)) >>> 0;
-  const hue = hash % 360;
-  return { mark: name.slice(0, 2).replace(/^./, (c) => c.toUpperCase()), from: `hsl(${hue} 60% 45%)`, to: `hsl(${(hue + 40) % 360} 70% 60%)` };
-}
-
-export function templateTile(name: string, size = 40): HTMLElement {
-  const v = templateVisual(name);
-  return h('span', {
-    class: 'template-tile',
-    style: `width:${size}px;height:${size}px;font-size:${Math.round(size * 0.38)}px;background:linear-gradient(135deg, ${v.from}, ${v.to})`,
-  }, v.mark);
-}
+// Template tiles have their own module; imported from here by earlier code.
+export { templateTile } from './templateicons';
