@@ -22,6 +22,7 @@ export default defineConfig({
       input: {
         index: here('./src/ui/index.html'),
         ide: here('./src/ui/ide.html'),
+        account: here('./src/ui/account.html'),
       },
       output: {
         // What both pages use goes into one "common" chunk; each language pack into its own, loaded on demand.

@@ -7,7 +7,8 @@
 //   node dev/mock-server.mjs [--port 18080] [--host 127.0.0.1]
 //   PIER_URL=http://pier.localhost:18080 npm test
 //
-// Accounts as in Pier: POST /api/auth/signup|login|logout, GET /api/auth/me, an HttpOnly `pier_token` cookie (host-only,
+// Accounts as in Pier (the rest of them in mock-accounts.mjs: API keys, a new password, deleting an account; and
+// bearer tokens): POST /api/auth/signup|login|logout, GET /api/auth/me, an HttpOnly `pier_token` cookie (host-only,
 // so previews at <slug>.<domain> never get it), 401 `unauthenticated` on every other /api call without it (except
 // GET /api/templates) and on the session upgrade, 403 `forbidden` for another user's repl, 429 `rate_limited` for
 // too many logins or creates. Users live in memory; `demo` / `demo-password` (an admin) owns the two sample repls.
@@ -27,6 +28,7 @@ import crypto from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
 import { filesApi, keep } from './mock-files.mjs';
+import { accountsApi } from './mock-accounts.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const arg = (name, dflt) => {
@@ -103,10 +105,16 @@ function cookies(req) {
   return out;
 }
 
-/** The signed-in user of a request, or null. */
+/** The signed-in user of a request (its cookie, or a bearer token or API key), or null. */
 function whoIs(req) {
-  const name = tokens.get(cookies(req)[COOKIE] ?? '');
+  const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+  const name = bearer ? tokens.get(bearer) ?? accounts.keyOwner(bearer) : tokens.get(cookies(req)[COOKIE] ?? '');
   return name ? users.get(name) ?? null : null;
+}
+
+function setPassword(user, password) {
+  user.salt = crypto.randomBytes(12).toString('hex');
+  user.hash = hashPassword(password, user.salt);
 }
 
 const userJson = (u) => ({ username: u.username, admin: u.admin });
@@ -131,6 +139,13 @@ const loginLimit = limiter(10, 60_000);  // failed logins per username per minut
 const createLimit = limiter(CREATE_LIMIT, 60_000);
 
 addUser('demo', 'demo-password', true);
+
+// Defined below (they are functions or maps); read when a request comes.
+const accounts = accountsApi({
+  users, tokens, get repls() { return repls; }, checkPassword, setPassword, stopRepl: (r) => stopRepl(r),
+  send: (...a) => send(...a), fail: (...a) => fail(...a), readJson: (...a) => readJson(...a),
+  sessionCookie, clearedCookie, loginLimit, MIN_PASSWORD,
+});
 
 // ---- repls -------------------------------------------------------------------------------------------------
 
@@ -204,6 +219,7 @@ function readBody(req) {
 function serveStatic(res, urlPath) {
   let file = urlPath === '/' ? '/index.html' : urlPath;
   if (/^\/ide(\/|$)/.test(urlPath)) file = '/ide.html';
+  if (urlPath === '/account') file = '/account.html';
   const full = path.normalize(path.join(WEBROOT, file));
   if (!full.startsWith(WEBROOT) || !fs.existsSync(full) || fs.statSync(full).isDirectory()) {
     if (!fs.existsSync(WEBROOT)) return send(res, 500, `webroot not built: ${WEBROOT}\nRun npm run build first.\n`, 'text/plain');
@@ -257,7 +273,7 @@ async function auth(req, res, what) {
     }
     const token = crypto.randomBytes(24).toString('base64url');
     tokens.set(token, user.username);
-    return send(res, what === 'signup' ? 201 : 200, userJson(user), 'application/json', { 'Set-Cookie': sessionCookie(token) });
+    return send(res, what === 'signup' ? 201 : 200, { ...userJson(user), token }, 'application/json', { 'Set-Cookie': sessionCookie(token) });
   }
   return fail(res, 404, 'not_found', 'no such endpoint');
 }
@@ -272,6 +288,7 @@ async function api(req, res, url) {
   if (parts[1] === 'nodes' && method === 'GET') {
     return send(res, 200, { nodes: [{ id: NODE_ID, capacity: { slots: 50, memoryMb: 8192 }, load: { repls: [...repls.values()].filter((r) => r.state === 'running').length } }] });
   }
+  if (await accounts.handle(req, res, user, parts)) return;
   if (parts[1] !== 'repls') return fail(res, 404, 'not_found', 'no such endpoint');
   if (parts.length === 2) {
     if (method === 'GET') {

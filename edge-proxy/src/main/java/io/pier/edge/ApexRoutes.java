@@ -34,6 +34,7 @@ final class ApexRoutes {
         .handler(ctx -> HttpErrors.send(ctx, 404, "not_found", "the API lives under /api/"));
     // The IDE is one page for every repl; it reads the slug from its URL.
     apex.get("/ide/:slug").handler(ctx -> ctx.reroute("/ide.html"));
+    apex.get("/account").handler(ctx -> ctx.reroute("/account.html"));
     apex.route()
         .handler(
             StaticHandler.create("webroot").setIndexPage("index.html").setCachingEnabled(false));
