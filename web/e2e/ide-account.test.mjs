@@ -41,8 +41,12 @@ const listWithBearer = (page, token) => page.evaluate(async (token) => {
   return { status: res.status, slugs: (body?.repls ?? []).map((r) => r.slug) };
 }, token);
 
-/** Signs in through the home page's form; waits for the home page, or returns the inline error's text. */
+/**
+ * Signs in through a freshly loaded home page's form (no error left from an earlier try); waits for the home page, or
+ * returns the inline error's text.
+ */
 async function signInWithForm(page, username, password) {
+  await page.goto(`${target.base}/`);
   await page.locator('[data-testid="auth-form"]').waitFor({ timeout: STEP_MS });
   await page.fill('[data-testid="auth-username"]', username);
   await page.fill('[data-testid="auth-password"]', password);
@@ -100,6 +104,7 @@ test('the account page: password, API keys, deleting the account', { timeout: 15
     assert.equal(me.status, 200, 'this browser stays signed in');
 
     await page.click('[data-testid="sign-out"]');
+    await page.locator('[data-testid="auth-form"]').waitFor({ timeout: STEP_MS }); // signed out before going on
     assert.match(await signInWithForm(page, username, PASSWORD), /wrong username or password/i);
     assert.equal(await signInWithForm(page, username, NEW_PASSWORD), null);
   });
