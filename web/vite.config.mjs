@@ -23,6 +23,7 @@ export default defineConfig({
         index: here('./src/ui/index.html'),
         ide: here('./src/ui/ide.html'),
         admin: here('./src/ui/admin.html'),
+        account: here('./src/ui/account.html'),
       },
       output: {
         // What both pages use goes into one "common" chunk; each language pack into its own, loaded on demand.

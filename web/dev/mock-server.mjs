@@ -7,7 +7,8 @@
 //   node dev/mock-server.mjs [--port 18080] [--host 127.0.0.1]
 //   PIER_URL=http://pier.localhost:18080 npm test
 //
-// Accounts as in Pier: POST /api/auth/signup|login|logout, GET /api/auth/me, an HttpOnly `pier_token` cookie (host-only,
+// Accounts as in Pier (the rest of them in mock-accounts.mjs: API keys, a new password, deleting an account; and
+// bearer tokens): POST /api/auth/signup|login|logout, GET /api/auth/me, an HttpOnly `pier_token` cookie (host-only,
 // so previews at <slug>.<domain> never get it), 401 `unauthenticated` on every other /api call without it (except
 // GET /api/templates) and on the session upgrade, 403 `forbidden` for another user's repl, 429 `rate_limited` for
 // too many logins or creates. Repl titles and descriptions are checked as the real API checks them (mock-names.mjs),
@@ -32,6 +33,7 @@ import { WebSocketServer } from 'ws';
 import { filesApi, keep } from './mock-files.mjs';
 import { NODES, adminApi, placeNode } from './mock-admin.mjs';
 import { NameError, PATCH_FIELDS, checkDescription, checkTitle, touch } from './mock-names.mjs';
+import { accountsApi } from './mock-accounts.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const arg = (name, dflt) => {
@@ -107,16 +109,21 @@ function cookies(req) {
   return out;
 }
 
-/** The signed-in user of a request (its cookie, or a bearer token as programs send), or null. */
+/** The signed-in user of a request (its cookie, or a bearer token or API key, as programs send), or null. */
 function whoIs(req) {
   const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
-  const name = tokens.get(bearer ?? cookies(req)[COOKIE] ?? '');
+  const name = bearer ? tokens.get(bearer) ?? accounts.keyOwner(bearer) : tokens.get(cookies(req)[COOKIE] ?? '');
   return name ? users.get(name) ?? null : null;
 }
 
 /** Signs the user out everywhere: their tokens stop working (sign-out, a change of role). */
 function revoke(username) {
   for (const [token, name] of tokens) if (name === username) tokens.delete(token);
+}
+
+function setPassword(user, password) {
+  user.salt = crypto.randomBytes(12).toString('hex');
+  user.hash = hashPassword(password, user.salt);
 }
 
 const userJson = (u) => ({ username: u.username, admin: u.admin });
@@ -141,6 +148,13 @@ const loginLimit = limiter(10, 60_000);  // failed logins per username per minut
 const createLimit = limiter(CREATE_LIMIT, 60_000);
 
 addUser('demo', 'demo-password', true);
+
+// Defined below (they are functions or maps); read when a request comes.
+const accounts = accountsApi({
+  users, tokens, get repls() { return repls; }, checkPassword, setPassword, stopRepl: (r) => stopRepl(r),
+  send: (...a) => send(...a), fail: (...a) => fail(...a), readJson: (...a) => readJson(...a),
+  sessionCookie, clearedCookie, loginLimit, MIN_PASSWORD,
+});
 
 // ---- repls -------------------------------------------------------------------------------------------------
 
@@ -219,6 +233,7 @@ function serveStatic(res, urlPath) {
   let file = urlPath === '/' ? '/index.html' : urlPath;
   if (/^\/ide(\/|$)/.test(urlPath)) file = '/ide.html';
   if (urlPath === '/admin') file = '/admin.html';
+  if (urlPath === '/account') file = '/account.html';
   const full = path.normalize(path.join(WEBROOT, file));
   if (!full.startsWith(WEBROOT) || !fs.existsSync(full) || fs.statSync(full).isDirectory()) {
     if (!fs.existsSync(WEBROOT)) return send(res, 500, `webroot not built: ${WEBROOT}\nRun npm run build first.\n`, 'text/plain');
@@ -285,6 +300,7 @@ async function api(req, res, url) {
   const user = whoIs(req);
   if (!user) return fail(res, 401, 'unauthenticated', 'Sign in first.');
   if (await adminApi(req, res, parts, user, { send, fail, readJson, users, repls, revoke })) return;
+  if (await accounts.handle(req, res, user, parts)) return;
   if (parts[1] !== 'repls') return fail(res, 404, 'not_found', 'no such endpoint');
   if (parts.length === 2) {
     if (method === 'GET') {

@@ -48,6 +48,7 @@ function render(): void {
         h('span', { class: 'avatar', 'aria-hidden': 'true' }, u.username.slice(0, 1).toUpperCase()),
         h('span', { class: 'account-name mono', testid: 'user-name' }, u.username),
         u.admin ? h('span', { class: 'account-role', testid: 'user-admin' }, 'admin') : null),
+      h('a', { class: 'btn btn-ghost btn-sm', href: '/account', testid: 'account-link' }, icon('user', 14), 'Account'),
       h('button', { class: 'btn btn-ghost btn-sm sign-out', testid: 'sign-out', onclick: () => void leave() }, icon('logOut', 14), 'Sign out')),
     h('main', { class: 'home' },
       list.el,

@@ -15,6 +15,14 @@ export interface Caller {
   apiKey?: string | null;
 }
 
+/** What went with a deleted account. */
+export interface AccountDeleted {
+  username: string;
+  deleted: boolean;
+  apiKeysRevoked: number;
+  replsDeleted: number;
+}
+
 /** An API key as its owner sees it, never with its secret. */
 export interface ApiKey {
   id: string;

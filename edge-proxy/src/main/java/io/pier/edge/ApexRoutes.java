@@ -35,6 +35,7 @@ final class ApexRoutes {
     // The IDE is one page for every repl; it reads the slug from its URL.
     apex.get("/ide/:slug").handler(ctx -> ctx.reroute("/ide.html"));
     apex.get("/admin").handler(ctx -> ctx.reroute("/admin.html"));
+    apex.get("/account").handler(ctx -> ctx.reroute("/account.html"));
     apex.route()
         .handler(
             StaticHandler.create("webroot").setIndexPage("index.html").setCachingEnabled(false));

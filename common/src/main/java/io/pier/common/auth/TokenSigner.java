@@ -137,6 +137,18 @@ public final class TokenSigner {
     return sign(claims(subject, admin, ttl));
   }
 
+  /**
+   * An API token issued after {@code revokedUpTo}, which a revocation of the subject's tokens up to then does not
+   * refuse: its issue time is a millisecond past it when the clock has not moved on yet (a new password's sign-in,
+   * issued in the same request that revoked every other token).
+   */
+  public String issueAfter(String subject, boolean admin, Duration ttl, Instant revokedUpTo) {
+    JsonObject claims = claims(subject, admin, ttl);
+    long after = revokedUpTo.toEpochMilli() + 1;
+    if (claims.getLong("iat") < after) claims.put("iat", after);
+    return sign(claims);
+  }
+
   /** A token that opens only the private preview of {@code slug}, for {@code subject}; never an API token. */
   public String issuePreview(String subject, boolean admin, String slug, Duration ttl) {
     return sign(claims(subject, admin, ttl).put("aud", PREVIEW_AUDIENCE + slug));

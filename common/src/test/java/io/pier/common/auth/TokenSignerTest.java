@@ -20,6 +20,20 @@ class TokenSignerTest {
       new TokenSigner("a-secret-of-enough-length", Clock.fixed(NOW, ZoneOffset.UTC));
 
   @Test
+  void aTokenIssuedAfterARevocationInTheSameMillisecondIsNotRevoked() {
+    Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    TokenSigner signer = new TokenSigner("a-secret-of-enough-length", clock);
+    String before = signer.issue("ada", false, Duration.ofHours(1));
+    Instant upTo = signer.revocations().revoke("ada", Duration.ofHours(1)).result();
+    String after = signer.issueAfter("ada", false, Duration.ofHours(1), upTo);
+    assertFalse(signer.verify(before).isPresent(), "revoked");
+    assertTrue(signer.verify(after).isPresent(), "issued past the revocation, on the same clock");
+    assertFalse(
+        signer.verify(signer.issue("ada", false, Duration.ofHours(1))).isPresent(),
+        "a plain token of the same millisecond is still revoked");
+  }
+
+  @Test
   void aTokenItIssuedVerifiesWithItsClaims() {
     AuthToken token = signer.verify(signer.issue("ada", true, Duration.ofHours(1))).orElseThrow();
     assertEquals("ada", token.subject());

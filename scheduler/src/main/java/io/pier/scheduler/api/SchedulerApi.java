@@ -173,6 +173,7 @@ public final class SchedulerApi {
                             .map(v -> new JsonObject().put("slug", slug).put("deleted", true))));
     router.patch("/api/accounts/:username").handler(auth::changeAdmin);
     accountUsage.mount(router);
+    auth.mountAccounts(router, this::deleteReplsOf);
     apiKeys.mount(router);
     new FleetRoutes(cluster, drains, keeper).mount(router);
     router
@@ -349,6 +350,20 @@ public final class SchedulerApi {
   private Function<ReplRecord, JsonObject> view(RoutingContext ctx) {
     AuthToken caller = ctx.get(AuthApi.CALLER);
     return record -> views.repl(record, caller);
+  }
+
+  /** Deletes every repl of {@code owner} one after another (each stopped first): how many there were. */
+  private Future<Integer> deleteReplsOf(String owner) {
+    return repls
+        .list()
+        .compose(
+            all -> {
+              List<String> slugs =
+                  all.stream().filter(r -> owner.equals(r.owner())).map(r -> r.slug()).toList();
+              Future<Void> done = Future.succeededFuture();
+              for (String slug : slugs) done = done.compose(v -> repls.delete(slug));
+              return done.map(slugs.size());
+            });
   }
 
   private void withSlug(RoutingContext ctx, Function<String, Future<JsonObject>> action) {

@@ -334,6 +334,83 @@ public final class Accounts {
                     false));
   }
 
+  /**
+   * Checks an account's password for a change it asks for (a new password, its deletion): a wrong one is {@code 403
+   * wrong_password}, not 401, since the caller is signed in and stays so.
+   *
+   * @return the account when the password is right
+   */
+  public Future<Account> confirm(String username, String password) {
+    return logIn(username, password)
+        .recover(
+            err ->
+                Future.failedFuture(
+                    err instanceof ApiException api && api.status() == 401
+                        ? new ApiException(403, "wrong_password", "the current password is wrong")
+                        : err));
+  }
+
+  /**
+   * Gives an account a new password (a new salt, the current iteration count), in storage and in the cluster's cache.
+   *
+   * @throws ApiException (via the future) {@code 403 wrong_password} when {@code current} is not its password,
+   *     {@code 400 weak_password} when the new one is too short
+   */
+  public Future<Account> changePassword(String username, String current, String replacement) {
+    String problem = passwordProblem(replacement);
+    if (problem != null)
+      return Future.failedFuture(ApiException.badRequest("weak_password", problem));
+    return confirm(username, current)
+        // The stored flag, not the one in effect: PIER_ADMINS stays a list apart.
+        .compose(confirmed -> find(username))
+        .compose(
+            stored ->
+                vertx.executeBlocking(
+                    () -> {
+                      byte[] salt = new byte[16];
+                      random.nextBytes(salt);
+                      Account changed =
+                          new Account(
+                              username,
+                              Base64.getEncoder().encodeToString(salt),
+                              Base64.getEncoder()
+                                  .encodeToString(hash(replacement, salt, ITERATIONS)),
+                              ITERATIONS,
+                              stored.admin(),
+                              stored.createdAt());
+                      store.put(
+                          key(username),
+                          changed.toJson().encode().getBytes(StandardCharsets.UTF_8));
+                      return changed;
+                    },
+                    false))
+        .compose(
+            changed -> cache.put(username, changed.toJson()).map(v -> withConfiguredRole(changed)));
+  }
+
+  /** Deletes an account's record from storage and the cluster's cache; its name is free again afterwards. */
+  public Future<Void> delete(String username) {
+    if (username == null || !USERNAME.matcher(username).matches())
+      return Future.failedFuture(
+          ApiException.notFound("unknown_account", "no account named '" + username + "'"));
+    return vertx
+        .executeBlocking(
+            () -> {
+              store.delete(key(username));
+              return null;
+            },
+            false)
+        .compose(v -> cache.remove(username))
+        .mapEmpty();
+  }
+
+  /** What is wrong with a new password, or null. */
+  static String passwordProblem(String password) {
+    if (password == null || password.length() < MIN_PASSWORD || password.length() > 1024)
+      return "a password has at least " + MIN_PASSWORD + " characters (and at most 1024)";
+    return null;
+  }
+
   /** The account with its administrator flag in effect, or null when there is none. */
   public Future<Account> lookUp(String username) {
     if (username == null || !USERNAME.matcher(username).matches())

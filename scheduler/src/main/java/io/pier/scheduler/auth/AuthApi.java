@@ -6,6 +6,7 @@ import io.pier.common.auth.TokenSigner;
 import io.pier.common.http.ApiException;
 import io.pier.common.http.HttpErrors;
 import io.pier.common.http.OriginPolicy;
+import io.vertx.core.Future;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpServerRequest;
@@ -14,6 +15,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Function;
 
 /**
  * Sign-up, sign-in and sign-out under {@code /api/auth}, and the check every other API call passes: a valid token
@@ -234,8 +237,35 @@ public final class AuthApi {
     throw new ApiException(403, "forbidden", "only an administrator may do that");
   }
 
+  /**
+   * Mounts what a user does to their own account ({@link AccountRoutes}); behind the signed-in check.
+   *
+   * @param deleteReplsOf stops and deletes every repl of an account; completes with how many
+   */
+  public void mountAccounts(Router router, Function<String, Future<Integer>> deleteReplsOf) {
+    new AccountRoutes(this, accounts, revoker, apiKeys, logins, deleteReplsOf).mount(router);
+  }
+
   private void signedIn(RoutingContext ctx, int status, Accounts.Account account) {
-    String token = tokens.issue(account.username(), account.admin(), ttl);
+    answerSignedIn(ctx, status, account, tokens.issue(account.username(), account.admin(), ttl));
+  }
+
+  /** Signs the account in again after every token of it up to {@code revokedUpTo} was revoked. */
+  void signedIn(RoutingContext ctx, int status, Accounts.Account account, Instant revokedUpTo) {
+    answerSignedIn(
+        ctx,
+        status,
+        account,
+        tokens.issueAfter(account.username(), account.admin(), ttl, revokedUpTo));
+  }
+
+  /** Clears the browser's cookie (the tokens are revoked by the caller). */
+  void signedOut(RoutingContext ctx) {
+    ctx.response().addCookie(cookie("").setMaxAge(0));
+  }
+
+  private void answerSignedIn(
+      RoutingContext ctx, int status, Accounts.Account account, String token) {
     ctx.response().setStatusCode(status).addCookie(cookie(token).setMaxAge(ttl.toSeconds()));
     ctx.json(
         new JsonObject()
