@@ -48,6 +48,9 @@ function fleetJson(repls) {
 export async function adminApi(req, res, parts, user, ctx) {
   const { send, fail, users, repls } = ctx;
   if (!['nodes', 'fleet', 'accounts'].includes(parts[1])) return false;
+  // An account's own password and deletion are the account's (mock-accounts.mjs), not an administrator's.
+  const own = parts[1] === 'accounts' && (parts[3] === 'password' || (parts.length === 3 && req.method === 'DELETE'));
+  if (own) return false;
   if (!user.admin) { fail(res, 403, 'forbidden', 'only an administrator may do that'); return true; }
   const method = req.method;
   if (parts[1] === 'nodes' && parts.length === 2 && method === 'GET') {

@@ -17,6 +17,7 @@ import io.pier.common.store.StorageLayout;
 import io.pier.scheduler.FleetKeeper;
 import io.pier.scheduler.ReplService;
 import io.pier.scheduler.ReplServiceFixture;
+import io.pier.scheduler.auth.AccountList;
 import io.pier.scheduler.auth.Accounts;
 import io.pier.scheduler.auth.ApiKeys;
 import io.pier.scheduler.auth.AuthApi;
@@ -104,6 +105,7 @@ class AccountRoutesTest {
             keeper,
             auth,
             new ApiKeysRoutes(apiKeys, f.clock),
+            new AccountUsageRoutes(new AccountList(f.vertx, f.store, accounts), f.service),
             new PreviewSignIn(auth, tokens, f.service::get, previewUrl),
             new RateLimiter(5, Duration.ofMinutes(1), f.clock),
             previewUrl,
