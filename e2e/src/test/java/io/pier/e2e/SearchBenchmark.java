@@ -33,11 +33,12 @@ public final class SearchBenchmark {
       // word.
       docker(
           container,
-          "sh",
-          "-c",
-          "cd /workspace && for d in $(seq 100); do mkdir -p src/m$d; for f in $(seq 100); do"
-              + " { seq 300; [ $f = 1 ] && echo 'const wanted = zebrafinch;'; } > src/m$d/f$f.js;"
-              + " done; done");
+          "node",
+          "-e",
+          "const fs = require('fs'); const body = Array.from({length: 300}, (_, i) => i + 1).join('\\n') + '\\n';"
+              + " for (let d = 1; d <= 100; d++) { fs.mkdirSync('/workspace/src/m' + d, {recursive: true});"
+              + " for (let f = 1; f <= 100; f++) fs.writeFileSync('/workspace/src/m' + d + '/f' + f + '.js',"
+              + " f === 1 ? body + 'const wanted = zebrafinch;\\n' : body); }");
       try (SessionClient session = SessionClient.connect(vertx, pier, slug)) {
         JsonObject search = new JsonObject().put("query", "zebrafinch");
         JsonObject first = SessionClient.ok(session.request("fs.search", search));

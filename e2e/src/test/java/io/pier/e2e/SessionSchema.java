@@ -18,7 +18,7 @@ import java.util.Optional;
  * server sends against it, so the document and the node-agent cannot drift apart unnoticed.
  */
 final class SessionSchema {
-  static final Path DOCUMENT = Path.of("../docs/session-protocol.schema.json");
+  static final Path DOCUMENT = PierOnLoopback.repo().resolve("docs/session-protocol.schema.json");
 
   private final Validator serverMessages;
   private final Validator requests;
