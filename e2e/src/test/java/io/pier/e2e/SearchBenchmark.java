@@ -29,7 +29,7 @@ public final class SearchBenchmark {
               .getString("slug");
       ExecBenchmark.send(http, pier, "/api/repls/" + slug + "/start", "");
       String container = pier.containersOf(slug).get(0).getId();
-      // 100 folders of 100 files of about 2 KiB each; one line in every hundredth file holds the
+      // 100 folders of 100 files of about 1 KiB each; one line in every hundredth file holds the
       // word.
       docker(
           container,
