@@ -150,7 +150,10 @@ test('files go in and out of the IDE byte-exact; images and binary files show as
         row.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: data }));
       }
     });
+    // Asked for until the upload lands: the 404s before then are the walk's own.
+    expecting = /status of 404/;
     await until(page, (s) => fetch(`/api/repls/${s}/files/assets/dropped.txt`).then((r) => r.ok), slug);
+    expecting = null;
     assert.equal((await bytesOf(page, slug, 'assets/dropped.txt')).toString(), 'dropped from the desktop\n');
   });
 
