@@ -1,42 +1,19 @@
 package io.pier.scheduler.api;
 
-import static io.pier.scheduler.ReplServiceFixture.await;
-import static java.nio.charset.StandardCharsets.UTF_8;
+import static io.pier.scheduler.api.ApiServer.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.pier.common.auth.ApiKeyTable;
-import io.pier.common.auth.EnvCipher;
-import io.pier.common.auth.Revocations;
 import io.pier.common.auth.TokenSigner;
-import io.pier.common.http.OriginPolicy;
-import io.pier.common.repl.ReplEnvStore;
 import io.pier.common.store.StorageLayout;
-import io.pier.scheduler.FleetKeeper;
-import io.pier.scheduler.ReplService;
 import io.pier.scheduler.ReplServiceFixture;
-import io.pier.scheduler.auth.AccountList;
 import io.pier.scheduler.auth.Accounts;
 import io.pier.scheduler.auth.ApiKeys;
-import io.pier.scheduler.auth.AuthApi;
-import io.pier.scheduler.auth.PreviewSignIn;
-import io.pier.scheduler.auth.RateLimiter;
-import io.pier.scheduler.auth.StoredRevocations;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.List;
-import java.util.Set;
-import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,10 +27,8 @@ class AccountRoutesTest {
   private static final String OLD = "correct horse";
   private static final String NEW = "battery staple";
 
+  private ApiServer api;
   private ReplServiceFixture f;
-  private HttpServer server;
-  private HttpClient http;
-  private String base;
   private TokenSigner tokens;
 
   /** Alice's sign-in token, from her sign-up. */
@@ -61,111 +36,33 @@ class AccountRoutesTest {
 
   @BeforeEach
   void serve() throws Exception {
-    f = new ReplServiceFixture(ReplService.Quotas.NONE);
-    FleetKeeper keeper =
-        new FleetKeeper(
-            f.vertx,
-            f.cluster,
-            f.service,
-            f.room,
-            new FleetKeeper.Settings(
-                Duration.ofSeconds(1),
-                Duration.ZERO,
-                0.7,
-                null,
-                Duration.ofMinutes(10),
-                Duration.ofSeconds(15)),
-            f.clock,
-            new SimpleMeterRegistry());
-    Revocations revocations = Revocations.following(f.vertx, f.cluster.revocations(), f.clock);
-    ApiKeyTable keyTable = ApiKeyTable.following(f.vertx, f.cluster.apiKeys(), f.clock);
-    tokens = new TokenSigner(SECRET, f.clock, revocations, keyTable);
-    Accounts accounts =
-        new Accounts(f.vertx, f.store, f.cluster.accounts(), Set.of("root"), true, null, f.clock);
-    ApiKeys apiKeys =
-        new ApiKeys(
-            f.vertx, f.store, f.cluster.apiKeys(), keyTable, accounts, f.clock, new SecureRandom());
-    AuthApi auth =
-        new AuthApi(
-            accounts,
-            tokens,
-            new StoredRevocations(f.vertx, f.store, revocations, Duration.ofHours(2), f.clock),
-            apiKeys,
-            Duration.ofHours(1),
-            false,
-            new OriginPolicy(URI.create("http://pier.localhost:8080"), List.of()),
-            new RateLimiter(10, Duration.ofMinutes(1), f.clock));
-    Function<String, String> previewUrl = slug -> "http://" + slug + ".pier.localhost:8080/";
-    Router router = Router.router(f.vertx);
-    new SchedulerApi(
-            f.service,
-            f.drain,
-            f.catalog,
-            f.cluster,
-            keeper,
-            auth,
-            new ApiKeysRoutes(apiKeys, f.clock),
-            new AccountUsageRoutes(new AccountList(f.vertx, f.store, accounts), f.service),
-            new PreviewSignIn(auth, tokens, f.service::get, previewUrl),
-            new RateLimiter(5, Duration.ofMinutes(1), f.clock),
-            previewUrl,
-            slug -> "http://pier.localhost:8080/ide/" + slug,
-            new ReplEnvStore(f.store, new EnvCipher(SECRET)),
-            await(ApiContract.load(f.vertx)))
-        .mount(f.vertx, router);
-    server = await(f.vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
-    base = "http://127.0.0.1:" + server.actualPort();
-    http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    api = new ApiServer();
+    f = api.f;
+    tokens = api.tokens;
     alice = signUp("alice", OLD);
   }
 
   @AfterEach
   void close() throws Exception {
-    await(server.close());
-    f.close();
-  }
-
-  private HttpResponse<String> send(String method, String path, String body, String bearer)
-      throws Exception {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));
-    if (bearer != null) b.header("Authorization", "Bearer " + bearer);
-    b.method(
-        method,
-        body == null
-            ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body));
-    if (body != null) b.header("Content-Type", "application/json");
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofString(UTF_8));
-  }
-
-  private static JsonObject assertError(HttpResponse<String> resp, int status, String code) {
-    assertEquals(status, resp.statusCode(), resp.body());
-    assertTrue(
-        resp.headers().firstValue("Content-Type").orElse("").startsWith("application/json"),
-        resp.headers().toString());
-    JsonObject body = new JsonObject(resp.body());
-    assertEquals(code, body.getString("error"), resp.body());
-    assertFalse(body.getString("message", "").isBlank(), resp.body());
-    return body;
+    api.close();
   }
 
   /** Makes a key with the caller's credential and returns the answer's body. */
   private JsonObject create(String bearer, String body) throws Exception {
-    HttpResponse<String> resp = send("POST", "/api/keys", body, bearer);
+    HttpResponse<String> resp = api.send("POST", "/api/keys", body, bearer);
     assertEquals(201, resp.statusCode(), resp.body());
     return new JsonObject(resp.body());
   }
 
   private String signUp(String username, String password) throws Exception {
     HttpResponse<String> resp =
-        send("POST", "/api/auth/signup", credentials(username, password), null);
+        api.send("POST", "/api/auth/signup", credentials(username, password), null);
     assertEquals(201, resp.statusCode(), resp.body());
     return new JsonObject(resp.body()).getString("token");
   }
 
   private HttpResponse<String> logIn(String username, String password) throws Exception {
-    return send("POST", "/api/auth/login", credentials(username, password), null);
+    return api.send("POST", "/api/auth/login", credentials(username, password), null);
   }
 
   private static String credentials(String username, String password) {
@@ -180,11 +77,11 @@ class AccountRoutesTest {
   }
 
   private boolean works(String token) throws Exception {
-    return send("GET", "/api/repls", null, token).statusCode() == 200;
+    return api.send("GET", "/api/repls", null, token).statusCode() == 200;
   }
 
   private String createRepl(String bearer) throws Exception {
-    HttpResponse<String> resp = send("POST", "/api/repls", "{\"template\":\"node\"}", bearer);
+    HttpResponse<String> resp = api.send("POST", "/api/repls", "{\"template\":\"node\"}", bearer);
     assertEquals(201, resp.statusCode(), resp.body());
     return new JsonObject(resp.body()).getString("slug");
   }
@@ -198,17 +95,17 @@ class AccountRoutesTest {
     f.clock.advance(Duration.ofSeconds(1));
 
     assertError(
-        send("POST", "/api/accounts/alice/password", change("wrong horse", NEW), alice),
+        api.send("POST", "/api/accounts/alice/password", change("wrong horse", NEW), alice),
         403,
         "wrong_password");
     assertError(
-        send("POST", "/api/accounts/alice/password", change(OLD, "short"), alice),
+        api.send("POST", "/api/accounts/alice/password", change(OLD, "short"), alice),
         400,
         "weak_password");
     assertTrue(works(otherSession), "a refused change signs nobody out");
 
     HttpResponse<String> changed =
-        send("POST", "/api/accounts/alice/password", change(OLD, NEW), alice);
+        api.send("POST", "/api/accounts/alice/password", change(OLD, NEW), alice);
     assertEquals(200, changed.statusCode(), changed.body());
     String fresh = new JsonObject(changed.body()).getString("token");
     assertTrue(
@@ -228,14 +125,14 @@ class AccountRoutesTest {
   void nobodyChangesAnotherAccountsPasswordNorDeletesIt() throws Exception {
     String bob = signUp("bob", OLD);
     assertError(
-        send("POST", "/api/accounts/alice/password", change(OLD, NEW), bob), 403, "forbidden");
+        api.send("POST", "/api/accounts/alice/password", change(OLD, NEW), bob), 403, "forbidden");
     assertError(
-        send("DELETE", "/api/accounts/alice", "{\"password\":\"correct horse\"}", bob),
+        api.send("DELETE", "/api/accounts/alice", "{\"password\":\"correct horse\"}", bob),
         403,
         "forbidden");
     String service = tokens.issue("service:edge-proxy", true, Duration.ofMinutes(1));
     assertError(
-        send("DELETE", "/api/accounts/alice", "{\"password\":\"correct horse\"}", service),
+        api.send("DELETE", "/api/accounts/alice", "{\"password\":\"correct horse\"}", service),
         403,
         "forbidden");
     assertEquals(200, logIn("alice", OLD).statusCode());
@@ -244,13 +141,14 @@ class AccountRoutesTest {
   @Test
   void aBodyWithoutThePasswordsIsRefusedByName() throws Exception {
     assertError(
-        send("POST", "/api/accounts/alice/password", "{\"newPassword\":\"battery staple\"}", alice),
+        api.send(
+            "POST", "/api/accounts/alice/password", "{\"newPassword\":\"battery staple\"}", alice),
         400,
         "invalid_request");
-    assertError(send("DELETE", "/api/accounts/alice", "{}", alice), 400, "invalid_request");
-    assertError(send("DELETE", "/api/accounts/alice", null, alice), 400, "malformed_json");
+    assertError(api.send("DELETE", "/api/accounts/alice", "{}", alice), 400, "invalid_request");
+    assertError(api.send("DELETE", "/api/accounts/alice", null, alice), 400, "malformed_json");
     assertError(
-        send("POST", "/api/accounts/alice/password", change(OLD, NEW), null),
+        api.send("POST", "/api/accounts/alice/password", change(OLD, NEW), null),
         401,
         "unauthenticated");
   }
@@ -259,12 +157,12 @@ class AccountRoutesTest {
   void guessingThePasswordHereCountsAsSigningIn() throws Exception {
     for (int i = 0; i < 10; i++) {
       assertError(
-          send("DELETE", "/api/accounts/alice", "{\"password\":\"guess " + i + "\"}", alice),
+          api.send("DELETE", "/api/accounts/alice", "{\"password\":\"guess " + i + "\"}", alice),
           403,
           "wrong_password");
     }
     assertError(
-        send("DELETE", "/api/accounts/alice", "{\"password\":\"correct horse\"}", alice),
+        api.send("DELETE", "/api/accounts/alice", "{\"password\":\"correct horse\"}", alice),
         429,
         "rate_limited");
     assertError(logIn("alice", OLD), 429, "rate_limited");
@@ -274,7 +172,8 @@ class AccountRoutesTest {
   void deletingAnAccountTakesItsReplsKeysAndSessionsWithIt() throws Exception {
     f.addNode("node-a");
     String running = createRepl(alice);
-    assertEquals(200, send("POST", "/api/repls/" + running + "/start", null, alice).statusCode());
+    assertEquals(
+        200, api.send("POST", "/api/repls/" + running + "/start", null, alice).statusCode());
     String stopped = createRepl(alice);
     String bob = signUp("bob", NEW);
     String bobs = createRepl(bob);
@@ -282,13 +181,13 @@ class AccountRoutesTest {
     f.clock.advance(Duration.ofSeconds(1));
 
     assertError(
-        send("DELETE", "/api/accounts/alice", "{\"password\":\"wrong horse\"}", alice),
+        api.send("DELETE", "/api/accounts/alice", "{\"password\":\"wrong horse\"}", alice),
         403,
         "wrong_password");
     assertTrue(works(alice) && works(key), "a wrong password deletes nothing");
 
     HttpResponse<String> deleted =
-        send("DELETE", "/api/accounts/alice", "{\"password\":\"correct horse\"}", alice);
+        api.send("DELETE", "/api/accounts/alice", "{\"password\":\"correct horse\"}", alice);
     assertEquals(200, deleted.statusCode(), deleted.body());
     assertEquals(
         new JsonObject()
@@ -310,7 +209,7 @@ class AccountRoutesTest {
     f.clock.advance(Duration.ofSeconds(1));
     assertError(logIn("alice", OLD), 401, "bad_credentials");
 
-    HttpResponse<String> left = send("GET", "/api/repls", null, bob);
+    HttpResponse<String> left = api.send("GET", "/api/repls", null, bob);
     JsonArray repls = new JsonObject(left.body()).getJsonArray("repls");
     assertEquals(1, repls.size(), left.body());
     assertEquals(bobs, repls.getJsonObject(0).getString("slug"), "other accounts keep theirs");
