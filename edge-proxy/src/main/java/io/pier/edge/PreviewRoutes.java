@@ -38,8 +38,8 @@ final class PreviewRoutes {
    */
   Future<Route> resolve(HttpServerRequest req, String slug) {
     Promise<Route> resolved = Promise.promise();
-    Future<Route> route = cluster.routes().get(slug);
-    Future<ReplRecord> repl = cluster.repls().get(slug);
+    Future<Route> route = cluster.routes().getConfirmingMiss(slug);
+    Future<ReplRecord> repl = cluster.repls().getConfirmingMiss(slug);
     Future.join(route, repl)
         .onComplete(
             looked -> {

@@ -56,7 +56,7 @@ final class ReplApiProxy {
         String slug = matched.matches() ? matched.group(1) : "";
         return cluster
             .routes()
-            .get(slug)
+            .getConfirmingMiss(slug)
             .recover(unreadable -> Future.succeededFuture(null))
             .compose(
                 (Route route) -> {

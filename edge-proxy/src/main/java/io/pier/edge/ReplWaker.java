@@ -46,7 +46,7 @@ final class ReplWaker {
         s -> {
           Future<Route> started =
               askSchedulerToStart(s, schedulers.shuffled(), 0)
-                  .compose(v -> cluster.routes().get(s))
+                  .compose(v -> cluster.routes().getConfirmingMiss(s))
                   .compose(
                       route ->
                           route != null

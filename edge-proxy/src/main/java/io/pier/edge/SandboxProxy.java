@@ -121,7 +121,7 @@ final class SandboxProxy {
     req.pause();
     cluster
         .routes()
-        .get(sandbox.slug())
+        .getConfirmingMiss(sandbox.slug())
         .onComplete(
             found -> {
               Route route = found.succeeded() ? found.result() : null;
@@ -162,7 +162,7 @@ final class SandboxProxy {
             sandboxOf(incoming, HostTarget.of(incoming.authority().host(), domain));
         return cluster
             .routes()
-            .get(sandbox.slug())
+            .getConfirmingMiss(sandbox.slug())
             .recover(unreadable -> Future.succeededFuture(null))
             .compose(
                 (Route route) -> {

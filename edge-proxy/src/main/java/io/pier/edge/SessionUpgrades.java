@@ -39,7 +39,7 @@ final class SessionUpgrades {
     req.pause();
     cluster
         .routes()
-        .get(slug)
+        .getConfirmingMiss(slug)
         .onComplete(
             found -> {
               if (found.failed() || found.result() == null) {

@@ -62,6 +62,21 @@ public final class SharedMap<V> {
     return raw.get(key).map(text -> text == null ? null : decoded(key, text));
   }
 
+  /**
+   * As {@link #get(String)}, a miss asked again of the key's owner (see {@link StringMap#getFromOwner(String)}): for
+   * reads whose "none" is answered to a user, such as a route looked up just after its repl started.
+   *
+   * @return the value, or null when the owner has none either
+   */
+  public Future<V> getConfirmingMiss(String key) {
+    return get(key)
+        .compose(
+            found ->
+                found != null
+                    ? Future.succeededFuture(found)
+                    : raw.getFromOwner(key).map(text -> text == null ? null : decoded(key, text)));
+  }
+
   /** Keys whose last-read value is kept now (at most {@code lastReadEntries}). */
   public int lastReadKept() {
     return lastRead == null ? 0 : lastRead.size();

@@ -11,6 +11,15 @@ import java.util.Map;
 public interface StringMap {
   Future<String> get(String key);
 
+  /**
+   * The value as the member that owns the key has it, past any cache this member keeps: a near cache can still answer
+   * "none" for a moment after another member set the key (its invalidation is on its way), so a miss that matters is
+   * asked again here.
+   */
+  default Future<String> getFromOwner(String key) {
+    return get(key);
+  }
+
   /** Sets a value; with a non-null {@code ttl} the entry disappears unless set again within it. */
   Future<Void> set(String key, String value, Duration ttl);
 

@@ -139,6 +139,33 @@ class SharedMapTest {
     assertNull(await(map.get("nope")));
   }
 
+  /** A member whose local cache still says "none" for a key its owner has by now. */
+  static final class StaleMissMap extends InterferingMap {
+    StaleMissMap(StringMap owner) {
+      super(owner, null);
+    }
+
+    @Override
+    public Future<String> get(String key) {
+      return Future.succeededFuture(null);
+    }
+
+    @Override
+    public Future<String> getFromOwner(String key) {
+      return inner.get(key);
+    }
+  }
+
+  @Test
+  void aMissIsConfirmedWithTheOwnerPastAStaleLocalCache() throws Exception {
+    await(map.put("a", new Counter("a", 1)));
+    SharedMap<Counter> stale =
+        new SharedMap<>(new StaleMissMap(raw), Counter::toJson, Counter::fromJson);
+    assertNull(await(stale.get("a")), "the cache alone still misses");
+    assertEquals(new Counter("a", 1), await(stale.getConfirmingMiss("a")));
+    assertNull(await(stale.getConfirmingMiss("nope")), "a key the owner lacks too is none");
+  }
+
   @Test
   void valuesAreStoredAsJsonText() throws Exception {
     await(map.put("a", new Counter("a", 1)));

@@ -1,6 +1,7 @@
 package io.pier.common.cluster.hazelcast;
 
 import com.hazelcast.core.EntryEvent;
+import com.hazelcast.core.EntryView;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryEvictedListener;
@@ -32,6 +33,17 @@ final class HazelcastStringMap implements StringMap {
   @Override
   public Future<String> get(String key) {
     return HazelcastFutures.onContext(map.getAsync(key), vertx.getOrCreateContext());
+  }
+
+  /** An entry view is not kept in the near cache: Hazelcast asks the partition's owner for it. */
+  @Override
+  public Future<String> getFromOwner(String key) {
+    return vertx.executeBlocking(
+        () -> {
+          EntryView<String, String> entry = map.getEntryView(key);
+          return entry == null ? null : entry.getValue();
+        },
+        false);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.pier.common.cluster.hazelcast;
 
+import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +10,8 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import io.pier.common.cluster.ClusterConfig;
 import io.pier.common.cluster.ClusterState;
+import io.pier.common.cluster.StringMap;
+import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -73,6 +76,38 @@ class HazelcastNearCacheIT {
     owner.delete("brave-otter");
     Eventually.holds(() -> routes.get("brave-otter") == null, "the removed route at the edge");
     assertNull(routes.get("brave-otter"));
+  }
+
+  @Test
+  void aReadFromTheOwnerIsNotAnsweredByTheNearCache() throws Exception {
+    data.<String, String>getMap(ClusterState.ROUTES).set("brave-otter", "route-1");
+    IMap<String, String> routes = edge.getMap(ClusterState.ROUTES);
+    assertEquals("route-1", routes.get("brave-otter"));
+    var stats = routes.getLocalMapStats().getNearCacheStats();
+    long hits = stats.getHits();
+    long misses = stats.getMisses();
+    Vertx vertx = Vertx.vertx();
+    try {
+      StringMap fromOwner = new HazelcastStringMap(vertx, routes);
+      assertEquals(
+          "route-1",
+          fromOwner
+              .getFromOwner("brave-otter")
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(5, SECONDS));
+      assertNull(
+          fromOwner
+              .getFromOwner("no-otter")
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(5, SECONDS));
+    } finally {
+      vertx.close();
+    }
+    var after = routes.getLocalMapStats().getNearCacheStats();
+    assertEquals(hits, after.getHits(), "no near-cache hit");
+    assertEquals(misses, after.getMisses(), "the near cache was not asked at all");
   }
 
   @Test
