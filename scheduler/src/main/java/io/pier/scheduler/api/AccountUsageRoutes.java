@@ -3,8 +3,8 @@ package io.pier.scheduler.api;
 import io.pier.common.repl.ReplRecord;
 import io.pier.common.repl.ReplState;
 import io.pier.scheduler.ReplService;
+import io.pier.scheduler.auth.Account;
 import io.pier.scheduler.auth.AccountList;
-import io.pier.scheduler.auth.Accounts;
 import io.pier.scheduler.auth.AuthApi;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -46,8 +46,7 @@ public final class AccountUsageRoutes {
   }
 
   /** The accounts with their usage; {@code listed} tells the names {@code PIER_ADMINS} lists. */
-  static JsonObject view(
-      List<Accounts.Account> all, List<ReplRecord> records, Predicate<String> listed) {
+  static JsonObject view(List<Account> all, List<ReplRecord> records, Predicate<String> listed) {
     Map<String, int[]> usage = new HashMap<>();
     for (ReplRecord r : records) {
       if (r.owner() == null) continue;
@@ -56,7 +55,7 @@ public final class AccountUsageRoutes {
       if (r.state() == ReplState.RUNNING || r.state() == ReplState.STARTING) counts[1]++;
     }
     JsonArray list = new JsonArray();
-    for (Accounts.Account account : all) {
+    for (Account account : all) {
       int[] counts = usage.getOrDefault(account.username(), new int[2]);
       list.add(
           new JsonObject()

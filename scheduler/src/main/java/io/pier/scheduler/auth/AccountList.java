@@ -28,12 +28,12 @@ public final class AccountList {
   }
 
   /** The accounts by name; one that vanished while they were read is left out. */
-  public Future<List<Accounts.Account>> all() {
+  public Future<List<Account>> all() {
     return vertx
         .executeBlocking(() -> usernames(store.list("accounts/")), false)
         .compose(
             names -> {
-              List<Future<Accounts.Account>> reads = new ArrayList<>();
+              List<Future<Account>> reads = new ArrayList<>();
               for (String name : names) reads.add(accounts.lookUp(name));
               return Future.all(reads)
                   .map(
@@ -41,7 +41,7 @@ public final class AccountList {
                           reads.stream()
                               .map(Future::result)
                               .filter(Objects::nonNull)
-                              .sorted(Comparator.comparing(Accounts.Account::username))
+                              .sorted(Comparator.comparing(Account::username))
                               .toList());
             });
   }

@@ -8,21 +8,14 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
-import java.security.spec.InvalidKeySpecException;
 import java.time.Clock;
-import java.util.Base64;
 import java.util.Set;
 import java.util.regex.Pattern;
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.PBEKeySpec;
 
 /**
- * Local accounts: a username and a password hash (PBKDF2-HMAC-SHA256, a random salt each), kept in storage
- * ({@code accounts/<username>.json}) so they survive a restart of the whole cluster. The cluster map of accounts is
- * what makes two sign-ups of one name race safely. Another identity provider (OIDC) would sit beside this class and
- * hand out the same tokens.
+ * Local accounts: sign-up, sign-in and the changes an account or an administrator makes to one. A username and a
+ * password hash ({@link PasswordHashing}), kept by {@link AccountRecords}. Another identity provider (OIDC) would sit
+ * beside this class and hand out the same tokens.
  *
  * <p>Administrators are made on purpose, never by whoever signs up first under some name:
  * <ul>
@@ -37,36 +30,6 @@ import javax.crypto.spec.PBEKeySpec;
  */
 public final class Accounts {
   private static final Pattern USERNAME = Pattern.compile("[a-z0-9_-]{3,32}");
-  private static final int ITERATIONS = 210_000;
-  private static final int MIN_PASSWORD = 8;
-
-  /**
-   * An account as stored. In storage, {@code administrator} is the flag the setup token or an administrator set;
-   * the {@code admin} field of accounts made by earlier versions (a copy of {@code PIER_ADMINS} at sign-up) is
-   * ignored, so for them the list alone decides, as it did.
-   */
-  public record Account(
-      String username, String salt, String hash, int iterations, boolean admin, String createdAt) {
-    JsonObject toJson() {
-      return new JsonObject()
-          .put("username", username)
-          .put("salt", salt)
-          .put("hash", hash)
-          .put("iterations", iterations)
-          .put("administrator", admin)
-          .put("createdAt", createdAt);
-    }
-
-    static Account fromJson(JsonObject json) {
-      return new Account(
-          json.getString("username"),
-          json.getString("salt"),
-          json.getString("hash"),
-          json.getInteger("iterations"),
-          json.getBoolean("administrator", false),
-          json.getString("createdAt"));
-    }
-  }
 
   /** Where the use of the setup token is recorded. */
   public static final String SETUP_USED = "auth/setup-token-used.json";
@@ -77,11 +40,12 @@ public final class Accounts {
   private final Vertx vertx;
   private final ObjectStore store;
   private final SharedMap<JsonObject> cache;
+  private final AccountRecords records;
+  private final PasswordHashing passwords = new PasswordHashing();
   private final Set<String> admins;
   private final boolean signupOpen;
   private final String setupToken;
   private final Clock clock;
-  private final SecureRandom random = new SecureRandom();
 
   /** Accounts without a setup token: no sign-up makes an administrator. */
   public Accounts(
@@ -110,6 +74,7 @@ public final class Accounts {
     this.vertx = vertx;
     this.store = store;
     this.cache = cache;
+    this.records = new AccountRecords(vertx, store, cache);
     this.admins = Set.copyOf(admins);
     this.signupOpen = signupOpen;
     this.setupToken = setupToken;
@@ -117,7 +82,7 @@ public final class Accounts {
   }
 
   public static String key(String username) {
-    return "accounts/" + username + ".json";
+    return AccountRecords.key(username);
   }
 
   /** Creates an account that is no administrator. @throws ApiException (via the future) naming what is wrong */
@@ -140,11 +105,8 @@ public final class Accounts {
           ApiException.badRequest(
               "invalid_username", "a username has 3 to 32 lower-case letters, digits, '_' or '-'"));
     }
-    if (password == null || password.length() < MIN_PASSWORD || password.length() > 1024) {
-      return Future.failedFuture(
-          ApiException.badRequest(
-              "weak_password", "a password has at least " + MIN_PASSWORD + " characters"));
-    }
+    String weak = PasswordHashing.problem(password);
+    if (weak != null) return Future.failedFuture(ApiException.badRequest("weak_password", weak));
     if (presentedSetupToken == null) {
       if (admins.contains(username)) {
         return Future.failedFuture(
@@ -172,8 +134,7 @@ public final class Accounts {
             403,
             "setup_token_used",
             "the setup token has been used; an administrator can make other accounts administrators");
-    return vertx
-        .executeBlocking(() -> store.get(SETUP_USED).isPresent(), false)
+    return setupUsed()
         .compose(
             stored -> stored ? Future.succeededFuture(false) : cache.putIfAbsent(SETUP_LOCK, use))
         .compose(
@@ -201,40 +162,12 @@ public final class Accounts {
   private Future<Account> create(String username, String password, boolean admin) {
     return vertx
         .executeBlocking(
-            () -> {
-              byte[] salt = new byte[16];
-              random.nextBytes(salt);
-              Account account =
-                  new Account(
-                      username,
-                      Base64.getEncoder().encodeToString(salt),
-                      Base64.getEncoder().encodeToString(hash(password, salt, ITERATIONS)),
-                      ITERATIONS,
-                      admin,
-                      clock.instant().toString());
-              if (store.get(key(username)).isPresent())
-                throw new ApiException(409, "username_taken", "that name is taken");
-              return account;
-            },
+            () ->
+                new Account(username, null, null, 0, admin, clock.instant().toString())
+                    .withPassword(passwords.hash(password)),
             false)
-        .compose(
-            account ->
-                cache
-                    .putIfAbsent(username, account.toJson())
-                    .compose(
-                        fresh -> {
-                          if (!fresh)
-                            return Future.failedFuture(
-                                new ApiException(409, "username_taken", "that name is taken"));
-                          return vertx.executeBlocking(
-                              () -> {
-                                store.put(
-                                    key(username),
-                                    account.toJson().encode().getBytes(StandardCharsets.UTF_8));
-                                return withConfiguredRole(account);
-                              },
-                              false);
-                        }));
+        .compose(records::create)
+        .map(this::withConfiguredRole);
   }
 
   /**
@@ -245,52 +178,22 @@ public final class Accounts {
    * @return the account with its flag as it is now in effect
    */
   public Future<Account> setAdmin(String username, boolean admin) {
-    if (username == null || !USERNAME.matcher(username).matches()) {
-      return Future.failedFuture(
-          ApiException.notFound("unknown_account", "no account named '" + username + "'"));
-    }
-    return find(username)
+    ApiException unknown =
+        ApiException.notFound("unknown_account", "no account named '" + username + "'");
+    if (username == null || !USERNAME.matcher(username).matches())
+      return Future.failedFuture(unknown);
+    return records
+        .find(username)
         .compose(
-            account -> {
-              if (account == null) {
-                return Future.failedFuture(
-                    ApiException.notFound(
-                        "unknown_account", "no account named '" + username + "'"));
-              }
-              Account changed =
-                  new Account(
-                      account.username(),
-                      account.salt(),
-                      account.hash(),
-                      account.iterations(),
-                      admin,
-                      account.createdAt());
-              return vertx
-                  .executeBlocking(
-                      () -> {
-                        store.put(
-                            key(username),
-                            changed.toJson().encode().getBytes(StandardCharsets.UTF_8));
-                        return changed;
-                      },
-                      false)
-                  .compose(
-                      stored ->
-                          cache
-                              .put(username, stored.toJson())
-                              .map(v -> withConfiguredRole(stored)));
-            });
+            account ->
+                account == null
+                    ? Future.failedFuture(unknown)
+                    : records.save(account.withAdmin(admin)).map(this::withConfiguredRole));
   }
 
   /** The account with its administrator flag in effect: stored, or given by {@code PIER_ADMINS}. */
   private Account withConfiguredRole(Account account) {
-    return new Account(
-        account.username(),
-        account.salt(),
-        account.hash(),
-        account.iterations(),
-        account.admin() || admins.contains(account.username()),
-        account.createdAt());
+    return account.withAdmin(account.admin() || admins.contains(account.username()));
   }
 
   /** True when {@code PIER_ADMINS} lists the name, whatever its stored flag. */
@@ -304,31 +207,18 @@ public final class Accounts {
       return Future.failedFuture(
           new ApiException(401, "bad_credentials", "wrong username or password"));
     }
-    return find(username)
+    return records
+        .find(username)
         .compose(
             account ->
                 vertx.executeBlocking(
                     () -> {
-                      // Without an account the hash is still computed, so timing does not tell
-                      // which names exist.
-                      Account against =
-                          account != null
-                              ? account
-                              : new Account(
-                                  username, "AAAAAAAAAAAAAAAAAAAAAA==", "", ITERATIONS, false, "");
-                      byte[] expected = Base64.getDecoder().decode(against.hash());
-                      byte[] actual =
-                          hash(
-                              password,
-                              Base64.getDecoder().decode(against.salt()),
-                              against.iterations());
-                      if (account == null || !MessageDigest.isEqual(expected, actual)) {
+                      if (!passwords.matches(account, password)) {
                         throw new ApiException(
                             401, "bad_credentials", "wrong username or password");
                       }
                       // The stored flag (setup token, an administrator's change) or PIER_ADMINS: a
-                      // name taken off the list keeps only
-                      // its stored flag at its next sign-in.
+                      // name taken off the list keeps only its stored flag at its next sign-in.
                       return withConfiguredRole(account);
                     },
                     false));
@@ -357,35 +247,18 @@ public final class Accounts {
    *     {@code 400 weak_password} when the new one is too short
    */
   public Future<Account> changePassword(String username, String current, String replacement) {
-    String problem = passwordProblem(replacement);
+    String problem = PasswordHashing.problem(replacement);
     if (problem != null)
       return Future.failedFuture(ApiException.badRequest("weak_password", problem));
     return confirm(username, current)
         // The stored flag, not the one in effect: PIER_ADMINS stays a list apart.
-        .compose(confirmed -> find(username))
+        .compose(confirmed -> records.find(username))
         .compose(
             stored ->
                 vertx.executeBlocking(
-                    () -> {
-                      byte[] salt = new byte[16];
-                      random.nextBytes(salt);
-                      Account changed =
-                          new Account(
-                              username,
-                              Base64.getEncoder().encodeToString(salt),
-                              Base64.getEncoder()
-                                  .encodeToString(hash(replacement, salt, ITERATIONS)),
-                              ITERATIONS,
-                              stored.admin(),
-                              stored.createdAt());
-                      store.put(
-                          key(username),
-                          changed.toJson().encode().getBytes(StandardCharsets.UTF_8));
-                      return changed;
-                    },
-                    false))
-        .compose(
-            changed -> cache.put(username, changed.toJson()).map(v -> withConfiguredRole(changed)));
+                    () -> stored.withPassword(passwords.hash(replacement)), false))
+        .compose(records::save)
+        .map(this::withConfiguredRole);
   }
 
   /** Deletes an account's record from storage and the cluster's cache; its name is free again afterwards. */
@@ -393,64 +266,15 @@ public final class Accounts {
     if (username == null || !USERNAME.matcher(username).matches())
       return Future.failedFuture(
           ApiException.notFound("unknown_account", "no account named '" + username + "'"));
-    return vertx
-        .executeBlocking(
-            () -> {
-              store.delete(key(username));
-              return null;
-            },
-            false)
-        .compose(v -> cache.remove(username))
-        .mapEmpty();
-  }
-
-  /** What is wrong with a new password, or null. */
-  static String passwordProblem(String password) {
-    if (password == null || password.length() < MIN_PASSWORD || password.length() > 1024)
-      return "a password has at least " + MIN_PASSWORD + " characters (and at most 1024)";
-    return null;
+    return records.delete(username);
   }
 
   /** The account with its administrator flag in effect, or null when there is none. */
   public Future<Account> lookUp(String username) {
     if (username == null || !USERNAME.matcher(username).matches())
       return Future.succeededFuture(null);
-    return find(username).map(account -> account == null ? null : withConfiguredRole(account));
-  }
-
-  private Future<Account> find(String username) {
-    return cache
-        .get(username)
-        .compose(
-            cached -> {
-              if (cached != null) return Future.succeededFuture(Account.fromJson(cached));
-              return vertx
-                  .executeBlocking(
-                      () ->
-                          store
-                              .get(key(username))
-                              .map(
-                                  bytes ->
-                                      Account.fromJson(
-                                          new JsonObject(
-                                              new String(bytes, StandardCharsets.UTF_8))))
-                              .orElse(null),
-                      false)
-                  .compose(
-                      stored ->
-                          stored == null
-                              ? Future.succeededFuture(null)
-                              : cache.putIfAbsent(username, stored.toJson()).map(stored));
-            });
-  }
-
-  static byte[] hash(String password, byte[] salt, int iterations) {
-    try {
-      return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
-          .generateSecret(new PBEKeySpec(password.toCharArray(), salt, iterations, 256))
-          .getEncoded();
-    } catch (NoSuchAlgorithmException | InvalidKeySpecException e) {
-      throw new IllegalStateException(e);
-    }
+    return records
+        .find(username)
+        .map(account -> account == null ? null : withConfiguredRole(account));
   }
 }

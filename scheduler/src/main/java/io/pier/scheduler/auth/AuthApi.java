@@ -246,12 +246,12 @@ public final class AuthApi {
     new AccountRoutes(this, accounts, revoker, apiKeys, logins, deleteReplsOf).mount(router);
   }
 
-  private void signedIn(RoutingContext ctx, int status, Accounts.Account account) {
+  private void signedIn(RoutingContext ctx, int status, Account account) {
     answerSignedIn(ctx, status, account, tokens.issue(account.username(), account.admin(), ttl));
   }
 
   /** Signs the account in again after every token of it up to {@code revokedUpTo} was revoked. */
-  void signedIn(RoutingContext ctx, int status, Accounts.Account account, Instant revokedUpTo) {
+  void signedIn(RoutingContext ctx, int status, Account account, Instant revokedUpTo) {
     answerSignedIn(
         ctx,
         status,
@@ -264,8 +264,7 @@ public final class AuthApi {
     ctx.response().addCookie(cookie("").setMaxAge(0));
   }
 
-  private void answerSignedIn(
-      RoutingContext ctx, int status, Accounts.Account account, String token) {
+  private void answerSignedIn(RoutingContext ctx, int status, Account account, String token) {
     ctx.response().setStatusCode(status).addCookie(cookie(token).setMaxAge(ttl.toSeconds()));
     ctx.json(
         new JsonObject()
