@@ -8,6 +8,7 @@
 #   bench/run.sh workspace-start [rounds]        a repl's start with a workspace filesystem against a plain folder
 #   bench/run.sh warm-start [rounds]             a repl's start from the node's pool of spare containers beside a cold
 #                                               start, docker exec into a running container and a bare docker run
+#   bench/run.sh fork [rounds]                  a fork's copy of 1,000 files / 50 MB beside `aws s3 cp --recursive`, same S3
 #   bench/run.sh restore [rounds] [threads]     a restore alone (1,000 files / 50 MB) beside `aws s3 sync`, same S3
 #   bench/run.sh failover [rounds]              SIGKILL a node-agent of a 3-node fleet on loopback, time recovery
 #   bench/run.sh sessions [n] [cycles] [repls]  n IDE sessions with terminals through one edge to repls on one node,
@@ -30,7 +31,7 @@
 # Build first (./pier up once, or mvn -DskipTests install).
 set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-bench=${1:?usage: bench/run.sh skeleton|terminal|sync|stacks|memory|edge|files|e2b|placement|workspace-start|warm-start|restore|failover|exec|sessions|soak|isolation [args]}
+bench=${1:?usage: bench/run.sh skeleton|terminal|sync|stacks|memory|edge|files|e2b|placement|workspace-start|warm-start|restore|fork|failover|exec|sessions|soak|isolation [args]}
 shift
 
 # The test classpath of a module, for benchmarks that use its test code.
@@ -67,6 +68,9 @@ case $bench in
     exec java --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED \
       -Djna.tmpdir=/tmp/pier-bench-pty -Dhazelcast.phone.home.enabled=false \
       -cp "$(reactor_test_classpath node-agent)" io.pier.node.WarmStartBenchmark "$@" ;;
+  fork)
+    # The embedded S3 server and a fork's storage copy in one JVM.
+    exec java -cp "$(reactor_test_classpath scheduler)" io.pier.scheduler.ForkBenchmark "$@" ;;
   restore)
     # The embedded S3 server and a node-agent's restore in one JVM, as root (loop-mounted workspaces).
     exec java -cp "$(reactor_test_classpath node-agent)" io.pier.node.RestoreBenchmark "$@" ;;

@@ -370,6 +370,29 @@ async function api(req, res, url) {
     repls.delete(r.slug);
     return send(res, 200, { slug: r.slug, deleted: true });
   }
+  if (parts.length === 4 && parts[3] === 'fork' && method === 'POST') {
+    // A new stopped repl of the caller's with a copy of the files, never the variables (as the real API).
+    let body;
+    const text = await readBody(req);
+    try { body = text ? JSON.parse(text) : {}; } catch { body = null; }
+    if (!body || typeof body !== 'object' || Array.isArray(body)) return fail(res, 400, 'malformed_json', 'the body must be empty or a JSON object such as {"title":"..."}');
+    let names;
+    try {
+      names = { title: checkTitle(body.title), description: checkDescription(body.description) };
+    } catch (e) {
+      if (e instanceof NameError) return fail(res, 400, e.code, e.message);
+      throw e;
+    }
+    await sleep(200);
+    const fork = createRepl(r.template, user.username, {
+      title: names.title ?? `${r.title ?? r.slug} (fork)`, description: names.description ?? r.description,
+    });
+    fork.files = new Map(r.files);
+    fork.dirs = new Set(r.dirs);
+    fork.visibility = r.visibility;
+    res.setHeader('Location', `/api/repls/${fork.slug}`);
+    return send(res, 201, replJson(fork, req));
+  }
   if (parts[3] === 'files' || parts[3] === 'archive') return filesApi(req, res, url, r, parts, { send, fail, addParents, isDir, badPath, broadcast, version });
   if (parts[3] === 'env') {
     // The repl's variables; a secret's value is never answered (as the real API).

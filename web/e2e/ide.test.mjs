@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   SHOTS, STEP_MS, START_MS, PASSWORD, newUsername, startTarget, stopTarget, launchBrowser, watchPage,
-  apiCall as apiCallFrom, until as untilIn, EDITOR_TEXT, assertNoProblems, selectInEditor as selectIn,
+  apiCall as apiCallFrom, until as untilIn, EDITOR_TEXT, assertNoProblems, selectInEditor as selectIn, PREVIEW_WAITING,
 } from './harness.mjs';
 
 const GREETING_OLD = 'Hello from Pier on Node.js';
@@ -40,7 +40,9 @@ before(async () => {
   ({ base, mock } = target);
   browser = await launchBrowser();
   context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
-  page = watchPage(await context.newPage(), problems);
+  // The preview pane loads while an app starts again (Run, Start, a fork's first start): its 502 "Waiting for the
+  // app" page, which loads itself again, is expected.
+  page = watchPage(await context.newPage(), problems, PREVIEW_WAITING);
   page.on('request', (r) => asked.push(new URL(r.url()).pathname));
   fs.mkdirSync(SHOTS, { recursive: true });
 });
@@ -294,6 +296,26 @@ test('the IDE edits, saves, runs, previews and opens a terminal', { timeout: 15 
     await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: START_MS });
     assert.equal((await apiCall('GET', `/api/repls/${slug}`)).body.state, 'running');
     await editorHas(GREETING_NEW);
+  });
+
+  await step('Fork opens a copy of the repl with the saved edit and without its secret', async () => {
+    await page.click('[data-testid="repl-fork"]');
+    await page.waitForURL((url) => /\/ide\/[a-z0-9-]+$/.test(url.pathname) && !url.pathname.endsWith(`/${slug}`), { timeout: START_MS });
+    const fork = new URL(page.url()).pathname.split('/').pop();
+    try {
+      await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: START_MS });
+      const made = (await apiCall('GET', `/api/repls/${fork}`)).body;
+      assert.equal(made.template, 'node');
+      assert.match(made.title, / \(fork\)$/);
+      assert.deepEqual((await apiCall('GET', `/api/repls/${fork}/env`)).body.env, [], 'the secret stays with the original');
+      await page.click('[data-testid="file-index.js"]', { timeout: STEP_MS });
+      await page.locator('[data-testid="tab-index.js"][data-loading="false"]').waitFor({ timeout: STEP_MS });
+      await editorHas(GREETING_NEW);
+    } finally {
+      // Deleted from the home page's side: an IDE open on it would knock on its session and be refused.
+      await page.goto(`${base}/`);
+      await apiCall('DELETE', `/api/repls/${fork}`);
+    }
   });
 
   await step('the home page lists the new repl', async () => {

@@ -24,6 +24,7 @@ import { initColorScheme, schemeSwitch } from '../lib/colorscheme';
 import { NarrowLayout } from './narrow';
 import { Finding } from './finding';
 import { ReplName } from './replname';
+import { forkButton } from './forkaction';
 
 const slug = decodeURIComponent(location.pathname.replace(/^\/ide\/?/, '').split('/')[0] ?? '');
 const app = document.getElementById('app')!;
@@ -188,6 +189,7 @@ class Ide {
         schemeSwitch(),
         h('button', { class: 'btn btn-ghost btn-sm', testid: 'secrets-button', title: 'Environment variables and secrets', onclick: () => openSecrets(slug) },
           icon('lock', 13), 'Secrets'),
+        forkButton(slug, () => this.editor.flush()),
         this.replStopButton,
         this.conn));
 

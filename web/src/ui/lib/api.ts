@@ -71,6 +71,8 @@ export const setVisibility = (slug: string, visibility: Visibility) => api<Repl>
 /** Gives the repl a title and a description (blank: none); the API answers 400 invalid_title / invalid_description. */
 export const setNames = (slug: string, title: string, description: string) =>
   api<Repl>('PATCH', `/api/repls/${encodeURIComponent(slug)}`, { title, description });
+/** A new, stopped repl of the caller's with a copy of this one's files (never its variables). */
+export const forkRepl = (slug: string) => api<Repl>('POST', `/api/repls/${encodeURIComponent(slug)}/fork`, {});
 export const deleteRepl = (slug: string) => api<{ slug: string; deleted: boolean }>('DELETE', `/api/repls/${encodeURIComponent(slug)}`);
 const envPath = (slug: string, name?: string) => `/api/repls/${encodeURIComponent(slug)}/env${name === undefined ? '' : `/${encodeURIComponent(name)}`}`;
 export const listEnv = (slug: string) => api<{ env: EnvVar[] }>('GET', envPath(slug)).then((r) => r.env ?? []);

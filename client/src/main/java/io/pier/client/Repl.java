@@ -63,6 +63,11 @@ public final class Repl {
     new Repls(http).delete(slug());
   }
 
+  /** A new, stopped repl of this account's with a copy of this one's stored files (never its secrets). */
+  public Repl fork() {
+    return new Repls(http).fork(slug(), null);
+  }
+
   /** Runs a command to its end and returns its exit code and output. */
   public ExecResult exec(List<String> cmd) {
     return exec(ExecRequest.of(cmd));

@@ -50,6 +50,18 @@ public final class Repls {
     return repl(http.call("POST", at(slug) + "/stop", null));
   }
 
+  /**
+   * Forks the repl into a new, stopped one of this account's: same template, limits and visibility, a copy of its
+   * stored files, never its secrets.
+   *
+   * @param title the fork's title; null: the original's with " (fork)"
+   */
+  public Repl fork(String slug, String title) {
+    ObjectNode body = http.object();
+    if (title != null) body.put("title", title);
+    return repl(http.call("POST", at(slug) + "/fork", body));
+  }
+
   /** Stops the repl and deletes everything it had. */
   public void delete(String slug) {
     http.call("DELETE", at(slug), null);

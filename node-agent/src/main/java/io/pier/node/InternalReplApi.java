@@ -131,6 +131,18 @@ final class InternalReplApi {
             .put("unstorable", s.unstorable()));
   }
 
+  /** Stores the repl's pending file changes now; answers once storage has them. */
+  void storeNow(RoutingContext ctx) {
+    String slug = ctx.pathParam("slug");
+    if (!Slugs.isValid(slug)) {
+      HttpErrors.send(ctx, 404, "unknown_repl", "no repl named '" + slug + "'");
+      return;
+    }
+    host.storeNow(slug)
+        .onSuccess(v -> ctx.json(new JsonObject().put("slug", slug).put("stored", true)))
+        .onFailure(err -> fail(ctx, err));
+  }
+
   void setDraining(RoutingContext ctx, boolean drain) {
     vertx
         .executeBlocking(

@@ -182,6 +182,7 @@ public final class NodeAgent {
             metrics)
         .mount(router);
     router.get("/internal/repls/:slug/sync").handler(internalApi::syncStatus);
+    router.post("/internal/repls/:slug/sync").handler(internalApi::storeNow);
     router.post("/internal/drain").handler(ctx -> internalApi.setDraining(ctx, true));
     router.post("/internal/undrain").handler(ctx -> internalApi.setDraining(ctx, false));
     router

@@ -217,6 +217,21 @@ public final class ReplHost {
         });
   }
 
+  /**
+   * Stores everything the repl's write-behind queue holds now (a fork is about to copy its files from storage); a repl
+   * not running here has nothing to store. Fails with {@code 503 storage_unavailable} when storage does not take it
+   * in time.
+   */
+  public Future<Void> storeNow(String slug) {
+    RunningRepl r = running.get(slug);
+    if (r == null) return Future.succeededFuture();
+    return host.blocking(
+        () -> {
+          lifecycle.drain(r);
+          return null;
+        });
+  }
+
   /** Stops every repl on this node, flushing each; for a clean shutdown. */
   public Future<Void> stopAll() {
     List<Future<Void>> stops = new ArrayList<>();

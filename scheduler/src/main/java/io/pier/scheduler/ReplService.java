@@ -44,6 +44,9 @@ public final class ReplService {
   private final Quotas quotas;
   private final Counter capRefusals;
   private final ReplChanges changes;
+  private final StorageCopy copies;
+  private final ReplCreation creation;
+  private final ReplForks forks;
 
   /**
    * How much one account may take, so that it cannot fill the fleet (or make the fleet signal ask for nodes in a
@@ -76,6 +79,9 @@ public final class ReplService {
     this.quotas = quotas;
     this.capRefusals = capRefusals(metrics);
     this.changes = new ReplChanges(cluster, registry, clock);
+    this.copies = new StorageCopy(store, registry::blocking);
+    this.creation = new ReplCreation(cluster, registry, slugs, clock, quotas, capRefusals);
+    this.forks = new ReplForks(cluster, nodes, registry, creation, copies, clock);
   }
 
   /** Creates and starts refused for the caps; one counter, whichever refuses. */
@@ -151,80 +157,43 @@ public final class ReplService {
                   + templates.all().stream().map(TemplateManifest::name).toList()));
     }
     TemplateManifest manifest = found.get();
-    String slug = slugs.next();
-    ReplRecord creating =
-        new ReplRecord(
-            slug,
-            manifest.name(),
-            owner,
-            ReplState.CREATING,
-            null,
-            clock.instant(),
-            clock.instant(),
-            manifest.limits(),
-            settings.visibility(),
-            settings.labels(),
-            settings.timeout() == null
-                ? null
-                : Lifetime.startingAt(clock.instant(), settings.timeout(), settings.onTimeout()),
-            settings.title(),
-            settings.description());
-    return cluster
-        .repls()
-        .putIfAbsent(slug, creating)
-        .compose(
-            fresh -> {
-              if (!fresh) return create(template, owner, settings, capped);
-              // Counted after the new repl is in the registry, so that concurrent creates all see
-              // each other: at most the
-              // cap succeed, whatever the timing.
-              Future<Void> withinCap =
-                  !capped
-                      ? Future.succeededFuture()
-                      : registry
-                          .count(owner, r -> true)
-                          .compose(
-                              n -> {
-                                if (n <= quotas.maxRepls()) return Future.succeededFuture();
-                                capRefusals.increment();
-                                return cluster
-                                    .repls()
-                                    .remove(slug)
-                                    .transform(
-                                        v ->
-                                            Future.failedFuture(
-                                                new ApiException(
-                                                    429,
-                                                    "repl_limit",
-                                                    owner
-                                                        + " has "
-                                                        + (n - 1)
-                                                        + " repls, the most an account may have here is "
-                                                        + quotas.maxRepls()
-                                                        + "; delete one first")));
-                              });
-              return withinCap.compose(
-                  ok ->
-                      registry
-                          .blocking(
-                              () -> {
-                                String from = StorageLayout.template(manifest.name());
-                                for (ObjectStore.ObjectInfo object : store.list(from)) {
-                                  String relative = object.key().substring(from.length());
-                                  if (!relative.equals(TemplateManifest.FILE_NAME)) {
-                                    store.copy(
-                                        object.key(), StorageLayout.replFiles(slug) + relative);
-                                  }
-                                }
-                                ReplRecord stopped =
-                                    creating.withState(ReplState.STOPPED, null, clock.instant());
-                                registry.persist(stopped);
-                                return stopped;
-                              })
-                          .compose(stopped -> cluster.repls().put(slug, stopped).map(stopped))
-                          .onSuccess(r -> LOG.info("created {} from template {}", slug, template))
-                          .onFailure(err -> cluster.repls().remove(slug)));
-            });
+    return creation.create(
+        slug ->
+            new ReplRecord(
+                slug,
+                manifest.name(),
+                owner,
+                ReplState.CREATING,
+                null,
+                clock.instant(),
+                clock.instant(),
+                manifest.limits(),
+                settings.visibility(),
+                settings.labels(),
+                settings.timeout() == null
+                    ? null
+                    : Lifetime.startingAt(
+                        clock.instant(), settings.timeout(), settings.onTimeout()),
+                settings.title(),
+                settings.description()),
+        capped,
+        slug ->
+            copies.copy(
+                StorageLayout.template(manifest.name()),
+                StorageLayout.replFiles(slug),
+                relative -> !relative.equals(TemplateManifest.FILE_NAME)),
+        "template " + template);
+  }
+
+  /**
+   * Forks a repl into a new, stopped one of {@code owner}'s ({@link ReplForks}): same template, limits and
+   * visibility, a copy of its stored files, never its secrets.
+   *
+   * @param capped refuse with {@code 429 repl_limit} when the owner would have more than {@link Quotas#maxRepls}
+   */
+  public Future<ReplRecord> fork(
+      String slug, String owner, String title, String description, boolean capped) {
+    return forks.fork(slug, owner, title, description, capped);
   }
 
   public Future<List<ReplRecord>> list() {

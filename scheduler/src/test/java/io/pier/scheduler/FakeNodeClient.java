@@ -74,6 +74,15 @@ public final class FakeNodeClient implements NodeClient {
     return gate.compose(v -> cluster.routes().remove(slug)).map(unsaved);
   }
 
+  /** The repls asked to store their files now, in order. */
+  public final List<String> storedNow = new CopyOnWriteArrayList<>();
+
+  @Override
+  public Future<Void> storeNow(NodeInfo node, String slug) {
+    storedNow.add(slug);
+    return Future.succeededFuture();
+  }
+
   /** What the next stops report as not stored. */
   public List<Unsaved> unsaved = List.of();
 }

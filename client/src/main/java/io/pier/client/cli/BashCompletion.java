@@ -8,13 +8,13 @@ final class BashCompletion {
       _pierctl() {
         local cur prev words cword
         _init_completion 2>/dev/null || { cur="${COMP_WORDS[COMP_CWORD]}"; prev="${COMP_WORDS[COMP_CWORD-1]}"; words=("${COMP_WORDS[@]}"); cword=$COMP_CWORD; }
-        local commands="login logout whoami templates create ls start stop rm exec cp logs open env key completion help"
+        local commands="login logout whoami templates create ls start stop rm fork exec cp logs open env key completion help"
         if [[ $cword -eq 1 ]]; then
           COMPREPLY=($(compgen -W "$commands" -- "$cur")); return
         fi
         local slugs
         case "${words[1]}" in
-          start|stop|rm|open|logs|exec)
+          start|stop|rm|fork|open|logs|exec)
             if [[ $cword -eq 2 ]]; then
               slugs=$(pierctl ls -q 2>/dev/null); COMPREPLY=($(compgen -W "$slugs" -- "$cur"))
             elif [[ "${words[1]}" == exec && "$cur" == -* ]]; then

@@ -52,6 +52,7 @@ final class Commands {
         pier().repls().delete(slug);
         out.println("deleted " + slug);
       }
+      case "fork" -> fork(args);
       case "open" -> {
         Repl repl = pier().repls().get(slug(args));
         out.println(repl.ideUrl());
@@ -87,6 +88,11 @@ final class Commands {
     }
     if (a.flag("--private")) what.privatePreview();
     out.println(pier().repls().create(what).slug());
+  }
+
+  private void fork(List<String> args) {
+    Arguments a = Arguments.parse(args, Set.of("--title"), NONE).atMost(1);
+    out.println(pier().repls().fork(a.required(0, "repl slug"), a.option("--title")).slug());
   }
 
   private void list(List<String> args) {

@@ -17,6 +17,7 @@ final class HelpText {
         ls [--label K=V]...           your repls, newest first
         start SLUG | stop SLUG        start (returns once it runs) or stop a repl
         rm SLUG                       stop a repl and delete everything it had
+        fork SLUG [--title TITLE]     copy a repl's stored files into a new repl (never its secrets); prints its slug
         exec SLUG [--cwd DIR] [--env K=V]... [--timeout 5m] [--background] -- CMD [ARGS]...
                                       run a command; its output streams, pierctl exits with its code
         cp LOCAL SLUG:PATH            upload a file, or a folder (as a tar)

@@ -93,6 +93,17 @@ class PierCtlTest {
   }
 
   @Test
+  void forkPrintsTheNewSlugAndSendsTheTitle() throws Exception {
+    fake.answer(
+        "POST /api/repls/blue-fox-1a2b3c/fork",
+        201,
+        REPL.replace("blue-fox-1a2b3c", "red-owl-4d5e6f"));
+    assertEquals(0, pierctl("fork", "blue-fox-1a2b3c", "--title", "Try it"));
+    assertEquals("red-owl-4d5e6f\n", out());
+    assertEquals("Try it", new ObjectMapper().readTree(fake.last().body()).path("title").asText());
+  }
+
+  @Test
   void lsQuietPrintsSlugsOfTheLabelledRepls() {
     fake.answer("GET /api/repls?label=ci=1", 200, "{\"repls\":[" + REPL + "]}");
     assertEquals(0, pierctl("ls", "--label", "ci=1", "-q"));

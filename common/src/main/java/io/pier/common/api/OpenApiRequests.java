@@ -48,7 +48,12 @@ public final class OpenApiRequests {
    */
   public void checkWhole(RoutingContext ctx, Operation operation) {
     Buffer body = ctx.body() == null ? null : ctx.body().buffer();
-    if (operation.getRequestBody() != null && !isJsonObject(body)) {
+    // An operation whose body is optional may be called without one (a fork with no new name).
+    boolean withoutBody =
+        operation.getRequestBody() != null
+            && !operation.getRequestBody().isRequired()
+            && (body == null || body.length() == 0);
+    if (operation.getRequestBody() != null && !withoutBody && !isJsonObject(body)) {
       HttpErrors.send(
           ctx,
           400,
@@ -62,7 +67,9 @@ public final class OpenApiRequests {
             ctx.request(),
             operation,
             () -> Future.succeededFuture(body == null ? Buffer.buffer() : body))
-        .map(request -> operation.getRequestBody() == null ? request : asJson(request))
+        .map(
+            request ->
+                operation.getRequestBody() == null || withoutBody ? request : asJson(request))
         .compose(request -> validator.validate(request, operation.getOperationId()))
         .onSuccess(valid -> ctx.next())
         .onFailure(

@@ -143,6 +143,7 @@ public final class SchedulerApi {
         .handler(ctx -> withSlug(ctx, slug -> repls.get(slug).map(view(ctx))));
     router.patch("/api/repls/:slug").handler(this::patch);
     router.post("/api/repls/:slug/timeout").handler(this::setTimeout);
+    new ForkRoutes(repls, creations, views).mount(router);
     new EnvRoutes(vertx, owners, environments, Clock.systemUTC()).mount(router);
     router
         .post("/api/repls/:slug/start")
@@ -244,7 +245,7 @@ public final class SchedulerApi {
    * Whether the caps per account apply to what the caller asks: they do for users and for Pier's services (a preview
    * that wakes a repl acts for whoever opens the preview); administrators are exempt.
    */
-  private static boolean capped(AuthToken caller) {
+  static boolean capped(AuthToken caller) {
     return !caller.admin() || caller.isService();
   }
 

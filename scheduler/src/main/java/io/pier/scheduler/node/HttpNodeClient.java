@@ -66,6 +66,17 @@ public final class HttpNodeClient implements NodeClient {
   }
 
   @Override
+  public Future<Void> storeNow(NodeInfo node, String slug) {
+    return web.postAbs(node.agentUrl() + "/internal/repls/" + slug + "/sync")
+        .timeout(timeout.toMillis())
+        .putHeader("Authorization", bearer())
+        .send()
+        .recover(err -> Future.failedFuture(unreachable(node, err)))
+        .compose(resp -> ok(node, resp))
+        .mapEmpty();
+  }
+
+  @Override
   public Future<Void> setDraining(NodeInfo node, boolean draining) {
     return web.postAbs(node.agentUrl() + (draining ? "/internal/drain" : "/internal/undrain"))
         .timeout(timeout.toMillis())

@@ -19,6 +19,12 @@ public interface NodeClient {
    */
   Future<List<Unsaved>> stop(NodeInfo node, String slug);
 
+  /**
+   * Has the node store every change of the running repl's files it knows of now (its write-behind queue), so that
+   * storage holds what the user saved; a repl not running there has nothing to store.
+   */
+  Future<Void> storeNow(NodeInfo node, String slug);
+
   /** A workspace path that a stop could not store, and why. */
   record Unsaved(String path, String reason) {}
 
