@@ -67,6 +67,7 @@ public final class ReplService {
       Slugs slugs,
       Clock clock,
       Quotas quotas,
+      StorageCopy copies,
       MeterRegistry metrics) {
     this.cluster = cluster;
     this.store = store;
@@ -79,7 +80,7 @@ public final class ReplService {
     this.quotas = quotas;
     this.capRefusals = capRefusals(metrics);
     this.changes = new ReplChanges(cluster, registry, clock);
-    this.copies = new StorageCopy(store, registry::blocking);
+    this.copies = copies;
     this.creation = new ReplCreation(cluster, registry, slugs, clock, quotas, capRefusals);
     this.forks = new ReplForks(cluster, nodes, registry, creation, copies, clock);
   }

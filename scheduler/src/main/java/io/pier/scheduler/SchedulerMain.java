@@ -39,6 +39,7 @@ import io.pier.scheduler.placement.LoadScorer;
 import io.pier.scheduler.placement.NodeRoom;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.ext.web.client.WebClient;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -154,6 +155,11 @@ public final class SchedulerMain {
             clock,
             quotas,
             metrics);
+    // Creates and forks copy objects inside storage on workers of their own: a large fork does not
+    // take the
+    // threads that sign-ins and storage reads need.
+    WorkerExecutor copyWorkers =
+        vertx.createSharedWorkerExecutor(StorageCopy.POOL, StorageCopy.PARALLEL);
     ReplService repls =
         new ReplService(
             cluster,
@@ -165,6 +171,7 @@ public final class SchedulerMain {
             new Slugs(random),
             clock,
             quotas,
+            new StorageCopy(store, work -> copyWorkers.executeBlocking(work, false)),
             metrics);
     FleetKeeper keeper =
         new FleetKeeper(vertx, cluster, repls, room, config.fleet(), clock, metrics);

@@ -15,13 +15,16 @@ import java.util.function.Predicate;
  * trips, which run side by side.
  */
 final class StorageCopy {
-  /** Copies in flight at once for one copy of a prefix. */
+  /** Copies in flight at once for one copy of a prefix, and the threads of the scheduler's pool for them. */
   static final int PARALLEL = 16;
+
+  /** The scheduler's worker pool for copies ({@code vertx_pool_*} metrics name it). */
+  static final String POOL = "pier-storage-copies";
 
   private final ObjectStore store;
   private final Function<Callable<Object>, Future<Object>> blocking;
 
-  /** @param blocking runs a blocking call off the event loop (the registry's worker threads) */
+  /** @param blocking runs a blocking call off the event loop (on the scheduler's copy workers) */
   StorageCopy(ObjectStore store, Function<Callable<Object>, Future<Object>> blocking) {
     this.store = store;
     this.blocking = blocking;

@@ -98,6 +98,7 @@ public final class ReplServiceFixture implements AutoCloseable {
             new Slugs(new SecureRandom()),
             clock,
             quotas,
+            new StorageCopy(store, work -> vertx.executeBlocking(work, false)),
             metrics);
     drain = new NodeDrain(cluster, nodes, service);
     recovery = new RegistryRecovery(vertx, cluster, store);
