@@ -50,12 +50,7 @@ public final class HttpNodeClient implements NodeClient {
 
   @Override
   public Future<List<Unsaved>> stop(NodeInfo node, String slug) {
-    return web.postAbs(node.agentUrl() + "/internal/repls/" + slug + "/stop")
-        .timeout(timeout.toMillis())
-        .putHeader("Authorization", bearer())
-        .send()
-        .recover(err -> Future.failedFuture(unreachable(node, err)))
-        .compose(resp -> ok(node, resp))
+    return post(node, "/internal/repls/" + slug + "/stop")
         .map(
             body ->
                 body.getJsonArray("unsaved", new JsonArray()).stream()
@@ -67,24 +62,22 @@ public final class HttpNodeClient implements NodeClient {
 
   @Override
   public Future<Void> storeNow(NodeInfo node, String slug) {
-    return web.postAbs(node.agentUrl() + "/internal/repls/" + slug + "/sync")
-        .timeout(timeout.toMillis())
-        .putHeader("Authorization", bearer())
-        .send()
-        .recover(err -> Future.failedFuture(unreachable(node, err)))
-        .compose(resp -> ok(node, resp))
-        .mapEmpty();
+    return post(node, "/internal/repls/" + slug + "/sync").mapEmpty();
   }
 
   @Override
   public Future<Void> setDraining(NodeInfo node, boolean draining) {
-    return web.postAbs(node.agentUrl() + (draining ? "/internal/drain" : "/internal/undrain"))
+    return post(node, draining ? "/internal/drain" : "/internal/undrain").mapEmpty();
+  }
+
+  /** A POST without a body to the node's internal API: its JSON answer, or the node's error. */
+  private Future<JsonObject> post(NodeInfo node, String path) {
+    return web.postAbs(node.agentUrl() + path)
         .timeout(timeout.toMillis())
         .putHeader("Authorization", bearer())
         .send()
         .recover(err -> Future.failedFuture(unreachable(node, err)))
-        .compose(resp -> ok(node, resp))
-        .mapEmpty();
+        .compose(resp -> ok(node, resp));
   }
 
   private static ApiException unreachable(NodeInfo node, Throwable err) {
