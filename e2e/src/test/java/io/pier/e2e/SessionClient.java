@@ -6,7 +6,7 @@ import io.pier.common.config.Mains;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -35,7 +35,7 @@ final class SessionClient implements AutoCloseable {
   /** Whether closing the session closes the client too (it is the session's own, not shared). */
   private final boolean ownsClient;
 
-  private final WebSocket socket;
+  private final ClientWebSocket socket;
   private final AtomicInteger ids = new AtomicInteger();
   private final Map<Integer, Promise<JsonObject>> pending = new ConcurrentHashMap<>();
   final List<JsonObject> events = new CopyOnWriteArrayList<>();
@@ -48,7 +48,7 @@ final class SessionClient implements AutoCloseable {
   /** Frames the server sent that do not fit the schema: the session fails when it closes. */
   private final List<String> misfits = new CopyOnWriteArrayList<>();
 
-  private SessionClient(WebSocketClient client, boolean ownsClient, WebSocket socket) {
+  private SessionClient(WebSocketClient client, boolean ownsClient, ClientWebSocket socket) {
     this.client = client;
     this.ownsClient = ownsClient;
     this.socket = socket;
@@ -122,21 +122,21 @@ final class SessionClient implements AutoCloseable {
       int edgePort,
       String slug,
       String token) {
-    SessionClient session =
-        Mains.await(
-            client
-                .connect(
-                    new WebSocketConnectOptions()
-                        .setHost(edgeHost)
-                        .setPort(edgePort)
-                        .setURI("/api/repls/" + slug + "/session")
-                        .putHeader("Host", PierOnLoopback.DOMAIN)
-                        // Not a browser page: no Origin (Vert.x would send the address it connects
-                        // to, not the apex's origin).
-                        .setAllowOriginHeader(false)
-                        .putHeader("Authorization", "Bearer " + token))
-                .map(socket -> new SessionClient(client, owned, socket)),
-            WAIT);
+    // Handlers are set before the socket connects: WebSocketClient.connect resumes the socket
+    // before its caller's callback runs, so the hello the node sends at once could be lost.
+    SessionClient session = new SessionClient(client, owned, client.webSocket());
+    Mains.await(
+        session.socket.connect(
+            new WebSocketConnectOptions()
+                .setHost(edgeHost)
+                .setPort(edgePort)
+                .setURI("/api/repls/" + slug + "/session")
+                .putHeader("Host", PierOnLoopback.DOMAIN)
+                // Not a browser page: no Origin (Vert.x would send the address it connects
+                // to, not the apex's origin).
+                .setAllowOriginHeader(false)
+                .putHeader("Authorization", "Bearer " + token)),
+        WAIT);
     session.awaitEvent(e -> "hello".equals(e.getString("event")));
     return session;
   }

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.pier.common.config.Mains;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -200,21 +200,20 @@ class StacksIT {
     Promise<String> first = Promise.promise();
     // Held until the end: a client that is garbage collected closes its sockets.
     WebSocketClient hmrClient = vertx.createWebSocketClient(new WebSocketClientOptions());
-    WebSocket ws =
-        Mains.await(
-            hmrClient
-                .connect(
-                    new WebSocketConnectOptions()
-                        .setHost("127.0.0.1")
-                        .setPort(pier.edgePort)
-                        .setURI("/?token=" + token.group(1))
-                        .putHeader("Host", host)
-                        .putHeader("Origin", "http://" + host + ":" + pier.edgePort)
-                        .addSubProtocol("vite-hmr"))
-                // Set on the event loop as the socket opens: Vite greets at once, before a later
-                // handler would be in place.
-                .map(socket -> socket.textMessageHandler(first::tryComplete)),
-            Duration.ofSeconds(30));
+    // Set before connecting: Vite greets at once, and WebSocketClient.connect resumes the socket
+    // before a handler set in its callback would be in place.
+    ClientWebSocket ws = hmrClient.webSocket();
+    ws.textMessageHandler(first::tryComplete);
+    Mains.await(
+        ws.connect(
+            new WebSocketConnectOptions()
+                .setHost("127.0.0.1")
+                .setPort(pier.edgePort)
+                .setURI("/?token=" + token.group(1))
+                .putHeader("Host", host)
+                .putHeader("Origin", "http://" + host + ":" + pier.edgePort)
+                .addSubProtocol("vite-hmr")),
+        Duration.ofSeconds(30));
     try {
       String message = Mains.await(first.future(), Duration.ofSeconds(30));
       assertEquals("connected", new JsonObject(message).getString("type"), message);

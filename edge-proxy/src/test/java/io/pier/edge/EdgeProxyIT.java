@@ -20,6 +20,7 @@ import io.pier.common.repl.Route;
 import io.pier.common.repl.Visibility;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
@@ -676,20 +677,19 @@ class EdgeProxyIT {
         "the app never sees the token");
 
     CompletableFuture<String> first = new CompletableFuture<>();
-    // The handler is set as the socket opens, on its event loop: the app greets at once, before a
-    // later one would be.
-    WebSocket ws =
-        Mains.await(
-            webSockets
-                .connect(
-                    new WebSocketConnectOptions()
-                        .setHost("127.0.0.1")
-                        .setPort(edgePort)
-                        .setURI("/hmr")
-                        .putHeader("Host", host("hidden-app"))
-                        .putHeader("Cookie", cookie))
-                .map(socket -> socket.textMessageHandler(first::complete)),
-            WAIT);
+    // The handler is set before the socket connects: the app greets at once, and
+    // WebSocketClient.connect would resume the socket before a handler set in its callback.
+    ClientWebSocket ws = webSockets.webSocket();
+    ws.textMessageHandler(first::complete);
+    Mains.await(
+        ws.connect(
+            new WebSocketConnectOptions()
+                .setHost("127.0.0.1")
+                .setPort(edgePort)
+                .setURI("/hmr")
+                .putHeader("Host", host("hidden-app"))
+                .putHeader("Cookie", cookie)),
+        WAIT);
     assertEquals(
         "cookie=null",
         first.get(10, TimeUnit.SECONDS),
@@ -877,21 +877,20 @@ class EdgeProxyIT {
   /** An IDE session through the edge as {@code user}, once it has said hello. */
   private static WebSocket session(String slug, String user) throws Exception {
     CompletableFuture<String> hello = new CompletableFuture<>();
-    WebSocket ws =
-        Mains.await(
-            SOCKETS
-                .connect(
-                    new WebSocketConnectOptions()
-                        .setHost("127.0.0.1")
-                        .setPort(edgePort)
-                        .setURI("/api/repls/" + slug + "/session")
-                        .putHeader("Host", DOMAIN)
-                        .setAllowOriginHeader(false)
-                        .putHeader(
-                            "Authorization",
-                            "Bearer " + TOKENS.issue(user, false, Duration.ofMinutes(5))))
-                .map(socket -> socket.textMessageHandler(hello::complete)),
-            WAIT);
+    // Set before connecting: a handler set in connect's callback could miss the hello.
+    ClientWebSocket ws = SOCKETS.webSocket();
+    ws.textMessageHandler(hello::complete);
+    Mains.await(
+        ws.connect(
+            new WebSocketConnectOptions()
+                .setHost("127.0.0.1")
+                .setPort(edgePort)
+                .setURI("/api/repls/" + slug + "/session")
+                .putHeader("Host", DOMAIN)
+                .setAllowOriginHeader(false)
+                .putHeader(
+                    "Authorization", "Bearer " + TOKENS.issue(user, false, Duration.ofMinutes(5)))),
+        WAIT);
     assertEquals("hello", hello.get(10, TimeUnit.SECONDS));
     return ws;
   }

@@ -3,6 +3,7 @@ package io.pier.edge.bench;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -97,8 +98,14 @@ public final class IdleSessionsBenchmark {
   private static Future<WebSocket> open(
       WebSocketClient client, int port, String apex, String slug, String token) {
     Promise<WebSocket> hello = Promise.promise();
-    client
-        .connect(
+    // Handlers set before connecting: one set in connect's callback could miss the hello.
+    ClientWebSocket ws = client.webSocket();
+    ws.textMessageHandler(
+        m -> {
+          if (m.contains("\"hello\"")) hello.tryComplete(ws);
+        });
+    ws.closeHandler(v -> hello.tryFail("closed before its hello"));
+    ws.connect(
             new WebSocketConnectOptions()
                 .setHost("127.0.0.1")
                 .setPort(port)
@@ -106,15 +113,7 @@ public final class IdleSessionsBenchmark {
                 .putHeader("Host", apex)
                 .setAllowOriginHeader(false)
                 .putHeader("Authorization", "Bearer " + token))
-        .onFailure(hello::tryFail)
-        .onSuccess(
-            ws -> {
-              ws.textMessageHandler(
-                  m -> {
-                    if (m.contains("\"hello\"")) hello.tryComplete(ws);
-                  });
-              ws.closeHandler(v -> hello.tryFail("closed before its hello"));
-            });
+        .onFailure(hello::tryFail);
     return hello.future();
   }
 

@@ -5,7 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -29,7 +29,7 @@ public final class TestSession implements AutoCloseable {
   public static final Duration WAIT = Duration.ofSeconds(60);
 
   private final WebSocketClient client;
-  private final WebSocket socket;
+  private final ClientWebSocket socket;
   private final AtomicInteger ids = new AtomicInteger();
   private final Map<Integer, Promise<JsonObject>> pending = new ConcurrentHashMap<>();
   public final List<JsonObject> events = new CopyOnWriteArrayList<>();
@@ -37,7 +37,7 @@ public final class TestSession implements AutoCloseable {
   private final Map<Integer, StringBuffer> text = new ConcurrentHashMap<>();
   private final Promise<Short> closed = Promise.promise();
 
-  private TestSession(WebSocketClient client, WebSocket socket) {
+  private TestSession(WebSocketClient client, ClientWebSocket socket) {
     this.client = client;
     this.socket = socket;
     socket.textMessageHandler(
@@ -81,10 +81,12 @@ public final class TestSession implements AutoCloseable {
             .setPort(port)
             .setURI("/api/repls/" + slug + "/session");
     if (token != null) options.putHeader("Authorization", "Bearer " + token);
-    // Handlers are set as the socket arrives, on its event loop, so that no frame comes before
-    // them.
-    TestSession session =
-        Mains.await(client.connect(options).map(socket -> new TestSession(client, socket)), WAIT);
+    // Handlers are set before the socket connects: WebSocketClient.connect resumes the socket
+    // before its caller's callback runs, so a frame the node sends at once (the hello) could be
+    // handed to no handler and lost.
+    ClientWebSocket socket = client.webSocket();
+    TestSession session = new TestSession(client, socket);
+    Mains.await(socket.connect(options), WAIT);
     if (hello)
       await(
           () -> session.events.stream().anyMatch(e -> "hello".equals(e.getString("event"))),
