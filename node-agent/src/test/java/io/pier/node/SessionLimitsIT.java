@@ -118,6 +118,16 @@ class SessionLimitsIT {
         "file pool idle");
   }
 
+  /** What the node's output gauges say now, for a failure's message. */
+  private static String flowState() {
+    return "paused "
+        + gauge("pier.session.output.paused")
+        + ", backlog "
+        + gauge("pier.session.output.backlog.bytes")
+        + " bytes, open sessions "
+        + gauge("pier.sessions.open");
+  }
+
   private static double gauge(String name) {
     return metrics.get(name).gauges().stream().mapToDouble(g -> g.value()).sum();
   }
@@ -218,7 +228,9 @@ class SessionLimitsIT {
       Thread.sleep(5); // sampling the gauge, not waiting for something
     }
     long at = reading.received(term);
-    await(() -> reading.received(term) > at + (8 << 20), "the other tab keeps getting output");
+    await(
+        () -> reading.received(term) > at + (8 << 20),
+        () -> "the other tab keeps getting output (" + flowState() + ")");
     assertTrue(gauge("pier.session.output.backlog.bytes") <= bound);
     assertFalse(reading.isClosed());
     await(
@@ -241,7 +253,9 @@ class SessionLimitsIT {
     assertFalse(tab.isClosed());
     long at = tab.received(term);
     tab.resumeReading();
-    await(() -> tab.received(term) > at + (8 << 20), "output goes on once the tab reads");
+    await(
+        () -> tab.received(term) > at + (8 << 20),
+        () -> "output goes on once the tab reads (" + flowState() + ")");
     tab.input(term, "\u0003");
     assertTrue(
         tab.call(new JsonObject().put("op", "term.close").put("term", term)).getBoolean("ok"));

@@ -211,19 +211,26 @@ public final class SessionSocket {
     return true;
   }
 
-  /** Whether output sent now would only wait: the socket's write queue is full. On the repl's context. */
+  /**
+   * Whether output sent now would only wait: the socket's write queue is full. On the repl's context. A stream may be
+   * paused on this answer, so a congested socket is also looked at again soon ({@link #recheckForRoom}): the pause
+   * never rests on the drain event alone.
+   */
   boolean congested() {
     if (closed) return false;
+    boolean full;
     try {
-      return socket.writeQueueFull();
+      full = socket.writeQueueFull();
     } catch (IllegalStateException alreadyClosed) {
       return false;
     }
+    if (full) recheckForRoom();
+    return full;
   }
 
-  /** Looks again at a congested socket soon, in case its drain event does not come. */
+  /** Looks again at a congested socket soon, and until it has room, in case its drain event does not come. */
   private void recheckForRoom() {
-    if (drainRecheck >= 0) return;
+    if (drainRecheck >= 0 || ended) return;
     drainRecheck =
         hub.vertx()
             .setTimer(
@@ -233,9 +240,8 @@ public final class SessionSocket {
                         .runOnContext(
                             v -> {
                               drainRecheck = -1;
-                              if (ended || backlog == 0) return;
-                              if (congested()) recheckForRoom();
-                              else drained();
+                              if (ended) return;
+                              if (!congested()) drained();
                             }));
   }
 
