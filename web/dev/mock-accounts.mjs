@@ -6,7 +6,8 @@ import crypto from 'node:crypto';
 
 /**
  * @param ctx what the mock server shares: users, tokens (token → username), repls, checkPassword, addUser-like
- *   setPassword, stopRepl, send, fail, readJson, sessionCookie, clearedCookie, loginLimit, MIN_PASSWORD
+ *   setPassword, stopRepl, forgetCollaborator (a deleted account's roles go), send, fail, readJson, sessionCookie,
+ *   clearedCookie, loginLimit, MIN_PASSWORD
  */
 export function accountsApi(ctx) {
   const keys = new Map(); // id → { id, owner, name, secret, createdAt, lastUsedAt }
@@ -96,6 +97,7 @@ export function accountsApi(ctx) {
       ctx.repls.delete(r.slug);
       replsDeleted++;
     }
+    ctx.forgetCollaborator?.(user.username);
     ctx.users.delete(user.username);
     return ctx.send(res, 200, { username: user.username, deleted: true, apiKeysRevoked, replsDeleted }, 'application/json', { 'Set-Cookie': ctx.clearedCookie });
   }

@@ -10,8 +10,8 @@
 // Accounts as in Pier (the rest of them in mock-accounts.mjs: API keys, a new password, deleting an account; and
 // bearer tokens): POST /api/auth/signup|login|logout, GET /api/auth/me, an HttpOnly `pier_token` cookie (host-only,
 // so previews at <slug>.<domain> never get it), 401 `unauthenticated` on every other /api call without it (except
-// GET /api/templates) and on the session upgrade, 403 `forbidden` for another user's repl, 429 `rate_limited` for
-// too many logins or creates. Repl titles and descriptions are checked as the real API checks them (mock-names.mjs),
+// GET /api/templates) and on the session upgrade, 403 `forbidden` for another user's repl (unless shared with them:
+// mock-sharing.mjs, roles and collaborators), 429 `rate_limited` for too many logins or creates. Repl titles and descriptions are checked as the real API checks them (mock-names.mjs),
 // and an owner's call on a repl moves its lastActiveAt (at most once a minute). Users live in memory; `demo` /
 // `demo-password` (an admin) owns the two sample repls. Administrators get the admin page's API (dev/mock-admin.mjs)
 // and the node of each repl; nobody else sees node ids.
@@ -34,6 +34,7 @@ import { filesApi, keep } from './mock-files.mjs';
 import { NODES, adminApi, placeNode } from './mock-admin.mjs';
 import { NameError, PATCH_FIELDS, checkDescription, checkTitle, touch } from './mock-names.mjs';
 import { accountsApi } from './mock-accounts.mjs';
+import { collaboratorsJson, refusal, roleOf, sessionRefusal, sharingApi } from './mock-sharing.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const arg = (name, dflt) => {
@@ -150,8 +151,10 @@ const createLimit = limiter(CREATE_LIMIT, 60_000);
 addUser('demo', 'demo-password', true);
 
 // Defined below (they are functions or maps); read when a request comes.
+const sharing = sharingApi({ users, send: (...a) => send(...a), fail: (...a) => fail(...a), readJson: (...a) => readJson(...a) });
 const accounts = accountsApi({
   users, tokens, get repls() { return repls; }, checkPassword, setPassword, stopRepl: (r) => stopRepl(r),
+  forgetCollaborator: (username) => sharing.forget(repls, username),
   send: (...a) => send(...a), fail: (...a) => fail(...a), readJson: (...a) => readJson(...a),
   sessionCookie, clearedCookie, loginLimit, MIN_PASSWORD,
 });
@@ -172,11 +175,13 @@ function publicUrl(req) {
 
 function replJson(r, req) {
   const { port } = publicUrl(req);
+  const role = roleOf(r, whoIs(req)?.username);
   return {
     // Which node runs a repl is told to administrators only, as Pier does.
     slug: r.slug, template: r.template, owner: r.owner, state: r.state, node: whoIs(req)?.admin ? r.node : undefined,
     createdAt: r.createdAt, lastActiveAt: r.lastActiveAt, limits: r.limits, visibility: r.visibility, labels: r.labels ?? {},
     title: r.title ?? null, description: r.description ?? null,
+    collaborators: collaboratorsJson(r), ...(role ? { role } : {}),
     previewUrl: `http://${r.slug}.${DOMAIN}:${port}/`, ideUrl: `http://${DOMAIN}:${port}/ide/${r.slug}`,
   };
 }
@@ -189,7 +194,7 @@ function createRepl(template, owner, names = {}) {
     slug, template, owner, state: 'stopped', node: null, createdAt: now(), lastActiveAt: now(), visibility: 'public',
     title: names.title ?? null, description: names.description ?? null,
     limits: t.manifest.limits ?? { cpus: 1, memoryMb: 512, pids: 256 },
-    files: new Map(t.files), dirs: new Set(),
+    files: new Map(t.files), dirs: new Set(), collaborators: new Map(),
     terminals: new Map(), sessions: new Set(),
     run: { state: 'stopped', code: null, buffer: [], snapshot: null, timers: [] },
   };
@@ -304,7 +309,11 @@ async function api(req, res, url) {
   if (parts[1] !== 'repls') return fail(res, 404, 'not_found', 'no such endpoint');
   if (parts.length === 2) {
     if (method === 'GET') {
-      const list = [...repls.values()].filter((r) => r.owner === user.username)
+      const scope = url.searchParams.get('scope');
+      if (scope !== null && scope !== 'own' && scope !== 'shared') {
+        return fail(res, 400, 'invalid_request', 'scope must be "own" (the caller\'s repls) or "shared" (repls shared with the caller)');
+      }
+      const list = (scope === 'shared' ? sharing.sharedWith(repls, user.username) : [...repls.values()].filter((r) => r.owner === user.username))
         .sort((a, b) => b.createdAt.localeCompare(a.createdAt)).map((r) => replJson(r, req));
       return send(res, 200, { repls: list });
     }
@@ -331,9 +340,19 @@ async function api(req, res, url) {
   }
   const r = repls.get(parts[2]);
   if (!r) return fail(res, 404, 'unknown_repl', `no repl ${parts[2]}`);
-  if (r.owner !== user.username) return fail(res, 403, 'forbidden', 'This repl belongs to another account.');
-  // An owner's call on a repl is use of it (as the scheduler notes it): its last-active time moves, at most once a minute.
+  // The role each route needs (as the scheduler's): looking and starting a viewer's, stopping and changing files an
+  // editor's, the rest the owner's. The collaborator routes check their own.
+  const reading = method === 'GET' || method === 'HEAD';
+  const needed = parts.length === 3 ? (reading ? 'viewer' : 'owner')
+    : parts[3] === 'start' || parts[3] === 'fork' ? 'viewer'
+      : parts[3] === 'stop' ? 'editor'
+        : parts[3] === 'files' || parts[3] === 'archive' ? (reading ? 'viewer' : 'editor')
+          : parts[3] === 'collaborators' ? 'viewer' : 'owner';
+  const refused = refusal(r, user.username, needed);
+  if (refused) return fail(res, refused.status, refused.error, refused.message);
+  // A call on a repl is use of it (as the scheduler notes it): its last-active time moves, at most once a minute.
   if (method !== 'DELETE') touch(r, now());
+  if (await sharing.handle(req, res, r, user, parts)) return;
   if (parts.length === 3 && method === 'GET') return send(res, 200, replJson(r, req));
   if (parts.length === 3 && method === 'PATCH') {
     // The visibility, labels, title and description, checked as the real API does; the mock's previews stay open to
@@ -528,9 +547,9 @@ server.on('upgrade', (req, socket, head) => {
   if (!user) return refuse(401, 'unauthenticated', 'Sign in first.');
   const r = repls.get(m[1]);
   if (!r) return refuse(404, 'unknown_repl', 'no such repl');
-  if (r.owner !== user.username) return refuse(403, 'forbidden', 'This repl belongs to another account.');
+  if (!roleOf(r, user.username)) return refuse(403, 'forbidden', 'This repl belongs to another account.');
   if (r.state !== 'running') return refuse(503, 'not_running', 'the repl is not running');
-  wss.handleUpgrade(req, socket, head, (ws) => openSession(r, ws));
+  wss.handleUpgrade(req, socket, head, (ws) => { ws.username = user.username; openSession(r, ws); });
 });
 
 function sendJson(ws, msg) { if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(msg)); }
@@ -557,6 +576,9 @@ function openSession(r, ws) {
     if (isBinary) {
       const buf = Buffer.from(data);
       if (!buf.length) return;
+      // Input is a change: a viewer's is dropped, and said so, as terminal input that was dropped is.
+      const denied = sessionRefusal(r, ws.username, 'term.input');
+      if (denied) return sendJson(ws, { event: 'error', error: 'forbidden', message: denied });
       const term = r.terminals.get(buf[0]);
       if (term) shellInput(r, term, buf.subarray(1).toString('utf8'));
       return;
@@ -568,6 +590,9 @@ function openSession(r, ws) {
     const error = (code, message, extra = {}) => sendJson(ws, { id: msg.id, ok: false, error: code, message, ...extra });
     const delay = Math.random() * 30; // answers are never instant
     setTimeout(() => {
+      // The role as it is now: a change of role holds for open sessions too.
+      const denied = sessionRefusal(r, ws.username, msg.op);
+      if (denied) return error('forbidden', denied);
       try { handle(r, ws, msg, reply, error); } catch (e) { error('internal', String(e)); }
     }, delay);
   });

@@ -12,6 +12,7 @@ import { authView } from './auth';
 import { toastError } from '../lib/toast';
 import { templateTile } from '../lib/templateicons';
 import { ReplList, ideHref } from './repllist';
+import { SharedList } from './sharedlist';
 import { initColorScheme, schemeSwitch } from '../lib/colorscheme';
 
 let user: User | null = null;
@@ -28,6 +29,11 @@ const list = new ReplList({
   isAdmin: () => !!user?.admin,
   templates: () => templates,
   onRendered: () => renderFleet(),
+});
+const shared = new SharedList({
+  session: () => (user ? epoch : null),
+  username: () => user?.username ?? null,
+  templates: () => templates,
 });
 
 const app = document.getElementById('app')!;
@@ -52,6 +58,7 @@ function render(): void {
       h('button', { class: 'btn btn-ghost btn-sm sign-out', testid: 'sign-out', title: 'Sign out', onclick: () => void leave() }, icon('logOut', 14), 'Sign out')),
     h('main', { class: 'home' },
       list.el,
+      shared.el,
       h('section', { class: 'hero' },
         h('h2', null, 'Create a repl'),
         h('p', null, 'Pick a template. Every repl is its own container, with a file system, terminals and a live preview, on machines you own.')),
@@ -59,6 +66,7 @@ function render(): void {
   );
   renderTemplates(true);
   list.render();
+  shared.render();
 }
 
 function renderTemplates(loading = false): void {
@@ -111,7 +119,7 @@ async function create(t: Template): Promise<void> {
   }
 }
 
-const refreshRepls = (userAsked = false) => list.refresh(userAsked);
+const refreshRepls = (userAsked = false) => Promise.all([list.refresh(userAsked), shared.refresh(userAsked)]);
 
 let nodeCount: number | null = null;
 
@@ -150,6 +158,7 @@ async function showHome(): Promise<void> {
   // A `next` that the IDE sent is for signing in; signed in already, it only clutters the address.
   if (location.search) history.replaceState(null, '', '/');
   list.reset();
+  shared.reset();
   render();
   templatesLoad ??= listTemplates();
   const [tpl] = await Promise.allSettled([templatesLoad, refreshRepls()]);
@@ -158,6 +167,7 @@ async function showHome(): Promise<void> {
   else { templatesLoad = null; toastError('Could not load the templates', tpl.reason); }
   renderTemplates();
   list.render();
+  shared.render();
   void refreshFleet();
 }
 
@@ -166,6 +176,7 @@ function showSignIn(notice?: string): void {
   user = null;
   epoch++;
   list.reset();
+  shared.reset();
   creating = null;
   clear(app);
   document.title = 'Sign in · Pier';

@@ -10,7 +10,7 @@ import { relativeTime, absoluteTime } from '../lib/time';
 import { templateTile } from '../lib/templateicons';
 import { ReplSort, SORTS, arrangeRepls, isReplSort, replName } from './replquery';
 
-const STATE_LABEL: Record<string, string> = {
+export const STATE_LABEL: Record<string, string> = {
   running: 'Running', stopped: 'Stopped', starting: 'Starting', stopping: 'Stopping', creating: 'Creating', failed: 'Failed',
 };
 const SORT_KEY = 'pier.home.sort';

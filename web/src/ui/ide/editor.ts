@@ -11,6 +11,7 @@ import { fileBadge, extensionOf } from '../lib/fileicons';
 import { toast, toastError } from '../lib/toast';
 import { confirmDialog } from '../lib/modal';
 import { pierEditorTheme } from './theme';
+import { readOnlyEditing } from './readonly';
 import { languageName, loadLanguage } from './languages';
 import { basename, dirname, isWithin, rebase } from './paths';
 import { FsEvent, ProtocolError, Session } from './session';
@@ -20,6 +21,8 @@ const AUTOSAVE_MS = 1000;
 /** Marks transactions that load the disk's text: they move the base, they are not edits to save. */
 const fromDisk = Annotation.define<boolean>();
 const language = new Compartment();
+/** Whether the text may be changed: a viewer's editor is read-only (setReadOnly). */
+const writable = new Compartment();
 
 export type SaveState = 'saved' | 'unsaved' | 'saving' | 'conflict' | 'deleted' | 'error';
 
@@ -89,6 +92,8 @@ export interface EditorOptions {
   onActivate?: (path: string | null) => void;
   /** The view of a file that is an image (`isImage`) or not text. */
   binaryView?: { isImage: (path: string) => boolean; view: (path: string) => HTMLElement };
+  /** Called when a read-only editor refuses an edit (a key typed, a paste): the user is told why. */
+  onReadOnlyEdit?: () => void;
 }
 
 export class Editor {
@@ -102,6 +107,7 @@ export class Editor {
   private tabs: FileTab[] = [];
   private active: FileTab | null = null;
   private opening = new Map<string, Promise<void>>();
+  private readOnly = false;
 
   constructor(private readonly opts: EditorOptions) {
     this.tabsBar = h('div', { class: 'tabs editor-tabs', role: 'tablist', testid: 'editor-tabs' });
@@ -144,6 +150,19 @@ export class Editor {
   hasDirty(): boolean { return this.tabs.some((t) => t.dirty); }
 
   focus(): void { if (this.active) this.view.focus(); }
+
+  /** Makes every tab, open now or later, read-only (a viewer's) or editable again. */
+  setReadOnly(readOnly: boolean): void {
+    if (readOnly === this.readOnly) return;
+    this.readOnly = readOnly;
+    this.viewHost.dataset.readonly = String(readOnly);
+    for (const tab of this.tabs) if (tab.loaded && !tab.viewer) this.dispatch(tab, { effects: writable.reconfigure(this.writableExtension()) });
+    this.renderBanner();
+  }
+
+  private writableExtension() {
+    return this.readOnly ? readOnlyEditing(() => this.opts.onReadOnlyEdit?.()) : [];
+  }
 
   /** Opens a file in a tab (reading it if it is not open yet) and, by default, shows it. */
   open(path: string, activate = true, quiet = false): Promise<void> {
@@ -223,6 +242,7 @@ export class Editor {
         EditorState.tabSize.of(unit.length),
         pierEditorTheme,
         language.of([]),
+        writable.of(this.writableExtension()),
         EditorView.updateListener.of((u) => this.onViewUpdate(tab, u)),
         EditorView.contentAttributes.of({ 'aria-label': `Editor: ${tab.path}` }),
       ],
@@ -560,9 +580,10 @@ export class Editor {
     } else {
       this.bannerHost.append(h('div', { class: 'banner banner-danger', role: 'alert', testid: 'deleted-banner' },
         icon('trash', 16),
-        h('div', { class: 'banner-text' }, h('strong', null, 'This file was deleted on disk.'), ' Keep it to write it back, or close the tab.'),
+        h('div', { class: 'banner-text' }, h('strong', null, 'This file was deleted on disk.'), this.readOnly ? ' Close the tab.' : ' Keep it to write it back, or close the tab.'),
         h('button', { class: 'btn btn-sm', onclick: () => this.drop(tab) }, 'Close'),
-        h('button', { class: 'btn btn-sm btn-primary', testid: 'deleted-keep', onclick: () => void this.overwrite(tab) }, 'Keep file')));
+        // Writing it back is a change: not a viewer's to make.
+        this.readOnly ? null : h('button', { class: 'btn btn-sm btn-primary', testid: 'deleted-keep', onclick: () => void this.overwrite(tab) }, 'Keep file')));
     }
   }
 

@@ -30,6 +30,8 @@ export interface FileTreeOptions {
   /** More buttons for the head (upload), and more menu items for a row or the blank space (download). */
   actions?: HTMLElement[];
   menuItems?: (row: { path: string; type: FsEntry['type'] } | null) => MenuItem[];
+  /** A viewer's tree: files are listed and opened, never created, renamed, moved or deleted (Pier refuses it). */
+  readOnly?: boolean;
 }
 
 const compareEntries = (a: FsEntry, b: FsEntry) => {
@@ -65,8 +67,8 @@ export class FileTree {
       h('div', { class: 'pane-head' },
         h('span', { class: 'pane-title' }, 'Files'),
         h('div', { class: 'pane-actions' }, ...(opts.actions ?? []),
-          h('button', { class: 'icon-button sm', title: 'New file', 'aria-label': 'New file', testid: 'tree-new-file', onclick: () => this.startCreate('file', this.targetDir()) }, icon('filePlus', 15)),
-          h('button', { class: 'icon-button sm', title: 'New folder', 'aria-label': 'New folder', testid: 'tree-new-folder', onclick: () => this.startCreate('dir', this.targetDir()) }, icon('folderPlus', 15)),
+          opts.readOnly ? null : h('button', { class: 'icon-button sm', title: 'New file', 'aria-label': 'New file', testid: 'tree-new-file', onclick: () => this.startCreate('file', this.targetDir()) }, icon('filePlus', 15)),
+          opts.readOnly ? null : h('button', { class: 'icon-button sm', title: 'New folder', 'aria-label': 'New folder', testid: 'tree-new-folder', onclick: () => this.startCreate('dir', this.targetDir()) }, icon('folderPlus', 15)),
           h('button', { class: 'icon-button sm', title: 'Refresh', 'aria-label': 'Refresh', onclick: () => void this.resync() }, icon('refresh', 14)),
           h('button', { class: 'icon-button sm', title: 'Collapse folders', 'aria-label': 'Collapse folders', onclick: () => this.collapseAll() }, icon('collapse', 14)))),
       this.list);
@@ -201,6 +203,7 @@ export class FileTree {
   // ---- operations ------------------------------------------------------------------------------------------
 
   private startCreate(kind: 'file' | 'dir', dir: string): void {
+    if (this.opts.readOnly) return;
     this.editing = { kind, dir };
     this.editInput = null;
     if (dir !== '' && !this.expanded.has(dir)) void this.toggle(dir, true);
@@ -208,6 +211,7 @@ export class FileTree {
   }
 
   private startRename(path: string): void {
+    if (this.opts.readOnly) return;
     this.editing = { kind: 'rename', path };
     this.editInput = null;
     this.render();
@@ -284,6 +288,7 @@ export class FileTree {
   }
 
   private async remove(path: string): Promise<void> {
+    if (this.opts.readOnly) return;
     const entry = this.entryOf(path);
     const isDir = entry?.type === 'dir';
     const ok = await confirmDialog({
@@ -306,6 +311,13 @@ export class FileTree {
   }
 
   private menuFor(row: Row | null, x: number, y: number): void {
+    const items = this.opts.readOnly ? this.readOnlyItems(row) : this.editItems(row);
+    const more = this.opts.menuItems?.(row) ?? [];
+    const all = more.length ? [...items, ...(items.length ? ['-' as const] : []), ...more] : items;
+    if (all.length) showMenu(x, y, all);
+  }
+
+  private editItems(row: Row | null): (MenuItem | '-')[] {
     const dir = row ? (row.type === 'dir' ? row.path : dirname(row.path)) : '';
     const items: (MenuItem | '-')[] = [
       { label: 'New file', icon: 'filePlus', testid: 'menu-new-file', run: () => this.startCreate('file', dir) },
@@ -319,8 +331,14 @@ export class FileTree {
         '-',
         { label: 'Copy path', icon: 'code', run: () => void navigator.clipboard?.writeText(row.path) });
     }
-    const more = this.opts.menuItems?.(row) ?? [];
-    showMenu(x, y, more.length ? [...items, '-', ...more] : items);
+    return items;
+  }
+
+  /** A viewer's menu: what looks, nothing that changes. */
+  private readOnlyItems(row: Row | null): (MenuItem | '-')[] {
+    if (!row) return [];
+    const copy: MenuItem = { label: 'Copy path', icon: 'code', run: () => void navigator.clipboard?.writeText(row.path) };
+    return row.type === 'dir' ? [copy] : [{ label: 'Open', icon: 'file', run: () => this.opts.onOpen(row.path) }, copy];
   }
 
   // ---- rendering ------------------------------------------------------------------------------------------
@@ -375,7 +393,7 @@ export class FileTree {
     };
     if (root?.loaded) walk('', 0);
     if (root?.loaded && root.entries.length === 0 && !editing) {
-      out.push(h('div', { class: 'tree-note empty' }, 'No files yet. Create one with the buttons above.'));
+      out.push(h('div', { class: 'tree-note empty' }, this.opts.readOnly ? 'No files yet.' : 'No files yet. Create one with the buttons above.'));
     }
     this.list.replaceChildren(...out);
     const input = this.editInput;
@@ -396,7 +414,7 @@ export class FileTree {
       class: { 'tree-row': true, dir: isDir, selected: this.selected === row.path, active: this.activeFile === row.path },
       role: 'treeitem', 'aria-expanded': isDir ? String(open) : undefined, 'aria-level': String(row.depth + 1),
       testid: `file-${row.path}`, dataset: { path: row.path, type: row.type },
-      style: `--depth:${row.depth}`, title: row.path, draggable: renaming ? undefined : 'true',
+      style: `--depth:${row.depth}`, title: row.path, draggable: renaming || this.opts.readOnly ? undefined : 'true',
       onclick: () => {
         this.selected = row.path;
         if (renaming) return;

@@ -15,7 +15,8 @@ import { ConnState, HelloEvent, ProtocolError, RunState, Session } from './sessi
 import { StartProgress, notFoundView, forbiddenView } from './startup';
 import { FileTree } from './filetree';
 import { fileHooks } from './filehooks';
-import { Editor, EditorStatus, SaveState } from './editor';
+import { Editor, EditorStatus } from './editor';
+import { CONN_LABEL, StatusBar } from './statusbar';
 import { BottomPanel } from './panel';
 import { Preview } from './preview';
 import { splitter } from './splitter';
@@ -25,16 +26,12 @@ import { NarrowLayout } from './narrow';
 import { Finding } from './finding';
 import { ReplName } from './replname';
 import { forkButton } from './forkaction';
+import { shareButton } from './sharedialog';
+import { roleBadge, viewerRefused } from './roleui';
+import { Access, accessOf } from '../lib/access';
 
 const slug = decodeURIComponent(location.pathname.replace(/^\/ide\/?/, '').split('/')[0] ?? '');
 const app = document.getElementById('app')!;
-
-const CONN_LABEL: Record<ConnState, string> = {
-  connected: 'Connected',
-  connecting: 'Connecting…',
-  reconnecting: 'Reconnecting…',
-  offline: 'Offline',
-};
 
 let leaving = false;
 let ide: Ide | null = null;
@@ -103,9 +100,7 @@ class Ide {
   private conn: HTMLElement;
   private runButton: HTMLButtonElement;
   private stopButton: HTMLButtonElement;
-  private statusLeft: HTMLElement;
-  private statusRight: HTMLElement;
-  private nodeChip: HTMLElement;
+  private statusBar: StatusBar;
   private templateChip: HTMLElement;
   private booted = false;
   private runBusy = false;
@@ -118,15 +113,18 @@ class Ide {
   /** A console program (no app to preview): a run that ends with code 0 has finished, not failed. */
   private consoleProgram = false;
   private replStopButton: HTMLButtonElement;
+  /** What the user may do here (its role in the repl, as it was when the page loaded): Pier refuses the rest. */
+  private readonly access: Access;
 
   constructor(private repl: Repl, private readonly progress: StartProgress) {
+    const access = this.access = accessOf(repl);
     const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
     this.session = new Session({
       url: `${proto}//${location.host}/api/repls/${encodeURIComponent(slug)}/session`,
       beforeReconnect: (failures, neverOpened) => this.beforeReconnect(failures, neverOpened),
     });
 
-    const files = fileHooks(slug, this.session);
+    const files = fileHooks(slug, this.session, access.canChange);
     // Made below, with the tree it sits beside.
     let finding: Finding | null = null;
     const searchButton = h('button', {
@@ -148,13 +146,18 @@ class Ide {
       onTabsChanged: (tabs, active) => { if (this.booted) remember(slug, { tabs, active }); },
       onActivate: (path) => this.tree.setActive(path),
       binaryView: files.binaryView,
+      onReadOnlyEdit: () => viewerRefused('You are a viewer: files can be read here, not changed.'),
     });
+    this.editor.setReadOnly(!access.canChange);
     files.attach(this.tree);
-    this.panel = new BottomPanel({ session: this.session, onRunState: (state) => this.setRunState(state) });
+    this.panel = new BottomPanel({
+      session: this.session, onRunState: (state) => this.setRunState(state), canType: access.canChange,
+      onRefusedInput: () => viewerRefused('You are a viewer: terminals can be watched here, not typed into.'),
+    });
     finding = new Finding({
       session: this.session, tree: this.tree.el, openFile: (path) => void this.editor.open(path),
       openHit: (hit) => void this.editor.openAt(hit.path, hit.line, hit.column, hit.length),
-      actions: { run: () => void this.run(), stop: () => void this.stop(), newTerminal: () => void this.panel.openTerminal(), saveAll: () => this.editor.saveAll() },
+      actions: { run: () => void this.run(), stop: () => void this.stop(), newTerminal: () => this.newTerminal(), saveAll: () => this.editor.saveAll() },
     });
     this.preview = new Preview(() => void this.run(), (v) => this.changeVisibility(v));
 
@@ -168,12 +171,10 @@ class Ide {
       icon('stop', 13), 'Stop');
     this.replStopButton = h('button', {
       class: 'btn btn-ghost btn-sm', testid: 'repl-stop', title: 'Stop the repl: its container ends, its files stay',
-      onclick: () => void this.stopRepl(),
+      hidden: !access.canChange, onclick: () => void this.stopRepl(),
     }, icon('stop', 11), 'Stop repl');
-    this.nodeChip = h('span', { class: 'status-item', title: 'The node this repl runs on' });
     this.templateChip = h('span', { class: 'template-chip' }, repl.template);
-    this.statusLeft = h('div', { class: 'status-left' });
-    this.statusRight = h('div', { class: 'status-right' });
+    this.statusBar = new StatusBar();
 
     const header = h('header', { class: 'ide-header' },
       h('div', { class: 'header-left' },
@@ -182,13 +183,18 @@ class Ide {
           h('a', { href: '/' }, 'Repls'),
           h('span', { class: 'crumb-sep' }, '/'),
           templateTile(repl.template, 20),
-          new ReplName(repl, (renamed) => { this.repl = renamed; }).el),
-        this.templateChip),
+          new ReplName(repl, (renamed) => { this.repl = renamed; }, access.canManage).el),
+        this.templateChip,
+        roleBadge(access)),
       h('div', { class: 'header-center' }, this.runButton, this.stopButton),
       h('div', { class: 'header-right' },
         schemeSwitch(),
-        h('button', { class: 'btn btn-ghost btn-sm', testid: 'secrets-button', title: 'Environment variables and secrets', onclick: () => openSecrets(slug) },
-          icon('lock', 13), 'Secrets'),
+        // Variables and secrets are the owner's: a collaborator never sees them.
+        access.canManage
+          ? h('button', { class: 'btn btn-ghost btn-sm', testid: 'secrets-button', title: 'Environment variables and secrets', onclick: () => openSecrets(slug) },
+            icon('lock', 13), 'Secrets')
+          : null,
+        shareButton(() => this.repl, access),
         forkButton(slug, () => this.editor.flush()),
         this.replStopButton,
         this.conn));
@@ -208,11 +214,12 @@ class Ide {
       splitter({ host: main, variable: '--preview-w', axis: 'x', direction: -1, initial: Math.round(Math.min(560, window.innerWidth * 0.34)), min: 240, max: () => Math.max(280, window.innerWidth * 0.6), onResize: relayout, testid: 'split-preview' }),
       this.preview.el);
 
-    this.el = h('div', { class: 'ide' }, header, main, h('footer', { class: 'statusbar' }, this.statusLeft, this.statusRight));
+    this.el = h('div', { class: 'ide' }, header, main, this.statusBar.el);
     const narrow = new NarrowLayout({ ide: this.el, tree: this.tree.el, center, editor: this.editor.el, panel: this.panel.el, preview: this.preview.el, onShow: relayout });
     this.el.insertBefore(narrow.bar, this.el.lastChild);
 
     this.preview.setVisibility(repl.visibility ?? 'public');
+    if (!access.canManage) this.preview.lockVisibility();
     this.preview.setUrl(repl.previewUrl);
     this.session.onState((s) => {
       this.renderConn(s);
@@ -377,7 +384,13 @@ class Ide {
       undefined, 'preview-visibility');
   }
 
+  private newTerminal(): void {
+    if (!this.access.canChange) { viewerRefused('You are a viewer: you can watch the terminals that are open, not open one.'); return; }
+    void this.panel.openTerminal();
+  }
+
   private async run(): Promise<void> {
+    if (!this.access.canChange) { viewerRefused('You are a viewer: only the owner or an editor can run the app.'); return; }
     if (this.runBusy) return;
     if (!this.session.connected) { toastError('Cannot run', new ProtocolError('disconnected', 'Not connected to the repl. Reconnecting…')); return; }
     this.runBusy = true;
@@ -396,6 +409,7 @@ class Ide {
   }
 
   private async stop(): Promise<void> {
+    if (!this.access.canChange) { viewerRefused('You are a viewer: only the owner or an editor can stop the app.'); return; }
     try {
       await this.session.request('run.stop', {}, 30000);
     } catch (e) {
@@ -413,25 +427,14 @@ class Ide {
   private renderRun(): void {
     const running = this.runState === 'running';
     this.runButton.dataset.state = this.runState ?? 'none';
-    this.runButton.disabled = this.runBusy;
-    this.runButton.title = `${running ? 'Restart' : 'Run'} the app (${isMac ? '⌘' : 'Ctrl'}+Enter)`;
+    this.runButton.disabled = this.runBusy || !this.access.canChange;
+    this.runButton.title = this.access.canChange
+      ? `${running ? 'Restart' : 'Run'} the app (${isMac ? '⌘' : 'Ctrl'}+Enter)`
+      : 'You are a viewer: only the owner or an editor can run the app';
     const label = this.runButton.querySelector('.run-label')!;
     label.textContent = this.runBusy ? (running ? 'Restarting…' : 'Starting…') : running ? 'Restart' : 'Run';
     this.runButton.firstElementChild!.replaceWith(this.runBusy ? h('div', { class: 'spinner on-color' }) : icon(running ? 'restart' : 'play', 14));
-    this.stopButton.disabled = !running;
-  }
-
-  /** The status bar's word on the run: an app runs until stopped; a console program finishes. */
-  private runStatusItem(run: RunState | null): HTMLElement {
-    const code = this.panel?.runCode ?? null;
-    const what = this.consoleProgram ? 'Program' : 'App';
-    if (this.consoleProgram && run === 'exited' && code === 0) {
-      return h('span', { class: 'status-item run-finished', testid: 'run-state' }, icon('check', 11), 'Program finished');
-    }
-    const label = run === 'running' ? `${what} running`
-      : run === 'exited' ? `${what} exited${code != null ? ` (${code})` : ''}`
-        : run === 'stopped' ? `${what} stopped` : what;
-    return h('span', { class: `status-item run-${run ?? 'none'}`, testid: 'run-state' }, icon(run === 'running' ? 'play' : 'stop', 11), label);
+    this.stopButton.disabled = !running || !this.access.canChange;
   }
 
   private renderConn(s: ConnState): void {
@@ -443,35 +446,12 @@ class Ide {
   }
 
   private renderStatus(): void {
-    // Only administrators are told which node runs a repl; nobody else gets a chip for it.
-    const node = this.repl.node;
-    this.nodeChip.replaceChildren(icon('server', 12), node ?? '');
-    this.nodeChip.hidden = !node;
-    const run = this.runState;
-    clear(this.statusLeft);
-    this.statusLeft.append(
-      h('span', { class: `status-item conn-${this.session?.state ?? 'connecting'}` }, icon(this.session?.connected ? 'plug' : 'wifiOff', 12), CONN_LABEL[this.session?.state ?? 'connecting']),
-      this.nodeChip,
-      this.runStatusItem(run));
-    clear(this.statusRight);
-    const s = this.editorStatus;
-    if (s.path) {
-      this.statusRight.append(
-        h('span', { class: `status-item save-${s.save}`, testid: 'save-state' }, SAVE_LABEL[s.save]),
-        h('span', { class: 'status-item' }, `Ln ${s.line}, Col ${s.col}`),
-        h('span', { class: 'status-item' }, s.language));
-    }
+    this.statusBar?.render({
+      conn: this.session?.state ?? 'connecting', node: this.repl.node ?? null, run: this.runState, runCode: this.panel?.runCode ?? null,
+      consoleProgram: this.consoleProgram, editor: this.editorStatus, readOnly: !this.access.canChange,
+    });
   }
 }
-
-const SAVE_LABEL: Record<SaveState, string> = {
-  saved: 'Saved',
-  unsaved: 'Unsaved changes',
-  saving: 'Saving…',
-  conflict: 'Changed on disk',
-  deleted: 'Deleted on disk',
-  error: 'Not saved',
-};
 
 boot().catch((e) => {
   console.error(e);

@@ -1,41 +1,11 @@
 // The bottom panel: the Run output (channel 0, read-only) and terminals (channels 1–255) as xterm.js tabs.
-import { Terminal, ITheme } from '@xterm/xterm';
-import { FitAddon } from '@xterm/addon-fit';
-import '@xterm/xterm/css/xterm.css';
-import { h, debounce } from '../lib/dom';
+import { h } from '../lib/dom';
 import { icon } from '../lib/icons';
 import { toast, toastError } from '../lib/toast';
 import { HelloEvent, ProtocolError, RunState, Session } from './session';
 import { TermSize, concatBytes, writeReplay } from './replay';
-import { isLight, onSchemeChange } from '../lib/colorscheme';
+import { TermView } from './terminalview';
 
-export const TERMINAL_THEME: ITheme = {
-  background: '#0c0f14',
-  foreground: '#d5dbe4',
-  cursor: '#7fb2ff',
-  cursorAccent: '#0c0f14',
-  selectionBackground: 'rgba(91,157,255,0.35)',
-  black: '#1d232d', red: '#f07178', green: '#a5d98a', yellow: '#ffcb6b',
-  blue: '#82aaff', magenta: '#c792ea', cyan: '#89ddff', white: '#d5dbe4',
-  brightBlack: '#5f6b7c', brightRed: '#ff8b92', brightGreen: '#c3e88d', brightYellow: '#ffd98a',
-  brightBlue: '#a3c1ff', brightMagenta: '#ddb3ff', brightCyan: '#b2ecff', brightWhite: '#ffffff',
-};
-
-export const TERMINAL_THEME_LIGHT: ITheme = {
-  background: '#ffffff',
-  foreground: '#24292f',
-  cursor: '#2f6fe0',
-  cursorAccent: '#ffffff',
-  selectionBackground: 'rgba(47,111,224,0.25)',
-  black: '#24292f', red: '#cf222e', green: '#116329', yellow: '#8a5a00',
-  blue: '#0969da', magenta: '#8250df', cyan: '#1b7c83', white: '#6e7781',
-  brightBlack: '#57606a', brightRed: '#a40e26', brightGreen: '#1a7f37', brightYellow: '#633c01',
-  brightBlue: '#218bff', brightMagenta: '#a475f9', brightCyan: '#3192aa', brightWhite: '#8c959f',
-};
-
-const terminalTheme = () => (isLight() ? TERMINAL_THEME_LIGHT : TERMINAL_THEME);
-
-const FONT = 'ui-monospace, "SF Mono", "Cascadia Code", "JetBrains Mono", Menlo, Consolas, "DejaVu Sans Mono", "Liberation Mono", monospace';
 const UNKNOWN_CHANNEL_BUFFER = 64 * 1024;
 /**
  * A full terminal reset (RIS) sent in-band: xterm.js parses writes later, so reset() would take effect before
@@ -43,68 +13,21 @@ const UNKNOWN_CHANNEL_BUFFER = 64 * 1024;
  */
 const RESET = '\x1bc';
 
-class TermView {
-  readonly xterm: Terminal;
-  readonly fit = new FitAddon();
-  readonly el: HTMLElement;
-  tab!: HTMLElement;
-  channel: number | null = null;
-  exited = false;
-  cols = 0;
-  rows = 0;
-  /** While attaching: the replay's bytes, held until the reply says which sizes they were drawn at. */
-  replay: Uint8Array[] | null = null;
-  private observer: ResizeObserver;
-  private stopFollowingScheme: () => void;
-
-  constructor(readonly kind: 'run' | 'shell', onResize: (v: TermView) => void) {
-    this.xterm = new Terminal({
-      fontFamily: FONT,
-      fontSize: 13,
-      lineHeight: 1.25,
-      theme: terminalTheme(),
-      cursorBlink: kind === 'shell',
-      cursorStyle: kind === 'shell' ? 'bar' : 'underline',
-      cursorInactiveStyle: kind === 'shell' ? 'outline' : 'none',
-      disableStdin: kind === 'run',
-      scrollback: 5000,
-      allowTransparency: false,
-      drawBoldTextInBrightColors: true,
-    });
-    this.xterm.loadAddon(this.fit);
-    this.stopFollowingScheme = onSchemeChange(() => { this.xterm.options.theme = terminalTheme(); });
-    this.el = h('div', { class: `term term-${kind}` });
-    const body = h('div', { class: 'term-body' });
-    this.el.appendChild(body);
-    this.xterm.open(body);
-    const resized = debounce(() => onResize(this), 60);
-    this.observer = new ResizeObserver(() => resized());
-    this.observer.observe(this.el);
-  }
-
-  /** Fits the terminal to its box; true when the size changed. */
-  refit(): boolean {
-    if (!this.el.offsetParent || this.el.clientWidth < 20 || this.el.clientHeight < 20) return false;
-    try { this.fit.fit(); } catch { return false; }
-    const changed = this.xterm.cols !== this.cols || this.xterm.rows !== this.rows;
-    this.cols = this.xterm.cols;
-    this.rows = this.xterm.rows;
-    return changed;
-  }
-
-  dispose(): void {
-    this.observer.disconnect();
-    this.stopFollowingScheme();
-    this.xterm.dispose();
-    this.el.remove();
-    this.tab?.remove();
-  }
-}
-
 export interface PanelOptions {
   session: Session;
   onRunState: (state: RunState | null, code: number | null) => void;
+  /**
+   * Whether this user may open, type into, resize and close terminals (false for a viewer, who watches the terminals
+   * that are open); `onRefusedInput` is called when a viewer types into one.
+   */
+  canType?: boolean;
+  onRefusedInput?: () => void;
 }
+
+/** Keys that only look (copying a selection, scrolling) or only modify: a viewer may press them in a terminal. */
+const LOOKING_KEYS = new Set(['Shift', 'Control', 'Alt', 'Meta', 'CapsLock', 'PageUp', 'PageDown', 'Home', 'End']);
+const looksOnly = (e: KeyboardEvent) => LOOKING_KEYS.has(e.key)
+  || ((e.ctrlKey || e.metaKey) && (e.key === 'c' || e.key === 'C' || e.key === 'Insert'));
 
 export class BottomPanel {
   readonly el: HTMLElement;
@@ -120,8 +43,10 @@ export class BottomPanel {
   runCode: number | null = null;
   /** Set when a run ended or was asked for: the next run's first output or `running` event empties the pane. */
   private clearOnNextRun = false;
+  private readonly canType: boolean;
 
   constructor(private readonly opts: PanelOptions) {
+    this.canType = opts.canType ?? true;
     this.run = new TermView('run', (v) => this.onResize(v));
     this.run.el.setAttribute('data-testid', 'run-output');
     this.run.xterm.write('\x1b[?25l');
@@ -131,7 +56,9 @@ export class BottomPanel {
       onclick: () => this.show(this.run),
     }, icon('play', 12, 'tab-run-icon'), h('span', { class: 'tab-name' }, 'Run'), this.runStatus);
     this.tabsBar = h('div', { class: 'tabs panel-tabs', role: 'tablist' }, this.run.tab,
-      h('button', { class: 'icon-button sm new-term', title: 'New terminal', 'aria-label': 'New terminal', testid: 'new-terminal', onclick: () => void this.openTerminal() }, icon('plus', 15)));
+      this.canType
+        ? h('button', { class: 'icon-button sm new-term', title: 'New terminal', 'aria-label': 'New terminal', testid: 'new-terminal', onclick: () => void this.openTerminal() }, icon('plus', 15))
+        : null);
     this.body = h('div', { class: 'panel-body' }, this.run.el);
     this.el = h('div', { class: 'panel' },
       h('div', { class: 'panel-head' }, this.tabsBar,
@@ -180,6 +107,7 @@ export class BottomPanel {
 
   /** Opens a new terminal (term.open with the pane's size). */
   async openTerminal(focus = true, activate = true): Promise<void> {
+    if (!this.canType) return;
     if (this.opening > 0 && !focus) return;
     this.opening++;
     const v = this.addShell(null);
@@ -205,15 +133,24 @@ export class BottomPanel {
     v.tab = h('div', {
       class: 'tab panel-tab', role: 'tab', tabindex: '0',
       onclick: () => this.show(v),
-      onauxclick: (e: MouseEvent) => { if (e.button === 1) void this.closeTerminal(v); },
+      onauxclick: (e: MouseEvent) => { if (e.button === 1 && this.canType) void this.closeTerminal(v); },
     }, icon('terminal', 13), label,
-      h('button', {
+      this.canType ? h('button', {
         class: 'tab-close', title: 'Close terminal', 'aria-label': 'Close terminal', tabindex: '-1',
         onclick: (e: MouseEvent) => { e.stopPropagation(); void this.closeTerminal(v); },
-      }, icon('x', 13)));
-    v.xterm.onData((d) => { if (v.channel !== null && !v.exited) this.opts.session.sendChannel(v.channel, d); });
+      }, icon('x', 13)) : null);
+    if (!this.canType) {
+      // A key that would type is not sent (Pier would refuse it): the viewer is told why instead.
+      v.xterm.attachCustomKeyEventHandler((e) => {
+        if (looksOnly(e)) return true;
+        if (e.type === 'keydown') this.opts.onRefusedInput?.();
+        return false;
+      });
+    }
+    // Input, and the terminal's answers to the program's queries; a viewer sends neither.
+    v.xterm.onData((d) => { if (this.canType && v.channel !== null && !v.exited) this.opts.session.sendChannel(v.channel, d); });
     v.xterm.onBinary((d) => {
-      if (v.channel === null || v.exited) return;
+      if (!this.canType || v.channel === null || v.exited) return;
       const bytes = new Uint8Array(d.length);
       for (let i = 0; i < d.length; i++) bytes[i] = d.charCodeAt(i) & 0xff;
       this.opts.session.sendChannel(v.channel, bytes);
@@ -312,7 +249,8 @@ export class BottomPanel {
   }
 
   private sendResize(v: TermView): void {
-    if (v.kind !== 'shell' || v.channel === null || v.exited || !this.opts.session.connected) return;
+    // A viewer watches at the size the terminal has: resizing it is a change (Pier refuses it).
+    if (!this.canType || v.kind !== 'shell' || v.channel === null || v.exited || !this.opts.session.connected) return;
     this.opts.session.request('term.resize', { term: v.channel, cols: v.cols, rows: v.rows }).catch(() => { /* gone or offline */ });
   }
 

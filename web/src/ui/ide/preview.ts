@@ -20,6 +20,8 @@ export class Preview {
   private loading: HTMLElement;
   private url = '';
   private visibility: Visibility = 'public';
+  /** Who may open the preview is its owner's to change: for a collaborator the switch only shows it. */
+  private visibilityLocked = false;
   private reloadTimer: number | undefined;
   private consoleProgram = false;
   /** Whether the repl's template is known to make a web app: until then nothing loads (a console program has no page). */
@@ -121,6 +123,12 @@ export class Preview {
     this.renderVisibility(false);
   }
 
+  /** Locks the Public / Private switch (a collaborator's IDE): it shows the visibility, only the owner changes it. */
+  lockVisibility(): void {
+    this.visibilityLocked = true;
+    this.renderVisibility(false);
+  }
+
   /** Loads the app again. Assigning src navigates even to the same URL. */
   reload(): void {
     if (!this.url || !this.webApp) return;
@@ -190,13 +198,20 @@ export class Preview {
   private renderVisibility(busy: boolean): void {
     const isPrivate = this.visibility === 'private';
     const b = this.visibilityButton;
-    b.disabled = busy;
+    b.disabled = busy || this.visibilityLocked;
     b.dataset.visibility = this.visibility;
     b.replaceChildren(busy ? h('div', { class: 'spinner' }) : icon(isPrivate ? 'lock' : 'globe', 12), isPrivate ? 'Private' : 'Public');
-    b.title = isPrivate
-      ? 'Private: only you can open the preview, signed in. Click to share it with anyone who has the link.'
-      : 'Public: anyone with the link can open the preview. Click to make it private.';
-    b.setAttribute('aria-label', isPrivate ? 'Preview is private; make it public' : 'Preview is public; make it private');
+    if (this.visibilityLocked) {
+      b.title = isPrivate
+        ? 'Private: only the owner and the accounts it is shared with can open the preview, signed in. Only the owner can change this.'
+        : 'Public: anyone with the link can open the preview. Only the owner can change this.';
+      b.setAttribute('aria-label', isPrivate ? 'Preview is private' : 'Preview is public');
+    } else {
+      b.title = isPrivate
+        ? 'Private: only you (and the accounts you share the repl with) can open the preview, signed in. Click to share it with anyone who has the link.'
+        : 'Public: anyone with the link can open the preview. Click to make it private.';
+      b.setAttribute('aria-label', isPrivate ? 'Preview is private; make it public' : 'Preview is public; make it private');
+    }
     this.addressIcon.replaceChildren(icon(isPrivate ? 'lock' : 'globe', 13));
     (this.addressIcon.parentElement as HTMLElement | null)?.setAttribute('title',
       isPrivate ? 'The app; only you can open this link' : 'The app, as everyone with the link sees it');

@@ -1,5 +1,5 @@
 // The repl's name in the IDE header: its title (its slug beneath when it has one), a button that opens the rename
-// dialog. The page's title follows it.
+// dialog for its owner, plain text for a collaborator (naming it is the owner's). The page's title follows it.
 import { h, append } from '../lib/dom';
 import { icon } from '../lib/icons';
 import { Repl } from '../lib/api';
@@ -7,13 +7,15 @@ import { toast } from '../lib/toast';
 import { renameDialog } from '../lib/renamedialog';
 
 export class ReplName {
-  readonly el: HTMLButtonElement;
+  readonly el: HTMLElement;
 
-  constructor(private repl: Repl, private readonly onRenamed: (repl: Repl) => void) {
-    this.el = h('button', {
-      class: 'repl-name-button', type: 'button', testid: 'repl-name', title: 'Rename this repl',
-      onclick: () => void this.rename(),
-    });
+  constructor(private repl: Repl, private readonly onRenamed: (repl: Repl) => void, private readonly canRename = true) {
+    this.el = canRename
+      ? h('button', {
+        class: 'repl-name-button', type: 'button', testid: 'repl-name', title: 'Rename this repl',
+        onclick: () => void this.rename(),
+      })
+      : h('span', { class: 'repl-name-button static', testid: 'repl-name', title: `Owned by ${repl.owner}` });
     this.show(repl);
   }
 
@@ -25,8 +27,8 @@ export class ReplName {
     append(this.el, [
       title ? h('span', { class: 'repl-name', testid: 'repl-title' }, title) : null,
       h('span', { class: title ? 'repl-name-slug mono' : 'repl-name mono', testid: 'repl-slug' }, repl.slug),
-      icon('pencil', 12, 'repl-name-edit')]);
-    this.el.setAttribute('aria-label', `Rename ${title ?? repl.slug}`);
+      this.canRename ? icon('pencil', 12, 'repl-name-edit') : null]);
+    if (this.canRename) this.el.setAttribute('aria-label', `Rename ${title ?? repl.slug}`);
     document.title = `${title ?? repl.slug} · Pier`;
   }
 

@@ -223,7 +223,7 @@ export function notFoundView(slug: string): HTMLElement {
       h('a', { class: 'btn btn-primary', href: '/' }, icon('home', 14), 'Go to your repls')));
 }
 
-/** The page for a repl of another account (403). */
+/** The page for a repl of another account that is not shared with this one (403). */
 export function forbiddenView(slug: string): HTMLElement {
   const next = `/ide/${encodeURIComponent(slug)}`;
   const switchAccount = h('button', {
@@ -239,7 +239,7 @@ export function forbiddenView(slug: string): HTMLElement {
     h('div', { class: 'start-card not-found' },
       h('div', { class: 'empty-icon' }, icon('lock', 24)),
       h('h1', null, 'Not your repl'),
-      h('p', null, 'The repl ', h('code', null, slug), ' belongs to another account. Sign in as its owner to open it.'),
+      h('p', null, 'The repl ', h('code', null, slug), ' belongs to another account and is not shared with you. Sign in as its owner or an account it is shared with to open it.'),
       h('div', { class: 'start-actions centered' },
         switchAccount,
         h('a', { class: 'btn btn-primary', href: '/' }, icon('home', 14), 'Go to your repls'))));

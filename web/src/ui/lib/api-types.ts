@@ -66,6 +66,21 @@ export type ReplState = 'creating' | 'stopped' | 'starting' | 'running' | 'stopp
 /** Who may open a repl's preview: anyone with the link, or only its owner, signed in. */
 export type Visibility = 'public' | 'private';
 
+/** What the caller may do with a repl: owner everything; editor write, run, type and exec; viewer only look. */
+export type ReplRole = 'owner' | 'editor' | 'viewer';
+
+export type CollaboratorRole = 'editor' | 'viewer';
+
+export interface Collaborator {
+  account: string;
+  role: CollaboratorRole;
+}
+
+export interface Collaborators {
+  owner: string;
+  collaborators: Collaborator[];
+}
+
 export type OnTimeout = 'stop' | 'delete';
 
 export type Labels = Record<string, string>;
@@ -118,6 +133,20 @@ export interface Repl {
   ideUrl: string;
   title?: string | null;
   description?: string | null;
+  /** The accounts the owner shared it with. */
+  collaborators?: Collaborator[];
+  role?: ReplRole;
+  /** Whether any signed-in account may fork it (its fork link), not only those it is shared with. */
+  forkable?: boolean;
+}
+
+export interface ForkCard {
+  slug: string;
+  title?: string | null;
+  description?: string | null;
+  template: string;
+  owner: string;
+  forkable: boolean;
 }
 
 export interface EnvVar {

@@ -1,8 +1,10 @@
 // The REST API of the scheduler, reached through the edge-proxy on the same origin.
 
 // The wire's types come from the OpenAPI document (api-types.ts is generated from it).
-import type { Caller, EnvVar, Limits, Repl, ReplState, Template, Visibility } from './api-types';
-export type { EnvVar, Limits, Repl, ReplState, Template, Visibility };
+import type {
+  Caller, Collaborator, CollaboratorRole, Collaborators, EnvVar, Limits, Repl, ReplRole, ReplState, Template, Visibility,
+} from './api-types';
+export type { Collaborator, CollaboratorRole, Collaborators, EnvVar, Limits, Repl, ReplRole, ReplState, Template, Visibility };
 
 export interface NodeInfo { id?: string; nodeId?: string; [key: string]: unknown }
 
@@ -63,6 +65,8 @@ export async function api<T>(method: string, path: string, body?: unknown, signa
 }
 
 export const listRepls = () => api<{ repls: Repl[] }>('GET', '/api/repls').then((r) => r.repls ?? []);
+/** The repls other accounts shared with the caller, each with the caller's `role` in it. */
+export const listSharedRepls = () => api<{ repls: Repl[] }>('GET', '/api/repls?scope=shared').then((r) => r.repls ?? []);
 export const getRepl = (slug: string) => api<Repl>('GET', `/api/repls/${encodeURIComponent(slug)}`);
 export const createRepl = (template: string) => api<Repl>('POST', '/api/repls', { template });
 export const startRepl = (slug: string) => api<Repl>('POST', `/api/repls/${encodeURIComponent(slug)}/start`);
@@ -78,6 +82,19 @@ const envPath = (slug: string, name?: string) => `/api/repls/${encodeURIComponen
 export const listEnv = (slug: string) => api<{ env: EnvVar[] }>('GET', envPath(slug)).then((r) => r.env ?? []);
 export const setEnv = (slug: string, name: string, value: string, secret: boolean) => api<EnvVar>('PUT', envPath(slug, name), { value, secret });
 export const deleteEnv = (slug: string, name: string) => api<{ name: string; deleted: boolean }>('DELETE', envPath(slug, name));
+const collaboratorsPath = (slug: string, account?: string) =>
+  `/api/repls/${encodeURIComponent(slug)}/collaborators${account === undefined ? '' : `/${encodeURIComponent(account)}`}`;
+/** The owner and the collaborators of a repl; its owner and each collaborator may ask. */
+export const listCollaborators = (slug: string) => api<Collaborators>('GET', collaboratorsPath(slug));
+/**
+ * Shares the repl with an account, or changes its role (the owner only). The API answers 400 invalid_role or
+ * invalid_collaborator (the owner itself), 404 unknown_account, 409 too_many_collaborators.
+ */
+export const shareRepl = (slug: string, account: string, role: CollaboratorRole) =>
+  api<Collaborator>('PUT', collaboratorsPath(slug, account), { role });
+/** Stops sharing the repl with an account (its owner), or leaves it (the collaborator itself); 404 not_a_collaborator. */
+export const unshareRepl = (slug: string, account: string) =>
+  api<{ account: string; removed: boolean }>('DELETE', collaboratorsPath(slug, account));
 export const listTemplates = () => api<{ templates: Template[] }>('GET', '/api/templates').then((r) => r.templates ?? []);
 export const me = () => api<User>('GET', '/api/auth/me');
 export const signIn = (username: string, password: string) => api<User>('POST', '/api/auth/login', { username, password });
@@ -114,6 +131,11 @@ export function errorTitle(code: string): string {
     signup_closed: 'Sign-ups are closed',
     invalid_title: 'Invalid title',
     invalid_description: 'Invalid description',
+    invalid_role: 'Invalid role',
+    invalid_collaborator: 'Cannot share with the owner',
+    unknown_account: 'No such account',
+    too_many_collaborators: 'Too many collaborators',
+    not_a_collaborator: 'Not shared with that account',
   };
   return titles[code] ?? 'Something went wrong';
 }

@@ -6,6 +6,7 @@ import io.pier.common.auth.PreviewAccess;
 import io.pier.common.auth.TokenSigner;
 import io.pier.common.http.HtmlPage;
 import io.pier.common.http.HttpErrors;
+import io.pier.common.repl.ReplAccess;
 import io.pier.common.repl.ReplRecord;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -24,8 +25,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Private previews: who may see one (the owner's preview cookie, handed over by the redirects of
- * {@link PreviewAccess}, or the owner's bearer token), the end of that hand-over, and keeping those credentials of
+ * Private previews: who may see one (the preview cookie of its owner or of an account it is shared with, handed
+ * over by the redirects of {@link PreviewAccess}, or such an account's bearer token), the end of that hand-over, and keeping those credentials of
  * Pier's from the repl's app.
  */
 final class PreviewGate {
@@ -38,15 +39,15 @@ final class PreviewGate {
   }
 
   /**
-   * Whether a request may see a private repl's preview: its owner's (or an administrator's) preview cookie for this
-   * slug, or API token as a bearer header. Otherwise it is answered here and false is returned: a browser goes to the
-   * apex to sign in, other clients get 401, or 403 when their token names someone else. A private repl is not woken
-   * for someone who may not see it.
+   * Whether a request may see a private repl's preview: the preview cookie for this slug of its owner, of an account
+   * it is shared with (as editor or viewer) or of an administrator, or such an account's API token as a bearer
+   * header. Otherwise it is answered here and false is returned: a browser goes to the apex to sign in, other
+   * clients get 401, or 403 when their token names someone else. A private repl is not woken for someone who may not
+   * see it.
    */
   boolean admitted(HttpServerRequest req, String slug, ReplRecord record) {
     List<AuthToken> callers = previewCallers(req, slug);
-    if (callers.stream().anyMatch(c -> c.admin() || c.subject().equals(record.owner())))
-      return true;
+    if (callers.stream().anyMatch(c -> ReplAccess.roleOf(c, record).isPresent())) return true;
     req.resume();
     boolean browser =
         (HttpMethod.GET.equals(req.method()) || HttpMethod.HEAD.equals(req.method()))
@@ -54,10 +55,8 @@ final class PreviewGate {
             && HtmlPage.wanted(req.getHeader("Accept"));
     if (browser) {
       // The apex has the browser's sign-in cookie: it checks whose it is (and answers a stranger
-      // 403) or sends the
-      // browser back with a preview token. A preview cookie of another account is sent there too,
-      // for the case
-      // where the user has switched accounts since.
+      // 403) or sends the browser back with a preview token. A preview cookie of another account is
+      // sent there too, for the case where the user has switched accounts since.
       String back = PreviewAccess.safeReturnPath(req.uri());
       req.response()
           .setStatusCode(302)
@@ -73,7 +72,10 @@ final class PreviewGate {
           .end();
     } else if (!callers.isEmpty()) {
       HttpErrors.send(
-          req.response(), 403, "forbidden", "the preview of " + slug + " is private to its owner");
+          req.response(),
+          403,
+          "forbidden",
+          "the preview of " + slug + " is private to its owner and those it is shared with");
     } else {
       HttpErrors.send(
           req.response(),

@@ -123,7 +123,7 @@ public final class NodeAgent {
     this.internalApi = new InternalReplApi(vertx, config, host, runnerImages, heartbeat, draining);
     this.apiContract = new NodeApiContract(vertx);
     this.replCallers = new ReplCallers(config, cluster, host, tokens, apiContract);
-    this.sessionUpgrades = new SessionUpgrades(config, sessions);
+    this.sessionUpgrades = new SessionUpgrades(config, sessions, cluster.repls());
     this.fileApi = FileApiSettings.fromSystemEnv();
     this.fileRoutes = new FileRoutes(vertx, sessions.files(), fileApi, metrics, ReplCallers::live);
     this.envdFilesystem = new FilesystemService(vertx, sessions.files(), metrics);

@@ -5,6 +5,8 @@ import io.pier.common.auth.Credentials;
 import io.pier.common.auth.TokenSigner;
 import io.pier.common.cluster.ClusterState;
 import io.pier.common.http.HttpErrors;
+import io.pier.common.repl.ReplAccess;
+import io.pier.common.repl.ReplRole;
 import io.pier.common.repl.Slugs;
 import io.pier.node.api.NodeApiContract;
 import io.pier.node.session.LiveRepl;
@@ -13,14 +15,15 @@ import java.util.Optional;
 
 /**
  * The gate of every user-facing route of a repl running here ({@code /api/repls/<slug>/...}: the IDE session and the
- * programs' API), reached through the edge-proxy: the repl must run on this node, the caller must be signed in and own
- * it (or be an administrator or a Pier service). What passes is kept in the routing context for the next handler
+ * programs' API), reached through the edge-proxy: the repl must run on this node, the caller must be signed in and have
+ * the role the route needs ({@link ReplRoutePolicy}: owner, an administrator or a Pier service; an editor; a viewer). What passes is kept in the routing context for the next handler
  * ({@link #live}, {@link #caller}); anything else is answered here with a JSON error, as is a request whose parameters
  * do not fit the API document ({@link NodeApiContract}).
  */
 final class ReplCallers {
   private static final String LIVE = "pier.live";
   private static final String CALLER = "pier.caller";
+  private static final String ROLE = "pier.role";
 
   private final NodeAgentConfig config;
   private final ClusterState cluster;
@@ -41,7 +44,7 @@ final class ReplCallers {
     this.contract = contract;
   }
 
-  /** A route handler: passes the owner's request on to the next handler, refuses everyone else's. */
+  /** A route handler: passes a request with the role its route needs on to the next handler, refuses the rest. */
   void admit(RoutingContext ctx) {
     String slug = ctx.pathParam("slug");
     Optional<LiveRepl> live = Slugs.isValid(slug) ? host.live(slug) : Optional.empty();
@@ -69,12 +72,20 @@ final class ReplCallers {
             found -> {
               if (!ended) ctx.request().resume();
               AuthToken who = caller.get();
-              String owner =
-                  found.succeeded() && found.result() != null ? found.result().owner() : null;
-              if (!who.admin()
-                  && !who.isService()
-                  && (owner == null || !owner.equals(who.subject()))) {
+              Optional<ReplRole> role =
+                  ReplAccess.roleOf(who, found.succeeded() ? found.result() : null);
+              if (role.isEmpty()) {
                 HttpErrors.send(ctx, 403, "forbidden", "this repl belongs to someone else");
+                return;
+              }
+              ReplRole needed =
+                  ReplRoutePolicy.needed(ctx.request().method(), ctx.request().path());
+              if (!role.get().atLeast(needed)) {
+                HttpErrors.send(
+                    ctx,
+                    403,
+                    "forbidden",
+                    "you are a viewer of this repl: you may read its files and watch it, not change or run anything");
                 return;
               }
               // Checked before the next handler takes the body (an upload streams, unread here).
@@ -85,6 +96,7 @@ final class ReplCallers {
               }
               ctx.put(LIVE, live.get());
               ctx.put(CALLER, who);
+              ctx.put(ROLE, role.get());
               ctx.next();
             });
   }
@@ -92,6 +104,11 @@ final class ReplCallers {
   /** The repl a request {@link #admit admitted} is for. */
   static LiveRepl live(RoutingContext ctx) {
     return ctx.get(LIVE);
+  }
+
+  /** The role in the repl of who sent a request {@link #admit admitted}. */
+  static ReplRole role(RoutingContext ctx) {
+    return ctx.get(ROLE);
   }
 
   /** Who sent a request {@link #admit admitted}. */

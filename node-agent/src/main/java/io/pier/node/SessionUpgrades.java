@@ -1,7 +1,12 @@
 package io.pier.node;
 
+import io.pier.common.auth.AuthToken;
+import io.pier.common.cluster.SharedMap;
+import io.pier.common.repl.ReplAccess;
+import io.pier.common.repl.ReplRecord;
 import io.pier.node.limits.SessionSlots;
 import io.pier.node.session.LiveRepl;
+import io.pier.node.session.SessionAccess;
 import io.pier.node.session.SessionHub;
 import io.pier.node.session.SessionSocket;
 import io.vertx.core.json.JsonObject;
@@ -11,8 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns an IDE tab's request into its session WebSocket (docs/protocol.md), relayed here by the edge-proxy: for a
- * caller {@link ReplCallers} admitted (a repl running here, its owner, an admin or a Pier service), with a free
- * session slot.
+ * caller {@link ReplCallers} admitted (a repl running here, its owner, a collaborator, an admin or a Pier service),
+ * with a free session slot; what the session may do follows the caller's role ({@link SessionAccess}).
  */
 final class SessionUpgrades {
   private static final Logger LOG = LoggerFactory.getLogger(SessionUpgrades.class);
@@ -25,22 +30,31 @@ final class SessionUpgrades {
 
   private final NodeAgentConfig config;
   private final SessionHub sessions;
+  private final SharedMap<ReplRecord> repls;
 
-  SessionUpgrades(NodeAgentConfig config, SessionHub sessions) {
+  /** @param repls the cluster's registry, where a session's role is read again while it lasts */
+  SessionUpgrades(NodeAgentConfig config, SessionHub sessions, SharedMap<ReplRecord> repls) {
     this.config = config;
     this.sessions = sessions;
+    this.repls = repls;
   }
 
   /** An IDE tab's WebSocket (docs/protocol.md), relayed here by the edge-proxy: after {@link ReplCallers}. */
   void session(RoutingContext ctx) {
-    upgrade(ctx, ctx.pathParam("slug"), ReplCallers.live(ctx));
+    String slug = ctx.pathParam("slug");
+    AuthToken caller = ReplCallers.caller(ctx);
+    SessionAccess access =
+        new SessionAccess(
+            ReplCallers.role(ctx),
+            () -> repls.get(slug).map(record -> ReplAccess.roleOf(caller, record)));
+    upgrade(ctx, slug, ReplCallers.live(ctx), access);
   }
 
   /**
    * Takes a session slot, or refuses the upgrade at once with 429 (the repl's limit) or 503 (the node's), a JSON
    * body naming the limit and {@code Retry-After}; never a wait. The slot is given back however the session ends.
    */
-  private void upgrade(RoutingContext ctx, String slug, LiveRepl live) {
+  private void upgrade(RoutingContext ctx, String slug, LiveRepl live, SessionAccess access) {
     SessionSlots.Slot slot;
     try {
       slot = sessions.slots().acquire(slug);
@@ -79,7 +93,7 @@ final class SessionUpgrades {
     var connection = ctx.request().connection();
     ctx.request()
         .toWebSocket()
-        .onSuccess(ws -> SessionSocket.serve(sessions, ws, connection, live, slot))
+        .onSuccess(ws -> SessionSocket.serve(sessions, ws, connection, live, slot, access))
         .onFailure(
             err -> {
               slot.release();

@@ -10,7 +10,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pier.common.auth.TokenSigner;
 import io.pier.common.config.Mains;
 import io.pier.common.image.ImageSet;
-import io.pier.common.node.NodeCapacity;
 import io.pier.common.node.NodeInfo;
 import io.pier.common.node.StartRequest;
 import io.pier.common.repl.Limits;
@@ -20,7 +19,6 @@ import io.pier.node.limits.SessionLimits;
 import io.pier.node.runtime.docker.ContainerInfo;
 import io.pier.node.runtime.docker.DockerLabels;
 import io.pier.node.workspace.Workspaces;
-import io.pier.node.workspace.WriteBehind;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
@@ -101,31 +99,13 @@ class ImageSetIT {
     metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     node = new ReplHostFixture(nodeId, data, Workspaces::new, metrics);
     NodeAgentConfig config =
-        new NodeAgentConfig(
+        NodeAgentConfigs.onLoopback(
             nodeId,
             data,
-            "127.0.0.1",
-            0,
-            "127.0.0.1",
-            new NodeCapacity(10, 4096, 2),
-            Duration.ofMillis(200),
-            Duration.ofSeconds(20),
-            Duration.ofSeconds(60),
-            WriteBehind.Settings.DEFAULT,
-            Duration.ofSeconds(20),
-            false,
-            List.of(),
             SECRET,
-            null,
-            null,
-            null,
-            0,
-            Map.of(),
             SessionLimits.DEFAULT,
             new RunnerImages.Settings(
-                ImageSet.of(Map.of(NAME, pinned, ABSENT, absentRef)), Duration.ofMinutes(3)),
-            List.of(),
-            Map.of());
+                ImageSet.of(Map.of(NAME, pinned, ABSENT, absentRef)), Duration.ofMinutes(3)));
     agent = new NodeAgent(node.vertx, config, node.cluster, node.runtime, node.host, metrics);
     Mains.await(agent.start(), Duration.ofSeconds(60));
     token =

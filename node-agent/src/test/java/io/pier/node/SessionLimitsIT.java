@@ -6,19 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.pier.common.auth.TokenSigner;
 import io.pier.common.config.Mains;
-import io.pier.common.node.NodeCapacity;
 import io.pier.common.node.NodeInfo;
-import io.pier.common.node.StartRequest;
-import io.pier.common.repl.Limits;
 import io.pier.node.limits.SessionLimits;
 import io.pier.node.session.SessionSocket;
 import io.pier.node.session.TestSession;
-import io.pier.node.workspace.Workspaces;
-import io.pier.node.workspace.WriteBehind;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -30,13 +22,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,58 +37,23 @@ import org.junit.jupiter.api.Test;
  * reads of a FIFO that block. Every test ends with the node's session gauges back at idle.
  */
 class SessionLimitsIT {
-  private static final String IMAGE = "pier-runner-node:latest";
   private static final String SLUG = "bounds";
-  private static final String SECRET = "a-secret-of-enough-length-for-the-its";
   private static final SessionLimits LIMITS =
       new SessionLimits(20, 6, 8, 8, 32L << 20, 1L << 20, 2, 2, Duration.ofMillis(1500));
 
-  private static final String nodeId = "it-" + UUID.randomUUID().toString().substring(0, 8);
-  private static ReplHostFixture node;
-  private static PrometheusMeterRegistry metrics;
-  private static NodeAgent agent;
+  private static NodeAgentFixture node;
   private static String token;
   private final List<TestSession> sessions = new ArrayList<>();
 
   @BeforeAll
   static void startNodeAndRepl() throws Exception {
-    Path data = Files.createDirectories(Path.of("target", nodeId).toAbsolutePath());
-    metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    node = new ReplHostFixture(nodeId, data, Workspaces::new, metrics);
-    NodeAgentConfig config =
-        new NodeAgentConfig(
-            nodeId,
-            data,
-            "127.0.0.1",
-            0,
-            "127.0.0.1",
-            new NodeCapacity(10, 4096, 2),
-            Duration.ofMillis(200),
-            Duration.ofSeconds(20),
-            Duration.ofSeconds(60),
-            WriteBehind.Settings.DEFAULT,
-            Duration.ofSeconds(20),
-            false,
-            List.of(),
-            SECRET,
-            null,
-            null,
-            null,
-            0,
-            Map.of(),
-            LIMITS);
-    agent = new NodeAgent(node.vertx, config, node.cluster, node.runtime, node.host, metrics);
-    Mains.await(agent.start(), Duration.ofSeconds(60));
-    token = new TokenSigner(SECRET, Clock.systemUTC()).issue("admin", true, Duration.ofHours(1));
-    Mains.await(
-        node.host.start(
-            new StartRequest(SLUG, IMAGE, "sleep 3600", 0, new Limits(0.5, 256, 128), null)),
-        Duration.ofSeconds(60));
+    node = NodeAgentFixture.start(LIMITS);
+    node.startRepl(SLUG);
+    token = node.token("admin", true);
   }
 
   @AfterAll
   static void stopAll() throws Exception {
-    if (agent != null) Mains.await(agent.stop(), Duration.ofSeconds(60));
     if (node != null) node.close();
   }
 
@@ -129,35 +83,23 @@ class SessionLimitsIT {
   }
 
   private static double gauge(String name) {
-    return metrics.get(name).gauges().stream().mapToDouble(g -> g.value()).sum();
+    return node.metrics.get(name).gauges().stream().mapToDouble(g -> g.value()).sum();
   }
 
   private static double counter(String name, String tag, String value) {
-    var found = tag.isEmpty() ? metrics.find(name) : metrics.find(name).tag(tag, value);
+    var found = tag.isEmpty() ? node.metrics.find(name) : node.metrics.find(name).tag(tag, value);
     if (found.counter() != null) return found.counter().count();
     return found.functionCounter() == null ? 0 : found.functionCounter().count();
   }
 
   private TestSession open() throws Exception {
-    TestSession session = TestSession.connect(node.vertx, agent.port(), SLUG, token);
+    TestSession session = TestSession.connect(node.vertx(), node.port(), SLUG, token);
     sessions.add(session);
     return session;
   }
 
   private HttpResponse<String> upgradeRequest() throws Exception {
-    // The JDK client cannot send an upgrade; a plain GET with the WebSocket headers is what a
-    // refusal answers.
-    return HttpClient.newHttpClient()
-        .send(
-            HttpRequest.newBuilder(
-                    URI.create(
-                        "http://127.0.0.1:" + agent.port() + "/api/repls/" + SLUG + "/session"))
-                .header("Authorization", "Bearer " + token)
-                .header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
-                .header("Sec-WebSocket-Version", "13")
-                .GET()
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+    return node.sessionUpgrade(SLUG, token);
   }
 
   private static JsonObject openTerminal(TestSession session) throws Exception {
@@ -267,7 +209,7 @@ class SessionLimitsIT {
     int term = openTerminal(shell).getInteger("term");
     shell.input(term, "mkfifo /workspace/pipe && echo made-$((6*7))\r");
     await(() -> shell.recent(term).contains("made-42"), "the FIFO made");
-    Path fifo = node.workspaces.of(SLUG).resolve("pipe");
+    Path fifo = node.workspace(SLUG).resolve("pipe");
     assertTrue(Files.exists(fifo));
 
     List<TestSession> readers = new ArrayList<>();
@@ -280,7 +222,7 @@ class SessionLimitsIT {
     HttpResponse<String> health =
         HttpClient.newHttpClient()
             .send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.port() + "/healthz"))
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + "/healthz"))
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
     assertEquals(200, health.statusCode());
@@ -326,7 +268,7 @@ class SessionLimitsIT {
 
   private static Instant heartbeat() {
     try {
-      NodeInfo info = Mains.await(node.cluster.nodes().get(nodeId), Duration.ofSeconds(10));
+      NodeInfo info = Mains.await(node.cluster().nodes().get(node.nodeId), Duration.ofSeconds(10));
       return info == null ? Instant.EPOCH : info.heartbeatAt();
     } catch (Exception e) {
       throw new IllegalStateException(e);

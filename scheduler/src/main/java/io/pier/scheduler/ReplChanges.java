@@ -4,12 +4,14 @@ import io.pier.common.cluster.ClusterState;
 import io.pier.common.http.ApiException;
 import io.pier.common.repl.Lifetime;
 import io.pier.common.repl.ReplRecord;
+import io.pier.common.repl.ReplRole;
 import io.pier.common.repl.ReplState;
 import io.pier.common.repl.Visibility;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
@@ -66,6 +68,15 @@ final class ReplChanges {
                 : current.withNames(title, description));
   }
 
+  /** Lets any signed-in account fork the repl (its "fork me" link), or only those it is shared with. */
+  Future<ReplRecord> setForkable(String slug, boolean forkable) {
+    return change(
+            slug, current -> current.forkable() == forkable ? null : current.withForkable(forkable))
+        .onSuccess(
+            r ->
+                LOG.info("{} {} forked by anyone", slug, forkable ? "may be" : "may no longer be"));
+  }
+
   /**
    * Moves the repl's last-active time to now if it is older than {@link #ACTIVITY_STEP}: use is noted often (every API
    * call on the repl), written rarely.
@@ -116,6 +127,47 @@ final class ReplChanges {
                             : current.lifetime() != null
                                 ? current.lifetime().onTimeout()
                                 : Lifetime.OnTimeout.STOP)));
+  }
+
+  /** The most accounts one repl can be shared with. */
+  static final int MAX_COLLABORATORS = 50;
+
+  /**
+   * Shares the repl with {@code account} as {@code role}, or stops sharing it with {@code account} when {@code role} is
+   * null. Sessions and previews read the registry, so the change holds on every service within a moment.
+   *
+   * @throws ApiException 404 {@code not_a_collaborator} when removing an account the repl is not shared with; 409
+   *     {@code too_many_collaborators} past {@link #MAX_COLLABORATORS}
+   */
+  Future<ReplRecord> setCollaborator(String slug, String account, ReplRole role) {
+    return change(
+            slug,
+            current -> {
+              Map<String, ReplRole> shared = new HashMap<>(current.collaborators());
+              if (role == null) {
+                if (shared.remove(account) == null)
+                  throw ApiException.notFound(
+                      "not_a_collaborator", slug + " is not shared with " + account);
+              } else {
+                if (role == shared.get(account)) return null;
+                shared.put(account, role);
+                if (shared.size() > MAX_COLLABORATORS)
+                  throw ApiException.conflict(
+                      "too_many_collaborators",
+                      slug
+                          + " is shared with "
+                          + MAX_COLLABORATORS
+                          + " accounts, the most it can be");
+              }
+              return current.withCollaborators(shared);
+            })
+        .onSuccess(
+            r ->
+                LOG.info(
+                    "{} shared with {}: {}",
+                    slug,
+                    account,
+                    role == null ? "no more" : role.wire()));
   }
 
   /**

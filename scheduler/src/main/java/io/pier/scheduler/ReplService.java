@@ -7,6 +7,7 @@ import io.pier.common.http.ApiException;
 import io.pier.common.node.NodeInfo;
 import io.pier.common.repl.Lifetime;
 import io.pier.common.repl.ReplRecord;
+import io.pier.common.repl.ReplRole;
 import io.pier.common.repl.ReplState;
 import io.pier.common.repl.Slugs;
 import io.pier.common.repl.Visibility;
@@ -215,9 +216,22 @@ public final class ReplService {
     return changes.setLabels(slug, labels);
   }
 
+  /** Turns the repl's "fork me" link on or off ({@link ReplChanges}). */
+  public Future<ReplRecord> setForkable(String slug, boolean forkable) {
+    return changes.setForkable(slug, forkable);
+  }
+
   /** Gives the repl a title and a description (null: none) ({@link ReplChanges}). */
   public Future<ReplRecord> setNames(String slug, String title, String description) {
     return changes.setNames(slug, title, description);
+  }
+
+  /**
+   * Shares the repl with {@code account} as {@code role} (an editor or a viewer), or stops sharing it when {@code role}
+   * is null ({@link ReplChanges}).
+   */
+  public Future<ReplRecord> setCollaborator(String slug, String account, ReplRole role) {
+    return changes.setCollaborator(slug, account, role);
   }
 
   /** Notes that the repl is being used now; moves its last-active time at most once a minute. */

@@ -1,8 +1,11 @@
 package io.pier.common.repl;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Everything the platform knows about one repl. Kept in the cluster registry and, without the run-time fields
@@ -16,6 +19,10 @@ import java.util.Map;
  *                     about once a minute by use
  * @param title       the name its owner gave it ({@link ReplNames}); null: none, it goes by its slug
  * @param description what its owner says it is ({@link ReplNames}); null: none
+ * @param collaborators the accounts its owner shared it with, each with its role ({@link ReplRole#EDITOR} or
+ *                      {@link ReplRole#VIEWER}); never null
+ * @param forkable    whether any signed-in account may fork it (its owner's public "fork me" link), not only those
+ *                    it is shared with
  */
 public record ReplRecord(
     String slug,
@@ -30,11 +37,82 @@ public record ReplRecord(
     Map<String, String> labels,
     Lifetime lifetime,
     String title,
-    String description) {
+    String description,
+    Map<String, ReplRole> collaborators,
+    boolean forkable) {
 
   public ReplRecord {
     if (visibility == null) visibility = Visibility.PUBLIC;
     labels = labels == null ? Map.of() : Map.copyOf(labels);
+    collaborators = collaborators == null ? Map.of() : Map.copyOf(collaborators);
+    if (collaborators.containsValue(ReplRole.OWNER))
+      throw new IllegalArgumentException("a collaborator is an editor or a viewer");
+  }
+
+  /** A record only those it is shared with may fork. */
+  public ReplRecord(
+      String slug,
+      String template,
+      String owner,
+      ReplState state,
+      String nodeId,
+      Instant createdAt,
+      Instant lastActiveAt,
+      Limits limits,
+      Visibility visibility,
+      Map<String, String> labels,
+      Lifetime lifetime,
+      String title,
+      String description,
+      Map<String, ReplRole> collaborators) {
+    this(
+        slug,
+        template,
+        owner,
+        state,
+        nodeId,
+        createdAt,
+        lastActiveAt,
+        limits,
+        visibility,
+        labels,
+        lifetime,
+        title,
+        description,
+        collaborators,
+        false);
+  }
+
+  /** A record shared with nobody. */
+  public ReplRecord(
+      String slug,
+      String template,
+      String owner,
+      ReplState state,
+      String nodeId,
+      Instant createdAt,
+      Instant lastActiveAt,
+      Limits limits,
+      Visibility visibility,
+      Map<String, String> labels,
+      Lifetime lifetime,
+      String title,
+      String description) {
+    this(
+        slug,
+        template,
+        owner,
+        state,
+        nodeId,
+        createdAt,
+        lastActiveAt,
+        limits,
+        visibility,
+        labels,
+        lifetime,
+        title,
+        description,
+        Map.of());
   }
 
   /** A record without a title or description. */
@@ -105,108 +183,111 @@ public record ReplRecord(
   }
 
   public ReplRecord withState(ReplState newState, String newNodeId, Instant now) {
-    return new ReplRecord(
-        slug,
-        template,
-        owner,
-        newState,
-        newNodeId,
-        createdAt,
-        now,
-        limits,
-        visibility,
-        labels,
-        lifetime,
-        title,
-        description);
+    Copy copy = new Copy(this);
+    copy.state = newState;
+    copy.nodeId = newNodeId;
+    copy.lastActiveAt = now;
+    return copy.record();
   }
 
   public ReplRecord withVisibility(Visibility newVisibility) {
-    return new ReplRecord(
-        slug,
-        template,
-        owner,
-        state,
-        nodeId,
-        createdAt,
-        lastActiveAt,
-        limits,
-        newVisibility,
-        labels,
-        lifetime,
-        title,
-        description);
+    Copy copy = new Copy(this);
+    copy.visibility = newVisibility;
+    return copy.record();
   }
 
   public ReplRecord withLabels(Map<String, String> newLabels) {
-    return new ReplRecord(
-        slug,
-        template,
-        owner,
-        state,
-        nodeId,
-        createdAt,
-        lastActiveAt,
-        limits,
-        visibility,
-        newLabels,
-        lifetime,
-        title,
-        description);
+    Copy copy = new Copy(this);
+    copy.labels = newLabels;
+    return copy.record();
   }
 
   /** @param newLifetime null: no timeout */
   public ReplRecord withLifetime(Lifetime newLifetime) {
-    return new ReplRecord(
-        slug,
-        template,
-        owner,
-        state,
-        nodeId,
-        createdAt,
-        lastActiveAt,
-        limits,
-        visibility,
-        labels,
-        newLifetime,
-        title,
-        description);
+    Copy copy = new Copy(this);
+    copy.lifetime = newLifetime;
+    return copy.record();
   }
 
-  /** @param newTitle null: none; @param newDescription null: none */
   public ReplRecord withNames(String newTitle, String newDescription) {
-    return new ReplRecord(
-        slug,
-        template,
-        owner,
-        state,
-        nodeId,
-        createdAt,
-        lastActiveAt,
-        limits,
-        visibility,
-        labels,
-        lifetime,
-        newTitle,
-        newDescription);
+    Copy copy = new Copy(this);
+    copy.title = newTitle;
+    copy.description = newDescription;
+    return copy.record();
   }
 
-  /** The record as last used at {@code when}. */
   public ReplRecord withLastActive(Instant when) {
-    return new ReplRecord(
-        slug,
-        template,
-        owner,
-        state,
-        nodeId,
-        createdAt,
-        when,
-        limits,
-        visibility,
-        labels,
-        lifetime,
-        title,
-        description);
+    Copy copy = new Copy(this);
+    copy.lastActiveAt = when;
+    return copy.record();
+  }
+
+  public ReplRecord withCollaborators(Map<String, ReplRole> newCollaborators) {
+    Copy copy = new Copy(this);
+    copy.collaborators = newCollaborators;
+    return copy.record();
+  }
+
+  public ReplRecord withForkable(boolean newForkable) {
+    Copy copy = new Copy(this);
+    copy.forkable = newForkable;
+    return copy.record();
+  }
+
+  /** A record's fields to change a few of, so each {@code with} names only what it changes. */
+  private static final class Copy {
+    private final String slug;
+    private final String template;
+    private final String owner;
+    private final Instant createdAt;
+    private final Limits limits;
+    ReplState state;
+    String nodeId;
+    Instant lastActiveAt;
+    Visibility visibility;
+    Map<String, String> labels;
+    Lifetime lifetime;
+    String title;
+    String description;
+    Map<String, ReplRole> collaborators;
+    boolean forkable;
+
+    Copy(ReplRecord of) {
+      slug = of.slug;
+      template = of.template;
+      owner = of.owner;
+      createdAt = of.createdAt;
+      limits = of.limits;
+      state = of.state;
+      nodeId = of.nodeId;
+      lastActiveAt = of.lastActiveAt;
+      visibility = of.visibility;
+      labels = of.labels;
+      lifetime = of.lifetime;
+      title = of.title;
+      description = of.description;
+      collaborators = of.collaborators;
+      forkable = of.forkable;
+    }
+
+    ReplRecord record() {
+      return new ReplRecord(
+          slug,
+          template,
+          owner,
+          state,
+          nodeId,
+          createdAt,
+          lastActiveAt,
+          limits,
+          visibility,
+          labels,
+          lifetime,
+          title,
+          description,
+          collaborators,
+          forkable);
+    }
   }
 
   public boolean isPrivate() {
@@ -227,7 +308,19 @@ public record ReplRecord(
         .put("labels", Labels.toJson(labels))
         .put("lifetime", lifetime == null ? null : lifetime.toJson())
         .put("title", title)
-        .put("description", description);
+        .put("description", description)
+        .put("collaborators", collaboratorsJson())
+        .put("forkable", forkable);
+  }
+
+  /** The collaborators as the API shows them: {@code [{"account": …, "role": …}]}, sorted by account. */
+  public JsonArray collaboratorsJson() {
+    JsonArray list = new JsonArray();
+    new TreeMap<>(collaborators)
+        .forEach(
+            (account, role) ->
+                list.add(new JsonObject().put("account", account).put("role", role.wire())));
+    return list;
   }
 
   /** The durable part, as stored in {@code repl.json}. */
@@ -244,6 +337,14 @@ public record ReplRecord(
     String visibility = json.getString("visibility");
     JsonObject labels = json.getJsonObject("labels");
     JsonObject lifetime = json.getJsonObject("lifetime");
+    JsonArray shared = json.getJsonArray("collaborators");
+    Map<String, ReplRole> collaborators = new HashMap<>();
+    if (shared != null) {
+      for (Object entry : shared) {
+        JsonObject c = (JsonObject) entry;
+        collaborators.put(c.getString("account"), ReplRole.collaborator(c.getString("role")));
+      }
+    }
     return new ReplRecord(
         json.getString("slug"),
         json.getString("template"),
@@ -257,6 +358,8 @@ public record ReplRecord(
         labels == null ? Map.of() : Labels.fromJson(labels),
         lifetime == null ? null : Lifetime.fromJson(lifetime),
         json.getString("title"),
-        json.getString("description"));
+        json.getString("description"),
+        collaborators,
+        json.getBoolean("forkable", false));
   }
 }

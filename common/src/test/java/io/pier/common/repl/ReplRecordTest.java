@@ -49,6 +49,55 @@ class ReplRecordTest {
   }
 
   @Test
+  void collaboratorsRoundTripThroughBothFormsAndKeepThroughOtherChanges() {
+    ReplRecord shared =
+        running()
+            .withCollaborators(Map.of("bob", ReplRole.EDITOR, "carol", ReplRole.VIEWER))
+            .withLabels(Map.of("team", "a"))
+            .withState(ReplState.STOPPED, null, ACTIVE);
+    assertEquals(Map.of("bob", ReplRole.EDITOR, "carol", ReplRole.VIEWER), shared.collaborators());
+    assertEquals(shared, ReplRecord.fromJson(new JsonObject(shared.toJson().encode())));
+    assertEquals(shared, ReplRecord.fromJson(shared.toStoredJson()));
+    assertEquals(
+        "[{\"account\":\"bob\",\"role\":\"editor\"},{\"account\":\"carol\",\"role\":\"viewer\"}]",
+        shared.toJson().getJsonArray("collaborators").encode());
+  }
+
+  @Test
+  void aRecordStoredBeforeSharingReadsAsSharedWithNobody() {
+    JsonObject old = running().toStoredJson();
+    old.remove("collaborators");
+    assertEquals(Map.of(), ReplRecord.fromJson(old).collaborators());
+  }
+
+  @Test
+  void aForkLinkRoundTripsAndKeepsThroughOtherChanges() {
+    ReplRecord open =
+        running()
+            .withForkable(true)
+            .withVisibility(Visibility.PRIVATE)
+            .withState(ReplState.STOPPED, null, ACTIVE);
+    assertTrue(open.forkable());
+    assertEquals(open, ReplRecord.fromJson(new JsonObject(open.toJson().encode())));
+    assertEquals(open, ReplRecord.fromJson(open.toStoredJson()));
+    assertFalse(open.withForkable(false).forkable());
+  }
+
+  @Test
+  void aRecordStoredBeforeForkLinksIsNotForkable() {
+    JsonObject old = running().withForkable(true).toStoredJson();
+    old.remove("forkable");
+    assertFalse(ReplRecord.fromJson(old).forkable());
+  }
+
+  @Test
+  void nobodyButItsOwnerIsAnOwner() {
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> running().withCollaborators(Map.of("bob", ReplRole.OWNER)));
+  }
+
+  @Test
   void aLifetimeEndsAtTheLaterOfItsDeadlineAndTheLastStartPlusTheTimeout() {
     Lifetime lifetime =
         Lifetime.startingAt(CREATED, Duration.ofMinutes(10), Lifetime.OnTimeout.STOP);

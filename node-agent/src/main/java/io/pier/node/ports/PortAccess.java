@@ -3,6 +3,7 @@ package io.pier.node.ports;
 import io.pier.common.auth.AuthToken;
 import io.pier.common.auth.SandboxAccessTokens;
 import io.pier.common.auth.TokenSigner;
+import io.pier.common.repl.ReplAccess;
 import io.pier.common.repl.ReplRecord;
 import io.vertx.core.MultiMap;
 import java.util.Optional;
@@ -11,8 +12,8 @@ import java.util.Optional;
  * Who may reach a port of a repl's sandbox (docs/security.md, "Sandbox ports"). The repl's preview visibility decides,
  * as E2B's {@code allowPublicTraffic} does: a public repl's ports are open to anyone, as its preview is; a private
  * repl's need its traffic access token (E2B's {@code trafficAccessToken}, header {@value #TRAFFIC_HEADER}), or the
- * bearer token or API key of its owner, an administrator or a Pier service. The sign-in cookie never counts: it is
- * never sent to these hosts, and a cookie would let other pages send requests in the user's name.
+ * bearer token or API key of its owner, an account it is shared with, an administrator or a Pier service. The
+ * sign-in cookie never counts: it is never sent to these hosts, and a cookie would let other pages send requests in the user's name.
  */
 public final class PortAccess {
   /** E2B's header for a sandbox's traffic access token. */
@@ -46,10 +47,9 @@ public final class PortAccess {
         && traffic.verify(repl.slug(), repl.createdAt().toEpochMilli(), presented))
       return Verdict.ALLOWED;
     Optional<AuthToken> caller = bearer == null ? Optional.empty() : tokens.verify(bearer);
-    if (caller.isPresent()
-        && (caller.get().admin()
-            || caller.get().isService()
-            || caller.get().subject().equals(repl.owner()))) return Verdict.ALLOWED;
+    // Anyone the repl is shared with sees its ports, as they see its preview.
+    if (caller.isPresent() && ReplAccess.roleOf(caller.get(), repl).isPresent())
+      return Verdict.ALLOWED;
     return Verdict.FORBIDDEN;
   }
 

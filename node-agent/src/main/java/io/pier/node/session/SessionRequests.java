@@ -20,6 +20,7 @@ final class SessionRequests {
   private final SessionSocket session;
   private final InFlightRequests inFlight;
   private final OperationTable operations;
+  private final SessionAccess access;
 
   /** Requests are answered in the order they came: each waits for the one before. */
   private Future<?> previous = Future.succeededFuture();
@@ -30,8 +31,10 @@ final class SessionRequests {
       LiveRepl repl,
       SessionLimits limits,
       InFlightRequests inFlight,
-      FileOperations files) {
+      FileOperations files,
+      SessionAccess access) {
     this.session = session;
+    this.access = access;
     this.inFlight = inFlight;
     this.operations = OperationTable.of(files, new TerminalRequests(session, repl, limits), repl);
   }
@@ -58,6 +61,9 @@ final class SessionRequests {
               // A closed session's queued requests are not done: nobody would hear the answer.
               if (session.closed())
                 return Future.failedFuture(new SessionException("closed", "the session is closed"));
+              String op = request.getValue("op") instanceof String s ? s : null;
+              if (op != null && !access.allows(op))
+                return Future.failedFuture(SessionAccess.refused(op));
               try {
                 return operations.answer(request);
               } catch (RuntimeException e) {

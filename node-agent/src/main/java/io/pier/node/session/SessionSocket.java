@@ -28,6 +28,9 @@ public final class SessionSocket {
   /** Close code: the client did not read its output while others showing the same output did. */
   public static final short SLOW_READER = 4009;
 
+  /** Close code: the repl's owner took back the caller's access (or deleted its account). */
+  public static final short ACCESS_REVOKED = 4003;
+
   /** Close code of every session when its repl stops here. */
   public static final short REPL_STOPPED = 1001;
 
@@ -51,6 +54,7 @@ public final class SessionSocket {
   private final SocketCloser closer;
   private final InFlightRequests inFlight;
   private final SessionRequests requests;
+  private final SessionAccess access;
 
   /** No more writes: the socket closed or is closing. On the repl's context. */
   private boolean closed;
@@ -62,6 +66,7 @@ public final class SessionSocket {
   private long backlog;
 
   private long pinger = -1;
+  private long accessWatch = -1;
 
   /** The timer looking again at a congested socket, or -1. On the repl's context. */
   private long drainRecheck = -1;
@@ -71,8 +76,10 @@ public final class SessionSocket {
       ServerWebSocket socket,
       HttpConnection connection,
       LiveRepl repl,
-      SessionSlots.Slot slot) {
+      SessionSlots.Slot slot,
+      SessionAccess access) {
     this.hub = hub;
+    this.access = access;
     this.socket = socket;
     this.repl = repl;
     this.slot = slot;
@@ -80,7 +87,12 @@ public final class SessionSocket {
     this.inFlight = new InFlightRequests(hub, this::tooManyRequests);
     this.requests =
         new SessionRequests(
-            this, repl, hub.limits(), inFlight, new FileOperations(repl, hub.files(), this));
+            this,
+            repl,
+            hub.limits(),
+            inFlight,
+            new FileOperations(repl, hub.files(), this),
+            access);
   }
 
   /**
@@ -88,14 +100,16 @@ public final class SessionSocket {
    * once, on the socket's own event loop; everything they do happens on the repl's context.
    *
    * @param connection the upgraded request's connection: what a close that cannot get through cuts
+   * @param access     what the caller may do, read again while the session lasts
    */
   public static SessionSocket serve(
       SessionHub hub,
       ServerWebSocket socket,
       HttpConnection connection,
       LiveRepl repl,
-      SessionSlots.Slot slot) {
-    SessionSocket session = new SessionSocket(hub, socket, connection, repl, slot);
+      SessionSlots.Slot slot,
+      SessionAccess access) {
+    SessionSocket session = new SessionSocket(hub, socket, connection, repl, slot, access);
     hub.opened(repl);
     // The socket's events arrive on its connection's event loop; the repl's state lives on the
     // repl's context.
@@ -129,6 +143,7 @@ public final class SessionSocket {
         v -> {
           session.closer.disconnected();
           if (session.pinger >= 0) hub.vertx().cancelTimer(session.pinger);
+          if (session.accessWatch >= 0) hub.vertx().cancelTimer(session.accessWatch);
           repl.context().runOnContext(x -> session.onClosed());
         });
     // Traffic now and then keeps idle sessions alive through proxies and load balancers that cut
@@ -138,6 +153,11 @@ public final class SessionSocket {
     session.pinger =
         hub.vertx()
             .setPeriodic(PING_EVERY_MS, t -> repl.context().runOnContext(v -> session.keepalive()));
+    session.accessWatch =
+        access.watch(
+            hub.vertx(),
+            repl.context(),
+            () -> session.close(ACCESS_REVOKED, "your access to this repl was taken back"));
     repl.context().runOnContext(v -> repl.join(session));
     return session;
   }
@@ -286,6 +306,12 @@ public final class SessionSocket {
     int channel = frame.getUnsignedByte(0);
     if (channel == 0) {
       sendError("bad_request", "channel 0 is the run process's output; it takes no input");
+      return;
+    }
+    if (!access.mayType()) {
+      sendError(
+          "forbidden",
+          "you are a viewer of this repl: you may watch its terminals, not type in them");
       return;
     }
     int dropped = repl.terminalInput(channel, frame.getBytes(1, frame.length()));

@@ -8,12 +8,14 @@ import io.pier.common.auth.SandboxAccessTokens;
 import io.pier.common.auth.TokenSigner;
 import io.pier.common.repl.Limits;
 import io.pier.common.repl.ReplRecord;
+import io.pier.common.repl.ReplRole;
 import io.pier.common.repl.ReplState;
 import io.pier.common.repl.Visibility;
 import io.vertx.core.MultiMap;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class PortAccessTest {
@@ -66,6 +68,23 @@ class PortAccessTest {
     assertEquals(
         PortAccess.Verdict.ALLOWED,
         access.check(repl(Visibility.PRIVATE), headers("E2B-Traffic-Access-Token", token)));
+  }
+
+  @Test
+  void anAccountTheReplIsSharedWithReachesItsPortsAndOneItIsNoLongerSharedWithDoesNot() {
+    ReplRecord shared =
+        repl(Visibility.PRIVATE)
+            .withCollaborators(Map.of("bob", ReplRole.VIEWER, "carol", ReplRole.EDITOR));
+    for (String user : new String[] {"bob", "carol"}) {
+      assertEquals(
+          PortAccess.Verdict.ALLOWED,
+          access.check(shared, headers("Authorization", bearer(user, false))),
+          user);
+    }
+    ReplRecord unshared = shared.withCollaborators(Map.of("carol", ReplRole.EDITOR));
+    assertEquals(
+        PortAccess.Verdict.FORBIDDEN,
+        access.check(unshared, headers("Authorization", bearer("bob", false))));
   }
 
   @Test

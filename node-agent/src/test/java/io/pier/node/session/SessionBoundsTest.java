@@ -125,7 +125,10 @@ class SessionBoundsTest {
                       var connection = request.connection();
                       request
                           .toWebSocket()
-                          .onSuccess(ws -> SessionSocket.serve(hub, ws, connection, repl, slot))
+                          .onSuccess(
+                              ws ->
+                                  SessionSocket.serve(
+                                      hub, ws, connection, repl, slot, SessionAccess.owner()))
                           .onFailure(err -> slot.release());
                     })
                 .listen(0, "127.0.0.1"),

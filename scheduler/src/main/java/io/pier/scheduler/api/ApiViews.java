@@ -2,6 +2,7 @@ package io.pier.scheduler.api;
 
 import io.pier.common.auth.AuthToken;
 import io.pier.common.cluster.Membership;
+import io.pier.common.repl.ReplAccess;
 import io.pier.common.repl.ReplRecord;
 import io.pier.scheduler.FleetSignal;
 import io.pier.scheduler.NodeDrain;
@@ -32,6 +33,7 @@ final class ApiViews {
             .put("previewUrl", previewUrl.apply(record.slug()))
             .put("ideUrl", ideUrl.apply(record.slug()));
     if (!seesNodes(caller)) json.remove("node");
+    ReplAccess.roleOf(caller, record).ifPresent(role -> json.put("role", role.wire()));
     return json;
   }
 

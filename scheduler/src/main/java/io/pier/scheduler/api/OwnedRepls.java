@@ -3,6 +3,9 @@ package io.pier.scheduler.api;
 import io.pier.common.auth.AuthToken;
 import io.pier.common.http.ApiException;
 import io.pier.common.http.HttpErrors;
+import io.pier.common.repl.ReplAccess;
+import io.pier.common.repl.ReplRecord;
+import io.pier.common.repl.ReplRole;
 import io.pier.common.repl.Slugs;
 import io.pier.scheduler.ReplService;
 import io.pier.scheduler.auth.AuthApi;
@@ -15,9 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The owner's gate of the routes of one repl ({@code /api/repls/<slug>/...}): a name no repl can have is {@code 404},
- * another user's repl is refused ({@code 403}) before anything is done to it, and what the action answers (or the
- * error it fails with) is the answer.
+ * The gate of the routes of one repl ({@code /api/repls/<slug>/...}): a name no repl can have is {@code 404}, a
+ * caller without the role a route needs (owner, editor or viewer: {@link ReplAccess}) is refused ({@code 403}) before
+ * anything is done to it, and what the action answers (or the error it fails with) is the answer.
  */
 final class OwnedRepls {
   private static final Logger LOG = LoggerFactory.getLogger(OwnedRepls.class);
@@ -30,6 +33,14 @@ final class OwnedRepls {
 
   /** Runs {@code action} on the path's repl if the caller owns it (or administers), and answers its JSON. */
   void answer(RoutingContext ctx, Function<String, Future<JsonObject>> action) {
+    answer(ctx, ReplRole.OWNER, action);
+  }
+
+  /**
+   * Runs {@code action} on the path's repl if the caller's role in it ({@link ReplAccess}) is at least {@code needed}
+   * (an owner's, an editor's or a viewer's), and answers its JSON.
+   */
+  void answer(RoutingContext ctx, ReplRole needed, Function<String, Future<JsonObject>> action) {
     String slug = ctx.pathParam("slug");
     if (!Slugs.isValid(slug)) {
       HttpErrors.send(ctx, 404, "unknown_repl", "no repl named '" + slug + "'");
@@ -42,10 +53,31 @@ final class OwnedRepls {
             .get(slug)
             .compose(
                 record -> {
-                  AuthApi.requireOwner(caller, record.owner());
+                  require(caller, record, needed);
                   return action.apply(slug);
                 })
             .onSuccess(done -> noteUse(ctx, slug)));
+  }
+
+  /**
+   * @throws ApiException 403 {@code forbidden} when the caller has no role in {@code record}, or one below {@code
+   *     needed} (the message names the role it has)
+   */
+  static ReplRole require(AuthToken caller, ReplRecord record, ReplRole needed) {
+    ReplRole role =
+        ReplAccess.roleOf(caller, record)
+            .orElseThrow(
+                () -> new ApiException(403, "forbidden", "this repl belongs to someone else"));
+    if (!role.atLeast(needed))
+      throw new ApiException(
+          403,
+          "forbidden",
+          "you are "
+              + (role == ReplRole.EDITOR ? "an editor" : "a viewer")
+              + " of this repl; only "
+              + (needed == ReplRole.OWNER ? "its owner" : "its owner or an editor")
+              + " may do that");
+    return role;
   }
 
   /**

@@ -22,7 +22,8 @@ final class ReplSettingsBodies {
       Set.of("template", "visibility", "labels", "timeoutS", "onTimeout", "title", "description");
 
   /** The fields {@code PATCH /api/repls/<slug>} takes. */
-  static final Set<String> PATCH_FIELDS = Set.of("visibility", "labels", "title", "description");
+  static final Set<String> PATCH_FIELDS =
+      Set.of("visibility", "labels", "title", "description", "forkable");
 
   private ReplSettingsBodies() {}
 
@@ -70,6 +71,11 @@ final class ReplSettingsBodies {
     }
     throw ApiException.badRequest(
         "invalid_request", "\"visibility\" must be \"public\" or \"private\"");
+  }
+
+  static boolean forkable(Object value) {
+    if (value instanceof Boolean forkable) return forkable;
+    throw ApiException.badRequest("invalid_request", "\"forkable\" must be true or false");
   }
 
   static Map<String, String> labels(Object value) {

@@ -9,6 +9,7 @@ import io.pier.common.repl.Labels;
 import io.pier.common.repl.Lifetime;
 import io.pier.common.repl.ReplEnvStore;
 import io.pier.common.repl.ReplRecord;
+import io.pier.common.repl.ReplRole;
 import io.pier.common.repl.Visibility;
 import io.pier.common.template.TemplateCatalog;
 import io.pier.common.template.TemplateManifest;
@@ -111,7 +112,17 @@ public final class SchedulerApi {
         .handler(
             ctx -> {
               AuthToken caller = ctx.get(AuthApi.CALLER);
-              boolean everyone = caller.admin() || caller.isService();
+              String scope = ctx.queryParams().get("scope");
+              boolean shared = "shared".equals(scope);
+              if (scope != null && !shared && !"own".equals(scope)) {
+                HttpErrors.send(
+                    ctx,
+                    400,
+                    "invalid_request",
+                    "scope must be \"own\" (the caller's repls) or \"shared\" (repls shared with the caller)");
+                return;
+              }
+              boolean everyone = !shared && (caller.admin() || caller.isService());
               List<Map.Entry<String, String>> selectors = new ArrayList<>();
               try {
                 for (String label : ctx.queryParam("label")) selectors.add(Labels.selector(label));
@@ -133,31 +144,42 @@ public final class SchedulerApi {
                                               .filter(
                                                   r ->
                                                       (everyone
-                                                              || caller.subject().equals(r.owner()))
+                                                              || (shared
+                                                                  ? r.collaborators()
+                                                                      .containsKey(caller.subject())
+                                                                  : caller
+                                                                      .subject()
+                                                                      .equals(r.owner())))
                                                           && Labels.matchAll(r.labels(), selectors))
                                               .map(r -> views.repl(r, caller))
                                               .toList()))));
             });
     router
         .get("/api/repls/:slug")
-        .handler(ctx -> withSlug(ctx, slug -> repls.get(slug).map(view(ctx))));
+        .handler(
+            ctx -> owners.answer(ctx, ReplRole.VIEWER, slug -> repls.get(slug).map(view(ctx))));
     router.patch("/api/repls/:slug").handler(this::patch);
     router.post("/api/repls/:slug/timeout").handler(this::setTimeout);
     new ForkRoutes(repls, creations, views).mount(router);
     new EnvRoutes(vertx, owners, environments, Clock.systemUTC()).mount(router);
+    new CollaboratorRoutes(repls, owners, auth::accountExists).mount(router);
     router
         .post("/api/repls/:slug/start")
         .handler(
+            // A viewer may wake it (as a visit to its preview may): it cannot look at a stopped
+            // repl.
             ctx ->
-                withSlug(
+                owners.answer(
                     ctx,
+                    ReplRole.VIEWER,
                     slug -> repls.start(slug, capped(ctx.get(AuthApi.CALLER))).map(view(ctx))));
     router
         .post("/api/repls/:slug/stop")
         .handler(
             ctx ->
-                withSlug(
+                owners.answer(
                     ctx,
+                    ReplRole.EDITOR,
                     slug ->
                         repls
                             .stopReporting(slug)
@@ -249,7 +271,9 @@ public final class SchedulerApi {
     return !caller.admin() || caller.isService();
   }
 
-  /** {@code PATCH /api/repls/<slug>}: changes what may be changed of a repl: its preview's visibility, its labels, its title and description.
+  /**
+   * {@code PATCH /api/repls/<slug>}: changes what may be changed of a repl: its preview's visibility, its labels, its
+   * title and description, whether anyone may fork it.
    */
   private void patch(RoutingContext ctx) {
     JsonObject body;
@@ -272,11 +296,12 @@ public final class SchedulerApi {
           400,
           "invalid_request",
           "nothing to change; send {\"visibility\":\"public\"|\"private\"}, {\"labels\":{...}},"
-              + " {\"title\":\"...\"} or {\"description\":\"...\"}");
+              + " {\"title\":\"...\"}, {\"description\":\"...\"} or {\"forkable\":true}");
       return;
     }
     Visibility visibility;
     Map<String, String> labels;
+    Boolean forkable;
     boolean newTitle = body.containsKey("title");
     boolean newDescription = body.containsKey("description");
     String title;
@@ -289,6 +314,10 @@ public final class SchedulerApi {
               : null;
       labels =
           body.containsKey("labels") ? ReplSettingsBodies.labels(body.getValue("labels")) : null;
+      forkable =
+          body.containsKey("forkable")
+              ? ReplSettingsBodies.forkable(body.getValue("forkable"))
+              : null;
       title = ReplSettingsBodies.title(body.getValue("title"));
       description = ReplSettingsBodies.description(body.getValue("description"));
     } catch (ApiException e) {
@@ -301,6 +330,11 @@ public final class SchedulerApi {
             (visibility == null ? repls.get(slug) : repls.setVisibility(slug, visibility))
                 .compose(
                     r -> labels == null ? Future.succeededFuture(r) : repls.setLabels(slug, labels))
+                .compose(
+                    r ->
+                        forkable == null
+                            ? Future.succeededFuture(r)
+                            : repls.setForkable(slug, forkable))
                 .compose(
                     r ->
                         !newTitle && !newDescription

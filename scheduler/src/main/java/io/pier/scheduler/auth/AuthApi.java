@@ -231,6 +231,11 @@ public final class AuthApi {
     throw new ApiException(403, "forbidden", "this repl belongs to someone else");
   }
 
+  /** Whether an account named {@code username} exists (a repl can be shared with it). */
+  public Future<Boolean> accountExists(String username) {
+    return accounts.lookUp(username).map(account -> account != null);
+  }
+
   /** @throws ApiException 403 unless the caller is an admin or a service */
   public static void requireAdmin(AuthToken caller) {
     if (caller.admin() || caller.isService()) return;

@@ -8,6 +8,7 @@ import io.pier.common.auth.TokenSigner;
 import io.pier.common.http.ApiException;
 import io.pier.common.http.HtmlPage;
 import io.pier.common.http.HttpErrors;
+import io.pier.common.repl.ReplAccess;
 import io.pier.common.repl.ReplRecord;
 import io.pier.common.repl.Slugs;
 import io.vertx.core.Future;
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code GET /api/auth/preview?slug=<slug>&return=<path>}: the apex half of opening a private preview (see
  * {@link PreviewAccess}). The edge-proxy sends a browser here when it asks for a private preview without a preview
- * cookie. Signed in as the owner (or an administrator), the browser is sent back to the preview host with a preview
+ * cookie. Signed in as the owner, a collaborator (editor or viewer) or an administrator, the browser is sent back to the preview host with a preview
  * token for that slug, valid a minute; signed out, to the sign-in page, which comes back here; anyone else gets 403.
  * Browsers get pages, other clients JSON.
  */
@@ -75,7 +76,7 @@ public final class PreviewSignIn {
               if (!record.isPrivate()) {
                 // Public (again) meanwhile: nothing to hand over.
                 redirect(ctx, preview + back);
-              } else if (caller.admin() || caller.subject().equals(record.owner())) {
+              } else if (ReplAccess.roleOf(caller, record).isPresent()) {
                 String token =
                     tokens.issuePreview(
                         caller.subject(), caller.admin(), slug, PreviewAccess.LINK_TTL);
@@ -94,12 +95,17 @@ public final class PreviewSignIn {
                     "This preview is private",
                     "Only the owner of <code>"
                         + escape(slug)
-                        + "</code> can open its preview, and you are signed in to Pier as <code>"
+                        + "</code> and those it is shared with can open its preview, and you are signed in to Pier as <code>"
                         + escape(caller.subject())
-                        + "</code>. <a href=\"/\">Switch account</a>, or ask the owner to make the preview public.");
+                        + "</code>. <a href=\"/\">Switch account</a>, or ask the owner to share the repl with you or make its preview public.");
               } else {
                 HttpErrors.send(
-                    ctx, 403, "forbidden", "the preview of " + slug + " is private to its owner");
+                    ctx,
+                    403,
+                    "forbidden",
+                    "the preview of "
+                        + slug
+                        + " is private to its owner and those it is shared with");
               }
             })
         .onFailure(

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -75,6 +76,47 @@ class ForkRoutesTest {
     assertError(api.send("POST", "/api/repls/" + slug + "/fork", null, bob), 403, "forbidden");
     HttpResponse<String> list = api.send("GET", "/api/repls", null, bob);
     assertTrue(new JsonObject(list.body()).getJsonArray("repls").isEmpty(), list.body());
+  }
+
+  @Test
+  void onceItsOwnerTurnsTheForkLinkOnAnyAccountSeesItsCardAndForksIt() throws Exception {
+    assertError(api.send("GET", "/api/repls/" + slug + "/fork", null, bob), 403, "forbidden");
+    HttpResponse<String> on = api.send("PATCH", "/api/repls/" + slug, "{\"forkable\":true}", alice);
+    assertEquals(200, on.statusCode(), on.body());
+    assertTrue(new JsonObject(on.body()).getBoolean("forkable"));
+
+    HttpResponse<String> card = api.send("GET", "/api/repls/" + slug + "/fork", null, bob);
+    assertEquals(200, card.statusCode(), card.body());
+    JsonObject shown = new JsonObject(card.body());
+    assertEquals("Shop", shown.getString("title"));
+    assertEquals("alice", shown.getString("owner"));
+    assertEquals(
+        Set.of("slug", "title", "description", "template", "owner", "forkable"),
+        shown.fieldNames());
+
+    HttpResponse<String> forked = api.send("POST", "/api/repls/" + slug + "/fork", null, bob);
+    assertEquals(201, forked.statusCode(), forked.body());
+    JsonObject fork = new JsonObject(forked.body());
+    assertEquals("bob", fork.getString("owner"));
+    assertFalse(fork.getBoolean("forkable"), "a fork's own link starts off");
+    assertFalse(forked.body().contains("s3cret-value"));
+    // The link opens a fork, not the repl.
+    assertError(api.send("GET", "/api/repls/" + slug, null, bob), 403, "forbidden");
+
+    HttpResponse<String> off =
+        api.send("PATCH", "/api/repls/" + slug, "{\"forkable\":false}", alice);
+    assertEquals(200, off.statusCode(), off.body());
+    assertError(api.send("POST", "/api/repls/" + slug + "/fork", null, bob), 403, "forbidden");
+  }
+
+  @Test
+  void onlyItsOwnerTurnsTheForkLinkOnAndOnlyWithABoolean() throws Exception {
+    assertError(
+        api.send("PATCH", "/api/repls/" + slug, "{\"forkable\":true}", bob), 403, "forbidden");
+    assertError(
+        api.send("PATCH", "/api/repls/" + slug, "{\"forkable\":\"yes\"}", alice),
+        400,
+        "invalid_request");
   }
 
   @Test

@@ -157,11 +157,12 @@ class SchedulerApiWireTest {
         + shown.getString("lastActiveAt")
         + "\",\"limits\":"
         + shown.getJsonObject("limits").encode()
-        + ",\"visibility\":\"public\",\"labels\":{},\"lifetime\":null,\"title\":null,\"description\":null,\"previewUrl\":\"http://"
+        + ",\"visibility\":\"public\",\"labels\":{},\"lifetime\":null,\"title\":null,\"description\":null"
+        + ",\"collaborators\":[],\"forkable\":false,\"previewUrl\":\"http://"
         + shown.getString("slug")
         + ".pier.localhost:8080/\",\"ideUrl\":\"http://pier.localhost:8080/ide/"
         + shown.getString("slug")
-        + "\"";
+        + "\",\"role\":\"owner\"";
   }
 
   @Test
