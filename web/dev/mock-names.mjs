@@ -37,7 +37,7 @@ export const checkTitle = (value) => check('title', value, MAX_TITLE, false);
 export const checkDescription = (value) => check('description', value, MAX_DESCRIPTION, true);
 
 /** The fields PATCH /api/repls/<slug> takes, as the real API lists them when it refuses another. */
-export const PATCH_FIELDS = ['description', 'labels', 'title', 'visibility'];
+export const PATCH_FIELDS = ['description', 'forkable', 'labels', 'title', 'visibility'];
 
 /** Moves a repl's last-active time to now when it is a minute old or more, as the scheduler notes an owner's use. */
 export function touch(r, nowIso) {

@@ -181,7 +181,7 @@ function replJson(r, req) {
     slug: r.slug, template: r.template, owner: r.owner, state: r.state, node: whoIs(req)?.admin ? r.node : undefined,
     createdAt: r.createdAt, lastActiveAt: r.lastActiveAt, limits: r.limits, visibility: r.visibility, labels: r.labels ?? {},
     title: r.title ?? null, description: r.description ?? null,
-    collaborators: collaboratorsJson(r), ...(role ? { role } : {}),
+    collaborators: collaboratorsJson(r), forkable: !!r.forkable, ...(role ? { role } : {}),
     previewUrl: `http://${r.slug}.${DOMAIN}:${port}/`, ideUrl: `http://${DOMAIN}:${port}/ide/${r.slug}`,
   };
 }
@@ -348,7 +348,9 @@ async function api(req, res, url) {
       : parts[3] === 'stop' ? 'editor'
         : parts[3] === 'files' || parts[3] === 'archive' ? (reading ? 'viewer' : 'editor')
           : parts[3] === 'collaborators' ? 'viewer' : 'owner';
-  const refused = refusal(r, user.username, needed);
+  // A repl whose owner turned its fork link on may be looked at (its card) and forked by any signed-in account.
+  const viaForkLink = parts.length === 4 && parts[3] === 'fork' && r.forkable;
+  const refused = viaForkLink ? null : refusal(r, user.username, needed);
   if (refused) return fail(res, refused.status, refused.error, refused.message);
   // A call on a repl is use of it (as the scheduler notes it): its last-active time moves, at most once a minute.
   if (method !== 'DELETE') touch(r, now());
@@ -364,6 +366,7 @@ async function api(req, res, url) {
     if (!keys.length) return fail(res, 400, 'invalid_request', 'nothing to change; send {"visibility":"public"|"private"}, {"labels":{...}}, {"title":"..."} or {"description":"..."}');
     const unknown = keys.find((k) => !PATCH_FIELDS.includes(k));
     if (unknown) return fail(res, 400, 'invalid_request', `unknown field '${unknown}'; accepted: [${PATCH_FIELDS.join(', ')}]`);
+    if ('forkable' in body && typeof body.forkable !== 'boolean') return fail(res, 400, 'invalid_request', '"forkable" must be true or false');
     if ('visibility' in body && !['public', 'private'].includes(body.visibility)) return fail(res, 400, 'invalid_request', '"visibility" must be "public" or "private"');
     if ('labels' in body && (!body.labels || typeof body.labels !== 'object' || Array.isArray(body.labels) || Object.values(body.labels).some((v) => typeof v !== 'string'))) {
       return fail(res, 400, 'invalid_labels', '"labels" must be an object of names to string values');
@@ -379,6 +382,7 @@ async function api(req, res, url) {
     }
     await sleep(150);
     if ('visibility' in body) r.visibility = body.visibility;
+    if ('forkable' in body) r.forkable = body.forkable;
     if ('labels' in body) r.labels = { ...body.labels };
     if ('title' in body) r.title = title;
     if ('description' in body) r.description = description;
@@ -388,6 +392,9 @@ async function api(req, res, url) {
     stopRepl(r);
     repls.delete(r.slug);
     return send(res, 200, { slug: r.slug, deleted: true });
+  }
+  if (parts.length === 4 && parts[3] === 'fork' && method === 'GET') {
+    return send(res, 200, { slug: r.slug, title: r.title ?? null, description: r.description ?? null, template: r.template, owner: r.owner, forkable: !!r.forkable });
   }
   if (parts.length === 4 && parts[3] === 'fork' && method === 'POST') {
     // A new stopped repl of the caller's with a copy of the files, never the variables (as the real API).

@@ -3,7 +3,7 @@
 // read-only IDE with a Viewer badge: files read but not changed, no controls to create files, Run and new terminals
 // off, A's terminal watched but not typed into, and Pier itself refusing a viewer's write on the session. A makes B an
 // editor: after a reload B edits and the edit is saved. A removes B: B's next load is refused (403). Shared again, B
-// leaves from the dialog.
+// leaves from the dialog. A turns on the repl's fork link, and B forks it through the link into a repl of B's own.
 //
 //   npm run build && node --test e2e/ide-share.test.mjs          # against dev/mock-server.mjs
 //   PIER_WALKS=ide-share mvn … -pl e2e verify … IdeBrowserIT     # against a real Pier
@@ -266,6 +266,32 @@ test('a repl is shared with a viewer, made an editor, and unshared', { timeout: 
       await pageB.click('[data-testid="confirm-ok"]');
       await pageB.waitForURL(`${base}/`, { timeout: STEP_MS });
       assert.deepEqual((await collaborators()).collaborators, []);
+      stepExpects = null;
+    });
+
+    await step('B, no longer sharing it, is refused its fork link until A turns the link on; then B forks it', async () => {
+      stepExpects = /403/;
+      assert.equal((await apiCall(pageB, 'GET', `/api/repls/${slug}/fork`)).status, 403);
+      await pageA.click('[data-testid="share-button"]');
+      await pageA.check('[data-testid="fork-link-toggle"]');
+      await pageA.locator('[data-testid="fork-link-url"]').waitFor({ timeout: STEP_MS });
+      const link = await pageA.locator('[data-testid="fork-link-url"]').inputValue();
+      assert.equal(link, `${base}/?fork=${slug}`);
+      assert.equal((await apiCall(pageA, 'GET', `/api/repls/${slug}`)).body.forkable, true);
+      await pageA.click('[data-testid="share-close"]');
+
+      await pageB.goto(link);
+      await pageB.locator('[data-testid="fork-card"]').waitFor({ timeout: STEP_MS });
+      assert.equal(await pageB.locator('[data-testid="fork-card-owner"]').innerText(), a.username);
+      await pageB.click('[data-testid="confirm-ok"]');
+      await pageB.waitForURL(/\/ide\/[^/]+$/, { timeout: START_MS });
+      const fork = new URL(pageB.url()).pathname.split('/').pop();
+      assert.notEqual(fork, slug);
+      const forked = (await apiCall(pageB, 'GET', `/api/repls/${fork}`)).body;
+      assert.equal(forked.owner, b.username);
+      assert.equal(forked.forkable, false, 'a fork keeps no link of its own');
+      assert.equal((await fileText(pageB, fork, 'index.js')).text, (await fileText(pageA, slug, 'index.js')).text);
+      assert.equal((await apiCall(pageB, 'DELETE', `/api/repls/${fork}`)).status, 200);
       stepExpects = null;
     });
 

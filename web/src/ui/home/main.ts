@@ -13,6 +13,7 @@ import { toastError } from '../lib/toast';
 import { templateTile } from '../lib/templateicons';
 import { ReplList, ideHref } from './repllist';
 import { SharedList } from './sharedlist';
+import { forkLinkSlug, offerFork } from './forkcard';
 import { initColorScheme, schemeSwitch } from '../lib/colorscheme';
 
 let user: User | null = null;
@@ -155,7 +156,9 @@ function renderFleet(): void {
 
 /** The signed-in home page: templates and the user's repls. */
 async function showHome(): Promise<void> {
-  // A `next` that the IDE sent is for signing in; signed in already, it only clutters the address.
+  // A `next` that the IDE sent is for signing in; signed in already, it only clutters the address. A fork link's
+  // repl is offered once the page is up.
+  const forking = forkLinkSlug(location.search);
   if (location.search) history.replaceState(null, '', '/');
   list.reset();
   shared.reset();
@@ -169,6 +172,7 @@ async function showHome(): Promise<void> {
   list.render();
   shared.render();
   void refreshFleet();
+  if (forking) void offerFork(forking);
 }
 
 /** The sign-in card; signing in returns to the IDE that sent the user here, or shows the home page. */

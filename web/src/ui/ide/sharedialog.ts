@@ -1,6 +1,7 @@
 // The Share dialog of the IDE: who the repl is shared with, and as what (GET /api/repls/<slug>/collaborators). Its
 // owner invites accounts (shareinvite.ts), changes their roles and removes them; a collaborator reads the list and
-// can leave the repl. Refusals show in the dialog with the API's message; Escape, a click outside or Close close it.
+// can leave the repl. The owner also turns the repl's fork link on and off (forklink.ts). Refusals show in the dialog
+// with the API's message; Escape, a click outside or Close close it.
 import '../styles/share.css';
 import { h } from '../lib/dom';
 import { icon } from '../lib/icons';
@@ -11,6 +12,7 @@ import {
 import { Access, ROLE_HELP } from '../lib/access';
 import { confirmDialog } from '../lib/modal';
 import { toast } from '../lib/toast';
+import { forkLinkSection } from './forklink';
 import { inviteForm } from './shareinvite';
 import { RowActions, collaboratorRow, ownerRow } from './sharerows';
 
@@ -137,6 +139,9 @@ export function openShareDialog(repl: Repl, access: Access): void {
         h('dt', null, 'Viewers'), h('dd', null, ROLE_HELP.viewer)),
       invite?.el ?? null,
       list,
+      owner ? forkLinkSection(repl, showProblem, (r) => {
+        status.textContent = r.forkable ? 'The fork link is on.' : 'The fork link is off.';
+      }) : null,
       problem,
       status),
     h('div', { class: 'modal-actions share-actions' },

@@ -2,9 +2,12 @@
 
 // The wire's types come from the OpenAPI document (api-types.ts is generated from it).
 import type {
-  Caller, Collaborator, CollaboratorRole, Collaborators, EnvVar, Limits, Repl, ReplRole, ReplState, Template, Visibility,
+  Caller, Collaborator, CollaboratorRole, Collaborators, EnvVar, ForkCard, Limits, Repl, ReplRole, ReplState, Template,
+  Visibility,
 } from './api-types';
-export type { Collaborator, CollaboratorRole, Collaborators, EnvVar, Limits, Repl, ReplRole, ReplState, Template, Visibility };
+export type {
+  Collaborator, CollaboratorRole, Collaborators, EnvVar, ForkCard, Limits, Repl, ReplRole, ReplState, Template, Visibility,
+};
 
 export interface NodeInfo { id?: string; nodeId?: string; [key: string]: unknown }
 
@@ -77,6 +80,11 @@ export const setNames = (slug: string, title: string, description: string) =>
   api<Repl>('PATCH', `/api/repls/${encodeURIComponent(slug)}`, { title, description });
 /** A new, stopped repl of the caller's with a copy of this one's files (never its variables). */
 export const forkRepl = (slug: string) => api<Repl>('POST', `/api/repls/${encodeURIComponent(slug)}/fork`, {});
+/** What the fork link's page shows; answered to anyone the repl is shared with, or anyone once its link is on. */
+export const getForkCard = (slug: string) => api<ForkCard>('GET', `/api/repls/${encodeURIComponent(slug)}/fork`);
+export const setForkable = (slug: string, forkable: boolean) => api<Repl>('PATCH', `/api/repls/${encodeURIComponent(slug)}`, { forkable });
+/** The address of a repl's fork link: the home page, which shows what the repl is and a Fork button. */
+export const forkLink = (slug: string) => `${location.origin}/?fork=${encodeURIComponent(slug)}`;
 export const deleteRepl = (slug: string) => api<{ slug: string; deleted: boolean }>('DELETE', `/api/repls/${encodeURIComponent(slug)}`);
 const envPath = (slug: string, name?: string) => `/api/repls/${encodeURIComponent(slug)}/env${name === undefined ? '' : `/${encodeURIComponent(name)}`}`;
 export const listEnv = (slug: string) => api<{ env: EnvVar[] }>('GET', envPath(slug)).then((r) => r.env ?? []);
