@@ -30,7 +30,8 @@ public final class AccountRoutes {
 
   /**
    * @param attempts      the sign-ins' limiter: a password tried here counts as a sign-in
-   * @param deleteReplsOf stops and deletes every repl of an account, with its storage; completes with how many
+   * @param deleteReplsOf stops and deletes every repl of an account, with its storage, and takes the account off
+   *     every repl shared with it; completes with how many repls were deleted
    */
   AccountRoutes(
       AuthApi auth,

@@ -56,8 +56,7 @@ class CollaboratorRoutesTest {
     return new JsonObject(resp.body()).getString("slug");
   }
 
-  private HttpResponse<String> share(String account, String role, String bearer)
-      throws Exception {
+  private HttpResponse<String> share(String account, String role, String bearer) throws Exception {
     return api.send(
         "PUT",
         "/api/repls/" + slug + "/collaborators/" + account,
@@ -84,7 +83,9 @@ class CollaboratorRoutesTest {
     JsonArray list = new JsonArray();
     for (int i = 0; i < accountRolePairs.length; i += 2)
       list.add(
-          new JsonObject().put("account", accountRolePairs[i]).put("role", accountRolePairs[i + 1]));
+          new JsonObject()
+              .put("account", accountRolePairs[i])
+              .put("role", accountRolePairs[i + 1]));
     return list;
   }
 
@@ -119,8 +120,7 @@ class CollaboratorRoutesTest {
   @Test
   void theOwnerChangesARoleAndTheNewOneHoldsAtOnce() throws Exception {
     shareOk("bob", "viewer");
-    assertError(
-        api.send("POST", "/api/repls/" + slug + "/stop", null, bob), 403, "forbidden");
+    assertError(api.send("POST", "/api/repls/" + slug + "/stop", null, bob), 403, "forbidden");
 
     shareOk("bob", "editor");
     assertEquals(entries("bob", "editor"), collaborators(alice).getJsonArray("collaborators"));
@@ -226,8 +226,7 @@ class CollaboratorRoutesTest {
     assertError(share("carol", "editor", bob), 403, "forbidden");
     // Nor may a collaborator raise its own role.
     assertError(
-        api.send(
-            "PUT", "/api/repls/" + slug + "/collaborators/bob", "{\"role\":\"editor\"}", bob),
+        api.send("PUT", "/api/repls/" + slug + "/collaborators/bob", "{\"role\":\"editor\"}", bob),
         403,
         "forbidden");
 
@@ -250,8 +249,7 @@ class CollaboratorRoutesTest {
   void anUnknownReplIs404OnEveryRoute() throws Exception {
     String at = "/api/repls/no-such-repl/collaborators";
     assertError(api.send("GET", at, null, alice), 404, "unknown_repl");
-    assertError(
-        api.send("PUT", at + "/bob", "{\"role\":\"viewer\"}", alice), 404, "unknown_repl");
+    assertError(api.send("PUT", at + "/bob", "{\"role\":\"viewer\"}", alice), 404, "unknown_repl");
     assertError(api.send("DELETE", at + "/bob", null, alice), 404, "unknown_repl");
     assertError(api.send("DELETE", at + "/bob", null, bob), 404, "unknown_repl");
   }
@@ -263,21 +261,20 @@ class CollaboratorRoutesTest {
     shareOk("bob", "editor");
     HttpResponse<String> second =
         api.send(
-            "PUT",
-            "/api/repls/" + other + "/collaborators/bob",
-            "{\"role\":\"viewer\"}",
-            alice);
+            "PUT", "/api/repls/" + other + "/collaborators/bob", "{\"role\":\"viewer\"}", alice);
     assertEquals(200, second.statusCode(), second.body());
 
     List<JsonObject> bobs = shared(bob);
     assertEquals(2, bobs.size(), bobs.toString());
     for (JsonObject repl : bobs) {
       assertEquals("alice", repl.getString("owner"));
-      assertEquals(repl.getString("slug").equals(slug) ? "editor" : "viewer", repl.getString("role"));
+      assertEquals(
+          repl.getString("slug").equals(slug) ? "editor" : "viewer", repl.getString("role"));
     }
     assertFalse(bobs.stream().anyMatch(r -> r.getString("slug").equals(bobsOwn)), "not his own");
 
-    // His own list has only his own repl; alice's shared list has nothing (she shares, nobody shares with her).
+    // His own list has only his own repl; alice's shared list has nothing (she shares, nobody
+    // shares with her).
     HttpResponse<String> own = api.send("GET", "/api/repls", null, bob);
     JsonArray owned = new JsonObject(own.body()).getJsonArray("repls");
     assertEquals(1, owned.size(), own.body());
