@@ -39,6 +39,11 @@ public final class PierClient {
     return new Repls(http);
   }
 
+  /** Sharing repls with other accounts. */
+  public Collaborators collaborators() {
+    return new Collaborators(http);
+  }
+
   /** The account's API keys. */
   public Keys keys() {
     return new Keys(http);

@@ -24,6 +24,19 @@ public final class Repl {
     return json.path("template").asText();
   }
 
+  /** The account that owns it. */
+  public String owner() {
+    return json.path("owner").asText(null);
+  }
+
+  /**
+   * What this account may do with it, as Pier answers: {@code owner} (administrators too), {@code editor} or
+   * {@code viewer}; null when Pier did not say.
+   */
+  public String role() {
+    return json.path("role").asText(null);
+  }
+
   /** {@code stopped}, {@code starting}, {@code running}, … as Pier said when this was read. */
   public String state() {
     return json.path("state").asText();

@@ -21,20 +21,15 @@ public final class Repls {
 
   /** The repls that have every label given ({@code name=value}, or {@code name} for any value), newest first. */
   public List<Repl> list(String... labelSelectors) {
-    StringBuilder query = new StringBuilder();
-    for (String selector : labelSelectors) {
-      query.append(query.length() == 0 ? '?' : '&').append("label=");
-      int equals = selector.indexOf('=');
-      if (equals < 0) query.append(UriPaths.segment(selector));
-      else
-        query
-            .append(UriPaths.segment(selector.substring(0, equals)))
-            .append('=')
-            .append(UriPaths.segment(selector.substring(equals + 1)));
-    }
-    List<Repl> repls = new ArrayList<>();
-    http.call("GET", "/api/repls" + query, null).path("repls").forEach(r -> repls.add(repl(r)));
-    return repls;
+    return listed("/api/repls" + query(null, labelSelectors));
+  }
+
+  /**
+   * The repls other accounts shared with this one that have every label given; each one's {@link Repl#role} says as
+   * what.
+   */
+  public List<Repl> shared(String... labelSelectors) {
+    return listed("/api/repls" + query("scope=shared", labelSelectors));
   }
 
   public Repl get(String slug) {
@@ -67,6 +62,11 @@ public final class Repls {
     http.call("DELETE", at(slug), null);
   }
 
+  /** Turns the repl's fork link on (any signed-in account may fork it) or off (only those it is shared with). */
+  public Repl forkable(String slug, boolean forkable) {
+    return repl(http.call("PATCH", at(slug), http.object().put("forkable", forkable)));
+  }
+
   /** Replaces the repl's labels. */
   public Repl labels(String slug, Map<String, String> labels) {
     ObjectNode body = http.object();
@@ -84,6 +84,28 @@ public final class Repls {
       body.put("onTimeout", deleteOnTimeout ? "delete" : "stop");
     }
     return repl(http.call("POST", at(slug) + "/timeout", body));
+  }
+
+  private List<Repl> listed(String pathAndQuery) {
+    List<Repl> repls = new ArrayList<>();
+    http.call("GET", pathAndQuery, null).path("repls").forEach(r -> repls.add(repl(r)));
+    return repls;
+  }
+
+  /** {@code ?first&label=...}, or "" for neither; each selector's name and value encoded apart. */
+  private static String query(String first, String... labelSelectors) {
+    StringBuilder query = new StringBuilder(first == null ? "" : "?" + first);
+    for (String selector : labelSelectors) {
+      query.append(query.length() == 0 ? '?' : '&').append("label=");
+      int equals = selector.indexOf('=');
+      if (equals < 0) query.append(UriPaths.segment(selector));
+      else
+        query
+            .append(UriPaths.segment(selector.substring(0, equals)))
+            .append('=')
+            .append(UriPaths.segment(selector.substring(equals + 1)));
+    }
+    return query.toString();
   }
 
   static String at(String slug) {

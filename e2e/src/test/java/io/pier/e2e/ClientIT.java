@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pier.client.Collaborators;
 import io.pier.client.CreateRepl;
 import io.pier.client.Env;
 import io.pier.client.ExecRequest;
@@ -14,11 +15,18 @@ import io.pier.client.Keys;
 import io.pier.client.PierClient;
 import io.pier.client.PierException;
 import io.pier.client.Repl;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -165,6 +173,90 @@ class ClientIT {
           }
         },
         "a revoked key is refused");
+  }
+
+  @Test
+  void aViewerSeesTheSharedReplReadsItsFilesIsRefusedWritesAndLosesItOnceRevoked()
+      throws Exception {
+    String name = "client-it-viewer";
+    PierClient viewer = as(signUp(name));
+    Repl repl = client.repls().create(CreateRepl.of("node").label("ci", "client-it-share")).start();
+    try {
+      byte[] notes = "by the owner\n".getBytes(StandardCharsets.UTF_8);
+      repl.files().write("notes.txt", notes);
+      Collaborators.Collaborator shared =
+          client.collaborators().invite(repl.slug(), name, Collaborators.Role.VIEWER);
+      assertEquals(new Collaborators.Collaborator(name, "viewer"), shared);
+
+      List<Repl> seen = viewer.repls().shared();
+      assertEquals(List.of(repl.slug()), seen.stream().map(Repl::slug).toList());
+      assertEquals("viewer", seen.get(0).role());
+      assertEquals(client.whoAmI(), seen.get(0).owner());
+      assertTrue(viewer.repls().list().isEmpty(), "a shared repl is not the viewer's own");
+
+      // Nodes follow the registry: the new role reaches the repl's node within a moment.
+      HostileWorkspace.eventually(
+          Duration.ofSeconds(30),
+          () -> {
+            try (InputStream in = viewer.repls().get(repl.slug()).files().read("notes.txt")) {
+              return Arrays.equals(notes, in.readAllBytes());
+            } catch (PierException | IOException e) {
+              return false;
+            }
+          },
+          "the viewer reads the owner's file");
+      Repl asViewer = viewer.repls().get(repl.slug());
+      PierException refused =
+          assertThrows(
+              PierException.class,
+              () ->
+                  asViewer
+                      .files()
+                      .write("notes.txt", "by the viewer\n".getBytes(StandardCharsets.UTF_8)));
+      assertEquals(403, refused.status(), refused.line());
+      assertEquals("forbidden", refused.code(), "a JSON error body, read: " + refused.line());
+      assertTrue(refused.getMessage().contains("viewer"), refused.getMessage());
+      try (InputStream in = repl.files().read("notes.txt")) {
+        assertArrayEquals(notes, in.readAllBytes());
+      }
+
+      client.collaborators().revoke(repl.slug(), name);
+      assertTrue(viewer.repls().shared().isEmpty());
+      PierException gone = assertThrows(PierException.class, () -> viewer.repls().get(repl.slug()));
+      assertEquals(403, gone.status(), gone.line());
+      HostileWorkspace.eventually(
+          Duration.ofSeconds(30),
+          () -> {
+            try {
+              asViewer.files().read("notes.txt").close();
+              return false;
+            } catch (PierException e) {
+              return e.status() == 403 || e.status() == 404;
+            } catch (IOException e) {
+              return false;
+            }
+          },
+          "the revoked viewer's reads are refused");
+    } finally {
+      repl.delete();
+    }
+  }
+
+  /** A second account, signed up as a person would; its sign-in token acts as its key. */
+  private static String signUp(String username) throws Exception {
+    String credentials =
+        new JsonObject().put("username", username).put("password", "a long password").encode();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pier.edgePort + "/api/auth/signup"))
+            .header("Host", PierOnLoopback.DOMAIN)
+            .header("Content-Type", "application/json")
+            .timeout(Duration.ofSeconds(30))
+            .POST(HttpRequest.BodyPublishers.ofString(credentials))
+            .build();
+    HttpResponse<String> resp =
+        HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+    assertEquals(201, resp.statusCode(), resp.body());
+    return new JsonObject(resp.body()).getString("token");
   }
 
   private static List<Path> files(Path root) throws Exception {

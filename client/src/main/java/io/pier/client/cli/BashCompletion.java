@@ -8,13 +8,13 @@ final class BashCompletion {
       _pierctl() {
         local cur prev words cword
         _init_completion 2>/dev/null || { cur="${COMP_WORDS[COMP_CWORD]}"; prev="${COMP_WORDS[COMP_CWORD-1]}"; words=("${COMP_WORDS[@]}"); cword=$COMP_CWORD; }
-        local commands="login logout whoami templates create ls start stop rm fork exec cp logs open env key completion help"
+        local commands="login logout whoami templates create ls start stop rm fork exec cp logs open env key share unshare collaborators leave fork-link completion help"
         if [[ $cword -eq 1 ]]; then
           COMPREPLY=($(compgen -W "$commands" -- "$cur")); return
         fi
         local slugs
         case "${words[1]}" in
-          start|stop|rm|fork|open|logs|exec)
+          start|stop|rm|fork|open|logs|exec|collaborators|unshare)
             if [[ $cword -eq 2 ]]; then
               slugs=$(pierctl ls -q 2>/dev/null); COMPREPLY=($(compgen -W "$slugs" -- "$cur"))
             elif [[ "${words[1]}" == exec && "$cur" == -* ]]; then
@@ -26,7 +26,17 @@ final class BashCompletion {
             else
               COMPREPLY=($(compgen -W "--label --timeout --delete-on-timeout --private" -- "$cur"))
             fi ;;
-          ls) COMPREPLY=($(compgen -W "--label -q" -- "$cur")) ;;
+          ls) COMPREPLY=($(compgen -W "--label -q --shared" -- "$cur")) ;;
+          share)
+            if [[ $cword -eq 2 ]]; then slugs=$(pierctl ls -q 2>/dev/null); COMPREPLY=($(compgen -W "$slugs" -- "$cur"))
+            elif [[ "$prev" == --role ]]; then COMPREPLY=($(compgen -W "editor viewer" -- "$cur"))
+            elif [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "--role" -- "$cur"))
+            fi ;;
+          leave) [[ $cword -eq 2 ]] && { slugs=$(pierctl ls --shared -q 2>/dev/null); COMPREPLY=($(compgen -W "$slugs" -- "$cur")); } ;;
+          fork-link)
+            if [[ $cword -eq 2 ]]; then slugs=$(pierctl ls -q 2>/dev/null); COMPREPLY=($(compgen -W "$slugs" -- "$cur"))
+            elif [[ $cword -eq 3 ]]; then COMPREPLY=($(compgen -W "on off" -- "$cur"))
+            fi ;;
           login) COMPREPLY=($(compgen -W "--url --key" -- "$cur")) ;;
           env)
             if [[ $cword -eq 2 ]]; then COMPREPLY=($(compgen -W "ls set rm" -- "$cur"))

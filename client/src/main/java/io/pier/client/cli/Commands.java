@@ -64,6 +64,8 @@ final class Commands {
       case "logs" -> logs(args);
       case "env" -> env(args);
       case "key" -> key(args);
+      case "share", "unshare", "collaborators", "leave", "fork-link" ->
+          new Sharing(client, out).run(command, args);
       default -> throw new UsageError("unknown command " + command);
     }
     return 0;
@@ -96,10 +98,20 @@ final class Commands {
   }
 
   private void list(List<String> args) {
-    Arguments a = Arguments.parse(args, Set.of("--label"), Set.of("-q", "--quiet")).atMost(0);
-    List<Repl> repls = pier().repls().list(a.all("--label").toArray(String[]::new));
+    Arguments a =
+        Arguments.parse(args, Set.of("--label"), Set.of("-q", "--quiet", "--shared")).atMost(0);
+    boolean shared = a.flag("--shared");
+    String[] selectors = a.all("--label").toArray(String[]::new);
+    List<Repl> repls = shared ? pier().repls().shared(selectors) : pier().repls().list(selectors);
     if (a.flag("-q") || a.flag("--quiet")) {
       repls.forEach(r -> out.println(r.slug()));
+      return;
+    }
+    if (shared) {
+      out.printf("%-28s %-14s %-9s %-16s %s%n", "SLUG", "TEMPLATE", "STATE", "OWNER", "ROLE");
+      for (Repl r : repls)
+        out.printf(
+            "%-28s %-14s %-9s %-16s %s%n", r.slug(), r.template(), r.state(), r.owner(), r.role());
       return;
     }
     out.printf("%-28s %-14s %-9s %s%n", "SLUG", "TEMPLATE", "STATE", "LABELS");

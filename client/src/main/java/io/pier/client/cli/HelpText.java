@@ -14,7 +14,8 @@ final class HelpText {
         templates                     the templates a repl can be made from
         create TEMPLATE [--label K=V]... [--timeout 30m] [--delete-on-timeout] [--private]
                                       make a repl; prints its slug
-        ls [--label K=V]...           your repls, newest first
+        ls [--label K=V]... [--shared]
+                                      your repls, newest first; --shared: those shared with you
         start SLUG | stop SLUG        start (returns once it runs) or stop a repl
         rm SLUG                       stop a repl and delete everything it had
         fork SLUG [--title TITLE]     copy a repl's stored files into a new repl (never its secrets); prints its slug
@@ -28,6 +29,12 @@ final class HelpText {
         env set SLUG NAME [VALUE] [--plain]
                                       set a variable (a secret unless --plain; VALUE from stdin if absent)
         env rm SLUG NAME              remove a variable
+        share SLUG ACCOUNT [--role editor|viewer]
+                                      share a repl with an account (a viewer unless --role editor)
+        unshare SLUG ACCOUNT          stop sharing a repl with an account
+        collaborators SLUG            who a repl is shared with, and as what
+        leave SLUG                    stop being a collaborator of someone else's repl
+        fork-link SLUG on|off         let any signed-in account fork the repl, or only those it is shared with
         key create NAME | key ls | key rm ID
                                       the account's API keys
         completion bash               a bash completion script: source <(pierctl completion bash)

@@ -76,7 +76,32 @@ final class CollaboratorRoutes {
                             "unknown_account", "no account named '" + account + "'");
                       return repls.setCollaborator(slug, account, role);
                     })
+                .compose(r -> accountExists.apply(account))
+                .compose(
+                    stillExists -> {
+                      if (stillExists) return Future.succeededFuture(role);
+                      // Deleted while this was written, after its deletion's sweep of the
+                      // repls: whoever signs up with the name next must not get this role.
+                      return unshareGone(slug, account);
+                    })
                 .map(r -> new JsonObject().put("account", account).put("role", role.wire())));
+  }
+
+  /** Takes a deleted account back off the repl, then answers as if it had been gone when asked. */
+  private Future<ReplRole> unshareGone(String slug, String account) {
+    return repls
+        .setCollaborator(slug, account, null)
+        .<ReplRole>mapEmpty()
+        .recover(
+            err ->
+                err instanceof ApiException e && e.status() == 404
+                    ? Future.succeededFuture()
+                    : Future.failedFuture(err))
+        .compose(
+            v ->
+                Future.failedFuture(
+                    ApiException.notFound(
+                        "unknown_account", "no account named '" + account + "'")));
   }
 
   /** The owner takes a collaborator's role back, or a collaborator leaves. */

@@ -387,18 +387,41 @@ public final class SchedulerApi {
     return record -> views.repl(record, caller);
   }
 
-  /** Deletes every repl of {@code owner} one after another (each stopped first): how many there were. */
+  /**
+   * Deletes every repl of {@code owner} one after another (each stopped first), then takes the account off every repl
+   * shared with it: its name is free to sign up again once it is deleted, and whoever takes it must not inherit what
+   * was shared with the old account. Done before the account's record goes, so a failure keeps the account to try
+   * again with. How many repls were deleted.
+   */
   private Future<Integer> deleteReplsOf(String owner) {
     return repls
         .list()
         .compose(
             all -> {
-              List<String> slugs =
+              List<String> owned =
                   all.stream().filter(r -> owner.equals(r.owner())).map(r -> r.slug()).toList();
+              List<String> shared =
+                  all.stream()
+                      .filter(r -> r.collaborators().containsKey(owner))
+                      .map(r -> r.slug())
+                      .toList();
               Future<Void> done = Future.succeededFuture();
-              for (String slug : slugs) done = done.compose(v -> repls.delete(slug));
-              return done.map(slugs.size());
+              for (String slug : owned) done = done.compose(v -> repls.delete(slug));
+              for (String slug : shared) done = done.compose(v -> unshare(slug, owner));
+              return done.map(owned.size());
             });
+  }
+
+  /** Takes {@code account} off the repl; already off it, or the repl gone meanwhile, is as good. */
+  private Future<Void> unshare(String slug, String account) {
+    return repls
+        .setCollaborator(slug, account, null)
+        .<Void>mapEmpty()
+        .recover(
+            err ->
+                err instanceof ApiException e && e.status() == 404
+                    ? Future.succeededFuture()
+                    : Future.failedFuture(err));
   }
 
   private void withSlug(RoutingContext ctx, Function<String, Future<JsonObject>> action) {

@@ -245,7 +245,8 @@ public final class AuthApi {
   /**
    * Mounts what a user does to their own account ({@link AccountRoutes}); behind the signed-in check.
    *
-   * @param deleteReplsOf stops and deletes every repl of an account; completes with how many
+   * @param deleteReplsOf stops and deletes every repl of an account and takes it off every repl shared with it;
+   *     completes with how many repls were deleted
    */
   public void mountAccounts(Router router, Function<String, Future<Integer>> deleteReplsOf) {
     new AccountRoutes(this, accounts, revoker, apiKeys, logins, deleteReplsOf).mount(router);
