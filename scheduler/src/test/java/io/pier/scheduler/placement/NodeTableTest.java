@@ -11,6 +11,7 @@ import io.pier.common.cluster.InMemoryStringMap;
 import io.pier.common.node.NodeInfo;
 import io.pier.scheduler.FakeNodes;
 import io.pier.scheduler.MutableClock;
+import io.vertx.core.Vertx;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -129,6 +130,29 @@ class NodeTableTest {
     long later = table.changeCount();
     table.load(Map.of("busy", node("busy", now).build()), Map.of(), later);
     assertEquals(0, get("busy").load().repls());
+  }
+
+  @Test
+  void placementReadsTheTableOnceItIsLoadedAndTheMapsBefore() {
+    ClusterState cluster = new ClusterState(name -> new InMemoryStringMap(clock));
+    cluster.nodes().put("a", node("a", now).build());
+    NodeRoom room = new NodeRoom(cluster, clock, table);
+    assertEquals(1, room.candidates().result().size(), "not loaded yet: read from the maps");
+    assertTrue(!table.loaded());
+    Vertx vertx = Vertx.vertx();
+    try {
+      NodeTable followed = NodeTableFeed.following(vertx, cluster);
+      assertTrue(followed.loaded(), "off an event loop the first read is done at once");
+      room = new NodeRoom(cluster, clock, followed);
+      cluster.nodes().put("b", node("b", now).build());
+      List<NodeInfo> nodes = room.candidates().result();
+      assertEquals(2, nodes.size());
+      cluster.nodes().put("c", node("c", now).build());
+      assertEquals(2, nodes.size(), "a view keeps its size");
+      assertEquals(3, room.candidates().result().size());
+    } finally {
+      vertx.close();
+    }
   }
 
   @Test
