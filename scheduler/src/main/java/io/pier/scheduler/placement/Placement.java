@@ -10,7 +10,8 @@ import java.util.Set;
 public interface Placement {
 
   /**
-   * @param nodes   the fleet, read by index (a {@link NodeTable}'s view: no copy is made per placement)
+   * @param nodes   the fleet, read by index (a {@link NodeTable}'s view: no copy is made per placement); an element
+   *                may be null, a node removed while the view was read, and is skipped
    * @param leftOut ids of nodes this start already tried (another start took their room first): never chosen, and not
    *                counted in the rejections
    */
