@@ -4,7 +4,8 @@
 #                                               cluster name), run the benchmark against it, stop it
 #   bench/run.sh memory [--repls N]             the node-agent's resident memory with N idle repls (50), each idle
 #                                               repl's memory beside the same app under bare `docker run`
-#   bench/run.sh placement [nodes] [placements] the real placement code over fake nodes, no Pier needed
+#   bench/run.sh placement [placements]         the real placement code over a table of fake nodes, no Pier needed:
+#                                               sampled beside every node checked, 1,000 and 10,000 nodes
 #   bench/run.sh workspace-start [rounds]        a repl's start with a workspace filesystem against a plain folder
 #   bench/run.sh warm-start [rounds]             a repl's start from the node's pool of spare containers beside a cold
 #                                               start, docker exec into a running container and a bare docker run
@@ -56,8 +57,7 @@ reactor_test_classpath() {
 
 case $bench in
   placement)
-    exec java -cp "$REPO/scheduler/target/test-classes:$REPO/scheduler/target/classes:$REPO/scheduler/target/lib/*" \
-      io.pier.scheduler.bench.PlacementBenchmark "$@" ;;
+    exec java -cp "$(test_classpath scheduler)" io.pier.scheduler.bench.PlacementBenchmark "$@" ;;
   workspace-start)
     # A node-agent's ReplHost on this machine's dockerd, as root (loop-mounted workspaces).
     exec java --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED \

@@ -20,7 +20,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -209,9 +208,7 @@ public final class ReplStarter {
     return room.candidates()
         .compose(
             all -> {
-              List<NodeInfo> candidates =
-                  all.stream().filter(n -> !excluded.contains(n.nodeId())).toList();
-              Placement.Decision decision = placement.place(candidates, request);
+              Placement.Decision decision = placement.place(all, request, excluded);
               if (decision.node().isEmpty()) {
                 placementFailures.increment();
                 lastPlacementFailure = clock.instant();

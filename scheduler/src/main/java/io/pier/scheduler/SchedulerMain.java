@@ -37,6 +37,7 @@ import io.pier.scheduler.placement.BestOfKPlacement;
 import io.pier.scheduler.placement.Checks;
 import io.pier.scheduler.placement.LoadScorer;
 import io.pier.scheduler.placement.NodeRoom;
+import io.pier.scheduler.placement.NodeTableFeed;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -44,6 +45,7 @@ import io.vertx.ext.web.client.WebClient;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -136,7 +138,8 @@ public final class SchedulerMain {
     ApiKeyTable keyTable = ApiKeyTable.following(vertx, cluster.apiKeys(), clock);
     TokenSigner tokens = new TokenSigner(auth.secret(), clock, revocations, keyTable);
 
-    NodeRoom room = new NodeRoom(cluster, clock);
+    // Placement reads the fleet from a local table that follows the node and reservation maps.
+    NodeRoom room = new NodeRoom(cluster, clock, NodeTableFeed.following(vertx, cluster));
     NodeClient nodes = new HttpNodeClient(WebClient.create(vertx), config.nodeTimeout(), tokens);
     ReplRegistry registry = new ReplRegistry(vertx, cluster, store, clock, config.busyWait());
     ReplService.Quotas quotas =
@@ -146,10 +149,14 @@ public final class SchedulerMain {
             registry,
             templates,
             new BestOfKPlacement(
-                Checks.standard(clock, config.nodeStaleAfter()),
+                Checks.standard(clock, config.nodeStaleAfter(), cluster::isAlive),
                 new LoadScorer(),
                 PLACEMENT_CHOICES,
-                random),
+                // Placement's draws need no secrecy and run on every event loop at once (a walk
+                // over a nearly
+                // full fleet draws thousands): each thread's own generator, not the shared
+                // SecureRandom.
+                () -> ThreadLocalRandom.current().nextLong()),
             nodes,
             room,
             clock,

@@ -3,8 +3,10 @@ package io.pier.scheduler.placement;
 import io.pier.common.node.NodeInfo;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiPredicate;
+import java.util.function.Predicate;
 
 /** The standard feasibility checks, in the order they run. */
 public final class Checks {
@@ -22,6 +24,24 @@ public final class Checks {
         freeMemory(),
         hasImage(),
         hasRuntime());
+  }
+
+  /**
+   * The standard checks, then one that the node's cluster member is still in the cluster: needed where the nodes come
+   * from a {@link NodeTable}, which holds every {@code pier.nodes} entry until it is removed or expires. Last because
+   * it is the dearest (Hazelcast's membership is a list walked per call): it runs only for the few nodes that pass
+   * the others, not for every node a walk over a nearly full fleet meets.
+   */
+  public static List<FeasibilityCheck> standard(
+      Clock clock, Duration staleAfter, Predicate<NodeInfo> inCluster) {
+    List<FeasibilityCheck> checks = new ArrayList<>(standard(clock, staleAfter));
+    checks.add(inCluster(inCluster));
+    return List.copyOf(checks);
+  }
+
+  /** The node's cluster member has not left: a node-agent whose VM vanished is gone before its entry expires. */
+  public static FeasibilityCheck inCluster(Predicate<NodeInfo> inCluster) {
+    return check("not in the cluster", (node, request) -> inCluster.test(node));
   }
 
   /** The node published a heartbeat recently. */

@@ -26,15 +26,30 @@ public final class NodeRoom {
   private final ClusterState cluster;
   private final SharedMap<Reservations> reservations;
   private final Clock clock;
+  private final NodeTable table;
 
   public NodeRoom(ClusterState cluster, Clock clock) {
+    this(cluster, clock, null);
+  }
+
+  /**
+   * @param table the fleet as this scheduler follows it ({@link NodeTableFeed}); null to read the maps per placement
+   */
+  public NodeRoom(ClusterState cluster, Clock clock, NodeTable table) {
     this.cluster = cluster;
     this.reservations = cluster.reservations();
     this.clock = clock;
+    this.table = table;
   }
 
-  /** The nodes as placement should see them: each with its reservations not yet confirmed added to its load. */
+  /**
+   * The nodes as placement should see them: each with its reservations not yet confirmed added to its load. From the
+   * table once it has read the maps: then nothing is read or copied, and nodes whose member left are still in the
+   * list (placement's {@link Checks#inCluster} check turns them away). Else (no table, or a scheduler just started)
+   * read from the maps, those nodes left out.
+   */
   public Future<List<NodeInfo>> candidates() {
+    if (table != null && table.loaded()) return Future.succeededFuture(table.nodes());
     return cluster
         .nodes()
         .values()
@@ -137,7 +152,8 @@ public final class NodeRoom {
                         }));
   }
 
-  private static NodeInfo withPending(NodeInfo node, Reservations pending) {
+  /** The node with its reservations not yet confirmed by a heartbeat added to its load. */
+  static NodeInfo withPending(NodeInfo node, Reservations pending) {
     if (pending == null) return node;
     NodeLoad load = node.load();
     for (Map.Entry<String, Long> r : pending.memoryMb().entrySet()) {

@@ -4,11 +4,22 @@ import io.pier.common.node.NodeInfo;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Chooses the node a repl runs on. */
 public interface Placement {
 
-  Decision place(List<NodeInfo> nodes, PlacementRequest request);
+  /**
+   * @param nodes   the fleet, read by index (a {@link NodeTable}'s view: no copy is made per placement); an element
+   *                may be null, a node removed while the view was read, and is skipped
+   * @param leftOut ids of nodes this start already tried (another start took their room first): never chosen, and not
+   *                counted in the rejections
+   */
+  Decision place(List<NodeInfo> nodes, PlacementRequest request, Set<String> leftOut);
+
+  default Decision place(List<NodeInfo> nodes, PlacementRequest request) {
+    return place(nodes, request, Set.of());
+  }
 
   /**
    * The outcome: a chosen node, or none with how many nodes each check turned away.

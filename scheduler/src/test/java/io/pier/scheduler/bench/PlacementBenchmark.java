@@ -7,105 +7,139 @@ import io.pier.common.repl.Limits;
 import io.pier.scheduler.placement.BestOfKPlacement;
 import io.pier.scheduler.placement.Checks;
 import io.pier.scheduler.placement.LoadScorer;
+import io.pier.scheduler.placement.NodeTable;
 import io.pier.scheduler.placement.Placement;
 import io.pier.scheduler.placement.PlacementRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Placements per second with the real placement code over fake nodes, each placement updating the chosen node's load,
- * as the scheduler sees it between heartbeats. Two runs per k: an empty fleet of big nodes (400 slots), and a fleet of
- * small nodes (40 slots) filled to 95 % of its slots, where most draws meet full nodes. Each run also counts nodes
- * over their slots or memory (over-commit; must be 0). Prints its figures; run with {@code bench/run.sh placement
- * [nodes] [placements]}.
+ * Placements per second with the real placement code over a {@link NodeTable} of fake nodes: Pier's placement (it
+ * samples above 512 nodes) beside the same code checking every node (the floor: how placement worked before, and how
+ * it still works on small fleets), at 1,000 and 10,000 nodes, in one run. Each placement is counted on its node in the
+ * table, as the reservation's event does in the scheduler. Two fleets: empty nodes of 400 slots, and a nearly full
+ * fleet where 99 % of the nodes (40 slots) are full and 1 % have one slot free; there each placement's room is given
+ * back at once (a start that ended), so the fleet stays that full through the run. Every placement is checked against
+ * its node's room (over-commit; must be 0). Run with {@code bench/run.sh placement [placements]}.
  */
 public final class PlacementBenchmark {
-  private static final Instant NOW = Instant.parse("2026-11-22T00:00:00Z");
+  private static final Instant NOW = Instant.parse("2026-12-06T00:00:00Z");
   private static final List<String> IMAGES =
       List.of("pier-runner-node:latest", "pier-runner-python:latest");
   private static final Limits LIMITS = new Limits(1, 512, 256);
+  private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
 
   private PlacementBenchmark() {}
 
   public static void main(String[] args) {
-    int nodeCount = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
-    int placements = args.length > 1 ? Integer.parseInt(args[1]) : 200_000;
-    for (int k : new int[] {1, 2, 3}) {
-      run("empty fleet, 400 slots", k, nodeCount, 400, placements);
-      run("filled to 95 %, 40 slots", k, nodeCount, 40, nodeCount * 40 * 95 / 100);
+    int placements = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
+    System.out.printf(
+        "%-8s %-12s %-30s %14s %10s %16s %14s %s%n",
+        "nodes",
+        "fleet",
+        "placement",
+        "placements/s",
+        "µs each",
+        "nodes rejected",
+        "repls/node",
+        "over-committed");
+    for (int nodes : new int[] {1_000, 10_000}) {
+      for (boolean nearlyFull : new boolean[] {false, true}) {
+        run(
+            nodes,
+            nearlyFull,
+            "Pier (samples above 512)",
+            BestOfKPlacement.FULL_SCAN_UP_TO,
+            placements);
+        run(nodes, nearlyFull, "every node checked (floor)", Integer.MAX_VALUE, placements);
+      }
     }
   }
 
-  private static void run(String name, int k, int nodeCount, int slots, int placements) {
-    Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-    List<NodeInfo> nodes = new ArrayList<>(nodeCount);
-    for (int i = 0; i < nodeCount; i++) {
-      nodes.add(
-          new NodeInfo(
-              "n" + i,
-              "http://10.0.0." + i,
-              new NodeCapacity(slots, slots * 512L, 32),
-              new NodeLoad(0, 0, 0, 0, List.of()),
-              false,
-              IMAGES,
-              NOW));
-    }
+  private static void run(
+      int nodeCount, boolean nearlyFull, String name, int sampleAbove, int placements) {
+    NodeTable table = fleet(nodeCount, nearlyFull);
     Placement placement =
         new BestOfKPlacement(
-            Checks.standard(clock, Duration.ofSeconds(15)),
+            Checks.standard(CLOCK, Duration.ofSeconds(15), node -> true),
             new LoadScorer(),
-            k,
-            new SplittableRandom(42));
-    // warm-up: let the JIT see the code before measuring (the fleet stays empty)
-    for (int i = 0; i < 20_000; i++)
-      placement.place(nodes, new PlacementRequest("w", LIMITS, IMAGES.get(0)));
+            2,
+            () -> ThreadLocalRandom.current().nextLong(),
+            sampleAbove);
+    // Warm-up: let the JIT see the code before measuring, on a fleet of its own, for about a second
+    // (the
+    // placements the scan over 10,000 nodes manages in a second are enough for it; the sampled ones
+    // need more).
+    NodeTable warmUp = fleet(nodeCount, nearlyFull);
+    long warmUntil = System.nanoTime() + 1_000_000_000L;
+    for (int round = 0; round < placements / 100 && System.nanoTime() < warmUntil; round++)
+      place(warmUp, placement, nearlyFull, 100);
     long start = System.nanoTime();
-    for (int i = 0; i < placements; i++) {
+    long[] counts = place(table, placement, nearlyFull, placements);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    int min = Integer.MAX_VALUE;
+    int max = 0;
+    for (NodeInfo n : table.nodes()) {
+      min = Math.min(min, n.load().repls());
+      max = Math.max(max, n.load().repls());
+    }
+    System.out.printf(
+        "%,-8d %-12s %-30s %,14.0f %10.1f %16.1f %14s %d%n",
+        nodeCount,
+        nearlyFull ? "99 % full" : "empty",
+        name,
+        placements / seconds,
+        seconds * 1e6 / placements,
+        (double) counts[1] / placements,
+        min + "–" + max,
+        counts[0]);
+  }
+
+  /** @return nodes over their room after a placement, and nodes rejected in all */
+  private static long[] place(NodeTable table, Placement placement, boolean giveBack, int count) {
+    long overCommitted = 0;
+    long rejected = 0;
+    for (int i = 0; i < count; i++) {
       Placement.Decision decision =
-          placement.place(nodes, new PlacementRequest("r" + i, LIMITS, IMAGES.get(i % 2)));
+          placement.place(table.nodes(), new PlacementRequest("r" + i, LIMITS, IMAGES.get(i % 2)));
       NodeInfo chosen =
           decision
               .node()
               .orElseThrow(() -> new IllegalStateException("refused: " + decision.explain()));
-      int index = Integer.parseInt(chosen.nodeId().substring(1));
-      nodes.set(
-          index,
+      for (int n : decision.rejections().values()) rejected += n;
+      NodeLoad load = chosen.load();
+      NodeInfo placed =
           chosen.withLoad(
               new NodeLoad(
-                  chosen.load().repls() + 1,
-                  chosen.load().reservedMemoryMb() + LIMITS.memoryMb(),
-                  0,
-                  0,
-                  List.of())));
+                  load.repls() + 1, load.reservedMemoryMb() + LIMITS.memoryMb(), 0, 0, List.of()));
+      if (placed.load().repls() > placed.capacity().slots()
+          || placed.load().reservedMemoryMb() > placed.capacity().memoryMb()) overCommitted++;
+      table.nodeChanged(chosen.nodeId(), placed);
+      if (giveBack) table.nodeChanged(chosen.nodeId(), chosen);
     }
-    double seconds = (System.nanoTime() - start) / 1e9;
-    int max = nodes.stream().mapToInt(n -> n.load().repls()).max().orElse(0);
-    int min = nodes.stream().mapToInt(n -> n.load().repls()).min().orElse(0);
-    long overCommitted =
-        nodes.stream()
-            .filter(
-                n ->
-                    n.load().repls() > n.capacity().slots()
-                        || n.load().reservedMemoryMb() > n.capacity().memoryMb())
-            .count();
-    System.out.printf(
-        "%-26s k=%d  %,d nodes  %,d placements in %.2f s = %,.0f placements/s  (%.1f µs each)  "
-            + "repls per node: min %d, max %d, mean %.1f  over-committed nodes: %d%n",
-        name,
-        k,
-        nodeCount,
-        placements,
-        seconds,
-        placements / seconds,
-        seconds * 1e6 / placements,
-        min,
-        max,
-        (double) placements / nodeCount,
-        overCommitted);
+    return new long[] {overCommitted, rejected};
+  }
+
+  private static NodeTable fleet(int nodeCount, boolean nearlyFull) {
+    NodeTable table = new NodeTable();
+    for (int i = 0; i < nodeCount; i++) {
+      int slots = nearlyFull ? 40 : 400;
+      int repls = nearlyFull ? (i % 100 == 37 ? slots - 1 : slots) : 0;
+      table.nodeChanged(
+          "n" + i,
+          new NodeInfo(
+              "n" + i,
+              "http://10.0.0." + i,
+              new NodeCapacity(slots, slots * 512L, 32),
+              new NodeLoad(repls, repls * 512L, 0, 0, List.of()),
+              false,
+              IMAGES,
+              NOW));
+    }
+    return table;
   }
 }
