@@ -106,6 +106,12 @@ export const EDITOR_TEXT = () => {
   return host?.editorText ?? host?.querySelector('.cm-content')?.innerText ?? '';
 };
 export const editorText = (page) => page.evaluate(EDITOR_TEXT);
+
+/** The text of the rows xterm drew in the element with this test id (no-break spaces as spaces, trailing blanks cut). */
+export const rowsOf = (page, testid) => page.evaluate((sel) => {
+  const rows = document.querySelector(`[data-testid="${sel}"] .xterm-rows`);
+  return rows ? [...rows.children].map((row) => row.textContent.replace(/\u00a0/g, ' ').replace(/\s+$/, '')) : [];
+}, testid);
 export const editorHas = (page, text, timeout) => until(page, `(${EDITOR_TEXT})().includes(${JSON.stringify(text)})`, undefined, timeout);
 
 /**

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   STEP_MS, startTarget, stopTarget, launchBrowser, newUser, openNewRepl, until, assertNoProblems, screenshotPath,
-  PREVIEW_WAITING,
+  PREVIEW_WAITING, rowsOf,
 } from './harness.mjs';
 
 let target = null;
@@ -22,12 +22,6 @@ after(async () => {
   await browser?.close();
   stopTarget(target);
 });
-
-/** The text of the rows xterm drew in the element with this test id. */
-const rowsOf = (page, testid) => page.evaluate((sel) => {
-  const rows = document.querySelector(`[data-testid="${sel}"] .xterm-rows`);
-  return rows ? [...rows.children].map((row) => row.textContent.replace(/\u00a0/g, ' ').replace(/\s+$/, '')) : [];
-}, testid);
 
 const theme = (page) => page.evaluate(() => document.documentElement.dataset.theme);
 const background = (page, sel) => page.evaluate((s) => getComputedStyle(document.querySelector(s)).backgroundColor, sel);

@@ -12,7 +12,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   STEP_MS, START_MS, startTarget, stopTarget, launchBrowser, newUser, newUsername, openNewRepl, openFile, apiCall,
-  until, editorText, editorHas, assertNoProblems, screenshotPath, PREVIEW_WAITING,
+  until, editorText, editorHas, assertNoProblems, screenshotPath, PREVIEW_WAITING, rowsOf,
 } from './harness.mjs';
 
 let target = null;
@@ -27,12 +27,6 @@ after(async () => {
   await browser?.close();
   stopTarget(target);
 });
-
-/** The text of the rows xterm drew in the element with this test id. */
-const rowsOf = (page, testid) => page.evaluate((sel) => {
-  const rows = document.querySelector(`[data-testid="${sel}"] .xterm-rows`);
-  return rows ? [...rows.children].map((row) => row.textContent.replace(/\u00a0/g, ' ').replace(/\s+$/, '')) : [];
-}, testid);
 
 /** A file's text through the files API, with the page's cookies (a viewer may read). */
 const fileText = (page, slug, path) => page.evaluate(async ([slug, path]) => {

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * Everything the platform knows about one repl. Kept in the cluster registry and, without the run-time fields
@@ -182,56 +183,53 @@ public record ReplRecord(
     this(slug, template, owner, state, nodeId, createdAt, lastActiveAt, limits, Visibility.PUBLIC);
   }
 
-  public ReplRecord withState(ReplState newState, String newNodeId, Instant now) {
+  /** This record with the fields {@code change} sets on a copy of its own. */
+  private ReplRecord copied(Consumer<Copy> change) {
     Copy copy = new Copy(this);
-    copy.state = newState;
-    copy.nodeId = newNodeId;
-    copy.lastActiveAt = now;
+    change.accept(copy);
     return copy.record();
+  }
+
+  public ReplRecord withState(ReplState newState, String newNodeId, Instant now) {
+    return copied(
+        copy -> {
+          copy.state = newState;
+          copy.nodeId = newNodeId;
+          copy.lastActiveAt = now;
+        });
   }
 
   public ReplRecord withVisibility(Visibility newVisibility) {
-    Copy copy = new Copy(this);
-    copy.visibility = newVisibility;
-    return copy.record();
+    return copied(copy -> copy.visibility = newVisibility);
   }
 
   public ReplRecord withLabels(Map<String, String> newLabels) {
-    Copy copy = new Copy(this);
-    copy.labels = newLabels;
-    return copy.record();
+    return copied(copy -> copy.labels = newLabels);
   }
 
   /** @param newLifetime null: no timeout */
   public ReplRecord withLifetime(Lifetime newLifetime) {
-    Copy copy = new Copy(this);
-    copy.lifetime = newLifetime;
-    return copy.record();
+    return copied(copy -> copy.lifetime = newLifetime);
   }
 
   public ReplRecord withNames(String newTitle, String newDescription) {
-    Copy copy = new Copy(this);
-    copy.title = newTitle;
-    copy.description = newDescription;
-    return copy.record();
+    return copied(
+        copy -> {
+          copy.title = newTitle;
+          copy.description = newDescription;
+        });
   }
 
   public ReplRecord withLastActive(Instant when) {
-    Copy copy = new Copy(this);
-    copy.lastActiveAt = when;
-    return copy.record();
+    return copied(copy -> copy.lastActiveAt = when);
   }
 
   public ReplRecord withCollaborators(Map<String, ReplRole> newCollaborators) {
-    Copy copy = new Copy(this);
-    copy.collaborators = newCollaborators;
-    return copy.record();
+    return copied(copy -> copy.collaborators = newCollaborators);
   }
 
   public ReplRecord withForkable(boolean newForkable) {
-    Copy copy = new Copy(this);
-    copy.forkable = newForkable;
-    return copy.record();
+    return copied(copy -> copy.forkable = newForkable);
   }
 
   /** A record's fields to change a few of, so each {@code with} names only what it changes. */
