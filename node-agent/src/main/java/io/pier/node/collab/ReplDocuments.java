@@ -97,7 +97,7 @@ public final class ReplDocuments {
     JsonObject reply =
         new JsonObject()
             .put("path", o.doc.path())
-            .put("id", o.doc.id())
+            .put("doc", o.doc.id())
             .put("version", o.doc.version());
     Optional<List<SharedDocument.Update>> missed =
         since == null || !o.doc.id().equals(id) ? Optional.empty() : o.doc.since(since);

@@ -41,7 +41,7 @@ final class DocumentRequests {
         peer,
         path,
         since == null ? null : ((Number) since).intValue(),
-        RequestFields.optionalText(r, "id"));
+        RequestFields.optionalText(r, "doc"));
   }
 
   Future<JsonObject> push(JsonObject r) {

@@ -151,7 +151,7 @@ class ReplDocumentsTest {
   void aClientThatReconnectsGetsWhatItMissedOrTheWholeTextWhenTooFarBehind() throws Exception {
     files.put("a.txt", "");
     Peer alice = new Peer("alice");
-    String id = await(on(() -> docs.open(alice, "a.txt", null, null))).getString("id");
+    String id = await(on(() -> docs.open(alice, "a.txt", null, null))).getString("doc");
     for (int v = 0; v < 8; v++) {
       int base = v;
       on(() -> docs.push(alice, "a.txt", base, insert("a", base, base, "x")));
