@@ -35,6 +35,7 @@ import { NODES, adminApi, placeNode } from './mock-admin.mjs';
 import { NameError, PATCH_FIELDS, checkDescription, checkTitle, touch } from './mock-names.mjs';
 import { accountsApi } from './mock-accounts.mjs';
 import { collaboratorsJson, refusal, roleOf, sessionRefusal, sharingApi } from './mock-sharing.mjs';
+import { collabApi } from './mock-collab.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const arg = (name, dflt) => {
@@ -565,7 +566,12 @@ function sendChannel(ws, channel, data) {
   const payload = Buffer.isBuffer(data) ? data : Buffer.from(data, 'utf8');
   ws.send(Buffer.concat([Buffer.from([channel]), payload]));
 }
-function broadcast(r, msg) { for (const ws of r.sessions) sendJson(ws, msg); }
+function broadcast(r, msg) {
+  for (const ws of r.sessions) sendJson(ws, msg);
+  // Co-edited files follow every change of the files (mock-collab.mjs).
+  if (msg.event === 'fs') collab.filesChanged(r, msg.changes);
+}
+const collab = collabApi({ sendJson, broadcast, version: (c) => version(c) });
 
 function openSession(r, ws) {
   ws.sessionId = `s-${crypto.randomBytes(4).toString('hex')}`;
@@ -579,6 +585,7 @@ function openSession(r, ws) {
   });
   const replay = Buffer.concat(r.run.buffer);
   if (replay.length) sendChannel(ws, 0, replay);
+  collab.joined(r, ws);
   ws.on('message', (data, isBinary) => {
     if (isBinary) {
       const buf = Buffer.from(data);
@@ -595,7 +602,8 @@ function openSession(r, ws) {
     if (typeof msg?.id !== 'number') return sendJson(ws, { event: 'error', error: 'bad_request', message: 'no id' });
     const reply = (body) => sendJson(ws, { id: msg.id, ok: true, ...body });
     const error = (code, message, extra = {}) => sendJson(ws, { id: msg.id, ok: false, error: code, message, ...extra });
-    const delay = Math.random() * 30; // answers are never instant
+    // Answers are never instant; co-editing's come in order, as the node answers a session's requests.
+    const delay = msg.op?.startsWith('doc.') ? 0 : Math.random() * 30;
     setTimeout(() => {
       // The role as it is now: a change of role holds for open sessions too.
       const denied = sessionRefusal(r, ws.username, msg.op);
@@ -605,6 +613,7 @@ function openSession(r, ws) {
   });
   ws.on('close', () => {
     r.sessions.delete(ws);
+    collab.left(r, ws);
     for (const term of r.terminals.values()) term.attached.delete(ws);
   });
 }
@@ -628,6 +637,10 @@ function handle(r, ws, msg, reply, error) {
     for (const n of names) if ((n === 'path' || n === 'from' || n === 'to') && badPath(msg[n])) { error('bad_path', `bad path ${msg[n]}`); return false; }
     return true;
   };
+  if (msg.op?.startsWith('doc.') || msg.op === 'presence') {
+    if (msg.path !== undefined && badPath(msg.path)) return error('bad_path', `bad path ${msg.path}`);
+    if (collab.handle(r, ws, msg, reply, error)) return;
+  }
   switch (msg.op) {
     case 'fs.list': {
       if (!need('path')) return;

@@ -11,7 +11,7 @@ export const MAX_COLLABORATORS = 50;
 const RANK = { owner: 0, editor: 1, viewer: 2 };
 
 /** Session ops a viewer may send: they only look. Everything else changes the repl (or runs in it). */
-const VIEWER_OPS = new Set(['fs.list', 'fs.read', 'fs.search', 'fs.files', 'term.attach']);
+const VIEWER_OPS = new Set(['fs.list', 'fs.read', 'fs.search', 'fs.files', 'term.attach', 'doc.open', 'doc.close', 'presence']);
 
 /** The role of `username` in repl `r`: 'owner', 'editor', 'viewer', or null (none: the repl is not theirs). */
 export function roleOf(r, username) {

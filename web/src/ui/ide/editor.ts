@@ -1,7 +1,7 @@
 // The editor: CodeMirror 6 with one EditorState per open file (tabs), incremental saves (fs.edit with the changes
 // since the saved version), autosave, and conflict handling when the file changes on disk.
 import { basicSetup } from 'codemirror';
-import { Annotation, ChangeSet, Compartment, EditorState, Prec, Text, Transaction, TransactionSpec } from '@codemirror/state';
+import { Annotation, ChangeSet, Compartment, EditorState, Extension, Prec, Text, Transaction, TransactionSpec } from '@codemirror/state';
 import { EditorView, keymap, ViewUpdate } from '@codemirror/view';
 import { indentWithTab } from '@codemirror/commands';
 import { indentUnit } from '@codemirror/language';
@@ -15,6 +15,10 @@ import { readOnlyEditing } from './readonly';
 import { languageName, loadLanguage } from './languages';
 import { basename, dirname, isWithin, rebase } from './paths';
 import { FsEvent, ProtocolError, Session } from './session';
+import { DocSync } from './docsync';
+import { remoteCursors, setRemoteCursors } from './remotecursors';
+import { Presence } from './presenceview';
+import { getSyncedVersion } from '@codemirror/collab';
 
 const AUTOSAVE_MS = 1000;
 
@@ -69,10 +73,13 @@ class FileTab {
   el!: HTMLElement;
   /** What the tab shows instead of the editor for an image or a binary file (binaryview.ts). */
   viewer: HTMLElement | null = null;
+  /** The file's co-editing, when it is co-edited (docsync.ts): the node then saves it, not this tab. */
+  sync: DocSync | null = null;
 
   constructor(public path: string) {}
 
   get dirty(): boolean {
+    if (this.sync) return this.loaded && this.sync.unconfirmed > 0;
     return this.loaded && (this.inflight !== null || !this.state.doc.eq(this.baseDoc));
   }
 
@@ -94,6 +101,8 @@ export interface EditorOptions {
   binaryView?: { isImage: (path: string) => boolean; view: (path: string) => HTMLElement };
   /** Called when a read-only editor refuses an edit (a key typed, a paste): the user is told why. */
   onReadOnlyEdit?: () => void;
+  /** Who else is here: their cursors are shown in co-edited files, and this tab's are sent. */
+  presence?: Presence;
 }
 
 export class Editor {
@@ -129,6 +138,9 @@ export class Editor {
     Object.defineProperty(this.viewHost, 'editorText', { get: () => this.view.state.doc.toString() });
 
     opts.session.on('fs', (e) => this.onFsEvent(e));
+    opts.session.on('doc.update', (e) => this.find(e.path)?.sync?.onUpdate(e));
+    opts.session.on('doc.gone', (e) => this.docGone(e.path));
+    opts.presence?.onChange(() => { for (const t of this.tabs) if (t.sync && t.loaded) this.showCursors(t); });
     // The browser's own "save page" must never win over ours.
     window.addEventListener('keydown', (e) => {
       if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 's') {
@@ -198,6 +210,7 @@ export class Editor {
   private async load(tab: FileTab, quiet = false): Promise<void> {
     if (this.opts.binaryView?.isImage(tab.path)) { this.showViewer(tab); return; }
     try {
+      if (await this.loadShared(tab)) return;
       const reply = await this.opts.session.request<{ content: string; version: string }>('fs.read', { path: tab.path });
       if (!this.tabs.includes(tab)) return;
       tab.state = this.createState(tab, reply.content);
@@ -223,6 +236,78 @@ export class Editor {
     }
   }
 
+  /**
+   * Opens a file for co-editing (docsync.ts) when the node co-edits it: true once it is shown. A file the node does
+   * not co-edit (too large, CR line ends, too many open) is read and saved the single-writer way.
+   */
+  private async loadShared(tab: FileTab): Promise<boolean> {
+    const opened = await DocSync.open(this.opts.session, tab.path);
+    if (!opened) return false;
+    if (!this.tabs.includes(tab) || tab.sync) { opened.sync.close(); return !!tab.sync; }
+    const sync = opened.sync;
+    tab.sync = sync;
+    tab.state = this.createState(tab, opened.text, sync.extensions(opened.version));
+    sync.attach({
+      state: () => (this.active === tab ? this.view.state : tab.state),
+      apply: (tr) => {
+        if (this.active === tab) { this.view.dispatch(tr); tab.state = this.view.state; } else tab.state = tr.state;
+        // Our own changes come back confirmed without changing the text: the tab is saved now.
+        this.renderTabState(tab);
+      },
+      reset: (text, extensions, local) => {
+        let state = this.createState(tab, text, extensions);
+        if (local) state = state.update({ changes: local }).state;
+        tab.state = state;
+        if (this.active === tab) this.view.setState(state);
+        void loadLanguage(tab.path).then((ext) => { if (ext && this.tabs.includes(tab)) this.dispatch(tab, { effects: language.reconfigure(ext) }); });
+        this.showCursors(tab);
+      },
+    });
+    tab.loaded = true;
+    tab.el.dataset.shared = 'true';
+    if (this.active === tab) this.showActive();
+    this.renderTabState(tab);
+    this.showCursors(tab);
+    void loadLanguage(tab.path).then((ext) => {
+      if (ext && this.tabs.includes(tab)) this.dispatch(tab, { effects: language.reconfigure(ext) });
+    });
+    return true;
+  }
+
+  /** The others' cursors in a co-edited tab, from their presence. */
+  private showCursors(tab: FileTab): void {
+    const others = this.opts.presence?.others() ?? [];
+    const cursors = others
+      .filter((u) => u.path === tab.path && u.selection?.ranges?.length)
+      .map((u) => ({ session: u.session, user: u.user, color: u.color, ranges: u.selection!.ranges }));
+    this.dispatch(tab, { effects: setRemoteCursors.of(cursors) });
+  }
+
+  /** Tells the others what this tab shows: the active file and, when it is co-edited, the selection. */
+  private sendPresence(): void {
+    const tab = this.active;
+    if (!this.opts.presence) return;
+    if (!tab?.sync || !tab.loaded) { this.opts.presence.show(tab?.path ?? null); return; }
+    const state = this.view.state;
+    this.opts.presence.show(tab.path, {
+      version: getSyncedVersion(state),
+      ranges: state.selection.ranges.slice(0, 16).map((r) => ({ anchor: r.anchor, head: r.head })),
+    });
+  }
+
+  /** A co-edited file was deleted or moved away: the tab keeps its text, as any tab of a deleted file does. */
+  private docGone(path: string): void {
+    const tab = this.find(path);
+    if (!tab?.sync) return;
+    tab.sync.close();
+    tab.sync = null;
+    tab.baseDoc = Text.empty;
+    tab.version = '';
+    tab.banner = { kind: 'deleted' };
+    this.renderTabState(tab);
+    if (this.active === tab) this.renderBanner();
+  }
+
   private showViewer(tab: FileTab): void {
     tab.viewer = this.opts.binaryView!.view(tab.path);
     tab.loaded = true;
@@ -230,7 +315,7 @@ export class Editor {
     this.renderTabState(tab);
   }
 
-  private createState(tab: FileTab, content: string): EditorState {
+  private createState(tab: FileTab, content: string, shared: Extension[] = []): EditorState {
     const unit = ['py', 'go', 'java', 'c', 'cpp', 'h', 'hpp', 'cc'].includes(extensionOf(tab.path)) ? '    ' : '  ';
     return EditorState.create({
       doc: content,
@@ -245,6 +330,8 @@ export class Editor {
         writable.of(this.writableExtension()),
         EditorView.updateListener.of((u) => this.onViewUpdate(tab, u)),
         EditorView.contentAttributes.of({ 'aria-label': `Editor: ${tab.path}` }),
+        remoteCursors(),
+        shared,
       ],
     });
   }
@@ -253,11 +340,14 @@ export class Editor {
     tab.state = u.state;
     for (const tr of u.transactions) this.track(tab, tr);
     if (u.selectionSet || u.docChanged) this.status();
+    if (tab.sync && (u.selectionSet || u.docChanged)) this.sendPresence();
   }
 
   /** Records an edit: composes it into the pending changes and schedules the autosave. */
   private track(tab: FileTab, tr: Transaction): void {
     if (!tr.docChanged || tr.annotation(fromDisk)) return;
+    // A co-edited file is pushed to the node (docsync.ts) and written there: no save of its own.
+    if (tab.sync) { this.renderTabState(tab); return; }
     tab.pending = tab.pending.compose(tr.changes);
     tab.failed = false;
     this.renderTabState(tab);
@@ -284,6 +374,7 @@ export class Editor {
   async save(tab: FileTab, explicit = false, mode: 'edit' | 'overwrite' = 'edit'): Promise<boolean> {
     if (tab.autosaveTimer !== undefined) { clearTimeout(tab.autosaveTimer); tab.autosaveTimer = undefined; }
     if (!tab.loaded) return false;
+    if (tab.sync && mode === 'edit') return this.saveShared(tab, explicit);
     if (tab.saving) { tab.saveAgain = true; return false; }
     if (mode === 'edit' && tab.banner) {
       if (explicit) this.flashBanner();
@@ -336,11 +427,31 @@ export class Editor {
     }
   }
 
+  /** A co-edited file's save: once the node has all of this tab's changes, it writes the file now. */
+  private async saveShared(tab: FileTab, explicit: boolean): Promise<boolean> {
+    const sync = tab.sync!;
+    const until = Date.now() + 5000;
+    while (sync.unconfirmed > 0 && Date.now() < until && this.opts.session.connected) {
+      sync.push();
+      await new Promise((r) => setTimeout(r, 40));
+    }
+    try {
+      await sync.flush();
+      return sync.unconfirmed === 0;
+    } catch (e) {
+      if (explicit) toastError(`Could not save ${basename(tab.path)}`, e);
+      return false;
+    } finally {
+      this.renderTabState(tab);
+    }
+  }
+
   /** Saves every dirty tab and waits for the saves (before Run), at most `ms`. */
   async flush(ms = 8000): Promise<void> {
+    await Promise.all(this.tabs.filter((t) => t.sync && t.loaded).map((t) => this.saveShared(t, false)));
     const until = Date.now() + ms;
     for (;;) {
-      const todo = this.tabs.filter((t) => t.saving || (t.dirty && !t.banner && !t.failed));
+      const todo = this.tabs.filter((t) => !t.sync && (t.saving || (t.dirty && !t.banner && !t.failed)));
       if (!todo.length || Date.now() > until || !this.opts.session.connected) return;
       await Promise.all(todo.map((t) => (t.saving ? new Promise((r) => setTimeout(r, 40)) : this.save(t))));
     }
@@ -405,7 +516,8 @@ export class Editor {
     if (e.origin && me && e.origin === me) return;
     for (const change of e.changes ?? []) {
       for (const tab of this.tabs) {
-        if (!tab.loaded) continue;
+        // A co-edited file hears of changes as updates (doc.update) and of its end as doc.gone.
+        if (!tab.loaded || tab.sync) continue;
         if (change.kind === 'deleted') {
           if (isWithin(tab.path, change.path)) {
             if (tab.saving) { tab.recheck = true; continue; }
@@ -426,6 +538,7 @@ export class Editor {
   async resync(): Promise<void> {
     await Promise.all(this.tabs.map(async (tab) => {
       if (!tab.loaded) { await this.load(tab); return; }
+      if (tab.sync) { await tab.sync.catchUp().catch(() => {}); return; }
       await this.checkDisk(tab);
       if (tab.dirty && !tab.banner && !tab.saving) await this.save(tab);
     }));
@@ -436,6 +549,8 @@ export class Editor {
     for (const tab of this.tabs) {
       if (isWithin(tab.path, from)) {
         tab.path = rebase(tab.path, from, to);
+        // Its document ended with the move: open the file at its new name as co-edited again.
+        if (tab.sync) { tab.sync.close(); tab.sync = null; tab.loaded = false; void this.load(tab, true); }
         const fresh = this.renderTab(tab);
         tab.el.replaceWith(fresh);
         tab.el = fresh;
@@ -473,6 +588,8 @@ export class Editor {
     const i = this.tabs.indexOf(tab);
     if (i < 0) return;
     if (tab.autosaveTimer !== undefined) clearTimeout(tab.autosaveTimer);
+    tab.sync?.close();
+    tab.sync = null;
     this.tabs.splice(i, 1);
     tab.el.remove();
     if (this.active === tab) {
@@ -517,6 +634,7 @@ export class Editor {
     this.viewHost.dataset.loaded = String(!!tab?.loaded);
     this.renderBanner();
     this.status();
+    this.sendPresence();
     this.opts.onActivate?.(tab?.path ?? null);
   }
 

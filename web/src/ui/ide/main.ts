@@ -28,6 +28,7 @@ import { ReplName } from './replname';
 import { forkButton } from './forkaction';
 import { shareButton } from './sharedialog';
 import { roleBadge, viewerRefused } from './roleui';
+import { Presence, PresenceView } from './presenceview';
 import { Access, accessOf } from '../lib/access';
 
 const slug = decodeURIComponent(location.pathname.replace(/^\/ide\/?/, '').split('/')[0] ?? '');
@@ -140,8 +141,10 @@ class Ide {
       onDeleted: (path) => this.editor.deleted(path),
       onExpandedChanged: (expanded) => remember(slug, { expanded }),
     });
+    const presence = new Presence(this.session);
     this.editor = new Editor({
       session: this.session,
+      presence,
       onStatus: (s) => { this.editorStatus = s; this.renderStatus(); },
       onTabsChanged: (tabs, active) => { if (this.booted) remember(slug, { tabs, active }); },
       onActivate: (path) => this.tree.setActive(path),
@@ -194,6 +197,7 @@ class Ide {
           ? h('button', { class: 'btn btn-ghost btn-sm', testid: 'secrets-button', title: 'Environment variables and secrets', onclick: () => openSecrets(slug) },
             icon('lock', 13), 'Secrets')
           : null,
+        new PresenceView(presence, (path) => void this.editor.open(path)).el,
         shareButton(() => this.repl, access),
         forkButton(slug, () => this.editor.flush()),
         this.replStopButton,

@@ -1,6 +1,9 @@
 // The client side of the IDE session protocol (docs/protocol.md, version 1): one WebSocket per IDE tab,
 // JSON requests/replies/events in text frames, terminal and run bytes in binary frames [channel, ...payload].
 
+import type { DocGoneEvent, DocUpdateEvent } from './docsync';
+import type { PresenceEvent } from './presenceview';
+
 export type ConnState = 'connecting' | 'connected' | 'reconnecting' | 'offline';
 
 export interface FsEntry { name: string; path: string; type: 'file' | 'dir' | 'link'; size?: number }
@@ -23,6 +26,9 @@ export interface ErrorEvent { event: 'error'; error: string; message?: string }
 
 interface EventMap {
   hello: HelloEvent;
+  'doc.update': DocUpdateEvent;
+  'doc.gone': DocGoneEvent;
+  presence: PresenceEvent;
   fs: FsEvent;
   run: RunEvent;
   'term.exit': TermExitEvent;

@@ -45,6 +45,7 @@ final class SessionUpgrades {
     AuthToken caller = ReplCallers.caller(ctx);
     SessionAccess access =
         new SessionAccess(
+            caller.subject(),
             ReplCallers.role(ctx),
             () -> repls.get(slug).map(record -> ReplAccess.roleOf(caller, record)));
     upgrade(ctx, slug, ReplCallers.live(ctx), access);

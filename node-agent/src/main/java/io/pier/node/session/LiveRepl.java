@@ -1,5 +1,10 @@
 package io.pier.node.session;
 
+import io.pier.node.collab.CollabLimits;
+import io.pier.node.collab.DocumentDisk;
+import io.pier.node.collab.ReplDocuments;
+import io.pier.node.collab.ReplPresence;
+import io.pier.node.limits.BlockingPool;
 import io.pier.node.sandbox.SandboxExec;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -60,6 +65,12 @@ public final class LiveRepl {
   private final RunProcess run;
   private final ReplEnvironment environment;
   private final Set<ChangeListener> changeListeners = new LinkedHashSet<>();
+  private final Vertx vertx;
+  private final ReplPresence presence;
+
+  /** Made with the first session, which brings the node's file pool. On {@link #context()}. */
+  private ReplDocuments documents;
+
   private boolean closed;
 
   /**
@@ -78,8 +89,10 @@ public final class LiveRepl {
       Duration terminalLinger,
       ReplEnvironment environment,
       Consumer<Collection<String>> saved) {
+    this.vertx = vertx;
     this.context = context;
     this.slug = slug;
+    this.presence = new ReplPresence(vertx);
     this.sandboxId = containerId;
     this.sandbox = runtime;
     this.files = new WorkspaceFiles(workspace);
@@ -164,6 +177,25 @@ public final class LiveRepl {
     return context;
   }
 
+  /** The files open for co-editing (docs/protocol.md#co-editing), read and written through {@code pool}. */
+  ReplDocuments documents(BlockingPool pool) {
+    if (documents == null) {
+      DocumentFiles disk = new DocumentFiles(this, pool);
+      documents =
+          new ReplDocuments(
+              vertx,
+              disk,
+              new DocumentDisk(vertx, disk, CollabLimits.DEFAULT.writeDelayMs()),
+              CollabLimits.DEFAULT);
+    }
+    return documents;
+  }
+
+  /** Who is in the repl and what each has open. */
+  ReplPresence presence() {
+    return presence;
+  }
+
   // --- sessions
   // -------------------------------------------------------------------------------------------------
 
@@ -173,6 +205,7 @@ public final class LiveRepl {
       return;
     }
     sessions.add(session);
+    presence.join(session);
     session.sendEvent(
         new JsonObject()
             .put("event", "hello")
@@ -188,6 +221,8 @@ public final class LiveRepl {
 
   void leave(SessionSocket session) {
     if (!sessions.remove(session)) return;
+    presence.leave(session);
+    if (documents != null) documents.left(session);
     terminals.detach(session);
     run.regulate();
   }
@@ -201,6 +236,7 @@ public final class LiveRepl {
   /** Sends a change made by {@code origin} (a session) to every session, and remembers it. */
   void announce(List<FileChange> changes, SessionSocket origin) {
     fileEvents.announce(changes, origin);
+    if (documents != null) documents.filesChanged(changes);
   }
 
   /**
@@ -210,6 +246,7 @@ public final class LiveRepl {
   public void workspaceChanged(List<FileChange> changes) {
     for (ChangeListener listener : List.copyOf(changeListeners)) listener.changed(changes);
     fileEvents.workspaceChanged(changes);
+    if (documents != null) documents.filesChanged(changes);
   }
 
   /** Adds a listener of the workspace's changes. Call on {@link #context()}. @return false once the repl stopped */
@@ -289,6 +326,7 @@ public final class LiveRepl {
     for (ChangeListener listener : List.copyOf(changeListeners)) listener.ended();
     changeListeners.clear();
     List<Future<Void>> ending = new ArrayList<>();
+    if (documents != null) ending.add(documents.flushAll());
     ending.add(run.stop());
     ending.addAll(terminals.endAll());
     return Future.join(ending)

@@ -15,8 +15,9 @@ final class OperationTable {
     this.handlers = Map.copyOf(handlers);
   }
 
-  /** Every operation of the protocol: files, terminals, the run process. */
-  static OperationTable of(FileOperations files, TerminalRequests terminals, LiveRepl repl) {
+  /** Every operation of the protocol: files, co-edited documents and presence, terminals, the run process. */
+  static OperationTable of(
+      FileOperations files, DocumentRequests documents, TerminalRequests terminals, LiveRepl repl) {
     Map<String, SessionOperation> ops = new LinkedHashMap<>();
     ops.put("fs.list", files::list);
     ops.put("fs.read", files::read);
@@ -27,6 +28,11 @@ final class OperationTable {
     ops.put("fs.delete", files::delete);
     ops.put("fs.search", files::search);
     ops.put("fs.files", files::names);
+    ops.put("doc.open", documents::open);
+    ops.put("doc.push", documents::push);
+    ops.put("doc.flush", documents::flush);
+    ops.put("doc.close", documents::close);
+    ops.put("presence", documents::presence);
     ops.put("term.open", terminals::open);
     ops.put("term.attach", terminals::attach);
     ops.put("term.resize", terminals::resize);

@@ -19,9 +19,18 @@ public final class SessionAccess {
 
   /** The operations a viewer may send (docs/protocol.md); every other one changes or runs something. */
   static final Set<String> VIEWER_OPS =
-      Set.of("fs.list", "fs.read", "fs.search", "fs.files", "term.attach");
+      Set.of(
+          "fs.list",
+          "fs.read",
+          "fs.search",
+          "fs.files",
+          "term.attach",
+          "doc.open",
+          "doc.close",
+          "presence");
 
   private final Supplier<Future<Optional<ReplRole>>> roleNow;
+  private final String user;
   private volatile ReplRole role;
 
   /**
@@ -29,6 +38,12 @@ public final class SessionAccess {
    * @param roleNow reads the caller's role again: empty once it has none
    */
   public SessionAccess(ReplRole role, Supplier<Future<Optional<ReplRole>>> roleNow) {
+    this("owner", role, roleNow);
+  }
+
+  /** @param user the caller's account name, as the other sessions' presence shows it */
+  public SessionAccess(String user, ReplRole role, Supplier<Future<Optional<ReplRole>>> roleNow) {
+    this.user = user;
     this.role = role;
     this.roleNow = roleNow;
   }
@@ -37,6 +52,11 @@ public final class SessionAccess {
   public static SessionAccess owner() {
     return new SessionAccess(
         ReplRole.OWNER, () -> Future.succeededFuture(Optional.of(ReplRole.OWNER)));
+  }
+
+  /** The caller's account name. */
+  String user() {
+    return user;
   }
 
   ReplRole role() {

@@ -32,11 +32,13 @@ final class SessionRequests {
       SessionLimits limits,
       InFlightRequests inFlight,
       FileOperations files,
+      DocumentRequests documents,
       SessionAccess access) {
     this.session = session;
     this.access = access;
     this.inFlight = inFlight;
-    this.operations = OperationTable.of(files, new TerminalRequests(session, repl, limits), repl);
+    this.operations =
+        OperationTable.of(files, documents, new TerminalRequests(session, repl, limits), repl);
   }
 
   /** A text frame of {@code size} characters, counted in by {@link InFlightRequests#admit}. */

@@ -1,5 +1,6 @@
 package io.pier.node.session;
 
+import io.pier.node.collab.CollabPeer;
 import io.pier.node.limits.SessionLimits;
 import io.pier.node.limits.SessionSlots;
 import io.vertx.core.buffer.Buffer;
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * queue. File operations run on the node's file pool and are answered {@code busy} or {@code timeout} when it cannot
  * take them ({@link FileOperations}).
  */
-public final class SessionSocket {
+public final class SessionSocket implements CollabPeer {
   /** Close code: the client sent more than the node takes at once without waiting for answers. */
   public static final short TOO_MANY_REQUESTS = 4008;
 
@@ -92,6 +93,7 @@ public final class SessionSocket {
             hub.limits(),
             inFlight,
             new FileOperations(repl, hub.files(), this),
+            new DocumentRequests(repl.documents(hub.files()), repl.presence(), this),
             access);
   }
 
@@ -162,8 +164,19 @@ public final class SessionSocket {
     return session;
   }
 
-  String id() {
+  @Override
+  public String id() {
     return id;
+  }
+
+  @Override
+  public String user() {
+    return access.user();
+  }
+
+  @Override
+  public void send(JsonObject event) {
+    sendEvent(event);
   }
 
   /** Whether the socket closed or is closing: nothing more is written to it. On the repl's context. */
