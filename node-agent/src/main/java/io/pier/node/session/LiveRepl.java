@@ -205,7 +205,6 @@ public final class LiveRepl {
       return;
     }
     sessions.add(session);
-    presence.join(session);
     session.sendEvent(
         new JsonObject()
             .put("event", "hello")
@@ -217,6 +216,8 @@ public final class LiveRepl {
             .put("run", run.status()));
     byte[] replay = run.replay();
     if (replay.length > 0) session.sendBinary(0, replay);
+    // After hello and the run's replay, which the protocol puts first.
+    presence.join(session);
   }
 
   void leave(SessionSocket session) {
