@@ -3,7 +3,8 @@
 // header with the file they have open. All three type at once, at random places and on the same line; C's connection
 // drops for 3 s in the middle of its typing and C keeps typing. In the end every page holds the same text, every
 // marker anyone typed is in it once, and the saved file (the files API) is that text. A screenshot shows two others'
-// named, coloured cursors in A's editor.
+// named, coloured cursors in A's editor. Stopped (its workspace stored, then removed) and started again from storage,
+// the repl still has that text.
 //
 //   npm run build && node --test e2e/ide-coedit.test.mjs          # against dev/mock-server.mjs
 //   PIER_WALKS=ide-coedit mvn … -pl e2e verify … IdeBrowserIT     # against a real Pier
@@ -12,7 +13,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   STEP_MS, START_MS, startTarget, stopTarget, launchBrowser, newUser, openNewRepl, apiCall, until, editorText,
-  assertNoProblems, screenshotPath, PREVIEW_WAITING, EDITOR_TEXT,
+  assertNoProblems, screenshotPath, PREVIEW_WAITING,
 } from './harness.mjs';
 
 const FILE = 'coedit.txt';
@@ -205,8 +206,18 @@ test('three accounts co-edit one file at once; a dropped page catches up without
     });
 
     for (const u of users) assertNoProblems(u.problems);
+
+    await step('storage holds that text: stopped (its workspace stored, then removed) and started again, the repl has it', async () => {
+      const text = await editorText(a.page);
+      for (const u of users) await u.page.goto(`${base}/`);
+      assert.equal((await apiCall(a.page, 'POST', `/api/repls/${slug}/stop`)).status, 200);
+      const started = await apiCall(a.page, 'POST', `/api/repls/${slug}/start`);
+      assert.equal(started.status, 200, JSON.stringify(started.body));
+      const read = await fileText(b.page, slug, FILE);
+      assert.equal(read.status, 200);
+      assert.equal(read.text, text);
+    });
   } finally {
     for (const u of users) await u.context.close();
   }
-  void EDITOR_TEXT;
 });
