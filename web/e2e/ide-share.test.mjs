@@ -226,7 +226,11 @@ test('a repl is shared with a viewer, made an editor, and unshared', { timeout: 
       await pageB.keyboard.type('// edited by an editor\n');
       await editorHas(pageB, '// edited by an editor');
       await pageB.locator('[data-testid="tab-index.js"][data-dirty="false"][data-save="saved"]').waitFor({ timeout: STEP_MS });
-      assert.ok((await fileText(pageA, slug, 'index.js')).text.startsWith('// edited by an editor\n'), 'saved where A sees it');
+      // Co-edited, the file reaches the workspace by the node's write-behind (300 ms after the node took the edit).
+      await until(pageA, async ([slug, path]) => {
+        const res = await fetch(`/api/repls/${slug}/files/${path}`, { credentials: 'same-origin', cache: 'no-store' });
+        return (await res.text()).startsWith('// edited by an editor\n');
+      }, [slug, 'index.js']);
     });
 
     await step('A removes B: B\'s next load is refused, and the repl is no longer listed as shared', async () => {
@@ -281,9 +285,13 @@ test('a repl is shared with a viewer, made an editor, and unshared', { timeout: 
       await pageB.waitForURL(/\/ide\/[^/]+$/, { timeout: START_MS });
       const fork = new URL(pageB.url()).pathname.split('/').pop();
       assert.notEqual(fork, slug);
+      // Left for the home page: the fork's IDE would open a session while the API starts the fork below.
+      await pageB.goto(`${base}/`);
       const forked = (await apiCall(pageB, 'GET', `/api/repls/${fork}`)).body;
       assert.equal(forked.owner, b.username);
       assert.equal(forked.forkable, false, 'a fork keeps no link of its own');
+      // A fork starts stopped (the IDE offers Start); started, it has the original's files.
+      assert.equal((await apiCall(pageB, 'POST', `/api/repls/${fork}/start`)).status, 200);
       assert.equal((await fileText(pageB, fork, 'index.js')).text, (await fileText(pageA, slug, 'index.js')).text);
       assert.equal((await apiCall(pageB, 'DELETE', `/api/repls/${fork}`)).status, 200);
       stepExpects = null;
