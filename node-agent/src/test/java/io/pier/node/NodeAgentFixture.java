@@ -7,6 +7,9 @@ import io.pier.common.cluster.ClusterState;
 import io.pier.common.config.Mains;
 import io.pier.common.node.StartRequest;
 import io.pier.common.repl.Limits;
+import io.pier.common.repl.ReplRecord;
+import io.pier.common.repl.ReplRole;
+import io.pier.common.repl.ReplState;
 import io.pier.node.limits.SessionLimits;
 import io.pier.node.workspace.Workspaces;
 import io.vertx.core.Vertx;
@@ -18,6 +21,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -66,6 +71,18 @@ final class NodeAgentFixture implements AutoCloseable {
   void startRepl(String slug) throws Exception {
     Mains.await(
         node.host.start(new StartRequest(slug, IMAGE, "sleep 3600", 0, REPL_LIMITS, null)), WAIT);
+  }
+
+  /**
+   * Records {@code slug} in the cluster's registry as alice's running repl on this node, shared as {@code
+   * collaborators} say: what the scheduler would have written, and what every role check reads.
+   */
+  void shareAsAlice(String slug, Map<String, ReplRole> collaborators) throws Exception {
+    Instant now = Instant.now();
+    ReplRecord record =
+        new ReplRecord(slug, "node", "alice", ReplState.RUNNING, nodeId, now, now, REPL_LIMITS)
+            .withCollaborators(collaborators);
+    Mains.await(node.cluster.repls().put(slug, record), WAIT);
   }
 
   Vertx vertx() {

@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pier.common.config.Mains;
-import io.pier.common.repl.ReplRecord;
 import io.pier.common.repl.ReplRole;
-import io.pier.common.repl.ReplState;
 import io.pier.node.limits.SessionLimits;
 import io.pier.node.session.SessionSocket;
 import io.pier.node.session.TestSession;
@@ -18,8 +16,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -64,19 +60,7 @@ class ReplSharingIT {
   }
 
   private static void share(Map<String, ReplRole> collaborators) throws Exception {
-    Instant now = Instant.now();
-    ReplRecord record =
-        new ReplRecord(
-                SLUG,
-                "node",
-                "alice",
-                ReplState.RUNNING,
-                node.nodeId,
-                now,
-                now,
-                NodeAgentFixture.REPL_LIMITS)
-            .withCollaborators(collaborators);
-    Mains.await(node.cluster().repls().put(SLUG, record), Duration.ofSeconds(10));
+    node.shareAsAlice(SLUG, collaborators);
   }
 
   private static String token(String user) {

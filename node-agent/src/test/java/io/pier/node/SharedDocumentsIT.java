@@ -5,18 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pier.common.config.Mains;
-import io.pier.common.repl.ReplRecord;
 import io.pier.common.repl.ReplRole;
-import io.pier.common.repl.ReplState;
 import io.pier.node.limits.SessionLimits;
 import io.pier.node.session.TestSession;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,19 +35,7 @@ class SharedDocumentsIT {
   static void startNodeAndRepl() throws Exception {
     node = NodeAgentFixture.start(SessionLimits.DEFAULT);
     node.startRepl(SLUG);
-    Instant now = Instant.now();
-    ReplRecord record =
-        new ReplRecord(
-                SLUG,
-                "node",
-                "alice",
-                ReplState.RUNNING,
-                node.nodeId,
-                now,
-                now,
-                NodeAgentFixture.REPL_LIMITS)
-            .withCollaborators(Map.of("bob", ReplRole.EDITOR, "vic", ReplRole.VIEWER));
-    Mains.await(node.cluster().repls().put(SLUG, record), Duration.ofSeconds(10));
+    node.shareAsAlice(SLUG, Map.of("bob", ReplRole.EDITOR, "vic", ReplRole.VIEWER));
   }
 
   @AfterAll
