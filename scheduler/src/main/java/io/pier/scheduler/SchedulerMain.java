@@ -19,6 +19,7 @@ import io.pier.common.repl.Slugs;
 import io.pier.common.store.ObjectStore;
 import io.pier.common.store.s3.S3ObjectStore;
 import io.pier.common.template.TemplateCatalog;
+import io.pier.scheduler.api.AccountDeletion;
 import io.pier.scheduler.api.AccountUsageRoutes;
 import io.pier.scheduler.api.ApiContract;
 import io.pier.scheduler.api.ApiKeysRoutes;
@@ -231,6 +232,7 @@ public final class SchedulerMain {
             authApi,
             new ApiKeysRoutes(apiKeys, clock),
             new AccountUsageRoutes(new AccountList(vertx, store, accounts), repls),
+            new AccountDeletion(repls),
             new PreviewSignIn(authApi, tokens, repls::get, config::previewUrl),
             creations,
             config::previewUrl,

@@ -16,6 +16,20 @@ public final class ReplAccess {
     if (caller.admin() || caller.isService()) return Optional.of(ReplRole.OWNER);
     if (record == null) return Optional.empty();
     if (caller.subject().equals(record.owner())) return Optional.of(ReplRole.OWNER);
-    return Optional.ofNullable(record.collaborators().get(caller.subject()));
+    return collaboratorRole(caller.subject(), record);
+  }
+
+  /**
+   * The role {@code record} was shared with {@code account} in, none when it was not shared with it (its owner is not
+   * a collaborator) or there is no record.
+   */
+  public static Optional<ReplRole> collaboratorRole(String account, ReplRecord record) {
+    if (account == null || record == null) return Optional.empty();
+    return Optional.ofNullable(record.collaborators().get(account));
+  }
+
+  /** Whether {@code record} is shared with {@code account}, in any role: what "shared with" means everywhere. */
+  public static boolean isCollaborator(String account, ReplRecord record) {
+    return collaboratorRole(account, record).isPresent();
   }
 }

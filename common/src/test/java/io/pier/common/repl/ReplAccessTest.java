@@ -52,6 +52,18 @@ class ReplAccessTest {
   }
 
   @Test
+  void aReplIsSharedWithItsCollaboratorsOnlyNotItsOwner() {
+    assertTrue(ReplAccess.isCollaborator("bob", SHARED));
+    assertTrue(ReplAccess.isCollaborator("carol", SHARED));
+    assertFalse(ReplAccess.isCollaborator("alice", SHARED));
+    assertFalse(ReplAccess.isCollaborator("mallory", SHARED));
+    assertFalse(ReplAccess.isCollaborator("bob", null));
+    assertFalse(ReplAccess.isCollaborator(null, SHARED));
+    assertEquals(Optional.of(ReplRole.VIEWER), ReplAccess.collaboratorRole("carol", SHARED));
+    assertTrue(ReplAccess.collaboratorRole("alice", SHARED).isEmpty());
+  }
+
+  @Test
   void aViewerMayNeitherChangeNorManageAnEditorMayChangeButNotManage() {
     assertFalse(ReplRole.VIEWER.canChange());
     assertFalse(ReplRole.VIEWER.canManage());

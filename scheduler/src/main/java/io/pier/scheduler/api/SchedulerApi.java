@@ -5,7 +5,6 @@ import io.pier.common.auth.PreviewAccess;
 import io.pier.common.cluster.ClusterState;
 import io.pier.common.http.ApiException;
 import io.pier.common.http.HttpErrors;
-import io.pier.common.repl.Labels;
 import io.pier.common.repl.Lifetime;
 import io.pier.common.repl.ReplEnvStore;
 import io.pier.common.repl.ReplRecord;
@@ -29,8 +28,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -53,6 +50,7 @@ public final class SchedulerApi {
   private final ApiContract contract;
   private final ApiKeysRoutes apiKeys;
   private final AccountUsageRoutes accountUsage;
+  private final AccountDeletion accountDeletion;
 
   public SchedulerApi(
       ReplService repls,
@@ -63,6 +61,7 @@ public final class SchedulerApi {
       AuthApi auth,
       ApiKeysRoutes apiKeys,
       AccountUsageRoutes accountUsage,
+      AccountDeletion accountDeletion,
       PreviewSignIn previewSignIn,
       RateLimiter creations,
       Function<String, String> previewUrl,
@@ -78,6 +77,7 @@ public final class SchedulerApi {
     this.auth = auth;
     this.apiKeys = apiKeys;
     this.accountUsage = accountUsage;
+    this.accountDeletion = accountDeletion;
     this.previewSignIn = previewSignIn;
     this.creations = creations;
     this.views = new ApiViews(previewUrl, ideUrl);
@@ -107,53 +107,7 @@ public final class SchedulerApi {
     // Everything below needs a signed-in caller.
     router.route("/api/*").handler(auth::requireCaller);
     router.post("/api/repls").handler(this::create);
-    router
-        .get("/api/repls")
-        .handler(
-            ctx -> {
-              AuthToken caller = ctx.get(AuthApi.CALLER);
-              String scope = ctx.queryParams().get("scope");
-              boolean shared = "shared".equals(scope);
-              if (scope != null && !shared && !"own".equals(scope)) {
-                HttpErrors.send(
-                    ctx,
-                    400,
-                    "invalid_request",
-                    "scope must be \"own\" (the caller's repls) or \"shared\" (repls shared with the caller)");
-                return;
-              }
-              boolean everyone = !shared && (caller.admin() || caller.isService());
-              List<Map.Entry<String, String>> selectors = new ArrayList<>();
-              try {
-                for (String label : ctx.queryParam("label")) selectors.add(Labels.selector(label));
-              } catch (IllegalArgumentException e) {
-                HttpErrors.send(ctx, 400, "invalid_labels", e.getMessage());
-                return;
-              }
-              respond(
-                  ctx,
-                  repls
-                      .list()
-                      .map(
-                          all ->
-                              new JsonObject()
-                                  .put(
-                                      "repls",
-                                      new JsonArray(
-                                          all.stream()
-                                              .filter(
-                                                  r ->
-                                                      (everyone
-                                                              || (shared
-                                                                  ? r.collaborators()
-                                                                      .containsKey(caller.subject())
-                                                                  : caller
-                                                                      .subject()
-                                                                      .equals(r.owner())))
-                                                          && Labels.matchAll(r.labels(), selectors))
-                                              .map(r -> views.repl(r, caller))
-                                              .toList()))));
-            });
+    new ReplListingRoutes(repls, views).mount(router);
     router
         .get("/api/repls/:slug")
         .handler(
@@ -196,7 +150,7 @@ public final class SchedulerApi {
                             .map(v -> new JsonObject().put("slug", slug).put("deleted", true))));
     router.patch("/api/accounts/:username").handler(auth::changeAdmin);
     accountUsage.mount(router);
-    auth.mountAccounts(router, this::deleteReplsOf);
+    auth.mountAccounts(router, accountDeletion::deleteReplsOf);
     apiKeys.mount(router);
     new FleetRoutes(cluster, drains, keeper).mount(router);
     router
@@ -387,49 +341,8 @@ public final class SchedulerApi {
     return record -> views.repl(record, caller);
   }
 
-  /**
-   * Deletes every repl of {@code owner} one after another (each stopped first), then takes the account off every repl
-   * shared with it: its name is free to sign up again once it is deleted, and whoever takes it must not inherit what
-   * was shared with the old account. Done before the account's record goes, so a failure keeps the account to try
-   * again with. How many repls were deleted.
-   */
-  private Future<Integer> deleteReplsOf(String owner) {
-    return repls
-        .list()
-        .compose(
-            all -> {
-              List<String> owned =
-                  all.stream().filter(r -> owner.equals(r.owner())).map(r -> r.slug()).toList();
-              List<String> shared =
-                  all.stream()
-                      .filter(r -> r.collaborators().containsKey(owner))
-                      .map(r -> r.slug())
-                      .toList();
-              Future<Void> done = Future.succeededFuture();
-              for (String slug : owned) done = done.compose(v -> repls.delete(slug));
-              for (String slug : shared) done = done.compose(v -> unshare(slug, owner));
-              return done.map(owned.size());
-            });
-  }
-
-  /** Takes {@code account} off the repl; already off it, or the repl gone meanwhile, is as good. */
-  private Future<Void> unshare(String slug, String account) {
-    return repls
-        .setCollaborator(slug, account, null)
-        .<Void>mapEmpty()
-        .recover(
-            err ->
-                err instanceof ApiException e && e.status() == 404
-                    ? Future.succeededFuture()
-                    : Future.failedFuture(err));
-  }
-
   private void withSlug(RoutingContext ctx, Function<String, Future<JsonObject>> action) {
     owners.answer(ctx, action);
-  }
-
-  private void respond(RoutingContext ctx, Future<JsonObject> result) {
-    OwnedRepls.respond(ctx, result);
   }
 
   private void fail(RoutingContext ctx, Throwable err) {

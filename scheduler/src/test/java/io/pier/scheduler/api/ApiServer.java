@@ -95,6 +95,7 @@ final class ApiServer implements AutoCloseable {
             auth,
             new ApiKeysRoutes(apiKeys, f.clock),
             new AccountUsageRoutes(new AccountList(f.vertx, f.store, accounts), f.service),
+            new AccountDeletion(f.service),
             new PreviewSignIn(auth, tokens, f.service::get, previewUrl),
             new RateLimiter(5, Duration.ofMinutes(1), f.clock),
             previewUrl,

@@ -125,6 +125,7 @@ class SchedulerApiTest {
             auth,
             new ApiKeysRoutes(apiKeys, Clock.systemUTC()),
             new AccountUsageRoutes(new AccountList(f.vertx, f.store, accounts), f.service),
+            new AccountDeletion(f.service),
             new PreviewSignIn(auth, tokens, f.service::get, previewUrl),
             new RateLimiter(5, Duration.ofMinutes(1), Clock.systemUTC()),
             previewUrl,

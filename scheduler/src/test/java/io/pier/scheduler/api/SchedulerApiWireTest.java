@@ -102,6 +102,7 @@ class SchedulerApiWireTest {
             auth,
             new ApiKeysRoutes(apiKeys, clock),
             new AccountUsageRoutes(new AccountList(f.vertx, f.store, accounts), f.service),
+            new AccountDeletion(f.service),
             new PreviewSignIn(auth, tokens, f.service::get, previewUrl),
             new RateLimiter(5, Duration.ofMinutes(1), clock),
             previewUrl,
