@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.pier.node.collab.CollabGauges;
 import io.pier.node.workspace.WorkspaceVolumes;
 import io.pier.node.workspace.WriteBehind;
 import java.time.Duration;
@@ -63,6 +64,8 @@ final class ReplMeters {
             all -> all.values().stream().mapToInt(r -> r.live().terminalCount()).sum())
         .description("Terminals open in this node's repls")
         .register(metrics);
+    new CollabGauges(
+        metrics, () -> running.values().stream().flatMap(r -> r.live().sharedDocuments().stream()));
     this.replCpu =
         MultiGauge.builder("pier.repl.cpu.usage")
             .description("CPUs a repl's container uses (1.0 = one core)")

@@ -9,12 +9,12 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +40,9 @@ public final class ReplDocuments {
   private final Reader reader;
   private final DocumentDisk disk;
   private final CollabLimits limits;
-  private final Map<String, Open> open = new HashMap<>();
+
+  /** Concurrent only so that the node's gauges may count it from elsewhere; changed on the repl's context. */
+  private final Map<String, Open> open = new ConcurrentHashMap<>();
 
   private static final class Open {
     final SharedDocument doc;
@@ -157,6 +159,18 @@ public final class ReplDocuments {
   /** Whether {@code path} is open for co-editing now. */
   public boolean isOpen(String path) {
     return open.containsKey(path);
+  }
+
+  /** How many documents are open for co-editing now (lingering ones too). Safe from any thread. */
+  public int openCount() {
+    return open.size();
+  }
+
+  /** The updates the open documents keep for clients that fall behind, all together. Safe from any thread. */
+  public long updatesKept() {
+    long kept = 0;
+    for (Open o : open.values()) kept += o.doc.updatesKept();
+    return kept;
   }
 
   /**

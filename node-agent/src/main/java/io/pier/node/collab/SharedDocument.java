@@ -89,6 +89,11 @@ public final class SharedDocument {
     return new Pushed(true, version, List.copyOf(updates));
   }
 
+  /** How many updates are kept for clients that fall behind (at most {@code maxHistory}). */
+  public synchronized int updatesKept() {
+    return history.size();
+  }
+
   /** The updates since {@code since}, or empty when they are no longer kept (or {@code since} is not a version). */
   public synchronized Optional<List<Update>> since(int since) {
     int first = version - history.size();

@@ -1,10 +1,6 @@
 package io.pier.node.session;
 
-import io.pier.node.collab.CollabLimits;
-import io.pier.node.collab.DocumentDisk;
 import io.pier.node.collab.ReplDocuments;
-import io.pier.node.collab.ReplPresence;
-import io.pier.node.limits.BlockingPool;
 import io.pier.node.sandbox.SandboxExec;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -18,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -65,11 +62,7 @@ public final class LiveRepl {
   private final RunProcess run;
   private final ReplEnvironment environment;
   private final Set<ChangeListener> changeListeners = new LinkedHashSet<>();
-  private final Vertx vertx;
-  private final ReplPresence presence;
-
-  /** Made with the first session, which brings the node's file pool. On {@link #context()}. */
-  private ReplDocuments documents;
+  private final ReplCollab collab;
 
   private boolean closed;
 
@@ -89,10 +82,9 @@ public final class LiveRepl {
       Duration terminalLinger,
       ReplEnvironment environment,
       Consumer<Collection<String>> saved) {
-    this.vertx = vertx;
     this.context = context;
     this.slug = slug;
-    this.presence = new ReplPresence(vertx);
+    this.collab = new ReplCollab(vertx, this);
     this.sandboxId = containerId;
     this.sandbox = runtime;
     this.files = new WorkspaceFiles(workspace);
@@ -177,23 +169,14 @@ public final class LiveRepl {
     return context;
   }
 
-  /** The files open for co-editing (docs/protocol.md#co-editing), read and written through {@code pool}. */
-  ReplDocuments documents(BlockingPool pool) {
-    if (documents == null) {
-      DocumentFiles disk = new DocumentFiles(this, pool);
-      documents =
-          new ReplDocuments(
-              vertx,
-              disk,
-              new DocumentDisk(vertx, disk, CollabLimits.DEFAULT.writeDelayMs()),
-              CollabLimits.DEFAULT);
-    }
-    return documents;
+  /** The files open for co-editing now, once a session asked for one (for the node's gauges). */
+  public Optional<ReplDocuments> sharedDocuments() {
+    return collab.documents();
   }
 
-  /** Who is in the repl and what each has open. */
-  ReplPresence presence() {
-    return presence;
+  /** Its shared documents and presence (docs/protocol.md#co-editing). */
+  ReplCollab collab() {
+    return collab;
   }
 
   // --- sessions
@@ -217,13 +200,12 @@ public final class LiveRepl {
     byte[] replay = run.replay();
     if (replay.length > 0) session.sendBinary(0, replay);
     // After hello and the run's replay, which the protocol puts first.
-    presence.join(session);
+    collab.joined(session.peer());
   }
 
   void leave(SessionSocket session) {
     if (!sessions.remove(session)) return;
-    presence.leave(session);
-    if (documents != null) documents.left(session);
+    collab.left(session.peer());
     terminals.detach(session);
     run.regulate();
   }
@@ -237,7 +219,7 @@ public final class LiveRepl {
   /** Sends a change made by {@code origin} (a session) to every session, and remembers it. */
   void announce(List<FileChange> changes, SessionSocket origin) {
     fileEvents.announce(changes, origin);
-    if (documents != null) documents.filesChanged(changes);
+    collab.filesChanged(changes);
   }
 
   /**
@@ -247,7 +229,7 @@ public final class LiveRepl {
   public void workspaceChanged(List<FileChange> changes) {
     for (ChangeListener listener : List.copyOf(changeListeners)) listener.changed(changes);
     fileEvents.workspaceChanged(changes);
-    if (documents != null) documents.filesChanged(changes);
+    collab.filesChanged(changes);
   }
 
   /** Adds a listener of the workspace's changes. Call on {@link #context()}. @return false once the repl stopped */
@@ -327,7 +309,7 @@ public final class LiveRepl {
     for (ChangeListener listener : List.copyOf(changeListeners)) listener.ended();
     changeListeners.clear();
     List<Future<Void>> ending = new ArrayList<>();
-    if (documents != null) ending.add(documents.flushAll());
+    ending.add(collab.flushAll());
     ending.add(run.stop());
     ending.addAll(terminals.endAll());
     return Future.join(ending)

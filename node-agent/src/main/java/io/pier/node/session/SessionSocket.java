@@ -1,6 +1,5 @@
 package io.pier.node.session;
 
-import io.pier.node.collab.CollabPeer;
 import io.pier.node.limits.SessionLimits;
 import io.pier.node.limits.SessionSlots;
 import io.vertx.core.buffer.Buffer;
@@ -22,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * queue. File operations run on the node's file pool and are answered {@code busy} or {@code timeout} when it cannot
  * take them ({@link FileOperations}).
  */
-public final class SessionSocket implements CollabPeer {
+public final class SessionSocket {
   /** Close code: the client sent more than the node takes at once without waiting for answers. */
   public static final short TOO_MANY_REQUESTS = 4008;
 
@@ -56,6 +55,7 @@ public final class SessionSocket implements CollabPeer {
   private final InFlightRequests inFlight;
   private final SessionRequests requests;
   private final SessionAccess access;
+  private final SessionPeer peer;
 
   /** No more writes: the socket closed or is closing. On the repl's context. */
   private boolean closed;
@@ -86,6 +86,7 @@ public final class SessionSocket implements CollabPeer {
     this.slot = slot;
     this.closer = new SocketCloser(hub.vertx(), socket, connection, id, repl.slug());
     this.inFlight = new InFlightRequests(hub, this::tooManyRequests);
+    this.peer = new SessionPeer(this, access);
     this.requests =
         new SessionRequests(
             this,
@@ -93,7 +94,7 @@ public final class SessionSocket implements CollabPeer {
             hub.limits(),
             inFlight,
             new FileOperations(repl, hub.files(), this),
-            new DocumentRequests(repl.documents(hub.files()), repl.presence(), this),
+            repl.collab().requests(peer, hub.files()),
             access);
   }
 
@@ -164,19 +165,13 @@ public final class SessionSocket implements CollabPeer {
     return session;
   }
 
-  @Override
   public String id() {
     return id;
   }
 
-  @Override
-  public String user() {
-    return access.user();
-  }
-
-  @Override
-  public void send(JsonObject event) {
-    sendEvent(event);
+  /** This session as co-editing and presence see it. */
+  SessionPeer peer() {
+    return peer;
   }
 
   /** Whether the socket closed or is closing: nothing more is written to it. On the repl's context. */

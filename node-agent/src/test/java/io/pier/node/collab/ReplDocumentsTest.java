@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pier.node.session.FileChange;
 import io.pier.node.session.SessionException;
 import io.pier.node.session.WorkspaceFiles;
@@ -25,6 +28,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -271,5 +275,43 @@ class ReplDocumentsTest {
     eventually(opened::isComplete, "answered");
     assertTrue(opened.failed());
     assertEquals("not_coeditable", ((SessionException) opened.cause()).code());
+  }
+
+  @Test
+  void theNodesGaugesFollowDocumentsOpeningAndClosing() throws Exception {
+    MeterRegistry metrics = new SimpleMeterRegistry();
+    new CollabGauges(metrics, () -> Stream.of(docs));
+    Gauge documentsOpen = metrics.get("pier.collab.documents.open").gauge();
+    Gauge updatesKept = metrics.get("pier.collab.updates.kept").gauge();
+    assertEquals(0, documentsOpen.value());
+    assertEquals(0, updatesKept.value());
+
+    files.put("a.txt", "");
+    files.put("b.txt", "");
+    Peer alice = new Peer("alice");
+    await(on(() -> docs.open(alice, "a.txt", null, null)));
+    await(on(() -> docs.open(alice, "b.txt", null, null)));
+    assertEquals(2, documentsOpen.value());
+    for (int v = 0; v < 7; v++) {
+      int base = v;
+      on(() -> docs.push(alice, "a.txt", base, insert("a", base, base, "x")));
+    }
+    on(() -> docs.push(alice, "b.txt", 0, insert("a", 0, 0, "y")));
+    assertEquals(limits.maxHistory() + 1, updatesKept.value(), "a.txt keeps its last 5, b.txt 1");
+
+    on(
+        () -> {
+          docs.close(alice, "b.txt");
+          return null;
+        });
+    eventually(() -> documentsOpen.value() == 1, "b.txt forgotten after its linger");
+    assertEquals(limits.maxHistory(), updatesKept.value());
+    on(
+        () -> {
+          docs.left(alice);
+          return null;
+        });
+    eventually(() -> documentsOpen.value() == 0, "a.txt forgotten after its linger");
+    assertEquals(0, updatesKept.value());
   }
 }
