@@ -1,7 +1,8 @@
 // The editor: CodeMirror 6 with one EditorState per open file (tabs), incremental saves (fs.edit with the changes
-// since the saved version), autosave, and conflict handling when the file changes on disk.
+// since the saved version), autosave, and conflict handling when the file changes on disk. A co-edited file is wired
+// to the node by coedit.ts.
 import { basicSetup } from 'codemirror';
-import { Annotation, ChangeSet, Compartment, EditorState, Extension, Prec, Text, Transaction, TransactionSpec } from '@codemirror/state';
+import { Annotation, ChangeSet, Compartment, EditorState, Extension, Prec, Transaction, TransactionSpec } from '@codemirror/state';
 import { EditorView, keymap, ViewUpdate } from '@codemirror/view';
 import { indentWithTab } from '@codemirror/commands';
 import { indentUnit } from '@codemirror/language';
@@ -15,10 +16,11 @@ import { readOnlyEditing } from './readonly';
 import { languageName, loadLanguage } from './languages';
 import { basename, dirname, isWithin, rebase } from './paths';
 import { FsEvent, ProtocolError, Session } from './session';
-import { DocSync } from './docsync';
-import { remoteCursors, setRemoteCursors } from './remotecursors';
 import { Presence } from './presenceview';
-import { getSyncedVersion } from '@codemirror/collab';
+import { CoEditing } from './coedit';
+import { FileTab, SaveState } from './filetab';
+
+export type { SaveState } from './filetab';
 
 const AUTOSAVE_MS = 1000;
 
@@ -28,8 +30,6 @@ const language = new Compartment();
 /** Whether the text may be changed: a viewer's editor is read-only (setReadOnly). */
 const writable = new Compartment();
 
-export type SaveState = 'saved' | 'unsaved' | 'saving' | 'conflict' | 'deleted' | 'error';
-
 export interface EditorStatus {
   path: string | null;
   line: number;
@@ -37,8 +37,6 @@ export interface EditorStatus {
   language: string;
   save: SaveState;
 }
-
-type Banner = { kind: 'conflict'; diskVersion?: string } | { kind: 'deleted' } | null;
 
 /** One change in the coordinates of the base text, as fs.edit wants it. */
 export interface WireChange { from: number; to: number; insert: string }
@@ -50,46 +48,6 @@ export function toWireChanges(changes: ChangeSet): WireChange[] {
     out.push({ from: fromA, to: toA, insert: inserted.toString() });
   });
   return out;
-}
-
-class FileTab {
-  state!: EditorState;
-  /** Version of the text the editor is based on (the last version read or saved). */
-  version = '';
-  /** The text of `version`. */
-  baseDoc: Text = Text.empty;
-  /** Changes from the base (or, during a save, from the text being saved) to the current text. */
-  pending: ChangeSet = ChangeSet.empty(0);
-  /** Changes being saved (base → saved text), while a save is in flight. */
-  inflight: ChangeSet | null = null;
-  saving = false;
-  saveAgain = false;
-  recheck = false;
-  failed = false;
-  banner: Banner = null;
-  loaded = false;
-  scrollTop = 0;
-  autosaveTimer: number | undefined;
-  el!: HTMLElement;
-  /** What the tab shows instead of the editor for an image or a binary file (binaryview.ts). */
-  viewer: HTMLElement | null = null;
-  /** The file's co-editing, when it is co-edited (docsync.ts): the node then saves it, not this tab. */
-  sync: DocSync | null = null;
-
-  constructor(public path: string) {}
-
-  get dirty(): boolean {
-    if (this.sync) return this.loaded && this.sync.unconfirmed > 0;
-    return this.loaded && (this.inflight !== null || !this.state.doc.eq(this.baseDoc));
-  }
-
-  get saveState(): SaveState {
-    if (this.banner?.kind === 'conflict') return 'conflict';
-    if (this.banner?.kind === 'deleted') return 'deleted';
-    if (this.saving) return 'saving';
-    if (this.failed && this.dirty) return 'error';
-    return this.dirty ? 'unsaved' : 'saved';
-  }
 }
 
 export interface EditorOptions {
@@ -117,6 +75,7 @@ export class Editor {
   private active: FileTab | null = null;
   private opening = new Map<string, Promise<void>>();
   private readOnly = false;
+  private readonly coedit: CoEditing;
 
   constructor(private readonly opts: EditorOptions) {
     this.tabsBar = h('div', { class: 'tabs editor-tabs', role: 'tablist', testid: 'editor-tabs' });
@@ -138,9 +97,20 @@ export class Editor {
     Object.defineProperty(this.viewHost, 'editorText', { get: () => this.view.state.doc.toString() });
 
     opts.session.on('fs', (e) => this.onFsEvent(e));
-    opts.session.on('doc.update', (e) => this.find(e.path)?.sync?.onUpdate(e));
-    opts.session.on('doc.gone', (e) => this.docGone(e.path));
-    opts.presence?.onChange(() => { for (const t of this.tabs) if (t.sync && t.loaded) this.showCursors(t); });
+    this.coedit = new CoEditing({
+      session: opts.session,
+      presence: opts.presence,
+      view: () => this.view,
+      tabs: () => this.tabs,
+      active: () => this.active,
+      find: (path) => this.find(path),
+      createState: (tab, text, shared) => this.createState(tab, text, shared),
+      dispatch: (tab, spec) => this.dispatch(tab, spec),
+      showActive: () => this.showActive(),
+      renderTabState: (tab) => this.renderTabState(tab),
+      renderBanner: () => this.renderBanner(),
+      loadLanguage: (tab) => this.loadLanguage(tab),
+    });
     // The browser's own "save page" must never win over ours.
     window.addEventListener('keydown', (e) => {
       if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 's') {
@@ -210,7 +180,7 @@ export class Editor {
   private async load(tab: FileTab, quiet = false): Promise<void> {
     if (this.opts.binaryView?.isImage(tab.path)) { this.showViewer(tab); return; }
     try {
-      if (await this.loadShared(tab)) return;
+      if (await this.coedit.open(tab)) return;
       const reply = await this.opts.session.request<{ content: string; version: string }>('fs.read', { path: tab.path });
       if (!this.tabs.includes(tab)) return;
       tab.state = this.createState(tab, reply.content);
@@ -220,9 +190,7 @@ export class Editor {
       tab.loaded = true;
       if (this.active === tab) this.showActive();
       this.renderTabState(tab);
-      void loadLanguage(tab.path).then((ext) => {
-        if (ext && this.tabs.includes(tab)) this.dispatch(tab, { effects: language.reconfigure(ext) });
-      });
+      this.loadLanguage(tab);
     } catch (e) {
       const err = e as ProtocolError;
       const name = basename(tab.path);
@@ -236,76 +204,11 @@ export class Editor {
     }
   }
 
-  /**
-   * Opens a file for co-editing (docsync.ts) when the node co-edits it: true once it is shown. A file the node does
-   * not co-edit (too large, CR line ends, too many open) is read and saved the single-writer way.
-   */
-  private async loadShared(tab: FileTab): Promise<boolean> {
-    const opened = await DocSync.open(this.opts.session, tab.path);
-    if (!opened) return false;
-    if (!this.tabs.includes(tab) || tab.sync) { opened.sync.close(); return !!tab.sync; }
-    const sync = opened.sync;
-    tab.sync = sync;
-    tab.state = this.createState(tab, opened.text, sync.extensions(opened.version));
-    sync.attach({
-      state: () => (this.active === tab ? this.view.state : tab.state),
-      apply: (tr) => {
-        if (this.active === tab) { this.view.dispatch(tr); tab.state = this.view.state; } else tab.state = tr.state;
-        // Our own changes come back confirmed without changing the text: the tab is saved now.
-        this.renderTabState(tab);
-      },
-      reset: (text, extensions, local) => {
-        let state = this.createState(tab, text, extensions);
-        if (local) state = state.update({ changes: local }).state;
-        tab.state = state;
-        if (this.active === tab) this.view.setState(state);
-        void loadLanguage(tab.path).then((ext) => { if (ext && this.tabs.includes(tab)) this.dispatch(tab, { effects: language.reconfigure(ext) }); });
-        this.showCursors(tab);
-      },
-    });
-    tab.loaded = true;
-    tab.el.dataset.shared = 'true';
-    if (this.active === tab) this.showActive();
-    this.renderTabState(tab);
-    this.showCursors(tab);
+  /** Gives a tab its language's highlighting, once the language is loaded (and if the tab is still open). */
+  private loadLanguage(tab: FileTab): void {
     void loadLanguage(tab.path).then((ext) => {
       if (ext && this.tabs.includes(tab)) this.dispatch(tab, { effects: language.reconfigure(ext) });
     });
-    return true;
-  }
-
-  /** The others' cursors in a co-edited tab, from their presence. */
-  private showCursors(tab: FileTab): void {
-    const others = this.opts.presence?.others() ?? [];
-    const cursors = others
-      .filter((u) => u.path === tab.path && u.selection?.ranges?.length)
-      .map((u) => ({ session: u.session, user: u.user, color: u.color, ranges: u.selection!.ranges }));
-    this.dispatch(tab, { effects: setRemoteCursors.of(cursors) });
-  }
-
-  /** Tells the others what this tab shows: the active file and, when it is co-edited, the selection. */
-  private sendPresence(): void {
-    const tab = this.active;
-    if (!this.opts.presence) return;
-    if (!tab?.sync || !tab.loaded) { this.opts.presence.show(tab?.path ?? null); return; }
-    const state = this.view.state;
-    this.opts.presence.show(tab.path, {
-      version: getSyncedVersion(state),
-      ranges: state.selection.ranges.slice(0, 16).map((r) => ({ anchor: r.anchor, head: r.head })),
-    });
-  }
-
-  /** A co-edited file was deleted or moved away: the tab keeps its text, as any tab of a deleted file does. */
-  private docGone(path: string): void {
-    const tab = this.find(path);
-    if (!tab?.sync) return;
-    tab.sync.close();
-    tab.sync = null;
-    tab.baseDoc = Text.empty;
-    tab.version = '';
-    tab.banner = { kind: 'deleted' };
-    this.renderTabState(tab);
-    if (this.active === tab) this.renderBanner();
   }
 
   private showViewer(tab: FileTab): void {
@@ -330,7 +233,7 @@ export class Editor {
         writable.of(this.writableExtension()),
         EditorView.updateListener.of((u) => this.onViewUpdate(tab, u)),
         EditorView.contentAttributes.of({ 'aria-label': `Editor: ${tab.path}` }),
-        remoteCursors(),
+        this.coedit.extensions(),
         shared,
       ],
     });
@@ -340,7 +243,7 @@ export class Editor {
     tab.state = u.state;
     for (const tr of u.transactions) this.track(tab, tr);
     if (u.selectionSet || u.docChanged) this.status();
-    if (tab.sync && (u.selectionSet || u.docChanged)) this.sendPresence();
+    if (tab.sync && (u.selectionSet || u.docChanged)) this.coedit.sendPresence();
   }
 
   /** Records an edit: composes it into the pending changes and schedules the autosave. */
@@ -374,7 +277,7 @@ export class Editor {
   async save(tab: FileTab, explicit = false, mode: 'edit' | 'overwrite' = 'edit'): Promise<boolean> {
     if (tab.autosaveTimer !== undefined) { clearTimeout(tab.autosaveTimer); tab.autosaveTimer = undefined; }
     if (!tab.loaded) return false;
-    if (tab.sync && mode === 'edit') return this.saveShared(tab, explicit);
+    if (tab.sync && mode === 'edit') return this.coedit.save(tab, explicit);
     if (tab.saving) { tab.saveAgain = true; return false; }
     if (mode === 'edit' && tab.banner) {
       if (explicit) this.flashBanner();
@@ -427,28 +330,9 @@ export class Editor {
     }
   }
 
-  /** A co-edited file's save: once the node has all of this tab's changes, it writes the file now. */
-  private async saveShared(tab: FileTab, explicit: boolean): Promise<boolean> {
-    const sync = tab.sync!;
-    const until = Date.now() + 5000;
-    while (sync.unconfirmed > 0 && Date.now() < until && this.opts.session.connected) {
-      sync.push();
-      await new Promise((r) => setTimeout(r, 40));
-    }
-    try {
-      await sync.flush();
-      return sync.unconfirmed === 0;
-    } catch (e) {
-      if (explicit) toastError(`Could not save ${basename(tab.path)}`, e);
-      return false;
-    } finally {
-      this.renderTabState(tab);
-    }
-  }
-
   /** Saves every dirty tab and waits for the saves (before Run), at most `ms`. */
   async flush(ms = 8000): Promise<void> {
-    await Promise.all(this.tabs.filter((t) => t.sync && t.loaded).map((t) => this.saveShared(t, false)));
+    await this.coedit.saveAll();
     const until = Date.now() + ms;
     for (;;) {
       const todo = this.tabs.filter((t) => !t.sync && (t.saving || (t.dirty && !t.banner && !t.failed)));
@@ -634,7 +518,7 @@ export class Editor {
     this.viewHost.dataset.loaded = String(!!tab?.loaded);
     this.renderBanner();
     this.status();
-    this.sendPresence();
+    this.coedit.sendPresence();
     this.opts.onActivate?.(tab?.path ?? null);
   }
 
