@@ -13,6 +13,8 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 sessions=${1:-10000}
 seconds=${2:-10}
 rounds=${3:-40}
+# How long the edge is warmed before it is measured: its JIT compilers are still busy after 10 s of load on 2 cores.
+warmup=${PIER_BENCH_EDGE_WARMUP:-10}
 apex=${PIER_DOMAIN:-pier.localhost}
 port=$PIER_EDGE_PORT
 nginx_port=${PIER_BENCH_NGINX_PORT:-18090}
@@ -82,11 +84,14 @@ sleep 5
 echo "[edge] edge CPU with no requests: $((($(cpu_ms "$edge_pid") - idle_before) / 5)) ms per second"
 # Warm both (the JIT compiles the edge's hot path for its first ten seconds or so on a busy machine; pools, near
 # cache) before measuring.
-wrk -t2 -c32 -d10s -H "Host: $preview" "http://127.0.0.1:$port/" >/dev/null
+wrk -t2 -c32 -d"${warmup}s" -H "Host: $preview" "http://127.0.0.1:$port/" >/dev/null
 wrk -t2 -c32 -d10s -H "Host: $preview" "http://127.0.0.1:$nginx_port/" >/dev/null
 nginx_pids=("$nginx_pid" $(pgrep -P "$nginx_pid"))
 for round in 1 2; do
+  python3 "$REPO/bench/threads.py" snapshot "$edge_pid" "$work/threads"
   read -r e_rps e_p99 e_bad e_cpu < <(measure "$port" "$preview" "$edge_pid")
+  echo "[edge] round $round: the edge's CPU by thread kind"
+  python3 "$REPO/bench/threads.py" diff "$edge_pid" "$work/threads"
   read -r n_rps n_p99 n_bad n_cpu < <(measure "$nginx_port" "$preview" "${nginx_pids[@]}")
   printf '[edge] preview round %d (wrk -t2 -c32 -d%ss): edge %s req/s p99 %s ms (non-2xx %s, CPU %s us/request) | nginx %s req/s p99 %s ms (non-2xx %s, CPU %s us/request) | ratio %.2f, p99 difference %+.2f ms\n' \
     "$round" "$seconds" "$e_rps" "$e_p99" "$e_bad" "$e_cpu" "$n_rps" "$n_p99" "$n_bad" "$n_cpu" \

@@ -2,6 +2,7 @@ package io.pier.edge;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
@@ -24,8 +25,11 @@ final class EdgeClients {
 
   private final EdgeConfig.Capacity capacity;
 
-  /** Previews' HTTP requests: a pool per repl app, sized on purpose, with a bounded queue. */
-  private final HttpClient preview;
+  /**
+   * Previews' HTTP requests: a pool per repl app, sized on purpose, with a bounded queue, split between the event
+   * loops ({@link EventLoopClients}).
+   */
+  private final EventLoopClients preview;
 
   /** API requests and wake-ups: a pool per scheduler, sized on purpose, with a bounded queue. */
   private final HttpClient api;
@@ -41,7 +45,7 @@ final class EdgeClients {
 
   EdgeClients(
       EdgeConfig.Capacity capacity,
-      HttpClient preview,
+      EventLoopClients preview,
       HttpClient api,
       HttpClient sandbox,
       HttpClientAgent upgrades) {
@@ -54,14 +58,17 @@ final class EdgeClients {
 
   /** Creates the clients for this capacity. */
   static EdgeClients open(Vertx vertx, EdgeConfig.Capacity capacity) {
-    HttpClient preview =
-        pooledClient(
-            vertx,
-            capacity,
-            "edge-preview",
-            capacity.previewPool(),
-            capacity.previewQueue(),
-            APP_KEEP_ALIVE_SECONDS);
+    int loops = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
+    EventLoopClients preview =
+        new EventLoopClients(
+            () ->
+                pooledClient(
+                    vertx,
+                    capacity,
+                    "edge-preview",
+                    EventLoopClients.perLoop(capacity.previewPool(), loops, 1),
+                    EventLoopClients.perLoop(capacity.previewQueue(), loops, 0),
+                    APP_KEEP_ALIVE_SECONDS));
     HttpClient api =
         pooledClient(vertx, capacity, "edge-api", capacity.apiPool(), capacity.apiQueue(), 30);
     HttpClient sandbox =
@@ -107,7 +114,7 @@ final class EdgeClients {
         .build();
   }
 
-  HttpClient preview() {
+  EventLoopClients preview() {
     return preview;
   }
 
@@ -133,7 +140,7 @@ final class EdgeClients {
 
   /** Closes them all; done when each has closed (or failed to). */
   Future<?> close() {
-    return Future.join(close(preview), close(api), close(sandbox), close(upgrades));
+    return Future.join(preview.close(), close(api), close(sandbox), close(upgrades));
   }
 
   private static Future<Void> close(HttpClient client) {

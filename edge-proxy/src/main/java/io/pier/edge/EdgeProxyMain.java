@@ -128,7 +128,12 @@ public final class EdgeProxyMain {
             new ReplWaker(vertx, config, cluster, tokens, clients, schedulers));
     Previews previews =
         new Previews(
-            config, clients, gate, routes, previewSocketLimits, previewSocketRelay, refusals);
+            gate,
+            routes,
+            new PreviewRelay(clients.preview(), clients, gate),
+            previewSocketLimits,
+            previewSocketRelay,
+            refusals);
     ApiProxy api = new ApiProxy(clients, schedulers);
     SandboxProxy sandboxes =
         new SandboxProxy(

@@ -61,11 +61,14 @@ public sealed interface HostTarget {
     if (h.endsWith(".")) h = h.substring(0, h.length() - 1);
     String d = domain.toLowerCase(Locale.ROOT);
     if (h.equals(d)) return new Apex();
-    if (!h.endsWith("." + d)) return new Apex();
-    String label = h.substring(0, h.length() - d.length() - 1);
+    int dot = h.length() - d.length() - 1;
+    if (dot < 0 || h.charAt(dot) != '.' || !h.endsWith(d)) return new Apex();
+    String label = h.substring(0, dot);
     if (label.contains(".") || !Slugs.isValid(label)) return new Unknown(h);
     if (label.equals(API_LABEL)) return new Api();
     if (label.equals(SANDBOX_LABEL)) return new SandboxByHeaders();
+    char first = label.charAt(0);
+    if (first < '0' || first > '9') return new Preview(label);
     Matcher portAndSlug = PORT_LABEL.matcher(label);
     if (!portAndSlug.matches()) return new Preview(label);
     SandboxPort sandbox = sandboxPort(portAndSlug.group(2), portAndSlug.group(1));

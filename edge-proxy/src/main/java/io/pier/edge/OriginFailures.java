@@ -6,6 +6,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.httpproxy.Body;
 import io.vertx.httpproxy.MediaType;
@@ -50,67 +52,93 @@ final class OriginFailures {
         return ctx.sendRequest()
             .recover(
                 err -> {
-                  int status;
-                  String code;
-                  String message;
-                  if (err instanceof ConnectionPoolTooBusyException) {
-                    status = 503;
-                    code = "origin_busy";
-                    message = "too many requests are waiting for " + origin + "; try again shortly";
-                  } else if (err instanceof TimeoutException) {
-                    status = 504;
-                    code = "origin_timeout";
-                    message = origin + " did not answer in time";
-                  } else {
-                    status = 502;
-                    code = "origin_unreachable";
-                    message = "could not reach " + origin;
-                  }
+                  Failure failure = Failure.of(err, origin);
                   LOG.debug(
                       "{} {}: {}",
                       ctx.request().getMethod(),
                       ctx.request().getURI(),
                       err.toString());
                   if (pagesForBrowsers
-                      && ctx.request().getMethod() == HttpMethod.GET
-                      && HtmlPage.wanted(ctx.request().headers().get(HttpHeaders.ACCEPT))) {
-                    return Future.succeededFuture(waitingPage(ctx, status));
+                      && browserNavigation(
+                          ctx.request().getMethod(),
+                          ctx.request().headers().get(HttpHeaders.ACCEPT))) {
+                    return Future.succeededFuture(waitingPage(ctx, failure.status()));
                   }
                   ProxyResponse answer =
                       ctx.request()
                           .release()
                           .response()
-                          .setStatusCode(status)
+                          .setStatusCode(failure.status())
                           // The body's media type is the answer's Content-Type (the proxy sets it).
                           .setBody(
-                              Body.body(
-                                  Buffer.buffer(
-                                      new JsonObject()
-                                          .put("error", code)
-                                          .put("message", message)
-                                          .encode()),
-                                  MediaType.APPLICATION_JSON));
-                  if (status == 503) answer.putHeader("Retry-After", "1");
+                              Body.body(Buffer.buffer(failure.json()), MediaType.APPLICATION_JSON));
+                  if (failure.status() == 503) answer.putHeader("Retry-After", "1");
                   return Future.succeededFuture(answer);
                 });
       }
     };
   }
 
+  /**
+   * Answers a preview request whose repl's app failed it before answering, as {@link #answeringPreviewFailures} does
+   * inside a proxy: the waiting page for a browser's navigation, JSON otherwise.
+   */
+  static void answerPreview(HttpServerRequest req, Throwable err) {
+    Failure failure = Failure.of(err, "the repl's app");
+    LOG.debug("{} {}: {}", req.method(), req.uri(), err.toString());
+    req.resume();
+    HttpServerResponse response = req.response().setStatusCode(failure.status());
+    if (browserNavigation(req.method(), req.getHeader(HttpHeaders.ACCEPT))) {
+      response
+          .putHeader(HttpHeaders.CONTENT_TYPE, HtmlPage.CONTENT_TYPE)
+          .putHeader("Cache-Control", "no-store")
+          .putHeader("Refresh", String.valueOf(RETRY_SECONDS))
+          .end(WAITING_PAGE);
+      return;
+    }
+    if (failure.status() == 503) response.putHeader("Retry-After", "1");
+    response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(failure.json());
+  }
+
+  private static boolean browserNavigation(HttpMethod method, String accept) {
+    return method == HttpMethod.GET && HtmlPage.wanted(accept);
+  }
+
+  /** How a failure is answered: 503 when the pool's queue is full, 504 when too slow, 502 when unreachable. */
+  private record Failure(int status, String code, String message) {
+    static Failure of(Throwable err, String origin) {
+      if (err instanceof ConnectionPoolTooBusyException) {
+        return new Failure(
+            503,
+            "origin_busy",
+            "too many requests are waiting for " + origin + "; try again shortly");
+      }
+      if (err instanceof TimeoutException) {
+        return new Failure(504, "origin_timeout", origin + " did not answer in time");
+      }
+      return new Failure(502, "origin_unreachable", "could not reach " + origin);
+    }
+
+    String json() {
+      return new JsonObject().put("error", code).put("message", message).encode();
+    }
+  }
+
+  private static final String WAITING_PAGE =
+      HtmlPage.render(
+          "Waiting for the app",
+          "The repl's app is not answering yet: it may be starting, or restarting after Run. "
+              + "This page tries again every "
+              + RETRY_SECONDS
+              + " seconds; if it never answers, look at the Run pane in the IDE.");
+
   private static ProxyResponse waitingPage(ProxyContext ctx, int status) {
-    String page =
-        HtmlPage.render(
-            "Waiting for the app",
-            "The repl's app is not answering yet: it may be starting, or restarting after Run. "
-                + "This page tries again every "
-                + RETRY_SECONDS
-                + " seconds; if it never answers, look at the Run pane in the IDE.");
     return ctx.request()
         .release()
         .response()
         .setStatusCode(status)
         .putHeader("Cache-Control", "no-store")
         .putHeader("Refresh", String.valueOf(RETRY_SECONDS))
-        .setBody(Body.body(Buffer.buffer(page), MediaType.parse(HtmlPage.CONTENT_TYPE)));
+        .setBody(Body.body(Buffer.buffer(WAITING_PAGE), MediaType.parse(HtmlPage.CONTENT_TYPE)));
   }
 }

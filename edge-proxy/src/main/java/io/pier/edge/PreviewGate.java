@@ -8,15 +8,11 @@ import io.pier.common.http.HtmlPage;
 import io.pier.common.http.HttpErrors;
 import io.pier.common.repl.ReplAccess;
 import io.pier.common.repl.ReplRecord;
-import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.httpproxy.ProxyContext;
-import io.vertx.httpproxy.ProxyInterceptor;
-import io.vertx.httpproxy.ProxyResponse;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -169,20 +165,10 @@ final class PreviewGate {
   }
 
   /**
-   * A repl's app gets neither the preview cookie nor an API token a client sent to pass a private preview: they are
-   * Pier's credentials, and the app is the user's code, dependencies included.
+   * Removes Pier's credentials from headers going to a repl's app: neither the preview cookie nor an API token a
+   * client sent to pass a private preview reaches it; they are Pier's, and the app is the user's code, dependencies
+   * included. (A valid bearer token is removed; the preview cookie always.)
    */
-  ProxyInterceptor withoutPierCredentials() {
-    return new ProxyInterceptor() {
-      @Override
-      public Future<ProxyResponse> handleProxyRequest(ProxyContext ctx) {
-        removePierCredentials(ctx.request().headers());
-        return ctx.sendRequest();
-      }
-    };
-  }
-
-  /** Removes Pier's credentials (a valid bearer token, the preview cookie) from headers going to a repl's app. */
   void removePierCredentials(MultiMap headers) {
     String authorization = headers.get("Authorization");
     if (authorization != null
@@ -190,14 +176,16 @@ final class PreviewGate {
         && tokens.verify(authorization.substring(7).trim()).isPresent()) {
       headers.remove("Authorization");
     }
+    if (!headers.contains("Cookie")) return;
     List<String> cookies = headers.getAll("Cookie");
-    if (cookies.stream().anyMatch(c -> c.contains(PreviewAccess.COOKIE + "="))) {
-      List<String> kept =
-          cookiePairs(cookies).stream()
-              .filter(p -> !p.startsWith(PreviewAccess.COOKIE + "="))
-              .toList();
-      headers.remove("Cookie");
-      if (!kept.isEmpty()) headers.set("Cookie", String.join("; ", kept));
+    boolean preview = false;
+    for (String cookie : cookies) preview |= cookie.contains(PreviewAccess.COOKIE + "=");
+    if (!preview) return;
+    List<String> kept = new ArrayList<>();
+    for (String pair : cookiePairs(cookies)) {
+      if (!pair.startsWith(PreviewAccess.COOKIE + "=")) kept.add(pair);
     }
+    headers.remove("Cookie");
+    if (!kept.isEmpty()) headers.set("Cookie", String.join("; ", kept));
   }
 }

@@ -1,5 +1,6 @@
 package io.pier.edge;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,12 +22,16 @@ import io.pier.common.repl.Visibility;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ClientWebSocket;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -51,6 +56,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -168,6 +174,26 @@ class EdgeProxyIT {
                     Instant.now(),
                     Instant.now(),
                     new Limits(1, 512, 256))),
+        WAIT);
+
+    // An app for the relay's own tests: echoes bodies in a chunked answer, names the headers it
+    // got, answers HEAD with
+    // a length, and streams without end until its client goes away.
+    HttpServer relayApp =
+        Mains.await(
+            backends
+                .createHttpServer()
+                .requestHandler(EdgeProxyIT::relayApp)
+                .listen(0, "127.0.0.1"),
+            WAIT);
+    Mains.await(
+        dataMember
+            .state()
+            .routes()
+            .put(
+                "relay-app",
+                new Route(
+                    "relay-app", "n1", "127.0.0.1", relayApp.actualPort(), "http://127.0.0.1:1")),
         WAIT);
 
     // Private repls of ada's: their app tells what reached it, so a test sees which credentials
@@ -1139,6 +1165,126 @@ class EdgeProxyIT {
       }
     }
     assertTrue(ok >= 4 && busy >= 1 && ok + busy == 20, ok + " ok, " + busy + " busy");
+    awaitIdle();
+  }
+
+  /** Streams of the relay app's {@code /stream} that ended because their client went away. */
+  private static final AtomicInteger STREAMS_CUT = new AtomicInteger();
+
+  private static void relayApp(HttpServerRequest req) {
+    HttpServerResponse res = req.response();
+    switch (req.path()) {
+      case "/echo" ->
+          req.body()
+              .onSuccess(
+                  body -> {
+                    List<String> names = new ArrayList<>();
+                    req.headers().names().forEach(n -> names.add(n.toLowerCase(Locale.ROOT)));
+                    res.setChunked(true)
+                        .putHeader("X-Got-Headers", String.join(",", names))
+                        .putHeader("X-Got-Length", String.valueOf(body.length()))
+                        .putHeader("Connection", "x-app-hop")
+                        .putHeader("X-App-Hop", "1")
+                        .putHeader("Keep-Alive", "timeout=5");
+                    int half = body.length() / 2;
+                    res.write(body.getBuffer(0, half));
+                    res.end(body.getBuffer(half, body.length()));
+                  });
+      case "/fixed" ->
+          res.putHeader("Content-Length", "5").end(req.method() == HttpMethod.HEAD ? "" : "fixed");
+      case "/stream" -> {
+        res.setChunked(true);
+        long timer = backends.setPeriodic(50, t -> res.write("tick\n"));
+        res.closeHandler(
+            v -> {
+              backends.cancelTimer(timer);
+              STREAMS_CUT.incrementAndGet();
+            });
+      }
+      default -> res.setStatusCode(404).end();
+    }
+  }
+
+  @Test
+  void requestAndAnswerBodiesOfAnySizeAndEitherFramingPassThrough() throws Exception {
+    byte[] body = new byte[1024 * 1024 + 7];
+    ThreadLocalRandom.current().nextBytes(body);
+    URI echo = URI.create("http://127.0.0.1:" + edgePort + "/echo");
+    // A known length, then chunked (a stream of unknown length), each answered chunked by the app.
+    for (HttpRequest.BodyPublisher publisher :
+        List.of(
+            HttpRequest.BodyPublishers.ofByteArray(body),
+            HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))) {
+      HttpResponse<byte[]> r =
+          HTTP.send(
+              HttpRequest.newBuilder(echo)
+                  .header("Host", "relay-app." + DOMAIN)
+                  .POST(publisher)
+                  .build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+      assertEquals(200, r.statusCode());
+      assertEquals(String.valueOf(body.length), r.headers().firstValue("X-Got-Length").orElse(""));
+      assertArrayEquals(body, r.body());
+    }
+  }
+
+  @Test
+  void headersOfOneConnectionAreNotPassedOnEitherWay() throws Exception {
+    HttpResponse<String> r =
+        sendRaw(
+            "GET",
+            "/echo",
+            "Host: relay-app." + DOMAIN,
+            "Connection: x-secret-hop",
+            "X-Secret-Hop: 1",
+            "Keep-Alive: timeout=99",
+            "TE: trailers",
+            "Proxy-Authorization: Basic c2VjcmV0",
+            "X-Kept: 1");
+    assertEquals(200, r.statusCode());
+    List<String> got = List.of(r.headers().firstValue("X-Got-Headers").orElse("").split(","));
+    assertTrue(got.contains("x-kept"), got.toString());
+    for (String hop : List.of("x-secret-hop", "keep-alive", "te", "proxy-authorization")) {
+      assertFalse(got.contains(hop), hop + " reached the app: " + got);
+    }
+    assertEquals(Optional.empty(), r.headers().firstValue("X-App-Hop"));
+    assertEquals(Optional.empty(), r.headers().firstValue("Keep-Alive"));
+  }
+
+  @Test
+  void aHeadRequestGetsTheLengthAndNoBody() throws Exception {
+    try (Socket s = rawSocket()) {
+      s.getOutputStream()
+          .write(
+              ("HEAD /fixed HTTP/1.1\r\nHost: relay-app."
+                      + DOMAIN
+                      + "\r\nConnection: close\r\n\r\n")
+                  .getBytes(StandardCharsets.UTF_8));
+      String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
+      assertTrue(answer.toLowerCase(Locale.ROOT).contains("content-length: 5\r\n"), answer);
+      assertTrue(answer.endsWith("\r\n\r\n"), "a body came after the head: " + answer);
+    }
+  }
+
+  @Test
+  void aClientThatLeavesMidAnswerEndsTheAppsStreamAndLeavesTheEdgeIdle() throws Exception {
+    int cutBefore = STREAMS_CUT.get();
+    try (Socket s = rawSocket()) {
+      s.getOutputStream()
+          .write(
+              ("GET /stream HTTP/1.1\r\nHost: relay-app." + DOMAIN + "\r\n\r\n")
+                  .getBytes(StandardCharsets.UTF_8));
+      byte[] some = new byte[256];
+      int read = 0;
+      while (read < some.length) {
+        int n = s.getInputStream().read(some, read, some.length - read);
+        assertTrue(n > 0, "the stream ended early");
+        read += n;
+      }
+      assertTrue(new String(some, StandardCharsets.UTF_8).contains("tick"));
+    }
+    eventually(() -> STREAMS_CUT.get() > cutBefore, "the app's stream ended with its client");
     awaitIdle();
   }
 

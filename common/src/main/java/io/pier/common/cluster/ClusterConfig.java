@@ -41,6 +41,16 @@ public record ClusterConfig(
     return lite ? List.of(ClusterState.ROUTES, ClusterState.REPLS) : List.of();
   }
 
+  /**
+   * Whether Vert.x records its per-request HTTP client metrics ({@code vertx_http_client_*}). A lite member (an
+   * edge-proxy) relays every preview through its clients, where those metrics cost a tenth of its CPU per request
+   * (docs/benchmarks.md, "Edge") and no dashboard reads them; its own request timers, its HTTP server's metrics and its
+   * pools' gauges ({@code vertx_pool_*}) stay.
+   */
+  public boolean httpClientMetrics() {
+    return !lite;
+  }
+
   public static ClusterConfig fromEnv(Env env, boolean lite) {
     int backups = env.integer("PIER_CLUSTER_BACKUPS", DEFAULT_BACKUPS);
     if (backups < 1 || backups > MAX_BACKUPS) {

@@ -22,6 +22,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
@@ -81,10 +82,7 @@ public final class HazelcastCluster {
             .setPreferNativeTransport(true)
             // Vert.x keeps metrics backends by registry name; a name of its own keeps services
             // sharing a JVM (tests) apart.
-            .setMetricsOptions(
-                new MicrometerMetricsOptions()
-                    .setEnabled(true)
-                    .setRegistryName("pier-" + UUID.randomUUID()))
+            .setMetricsOptions(metricsOptions(config))
             .setEventBusOptions(
                 new EventBusOptions().setHost(config.host()).setClusterPublicHost(config.host()));
     return Vertx.builder()
@@ -101,6 +99,15 @@ public final class HazelcastCluster {
               lastReadMeter(cluster.state().repls(), ClusterState.REPLS, registry);
               return cluster;
             });
+  }
+
+  private static MicrometerMetricsOptions metricsOptions(ClusterConfig config) {
+    MicrometerMetricsOptions metrics =
+        new MicrometerMetricsOptions()
+            .setEnabled(true)
+            .setRegistryName("pier-" + UUID.randomUUID());
+    if (!config.httpClientMetrics()) metrics.addDisabledMetricsCategory(MetricsDomain.HTTP_CLIENT);
+    return metrics;
   }
 
   /** A near-cached map's entries, hits and misses, as {@code pier_cluster_near_cache_*{map}}. */

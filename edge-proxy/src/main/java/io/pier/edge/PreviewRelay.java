@@ -1,0 +1,186 @@
+package io.pier.edge;
+
+import io.pier.common.repl.Route;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A preview's HTTP request relayed to its repl's app, and the answer back, both bodies streamed with back-pressure:
+ * the edge's hot path, on Vert.x's client and server directly. It does what a reverse proxy must and nothing more
+ * (no cache, no per-request parsing of dates): the Host kept, hop-by-hop headers (RFC 9110 §7.6.1, and any the
+ * Connection header names) dropped both ways, Pier's credentials kept from the app ({@link PreviewGate}), and an app
+ * that fails answered as {@link OriginFailures} says. The request and its connection to the app stay on one event loop
+ * ({@link EventLoopClients}).
+ */
+final class PreviewRelay {
+  /**
+   * The most an answer of unknown length is held for a client speaking HTTP/1.0 (which cannot read a chunked body):
+   * past it the connection is reset rather than the edge's memory spent.
+   */
+  static final int HTTP10_BODY_LIMIT = 8 * 1024 * 1024;
+
+  private final EventLoopClients clients;
+  private final EdgeClients options;
+  private final PreviewGate gate;
+
+  PreviewRelay(EventLoopClients clients, EdgeClients options, PreviewGate gate) {
+    this.clients = clients;
+    this.options = options;
+    this.gate = gate;
+  }
+
+  /** Relays a paused request to the app at {@code route}. */
+  void relay(HttpServerRequest req, Route route) {
+    RequestOptions request =
+        options
+            .originRequest(SocketAddress.inetSocketAddress(route.port(), route.host()))
+            .setMethod(req.method())
+            .setURI(req.uri());
+    clients
+        .current()
+        .request(request)
+        .onComplete(
+            connected -> {
+              if (connected.failed()) {
+                OriginFailures.answerPreview(req, connected.cause());
+              } else {
+                send(req, connected.result());
+              }
+            });
+  }
+
+  private void send(HttpServerRequest req, HttpClientRequest out) {
+    HttpServerResponse res = req.response();
+    // The client went away before the answer ended: the app's stream is reset, not left to fill a
+    // pooled connection.
+    res.closeHandler(v -> out.reset());
+    copyHeaders(req.headers(), out.headers());
+    out.authority(req.authority());
+    gate.removePierCredentials(out.headers());
+    out.response()
+        .onComplete(
+            answered -> {
+              if (answered.failed()) {
+                if (res.headWritten()) {
+                  res.reset();
+                } else {
+                  OriginFailures.answerPreview(req, answered.cause());
+                }
+              } else {
+                answer(req, answered.result());
+              }
+            });
+    String length = req.getHeader(HttpHeaders.CONTENT_LENGTH);
+    boolean chunked =
+        length == null
+            && (req.version() != HttpVersion.HTTP_1_1 && req.version() != HttpVersion.HTTP_1_0
+                || req.headers().contains(HttpHeaders.TRANSFER_ENCODING, "chunked", true));
+    if (length == null && !chunked) {
+      out.end();
+      req.resume();
+    } else {
+      out.setChunked(chunked);
+      req.pipeTo(out).onFailure(err -> out.reset(0, err));
+    }
+  }
+
+  private void answer(HttpServerRequest req, HttpClientResponse in) {
+    HttpServerResponse res = req.response();
+    res.setStatusCode(in.statusCode());
+    if (in.statusMessage() != null) res.setStatusMessage(in.statusMessage());
+    copyHeaders(in.headers(), res.headers());
+    boolean known = in.headers().contains(HttpHeaders.CONTENT_LENGTH);
+    boolean bodiless =
+        req.method() == HttpMethod.HEAD
+            || in.statusCode() == 204
+            || in.statusCode() == 304
+            || in.statusCode() < 200;
+    if (known || bodiless) {
+      in.pipeTo(res).onFailure(err -> res.reset());
+    } else if (req.version() != HttpVersion.HTTP_1_0) {
+      res.setChunked(true);
+      in.pipeTo(res).onFailure(err -> res.reset());
+    } else {
+      answerWhole(in, res);
+    }
+  }
+
+  /** An answer of unknown length to an HTTP/1.0 client: read whole (up to a bound), then sent with its length. */
+  private static void answerWhole(HttpClientResponse in, HttpServerResponse res) {
+    Buffer body = Buffer.buffer();
+    in.handler(
+        chunk -> {
+          if (body.length() + chunk.length() > HTTP10_BODY_LIMIT) {
+            in.handler(null);
+            in.request().reset();
+            res.reset();
+          } else {
+            body.appendBuffer(chunk);
+          }
+        });
+    in.endHandler(v -> res.end(body));
+    in.exceptionHandler(err -> res.reset());
+  }
+
+  /** Copies every header but those of one connection: hop-by-hop ones and any the Connection header names. */
+  static void copyHeaders(MultiMap from, MultiMap to) {
+    Set<String> named = connectionNamed(from);
+    for (Map.Entry<String, String> header : from) {
+      String name = header.getKey();
+      if (!hopByHop(name) && (named == null || !named.contains(name.toLowerCase(Locale.ROOT)))) {
+        to.add(name, header.getValue());
+      }
+    }
+  }
+
+  /**
+   * Whether a header belongs to one connection (RFC 9110 §7.6.1) or is the Host, which the relay sets itself: asked of
+   * every header of every request and answer, so by length first and without making a lower-case copy.
+   */
+  static boolean hopByHop(String name) {
+    return switch (name.length()) {
+      case 2 -> name.equalsIgnoreCase("te");
+      case 4 -> name.equalsIgnoreCase("host");
+      case 7 -> name.equalsIgnoreCase("upgrade") || name.equalsIgnoreCase("trailer");
+      case 10 -> name.equalsIgnoreCase("connection") || name.equalsIgnoreCase("keep-alive");
+      case 16 -> name.equalsIgnoreCase("proxy-connection");
+      case 17 -> name.equalsIgnoreCase("transfer-encoding");
+      case 18 -> name.equalsIgnoreCase("proxy-authenticate");
+      case 19 -> name.equalsIgnoreCase("proxy-authorization");
+      default -> false;
+    };
+  }
+
+  /** The header names a Connection header lists (besides close and keep-alive); null when there are none. */
+  private static Set<String> connectionNamed(MultiMap headers) {
+    String only = headers.get(HttpHeaders.CONNECTION);
+    if (only == null
+        || (only.equalsIgnoreCase("keep-alive") || only.equalsIgnoreCase("close"))
+            && headers.getAll(HttpHeaders.CONNECTION).size() == 1) {
+      return null;
+    }
+    Set<String> named = null;
+    for (String value : headers.getAll(HttpHeaders.CONNECTION)) {
+      for (String token : value.split(",")) {
+        String name = token.trim().toLowerCase(Locale.ROOT);
+        if (name.isEmpty() || name.equals("close") || name.equals("keep-alive")) continue;
+        if (named == null) named = new HashSet<>();
+        named.add(name);
+      }
+    }
+    return named;
+  }
+}
