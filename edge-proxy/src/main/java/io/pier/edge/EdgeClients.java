@@ -2,7 +2,6 @@ package io.pier.edge;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
@@ -56,9 +55,8 @@ final class EdgeClients {
     this.upgrades = upgrades;
   }
 
-  /** Creates the clients for this capacity. */
-  static EdgeClients open(Vertx vertx, EdgeConfig.Capacity capacity) {
-    int loops = VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
+  /** Creates the clients for this capacity, previews' split between {@code loops} event loops. */
+  static EdgeClients open(Vertx vertx, EdgeConfig.Capacity capacity, int loops) {
     EventLoopClients preview =
         new EventLoopClients(
             () ->

@@ -7,7 +7,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -37,6 +36,7 @@ public final class EdgeProxy {
 
   private final Vertx vertx;
   private final EdgeConfig config;
+  private final int eventLoops;
   private final AtomicBoolean ready;
   private final Schedulers schedulers;
   private final EdgeClients clients;
@@ -50,6 +50,7 @@ public final class EdgeProxy {
   private HttpServer server;
 
   /**
+   * @param eventLoops how many event loops the edge listens on, one server each
    * @param ready    set once it serves, cleared when it stops; its health checks and the apex's report it
    * @param dispatch handles every request on the public port
    * @param load     what the edge holds now, for {@link #load()}
@@ -57,6 +58,7 @@ public final class EdgeProxy {
   EdgeProxy(
       Vertx vertx,
       EdgeConfig config,
+      int eventLoops,
       AtomicBoolean ready,
       Schedulers schedulers,
       EdgeClients clients,
@@ -64,6 +66,7 @@ public final class EdgeProxy {
       Supplier<Load> load) {
     this.vertx = vertx;
     this.config = config;
+    this.eventLoops = eventLoops;
     this.ready = ready;
     this.schedulers = schedulers;
     this.clients = clients;
@@ -152,7 +155,7 @@ public final class EdgeProxy {
                         .onSuccess(started::add);
                   }
                 },
-            new DeploymentOptions().setInstances(VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE))
+            new DeploymentOptions().setInstances(eventLoops))
         .map(
             id -> {
               deployments.add(id);

@@ -29,6 +29,12 @@ import org.slf4j.LoggerFactory;
 public final class EdgeProxyMain {
   private static final Logger LOG = LoggerFactory.getLogger(EdgeProxyMain.class);
 
+  /**
+   * One event loop per core, as nginx runs one worker per core: the edge only relays and never blocks, and twice as
+   * many loops (Vert.x's default) only added thread switches and system time per request (docs/benchmarks.md, "Edge").
+   */
+  static final int EVENT_LOOPS = Runtime.getRuntime().availableProcessors();
+
   private EdgeProxyMain() {}
 
   public static void main(String[] args) throws Exception {
@@ -52,7 +58,7 @@ public final class EdgeProxyMain {
 
   public static Future<Running> start(EdgeConfig config) {
     PrometheusMeterRegistry metrics = ServiceMetrics.create("edge-proxy");
-    return HazelcastCluster.join(config.cluster(), metrics)
+    return HazelcastCluster.join(config.cluster(), metrics, EVENT_LOOPS)
         .compose(
             cluster ->
                 wire(cluster.vertx(), config, cluster.state(), metrics)
@@ -97,7 +103,7 @@ public final class EdgeProxyMain {
             capacity.previewSocketsTotal(),
             0,
             capacity.previewSocketsPerRepl());
-    EdgeClients clients = EdgeClients.open(vertx, capacity);
+    EdgeClients clients = EdgeClients.open(vertx, capacity, EVENT_LOOPS);
     UpgradeRelay sessionRelay =
         new UpgradeRelay(
             vertx, clients.upgrades(), capacity.connectTimeout(), capacity.upgradeTimeout());
@@ -171,6 +177,6 @@ public final class EdgeProxyMain {
                 sandboxSocketLimits.open(),
                 meters.sum("vertx.pool.in.use"),
                 meters.sum("vertx.pool.queue.pending"));
-    return new EdgeProxy(vertx, config, ready, schedulers, clients, dispatch, load);
+    return new EdgeProxy(vertx, config, EVENT_LOOPS, ready, schedulers, clients, dispatch, load);
   }
 }

@@ -74,9 +74,16 @@ public final class HazelcastCluster {
 
   /** Starts a clustered Vert.x that records its metrics in {@code registry}, and joins the cluster. */
   public static Future<HazelcastCluster> join(ClusterConfig config, MeterRegistry registry) {
+    return join(config, registry, VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE);
+  }
+
+  /** As {@link #join(ClusterConfig, MeterRegistry)}, with {@code eventLoops} event loops. */
+  public static Future<HazelcastCluster> join(
+      ClusterConfig config, MeterRegistry registry, int eventLoops) {
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig(config));
     VertxOptions options =
         new VertxOptions()
+            .setEventLoopPoolSize(eventLoops)
             // Netty's epoll transport where a service ships it (the edge-proxy), Java NIO
             // elsewhere.
             .setPreferNativeTransport(true)
