@@ -151,14 +151,7 @@ class EdgeProxyIT {
                     })
                 .listen(0, "127.0.0.1"),
             WAIT);
-    Mains.await(
-        dataMember
-            .state()
-            .routes()
-            .put(
-                "live-app",
-                new Route("live-app", "n1", "127.0.0.1", app.actualPort(), "http://127.0.0.1:1")),
-        WAIT);
+    routeTo("live-app", app.actualPort());
     Mains.await(
         dataMember
             .state()
@@ -177,8 +170,7 @@ class EdgeProxyIT {
         WAIT);
 
     // An app for the relay's own tests: echoes bodies in a chunked answer, names the headers it
-    // got, answers HEAD with
-    // a length, and streams without end until its client goes away.
+    // got, answers HEAD with a length, and streams without end until its client goes away.
     HttpServer relayApp =
         Mains.await(
             backends
@@ -186,15 +178,7 @@ class EdgeProxyIT {
                 .requestHandler(EdgeProxyIT::relayApp)
                 .listen(0, "127.0.0.1"),
             WAIT);
-    Mains.await(
-        dataMember
-            .state()
-            .routes()
-            .put(
-                "relay-app",
-                new Route(
-                    "relay-app", "n1", "127.0.0.1", relayApp.actualPort(), "http://127.0.0.1:1")),
-        WAIT);
+    routeTo("relay-app", relayApp.actualPort());
 
     // Private repls of ada's: their app tells what reached it, so a test sees which credentials
     // were passed on.
@@ -216,14 +200,7 @@ class EdgeProxyIT {
                 .listen(0, "127.0.0.1"),
             WAIT);
     for (String slug : List.of("hidden-app", "other-hidden")) {
-      Mains.await(
-          dataMember
-              .state()
-              .routes()
-              .put(
-                  slug,
-                  new Route(slug, "n1", "127.0.0.1", tattler.actualPort(), "http://127.0.0.1:1")),
-          WAIT);
+      routeTo(slug, tattler.actualPort());
       Mains.await(
           dataMember
               .state()
@@ -258,6 +235,16 @@ class EdgeProxyIT {
                     Instant.now(),
                     new Limits(1, 512, 256),
                     Visibility.PRIVATE)),
+        WAIT);
+  }
+
+  /** Routes a slug's previews to a loopback app on {@code port}. */
+  private static void routeTo(String slug, int port) {
+    Mains.await(
+        dataMember
+            .state()
+            .routes()
+            .put(slug, new Route(slug, "n1", "127.0.0.1", port, "http://127.0.0.1:1")),
         WAIT);
   }
 
