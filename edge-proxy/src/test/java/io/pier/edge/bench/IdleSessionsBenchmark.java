@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ClientWebSocket;
+import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -56,7 +57,7 @@ public final class IdleSessionsBenchmark {
                     open.add(opened.result());
                   } else {
                     failed.incrementAndGet();
-                    if (firstFailures.size() < 5) firstFailures.add(opened.cause().toString());
+                    if (firstFailures.size() < 5) firstFailures.add(describe(opened.cause()));
                   }
                 }
                 slots.release();
@@ -123,5 +124,12 @@ public final class IdleSessionsBenchmark {
       if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
     }
     throw new IllegalStateException("no VmRSS for process " + pid);
+  }
+
+  /** A failure with the refusal's body (the edge's JSON names the cause), when there is one. */
+  private static String describe(Throwable failure) {
+    return failure instanceof UpgradeRejectedException rejected && rejected.getBody() != null
+        ? failure + " " + rejected.getBody()
+        : failure.toString();
   }
 }
