@@ -122,6 +122,9 @@ final class ReplAdoption {
   /** The slug's sandbox if it runs as its repl needs: by its handle, else by what its driver kept with it. */
   private Optional<Adoptable> adoptable(String slug, FoundSandbox listed) {
     if (!Files.isDirectory(parts.workspaces().of(slug))) return Optional.empty();
+    // A start's sandbox is created (or a spare claimed) beside the restore, so one whose agent died
+    // mid-restore may run: its workspace holds part of the files, so it is cleared away unsaved.
+    if (parts.persistence().restoreMark(slug).isSet()) return Optional.empty();
     List<KeptSandbox> candidates = new ArrayList<>();
     parts
         .handles()

@@ -121,7 +121,8 @@ public final class ReplHost {
         new ReplLifecycle(
             parts,
             sandboxes,
-            new SandboxStarts(parts, sandboxes, spares.pool(), spares.claims()),
+            new SandboxStarts(
+                parts, sandboxes, spares.pool(), spares.claims(), SandboxStarts.creationThreads()),
             terminalLinger,
             meters);
     this.adoption = new ReplAdoption(parts, routes, repls, lifecycle, running);

@@ -74,22 +74,39 @@ final class ReplLifecycle {
           parts.persistence().journal(slug).delete();
         });
     Map<String, String> annotations = ReplAnnotations.of(request);
+    // The sandbox is made the slug's (warm) or created and started (cold) beside the restore, so
+    // the restore and sandbox steps overlap and their timers add up to more than the start took.
+    // Its workspace is readied before either; the run command waits for the restore, as it starts
+    // only after this method returns.
     Optional<SandboxStarts.WarmClaim> warm = starts.warm(slug, key, annotations);
-    Path dir =
+    Optional<SandboxStarts.ColdStart> cold =
         warm.isPresent()
-            ? parts.workspaces().of(slug)
-            : steps.time(Step.WORKSPACE, () -> starts.coldWorkspace(slug, key));
+            ? Optional.empty()
+            : Optional.of(
+                starts.coldBeside(
+                    slug,
+                    key,
+                    steps.time(Step.WORKSPACE, () -> starts.coldWorkspace(slug, key)),
+                    annotations,
+                    steps));
     WorkspaceSnapshot stored;
     try {
       stored = steps.time(Step.RESTORE, () -> restore(slug, request));
     } catch (RuntimeException e) {
+      // No half-restored repl runs: the sandbox goes once it exists, and the start fails with the
+      // restore's error.
       warm.ifPresent(starts::settle);
+      cold.ifPresent(starts::abandon);
       throw e;
     }
-    long sandboxBegan = System.nanoTime();
-    StartedSandbox started =
-        warm.isPresent() ? starts.finish(warm.get()) : starts.cold(slug, key, dir, annotations);
-    steps.record(Step.SANDBOX, sandboxBegan);
+    StartedSandbox started;
+    if (warm.isPresent()) {
+      long sandboxBegan = System.nanoTime();
+      started = starts.finish(warm.get());
+      steps.record(Step.SANDBOX, sandboxBegan);
+    } else {
+      started = starts.finish(cold.get());
+    }
     meters.launched(Duration.ofNanos(System.nanoTime() - began), warm.isPresent());
     return steps.time(
         Step.ATTACH,

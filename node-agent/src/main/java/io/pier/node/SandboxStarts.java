@@ -1,6 +1,7 @@
 package io.pier.node;
 
 import io.pier.common.http.ApiException;
+import io.pier.node.StartSteps.Step;
 import io.pier.node.pool.PoolKey;
 import io.pier.node.pool.Spare;
 import io.pier.node.pool.WarmPool;
@@ -12,8 +13,11 @@ import io.pier.node.sandbox.StartedSandbox;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,13 +33,37 @@ final class SandboxStarts {
   private final ReplSandboxes sandboxes;
   private final WarmPool pool;
   private final ExecutorService claims;
+  private final ExecutorService creations;
 
-  /** @param claims where spares are made the slugs' while their files are restored */
-  SandboxStarts(NodeParts parts, ReplSandboxes sandboxes, WarmPool pool, ExecutorService claims) {
+  /**
+   * @param claims    where spares are made the slugs' while their files are restored
+   * @param creations where cold starts' sandboxes are created and started while their files are restored
+   *                  ({@link #creationThreads})
+   */
+  SandboxStarts(
+      NodeParts parts,
+      ReplSandboxes sandboxes,
+      WarmPool pool,
+      ExecutorService claims,
+      ExecutorService creations) {
     this.parts = parts;
     this.sandboxes = sandboxes;
     this.pool = pool;
     this.claims = claims;
+    this.creations = creations;
+  }
+
+  /**
+   * Threads for {@link #coldBeside}: as many as starts are under way (each start submits one creation), so a
+   * creation never queues behind another start's; idle ones end after a minute.
+   */
+  static ExecutorService creationThreads() {
+    return Executors.newCachedThreadPool(
+        r -> {
+          Thread t = new Thread(r, "sandbox-create");
+          t.setDaemon(true);
+          return t;
+        });
   }
 
   /**
@@ -105,20 +133,75 @@ final class SandboxStarts {
 
   /**
    * Makes room among the spares for the sandbox the slug needs (its start's reservation is counted already), then its
-   * empty workspace.
+   * empty workspace, readied for the driver: made and handed over before the sandbox is created over it, as a
+   * spare's is, since the sandbox is now created while the files are restored into it.
    */
   Path coldWorkspace(String slug, PoolKey key) {
     pool.makeRoom();
+    Path dir;
     try {
-      return parts.workspaces().create(slug, key.limits());
+      dir = parts.workspaces().create(slug, key.limits());
     } catch (RuntimeException e) {
       throw new ApiException(503, "workspace_unavailable", e.getMessage());
     }
+    parts.driver().workspaces().prepare(dir);
+    return dir;
   }
 
-  /** Creates and starts the slug's sandbox over its restored workspace {@code dir}, and keeps its handle. */
-  StartedSandbox cold(String slug, PoolKey key, Path dir, Map<String, String> annotations) {
-    parts.driver().workspaces().prepare(dir);
+  /** A sandbox being created and started for the slug, beside the restore of its files. */
+  record ColdStart(CompletableFuture<StartedSandbox> sandbox) {}
+
+  /**
+   * Creates and starts the slug's sandbox over its readied workspace {@code dir} in the background, timed as the
+   * {@link Step#SANDBOX} step, while the caller restores the files into {@code dir}. Safe while the restore writes: the
+   * sandbox runs only its idle command ({@link ReplSandboxes}), nothing of the user's, until the run command, which
+   * starts only once {@link #finish(ColdStart)} returned after the restore.
+   */
+  ColdStart coldBeside(
+      String slug, PoolKey key, Path dir, Map<String, String> annotations, StartSteps steps) {
+    return new ColdStart(
+        CompletableFuture.supplyAsync(
+            () -> steps.time(Step.SANDBOX, () -> cold(slug, key, dir, annotations)), creations));
+  }
+
+  /**
+   * Waits for the sandbox of a cold start whose files are restored.
+   *
+   * @throws RuntimeException what creating or starting it threw (it left no sandbox then)
+   */
+  StartedSandbox finish(ColdStart cold) {
+    try {
+      return cold.sandbox().get();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r
+          ? r
+          : new SandboxException("cannot start the sandbox: " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      abandon(cold);
+      throw new SandboxException("interrupted while starting the sandbox", e);
+    }
+  }
+
+  /**
+   * Removes the sandbox of a cold start that failed otherwise (its restore), once it exists: a creation still under
+   * way when the start gives up would otherwise leave a container that the start's clean-up did not find.
+   */
+  void abandon(ColdStart cold) {
+    StartedSandbox started;
+    try {
+      // Uninterruptible: the start's clean-up must not run before the sandbox it removes exists.
+      started = cold.sandbox().join();
+    } catch (CompletionException e) {
+      LOG.warn("the sandbox did not start either: {}", e.getCause().getMessage());
+      return;
+    }
+    parts.driver().destroy(started.handle().id());
+    parts.handles().delete(started.handle().slug());
+  }
+
+  /** Creates and starts the slug's sandbox over its readied workspace {@code dir}, and keeps its handle. */
+  private StartedSandbox cold(String slug, PoolKey key, Path dir, Map<String, String> annotations) {
     StartedSandbox started;
     try {
       started = parts.driver().start(sandboxes.spec(slug, key, dir, annotations));

@@ -13,15 +13,21 @@ import java.util.function.Supplier;
  * (and bench/run.sh) sees where a start's time goes, beside the whole start ({@code pier.node.repl.start}).
  */
 final class StartSteps {
-  /** The steps of a start, in order. */
+  /** The steps of a start, in order; {@link #RESTORE} and {@link #SANDBOX} run at once. */
   enum Step {
     /** Removing what an earlier run of the slug left: sandboxes, workspace, handle, journal. */
     CLEAR,
     /** Making the workspace (a filesystem of its own, or a folder). */
     WORKSPACE,
-    /** Downloading the repl's files from storage into the workspace. */
+    /**
+     * Downloading the repl's files from storage into the workspace. Overlaps {@link #SANDBOX}: both run at once, so
+     * their times add up to more than the start spent on them.
+     */
     RESTORE,
-    /** Creating and starting the sandbox, and keeping its handle. */
+    /**
+     * Creating and starting the sandbox, and keeping its handle (cold), or waiting, after the restore, for a spare to
+     * be made the repl's (warm). Overlaps {@link #RESTORE}.
+     */
     SANDBOX,
     /** The write-behind queue and the watcher around the sandbox. */
     ATTACH,

@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * A driver without any isolation, for fast tests of the agent: a sandbox is a record in memory, its app an HTTP server
@@ -52,6 +53,12 @@ public final class FakeSandboxDriver implements SandboxDriver {
   public final List<String> commands = new CopyOnWriteArrayList<>();
 
   public final List<Path> prepared = new CopyOnWriteArrayList<>();
+
+  /** Runs as each {@link #start} begins, before the sandbox exists: where a test watches or holds up a creation. */
+  public volatile Runnable onStart = () -> {};
+
+  /** Runs with each command before it runs in a sandbox: where a test sees what the sandbox could see then. */
+  public volatile Consumer<List<String>> onExec = command -> {};
 
   /** @param images the images present on the fake node */
   public FakeSandboxDriver(String... images) {
@@ -96,6 +103,7 @@ public final class FakeSandboxDriver implements SandboxDriver {
 
   @Override
   public StartedSandbox start(SandboxSpec spec) {
+    onStart.run();
     if (!images.contains(spec.image())) throw new ImageMissing(spec.image(), null);
     Sandbox sandbox = new Sandbox(spec, "fake-" + ids.incrementAndGet());
     if (spec.appPort() != 0) sandbox.app = serve(sandbox);
@@ -221,6 +229,7 @@ public final class FakeSandboxDriver implements SandboxDriver {
     Sandbox sandbox = sandboxes.get(id);
     if (sandbox == null || !sandbox.running)
       throw new SandboxException("no running sandbox " + id, null);
+    onExec.accept(command);
     commands.add(id + ": " + String.join(" ", command));
     return switch (command.get(0)) {
       case "true", "echo", "stty" -> 0;
