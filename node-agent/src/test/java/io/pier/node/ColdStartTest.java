@@ -4,42 +4,28 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.pier.common.auth.EnvCipher;
 import io.pier.common.cluster.ClusterState;
-import io.pier.common.cluster.InMemoryStringMap;
 import io.pier.common.config.Mains;
 import io.pier.common.node.StartRequest;
 import io.pier.common.repl.Limits;
-import io.pier.common.repl.ReplEnvStore;
 import io.pier.common.repl.ReplRecord;
 import io.pier.common.repl.ReplState;
-import io.pier.node.runtime.Runtimes;
 import io.pier.node.sandbox.FakeSandboxDriver;
 import io.pier.node.sandbox.SandboxHandleStore;
 import io.pier.node.workspace.RestoreMark;
-import io.pier.node.workspace.WorkspaceSync;
 import io.pier.node.workspace.Workspaces;
-import io.pier.node.workspace.WriteBehind;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
@@ -55,58 +41,33 @@ class ColdStartTest {
   private static final String IMAGE = "pier-runner-node:latest";
   private static final Limits LIMITS = new Limits(0.5, 256, 128);
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private static final String NODE = "n1";
+  private static final String NODE = FakeNode.NODE;
 
   @TempDir Path data;
-  private final Vertx vertx = Vertx.vertx();
-  private final ClusterState cluster =
-      new ClusterState(name -> new InMemoryStringMap(Clock.systemUTC()));
   private final HookedObjectStore store = new HookedObjectStore();
   private final FakeSandboxDriver driver = new FakeSandboxDriver(IMAGE);
-  private final List<ExecutorService> threads = new ArrayList<>();
+
+  private FakeNode node;
+  private ClusterState cluster;
   private Workspaces workspaces;
   private SandboxHandleStore handles;
 
   @BeforeEach
   void setUp() {
-    workspaces = new Workspaces(data.resolve("workspaces"));
-    handles = new SandboxHandleStore(data.resolve("sandboxes"));
+    node = new FakeNode(data, store, driver);
+    cluster = node.cluster;
+    workspaces = node.workspaces;
+    handles = node.handles;
   }
 
   @AfterEach
   void tearDown() {
-    driver.close();
-    Mains.await(vertx.close(), WAIT);
-    threads.forEach(ExecutorService::shutdownNow);
+    node.close();
   }
 
+  /** An agent on this node: the first, or one started again after the previous one went away. */
   private ReplHost agent() {
-    ExecutorService transfers = Executors.newFixedThreadPool(2);
-    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-    threads.addAll(List.of(transfers, timer));
-    return new ReplHost(
-        vertx,
-        new NodeIdentity(NODE, "127.0.0.1", "http://127.0.0.1:1"),
-        driver,
-        handles,
-        new Persistence(
-            new WorkspaceSync(store, transfers),
-            store,
-            data.resolve("journal"),
-            WriteBehind.Settings.DEFAULT,
-            timer,
-            transfers,
-            Clock.systemUTC(),
-            Duration.ofSeconds(20),
-            new ReplEnvStore(store, new EnvCipher("a-test-secret-of-enough-length"))),
-        workspaces,
-        new Runtimes(Map.of(), driver.runtimes()),
-        cluster.routes(),
-        cluster.repls(),
-        Duration.ofSeconds(10),
-        Duration.ofSeconds(60),
-        Map.of(),
-        new SimpleMeterRegistry());
+    return node.agent();
   }
 
   @Test
@@ -178,7 +139,7 @@ class ColdStartTest {
     Mains.await(cluster.repls().put("alpha", record(ReplState.STARTING)), WAIT);
     // What an agent that died in the middle of a restore leaves now that the sandbox is created
     // beside it: a running sandbox with its handle, the mark, a torn file, one missing.
-    threads.forEach(ExecutorService::shutdownNow);
+    node.killAgents();
     RestoreMark.of(data.resolve("journal"), "alpha").set();
     Files.writeString(workspaces.of("alpha").resolve("a.txt"), "sto");
     Files.delete(workspaces.of("alpha").resolve("b.txt"));

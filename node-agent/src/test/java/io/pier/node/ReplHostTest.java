@@ -6,43 +6,29 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.pier.common.auth.EnvCipher;
 import io.pier.common.cluster.ClusterState;
-import io.pier.common.cluster.InMemoryStringMap;
 import io.pier.common.config.Mains;
 import io.pier.common.http.ApiException;
 import io.pier.common.node.StartRequest;
 import io.pier.common.repl.Limits;
-import io.pier.common.repl.ReplEnvStore;
 import io.pier.common.repl.ReplRecord;
 import io.pier.common.repl.ReplState;
 import io.pier.common.repl.Route;
 import io.pier.common.store.InMemoryObjectStore;
-import io.pier.node.runtime.Runtimes;
 import io.pier.node.sandbox.FakeSandboxDriver;
 import io.pier.node.sandbox.KeptSandbox;
 import io.pier.node.sandbox.SandboxHandleStore;
 import io.pier.node.workspace.RestoreMark;
-import io.pier.node.workspace.WorkspaceSync;
 import io.pier.node.workspace.Workspaces;
-import io.pier.node.workspace.WriteBehind;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -58,64 +44,34 @@ class ReplHostTest {
   private static final String IMAGE = "pier-runner-node:latest";
   private static final Limits LIMITS = new Limits(0.5, 256, 128);
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private static final String NODE = "n1";
+  private static final String NODE = FakeNode.NODE;
 
   @TempDir Path data;
-  private final Vertx vertx = Vertx.vertx();
-  private final ClusterState cluster =
-      new ClusterState(name -> new InMemoryStringMap(Clock.systemUTC()));
   private final InMemoryObjectStore store = new InMemoryObjectStore();
 
-  /** The threads of every agent started, each agent its own, as each agent process has. */
-  private final List<ExecutorService> threads = new ArrayList<>();
-
   private final FakeSandboxDriver driver = new FakeSandboxDriver(IMAGE);
+
+  private FakeNode node;
+  private ClusterState cluster;
   private Workspaces workspaces;
   private SandboxHandleStore handles;
 
   @BeforeEach
   void setUp() {
-    workspaces = new Workspaces(data.resolve("workspaces"));
-    handles = new SandboxHandleStore(data.resolve("sandboxes"));
+    node = new FakeNode(data, store, driver);
+    cluster = node.cluster;
+    workspaces = node.workspaces;
+    handles = node.handles;
   }
 
   @AfterEach
   void tearDown() {
-    driver.close();
-    Mains.await(vertx.close(), WAIT);
-    threads.forEach(ExecutorService::shutdownNow);
+    node.close();
   }
 
   /** An agent on this node: the first, or one started again after the previous one went away. */
   private ReplHost agent() {
-    ExecutorService transfers = Executors.newFixedThreadPool(2);
-    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-    threads.addAll(List.of(transfers, timer));
-    Persistence persistence =
-        new Persistence(
-            new WorkspaceSync(store, transfers),
-            store,
-            data.resolve("journal"),
-            WriteBehind.Settings.DEFAULT,
-            timer,
-            transfers,
-            Clock.systemUTC(),
-            Duration.ofSeconds(20),
-            new ReplEnvStore(store, new EnvCipher("a-test-secret-of-enough-length")));
-    return new ReplHost(
-        vertx,
-        new NodeIdentity(NODE, "127.0.0.1", "http://127.0.0.1:1"),
-        driver,
-        handles,
-        persistence,
-        workspaces,
-        new Runtimes(Map.of(), driver.runtimes()),
-        cluster.routes(),
-        cluster.repls(),
-        Duration.ofSeconds(10),
-        Duration.ofSeconds(60),
-        Map.of(),
-        new SimpleMeterRegistry());
+    return node.agent();
   }
 
   @Test
@@ -296,9 +252,8 @@ class ReplHostTest {
     assertFalse(Files.exists(workspaces.of("alpha")));
   }
 
-  /** Ends the agents started so far as a killed process ends: nothing of theirs stores a file any more. */
   private void killAgents() {
-    threads.forEach(ExecutorService::shutdownNow);
+    node.killAgents();
   }
 
   private void runsHere(String slug) {

@@ -4,35 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.pier.common.auth.EnvCipher;
 import io.pier.common.cluster.ClusterState;
-import io.pier.common.cluster.InMemoryStringMap;
 import io.pier.common.config.Mains;
 import io.pier.common.node.StartRequest;
 import io.pier.common.repl.Limits;
-import io.pier.common.repl.ReplEnvStore;
 import io.pier.common.store.InMemoryObjectStore;
 import io.pier.node.pool.PoolSettings;
-import io.pier.node.runtime.Runtimes;
 import io.pier.node.sandbox.FakeSandboxDriver;
 import io.pier.node.sandbox.SandboxHandleStore;
 import io.pier.node.sandbox.SandboxSpec;
-import io.pier.node.workspace.WorkspaceSync;
 import io.pier.node.workspace.Workspaces;
-import io.pier.node.workspace.WriteBehind;
-import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -46,55 +34,27 @@ class WarmStartTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
   @TempDir Path data;
-  private final Vertx vertx = Vertx.vertx();
-  private final ClusterState cluster =
-      new ClusterState(name -> new InMemoryStringMap(Clock.systemUTC()));
   private final InMemoryObjectStore store = new InMemoryObjectStore();
   private final FakeSandboxDriver driver = new FakeSandboxDriver(IMAGE);
-  private final ExecutorService transfers = Executors.newFixedThreadPool(2);
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+  private FakeNode node;
+  private ClusterState cluster;
   private Workspaces workspaces;
   private SandboxHandleStore handles;
   private ReplHost agent;
 
   private ReplHost agent(long capacityMb) {
-    workspaces = new Workspaces(data.resolve("workspaces"));
-    handles = new SandboxHandleStore(data.resolve("sandboxes"));
-    agent =
-        new ReplHost(
-            vertx,
-            new NodeIdentity("n1", "127.0.0.1", "http://127.0.0.1:1"),
-            driver,
-            handles,
-            new Persistence(
-                new WorkspaceSync(store, transfers),
-                store,
-                data.resolve("journal"),
-                WriteBehind.Settings.DEFAULT,
-                timer,
-                transfers,
-                Clock.systemUTC(),
-                WAIT,
-                new ReplEnvStore(store, new EnvCipher("a-test-secret-of-enough-length"))),
-            workspaces,
-            new Runtimes(Map.of(), driver.runtimes()),
-            cluster.routes(),
-            cluster.repls(),
-            Duration.ofSeconds(10),
-            Duration.ofSeconds(60),
-            Map.of(),
-            new PoolSettings(2, 4, Duration.ofMinutes(10), capacityMb),
-            new SimpleMeterRegistry());
+    node = new FakeNode(data, store, driver);
+    cluster = node.cluster;
+    workspaces = node.workspaces;
+    handles = node.handles;
+    agent = node.agent(new PoolSettings(2, 4, Duration.ofMinutes(10), capacityMb));
     return agent;
   }
 
   @AfterEach
   void tearDown() throws Exception {
     if (agent != null) agent.closePool();
-    driver.close();
-    Mains.await(vertx.close(), WAIT);
-    transfers.shutdownNow();
-    timer.shutdownNow();
+    if (node != null) node.close();
   }
 
   @Test
