@@ -4,16 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pier.common.cluster.ClusterState;
 import io.pier.common.config.Mains;
 import io.pier.common.node.StartRequest;
 import io.pier.common.repl.Limits;
 import io.pier.common.repl.ReplRecord;
 import io.pier.common.repl.ReplState;
 import io.pier.node.sandbox.FakeSandboxDriver;
-import io.pier.node.sandbox.SandboxHandleStore;
 import io.pier.node.workspace.RestoreMark;
-import io.pier.node.workspace.Workspaces;
 import io.vertx.core.Future;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,26 +45,15 @@ class ColdStartTest {
   private final FakeSandboxDriver driver = new FakeSandboxDriver(IMAGE);
 
   private FakeNode node;
-  private ClusterState cluster;
-  private Workspaces workspaces;
-  private SandboxHandleStore handles;
 
   @BeforeEach
   void setUp() {
     node = new FakeNode(data, store, driver);
-    cluster = node.cluster;
-    workspaces = node.workspaces;
-    handles = node.handles;
   }
 
   @AfterEach
   void tearDown() {
     node.close();
-  }
-
-  /** An agent on this node: the first, or one started again after the previous one went away. */
-  private ReplHost agent() {
-    return node.agent();
   }
 
   @Test
@@ -86,7 +72,7 @@ class ColdStartTest {
     List<String> seenByCommands = new CopyOnWriteArrayList<>();
     driver.onExec = command -> seenByCommands.add(whatTheSandboxHas("alpha"));
 
-    Mains.await(agent().start(request("alpha")), WAIT);
+    Mains.await(node.agent().start(request("alpha")), WAIT);
 
     assertTrue(overlapped.get(), "the sandbox's creation began before the restore finished");
     assertFalse(seenByCommands.isEmpty(), "the run command ran");
@@ -94,7 +80,7 @@ class ColdStartTest {
         List.of("the app, restore done"),
         seenByCommands.stream().distinct().toList(),
         "nothing ran in the sandbox before its files were all restored");
-    assertTrue(driver.prepared.contains(workspaces.of("alpha")), "the workspace was readied");
+    assertTrue(driver.prepared.contains(node.workspaces.of("alpha")), "the workspace was readied");
   }
 
   @Test
@@ -116,14 +102,14 @@ class ColdStartTest {
           if (key.endsWith("b.txt")) throw new IllegalStateException("storage went away");
         };
 
-    ExecutionException failure = failureOf(agent().start(request("alpha")));
+    ExecutionException failure = failureOf(node.agent().start(request("alpha")));
 
     assertTrue(messages(failure).contains("storage went away"), "the restore's error: " + failure);
     sleep(Duration.ofMillis(700));
     assertTrue(driver.ids().isEmpty(), "the sandbox created beside the restore is gone");
     assertTrue(driver.commands.isEmpty(), "nothing ran in it");
-    assertTrue(handles.read("alpha").isEmpty());
-    assertFalse(Files.exists(workspaces.of("alpha")), "the half-restored workspace is gone");
+    assertTrue(node.handles.read("alpha").isEmpty());
+    assertFalse(Files.exists(node.workspaces.of("alpha")), "the half-restored workspace is gone");
     assertFalse(RestoreMark.of(data.resolve("journal"), "alpha").isSet());
     assertEquals(
         "stored b",
@@ -135,16 +121,16 @@ class ColdStartTest {
       throws Exception {
     store.put("repls/alpha/files/a.txt", "stored a".getBytes(StandardCharsets.UTF_8));
     store.put("repls/alpha/files/b.txt", "stored b".getBytes(StandardCharsets.UTF_8));
-    Mains.await(agent().start(request("alpha")), WAIT);
-    Mains.await(cluster.repls().put("alpha", record(ReplState.STARTING)), WAIT);
+    Mains.await(node.agent().start(request("alpha")), WAIT);
+    Mains.await(node.cluster.repls().put("alpha", record(ReplState.STARTING)), WAIT);
     // What an agent that died in the middle of a restore leaves now that the sandbox is created
     // beside it: a running sandbox with its handle, the mark, a torn file, one missing.
     node.killAgents();
     RestoreMark.of(data.resolve("journal"), "alpha").set();
-    Files.writeString(workspaces.of("alpha").resolve("a.txt"), "sto");
-    Files.delete(workspaces.of("alpha").resolve("b.txt"));
+    Files.writeString(node.workspaces.of("alpha").resolve("a.txt"), "sto");
+    Files.delete(node.workspaces.of("alpha").resolve("b.txt"));
 
-    ReplHost restarted = agent();
+    ReplHost restarted = node.agent();
     Mains.await(restarted.reconcile(), WAIT);
 
     assertTrue(restarted.live("alpha").isEmpty(), "not adopted");
@@ -159,7 +145,7 @@ class ColdStartTest {
 
   /** The slug's restored file as the sandbox sees it now, and whether its restore is over. */
   private String whatTheSandboxHas(String slug) {
-    Path file = workspaces.of(slug).resolve("server.js");
+    Path file = node.workspaces.of(slug).resolve("server.js");
     try {
       String content = Files.exists(file) ? Files.readString(file) : "no file";
       boolean restoring = RestoreMark.of(data.resolve("journal"), slug).isSet();

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pier.common.cluster.ClusterState;
 import io.pier.common.config.Mains;
 import io.pier.common.http.ApiException;
 import io.pier.common.node.StartRequest;
@@ -17,9 +16,7 @@ import io.pier.common.repl.Route;
 import io.pier.common.store.InMemoryObjectStore;
 import io.pier.node.sandbox.FakeSandboxDriver;
 import io.pier.node.sandbox.KeptSandbox;
-import io.pier.node.sandbox.SandboxHandleStore;
 import io.pier.node.workspace.RestoreMark;
-import io.pier.node.workspace.Workspaces;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,16 +49,10 @@ class ReplHostTest {
   private final FakeSandboxDriver driver = new FakeSandboxDriver(IMAGE);
 
   private FakeNode node;
-  private ClusterState cluster;
-  private Workspaces workspaces;
-  private SandboxHandleStore handles;
 
   @BeforeEach
   void setUp() {
     node = new FakeNode(data, store, driver);
-    cluster = node.cluster;
-    workspaces = node.workspaces;
-    handles = node.handles;
   }
 
   @AfterEach
@@ -69,37 +60,32 @@ class ReplHostTest {
     node.close();
   }
 
-  /** An agent on this node: the first, or one started again after the previous one went away. */
-  private ReplHost agent() {
-    return node.agent();
-  }
-
   @Test
   void aStartedReplIsRoutedToTheEndpointItsDriverGaveAndItsHandleIsKept() throws Exception {
     store.put("repls/alpha/files/server.js", "the app".getBytes(StandardCharsets.UTF_8));
-    ReplHost agent = agent();
+    ReplHost agent = node.agent();
 
     Route route = Mains.await(agent.start(request("alpha")), WAIT);
 
-    KeptSandbox kept = handles.read("alpha").orElseThrow();
+    KeptSandbox kept = node.handles.read("alpha").orElseThrow();
     assertEquals(FakeSandboxDriver.NAME, kept.handle().driver());
     assertEquals(driver.recover(kept.handle()).endpoint().orElseThrow().port(), route.port());
     assertEquals("127.0.0.1", route.host());
-    assertEquals(route, Mains.await(cluster.routes().get("alpha"), WAIT), "route published");
+    assertEquals(route, Mains.await(node.cluster.routes().get("alpha"), WAIT), "route published");
     assertEquals(
         "the app",
-        Files.readString(workspaces.of("alpha").resolve("server.js")),
+        Files.readString(node.workspaces.of("alpha").resolve("server.js")),
         "restored from storage");
     assertTrue(
-        driver.prepared.contains(workspaces.of("alpha")), "the driver readied the workspace");
+        driver.prepared.contains(node.workspaces.of("alpha")), "the driver readied the workspace");
     assertEquals(Map.of("run", "node server.js", "port", "3000"), kept.annotations());
   }
 
   @Test
   void aStoppedReplKeepsItsFiles() throws Exception {
-    ReplHost agent = agent();
+    ReplHost agent = node.agent();
     Mains.await(agent.start(request("alpha")), WAIT);
-    Files.writeString(workspaces.of("alpha").resolve("notes.txt"), "written in the repl");
+    Files.writeString(node.workspaces.of("alpha").resolve("notes.txt"), "written in the repl");
 
     Mains.await(agent.stop("alpha"), WAIT);
 
@@ -107,24 +93,24 @@ class ReplHostTest {
         "written in the repl",
         new String(store.get("repls/alpha/files/notes.txt").orElseThrow(), StandardCharsets.UTF_8));
     assertTrue(driver.ids().isEmpty(), "sandbox destroyed");
-    assertTrue(handles.read("alpha").isEmpty(), "handle forgotten");
-    assertFalse(Files.exists(workspaces.of("alpha")), "workspace removed");
-    assertNull(Mains.await(cluster.routes().get("alpha"), WAIT), "route removed");
+    assertTrue(node.handles.read("alpha").isEmpty(), "handle forgotten");
+    assertFalse(Files.exists(node.workspaces.of("alpha")), "workspace removed");
+    assertNull(Mains.await(node.cluster.routes().get("alpha"), WAIT), "route removed");
   }
 
   @Test
   void aRestartedAgentAdoptsItsRunningReplFromItsHandle() throws Exception {
-    Route before = Mains.await(agent().start(request("alpha")), WAIT);
+    Route before = Mains.await(node.agent().start(request("alpha")), WAIT);
     runsHere("alpha");
-    String sandbox = handles.read("alpha").orElseThrow().handle().id();
+    String sandbox = node.handles.read("alpha").orElseThrow().handle().id();
     killAgents();
 
-    ReplHost restarted = agent();
+    ReplHost restarted = node.agent();
     Mains.await(restarted.reconcile(), WAIT);
 
     assertEquals(1, restarted.load().repls(), "adopted");
     assertEquals(Set.of(sandbox), driver.ids(), "the same sandbox, not a new one");
-    assertEquals(before, Mains.await(cluster.routes().get("alpha"), WAIT));
+    assertEquals(before, Mains.await(node.cluster.routes().get("alpha"), WAIT));
     assertEquals(
         "running",
         restarted.live("alpha").orElseThrow().runState(),
@@ -133,52 +119,53 @@ class ReplHostTest {
 
   @Test
   void aSandboxStartedWithoutAHandleIsAdoptedFromItsAnnotationsOnce() throws Exception {
-    Mains.await(agent().start(request("alpha")), WAIT);
+    Mains.await(node.agent().start(request("alpha")), WAIT);
     runsHere("alpha");
     // What an agent that kept no handles (the previous version) leaves: the sandbox and its labels
     // only.
-    handles.delete("alpha");
+    node.handles.delete("alpha");
     killAgents();
 
-    Mains.await(agent().reconcile(), WAIT);
+    Mains.await(node.agent().reconcile(), WAIT);
 
     assertTrue(
-        handles.read("alpha").isPresent(),
+        node.handles.read("alpha").isPresent(),
         "adopting it kept its handle, so the labels are not needed again");
     assertEquals(1, driver.ids().size());
   }
 
   @Test
   void aCorruptHandleFileCountsAsNoHandle() throws Exception {
-    Mains.await(agent().start(request("alpha")), WAIT);
+    Mains.await(node.agent().start(request("alpha")), WAIT);
     runsHere("alpha");
     Files.writeString(
         data.resolve("sandboxes/alpha.json"), "{\"version\": 1, \"slug\": \"alpha\", \"id\": [");
     killAgents();
 
-    ReplHost restarted = agent();
+    ReplHost restarted = node.agent();
     Mains.await(restarted.reconcile(), WAIT);
 
     assertTrue(
         restarted.live("alpha").isPresent(), "adopted by what the driver kept with the sandbox");
-    assertEquals(driver.ids(), Set.of(handles.read("alpha").orElseThrow().handle().id()));
+    assertEquals(driver.ids(), Set.of(node.handles.read("alpha").orElseThrow().handle().id()));
   }
 
   @Test
   void aReplThatMovedToAnotherNodeMeanwhileIsHandedOver() throws Exception {
-    Mains.await(agent().start(request("alpha")), WAIT);
-    Mains.await(cluster.repls().put("alpha", record("alpha", ReplState.RUNNING, "n2")), WAIT);
+    Mains.await(node.agent().start(request("alpha")), WAIT);
+    Mains.await(node.cluster.repls().put("alpha", record("alpha", ReplState.RUNNING, "n2")), WAIT);
     store.put("repls/alpha/files/server.js", "newer, from n2".getBytes(StandardCharsets.UTF_8));
     killAgents();
 
-    ReplHost restarted = agent();
+    ReplHost restarted = node.agent();
     Mains.await(restarted.reconcile(), WAIT);
 
     assertTrue(restarted.live("alpha").isEmpty());
     assertTrue(driver.ids().isEmpty(), "its sandbox here is gone");
-    assertTrue(handles.read("alpha").isEmpty());
-    assertFalse(Files.exists(workspaces.of("alpha")));
-    assertNull(Mains.await(cluster.routes().get("alpha"), WAIT), "this node no longer routes it");
+    assertTrue(node.handles.read("alpha").isEmpty());
+    assertFalse(Files.exists(node.workspaces.of("alpha")));
+    assertNull(
+        Mains.await(node.cluster.routes().get("alpha"), WAIT), "this node no longer routes it");
     assertEquals(
         "newer, from n2",
         new String(store.get("repls/alpha/files/server.js").orElseThrow(), StandardCharsets.UTF_8));
@@ -186,13 +173,13 @@ class ReplHostTest {
 
   @Test
   void aSandboxThatDiedWhileTheAgentWasAwayIsNotAdoptedButItsWorkIsSaved() throws Exception {
-    Mains.await(agent().start(request("alpha")), WAIT);
+    Mains.await(node.agent().start(request("alpha")), WAIT);
     runsHere("alpha");
     killAgents();
-    Files.writeString(workspaces.of("alpha").resolve("late.txt"), "saved on the way out");
-    driver.crash(handles.read("alpha").orElseThrow().handle().id());
+    Files.writeString(node.workspaces.of("alpha").resolve("late.txt"), "saved on the way out");
+    driver.crash(node.handles.read("alpha").orElseThrow().handle().id());
 
-    ReplHost restarted = agent();
+    ReplHost restarted = node.agent();
     Mains.await(restarted.reconcile(), WAIT);
 
     assertTrue(restarted.live("alpha").isEmpty());
@@ -206,14 +193,14 @@ class ReplHostTest {
   void aWorkspaceWhoseRestoreWasCutShortIsRemovedWithoutBeingSavedOverStorage() throws Exception {
     store.put("repls/alpha/files/a.txt", "stored a".getBytes(StandardCharsets.UTF_8));
     store.put("repls/alpha/files/b.txt", "stored b".getBytes(StandardCharsets.UTF_8));
-    Mains.await(cluster.repls().put("alpha", record("alpha", ReplState.STARTING, NODE)), WAIT);
+    Mains.await(node.cluster.repls().put("alpha", record("alpha", ReplState.STARTING, NODE)), WAIT);
     // What a node that went down in the middle of a restore finds: the mark, a torn file, one
     // missing.
     RestoreMark.of(data.resolve("journal"), "alpha").set();
-    Path workspace = workspaces.create("alpha", LIMITS);
+    Path workspace = node.workspaces.create("alpha", LIMITS);
     Files.writeString(workspace.resolve("a.txt"), "sto");
 
-    ReplHost restarted = agent();
+    ReplHost restarted = node.agent();
     Mains.await(restarted.reconcile(), WAIT);
 
     assertEquals(
@@ -222,22 +209,22 @@ class ReplHostTest {
     assertEquals(
         "stored b",
         new String(store.get("repls/alpha/files/b.txt").orElseThrow(), StandardCharsets.UTF_8));
-    assertFalse(Files.exists(workspaces.of("alpha")));
+    assertFalse(Files.exists(node.workspaces.of("alpha")));
     assertFalse(RestoreMark.of(data.resolve("journal"), "alpha").isSet());
   }
 
   @Test
   void aFinishedRestoreLeavesNoMark() throws Exception {
     store.put("repls/alpha/files/a.txt", "stored a".getBytes(StandardCharsets.UTF_8));
-    Mains.await(agent().start(request("alpha")), WAIT);
+    Mains.await(node.agent().start(request("alpha")), WAIT);
 
     assertFalse(RestoreMark.of(data.resolve("journal"), "alpha").isSet());
-    assertEquals("stored a", Files.readString(workspaces.of("alpha").resolve("a.txt")));
+    assertEquals("stored a", Files.readString(node.workspaces.of("alpha").resolve("a.txt")));
   }
 
   @Test
   void aStartFromAnImageTheNodeLacksIsA422AndLeavesNothing() throws Exception {
-    ReplHost agent = agent();
+    ReplHost agent = node.agent();
     ExecutionException failure =
         failureOf(
             agent.start(
@@ -248,8 +235,8 @@ class ReplHostTest {
     assertEquals(422, api.status());
     assertEquals("image_missing", api.code());
     assertTrue(driver.ids().isEmpty());
-    assertTrue(handles.read("alpha").isEmpty());
-    assertFalse(Files.exists(workspaces.of("alpha")));
+    assertTrue(node.handles.read("alpha").isEmpty());
+    assertFalse(Files.exists(node.workspaces.of("alpha")));
   }
 
   private void killAgents() {
@@ -257,7 +244,7 @@ class ReplHostTest {
   }
 
   private void runsHere(String slug) {
-    Mains.await(cluster.repls().put(slug, record(slug, ReplState.RUNNING, NODE)), WAIT);
+    Mains.await(node.cluster.repls().put(slug, record(slug, ReplState.RUNNING, NODE)), WAIT);
   }
 
   private static StartRequest request(String slug) {
