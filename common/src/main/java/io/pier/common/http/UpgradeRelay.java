@@ -212,7 +212,7 @@ public final class UpgradeRelay {
                           fail(
                               502,
                               "origin_unreachable",
-                              "could not reach the origin: " + answered.cause().getMessage(),
+                              "could not reach the origin: " + reason(answered.cause()),
                               null);
                         } else if (answered.result().statusCode() == 101) {
                           upgrade(answered.result());
@@ -368,5 +368,10 @@ public final class UpgradeRelay {
         timer = -1;
       }
     }
+  }
+
+  /** What went wrong, for a message: the exception's own message, or its kind when it has none (a closed channel). */
+  static String reason(Throwable failure) {
+    return failure.getMessage() != null ? failure.getMessage() : failure.getClass().getSimpleName();
   }
 }
