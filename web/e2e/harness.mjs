@@ -97,8 +97,27 @@ export const apiCall = (page, method, url, body) => page.evaluate(async ([method
   return { status: res.status, body: json };
 }, [method, url, body]);
 
-/** Waits until fn (run in the page) returns a truthy value. */
-export const until = (page, fn, arg, timeout = STEP_MS) => page.waitForFunction(fn, arg, { timeout, polling: 100 });
+/**
+ * Waits until fn (run in the page, given arg) returns or resolves to a truthy value; fn may also be an expression.
+ * Polled from here rather than with page.waitForFunction: that takes a returned promise as truthy at once, so an
+ * async predicate (a fetch) was asked once and never again.
+ */
+export async function until(page, fn, arg, timeout = STEP_MS) {
+  const check = typeof fn === 'function'
+    ? `(async (arg) => Boolean(await (${fn})(arg)))`
+    : `(async () => Boolean(await (${fn})))`;
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    try {
+      if (await page.evaluate(([source, value]) => globalThis.eval(source)(value), [check, arg])) return;
+    } catch (err) {
+      // A navigation under way destroys the page's context: asked again in the next one, as waitForFunction did.
+      if (!/context was destroyed|navigat/i.test(String(err?.message))) throw err;
+    }
+    if (Date.now() >= deadline) throw new Error(`not true within ${timeout} ms: ${String(fn).slice(0, 300)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
 
 /** The editor's whole text (the IDE's test hook), or what CodeMirror has rendered of it. */
 export const EDITOR_TEXT = () => {
