@@ -37,11 +37,6 @@ final class EventLoopClients {
     return byLoop.computeIfAbsent(Thread.currentThread(), loop -> make.get());
   }
 
-  /** How many clients there are now (one per event loop that has served a request, plus the off-loop one). */
-  int size() {
-    return byLoop.size() + 1;
-  }
-
   /** A bound split between {@code loops} event loops: each gets an even share, at least {@code floor}. */
   static int perLoop(int bound, int loops, int floor) {
     return Math.max(floor, (bound + loops - 1) / loops);

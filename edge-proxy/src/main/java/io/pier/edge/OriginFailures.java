@@ -33,19 +33,6 @@ final class OriginFailures {
    * origin took too long (to connect, to hand out a pooled connection, or to answer), 502 when it is unreachable.
    */
   static ProxyInterceptor answeringFailuresAsJson(String origin) {
-    return answeringFailures(origin, false);
-  }
-
-  /**
-   * As {@link #answeringFailuresAsJson}, except that a browser navigating to a repl's app that does not answer (it is
-   * starting, restarting after Run, or stopped listening) gets a page saying so that loads itself again every {@value
-   * #RETRY_SECONDS} s, in the IDE's preview pane or a tab of its own, instead of JSON it would show as text.
-   */
-  static ProxyInterceptor answeringPreviewFailures() {
-    return answeringFailures("the repl's app", true);
-  }
-
-  private static ProxyInterceptor answeringFailures(String origin, boolean pagesForBrowsers) {
     return new ProxyInterceptor() {
       @Override
       public Future<ProxyResponse> handleProxyRequest(ProxyContext ctx) {
@@ -58,12 +45,6 @@ final class OriginFailures {
                       ctx.request().getMethod(),
                       ctx.request().getURI(),
                       err.toString());
-                  if (pagesForBrowsers
-                      && browserNavigation(
-                          ctx.request().getMethod(),
-                          ctx.request().headers().get(HttpHeaders.ACCEPT))) {
-                    return Future.succeededFuture(waitingPage(ctx, failure.status()));
-                  }
                   ProxyResponse answer =
                       ctx.request()
                           .release()
@@ -80,8 +61,10 @@ final class OriginFailures {
   }
 
   /**
-   * Answers a preview request whose repl's app failed it before answering, as {@link #answeringPreviewFailures} does
-   * inside a proxy: the waiting page for a browser's navigation, JSON otherwise.
+   * Answers a preview request whose repl's app failed it before answering. A browser navigating to an app that does not
+   * answer (it is starting, restarting after Run, or stopped listening) gets a page saying so that loads itself again
+   * every {@value #RETRY_SECONDS} s, in the IDE's preview pane or a tab of its own, instead of JSON it would show as
+   * text; anything else gets the JSON of {@link #answeringFailuresAsJson}.
    */
   static void answerPreview(HttpServerRequest req, Throwable err) {
     Failure failure = Failure.of(err, "the repl's app");
@@ -131,14 +114,4 @@ final class OriginFailures {
               + "This page tries again every "
               + RETRY_SECONDS
               + " seconds; if it never answers, look at the Run pane in the IDE.");
-
-  private static ProxyResponse waitingPage(ProxyContext ctx, int status) {
-    return ctx.request()
-        .release()
-        .response()
-        .setStatusCode(status)
-        .putHeader("Cache-Control", "no-store")
-        .putHeader("Refresh", String.valueOf(RETRY_SECONDS))
-        .setBody(Body.body(Buffer.buffer(WAITING_PAGE), MediaType.parse(HtmlPage.CONTENT_TYPE)));
-  }
 }
