@@ -136,7 +136,7 @@ public final class EdgeProxyMain {
         new Previews(
             gate,
             routes,
-            new PreviewRelay(clients.preview(), clients, gate),
+            new PreviewRelay(clients, gate),
             previewSocketLimits,
             previewSocketRelay,
             refusals);

@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -32,24 +33,23 @@ final class PreviewRelay {
    */
   static final int HTTP10_BODY_LIMIT = 8 * 1024 * 1024;
 
-  private final EventLoopClients clients;
-  private final EdgeClients options;
+  private final EdgeClients clients;
   private final PreviewGate gate;
 
-  PreviewRelay(EventLoopClients clients, EdgeClients options, PreviewGate gate) {
+  PreviewRelay(EdgeClients clients, PreviewGate gate) {
     this.clients = clients;
-    this.options = options;
     this.gate = gate;
   }
 
   /** Relays a paused request to the app at {@code route}. */
   void relay(HttpServerRequest req, Route route) {
     RequestOptions request =
-        options
+        clients
             .originRequest(SocketAddress.inetSocketAddress(route.port(), route.host()))
             .setMethod(req.method())
             .setURI(req.uri());
     clients
+        .preview()
         .current()
         .request(request)
         .onComplete(
@@ -166,14 +166,16 @@ final class PreviewRelay {
 
   /** The header names a Connection header lists (besides close and keep-alive); null when there are none. */
   private static Set<String> connectionNamed(MultiMap headers) {
-    String only = headers.get(HttpHeaders.CONNECTION);
-    if (only == null
-        || (only.equalsIgnoreCase("keep-alive") || only.equalsIgnoreCase("close"))
-            && headers.getAll(HttpHeaders.CONNECTION).size() == 1) {
-      return null;
+    // Vert.x answers an absent header with an empty list, so the usual request costs no allocation
+    // here.
+    List<String> values = headers.getAll(HttpHeaders.CONNECTION);
+    if (values.isEmpty()) return null;
+    if (values.size() == 1) {
+      String only = values.get(0);
+      if (only.equalsIgnoreCase("keep-alive") || only.equalsIgnoreCase("close")) return null;
     }
     Set<String> named = null;
-    for (String value : headers.getAll(HttpHeaders.CONNECTION)) {
+    for (String value : values) {
       for (String token : value.split(",")) {
         String name = token.trim().toLowerCase(Locale.ROOT);
         if (name.isEmpty() || name.equals("close") || name.equals("keep-alive")) continue;
