@@ -399,6 +399,17 @@ class EdgeProxyIT {
     assertTrue(
         metrics.contains("pier_proxy_requests_seconds_count{kind=\"preview\",outcome=\"ok\""),
         metrics);
+    // A lite member turns off Vert.x's HTTP client metrics alone (ClusterConfig.httpClientMetrics):
+    // the preview above went through a client, yet none of its series shows, while the named pools'
+    // gauges (its worker pools; Vert.x gauges a client's connection pools only with its metrics)
+    // stay.
+    assertTrue(hasSeries(metrics, "vertx_pool_"), "Vert.x's pool gauges: " + metrics);
+    assertFalse(hasSeries(metrics, "vertx_http_client_"), "HTTP client metrics: " + metrics);
+  }
+
+  /** Whether the scrape has a sample of a metric named with this prefix (not only its HELP or TYPE). */
+  private static boolean hasSeries(String metrics, String prefix) {
+    return metrics.lines().anyMatch(line -> line.startsWith(prefix));
   }
 
   @Test

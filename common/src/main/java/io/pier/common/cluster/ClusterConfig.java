@@ -45,7 +45,8 @@ public record ClusterConfig(
    * Whether Vert.x records its per-request HTTP client metrics ({@code vertx_http_client_*}). A lite member (an
    * edge-proxy) relays every preview through its clients, where those metrics cost a tenth of its CPU per request
    * (docs/benchmarks.md, "Edge") and no dashboard reads them; its own request timers, its HTTP server's metrics and its
-   * pools' gauges ({@code vertx_pool_*}) stay.
+   * worker pools' gauges ({@code vertx_pool_*}) stay. Its clients' connection pools lose their {@code vertx_pool_*}
+   * gauges with the rest, since Vert.x makes them only for a client that has metrics.
    */
   public boolean httpClientMetrics() {
     return !lite;
