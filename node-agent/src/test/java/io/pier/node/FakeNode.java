@@ -1,19 +1,15 @@
 package io.pier.node;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.pier.common.auth.EnvCipher;
 import io.pier.common.cluster.ClusterState;
 import io.pier.common.cluster.InMemoryStringMap;
 import io.pier.common.config.Mains;
-import io.pier.common.repl.ReplEnvStore;
 import io.pier.common.store.ObjectStore;
 import io.pier.node.pool.PoolSettings;
 import io.pier.node.runtime.Runtimes;
 import io.pier.node.sandbox.FakeSandboxDriver;
 import io.pier.node.sandbox.SandboxHandleStore;
-import io.pier.node.workspace.WorkspaceSync;
 import io.pier.node.workspace.Workspaces;
-import io.pier.node.workspace.WriteBehind;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -65,16 +61,7 @@ final class FakeNode implements AutoCloseable {
         new NodeIdentity(NODE, "127.0.0.1", "http://127.0.0.1:1"),
         driver,
         handles,
-        new Persistence(
-            new WorkspaceSync(store, transfers),
-            store,
-            data.resolve("journal"),
-            WriteBehind.Settings.DEFAULT,
-            timer,
-            transfers,
-            Clock.systemUTC(),
-            Duration.ofSeconds(20),
-            new ReplEnvStore(store, new EnvCipher("a-test-secret-of-enough-length"))),
+        TestPersistence.of(store, data, transfers, timer),
         workspaces,
         new Runtimes(Map.of(), driver.runtimes()),
         cluster.routes(),

@@ -1,11 +1,9 @@
 package io.pier.node;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.pier.common.auth.EnvCipher;
 import io.pier.common.cluster.ClusterState;
 import io.pier.common.cluster.InMemoryStringMap;
 import io.pier.common.config.Mains;
-import io.pier.common.repl.ReplEnvStore;
 import io.pier.common.store.s3.EmbeddedS3Server;
 import io.pier.common.store.s3.S3Config;
 import io.pier.common.store.s3.S3ObjectStore;
@@ -17,9 +15,7 @@ import io.pier.node.runtime.docker.DockerContainerRuntime;
 import io.pier.node.runtime.docker.DockerLabels;
 import io.pier.node.runtime.docker.DockerSandboxDriver;
 import io.pier.node.sandbox.SandboxHandleStore;
-import io.pier.node.workspace.WorkspaceSync;
 import io.pier.node.workspace.Workspaces;
-import io.pier.node.workspace.WriteBehind;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.nio.file.Path;
@@ -100,7 +96,7 @@ final class ReplHostFixture implements AutoCloseable {
             runtime, new DockerSandboxDriver.Settings(nodeId, "127.0.0.1", null));
     handles = new SandboxHandleStore(data.resolve("sandboxes"));
     workspaces = workspacesUnder.apply(data.resolve("workspaces"));
-    persistence = newPersistence(data);
+    persistence = TestPersistence.of(store, data, transfers, timer);
     host = newHost(workspaces, persistence, replEnv, pool, metrics);
   }
 
@@ -109,26 +105,23 @@ final class ReplHostFixture implements AutoCloseable {
    * its own on the same journal folder.
    */
   ReplHost hostOver(Workspaces otherWorkspaces, Path data, MeterRegistry metrics) {
-    return newHost(otherWorkspaces, newPersistence(data), Map.of(), pool, metrics);
+    return newHost(
+        otherWorkspaces,
+        TestPersistence.of(store, data, transfers, timer),
+        Map.of(),
+        pool,
+        metrics);
   }
 
   /** The same with pool settings of its own. */
   ReplHost hostOver(
       Workspaces otherWorkspaces, Path data, MeterRegistry metrics, PoolSettings otherPool) {
-    return newHost(otherWorkspaces, newPersistence(data), Map.of(), otherPool, metrics);
-  }
-
-  private Persistence newPersistence(Path data) {
-    return new Persistence(
-        new WorkspaceSync(store, transfers),
-        store,
-        data.resolve("journal"),
-        WriteBehind.Settings.DEFAULT,
-        timer,
-        transfers,
-        Clock.systemUTC(),
-        Duration.ofSeconds(20),
-        new ReplEnvStore(store, new EnvCipher("a-test-secret-of-enough-length")));
+    return newHost(
+        otherWorkspaces,
+        TestPersistence.of(store, data, transfers, timer),
+        Map.of(),
+        otherPool,
+        metrics);
   }
 
   private ReplHost newHost(

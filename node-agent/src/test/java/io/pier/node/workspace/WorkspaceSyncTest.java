@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pier.common.store.InMemoryObjectStore;
 import io.pier.common.store.ObjectStore;
 import io.pier.common.store.StorageLayout;
+import io.pier.node.ForwardingObjectStore;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,7 +22,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -104,22 +104,21 @@ class WorkspaceSyncTest {
    * Lists {@code pageSize} objects a page. With {@code downloading} set, waits before each later page until a
    * download has begun, and fails the listing if none begins: a restore that waits for the whole listing fails.
    */
-  private static final class PagedStore implements ObjectStore {
-    private final ObjectStore objects;
+  private static final class PagedStore extends ForwardingObjectStore {
     private final int pageSize;
     private final CountDownLatch downloading;
     final AtomicInteger pages = new AtomicInteger();
     int failAfterPages = Integer.MAX_VALUE;
 
     PagedStore(ObjectStore objects, int pageSize, CountDownLatch downloading) {
-      this.objects = objects;
+      super(objects);
       this.pageSize = pageSize;
       this.downloading = downloading;
     }
 
     @Override
     public void listEach(String prefix, Consumer<ObjectInfo> each) {
-      List<ObjectInfo> all = objects.list(prefix);
+      List<ObjectInfo> all = list(prefix);
       for (int from = 0; from < all.size(); from += pageSize) {
         if (pages.get() >= failAfterPages) throw new IllegalStateException("the listing broke");
         if (from > 0 && downloading != null) await(downloading);
@@ -141,55 +140,7 @@ class WorkspaceSyncTest {
     @Override
     public Optional<InputStream> openStream(String key) {
       if (downloading != null) downloading.countDown();
-      return objects.openStream(key);
-    }
-
-    @Override
-    public List<ObjectInfo> list(String prefix) {
-      return objects.list(prefix);
-    }
-
-    @Override
-    public Optional<byte[]> get(String key) {
-      return objects.get(key);
-    }
-
-    @Override
-    public void ensureBucket() {}
-
-    @Override
-    public void put(String key, byte[] content) {
-      objects.put(key, content);
-    }
-
-    @Override
-    public void putFile(String key, Path file) {
-      objects.putFile(key, file);
-    }
-
-    @Override
-    public void putStream(String key, long length, Supplier<InputStream> content) {
-      objects.putStream(key, length, content);
-    }
-
-    @Override
-    public List<String> listFolders(String prefix) {
-      return objects.listFolders(prefix);
-    }
-
-    @Override
-    public void copy(String fromKey, String toKey) {
-      objects.copy(fromKey, toKey);
-    }
-
-    @Override
-    public void delete(String key) {
-      objects.delete(key);
-    }
-
-    @Override
-    public int deletePrefix(String prefix) {
-      return objects.deletePrefix(prefix);
+      return super.openStream(key);
     }
   }
 }
