@@ -6,16 +6,13 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -61,7 +58,7 @@ public final class LiveRepl {
   private final ReplTerminals terminals;
   private final RunProcess run;
   private final ReplEnvironment environment;
-  private final Set<ChangeListener> changeListeners = new LinkedHashSet<>();
+  private final ChangeListeners changeListeners = new ChangeListeners();
   private final ReplCollab collab;
 
   private boolean closed;
@@ -179,6 +176,11 @@ public final class LiveRepl {
     return collab;
   }
 
+  /** Its terminals, which sessions open, attach to and type into. */
+  ReplTerminals terminals() {
+    return terminals;
+  }
+
   // --- sessions
   // -------------------------------------------------------------------------------------------------
 
@@ -227,45 +229,19 @@ public final class LiveRepl {
    * announced already. Call on {@link #context()}.
    */
   public void workspaceChanged(List<FileChange> changes) {
-    for (ChangeListener listener : List.copyOf(changeListeners)) listener.changed(changes);
+    changeListeners.changed(changes);
     fileEvents.workspaceChanged(changes);
     collab.filesChanged(changes);
   }
 
   /** Adds a listener of the workspace's changes. Call on {@link #context()}. @return false once the repl stopped */
   public boolean listen(ChangeListener listener) {
-    if (closed) return false;
-    changeListeners.add(listener);
-    return true;
+    return changeListeners.add(listener);
   }
 
   /** Call on {@link #context()}. */
   public void unlisten(ChangeListener listener) {
     changeListeners.remove(listener);
-  }
-
-  // --- terminals
-  // ------------------------------------------------------------------------------------------------
-
-  Future<Integer> openTerminal(SessionSocket session, int maxTerminals, int cols, int rows) {
-    return terminals.open(session, maxTerminals, cols, rows);
-  }
-
-  Future<JsonArray> attachTerminal(SessionSocket session, int channel) {
-    return terminals.attach(session, channel);
-  }
-
-  /** Types {@code data} into a terminal. @return how many bytes were dropped because it does not read its input */
-  int terminalInput(int channel, byte[] data) {
-    return terminals.input(channel, data);
-  }
-
-  Future<Void> resizeTerminal(int channel, int cols, int rows) {
-    return terminals.resize(channel, cols, rows);
-  }
-
-  Future<Void> closeTerminal(int channel) {
-    return terminals.close(channel);
   }
 
   // --- run
@@ -306,8 +282,7 @@ public final class LiveRepl {
   public Future<Void> close() {
     if (closed) return Future.succeededFuture();
     closed = true;
-    for (ChangeListener listener : List.copyOf(changeListeners)) listener.ended();
-    changeListeners.clear();
+    changeListeners.end();
     List<Future<Void>> ending = new ArrayList<>();
     ending.add(collab.flushAll());
     ending.add(run.stop());

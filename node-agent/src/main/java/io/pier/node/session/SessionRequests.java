@@ -38,7 +38,8 @@ final class SessionRequests {
     this.access = access;
     this.inFlight = inFlight;
     this.operations =
-        OperationTable.of(files, documents, new TerminalRequests(session, repl, limits), repl);
+        OperationTable.of(
+            files, documents, new TerminalRequests(session, repl.terminals(), limits), repl);
   }
 
   /** A text frame of {@code size} characters, counted in by {@link InFlightRequests#admit}. */

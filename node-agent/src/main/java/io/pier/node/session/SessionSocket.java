@@ -322,7 +322,7 @@ public final class SessionSocket {
           "you are a viewer of this repl: you may watch its terminals, not type in them");
       return;
     }
-    int dropped = repl.terminalInput(channel, frame.getBytes(1, frame.length()));
+    int dropped = repl.terminals().input(channel, frame.getBytes(1, frame.length()));
     if (dropped > 0) {
       hub.inputDropped(dropped);
       sendError(

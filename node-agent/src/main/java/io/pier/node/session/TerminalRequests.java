@@ -13,17 +13,18 @@ final class TerminalRequests {
   private static final int DEFAULT_ROWS = 24;
 
   private final SessionSocket session;
-  private final LiveRepl repl;
+  private final ReplTerminals terminals;
   private final SessionLimits limits;
 
-  TerminalRequests(SessionSocket session, LiveRepl repl, SessionLimits limits) {
+  TerminalRequests(SessionSocket session, ReplTerminals terminals, SessionLimits limits) {
     this.session = session;
-    this.repl = repl;
+    this.terminals = terminals;
     this.limits = limits;
   }
 
   Future<JsonObject> open(JsonObject r) {
-    return repl.openTerminal(
+    return terminals
+        .open(
             session,
             limits.terminalsPerRepl(),
             size(r, "cols", DEFAULT_COLS),
@@ -33,17 +34,18 @@ final class TerminalRequests {
 
   Future<JsonObject> attach(JsonObject r) {
     int term = channel(r);
-    return repl.attachTerminal(session, term)
+    return terminals
+        .attach(session, term)
         .map(sizes -> new JsonObject().put("term", term).put("sizes", sizes));
   }
 
   Future<JsonObject> resize(JsonObject r) {
-    return repl.resizeTerminal(
-            channel(r), size(r, "cols", DEFAULT_COLS), size(r, "rows", DEFAULT_ROWS))
+    return terminals
+        .resize(channel(r), size(r, "cols", DEFAULT_COLS), size(r, "rows", DEFAULT_ROWS))
         .map(v -> new JsonObject());
   }
 
   Future<JsonObject> close(JsonObject r) {
-    return repl.closeTerminal(channel(r)).map(v -> new JsonObject());
+    return terminals.close(channel(r)).map(v -> new JsonObject());
   }
 }
