@@ -37,13 +37,6 @@ public final class SessionSocket {
   private static final Logger LOG = LoggerFactory.getLogger(SessionSocket.class);
   private static final long PING_EVERY_MS = 25_000;
 
-  /**
-   * How soon a congested socket is looked at again for room. Its drain event is the usual signal, but one can be
-   * missed (the queue emptied between the check that found it full and the write that followed), which would leave
-   * its streams paused for good.
-   */
-  private static final long DRAIN_RECHECK_MS = 500;
-
   private static final JsonObject KEEPALIVE = new JsonObject().put("event", "keepalive");
 
   private final SessionHub hub;
@@ -56,6 +49,7 @@ public final class SessionSocket {
   private final SessionRequests requests;
   private final SessionAccess access;
   private final SessionPeer peer;
+  private final SocketBacklog backlog;
 
   /** No more writes: the socket closed or is closing. On the repl's context. */
   private boolean closed;
@@ -63,14 +57,8 @@ public final class SessionSocket {
   /** Left the repl and gave back what it held. On the repl's context. */
   private boolean ended;
 
-  /** Bytes written while the socket's write queue was full, since it last drained. On the repl's context. */
-  private long backlog;
-
   private long pinger = -1;
   private long accessWatch = -1;
-
-  /** The timer looking again at a congested socket, or -1. On the repl's context. */
-  private long drainRecheck = -1;
 
   private SessionSocket(
       SessionHub hub,
@@ -87,6 +75,8 @@ public final class SessionSocket {
     this.closer = new SocketCloser(hub.vertx(), socket, connection, id, repl.slug());
     this.inFlight = new InFlightRequests(hub, this::tooManyRequests);
     this.peer = new SessionPeer(this, access);
+    this.backlog =
+        new SocketBacklog(hub, socket, repl.context(), this::roomAgain, this::slowReader);
     this.requests =
         new SessionRequests(
             this,
@@ -139,7 +129,7 @@ public final class SessionSocket {
                     });
           }
         });
-    socket.drainHandler(v -> repl.context().runOnContext(x -> session.drained()));
+    socket.drainHandler(v -> repl.context().runOnContext(x -> session.backlog.drained()));
     socket.exceptionHandler(
         err -> LOG.debug("session {} of {}: {}", session.id, repl.slug(), err.toString()));
     socket.closeHandler(
@@ -218,65 +208,27 @@ public final class SessionSocket {
    * slow-reader bound; past it the session is closed with {@link #SLOW_READER}.
    */
   private boolean room(int bytes) {
-    if (closed) return false;
-    boolean full;
-    try {
-      full = socket.writeQueueFull();
-    } catch (IllegalStateException alreadyClosed) {
-      return false;
-    }
-    if (!full) return true;
-    backlog += bytes;
-    hub.backlog(bytes);
-    recheckForRoom();
-    if (backlog > hub.limits().slowReaderBytes()) {
-      hub.closedSlowReader();
-      LOG.info(
-          "closing session {} of {}: it did not read {} bytes of output", id, repl.slug(), backlog);
-      close(SLOW_READER, "output not read");
-      return false;
-    }
-    return true;
+    return !closed && backlog.room(bytes);
   }
 
   /**
    * Whether output sent now would only wait: the socket's write queue is full. On the repl's context. A stream may be
-   * paused on this answer, so a congested socket is also looked at again soon ({@link #recheckForRoom}): the pause
+   * paused on this answer, so a congested socket is also looked at again soon ({@link SocketBacklog}): the pause
    * never rests on the drain event alone.
    */
   boolean congested() {
-    if (closed) return false;
-    boolean full;
-    try {
-      full = socket.writeQueueFull();
-    } catch (IllegalStateException alreadyClosed) {
-      return false;
-    }
-    if (full) recheckForRoom();
-    return full;
+    return !closed && backlog.congested();
   }
 
-  /** Looks again at a congested socket soon, and until it has room, in case its drain event does not come. */
-  private void recheckForRoom() {
-    if (drainRecheck >= 0 || ended) return;
-    drainRecheck =
-        hub.vertx()
-            .setTimer(
-                DRAIN_RECHECK_MS,
-                t ->
-                    repl.context()
-                        .runOnContext(
-                            v -> {
-                              drainRecheck = -1;
-                              if (ended) return;
-                              if (!congested()) drained();
-                            }));
-  }
-
-  private void drained() {
-    hub.backlog(-backlog);
-    backlog = 0;
+  private void roomAgain() {
     if (!closed) repl.drained(this);
+  }
+
+  private void slowReader(long waiting) {
+    hub.closedSlowReader();
+    LOG.info(
+        "closing session {} of {}: it did not read {} bytes of output", id, repl.slug(), waiting);
+    close(SLOW_READER, "output not read");
   }
 
   private void keepalive() {
@@ -302,9 +254,7 @@ public final class SessionSocket {
   private void end() {
     if (ended) return;
     ended = true;
-    if (drainRecheck >= 0) hub.vertx().cancelTimer(drainRecheck);
-    hub.backlog(-backlog);
-    backlog = 0;
+    backlog.stop();
     repl.leave(this);
   }
 
