@@ -105,12 +105,7 @@ final class ReplHostFixture implements AutoCloseable {
    * its own on the same journal folder.
    */
   ReplHost hostOver(Workspaces otherWorkspaces, Path data, MeterRegistry metrics) {
-    return newHost(
-        otherWorkspaces,
-        TestPersistence.of(store, data, transfers, timer),
-        Map.of(),
-        pool,
-        metrics);
+    return hostOver(otherWorkspaces, data, metrics, pool);
   }
 
   /** The same with pool settings of its own. */
