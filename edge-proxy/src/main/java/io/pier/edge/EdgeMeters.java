@@ -1,6 +1,7 @@
 package io.pier.edge;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -80,6 +81,11 @@ final class EdgeMeters {
         .register(metrics);
     Gauge.builder("pier.edge.websockets.pending", relay, UpgradeRelay::pending)
         .description("WebSocket upgrades asked of a node-agent or app and not answered yet")
+        .tag("kind", kind)
+        .register(metrics);
+    FunctionCounter.builder("pier.edge.websockets.retried", relay, UpgradeRelay::retried)
+        .description(
+            "WebSocket upgrades asked again on a fresh connection, the first having failed before any answer")
         .tag("kind", kind)
         .register(metrics);
     Gauge.builder("pier.edge.websockets.counted", limits, RelayLimits::open)

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +37,13 @@ import org.slf4j.LoggerFactory;
  * <p>Every way a relay ends releases it exactly once: the client closing or vanishing before, during or after the
  * upgrade, the origin refusing, not answering in time, closing or being restarted, either side quiet for the idle
  * timeout (set on the server and on the client agent), a network error on either side.
+ *
+ * <p>An upgrade whose connection to the origin fails or closes before the origin answered anything is asked once
+ * more, on a fresh connection, within the same upgrade timeout. Nothing can have come of the first: an origin's
+ * WebSocket lives on the connection that asked for it, and that connection is gone without a 101. Under a burst of
+ * opens the edge's connect to a node-agent fails now and then this way (the kernel wakes the connecting socket before
+ * it is connected, Netty closes it: {@code StacklessClosedChannelException}, 15 to 67 of 4,000 in the idle-sessions
+ * benchmark); once more is enough, and a second failure is answered 502 as before.
  */
 public final class UpgradeRelay {
   private static final Logger LOG = LoggerFactory.getLogger(UpgradeRelay.class);
@@ -60,6 +68,7 @@ public final class UpgradeRelay {
   private final long upgradeTimeoutMs;
   private final AtomicInteger pending = new AtomicInteger();
   private final AtomicInteger open = new AtomicInteger();
+  private final AtomicLong retried = new AtomicLong();
 
   public UpgradeRelay(
       Vertx vertx, HttpClientAgent agent, Duration connectTimeout, Duration upgradeTimeout) {
@@ -77,6 +86,11 @@ public final class UpgradeRelay {
   /** WebSockets relayed now. */
   public int open() {
     return open.get();
+  }
+
+  /** Upgrades asked again on a fresh connection since start, the first having failed before any answer. */
+  public long retried() {
+    return retried.get();
   }
 
   /** The client's headers that go to the origin: all but those of this hop; {@code Connection: Upgrade}. */
@@ -129,6 +143,12 @@ public final class UpgradeRelay {
     private boolean upgraded;
     private boolean ended;
 
+    /** The origin answered (any status): from then on a failure is the answer's, never asked again. */
+    private boolean answered;
+
+    /** How many times the origin was asked: a failure of an earlier ask was already dealt with. */
+    private int attempts;
+
     Relay(
         HttpServerRequest req,
         SocketAddress origin,
@@ -165,6 +185,12 @@ public final class UpgradeRelay {
                           + " s",
                       null);
               });
+      ask();
+    }
+
+    /** Opens a connection of the upgrade's own and asks the origin for the WebSocket on it. */
+    private void ask() {
+      int attempt = ++attempts;
       agent
           .connect(new HttpConnectOptions().setServer(origin).setConnectTimeout(connectTimeoutMs))
           .<HttpClientRequest>compose(
@@ -181,11 +207,10 @@ public final class UpgradeRelay {
                 conn.closeHandler(
                     v -> {
                       if (!upgraded)
-                        fail(
-                            502,
+                        originFailed(
+                            attempt,
                             "origin_closed",
-                            "the origin closed the connection during the upgrade",
-                            null);
+                            "the origin closed the connection during the upgrade");
                     });
                 return conn.request(
                     new RequestOptions().setMethod(HttpMethod.GET).setURI(uri).setHeaders(headers));
@@ -201,25 +226,48 @@ public final class UpgradeRelay {
                 return request.connect();
               })
           .onComplete(
-              answered ->
+              answer ->
                   onRequestContext(
                       () -> {
+                        if (attempt != attempts) {
+                          // An earlier ask, already failed and asked again: nothing of it is used.
+                          if (answer.succeeded()) answer.result().request().connection().close();
+                          return;
+                        }
+                        if (answer.succeeded()) answered = true;
                         if (ended) {
-                          if (answered.succeeded() && answered.result().statusCode() == 101)
-                            answered.result().netSocket().close();
+                          if (answer.succeeded() && answer.result().statusCode() == 101)
+                            answer.result().netSocket().close();
                           closeConnection();
-                        } else if (answered.failed()) {
-                          fail(
-                              502,
+                        } else if (answer.failed()) {
+                          originFailed(
+                              attempt,
                               "origin_unreachable",
-                              "could not reach the origin: " + reason(answered.cause()),
-                              null);
-                        } else if (answered.result().statusCode() == 101) {
-                          upgrade(answered.result());
+                              "could not reach the origin: " + reason(answer.cause()));
+                        } else if (answer.result().statusCode() == 101) {
+                          upgrade(answer.result());
                         } else {
-                          refuse(answered.result());
+                          refuse(answer.result());
                         }
                       }));
+    }
+
+    /**
+     * The connection to the origin failed or closed: before any answer, the first time, the upgrade is asked again
+     * on a fresh connection (see the class comment); otherwise the client gets a 502. A connection and its request
+     * both report one failure: the second report is of an earlier ask, or finds the relay ended.
+     */
+    private void originFailed(int attempt, String code, String message) {
+      if (ended || attempt != attempts) return;
+      if (answered || attempts > 1) {
+        fail(502, code, message, null);
+        return;
+      }
+      retried.incrementAndGet();
+      LOG.debug("upgrade of {} to {}: {}; asking once more", req.uri(), origin, message);
+      if (connection != null) connection.close();
+      connection = null;
+      ask();
     }
 
     /**
