@@ -40,15 +40,23 @@ public final class RestoreBenchmark {
     String id = "bench-" + UUID.randomUUID().toString().substring(0, 8);
     Path data = Files.createDirectories(Path.of("target", id).toAbsolutePath());
     String secret = "bench-secret-" + id;
+    // PIER_BENCH_S3_PORT: an embedded S3 server already running in a process of its own on that
+    // port (as ./pier up
+    // runs it, with PIER_BENCH_S3_SECRET), instead of one in this JVM.
+    String external = System.getenv("PIER_BENCH_S3_PORT");
     EmbeddedS3Server s3 =
-        EmbeddedS3Server.start(data.resolve("s3"), "127.0.0.1", 0, "bench", secret);
+        external == null
+            ? EmbeddedS3Server.start(data.resolve("s3"), "127.0.0.1", 0, "bench", secret)
+            : null;
+    if (external != null) secret = System.getenv("PIER_BENCH_S3_SECRET");
+    int port = external == null ? s3.port() : Integer.parseInt(external);
     ExecutorService transfers = Executors.newFixedThreadPool(threads);
     LoopVolumes volumes = new LoopVolumes(data.resolve("volumes"), 1000, 1000);
     Workspaces workspaces =
         volumes.problem().isEmpty()
             ? new Workspaces(data.resolve("workspaces"), volumes, 1024)
             : new Workspaces(data.resolve("workspaces"));
-    URI endpoint = URI.create("http://127.0.0.1:" + s3.port());
+    URI endpoint = URI.create("http://127.0.0.1:" + port);
     try (S3ObjectStore store =
         new S3ObjectStore(new S3Config(endpoint, "us-east-1", "pier", "bench", secret))) {
       store.ensureBucket();
@@ -56,8 +64,18 @@ public final class RestoreBenchmark {
       Arrays.fill(content, (byte) 'p');
       String prefix = StorageLayout.replFiles("restored");
       store.put(StorageLayout.replMetadata("restored"), "{}".getBytes());
-      for (int i = 0; i < FILES; i++) {
-        store.put(prefix + "pkg" + (i % FOLDERS) + "/file" + i + ".txt", content);
+      if (System.getenv("PIER_BENCH_AWS_UPLOAD") == null) {
+        for (int i = 0; i < FILES; i++) {
+          store.put(prefix + "pkg" + (i % FOLDERS) + "/file" + i + ".txt", content);
+        }
+      } else {
+        Path source = data.resolve("source");
+        for (int i = 0; i < FILES; i++) {
+          Path file = source.resolve("pkg" + (i % FOLDERS)).resolve("file" + i + ".txt");
+          Files.createDirectories(file.getParent());
+          Files.write(file, content);
+        }
+        awsSync(endpoint, secret, source.toString(), "s3://pier/" + prefix);
       }
       WorkspaceSync sync = new WorkspaceSync(store, transfers);
       List<Double> pier = new ArrayList<>();
@@ -85,15 +103,23 @@ public final class RestoreBenchmark {
           percentile(aws, 50),
           percentile(aws, 0),
           percentile(aws, 50) / percentile(pier, 50));
+      System.out.printf("  by round (ms): pier %s   aws s3 sync %s%n", rounded(pier), rounded(aws));
     } finally {
       transfers.shutdownNow();
       for (String slug : workspaces.present()) workspaces.remove(slug);
-      s3.close();
+      if (s3 != null) s3.close();
     }
   }
 
   /** Milliseconds {@code aws s3 sync} takes from the prefix into a new folder, which it then deletes. */
   private static double awsSync(URI endpoint, String secret, String from, Path into)
+      throws IOException, InterruptedException {
+    double ms = awsSync(endpoint, secret, from, into.toString());
+    Workspaces.delete(into);
+    return ms;
+  }
+
+  private static double awsSync(URI endpoint, String secret, String from, String into)
       throws IOException, InterruptedException {
     ProcessBuilder command =
         new ProcessBuilder(
@@ -104,7 +130,7 @@ public final class RestoreBenchmark {
                 "sync",
                 "--only-show-errors",
                 from,
-                into.toString())
+                into)
             .inheritIO();
     command
         .environment()
@@ -120,8 +146,11 @@ public final class RestoreBenchmark {
     int code = command.start().waitFor();
     double ms = (System.nanoTime() - t0) / 1e6;
     if (code != 0) throw new IllegalStateException("aws s3 sync exited with " + code);
-    Workspaces.delete(into);
     return ms;
+  }
+
+  private static String rounded(List<Double> values) {
+    return values.stream().map(v -> String.format("%.0f", v)).toList().toString();
   }
 
   private static double percentile(List<Double> values, int p) {
