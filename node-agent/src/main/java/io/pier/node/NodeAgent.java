@@ -70,7 +70,6 @@ public final class NodeAgent {
   private final FilesystemService envdFilesystem;
   private final AtomicBoolean ready = new AtomicBoolean();
   private HttpServer server;
-  private long heartbeatTimer = -1;
   private long activityTimer = -1;
 
   public NodeAgent(
@@ -210,8 +209,7 @@ public final class NodeAgent {
         .compose(v -> heartbeat.beat())
         .map(
             v -> {
-              heartbeatTimer =
-                  vertx.setPeriodic(config.heartbeatInterval().toMillis(), t -> heartbeat.beat());
+              heartbeat.beatEvery(config.heartbeatInterval());
               activityTimer =
                   vertx.setPeriodic(
                       ACTIVITY_EVERY.toMillis(),
@@ -226,8 +224,8 @@ public final class NodeAgent {
   /** Stops taking work, stops every repl (flushing its files), leaves the cluster's node list. */
   public Future<Void> stop() {
     ready.set(false);
-    if (heartbeatTimer >= 0) vertx.cancelTimer(heartbeatTimer);
     if (activityTimer >= 0) vertx.cancelTimer(activityTimer);
+    heartbeat.stopBeating();
     return host.stopAll()
         .eventually(() -> cluster.nodes().remove(config.nodeId()))
         .eventually(() -> server == null ? Future.succeededFuture() : server.close())

@@ -10,6 +10,9 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -39,6 +42,7 @@ final class NodeHeartbeat {
   private final AtomicReference<NodeLoad> lastLoad = new AtomicReference<>(NodeLoad.EMPTY);
   private final AtomicReference<List<String>> images = new AtomicReference<>(List.of());
   private volatile Instant imagesReadAt = Instant.EPOCH;
+  private ScheduledExecutorService beating;
 
   NodeHeartbeat(
       Vertx vertx,
@@ -55,6 +59,46 @@ final class NodeHeartbeat {
     this.host = host;
     this.runnerImages = runnerImages;
     this.draining = draining;
+  }
+
+  /**
+   * Beats every {@code every} from now on, from a thread of its own: all running repls share one event loop (their
+   * sessions' traffic), and a beat whose timer or steps waited behind a busy event loop would let the node's entry
+   * expire while the node is alive, so that its repls would be started again elsewhere. Its steps block (the image
+   * list, the load) and its write is sent to the cluster from that thread; only the write's answer comes back through
+   * Vert.x.
+   */
+  void beatEvery(Duration every) {
+    if (beating != null) throw new IllegalStateException("already beating");
+    beating =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "node-heartbeat");
+              t.setDaemon(true);
+              return t;
+            });
+    beating.scheduleWithFixedDelay(
+        this::beatFromThisThread, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Stops the beats {@link #beatEvery} started. */
+  void stopBeating() {
+    if (beating != null) beating.shutdownNow();
+  }
+
+  private void beatFromThisThread() {
+    try {
+      if (Instant.now().isAfter(imagesReadAt.plus(IMAGE_REFRESH))) {
+        images.set(runnerImages.reported(imageStore.images()));
+        imagesReadAt = Instant.now();
+      }
+      NodeLoad load = host.load();
+      lastLoad.set(load);
+      publish(images.get(), load)
+          .onFailure(err -> LOG.warn("heartbeat failed: {}", err.getMessage()));
+    } catch (RuntimeException e) {
+      LOG.warn("heartbeat failed: {}", e.toString());
+    }
   }
 
   /** The load the last beat reported. */
@@ -84,24 +128,27 @@ final class NodeHeartbeat {
                 vertx
                     .executeBlocking(host::load, false)
                     .onSuccess(lastLoad::set)
-                    .compose(
-                        load ->
-                            cluster
-                                .nodes()
-                                .put(
-                                    config.nodeId(),
-                                    new NodeInfo(
-                                        config.nodeId(),
-                                        config.agentUrl(),
-                                        config.capacity(),
-                                        load,
-                                        draining.draining(),
-                                        list,
-                                        Instant.now(),
-                                        cluster.membership().self(),
-                                        host.runtimes()),
-                                    NODE_ENTRY_TTL)))
+                    .compose(load -> publish(list, load)))
         .onFailure(err -> LOG.warn("heartbeat failed: {}", err.getMessage()));
+  }
+
+  /** Writes this node's entry: what it offers and holds now. */
+  private Future<Void> publish(List<String> images, NodeLoad load) {
+    return cluster
+        .nodes()
+        .put(
+            config.nodeId(),
+            new NodeInfo(
+                config.nodeId(),
+                config.agentUrl(),
+                config.capacity(),
+                load,
+                draining.draining(),
+                images,
+                Instant.now(),
+                cluster.membership().self(),
+                host.runtimes()),
+            NODE_ENTRY_TTL);
   }
 
   /**

@@ -1,7 +1,5 @@
 package io.pier.node.collab;
 
-import io.vertx.core.json.JsonObject;
-
 /** One IDE session as co-editing and presence see it: who it is, and how to send it an event. */
 public interface CollabPeer {
   /** The session's id, unique in its repl. */
@@ -11,5 +9,5 @@ public interface CollabPeer {
   String user();
 
   /** Sends an event; a closed session drops it. On the repl's context. */
-  void send(JsonObject event);
+  void send(CollabEvent event);
 }

@@ -215,17 +215,19 @@ public final class ReplDocuments {
     if (o == null) return;
     if (o.linger >= 0) vertx.cancelTimer(o.linger);
     disk.forget(path);
-    JsonObject event = new JsonObject().put("event", "doc.gone").put("path", path);
+    CollabEvent event =
+        new CollabEvent(new JsonObject().put("event", "doc.gone").put("path", path));
     for (CollabPeer p : List.copyOf(o.peers)) p.send(event);
   }
 
   private void sendUpdate(Open o, List<SharedDocument.Update> updates) {
-    JsonObject event =
-        new JsonObject()
-            .put("event", "doc.update")
-            .put("path", o.doc.path())
-            .put("version", o.doc.version())
-            .put("updates", SharedDocument.toJson(updates));
+    CollabEvent event =
+        new CollabEvent(
+            new JsonObject()
+                .put("event", "doc.update")
+                .put("path", o.doc.path())
+                .put("version", o.doc.version())
+                .put("updates", SharedDocument.toJson(updates)));
     for (CollabPeer p : List.copyOf(o.peers)) p.send(event);
   }
 

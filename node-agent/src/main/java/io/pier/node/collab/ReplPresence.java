@@ -9,13 +9,24 @@ import java.util.Map;
 
 /**
  * Who is in one repl and what each has open (docs/protocol.md#presence): every session, its account, a colour of its
- * account's own, the file it shows and its selection there. Every change is sent to every session, at most every
- * {@link #MIN_GAP_MS} (changes in between are sent together), so a fast typist's cursor moves cannot flood the repl.
- * On the repl's context.
+ * account's own, the file it shows and its selection there. Every change is sent to every session, changes in between
+ * two events sent together, so a fast typist's cursor moves cannot flood the repl. What that costs stays bounded
+ * however many sessions a repl has (a class watching one repl): an event lists at most {@link #MAX_LISTED} sessions and
+ * is encoded once for all, and the gap between two events grows with the sessions it goes to ({@link #gapMs}). On the
+ * repl's context.
  */
 public final class ReplPresence {
   /** The shortest time between two presence events of one repl. */
   static final long MIN_GAP_MS = 50;
+
+  /** The gap grows by {@link #MIN_GAP_MS} for every this many sessions the events go to. */
+  static final int SESSIONS_PER_GAP = 16;
+
+  /**
+   * The most sessions an event lists (those showing a file first, then in the order they came); its {@code count}
+   * says how many are here. More cursors than this in one file help nobody, and each listed one is sent to everyone.
+   */
+  static final int MAX_LISTED = 32;
 
   /** The most selection ranges a session's presence carries. */
   static final int MAX_RANGES = 16;
@@ -67,21 +78,37 @@ public final class ReplPresence {
   public JsonObject event() {
     JsonArray users = new JsonArray();
     for (Here h : here.values()) {
-      JsonObject u =
-          new JsonObject()
-              .put("session", h.peer().id())
-              .put("user", h.peer().user())
-              .put("color", colorOf(h.peer().user()));
-      if (h.path() != null) u.put("path", h.path());
-      if (h.selection() != null) u.put("selection", h.selection());
-      users.add(u);
+      if (users.size() < MAX_LISTED && h.path() != null) users.add(listed(h));
     }
-    return new JsonObject().put("event", "presence").put("users", users);
+    for (Here h : here.values()) {
+      if (users.size() < MAX_LISTED && h.path() == null) users.add(listed(h));
+    }
+    return new JsonObject().put("event", "presence").put("users", users).put("count", here.size());
+  }
+
+  private static JsonObject listed(Here h) {
+    JsonObject u =
+        new JsonObject()
+            .put("session", h.peer().id())
+            .put("user", h.peer().user())
+            .put("color", colorOf(h.peer().user()));
+    if (h.path() != null) u.put("path", h.path());
+    if (h.selection() != null) u.put("selection", h.selection());
+    return u;
+  }
+
+  /**
+   * The shortest time between two events to {@code sessions} sessions: {@link #MIN_GAP_MS} for up to {@link
+   * #SESSIONS_PER_GAP}, and as much again for every so many more, so that the bytes a repl's presence sends each
+   * second stay the same however many sessions it has.
+   */
+  static long gapMs(int sessions) {
+    return MIN_GAP_MS * Math.max(1, (sessions + SESSIONS_PER_GAP - 1) / SESSIONS_PER_GAP);
   }
 
   private void changed() {
     if (timer >= 0) return;
-    long wait = lastSent + MIN_GAP_MS - System.currentTimeMillis();
+    long wait = lastSent + gapMs(here.size()) - System.currentTimeMillis();
     if (wait <= 0) {
       send();
     } else {
@@ -97,7 +124,7 @@ public final class ReplPresence {
 
   private void send() {
     lastSent = System.currentTimeMillis();
-    JsonObject event = event();
+    CollabEvent event = new CollabEvent(event());
     for (Here h : List.copyOf(here.values())) h.peer().send(event);
   }
 

@@ -1,7 +1,7 @@
 package io.pier.node.session;
 
+import io.pier.node.collab.CollabEvent;
 import io.pier.node.collab.CollabPeer;
-import io.vertx.core.json.JsonObject;
 
 /** One IDE session as co-editing and presence see it: its id, the account behind it, and its events. */
 final class SessionPeer implements CollabPeer {
@@ -24,7 +24,7 @@ final class SessionPeer implements CollabPeer {
   }
 
   @Override
-  public void send(JsonObject event) {
-    session.sendEvent(event);
+  public void send(CollabEvent event) {
+    session.sendText(event.text());
   }
 }

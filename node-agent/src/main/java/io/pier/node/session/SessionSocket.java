@@ -183,7 +183,11 @@ public final class SessionSocket {
   }
 
   void sendEvent(JsonObject event) {
-    String text = event.encode();
+    sendText(event.encode());
+  }
+
+  /** Sends an event already encoded (one text for many sessions). */
+  void sendText(String text) {
     if (room(text.length())) socket.writeTextMessage(text);
   }
 

@@ -84,8 +84,8 @@ class ReplDocumentsTest {
     }
 
     @Override
-    public void send(JsonObject event) {
-      events.add(event);
+    public void send(CollabEvent event) {
+      events.add(event.json());
     }
 
     long count(String event) {
