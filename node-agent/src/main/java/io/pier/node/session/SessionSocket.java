@@ -37,6 +37,13 @@ public final class SessionSocket {
   private static final Logger LOG = LoggerFactory.getLogger(SessionSocket.class);
   private static final long PING_EVERY_MS = 25_000;
 
+  /**
+   * The most output bytes one binary message carries. A replay holds up to 64 KiB, and in one message it is a frame
+   * just past the 64 KiB that WebSocket clients commonly accept by default (Vert.x's client closed on it: every
+   * session of a repl whose app had logged 64 KiB ended right after its hello).
+   */
+  static final int MAX_OUTPUT_MESSAGE = 32 * 1024;
+
   private static final JsonObject KEEPALIVE = new JsonObject().put("event", "keepalive");
 
   private final SessionHub hub;
@@ -196,14 +203,20 @@ public final class SessionSocket {
     sendEvent(new JsonObject().put("event", "error").put("error", code).put("message", message));
   }
 
+  /** Output in messages of at most {@link #MAX_OUTPUT_MESSAGE} bytes each (a replay may take several). */
   void sendBinary(int channel, byte[] data) {
-    if (room(data.length + 1)) socket.writeBinaryMessage(frame(channel, data));
+    int messages = Math.max(1, (data.length + MAX_OUTPUT_MESSAGE - 1) / MAX_OUTPUT_MESSAGE);
+    if (!room(data.length + messages)) return;
+    for (int at = 0; at < data.length || at == 0; at += MAX_OUTPUT_MESSAGE) {
+      socket.writeBinaryMessage(
+          frame(channel, data, at, Math.min(MAX_OUTPUT_MESSAGE, data.length - at)));
+    }
   }
 
-  private static Buffer frame(int channel, byte[] data) {
-    Buffer b = Buffer.buffer(data.length + 1);
+  private static Buffer frame(int channel, byte[] data, int from, int length) {
+    Buffer b = Buffer.buffer(length + 1);
     b.appendByte((byte) channel);
-    b.appendBytes(data);
+    b.appendBytes(data, from, length);
     return b;
   }
 

@@ -14,7 +14,10 @@ import io.pier.node.sandbox.SandboxExec;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
@@ -112,7 +115,11 @@ class SessionBoundsTest {
     HttpServer server =
         Mains.await(
             vertx
-                .createHttpServer()
+                // The node-agent's frame sizes: a message goes out as one frame up to 8 MiB.
+                .createHttpServer(
+                    new HttpServerOptions()
+                        .setMaxWebSocketFrameSize(8 << 20)
+                        .setMaxWebSocketMessageSize(8 << 20))
                 .requestHandler(
                     request -> {
                       SessionSlots.Slot slot;
@@ -335,6 +342,46 @@ class SessionBoundsTest {
   }
 
   /** A terminal process that prints as fast as it is let, like {@code yes}. */
+  @Test
+  void aFullReplayReachesAClientWithCommonFrameLimitsInMessagesOfAtMost32KiB() throws Exception {
+    start(limits(64, 2, 10, Duration.ofSeconds(60), 4 << 20));
+    TestSession first = connect();
+    int term =
+        first
+            .call(new JsonObject().put("op", "term.open").put("cols", 80).put("rows", 24))
+            .getInteger("term");
+    byte[] output = new byte[100 * 1024];
+    Arrays.fill(output, (byte) 'x');
+    ttys.get(0).listener.output(output);
+    await(() -> first.received(term) == output.length, "the first session got all the output");
+
+    // Vert.x's client as it comes (frames up to 64 KiB), as many WebSocket clients are: the held 64
+    // KiB in one
+    // message would be one byte past that, and the client would close.
+    ClientWebSocket plain = vertx.createWebSocketClient().webSocket();
+    List<Integer> messages = new CopyOnWriteArrayList<>();
+    AtomicBoolean closed = new AtomicBoolean();
+    plain.binaryMessageHandler(m -> messages.add(m.length()));
+    plain.closeHandler(v -> closed.set(true));
+    Mains.await(
+        plain.connect(
+            new WebSocketConnectOptions()
+                .setHost("127.0.0.1")
+                .setPort(port)
+                .setURI("/api/repls/demo/session")),
+        TestSession.WAIT);
+    plain.writeTextMessage(
+        new JsonObject().put("id", 1).put("op", "term.attach").put("term", term).encode());
+    await(
+        () -> messages.stream().mapToInt(n -> n - 1).sum() >= 64 * 1024 || closed.get(),
+        "the replay");
+    assertFalse(closed.get(), "the client closed on the replay");
+    assertTrue(
+        messages.stream().allMatch(n -> n <= SessionSocket.MAX_OUTPUT_MESSAGE + 1),
+        "message sizes " + messages);
+    plain.close();
+  }
+
   private static final class FakeTty implements TtyProcess {
     final TtyProcess.Listener listener;
     final AtomicLong pumped = new AtomicLong();
