@@ -21,9 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -65,45 +63,8 @@ class ReplDocumentsTest {
     return WorkspaceFiles.version(text.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static final class Peer implements CollabPeer {
-    final String id;
-    final List<JsonObject> events = new CopyOnWriteArrayList<>();
-
-    Peer(String id) {
-      this.id = id;
-    }
-
-    @Override
-    public String id() {
-      return id;
-    }
-
-    @Override
-    public String user() {
-      return id;
-    }
-
-    @Override
-    public void send(CollabEvent event) {
-      events.add(event.json());
-    }
-
-    long count(String event) {
-      return events.stream().filter(e -> event.equals(e.getString("event"))).count();
-    }
-  }
-
   private <T> T on(Callable<T> work) throws Exception {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    context.runOnContext(
-        v -> {
-          try {
-            result.complete(work.call());
-          } catch (Throwable e) {
-            result.completeExceptionally(e);
-          }
-        });
-    return result.get(10, TimeUnit.SECONDS);
+    return OnContext.call(context, work);
   }
 
   private <T> T await(Future<T> future) throws Exception {
@@ -129,8 +90,8 @@ class ReplDocumentsTest {
   @Test
   void everyoneWithTheFileOpenGetsEachUpdateAndABurstIsWrittenOnce() throws Exception {
     files.put("a.txt", "hi\n");
-    Peer alice = new Peer("alice");
-    Peer bob = new Peer("bob");
+    RecordingPeer alice = new RecordingPeer("alice");
+    RecordingPeer bob = new RecordingPeer("bob");
     JsonObject opened = await(on(() -> docs.open(alice, "a.txt", null, null)));
     assertEquals("hi\n", opened.getString("text"));
     assertEquals(0, opened.getInteger("version"));
@@ -141,7 +102,7 @@ class ReplDocumentsTest {
     JsonObject stale = on(() -> docs.push(bob, "a.txt", 0, insert("b", 3, 2, "B")));
     assertFalse(stale.getBoolean("accepted"));
     assertTrue(on(() -> docs.push(bob, "a.txt", 1, insert("b", 4, 3, "B"))).getBoolean("accepted"));
-    for (Peer p : List.of(alice, bob)) {
+    for (RecordingPeer p : List.of(alice, bob)) {
       assertEquals(2, p.count("doc.update"), p.events.toString());
       assertEquals(2, p.events.get(1).getInteger("version"));
     }
@@ -154,13 +115,13 @@ class ReplDocumentsTest {
   @Test
   void aClientThatReconnectsGetsWhatItMissedOrTheWholeTextWhenTooFarBehind() throws Exception {
     files.put("a.txt", "");
-    Peer alice = new Peer("alice");
+    RecordingPeer alice = new RecordingPeer("alice");
     String id = await(on(() -> docs.open(alice, "a.txt", null, null))).getString("doc");
     for (int v = 0; v < 8; v++) {
       int base = v;
       on(() -> docs.push(alice, "a.txt", base, insert("a", base, base, "x")));
     }
-    Peer back = new Peer("back");
+    RecordingPeer back = new RecordingPeer("back");
     JsonObject caughtUp = await(on(() -> docs.open(back, "a.txt", 5, id)));
     assertEquals(8, caughtUp.getInteger("version"));
     assertEquals(3, caughtUp.getJsonArray("updates").size());
@@ -176,7 +137,7 @@ class ReplDocumentsTest {
   @Test
   void aPushToAFileNotOpenIsRefused() throws Exception {
     files.put("a.txt", "");
-    Peer alice = new Peer("alice");
+    RecordingPeer alice = new RecordingPeer("alice");
     SessionException e =
         assertThrows(
             SessionException.class,
@@ -193,7 +154,7 @@ class ReplDocumentsTest {
   @Test
   void aDocumentNobodyHasOpenIsWrittenAndForgottenAfterItsLinger() throws Exception {
     files.put("a.txt", "");
-    Peer alice = new Peer("alice");
+    RecordingPeer alice = new RecordingPeer("alice");
     await(on(() -> docs.open(alice, "a.txt", null, null)));
     on(() -> docs.push(alice, "a.txt", 0, insert("a", 0, 0, "typed")));
     on(
@@ -216,7 +177,7 @@ class ReplDocumentsTest {
   @Test
   void aChangeOnDiskReachesTheEditorsAndTheNodesOwnWritesDoNot() throws Exception {
     files.put("a.txt", "one\n");
-    Peer alice = new Peer("alice");
+    RecordingPeer alice = new RecordingPeer("alice");
     await(on(() -> docs.open(alice, "a.txt", null, null)));
     on(() -> docs.push(alice, "a.txt", 0, insert("a", 4, 4, "two\n")));
     String ours = await(on(() -> docs.flush("a.txt"))).getString("version");
@@ -250,7 +211,7 @@ class ReplDocumentsTest {
 
   @Test
   void theNumberOfOpenDocumentsIsBounded() throws Exception {
-    Peer alice = new Peer("alice");
+    RecordingPeer alice = new RecordingPeer("alice");
     for (String p : List.of("a", "b", "c")) files.put(p, "");
     await(on(() -> docs.open(alice, "a", null, null)));
     await(on(() -> docs.open(alice, "b", null, null)));
@@ -270,7 +231,7 @@ class ReplDocumentsTest {
   @Test
   void aFileWithCarriageReturnsIsNotCoEdited() throws Exception {
     files.put("win.txt", "a\r\nb");
-    Peer alice = new Peer("alice");
+    RecordingPeer alice = new RecordingPeer("alice");
     Future<JsonObject> opened = on(() -> docs.open(alice, "win.txt", null, null));
     eventually(opened::isComplete, "answered");
     assertTrue(opened.failed());
@@ -288,7 +249,7 @@ class ReplDocumentsTest {
 
     files.put("a.txt", "");
     files.put("b.txt", "");
-    Peer alice = new Peer("alice");
+    RecordingPeer alice = new RecordingPeer("alice");
     await(on(() -> docs.open(alice, "a.txt", null, null)));
     await(on(() -> docs.open(alice, "b.txt", null, null)));
     assertEquals(2, documentsOpen.value());

@@ -11,8 +11,6 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,7 +29,7 @@ class ReplPresenceTest {
   @Test
   void anEventListsAtMostThirtyTwoSessionsThoseShowingAFileFirstAndCountsEveryone()
       throws Exception {
-    List<Peer> peers = peers(100);
+    List<RecordingPeer> peers = peers(100);
     JsonObject event =
         on(
             () -> {
@@ -51,7 +49,7 @@ class ReplPresenceTest {
 
   @Test
   void aFewSessionsAreAllListed() throws Exception {
-    List<Peer> peers = peers(3);
+    List<RecordingPeer> peers = peers(3);
     JsonObject event =
         on(
             () -> {
@@ -69,7 +67,7 @@ class ReplPresenceTest {
 
   @Test
   void everySessionGetsTheSameEncodedEventOfABurstOfJoins() throws Exception {
-    List<Peer> peers = peers(200);
+    List<RecordingPeer> peers = peers(200);
     on(
         () -> {
           peers.forEach(presence::join);
@@ -77,16 +75,16 @@ class ReplPresenceTest {
         });
     // The first join is sent at once (to the one session there); the other 199 together after the
     // gap.
-    Peer last = peers.get(199);
+    RecordingPeer last = peers.get(199);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (last.events.isEmpty() && System.nanoTime() < deadline) Thread.sleep(5);
-    CollabEvent shared = last.events.get(0);
+    while (last.sent.isEmpty() && System.nanoTime() < deadline) Thread.sleep(5);
+    CollabEvent shared = last.sent.get(0);
     assertEquals(200, shared.json().getInteger("count"));
-    for (Peer p : peers.subList(1, 200)) {
-      assertEquals(1, p.events.size(), "events to " + p.id);
-      assertSame(shared, p.events.get(0), "one event object for all, encoded once");
+    for (RecordingPeer p : peers.subList(1, 200)) {
+      assertEquals(1, p.sent.size(), "events to " + p.id);
+      assertSame(shared, p.sent.get(0), "one event object for all, encoded once");
     }
-    assertEquals(2, peers.get(0).events.size());
+    assertEquals(2, peers.get(0).sent.size());
   }
 
   @Test
@@ -99,46 +97,13 @@ class ReplPresenceTest {
     assertTrue(ReplPresence.gapMs(10_000) >= 30_000);
   }
 
-  private static List<Peer> peers(int n) {
-    List<Peer> peers = new ArrayList<>();
-    for (int i = 0; i < n; i++) peers.add(new Peer("s" + i));
+  private static List<RecordingPeer> peers(int n) {
+    List<RecordingPeer> peers = new ArrayList<>();
+    for (int i = 0; i < n; i++) peers.add(new RecordingPeer("s" + i));
     return peers;
   }
 
   private <T> T on(Callable<T> work) throws Exception {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    context.runOnContext(
-        v -> {
-          try {
-            result.complete(work.call());
-          } catch (Throwable e) {
-            result.completeExceptionally(e);
-          }
-        });
-    return result.get(10, TimeUnit.SECONDS);
-  }
-
-  private static final class Peer implements CollabPeer {
-    final String id;
-    final List<CollabEvent> events = new CopyOnWriteArrayList<>();
-
-    Peer(String id) {
-      this.id = id;
-    }
-
-    @Override
-    public String id() {
-      return id;
-    }
-
-    @Override
-    public String user() {
-      return "user-" + id;
-    }
-
-    @Override
-    public void send(CollabEvent event) {
-      events.add(event);
-    }
+    return OnContext.call(context, work);
   }
 }

@@ -149,6 +149,13 @@ class SessionBoundsTest {
     return session;
   }
 
+  /** Opens a terminal in {@code session}'s repl. @return its channel */
+  private static int openTerminal(TestSession session) throws Exception {
+    return session
+        .call(new JsonObject().put("op", "term.open").put("cols", 80).put("rows", 24))
+        .getInteger("term");
+  }
+
   private static SessionLimits limits(
       int inFlight, int fileThreads, int fileQueue, Duration fileTimeout, long slowReaderBytes) {
     return new SessionLimits(
@@ -234,10 +241,7 @@ class SessionBoundsTest {
     long slowReader = 16 << 20;
     start(limits(64, 2, 10, Duration.ofSeconds(60), slowReader));
     TestSession reader = connect();
-    int term =
-        reader
-            .call(new JsonObject().put("op", "term.open").put("cols", 80).put("rows", 24))
-            .getInteger("term");
+    int term = openTerminal(reader);
     FakeTty tty = ttys.get(0);
     tty.pump();
     await(() -> reader.received(term) > 0, "output arrives");
@@ -262,9 +266,7 @@ class SessionBoundsTest {
     start(limits(64, 2, 10, Duration.ofSeconds(60), slowReader));
     TestSession slow = connect();
     TestSession fast = connect();
-    int term =
-        slow.call(new JsonObject().put("op", "term.open").put("cols", 80).put("rows", 24))
-            .getInteger("term");
+    int term = openTerminal(slow);
     assertTrue(
         fast.call(new JsonObject().put("op", "term.attach").put("term", term)).getBoolean("ok"));
     FakeTty tty = ttys.get(0);
@@ -300,10 +302,7 @@ class SessionBoundsTest {
   void terminalInputThatIsNotReadIsDroppedVisiblyNotKept() throws Exception {
     start(limits(64, 2, 10, Duration.ofSeconds(60), 4 << 20));
     TestSession session = connect();
-    int term =
-        session
-            .call(new JsonObject().put("op", "term.open").put("cols", 80).put("rows", 24))
-            .getInteger("term");
+    int term = openTerminal(session);
     ttys.get(0).refuseInput.set(true);
     session.input(term, "ls\r");
     await(
@@ -333,7 +332,7 @@ class SessionBoundsTest {
   void aClientThatVanishesGivesItsSlotBack() throws Exception {
     start(limits(64, 2, 10, Duration.ofSeconds(60), 4 << 20));
     TestSession session = connect();
-    session.call(new JsonObject().put("op", "term.open").put("cols", 80).put("rows", 24));
+    openTerminal(session);
     assertEquals(1, hub.slots().used());
     session.close();
     await(
@@ -341,15 +340,11 @@ class SessionBoundsTest {
         "slot and membership given back");
   }
 
-  /** A terminal process that prints as fast as it is let, like {@code yes}. */
   @Test
   void aFullReplayReachesAClientWithCommonFrameLimitsInMessagesOfAtMost32KiB() throws Exception {
     start(limits(64, 2, 10, Duration.ofSeconds(60), 4 << 20));
     TestSession first = connect();
-    int term =
-        first
-            .call(new JsonObject().put("op", "term.open").put("cols", 80).put("rows", 24))
-            .getInteger("term");
+    int term = openTerminal(first);
     byte[] output = new byte[100 * 1024];
     Arrays.fill(output, (byte) 'x');
     ttys.get(0).listener.output(output);
@@ -382,6 +377,7 @@ class SessionBoundsTest {
     plain.close();
   }
 
+  /** A terminal process that prints as fast as it is let, like {@code yes}. */
   private static final class FakeTty implements TtyProcess {
     final TtyProcess.Listener listener;
     final AtomicLong pumped = new AtomicLong();
