@@ -158,9 +158,22 @@ test('files go in and out of the IDE byte-exact; images and binary files show as
   });
 
   await t.test('a row dragged onto a folder moves there; a folder never moves into itself', async () => {
-    await page.dragAndDrop('[data-testid="file-blob.bin"]', '[data-testid="file-assets"]');
     expecting = /status of 404/;
-    await until(page, (s) => fetch(`/api/repls/${s}/files/assets/blob.bin?stat=true`).then((r) => r.ok), slug);
+    const moved = (s) => fetch(`/api/repls/${s}/files/assets/blob.bin?stat=true`).then((r) => r.ok);
+    // A drop can miss under load (CI once waited 60 s on a move that never came): dragged again, as a person would,
+    // while the row is still where it was.
+    for (let attempt = 1; ; attempt++) {
+      await page.dragAndDrop('[data-testid="file-blob.bin"]', '[data-testid="file-assets"]');
+      try {
+        await until(page, moved, slug, attempt < 3 ? 10_000 : STEP_MS);
+        break;
+      } catch (err) {
+        if (attempt >= 3 || (await page.locator('[data-testid="file-blob.bin"]').count()) === 0) {
+          await until(page, moved, slug);
+          break;
+        }
+      }
+    }
     assert.deepEqual(await bytesOf(page, slug, 'assets/blob.bin'), blob, 'the moved file, read through the files API');
     assert.equal(await bytesOf(page, slug, 'blob.bin'), 404, 'nothing left where it was');
     // The tab open on it follows it.
