@@ -213,6 +213,11 @@ public final class EdgeProxy {
     return load.get();
   }
 
+  /** Its Vert.x instance: tests hook its handler of exceptions nothing else caught. */
+  Vertx vertx() {
+    return vertx;
+  }
+
   public int port() {
     return server.actualPort();
   }

@@ -109,13 +109,31 @@ final class PreviewRelay {
             || in.statusCode() == 304
             || in.statusCode() < 200;
     if (known || bodiless) {
-      in.pipeTo(res).onFailure(err -> res.reset());
+      pipe(in, res);
     } else if (req.version() != HttpVersion.HTTP_1_0) {
       res.setChunked(true);
-      in.pipeTo(res).onFailure(err -> res.reset());
+      pipe(in, res);
     } else {
       answerWhole(in, res);
     }
+  }
+
+  /**
+   * The app's answer to the client; when either side fails, both are reset. A client that leaves mid-answer is seen
+   * here first: Netty fails the pending writes before it reports the close, and a pipe that ended the response on
+   * that failure (Vert.x's default) kept the response's close handler from running and resumed the app's answer to
+   * drain it, so an app that kept sending (a stream, an event source) was read at full speed for nobody, and the
+   * chunks already on their way hit the ended response ("Response has already been written").
+   */
+  private static void pipe(HttpClientResponse in, HttpServerResponse res) {
+    in.pipe()
+        .endOnFailure(false)
+        .to(res)
+        .onFailure(
+            err -> {
+              in.request().reset();
+              res.reset();
+            });
   }
 
   /** An answer of unknown length to an HTTP/1.0 client: read whole (up to a bound), then sent with its length. */

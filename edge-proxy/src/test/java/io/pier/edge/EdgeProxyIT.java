@@ -21,6 +21,7 @@ import io.pier.common.repl.Route;
 import io.pier.common.repl.Visibility;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
@@ -1190,6 +1191,26 @@ class EdgeProxyIT {
                   });
       case "/fixed" ->
           res.putHeader("Content-Length", "5").end(req.method() == HttpMethod.HEAD ? "" : "fixed");
+      case "/flood" -> {
+        // As fast as the edge takes it, one chunk a turn (so that its close is seen at once): a
+        // client that leaves
+        // finds chunks on their way.
+        res.setChunked(true);
+        Buffer chunk = Buffer.buffer(new byte[16 * 1024]);
+        Runnable[] more = new Runnable[1];
+        more[0] =
+            () -> {
+              if (res.closed()) return;
+              res.write(chunk);
+              if (res.writeQueueFull()) {
+                res.drainHandler(v -> more[0].run());
+              } else {
+                backends.runOnContext(v -> more[0].run());
+              }
+            };
+        res.closeHandler(v -> STREAMS_CUT.incrementAndGet());
+        more[0].run();
+      }
       case "/stream" -> {
         res.setChunked(true);
         long timer = backends.setPeriodic(50, t -> res.write("tick\n"));
@@ -1262,6 +1283,33 @@ class EdgeProxyIT {
       assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
       assertTrue(answer.toLowerCase(Locale.ROOT).contains("content-length: 5\r\n"), answer);
       assertTrue(answer.endsWith("\r\n\r\n"), "a body came after the head: " + answer);
+    }
+  }
+
+  @Test
+  void aClientThatLeavesWhileTheAnswerFloodsInEndsTheAppsAnswerAndLeavesNothingUnhandled()
+      throws Exception {
+    List<Throwable> unhandled = new CopyOnWriteArrayList<>();
+    edge.proxy().vertx().exceptionHandler(unhandled::add);
+    try {
+      for (int round = 0; round < 5; round++) {
+        int cutBefore = STREAMS_CUT.get();
+        try (Socket s = rawSocket()) {
+          s.getOutputStream()
+              .write(
+                  ("GET /flood HTTP/1.1\r\nHost: relay-app." + DOMAIN + "\r\n\r\n")
+                      .getBytes(StandardCharsets.UTF_8));
+          assertTrue(s.getInputStream().readNBytes(64 * 1024).length > 0, "the flood began");
+        }
+        int r = round;
+        eventually(
+            () -> STREAMS_CUT.get() > cutBefore,
+            "round " + r + ": the app's answer ended with its client");
+      }
+      awaitIdle();
+      assertEquals(List.of(), unhandled, "exceptions no handler took");
+    } finally {
+      edge.proxy().vertx().exceptionHandler(null);
     }
   }
 
