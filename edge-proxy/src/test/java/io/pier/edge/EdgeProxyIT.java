@@ -1295,10 +1295,7 @@ class EdgeProxyIT {
       for (int round = 0; round < 5; round++) {
         int cutBefore = STREAMS_CUT.get();
         try (Socket s = rawSocket()) {
-          s.getOutputStream()
-              .write(
-                  ("GET /flood HTTP/1.1\r\nHost: relay-app." + DOMAIN + "\r\n\r\n")
-                      .getBytes(StandardCharsets.UTF_8));
+          askTheRelayApp(s, "/flood");
           assertTrue(s.getInputStream().readNBytes(64 * 1024).length > 0, "the flood began");
         }
         int r = round;
@@ -1317,10 +1314,7 @@ class EdgeProxyIT {
   void aClientThatLeavesMidAnswerEndsTheAppsStreamAndLeavesTheEdgeIdle() throws Exception {
     int cutBefore = STREAMS_CUT.get();
     try (Socket s = rawSocket()) {
-      s.getOutputStream()
-          .write(
-              ("GET /stream HTTP/1.1\r\nHost: relay-app." + DOMAIN + "\r\n\r\n")
-                  .getBytes(StandardCharsets.UTF_8));
+      askTheRelayApp(s, "/stream");
       byte[] some = new byte[256];
       int read = 0;
       while (read < some.length) {
@@ -1332,6 +1326,14 @@ class EdgeProxyIT {
     }
     eventually(() -> STREAMS_CUT.get() > cutBefore, "the app's stream ended with its client");
     awaitIdle();
+  }
+
+  /** A GET of {@code path} of the relay's own app, written by hand on {@code s}. */
+  private static void askTheRelayApp(Socket s, String path) throws Exception {
+    s.getOutputStream()
+        .write(
+            ("GET " + path + " HTTP/1.1\r\nHost: relay-app." + DOMAIN + "\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8));
   }
 
   private static Socket rawSocket() throws Exception {
