@@ -88,17 +88,21 @@ final class NodeHeartbeat {
 
   private void beatFromThisThread() {
     try {
-      if (Instant.now().isAfter(imagesReadAt.plus(IMAGE_REFRESH))) {
-        images.set(runnerImages.reported(imageStore.images()));
-        imagesReadAt = Instant.now();
-      }
-      NodeLoad load = host.load();
-      lastLoad.set(load);
-      publish(images.get(), load)
-          .onFailure(err -> LOG.warn("heartbeat failed: {}", err.getMessage()));
+      publish(read()).onFailure(err -> LOG.warn("heartbeat failed: {}", err.getMessage()));
     } catch (RuntimeException e) {
       LOG.warn("heartbeat failed: {}", e.toString());
     }
+  }
+
+  /** What a beat reports: the images (read again every {@link #IMAGE_REFRESH}) and the load. Blocks. */
+  private NodeLoad read() {
+    if (Instant.now().isAfter(imagesReadAt.plus(IMAGE_REFRESH))) {
+      images.set(runnerImages.reported(imageStore.images()));
+      imagesReadAt = Instant.now();
+    }
+    NodeLoad load = host.load();
+    lastLoad.set(load);
+    return load;
   }
 
   /** The load the last beat reported. */
@@ -112,28 +116,14 @@ final class NodeHeartbeat {
   }
 
   Future<Void> beat() {
-    Future<List<String>> imageList =
-        Instant.now().isAfter(imagesReadAt.plus(IMAGE_REFRESH))
-            ? vertx
-                .executeBlocking(() -> runnerImages.reported(imageStore.images()), false)
-                .onSuccess(
-                    list -> {
-                      images.set(list);
-                      imagesReadAt = Instant.now();
-                    })
-            : Future.succeededFuture(images.get());
-    return imageList
-        .compose(
-            list ->
-                vertx
-                    .executeBlocking(host::load, false)
-                    .onSuccess(lastLoad::set)
-                    .compose(load -> publish(list, load)))
+    return vertx
+        .executeBlocking(this::read, false)
+        .compose(this::publish)
         .onFailure(err -> LOG.warn("heartbeat failed: {}", err.getMessage()));
   }
 
   /** Writes this node's entry: what it offers and holds now. */
-  private Future<Void> publish(List<String> images, NodeLoad load) {
+  private Future<Void> publish(NodeLoad load) {
     return cluster
         .nodes()
         .put(
@@ -144,7 +134,7 @@ final class NodeHeartbeat {
                 config.capacity(),
                 load,
                 draining.draining(),
-                images,
+                images.get(),
                 Instant.now(),
                 cluster.membership().self(),
                 host.runtimes()),
