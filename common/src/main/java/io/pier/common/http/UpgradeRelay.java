@@ -1,5 +1,6 @@
 package io.pier.common.http;
 
+import io.pier.common.http.netty.ChannelSplice;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -10,6 +11,7 @@ import io.vertx.core.http.HttpClientConnection;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpConnectOptions;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -32,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * sandbox ports' own to the sandbox) over a connection of their own,
  * opened for the upgrade and closed with it: never one from an HTTP request pool, so the number of WebSockets is
  * bounded by the edge's limits and nothing else. The origin's answer is passed on as it is: its 101 and then the
- * bytes both ways (with backpressure), or its refusal with status, headers and body.
+ * bytes both ways (with backpressure), or its refusal with status, headers and body. After the 101 the two
+ * connections are spliced at the Netty level ({@link ChannelSplice}): an open WebSocket keeps two channels and a
+ * handler each, not Vert.x's objects of the upgrade.
  *
  * <p>Every way a relay ends releases it exactly once: the client closing or vanishing before, during or after the
  * upgrade, the origin refusing, not answering in time, closing or being restarted, either side quiet for the idle
@@ -127,13 +131,16 @@ public final class UpgradeRelay {
   }
 
   private final class Relay {
-    private final HttpServerRequest req;
+    /** The client's upgrade request: let go of once the relay is handed over to the splice. */
+    private HttpServerRequest req;
+
     private final SocketAddress origin;
     private final String uri;
     private final MultiMap headers;
     private final Runnable released;
     private HttpClientConnection connection;
     private NetSocket upstream;
+    private HttpConnection upstreamConnection;
     private NetSocket downstream;
     private long timer = -1;
 
@@ -201,9 +208,7 @@ public final class UpgradeRelay {
                   return Future.failedFuture("ended");
                 }
                 conn.exceptionHandler(
-                    err ->
-                        LOG.debug(
-                            "connection to {} for {}: {}", origin, req.uri(), err.toString()));
+                    err -> LOG.debug("connection to {} for {}: {}", origin, uri, err.toString()));
                 conn.closeHandler(
                     v -> {
                       if (!upgraded)
@@ -222,7 +227,7 @@ public final class UpgradeRelay {
                 if (req.authority() != null) request.authority(req.authority());
                 // Once upgraded, the request ends with its connection: that is no error to log.
                 request.exceptionHandler(
-                    err -> LOG.debug("upgrade request {}: {}", req.uri(), err.toString()));
+                    err -> LOG.debug("upgrade request {}: {}", uri, err.toString()));
                 return request.connect();
               })
           .onComplete(
@@ -264,7 +269,7 @@ public final class UpgradeRelay {
         return;
       }
       retried.incrementAndGet();
-      LOG.debug("upgrade of {} to {}: {}; asking once more", req.uri(), origin, message);
+      LOG.debug("upgrade of {} to {}: {}; asking once more", uri, origin, message);
       if (connection != null) connection.close();
       connection = null;
       ask();
@@ -289,6 +294,7 @@ public final class UpgradeRelay {
       upgraded = true;
       cancelTimer();
       upstream = response.netSocket();
+      upstreamConnection = response.request().connection();
       upstream.pause();
       HttpServerResponse answer = req.response();
       if (answer.closed()) {
@@ -318,32 +324,26 @@ public final class UpgradeRelay {
             }
             noLongerAsking();
             open.incrementAndGet();
-            pipe(downstream, upstream);
-            pipe(upstream, downstream);
-            upstream.resume();
+            handOver();
           });
     }
 
-    /** Bytes of {@code from} go to {@code to}; {@code from} pauses while {@code to} cannot take more. */
-    private void pipe(NetSocket from, NetSocket to) {
-      from.handler(
-          bytes -> {
-            to.write(bytes);
-            if (to.writeQueueFull()) {
-              from.pause();
-              to.drainHandler(v -> from.resume());
-            }
-          });
-      from.exceptionHandler(
-          err -> {
-            LOG.debug("relay of {}: {}", req.uri(), err.toString());
-            from.close();
-          });
-      from.closeHandler(
-          v -> {
-            to.close();
-            end(null);
-          });
+    /**
+     * The two sockets are spliced ({@link ChannelSplice}), which ends the relay when either closes; this relay lets
+     * go of them, so that nothing of the upgrade stays alive with the WebSocket.
+     */
+    private void handOver() {
+      NetSocket client = downstream;
+      NetSocket toOrigin = upstream;
+      HttpConnection originConnection = upstreamConnection;
+      Runnable release = released;
+      ended = true;
+      req = null;
+      downstream = null;
+      upstream = null;
+      upstreamConnection = null;
+      connection = null;
+      ChannelSplice.join(client, toOrigin, originConnection, spliceEnded(release));
     }
 
     /** The origin answered something else than 101 (401, 403, 404, 429, ...): the client gets it as it is. */
@@ -379,7 +379,7 @@ public final class UpgradeRelay {
         if (retryAfter != null) answer.putHeader("Retry-After", retryAfter);
         answer.end(new JsonObject().put("error", code).put("message", message).encode());
       }
-      LOG.debug("upgrade of {} to {}: {}", req.uri(), origin, message);
+      LOG.debug("upgrade of {} to {}: {}", uri, origin, message);
       end(null);
     }
 
@@ -387,7 +387,7 @@ public final class UpgradeRelay {
     private void end(String why) {
       if (ended) return;
       ended = true;
-      if (why != null) LOG.debug("relay of {}: {}", req.uri(), why);
+      if (why != null) LOG.debug("relay of {}: {}", uri, why);
       cancelTimer();
       noLongerAsking();
       if (downstream != null) {
@@ -416,6 +416,17 @@ public final class UpgradeRelay {
         timer = -1;
       }
     }
+  }
+
+  /**
+   * What runs when a spliced relay ends. Made here, not in {@code Relay}, so that the splice keeps nothing of the
+   * relay (its request, headers) for as long as the WebSocket is open.
+   */
+  private Runnable spliceEnded(Runnable release) {
+    return () -> {
+      open.decrementAndGet();
+      release.run();
+    };
   }
 
   /** What went wrong, for a message: the exception's own message, or its kind when it has none (a closed channel). */
