@@ -343,7 +343,18 @@ public final class UpgradeRelay {
       upstream = null;
       upstreamConnection = null;
       connection = null;
-      ChannelSplice.join(client, toOrigin, originConnection, spliceEnded(release));
+      Runnable ended = spliceEnded(release);
+      try {
+        ChannelSplice.join(client, toOrigin, originConnection, ended);
+      } catch (RuntimeException cannotSplice) {
+        // Only with a connection that is not HTTP/1.1 over TCP (never at the edge or node-agent,
+        // which serve no
+        // other): refused rather than relayed without bounds, and released.
+        LOG.warn("relay of {}: cannot splice the upgrade: {}", uri, cannotSplice.toString());
+        client.close();
+        toOrigin.close();
+        ended.run();
+      }
     }
 
     /** The origin answered something else than 101 (401, 403, 404, 429, ...): the client gets it as it is. */
