@@ -3,9 +3,12 @@ package io.pier.common.http.netty;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pier.common.config.Mains;
 import io.pier.common.http.UpgradeRelay;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpConnection;
@@ -16,10 +19,13 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,12 +48,22 @@ class ChannelSpliceIT {
   private WebSocketClient client;
   private UpgradeRelay relay;
   private final AtomicInteger released = new AtomicInteger();
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final List<WeakReference<HttpConnection>> relayedConnections = new ArrayList<>();
   private final CompletableFuture<ServerWebSocket> originSide = new CompletableFuture<>();
 
   @BeforeEach
   void start() {
-    vertx = Vertx.vertx();
+    vertx =
+        Vertx.builder()
+            .with(
+                new VertxOptions()
+                    .setMetricsOptions(
+                        new MicrometerMetricsOptions()
+                            .setEnabled(true)
+                            .setRegistryName("splice-" + UUID.randomUUID())))
+            .withMetrics(new MicrometerMetricsFactory(registry))
+            .build();
     origin =
         Mains.await(
             vertx
@@ -160,6 +176,21 @@ class ChannelSpliceIT {
         written.get() < 64L << 20, "the origin was held back, after " + written.get() + " bytes");
     ws.close();
     await(() -> released.get() == 1, "the relay released once the client left");
+  }
+
+  @Test
+  void vertxsMetricsCountTheSplicedConnectionsOutWhenTheyClose() throws Exception {
+    WebSocket ws = connect();
+    await(() -> activeServerConnections() == 2, "the relay's and the origin's connection counted");
+    Mains.await(ws.close(), WAIT);
+    await(() -> released.get() == 1, "the relay released");
+    await(() -> activeServerConnections() == 0, "both counted out");
+  }
+
+  /** Vert.x's own gauge of open HTTP server connections, the relay's and the origin's together. */
+  private double activeServerConnections() {
+    Gauge gauge = registry.find("vertx.http.server.active.connections").gauge();
+    return gauge == null ? -1 : gauge.value();
   }
 
   @Test
