@@ -223,7 +223,11 @@ public final class NodeAgentMain {
               ReplHost host =
                   new ReplHost(
                       cluster.vertx(),
-                      new NodeIdentity(config.nodeId(), config.advertiseHost(), config.agentUrl()),
+                      new NodeIdentity(
+                          config.nodeId(),
+                          config.advertiseHost(),
+                          config.agentUrl(),
+                          cluster.state().membership().self()),
                       driver,
                       new SandboxHandleStore(config.dataDir().resolve("sandboxes")),
                       persistence,

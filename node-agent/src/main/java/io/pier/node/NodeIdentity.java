@@ -9,8 +9,9 @@ import java.util.Optional;
  *
  * @param advertiseHost the address other parts reach this node on
  * @param agentUrl      the base URL of this node-agent's HTTP API
+ * @param memberId      this node-agent's cluster member, put in its routes; null without a cluster (tests)
  */
-public record NodeIdentity(String nodeId, String advertiseHost, String agentUrl) {
+public record NodeIdentity(String nodeId, String advertiseHost, String agentUrl, String memberId) {
 
   /**
    * The route of a repl running here: its app at the endpoint its driver gave, IDE sessions through this agent. A
@@ -18,7 +19,7 @@ public record NodeIdentity(String nodeId, String advertiseHost, String agentUrl)
    */
   public Route route(String slug, Optional<Endpoint> endpoint) {
     return endpoint
-        .map(e -> new Route(slug, nodeId, e.host(), e.port(), agentUrl))
-        .orElseGet(() -> new Route(slug, nodeId, advertiseHost, 0, agentUrl));
+        .map(e -> new Route(slug, nodeId, e.host(), e.port(), agentUrl, memberId))
+        .orElseGet(() -> new Route(slug, nodeId, advertiseHost, 0, agentUrl, memberId));
   }
 }

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One node for fast tests of {@link ReplHost}: a fake sandbox driver, the object store a test gives, in-memory cluster
@@ -58,7 +59,7 @@ final class FakeNode implements AutoCloseable {
     threads.addAll(List.of(transfers, timer));
     return new ReplHost(
         vertx,
-        new NodeIdentity(NODE, "127.0.0.1", "http://127.0.0.1:1"),
+        new NodeIdentity(NODE, "127.0.0.1", "http://127.0.0.1:1", null),
         driver,
         handles,
         TestPersistence.of(store, data, transfers, timer),
@@ -83,5 +84,16 @@ final class FakeNode implements AutoCloseable {
     driver.close();
     Mains.await(vertx.close(), WAIT);
     threads.forEach(ExecutorService::shutdownNow);
+    // A transfer still writing into the test's directory as JUnit deletes it fails the test
+    // ("Failed to delete temp directory"): the agents' threads are over before close returns.
+    for (ExecutorService pool : threads) {
+      try {
+        if (!pool.awaitTermination(WAIT.toSeconds(), TimeUnit.SECONDS))
+          throw new IllegalStateException("an agent's thread did not stop within " + WAIT);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 }

@@ -143,7 +143,7 @@ final class ReplHostFixture implements AutoCloseable {
   }
 
   NodeIdentity identity() {
-    return new NodeIdentity(nodeId, "127.0.0.1", "http://127.0.0.1:1");
+    return new NodeIdentity(nodeId, "127.0.0.1", "http://127.0.0.1:1", null);
   }
 
   /** Removes every container of this node, as a test's clean-up must before it unmounts what they used. */

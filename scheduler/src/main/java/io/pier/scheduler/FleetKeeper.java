@@ -62,6 +62,7 @@ public final class FleetKeeper {
   private final Settings settings;
   private final Clock clock;
   private final Set<String> acting = ConcurrentHashMap.newKeySet();
+  private final LostRepls lostRepls;
   private final AtomicReference<FleetSignal> signal = new AtomicReference<>();
   private final Map<ReplState, AtomicInteger> byState = new EnumMap<>(ReplState.class);
   private long timer = -1;
@@ -81,6 +82,7 @@ public final class FleetKeeper {
     this.room = room;
     this.settings = settings;
     this.clock = clock;
+    this.lostRepls = new LostRepls(cluster);
     Gauge.builder(
             "pier.fleet.utilisation", signal, s -> s.get() == null ? 0 : s.get().utilisation())
         .description("Fleet utilisation (see FleetSignal.RULE)")
@@ -133,11 +135,10 @@ public final class FleetKeeper {
                             cluster
                                 .activity()
                                 .entries()
-                                .map(
+                                .compose(
                                     activity -> {
                                       countByState(all);
                                       settleStuck(all);
-                                      restartLost(all, nodes);
                                       stopIdle(all, activity);
                                       endExpired(all);
                                       forgetActivityOfDeleted(all, activity.keySet());
@@ -148,7 +149,13 @@ public final class FleetKeeper {
                                                   .toList());
                                       signal.set(now);
                                       if (now.scaleOut()) scaleOut(now);
-                                      return (Void) null;
+                                      return lostRepls
+                                          .find(all, nodes)
+                                          .map(
+                                              lost -> {
+                                                lost.forEach(this::startElsewhere);
+                                                return (Void) null;
+                                              });
                                     })))
         .onFailure(err -> LOG.warn("fleet round failed: {}", err.getMessage()))
         .eventually(
@@ -206,16 +213,11 @@ public final class FleetKeeper {
   }
 
   /** A repl whose node left the cluster runs nowhere: start it again on another node, from storage. */
-  private void restartLost(List<ReplRecord> all, Map<String, NodeInfo> nodes) {
-    for (ReplRecord r : all) {
-      if (r.state() != ReplState.RUNNING || r.nodeId() == null) continue;
-      NodeInfo node = nodes.get(r.nodeId());
-      if (node != null && cluster.isAlive(node)) continue;
-      act(
-          r.slug(),
-          "node " + r.nodeId() + " is gone; starting " + r.slug() + " elsewhere",
-          repls.start(r.slug()).map(started -> "now on " + started.nodeId()));
-    }
+  private void startElsewhere(ReplRecord r) {
+    act(
+        r.slug(),
+        "node " + r.nodeId() + " is gone; starting " + r.slug() + " elsewhere",
+        repls.start(r.slug()).map(started -> "now on " + started.nodeId()));
   }
 
   private void stopIdle(List<ReplRecord> all, Map<String, ClusterState.Activity> activity) {

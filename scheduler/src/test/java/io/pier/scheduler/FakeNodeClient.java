@@ -40,7 +40,12 @@ public final class FakeNodeClient implements NodeClient {
     if (failStartWith != null) return Future.failedFuture(failStartWith);
     Route route =
         new Route(
-            request.slug(), node.nodeId(), "127.0.0.1", 30000 + starts.size(), node.agentUrl());
+            request.slug(),
+            node.nodeId(),
+            "127.0.0.1",
+            30000 + starts.size(),
+            node.agentUrl(),
+            node.memberId());
     Future<Void> gate = startGate == null ? Future.succeededFuture() : startGate;
     return gate.compose(v -> cluster.routes().put(request.slug(), route)).map(route);
   }

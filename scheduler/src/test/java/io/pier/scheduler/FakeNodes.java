@@ -19,6 +19,7 @@ public final class FakeNodes {
   private List<String> images = List.of("pier-runner-node:latest", "pier-runner-python:latest");
   private Instant heartbeatAt;
   private List<String> runtimes = List.of("runc");
+  private String memberId;
 
   private FakeNodes(Instant now) {
     this.heartbeatAt = now;
@@ -76,6 +77,12 @@ public final class FakeNodes {
     return this;
   }
 
+  /** The node-agent's cluster member (none by default: such a node counts as alive while it has an entry). */
+  public FakeNodes memberId(String value) {
+    memberId = value;
+    return this;
+  }
+
   public FakeNodes heartbeatAt(Instant value) {
     heartbeatAt = value;
     return this;
@@ -90,7 +97,7 @@ public final class FakeNodes {
         draining,
         images,
         heartbeatAt,
-        null,
+        memberId,
         runtimes);
   }
 

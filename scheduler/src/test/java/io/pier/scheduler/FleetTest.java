@@ -130,6 +130,34 @@ class FleetTest {
   }
 
   @Test
+  void aNodeWhoseEntryExpiredWhileItsMemberStaysKeepsItsReplsUntilTheMemberLeaves()
+      throws Exception {
+    await(
+        f.cluster
+            .nodes()
+            .put(
+                "late", FakeNodes.node("late", f.clock.instant()).memberId("member-late").build()));
+    ReplRecord r = await(f.service.create("node", null));
+    assertEquals("late", await(f.service.start(r.slug())).nodeId());
+    f.addNode("survivor");
+    // Its heartbeat held up: the entry expires, the member is still in the cluster.
+    await(f.cluster.nodes().remove("late"));
+    await(keeper.tick());
+    await(keeper.tick());
+    assertEquals(1, f.nodes.starts.size(), "not started again");
+    assertEquals("late", await(f.cluster.routes().get(r.slug())).nodeId());
+    assertEquals("late", await(f.service.get(r.slug())).nodeId());
+
+    f.leftMembers.add("member-late");
+    await(keeper.tick());
+    eventually(
+        () -> {
+          ReplRecord now = await(f.service.get(r.slug()));
+          return now.state() == ReplState.RUNNING && "survivor".equals(now.nodeId());
+        });
+  }
+
+  @Test
   void aReplUnusedForTheIdleTimeIsStoppedAndActivityKeepsItRunning() throws Exception {
     f.addNode("a");
     ReplRecord used = await(f.service.create("node", null));

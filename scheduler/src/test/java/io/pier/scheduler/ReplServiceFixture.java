@@ -5,6 +5,7 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pier.common.cluster.ClusterState;
 import io.pier.common.cluster.InMemoryStringMap;
+import io.pier.common.cluster.Membership;
 import io.pier.common.cluster.StringMap;
 import io.pier.common.node.NodeInfo;
 import io.pier.common.repl.Slugs;
@@ -22,6 +23,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.function.UnaryOperator;
 
@@ -36,6 +39,10 @@ public final class ReplServiceFixture implements AutoCloseable {
   public final MutableClock clock = new MutableClock();
   public final Map<String, StringMap> rawMaps = new HashMap<>();
   public final ClusterState cluster;
+
+  /** Cluster members that have left: every other member id counts as in the cluster. */
+  public final Set<String> leftMembers = ConcurrentHashMap.newKeySet();
+
   public final InMemoryObjectStore store = new InMemoryObjectStore();
   public final TemplateCatalog catalog = TemplateCatalog.load(TEMPLATES);
   public final FakeNodeClient nodes;
@@ -70,6 +77,17 @@ public final class ReplServiceFixture implements AutoCloseable {
               if (name.equals(ClusterState.REPLS)) map = wrapRepls.apply(map);
               rawMaps.put(name, map);
               return map;
+            },
+            new Membership() {
+              @Override
+              public String self() {
+                return null;
+              }
+
+              @Override
+              public boolean isMember(String memberId) {
+                return !leftMembers.contains(memberId);
+              }
             });
     nodes = new FakeNodeClient(cluster);
     new TemplatePublisher(store).publish(catalog);
