@@ -78,17 +78,7 @@ public final class ReplServiceFixture implements AutoCloseable {
               rawMaps.put(name, map);
               return map;
             },
-            new Membership() {
-              @Override
-              public String self() {
-                return null;
-              }
-
-              @Override
-              public boolean isMember(String memberId) {
-                return !leftMembers.contains(memberId);
-              }
-            });
+            Membership.of(member -> !leftMembers.contains(member)));
     nodes = new FakeNodeClient(cluster);
     new TemplatePublisher(store).publish(catalog);
     room = new NodeRoom(cluster, clock);

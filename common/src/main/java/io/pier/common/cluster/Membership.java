@@ -1,23 +1,29 @@
 package io.pier.common.cluster;
 
+import java.util.function.Predicate;
+
 /**
  * Who is in the cluster now. The cluster technology notices a member that dies (its connections close, its
  * heartbeats stop) within seconds; a node's own entries may outlive it until their time to live ends.
  */
 public interface Membership {
   /** For maps that are not a cluster (tests, one process): everyone is a member. */
-  Membership EVERYONE =
-      new Membership() {
-        @Override
-        public String self() {
-          return null;
-        }
+  Membership EVERYONE = of(memberId -> true);
 
-        @Override
-        public boolean isMember(String memberId) {
-          return true;
-        }
-      };
+  /** A membership outside any cluster (it has no self) whose members are those {@code isMember} accepts. */
+  static Membership of(Predicate<String> isMember) {
+    return new Membership() {
+      @Override
+      public String self() {
+        return null;
+      }
+
+      @Override
+      public boolean isMember(String memberId) {
+        return isMember.test(memberId);
+      }
+    };
+  }
 
   /** This process's member id; null when there is no cluster. */
   String self();
