@@ -3,7 +3,6 @@ package io.pier.scheduler;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pier.common.cluster.ClusterState;
-import io.pier.common.cluster.ClusterState.ServiceEndpoint;
 import io.pier.common.node.NodeInfo;
 import io.pier.common.repl.Lifetime;
 import io.pier.common.repl.ReplRecord;
@@ -11,13 +10,9 @@ import io.pier.common.repl.ReplState;
 import io.pier.scheduler.placement.NodeRoom;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
@@ -26,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +31,6 @@ import org.slf4j.LoggerFactory;
  * the fleet signal, running the scale-out command when more nodes are needed.
  */
 public final class FleetKeeper {
-  private static final int SCALE_OUT_LOG_LINES = 20;
   private static final Logger LOG = LoggerFactory.getLogger(FleetKeeper.class);
   private static final Duration FAILURE_MEMORY = Duration.ofMinutes(2);
 
@@ -63,6 +58,7 @@ public final class FleetKeeper {
   private final Clock clock;
   private final Set<String> acting = ConcurrentHashMap.newKeySet();
   private final LostRepls lostRepls;
+  private final ScaleOutCommand scaleOut;
   private final AtomicReference<FleetSignal> signal = new AtomicReference<>();
   private final Map<ReplState, AtomicInteger> byState = new EnumMap<>(ReplState.class);
   private long timer = -1;
@@ -83,6 +79,7 @@ public final class FleetKeeper {
     this.settings = settings;
     this.clock = clock;
     this.lostRepls = new LostRepls(cluster);
+    this.scaleOut = new ScaleOutCommand(vertx, cluster, settings);
     Gauge.builder(
             "pier.fleet.utilisation", signal, s -> s.get() == null ? 0 : s.get().utilisation())
         .description("Fleet utilisation (see FleetSignal.RULE)")
@@ -136,33 +133,43 @@ public final class FleetKeeper {
                                 .activity()
                                 .entries()
                                 .compose(
-                                    activity -> {
-                                      countByState(all);
-                                      settleStuck(all);
-                                      stopIdle(all, activity);
-                                      endExpired(all);
-                                      forgetActivityOfDeleted(all, activity.keySet());
-                                      FleetSignal now =
-                                          compute(
-                                              nodes.values().stream()
-                                                  .filter(cluster::isAlive)
-                                                  .toList());
-                                      signal.set(now);
-                                      if (now.scaleOut()) scaleOut(now);
-                                      return lostRepls
-                                          .find(all, nodes)
-                                          .map(
-                                              lost -> {
-                                                lost.forEach(this::startElsewhere);
-                                                return (Void) null;
-                                              });
-                                    })))
+                                    activity ->
+                                        lostRepls
+                                            .find(all, nodes)
+                                            .map(
+                                                lost -> {
+                                                  actOn(all, nodes, activity, lost);
+                                                  return (Void) null;
+                                                }))))
         .onFailure(err -> LOG.warn("fleet round failed: {}", err.getMessage()))
         .eventually(
             () -> {
               ticking = false;
               return Future.succeededFuture();
             });
+  }
+
+  /**
+   * The round's actions. A lost repl is only started elsewhere: this round's record of it is out of date once it
+   * moves, and stopping it as idle or ended from that record would stop the repl that was just started again.
+   */
+  private void actOn(
+      List<ReplRecord> all,
+      Map<String, NodeInfo> nodes,
+      Map<String, ClusterState.Activity> activity,
+      List<ReplRecord> lost) {
+    lost.forEach(this::startElsewhere);
+    countByState(all);
+    Set<String> lostSlugs = new HashSet<>();
+    for (ReplRecord r : lost) lostSlugs.add(r.slug());
+    List<ReplRecord> staying = all.stream().filter(r -> !lostSlugs.contains(r.slug())).toList();
+    settleStuck(staying);
+    stopIdle(staying, activity);
+    endExpired(staying);
+    forgetActivityOfDeleted(all, activity.keySet());
+    FleetSignal now = compute(nodes.values().stream().filter(cluster::isAlive).toList());
+    signal.set(now);
+    if (now.scaleOut()) scaleOut.run(now);
   }
 
   /** A repl deleted while a preview or session still reported use would otherwise leave its entry for ever. */
@@ -207,7 +214,8 @@ public final class FleetKeeper {
                 + " since "
                 + r.lastActiveAt()
                 + "; settling it",
-            repls.settle(r.slug(), r.state()).map(settled -> "now " + settled.state().wire()));
+            () ->
+                repls.settle(r.slug(), r.state()).map(settled -> "now " + settled.state().wire()));
       }
     }
   }
@@ -217,7 +225,7 @@ public final class FleetKeeper {
     act(
         r.slug(),
         "node " + r.nodeId() + " is gone; starting " + r.slug() + " elsewhere",
-        repls.start(r.slug()).map(started -> "now on " + started.nodeId()));
+        () -> repls.start(r.slug()).map(started -> "now on " + started.nodeId()));
   }
 
   private void stopIdle(List<ReplRecord> all, Map<String, ClusterState.Activity> activity) {
@@ -235,7 +243,7 @@ public final class FleetKeeper {
         act(
             r.slug(),
             r.slug() + " unused since " + lastUse + "; stopping it",
-            repls.stop(r.slug()).map("stopped"));
+            () -> repls.stop(r.slug()).map("stopped"));
       }
     }
   }
@@ -251,91 +259,30 @@ public final class FleetKeeper {
         act(
             r.slug(),
             r.slug() + " reached its timeout; deleting it",
-            repls.delete(r.slug()).map("deleted"));
+            () -> repls.delete(r.slug()).map("deleted"));
       } else if (r.state() == ReplState.RUNNING) {
         act(
             r.slug(),
             r.slug() + " reached its timeout; stopping it",
-            repls.stop(r.slug()).map("stopped"));
+            () -> repls.stop(r.slug()).map("stopped"));
       }
     }
   }
 
-  private void act(String slug, String why, Future<String> action) {
+  /** Starts {@code action} unless an earlier round's action on the same repl is still under way. */
+  private void act(String slug, String why, Supplier<Future<String>> action) {
     if (!acting.add(slug)) return;
     LOG.info(why);
-    // The action was started by the caller; only its outcome is tracked here.
-    action.onComplete(
-        done -> {
-          acting.remove(slug);
-          if (done.succeeded()) {
-            LOG.info("{}: {}", slug, done.result());
-          } else {
-            LOG.warn("{}: {}", slug, done.cause().getMessage());
-          }
-        });
-  }
-
-  private void scaleOut(FleetSignal now) {
-    if (settings.scaleOutCommand() == null) return;
-    // One command per cooldown across every scheduler: whoever puts the marker first runs it.
-    cluster
-        .services()
-        .putIfAbsent(
-            "scale-out/lock",
-            new ServiceEndpoint("scale-out", "lock", "-"),
-            settings.scaleOutCooldown())
-        .onSuccess(
-            mine -> {
-              if (!mine) return;
-              LOG.info(
-                  "fleet wants {} nodes, has {} taking work: running the scale-out command",
-                  now.desiredNodes(),
-                  now.activeNodes());
-              vertx
-                  .executeBlocking(
-                      () -> {
-                        ProcessBuilder command =
-                            new ProcessBuilder("/bin/sh", "-c", settings.scaleOutCommand())
-                                .redirectErrorStream(true);
-                        command
-                            .environment()
-                            .put("PIER_DESIRED_NODES", String.valueOf(now.desiredNodes()));
-                        command
-                            .environment()
-                            .put("PIER_ACTIVE_NODES", String.valueOf(now.activeNodes()));
-                        Process process = command.start();
-                        // The last lines say why a provisioning run failed; the rest would flood
-                        // the scheduler's log.
-                        ArrayDeque<String> tail = new ArrayDeque<>();
-                        try (var output =
-                            new BufferedReader(
-                                new InputStreamReader(
-                                    process.getInputStream(), StandardCharsets.UTF_8))) {
-                          for (String line = output.readLine();
-                              line != null;
-                              line = output.readLine()) {
-                            if (tail.size() == SCALE_OUT_LOG_LINES) tail.removeFirst();
-                            tail.addLast(line);
-                          }
-                        }
-                        int exit = process.waitFor();
-                        if (exit != 0) {
-                          LOG.warn(
-                              "scale-out command failed with exit {}; its last lines:\n{}",
-                              exit,
-                              String.join("\n", tail));
-                        }
-                        return exit;
-                      },
-                      false)
-                  .onComplete(
-                      done ->
-                          LOG.info(
-                              "scale-out command ended: {}",
-                              done.succeeded()
-                                  ? "exit " + done.result()
-                                  : done.cause().getMessage()));
+    action
+        .get()
+        .onComplete(
+            done -> {
+              acting.remove(slug);
+              if (done.succeeded()) {
+                LOG.info("{}: {}", slug, done.result());
+              } else {
+                LOG.warn("{}: {}", slug, done.cause().getMessage());
+              }
             });
   }
 }

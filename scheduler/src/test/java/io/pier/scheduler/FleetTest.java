@@ -130,6 +130,22 @@ class FleetTest {
   }
 
   @Test
+  void aLostReplPastTheIdleTimeIsStartedElsewhereInTheSameRound() throws Exception {
+    f.addNode("doomed");
+    ReplRecord r = await(f.service.create("node", null));
+    await(f.service.start(r.slug()));
+    f.clock.advance(Duration.ofMinutes(11));
+    f.addNode("survivor");
+    await(f.cluster.nodes().remove("doomed"));
+    await(keeper.tick());
+    eventually(
+        () -> {
+          ReplRecord now = await(f.service.get(r.slug()));
+          return now.state() == ReplState.RUNNING && "survivor".equals(now.nodeId());
+        });
+  }
+
+  @Test
   void aNodeWhoseEntryExpiredWhileItsMemberStaysKeepsItsReplsUntilTheMemberLeaves()
       throws Exception {
     await(
