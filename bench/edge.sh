@@ -97,6 +97,28 @@ for round in 1 2; do
     "$round" "$seconds" "$e_rps" "$e_p99" "$e_bad" "$e_cpu" "$n_rps" "$n_p99" "$n_bad" "$n_cpu" \
     "$(echo "$e_rps / $n_rps" | bc -l)" "$(echo "$e_p99 - $n_p99" | bc -l)"
 done
+# PIER_BENCH_EDGE_SYSCALLS=1: the system calls per request of each, counted by `strace -c` over 5 s of the same load
+# (strace slows what it watches: these rounds give counts, not speed).
+syscalls() {
+  local port=$1 label=$2 n
+  shift 2
+  strace -c -f $(printf -- '-p %s ' "$@") -o "$work/strace.txt" 2>/dev/null &
+  local tracer=$!
+  sleep 1
+  wrk -t2 -c32 -d5s -H "Host: $preview" "http://127.0.0.1:$port/" >"$work/wrk-strace.out"
+  kill -INT $tracer
+  wait $tracer 2>/dev/null || true
+  n=$(awk '/ requests in / {print $1}' "$work/wrk-strace.out")
+  awk -v n="$n" -v label="$label" '
+    $NF ~ /^(read|write|readv|writev|recvfrom|sendto|recvmsg|sendmsg|epoll_wait|epoll_pwait|epoll_pwait2|epoll_ctl|gettid)$/ {
+      out = out sprintf(" %s %.2f", $NF, $4 / n) }
+    END { printf "[edge] %s system calls per request (strace -c, %d requests):%s\n", label, n, out }' "$work/strace.txt"
+}
+if [[ ${PIER_BENCH_EDGE_SYSCALLS:-0} == 1 ]]; then
+  command -v strace >/dev/null || apt-get install -y strace >/dev/null
+  syscalls "$port" edge "$edge_pid"
+  syscalls "$nginx_port" nginx "${nginx_pids[@]}"
+fi
 echo "[edge] edge RSS after load: $(($(grep VmRSS "/proc/$edge_pid/status" | tr -dc 0-9) / 1024)) MiB"
 kill -TERM $nginx_pid; wait $nginx_pid 2>/dev/null || true
 

@@ -2,6 +2,7 @@ package io.pier.edge;
 
 import io.pier.common.repl.Route;
 import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -119,21 +120,22 @@ final class PreviewRelay {
   }
 
   /**
-   * The app's answer to the client; when either side fails, both are reset. A client that leaves mid-answer is seen
-   * here first: Netty fails the pending writes before it reports the close, and a pipe that ended the response on
-   * that failure (Vert.x's default) kept the response's close handler from running and resumed the app's answer to
-   * drain it, so an app that kept sending (a stream, an event source) was read at full speed for nobody, and the
-   * chunks already on their way hit the ended response ("Response has already been written").
+   * The app's answer to the client, what one read brought written as one ({@link BatchedPipe}); when either side
+   * fails, both are reset. A client that leaves mid-answer is seen here first: Netty fails the pending writes before it
+   * reports the close, and ending the response on that failure (Vert.x's pipe does by default) kept the response's
+   * close handler from running and resumed the app's answer to drain it, so an app that kept sending (a stream, an
+   * event source) was read at full speed for nobody, and the chunks already on their way hit the ended response
+   * ("Response has already been written").
    */
   private static void pipe(HttpClientResponse in, HttpServerResponse res) {
-    in.pipe()
-        .endOnFailure(false)
-        .to(res)
-        .onFailure(
-            err -> {
-              in.request().reset();
-              res.reset();
-            });
+    BatchedPipe.start(
+        in,
+        res,
+        Vertx.currentContext(),
+        () -> {
+          in.request().reset();
+          res.reset();
+        });
   }
 
   /** An answer of unknown length to an HTTP/1.0 client: read whole (up to a bound), then sent with its length. */
