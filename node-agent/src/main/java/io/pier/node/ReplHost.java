@@ -14,6 +14,7 @@ import io.pier.node.runtime.Runtimes;
 import io.pier.node.sandbox.SandboxDriver;
 import io.pier.node.sandbox.SandboxHandleStore;
 import io.pier.node.session.LiveRepl;
+import io.pier.node.session.WaitingRuns;
 import io.pier.node.session.WatchTicker;
 import io.pier.node.workspace.Workspaces;
 import io.pier.node.workspace.WriteBehind;
@@ -114,7 +115,15 @@ public final class ReplHost {
     this.routes = routes;
     this.meters = new ReplMeters(metrics, running);
     NodeParts parts =
-        new NodeParts(host, me, driver, handles, persistence, workspaces, new WatchTicker());
+        new NodeParts(
+            host,
+            me,
+            driver,
+            handles,
+            persistence,
+            workspaces,
+            new WatchTicker(),
+            new WaitingRuns(driver.capabilities().tty() ? driver : null, metrics));
     ReplSandboxes sandboxes = new ReplSandboxes(parts, runtimes, replEnv);
     this.spares = new NodeSpares(host, pool, sandboxes, running, metrics);
     this.lifecycle =

@@ -181,6 +181,7 @@ final class ReplLifecycle {
             spec,
             terminalLinger,
             () -> parts.persistence().environments().environment(slug),
+            parts.waitingRuns(),
             writeBehind::changed);
     WorkspaceWatcher watcher;
     try {

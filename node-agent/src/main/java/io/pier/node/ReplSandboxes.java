@@ -69,6 +69,7 @@ final class ReplSandboxes implements SpareFactory {
       parts.driver().workspaces().prepare(dir);
       StartedSandbox started =
           parts.driver().start(spec(SPARE_PREFIX + id, key, dir, Map.of(SandboxSpec.SPARE, id)));
+      parts.waitingRuns().prepare(started.handle().id());
       return new Spare(id, key, started, dir);
     } catch (RuntimeException e) {
       parts.workspaces().removeSpare(id);

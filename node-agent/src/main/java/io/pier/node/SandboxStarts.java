@@ -212,6 +212,8 @@ final class SandboxStarts {
           "runner image " + key.image() + " is not on node " + parts.me().nodeId());
     }
     parts.handles().save(new KeptSandbox(started.handle(), annotations));
+    // Beside the restore too: the first run then starts without an exec of its own.
+    parts.waitingRuns().prepare(started.handle().id());
     return started;
   }
 }

@@ -16,16 +16,16 @@ class ProbeScheduleTest {
     ProbeSchedule schedule = new ProbeSchedule(0);
     List<Long> delays = new ArrayList<>();
     for (int i = 0; i < 8; i++) delays.add(schedule.nextDelayMs());
-    assertEquals(List.of(5L, 10L, 20L, 40L, 80L, 100L, 100L, 100L), delays);
+    assertEquals(List.of(5L, 10L, 20L, 20L, 20L, 20L, 20L, 20L), delays);
   }
 
   @Test
-  void asksTheRuntimeAtMostOncePerCap() {
+  void asksTheRuntimeAtMostEveryHundredMilliseconds() {
     ProbeSchedule schedule = new ProbeSchedule(1000 * MS);
     assertFalse(schedule.inspectNow(1005 * MS), "not right after the start");
     assertFalse(schedule.inspectNow(1099 * MS));
     assertTrue(schedule.inspectNow(1100 * MS));
-    assertFalse(schedule.inspectNow(1150 * MS), "not again within the cap");
+    assertFalse(schedule.inspectNow(1150 * MS), "not again within 100 ms");
     assertTrue(schedule.inspectNow(1200 * MS));
   }
 }

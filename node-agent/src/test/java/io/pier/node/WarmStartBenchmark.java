@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * costs at least), through the CLI and through docker-java as the agent calls it, and a bare {@code docker run --rm} of
  * the same image with the same limits and hardening (what creating a container costs at least). Two figures per start:
  * the start call until the sandbox runs with the repl's files in it (the {@code pier.node.repl.launch} timer), and
- * until the app's first HTTP answer (the readiness probe's, which polls every 100 ms). Needs dockerd with the node
+ * until the app's first HTTP answer (the readiness probe's, every 20 ms once past its first tries). Needs dockerd with the node
  * runner image; plain-folder workspaces. Run with {@code bench/run.sh warm-start [rounds]}.
  */
 public final class WarmStartBenchmark {
@@ -128,6 +128,9 @@ public final class WarmStartBenchmark {
           percentile(execApi, 95),
           percentile(runCli, 50),
           percentile(runCli, 95));
+      System.out.println("mean of each start step (ms; restore and sandbox overlap):");
+      System.out.println("  warm " + stepMeans(warmMetrics));
+      System.out.println("  cold " + stepMeans(coldMetrics));
       Mains.await(cold.stop("floor"), WAIT);
     } finally {
       node.close();
@@ -136,6 +139,17 @@ public final class WarmStartBenchmark {
 
   private static StartRequest request(String slug) {
     return new StartRequest(slug, IMAGE, "node server.js", 3000, LIMITS, null);
+  }
+
+  private static String stepMeans(SimpleMeterRegistry metrics) {
+    StringBuilder line = new StringBuilder();
+    for (StartSteps.Step step : StartSteps.Step.values()) {
+      Timer timer = metrics.find("pier.node.repl.start.step").tag("step", step.tag()).timer();
+      if (timer != null && timer.count() > 0) {
+        line.append(String.format(" %s %.1f", step.tag(), timer.mean(TimeUnit.MILLISECONDS)));
+      }
+    }
+    return line.toString().trim();
   }
 
   private static Timer launchTimer(SimpleMeterRegistry metrics, String sandbox) {

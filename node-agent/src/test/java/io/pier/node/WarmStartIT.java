@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pier.common.config.Mains;
 import io.pier.common.node.StartRequest;
+import io.pier.common.repl.EnvVar;
 import io.pier.common.repl.Limits;
 import io.pier.common.repl.ReplRecord;
 import io.pier.common.repl.ReplState;
@@ -47,6 +48,7 @@ class WarmStartIT {
   private static final String SPARE_LABEL = DockerLabels.annotationLabel(SandboxSpec.SPARE);
 
   private final String nodeId = "it-" + UUID.randomUUID().toString().substring(0, 8);
+  private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
   private ReplHostFixture node;
 
   @BeforeEach
@@ -56,7 +58,7 @@ class WarmStartIT {
             nodeId,
             Files.createDirectories(Path.of("target", nodeId).toAbsolutePath()),
             Workspaces::new,
-            new SimpleMeterRegistry(),
+            metrics,
             Map.of(),
             new PoolSettings(2, 4, Duration.ofMinutes(10), 100_000));
   }
@@ -117,6 +119,51 @@ class WarmStartIT {
         listing(node.workspaces.of("user-b")),
         "B's workspace holds B's files only");
     assertTrue(node.runtime.inspect(aId).isEmpty(), "A's sandbox is thrown away, not pooled");
+  }
+
+  @Test
+  void theFirstRunStartsInTheShellThatWaitedInTheSpareWithTheOwnersVariablesAsTheyAre()
+      throws Exception {
+    store("first", serverJs("first"));
+    start("first");
+    eventually(() -> node.host.pool().size() >= 1, "a spare");
+    String hostile = "it's \"quoted\" $(echo injected) `id` %s \\ back\nline ünï";
+    node.persistence
+        .environments()
+        .put("envy", new EnvVar("GREETING", hostile, true, Instant.now()));
+    store(
+        "envy",
+        "require('http').createServer((q, s) => s.end(process.env.GREETING + '|' +"
+            + " process.env.PORT)).listen(process.env.PORT, '0.0.0.0');");
+    // Each spare notes, on its own clock, a moment before the start is asked for.
+    for (ContainerInfo spare : node.runtime.list(DockerLabels.ofNode(nodeId))) {
+      if (spare.name().contains("spare.")) {
+        assertEquals(0, exec(spare.id(), "cut -d' ' -f22 /proc/self/stat > /tmp/before-start"));
+      }
+    }
+
+    Route route = start("envy");
+
+    assertEquals(hostile + "|3000", httpGet(route.port()), "every byte of the owner's value");
+    String id = sandboxOf("envy");
+    assertTrue(node.runtime.inspect(id).orElseThrow().labels().containsKey(SPARE_LABEL));
+    assertEquals(
+        0,
+        exec(
+            id,
+            "test \"$(cut -d' ' -f22 /proc/$(cat /tmp/.pier/run.pid)/stat)\" -le \"$(cat"
+                + " /tmp/before-start)\""),
+        "the run's process was there before the start: the shell that waited became it");
+    String output = node.host.live("envy").orElseThrow().runOutputText();
+    assertTrue(
+        !output.contains("pier-run-ready") && !output.contains("GREETING"),
+        "nothing of the waiting or of the line shows in the run's output: " + output);
+    assertEquals(
+        2.0,
+        metrics.counter("pier.node.runs.first", "started_by", "waiting_shell").count(),
+        "both first runs, the cold start's and the spare's, were started by a waiting shell");
+    assertEquals(0.0, metrics.counter("pier.node.runs.first", "started_by", "exec").count());
+    Mains.await(node.host.stop("envy"), WAIT);
   }
 
   @Test

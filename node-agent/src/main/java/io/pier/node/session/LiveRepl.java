@@ -78,6 +78,7 @@ public final class LiveRepl {
       RunSpec runSpec,
       Duration terminalLinger,
       ReplEnvironment environment,
+      WaitingRuns waitingRuns,
       Consumer<Collection<String>> saved) {
     this.context = context;
     this.slug = slug;
@@ -102,7 +103,8 @@ public final class LiveRepl {
             environment,
             terminalLinger);
     this.run =
-        new RunProcess(containerId, runtime, runtimeWork, output, sessions, runSpec, environment);
+        new RunProcess(
+            containerId, runtime, runtimeWork, output, sessions, runSpec, environment, waitingRuns);
     this.environment = environment;
   }
 

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,6 +19,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class RunProcess {
   private static final String RUN_PID = LiveRepl.PID_DIR + "/run.pid";
+  private static final String RUN = RunScript.runCommand(LiveRepl.PID_DIR, RUN_PID);
+  private static final int COLS = 120;
+  private static final int ROWS = 30;
 
   private final String containerId;
   private final SandboxExec runtime;
@@ -29,6 +33,7 @@ final class RunProcess {
   private final ReplSessions sessions;
   private final LiveRepl.RunSpec spec;
   private final ReplEnvironment environment;
+  private final WaitingRuns waitingRuns;
   private final OutputBuffer recent = new OutputBuffer(Terminal.REPLAY_BYTES);
   private OutputFlow flow = new OutputFlow();
   private TtyProcess process;
@@ -44,7 +49,8 @@ final class RunProcess {
       OutputRegulator output,
       ReplSessions sessions,
       LiveRepl.RunSpec spec,
-      ReplEnvironment environment) {
+      ReplEnvironment environment,
+      WaitingRuns waitingRuns) {
     this.containerId = containerId;
     this.runtime = runtime;
     this.runtimeWork = runtimeWork;
@@ -52,6 +58,7 @@ final class RunProcess {
     this.sessions = sessions;
     this.spec = spec;
     this.environment = environment;
+    this.waitingRuns = waitingRuns;
   }
 
   /** Starts the run command, stopping the one that runs first (Run again restarts). */
@@ -59,6 +66,7 @@ final class RunProcess {
     // With no run process of its own (an adopted repl), one an earlier agent started may still hold
     // the port.
     return launch(
+        false,
         process == null
             ? runtimeWork
                 .executeBlocking(
@@ -73,10 +81,11 @@ final class RunProcess {
 
   /** Starts the first run in a new sandbox: nothing runs there yet, nothing to clear away. */
   Future<Void> startFirst() {
-    return process == null ? launch(Future.succeededFuture()) : start();
+    return process == null ? launch(true, Future.succeededFuture()) : start();
   }
 
-  private Future<Void> launch(Future<Void> cleared) {
+  /** @param first the repl's first run in this sandbox: a shell may be waiting for it ({@link WaitingRun}) */
+  private Future<Void> launch(boolean first, Future<Void> cleared) {
     return cleared.compose(
         v -> {
           recent.clear();
@@ -89,15 +98,6 @@ final class RunProcess {
           // new run's.
           state = "running";
           sessions.broadcast(new JsonObject().put("event", "run").mergeIn(status()));
-          List<String> command =
-              List.of(
-                  "/bin/sh",
-                  "-c",
-                  "mkdir -p "
-                      + LiveRepl.PID_DIR
-                      + " && echo $$ > "
-                      + RUN_PID
-                      + " && exec /bin/sh -c \"$PIER_RUN\"");
           Map<String, String> pierOwn =
               Map.of(
                   "PIER_RUN",
@@ -108,24 +108,31 @@ final class RunProcess {
                   "xterm-256color");
           return runtimeWork
               .executeBlocking(
-                  () ->
-                      runtime.execTty(
-                          containerId,
-                          command,
-                          environment.with(pierOwn),
-                          120,
-                          30,
-                          output.listener(
-                              started,
-                              data -> {
-                                recent.append(data);
-                                sessions.sendBinary(0, data);
-                                if (started == flow) output.regulate(started, sessions.readers());
-                              },
-                              code -> {
-                                output.release(started);
-                                exited(end, code);
-                              })),
+                  () -> {
+                    TtyProcess.Listener listener =
+                        output.listener(
+                            started,
+                            data -> {
+                              recent.append(data);
+                              sessions.sendBinary(0, data);
+                              if (started == flow) output.regulate(started, sessions.readers());
+                            },
+                            code -> {
+                              output.release(started);
+                              exited(end, code);
+                            });
+                    Map<String, String> env = environment.with(pierOwn);
+                    return (first ? fromWaitingShell(env, listener) : Optional.<TtyProcess>empty())
+                        .orElseGet(
+                            () ->
+                                runtime.execTty(
+                                    containerId,
+                                    List.of("/bin/sh", "-c", RUN),
+                                    env,
+                                    COLS,
+                                    ROWS,
+                                    listener));
+                  },
                   false)
               .map(
                   running -> {
@@ -139,6 +146,16 @@ final class RunProcess {
                     sessions.broadcast(new JsonObject().put("event", "run").mergeIn(status()));
                   });
         });
+  }
+
+  /** The run started by the shell waiting in the sandbox, if one waits and can take it; else it is let go. */
+  private Optional<TtyProcess> fromWaitingShell(
+      Map<String, String> env, TtyProcess.Listener listener) {
+    Optional<WaitingRun> shell = waitingRuns.take(containerId);
+    Optional<TtyProcess> started = shell.flatMap(waiting -> waiting.run(env, RUN, listener));
+    if (started.isEmpty()) shell.ifPresent(WaitingRun::dismiss);
+    waitingRuns.counted(started.isPresent());
+    return started;
   }
 
   /** Stops the run process and everything it started (its process group): TERM, then KILL after 3 s. */

@@ -101,6 +101,7 @@ class SessionBoundsTest {
             new LiveRepl.RunSpec("true", 0, null),
             Duration.ofSeconds(60),
             ReplEnvironment.NONE,
+            WaitingRuns.NONE,
             paths -> {
               // Like a read of a FIFO: an interrupt does not end the wait.
               boolean done = false;

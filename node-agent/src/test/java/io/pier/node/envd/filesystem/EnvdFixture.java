@@ -9,6 +9,7 @@ import io.pier.node.limits.BlockingPool;
 import io.pier.node.session.FileChange;
 import io.pier.node.session.LiveRepl;
 import io.pier.node.session.ReplEnvironment;
+import io.pier.node.session.WaitingRuns;
 import io.pier.node.session.WatchTicker;
 import io.pier.node.session.WorkspaceWatcher;
 import io.pier.node.workspace.IgnoreList;
@@ -55,6 +56,7 @@ final class EnvdFixture implements AutoCloseable {
             new LiveRepl.RunSpec("true", 0, null),
             Duration.ofSeconds(60),
             ReplEnvironment.NONE,
+            WaitingRuns.NONE,
             journalled::addAll);
     watcher =
         new WorkspaceWatcher(

@@ -1,0 +1,65 @@
+package io.pier.node.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The line a waiting shell is sent, decoded by a real {@code /bin/sh} as the sandbox's shell decodes it. */
+class RunScriptTest {
+  private static final String HOSTILE =
+      "it's \"quoted\" $(echo injected) `id` ${HOME} %s %% \\n \\ back\nsecond line ünï 日本 \t"
+          + " ; exit 7 # '\\'' \u0001";
+
+  @Test
+  void everyByteOfAValueReachesTheRunAsItWasAndNoneIsReadAsShell() throws Exception {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("GREETING", HOSTILE);
+    env.put("EMPTY", "");
+    env.put("TRAILING", "ends in a newline\n");
+    String line =
+        RunScript.line(env, "printf '%s|%s|%s' \"$GREETING\" \"$EMPTY\" \"$TRAILING\"")
+            .orElseThrow();
+
+    assertTrue(line.matches("[A-Za-z0-9 _=./:,\\\\-]*\n"), "only safe characters travel: " + line);
+    assertEquals(HOSTILE + "||ends in a newline\n", waitingShell(line));
+  }
+
+  @Test
+  void theRunCommandIsEvaluatedAsTheUsualExecWouldRunIt() throws Exception {
+    String line =
+        RunScript.line(
+                Map.of("PIER_RUN", "echo \"run:$0:$PORT\"", "PORT", "3000"),
+                "exec /bin/sh -c \"$PIER_RUN\"")
+            .orElseThrow();
+    assertEquals("run:/bin/sh:3000\n", waitingShell(line));
+  }
+
+  @Test
+  void anEmptyLineEndsTheShellWithoutRunningAnything() throws Exception {
+    assertEquals("", waitingShell("\n"));
+  }
+
+  @Test
+  void aNameNoShellCanExportOrAHugeLineGoesTheUsualWay() {
+    assertTrue(RunScript.line(Map.of("A-B", "1"), "true").isEmpty());
+    assertTrue(
+        RunScript.line(Map.of("BIG", "\u0001".repeat(RunScript.MAX_LINE / 4)), "true").isEmpty());
+    assertTrue(RunScript.line(Map.of("SMALL", "x".repeat(1000)), "true").isPresent());
+  }
+
+  /** What the waiting shell prints once it has read {@code line} (here without a terminal to set). */
+  private static String waitingShell(String line) throws IOException, InterruptedException {
+    Process shell =
+        new ProcessBuilder("/bin/sh", "-c", RunScript.DECODE).redirectErrorStream(true).start();
+    shell.getOutputStream().write(line.getBytes(StandardCharsets.US_ASCII));
+    shell.getOutputStream().close();
+    assertTrue(shell.waitFor(10, TimeUnit.SECONDS), "the shell ended");
+    return new String(shell.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+  }
+}
