@@ -83,9 +83,10 @@ final class NodeSpares {
     starting.put(slug, memoryMb);
   }
 
-  /** The start of the slug is over, done or failed. */
+  /** The start of the slug is over, done or failed: a spare it took is replaced now. */
   void startEnded(String slug) {
     starting.remove(slug);
+    pool.refillClaimed();
   }
 
   /** Removes the spares an earlier agent left. Blocking. */
@@ -96,7 +97,15 @@ final class NodeSpares {
   /** From now on, throws away spares beyond recent demand every {@link #TIDY_EVERY}. */
   void tidyPeriodically() {
     if (pool.enabled() && tidyTimer < 0)
-      tidyTimer = host.vertx().setPeriodic(TIDY_EVERY.toMillis(), t -> pool.tidySoon());
+      tidyTimer =
+          host.vertx()
+              .setPeriodic(
+                  TIDY_EVERY.toMillis(),
+                  t -> {
+                    pool.tidySoon();
+                    // Should a start never report its end, its spare is replaced all the same.
+                    pool.refillClaimed();
+                  });
   }
 
   /**

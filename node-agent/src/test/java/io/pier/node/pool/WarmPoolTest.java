@@ -108,6 +108,7 @@ class WarmPoolTest {
   /** {@code n} starts of the kind, each a miss or a claim, with the refills they queue run. */
   private static void starts(WarmPool pool, PoolKey kind, int n, Queue refills) {
     for (int i = 0; i < n; i++) pool.claim(kind);
+    pool.refillClaimed();
     refills.runAll();
   }
 
@@ -122,6 +123,23 @@ class WarmPoolTest {
     starts(pool, NODE_KIND, 5, refills);
     assertEquals(2, pool.size(NODE_KIND), "at most PIER_POOL_SIZE of a kind");
     assertEquals(0, pool.size(PYTHON_KIND), "a kind nobody started gets none");
+  }
+
+  @Test
+  void aSpareTakenIsReplacedOnlyOnceTheStartThatTookItIsOverAndAMissRefillsAtOnce() {
+    WarmPool pool = pool(1, 8, 100_000);
+    pool.claim(NODE_KIND);
+    refills.runAll();
+    assertEquals(1, pool.size(NODE_KIND));
+
+    assertTrue(pool.claim(NODE_KIND).isPresent());
+    assertEquals(List.of(), refills.queued, "no spare is made while the claimed one's app boots");
+    pool.refillClaimed();
+    refills.runAll();
+    assertEquals(1, pool.size(NODE_KIND), "replaced once the start is over");
+
+    assertEquals(Optional.empty(), pool.claim(PYTHON_KIND));
+    assertEquals(1, refills.queued.size(), "a miss refills at once: nothing of its kind boots");
   }
 
   @Test
