@@ -122,11 +122,7 @@ class FleetTest {
     f.addNode("survivor");
     await(f.cluster.nodes().remove("doomed"));
     await(keeper.tick());
-    eventually(
-        () -> {
-          ReplRecord now = await(f.service.get(r.slug()));
-          return now.state() == ReplState.RUNNING && "survivor".equals(now.nodeId());
-        });
+    awaitRunningOn(r.slug(), "survivor");
   }
 
   @Test
@@ -138,11 +134,7 @@ class FleetTest {
     f.addNode("survivor");
     await(f.cluster.nodes().remove("doomed"));
     await(keeper.tick());
-    eventually(
-        () -> {
-          ReplRecord now = await(f.service.get(r.slug()));
-          return now.state() == ReplState.RUNNING && "survivor".equals(now.nodeId());
-        });
+    awaitRunningOn(r.slug(), "survivor");
   }
 
   @Test
@@ -166,11 +158,7 @@ class FleetTest {
 
     f.leftMembers.add("member-late");
     await(keeper.tick());
-    eventually(
-        () -> {
-          ReplRecord now = await(f.service.get(r.slug()));
-          return now.state() == ReplState.RUNNING && "survivor".equals(now.nodeId());
-        });
+    awaitRunningOn(r.slug(), "survivor");
   }
 
   @Test
@@ -376,6 +364,14 @@ class FleetTest {
     await(scaling.tick());
     assertEquals("1 -> 2\n", Files.readString(log), "not again within the cooldown");
     assertTrue(await(scaling.signal()).scaleOut());
+  }
+
+  private void awaitRunningOn(String slug, String node) throws Exception {
+    eventually(
+        () -> {
+          ReplRecord now = await(f.service.get(slug));
+          return now.state() == ReplState.RUNNING && node.equals(now.nodeId());
+        });
   }
 
   private static void eventually(ThrowingCondition condition) throws Exception {
