@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
+import java.util.function.Consumer;
 
 /**
  * A body relayed from one connection to another, the parts that one read brought written as one. Netty decodes a read
@@ -14,7 +15,7 @@ import io.vertx.core.streams.WriteStream;
  * read them, then written together; the end, when it came with them, goes in the same write. What is held is bounded by
  * {@link #HOLD_LIMIT}, and a destination that cannot take more pauses the source until it drains.
  *
- * <p>When either side fails, {@code onFailure} runs once and nothing more is written: the caller resets both (the
+ * <p>When either side fails, {@code onFailure} runs once, with the first failure, and nothing more is written: the caller resets both (the
  * client that left mid-answer must not leave the app's stream to be read for nobody).
  */
 final class BatchedPipe {
@@ -24,14 +25,17 @@ final class BatchedPipe {
   private final ReadStream<Buffer> from;
   private final WriteStream<Buffer> to;
   private final Context context;
-  private final Runnable onFailure;
+  private final Consumer<Throwable> onFailure;
   private Buffer held;
   private boolean flushScheduled;
   private boolean done;
   private boolean failed;
 
   private BatchedPipe(
-      ReadStream<Buffer> from, WriteStream<Buffer> to, Context context, Runnable onFailure) {
+      ReadStream<Buffer> from,
+      WriteStream<Buffer> to,
+      Context context,
+      Consumer<Throwable> onFailure) {
     this.from = from;
     this.to = to;
     this.context = context;
@@ -40,10 +44,13 @@ final class BatchedPipe {
 
   /** Relays {@code from} to {@code to} on {@code context}, the event loop both belong to. */
   static void start(
-      ReadStream<Buffer> from, WriteStream<Buffer> to, Context context, Runnable onFailure) {
+      ReadStream<Buffer> from,
+      WriteStream<Buffer> to,
+      Context context,
+      Consumer<Throwable> onFailure) {
     BatchedPipe pipe = new BatchedPipe(from, to, context, onFailure);
-    from.exceptionHandler(err -> pipe.fail());
-    to.exceptionHandler(err -> pipe.fail());
+    from.exceptionHandler(pipe::fail);
+    to.exceptionHandler(pipe::fail);
     from.endHandler(v -> pipe.end());
     from.handler(pipe::part);
   }
@@ -91,14 +98,14 @@ final class BatchedPipe {
   }
 
   private void watch(Future<Void> write) {
-    write.onFailure(err -> fail());
+    write.onFailure(this::fail);
   }
 
-  private void fail() {
+  private void fail(Throwable err) {
     done = true;
     held = null;
     if (failed) return;
     failed = true;
-    onFailure.run();
+    onFailure.accept(err);
   }
 }

@@ -67,7 +67,32 @@ final class OriginFailures {
    * text; anything else gets the JSON of {@link #answeringFailuresAsJson}.
    */
   static void answerPreview(HttpServerRequest req, Throwable err) {
-    Failure failure = Failure.of(err, "the repl's app");
+    answerPreview(req, Failure.of(err, "the repl's app"), err);
+  }
+
+  /**
+   * Answers a preview request whose app failed after its head came but before any of its answer reached the client
+   * (the app was killed between the two: a Run restarting it, a stop): the app's head is dropped and the failure
+   * answered as {@link #answerPreview(HttpServerRequest, Throwable)} does. Closing the connection instead left the
+   * browser an empty answer (net::ERR_EMPTY_RESPONSE) that says nothing of what happened.
+   */
+  static void answerPreviewInsteadOfItsHead(HttpServerRequest req, Throwable err) {
+    Failure failure =
+        err instanceof TimeoutException
+            ? Failure.of(err, "the repl's app")
+            : new Failure(
+                502,
+                "origin_broke_off",
+                "the repl's app closed the connection before its answer was complete");
+    HttpServerResponse response = req.response();
+    response.headers().clear();
+    response.setChunked(false);
+    // Vert.x keeps a status message once set; the app's ("OK") must not follow the failure's code.
+    response.setStatusMessage(failure.reason());
+    answerPreview(req, failure, err);
+  }
+
+  private static void answerPreview(HttpServerRequest req, Failure failure, Throwable err) {
     LOG.debug("{} {}: {}", req.method(), req.uri(), err.toString());
     req.resume();
     HttpServerResponse response = req.response().setStatusCode(failure.status());
@@ -100,6 +125,14 @@ final class OriginFailures {
         return new Failure(504, "origin_timeout", origin + " did not answer in time");
       }
       return new Failure(502, "origin_unreachable", "could not reach " + origin);
+    }
+
+    String reason() {
+      return switch (status) {
+        case 503 -> "Service Unavailable";
+        case 504 -> "Gateway Timeout";
+        default -> "Bad Gateway";
+      };
     }
 
     String json() {

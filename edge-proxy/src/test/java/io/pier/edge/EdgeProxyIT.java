@@ -1191,6 +1191,11 @@ class EdgeProxyIT {
                   });
       case "/fixed" ->
           res.putHeader("Content-Length", "5").end(req.method() == HttpMethod.HEAD ? "" : "fixed");
+      case "/dies-after-its-head" ->
+          // An app killed between its head and its body (a Run that restarts it, a stop).
+          res.putHeader("Content-Length", "100")
+              .writeHead()
+              .onComplete(written -> req.connection().close());
       case "/flood" -> {
         // As fast as the edge takes it, one chunk a turn (so that its close is seen at once): a
         // client that leaves
@@ -1284,6 +1289,28 @@ class EdgeProxyIT {
       assertTrue(answer.toLowerCase(Locale.ROOT).contains("content-length: 5\r\n"), answer);
       assertTrue(answer.endsWith("\r\n\r\n"), "a body came after the head: " + answer);
     }
+  }
+
+  @Test
+  void anAppThatDiesAfterItsHeadGivesAnAnswerThatSaysSoNotAnEmptyOne() throws Exception {
+    for (int round = 0; round < 3; round++) {
+      try (Socket s = rawSocket()) {
+        s.getOutputStream()
+            .write(
+                ("GET /dies-after-its-head HTTP/1.1\r\nHost: relay-app."
+                        + DOMAIN
+                        + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
+        String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(
+            answer.startsWith("HTTP/1.1 502 Bad Gateway\r\n"), "round " + round + ": " + answer);
+        assertTrue(answer.contains("\"origin_broke_off\""), answer);
+        assertFalse(
+            answer.toLowerCase(Locale.ROOT).contains("content-length: 100"),
+            "the app's head is not passed on: " + answer);
+      }
+    }
+    awaitIdle();
   }
 
   @Test
