@@ -61,6 +61,16 @@ final class ReplSandboxes implements SpareFactory {
         slug, key.image(), IDLE, env, dir, key.port(), key.limits(), key.runtime(), annotations);
   }
 
+  /**
+   * Starts the sandbox of {@code spec} with a shell in it waiting for its first run ({@code WaitingRuns}): a spare's and
+   * a cold start's alike, so that the first run starts without an exec of its own.
+   */
+  StartedSandbox startWaitingForItsRun(SandboxSpec spec) {
+    StartedSandbox started = parts.driver().start(spec);
+    parts.waitingRuns().prepare(started.handle().id());
+    return started;
+  }
+
   @Override
   public Spare make(PoolKey key) {
     String id = HexFormat.of().formatHex(bytes());
@@ -68,8 +78,7 @@ final class ReplSandboxes implements SpareFactory {
     try {
       parts.driver().workspaces().prepare(dir);
       StartedSandbox started =
-          parts.driver().start(spec(SPARE_PREFIX + id, key, dir, Map.of(SandboxSpec.SPARE, id)));
-      parts.waitingRuns().prepare(started.handle().id());
+          startWaitingForItsRun(spec(SPARE_PREFIX + id, key, dir, Map.of(SandboxSpec.SPARE, id)));
       return new Spare(id, key, started, dir);
     } catch (RuntimeException e) {
       parts.workspaces().removeSpare(id);

@@ -204,7 +204,8 @@ final class SandboxStarts {
   private StartedSandbox cold(String slug, PoolKey key, Path dir, Map<String, String> annotations) {
     StartedSandbox started;
     try {
-      started = parts.driver().start(sandboxes.spec(slug, key, dir, annotations));
+      // Beside the restore too: the first run then starts without an exec of its own.
+      started = sandboxes.startWaitingForItsRun(sandboxes.spec(slug, key, dir, annotations));
     } catch (ImageMissing e) {
       throw new ApiException(
           422,
@@ -212,8 +213,6 @@ final class SandboxStarts {
           "runner image " + key.image() + " is not on node " + parts.me().nodeId());
     }
     parts.handles().save(new KeptSandbox(started.handle(), annotations));
-    // Beside the restore too: the first run then starts without an exec of its own.
-    parts.waitingRuns().prepare(started.handle().id());
     return started;
   }
 }

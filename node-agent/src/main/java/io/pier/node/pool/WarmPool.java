@@ -110,7 +110,7 @@ public final class WarmPool implements AutoCloseable {
    * Replaces the spares taken since the last call. Called when a start is over: making a spare (a container created
    * and started, a shell in it) takes a core's worth of dockerd, containerd and runc for most of a second, and done
    * at once it took it from the app booting in the spare just claimed (bench/run.sh warm-start: first answer p50 314
-   * ms with the refill at once, 214 ms with it after the start).
+   * ms with the refill at once, 236 ms with it after the start).
    */
   public void refillClaimed() {
     for (PoolKey key : claimed) {
