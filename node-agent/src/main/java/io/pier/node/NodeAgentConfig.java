@@ -341,7 +341,8 @@ public record NodeAgentConfig(
             env.secret("PIER_AUTH_SECRET"),
             ClusterConfig.fromEnv(env, false),
             S3Config.fromEnv(env),
-            new DockerConfig(env.string("PIER_DOCKER_HOST", env.string("DOCKER_HOST", null))),
+            new DockerConfig(
+                env.string("PIER_DOCKER_HOST", env.string("DOCKER_HOST", null)), cpuBurst(env)),
             diskMb(env),
             runtimes(env),
             SessionLimits.fromEnv(env),
@@ -460,6 +461,15 @@ public record NodeAgentConfig(
       }
     }
     return vars;
+  }
+
+  /** PIER_NODE_CPU_BURST: the CPU burst of a sandbox, a part of its quota from 0 (none) to 1. */
+  private static double cpuBurst(Env env) {
+    double burst = env.decimal("PIER_NODE_CPU_BURST", DockerConfig.DEFAULT_CPU_BURST);
+    if (burst >= 0 && burst <= 1) return burst;
+    env.problem(
+        "PIER_NODE_CPU_BURST must be between 0 and 1 (a part of a repl's CPU quota), got " + burst);
+    return DockerConfig.DEFAULT_CPU_BURST;
   }
 
   private static long diskMb(Env env) {

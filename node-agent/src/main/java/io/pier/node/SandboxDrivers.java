@@ -1,9 +1,12 @@
 package io.pier.node;
 
+import io.pier.node.runtime.CpuBurst;
 import io.pier.node.runtime.EgressPolicy;
+import io.pier.node.runtime.cgroup.CgroupCpuBurst;
 import io.pier.node.runtime.docker.DockerSandboxDriver;
 import io.pier.node.runtime.iptables.IptablesReplFirewall;
 import io.pier.node.sandbox.SandboxDriver;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -18,6 +21,9 @@ final class SandboxDrivers {
   private static final Logger LOG = LoggerFactory.getLogger(SandboxDrivers.class);
   static final String DEFAULT = DockerSandboxDriver.NAME;
   static final List<String> NAMES = List.of(DockerSandboxDriver.NAME);
+
+  /** Where the kernel's cgroups are mounted. */
+  private static final Path CGROUPS = Path.of("/sys/fs/cgroup");
 
   private SandboxDrivers() {}
 
@@ -34,7 +40,8 @@ final class SandboxDrivers {
                   config.nodeId(),
                   config.advertiseHost(),
                   config.isolate() ? Optional.of(egress.get()) : Optional.empty(),
-                  new IptablesReplFirewall());
+                  new IptablesReplFirewall(),
+                  cpuBurst(config));
           default ->
               throw new IllegalStateException(
                   "PIER_NODE_DRIVER: this node-agent has no sandbox driver '"
@@ -52,6 +59,11 @@ final class SandboxDrivers {
               + driver.capabilities());
     }
     return driver;
+  }
+
+  private static CpuBurst cpuBurst(NodeAgentConfig config) {
+    double burst = config.docker().cpuBurst();
+    return burst == 0 ? CpuBurst.NONE : new CgroupCpuBurst(CGROUPS, burst);
   }
 
   /** Releases a driver that is not going to be used; a failure to is only logged, the reason not to use it matters. */

@@ -100,6 +100,23 @@ class NodeAgentConfigTest {
   }
 
   @Test
+  void aSandboxMayBurstAWholeQuotaByDefaultAndTheNodeCanSayLessOrNone() {
+    assertEquals(1.0, config(Map.of()).docker().cpuBurst());
+    assertEquals(0.25, config(Map.of("PIER_NODE_CPU_BURST", "0.25")).docker().cpuBurst());
+    assertEquals(0.0, config(Map.of("PIER_NODE_CPU_BURST", "0")).docker().cpuBurst());
+  }
+
+  @Test
+  void refusesACpuBurstAboveTheQuotaOrNegative() {
+    for (String bad : List.of("1.5", "-0.1", "lots")) {
+      ConfigException e =
+          assertThrows(
+              ConfigException.class, () -> config(Map.of("PIER_NODE_CPU_BURST", bad)), bad);
+      assertTrue(e.getMessage().contains("PIER_NODE_CPU_BURST"), e.getMessage());
+    }
+  }
+
+  @Test
   void replsGetNoExtraEnvironmentAndNoAllowancesByDefault() {
     NodeAgentConfig config = config(Map.of());
     assertEquals(Map.of(), config.replEnv());

@@ -1,8 +1,24 @@
 package io.pier.node.runtime.docker;
 
 /**
- * How to reach dockerd.
+ * How to reach dockerd, and what the node adds to the containers it makes.
  *
- * @param host a Docker host URI such as {@code unix:///var/run/docker.sock}
+ * @param host     a Docker host URI such as {@code unix:///var/run/docker.sock}
+ * @param cpuBurst the CPU burst a sandbox may use after idling, as a part of its CPU quota (0 to 1; 0: none): see
+ *                 {@code CpuBurst}
  */
-public record DockerConfig(String host) {}
+public record DockerConfig(String host, double cpuBurst) {
+  /** A sandbox may use up to its quota again in a period after idling, twice its limit for that period. */
+  public static final double DEFAULT_CPU_BURST = 1.0;
+
+  public DockerConfig {
+    if (!(cpuBurst >= 0 && cpuBurst <= 1)) {
+      throw new IllegalArgumentException(
+          "PIER_NODE_CPU_BURST must be between 0 and 1 (a part of the CPU quota), got " + cpuBurst);
+    }
+  }
+
+  public DockerConfig(String host) {
+    this(host, DEFAULT_CPU_BURST);
+  }
+}

@@ -2,6 +2,7 @@ package io.pier.node.runtime.docker;
 
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
+import io.pier.node.runtime.CpuBurst;
 import io.pier.node.runtime.EgressPolicy;
 import io.pier.node.runtime.PipedProcess;
 import io.pier.node.runtime.ReplFirewall;
@@ -57,17 +58,24 @@ public final class DockerSandboxDriver implements SandboxDriver {
 
   private final DockerContainerRuntime engine;
   private final Settings settings;
+  private final CpuBurst cpuBurst;
   private final WorkspacePort workspaces = new BindMountedWorkspaces();
 
-  /** Takes {@code engine} over: closing the driver closes it. */
-  public DockerSandboxDriver(DockerContainerRuntime engine, Settings settings) {
+  /** Takes {@code engine} over: closing the driver closes it. Sandboxes get {@code cpuBurst} once they run. */
+  public DockerSandboxDriver(DockerContainerRuntime engine, Settings settings, CpuBurst cpuBurst) {
     this.engine = engine;
     this.settings = settings;
+    this.cpuBurst = cpuBurst;
+  }
+
+  /** A driver whose sandboxes get no CPU burst. */
+  public DockerSandboxDriver(DockerContainerRuntime engine, Settings settings) {
+    this(engine, settings, CpuBurst.NONE);
   }
 
   /**
    * A driver on the dockerd {@code config} names, checked to answer; with {@code isolation}, sandboxes join the node's
-   * own network behind {@code firewall}.
+   * own network behind {@code firewall}; each gets {@code cpuBurst} once it runs.
    *
    * @throws IllegalStateException when dockerd does not answer or the network cannot be made
    */
@@ -76,13 +84,14 @@ public final class DockerSandboxDriver implements SandboxDriver {
       String nodeId,
       String publishHost,
       Optional<EgressPolicy> isolation,
-      ReplFirewall firewall) {
+      ReplFirewall firewall,
+      CpuBurst cpuBurst) {
     DockerContainerRuntime engine = new DockerContainerRuntime(config);
     try {
       engine.ping();
       String network =
           isolation.map(policy -> engine.network(nodeId, firewall).ensure(policy)).orElse(null);
-      return new DockerSandboxDriver(engine, new Settings(nodeId, publishHost, network));
+      return new DockerSandboxDriver(engine, new Settings(nodeId, publishHost, network), cpuBurst);
     } catch (RuntimeException e) {
       try {
         engine.close();
@@ -144,6 +153,9 @@ public final class DockerSandboxDriver implements SandboxDriver {
     }
     try {
       engine.start(id);
+      // Before anything runs in it but its idle command: what it leaves of its quota while it
+      // waits is its app's to boot with.
+      cpuBurst.allow(id);
       Optional<Endpoint> endpoint = Optional.empty();
       if (spec.appPort() != 0) {
         endpoint =
