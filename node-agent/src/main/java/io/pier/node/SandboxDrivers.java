@@ -41,7 +41,7 @@ final class SandboxDrivers {
                   config.advertiseHost(),
                   config.isolate() ? Optional.of(egress.get()) : Optional.empty(),
                   new IptablesReplFirewall(),
-                  cpuBurst(config));
+                  cpuBurst(config.docker().cpuBurst()));
           default ->
               throw new IllegalStateException(
                   "PIER_NODE_DRIVER: this node-agent has no sandbox driver '"
@@ -61,8 +61,8 @@ final class SandboxDrivers {
     return driver;
   }
 
-  private static CpuBurst cpuBurst(NodeAgentConfig config) {
-    double burst = config.docker().cpuBurst();
+  /** The CPU burst sandboxes get: {@code burst} of their quota from the kernel's cgroups, none for 0. */
+  static CpuBurst cpuBurst(double burst) {
     return burst == 0 ? CpuBurst.NONE : new CgroupCpuBurst(CGROUPS, burst);
   }
 

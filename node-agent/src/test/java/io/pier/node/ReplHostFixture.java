@@ -91,9 +91,18 @@ final class ReplHostFixture implements AutoCloseable {
                 "it-secret"));
     store.ensureBucket();
     runtime = new DockerContainerRuntime(new DockerConfig(null));
+    // The CPU burst as a node-agent gives it, PIER_NODE_CPU_BURST read the same way (bench/run.sh
+    // warm-start compares with and without).
     driver =
         new DockerSandboxDriver(
-            runtime, new DockerSandboxDriver.Settings(nodeId, "127.0.0.1", null));
+            runtime,
+            new DockerSandboxDriver.Settings(nodeId, "127.0.0.1", null),
+            SandboxDrivers.cpuBurst(
+                Double.parseDouble(
+                    System.getenv()
+                        .getOrDefault(
+                            "PIER_NODE_CPU_BURST",
+                            String.valueOf(DockerConfig.DEFAULT_CPU_BURST)))));
     handles = new SandboxHandleStore(data.resolve("sandboxes"));
     workspaces = workspacesUnder.apply(data.resolve("workspaces"));
     persistence = TestPersistence.of(store, data, transfers, timer);
