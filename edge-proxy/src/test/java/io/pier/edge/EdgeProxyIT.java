@@ -1278,13 +1278,7 @@ class EdgeProxyIT {
   @Test
   void aHeadRequestGetsTheLengthAndNoBody() throws Exception {
     try (Socket s = rawSocket()) {
-      s.getOutputStream()
-          .write(
-              ("HEAD /fixed HTTP/1.1\r\nHost: relay-app."
-                      + DOMAIN
-                      + "\r\nConnection: close\r\n\r\n")
-                  .getBytes(StandardCharsets.UTF_8));
-      String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      String answer = askTheRelayAppOnce(s, "HEAD", "/fixed");
       assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
       assertTrue(answer.toLowerCase(Locale.ROOT).contains("content-length: 5\r\n"), answer);
       assertTrue(answer.endsWith("\r\n\r\n"), "a body came after the head: " + answer);
@@ -1295,13 +1289,7 @@ class EdgeProxyIT {
   void anAppThatDiesAfterItsHeadGivesAnAnswerThatSaysSoNotAnEmptyOne() throws Exception {
     for (int round = 0; round < 3; round++) {
       try (Socket s = rawSocket()) {
-        s.getOutputStream()
-            .write(
-                ("GET /dies-after-its-head HTTP/1.1\r\nHost: relay-app."
-                        + DOMAIN
-                        + "\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.UTF_8));
-        String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String answer = askTheRelayAppOnce(s, "GET", "/dies-after-its-head");
         assertTrue(
             answer.startsWith("HTTP/1.1 502 Bad Gateway\r\n"), "round " + round + ": " + answer);
         assertTrue(answer.contains("\"origin_broke_off\""), answer);
@@ -1361,6 +1349,20 @@ class EdgeProxyIT {
         .write(
             ("GET " + path + " HTTP/1.1\r\nHost: relay-app." + DOMAIN + "\r\n\r\n")
                 .getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A request of the relay's own app on {@code s} that closes the connection, and the whole answer. */
+  private static String askTheRelayAppOnce(Socket s, String method, String path) throws Exception {
+    s.getOutputStream()
+        .write(
+            (method
+                    + " "
+                    + path
+                    + " HTTP/1.1\r\nHost: relay-app."
+                    + DOMAIN
+                    + "\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8));
+    return new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
   }
 
   private static Socket rawSocket() throws Exception {
