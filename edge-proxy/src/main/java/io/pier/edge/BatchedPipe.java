@@ -15,8 +15,8 @@ import java.util.function.Consumer;
  * read them, then written together; the end, when it came with them, goes in the same write. What is held is bounded by
  * {@link #HOLD_LIMIT}, and a destination that cannot take more pauses the source until it drains.
  *
- * <p>When either side fails, {@code onFailure} runs once, with the first failure, and nothing more is written: the caller resets both (the
- * client that left mid-answer must not leave the app's stream to be read for nobody).
+ * <p>When either side fails, {@code onFailure} runs once, with the first failure, and nothing more is written: the
+ * caller resets both (the client that left mid-answer must not leave the app's stream to be read for nobody).
  */
 final class BatchedPipe {
   /** Held parts past this size are written at once rather than kept for the end of the task. */

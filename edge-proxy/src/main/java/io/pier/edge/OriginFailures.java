@@ -22,6 +22,9 @@ import org.slf4j.LoggerFactory;
 final class OriginFailures {
   private static final Logger LOG = LoggerFactory.getLogger(OriginFailures.class);
 
+  /** The origin of a preview request, as its failures name it. */
+  private static final String APP = "the repl's app";
+
   /** How often the waiting page loads itself again. */
   private static final int RETRY_SECONDS = 2;
 
@@ -67,7 +70,7 @@ final class OriginFailures {
    * text; anything else gets the JSON of {@link #answeringFailuresAsJson}.
    */
   static void answerPreview(HttpServerRequest req, Throwable err) {
-    answerPreview(req, Failure.of(err, "the repl's app"), err);
+    answerPreview(req, Failure.of(err, APP), err);
   }
 
   /**
@@ -79,7 +82,7 @@ final class OriginFailures {
   static void answerPreviewInsteadOfItsHead(HttpServerRequest req, Throwable err) {
     Failure failure =
         err instanceof TimeoutException
-            ? Failure.of(err, "the repl's app")
+            ? Failure.of(err, APP)
             : new Failure(
                 502,
                 "origin_broke_off",

@@ -122,11 +122,11 @@ final class PreviewRelay {
   /**
    * The app's answer to the client, what one read brought written as one ({@link BatchedPipe}); when either side
    * fails, both are reset, but an app that failed before any of its answer was written to the client has its failure
-   * answered instead ({@link OriginFailures#answerPreviewInsteadOfItsHead}). A client that leaves mid-answer is seen here first: Netty fails the pending writes before it
-   * reports the close, and ending the response on that failure (Vert.x's pipe does by default) kept the response's
-   * close handler from running and resumed the app's answer to drain it, so an app that kept sending (a stream, an
-   * event source) was read at full speed for nobody, and the chunks already on their way hit the ended response
-   * ("Response has already been written").
+   * answered instead ({@link OriginFailures#answerPreviewInsteadOfItsHead}). A client that leaves mid-answer is seen
+   * here first: Netty fails the pending writes before it reports the close, and ending the response on that failure
+   * (Vert.x's pipe does by default) kept the response's close handler from running and resumed the app's answer to
+   * drain it, so an app that kept sending (a stream, an event source) was read at full speed for nobody, and the
+   * chunks already on their way hit the ended response ("Response has already been written").
    */
   private static void pipe(HttpServerRequest req, HttpClientResponse in) {
     HttpServerResponse res = req.response();

@@ -466,7 +466,7 @@ public record NodeAgentConfig(
   /** PIER_NODE_CPU_BURST: the CPU burst of a sandbox, a part of its quota from 0 (none) to 1. */
   private static double cpuBurst(Env env) {
     double burst = env.decimal("PIER_NODE_CPU_BURST", DockerConfig.DEFAULT_CPU_BURST);
-    if (burst >= 0 && burst <= 1) return burst;
+    if (DockerConfig.isCpuBurst(burst)) return burst;
     env.problem(
         "PIER_NODE_CPU_BURST must be between 0 and 1 (a part of a repl's CPU quota), got " + burst);
     return DockerConfig.DEFAULT_CPU_BURST;

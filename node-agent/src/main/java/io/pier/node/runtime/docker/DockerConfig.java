@@ -12,10 +12,15 @@ public record DockerConfig(String host, double cpuBurst) {
   public static final double DEFAULT_CPU_BURST = 1.0;
 
   public DockerConfig {
-    if (!(cpuBurst >= 0 && cpuBurst <= 1)) {
+    if (!isCpuBurst(cpuBurst)) {
       throw new IllegalArgumentException(
           "PIER_NODE_CPU_BURST must be between 0 and 1 (a part of the CPU quota), got " + cpuBurst);
     }
+  }
+
+  /** Whether {@code burst} is a CPU burst a node may give: a part of the quota from 0 to 1. */
+  public static boolean isCpuBurst(double burst) {
+    return burst >= 0 && burst <= 1;
   }
 
   public DockerConfig(String host) {
