@@ -7,7 +7,6 @@ import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import io.pier.common.auth.TokenSigner;
 import io.pier.common.cluster.ClusterConfig;
-import io.pier.common.config.Mains;
 import io.pier.common.node.NodeCapacity;
 import io.pier.common.store.s3.EmbeddedS3Server;
 import io.pier.common.store.s3.S3Config;
@@ -292,7 +291,9 @@ public final class PierOnLoopback implements AutoCloseable {
             "pier-e2e-" + run,
             List.of("127.0.0.1"),
             "127.0.0.1",
-            ThreadLocalRandom.current().nextInt(20000, 40000),
+            // Below Linux's ephemeral ports (32768 up), where freePort() finds the harness's HTTP
+            // services: the members look for each other on ten ports from this one.
+            ThreadLocalRandom.current().nextInt(20000, 32000),
             false);
     edgePort = freePort();
     var signer = new TokenSigner(AUTH_SECRET, Clock.systemUTC());
@@ -304,7 +305,8 @@ public final class PierOnLoopback implements AutoCloseable {
     for (int i = 0; i < options.schedulers(); i++) {
       schedulerPorts.add(freePort());
       schedulers.add(
-          Mains.await(
+          ServiceStarts.await(
+              "scheduler " + i + " (cluster port " + cluster.port() + ")",
               SchedulerMain.start(
                   new SchedulerConfig(
                       "127.0.0.1",
@@ -341,7 +343,8 @@ public final class PierOnLoopback implements AutoCloseable {
     nodePort = nodes.get(0).port;
     schedulerPort = schedulerPorts.get(0);
     edge =
-        Mains.await(
+        ServiceStarts.await(
+            "edge-proxy",
             EdgeProxyMain.start(
                 new EdgeConfig(
                         edgeHost,
@@ -380,7 +383,8 @@ public final class PierOnLoopback implements AutoCloseable {
   void startNode(Node node) throws Exception {
     if (!options.nodeProcess()) {
       node.inProcess =
-          Mains.await(
+          ServiceStarts.await(
+              "node-agent " + node.id,
               NodeAgentMain.start(
                   new NodeAgentConfig(
                       node.id,
