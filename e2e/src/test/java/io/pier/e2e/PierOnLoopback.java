@@ -292,7 +292,8 @@ public final class PierOnLoopback implements AutoCloseable {
             List.of("127.0.0.1"),
             "127.0.0.1",
             // Below Linux's ephemeral ports (32768 up), where freePort() finds the harness's HTTP
-            // services: the members look for each other on ten ports from this one.
+            // services: the members look for each other on ten ports from this one, and a listener
+            // there that is no member stalls a join for minutes (the scheduler's API took 90 s).
             ThreadLocalRandom.current().nextInt(20000, 32000),
             false);
     edgePort = freePort();

@@ -337,6 +337,9 @@ public record EdgeConfig(
             tls(env),
             access(env),
             Capacity.fromEnv(env));
+    config.cluster().checkNotAJoinPort(env, "PIER_EDGE_PORT", config.port());
+    if (config.tls() != null)
+      config.cluster().checkNotAJoinPort(env, "PIER_EDGE_TLS_PORT", config.tls().port());
     env.check();
     return config;
   }

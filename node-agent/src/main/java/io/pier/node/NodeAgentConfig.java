@@ -353,6 +353,7 @@ public record NodeAgentConfig(
             replEnv(env),
             driver(env),
             pool(env, capacity.memoryMb()));
+    config.cluster().checkNotAJoinPort(env, "PIER_NODE_PORT", config.port());
     env.check();
     return nodeId != null ? config : config.withNodeId(persistentNodeId(data));
   }

@@ -117,6 +117,17 @@ class NodeAgentConfigTest {
   }
 
   @Test
+  void refusesAnApiPortAmongThePortsClusterMembersLookForEachOtherOn() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> config(Map.of("PIER_NODE_PORT", "5705", "PIER_CLUSTER_PORT", "5701")));
+    assertTrue(e.getMessage().contains("PIER_NODE_PORT 5705"), e.getMessage());
+    assertTrue(e.getMessage().contains("PIER_CLUSTER_PORT 5701 to 5710"), e.getMessage());
+    assertEquals(5711, config(Map.of("PIER_NODE_PORT", "5711")).port());
+  }
+
+  @Test
   void replsGetNoExtraEnvironmentAndNoAllowancesByDefault() {
     NodeAgentConfig config = config(Map.of());
     assertEquals(Map.of(), config.replEnv());

@@ -169,6 +169,7 @@ public record SchedulerConfig(
     double target = config.fleet().targetUtilisation();
     if (!(target > 0 && target <= 1))
       env.problem("PIER_FLEET_TARGET_UTILISATION must be in (0, 1], got " + target);
+    config.cluster().checkNotAJoinPort(env, "PIER_SCHEDULER_PORT", config.port());
     env.check();
     return config;
   }

@@ -22,6 +22,9 @@ public record ClusterConfig(
   /** Hazelcast keeps at most six backups of a map entry. */
   public static final int MAX_BACKUPS = 6;
 
+  /** How many ports from {@link #port} a member listed without a port is looked for on. */
+  public static final int JOIN_PORTS = 10;
+
   public ClusterConfig {
     if (backups < 1 || backups > MAX_BACKUPS) {
       throw new IllegalArgumentException("backups must be 1.." + MAX_BACKUPS + ", got " + backups);
@@ -50,6 +53,25 @@ public record ClusterConfig(
    */
   public boolean httpClientMetrics() {
     return !lite;
+  }
+
+  /**
+   * Records a problem when a service's own port is one the members look for each other on: a listener there that is
+   * no member, such as the service's HTTP server, takes the join's connection and never answers, so every member's
+   * join waits for minutes (a Vert.x HTTP server there kept a member from joining for over a minute, measured).
+   */
+  public void checkNotAJoinPort(Env env, String variable, int servicePort) {
+    if (servicePort >= port && servicePort < port + JOIN_PORTS) {
+      env.problem(
+          variable
+              + " "
+              + servicePort
+              + " is one of the ports cluster members look for each other on (PIER_CLUSTER_PORT "
+              + port
+              + " to "
+              + (port + JOIN_PORTS - 1)
+              + "): a server there stalls every member's join; move one of them");
+    }
   }
 
   public static ClusterConfig fromEnv(Env env, boolean lite) {

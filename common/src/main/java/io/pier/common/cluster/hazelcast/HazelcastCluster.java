@@ -161,7 +161,7 @@ public final class HazelcastCluster {
     hz.setProperty("hazelcast.heartbeat.interval.seconds", "1");
     hz.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
     // A member listed without a port is looked for on this many ports from the first one.
-    hz.setProperty("hazelcast.tcp.join.port.try.count", "10");
+    hz.setProperty("hazelcast.tcp.join.port.try.count", String.valueOf(ClusterConfig.JOIN_PORTS));
     // Every map Pier uses (no map has a configuration of its own) keeps its entries on this many
     // other members.
     hz.getMapConfig("default").setBackupCount(config.backups());
