@@ -293,7 +293,7 @@ public final class PierOnLoopback implements AutoCloseable {
             "127.0.0.1",
             // Below Linux's ephemeral ports (32768 up), where freePort() finds the harness's HTTP
             // services: the members look for each other on ten ports from this one, and a listener
-            // there that is no member stalls a join for minutes (the scheduler's API took 90 s).
+            // there that is no member (an HTTP server) stalls a join for minutes.
             ThreadLocalRandom.current().nextInt(20000, 32000),
             false);
     edgePort = freePort();
