@@ -49,18 +49,22 @@ public final class WorkspaceSync {
    */
   public WorkspaceSnapshot restore(String slug, WorkspaceTree tree) {
     String prefix = StorageLayout.replFiles(slug);
-    IgnoreList ignoreList =
-        store
-            .get(prefix + IgnoreList.FILE_NAME)
-            .map(IgnoreList.DEFAULT::plus)
-            .orElse(IgnoreList.DEFAULT);
+    // The ignore file is read while the listing is asked for, not before it: one round trip to
+    // storage less on every start.
+    Future<IgnoreList> ignoring =
+        transfers.submit(
+            () ->
+                store
+                    .get(prefix + IgnoreList.FILE_NAME)
+                    .map(IgnoreList.DEFAULT::plus)
+                    .orElse(IgnoreList.DEFAULT));
     List<Future<?>> pending = new ArrayList<>();
     try {
       store.listEach(
           prefix,
           object -> {
             String relative = object.key().substring(prefix.length());
-            if (relative.isEmpty() || relative.endsWith("/") || ignoreList.ignores(relative))
+            if (relative.isEmpty() || relative.endsWith("/") || result(ignoring).ignores(relative))
               return;
             Optional<String> problem = StorageKeys.problem(prefix, relative);
             if (problem.isPresent()) {
@@ -71,10 +75,25 @@ public final class WorkspaceSync {
           });
     } finally {
       // A listing that fails half-way leaves no download running into the workspace behind it.
+      pending.add(ignoring);
       awaitAll(pending);
     }
     tree.syncAll();
-    return WorkspaceSnapshot.of(tree, ignoreList, prefix);
+    return WorkspaceSnapshot.of(tree, result(ignoring), prefix);
+  }
+
+  /** What a transfer gives once it ends; its failure thrown as it was. */
+  private static <T> T result(Future<T> transfer) {
+    try {
+      return transfer.get();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException re
+          ? re
+          : new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while transferring files", e);
+    }
   }
 
   /** Writes one stored object to the workspace, not yet on disk (the restore syncs them all). */
@@ -208,21 +227,15 @@ public final class WorkspaceSync {
     return null;
   }
 
-  private static void awaitAll(List<Future<?>> pending) {
+  /** Waits for every transfer; then throws the first failure, or at once when interrupted. */
+  private static void awaitAll(List<? extends Future<?>> pending) {
     RuntimeException first = null;
     for (Future<?> f : pending) {
       try {
-        f.get();
-      } catch (ExecutionException e) {
-        if (first == null) {
-          first =
-              e.getCause() instanceof RuntimeException re
-                  ? re
-                  : new IllegalStateException(e.getCause());
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while transferring files", e);
+        result(f);
+      } catch (RuntimeException e) {
+        if (Thread.currentThread().isInterrupted()) throw e;
+        if (first == null) first = e;
       }
     }
     if (first != null) throw first;

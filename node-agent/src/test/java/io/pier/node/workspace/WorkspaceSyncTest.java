@@ -91,6 +91,50 @@ class WorkspaceSyncTest {
     assertFalse(Files.exists(workspace.resolve(path(299))), "nothing of the later pages came");
   }
 
+  @Test
+  void aStoredIgnoreFileKeepsTheFilesItNamesOutOfTheRestore() throws Exception {
+    objects.put(PREFIX + IgnoreList.FILE_NAME, "dist\n".getBytes(StandardCharsets.UTF_8));
+    objects.put(PREFIX + "dist/bundle.js", content(1));
+    objects.put(PREFIX + "src/app.js", content(2));
+
+    WorkspaceSnapshot restored =
+        new WorkspaceSync(objects, transfers).restore("r1", WorkspaceTree.of(workspace));
+
+    assertFalse(Files.exists(workspace.resolve("dist/bundle.js")), "an ignored file stays out");
+    assertArrayEquals(content(2), Files.readAllBytes(workspace.resolve("src/app.js")));
+    assertTrue(
+        Files.exists(workspace.resolve(IgnoreList.FILE_NAME)), "the ignore file is the user's");
+    assertEquals(2, restored.files().size(), restored.files().toString());
+  }
+
+  @Test
+  void theIgnoreFileIsAskedForWhileTheListingIsUnderWay() {
+    objects.put(PREFIX + "src/app.js", content(2));
+    // The store answers for the ignore file only once the listing has been asked for: a restore
+    // that waits for the ignore file before it lists fails.
+    CountDownLatch listing = new CountDownLatch(1);
+    ObjectStore store =
+        new ForwardingObjectStore(objects) {
+          @Override
+          public Optional<byte[]> get(String key) {
+            if (key.equals(PREFIX + IgnoreList.FILE_NAME))
+              PagedStore.await(listing, "the listing was not asked for meanwhile");
+            return super.get(key);
+          }
+
+          @Override
+          public void listEach(String prefix, Consumer<ObjectInfo> each) {
+            listing.countDown();
+            super.listEach(prefix, each);
+          }
+        };
+
+    WorkspaceSnapshot restored =
+        new WorkspaceSync(store, transfers).restore("r1", WorkspaceTree.of(workspace));
+
+    assertEquals(1, restored.files().size());
+  }
+
   /** Folders of ten files each, two levels deep: 2500 files make 250 folders. */
   private static String path(int i) {
     return "pkg" + (i / 100) + "/sub" + (i / 10 % 10) + "/file" + i + ".txt";
@@ -121,16 +165,16 @@ class WorkspaceSyncTest {
       List<ObjectInfo> all = list(prefix);
       for (int from = 0; from < all.size(); from += pageSize) {
         if (pages.get() >= failAfterPages) throw new IllegalStateException("the listing broke");
-        if (from > 0 && downloading != null) await(downloading);
+        if (from > 0 && downloading != null)
+          await(downloading, "no download began while the listing went on");
         pages.incrementAndGet();
         all.subList(from, Math.min(all.size(), from + pageSize)).forEach(each);
       }
     }
 
-    private static void await(CountDownLatch latch) {
+    static void await(CountDownLatch latch, String otherwise) {
       try {
-        if (!latch.await(30, TimeUnit.SECONDS))
-          throw new IllegalStateException("no download began while the listing went on");
+        if (!latch.await(30, TimeUnit.SECONDS)) throw new IllegalStateException(otherwise);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException(e);
