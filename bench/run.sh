@@ -64,9 +64,10 @@ case $bench in
       -Djna.tmpdir=/tmp/pier-bench-pty -Dhazelcast.phone.home.enabled=false \
       -cp "$(reactor_test_classpath node-agent)" io.pier.node.WorkspaceStartBenchmark "$@" ;;
   warm-start)
-    # A node-agent's ReplHost on this machine's dockerd with a pool of spares, beside one without.
+    # A node-agent's ReplHost on this machine's dockerd with a pool of spares, beside one without; the repls are
+    # the node template's (files, run command, image, limits).
     exec java --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED \
-      -Djna.tmpdir=/tmp/pier-bench-pty -Dhazelcast.phone.home.enabled=false \
+      -Djna.tmpdir=/tmp/pier-bench-pty -Dhazelcast.phone.home.enabled=false -Dpier.repo.root="$REPO" \
       -cp "$(reactor_test_classpath node-agent)" io.pier.node.WarmStartBenchmark "$@" ;;
   fork)
     # The embedded S3 server and a fork's storage copy in one JVM.

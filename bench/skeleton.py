@@ -4,6 +4,7 @@
 Against a running Pier (./pier up, or bench/run.sh which starts one on spare ports), for N repls:
   create->first byte : POST /api/repls, POST /api/repls/<slug>/start, then GET the preview until its first byte
   start->running     : POST /api/repls/<slug>/start until it returns (the node waits for the app to answer)
+  start->first byte  : the same, then GET the preview until its first byte (a pooled start's whole wait)
 and, as the floor, the same image run bare with `docker run` (workspace bind mount, same limits): from
 `docker run` to the app's first byte. Prints p50/p95 in milliseconds, and where Pier's time goes: create, start and
 the first preview byte after the start as the client sees them, and the start's steps on the node-agent
@@ -168,6 +169,8 @@ def main():
         print("## %s" % template)
         print(summary("pier create -> first preview byte", create_to_byte))
         print(summary("pier start -> running", start_to_running))
+        print(summary("pier start -> first preview byte",
+                      [a + b for a, b in zip(start_to_running, preview_after_start)]))
         print(summary("bare docker run -> first byte", floor))
         print("  pier, mean ms: create %.0f, start %.0f, preview after start %.0f; start steps on the node: %s" % (
             statistics.mean(created), statistics.mean(start_to_running), statistics.mean(preview_after_start), steps))

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pier.common.config.Mains;
 import io.pier.common.node.StartRequest;
 import io.pier.common.repl.Limits;
+import io.pier.common.template.TemplateManifest;
 import io.pier.node.pool.PoolSettings;
 import io.pier.node.workspace.Workspaces;
 import java.nio.charset.StandardCharsets;
@@ -25,18 +26,21 @@ import java.util.concurrent.TimeUnit;
  * costs at least), through the CLI and through docker-java as the agent calls it, and a bare {@code docker run --rm} of
  * the same image with the same limits and hardening (what creating a container costs at least). Two figures per start:
  * the start call until the sandbox runs with the repl's files in it (the {@code pier.node.repl.launch} timer), and
- * until the app's first HTTP answer (the readiness probe's, every 20 ms once past its first tries). Needs dockerd with the node
- * runner image; plain-folder workspaces. Run with {@code bench/run.sh warm-start [rounds]}.
+ * until the app's first HTTP answer (the readiness probe's, every 20 ms once past its first tries). The repls are the
+ * {@code node} template's, as a user gets them: its files, run command, image and limits (the floor's {@code docker
+ * run} has the same limits). Needs dockerd with the node runner image; plain-folder workspaces. Run with {@code
+ * bench/run.sh warm-start [rounds]}, which says where the checkout is ({@code pier.repo.root}).
  */
 public final class WarmStartBenchmark {
-  private static final String IMAGE = "pier-runner-node:latest";
-  private static final Limits LIMITS = new Limits(0.5, 256, 128);
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   private WarmStartBenchmark() {}
 
   public static void main(String[] args) throws Exception {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+    Path template = Path.of(System.getProperty("pier.repo.root", ".")).resolve("templates/node");
+    TemplateManifest manifest =
+        TemplateManifest.parse(Files.readString(template.resolve(TemplateManifest.FILE_NAME)));
     String nodeId = "bench-" + UUID.randomUUID().toString().substring(0, 8);
     Path data = Files.createDirectories(Path.of("target", nodeId).toAbsolutePath());
     SimpleMeterRegistry warmMetrics = new SimpleMeterRegistry();
@@ -53,19 +57,19 @@ public final class WarmStartBenchmark {
     try {
       ReplHost cold = node.hostOver(node.workspaces, data, coldMetrics, PoolSettings.OFF);
       for (String slug : List.of("warm", "cold", "floor")) {
-        node.store.put(
-            "repls/" + slug + "/files/server.js",
-            ("require('http').createServer((q, s) => s.end('"
-                    + slug
-                    + "'))"
-                    + ".listen(process.env.PORT, '0.0.0.0');")
-                .getBytes(StandardCharsets.UTF_8));
+        try (var files = Files.list(template)) {
+          for (Path file : files.toList()) {
+            if (!file.getFileName().toString().equals(TemplateManifest.FILE_NAME))
+              node.store.put(
+                  "repls/" + slug + "/files/" + file.getFileName(), Files.readAllBytes(file));
+          }
+        }
       }
       // A running container for the exec floor, and the first (missed) start that gives the pool
       // its demand.
-      Mains.await(cold.start(request("floor")), WAIT);
+      Mains.await(cold.start(request(manifest, "floor")), WAIT);
       String running = node.handles.read("floor").orElseThrow().handle().id();
-      Mains.await(node.host.start(request("warm")), WAIT);
+      Mains.await(node.host.start(request(manifest, "warm")), WAIT);
       Mains.await(node.host.stop("warm"), WAIT);
 
       Timer warmLaunch = launchTimer(warmMetrics, "warm");
@@ -82,7 +86,7 @@ public final class WarmStartBenchmark {
         awaitSpare(node.host);
         long warmCount = warmLaunch.count();
         double warmBefore = warmLaunch.totalTime(TimeUnit.MILLISECONDS);
-        warmAnswer.add(startTime(node.host, "warm"));
+        warmAnswer.add(startTime(node.host, request(manifest, "warm")));
         if (warmLaunch.count() == warmCount + 1) {
           warmRun.add(warmLaunch.totalTime(TimeUnit.MILLISECONDS) - warmBefore);
         } else {
@@ -91,7 +95,7 @@ public final class WarmStartBenchmark {
         Mains.await(node.host.stop("warm"), WAIT);
 
         double coldBefore = coldLaunch.totalTime(TimeUnit.MILLISECONDS);
-        coldAnswer.add(startTime(cold, "cold"));
+        coldAnswer.add(startTime(cold, request(manifest, "cold")));
         coldRun.add(coldLaunch.totalTime(TimeUnit.MILLISECONDS) - coldBefore);
         Mains.await(cold.stop("cold"), WAIT);
 
@@ -99,7 +103,7 @@ public final class WarmStartBenchmark {
         long t0 = System.nanoTime();
         node.driver.execAndWait(running, List.of("true"), WAIT);
         execApi.add((System.nanoTime() - t0) / 1e6);
-        runCli.add(timed(dockerRun(nodeId, floorWorkspace)));
+        runCli.add(timed(dockerRun(nodeId, floorWorkspace, manifest)));
       }
       System.out.printf(
           "warm start (spare claimed, files restored; %d rounds, %d missed the pool):%n"
@@ -137,8 +141,9 @@ public final class WarmStartBenchmark {
     }
   }
 
-  private static StartRequest request(String slug) {
-    return new StartRequest(slug, IMAGE, "node server.js", 3000, LIMITS, null);
+  private static StartRequest request(TemplateManifest manifest, String slug) {
+    return new StartRequest(
+        slug, manifest.image(), manifest.run(), manifest.port(), manifest.limits(), null);
   }
 
   private static String stepMeans(SimpleMeterRegistry metrics) {
@@ -165,14 +170,15 @@ public final class WarmStartBenchmark {
     }
   }
 
-  private static double startTime(ReplHost on, String slug) {
+  private static double startTime(ReplHost on, StartRequest request) {
     long t0 = System.nanoTime();
-    Mains.await(on.start(request(slug)), WAIT);
+    Mains.await(on.start(request), WAIT);
     return (System.nanoTime() - t0) / 1e6;
   }
 
   /** The container a repl gets, less its workspace's contents and published port's use: the agent's flags. */
-  private static List<String> dockerRun(String nodeId, Path workspace) {
+  private static List<String> dockerRun(String nodeId, Path workspace, TemplateManifest manifest) {
+    Limits limits = manifest.limits();
     return List.of(
         "docker",
         "run",
@@ -182,13 +188,13 @@ public final class WarmStartBenchmark {
         "--user",
         "1000:1000",
         "--memory",
-        "256m",
+        limits.memoryMb() + "m",
         "--memory-swap",
-        "256m",
+        limits.memoryMb() + "m",
         "--cpus",
-        "0.5",
+        String.valueOf(limits.cpus()),
         "--pids-limit",
-        "128",
+        String.valueOf(limits.pids()),
         "--cap-drop",
         "ALL",
         "--security-opt",
@@ -205,8 +211,8 @@ public final class WarmStartBenchmark {
         "-w",
         "/workspace",
         "-p",
-        "127.0.0.1::3000",
-        IMAGE,
+        "127.0.0.1::" + manifest.port(),
+        manifest.image(),
         "true");
   }
 
