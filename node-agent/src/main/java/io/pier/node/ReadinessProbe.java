@@ -1,6 +1,7 @@
 package io.pier.node;
 
 import io.pier.common.http.ApiException;
+import io.pier.node.sandbox.Endpoint;
 import io.pier.node.sandbox.SandboxDriver;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -10,12 +11,16 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Waits for a starting repl's app to answer HTTP at its route, as the edge will reach it: fails if its sandbox stops,
- * gives up waiting (and lets it run) when its run command ended or the wait is over.
+ * Waits for a starting repl's app to answer HTTP, as the edge will reach it: fails if its sandbox stops, gives up
+ * waiting (and lets it run) when its run command ended or the wait is over. While the app boots it is tried at its
+ * sandbox's own address where the driver has one (a try there is refused by the sandbox's kernel at once; at the
+ * published port a userland proxy takes each try and then drops it), and once it answers there, at its route.
  */
 final class ReadinessProbe {
   private static final Logger LOG = LoggerFactory.getLogger(ReadinessProbe.class);
@@ -37,42 +42,89 @@ final class ReadinessProbe {
   /** Completes with {@code r} once its app answers, or at once when it has none. */
   Future<RunningRepl> awaitAnswer(RunningRepl r) {
     if (r.appPort() == 0) return Future.succeededFuture(r);
-    Promise<RunningRepl> answered = Promise.promise();
+    return awaitAnswer(
+            new Probed(
+                r.slug(),
+                r.sandboxId(),
+                new Endpoint(r.route().host(), r.route().port()),
+                r.appPort(),
+                () -> r.live().runExited()))
+        .map(r);
+  }
+
+  /** A starting app: where the edge reaches it, its port in its sandbox, and whether its run command ended. */
+  record Probed(
+      String slug, String sandboxId, Endpoint route, int appPort, BooleanSupplier runExited) {}
+
+  /** Completes once the app answers at its route, or once waiting is over (see the class). */
+  Future<Void> awaitAnswer(Probed app) {
+    AtomicReference<Endpoint> target = new AtomicReference<>(app.route());
+    // Looked up while the app boots, which takes longer: until then the route is tried.
+    host.blocking(() -> driver.address(app.sandboxId()))
+        .onSuccess(
+            address ->
+                address.ifPresent(
+                    a -> target.compareAndSet(app.route(), new Endpoint(a, app.appPort()))));
+    Promise<Void> answered = Promise.promise();
     long now = System.nanoTime();
-    poll(r, now + readyTimeout.toNanos(), new ProbeSchedule(now), answered);
+    poll(app, target, now + readyTimeout.toNanos(), new ProbeSchedule(now), answered);
     return answered.future();
   }
 
   private void poll(
-      RunningRepl r, long deadline, ProbeSchedule schedule, Promise<RunningRepl> answered) {
-    probe
+      Probed app,
+      AtomicReference<Endpoint> target,
+      long deadline,
+      ProbeSchedule schedule,
+      Promise<Void> answered) {
+    Endpoint at = target.get();
+    answers(at)
+        .onSuccess(
+            v -> {
+              if (at.equals(app.route())) {
+                answered.complete();
+              } else {
+                // It answers in its sandbox: from now on, where the edge will reach it.
+                target.set(app.route());
+                poll(app, target, deadline, schedule, answered);
+              }
+            })
+        .onFailure(err -> refused(app, target, deadline, schedule, answered));
+  }
+
+  private Future<Void> answers(Endpoint at) {
+    return probe
         .request(
             new RequestOptions()
                 .setMethod(HttpMethod.GET)
-                .setHost(r.route().host())
-                .setPort(r.route().port())
+                .setHost(at.host())
+                .setPort(at.port())
                 .setURI("/")
                 .setTimeout(2000))
         .compose(HttpClientRequest::send)
-        .onSuccess(resp -> answered.complete(r))
-        .onFailure(err -> refused(r, deadline, schedule, answered));
+        .mapEmpty();
   }
 
   /** The app did not answer: try again soon, and now and then (or when its run ended) see whether it can still. */
   private void refused(
-      RunningRepl r, long deadline, ProbeSchedule schedule, Promise<RunningRepl> answered) {
+      Probed app,
+      AtomicReference<Endpoint> target,
+      long deadline,
+      ProbeSchedule schedule,
+      Promise<Void> answered) {
     long now = System.nanoTime();
-    if (!schedule.inspectNow(now) && !r.live().runExited() && now <= deadline) {
-      host.vertx().setTimer(schedule.nextDelayMs(), t -> poll(r, deadline, schedule, answered));
+    if (!schedule.inspectNow(now) && !app.runExited().getAsBoolean() && now <= deadline) {
+      host.vertx()
+          .setTimer(schedule.nextDelayMs(), t -> poll(app, target, deadline, schedule, answered));
       return;
     }
-    host.blocking(() -> driver.running(r.sandboxId()))
+    host.blocking(() -> driver.running(app.sandboxId()))
         .onComplete(
             inspected -> {
               if (inspected.failed() || !inspected.result()) {
                 // Its last output says why; read off the event loop, as every driver
                 // call blocks.
-                host.blocking(() -> driver.logTail(r.sandboxId(), 20).strip())
+                host.blocking(() -> driver.logTail(app.sandboxId(), 20).strip())
                     .onComplete(
                         tail ->
                             answered.fail(
@@ -80,25 +132,29 @@ final class ReadinessProbe {
                                     502,
                                     "container_exited",
                                     "the container of "
-                                        + r.slug()
+                                        + app.slug()
                                         + " stopped: "
                                         + (tail.succeeded() ? tail.result() : ""))));
-              } else if (r.live().runExited()) {
+              } else if (app.runExited().getAsBoolean()) {
                 // The app crashed: the repl still runs, so the user can read why in the
                 // run pane and fix it.
                 LOG.info(
-                    "{}'s run command exited before answering on port {}", r.slug(), r.appPort());
-                answered.complete(r);
+                    "{}'s run command exited before answering on port {}",
+                    app.slug(),
+                    app.appPort());
+                answered.complete();
               } else if (System.nanoTime() > deadline) {
                 LOG.warn(
                     "{} does not answer on port {} after {}; running it anyway",
-                    r.slug(),
-                    r.appPort(),
+                    app.slug(),
+                    app.appPort(),
                     readyTimeout);
-                answered.complete(r);
+                answered.complete();
               } else {
                 host.vertx()
-                    .setTimer(schedule.nextDelayMs(), t -> poll(r, deadline, schedule, answered));
+                    .setTimer(
+                        schedule.nextDelayMs(),
+                        t -> poll(app, target, deadline, schedule, answered));
               }
             });
   }

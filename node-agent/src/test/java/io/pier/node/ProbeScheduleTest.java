@@ -16,7 +16,7 @@ class ProbeScheduleTest {
     ProbeSchedule schedule = new ProbeSchedule(0);
     List<Long> delays = new ArrayList<>();
     for (int i = 0; i < 8; i++) delays.add(schedule.nextDelayMs());
-    assertEquals(List.of(5L, 10L, 20L, 20L, 20L, 20L, 20L, 20L), delays);
+    assertEquals(List.of(5L, 10L, 10L, 10L, 10L, 10L, 10L, 10L), delays);
   }
 
   @Test

@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * costs at least), through the CLI and through docker-java as the agent calls it, and a bare {@code docker run --rm} of
  * the same image with the same limits and hardening (what creating a container costs at least). Two figures per start:
  * the start call until the sandbox runs with the repl's files in it (the {@code pier.node.repl.launch} timer), and
- * until the app's first HTTP answer (the readiness probe's, every 20 ms once past its first tries). The repls are the
+ * until the app's first HTTP answer (the readiness probe's, every 10 ms once past its first tries). The repls are the
  * {@code node} template's, as a user gets them: its files, run command, image and limits (the floor's {@code docker
  * run} has the same limits). Needs dockerd with the node runner image; plain-folder workspaces. Run with {@code
  * bench/run.sh warm-start [rounds]}, which says where the checkout is ({@code pier.repo.root}).

@@ -61,6 +61,9 @@ public final class FakeSandboxDriver implements SandboxDriver {
   /** Runs with each command before it runs in a sandbox: where a test sees what the sandbox could see then. */
   public volatile Consumer<List<String>> onExec = command -> {};
 
+  /** The address every running sandbox has of its own ({@link #address}); none while null. */
+  public volatile String address;
+
   /** @param images the images present on the fake node */
   public FakeSandboxDriver(String... images) {
     this.images.addAll(List.of(images));
@@ -161,6 +164,11 @@ public final class FakeSandboxDriver implements SandboxDriver {
   public boolean running(String id) {
     Sandbox sandbox = sandboxes.get(id);
     return sandbox != null && sandbox.running;
+  }
+
+  @Override
+  public Optional<String> address(String id) {
+    return running(id) ? Optional.ofNullable(address) : Optional.empty();
   }
 
   @Override
