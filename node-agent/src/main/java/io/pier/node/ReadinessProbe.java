@@ -1,5 +1,6 @@
 package io.pier.node;
 
+import io.netty.channel.ConnectTimeoutException;
 import io.pier.common.http.ApiException;
 import io.pier.node.sandbox.Endpoint;
 import io.pier.node.sandbox.SandboxDriver;
@@ -8,8 +9,10 @@ import io.vertx.core.Promise;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import java.net.ConnectException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
@@ -20,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * Waits for a starting repl's app to answer HTTP, as the edge will reach it: fails if its sandbox stops, gives up
  * waiting (and lets it run) when its run command ended or the wait is over. While the app boots it is tried at its
  * sandbox's own address where the driver has one (a try there is refused by the sandbox's kernel at once; at the
- * published port a userland proxy takes each try and then drops it), and once it answers there, at its route.
+ * published port a userland proxy takes each try and then drops it), and once it answers there, at its route. An
+ * address the node does not reach is given up for the route at its first try.
  */
 final class ReadinessProbe {
   private static final Logger LOG = LoggerFactory.getLogger(ReadinessProbe.class);
@@ -89,7 +93,26 @@ final class ReadinessProbe {
                 poll(app, target, deadline, schedule, answered);
               }
             })
-        .onFailure(err -> refused(app, target, deadline, schedule, answered));
+        .onFailure(
+            err -> {
+              // An address this node cannot reach (a dockerd elsewhere, a firewall) is given up
+              // for the route at once: only a refusal or a closed connection shows it is reached.
+              if (!at.equals(app.route()) && !reached(err)) {
+                LOG.info(
+                    "{}: its sandbox's address {} is not reached from this node ({}); probing its route",
+                    app.slug(),
+                    at.host(),
+                    err.toString());
+                target.set(app.route());
+              }
+              refused(app, target, deadline, schedule, answered);
+            });
+  }
+
+  /** Whether a failed try got as far as the sandbox: its kernel refused, or the app closed the connection. */
+  static boolean reached(Throwable err) {
+    return err instanceof ConnectException && !(err instanceof ConnectTimeoutException)
+        || err instanceof HttpClosedException;
   }
 
   private Future<Void> answers(Endpoint at) {

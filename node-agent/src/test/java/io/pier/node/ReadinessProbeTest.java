@@ -1,8 +1,10 @@
 package io.pier.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.channel.ConnectTimeoutException;
 import io.pier.common.repl.Limits;
 import io.pier.node.ReadinessProbe.Probed;
 import io.pier.node.sandbox.Endpoint;
@@ -10,8 +12,11 @@ import io.pier.node.sandbox.FakeSandboxDriver;
 import io.pier.node.sandbox.SandboxSpec;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServer;
+import java.net.ConnectException;
 import java.net.InetAddress;
+import java.net.NoRouteToHostException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,6 +72,14 @@ class ReadinessProbeTest {
 
     assertEquals(1, routeAnswers.get());
     assertTrue(routeTries.get() > 1, "the route was tried while the app booted");
+  }
+
+  @Test
+  void onlyARefusalOrAClosedConnectionShowsTheSandboxAddressIsReached() {
+    assertTrue(ReadinessProbe.reached(new ConnectException("Connection refused")));
+    assertTrue(ReadinessProbe.reached(new HttpClosedException("Connection was closed")));
+    assertFalse(ReadinessProbe.reached(new ConnectTimeoutException("connection timed out")));
+    assertFalse(ReadinessProbe.reached(new NoRouteToHostException("No route to host")));
   }
 
   private ReadinessProbe probe() {
