@@ -24,9 +24,7 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -40,15 +38,7 @@ class EdgeIdleTimeoutIT {
   @Test
   void aSilentRelayedSessionIsClosedAfterTheIdleTimeoutAndReleased() throws Exception {
     String secret = "edge-idle-it-secret-long-enough";
-    ClusterConfig cluster =
-        new ClusterConfig(
-            "edge-idle-" + UUID.randomUUID(),
-            List.of("127.0.0.1"),
-            "127.0.0.1",
-            // Below Linux's ephemeral ports, where this test's HTTP servers listen: a listener
-            // within ten ports of it that is no member would stall the join.
-            ThreadLocalRandom.current().nextInt(20000, 32000),
-            false);
+    ClusterConfig cluster = TestClusters.onLoopback("edge-idle-");
     HazelcastCluster data =
         Mains.await(
             HazelcastCluster.join(cluster, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)),

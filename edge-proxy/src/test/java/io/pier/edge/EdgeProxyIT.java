@@ -52,7 +52,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
@@ -90,15 +89,7 @@ class EdgeProxyIT {
 
   @BeforeAll
   static void start() throws Exception {
-    ClusterConfig cluster =
-        new ClusterConfig(
-            "edge-it-" + UUID.randomUUID(),
-            List.of("127.0.0.1"),
-            "127.0.0.1",
-            // Below Linux's ephemeral ports, where this test's HTTP servers listen: a listener
-            // within ten ports of it that is no member would stall the join.
-            ThreadLocalRandom.current().nextInt(20000, 32000),
-            false);
+    ClusterConfig cluster = TestClusters.onLoopback("edge-it-");
     dataMember =
         Mains.await(
             HazelcastCluster.join(cluster, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)),

@@ -33,7 +33,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -81,15 +80,7 @@ class EdgeTlsIT {
         openssl.waitFor(),
         new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     certificate = dir.resolve("cert.pem");
-    ClusterConfig cluster =
-        new ClusterConfig(
-            "edge-tls-" + UUID.randomUUID(),
-            List.of("127.0.0.1"),
-            "127.0.0.1",
-            // Below Linux's ephemeral ports, where this test's HTTP servers listen: a listener
-            // within ten ports of it that is no member would stall the join.
-            ThreadLocalRandom.current().nextInt(20000, 32000),
-            false);
+    ClusterConfig cluster = TestClusters.onLoopback("edge-tls-");
     dataMember =
         Mains.await(
             HazelcastCluster.join(cluster, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)),

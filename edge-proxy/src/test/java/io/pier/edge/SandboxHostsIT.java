@@ -31,9 +31,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
@@ -65,15 +63,7 @@ class SandboxHostsIT {
 
   @BeforeAll
   static void start() throws Exception {
-    ClusterConfig cluster =
-        new ClusterConfig(
-            "edge-sandbox-it-" + UUID.randomUUID(),
-            List.of("127.0.0.1"),
-            "127.0.0.1",
-            // Below Linux's ephemeral ports, where this test's HTTP servers listen: a listener
-            // within ten ports of it that is no member would stall the join.
-            ThreadLocalRandom.current().nextInt(20000, 32000),
-            false);
+    ClusterConfig cluster = TestClusters.onLoopback("edge-sandbox-it-");
     dataMember =
         Mains.await(
             HazelcastCluster.join(cluster, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)),

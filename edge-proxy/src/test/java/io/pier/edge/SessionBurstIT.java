@@ -24,10 +24,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,15 +46,7 @@ class SessionBurstIT {
   void everySessionOfABurstIsUpgradedThoughTheOriginDropsSomeConnectionsUnanswered()
       throws Exception {
     String secret = "edge-burst-it-secret-long-enough";
-    ClusterConfig cluster =
-        new ClusterConfig(
-            "edge-burst-" + UUID.randomUUID(),
-            List.of("127.0.0.1"),
-            "127.0.0.1",
-            // Below Linux's ephemeral ports, where this test's HTTP servers listen: a listener
-            // within ten ports of it that is no member would stall the join.
-            ThreadLocalRandom.current().nextInt(20000, 32000),
-            false);
+    ClusterConfig cluster = TestClusters.onLoopback("edge-burst-");
     HazelcastCluster data =
         Mains.await(
             HazelcastCluster.join(cluster, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)),
