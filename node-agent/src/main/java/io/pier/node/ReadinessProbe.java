@@ -14,17 +14,18 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.net.ConnectException;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Waits for a starting repl's app to answer HTTP, as the edge will reach it: fails if its sandbox stops, gives up
- * waiting (and lets it run) when its run command ended or the wait is over. While the app boots it is tried at its
- * sandbox's own address where the driver has one (a try there is refused by the sandbox's kernel at once; at the
- * published port a userland proxy takes each try and then drops it), and once it answers there, at its route. An
- * address the node does not reach is given up for the route at its first try.
+ * Waits for a starting repl's app to answer HTTP: fails if its sandbox stops, gives up waiting (and lets it run) when
+ * its run command ended or the wait is over. The app is tried at its sandbox's own address where its start gave one (a
+ * try there is refused by the sandbox's kernel at once; at the published port a userland proxy takes each try and then
+ * drops it), else at its route. An answer at the sandbox's address is enough: the route is the runtime's mapping to that
+ * address, in place since the sandbox started. An address the node does not reach is given up for the route at its
+ * first try. Whether the sandbox still runs is asked beside the tries, never between two of them.
  */
 final class ReadinessProbe {
   private static final Logger LOG = LoggerFactory.getLogger(ReadinessProbe.class);
@@ -50,51 +51,43 @@ final class ReadinessProbe {
             new Probed(
                 r.slug(),
                 r.sandboxId(),
+                r.sandboxAddress(),
                 new Endpoint(r.route().host(), r.route().port()),
                 r.appPort(),
                 () -> r.live().runExited()))
         .map(r);
   }
 
-  /** A starting app: where the edge reaches it, its port in its sandbox, and whether its run command ended. */
+  /**
+   * A starting app: its sandbox and that sandbox's own address (if its start gave one), where the edge reaches it,
+   * its port in its sandbox, and whether its run command ended.
+   */
   record Probed(
-      String slug, String sandboxId, Endpoint route, int appPort, BooleanSupplier runExited) {}
+      String slug,
+      String sandboxId,
+      Optional<String> sandboxAddress,
+      Endpoint route,
+      int appPort,
+      BooleanSupplier runExited) {}
 
-  /** Completes once the app answers at its route, or once waiting is over (see the class). */
+  /** Completes once the app answers, or once waiting is over (see the class). */
   Future<Void> awaitAnswer(Probed app) {
-    AtomicReference<Endpoint> target = new AtomicReference<>(app.route());
-    // Looked up while the app boots, which takes longer: until then the route is tried.
-    host.blocking(() -> driver.address(app.sandboxId()))
-        .onSuccess(
-            address ->
-                address.ifPresent(
-                    a -> target.compareAndSet(app.route(), new Endpoint(a, app.appPort()))));
+    Endpoint first =
+        app.sandboxAddress().map(a -> new Endpoint(a, app.appPort())).orElse(app.route());
     Promise<Void> answered = Promise.promise();
     long now = System.nanoTime();
-    poll(app, target, now + readyTimeout.toNanos(), new ProbeSchedule(now), answered);
+    poll(app, first, now + readyTimeout.toNanos(), new ProbeSchedule(now), answered);
     return answered.future();
   }
 
   private void poll(
-      Probed app,
-      AtomicReference<Endpoint> target,
-      long deadline,
-      ProbeSchedule schedule,
-      Promise<Void> answered) {
-    Endpoint at = target.get();
+      Probed app, Endpoint at, long deadline, ProbeSchedule schedule, Promise<Void> answered) {
+    if (answered.future().isComplete()) return;
     answers(at)
-        .onSuccess(
-            v -> {
-              if (at.equals(app.route())) {
-                answered.complete();
-              } else {
-                // It answers in its sandbox: from now on, where the edge will reach it.
-                target.set(app.route());
-                poll(app, target, deadline, schedule, answered);
-              }
-            })
+        .onSuccess(v -> answered.tryComplete())
         .onFailure(
             err -> {
+              Endpoint next = at;
               // An address this node cannot reach (a dockerd elsewhere, a firewall) is given up
               // for the route at once: only a refusal or a closed connection shows it is reached.
               if (!at.equals(app.route()) && !reached(err)) {
@@ -103,9 +96,9 @@ final class ReadinessProbe {
                     app.slug(),
                     at.host(),
                     err.toString());
-                target.set(app.route());
+                next = app.route();
               }
-              refused(app, target, deadline, schedule, answered);
+              refused(app, next, deadline, schedule, answered);
             });
   }
 
@@ -128,57 +121,66 @@ final class ReadinessProbe {
         .mapEmpty();
   }
 
-  /** The app did not answer: try again soon, and now and then (or when its run ended) see whether it can still. */
+  /**
+   * The app did not answer: try again soon, now and then asking beside the tries whether its sandbox still runs; once
+   * its run ended or the wait is over, ask and settle.
+   */
   private void refused(
-      Probed app,
-      AtomicReference<Endpoint> target,
-      long deadline,
-      ProbeSchedule schedule,
-      Promise<Void> answered) {
+      Probed app, Endpoint next, long deadline, ProbeSchedule schedule, Promise<Void> answered) {
     long now = System.nanoTime();
-    if (!schedule.inspectNow(now) && !app.runExited().getAsBoolean() && now <= deadline) {
+    if (!app.runExited().getAsBoolean() && now <= deadline) {
+      if (schedule.inspectNow(now)) failIfStopped(app, schedule, answered);
       host.vertx()
-          .setTimer(schedule.nextDelayMs(), t -> poll(app, target, deadline, schedule, answered));
+          .setTimer(schedule.nextDelayMs(), t -> poll(app, next, deadline, schedule, answered));
       return;
     }
     host.blocking(() -> driver.running(app.sandboxId()))
         .onComplete(
             inspected -> {
               if (inspected.failed() || !inspected.result()) {
-                // Its last output says why; read off the event loop, as every driver
-                // call blocks.
-                host.blocking(() -> driver.logTail(app.sandboxId(), 20).strip())
-                    .onComplete(
-                        tail ->
-                            answered.fail(
-                                new ApiException(
-                                    502,
-                                    "container_exited",
-                                    "the container of "
-                                        + app.slug()
-                                        + " stopped: "
-                                        + (tail.succeeded() ? tail.result() : ""))));
+                failStopped(app, answered);
               } else if (app.runExited().getAsBoolean()) {
-                // The app crashed: the repl still runs, so the user can read why in the
-                // run pane and fix it.
+                // The app crashed: the repl still runs, so the user can read why in the run pane
+                // and fix it.
                 LOG.info(
                     "{}'s run command exited before answering on port {}",
                     app.slug(),
                     app.appPort());
-                answered.complete();
-              } else if (System.nanoTime() > deadline) {
+                answered.tryComplete();
+              } else {
                 LOG.warn(
                     "{} does not answer on port {} after {}; running it anyway",
                     app.slug(),
                     app.appPort(),
                     readyTimeout);
-                answered.complete();
-              } else {
-                host.vertx()
-                    .setTimer(
-                        schedule.nextDelayMs(),
-                        t -> poll(app, target, deadline, schedule, answered));
+                answered.tryComplete();
               }
             });
+  }
+
+  /** Asks, off the event loop and beside the tries, whether the sandbox runs; fails the wait if it does not. */
+  private void failIfStopped(Probed app, ProbeSchedule schedule, Promise<Void> answered) {
+    host.blocking(() -> driver.running(app.sandboxId()))
+        .onComplete(
+            inspected -> {
+              schedule.inspected();
+              if (inspected.failed() || !inspected.result()) failStopped(app, answered);
+            });
+  }
+
+  private void failStopped(Probed app, Promise<Void> answered) {
+    if (answered.future().isComplete()) return;
+    // Its last output says why; read off the event loop, as every driver call blocks.
+    host.blocking(() -> driver.logTail(app.sandboxId(), 20).strip())
+        .onComplete(
+            tail ->
+                answered.tryFail(
+                    new ApiException(
+                        502,
+                        "container_exited",
+                        "the container of "
+                            + app.slug()
+                            + " stopped: "
+                            + (tail.succeeded() ? tail.result() : ""))));
   }
 }

@@ -171,8 +171,11 @@ final class ReplAdoption {
               return lifecycle.attach(
                   slug,
                   adoptable.kept().handle().id(),
+                  // Not probed: an adopted repl's app runs already.
+                  Optional.empty(),
                   adoptable.route(),
                   adoptable.spec(),
+                  lifecycle.environmentOf(slug),
                   record.limits(),
                   storedNow);
             })

@@ -12,6 +12,8 @@ import io.pier.node.sandbox.SandboxHandle;
 import io.pier.node.sandbox.StartedSandbox;
 import io.pier.node.session.FileChange;
 import io.pier.node.session.LiveRepl;
+import io.pier.node.session.PrefetchedEnvironment;
+import io.pier.node.session.ReplEnvironment;
 import io.pier.node.session.WorkspaceWatcher;
 import io.pier.node.workspace.DiskFull;
 import io.pier.node.workspace.IgnoreList;
@@ -89,6 +91,16 @@ final class ReplLifecycle {
                     steps.time(Step.WORKSPACE, () -> starts.coldWorkspace(slug, key)),
                     annotations,
                     steps));
+    // Read beside the restore too: the first run needs the variables once the files are in.
+    ReplEnvironment environment = environmentOf(slug);
+    PrefetchedEnvironment firstRead =
+        new PrefetchedEnvironment(
+            environment,
+            parts
+                .host()
+                .blocking(environment::variables)
+                .toCompletionStage()
+                .toCompletableFuture());
     WorkspaceSnapshot stored;
     try {
       stored = steps.time(Step.RESTORE, () -> restore(slug, request));
@@ -114,10 +126,17 @@ final class ReplLifecycle {
             attach(
                 slug,
                 started.handle().id(),
+                started.address(),
                 parts.me().route(slug, started.endpoint()),
                 new LiveRepl.RunSpec(request.run(), request.port(), request.open()),
+                firstRead,
                 request.limits(),
                 stored));
+  }
+
+  /** The variables the repl's owner set, as its processes get them: read afresh at each call. */
+  ReplEnvironment environmentOf(String slug) {
+    return () -> parts.persistence().environments().environment(slug);
   }
 
   /**
@@ -151,8 +170,10 @@ final class ReplLifecycle {
   RunningRepl attach(
       String slug,
       String sandboxId,
+      Optional<String> sandboxAddress,
       Route route,
       LiveRepl.RunSpec spec,
+      ReplEnvironment environment,
       Limits limits,
       WorkspaceSnapshot stored) {
     Path dir = parts.workspaces().of(slug);
@@ -180,7 +201,7 @@ final class ReplLifecycle {
             dir,
             spec,
             terminalLinger,
-            () -> parts.persistence().environments().environment(slug),
+            environment,
             parts.waitingRuns(),
             writeBehind::changed);
     WorkspaceWatcher watcher;
@@ -199,7 +220,8 @@ final class ReplLifecycle {
       writeBehind.close();
       throw new UncheckedIOException(e);
     }
-    return new RunningRepl(slug, sandboxId, route, spec.port(), limits, live, writeBehind, watcher);
+    return new RunningRepl(
+        slug, sandboxId, sandboxAddress, route, spec.port(), limits, live, writeBehind, watcher);
   }
 
   /**

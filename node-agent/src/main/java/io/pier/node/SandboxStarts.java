@@ -98,7 +98,8 @@ final class SandboxStarts {
             () -> {
               SandboxHandle handle = parts.driver().claim(id, slug);
               parts.handles().save(new KeptSandbox(handle, annotations));
-              return new StartedSandbox(handle, spare.sandbox().endpoint());
+              return new StartedSandbox(
+                  handle, spare.sandbox().endpoint(), spare.sandbox().address());
             });
     return Optional.of(new WarmClaim(id, claim));
   }

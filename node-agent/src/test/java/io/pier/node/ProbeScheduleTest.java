@@ -16,7 +16,7 @@ class ProbeScheduleTest {
     ProbeSchedule schedule = new ProbeSchedule(0);
     List<Long> delays = new ArrayList<>();
     for (int i = 0; i < 8; i++) delays.add(schedule.nextDelayMs());
-    assertEquals(List.of(5L, 10L, 10L, 10L, 10L, 10L, 10L, 10L), delays);
+    assertEquals(List.of(2L, 4L, 5L, 5L, 5L, 5L, 5L, 5L), delays);
   }
 
   @Test
@@ -25,7 +25,17 @@ class ProbeScheduleTest {
     assertFalse(schedule.inspectNow(1005 * MS), "not right after the start");
     assertFalse(schedule.inspectNow(1099 * MS));
     assertTrue(schedule.inspectNow(1100 * MS));
+    schedule.inspected();
     assertFalse(schedule.inspectNow(1150 * MS), "not again within 100 ms");
     assertTrue(schedule.inspectNow(1200 * MS));
+  }
+
+  @Test
+  void asksTheRuntimeOnceAtATime() {
+    ProbeSchedule schedule = new ProbeSchedule(0);
+    assertTrue(schedule.inspectNow(100 * MS));
+    assertFalse(schedule.inspectNow(500 * MS), "the first question is still unanswered");
+    schedule.inspected();
+    assertTrue(schedule.inspectNow(600 * MS));
   }
 }

@@ -2,9 +2,12 @@ package io.pier.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.ConnectTimeoutException;
+import io.pier.common.http.ApiException;
 import io.pier.common.repl.Limits;
 import io.pier.node.ReadinessProbe.Probed;
 import io.pier.node.sandbox.Endpoint;
@@ -22,6 +25,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The readiness probe on loopback: a "route" server stands for the published port (it takes every connection and, until
- * the app is up, drops it, as Docker's userland proxy does) and an "app" server for the sandbox's own address.
+ * the app is up, drops it, as Docker's userland proxy does) and an "app" server for the sandbox's own address, which
+ * refuses connections until it listens.
  */
 class ReadinessProbeTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
@@ -50,16 +57,15 @@ class ReadinessProbeTest {
   }
 
   @Test
-  void anAppIsTriedInItsSandboxWhileItBootsThenOnceMoreWhereTheEdgeReachesIt() throws Exception {
+  void anAppThatAnswersInItsSandboxIsReadyWithoutATryAtItsRoute() throws Exception {
     int route = routeServer();
     int app = appServer();
-    driver.address = "127.0.0.1";
     String sandbox = driver.start(spec()).handle().id();
 
-    await(probe().awaitAnswer(probed(sandbox, route, app)));
+    await(probe().awaitAnswer(probed(sandbox, Optional.of("127.0.0.1"), route, app)));
 
     assertTrue(appAnswers.get() >= 1, "the app was asked in its sandbox");
-    assertEquals(1, routeAnswers.get(), "then once at its route");
+    assertEquals(0, routeTries.get(), "its route was not tried");
   }
 
   @Test
@@ -68,10 +74,55 @@ class ReadinessProbeTest {
     String sandbox = driver.start(spec()).handle().id();
     vertx.setTimer(300, t -> appUp.set(true));
 
-    await(probe().awaitAnswer(probed(sandbox, route, 1)));
+    await(probe().awaitAnswer(probed(sandbox, Optional.empty(), route, 1)));
 
     assertEquals(1, routeAnswers.get());
     assertTrue(routeTries.get() > 1, "the route was tried while the app booted");
+  }
+
+  @Test
+  void aRuntimeSlowToSayWhetherTheSandboxRunsDoesNotHoldTheTries() throws Exception {
+    int route = routeServer();
+    int app = appServer();
+    String sandbox = driver.start(spec()).handle().id();
+    CountDownLatch answered = new CountDownLatch(1);
+    AtomicBoolean asked = new AtomicBoolean();
+    AtomicBoolean answeredWhileAsking = new AtomicBoolean();
+    driver.onInspect =
+        () -> {
+          asked.set(true);
+          try {
+            // Bounded, so that a probe that waits for this answer fails the test rather than hangs
+            // it.
+            answeredWhileAsking.set(answered.await(5, TimeUnit.SECONDS));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        };
+
+    await(
+        probe()
+            .awaitAnswer(probed(sandbox, Optional.of("127.0.0.1"), route, app))
+            .onComplete(done -> answered.countDown()));
+
+    assertTrue(asked.get(), "the runtime was asked while the app booted");
+    assertTrue(
+        answeredWhileAsking.get(), "the app's answer came while the runtime was still asked");
+  }
+
+  @Test
+  void aSandboxThatStopsWhileItsAppBootsFailsTheWait() throws Exception {
+    int route = routeServer();
+    String sandbox = driver.start(spec()).handle().id();
+    vertx.setTimer(50, t -> driver.stop(sandbox, Duration.ZERO));
+
+    ExecutionException failed =
+        assertThrows(
+            ExecutionException.class,
+            () -> await(probe().awaitAnswer(probed(sandbox, Optional.of("127.0.0.1"), route, 1))));
+
+    ApiException error = assertInstanceOf(ApiException.class, failed.getCause());
+    assertEquals("container_exited", error.code());
   }
 
   @Test
@@ -86,8 +137,10 @@ class ReadinessProbeTest {
     return new ReadinessProbe(HostContext.of(vertx), driver, WAIT);
   }
 
-  private static Probed probed(String sandbox, int routePort, int appPort) {
-    return new Probed("r1", sandbox, new Endpoint("127.0.0.1", routePort), appPort, () -> false);
+  private static Probed probed(
+      String sandbox, Optional<String> address, int routePort, int appPort) {
+    return new Probed(
+        "r1", sandbox, address, new Endpoint("127.0.0.1", routePort), appPort, () -> false);
   }
 
   private SandboxSpec spec() {

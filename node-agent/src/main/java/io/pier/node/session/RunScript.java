@@ -21,22 +21,34 @@ final class RunScript {
       "IFS= read -r s || exit 0; stty \"$t\" 2>/dev/null; [ -n \"$s\" ] || exit 0; eval \"$(printf \"$s\")\"";
 
   /**
-   * The waiting shell: turns off echo and the terminal's canonical mode (which cuts lines at 4,095 bytes), says it is
-   * ready, and reads its line ({@link #DECODE}); it ends on the end of its input (the agent that started it is gone).
-   * Without {@code stty} it ends at once, and the run starts the usual way.
+   * The waiting shell: turns off echo and the terminal's canonical mode (which cuts lines at 4,095 bytes), makes the
+   * folder of the run's process id (a process less when the run starts), says it is ready, and reads its line
+   * ({@link #DECODE}); it ends on the end of its input (the agent that started it is gone). Without {@code stty} it
+   * ends at once, and the run starts the usual way.
    */
   static final List<String> WAITING_SHELL =
       List.of(
           "/bin/sh",
           "-c",
-          "t=$(stty -g 2>/dev/null) && stty -echo -icanon min 1 time 0 2>/dev/null || exit 0; printf '"
+          "t=$(stty -g 2>/dev/null) && stty -echo -icanon min 1 time 0 2>/dev/null || exit 0; mkdir -p "
+              + LiveRepl.PID_DIR
+              + "; printf '"
               + READY
               + "\\n'; "
               + DECODE);
 
-  /** The run itself, as {@link RunProcess} starts it on its own: writes its process id, then becomes the command. */
+  /**
+   * The run itself, as {@link RunProcess} starts it on its own: writes its process id, then becomes the command. The
+   * folder is made only when missing (the waiting shell made it), as the test is a shell builtin and mkdir a process.
+   */
   static String runCommand(String pidDir, String pidFile) {
-    return "mkdir -p " + pidDir + " && echo $$ > " + pidFile + " && exec /bin/sh -c \"$PIER_RUN\"";
+    return "{ [ -d "
+        + pidDir
+        + " ] || mkdir -p "
+        + pidDir
+        + "; } && echo $$ > "
+        + pidFile
+        + " && exec /bin/sh -c \"$PIER_RUN\"";
   }
 
   /**

@@ -61,6 +61,9 @@ public final class FakeSandboxDriver implements SandboxDriver {
   /** Runs with each command before it runs in a sandbox: where a test sees what the sandbox could see then. */
   public volatile Consumer<List<String>> onExec = command -> {};
 
+  /** Runs each time {@link #running} is asked, before it answers (a slow runtime, say). */
+  public volatile Runnable onInspect = () -> {};
+
   /** The address every running sandbox has of its own ({@link #address}); none while null. */
   public volatile String address;
 
@@ -112,7 +115,7 @@ public final class FakeSandboxDriver implements SandboxDriver {
     Sandbox sandbox = new Sandbox(spec, "fake-" + ids.incrementAndGet());
     if (spec.appPort() != 0) sandbox.app = serve(sandbox);
     sandboxes.put(sandbox.id, sandbox);
-    return new StartedSandbox(handleOf(sandbox), endpoint(sandbox));
+    return new StartedSandbox(handleOf(sandbox), endpoint(sandbox), Optional.ofNullable(address));
   }
 
   @Override
@@ -162,6 +165,7 @@ public final class FakeSandboxDriver implements SandboxDriver {
 
   @Override
   public boolean running(String id) {
+    onInspect.run();
     Sandbox sandbox = sandboxes.get(id);
     return sandbox != null && sandbox.running;
   }

@@ -5,10 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The line a waiting shell is sent, decoded by a real {@code /bin/sh} as the sandbox's shell decodes it. */
 class RunScriptTest {
@@ -38,6 +42,24 @@ class RunScriptTest {
                 "exec /bin/sh -c \"$PIER_RUN\"")
             .orElseThrow();
     assertEquals("run:/bin/sh:3000\n", waitingShell(line));
+  }
+
+  @Test
+  void theRunBecomesTheCommandWhoseProcessIdItWroteWhetherOrNotItsFolderWasThere(@TempDir Path tmp)
+      throws Exception {
+    Path pidDir = tmp.resolve("pids");
+    Path pidFile = pidDir.resolve("run.pid");
+    for (String round : List.of("the folder is made", "the folder is there")) {
+      ProcessBuilder run =
+          new ProcessBuilder(
+                  "/bin/sh", "-c", RunScript.runCommand(pidDir.toString(), pidFile.toString()))
+              .redirectErrorStream(true);
+      run.environment().put("PIER_RUN", "echo $$");
+      Process shell = run.start();
+      String printed = new String(shell.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+      assertTrue(shell.waitFor(10, TimeUnit.SECONDS));
+      assertEquals(Files.readString(pidFile).strip(), printed.strip(), round);
+    }
   }
 
   @Test

@@ -9,6 +9,7 @@ import java.util.OptionalInt;
  * @param name          its name, without the leading slash the engine reports
  * @param publishedPort the host port the repl's port is published on, if any
  * @param exitCode      the exit code when it is not running
+ * @param addresses     its IP address on each network it joined, by the network's name (empty from a listing)
  */
 public record ContainerInfo(
     String id,
@@ -16,4 +17,5 @@ public record ContainerInfo(
     Map<String, String> labels,
     boolean running,
     OptionalInt publishedPort,
-    Integer exitCode) {}
+    Integer exitCode,
+    Map<String, String> addresses) {}

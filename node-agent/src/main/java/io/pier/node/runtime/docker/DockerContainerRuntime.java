@@ -28,6 +28,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,13 +59,6 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
                 .connectionTimeout(Duration.ofSeconds(5))
                 .responseTimeout(Duration.ofSeconds(120))
                 .build());
-  }
-
-  /** The container's address on a network, or null when it is not on it. */
-  public String inspectAddress(String id, String network) {
-    var networks = docker.inspectContainerCmd(id).exec().getNetworkSettings().getNetworks();
-    var entry = networks == null ? null : networks.get(network);
-    return entry == null ? null : entry.getIpAddress();
   }
 
   /** The isolated network of this node's repls, guarded by {@code firewall}. */
@@ -173,6 +167,15 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
       }
       boolean running = Boolean.TRUE.equals(r.getState().getRunning());
       Long exit = r.getState().getExitCodeLong();
+      Map<String, String> addresses = new HashMap<>();
+      var networks = r.getNetworkSettings() == null ? null : r.getNetworkSettings().getNetworks();
+      if (networks != null) {
+        networks.forEach(
+            (name, network) -> {
+              if (network != null && network.getIpAddress() != null)
+                addresses.put(name, network.getIpAddress());
+            });
+      }
       return Optional.of(
           new ContainerInfo(
               r.getId(),
@@ -180,7 +183,8 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
               r.getConfig().getLabels(),
               running,
               published,
-              running || exit == null ? null : exit.intValue()));
+              running || exit == null ? null : exit.intValue(),
+              addresses));
     } catch (NotFoundException e) {
       return Optional.empty();
     }
@@ -206,7 +210,8 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
               c.getLabels(),
               "running".equals(c.getState()),
               published,
-              null));
+              null,
+              Map.of()));
     }
     return found;
   }

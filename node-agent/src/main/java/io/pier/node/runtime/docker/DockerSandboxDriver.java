@@ -156,20 +156,25 @@ public final class DockerSandboxDriver implements SandboxDriver {
       // Before anything runs in it but its idle command: what it leaves of its quota while it
       // waits is its app's to boot with.
       cpuBurst.allow(id);
+      // One inspect gives both: the published port and the address the readiness probe tries.
+      ContainerInfo started =
+          engine
+              .inspect(id)
+              .orElseThrow(
+                  () -> new SandboxException("the container of " + spec.slug() + " is gone", null));
       Optional<Endpoint> endpoint = Optional.empty();
       if (spec.appPort() != 0) {
         endpoint =
             Optional.of(
-                engine
-                    .inspect(id)
-                    .flatMap(this::endpoint)
+                endpoint(started)
                     .orElseThrow(
                         () ->
                             new SandboxException(
                                 "the container of " + spec.slug() + " has no published port",
                                 null)));
       }
-      return new StartedSandbox(new SandboxHandle(NAME, spec.slug(), id, Map.of()), endpoint);
+      return new StartedSandbox(
+          new SandboxHandle(NAME, spec.slug(), id, Map.of()), endpoint, addressOf(started));
     } catch (RuntimeException e) {
       engine.remove(id);
       throw e instanceof DockerException ? new SandboxException(e.getMessage(), e) : e;
@@ -207,16 +212,18 @@ public final class DockerSandboxDriver implements SandboxDriver {
   @Override
   public Optional<String> address(String id) {
     try {
-      if (!running(id)) return Optional.empty();
-      String address =
-          engine.inspectAddress(
-              id, settings.network() == null ? DEFAULT_NETWORK : settings.network());
-      return address == null || address.isBlank() ? Optional.empty() : Optional.of(address);
-    } catch (NotFoundException gone) {
-      return Optional.empty();
+      return engine.inspect(id).filter(ContainerInfo::running).flatMap(this::addressOf);
     } catch (DockerException e) {
       throw new SandboxException(e.getMessage(), e);
     }
+  }
+
+  private Optional<String> addressOf(ContainerInfo container) {
+    String address =
+        container
+            .addresses()
+            .get(settings.network() == null ? DEFAULT_NETWORK : settings.network());
+    return address == null || address.isBlank() ? Optional.empty() : Optional.of(address);
   }
 
   @Override

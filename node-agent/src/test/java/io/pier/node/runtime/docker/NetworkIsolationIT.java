@@ -81,7 +81,7 @@ class NetworkIsolationIT {
                 "-e",
                 "require('http').createServer((q, s) => s.end('neighbour')).listen(8000, '0.0.0.0')"));
     String repl = start("repl", List.of("sleep", "300"));
-    String neighbourIp = runtime.inspectAddress(neighbour, networkName);
+    String neighbourIp = runtime.inspect(neighbour).orElseThrow().addresses().get(networkName);
     int platformPort = platform.getAddress().getPort();
 
     // Controls: the platform answers the host, the neighbour answers itself; so a refusal below is
