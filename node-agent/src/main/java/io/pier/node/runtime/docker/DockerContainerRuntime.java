@@ -35,6 +35,9 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /** {@link ContainerRuntime} on a local dockerd through docker-java. */
@@ -45,6 +48,24 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
   private static final long MIB = 1024L * 1024L;
 
   private final DockerClient docker;
+
+  /**
+   * Where new terminals get their size once their process runs ({@link DockerTty#sizeOnceRunning}): two threads, 256
+   * waiting; beyond that the caller sizes its terminal itself.
+   */
+  private final ExecutorService resizes =
+      new ThreadPoolExecutor(
+          2,
+          2,
+          30,
+          TimeUnit.SECONDS,
+          new ArrayBlockingQueue<>(256),
+          r -> {
+            Thread t = new Thread(r, "tty-size");
+            t.setDaemon(true);
+            return t;
+          },
+          new ThreadPoolExecutor.CallerRunsPolicy());
 
   public DockerContainerRuntime(DockerConfig config) {
     var builder = DefaultDockerClientConfig.createDefaultConfigBuilder();
@@ -295,7 +316,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
         };
     docker.execStartCmd(execId).withTty(true).withStdIn(stdin).exec(stream);
     DockerTty tty = new DockerTty(docker, execId, stdin, stream);
-    tty.resize(cols, rows);
+    tty.sizeOnceRunning(cols, rows, resizes);
     return tty;
   }
 
@@ -454,6 +475,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
 
   @Override
   public void close() throws Exception {
+    resizes.shutdownNow();
     docker.close();
   }
 
