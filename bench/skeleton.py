@@ -6,7 +6,8 @@ Against a running Pier (./pier up, or bench/run.sh which starts one on spare por
   start->running     : POST /api/repls/<slug>/start until it returns (the node waits for the app to answer)
   start->first byte  : the same, then GET the preview until its first byte (a pooled start's whole wait)
 and, as the floor, the same image run bare with `docker run` (workspace bind mount, same limits): from
-`docker run` to the app's first byte. Prints p50/p95 in milliseconds, and where Pier's time goes: create, start and
+`docker run` to the app's first byte, on dockerd's default bridge and on a user-defined bridge without
+inter-container traffic like the node's repl network (where dockerd sets up its embedded DNS resolver). Prints p50/p95 in milliseconds, and where Pier's time goes: create, start and
 the first preview byte after the start as the client sees them, and the start's steps on the node-agent
 (pier.node.repl.start.step in its /metrics; needs PIER_DATA and PIER_NODE_PORT, which bench/run.sh sets).
 Talks to 127.0.0.1 only.
@@ -93,7 +94,7 @@ def pct(values, p):
 
 
 def summary(name, ms):
-    return "%-34s n=%-3d p50=%7.1f ms  p95=%7.1f ms  mean=%7.1f ms" % (
+    return "%-46s n=%-3d p50=%7.1f ms  p95=%7.1f ms  mean=%7.1f ms" % (
         name, len(ms), pct(ms, 50), pct(ms, 95), statistics.mean(ms))
 
 
@@ -119,7 +120,7 @@ def bench_pier(port, domain, template, n):
     return create_to_byte, start_to_running, created, preview_after_start
 
 
-def bench_docker(template, n):
+def bench_docker(template, n, network=None):
     manifest = json.load(open(os.path.join(REPO, "templates", template, "pier.json")))
     limits = manifest["limits"]
     run_to_byte = []
@@ -139,7 +140,8 @@ def bench_docker(template, n):
             "--tmpfs", "/tmp:rw,exec,nosuid,nodev,size=256m",
             "--tmpfs", "/home/runner:rw,exec,nosuid,nodev,size=256m,uid=1000,gid=1000",
             "-v", "%s:/workspace" % work, "-w", "/workspace", "-e", "PORT=%d" % manifest["port"],
-            "-p", "127.0.0.1::%d" % manifest["port"], manifest["image"], "/bin/sh", "-c", manifest["run"]],
+            "-p", "127.0.0.1::%d" % manifest["port"]] + (["--network", network] if network else []) + [
+            manifest["image"], "/bin/sh", "-c", manifest["run"]],
             text=True).strip()
         try:
             port = int(subprocess.check_output(["docker", "port", cid, str(manifest["port"])], text=True)
@@ -166,12 +168,23 @@ def main():
             args.port, args.domain, template, args.repls)
         steps = step_breakdown(before, step_times())
         floor = bench_docker(template, args.repls)
+        # The node's repls live on a user-defined bridge without inter-container traffic: dockerd gives such a
+        # network's containers its embedded DNS resolver, set up at each start, which the default bridge has not.
+        network = "pier-bench-%d" % os.getpid()
+        subprocess.run(["docker", "network", "create", "--label", "pier.bench=skeleton",
+                        "--opt", "com.docker.network.bridge.enable_icc=false", network],
+                       stdout=subprocess.DEVNULL, check=True)
+        try:
+            floor_on_network = bench_docker(template, args.repls, network)
+        finally:
+            subprocess.run(["docker", "network", "rm", network], stdout=subprocess.DEVNULL, check=True)
         print("## %s" % template)
         print(summary("pier create -> first preview byte", create_to_byte))
         print(summary("pier start -> running", start_to_running))
         print(summary("pier start -> first preview byte",
                       [a + b for a, b in zip(start_to_running, preview_after_start)]))
         print(summary("bare docker run -> first byte", floor))
+        print(summary("bare docker run, repl-like bridge -> first byte", floor_on_network))
         print("  pier, mean ms: create %.0f, start %.0f, preview after start %.0f; start steps on the node: %s" % (
             statistics.mean(created), statistics.mean(start_to_running), statistics.mean(preview_after_start), steps))
 
