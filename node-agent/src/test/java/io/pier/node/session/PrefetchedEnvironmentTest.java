@@ -14,11 +14,21 @@ class PrefetchedEnvironmentTest {
   @Test
   void theFirstProcessGetsTheEarlyReadingAndEveryLaterOneReadsAfresh() {
     PrefetchedEnvironment env =
-        new PrefetchedEnvironment(storage, CompletableFuture.supplyAsync(storage::variables));
+        new PrefetchedEnvironment(storage, CompletableFuture.completedFuture(storage.variables()));
 
     assertEquals(Map.of("READ", "#1"), env.variables());
     assertEquals(Map.of("READ", "#2"), env.variables());
     assertEquals(Map.of("READ", "#3"), env.variables());
+  }
+
+  @Test
+  void anEarlyReadingNotDoneYetIsNotWaitedFor() {
+    CompletableFuture<Map<String, String>> stillQueued = new CompletableFuture<>();
+    PrefetchedEnvironment env = new PrefetchedEnvironment(storage, stillQueued);
+
+    assertEquals(Map.of("READ", "#1"), env.variables());
+    stillQueued.complete(Map.of("READ", "early"));
+    assertEquals(Map.of("READ", "#2"), env.variables(), "and it is not used later either");
   }
 
   @Test
