@@ -226,14 +226,16 @@ public abstract class SandboxDriverContract {
   }
 
   @Test
-  void aDriverWithSandboxAddressesGivesARunningSandboxsAddressAndNoneOnceItIsGone()
+  void aDriverWithSandboxAddressesGivesARunningSandboxsAddressAtItsStartAndNoneOnceItIsGone()
       throws Exception {
     if (!driver().capabilities().networkModes().contains(Capabilities.NetworkMode.SANDBOX_ADDRESS))
       return;
-    String id = start(slug(), 0).handle().id();
+    StartedSandbox started = start(slug(), 0);
+    String id = started.handle().id();
     String address =
         driver().address(id).orElseThrow(() -> new AssertionError("no address for " + id));
     assertTrue(address.matches("[0-9a-fA-F:.]+"), "an IP address literal: " + address);
+    assertEquals(Optional.of(address), started.address(), "the start gave the same address");
     driver().destroy(id);
     assertEquals(Optional.empty(), driver().address(id));
   }
