@@ -87,23 +87,32 @@ class ReadinessProbeTest {
     String sandbox = driver.start(spec()).handle().id();
     CountDownLatch answered = new CountDownLatch(1);
     AtomicBoolean asked = new AtomicBoolean();
+    AtomicBoolean asking = new AtomicBoolean();
     AtomicBoolean answeredWhileAsking = new AtomicBoolean();
     driver.onInspect =
         () -> {
           asked.set(true);
+          asking.set(true);
           try {
             // Bounded, so that a probe that waits for this answer fails the test rather than hangs
             // it.
-            answeredWhileAsking.set(answered.await(5, TimeUnit.SECONDS));
+            answered.await(5, TimeUnit.SECONDS);
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+          } finally {
+            asking.set(false);
           }
         };
 
     await(
         probe()
             .awaitAnswer(probed(sandbox, Optional.of("127.0.0.1"), route, app))
-            .onComplete(done -> answered.countDown()));
+            .onComplete(
+                done -> {
+                  // Read before the runtime is let go: whether its question was still open.
+                  answeredWhileAsking.set(asking.get());
+                  answered.countDown();
+                }));
 
     assertTrue(asked.get(), "the runtime was asked while the app booted");
     assertTrue(
