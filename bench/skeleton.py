@@ -185,6 +185,8 @@ def main():
                       [a + b for a, b in zip(start_to_running, preview_after_start)]))
         print(summary("bare docker run -> first byte", floor))
         print(summary("bare docker run, repl-like bridge -> first byte", floor_on_network))
+        # In order: a slow start among fast ones (a miss of the pool) shows where it fell.
+        print("  pier start -> running, each in order (ms): %s" % " ".join("%.0f" % t for t in start_to_running))
         print("  pier, mean ms: create %.0f, start %.0f, preview after start %.0f; start steps on the node: %s" % (
             statistics.mean(created), statistics.mean(start_to_running), statistics.mean(preview_after_start), steps))
 
