@@ -123,7 +123,11 @@ final class ReplTerminals {
         List.of(
             "/bin/sh",
             "-c",
-            RunScript.writingItsPid(LiveRepl.PID_DIR, terminal.pidFile(), "bash -l"));
+            "mkdir -p "
+                + LiveRepl.PID_DIR
+                + " && echo $$ > "
+                + terminal.pidFile()
+                + " && exec bash -l");
     return runtimeWork
         .executeBlocking(
             () ->
