@@ -112,10 +112,18 @@ public final class Revocations {
         .mapEmpty();
   }
 
-  /** Takes in a revocation another member made. */
+  /**
+   * Takes in a revocation another member made. Only news restarts the local grace: a message that repeats what is
+   * held (a member's own revocation coming back on the bus) must not keep an expired entry alive.
+   */
   void learn(String subject, long upToMillis) {
-    after.merge(subject, upToMillis, Math::max);
-    learntAt.put(subject, clock.millis());
+    after.compute(
+        subject,
+        (s, held) -> {
+          if (held != null && held >= upToMillis) return held;
+          learntAt.put(subject, clock.millis());
+          return upToMillis;
+        });
   }
 
   /** Reads the whole map again: entries that expired there are dropped here, unless learnt a moment ago. */
