@@ -123,11 +123,7 @@ final class ReplTerminals {
         List.of(
             "/bin/sh",
             "-c",
-            "mkdir -p "
-                + LiveRepl.PID_DIR
-                + " && echo $$ > "
-                + terminal.pidFile()
-                + " && exec bash -l");
+            RunScript.writingItsPid(LiveRepl.PID_DIR, terminal.pidFile(), "bash -l"));
     return runtimeWork
         .executeBlocking(
             () ->

@@ -37,18 +37,25 @@ final class RunScript {
               + "\\n'; "
               + DECODE);
 
-  /**
-   * The run itself, as {@link RunProcess} starts it on its own: writes its process id, then becomes the command. The
-   * folder is made only when missing (the waiting shell made it), as the test is a shell builtin and mkdir a process.
-   */
+  /** The run itself, as {@link RunProcess} starts it on its own: writes its process id, then becomes the command. */
   static String runCommand(String pidDir, String pidFile) {
+    return writingItsPid(pidDir, pidFile, "/bin/sh -c \"$PIER_RUN\"");
+  }
+
+  /**
+   * A shell line that writes its process id to {@code pidFile}, in {@code pidDir}, then becomes {@code command} (same
+   * pid, so the process it names leads the group that a stop signals): a run's and a terminal's. The folder is made
+   * only when missing (the waiting shell made it), as the test is a shell builtin and {@code mkdir} a process.
+   */
+  static String writingItsPid(String pidDir, String pidFile, String command) {
     return "{ [ -d "
         + pidDir
         + " ] || mkdir -p "
         + pidDir
         + "; } && echo $$ > "
         + pidFile
-        + " && exec /bin/sh -c \"$PIER_RUN\"";
+        + " && exec "
+        + command;
   }
 
   /**
