@@ -3,8 +3,13 @@ package io.pier.node.pool;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 
-/** The pool's meters: its size and memory, starts that found a spare or none, spares made, failed and thrown away. */
+/**
+ * The pool's meters: its size and memory, starts that found a spare or none or waited for one being made, spares made,
+ * failed and thrown away.
+ */
 public final class PoolMeters {
   private final MeterRegistry metrics;
   private final Counter claims;
@@ -12,6 +17,7 @@ public final class PoolMeters {
   private final Counter refills;
   private final Counter refillFailures;
   private final Counter discards;
+  private final Timer waits;
 
   public PoolMeters(MeterRegistry metrics) {
     this.metrics = metrics;
@@ -35,6 +41,11 @@ public final class PoolMeters {
         Counter.builder("pier.node.pool.discards")
             .description("Spares thrown away unused: memory needed for repls, or demand fell")
             .register(metrics);
+    this.waits =
+        Timer.builder("pier.node.pool.waits")
+            .description(
+                "Starts that found no spare ready and took the one being made: how long they waited")
+            .register(metrics);
   }
 
   void watch(WarmPool pool) {
@@ -44,10 +55,17 @@ public final class PoolMeters {
     Gauge.builder("pier.node.pool.memory.mb", pool, WarmPool::pooledMemoryMb)
         .description("Memory limits of the spare sandboxes, added up")
         .register(metrics);
+    Gauge.builder("pier.node.pool.waiting", pool, WarmPool::waiting)
+        .description("Starts waiting now for a spare being made")
+        .register(metrics);
   }
 
   void claimed() {
     claims.increment();
+  }
+
+  void waited(Duration time) {
+    waits.record(time);
   }
 
   void missed() {

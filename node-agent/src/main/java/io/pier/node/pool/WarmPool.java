@@ -1,6 +1,7 @@
 package io.pier.node.pool;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
@@ -28,6 +29,12 @@ import org.slf4j.LoggerFactory;
 public final class WarmPool implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WarmPool.class);
 
+  /**
+   * How long a start waits at most for a spare being made: making one takes about a second; this only guards against
+   * an engine that hangs (the start then creates its own sandbox, and the spare goes to the pool when it is made).
+   */
+  private static final Duration SPARE_PATIENCE = Duration.ofSeconds(10);
+
   private final PoolSettings settings;
   private final SpareFactory factory;
   private final LongSupplier reservedMb;
@@ -35,6 +42,7 @@ public final class WarmPool implements AutoCloseable {
   private final Executor refills;
   private final PoolMeters meters;
   private final Map<PoolKey, Deque<Spare>> spares = new ConcurrentHashMap<>();
+  private final SparesBeingMade beingMade;
 
   /** Kinds with a refill queued or running: at most one each, so the refill queue holds at most one task a kind. */
   private final Set<PoolKey> refilling = ConcurrentHashMap.newKeySet();
@@ -55,6 +63,18 @@ public final class WarmPool implements AutoCloseable {
       Clock clock,
       Executor refills,
       PoolMeters meters) {
+    this(settings, factory, reservedMb, clock, refills, meters, SPARE_PATIENCE);
+  }
+
+  WarmPool(
+      PoolSettings settings,
+      SpareFactory factory,
+      LongSupplier reservedMb,
+      Clock clock,
+      Executor refills,
+      PoolMeters meters,
+      Duration sparePatience) {
+    this.beingMade = new SparesBeingMade(sparePatience);
     this.settings = settings;
     this.factory = factory;
     this.reservedMb = reservedMb;
@@ -87,15 +107,24 @@ public final class WarmPool implements AutoCloseable {
   }
 
   /**
-   * Takes a spare of the kind for one repl, if there is one, counting the start as demand. The spare is the caller's
-   * alone: nothing else can take it any more. A miss refills the kind in the background at once; a spare taken is
-   * replaced at {@link #refillClaimed}, once the start is over.
+   * Takes a spare of the kind for one repl, if there is one, counting the start as demand. With none ready but one of
+   * the kind being made, waits for that one, unless another start does ({@link SparesBeingMade}). The spare is the
+   * caller's alone: nothing else can take it any more. A miss refills the kind in the background at once; a spare taken
+   * is replaced at {@link #refillClaimed}, once the start is over. Blocking: call off the event loop.
    */
   public Optional<Spare> claim(PoolKey key) {
     if (!enabled() || closed) return Optional.empty();
     demand.started(key);
     Deque<Spare> ready = spares.get(key);
     Spare spare = ready == null ? null : ready.pollFirst();
+    if (spare == null) {
+      long began = System.nanoTime();
+      Optional<Spare> made = beingMade.await(key);
+      if (made.isPresent()) {
+        meters.waited(Duration.ofNanos(System.nanoTime() - began));
+        spare = made.get();
+      }
+    }
     if (spare == null) {
       meters.missed();
       refillSoon(key);
@@ -104,6 +133,11 @@ public final class WarmPool implements AutoCloseable {
       claimed.add(key);
     }
     return Optional.ofNullable(spare);
+  }
+
+  /** Starts waiting for a spare being made now. */
+  public int waiting() {
+    return beingMade.waiting();
   }
 
   /**
@@ -185,15 +219,20 @@ public final class WarmPool implements AutoCloseable {
           && size() < settings.total()
           && fits(key.limits().memoryMb())) {
         Spare spare;
+        SparesBeingMade.Making making = beingMade.begin(key);
         try {
           spare = factory.make(key);
         } catch (RuntimeException e) {
+          beingMade.failed(making, e);
           meters.refillFailed();
           LOG.warn("cannot make a spare of {}: {}", key.image(), e.getMessage());
           return;
         }
-        spares.computeIfAbsent(key, k -> new ConcurrentLinkedDeque<>()).addLast(spare);
         meters.refilled();
+        // A start took it as it was made: the next one is made once that start is over, not
+        // beside its app's boot (refillClaimed).
+        if (beingMade.made(making, spare)) return;
+        spares.computeIfAbsent(key, k -> new ConcurrentLinkedDeque<>()).addLast(spare);
         if (closed) discardAll();
       }
     } finally {

@@ -1,5 +1,6 @@
 package io.pier.node.pool;
 
+import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /** The pool's policy and bookkeeping, over spares that are records in memory and refills run when the test says. */
@@ -34,13 +36,24 @@ class WarmPoolTest {
   private static final PoolKey PYTHON_KIND =
       new PoolKey("pier-runner-python:latest", 8000, new Limits(0.5, 256, 128), null);
 
-  /** Spares as records; remembers what it made and threw away. */
+  /** Spares as records; remembers what it made and threw away, and can hold a making until the test lets it end. */
   private static final class Spares implements SpareFactory {
     final AtomicInteger made = new AtomicInteger();
     final List<Spare> discarded = new CopyOnWriteArrayList<>();
+    final CountDownLatch release = new CountDownLatch(1);
+    volatile boolean held;
+    volatile RuntimeException failure;
 
     @Override
     public Spare make(PoolKey key) {
+      if (held) {
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+      if (failure != null) throw failure;
       String id = "s" + made.incrementAndGet();
       return new Spare(
           id,
@@ -95,14 +108,47 @@ class WarmPoolTest {
   private final TestClock clock = new TestClock();
   private final AtomicLong reservedMb = new AtomicLong();
 
+  private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+
   private WarmPool pool(int perKey, int total, long capacityMb) {
+    return pool(perKey, total, capacityMb, Duration.ofMinutes(1));
+  }
+
+  private WarmPool pool(int perKey, int total, long capacityMb, Duration sparePatience) {
     return new WarmPool(
         new PoolSettings(perKey, total, Duration.ofMinutes(10), capacityMb),
         spares,
         reservedMb::get,
         clock,
         refills,
-        new PoolMeters(new SimpleMeterRegistry()));
+        new PoolMeters(metrics),
+        sparePatience);
+  }
+
+  private static void eventually(BooleanSupplier condition, String what) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) throw new AssertionError(what);
+      Thread.sleep(5);
+    }
+  }
+
+  /**
+   * A pool of one spare of the node kind, whose first refill is under way on a thread of its own and held until the
+   * test releases {@link Spares#release}.
+   */
+  private WarmPool poolMakingASpare(Duration sparePatience, ExecutorService threads)
+      throws Exception {
+    WarmPool pool = pool(1, 8, 100_000, sparePatience);
+    spares.held = true;
+    assertEquals(Optional.empty(), pool.claim(NODE_KIND), "nothing is being made yet: a miss");
+    Runnable refill = refills.queued.remove(0);
+    threads.submit(refill);
+    return pool;
+  }
+
+  private long waits() {
+    return metrics.get("pier.node.pool.waits").timer().count();
   }
 
   /** {@code n} starts of the kind, each a miss or a claim, with the refills they queue run. */
@@ -234,6 +280,60 @@ class WarmPoolTest {
 
     assertEquals(2, spares.discarded.size());
     assertEquals(Optional.empty(), pool.claim(NODE_KIND));
+  }
+
+  @Test
+  void aStartThatFindsNoSpareWaitsForTheOneBeingMadeInsteadOfCreatingItsOwn() throws Exception {
+    ExecutorService threads = Executors.newCachedThreadPool();
+    WarmPool pool = poolMakingASpare(Duration.ofMinutes(1), threads);
+    Future<Optional<Spare>> waiter = threads.submit(() -> pool.claim(NODE_KIND));
+    eventually(() -> pool.waiting() == 1, "the start waits for the spare being made");
+
+    assertEquals(
+        Optional.empty(), pool.claim(NODE_KIND), "a second start does not wait for the same spare");
+    spares.release.countDown();
+
+    Spare spare = waiter.get(10, SECONDS).orElseThrow();
+    assertEquals("s1", spare.id());
+    assertEquals(1, spares.made.get(), "no second sandbox was made for it");
+    assertEquals(0, pool.size(NODE_KIND), "the spare went to the start, not to the pool");
+    assertEquals(1, waits());
+    threads.shutdown();
+    assertTrue(threads.awaitTermination(10, SECONDS));
+    assertEquals(List.of(), refills.queued, "no spare is made while the waiter's app boots");
+
+    pool.refillClaimed();
+    refills.runAll();
+    assertEquals(1, pool.size(NODE_KIND), "replaced once that start is over");
+  }
+
+  @Test
+  void aStartWaitingForASpareThatCannotBeMadeCreatesItsOwn() throws Exception {
+    ExecutorService threads = Executors.newCachedThreadPool();
+    WarmPool pool = poolMakingASpare(Duration.ofMinutes(1), threads);
+    Future<Optional<Spare>> waiter = threads.submit(() -> pool.claim(NODE_KIND));
+    eventually(() -> pool.waiting() == 1, "the start waits for the spare being made");
+
+    spares.failure = new IllegalStateException("no disk");
+    spares.release.countDown();
+
+    assertEquals(Optional.empty(), waiter.get(10, SECONDS));
+    assertEquals(0, waits());
+    threads.shutdown();
+  }
+
+  @Test
+  void aStartThatGivesUpWaitingLeavesTheSpareToThePool() throws Exception {
+    ExecutorService threads = Executors.newCachedThreadPool();
+    WarmPool pool = poolMakingASpare(Duration.ofMillis(1), threads);
+
+    assertEquals(Optional.empty(), pool.claim(NODE_KIND), "the making outlasts the patience");
+    spares.release.countDown();
+    threads.shutdown();
+    assertTrue(threads.awaitTermination(10, SECONDS));
+
+    assertEquals(1, pool.size(NODE_KIND), "the spare is kept, not lost");
+    assertEquals("s1", pool.claim(NODE_KIND).orElseThrow().id());
   }
 
   @Test
