@@ -20,6 +20,7 @@ import com.github.dockerjava.api.model.Volume;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import io.pier.common.concurrent.DaemonThreads;
 import io.pier.node.runtime.PipedProcess;
 import io.pier.node.runtime.ReplFirewall;
 import io.pier.node.runtime.TtyProcess;
@@ -60,11 +61,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
           30,
           TimeUnit.SECONDS,
           new ArrayBlockingQueue<>(256),
-          r -> {
-            Thread t = new Thread(r, "tty-size");
-            t.setDaemon(true);
-            return t;
-          },
+          DaemonThreads.named("tty-size"),
           new ThreadPoolExecutor.CallerRunsPolicy());
 
   public DockerContainerRuntime(DockerConfig config) {
