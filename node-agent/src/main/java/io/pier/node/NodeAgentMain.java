@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.binder.jvm.ExecutorServiceMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.pier.common.auth.EnvCipher;
 import io.pier.common.cluster.hazelcast.HazelcastCluster;
+import io.pier.common.concurrent.DaemonThreads;
 import io.pier.common.config.Env;
 import io.pier.common.config.Mains;
 import io.pier.common.http.ServiceMetrics;
@@ -173,24 +174,12 @@ public final class NodeAgentMain {
   public static Future<Running> start(NodeAgentConfig config) {
     PrometheusMeterRegistry metrics = ServiceMetrics.create("node-agent");
     S3ObjectStore store = new S3ObjectStore(config.s3());
-    ExecutorService transfers =
-        Executors.newFixedThreadPool(
-            8,
-            r -> {
-              Thread t = new Thread(r, "s3-transfer");
-              t.setDaemon(true);
-              return t;
-            });
+    ExecutorService transfers = Executors.newFixedThreadPool(8, DaemonThreads.named("s3-transfer"));
     // Restores, flushes and the write-behind queues share it: its queue and busy threads are in the
     // metrics.
     new ExecutorServiceMetrics(transfers, "s3-transfers", List.of()).bindTo(metrics);
     ScheduledExecutorService timer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "write-behind");
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("write-behind"));
     Persistence persistence =
         new Persistence(
             new WorkspaceSync(store, transfers),

@@ -1,6 +1,7 @@
 package io.pier.node;
 
 import io.pier.common.cluster.ClusterState;
+import io.pier.common.concurrent.DaemonThreads;
 import io.pier.common.node.NodeInfo;
 import io.pier.common.node.NodeLoad;
 import io.pier.node.images.RunnerImages;
@@ -70,13 +71,7 @@ final class NodeHeartbeat {
    */
   void beatEvery(Duration every) {
     if (beating != null) throw new IllegalStateException("already beating");
-    beating =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "node-heartbeat");
-              t.setDaemon(true);
-              return t;
-            });
+    beating = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("node-heartbeat"));
     beating.scheduleWithFixedDelay(
         this::beatFromThisThread, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
   }

@@ -1,6 +1,7 @@
 package io.pier.node;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.pier.common.concurrent.DaemonThreads;
 import io.pier.node.pool.PoolMeters;
 import io.pier.node.pool.PoolSettings;
 import io.pier.node.pool.WarmPool;
@@ -41,11 +42,7 @@ final class NodeSpares {
           0,
           TimeUnit.MILLISECONDS,
           new ArrayBlockingQueue<>(16),
-          r -> {
-            Thread t = new Thread(r, "spare-claim");
-            t.setDaemon(true);
-            return t;
-          },
+          DaemonThreads.named("spare-claim"),
           (task, executor) -> task.run());
 
   private final WarmPool pool;

@@ -1,5 +1,6 @@
 package io.pier.node;
 
+import io.pier.common.concurrent.DaemonThreads;
 import io.pier.common.http.ApiException;
 import io.pier.node.StartSteps.Step;
 import io.pier.node.pool.PoolKey;
@@ -58,12 +59,7 @@ final class SandboxStarts {
    * creation never queues behind another start's; idle ones end after a minute.
    */
   static ExecutorService creationThreads() {
-    return Executors.newCachedThreadPool(
-        r -> {
-          Thread t = new Thread(r, "sandbox-create");
-          t.setDaemon(true);
-          return t;
-        });
+    return Executors.newCachedThreadPool(DaemonThreads.named("sandbox-create"));
   }
 
   /**

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.pier.common.concurrent.DaemonThreads;
 import io.pier.common.http.ApiException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -30,7 +31,6 @@ public final class TransferPool implements AutoCloseable {
   private final Counter bytesOut;
 
   public TransferPool(int threads, MeterRegistry metrics) {
-    AtomicInteger numbers = new AtomicInteger();
     this.executor =
         new ThreadPoolExecutor(
             threads,
@@ -38,11 +38,7 @@ public final class TransferPool implements AutoCloseable {
             30,
             TimeUnit.SECONDS,
             new SynchronousQueue<>(),
-            r -> {
-              Thread t = new Thread(r, "repl-api-transfer-" + numbers.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            },
+            DaemonThreads.numbered("repl-api-transfer"),
             new ThreadPoolExecutor.AbortPolicy());
     executor.allowCoreThreadTimeOut(true);
     Gauge.builder("pier.repl.api.transfers", open, AtomicInteger::get)

@@ -1,5 +1,6 @@
 package io.pier.node.limits;
 
+import io.pier.common.concurrent.DaemonThreads;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
@@ -62,7 +63,6 @@ public final class BlockingPool implements AutoCloseable {
     this.name = name;
     this.threads = threads;
     this.timeout = timeout;
-    AtomicInteger numbers = new AtomicInteger();
     this.executor =
         new ThreadPoolExecutor(
             threads,
@@ -70,19 +70,10 @@ public final class BlockingPool implements AutoCloseable {
             30,
             TimeUnit.SECONDS,
             new ArrayBlockingQueue<>(queue),
-            r -> {
-              Thread t = new Thread(r, name + "-" + numbers.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            },
+            DaemonThreads.numbered(name),
             new ThreadPoolExecutor.AbortPolicy());
     this.deadlines =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, name + "-deadlines");
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newSingleThreadScheduledExecutor(DaemonThreads.named(name + "-deadlines"));
   }
 
   /** Runs {@code work} on the pool; the result fails with {@link Busy} at once, or {@link TimedOut} at the deadline. */

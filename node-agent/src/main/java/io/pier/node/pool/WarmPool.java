@@ -1,5 +1,6 @@
 package io.pier.node.pool;
 
+import io.pier.common.concurrent.DaemonThreads;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -95,11 +96,7 @@ public final class WarmPool implements AutoCloseable {
         0,
         TimeUnit.MILLISECONDS,
         new ArrayBlockingQueue<>(PoolDemand.MAX_KINDS + 1),
-        r -> {
-          Thread t = new Thread(r, "pool-refill");
-          t.setDaemon(true);
-          return t;
-        });
+        DaemonThreads.named("pool-refill"));
   }
 
   public boolean enabled() {

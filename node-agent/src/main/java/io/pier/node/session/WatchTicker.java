@@ -1,5 +1,6 @@
 package io.pier.node.session;
 
+import io.pier.common.concurrent.DaemonThreads;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
@@ -23,14 +24,7 @@ public final class WatchTicker implements AutoCloseable {
   private ScheduledFuture<?> ticking;
 
   public WatchTicker() {
-    executor =
-        new ScheduledThreadPoolExecutor(
-            1,
-            task -> {
-              Thread thread = new Thread(task, "workspace-watch");
-              thread.setDaemon(true);
-              return thread;
-            });
+    executor = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("workspace-watch"));
     // Without watchers the thread ends; the next watcher starts it again.
     executor.setKeepAliveTime(10, TimeUnit.SECONDS);
     executor.allowCoreThreadTimeOut(true);

@@ -15,7 +15,6 @@ import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Image;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
-import com.github.dockerjava.api.model.StreamType;
 import com.github.dockerjava.api.model.Volume;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
@@ -35,12 +34,12 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
-/** {@link ContainerRuntime} on a local dockerd through docker-java. */
+/**
+ * {@link ContainerRuntime} on a local dockerd through docker-java. Processes inside containers (terminals, piped
+ * processes, commands run to their end) are {@link DockerExecs}'s, on this runtime's client.
+ */
 public final class DockerContainerRuntime implements ContainerRuntime, AutoCloseable {
   /** The user repls run as: never root, and the owner of the workspace on the host. */
   public static final String RUNNER_USER = "1000:1000";
@@ -48,24 +47,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
   private static final long MIB = 1024L * 1024L;
 
   private final DockerClient docker;
-
-  /**
-   * Where new terminals get their size once their process runs ({@link DockerTty#sizeOnceRunning}): two threads, 256
-   * waiting; beyond that the caller sizes its terminal itself.
-   */
-  private final ExecutorService resizes =
-      new ThreadPoolExecutor(
-          2,
-          2,
-          30,
-          TimeUnit.SECONDS,
-          new ArrayBlockingQueue<>(256),
-          r -> {
-            Thread t = new Thread(r, "tty-size");
-            t.setDaemon(true);
-            return t;
-          },
-          new ThreadPoolExecutor.CallerRunsPolicy());
+  private final DockerExecs execs;
 
   public DockerContainerRuntime(DockerConfig config) {
     var builder = DefaultDockerClientConfig.createDefaultConfigBuilder();
@@ -80,6 +62,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
                 .connectionTimeout(Duration.ofSeconds(5))
                 .responseTimeout(Duration.ofSeconds(120))
                 .build());
+    this.execs = new DockerExecs(docker);
   }
 
   /** The isolated network of this node's repls, guarded by {@code firewall}. */
@@ -270,74 +253,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
       int cols,
       int rows,
       TtyProcess.Listener listener) {
-    List<String> envList = new ArrayList<>();
-    env.forEach((k, v) -> envList.add(k + "=" + v));
-    String execId =
-        docker
-            .execCreateCmd(id)
-            .withTty(true)
-            .withAttachStdin(true)
-            .withAttachStdout(true)
-            .withAttachStderr(true)
-            .withUser(RUNNER_USER)
-            .withWorkingDir("/workspace")
-            .withEnv(envList)
-            .withCmd(sizedTerminal(command, cols, rows).toArray(String[]::new))
-            .exec()
-            .getId();
-    QueueInputStream stdin = new QueueInputStream();
-    ResultCallback.Adapter<Frame> stream =
-        new ResultCallback.Adapter<>() {
-          @Override
-          public void onNext(Frame frame) {
-            listener.output(frame.getPayload());
-          }
-
-          @Override
-          public void onComplete() {
-            finished();
-          }
-
-          @Override
-          public void onError(Throwable throwable) {
-            finished();
-          }
-
-          private void finished() {
-            stdin.close();
-            Integer code = null;
-            try {
-              code = docker.inspectExecCmd(execId).exec().getExitCode();
-            } catch (RuntimeException e) {
-              // the container is gone; there is no exit code to tell
-            }
-            listener.exited(code == null ? -1 : code);
-          }
-        };
-    docker.execStartCmd(execId).withTty(true).withStdIn(stdin).exec(stream);
-    DockerTty tty = new DockerTty(docker, execId, stdin, stream);
-    tty.sizeOnceRunning(cols, rows, resizes);
-    return tty;
-  }
-
-  /**
-   * {@code command} run on a terminal that has its size before the command starts. The engine's API (1.41) takes no
-   * size with an exec, and a resize only works once the exec runs: a short command (or a slow machine) would see a
-   * 0×0 terminal. So the terminal sets its own size first; {@code exec} keeps the process id. The resize that follows
-   * covers images without {@code stty}.
-   */
-  static List<String> sizedTerminal(List<String> command, int cols, int rows) {
-    List<String> argv = new ArrayList<>(command.size() + 6);
-    argv.addAll(
-        List.of(
-            "/bin/sh",
-            "-c",
-            "stty rows \"$1\" cols \"$2\" 2>/dev/null; shift 2; exec \"$@\"",
-            "pier-tty",
-            String.valueOf(rows),
-            String.valueOf(cols)));
-    argv.addAll(command);
-    return argv;
+    return execs.execTty(id, command, env, cols, rows, listener);
   }
 
   @Override
@@ -347,81 +263,12 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
       Map<String, String> env,
       String workingDir,
       PipedProcess.Listener listener) {
-    List<String> envList = new ArrayList<>();
-    env.forEach((k, v) -> envList.add(k + "=" + v));
-    String execId =
-        docker
-            .execCreateCmd(id)
-            .withAttachStdout(true)
-            .withAttachStderr(true)
-            .withUser(RUNNER_USER)
-            .withWorkingDir(workingDir)
-            .withEnv(envList)
-            .withCmd(command.toArray(String[]::new))
-            .exec()
-            .getId();
-    ResultCallback.Adapter<Frame> stream =
-        new ResultCallback.Adapter<>() {
-          @Override
-          public void onNext(Frame frame) {
-            listener.output(
-                frame.getStreamType() == StreamType.STDERR
-                    ? PipedProcess.Stream.STDERR
-                    : PipedProcess.Stream.STDOUT,
-                frame.getPayload());
-          }
-
-          @Override
-          public void onComplete() {
-            finished();
-          }
-
-          @Override
-          public void onError(Throwable throwable) {
-            finished();
-          }
-
-          private void finished() {
-            Integer code = null;
-            try {
-              code = docker.inspectExecCmd(execId).exec().getExitCode();
-            } catch (RuntimeException e) {
-              // the container is gone; there is no exit code to tell
-            }
-            listener.exited(code == null ? -1 : code);
-          }
-        };
-    docker.execStartCmd(execId).exec(stream);
-    return () -> {
-      try {
-        stream.close();
-      } catch (IOException e) {
-        // already closed
-      }
-    };
+    return execs.execPiped(id, command, env, workingDir, listener);
   }
 
   @Override
   public int execAndWait(String id, List<String> command, Duration timeout) {
-    String execId =
-        docker
-            .execCreateCmd(id)
-            .withUser(RUNNER_USER)
-            .withAttachStdout(true)
-            .withAttachStderr(true)
-            .withCmd(command.toArray(String[]::new))
-            .exec()
-            .getId();
-    try {
-      docker
-          .execStartCmd(execId)
-          .exec(new ResultCallback.Adapter<Frame>())
-          .awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    Integer code = docker.inspectExecCmd(execId).exec().getExitCode();
-    return code == null ? -1 : code;
+    return execs.execAndWait(id, command, timeout);
   }
 
   /** Read from the container's cgroup files: see {@link CgroupUsage}. */
@@ -475,7 +322,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
 
   @Override
   public void close() throws Exception {
-    resizes.shutdownNow();
+    execs.close();
     docker.close();
   }
 

@@ -37,7 +37,7 @@ final class DockerTty implements TtyProcess {
   /**
    * Gives the terminal its size on {@code background} once its process runs, so that the caller does not wait for
    * the process to start (runc's exec, about 100 ms here): the process sizes its terminal itself first where it can
-   * ({@link DockerContainerRuntime#sizedTerminal}), and this covers images without {@code stty}. A resize asked for
+   * ({@link DockerExecs#sizedTerminal}), and this covers images without {@code stty}. A resize asked for
    * meanwhile wins.
    */
   void sizeOnceRunning(int cols, int rows, Executor background) {
