@@ -41,12 +41,14 @@ class WarmPoolTest {
     final AtomicInteger made = new AtomicInteger();
     final List<Spare> discarded = new CopyOnWriteArrayList<>();
     final CountDownLatch release = new CountDownLatch(1);
+    final CountDownLatch making = new CountDownLatch(1);
     volatile boolean held;
     volatile RuntimeException failure;
 
     @Override
     public Spare make(PoolKey key) {
       if (held) {
+        making.countDown();
         try {
           release.await();
         } catch (InterruptedException e) {
@@ -144,6 +146,7 @@ class WarmPoolTest {
     assertEquals(Optional.empty(), pool.claim(NODE_KIND), "nothing is being made yet: a miss");
     Runnable refill = refills.queued.remove(0);
     threads.submit(refill);
+    assertTrue(spares.making.await(10, SECONDS), "the refill makes a spare");
     return pool;
   }
 
