@@ -175,7 +175,7 @@ public final class NodeAgent {
     new PortProxy(
             vertx,
             cluster.repls(),
-            new SandboxAddresses(vertx, host::sandboxId, host::sandboxAddress),
+            new SandboxAddresses(vertx, host::sandboxOf, host::sandboxAddress),
             new PortAccess(tokens, SandboxAccessTokens.forTraffic(config.authSecret())),
             PortProxy.Settings.defaults(),
             metrics)

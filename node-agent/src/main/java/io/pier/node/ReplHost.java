@@ -10,6 +10,7 @@ import io.pier.common.repl.Route;
 import io.pier.node.StartSteps.Step;
 import io.pier.node.pool.PoolSettings;
 import io.pier.node.pool.WarmPool;
+import io.pier.node.ports.RunningSandbox;
 import io.pier.node.runtime.Runtimes;
 import io.pier.node.sandbox.SandboxDriver;
 import io.pier.node.sandbox.SandboxHandleStore;
@@ -315,9 +316,10 @@ public final class ReplHost {
     return Optional.ofNullable(running.get(slug)).map(RunningRepl::live);
   }
 
-  /** The id of the sandbox of a repl running here. */
-  public Optional<String> sandboxId(String slug) {
-    return Optional.ofNullable(running.get(slug)).map(RunningRepl::sandboxId);
+  /** The sandbox of a repl running here, with the address its start read. */
+  public Optional<RunningSandbox> sandboxOf(String slug) {
+    return Optional.ofNullable(running.get(slug))
+        .map(r -> new RunningSandbox(r.sandboxId(), r.sandboxAddress()));
   }
 
   /**

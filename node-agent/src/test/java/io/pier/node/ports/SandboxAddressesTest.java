@@ -57,7 +57,7 @@ class SandboxAddressesTest {
     SandboxAddresses addresses =
         new SandboxAddresses(
             vertx,
-            slug -> Optional.ofNullable(sandboxOf.get(slug)),
+            slug -> Optional.ofNullable(sandboxOf.get(slug)).map(id -> started(id, null)),
             id -> {
               asked.incrementAndGet();
               return Optional.of(id.equals("c1") ? "172.18.0.2" : "172.18.0.3");
@@ -75,8 +75,28 @@ class SandboxAddressesTest {
   @Test
   void aDriversAddressOfThisNodeIsNotUsed() throws Exception {
     SandboxAddresses addresses =
-        new SandboxAddresses(vertx, slug -> Optional.of("c1"), id -> Optional.of("127.0.0.1"));
+        new SandboxAddresses(
+            vertx, slug -> Optional.of(started("c1", "127.0.0.1")), id -> Optional.of("127.0.0.1"));
     assertEquals(Optional.empty(), await(addresses, "blue-fox-1a2b3c"));
+  }
+
+  @Test
+  void theAddressTheStartReadIsUsedWithoutAskingTheDriver() throws Exception {
+    AtomicInteger asked = new AtomicInteger();
+    SandboxAddresses addresses =
+        new SandboxAddresses(
+            vertx,
+            slug -> Optional.of(started("c1", "172.18.0.2")),
+            id -> {
+              asked.incrementAndGet();
+              return Optional.of("172.18.0.9");
+            });
+    assertEquals(Optional.of("172.18.0.2"), await(addresses, "blue-fox-1a2b3c"));
+    assertEquals(0, asked.get());
+  }
+
+  private static RunningSandbox started(String id, String address) {
+    return new RunningSandbox(id, Optional.ofNullable(address));
   }
 
   private static Optional<String> await(SandboxAddresses addresses, String slug) throws Exception {
