@@ -28,6 +28,12 @@ import java.util.function.Supplier;
  * follower that leaves stops counting. Thread-safe: the runtime's thread reports output and the end, calls act on it.
  */
 final class EnvdProcess {
+  /**
+   * Error output held until the start event, at most: the launch script prints the pid first, so what overtakes it on
+   * the other pipe is what the command wrote in the moment between; beyond this it is dropped.
+   */
+  static final int MAX_EARLY_BYTES = 64 * 1024;
+
   private final String id;
   private final StartSpec spec;
   private final String cwd;
@@ -35,6 +41,8 @@ final class EnvdProcess {
   private final PidPrefix pidPrefix = new PidPrefix();
   private final List<MessageSink> followers = new CopyOnWriteArrayList<>();
   private final List<MessageSink> awaitingStart = new ArrayList<>();
+  private final List<JsonObject> early = new ArrayList<>(); // guarded by this
+  private int earlyBytes; // guarded by this
   private final Promise<ProcessEnd> done = Promise.promise();
   private int pid = -1;
   private boolean ended;
@@ -155,7 +163,20 @@ final class EnvdProcess {
       own = pidPrefix.feed(data);
       if (pidPrefix.done()) pidKnown(pidPrefix.pid());
     }
-    if (own.length > 0) deliver(ProcessEvents.data(output, own));
+    if (own.length > 0 && !heldUntilStarted(output, own)) deliver(ProcessEvents.data(output, own));
+  }
+
+  /**
+   * Holds error output that came before the pid, which has its own pipe and may overtake the pid line: the start
+   * stream gets it right after its start event.
+   */
+  private synchronized boolean heldUntilStarted(Output output, byte[] data) {
+    if (output != Output.STDERR || pid >= 0 || ended || pidPrefix.done()) return false;
+    if (earlyBytes + data.length <= MAX_EARLY_BYTES) {
+      early.add(ProcessEvents.data(output, data));
+      earlyBytes += data.length;
+    }
+    return true;
   }
 
   void exited(int engineCode) {
@@ -260,9 +281,12 @@ final class EnvdProcess {
         awaitingStart.clear();
         for (MessageSink sink : starting) {
           sink.send(ProcessEvents.start(known));
+          for (JsonObject held : early) sink.send(held);
           followers.add(sink);
         }
       }
+      early.clear();
+      earlyBytes = 0;
       pending = pendingSignal;
       pendingSignal = null;
     }

@@ -42,6 +42,26 @@ class EnvdProcessTest {
   }
 
   @Test
+  void errorOutputThatOvertakesThePidOnItsOwnPipeIsHeldForTheStartStream() {
+    // stdout and stderr are two pipes: the engine may relay the command's first error line
+    // before the launch script's pid line (E2bSdkIT's quickstart lost "oops" this way).
+    EnvdProcess process = process();
+    RecordingSink start = new RecordingSink();
+    process.followFromStart(start);
+    process.output(Output.STDERR, bytes("oops\n"));
+    assertTrue(start.messages.isEmpty(), "nothing before the start event");
+    process.output(Output.STDOUT, bytes("4242\n"));
+    process.exited(3);
+    assertEquals(
+        4242,
+        start.messages.get(0).getJsonObject("event").getJsonObject("start").getInteger("pid"));
+    assertEquals("oops\n", data(start.messages.get(1), "stderr"));
+    assertEquals(
+        3,
+        start.messages.get(2).getJsonObject("event").getJsonObject("end").getInteger("exitCode"));
+  }
+
+  @Test
   void aConnectFollowsFromNowAndAnEndedProcessCannotBeFollowed() {
     EnvdProcess process = process();
     process.followFromStart(new RecordingSink());
