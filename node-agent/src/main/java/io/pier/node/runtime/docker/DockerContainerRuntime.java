@@ -3,7 +3,6 @@ package io.pier.node.runtime.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
-import com.github.dockerjava.api.command.PullImageResultCallback;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Bind;
@@ -12,7 +11,6 @@ import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
-import com.github.dockerjava.api.model.Image;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.Volume;
@@ -22,8 +20,6 @@ import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import io.pier.node.runtime.PipedProcess;
 import io.pier.node.runtime.ReplFirewall;
 import io.pier.node.runtime.TtyProcess;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,7 +34,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@link ContainerRuntime} on a local dockerd through docker-java. Processes inside containers (terminals, piped
- * processes, commands run to their end) are {@link DockerExecs}'s, on this runtime's client.
+ * processes, commands run to their end) are {@link DockerExecs}'s, images {@link DockerImages}', on this runtime's
+ * client.
  */
 public final class DockerContainerRuntime implements ContainerRuntime, AutoCloseable {
   /** The user repls run as: never root, and the owner of the workspace on the host. */
@@ -48,6 +45,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
 
   private final DockerClient docker;
   private final DockerExecs execs;
+  private final DockerImages images;
 
   public DockerContainerRuntime(DockerConfig config) {
     var builder = DefaultDockerClientConfig.createDefaultConfigBuilder();
@@ -63,6 +61,7 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
                 .responseTimeout(Duration.ofSeconds(120))
                 .build());
     this.execs = new DockerExecs(docker);
+    this.images = new DockerImages(docker);
   }
 
   /** The isolated network of this node's repls, guarded by {@code firewall}. */
@@ -279,38 +278,12 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
 
   @Override
   public List<String> images() {
-    List<String> names = new ArrayList<>();
-    for (Image image : docker.listImagesCmd().exec()) {
-      if (image.getRepoTags() != null) {
-        for (String tag : image.getRepoTags()) if (!tag.startsWith("<none>")) names.add(tag);
-      }
-      if (image.getRepoDigests() != null) {
-        for (String digest : image.getRepoDigests())
-          if (!digest.startsWith("<none>")) names.add(digest);
-      }
-    }
-    return names;
+    return images.images();
   }
 
-  /** A reference by digest goes to dockerd as repository plus digest, as the docker CLI sends it. */
   @Override
   public void pull(String ref, Duration timeout) {
-    int at = ref.indexOf('@');
-    var pull =
-        at < 0
-            ? docker.pullImageCmd(ref)
-            : docker.pullImageCmd(ref.substring(0, at)).withTag(ref.substring(at + 1));
-    try (var progress = pull.exec(new PullImageResultCallback())) {
-      if (!progress.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new IllegalStateException(
-            "the pull of " + ref + " took longer than " + timeout.toSeconds() + " s");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("the pull of " + ref + " was interrupted", e);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    images.pull(ref, timeout);
   }
 
   /** dockerd's registered runtimes ({@code docker info}'s Runtimes), which a SIGHUP to dockerd reloads. */
