@@ -80,7 +80,7 @@ final class NodeSpares {
     starting.put(slug, memoryMb);
   }
 
-  /** The start of the slug is over, done or failed: a spare it took is replaced now. */
+  /** The start of the slug is over, done or failed: its kind is refilled now, whether it took a spare or found none. */
   void startEnded(String slug) {
     starting.remove(slug);
     pool.refillClaimed();

@@ -48,7 +48,7 @@ public final class WarmPool implements AutoCloseable {
   /** Kinds with a refill queued or running: at most one each, so the refill queue holds at most one task a kind. */
   private final Set<PoolKey> refilling = ConcurrentHashMap.newKeySet();
 
-  /** Kinds a spare was taken from and not yet replaced ({@link #refillClaimed}). */
+  /** Kinds a start took a spare of, or found none of, whose refill waits for that start's end ({@link #refillClaimed}). */
   private final Set<PoolKey> claimed = ConcurrentHashMap.newKeySet();
 
   private volatile boolean closed;
@@ -106,8 +106,8 @@ public final class WarmPool implements AutoCloseable {
   /**
    * Takes a spare of the kind for one repl, if there is one, counting the start as demand. With none ready but one of
    * the kind being made, waits for that one, unless another start does ({@link SparesBeingMade}). The spare is the
-   * caller's alone: nothing else can take it any more. A miss refills the kind in the background at once; a spare taken
-   * is replaced at {@link #refillClaimed}, once the start is over. Blocking: call off the event loop.
+   * caller's alone: nothing else can take it any more. The kind is refilled at {@link #refillClaimed}, once the start
+   * is over, whether it took a spare or found none. Blocking: call off the event loop.
    */
   public Optional<Spare> claim(PoolKey key) {
     if (!enabled() || closed) return Optional.empty();
@@ -122,13 +122,9 @@ public final class WarmPool implements AutoCloseable {
         spare = made.get();
       }
     }
-    if (spare == null) {
-      meters.missed();
-      refillSoon(key);
-    } else {
-      meters.claimed();
-      claimed.add(key);
-    }
+    if (spare == null) meters.missed();
+    else meters.claimed();
+    claimed.add(key);
     return Optional.ofNullable(spare);
   }
 
@@ -138,10 +134,11 @@ public final class WarmPool implements AutoCloseable {
   }
 
   /**
-   * Replaces the spares taken since the last call. Called when a start is over: making a spare (a container created
-   * and started, a shell in it) takes a core's worth of dockerd, containerd and runc for most of a second, and done
-   * at once it took it from the app booting in the spare just claimed (bench/run.sh warm-start: first answer p50 314
-   * ms with the refill at once, 236 ms with it after the start).
+   * Refills the kinds starts took spares of, or found none of, since the last call. Called when a start is over:
+   * making a spare (a container created and started, a shell in it) takes a core's worth of dockerd, containerd and
+   * runc for most of a second; done at once it took it from the app booting in the spare just claimed (bench/run.sh
+   * warm-start: first answer p50 314 ms with the refill at once, 236 ms with it after the start), and from the
+   * container a start that missed creates for itself.
    */
   public void refillClaimed() {
     for (PoolKey key : claimed) {
