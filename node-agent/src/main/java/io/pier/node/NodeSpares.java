@@ -83,7 +83,7 @@ final class NodeSpares {
   /** The start of the slug is over, done or failed: its kind is refilled now, whether it took a spare or found none. */
   void startEnded(String slug) {
     starting.remove(slug);
-    pool.refillClaimed();
+    pool.refillAfterStarts();
   }
 
   /** Removes the spares an earlier agent left. Blocking. */
@@ -101,7 +101,7 @@ final class NodeSpares {
                   t -> {
                     pool.tidySoon();
                     // Should a start never report its end, its spare is replaced all the same.
-                    pool.refillClaimed();
+                    pool.refillAfterStarts();
                   });
   }
 

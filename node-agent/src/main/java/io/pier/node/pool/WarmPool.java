@@ -48,8 +48,8 @@ public final class WarmPool implements AutoCloseable {
   /** Kinds with a refill queued or running: at most one each, so the refill queue holds at most one task a kind. */
   private final Set<PoolKey> refilling = ConcurrentHashMap.newKeySet();
 
-  /** Kinds a start took a spare of, or found none of, whose refill waits for that start's end ({@link #refillClaimed}). */
-  private final Set<PoolKey> claimed = ConcurrentHashMap.newKeySet();
+  /** Kinds a start took a spare of, or found none of, whose refill waits for that start's end ({@link #refillAfterStarts}). */
+  private final Set<PoolKey> toRefillAfterStart = ConcurrentHashMap.newKeySet();
 
   private volatile boolean closed;
 
@@ -106,7 +106,7 @@ public final class WarmPool implements AutoCloseable {
   /**
    * Takes a spare of the kind for one repl, if there is one, counting the start as demand. With none ready but one of
    * the kind being made, waits for that one, unless another start does ({@link SparesBeingMade}). The spare is the
-   * caller's alone: nothing else can take it any more. The kind is refilled at {@link #refillClaimed}, once the start
+   * caller's alone: nothing else can take it any more. The kind is refilled at {@link #refillAfterStarts}, once the start
    * is over, whether it took a spare or found none. Blocking: call off the event loop.
    */
   public Optional<Spare> claim(PoolKey key) {
@@ -124,7 +124,7 @@ public final class WarmPool implements AutoCloseable {
     }
     if (spare == null) meters.missed();
     else meters.claimed();
-    claimed.add(key);
+    toRefillAfterStart.add(key);
     return Optional.ofNullable(spare);
   }
 
@@ -140,9 +140,9 @@ public final class WarmPool implements AutoCloseable {
    * warm-start: first answer p50 314 ms with the refill at once, 236 ms with it after the start), and from the
    * container a start that missed creates for itself.
    */
-  public void refillClaimed() {
-    for (PoolKey key : claimed) {
-      claimed.remove(key);
+  public void refillAfterStarts() {
+    for (PoolKey key : toRefillAfterStart) {
+      toRefillAfterStart.remove(key);
       refillSoon(key);
     }
   }

@@ -144,7 +144,7 @@ class WarmPoolTest {
     WarmPool pool = pool(1, 8, 100_000, sparePatience);
     spares.held = true;
     assertEquals(Optional.empty(), pool.claim(NODE_KIND), "nothing is being made yet: a miss");
-    pool.refillClaimed();
+    pool.refillAfterStarts();
     Runnable refill = refills.queued.remove(0);
     threads.submit(refill);
     assertTrue(spares.making.await(10, SECONDS), "the refill makes a spare");
@@ -158,7 +158,7 @@ class WarmPoolTest {
   /** {@code n} starts of the kind, each a miss or a claim, with the refills they queue run. */
   private static void starts(WarmPool pool, PoolKey kind, int n, Queue refills) {
     for (int i = 0; i < n; i++) pool.claim(kind);
-    pool.refillClaimed();
+    pool.refillAfterStarts();
     refills.runAll();
   }
 
@@ -167,7 +167,7 @@ class WarmPoolTest {
     WarmPool pool = pool(2, 8, 100_000);
 
     assertEquals(Optional.empty(), pool.claim(NODE_KIND), "nothing is pooled before any demand");
-    pool.refillClaimed();
+    pool.refillAfterStarts();
     refills.runAll();
     assertEquals(1, pool.size(NODE_KIND));
 
@@ -181,13 +181,13 @@ class WarmPoolTest {
     WarmPool pool = pool(1, 8, 100_000);
     assertEquals(Optional.empty(), pool.claim(NODE_KIND));
     assertEquals(List.of(), refills.queued, "no spare is made while the start creates its own");
-    pool.refillClaimed();
+    pool.refillAfterStarts();
     refills.runAll();
     assertEquals(1, pool.size(NODE_KIND), "made once the start that missed is over");
 
     assertTrue(pool.claim(NODE_KIND).isPresent());
     assertEquals(List.of(), refills.queued, "no spare is made while the claimed one's app boots");
-    pool.refillClaimed();
+    pool.refillAfterStarts();
     refills.runAll();
     assertEquals(1, pool.size(NODE_KIND), "replaced once the start is over");
   }

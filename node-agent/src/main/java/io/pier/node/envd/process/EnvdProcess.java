@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.BiConsumer;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -38,6 +39,7 @@ final class EnvdProcess {
   private final StartSpec spec;
   private final String cwd;
   private final BiConsumer<Integer, String> signaller;
+  private final LongConsumer droppedEarly;
   private final PidPrefix pidPrefix = new PidPrefix();
   private final List<MessageSink> followers = new CopyOnWriteArrayList<>();
   private final List<MessageSink> awaitingStart = new ArrayList<>();
@@ -55,13 +57,20 @@ final class EnvdProcess {
   private long inputQueued;
 
   /**
-   * @param signaller sends a signal to a process group: (pid, {@code KILL} or {@code TERM})
+   * @param signaller    sends a signal to a process group: (pid, {@code KILL} or {@code TERM})
+   * @param droppedEarly told how many bytes of error output were dropped beyond {@link #MAX_EARLY_BYTES}
    */
-  EnvdProcess(String id, StartSpec spec, String cwd, BiConsumer<Integer, String> signaller) {
+  EnvdProcess(
+      String id,
+      StartSpec spec,
+      String cwd,
+      BiConsumer<Integer, String> signaller,
+      LongConsumer droppedEarly) {
     this.id = id;
     this.spec = spec;
     this.cwd = cwd;
     this.signaller = signaller;
+    this.droppedEarly = droppedEarly;
   }
 
   String id() {
@@ -175,6 +184,8 @@ final class EnvdProcess {
     if (earlyBytes + data.length <= MAX_EARLY_BYTES) {
       early.add(ProcessEvents.data(output, data));
       earlyBytes += data.length;
+    } else {
+      droppedEarly.accept(data.length);
     }
     return true;
   }

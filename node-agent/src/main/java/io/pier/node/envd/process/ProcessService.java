@@ -1,5 +1,6 @@
 package io.pier.node.envd.process;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pier.node.envd.connect.ConnectCode;
@@ -43,6 +44,7 @@ public final class ProcessService implements ConnectService {
   private final EnvdProcesses processes;
   private final ProcessLauncher launcher;
   private final SecureRandom random = new SecureRandom();
+  private final Counter droppedEarly;
 
   /** @param limits the exec bounds (command and environment sizes, processes per repl) */
   public ProcessService(Vertx vertx, ExecLimits limits, MeterRegistry metrics) {
@@ -54,6 +56,12 @@ public final class ProcessService implements ConnectService {
     Gauge.builder("pier.envd.processes", processes, EnvdProcesses::running)
         .description("Processes started through the in-sandbox API running on this node")
         .register(metrics);
+    this.droppedEarly =
+        Counter.builder("pier.envd.process.early.dropped")
+            .baseUnit("bytes")
+            .description(
+                "Error output a process wrote before its start was told, dropped beyond what is held for it")
+            .register(metrics);
   }
 
   @Override
@@ -81,7 +89,12 @@ public final class ProcessService implements ConnectService {
     LiveRepl repl = call.repl();
     String cwd = spec.cwd() == null ? ProcessLauncher.DEFAULT_CWD : spec.cwd();
     EnvdProcess process =
-        new EnvdProcess(newId(), spec, cwd, (pid, signal) -> launcher.signal(repl, pid, signal));
+        new EnvdProcess(
+            newId(),
+            spec,
+            cwd,
+            (pid, signal) -> launcher.signal(repl, pid, signal),
+            droppedEarly::increment);
     processes.admit(repl, process);
     long deadline =
         call.timeout().isZero()

@@ -19,6 +19,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Processes in a running container through docker exec: terminals, piped processes and commands run to their end. The
@@ -68,28 +69,13 @@ final class DockerExecs implements SandboxExec, AutoCloseable {
             .exec()
             .getId();
     QueueInputStream stdin = new QueueInputStream();
-    ResultCallback.Adapter<Frame> stream =
-        new ResultCallback.Adapter<>() {
-          @Override
-          public void onNext(Frame frame) {
-            listener.output(frame.getPayload());
-          }
-
-          @Override
-          public void onComplete() {
-            finished();
-          }
-
-          @Override
-          public void onError(Throwable throwable) {
-            finished();
-          }
-
-          private void finished() {
-            stdin.close();
-            listener.exited(exitCodeOfEnded(execId));
-          }
-        };
+    ExecStream stream =
+        new ExecStream(
+            frame -> listener.output(frame.getPayload()),
+            () -> {
+              stdin.close();
+              listener.exited(exitCodeOfEnded(execId));
+            });
     docker.execStartCmd(execId).withTty(true).withStdIn(stdin).exec(stream);
     DockerTty tty = new DockerTty(docker, execId, stdin, stream);
     tty.sizeOnceRunning(cols, rows, resizes);
@@ -134,31 +120,15 @@ final class DockerExecs implements SandboxExec, AutoCloseable {
             .withCmd(command.toArray(String[]::new))
             .exec()
             .getId();
-    ResultCallback.Adapter<Frame> stream =
-        new ResultCallback.Adapter<>() {
-          @Override
-          public void onNext(Frame frame) {
-            listener.output(
-                frame.getStreamType() == StreamType.STDERR
-                    ? PipedProcess.Stream.STDERR
-                    : PipedProcess.Stream.STDOUT,
-                frame.getPayload());
-          }
-
-          @Override
-          public void onComplete() {
-            finished();
-          }
-
-          @Override
-          public void onError(Throwable throwable) {
-            finished();
-          }
-
-          private void finished() {
-            listener.exited(exitCodeOfEnded(execId));
-          }
-        };
+    ExecStream stream =
+        new ExecStream(
+            frame ->
+                listener.output(
+                    frame.getStreamType() == StreamType.STDERR
+                        ? PipedProcess.Stream.STDERR
+                        : PipedProcess.Stream.STDOUT,
+                    frame.getPayload()),
+            () -> listener.exited(exitCodeOfEnded(execId)));
     docker.execStartCmd(execId).exec(stream);
     return () -> {
       try {
@@ -188,6 +158,9 @@ final class DockerExecs implements SandboxExec, AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    // Its own inspect, not exitCodeOfEnded: a container gone while the command ran is the caller's
+    // error to see, not
+    // an exit code of -1.
     Integer code = docker.inspectExecCmd(execId).exec().getExitCode();
     return code == null ? -1 : code;
   }
@@ -207,6 +180,32 @@ final class DockerExecs implements SandboxExec, AutoCloseable {
       // the container is gone; there is no exit code to tell
     }
     return code == null ? -1 : code;
+  }
+
+  /** An exec's output stream: each frame to {@code frames}, then {@code ended} when the stream ends, completed or failed. */
+  private static final class ExecStream extends ResultCallback.Adapter<Frame> {
+    private final Consumer<Frame> frames;
+    private final Runnable ended;
+
+    ExecStream(Consumer<Frame> frames, Runnable ended) {
+      this.frames = frames;
+      this.ended = ended;
+    }
+
+    @Override
+    public void onNext(Frame frame) {
+      frames.accept(frame);
+    }
+
+    @Override
+    public void onComplete() {
+      ended.run();
+    }
+
+    @Override
+    public void onError(Throwable throwable) {
+      ended.run();
+    }
   }
 
   /** {@code env} as the engine takes it: {@code NAME=value} strings. */

@@ -14,10 +14,12 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class EnvdProcessTest {
   private final List<String> signals = new ArrayList<>();
+  private final AtomicLong droppedEarly = new AtomicLong();
 
   @Test
   void startsStreamGetsTheStartEventThenOutputThenTheEnd() {
@@ -59,6 +61,20 @@ class EnvdProcessTest {
     assertEquals(
         3,
         start.messages.get(2).getJsonObject("event").getJsonObject("end").getInteger("exitCode"));
+  }
+
+  @Test
+  void errorOutputBeforeThePidBeyondItsBoundIsDroppedAndCounted() {
+    EnvdProcess process = process();
+    RecordingSink start = new RecordingSink();
+    process.followFromStart(start);
+    process.output(Output.STDERR, new byte[EnvdProcess.MAX_EARLY_BYTES - 1]);
+    process.output(Output.STDERR, bytes("xy"));
+    process.output(Output.STDERR, bytes("z"));
+    process.output(Output.STDOUT, bytes("7\n"));
+    assertEquals(2, droppedEarly.get());
+    assertEquals(3, start.messages.size(), "the start event and the two chunks that fit");
+    assertEquals("z", data(start.messages.get(2), "stderr"));
   }
 
   @Test
@@ -108,7 +124,11 @@ class EnvdProcessTest {
         new ProcessRequests.StartSpec(
             "/bin/bash", List.of("-c", "x"), Map.of(), null, null, false, null);
     return new EnvdProcess(
-        "id", spec, "/workspace", (pid, signal) -> signals.add(pid + " " + signal));
+        "id",
+        spec,
+        "/workspace",
+        (pid, signal) -> signals.add(pid + " " + signal),
+        droppedEarly::addAndGet);
   }
 
   private static String data(JsonObject message, String field) {
