@@ -2,6 +2,7 @@ package io.pier.node;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pier.common.concurrent.DaemonThreads;
+import io.pier.node.pool.DemandStore;
 import io.pier.node.pool.PoolMeters;
 import io.pier.node.pool.PoolSettings;
 import io.pier.node.pool.WarmPool;
@@ -16,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * This node's pool of spare sandboxes as the repl host runs it: its refill thread, its tidy timer, leftovers of an
- * earlier agent, and the memory the repls running and starting here reserve, which spares must leave them.
+ * earlier agent and the demand it kept, and the memory the repls running and starting here reserve, which spares must leave them.
  */
 final class NodeSpares {
   /** How often spares beyond recent demand are thrown away. */
@@ -53,6 +54,7 @@ final class NodeSpares {
       PoolSettings settings,
       ReplSandboxes sandboxes,
       Map<String, RunningRepl> running,
+      DemandStore demand,
       MeterRegistry metrics) {
     this.host = host;
     this.sandboxes = sandboxes;
@@ -64,7 +66,8 @@ final class NodeSpares {
             this::reservedMb,
             Clock.systemUTC(),
             refills,
-            new PoolMeters(metrics));
+            new PoolMeters(metrics),
+            demand);
   }
 
   WarmPool pool() {
@@ -89,6 +92,11 @@ final class NodeSpares {
   /** Removes the spares an earlier agent left. Blocking. */
   void removeLeftovers() {
     sandboxes.removeLeftovers();
+  }
+
+  /** Makes the spares this node held before its agent restarted, as its kept demand says ({@link WarmPool#resume}). */
+  void resume() {
+    pool.resume();
   }
 
   /** From now on, throws away spares beyond recent demand every {@link #TIDY_EVERY}. */

@@ -39,6 +39,11 @@ public record Persistence(
     return RestoreMark.of(journals, slug);
   }
 
+  /** A file of the node's own state (not a repl's), beside the journals' folder. */
+  public Path nodeFile(String name) {
+    return journals.resolveSibling(name);
+  }
+
   public Path journalFile(String slug) {
     return journals.resolve(slug);
   }

@@ -8,6 +8,7 @@ import io.pier.common.node.StartRequest;
 import io.pier.common.repl.ReplRecord;
 import io.pier.common.repl.Route;
 import io.pier.node.StartSteps.Step;
+import io.pier.node.pool.DemandFile;
 import io.pier.node.pool.PoolSettings;
 import io.pier.node.pool.WarmPool;
 import io.pier.node.ports.RunningSandbox;
@@ -126,7 +127,14 @@ public final class ReplHost {
             new WatchTicker(),
             new WaitingRuns(driver.capabilities().tty() ? driver : null, metrics));
     ReplSandboxes sandboxes = new ReplSandboxes(parts, runtimes, replEnv);
-    this.spares = new NodeSpares(host, pool, sandboxes, running, metrics);
+    this.spares =
+        new NodeSpares(
+            host,
+            pool,
+            sandboxes,
+            running,
+            new DemandFile(persistence.nodeFile("pool-demand.json")),
+            metrics);
     this.lifecycle =
         new ReplLifecycle(
             parts,
@@ -268,7 +276,8 @@ public final class ReplHost {
 
   /**
    * Makes this node's sandboxes agree with the registry after a (re)start: sandboxes of repls the registry says run
-   * here are adopted; others are removed, after saving their workspace when no other node runs the repl.
+   * here are adopted; others are removed, after saving their workspace when no other node runs the repl. Then the
+   * pool makes the spares the demand the earlier agent kept asks for.
    */
   public Future<Void> reconcile() {
     return host.blocking(
@@ -277,6 +286,14 @@ public final class ReplHost {
               return null;
             })
         .compose(v -> adoption.reconcile())
+        // After the adoption: the repls it kept reserve their memory before spares take any.
+        .compose(
+            v ->
+                host.<Void>blocking(
+                    () -> {
+                      spares.resume();
+                      return null;
+                    }))
         .onSuccess(v -> spares.tidyPeriodically());
   }
 

@@ -39,7 +39,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Starts from the node's pool of spare containers against the real dockerd: a spare goes to one repl only, carries
- * nothing of anyone before it, and a restarted agent keeps the repls spares became while it throws unclaimed ones away.
+ * nothing of anyone before it, and a restarted agent keeps the repls spares became while it throws unclaimed ones away,
+ * then makes the spares its predecessor's recent starts asked for.
  */
 class WarmStartIT {
   private static final String IMAGE = "pier-runner-node:latest";
@@ -167,7 +168,8 @@ class WarmStartIT {
   }
 
   @Test
-  void aRestartedAgentKeepsTheReplASpareBecameAndRemovesUnclaimedSpares() throws Exception {
+  void aRestartedAgentKeepsTheReplASpareBecameRemovesUnclaimedSparesAndRefillsAsBefore()
+      throws Exception {
     store("first", serverJs("first"));
     start("first");
     eventually(() -> node.host.pool().size() >= 1, "a spare");
@@ -196,22 +198,36 @@ class WarmStartIT {
           WAIT);
     }
 
+    List<String> unclaimed =
+        node.runtime.list(DockerLabels.ofNode(nodeId)).stream()
+            .filter(c -> c.name().contains("spare."))
+            .map(ContainerInfo::id)
+            .toList();
+
     // The agent dies without stopping anything: a new one over the same dockerd and data.
     ReplHost restarted =
         node.hostOver(
             node.workspaces, Path.of("target", nodeId).toAbsolutePath(), new SimpleMeterRegistry());
-    Mains.await(restarted.reconcile(), WAIT);
+    try {
+      Mains.await(restarted.reconcile(), WAIT);
 
-    assertEquals(warmId, sandboxOf("warm"), "the repl a spare became is adopted, not replaced");
-    assertTrue(restarted.live("warm").isPresent());
-    List<ContainerInfo> left = node.runtime.list(DockerLabels.ofNode(nodeId));
-    assertEquals(
-        List.of(),
-        left.stream()
-            .filter(c -> c.labels().containsKey(SPARE_LABEL) && c.name().contains("spare."))
-            .toList(),
-        "unclaimed spares are removed");
-    assertEquals(2, left.size(), "the two repls' sandboxes remain");
+      assertEquals(warmId, sandboxOf("warm"), "the repl a spare became is adopted, not replaced");
+      assertTrue(restarted.live("warm").isPresent());
+      List<ContainerInfo> left = node.runtime.list(DockerLabels.ofNode(nodeId));
+      assertEquals(
+          List.of(),
+          left.stream().filter(c -> unclaimed.contains(c.id())).toList(),
+          "unclaimed spares are removed");
+      assertEquals(
+          2,
+          left.stream().filter(c -> !c.name().contains("spare.")).count(),
+          "the two repls' sandboxes remain");
+      eventually(
+          () -> restarted.pool().size() >= 1,
+          "the new agent makes spares of the kind started before it, ahead of any start");
+    } finally {
+      restarted.closePool();
+    }
   }
 
   @Test

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -35,6 +36,33 @@ final class PoolDemand {
       PoolKey eldest = starts.keySet().iterator().next();
       starts.remove(eldest);
     }
+  }
+
+  /**
+   * Starts an earlier agent of this node saw ({@link DemandStore}), oldest first or not: those outside the window are
+   * left out, and a kind keeps at most its newest {@code perKey}, as if they had been seen here.
+   */
+  synchronized void remember(PoolKey key, List<Long> times) {
+    long since = clock.millis() - window.toMillis();
+    List<Long> recent = times.stream().filter(t -> t >= since).sorted().toList();
+    for (long t : recent) {
+      Deque<Long> kept = starts.computeIfAbsent(key, k -> new ArrayDeque<>());
+      kept.addLast(t);
+      while (kept.size() > perKey) kept.removeFirst();
+    }
+    while (starts.size() > MAX_KINDS) starts.remove(starts.keySet().iterator().next());
+  }
+
+  /** The starts of each kind still in the window, oldest first: what {@link DemandStore} keeps. */
+  synchronized Map<PoolKey, List<Long>> recent() {
+    long since = clock.millis() - window.toMillis();
+    Map<PoolKey, List<Long>> recent = new LinkedHashMap<>();
+    starts.forEach(
+        (key, times) -> {
+          List<Long> inWindow = times.stream().filter(t -> t >= since).toList();
+          if (!inWindow.isEmpty()) recent.put(key, inWindow);
+        });
+    return recent;
   }
 
   /** How many spares of this kind the node should hold now. */

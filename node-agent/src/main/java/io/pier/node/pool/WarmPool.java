@@ -42,6 +42,8 @@ public final class WarmPool implements AutoCloseable {
   private final PoolDemand demand;
   private final Executor refills;
   private final PoolMeters meters;
+  private final DemandStore demandStore;
+  private Map<PoolKey, List<Long>> demandSaved = Map.of(); // guarded by demandStore
   private final Map<PoolKey, Deque<Spare>> spares = new ConcurrentHashMap<>();
   private final SparesBeingMade beingMade;
 
@@ -63,8 +65,9 @@ public final class WarmPool implements AutoCloseable {
       LongSupplier reservedMb,
       Clock clock,
       Executor refills,
-      PoolMeters meters) {
-    this(settings, factory, reservedMb, clock, refills, meters, SPARE_PATIENCE);
+      PoolMeters meters,
+      DemandStore demandStore) {
+    this(settings, factory, reservedMb, clock, refills, meters, demandStore, SPARE_PATIENCE);
   }
 
   WarmPool(
@@ -74,6 +77,7 @@ public final class WarmPool implements AutoCloseable {
       Clock clock,
       Executor refills,
       PoolMeters meters,
+      DemandStore demandStore,
       Duration sparePatience) {
     this.beingMade = new SparesBeingMade(sparePatience);
     this.settings = settings;
@@ -82,6 +86,7 @@ public final class WarmPool implements AutoCloseable {
     this.demand = new PoolDemand(Math.max(1, settings.perKey()), settings.window(), clock);
     this.refills = refills;
     this.meters = meters;
+    this.demandStore = demandStore;
     meters.watch(this);
   }
 
@@ -128,6 +133,40 @@ public final class WarmPool implements AutoCloseable {
     return Optional.ofNullable(spare);
   }
 
+  /**
+   * Takes up the demand an earlier agent of this node kept ({@link DemandStore}) and queues a refill of each kind
+   * started in the window: a restarted node makes the spares it held before instead of letting starts miss first.
+   */
+  public void resume() {
+    if (!enabled() || closed) return;
+    Map<PoolKey, List<Long>> kept;
+    try {
+      kept = demandStore.load();
+    } catch (RuntimeException e) {
+      LOG.warn("the pool's demand could not be read: {}", e.getMessage());
+      return;
+    }
+    kept.forEach(demand::remember);
+    for (PoolKey key : demand.recent().keySet()) {
+      LOG.info("refilling {} as before the restart", key.image());
+      refillSoon(key);
+    }
+  }
+
+  /** Keeps the recent demand ({@link DemandStore}) when it changed since it was last kept. Blocking. */
+  public void saveDemand() {
+    synchronized (demandStore) {
+      Map<PoolKey, List<Long>> recent = demand.recent();
+      if (recent.equals(demandSaved)) return;
+      try {
+        demandStore.save(recent);
+        demandSaved = recent;
+      } catch (RuntimeException e) {
+        LOG.warn("the pool's demand could not be kept: {}", e.getMessage());
+      }
+    }
+  }
+
   /** Starts waiting for a spare being made now. */
   public int waiting() {
     return beingMade.waiting();
@@ -170,8 +209,9 @@ public final class WarmPool implements AutoCloseable {
     }
   }
 
-  /** Throws away spares beyond what recent demand asks for. Blocking: call off the event loop. */
+  /** Throws away spares beyond what recent demand asks for, and keeps that demand. Blocking: call off the event loop. */
   public void tidy() {
+    saveDemand();
     for (Map.Entry<PoolKey, Deque<Spare>> kind : spares.entrySet()) {
       int target = demand.target(kind.getKey());
       while (kind.getValue().size() > target) {
@@ -232,6 +272,8 @@ public final class WarmPool implements AutoCloseable {
       }
     } finally {
       refilling.remove(key);
+      // Each refill follows a start's end: the start is new demand, kept for the next agent.
+      saveDemand();
     }
   }
 
@@ -278,6 +320,7 @@ public final class WarmPool implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    saveDemand();
     discardAll();
   }
 }

@@ -111,6 +111,24 @@ class WarmPoolTest {
   private final AtomicLong reservedMb = new AtomicLong();
 
   private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+  private final KeptDemand kept = new KeptDemand();
+
+  /** Demand kept in memory, as a node's file keeps it between two agents. */
+  private static final class KeptDemand implements DemandStore {
+    volatile Map<PoolKey, List<Long>> starts = Map.of();
+    final AtomicInteger saves = new AtomicInteger();
+
+    @Override
+    public Map<PoolKey, List<Long>> load() {
+      return starts;
+    }
+
+    @Override
+    public void save(Map<PoolKey, List<Long>> starts) {
+      this.starts = Map.copyOf(starts);
+      saves.incrementAndGet();
+    }
+  }
 
   private WarmPool pool(int perKey, int total, long capacityMb) {
     return pool(perKey, total, capacityMb, Duration.ofMinutes(1));
@@ -124,6 +142,7 @@ class WarmPoolTest {
         clock,
         refills,
         new PoolMeters(metrics),
+        kept,
         sparePatience);
   }
 
@@ -273,6 +292,38 @@ class WarmPoolTest {
 
     assertEquals(0, pool.size(NODE_KIND), "no node start in the last 10 minutes");
     assertEquals(1, pool.size(PYTHON_KIND), "one python start in the last 10 minutes");
+  }
+
+  @Test
+  void aRestartedAgentsPoolMakesTheSparesItsRecentDemandAskedFor() {
+    WarmPool before = pool(2, 8, 100_000);
+    starts(before, NODE_KIND, 2, refills);
+    starts(before, PYTHON_KIND, 1, refills);
+    clock.millis.addAndGet(Duration.ofMinutes(6).toMillis());
+    starts(before, PYTHON_KIND, 1, refills);
+    before.close();
+    clock.millis.addAndGet(Duration.ofMinutes(5).toMillis());
+
+    WarmPool after = pool(2, 8, 100_000);
+    after.resume();
+    refills.runAll();
+
+    assertEquals(0, after.size(NODE_KIND), "its starts are older than the window now");
+    assertEquals(1, after.size(PYTHON_KIND), "one python start in the last 10 minutes");
+    assertTrue(after.claim(PYTHON_KIND).isPresent(), "the first start after the restart is warm");
+  }
+
+  @Test
+  void demandIsKeptOnlyWhenItChanged() {
+    WarmPool pool = pool(2, 8, 100_000);
+    starts(pool, NODE_KIND, 1, refills);
+    int saves = kept.saves.get();
+    assertEquals(Map.of(NODE_KIND, List.of(clock.millis())), kept.starts);
+
+    pool.tidy();
+    pool.tidy();
+
+    assertEquals(saves, kept.saves.get(), "nothing new to keep");
   }
 
   @Test

@@ -1,0 +1,28 @@
+package io.pier.node.pool;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where a node keeps its pool's recent demand while its agent restarts (an upgrade, a crash), so that the new agent
+ * makes the spares the old one held instead of waiting for starts to miss again.
+ */
+public interface DemandStore {
+  /** Keeps nothing: every agent begins with no demand. */
+  DemandStore NONE =
+      new DemandStore() {
+        @Override
+        public Map<PoolKey, List<Long>> load() {
+          return Map.of();
+        }
+
+        @Override
+        public void save(Map<PoolKey, List<Long>> starts) {}
+      };
+
+  /** The start times (epoch milliseconds) of each kind last saved; empty when there are none. */
+  Map<PoolKey, List<Long>> load();
+
+  /** Replaces what is kept with these start times of each kind. */
+  void save(Map<PoolKey, List<Long>> starts);
+}
