@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * This node's pool of spare sandboxes as the repl host runs it: its refill thread, its tidy timer, leftovers of an
- * earlier agent and the demand it kept, and the memory the repls running and starting here reserve, which spares must leave them.
+ * earlier agent and the demand it kept, and the memory the repls running and starting here reserve, which spares must
+ * leave them.
  */
 final class NodeSpares {
   /** How often spares beyond recent demand are thrown away. */

@@ -8,18 +8,6 @@ import java.util.Map;
  * makes the spares the old one held instead of waiting for starts to miss again.
  */
 public interface DemandStore {
-  /** Keeps nothing: every agent begins with no demand. */
-  DemandStore NONE =
-      new DemandStore() {
-        @Override
-        public Map<PoolKey, List<Long>> load() {
-          return Map.of();
-        }
-
-        @Override
-        public void save(Map<PoolKey, List<Long>> starts) {}
-      };
-
   /** The start times (epoch milliseconds) of each kind last saved; empty when there are none. */
   Map<PoolKey, List<Long>> load();
 

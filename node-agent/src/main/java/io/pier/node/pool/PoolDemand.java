@@ -40,11 +40,13 @@ final class PoolDemand {
 
   /**
    * Starts an earlier agent of this node saw ({@link DemandStore}), oldest first or not: those outside the window are
-   * left out, and a kind keeps at most its newest {@code perKey}, as if they had been seen here.
+   * left out, as are times still to come (a clock set back: they would never leave the window), and a kind keeps at
+   * most its newest {@code perKey}, as if they had been seen here.
    */
   synchronized void remember(PoolKey key, List<Long> times) {
-    long since = clock.millis() - window.toMillis();
-    List<Long> recent = times.stream().filter(t -> t >= since).sorted().toList();
+    long now = clock.millis();
+    long since = now - window.toMillis();
+    List<Long> recent = times.stream().filter(t -> t >= since && t <= now).sorted().toList();
     for (long t : recent) {
       Deque<Long> kept = starts.computeIfAbsent(key, k -> new ArrayDeque<>());
       kept.addLast(t);

@@ -314,6 +314,18 @@ class WarmPoolTest {
   }
 
   @Test
+  void keptStartsStillToComeAreNotTakenUp() {
+    // A clock set back between two agents: such starts would never leave the window.
+    kept.starts = Map.of(NODE_KIND, List.of(clock.millis() + Duration.ofHours(1).toMillis()));
+    WarmPool pool = pool(2, 8, 100_000);
+
+    pool.resume();
+    refills.runAll();
+
+    assertEquals(0, pool.size());
+  }
+
+  @Test
   void demandIsKeptOnlyWhenItChanged() {
     WarmPool pool = pool(2, 8, 100_000);
     starts(pool, NODE_KIND, 1, refills);
