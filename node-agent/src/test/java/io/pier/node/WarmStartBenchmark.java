@@ -136,9 +136,58 @@ public final class WarmStartBenchmark {
       System.out.println("  warm " + stepMeans(warmMetrics));
       System.out.println("  cold " + stepMeans(coldMetrics));
       Mains.await(cold.stop("floor"), WAIT);
+      afterRestarts(node, data, manifest, Math.max(1, Math.min(rounds, 5)));
     } finally {
       node.close();
     }
+  }
+
+  /**
+   * The first start after the agent restarts, over the same data and dockerd as a restarted agent finds them: with the
+   * demand the agent before it kept (the new agent makes a spare once it has adopted its repls, and the start comes
+   * once that spare is ready), and with that demand deleted (as a new node's first start), alternately.
+   */
+  private static void afterRestarts(
+      ReplHostFixture node, Path data, TemplateManifest manifest, int rounds) {
+    PoolSettings pool = new PoolSettings(1, 2, Duration.ofMinutes(10), 100_000);
+    List<Double> kept = new ArrayList<>();
+    List<Double> spareReady = new ArrayList<>();
+    List<Double> lost = new ArrayList<>();
+    for (int i = 0; i < rounds; i++) {
+      for (boolean keep : List.of(true, false)) {
+        try {
+          if (!keep) Files.deleteIfExists(data.resolve("pool-demand.json"));
+          ReplHost restarted =
+              node.hostOver(node.workspaces, data, new SimpleMeterRegistry(), pool);
+          try {
+            long t0 = System.nanoTime();
+            Mains.await(restarted.reconcile(), WAIT);
+            if (keep) {
+              awaitSpare(restarted);
+              spareReady.add((System.nanoTime() - t0) / 1e6);
+            }
+            (keep ? kept : lost).add(startTime(restarted, request(manifest, "warm")));
+            Mains.await(restarted.stop("warm"), WAIT);
+          } finally {
+            restarted.closePool();
+          }
+        } catch (Exception e) {
+          throw new IllegalStateException("restart round " + i + ": " + e.getMessage(), e);
+        }
+      }
+    }
+    System.out.printf(
+        "first start after an agent restart (%d restarts each):%n"
+            + "  demand kept: restart -> spare ready                  p50 %.0f ms  p95 %.0f ms%n"
+            + "  demand kept: start call -> first HTTP answer         p50 %.0f ms  p95 %.0f ms%n"
+            + "  no demand kept: start call -> first HTTP answer      p50 %.0f ms  p95 %.0f ms%n",
+        rounds,
+        percentile(spareReady, 50),
+        percentile(spareReady, 95),
+        percentile(kept, 50),
+        percentile(kept, 95),
+        percentile(lost, 50),
+        percentile(lost, 95));
   }
 
   private static StartRequest request(TemplateManifest manifest, String slug) {
