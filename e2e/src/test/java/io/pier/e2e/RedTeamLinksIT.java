@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -31,20 +32,31 @@ import org.junit.jupiter.api.Timeout;
  * host (canary files under this run's {@code target/}) and the neighbour are untouched, that no host byte reaches
  * storage, and that the user's legitimate work next to the attack still saves, syncs and stops.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
 class RedTeamLinksIT {
   /** The Pier under attack; {@link RedTeamPlainFolderIT} runs the same attacks on plain-folder workspaces. */
   static HostileWorkspace hw;
 
-  /** Workspaces of their own filesystem (a loop volume), the default. */
+  /**
+   * Starts the Pier under attack, once for the class. An instance method calling {@link #pierUnderAttack}, so that a
+   * subclass picks another Pier: a static {@code @BeforeAll} of the same name in a subclass does not replace this one
+   * (JUnit ran both, and the first Pier was never closed: its node-agent process and repl network outlived the run).
+   */
   @BeforeAll
-  static void start() throws Exception {
-    hw = HostileWorkspace.start("links", 256);
+  void start() throws Exception {
+    hw = pierUnderAttack();
+  }
+
+  /** Workspaces of their own filesystem (a loop volume), the default. */
+  HostileWorkspace pierUnderAttack() throws Exception {
+    return HostileWorkspace.start("links", 256);
   }
 
   @AfterAll
-  static void stop() throws Exception {
+  void stop() throws Exception {
     if (hw != null) hw.close();
+    hw = null;
   }
 
   /** Attack 1: {@code ln -s /etc/cron.d/x .main.py.pier-tmp}, then Ctrl+S on main.py. */

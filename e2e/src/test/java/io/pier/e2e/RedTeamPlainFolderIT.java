@@ -8,7 +8,6 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,10 +17,10 @@ import org.junit.jupiter.api.Test;
  */
 class RedTeamPlainFolderIT extends RedTeamLinksIT {
 
-  /** Hides {@link RedTeamLinksIT#start}: plain folders instead of loop volumes. */
-  @BeforeAll
-  static void start() throws Exception {
-    hw = HostileWorkspace.start("plain", 0);
+  /** Plain folders instead of loop volumes. */
+  @Override
+  HostileWorkspace pierUnderAttack() throws Exception {
+    return HostileWorkspace.start("plain", 0);
   }
 
   /**
