@@ -29,13 +29,7 @@ final class PoolDemand {
 
   /** A repl of this kind was asked to start here. */
   synchronized void started(PoolKey key) {
-    Deque<Long> times = starts.computeIfAbsent(key, k -> new ArrayDeque<>());
-    times.addLast(clock.millis());
-    while (times.size() > perKey) times.removeFirst();
-    if (starts.size() > MAX_KINDS) {
-      PoolKey eldest = starts.keySet().iterator().next();
-      starts.remove(eldest);
-    }
+    add(key, clock.millis());
   }
 
   /**
@@ -46,12 +40,14 @@ final class PoolDemand {
   synchronized void remember(PoolKey key, List<Long> times) {
     long now = clock.millis();
     long since = now - window.toMillis();
-    List<Long> recent = times.stream().filter(t -> t >= since && t <= now).sorted().toList();
-    for (long t : recent) {
-      Deque<Long> kept = starts.computeIfAbsent(key, k -> new ArrayDeque<>());
-      kept.addLast(t);
-      while (kept.size() > perKey) kept.removeFirst();
-    }
+    times.stream().filter(t -> t >= since && t <= now).sorted().forEach(t -> add(key, t));
+  }
+
+  /** Counts a start at {@code millis}: a kind keeps its newest {@code perKey}, and the kind started longest ago goes first. */
+  private void add(PoolKey key, long millis) {
+    Deque<Long> times = starts.computeIfAbsent(key, k -> new ArrayDeque<>());
+    times.addLast(millis);
+    while (times.size() > perKey) times.removeFirst();
     while (starts.size() > MAX_KINDS) starts.remove(starts.keySet().iterator().next());
   }
 

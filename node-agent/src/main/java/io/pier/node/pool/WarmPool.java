@@ -42,8 +42,7 @@ public final class WarmPool implements AutoCloseable {
   private final PoolDemand demand;
   private final Executor refills;
   private final PoolMeters meters;
-  private final DemandStore demandStore;
-  private Map<PoolKey, List<Long>> demandSaved = Map.of(); // guarded by demandStore
+  private final KeptDemand keptDemand;
   private final Map<PoolKey, Deque<Spare>> spares = new ConcurrentHashMap<>();
   private final SparesBeingMade beingMade;
 
@@ -86,7 +85,7 @@ public final class WarmPool implements AutoCloseable {
     this.demand = new PoolDemand(Math.max(1, settings.perKey()), settings.window(), clock);
     this.refills = refills;
     this.meters = meters;
-    this.demandStore = demandStore;
+    this.keptDemand = new KeptDemand(demandStore, demand);
     meters.watch(this);
   }
 
@@ -139,31 +138,9 @@ public final class WarmPool implements AutoCloseable {
    */
   public void resume() {
     if (!enabled() || closed) return;
-    Map<PoolKey, List<Long>> kept;
-    try {
-      kept = demandStore.load();
-    } catch (RuntimeException e) {
-      LOG.warn("the pool's demand could not be read: {}", e.getMessage());
-      return;
-    }
-    kept.forEach(demand::remember);
-    for (PoolKey key : demand.recent().keySet()) {
+    for (PoolKey key : keptDemand.takeUp()) {
       LOG.info("refilling {} as before the restart", key.image());
       refillSoon(key);
-    }
-  }
-
-  /** Keeps the recent demand ({@link DemandStore}) when it changed since it was last kept. Blocking. */
-  public void saveDemand() {
-    synchronized (demandStore) {
-      Map<PoolKey, List<Long>> recent = demand.recent();
-      if (recent.equals(demandSaved)) return;
-      try {
-        demandStore.save(recent);
-        demandSaved = recent;
-      } catch (RuntimeException e) {
-        LOG.warn("the pool's demand could not be kept: {}", e.getMessage());
-      }
     }
   }
 
@@ -211,7 +188,7 @@ public final class WarmPool implements AutoCloseable {
 
   /** Throws away spares beyond what recent demand asks for, and keeps that demand. Blocking: call off the event loop. */
   public void tidy() {
-    saveDemand();
+    keptDemand.save();
     for (Map.Entry<PoolKey, Deque<Spare>> kind : spares.entrySet()) {
       int target = demand.target(kind.getKey());
       while (kind.getValue().size() > target) {
@@ -273,7 +250,7 @@ public final class WarmPool implements AutoCloseable {
     } finally {
       refilling.remove(key);
       // Each refill follows a start's end: the start is new demand, kept for the next agent.
-      saveDemand();
+      keptDemand.save();
     }
   }
 
@@ -320,7 +297,7 @@ public final class WarmPool implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    saveDemand();
+    keptDemand.save();
     discardAll();
   }
 }

@@ -111,10 +111,10 @@ class WarmPoolTest {
   private final AtomicLong reservedMb = new AtomicLong();
 
   private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
-  private final KeptDemand kept = new KeptDemand();
+  private final DemandInMemory kept = new DemandInMemory();
 
   /** Demand kept in memory, as a node's file keeps it between two agents. */
-  private static final class KeptDemand implements DemandStore {
+  private static final class DemandInMemory implements DemandStore {
     volatile Map<PoolKey, List<Long>> starts = Map.of();
     final AtomicInteger saves = new AtomicInteger();
 

@@ -158,9 +158,8 @@ final class DockerExecs implements SandboxExec, AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    // Its own inspect, not exitCodeOfEnded: a container gone while the command ran is the caller's
-    // error to see, not
-    // an exit code of -1.
+    // Its own inspect, not exitCodeOfEnded: a container gone while the command ran is
+    // the caller's error to see, not an exit code of -1.
     Integer code = docker.inspectExecCmd(execId).exec().getExitCode();
     return code == null ? -1 : code;
   }
