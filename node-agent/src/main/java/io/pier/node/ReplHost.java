@@ -125,7 +125,7 @@ public final class ReplHost {
             persistence,
             workspaces,
             new WatchTicker(),
-            new WaitingRuns(driver.capabilities().tty() ? driver : null, metrics));
+            new WaitingRuns(metrics));
     ReplSandboxes sandboxes = new ReplSandboxes(parts, runtimes, replEnv);
     this.spares =
         new NodeSpares(

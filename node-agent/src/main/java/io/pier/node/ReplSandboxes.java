@@ -62,13 +62,11 @@ final class ReplSandboxes implements SpareFactory {
   }
 
   /**
-   * Starts the sandbox of {@code spec} with a shell in it waiting for its first run ({@code WaitingRuns}): a spare's and
-   * a cold start's alike, so that the first run starts without an exec of its own.
+   * Starts the sandbox of {@code spec} with a shell as its first process waiting for its first run
+   * ({@code WaitingRuns}): a spare's and a cold start's alike, so that the first run starts without an exec of its own.
    */
   StartedSandbox startWaitingForItsRun(SandboxSpec spec) {
-    StartedSandbox started = parts.driver().start(spec);
-    parts.waitingRuns().prepare(started.handle().id());
-    return started;
+    return parts.waitingRuns().start(parts.driver(), spec);
   }
 
   @Override

@@ -18,13 +18,18 @@ import io.pier.node.sandbox.SandboxHandleStore;
 import io.pier.node.workspace.Workspaces;
 import io.vertx.core.Vertx;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
@@ -170,5 +175,30 @@ final class ReplHostFixture implements AutoCloseable {
     driver.close();
     store.close();
     s3.close();
+  }
+
+  /** An app that answers {@code answer} on {@code $PORT}. */
+  static String serverJs(String answer) {
+    return "require('http').createServer((q, s) => s.end('"
+        + answer
+        + "')).listen(process.env.PORT, '0.0.0.0');";
+  }
+
+  /** The body of a GET of the app published on {@code port}. */
+  static String httpGet(int port) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
+  /** Waits a minute and a half at most for {@code condition}. */
+  static void eventually(BooleanSupplier condition, String what) throws InterruptedException {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+    while (!condition.getAsBoolean()) {
+      if (Instant.now().isAfter(deadline)) throw new AssertionError("never happened: " + what);
+      Thread.sleep(100);
+    }
   }
 }

@@ -1,5 +1,8 @@
 package io.pier.node;
 
+import static io.pier.node.ReplHostFixture.eventually;
+import static io.pier.node.ReplHostFixture.httpGet;
+import static io.pier.node.ReplHostFixture.serverJs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -17,12 +20,9 @@ import io.pier.common.repl.ReplState;
 import io.pier.common.repl.Route;
 import io.pier.node.runtime.docker.ContainerSpec;
 import io.pier.node.runtime.docker.DockerLabels;
+import io.pier.node.session.LiveRepl;
 import io.pier.node.workspace.Workspaces;
 import io.vertx.core.Future;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,8 +42,10 @@ import org.junit.jupiter.api.Test;
 class ReplHostIT {
   private static final String IMAGE = "pier-runner-node:latest";
   private static final Limits LIMITS = new Limits(0.5, 256, 128);
+  private static final Duration WAIT = Duration.ofSeconds(60);
 
   private final String nodeId = "it-" + UUID.randomUUID().toString().substring(0, 8);
+  private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
   private ReplHostFixture node;
 
   @BeforeEach
@@ -53,7 +55,7 @@ class ReplHostIT {
             nodeId,
             Files.createDirectories(Path.of("target", nodeId).toAbsolutePath()),
             Workspaces::new,
-            new SimpleMeterRegistry(),
+            metrics,
             Map.of("PIER_IT_GREETING", "from the node", "PORT", "1"));
   }
 
@@ -135,6 +137,86 @@ class ReplHostIT {
     Mains.await(node.host.stop("broken"), Duration.ofSeconds(60));
     assertTrue(
         node.runtime.list(Map.of(DockerLabels.NODE, nodeId)).isEmpty(), "no container left behind");
+  }
+
+  @Test
+  void aFirstRunInterruptedAsCtrlCDoesEndsAloneAndTheSandboxRunsTheNext() throws Exception {
+    Route route = startServing("first");
+    LiveRepl live = node.host.live("first").orElseThrow();
+    String id = live.sandboxId();
+    assertEquals(
+        1.0,
+        metrics.counter("pier.node.runs.first", "started_by", "waiting_shell").count(),
+        "the sandbox's first process started the run");
+
+    // What the terminal's Ctrl-C does: SIGINT to the run's process group, from inside.
+    assertEquals(
+        0,
+        node.runtime.execAndWait(
+            id, List.of("/bin/sh", "-c", "kill -INT -$(cat /tmp/.pier/run.pid)"), WAIT));
+    eventually(live::runExited, "the interrupted run ended");
+    assertTrue(
+        node.runtime.inspect(id).orElseThrow().running(),
+        "the sandbox runs on: the shell that started the run did not end with it");
+
+    Mains.await(live.startRun(), WAIT);
+    eventually(() -> answers(route.port(), "first"), "the next run serves");
+    assertEquals(id, live.sandboxId());
+  }
+
+  @Test
+  void aFirstRunStoppedEndsWithItsGroupAndTheEngineKeptNoneOfItsOutput() throws Exception {
+    node.store.put(
+        "repls/chatty/files/server.js",
+        ("console.log('printed-by-the-run');"
+                + " require('child_process').spawn('sleep', ['1000'], {stdio: 'inherit'});"
+                + serverJs("chatty"))
+            .getBytes(StandardCharsets.UTF_8));
+    Route route =
+        Mains.await(
+            node.host.start(
+                new StartRequest("chatty", IMAGE, "node server.js", 3000, LIMITS, null)),
+            WAIT);
+    LiveRepl live = node.host.live("chatty").orElseThrow();
+    String id = live.sandboxId();
+    assertEquals("chatty", httpGet(route.port()));
+
+    Mains.await(live.stopRun(), WAIT);
+
+    assertEquals("stopped", live.runState());
+    assertFalse(answers(route.port(), "chatty"), "the app is gone");
+    assertEquals(
+        1,
+        node.runtime.execAndWait(id, List.of("pgrep", "-f", "sleep 1000"), WAIT),
+        "and what it started: the run led a process group of its own");
+    assertTrue(node.runtime.inspect(id).orElseThrow().running(), "the sandbox runs on");
+    assertTrue(live.runOutputText().contains("printed-by-the-run"), live.runOutputText());
+    String kept;
+    try {
+      kept = node.runtime.logTail(id, 100);
+    } catch (RuntimeException noneToRead) {
+      kept = "";
+    }
+    assertFalse(kept.contains("printed-by-the-run"), "the engine logs nothing of it: " + kept);
+  }
+
+  private Route startServing(String slug) throws Exception {
+    node.store.put(
+        "repls/" + slug + "/files/server.js", serverJs(slug).getBytes(StandardCharsets.UTF_8));
+    Route route =
+        Mains.await(
+            node.host.start(new StartRequest(slug, IMAGE, "node server.js", 3000, LIMITS, null)),
+            WAIT);
+    assertEquals(slug, httpGet(route.port()));
+    return route;
+  }
+
+  private static boolean answers(int port, String answer) {
+    try {
+      return answer.equals(httpGet(port));
+    } catch (Exception notYet) {
+      return false;
+    }
   }
 
   @Test
@@ -250,21 +332,6 @@ class ReplHostIT {
 
   private static ReplRecord record(String slug, ReplState state, String node) {
     return new ReplRecord(slug, "node", null, state, node, Instant.now(), Instant.now(), LIMITS);
-  }
-
-  private static String serverJs(String answer) {
-    return "require('http').createServer((q, s) => s.end('"
-        + answer
-        + "')).listen(process.env.PORT, '0.0.0.0');";
-  }
-
-  private static String httpGet(int port) throws Exception {
-    var client = HttpClient.newHttpClient();
-    return client
-        .send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
-            HttpResponse.BodyHandlers.ofString())
-        .body();
   }
 
   private static ExecutionException failureOf(Supplier<Future<?>> action) {

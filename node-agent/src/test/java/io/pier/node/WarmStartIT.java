@@ -1,5 +1,8 @@
 package io.pier.node;
 
+import static io.pier.node.ReplHostFixture.eventually;
+import static io.pier.node.ReplHostFixture.httpGet;
+import static io.pier.node.ReplHostFixture.serverJs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,10 +23,6 @@ import io.pier.node.sandbox.SandboxSpec;
 import io.pier.node.workspace.Workspaces;
 import io.pier.node.workspace.loop.LoopVolumes;
 import io.vertx.core.Future;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +31,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -152,9 +150,10 @@ class WarmStartIT {
         0,
         exec(
             id,
-            "test \"$(cut -d' ' -f22 /proc/$(cat /tmp/.pier/run.pid)/stat)\" -le \"$(cat"
-                + " /tmp/before-start)\""),
-        "the run's process was there before the start: the shell that waited became it");
+            "p=$(cut -d' ' -f4 /proc/$(cat /tmp/.pier/run.pid)/stat); test \"$(cut -d' ' -f22"
+                + " /proc/$p/stat)\" -le \"$(cat /tmp/before-start)\" && grep -q pier-run-ready"
+                + " /proc/$p/cmdline"),
+        "the run's parent was there before the start: the shell that waited started it");
     String output = node.host.live("envy").orElseThrow().runOutputText();
     assertTrue(
         !output.contains("pier-run-ready") && !output.contains("GREETING"),
@@ -317,27 +316,5 @@ class WarmStartIT {
     try (var files = Files.list(dir)) {
       return files.map(f -> f.getFileName().toString()).sorted().toList();
     }
-  }
-
-  private static void eventually(BooleanSupplier condition, String what) throws Exception {
-    Instant deadline = Instant.now().plus(WAIT);
-    while (!condition.getAsBoolean()) {
-      if (Instant.now().isAfter(deadline)) throw new AssertionError("never happened: " + what);
-      Thread.sleep(100);
-    }
-  }
-
-  private static String serverJs(String answer) {
-    return "require('http').createServer((q, s) => s.end('"
-        + answer
-        + "')).listen(process.env.PORT, '0.0.0.0');";
-  }
-
-  private static String httpGet(int port) throws Exception {
-    return HttpClient.newHttpClient()
-        .send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
-            HttpResponse.BodyHandlers.ofString())
-        .body();
   }
 }

@@ -12,13 +12,16 @@ import java.util.Set;
  *                              API see its changes live
  * @param networkModes          how the edge can reach a sandbox's app
  * @param pause                 sandboxes can be frozen and thawed in place
+ * @param terminalFirstProcess  a sandbox's first process can run on a terminal the agent holds from its first byte
+ *                              ({@link SandboxDriver#startOnTerminal})
  */
 public record Capabilities(
     boolean exec,
     boolean tty,
     boolean sharedWorkspaceFolder,
     Set<NetworkMode> networkModes,
-    boolean pause) {
+    boolean pause,
+    boolean terminalFirstProcess) {
 
   public Capabilities {
     networkModes = Set.copyOf(networkModes);

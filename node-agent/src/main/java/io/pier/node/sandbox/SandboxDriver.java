@@ -1,5 +1,6 @@
 package io.pier.node.sandbox;
 
+import io.pier.node.runtime.TtyProcess;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -36,6 +37,19 @@ public interface SandboxDriver extends SandboxExec, AutoCloseable {
    * @throws SandboxException when it cannot start for another reason
    */
   StartedSandbox start(SandboxSpec spec);
+
+  /**
+   * Creates and starts a sandbox whose first process ({@link SandboxSpec#command}) runs on a terminal relayed to
+   * {@code terminal} from its first byte, its input open for as long as the sandbox runs; on failure, nothing of it is
+   * left. What that process prints is the agent's only: the driver keeps none of it. Only for drivers with
+   * {@link Capabilities#terminalFirstProcess}.
+   *
+   * @throws ImageMissing     when the spec's image is not on this node
+   * @throws SandboxException when it cannot start for another reason
+   */
+  default StartedOnTerminal startOnTerminal(SandboxSpec spec, TtyProcess.Listener terminal) {
+    throw new UnsupportedOperationException(name() + " runs no first process on a terminal");
+  }
 
   /**
    * Gives a started spare sandbox (one whose spec's annotations hold {@link SandboxSpec#SPARE}) to the slug: from now

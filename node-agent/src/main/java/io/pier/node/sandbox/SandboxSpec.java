@@ -39,4 +39,10 @@ public record SandboxSpec(
     if (appPort < 0 || appPort > 65535)
       throw new IllegalArgumentException("not a port: " + appPort);
   }
+
+  /** The same sandbox with another first process. */
+  public SandboxSpec withCommand(List<String> first) {
+    return new SandboxSpec(
+        slug, image, first, env, workspace, appPort, limits, runtime, annotations);
+  }
 }

@@ -178,14 +178,18 @@ final class RunProcess {
             });
   }
 
-  /** The run process's group, by the id it wrote at start: TERM, then KILL if it lingers 3 s. */
+  /**
+   * The run process's group, by the id it wrote at start: TERM (and CONT, for a run stopped by Ctrl-Z in the waiting
+   * shell's job control), then KILL if it lingers 3 s.
+   */
   private static List<String> killGroup() {
     return List.of(
         "/bin/sh",
         "-c",
         "p=$(cat "
             + RUN_PID
-            + " 2>/dev/null) || exit 0; kill -TERM -$p 2>/dev/null || exit 0; "
+            + " 2>/dev/null) || exit 0; kill -TERM -$p 2>/dev/null || exit 0; kill -CONT -$p"
+            + " 2>/dev/null; "
             + "for i in $(seq 30); do kill -0 -$p 2>/dev/null || exit 0; sleep 0.1; done; kill -KILL -$p 2>/dev/null; true");
   }
 

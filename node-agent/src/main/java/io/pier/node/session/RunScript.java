@@ -7,35 +7,65 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The shell that waits in a sandbox for its first run ({@link WaitingRun}) and what it is sent: the run's variables
- * and command as one line. The line travels through a terminal, so it holds only letters, digits and a few marks: every
- * other byte is a {@code printf} octal escape, which the shell turns back into the script it evaluates. A value is
- * quoted in the script, so no byte of it is ever read as shell syntax.
+ * The shell that waits in a sandbox, as its first process, for its first run ({@link WaitingRun}) and what it is sent:
+ * the run's variables and command as one line. The line travels through a terminal, so it holds only letters, digits
+ * and a few marks: every other byte is a {@code printf} octal escape, which the shell turns back into the script it
+ * evaluates. A value is quoted in the script, so no byte of it is ever read as shell syntax.
  */
 final class RunScript {
   /** What the waiting shell prints once it will not echo what it reads: before it, a line sent would be shown. */
   static final String READY = "pier-run-ready";
 
-  /** Reads one line, puts the terminal back as it was ({@code $t}), and evaluates the line; ends on an empty one. */
-  static final String DECODE =
-      "IFS= read -r s || exit 0; stty \"$t\" 2>/dev/null; [ -n \"$s\" ] || exit 0; eval \"$(printf \"$s\")\"";
+  /** What the shell prints when it cannot wait (no {@code stty} or no job control in the image). */
+  static final String CANNOT_WAIT = "pier-run-none";
 
   /**
-   * The waiting shell: turns off echo and the terminal's canonical mode (which cuts lines at 4,095 bytes), makes the
-   * folder of the run's process id (a process less when the run starts), says it is ready, and reads its line
-   * ({@link #DECODE}); it ends on the end of its input (the agent that started it is gone). Without {@code stty} it
-   * ends at once, and the run starts the usual way.
+   * Before the run's exit code, which the shell prints when the run ended: an OSC sequence (a terminal shows none of
+   * it), then the shell's nonce, a {@code ;}, the code and a BEL.
    */
-  static final List<String> WAITING_SHELL =
+  static final String EXIT_MARK = "\033]pier-run-exit;";
+
+  /** What the shell becomes once it has run the line, or was sent none: the sandbox's idle process, as before. */
+  private static final String IDLE = "exec sleep infinity";
+
+  /**
+   * Reads one line, puts the terminal back as it was ({@code $t}), evaluates the line (which runs the run as a job of
+   * its own and waits for it), prints the run's exit code after {@link #EXIT_MARK} and does {@code then}; an empty
+   * line or the end of its input does {@code then} at once.
+   */
+  static String decode(String then) {
+    return "IFS= read -r s || "
+        + then
+        + "; stty \"$t\" 2>/dev/null; [ -n \"$s\" ] || "
+        + then
+        + "; eval \"$(printf \"$s\")\"; c=$?; printf '\\033]pier-run-exit;%s;%s\\007' \"$n\" \"$c\"; "
+        + then;
+  }
+
+  /**
+   * The sandbox's first process, on the sandbox's terminal: turns off echo and the terminal's canonical mode (which
+   * cuts lines at 4,095 bytes), turns on job control (so the run leads a process group of its own, which a stop
+   * signals, and takes the terminal's signals), makes the folder of the run's process id, says it is ready and reads
+   * its line ({@link #decode}). Its own messages (a job's end) go nowhere; the run gets the terminal as its stderr
+   * (fd 3). It traps interrupts: a shell with job control whose job died of one (Ctrl-C to the run) raises it on
+   * itself, which would end it and its sandbox. Without {@code stty} or job control it says so and idles, and the run
+   * starts the usual way.
+   */
+  static final List<String> FIRST_PROCESS =
       List.of(
           "/bin/sh",
           "-c",
-          "t=$(stty -g 2>/dev/null) && stty -echo -icanon min 1 time 0 2>/dev/null || exit 0; mkdir -p "
+          "t=$(stty -g 2>/dev/null) && stty -echo -icanon min 1 time 0 rows 30 cols 120 2>/dev/null"
+              + " && set -m 2>/dev/null && case $- in *m*) ;; *) false;; esac || { printf '"
+              + CANNOT_WAIT
+              + "\\n'; "
+              + IDLE
+              + "; }; trap : INT; exec 3>&2 2>/dev/null; mkdir -p "
               + LiveRepl.PID_DIR
               + "; printf '"
               + READY
               + "\\n'; "
-              + DECODE);
+              + decode(IDLE));
 
   /** The run itself, as {@link RunProcess} starts it on its own: writes its process id, then becomes the command. */
   static String runCommand(String pidDir, String pidFile) {
@@ -65,16 +95,22 @@ final class RunScript {
   static final int MAX_LINE = 64 * 1024;
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  private static final Pattern NONCE = Pattern.compile("[A-Za-z0-9]{1,64}");
 
   private RunScript() {}
 
   /**
-   * The line that makes the waiting shell export {@code env} and run {@code command}; empty when a variable's name is
-   * not one a shell can export or the line would be longer than {@link #MAX_LINE} (then the run is started the usual
+   * The line that makes the waiting shell run {@code command} in a new {@code /bin/sh}, {@code env} exported, as a job
+   * of its own, and then print its exit code with {@code nonce} ({@link #decode}); empty when a variable's name is not
+   * one a shell can export or the line would be longer than {@link #MAX_LINE} (then the run is started the usual
    * way).
+   *
+   * @param nonce letters and digits only: what tells the shell's exit line from the run's own output
    */
-  static Optional<String> line(Map<String, String> env, String command) {
-    StringBuilder script = new StringBuilder();
+  static Optional<String> line(Map<String, String> env, String command, String nonce) {
+    if (!NONCE.matcher(nonce).matches())
+      throw new IllegalArgumentException("not a nonce: " + nonce);
+    StringBuilder script = new StringBuilder("n=").append(nonce).append("\n(\nexec 2>&3 3>&-\n");
     for (Map.Entry<String, String> variable : env.entrySet()) {
       if (!NAME.matcher(variable.getKey()).matches()) return Optional.empty();
       script
@@ -84,7 +120,7 @@ final class RunScript {
           .append(quoted(variable.getValue()))
           .append('\n');
     }
-    script.append(command).append('\n');
+    script.append("exec /bin/sh -c ").append(quoted(command)).append("\n)\n");
     String line = encoded(script.toString()) + "\n";
     return line.length() > MAX_LINE ? Optional.empty() : Optional.of(line);
   }

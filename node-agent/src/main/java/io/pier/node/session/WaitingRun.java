@@ -7,10 +7,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A shell started on a terminal in a sandbox before its repl's first run, waiting for it ({@link RunScript}): the
- * run then starts by a line written to that terminal instead of a new {@code docker exec}, which costs a runtime
- * round trip and the process's setup in the sandbox's namespaces (about 190 ms of a pooled start's first preview
- * byte, docs/benchmarks.md). It is the run's terminal from then on, its output and end the run's.
+ * A sandbox's first process, a shell on the sandbox's terminal waiting for its repl's first run ({@link RunScript}):
+ * the run then starts by a line written to that terminal instead of a {@code docker exec}, which costs a runtime round
+ * trip and the process's setup in the sandbox's namespaces (about 100 ms of a cold start, docs/benchmarks.md). The
+ * terminal is the run's from then on: its output until the shell's exit line ({@link RunEndMark}), and that line's
+ * code as the run's end; the terminal is let go then, and the shell idles as the sandbox's first process.
  *
  * <p>Until then what it prints is dropped (it prints only {@link RunScript#READY}). It carries nothing of a user's:
  * the variables arrive with the line. Thread-safe: the runtime reports from its own threads.
@@ -21,34 +22,50 @@ final class WaitingRun implements TtyProcess.Listener {
   /** How long a run waits for a shell that has not said it is ready, at most: it normally takes milliseconds. */
   private static final Duration READY_WAIT = Duration.ofSeconds(2);
 
+  private final String nonce;
+  private final RunEndMark endMark;
   private TtyProcess tty;
+  private Runnable onEnd = () -> {};
   private TtyProcess.Listener run;
   private boolean ready;
+
+  /** The shell can take no run: its terminal ended, or it said it cannot wait. */
   private boolean ended;
+
   private boolean taken;
+  private boolean runEnded;
   private final StringBuilder seen = new StringBuilder();
-  private final Runnable onEnd;
 
-  /** @param onEnd told once when the shell ends before it was given a run */
-  WaitingRun(Runnable onEnd) {
-    this.onEnd = onEnd;
-  }
-
-  /** The terminal the shell was started on. */
-  synchronized void started(TtyProcess terminal) {
-    this.tty = terminal;
+  /** @param nonce letters and digits no one else knows: the shell's exit line carries it */
+  WaitingRun(String nonce) {
+    this.nonce = nonce;
+    this.endMark = new RunEndMark(nonce);
   }
 
   /**
-   * Starts the run: {@code env} exported and {@code command} run by the waiting shell, its output and end going to
-   * {@code listener} from now on. Empty when the shell cannot take it (not ready, gone, taken, or a variable no shell
-   * can export): the caller starts the run the usual way.
+   * The terminal the shell was started on, and who is told once when the shell can take no run before it was given
+   * one. False when it could not wait from the start (the terminal is let go then, and {@code onEnd} is not told).
+   */
+  boolean started(TtyProcess terminal, Runnable onEnd) {
+    synchronized (this) {
+      this.tty = terminal;
+      this.onEnd = onEnd;
+      if (!ended) return true;
+    }
+    terminal.close();
+    return false;
+  }
+
+  /**
+   * Starts the run: {@code command} run with {@code env} by the waiting shell, its output and end going to {@code
+   * listener} from now on. Empty when the shell cannot take it (not ready, gone, taken, or a variable no shell can
+   * export): the caller starts the run the usual way.
    */
   synchronized Optional<TtyProcess> run(
       Map<String, String> env, String command, TtyProcess.Listener listener) {
     awaitReady();
     if (!ready || ended || taken || tty == null) return Optional.empty();
-    Optional<String> line = RunScript.line(env, command);
+    Optional<String> line = RunScript.line(env, command, nonce);
     if (line.isEmpty()) return Optional.empty();
     taken = true;
     run = listener;
@@ -73,7 +90,7 @@ final class WaitingRun implements TtyProcess.Listener {
     }
   }
 
-  /** Lets the shell end without running anything (the repl went another way). */
+  /** Lets the shell idle without running anything (the repl went another way), and its terminal go. */
   synchronized void dismiss() {
     if (taken || tty == null) return;
     taken = true;
@@ -84,33 +101,57 @@ final class WaitingRun implements TtyProcess.Listener {
   @Override
   public void output(byte[] data) {
     TtyProcess.Listener target;
+    RunEndMark.Scan scan;
     synchronized (this) {
       target = run;
       if (target == null) {
-        if (!ready) {
-          seen.append(new String(data, StandardCharsets.US_ASCII));
-          ready = seen.indexOf(RunScript.READY) >= 0;
-          if (ready) notifyAll();
-          if (seen.length() > MARKER_WINDOW) seen.delete(0, seen.length() - MARKER_WINDOW);
-        }
+        if (!ready && !ended) noticeWhatTheShellSays(data);
         return;
       }
+      if (runEnded) return;
+      scan = endMark.feed(data);
+      if (scan.code().isPresent()) runEnded = true;
     }
-    target.output(data);
+    if (scan.output().length > 0) target.output(scan.output());
+    if (scan.code().isPresent()) {
+      target.exited(scan.code().getAsInt());
+      tty.close();
+    }
   }
 
+  /** Looks for the ready line, or the one that says the shell cannot wait (then it ends here). Holds the lock. */
+  private void noticeWhatTheShellSays(byte[] data) {
+    seen.append(new String(data, StandardCharsets.US_ASCII));
+    if (seen.indexOf(RunScript.READY) >= 0) {
+      ready = true;
+      notifyAll();
+    } else if (seen.indexOf(RunScript.CANNOT_WAIT) >= 0) {
+      ended = true;
+      notifyAll();
+      if (tty != null) {
+        tty.close();
+        onEnd.run();
+      }
+    }
+    if (seen.length() > MARKER_WINDOW) seen.delete(0, seen.length() - MARKER_WINDOW);
+  }
+
+  /** The terminal ended: the sandbox stopped, or the terminal was let go. */
   @Override
   public void exited(int code) {
-    TtyProcess.Listener target;
+    TtyProcess.Listener target = null;
+    boolean endedUnused = false;
     synchronized (this) {
+      if (run != null) {
+        if (!runEnded) target = run;
+        runEnded = true;
+      } else {
+        endedUnused = !ended && tty != null;
+      }
       ended = true;
-      target = run;
       notifyAll();
     }
-    if (target != null) {
-      target.exited(code);
-    } else {
-      onEnd.run();
-    }
+    if (target != null) target.exited(code);
+    else if (endedUnused) onEnd.run();
   }
 }

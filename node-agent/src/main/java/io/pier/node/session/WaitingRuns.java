@@ -4,39 +4,31 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.pier.node.runtime.TtyProcess;
-import io.pier.node.sandbox.SandboxExec;
-import java.util.List;
+import io.pier.node.sandbox.SandboxDriver;
+import io.pier.node.sandbox.SandboxSpec;
+import io.pier.node.sandbox.StartedOnTerminal;
+import io.pier.node.sandbox.StartedSandbox;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * This node's shells waiting for a first run, by sandbox ({@link WaitingRun}): started beside a sandbox made ahead
- * (a spare) and taken by the first run of the repl that gets it. One per sandbox, used once; a shell that ends
- * unused (its sandbox removed, its agent restarted) is forgotten.
+ * This node's shells waiting for a first run, by sandbox ({@link WaitingRun}): each the first process of a sandbox
+ * made ahead (a spare) or beside a cold start's restore, taken by the first run of the repl that gets it. One per
+ * sandbox, used once; a shell that can take no run (its sandbox removed, its terminal let go) is forgotten.
  */
 public final class WaitingRuns {
-  /** A node that starts every run the usual way. */
-  public static final WaitingRuns NONE = new WaitingRuns(null, new SimpleMeterRegistry());
+  /** A node whose shells are not counted anywhere (tests that start no sandbox through it). */
+  public static final WaitingRuns NONE = new WaitingRuns(new SimpleMeterRegistry());
 
-  /** The command of a waiting shell: Pier's own, it reads nothing of the sandbox's files. */
-  public static final List<String> SHELL = RunScript.WAITING_SHELL;
-
-  private static final Logger LOG = LoggerFactory.getLogger(WaitingRuns.class);
-  private static final int COLS = 120;
-  private static final int ROWS = 30;
-
-  private final SandboxExec exec;
   private final Map<String, WaitingRun> waiting = new ConcurrentHashMap<>();
+  private final SecureRandom random = new SecureRandom();
   private final Counter inWaitingShell;
   private final Counter byExec;
 
-  /** @param exec where the shells are started; null for none */
-  public WaitingRuns(SandboxExec exec, MeterRegistry metrics) {
-    this.exec = exec;
+  public WaitingRuns(MeterRegistry metrics) {
     Gauge.builder("pier.node.runs.waiting", waiting, Map::size)
         .description("Shells waiting in sandboxes for their first run")
         .register(metrics);
@@ -52,21 +44,19 @@ public final class WaitingRuns {
   }
 
   /**
-   * Starts a shell in sandbox {@code id} to wait for its first run. Blocking. A shell that cannot be started leaves
-   * the run to start the usual way.
+   * Starts the sandbox of {@code spec} (whose command idles) with a shell as its first process instead, waiting for
+   * its first run, where {@code driver} can hold a sandbox's first terminal; otherwise as {@code spec} says, and its
+   * first run starts the usual way. Blocking.
    */
-  public void prepare(String id) {
-    if (exec == null) return;
-    WaitingRun shell = new WaitingRun(() -> waiting.remove(id));
-    try {
-      TtyProcess terminal =
-          exec.execTty(
-              id, RunScript.WAITING_SHELL, Map.of("TERM", "xterm-256color"), COLS, ROWS, shell);
-      shell.started(terminal);
-      waiting.put(id, shell);
-    } catch (RuntimeException e) {
-      LOG.warn("no shell waits for the first run in {}: {}", id, e.getMessage());
-    }
+  public StartedSandbox start(SandboxDriver driver, SandboxSpec spec) {
+    if (!driver.capabilities().terminalFirstProcess()) return driver.start(spec);
+    WaitingRun shell = new WaitingRun(HexFormat.of().formatHex(nonce()));
+    StartedOnTerminal started =
+        driver.startOnTerminal(spec.withCommand(RunScript.FIRST_PROCESS), shell);
+    String id = started.sandbox().handle().id();
+    waiting.put(id, shell);
+    if (!shell.started(started.terminal(), () -> waiting.remove(id))) waiting.remove(id);
+    return started.sandbox();
   }
 
   /** The shell waiting in sandbox {@code id}, once: the caller runs it or dismisses it. */
@@ -77,5 +67,11 @@ public final class WaitingRuns {
   /** Counts a first run by how it started. */
   void counted(boolean fromWaitingShell) {
     (fromWaitingShell ? inWaitingShell : byExec).increment();
+  }
+
+  private byte[] nonce() {
+    byte[] b = new byte[12];
+    random.nextBytes(b);
+    return b;
   }
 }

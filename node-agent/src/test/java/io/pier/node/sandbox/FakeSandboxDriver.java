@@ -3,7 +3,6 @@ package io.pier.node.sandbox;
 import com.sun.net.httpserver.HttpServer;
 import io.pier.node.runtime.PipedProcess;
 import io.pier.node.runtime.TtyProcess;
-import io.pier.node.session.WaitingRuns;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -80,7 +79,7 @@ public final class FakeSandboxDriver implements SandboxDriver {
   @Override
   public Capabilities capabilities() {
     return new Capabilities(
-        true, true, true, Set.of(Capabilities.NetworkMode.PUBLISHED_PORT), false);
+        true, true, true, Set.of(Capabilities.NetworkMode.PUBLISHED_PORT), false, false);
   }
 
   @Override
@@ -195,12 +194,6 @@ public final class FakeSandboxDriver implements SandboxDriver {
       int cols,
       int rows,
       TtyProcess.Listener listener) {
-    if (command.equals(WaitingRuns.SHELL)) {
-      // As in an image without stty: the shell cannot wait, and every run starts with an exec of
-      // its own.
-      listener.exited(0);
-      return new IdleTty();
-    }
     int code = run(id, command);
     if (code >= 0) {
       if (command.get(0).equals("echo")) {

@@ -1,5 +1,6 @@
 package io.pier.node.runtime.docker;
 
+import io.pier.node.runtime.TtyProcess;
 import io.pier.node.sandbox.ImageStore;
 import io.pier.node.sandbox.SandboxExec;
 import java.util.List;
@@ -17,6 +18,13 @@ public interface ContainerRuntime extends SandboxExec, ImageStore {
   String create(ContainerSpec spec);
 
   void start(String id);
+
+  /**
+   * Relays the terminal of a container created with {@link ContainerSpec#terminal} to {@code listener}: called before
+   * {@link #start}, it sees the first byte its process prints; the listener is told the container's exit code when it
+   * stops. Returns once the engine relays.
+   */
+  TtyProcess attach(String id, TtyProcess.Listener listener);
 
   /** Gives the container a new name. */
   void rename(String id, String name);

@@ -16,6 +16,8 @@ import java.util.Map;
  * @param hostname      what the repl's shell prompt shows
  * @param network       the network to join (see {@link ReplNetwork}); null for the runtime's default
  * @param runtime       the engine's runtime to run it in (see {@link Runtimes#resolve}); null for the engine's default
+ * @param terminal      its first process runs on a terminal, its input open for as long as it runs (as {@code docker
+ *                      run -it}); nothing of what it prints is logged by the engine
  */
 public record ContainerSpec(
     String name,
@@ -29,9 +31,10 @@ public record ContainerSpec(
     String publishHost,
     Limits limits,
     String network,
-    String runtime) {
+    String runtime,
+    boolean terminal) {
 
-  /** A container in the engine's default runtime. */
+  /** A container in the engine's default runtime whose first process has no terminal. */
   public ContainerSpec(
       String name,
       String hostname,
@@ -56,6 +59,7 @@ public record ContainerSpec(
         publishHost,
         limits,
         network,
-        null);
+        null,
+        false);
   }
 }

@@ -11,6 +11,7 @@ import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.Volume;
@@ -104,6 +105,11 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
             // neighbours on the bridge. Said here rather than left to the engine, whose default has
             // changed over versions.
             .withSysctls(Map.of("net.ipv6.conf.all.disable_ipv6", "1"));
+    if (spec.terminal()) {
+      // The first process's terminal carries a run's output, which the agent relays: kept by the
+      // engine as well, a chatty app would fill the node's disk.
+      host.withLogConfig(new LogConfig(LogConfig.LoggingType.NONE));
+    }
     if (spec.network() != null) host.withNetworkMode(spec.network());
     if (spec.runtime() != null) host.withRuntime(spec.runtime());
     if (port != null)
@@ -112,6 +118,15 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
     spec.env().forEach((k, v) -> env.add(k + "=" + v));
     var create = docker.createContainerCmd(spec.image());
     if (port != null) create.withExposedPorts(port);
+    if (spec.terminal()) {
+      create
+          .withTty(true)
+          .withStdinOpen(true)
+          .withStdInOnce(false)
+          .withAttachStdin(true)
+          .withAttachStdout(true)
+          .withAttachStderr(true);
+    }
     return create
         .withName(spec.name())
         .withHostName(spec.hostname())
@@ -123,6 +138,11 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
         .withHostConfig(host)
         .exec()
         .getId();
+  }
+
+  @Override
+  public TtyProcess attach(String id, TtyProcess.Listener listener) {
+    return DockerContainerTerminal.attach(docker, id, listener);
   }
 
   @Override

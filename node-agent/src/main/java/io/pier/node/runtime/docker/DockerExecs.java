@@ -19,7 +19,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
  * Processes in a running container through docker exec: terminals, piped processes and commands run to their end. The
@@ -69,8 +68,8 @@ final class DockerExecs implements SandboxExec, AutoCloseable {
             .exec()
             .getId();
     QueueInputStream stdin = new QueueInputStream();
-    ExecStream stream =
-        new ExecStream(
+    FrameStream stream =
+        new FrameStream(
             frame -> listener.output(frame.getPayload()),
             () -> {
               stdin.close();
@@ -120,8 +119,8 @@ final class DockerExecs implements SandboxExec, AutoCloseable {
             .withCmd(command.toArray(String[]::new))
             .exec()
             .getId();
-    ExecStream stream =
-        new ExecStream(
+    FrameStream stream =
+        new FrameStream(
             frame ->
                 listener.output(
                     frame.getStreamType() == StreamType.STDERR
@@ -179,32 +178,6 @@ final class DockerExecs implements SandboxExec, AutoCloseable {
       // the container is gone; there is no exit code to tell
     }
     return code == null ? -1 : code;
-  }
-
-  /** An exec's output stream: each frame to {@code frames}, then {@code ended} when the stream ends, completed or failed. */
-  private static final class ExecStream extends ResultCallback.Adapter<Frame> {
-    private final Consumer<Frame> frames;
-    private final Runnable ended;
-
-    ExecStream(Consumer<Frame> frames, Runnable ended) {
-      this.frames = frames;
-      this.ended = ended;
-    }
-
-    @Override
-    public void onNext(Frame frame) {
-      frames.accept(frame);
-    }
-
-    @Override
-    public void onComplete() {
-      ended.run();
-    }
-
-    @Override
-    public void onError(Throwable throwable) {
-      ended.run();
-    }
   }
 
   /** {@code env} as the engine takes it: {@code NAME=value} strings. */

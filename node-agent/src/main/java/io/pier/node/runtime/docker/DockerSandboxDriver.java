@@ -16,6 +16,7 @@ import io.pier.node.sandbox.SandboxDriver;
 import io.pier.node.sandbox.SandboxException;
 import io.pier.node.sandbox.SandboxHandle;
 import io.pier.node.sandbox.SandboxSpec;
+import io.pier.node.sandbox.StartedOnTerminal;
 import io.pier.node.sandbox.StartedSandbox;
 import io.pier.node.sandbox.WorkspacePort;
 import java.time.Duration;
@@ -38,10 +39,8 @@ public final class DockerSandboxDriver implements SandboxDriver {
           true,
           true,
           Set.of(Capabilities.NetworkMode.PUBLISHED_PORT, Capabilities.NetworkMode.SANDBOX_ADDRESS),
-          false);
-
-  /** dockerd's own network, which containers join when the node has no repl network of its own. */
-  private static final String DEFAULT_NETWORK = "bridge";
+          false,
+          true);
 
   /**
    * The Docker driver's configuration.
@@ -54,11 +53,10 @@ public final class DockerSandboxDriver implements SandboxDriver {
   /** What a spare's shell prompt shows: it is made before the repl it will be is known. */
   private static final String SPARE_HOSTNAME = "repl";
 
-  private static final String SPARE_LABEL = DockerLabels.annotationLabel(SandboxSpec.SPARE);
-
   private final DockerContainerRuntime engine;
   private final Settings settings;
   private final CpuBurst cpuBurst;
+  private final NodeContainers containers;
   private final WorkspacePort workspaces = new BindMountedWorkspaces();
 
   /** Takes {@code engine} over: closing the driver closes it. Sandboxes get {@code cpuBurst} once they run. */
@@ -66,6 +64,7 @@ public final class DockerSandboxDriver implements SandboxDriver {
     this.engine = engine;
     this.settings = settings;
     this.cpuBurst = cpuBurst;
+    this.containers = new NodeContainers(settings);
   }
 
   /** A driver whose sandboxes get no CPU burst. */
@@ -129,66 +128,89 @@ public final class DockerSandboxDriver implements SandboxDriver {
 
   @Override
   public StartedSandbox start(SandboxSpec spec) {
-    String id;
+    String id = create(spec, false);
     try {
-      id =
-          engine.create(
-              new ContainerSpec(
-                  containerName(spec.slug()),
-                  spec.annotations().containsKey(SandboxSpec.SPARE) ? SPARE_HOSTNAME : spec.slug(),
-                  spec.image(),
-                  spec.command(),
-                  spec.env(),
-                  DockerLabels.of(settings.nodeId(), spec.slug(), spec.annotations()),
-                  spec.workspace(),
-                  spec.appPort(),
-                  settings.publishHost(),
-                  spec.limits(),
-                  settings.network(),
-                  spec.runtime()));
-    } catch (NotFoundException e) {
-      throw new ImageMissing(spec.image(), e);
-    } catch (DockerException e) {
-      throw new SandboxException(e.getMessage(), e);
-    }
-    try {
-      engine.start(id);
-      // Before anything runs in it but its idle command: what it leaves of its quota while it
-      // waits is its app's to boot with.
-      cpuBurst.allow(id);
-      // One inspect gives both: the published port and the address the readiness probe tries.
-      ContainerInfo started =
-          engine
-              .inspect(id)
-              .orElseThrow(
-                  () -> new SandboxException("the container of " + spec.slug() + " is gone", null));
-      Optional<Endpoint> endpoint = Optional.empty();
-      if (spec.appPort() != 0) {
-        endpoint =
-            Optional.of(
-                endpoint(started)
-                    .orElseThrow(
-                        () ->
-                            new SandboxException(
-                                "the container of " + spec.slug() + " has no published port",
-                                null)));
-      }
-      return new StartedSandbox(
-          new SandboxHandle(NAME, spec.slug(), id, Map.of()), endpoint, addressOf(started));
+      return started(spec, id);
     } catch (RuntimeException e) {
       engine.remove(id);
       throw e instanceof DockerException ? new SandboxException(e.getMessage(), e) : e;
     }
   }
 
+  /** Attaches to the container's terminal between its creation and its start, as {@code docker run -it} does. */
+  @Override
+  public StartedOnTerminal startOnTerminal(SandboxSpec spec, TtyProcess.Listener terminal) {
+    String id = create(spec, true);
+    TtyProcess attached = null;
+    try {
+      attached = engine.attach(id, terminal);
+      return new StartedOnTerminal(started(spec, id), attached);
+    } catch (RuntimeException e) {
+      if (attached != null) attached.close();
+      engine.remove(id);
+      throw e instanceof DockerException ? new SandboxException(e.getMessage(), e) : e;
+    }
+  }
+
+  private String create(SandboxSpec spec, boolean terminal) {
+    try {
+      return engine.create(
+          new ContainerSpec(
+              containers.name(spec.slug()),
+              spec.annotations().containsKey(SandboxSpec.SPARE) ? SPARE_HOSTNAME : spec.slug(),
+              spec.image(),
+              spec.command(),
+              spec.env(),
+              DockerLabels.of(settings.nodeId(), spec.slug(), spec.annotations()),
+              spec.workspace(),
+              spec.appPort(),
+              settings.publishHost(),
+              spec.limits(),
+              settings.network(),
+              spec.runtime(),
+              terminal));
+    } catch (NotFoundException e) {
+      throw new ImageMissing(spec.image(), e);
+    } catch (DockerException e) {
+      throw new SandboxException(e.getMessage(), e);
+    }
+  }
+
+  /** Starts the created container {@code id}: what {@link #start} returns. The caller removes it on failure. */
+  private StartedSandbox started(SandboxSpec spec, String id) {
+    engine.start(id);
+    // Before anything runs in it but its idle command: what it leaves of its quota while it
+    // waits is its app's to boot with.
+    cpuBurst.allow(id);
+    // One inspect gives both: the published port and the address the readiness probe tries.
+    ContainerInfo started =
+        engine
+            .inspect(id)
+            .orElseThrow(
+                () -> new SandboxException("the container of " + spec.slug() + " is gone", null));
+    Optional<Endpoint> endpoint = Optional.empty();
+    if (spec.appPort() != 0) {
+      endpoint =
+          Optional.of(
+              containers
+                  .endpoint(started)
+                  .orElseThrow(
+                      () ->
+                          new SandboxException(
+                              "the container of " + spec.slug() + " has no published port", null)));
+    }
+    return new StartedSandbox(
+        new SandboxHandle(NAME, spec.slug(), id, Map.of()), endpoint, containers.address(started));
+  }
+
   /**
    * Labels cannot change, so a claimed spare keeps the spare's {@value DockerLabels#SLUG} label: its new name, which
-   * {@link #slugOf} reads, says whose it is.
+   * {@link NodeContainers#slugOf} reads, says whose it is.
    */
   @Override
   public SandboxHandle claim(String id, String slug) {
     try {
-      engine.rename(id, containerName(slug));
+      engine.rename(id, containers.name(slug));
     } catch (DockerException e) {
       throw new SandboxException(e.getMessage(), e);
     }
@@ -203,8 +225,8 @@ public final class DockerSandboxDriver implements SandboxDriver {
         .filter(
             c ->
                 settings.nodeId().equals(c.labels().get(DockerLabels.NODE))
-                    && handle.slug().equals(slugOf(c)))
-        .map(c -> new Recovered(c.running(), endpoint(c)))
+                    && handle.slug().equals(containers.slugOf(c)))
+        .map(c -> new Recovered(c.running(), containers.endpoint(c)))
         .orElse(Recovered.GONE);
   }
 
@@ -212,25 +234,17 @@ public final class DockerSandboxDriver implements SandboxDriver {
   @Override
   public Optional<String> address(String id) {
     try {
-      return engine.inspect(id).filter(ContainerInfo::running).flatMap(this::addressOf);
+      return engine.inspect(id).filter(ContainerInfo::running).flatMap(containers::address);
     } catch (DockerException e) {
       throw new SandboxException(e.getMessage(), e);
     }
-  }
-
-  private Optional<String> addressOf(ContainerInfo container) {
-    String address =
-        container
-            .addresses()
-            .get(settings.network() == null ? DEFAULT_NETWORK : settings.network());
-    return address == null || address.isBlank() ? Optional.empty() : Optional.of(address);
   }
 
   @Override
   public List<FoundSandbox> list() {
     List<FoundSandbox> found = new ArrayList<>();
     for (ContainerInfo c : engine.list(DockerLabels.ofNode(settings.nodeId()))) {
-      String slug = slugOf(c);
+      String slug = containers.slugOf(c);
       if (slug == null) continue;
       found.add(
           new FoundSandbox(
@@ -295,27 +309,5 @@ public final class DockerSandboxDriver implements SandboxDriver {
   @Override
   public void close() throws Exception {
     engine.close();
-  }
-
-  private String containerName(String slug) {
-    return "pier-" + slug + "-" + settings.nodeId();
-  }
-
-  /** Whose the container is: its slug label's, or for a spare, the slug its name says (see {@link #claim}). */
-  private String slugOf(ContainerInfo c) {
-    String labelled = c.labels() == null ? null : c.labels().get(DockerLabels.SLUG);
-    if (labelled == null || !c.labels().containsKey(SPARE_LABEL) || c.name() == null)
-      return labelled;
-    String prefix = "pier-";
-    String suffix = "-" + settings.nodeId();
-    String name = c.name();
-    if (!name.startsWith(prefix) || !name.endsWith(suffix)) return labelled;
-    return name.substring(prefix.length(), name.length() - suffix.length());
-  }
-
-  private Optional<Endpoint> endpoint(ContainerInfo container) {
-    return container.publishedPort().isPresent()
-        ? Optional.of(new Endpoint(settings.publishHost(), container.publishedPort().getAsInt()))
-        : Optional.empty();
   }
 }

@@ -1,0 +1,97 @@
+package io.pier.node.runtime.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import io.pier.node.runtime.TtyProcess;
+import io.pier.node.sandbox.SandboxException;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The terminal of a container's first process, attached to as {@code docker run -it} does: input through a queue,
+ * resizes through the container resize API. Closing it detaches; the process goes on (its input stays open).
+ */
+final class DockerContainerTerminal implements TtyProcess {
+  /** How long the engine may take to relay the terminal: it answers in milliseconds unless it hangs. */
+  private static final long ATTACH_SECONDS = 10;
+
+  private final DockerClient docker;
+  private final String containerId;
+  private final QueueInputStream stdin;
+  private final FrameStream stream;
+
+  private DockerContainerTerminal(
+      DockerClient docker, String containerId, QueueInputStream stdin, FrameStream stream) {
+    this.docker = docker;
+    this.containerId = containerId;
+    this.stdin = stdin;
+    this.stream = stream;
+  }
+
+  /** Attaches to the terminal of container {@code id}; returns once the engine relays it. */
+  static DockerContainerTerminal attach(
+      DockerClient docker, String id, TtyProcess.Listener listener) {
+    QueueInputStream stdin = new QueueInputStream();
+    FrameStream stream =
+        new FrameStream(
+            frame -> listener.output(frame.getPayload()),
+            () -> {
+              stdin.close();
+              listener.exited(exitCode(docker, id));
+            });
+    docker
+        .attachContainerCmd(id)
+        .withStdIn(stdin)
+        .withStdOut(true)
+        .withStdErr(true)
+        .withFollowStream(true)
+        .withLogs(false)
+        .exec(stream);
+    DockerContainerTerminal terminal = new DockerContainerTerminal(docker, id, stdin, stream);
+    try {
+      if (!stream.awaitStarted(ATTACH_SECONDS, TimeUnit.SECONDS)) {
+        terminal.close();
+        throw new SandboxException("the engine did not relay the terminal of " + id, null);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      terminal.close();
+      throw new SandboxException("interrupted while attaching to " + id, e);
+    }
+    return terminal;
+  }
+
+  /** The container's exit code once it stopped; -1 while it runs or once it is gone. */
+  private static int exitCode(DockerClient docker, String id) {
+    try {
+      var state = docker.inspectContainerCmd(id).exec().getState();
+      Long code = state.getExitCodeLong();
+      return Boolean.TRUE.equals(state.getRunning()) || code == null ? -1 : code.intValue();
+    } catch (RuntimeException gone) {
+      return -1;
+    }
+  }
+
+  @Override
+  public boolean write(byte[] input) {
+    return stdin.offer(input);
+  }
+
+  @Override
+  public void resize(int cols, int rows) {
+    try {
+      docker.resizeContainerCmd(containerId).withSize(rows, cols).exec();
+    } catch (RuntimeException e) {
+      // stopped meanwhile: nothing to size
+    }
+  }
+
+  @Override
+  public void close() {
+    stdin.close();
+    try {
+      stream.close();
+    } catch (IOException e) {
+      // already closed
+    }
+  }
+}
