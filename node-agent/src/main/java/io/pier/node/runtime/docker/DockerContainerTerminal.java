@@ -3,7 +3,6 @@ package io.pier.node.runtime.docker;
 import com.github.dockerjava.api.DockerClient;
 import io.pier.node.runtime.TtyProcess;
 import io.pier.node.sandbox.SandboxException;
-import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -16,39 +15,30 @@ final class DockerContainerTerminal implements TtyProcess {
 
   private final DockerClient docker;
   private final String containerId;
-  private final QueueInputStream stdin;
-  private final FrameStream stream;
+  private final TerminalStreams streams;
 
   private DockerContainerTerminal(
-      DockerClient docker, String containerId, QueueInputStream stdin, FrameStream stream) {
+      DockerClient docker, String containerId, TerminalStreams streams) {
     this.docker = docker;
     this.containerId = containerId;
-    this.stdin = stdin;
-    this.stream = stream;
+    this.streams = streams;
   }
 
   /** Attaches to the terminal of container {@code id}; returns once the engine relays it. */
   static DockerContainerTerminal attach(
       DockerClient docker, String id, TtyProcess.Listener listener) {
-    QueueInputStream stdin = new QueueInputStream();
-    FrameStream stream =
-        new FrameStream(
-            frame -> listener.output(frame.getPayload()),
-            () -> {
-              stdin.close();
-              listener.exited(exitCode(docker, id));
-            });
+    TerminalStreams streams = new TerminalStreams(listener, () -> exitCode(docker, id));
     docker
         .attachContainerCmd(id)
-        .withStdIn(stdin)
+        .withStdIn(streams.stdin())
         .withStdOut(true)
         .withStdErr(true)
         .withFollowStream(true)
         .withLogs(false)
-        .exec(stream);
-    DockerContainerTerminal terminal = new DockerContainerTerminal(docker, id, stdin, stream);
+        .exec(streams.output());
+    DockerContainerTerminal terminal = new DockerContainerTerminal(docker, id, streams);
     try {
-      if (!stream.awaitStarted(ATTACH_SECONDS, TimeUnit.SECONDS)) {
+      if (!streams.output().awaitStarted(ATTACH_SECONDS, TimeUnit.SECONDS)) {
         terminal.close();
         throw new SandboxException("the engine did not relay the terminal of " + id, null);
       }
@@ -73,7 +63,7 @@ final class DockerContainerTerminal implements TtyProcess {
 
   @Override
   public boolean write(byte[] input) {
-    return stdin.offer(input);
+    return streams.write(input);
   }
 
   @Override
@@ -87,11 +77,6 @@ final class DockerContainerTerminal implements TtyProcess {
 
   @Override
   public void close() {
-    stdin.close();
-    try {
-      stream.close();
-    } catch (IOException e) {
-      // already closed
-    }
+    streams.close();
   }
 }

@@ -67,16 +67,9 @@ final class DockerExecs implements SandboxExec, AutoCloseable {
             .withCmd(sizedTerminal(command, cols, rows).toArray(String[]::new))
             .exec()
             .getId();
-    QueueInputStream stdin = new QueueInputStream();
-    FrameStream stream =
-        new FrameStream(
-            frame -> listener.output(frame.getPayload()),
-            () -> {
-              stdin.close();
-              listener.exited(exitCodeOfEnded(execId));
-            });
-    docker.execStartCmd(execId).withTty(true).withStdIn(stdin).exec(stream);
-    DockerTty tty = new DockerTty(docker, execId, stdin, stream);
+    TerminalStreams streams = new TerminalStreams(listener, () -> exitCodeOfEnded(execId));
+    docker.execStartCmd(execId).withTty(true).withStdIn(streams.stdin()).exec(streams.output());
+    DockerTty tty = new DockerTty(docker, execId, streams);
     tty.sizeOnceRunning(cols, rows, resizes);
     return tty;
   }

@@ -2,8 +2,6 @@ package io.pier.node.runtime.docker;
 
 import com.github.dockerjava.api.DockerClient;
 import io.pier.node.runtime.TtyProcess;
-import java.io.Closeable;
-import java.io.IOException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -11,22 +9,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class DockerTty implements TtyProcess {
   private final DockerClient docker;
   private final String execId;
-  private final QueueInputStream stdin;
-  private final Closeable stream;
+  private final TerminalStreams streams;
 
   /** Counts the resizes asked for: a size given before the process ran gives way to a later one. */
   private final AtomicInteger resizes = new AtomicInteger();
 
-  DockerTty(DockerClient docker, String execId, QueueInputStream stdin, Closeable stream) {
+  DockerTty(DockerClient docker, String execId, TerminalStreams streams) {
     this.docker = docker;
     this.execId = execId;
-    this.stdin = stdin;
-    this.stream = stream;
+    this.streams = streams;
   }
 
   @Override
   public boolean write(byte[] input) {
-    return stdin.offer(input);
+    return streams.write(input);
   }
 
   @Override
@@ -65,11 +61,6 @@ final class DockerTty implements TtyProcess {
 
   @Override
   public void close() {
-    stdin.close();
-    try {
-      stream.close();
-    } catch (IOException e) {
-      // already closed
-    }
+    streams.close();
   }
 }
