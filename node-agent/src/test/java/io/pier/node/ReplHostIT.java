@@ -140,7 +140,7 @@ class ReplHostIT {
   }
 
   @Test
-  void aFirstRunInterruptedAsCtrlCDoesEndsAloneAndTheSandboxRunsTheNext() throws Exception {
+  void aFirstRunInterruptedLikeCtrlCEndsAloneAndTheSandboxRunsTheNext() throws Exception {
     Route route = startServing("first");
     LiveRepl live = node.host.live("first").orElseThrow();
     String id = live.sandboxId();
