@@ -38,7 +38,9 @@ final class RunScript {
         + then
         + "; stty \"$t\" 2>/dev/null; [ -n \"$s\" ] || "
         + then
-        + "; eval \"$(printf \"$s\")\"; c=$?; printf '\\033]pier-run-exit;%s;%s\\007' \"$n\" \"$c\"; "
+        + "; eval \"$(printf \"$s\")\"; c=$?; printf '"
+        + EXIT_MARK.replace("\033", "\\033")
+        + "%s;%s\\007' \"$n\" \"$c\"; "
         + then;
   }
 

@@ -142,7 +142,16 @@ public final class DockerContainerRuntime implements ContainerRuntime, AutoClose
 
   @Override
   public TtyProcess attach(String id, TtyProcess.Listener listener) {
-    return DockerContainerTerminal.attach(docker, id, listener);
+    return DockerContainerTerminal.attach(docker, id, listener, () -> exitCodeOf(id));
+  }
+
+  /** The code of a container that stopped; -1 while it runs (its terminal was let go) or once it is gone. */
+  private int exitCodeOf(String id) {
+    try {
+      return inspect(id).map(ContainerInfo::exitCode).orElse(-1);
+    } catch (RuntimeException engineGone) {
+      return -1;
+    }
   }
 
   @Override

@@ -4,6 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import io.pier.node.runtime.TtyProcess;
 import io.pier.node.sandbox.SandboxException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 
 /**
  * The terminal of a container's first process, attached to as {@code docker run -it} does: input through a queue,
@@ -24,10 +25,14 @@ final class DockerContainerTerminal implements TtyProcess {
     this.streams = streams;
   }
 
-  /** Attaches to the terminal of container {@code id}; returns once the engine relays it. */
+  /**
+   * Attaches to the terminal of container {@code id}; returns once the engine relays it.
+   *
+   * @param exitCode what the listener is told when the terminal ends: the container's code then
+   */
   static DockerContainerTerminal attach(
-      DockerClient docker, String id, TtyProcess.Listener listener) {
-    TerminalStreams streams = new TerminalStreams(listener, () -> exitCode(docker, id));
+      DockerClient docker, String id, TtyProcess.Listener listener, IntSupplier exitCode) {
+    TerminalStreams streams = new TerminalStreams(listener, exitCode);
     docker
         .attachContainerCmd(id)
         .withStdIn(streams.stdin())
@@ -48,17 +53,6 @@ final class DockerContainerTerminal implements TtyProcess {
       throw new SandboxException("interrupted while attaching to " + id, e);
     }
     return terminal;
-  }
-
-  /** The container's exit code once it stopped; -1 while it runs or once it is gone. */
-  private static int exitCode(DockerClient docker, String id) {
-    try {
-      var state = docker.inspectContainerCmd(id).exec().getState();
-      Long code = state.getExitCodeLong();
-      return Boolean.TRUE.equals(state.getRunning()) || code == null ? -1 : code.intValue();
-    } catch (RuntimeException gone) {
-      return -1;
-    }
   }
 
   @Override
